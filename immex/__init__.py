@@ -1,0 +1,3 @@
+"""immex — assistant for Mexican IMMEX / PROSEC export manufacturers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Command-line entry point (Typer + Rich). Commands call services; no business rules here."""

@@ -1,0 +1,51 @@
+"""The ``immex`` command. Each area registers its commands from its own module."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+from immex import __version__
+
+app = typer.Typer(
+    name="immex",
+    help="immex — IMMEX/PROSEC assistant: tariff, best lawful rate, Annex 24 ledger, duties.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+#: area modules under immex.cli, each with ``register(app)``
+AREAS = ["refdata_cmds", "tariff_cmds", "workspace_cmds", "rates_cmds", "ledger_cmds", "sat_cmds", "job_cmds"]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"immex {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """immex — IMMEX/PROSEC assistant for Mexican export manufacturers."""
+
+
+for _area in AREAS:
+    try:
+        _module = importlib.import_module(f"immex.cli.{_area}")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"immex.cli.{_area}":
+            raise
+        continue
+    _module.register(app)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

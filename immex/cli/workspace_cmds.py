@@ -1,0 +1,58 @@
+"""`immex init` and `immex company …`."""
+
+from __future__ import annotations
+
+import typer
+
+from immex.cli.common import DbOpt, JsonOpt, console, handle_errors, print_json
+from immex.services import workspace
+
+company_app = typer.Typer(help="Companies in the workspace (a consultant may serve many).", no_args_is_help=True)
+
+
+@handle_errors
+def init(db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+    """Create the workspace database (SQLite ./immex.db by default) or upgrade it."""
+    engine = workspace.init_workspace(db)
+    url = engine.url.render_as_string(hide_password=True)
+    if json_out:
+        print_json({"db": url, "initialised": True})
+    else:
+        console.print(f"workspace ready: {url}")
+
+
+@company_app.command("add")
+@handle_errors
+def company_add(
+    rfc: str = typer.Option(..., "--rfc", help="Company RFC (validated, 12 characters)."),
+    name: str = typer.Option(..., "--name", help="Legal name."),
+    immex_program: str | None = typer.Option(None, "--immex-program", help="IMMEX program number."),
+    prosec: list[str] = typer.Option([], "--prosec", help="PROSEC sector registered (repeatable): I … XXIV."),
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Add a company to the workspace."""
+    engine = workspace.open_workspace(db)
+    company = workspace.add_company(engine, rfc, name, immex_program, prosec)
+    if json_out:
+        print_json(company)
+    else:
+        console.print(f"company {company.rfc} added ({company.name})")
+
+
+@company_app.command("list")
+@handle_errors
+def company_list(db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+    """List the companies of the workspace."""
+    companies = workspace.list_companies(workspace.open_workspace(db))
+    if json_out:
+        print_json(companies)
+        return
+    for c in companies:
+        sectors = ", ".join(c.prosec_sectors) or "-"
+        console.print(f"{c.rfc}  {c.name}  IMMEX {c.immex_program or '-'}  PROSEC {sectors}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.add_typer(company_app, name="company")

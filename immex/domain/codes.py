@@ -1,0 +1,92 @@
+"""Codes of Mexican foreign trade: fracción arancelaria, NICO, pedimento number."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from immex.domain.errors import InvalidFormat
+
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+@dataclass(frozen=True, slots=True)
+class TariffCode:
+    """An 8-digit fracción with an optional 2-digit NICO."""
+
+    fraccion: str  # 8 digits, no dots
+    nico: str | None = None
+
+    @property
+    def dotted(self) -> str:
+        return dotted_fraccion(self.fraccion)
+
+    def __str__(self) -> str:
+        return self.dotted + (f".{self.nico}" if self.nico else "")
+
+
+def dotted_fraccion(digits: str) -> str:
+    """``85423103`` → ``8542.31.03``."""
+    return f"{digits[:4]}.{digits[4:6]}.{digits[6:8]}"
+
+
+def parse_tariff_code(text: str) -> TariffCode:
+    """Accept ``8542.31.03``, ``85423103``, ``8542.31.03.01`` or ``8542310301``."""
+    raw = str(text).strip()
+    digits = _SEPARATORS.sub("", raw)
+    if not digits.isdigit() or len(digits) not in (8, 10):
+        raise InvalidFormat(
+            f"not a tariff fraction: {raw!r}; expected 8 digits (8542.31.03 or 85423103) "
+            "or 10 with the NICO (8542.31.03.01)",
+            field="fraccion",
+        )
+    return TariffCode(digits[:8], digits[8:] or None)
+
+
+def normalize_fraccion(text: str) -> str:
+    """The dotted 8-digit fracción of any accepted spelling (the NICO is dropped)."""
+    return parse_tariff_code(text).dotted
+
+
+@dataclass(frozen=True, slots=True)
+class PedimentoNumber:
+    """``AA AD PPPP NNNNNNN`` (RGCE Annex 22): year, office, patent, 7-digit consecutive."""
+
+    year: str  # 2 digits
+    office: str  # 2 digits
+    patent: str  # 4 digits
+    number: str  # 7 digits: last digit of the year + 6-digit consecutive
+
+    @property
+    def compact(self) -> str:
+        return f"{self.year}{self.office}{self.patent}{self.number}"
+
+    def __str__(self) -> str:
+        return f"{self.year}  {self.office}  {self.patent}  {self.number}"
+
+
+def parse_pedimento_number(text: str, *, check_year: bool = True) -> PedimentoNumber:
+    """Validate a 15-digit pedimento number (spaces or dashes optional).
+
+    The first digit of the 7-digit part is the last digit of the validation year;
+    it may differ by one around New Year or on consolidated pedimentos.
+    """
+    raw = str(text).strip()
+    digits = _SEPARATORS.sub("", raw)
+    if not digits.isdigit() or len(digits) != 15:
+        raise InvalidFormat(
+            f"not a pedimento number: {raw!r}; expected 15 digits 'AA AD PPPP NNNNNNN' "
+            "(e.g. 25 47 3012 5001234)",
+            field="pedimento",
+        )
+    ped = PedimentoNumber(digits[:2], digits[2:4], digits[4:8], digits[8:])
+    if check_year:
+        year_digit = int(ped.year[1])
+        first = int(ped.number[0])
+        if first not in (year_digit, (year_digit + 1) % 10, (year_digit - 1) % 10):
+            raise InvalidFormat(
+                f"pedimento {raw!r}: the 7-digit number must start with the last digit of the "
+                f"year 20{ped.year} ({year_digit}), found {first}",
+                field="pedimento",
+            )
+    return ped

@@ -1,0 +1,43 @@
+"""Workspace store contract: runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from immex.domain.errors import InvalidFormat, InvalidInput, NotFound
+from immex.services import workspace
+from immex.store.migrate import current_heads
+from immex.store.tables import core
+
+
+def test_init_is_idempotent_and_applies_all_heads(workspace_url: str) -> None:
+    engine = workspace.init_workspace(workspace_url)
+    heads = current_heads(engine)
+    workspace.init_workspace(workspace_url)
+    assert current_heads(engine) == heads
+    assert "0001_core" in heads or heads  # every branch head applied
+    engine.dispose()
+
+
+def test_company_add_resolve_and_audit(workspace_url: str) -> None:
+    engine = workspace.init_workspace(workspace_url)
+    with pytest.raises(NotFound):
+        workspace.resolve_company(engine, None)
+    c = workspace.add_company(engine, "eku9003173c9", "Electrónica Ejemplo", "123-2006", ["ii", "I"])
+    assert c.rfc == "EKU9003173C9" and c.prosec_sectors == ("I", "II")
+    assert workspace.resolve_company(engine, None) == c
+    with pytest.raises(InvalidInput):
+        workspace.add_company(engine, "EKU9003173C9", "again")
+    workspace.add_company(engine, "CACX7605101P8", "Otra")  # a person's 13-character RFC
+    with pytest.raises(InvalidInput, match="--company"):
+        workspace.resolve_company(engine, None)
+    with engine.connect() as conn:
+        actions = conn.execute(select(core.audit_log.c.action)).scalars().all()
+    assert actions.count("company.add") == 2
+    engine.dispose()
+
+
+def test_rfc_validation() -> None:
+    with pytest.raises(InvalidFormat, match="RFC"):
+        workspace.validate_rfc("XXX")
