@@ -43,6 +43,12 @@ for _area in AREAS:
     _module.register(app)
 
 
+from immex.cli.import_group import import_app  # noqa: E402
+
+if import_app.registered_commands:
+    app.add_typer(import_app, name="import")
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,173 @@
+"""Dated series: Banxico FIX exchange rate and INEGI INPC, with their legal rules."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from immex.domain.errors import DataCoverageError, InvalidInput
+from immex.domain.money import ONE, round_half_up, truncate
+
+Month = tuple[int, int]  # (year, month)
+
+
+@dataclass(frozen=True, slots=True)
+class FxQuote:
+    """The FIX applicable to a pedimento dated ``for_date`` (CFF art. 20, 3rd paragraph).
+
+    ``determined_on``: the banking day Banxico determined it; ``published_on``: the DOF
+    publication (next banking day), which is the banking day before ``for_date``.
+    """
+
+    for_date: date
+    rate: Decimal
+    determined_on: date
+    published_on: date
+    source: str = "Banxico FIX (DOF), CFF art. 20"
+
+
+class FxSeries:
+    """FIX USD/MXN by determination date. The series' dates are the banking days."""
+
+    def __init__(self, points: dict[date, Decimal], source: str = "Banxico FIX") -> None:
+        if not points:
+            raise DataCoverageError("the FIX series is empty")
+        self._dates = sorted(points)
+        self._rates = points
+        self.source = source
+
+    @property
+    def first(self) -> date:
+        return self._dates[0]
+
+    @property
+    def last(self) -> date:
+        return self._dates[-1]
+
+    def determined(self, day: date) -> Decimal | None:
+        return self._rates.get(day)
+
+    def _banking_day_before(self, day: date) -> date:
+        """Latest banking day strictly before ``day``.
+
+        Beyond the series' end only weekends are known not to be banking days.
+        """
+        probe = day - timedelta(days=1)
+        while probe > self.last:
+            if probe.weekday() < 5:
+                raise DataCoverageError(
+                    f"the FIX series ends on {self.last.isoformat()}; cannot tell the banking "
+                    f"day before {day.isoformat()} — load a newer FIX series"
+                )
+            probe -= timedelta(days=1)
+        i = bisect.bisect_right(self._dates, probe) - 1
+        if i < 0:
+            raise DataCoverageError(
+                f"the FIX series starts on {self.first.isoformat()}; no rate for {day.isoformat()}"
+            )
+        return self._dates[i]
+
+    def for_pedimento(self, day: date) -> FxQuote:
+        """The FIX published in the DOF on the banking day before ``day``.
+
+        Monday 2025-03-10 → published Friday 2025-03-07 → determined Thursday 2025-03-06.
+        """
+        published = self._banking_day_before(day)
+        determined = self._banking_day_before(published)
+        return FxQuote(day, self._rates[determined], determined, published, self.source)
+
+
+def previous_month(month: Month) -> Month:
+    year, m = month
+    return (year - 1, 12) if m == 1 else (year, m - 1)
+
+
+def month_of(day: date) -> Month:
+    return (day.year, day.month)
+
+
+def month_str(month: Month) -> str:
+    return f"{month[0]:04d}-{month[1]:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class InpcFactor:
+    """CFF art. 17-A update factor with the two indices used."""
+
+    factor: Decimal
+    raw: Decimal  # before the floor at 1 and the 4-decimal step
+    from_month: Month  # earliest month of the period
+    to_month: Month  # latest month of the period
+    numerator_month: Month  # INPC of the month before the latest (or last published)
+    numerator: Decimal
+    denominator_month: Month  # INPC of the month before the earliest
+    denominator: Decimal
+    rounding: str
+    floored: bool
+    notes: tuple[str, ...] = ()
+
+
+FACTOR_ROUNDINGS = ("truncate", "round")
+
+
+class InpcSeries:
+    """INEGI INPC general index by month."""
+
+    def __init__(self, points: dict[Month, Decimal], source: str = "INEGI INPC") -> None:
+        if not points:
+            raise DataCoverageError("the INPC series is empty")
+        self._points = dict(points)
+        self.last_month = max(points)
+        self.first_month = min(points)
+        self.source = source
+
+    def index(self, month: Month) -> Decimal | None:
+        return self._points.get(month)
+
+    def factor(self, from_month: Month, to_month: Month, rounding: str = "truncate") -> InpcFactor:
+        """Factor = INPC(month before the latest month) / INPC(month before the earliest).
+
+        CFF 17-A: if the numerator's INPC is not yet published, the last published one is
+        used; a factor below 1 is taken as 1; factors are computed to the ten-thousandth
+        (CFF 17-A, last paragraph) — ``truncate`` (default) or ``round``.
+        """
+        if rounding not in FACTOR_ROUNDINGS:
+            raise InvalidInput(f"factor rounding must be one of {FACTOR_ROUNDINGS}, not {rounding!r}")
+        if to_month < from_month:
+            raise InvalidInput(
+                f"update period ends ({month_str(to_month)}) before it starts ({month_str(from_month)})"
+            )
+        notes: list[str] = []
+        den_month = previous_month(from_month)
+        denominator = self._points.get(den_month)
+        if denominator is None:
+            raise DataCoverageError(
+                f"INPC for {month_str(den_month)} is not in the data "
+                f"({month_str(self.first_month)} … {month_str(self.last_month)})"
+            )
+        num_month = previous_month(to_month)
+        if num_month > self.last_month:
+            notes.append(
+                f"INPC {month_str(num_month)} not yet published in the data; using the last "
+                f"published, {month_str(self.last_month)} (CFF 17-A)"
+            )
+            num_month = self.last_month
+        numerator = self._points[num_month]
+        raw = numerator / denominator
+        stepped = truncate(raw, 4) if rounding == "truncate" else round_half_up(raw, 4)
+        floored = stepped < ONE
+        return InpcFactor(
+            factor=ONE if floored else stepped,
+            raw=raw,
+            from_month=from_month,
+            to_month=to_month,
+            numerator_month=num_month,
+            numerator=numerator,
+            denominator_month=den_month,
+            denominator=denominator,
+            rounding=rounding,
+            floored=floored,
+            notes=tuple(notes),
+        )

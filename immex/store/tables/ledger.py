@@ -1,0 +1,1 @@
+"""Tables of the ledger area (filled by its module owner)."""

@@ -1,0 +1,1 @@
+"""Tables of the rates area (filled by its module owner)."""

@@ -1,0 +1,1 @@
+"""Tables of the sat area (filled by its module owner)."""
