@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
-from immex.domain.errors import ParameterNotInForce
+from immex.domain.errors import InvalidInput, ParameterNotInForce
 
 T = TypeVar("T")
 
@@ -31,6 +31,22 @@ class DatedValue(Generic[T]):
     source: str
     confidence: str = "H"
     note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise InvalidInput(
+                f"dated value ends ({self.valid_to.isoformat()}) before it starts "
+                f"({self.valid_from.isoformat()})"
+            )
+        if self.confidence not in CONFIDENCE_LEVELS:
+            raise InvalidInput(
+                f"confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, not {self.confidence!r}"
+            )
+
+    @property
+    def period(self) -> str:
+        end = self.valid_to.isoformat() if self.valid_to else "open"
+        return f"{self.valid_from.isoformat()} … {end}"
 
     def covers(self, when: date) -> bool:
         return self.valid_from <= when and (self.valid_to is None or when <= self.valid_to)
@@ -56,10 +72,11 @@ class Parameter(Generic[T]):
         """The value in force on ``when``; the latest-starting one wins on overlap."""
         found = [v for v in self.values if v.covers(when)]
         if not found:
-            first = self.values[0].valid_from.isoformat() if self.values else "never"
+            known = "; ".join(v.period for v in self.values) or "no values"
             raise ParameterNotInForce(
                 f"parameter {self.name!r} has no value in force on {when.isoformat()} "
-                f"(its data starts {first}); load or correct the parameter data"
+                f"(known periods: {known}); load or correct the parameter data",
+                field=self.name,
             )
         return found[-1]
 

@@ -34,8 +34,14 @@ class FxSeries:
     def __init__(self, points: dict[date, Decimal], source: str = "Banxico FIX") -> None:
         if not points:
             raise DataCoverageError("the FIX series is empty")
+        bad = sorted(d for d, r in points.items() if not r > 0 or d.weekday() >= 5)
+        if bad:
+            raise InvalidInput(
+                f"FIX series: {len(bad)} bad point(s), first on {bad[0].isoformat()} "
+                "(rates must be positive and dated on banking days)"
+            )
         self._dates = sorted(points)
-        self._rates = points
+        self._rates = dict(points)
         self.source = source
 
     @property
@@ -84,6 +90,14 @@ def previous_month(month: Month) -> Month:
     return (year - 1, 12) if m == 1 else (year, m - 1)
 
 
+def check_month(month: Month) -> Month:
+    """``month`` if it is a real (year, month) pair, else InvalidInput."""
+    year, m = month
+    if not (1 <= m <= 12 and 1 <= year <= 9999):
+        raise InvalidInput(f"not a month: {year}-{m} (expected YYYY-MM with MM 01…12)")
+    return month
+
+
 def month_of(day: date) -> Month:
     return (day.year, day.month)
 
@@ -118,6 +132,10 @@ class InpcSeries:
     def __init__(self, points: dict[Month, Decimal], source: str = "INEGI INPC") -> None:
         if not points:
             raise DataCoverageError("the INPC series is empty")
+        for month, value in points.items():
+            check_month(month)
+            if not value > 0:
+                raise InvalidInput(f"INPC {month_str(month)}: index must be positive, not {value}")
         self._points = dict(points)
         self.last_month = max(points)
         self.first_month = min(points)
@@ -133,11 +151,16 @@ class InpcSeries:
         used; a factor below 1 is taken as 1; factors are computed to the ten-thousandth
         (CFF 17-A, last paragraph) — ``truncate`` (default) or ``round``.
         """
+        check_month(from_month)
+        check_month(to_month)
         if rounding not in FACTOR_ROUNDINGS:
-            raise InvalidInput(f"factor rounding must be one of {FACTOR_ROUNDINGS}, not {rounding!r}")
+            raise InvalidInput(
+                f"factor rounding must be one of {FACTOR_ROUNDINGS}, not {rounding!r}"
+            )
         if to_month < from_month:
             raise InvalidInput(
-                f"update period ends ({month_str(to_month)}) before it starts ({month_str(from_month)})"
+                f"update period ends ({month_str(to_month)}) before it starts "
+                f"({month_str(from_month)})"
             )
         notes: list[str] = []
         den_month = previous_month(from_month)
@@ -154,7 +177,9 @@ class InpcSeries:
                 f"published, {month_str(self.last_month)} (CFF 17-A)"
             )
             num_month = self.last_month
-        numerator = self._points[num_month]
+        numerator = self._points.get(num_month)
+        if numerator is None:
+            raise DataCoverageError(f"INPC for {month_str(num_month)} is missing from the data")
         raw = numerator / denominator
         stepped = truncate(raw, 4) if rounding == "truncate" else round_half_up(raw, 4)
         floored = stepped < ONE

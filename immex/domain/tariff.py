@@ -23,6 +23,18 @@ class RateKind(enum.Enum):
 class PublishedRate:
     """A rate as the LIGIE publishes it."""
 
+    @staticmethod
+    def parse(text: str) -> PublishedRate:
+        """``"35"`` → ad valorem 35; ``"Ex."`` → exempt (0); ``"Prohibida"``; else verbatim."""
+        raw = text.strip()
+        if raw in ("Ex.", "Ex"):
+            return PublishedRate("Ex.", RateKind.EXEMPT, Decimal(0))
+        if raw == "Prohibida":
+            return PublishedRate(raw, RateKind.PROHIBITED, None)
+        if raw.replace(".", "", 1).isdigit():
+            return PublishedRate(raw, RateKind.AD_VALOREM, Decimal(raw))
+        return PublishedRate(raw, RateKind.OTHER, None)
+
     text: str  # verbatim: "35", "Ex.", "Prohibida", "0.36 Dls. por Kg"…
     kind: RateKind
     percent: Decimal | None  # ad-valorem percentage; 0 for Ex.; None otherwise
@@ -81,6 +93,7 @@ class Fraction:
     nicos: tuple[Nico, ...] = field(default=())
     section: str = ""
     chapter: str = ""
+    notes: str = ""  # the Tarifa's rate-history notes, verbatim
 
 
 @dataclass(frozen=True, slots=True)

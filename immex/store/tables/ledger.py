@@ -1,1 +1,197 @@
-"""Tables of the ledger area (filled by its module owner)."""
+"""Tables of the Annex 24 ledger: master data, lots, shipments, import batches, discharge runs.
+
+Quantities are stored as integers in micro-units (``*_micro``, 6 decimals) and USD values in
+ten-thousandths (``*_e4``): exact on SQLite and PostgreSQL alike, and fast to bulk-load.
+Services convert to and from Decimal. Every table is per company. The allocation journal
+of a run is stored compactly (``ledger_allocation_chunks``: numpy columns in compressed
+blobs), read back through ``immex.services.discharge``.
+"""
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from immex.store.tables.base import metadata
+
+import_batches = Table(
+    "ledger_import_batches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", Integer, ForeignKey("companies.id"), nullable=False),
+    Column("entity", String(20), nullable=False),  # materials | products | bom | pedimentos | shipments
+    Column("file_name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(80), nullable=False),
+    UniqueConstraint("company_id", "entity", "sha256", name="uq_ledger_import_batches_file"),
+)
+
+materials = Table(
+    "ledger_materials",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", Integer, ForeignKey("companies.id"), nullable=False),
+    Column("part_number", String(80), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("fraccion", String(10), nullable=False),
+    Column("umc", String(10), nullable=False),
+    Column("batch_id", Integer, ForeignKey("ledger_import_batches.id")),
+    UniqueConstraint("company_id", "part_number", name="uq_ledger_materials_part"),
+)
+
+products = Table(
+    "ledger_products",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", Integer, ForeignKey("companies.id"), nullable=False),
+    Column("part_number", String(80), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("fraccion", String(10), nullable=False),
+    Column("umc", String(10), nullable=False),
+    Column("batch_id", Integer, ForeignKey("ledger_import_batches.id")),
+    UniqueConstraint("company_id", "part_number", name="uq_ledger_products_part"),
+)
+
+bom = Table(
+    "ledger_bom",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", Integer, ForeignKey("companies.id"), nullable=False),
+    Column("product", String(80), nullable=False),
+    Column("component", String(80), nullable=False),
+    Column("qty_per_unit_micro", BigInteger, nullable=False),
+    Column("scrap_pct_e4", BigInteger, nullable=False),  # scrap % × 10^4
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+    Column("batch_id", Integer, ForeignKey("ledger_import_batches.id")),
+    Index("ix_ledger_bom_company_product", "company_id", "product"),
+)
+
+#: one row per part on a pedimento line: the lots the FIFO discharge draws from
+lots = Table(
+    "ledger_lots",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", Integer, ForeignKey("companies.id"), nullable=False),
+    Column("pedimento", String(15), nullable=False),
+    Column("clave", String(2), nullable=False),
+    Column("entry_date", Date, nullable=False),
+    Column("start_date", Date),
+    Column("part_number", String(80), nullable=False),
+    Column("quantity_micro", BigInteger, nullable=False),
+    Column("value_e4", BigInteger, nullable=False),
+    Column("origin", String(3), nullable=False),
+    Column("fraccion", String(10), nullable=False),
+    Column("fx", String(20)),
+    Column("certificate", Text),
+    Column("source_line", Integer, nullable=False),
+    Column("batch_id", Integer, ForeignKey("ledger_import_batches.id"), nullable=False),
+    Index("ix_ledger_lots_company_pedimento", "company_id", "pedimento"),
+)
+
+shipments = Table(
+    "ledger_shipments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", Integer, ForeignKey("companies.id"), nullable=False),
+    Column("document", String(80), nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("ship_date", Date, nullable=False),
+    Column("product", String(80), nullable=False),
+    Column("quantity_micro", BigInteger, nullable=False),
+    Column("destination", String(3)),
+    Column("value_e4", BigInteger),
+    Column("pedimento", String(15)),  # directed discharge
+    Column("source_line", Integer, nullable=False),
+    Column("batch_id", Integer, ForeignKey("ledger_import_batches.id"), nullable=False),
+    Index("ix_ledger_shipments_company_document", "company_id", "document"),
+)
+
+discharge_runs = Table(
+    "ledger_discharge_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", Integer, ForeignKey("companies.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("through", Date),
+    Column("inputs_hash", String(64), nullable=False),
+    Column("journal_hash", String(64), nullable=False),
+    Column("parameters", JSON, nullable=False),
+    Column("summary", JSON, nullable=False),
+    #: the run this one replaces (the current run is the company's latest); never updated
+    Column("supersedes", Integer, ForeignKey("ledger_discharge_runs.id")),
+)
+
+#: the allocations of a run, append-only, as compressed numpy columns (see services.discharge)
+allocation_chunks = Table(
+    "ledger_allocation_chunks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("ledger_discharge_runs.id"), nullable=False),
+    Column("chunk_no", Integer, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    UniqueConstraint("run_id", "chunk_no", name="uq_ledger_allocation_chunks_no"),
+)
+
+shortfalls = Table(
+    "ledger_shortfalls",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("ledger_discharge_runs.id"), nullable=False),
+    Column("shipment_id", Integer, nullable=False),
+    Column("part_number", String(80), nullable=False),
+    Column("required_micro", BigInteger, nullable=False),
+    Column("missing_micro", BigInteger, nullable=False),
+    Index("ix_ledger_shortfalls_run", "run_id"),
+)
+
+expired_uses = Table(
+    "ledger_expired_uses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("ledger_discharge_runs.id"), nullable=False),
+    Column("lot_id", Integer, nullable=False),
+    Column("shipment_id", Integer, nullable=False),
+    Column("open_micro", BigInteger, nullable=False),
+    Index("ix_ledger_expired_uses_run", "run_id"),
+)
+
+unexploded = Table(
+    "ledger_unexploded",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("ledger_discharge_runs.id"), nullable=False),
+    Column("shipment_id", Integer, nullable=False),
+    Index("ix_ledger_unexploded_run", "run_id"),
+)
+
+TABLES = [
+    import_batches,
+    materials,
+    products,
+    bom,
+    lots,
+    shipments,
+    discharge_runs,
+    allocation_chunks,
+    shortfalls,
+    expired_uses,
+    unexploded,
+]

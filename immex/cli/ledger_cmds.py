@@ -1,0 +1,223 @@
+"""`immex import materials|products|bom|pedimentos|shipments`, `immex discharge …`,
+`immex balance`, `immex expiry` — the Annex 24 ledger."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from immex.cli.common import (
+    CompanyOpt,
+    DbOpt,
+    JsonOpt,
+    console,
+    err_console,
+    handle_errors,
+    parse_date,
+    print_json,
+    today_default,
+)
+from immex.cli.import_group import import_app
+from immex.services import discharge as svc
+from immex.services import ledger_import, workspace
+
+discharge_app = typer.Typer(help="FIFO discharge of temporary imports (Annex 24).",
+                            no_args_is_help=True)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    """A Rich progress bar on stderr, or a no-op callback (with --json)."""
+    if not enabled:
+        yield None
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}"),
+                   TimeElapsedColumn(), console=err_console, transient=True)
+    tasks: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int | None = None) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+def _open(db: str | None, company: str | None) -> tuple[Any, workspace.Company]:
+    engine = workspace.open_workspace(db)
+    return engine, workspace.resolve_company(engine, company)
+
+
+def _importer(entity: str) -> Any:
+    @handle_errors
+    def command(
+        file: Path = typer.Argument(..., help="CSV (UTF-8, header row) or XLSX file."),
+        company: str | None = CompanyOpt,
+        db: str | None = DbOpt,
+        json_out: bool = JsonOpt,
+    ) -> None:
+        engine, comp = _open(db, company)
+        with _progress(not json_out) as bar:
+            cb = (lambda stage, n: bar(stage, n, None)) if bar else None
+            result = ledger_import.import_file(engine, comp, entity, file, progress=cb)
+        if json_out:
+            print_json(result)
+        else:
+            console.print(result.message, markup=False)
+
+    required, optional = ledger_import.COLUMNS[entity]
+    command.__doc__ = (
+        f"Import {entity} (all-or-nothing; re-importing the same file writes nothing). "
+        f"Columns: {', '.join(required)}"
+        + (f"; optional: {', '.join(optional)}." if optional else ".")
+    )
+    return command
+
+
+@discharge_app.command("run")
+@handle_errors
+def discharge_run(
+    through: str | None = typer.Option(None, "--through", help="Last shipment date to discharge."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Compute and report; write nothing."),
+    company: str | None = CompanyOpt,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Discharge shipments FIFO against temporary-import lots into a new journal run."""
+    engine, comp = _open(db, company)
+    with _progress(not json_out) as bar:
+        summary = svc.run_discharge(engine, comp, parse_date(through, "through"), dry_run,
+                                    progress=bar)
+    if json_out:
+        print_json(summary)
+        return
+    head = "dry run (nothing written)" if dry_run else f"run {summary.run_id}"
+    if summary.supersedes and not dry_run:
+        head += f" supersedes run {summary.supersedes}"
+    console.print(head, markup=False)
+    console.print(
+        f"{summary.shipments:,} shipment lines → {summary.consumptions:,} consumptions → "
+        f"{summary.allocations:,} allocations {summary.by_key}; "
+        f"{summary.shortfalls:,} shortfalls, {summary.expired_lots:,} expired lots reached (A3), "
+        f"{summary.unexploded_shipments:,} shipments without BOM in force",
+        markup=False,
+    )
+    if summary.same_as_previous:
+        console.print("same inputs and journal as the previous run", markup=False)
+    console.print(f"seconds: {summary.seconds}", markup=False)
+
+
+@discharge_app.command("show")
+@handle_errors
+def discharge_show(
+    run: int = typer.Argument(..., help="Run id (see `immex discharge list`)."),
+    limit: int | None = typer.Option(None, "--limit", help="At most this many allocations."),
+    company: str | None = CompanyOpt,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """A run: its header, allocations, shortfalls and expired lots reached."""
+    engine, comp = _open(db, company)
+    detail = svc.show_run(engine, comp, run, limit)
+    if json_out:
+        print_json(detail)
+        return
+    console.print(f"run {detail['run_id']} by {detail['actor']} at {detail['created_at']}: "
+                  f"{detail['summary']}", markup=False)
+    table = Table("document", "line", "date", "component", "pedimento", "entry", "qty",
+                  "value USD", "key")
+    for a in detail["allocations"][: limit or 50]:
+        table.add_row(a.document, str(a.line), a.shipment_date.isoformat(), a.component,
+                      a.pedimento, a.entry_date.isoformat(), f"{a.quantity:f}",
+                      f"{a.value_usd:f}", a.key + (" (directed)" if a.directed else ""))
+    console.print(table)
+    for s in detail["shortfalls"][:50]:
+        console.print(f"shortfall: {s['document']}/{s['line']} {s['date']} {s['part']} "
+                      f"missing {s['missing']:f} of {s['required']:f}", markup=False)
+    for e in detail["expired_lots"][:50]:
+        console.print(f"expired: lot {e['lot_id']} {e['pedimento']} {e['part']} open "
+                      f"{e['open_quantity']:f} — {e['action']}", markup=False)
+
+
+@discharge_app.command("list")
+@handle_errors
+def discharge_list(company: str | None = CompanyOpt, db: str | None = DbOpt,
+                   json_out: bool = JsonOpt) -> None:
+    """The company's discharge runs (the latest is current)."""
+    engine, comp = _open(db, company)
+    runs = svc.list_runs(engine, comp)
+    if json_out:
+        print_json(runs)
+        return
+    for r in runs:
+        console.print(f"run {r['run_id']}  {r['created_at']:%Y-%m-%d %H:%M}  {r['actor']}  "
+                      f"through {r['through'] or '-'}  {r['allocations']:,} allocations",
+                      markup=False)
+
+
+def _print_balances(rows: list[svc.LotBalance], notes: list[str], as_of: date,
+                    json_out: bool, title: str) -> None:
+    total = sum((b.open_value_usd for b in rows), start=svc.Decimal(0))
+    if json_out:
+        print_json({"as_of": as_of, "notes": notes, "lots": rows, "open_value_usd": total})
+        return
+    for n in notes:
+        err_console.print(f"note: {n}", markup=False)
+    table = Table("lot", "pedimento", "part", "entry", "limit", "days left", "open qty",
+                  "open value USD", "status", title=title)
+    for b in rows[:200]:
+        table.add_row(str(b.lot_id), b.pedimento, b.part, b.entry_date.isoformat(),
+                      b.limit_date.isoformat() if b.limit_date else "program",
+                      "" if b.days_left is None else str(b.days_left), f"{b.open_quantity:f}",
+                      f"{b.open_value_usd:f}", b.status)
+    console.print(table)
+    more = f" (first 200 of {len(rows):,} shown; --json for all)" if len(rows) > 200 else ""
+    console.print(f"{len(rows):,} lots, open value USD {total:f}{more}", markup=False)
+
+
+@handle_errors
+def balance_cmd(
+    as_of: str | None = typer.Option(None, "--as-of", help="Date of the balance (default today)."),
+    part: str | None = typer.Option(None, "--part", help="Only this part number."),
+    company: str | None = CompanyOpt,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Open quantity and value per lot, with its limit date and days left."""
+    notes: list[str] = []
+    when = today_default(parse_date(as_of, "as-of"), notes)
+    engine, comp = _open(db, company)
+    rows, more = svc.balance(engine, comp, when, part)
+    _print_balances(rows, notes + more, when, json_out, f"balance on {when.isoformat()}")
+
+
+@handle_errors
+def expiry_cmd(
+    within: int = typer.Option(30, "--within", help="Days ahead to warn about."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Reference date (default today)."),
+    company: str | None = CompanyOpt,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Lots past their IMMEX limit or within --within days of it, with the value at risk."""
+    notes: list[str] = []
+    when = today_default(parse_date(as_of, "as-of"), notes)
+    engine, comp = _open(db, company)
+    rows, more = svc.expiry(engine, comp, within, when)
+    _print_balances(rows, notes + more, when, json_out,
+                    f"expired or expiring within {within} days of {when.isoformat()}")
+
+
+def register(app: typer.Typer) -> None:
+    for entity in ledger_import.ENTITIES:
+        import_app.command(entity)(_importer(entity))
+    app.add_typer(discharge_app, name="discharge")
+    app.command("balance")(balance_cmd)
+    app.command("expiry")(expiry_cmd)

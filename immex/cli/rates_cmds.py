@@ -1,0 +1,248 @@
+"""`immex rates load …`, `immex rates sectors`, `immex rate …`, `immex duty f4|63a …`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from immex.cli.common import DbOpt, JsonOpt, console, handle_errors, parse_date, print_json
+from immex.domain.errors import InvalidInput
+from immex.domain.money import D
+from immex.services import duties as duties_service
+from immex.services import rates as rates_service
+from immex.services import workspace
+
+rates_app = typer.Typer(
+    help="Rate data in the workspace: PROSEC lists, agreement schedules, LIGIE amendments.",
+    no_args_is_help=True,
+)
+load_app = typer.Typer(
+    help="Load a CSV or XLSX file (all-or-nothing; reloading the same file changes nothing).",
+    no_args_is_help=True,
+)
+duty_app = typer.Typer(help="Duties that explain themselves: F4 and LA 63-A.", no_args_is_help=True)
+
+FileArg = typer.Argument(..., help="CSV (UTF-8) or XLSX file, header on the first line.")
+ProsecOpt = typer.Option(
+    [], "--prosec", help="PROSEC sector the company is registered in (repeatable)."
+)
+Regla8Opt = typer.Option(
+    [], "--regla8", help="Regla 8ª authorisation: the Chapter 98 fracción it covers (repeatable)."
+)
+CertifiedOpt = typer.Option(
+    [], "--origin-certified", help="Agreement with proof of origin, e.g. TMEC (repeatable)."
+)
+
+
+def _required_date(text: str, name: str) -> date:
+    day = parse_date(text, name)
+    if day is None:  # pragma: no cover - typer enforces the option
+        raise InvalidInput(f"--{name} is required", field=name)
+    return day
+
+
+def _money(text: str, name: str) -> Any:
+    try:
+        return D(text)
+    except InvalidInput:
+        raise InvalidInput(
+            f"--{name}: not a number: {text!r} (expected digits such as 1234.56)", field=name
+        ) from None
+
+
+def _load(kind: str, file: Path, db: str | None, json_out: bool) -> None:
+    engine = workspace.open_workspace(db)
+    try:
+        result = rates_service.load_rates(engine, kind, file)
+    finally:
+        engine.dispose()
+    if json_out:
+        print_json(result)
+        return
+    console.print(result.message, markup=False, highlight=False)
+    for w in result.warnings:
+        console.print(f"warning: {w}", markup=False, highlight=False)
+
+
+@load_app.command("prosec")
+@handle_errors
+def load_prosec(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+    """PROSEC art. 5 rows: sector, sector_name, fraccion, arancel, vigencia_desde, acotacion,
+    fuente [, vigencia_hasta]."""
+    _load("prosec", file, db, json_out)
+
+
+@load_app.command("fta")
+@handle_errors
+def load_fta(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+    """Agreement preferences: agreement, origin_countries, fraccion, rate, valid_from, valid_to,
+    source."""
+    _load("fta", file, db, json_out)
+
+
+@load_app.command("amendments")
+@handle_errors
+def load_amendments(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+    """LIGIE rate changes after the bundled text: fraccion, rate, valid_from, valid_to, source."""
+    _load("amendments", file, db, json_out)
+
+
+@rates_app.command("sectors")
+@handle_errors
+def sectors(json_out: bool = JsonOpt) -> None:
+    """The PROSEC sector catalog (Decree art. 3) with the citation of each row."""
+    catalog = rates_service.sector_catalog()
+    if json_out:
+        print_json(list(catalog))
+        return
+    for s in catalog:
+        console.print(f"{s.code:>6}  {s.name}  [{s.confidence}]  {s.source}", markup=False)
+
+
+def _print_options(options: list[dict[str, Any]]) -> None:
+    for o in options:
+        label = o["program"] + (f" ({o['detail']})" if o["detail"] else "")
+        rate = o["rate_text"] or "-"
+        mark = "*" if o["chosen"] else " "
+        status = "chosen" if o["chosen"] else ("eligible" if o["eligible"] else "not eligible")
+        why = f" — {o['reason']}" if o["reason"] else ""
+        console.print(f" {mark} {label}: {rate} [{status}]{why}", markup=False, highlight=False)
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    for w in warnings:
+        console.print(f"warning: {w}", markup=False, highlight=False)
+
+
+@handle_errors
+def rate(
+    fraccion: str = typer.Argument(..., help="Fracción (8542.31.03 or 85423103)."),
+    origin: str = typer.Option(..., "--origin", help="Country of origin, ISO-3 (CHN, USA…)."),
+    as_of: str = typer.Option(..., "--as-of", help="Date of the rate, YYYY-MM-DD."),
+    prosec: list[str] = ProsecOpt,
+    regla8: list[str] = Regla8Opt,
+    certified: list[str] = CertifiedOpt,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Every lawful rate option for a fracción, and the lowest one that may be used."""
+    when = _required_date(as_of, "as-of")
+    decision = rates_service.best_rate(fraccion, origin, when, prosec, regla8, certified, db)
+    doc = rates_service.decision_dict(decision)
+    if json_out:
+        print_json(doc)
+        return
+    console.print(f"{doc['fraccion']} from {doc['origin']} on {when}:", markup=False)
+    _print_options(doc["options"])
+    chosen = doc["chosen"]
+    if chosen:
+        console.print(f"chosen: {chosen['program']} {chosen['rate']}%", markup=False)
+    _print_warnings(doc["warnings"])
+
+
+def _print_trace(doc: dict[str, Any]) -> None:
+    for step in doc["trace"]:
+        value = step["value"]
+        console.print(
+            f"{step['step']:>3}. {step['name']}: {value}  = {step['formula']}  [{step['reference']}]",
+            markup=False,
+            highlight=False,
+        )
+
+
+@duty_app.command("f4")
+@handle_errors
+def duty_f4(
+    fraccion: str = typer.Option(..., "--fraccion", help="Fracción of the input."),
+    value_usd: str = typer.Option(..., "--value-usd", help="Customs value in USD of the portion."),
+    entry_date: str = typer.Option(..., "--entry-date", help="Date of the temporary import."),
+    change_date: str = typer.Option(..., "--change-date", help="Date of the change of regime."),
+    origin: str | None = typer.Option(None, "--origin", help="Country of origin, ISO-3."),
+    prosec: list[str] = ProsecOpt,
+    certified: list[str] = CertifiedOpt,
+    policy: str = typer.Option(
+        "entry_date", "--policy", help="Date of rates and exchange rate: entry_date | change_date."
+    ),
+    factor_rounding: str = typer.Option(
+        "truncate", "--factor-rounding", help="CFF 17-A factor to 4 decimals: truncate | round."
+    ),
+    certified_iva: bool = typer.Option(
+        False, "--certified-iva", help="IVA/IEPS certified company: IVA credited (LIVA 28-A)."
+    ),
+    paid_on: str | None = typer.Option(
+        None, "--paid-on", help="Payment date, if after the change."
+    ),
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """F4: what changing an IMMEX input to definitive costs, peso by peso (LA 109)."""
+    data = rates_service.workspace_data(db)
+    request = duties_service.f4_request(
+        fraccion,
+        _money(value_usd, "value-usd"),
+        _required_date(entry_date, "entry-date"),
+        _required_date(change_date, "change-date"),
+        origin=origin,
+        prosec=prosec,
+        certified=certified,
+        policy=policy,
+        factor_rounding=factor_rounding,
+        certified_iva=certified_iva,
+        paid_on=parse_date(paid_on, "paid-on"),
+        known_sectors=data.sectors,
+    )
+    context = duties_service.duty_context(data=data)
+    doc = duties_service.f4_dict(duties_service.f4(request, context))
+    if json_out:
+        print_json(doc)
+        return
+    _print_options(doc["options"])
+    _print_trace(doc)
+    console.print(f"total to pay: {doc['total']} MXN (policy {doc['policy']})", markup=False)
+    _print_warnings(doc["warnings"])
+
+
+@duty_app.command("63a")
+@handle_errors
+def duty_63a(
+    fraccion: str = typer.Option(..., "--fraccion", help="Fracción of the non-originating input."),
+    value_usd: str = typer.Option(..., "--value-usd", help="Customs value in USD of the input."),
+    entry_date: str = typer.Option(..., "--entry-date", help="Date of the temporary import."),
+    export_date: str = typer.Option(..., "--export-date", help="Date of the export to US/CA."),
+    origin: str = typer.Option(..., "--origin", help="Country of origin of the input, ISO-3."),
+    us_duty_usd: str = typer.Option(..., "--us-duty-usd", help="Duty paid in the US/CA, USD."),
+    prosec: list[str] = ProsecOpt,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """LA 63-A / USMCA 2.5: Mexican duty owed on an input of a good exported to the US/CA."""
+    data = rates_service.workspace_data(db)
+    request = duties_service.usmca_request(
+        fraccion,
+        _money(value_usd, "value-usd"),
+        _required_date(entry_date, "entry-date"),
+        _required_date(export_date, "export-date"),
+        origin,
+        _money(us_duty_usd, "us-duty-usd"),
+        prosec=prosec,
+        known_sectors=data.sectors,
+    )
+    context = duties_service.duty_context(data=data)
+    doc = duties_service.usmca_dict(duties_service.usmca_63a(request, context))
+    if json_out:
+        print_json(doc)
+        return
+    _print_options(doc["options"])
+    _print_trace(doc)
+    console.print(f"owed: {doc['owed']} MXN, due by {doc['due_by']}", markup=False)
+    _print_warnings(doc["warnings"])
+
+
+def register(app: typer.Typer) -> None:
+    rates_app.add_typer(load_app, name="load")
+    app.add_typer(rates_app, name="rates")
+    app.command("rate")(rate)
+    app.add_typer(duty_app, name="duty")

@@ -1,0 +1,394 @@
+"""Read a SAT Data Stage extraction (``<folio>_solicitudes.zip``).
+
+The physical format (verified on real files): one ``<folio>_<table>.asc`` member per table,
+Windows-1252, pipe-delimited, a header line, data rows ending with ``|`` and CRLF, an empty
+table being its header alone without a final CRLF; text fields padded with spaces or NUL
+bytes; the original-pedimento keys of 512 (and the previous-pedimento keys of 701) unpadded;
+dates with or without a time; a leading ``.`` on decimals.
+
+:class:`DataStageZip` streams the rows of each table as tuples of *canonical strings*
+(padding stripped, keys zero-padded, ``.5`` → ``0.5``, dates ``YYYY-MM-DD`` and date-times
+``YYYY-MM-DD HH:MM:SS``, empty → ``None``), cheap to insert in bulk; :func:`to_record`
+turns such a tuple into the typed record of :mod:`immex.datastage.models`.
+
+Every problem becomes an :class:`ErrorRecord` naming the member file, line and field; a
+caller that found any error must write nothing of the ZIP.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from immex.datastage.layout import KEYED_TABLES, KIND_HELP, LAYOUTS, TABLE_CODES, TableLayout
+from immex.datastage.models import RECORD_TYPES
+from immex.domain.errors import ErrorRecord
+
+ENCODING = "cp1252"
+CHUNK = 1 << 22  # 4 MiB
+MAX_ERRORS_PER_TABLE = 50
+_ZIP_NAME = re.compile(r"^(?P<folio>[^_/\\]+)_solicitudes\.zip$", re.IGNORECASE)
+_MEMBER_NAME = re.compile(
+    r"^(?:.*/)?(?P<folio>[^_/]+)_(?P<table>[0-9A-Za-z]+)\.asc$", re.IGNORECASE
+)
+_CODE_BY_LOWER = {c.lower(): c for c in TABLE_CODES}
+
+Row = tuple[str | None, ...]
+_RAW_KEY = re.compile(r"\d{4}\|\d{7}\|\d{3}\|")
+
+
+class _TableNormalizer:
+    """Turns a matched line into canonical values; compiled once per table."""
+
+    def __init__(self, layout: TableLayout) -> None:
+        self.layout = layout
+        self.text_idx = layout.indexes("t", "x")
+        self.free_idx = layout.indexes("x")
+        self.req_text_idx = tuple(
+            i for i, f in enumerate(layout.fields) if f.kind in ("t", "x") and f.required
+        )
+        self.dec_idx = layout.indexes("n", "m", "r")
+        self.pad = tuple(
+            (i, {"u4": 4, "u7": 7, "u3": 3}[f.kind])
+            for i, f in enumerate(layout.fields)
+            if f.kind in ("u4", "u7", "u3")
+        )
+        self.date_idx = layout.indexes("d")
+        self.dt_idx = layout.indexes("dt")
+        self.nfields = len(layout.fields)
+        self.keyed = layout.code in KEYED_TABLES
+        self._valid_dates: set[str] = set()
+        if not layout.typed:
+            self.normalize = self.normalize_raw  # type: ignore[method-assign]
+
+    def normalize(self, text: str) -> tuple[list[str | None] | None, tuple[str, str, str] | None]:
+        """(values, None) or (None, (field, message, value))."""
+        m = self.layout.line_re.fullmatch(text)
+        if m is None:
+            return None, diagnose(self.layout, text)
+        return self._finish([v or None for v in m.groups()], text)
+
+    def repair(self, text: str) -> tuple[list[str | None], str] | None:
+        """A row with too many fields: accepted only if the extra ``|`` can sit in exactly
+        one way inside free-text fields (an extra empty field counts as nothing)."""
+        if not self.free_idx or not text.endswith("|"):
+            return None
+        parts = text[:-1].split("|")
+        extra = len(parts) - len(self.layout.fields)
+        if extra <= 0 or extra > 3:
+            return None
+        found: dict[tuple[str | None, ...], str] = {}
+        for i in self.free_idx:
+            joined = "\x1f".join(parts[i : i + extra + 1])  # stands for "|" while matching
+            merged = parts[:i] + [joined] + parts[i + extra + 1 :]
+            m = self.layout.line_re.fullmatch("|".join(merged) + "|")
+            if m is None:
+                continue
+            vals, problem = self._finish([v or None for v in m.groups()], text)
+            if problem is not None or vals is None:
+                continue
+            v = vals[i]
+            name = self.layout.fields[i].header
+            how = f"the extra '|' read as part of the text of {name}"
+            if v is not None:
+                v = v.replace("\x1f", "|")
+                if not v.strip(" |\x00"):  # only empty fields were merged
+                    v, how = None, f"an extra empty field next to {name} dropped"
+                vals[i] = v
+            found.setdefault(tuple(vals), how)
+        if len(found) != 1:
+            return None
+        ((vals_t, header),) = found.items()
+        return list(vals_t), header
+
+    def _finish(
+        self, vals: list[str | None], text: str
+    ) -> tuple[list[str | None] | None, tuple[str, str, str] | None]:
+        if "\x00" in text:
+            for i in self.text_idx:
+                v = vals[i]
+                if v:
+                    vals[i] = v.replace("\x00", "").strip(" ") or None
+        elif "| " in text or " |" in text or text[:1] == " ":
+            for i in self.text_idx:
+                v = vals[i]
+                if v and (v[0] == " " or v[-1] == " "):
+                    vals[i] = v.strip(" ") or None
+        for i in self.req_text_idx:
+            if vals[i] is None:
+                return None, (self.layout.fields[i].header, "required value is empty", "")
+        for i in self.dec_idx:
+            v = vals[i]
+            if v is not None and (v[0] == "." or v[0] == "-" or v[-1] == "."):
+                if v[0] == ".":
+                    v = "0" + v
+                elif v[:2] == "-.":
+                    v = "-0" + v[1:]
+                if v[-1] == ".":
+                    v = v[:-1]
+                vals[i] = v
+        for i, width in self.pad:
+            v = vals[i]
+            if v is not None:
+                vals[i] = v.zfill(width)
+        seen = self._valid_dates
+        for i in self.date_idx:
+            v = vals[i]
+            if v is not None and v not in seen:
+                try:
+                    date.fromisoformat(v)
+                except ValueError:
+                    return None, (self.layout.fields[i].header, "not a valid date", v)
+                seen.add(v)
+        for i in self.dt_idx:
+            v = vals[i]
+            if v is not None:
+                if len(v) == 10:
+                    v = v + " 00:00:00"
+                    vals[i] = v
+                if v not in seen:
+                    try:
+                        datetime.fromisoformat(v)
+                    except ValueError:
+                        return None, (self.layout.fields[i].header, "not a valid date-time", v)
+                    if len(seen) > 200_000:
+                        seen.clear()
+                    seen.add(v)
+        return vals, None
+
+    def normalize_raw(
+        self, text: str
+    ) -> tuple[list[str | None] | None, tuple[str, str, str] | None]:
+        """Untyped tables: the key and the number of fields are checked, text kept."""
+        if not text.endswith("|") or text.count("|") != self.nfields:
+            return None, diagnose(self.layout, text)
+        if self.keyed and _RAW_KEY.match(text) is None:
+            return None, diagnose(self.layout, text)
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+        return [p.strip(" ") or None for p in text[:-1].split("|")], None
+
+
+_NORMALIZERS = {code: _TableNormalizer(layout) for code, layout in LAYOUTS.items()}
+
+
+def diagnose(layout: TableLayout, text: str) -> tuple[str, str, str]:
+    """Which field of a line that failed the table's pattern is wrong, and why."""
+    if not text.endswith("|"):
+        return ("", "row does not end with the trailing '|' of Data Stage rows", text[-20:])
+    parts = text[:-1].split("|")
+    if len(parts) != len(layout.fields):
+        return (
+            "",
+            f"expected {len(layout.fields)} fields for table {layout.code}, found {len(parts)}",
+            "",
+        )
+    for part, fld in zip(parts, layout.fields, strict=True):
+        if not fld.field_regex().fullmatch(part):
+            return (fld.header, f"expected {KIND_HELP[fld.kind]}", part)
+    return ("", "row does not match the layout", text[:40])
+
+
+_CONVERTERS: dict[str, Callable[[str], Any]] = {
+    "n": Decimal,
+    "m": Decimal,
+    "r": Decimal,
+    "w": Decimal,
+    "i": int,
+    "d": date.fromisoformat,
+    "dt": datetime.fromisoformat,
+}
+
+
+def to_record(code: str, values: Row) -> Any:
+    """The typed record (models.*) of a canonical row of a typed table."""
+    layout = LAYOUTS[code]
+    args = []
+    for fld, v in zip(layout.fields, values, strict=True):
+        conv = _CONVERTERS.get(fld.kind)
+        args.append(v if v is None or conv is None else conv(v))
+    return RECORD_TYPES[code](*args)
+
+
+class DataStageZip:
+    """One extraction ZIP; rows are streamed table by table, errors collected."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.name = self.path.name
+        self.errors: list[ErrorRecord] = []
+        self.warnings: list[str] = []
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        self.repaired: dict[str, int] = {}
+        self.folio: str | None = None
+        self._zip: zipfile.ZipFile | None = None
+        m = _ZIP_NAME.match(self.name)
+        if m:
+            self.folio = m.group("folio")
+        try:
+            self._zip = zipfile.ZipFile(self.path)
+            infos = self._zip.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+            self.errors.append(ErrorRecord(self.name, None, None, f"not a readable ZIP: {exc}"))
+            self._zip = None
+            return
+        for info in infos:
+            if info.is_dir():
+                continue
+            mm = _MEMBER_NAME.match(info.filename)
+            code = _CODE_BY_LOWER.get(mm.group("table").lower()) if mm else None
+            if mm is None or code is None:
+                self.warnings.append(f"{self.name}: unexpected member {info.filename!r} ignored")
+                continue
+            if code in self.members:
+                self.errors.append(
+                    ErrorRecord(self.name, None, None, f"table {code} appears twice in the ZIP")
+                )
+                continue
+            if self.folio is None:
+                self.folio = mm.group("folio")
+            elif mm.group("folio") != self.folio:
+                self.warnings.append(
+                    f"{self.name}: member {info.filename} has folio {mm.group('folio')}, "
+                    f"expected {self.folio}"
+                )
+            self.members[code] = info
+        if "501" not in self.members:
+            self.errors.append(
+                ErrorRecord(
+                    self.name, None, None, "no <folio>_501.asc table: not a Data Stage extraction"
+                )
+            )
+        for code in TABLE_CODES:
+            if code not in self.members and code != "501" and self._zip is not None:
+                self.warnings.append(f"{self.name}: table {code} absent; nothing read from it")
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+
+    def __enter__(self) -> DataStageZip:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def source(self, code: str) -> str:
+        info = self.members.get(code)
+        inner = info.filename if info else f"{self.folio}_{code}.asc"
+        return f"{self.name}/{inner}"
+
+    def _error(self, code: str, line: int | None, fld: str | None, msg: str, val: str = "") -> None:
+        self.errors.append(ErrorRecord(self.source(code), line, fld or None, msg, val or None))
+
+    def rows(self, code: str) -> Iterator[tuple[int, list[str | None]]]:
+        """Canonical rows of one table as ``(line number, values)``; bad rows are
+        recorded in :attr:`errors` and not yielded."""
+        info = self.members.get(code)
+        if info is None or self._zip is None:
+            return
+        layout = LAYOUTS[code]
+        norm = _NORMALIZERS[code]
+        start_errors = len(self.errors)
+        try:
+            with self._zip.open(info) as fh:
+                yield from self._iter_lines(code, layout, norm, fh, start_errors)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
+                ValueError, RuntimeError) as exc:  # fmt: skip
+            self._error(code, None, None, f"damaged ZIP member: {exc}")
+
+    def _iter_lines(
+        self, code: str, layout: TableLayout, norm: _TableNormalizer, fh: Any, start_errors: int
+    ) -> Iterator[tuple[int, list[str | None]]]:
+        leftover = ""
+        line_no = 0
+        header_seen = False
+        while True:
+            chunk = fh.read(CHUNK)
+            if not chunk:
+                break
+            try:
+                text = chunk.decode(ENCODING)
+            except UnicodeDecodeError as exc:
+                before = leftover + chunk[: exc.start].decode(ENCODING, "replace")
+                bad_line = line_no + before.count("\n") + 1
+                bad = chunk[exc.start]
+                self._error(code, bad_line, None, f"byte {bad:#04x} is not Windows-1252")
+                return
+            lines = (leftover + text).split("\n")
+            leftover = lines.pop()
+            for line in lines:
+                line_no += 1
+                if line.endswith("\r"):
+                    line = line[:-1]
+                if not header_seen:
+                    header_seen = True
+                    self._check_header(code, layout, line)
+                    continue
+                if not line:
+                    self._error(code, line_no, None, "empty line inside the table")
+                else:
+                    vals, problem = norm.normalize(line)
+                    if problem is None:
+                        assert vals is not None
+                        yield line_no, vals
+                    elif (fixed := norm.repair(line)) is not None:
+                        self.repaired[code] = self.repaired.get(code, 0) + 1
+                        if self.repaired[code] == 1:
+                            self.warnings.append(
+                                f"{self.source(code)}:{line_no}: row has more fields than the "
+                                f"header: {fixed[1]}; rows like it read the same way"
+                            )
+                        yield line_no, fixed[0]
+                    else:
+                        self._error(code, line_no, problem[0], problem[1], problem[2])
+                if len(self.errors) - start_errors >= MAX_ERRORS_PER_TABLE:
+                    self._error(code, None, None, "too many errors; the rest of the table skipped")
+                    return
+        if leftover:
+            line_no += 1
+            if not header_seen:
+                # an empty table: the header alone, without a final CRLF
+                self._check_header(code, layout, leftover.rstrip("\r"))
+            else:
+                self._error(
+                    code, line_no, None, "last row is not terminated by CRLF (truncated file?)",
+                    leftover[-20:],
+                )  # fmt: skip
+        elif not header_seen:
+            self._error(code, 1, None, "empty file: the header line is missing")
+
+    def _check_header(self, code: str, layout: TableLayout, line: str) -> None:
+        got = line.removeprefix("\ufeff").removesuffix("|")
+        if got != layout.header:
+            self._error(
+                code, 1, None, f"header does not match table {code}: expected {layout.header!r}",
+                got[:60],
+            )  # fmt: skip
+
+    def records(self, code: str) -> Iterator[Any]:
+        """Typed records (typed tables) or canonical value tuples (raw tables)."""
+        typed = LAYOUTS[code].typed
+        for _line, vals in self.rows(code):
+            yield to_record(code, tuple(vals)) if typed else tuple(vals)
+
+
+def read_all(path: str | Path) -> tuple[dict[str, list[Any]], list[ErrorRecord], list[str]]:
+    """Every table of a (small) extraction in memory: ``({code: records}, errors, warnings)``."""
+    out: dict[str, list[Any]] = {}
+    with DataStageZip(path) as dz:
+        for code in TABLE_CODES:
+            if code in dz.members:
+                out[code] = list(dz.records(code))
+        return out, dz.errors, dz.warnings

@@ -1,0 +1,567 @@
+"""The best lawful import rate (RGCE 1.6.11; RULES C-4, U-3, P-3, P-6).
+
+For one fracción, origin and date this module lists every option — the general LIGIE rate
+(``MFN``), a ``PROSEC`` sector rate, a ``REGLA8`` (LIGIE Chapter 98) rate, a trade-agreement
+preference ``FTA:<agreement>`` — says for each whether it may be used and why not, and
+chooses the lowest eligible one.
+
+Tie-break (equal rates), a documented and stable order::
+
+    FTA (agreement name A→Z) < PROSEC (sector order) < REGLA8 < MFN
+
+An agreement preference wins a tie because, for originating goods, it also takes the
+DTA off the 8 per thousand (LFD 49-IV); MFN is last because it is the fallback. Among
+options with the same program the loaded order is kept.
+
+Pure: the LIGIE rate in force (:class:`~immex.domain.tariff.RateAt`) and the loaded
+PROSEC / FTA / amendment rows are given by the caller.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from immex.domain.errors import InvalidFormat, InvalidInput
+from immex.domain.money import D
+from immex.domain.tariff import PublishedRate, RateAt, RateKind, RatePeriod
+
+MFN = "MFN"
+PROSEC = "PROSEC"
+REGLA8 = "REGLA8"
+FTA_PREFIX = "FTA:"
+
+#: USMCA parties (ISO-3) — used by the LA 63-A computation (RULES U-4)
+USMCA_PARTIES = ("CAN", "MEX", "USA")
+
+RULE_BEST_RATE = "RGCE 1.6.11; LA 109 (RULES C-4)"
+RULE_PROSEC = "Decreto PROSEC art. 5 (RULES P-3, P-6)"
+RULE_REGLA8 = "LIGIE Regla Complementaria 8a, Capítulo 98 (RULES C-4)"
+RULE_FTA = "Tratado de libre comercio aplicable; prueba de origen (RULES C-4)"
+RULE_MFN = "LIGIE art. 1, Tarifa (RULES §6)"
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def parse_rate_text(text: str) -> PublishedRate:
+    """A rate cell as the LIGIE/PROSEC publish it: ``Ex.``, ``5``, ``2.5%``, ``Prohibida``…
+
+    Anything else (specific or mixed duties) is kept verbatim as ``OTHER``.
+    """
+    raw = str(text).strip()
+    low = raw.lower().rstrip(".")
+    if low in ("ex", "exento", "exenta"):
+        return PublishedRate(raw, RateKind.EXEMPT, Decimal(0))
+    if low.startswith("prohibid"):
+        return PublishedRate(raw, RateKind.PROHIBITED, None)
+    number = raw.rstrip("%").strip()
+    try:
+        pct = D(number)
+    except (InvalidInput, TypeError):
+        if not raw:
+            raise InvalidFormat(
+                "empty rate; expected Ex., a percentage such as 5, or Prohibida"
+            ) from None
+        return PublishedRate(raw, RateKind.OTHER, None)
+    if pct < 0 or pct > 1000:
+        raise InvalidFormat(f"rate out of range: {raw!r} (expected 0 … 1000 percent)")
+    return PublishedRate(raw, RateKind.AD_VALOREM, pct)
+
+
+def normalize_iso3(code: str) -> str:
+    text = code.strip().upper()
+    if len(text) != 3 or not text.isalpha():
+        raise InvalidFormat(
+            f"not an ISO-3 country code: {code!r} (expected three letters such as CHN, USA)",
+            field="origin",
+        )
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class ProsecRow:
+    """One fracción of a PROSEC sector list (Decree art. 5), effective-dated."""
+
+    sector: str
+    sector_name: str
+    fraccion: str
+    rate: PublishedRate
+    valid_from: date
+    valid_to: date | None
+    acotacion: str
+    source: str
+
+    def covers(self, when: date) -> bool:
+        return self.valid_from <= when and (self.valid_to is None or when <= self.valid_to)
+
+
+@dataclass(frozen=True, slots=True)
+class FtaRow:
+    """A preference rate of one agreement for a fracción and a set of origin countries."""
+
+    agreement: str
+    origin_countries: tuple[str, ...]
+    fraccion: str
+    rate: PublishedRate
+    valid_from: date
+    valid_to: date | None
+    source: str
+
+    def covers(self, when: date) -> bool:
+        return self.valid_from <= when and (self.valid_to is None or when <= self.valid_to)
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentRow:
+    """A LIGIE rate change published after the bundled text; overrides it for its period."""
+
+    fraccion: str
+    rate: PublishedRate
+    valid_from: date
+    valid_to: date | None
+    source: str
+
+    def covers(self, when: date) -> bool:
+        return self.valid_from <= when and (self.valid_to is None or when <= self.valid_to)
+
+
+@dataclass(frozen=True, slots=True)
+class Regla8Authorization:
+    """An SE authorisation under Regla 8ª: the Chapter 98 fracción it lets the company use.
+
+    Whether the authorisation covers this input is the user's statement (the mapping of
+    inputs to 9802 fracciones is in the company's authorisation, user data).
+    """
+
+    fraccion98: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+    reference: str = ""
+
+    def covers(self, when: date) -> bool:
+        starts = self.valid_from is None or self.valid_from <= when
+        return starts and (self.valid_to is None or when <= self.valid_to)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class RateOption:
+    program: str  # MFN | PROSEC | REGLA8 | FTA:<agreement>
+    rate: Decimal | None  # ad-valorem percent; None when not a plain percentage
+    rate_text: str  # as published ("Ex.", "15", "0.36 Dls. por Kg")
+    eligible: bool
+    reason: str  # why not eligible / not chosen; "" for the chosen one
+    source: str
+    detail: str = ""  # "sector XIX", "9802.00.19"…
+    valid_from: date | None = None
+    valid_to: date | None = None
+    needs_review: str = ""  # acotación or other limitation a person must check
+    chosen: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RateDecision:
+    fraccion: str
+    as_of: date
+    origin: str
+    options: tuple[RateOption, ...]
+    chosen: RateOption | None
+    warnings: tuple[str, ...]
+
+    @property
+    def rate(self) -> Decimal | None:
+        return None if self.chosen is None else self.chosen.rate
+
+
+@dataclass(frozen=True, slots=True)
+class RateQuery:
+    fraccion: str  # dotted 8 digits
+    origin: str  # ISO-3 ("" = unknown)
+    when: date
+    prosec_sectors: tuple[str, ...] = ()
+    regla8: tuple[Regla8Authorization, ...] = ()
+    certified: tuple[str, ...] = ()  # agreements with proof of origin
+
+    def key(self) -> tuple[object, ...]:
+        return (
+            self.fraccion,
+            self.origin,
+            self.when,
+            tuple(sorted(self.prosec_sectors)),
+            self.regla8,
+            tuple(sorted(self.certified)),
+        )
+
+
+#: the LIGIE rate in force: ``(fraccion, when) -> RateAt`` (the tariff book's import_rate_at)
+MfnLookup = Callable[[str, date], RateAt]
+
+
+def _period_text(start: date | None, end: date | None) -> str:
+    a = start.isoformat() if start else "?"
+    b = end.isoformat() if end else "open"
+    return f"{a} … {b}"
+
+
+def _not_in_force_reason(start: date | None, end: date | None, when: date) -> str:
+    if start is not None and when < start:
+        return f"not yet in force on {when.isoformat()} (in force from {start.isoformat()})"
+    if end is not None:
+        return f"no longer in force on {when.isoformat()} (ended {end.isoformat()})"
+    return f"not in force on {when.isoformat()}"
+
+
+def _row_for(rows: Sequence[ProsecRow], when: date) -> ProsecRow:
+    """The row in force (latest start wins); else the next one to start; else the last."""
+    in_force = [r for r in rows if r.covers(when)]
+    if in_force:
+        return max(in_force, key=lambda r: r.valid_from)
+    future = [r for r in rows if r.valid_from > when]
+    if future:
+        return min(future, key=lambda r: r.valid_from)
+    return max(rows, key=lambda r: r.valid_from)
+
+
+def _tie_rank(option: RateOption) -> tuple[int, str]:
+    if option.program.startswith(FTA_PREFIX):
+        return (0, option.program)
+    order = {PROSEC: 1, REGLA8: 2, MFN: 3}
+    return (order.get(option.program, 4), "")
+
+
+# --------------------------------------------------------------------------- the book
+
+
+@dataclass
+class RateBook:
+    """The loaded PROSEC / FTA / amendment rows, indexed by fracción (built once)."""
+
+    prosec: Sequence[ProsecRow] = ()
+    fta: Sequence[FtaRow] = ()
+    amendments: Sequence[AmendmentRow] = ()
+    #: said in every result: where the rows came from ("workspace sqlite:///…", "none")
+    data_notes: tuple[str, ...] = ()
+    sector_order: tuple[str, ...] = ()
+    _prosec: dict[str, list[ProsecRow]] = field(default_factory=dict, init=False, repr=False)
+    _fta: dict[str, list[FtaRow]] = field(default_factory=dict, init=False, repr=False)
+    _amend: dict[str, list[AmendmentRow]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        p: dict[str, list[ProsecRow]] = defaultdict(list)
+        for pr in self.prosec:
+            p[pr.fraccion].append(pr)
+        f: dict[str, list[FtaRow]] = defaultdict(list)
+        for fr in self.fta:
+            f[fr.fraccion].append(fr)
+        a: dict[str, list[AmendmentRow]] = defaultdict(list)
+        for am in self.amendments:
+            a[am.fraccion].append(am)
+        self._prosec, self._fta, self._amend = dict(p), dict(f), dict(a)
+
+    def prosec_for(self, fraccion: str) -> list[ProsecRow]:
+        return self._prosec.get(fraccion, [])
+
+    def fta_for(self, fraccion: str) -> list[FtaRow]:
+        return self._fta.get(fraccion, [])
+
+    def amendment_at(self, fraccion: str, when: date) -> AmendmentRow | None:
+        best: AmendmentRow | None = None
+        for row in self._amend.get(fraccion, []):
+            if row.covers(when) and (best is None or row.valid_from >= best.valid_from):
+                best = row
+        return best
+
+    # ------------------------------------------------------------------ options
+
+    def mfn_option(
+        self, fraccion: str, when: date, bundled: RateAt
+    ) -> tuple[RateOption, list[str]]:
+        """The general rate: a loaded amendment for the date, else the bundled LIGIE."""
+        warnings: list[str] = []
+        start: date | None
+        end: date | None
+        amendment = self.amendment_at(fraccion, when)
+        if amendment is not None:
+            rate, source = amendment.rate, f"LIGIE amendment loaded by the user: {amendment.source}"
+            start, end = amendment.valid_from, amendment.valid_to
+            for w in bundled.warnings:
+                warnings.append(f"bundled LIGIE note (overridden by the loaded amendment): {w}")
+            warnings.append(
+                f"{fraccion}: the loaded LIGIE amendment ({amendment.source}, "
+                f"{_period_text(start, end)}) overrides the bundled rate {bundled.rate.text!r}"
+            )
+        else:
+            rate = bundled.rate
+            period: RatePeriod | None = bundled.period
+            source = period.source if period is not None else "LIGIE (bundled text)"
+            start = period.valid_from if period is not None else None
+            end = period.valid_to if period is not None else None
+            warnings.extend(bundled.warnings)
+        eligible, reason = True, ""
+        if rate.kind is RateKind.PROHIBITED:
+            eligible, reason = False, "the LIGIE says Prohibida: the import is prohibited"
+            warnings.append(f"{fraccion}: import prohibited by the LIGIE ({rate.text!r}) on {when}")
+        elif rate.percent is None:
+            reason = f"not ad valorem ({rate.text!r}): reported, not converted into a percentage"
+            warnings.append(
+                f"{fraccion}: the general rate is {rate.text!r} (specific or mixed), not a "
+                "percentage; a person must compute it"
+            )
+        option = RateOption(MFN, rate.percent, rate.text, eligible, reason, source, "", start, end)
+        return option, warnings
+
+    def prosec_options(
+        self, fraccion: str, when: date, sectors: Iterable[str]
+    ) -> tuple[list[RateOption], list[str]]:
+        registered = {s.strip().upper() for s in sectors}
+        rows = self.prosec_for(fraccion)
+        warnings: list[str] = []
+        if not self.prosec:
+            return [
+                RateOption(
+                    PROSEC,
+                    None,
+                    "",
+                    False,
+                    "no PROSEC list loaded (the bundled data has none): "
+                    "load one with `immex rates load prosec`",
+                    RULE_PROSEC,
+                )
+            ], warnings
+        if not rows:
+            detail = ", ".join(sorted(registered)) or "none"
+            return [
+                RateOption(
+                    PROSEC,
+                    None,
+                    "",
+                    False,
+                    f"{fraccion} is not in any loaded PROSEC sector list "
+                    f"(company sectors: {detail})",
+                    RULE_PROSEC,
+                )
+            ], warnings
+        order = {s: i for i, s in enumerate(self.sector_order)}
+        by_sector: dict[str, list[ProsecRow]] = defaultdict(list)
+        for row in rows:
+            by_sector[row.sector].append(row)
+        options: list[RateOption] = []
+        for sector in sorted(by_sector, key=lambda s: (order.get(s, 999), s)):
+            row = _row_for(by_sector[sector], when)
+            reasons = []
+            if not row.covers(when):
+                reasons.append(_not_in_force_reason(row.valid_from, row.valid_to, when))
+            if row.sector not in registered:
+                reasons.append(f"company not registered in PROSEC sector {row.sector}")
+            if row.rate.percent is None:
+                reasons.append(f"rate {row.rate.text!r} is not ad valorem")
+            review = ""
+            if row.acotacion:
+                review = (
+                    f"PROSEC sector {row.sector} row for {fraccion} carries an acotación "
+                    f"({row.acotacion!r}): a person must check that the goods fall within it"
+                )
+            options.append(
+                RateOption(
+                    PROSEC, row.rate.percent, row.rate.text, not reasons, "; ".join(reasons),
+                    f"{row.source} ({RULE_PROSEC})", f"sector {row.sector}",
+                    row.valid_from, row.valid_to, review,
+                )
+            )  # fmt: skip
+        return options, warnings
+
+    def regla8_options(
+        self, when: date, auths: Sequence[Regla8Authorization], mfn: MfnLookup
+    ) -> tuple[list[RateOption], list[str]]:
+        warnings: list[str] = []
+        if not auths:
+            return [
+                RateOption(
+                    REGLA8,
+                    None,
+                    "",
+                    False,
+                    "no Regla 8ª authorisation given (pass the Chapter 98 fracción it covers)",
+                    RULE_REGLA8,
+                )
+            ], warnings
+        options = []
+        for auth in auths:
+            at = mfn(auth.fraccion98, when)
+            reasons = []
+            if not auth.covers(when):
+                reasons.append(_not_in_force_reason(auth.valid_from, auth.valid_to, when))
+            if at.rate.percent is None:
+                reasons.append(f"rate {at.rate.text!r} of {auth.fraccion98} is not ad valorem")
+            source = at.period.source if at.period is not None else "LIGIE (bundled text)"
+            ref = f"; authorisation {auth.reference}" if auth.reference else ""
+            options.append(
+                RateOption(
+                    REGLA8,
+                    at.rate.percent,
+                    at.rate.text,
+                    not reasons,
+                    "; ".join(reasons),
+                    f"{source}, {auth.fraccion98} ({RULE_REGLA8}{ref})",
+                    auth.fraccion98,
+                    auth.valid_from,
+                    auth.valid_to,
+                    "Regla 8ª: the authorisation must cover this input (the user's statement; "
+                    "not verified)",
+                )
+            )
+            warnings.extend(at.warnings)
+        return options, warnings
+
+    def fta_options(
+        self, fraccion: str, when: date, origin: str, certified: Iterable[str]
+    ) -> tuple[list[RateOption], list[str]]:
+        cert = {c.strip().upper() for c in certified}
+        warnings: list[str] = []
+        rows = self.fta_for(fraccion)
+        if not self.fta:
+            warnings.append(
+                "no trade-agreement schedules loaded: FTA preferences not assessed "
+                "(load them with `immex rates load fta`)"
+            )
+        by_agreement: dict[str, list[FtaRow]] = defaultdict(list)
+        for row in rows:
+            by_agreement[row.agreement.upper()].append(row)
+        options = []
+        for agreement in sorted(set(by_agreement) | cert):
+            program = f"{FTA_PREFIX}{agreement}"
+            candidates = by_agreement.get(agreement, [])
+            if not candidates:
+                options.append(
+                    RateOption(
+                        program,
+                        None,
+                        "",
+                        False,
+                        f"no preference for {fraccion} in the loaded {agreement} schedule",
+                        RULE_FTA,
+                    )
+                )
+                continue
+            in_force = [r for r in candidates if r.covers(when)]
+            for_origin = [r for r in in_force if not origin or origin in r.origin_countries]
+            row = (for_origin or in_force or sorted(candidates, key=lambda r: r.valid_from))[-1]
+            reasons = []
+            if not row.covers(when):
+                reasons.append(_not_in_force_reason(row.valid_from, row.valid_to, when))
+            if not origin:
+                reasons.append("origin unknown")
+            elif origin not in row.origin_countries:
+                parties = ", ".join(row.origin_countries)
+                reasons.append(f"origin {origin} is not covered by {agreement} ({parties})")
+            if agreement not in cert:
+                reasons.append(
+                    f"no proof of origin for {agreement} (pass --origin-certified {agreement})"
+                )
+            if row.rate.percent is None:
+                reasons.append(f"rate {row.rate.text!r} is not ad valorem")
+            options.append(
+                RateOption(
+                    program,
+                    row.rate.percent,
+                    row.rate.text,
+                    not reasons,
+                    "; ".join(reasons),
+                    f"{row.source} ({RULE_FTA})",
+                    ",".join(row.origin_countries),
+                    row.valid_from,
+                    row.valid_to,
+                )
+            )
+        return options, warnings
+
+    # ------------------------------------------------------------------ decide
+
+    def decide(self, query: RateQuery, mfn: MfnLookup) -> RateDecision:
+        bundled = mfn(query.fraccion, query.when)
+        mfn_opt, warnings = self.mfn_option(query.fraccion, query.when, bundled)
+        options: list[RateOption] = []
+        more: list[str] = []
+        fta, w = self.fta_options(query.fraccion, query.when, query.origin, query.certified)
+        options.extend(fta)
+        more.extend(w)
+        prosec, w = self.prosec_options(query.fraccion, query.when, query.prosec_sectors)
+        options.extend(prosec)
+        more.extend(w)
+        regla8, w = self.regla8_options(query.when, query.regla8, mfn)
+        options.extend(regla8)
+        more.extend(w)
+        options.append(mfn_opt)
+        return choose(query, options, [*warnings, *more, *self.data_notes])
+
+
+def choose(query: RateQuery, options: Sequence[RateOption], warnings: list[str]) -> RateDecision:
+    """Pick the lowest eligible ad-valorem option; fill in why the others were not chosen."""
+    usable = [o for o in options if o.eligible and o.rate is not None]
+    chosen: RateOption | None = None
+    if usable:
+        chosen = min(usable, key=lambda o: (o.rate, _tie_rank(o)))
+    mfn = next((o for o in options if o.program == MFN), None)
+    mfn_not_pct = mfn is not None and mfn.eligible and mfn.rate is None
+    if chosen is not None and mfn is not None and mfn_not_pct and chosen.rate != 0:
+        warnings.append(
+            f"the general rate {mfn.rate_text!r} is not a percentage: {chosen.program} "
+            f"({chosen.rate}%) was chosen among the percentages; a person must check that "
+            "it is lower than the specific/mixed duty"
+        )
+    if chosen is None:
+        warnings.append(
+            f"no ad-valorem rate can be applied to {query.fraccion} on {query.when}: "
+            "a person must determine the duty"
+        )
+    final: list[RateOption] = []
+    for option in options:
+        if option is chosen:
+            final.append(replace(option, chosen=True, reason=""))
+            if option.needs_review:
+                warnings.append(option.needs_review)
+        elif option.eligible and option.rate is not None and chosen is not None:
+            why = (
+                f"higher than {chosen.program} ({chosen.rate}%)"
+                if option.rate > (chosen.rate or 0)
+                else f"same rate as {chosen.program}; the tie goes to {chosen.program} "
+                "(order FTA, PROSEC, REGLA8, MFN)"
+            )
+            final.append(replace(option, reason=why))
+        else:
+            final.append(option)
+    picked = next((o for o in final if o.chosen), None)
+    return RateDecision(
+        query.fraccion, query.when, query.origin, tuple(final), picked, unique(warnings)
+    )
+
+
+def unique(items: Iterable[str]) -> tuple[str, ...]:
+    """Items without repeats, first occurrence order kept."""
+    return tuple(dict.fromkeys(items))
+
+
+def best_rate(
+    query: RateQuery,
+    bundled: RateAt,
+    prosec: Sequence[ProsecRow] = (),
+    fta: Sequence[FtaRow] = (),
+    amendments: Sequence[AmendmentRow] = (),
+    mfn: MfnLookup | None = None,
+) -> RateDecision:
+    """One decision without building a :class:`RateBook` by hand (tests, one-off calls)."""
+
+    def lookup(fraccion: str, when: date) -> RateAt:
+        if fraccion == query.fraccion and when == query.when:
+            return bundled
+        if mfn is None:
+            raise InvalidInput(f"no LIGIE lookup given for {fraccion}", field="regla8")
+        return mfn(fraccion, when)
+
+    return RateBook(prosec, fta, amendments).decide(query, lookup)

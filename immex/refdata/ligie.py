@@ -1,0 +1,433 @@
+"""Builder of the LIGIE Tarifa tables (fractions, rate history, decrees, NICO, reports).
+
+``build(source, out)`` reads ``ligie/ligie_2022_consolidated.txt`` and
+``sat/cce_20_fracciones_arancelarias.csv`` under ``source`` and writes, under ``out``:
+
+- ``ligie_fractions.csv``   one row per 8-digit fraction, rates as published;
+- ``ligie_headings.csv``    4-digit headings and 6-digit subheadings with their descriptions;
+- ``ligie_rate_history.csv`` effective-dated import rates with DOF source and certainty;
+- ``ligie_decrees.csv``     amending decrees: publication, entry into force, end, evidence;
+- ``nicos.csv``             SAT NICO catalog (10-digit code, text, UMT code, validity);
+- ``reports/ligie_parse_report.csv`` every line/cell the parser could not fully understand;
+- ``reports/sat_crosscheck.csv`` fractions in the LIGIE text but not in the SAT catalog and
+  vice versa.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from immex.refdata import ligie_history as lh
+from immex.refdata import ligie_text as lt
+from immex.refdata.framework import BuiltTable, SourceFile, source_file, write_csv
+
+LIGIE_REL = "ligie/ligie_2022_consolidated.txt"
+SAT_REL = "sat/cce_20_fracciones_arancelarias.csv"
+LIGIE_AS_OF = "last reform DOF 21-07-2025; fractions modified by DOF 10-11-2025"
+SAT_AS_OF = "2026-08"
+LIGIE_ATTRIBUTION = (
+    "Cámara de Diputados, texto vigente (via a public laws-as-code repository's extracted "
+    "text); Mexican legislative text, not subject to copyright (LFDA art. 14-VIII)"
+)
+SAT_ATTRIBUTION = "SAT catalogs as packaged by phpcfdi/resources-sat-catalogs @675be01 (Unlicense)"
+
+_DUTY_OK = re.compile(
+    r"^(?:AMX \(\d+(?:\.\d+)?%\+\d+(?:\.\d+)? Dls por Kg de azúcar\)"
+    r"|AE \(\d+(?:\.\d+)? Dls EUA por (?:Kg|Pza)\))$"
+)
+
+
+@dataclass
+class ParsedFraction:
+    code: str
+    section: str
+    chapter: str
+    chapter_title: str
+    heading: str
+    heading_description: str
+    subheading: str
+    subheading_description: str
+    description: str
+    umt: str
+    import_rate: str
+    export_rate: str
+    notes: str
+    lineno: int
+    history: list[dict[str, str]]
+
+
+@dataclass
+class Problem:
+    lineno: int
+    code: str
+    kind: str
+    message: str
+    text: str
+
+
+def rate_kind(text: str) -> str:
+    if text in ("Ex.", "Ex"):
+        return "exempt"
+    if text == "Prohibida":
+        return "prohibited"
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return "ad_valorem"
+    return "other"
+
+
+def _assemble_duty(item: lt.RawItem, problems: list[Problem]) -> str:
+    """The specific/mixed import duty wrapped across the rate column, verbatim."""
+    pieces = [(t.lineno, k, t.text) for k, t in enumerate(item.rate_fragments)]
+    if item.import_frag:
+        pieces.append((item.lineno, -1, item.import_frag))
+    pieces.sort()
+    text = re.sub(r"\s+", " ", " ".join(p[2] for p in pieces)).strip()
+    if _DUTY_OK.match(text):
+        return text
+    # rebuild the canonical AMX form from its parts when pieces came out of order
+    joined = " ".join(p[2] for p in pieces)
+    m = re.search(r"\((\d+(?:\.\d+)?)%\+(\d+(?:\.\d+)?)", joined)
+    if "AMX" in joined and m and "Dls" in joined and "azúcar)" in joined:
+        return f"AMX ({m.group(1)}%+{m.group(2)} Dls por Kg de azúcar)"
+    m = re.search(r"AE \((\d+(?:\.\d+)?) Dls", joined)
+    if m and "EUA por" in joined:
+        unit = "Pza" if "Pza)" in joined else "Kg"
+        return f"AE ({m.group(1)} Dls EUA por {unit})"
+    problems.append(Problem(item.lineno, item.code, "rate",
+                            "import duty could not be reassembled; kept as found", text))
+    return text or "?"
+
+
+# ---------------------------------------------------------------------------------------------
+# rate history
+
+
+def _eff(decrees: dict[date, list[lh.Decree]], dof: date, code: str
+         ) -> tuple[date | None, str]:
+    dec = lh.decree_for(decrees, dof, code)
+    if dec is None:
+        return None, f"decree DOF {dof:%d-%m-%Y} not reproduced in the text"
+    if dec.effective is None:
+        return None, f"entry into force of DOF {dof:%d-%m-%Y}: " + (
+            lh.LIGIE_START_NOTE if "mismo día" in dec.effective_evidence else "not stated"
+        )
+    note = "" if dec.effective_how == "read" else (
+        f"entry into force of DOF {dof:%d-%m-%Y} computed: {dec.effective_evidence}"
+    )
+    return dec.effective, note
+
+
+def build_history(
+    code: str,
+    published: str,
+    events: list[lh.NoteEvent],
+    decrees: dict[date, list[lh.Decree]],
+    staged: dict[str, list[tuple[date, str, str]]] | None = None,
+) -> tuple[list[dict[str, str]], list[str]]:
+    """Effective-dated import-rate periods for one fraction, and consistency remarks."""
+    remarks: list[str] = []
+    acts = [e for e in events if e.kind in ("temporary", "permanent", "revoked", "removed")]
+    acts.sort(key=lambda e: e.dof)
+    befores = [e.before for e in acts]
+    afters: list[str | None] = []
+    for i, e in enumerate(acts):
+        after = e.after
+        if after is None:
+            after = befores[i + 1] if i + 1 < len(acts) else published
+        afters.append(after)
+    for i in range(len(acts) - 1):
+        if befores[i + 1] is not None and afters[i] != befores[i + 1]:
+            remarks.append(
+                f"note DOF {acts[i + 1].dof:%d-%m-%Y} says the rate before it was "
+                f"{befores[i + 1]}, the previous note implies {afters[i]}"
+            )
+    if acts and afters[-1] != published:
+        remarks.append(f"last note implies {afters[-1]}, the Tarifa publishes {published}")
+
+    periods: list[dict[str, str]] = []
+
+    def add(vfrom: date | None, vto: date | None, rate: str | None, source: str,
+            certainty: list[str], note: list[str]) -> None:
+        if rate is None:
+            rate = "?"
+            note = [*note, "rate before this note not stated in the text"]
+        if not certainty:
+            cert = "exact"
+        elif len(set(certainty)) == 2 or "both_unknown" in certainty:
+            cert = "both_unknown"
+        else:
+            cert = certainty[0]
+        periods.append({
+            "valid_from": vfrom.isoformat() if vfrom else "",
+            "valid_to": vto.isoformat() if vto else "",
+            "rate": rate,
+            "kind": rate_kind(rate),
+            "source": source,
+            "certainty": cert,
+            "note": "; ".join(n for n in note if n),
+        })
+
+    if not acts:
+        add(None, None, published, lh.LIGIE_SOURCE, ["from_unknown"], [lh.LIGIE_START_NOTE])
+        return periods, remarks
+
+    starts = [_eff(decrees, e.dof, code) for e in acts]
+    first_from, first_note = starts[0]
+    same_day_as_ligie = first_from is None and lh.LIGIE_START_NOTE in first_note
+    if same_day_as_ligie:
+        # the decree took effect with the LIGIE itself: the LIGIE's own rate never applied
+        remarks_first = (f"the LIGIE 2022 as published said {befores[0]}; DOF "
+                         f"{acts[0].dof:%d-%m-%Y} replaced it from the LIGIE's entry into force")
+    else:
+        remarks_first = ""
+        base_to = first_from - timedelta(days=1) if first_from else None
+        add(None, base_to, befores[0], lh.LIGIE_SOURCE,
+            ["from_unknown"] + ([] if base_to else ["to_unknown"]),
+            [lh.LIGIE_START_NOTE, first_note])
+    for i, e in enumerate(acts):
+        vfrom, note = starts[i]
+        certainty: list[str] = [] if vfrom else ["from_unknown"]
+        notes = [note, remarks_first if i == 0 else ""]
+        if e.acotacion:
+            notes.append(f"acotación: “{e.acotacion}” (the rate applies only to those goods)")
+        vto: date | None = None
+        nxt = starts[i + 1][0] if i + 1 < len(acts) else None
+        dec = lh.decree_for(decrees, e.dof, code)
+        temporary = e.kind == "temporary"
+        if i + 1 < len(acts):
+            if nxt is not None:
+                vto = nxt - timedelta(days=1)
+            else:
+                certainty.append("to_unknown")
+                notes.append(starts[i + 1][1])
+            if temporary and dec and dec.ends and vto and dec.ends < vto:
+                vto = dec.ends
+                notes.append(f"temporary rate ended {dec.ends.isoformat()} ({dec.ends_how})")
+        elif temporary:
+            if dec and dec.ends:
+                vto = dec.ends
+                if dec.ends_how != "read":
+                    certainty.append("to_computed")
+                    notes.append(f"end computed from: {dec.ends_evidence}")
+            else:
+                certainty.append("to_unknown")
+                notes.append("temporary rate: its end is not stated in the text")
+        src = f"DOF {e.dof:%d-%m-%Y}"
+        if e.kind in ("revoked", "removed") and e.target:
+            src += f" (revokes DOF {e.target:%d-%m-%Y})"
+        if e.kind == "temporary":
+            src += " (temporary)"
+        add(vfrom, vto, afters[i], src, certainty, notes)
+    # staged rates of a transitory article (DOF 18-11-2022, transitorio Segundo)
+    if staged and code in staged:
+        periods = _apply_staged(periods, staged[code])
+    return periods, remarks
+
+
+def _apply_staged(periods: list[dict[str, str]], steps: list[tuple[date, str, str]]
+                  ) -> list[dict[str, str]]:
+    """Split periods at staged dates that fall inside them (rates read from a transitory)."""
+    out: list[dict[str, str]] = []
+    for p in periods:
+        pieces = [p]
+        for when, rate, source in steps:
+            new_pieces = []
+            for q in pieces:
+                lo = date.fromisoformat(q["valid_from"]) if q["valid_from"] else date.min
+                hi = date.fromisoformat(q["valid_to"]) if q["valid_to"] else date.max
+                if lo < when <= hi and q["source"].startswith(source.split(",")[0]):
+                    first = dict(q, valid_to=(when - timedelta(days=1)).isoformat())
+                    second = dict(q, valid_from=when.isoformat(), rate=rate, kind=rate_kind(rate),
+                                  source=source, certainty=q["certainty"].replace(
+                                      "from_unknown", "exact").replace("both_unknown",
+                                                                        "to_unknown"))
+                    if second["certainty"] == "to_unknown" and q["valid_to"]:
+                        second["certainty"] = "exact"
+                    new_pieces += [first, second]
+                else:
+                    new_pieces.append(q)
+            pieces = new_pieces
+        out.extend(pieces)
+    return out
+
+
+def parse_staged(full_text: str) -> dict[str, list[tuple[date, str, str]]]:
+    """Transitorio Segundo of the DOF 18-11-2022 steel decree: staged rates by fraction.
+
+    Only steps before its derogation by DOF 15-08-2023 matter; all steps are kept and the
+    history clips them to the period the DOF 18-11-2022 note covers.
+    """
+    start = full_text.find("SEGUNDO. El arancel aplicable para las fracciones arancelarias del "
+                           "artículo Segundo de este")
+    if start < 0:
+        return {}
+    end = full_text.find("TERCERO. El arancel aplicable", start)
+    block = full_text[start:end]
+    block = re.sub(r"\n\d+ de \d+\n(?:[^\n]*\n){4}", "\n", block)
+    out: dict[str, list[tuple[date, str, str]]] = {}
+    parts = re.split(r"\n(?=[a-d]\) )", block)
+    for part in parts[1:]:
+        flat = re.sub(r"\s+", " ", part)
+        steps = []
+        for m in re.finditer(r"(?:de )?(\d+%|exento) a partir del? (\d{1,2}) de (\w+) del? (\d{4})",
+                             flat):
+            rate = "Ex." if m.group(1) == "exento" else m.group(1).rstrip("%")
+            when = date(int(m.group(4)), lh.MONTHS[m.group(3)], int(m.group(2)))
+            steps.append((when, rate, "DOF 18-11-2022, transitorio Segundo"))
+        codes = re.findall(r"\b\d{4}\.\d{2}\.\d{2}\b", flat)
+        for c in codes:
+            out.setdefault(c, []).extend(steps)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def parse(full_text: str) -> tuple[list[ParsedFraction], dict[str, str], list[Problem],
+                                   dict[date, list[lh.Decree]]]:
+    """All fractions, heading/subheading descriptions, problems, decrees."""
+    items, unparsed = lt.parse_text(full_text)
+    decrees = lh.parse_decrees(full_text)
+    staged = parse_staged(full_text)
+    problems = [Problem(u.lineno, "", "line", u.reason, u.text) for u in unparsed]
+    headings: dict[str, str] = {}
+    fractions: list[ParsedFraction] = []
+    seen: set[str] = set()
+    for it in items:
+        text = lt.join_lines(it.lines)
+        desc, notes = lt.split_notes(text)
+        for p in it.problems:
+            problems.append(Problem(it.lineno, it.code, it.kind, p, text))
+        if it.kind in ("heading", "subheading"):
+            headings[it.code] = desc
+            continue
+        if it.kind != "fraction":
+            continue
+        if it.code in seen:
+            problems.append(Problem(it.lineno, it.code, "fraction", "duplicate code line", text))
+            continue
+        seen.add(it.code)
+        if not desc:
+            problems.append(Problem(it.lineno, it.code, "fraction", "empty description", text))
+        imp = it.import_frag
+        if lt.needs_import(it):
+            imp = _assemble_duty(it, problems)
+        imp = "Ex." if imp == "Ex" else imp
+        events, leftover = lh.parse_notes(notes)
+        if leftover:
+            problems.append(Problem(it.lineno, it.code, "note",
+                                    "note text not understood (kept in notes)", leftover))
+        history, remarks = build_history(it.code, imp, events, decrees, staged)
+        for r in remarks:
+            problems.append(Problem(it.lineno, it.code, "history", r, notes))
+        heading = it.code[:2] + "." + it.code[2:4]
+        sub = it.code[:7]
+        fractions.append(ParsedFraction(
+            it.code, it.section, it.chapter, it.chapter_title, heading,
+            headings.get(heading, ""), sub, headings.get(sub, ""), desc, it.umt, imp,
+            it.export_rate, notes, it.lineno, history,
+        ))
+    fractions.sort(key=lambda f: f.code)
+    return fractions, headings, problems, decrees
+
+
+def read_sat(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def build(source: Path, out: Path) -> list[BuiltTable]:
+    text = (source / LIGIE_REL).read_text(encoding="utf-8")
+    fractions, headings, problems, decrees = parse(text)
+    ligie_src = source_file(source, LIGIE_REL, LIGIE_AS_OF, LIGIE_ATTRIBUTION)
+    sat_src = source_file(source, SAT_REL, SAT_AS_OF, SAT_ATTRIBUTION)
+    sat_rows = read_sat(source / SAT_REL)
+    tables: list[BuiltTable] = []
+
+    def table(name: str, rows: int, sources: tuple[SourceFile, ...], desc: str,
+              notes: tuple[str, ...] = ()) -> None:
+        as_of = "; ".join(s.as_of for s in sources)
+        tables.append(BuiltTable(name, rows, sources, as_of, desc, notes))
+
+    n = write_csv(
+        out / "ligie_fractions.csv",
+        ["fraccion", "section", "chapter", "heading", "subheading", "description", "umt",
+         "import_rate", "import_kind", "export_rate", "export_kind", "notes", "source_line"],
+        ([f.code, f.section, f.chapter, f.heading, f.subheading, f.description, f.umt,
+          f.import_rate, rate_kind(f.import_rate), f.export_rate, rate_kind(f.export_rate),
+          f.notes, f.lineno] for f in fractions),
+    )
+    table("ligie_fractions.csv", n, (ligie_src,),
+          "LIGIE Tarifa: 8-digit fractions, UMT, import/export rate as published")
+
+    chapters = {f.chapter: (f.section, f.chapter_title) for f in fractions}
+    rows = [[code, "heading" if len(code) == 5 else "subheading", desc]
+            for code, desc in sorted(headings.items())]
+    rows += [[ch, "chapter", title] for ch, (_, title) in sorted(chapters.items())]
+    rows.sort(key=lambda r: (str(r[0]).replace(".", ""), r[1]))
+    n = write_csv(out / "ligie_headings.csv", ["code", "level", "description"], rows)
+    table("ligie_headings.csv", n, (ligie_src,), "LIGIE chapters, headings and subheadings")
+
+    n = write_csv(
+        out / "ligie_rate_history.csv",
+        ["fraccion", "seq", "valid_from", "valid_to", "rate", "kind", "source", "certainty",
+         "note"],
+        ([f.code, i, p["valid_from"], p["valid_to"], p["rate"], p["kind"], p["source"],
+          p["certainty"], p["note"]] for f in fractions for i, p in enumerate(f.history)),
+    )
+    table("ligie_rate_history.csv", n, (ligie_src,),
+          "import-rate periods from the Tarifa's rate-history notes and decree transitories",
+          ("effective dates read from the decrees' transitory articles in the same file; "
+           "unknown ends are marked in 'certainty', never guessed",))
+
+    n = write_csv(
+        out / "ligie_decrees.csv",
+        ["dof", "published", "effective_from", "effective_how", "valid_to", "valid_to_how",
+         "abrogates", "title", "effective_evidence", "valid_to_evidence"],
+        ([d.dof, d.published.isoformat(), d.effective.isoformat() if d.effective else "",
+          d.effective_how, d.ends.isoformat() if d.ends else "", d.ends_how,
+          " ".join(a.isoformat() for a in sorted(set(d.abrogates))), d.title,
+          d.effective_evidence, d.ends_evidence]
+         for _, ds in sorted(decrees.items()) for d in ds),
+    )
+    table("ligie_decrees.csv", n, (ligie_src,), "amending decrees and their transitory dates")
+
+    n = write_csv(
+        out / "nicos.csv",
+        ["fraccion", "nico", "description", "umt_code", "valid_from", "valid_to"],
+        ([r["fraccion"][:4] + "." + r["fraccion"][4:6] + "." + r["fraccion"][6:8],
+          r["fraccion"][8:], r["texto"].strip(), r["unidad"], r["vigencia_desde"],
+          r["vigencia_hasta"]] for r in sorted(sat_rows, key=lambda r: r["fraccion"])),
+    )
+    table("nicos.csv", n, (sat_src,), "NICO (10-digit) catalog with text and UMT code")
+
+    problems.sort(key=lambda p: (p.lineno, p.code, p.kind, p.message))
+    n = write_csv(
+        out / "reports" / "ligie_parse_report.csv",
+        ["source_line", "code", "kind", "problem", "text"],
+        ([p.lineno, p.code, p.kind, p.message, p.text] for p in problems),
+    )
+    table("reports/ligie_parse_report.csv", n, (ligie_src,),
+          "every code line / cell the parser could not fully understand (none dropped)")
+
+    ligie_codes = {f.code for f in fractions}
+    sat_codes: dict[str, list[str]] = {}
+    for r in sat_rows:
+        dotted = r["fraccion"][:4] + "." + r["fraccion"][4:6] + "." + r["fraccion"][6:8]
+        sat_codes.setdefault(dotted, []).append(r["fraccion"][8:])
+    cross = []
+    for code in sorted(ligie_codes | set(sat_codes)):
+        if code in ligie_codes and code in sat_codes:
+            continue
+        where = "ligie_only" if code in ligie_codes else "sat_only"
+        cross.append([code, where, len(sat_codes.get(code, [])),
+                      " ".join(sorted(sat_codes.get(code, [])))])
+    n = write_csv(out / "reports" / "sat_crosscheck.csv",
+                  ["fraccion", "present_in", "sat_nico_count", "sat_nicos"], cross)
+    table("reports/sat_crosscheck.csv", n, (ligie_src, sat_src),
+          "fractions present in the LIGIE text but not in the SAT catalog, and vice versa")
+    return tables

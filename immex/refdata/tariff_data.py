@@ -1,0 +1,296 @@
+"""Run-time access to the bundled LIGIE Tarifa (reads ``immex/data`` only).
+
+``load_tariff_book()`` returns the cached :class:`TariffBook`: look-up by any spelling of a
+fracción, the import rate in force on a date (from the rate history, with the warnings a user
+must see) and Spanish full-text search. Rows are parsed lazily: loading reads the CSV files
+once; :class:`~immex.domain.tariff.Fraction` objects and the search index are built on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from immex.domain.codes import parse_tariff_code
+from immex.domain.errors import DataCoverageError, NotFound
+from immex.domain.search import SearchIndex
+from immex.domain.tariff import Fraction, Nico, PublishedRate, RateAt, RateKind, RatePeriod
+from immex.refdata.framework import DATA_DIR
+
+#: what the bundled Tarifa covers (PROVENANCE.md, RULES.md §6)
+LIGIE_PUBLISHED = date(2022, 6, 7)
+REFORM_2025_12_29 = date(2026, 1, 1)
+DECREE_2026_04_23 = date(2026, 4, 23)
+WARN_REFORM_2025 = (
+    "the bundled LIGIE text is as of its last reform DOF 21-07-2025 (fractions modified by DOF "
+    "10-11-2025); it does NOT include the reform published DOF 29-12-2025, in force "
+    "2026-01-01, which raised about 1,463 fractions to 10–50% for goods from countries "
+    "without a trade agreement with Mexico — verify this rate"
+)
+WARN_DECREE_2026 = (
+    "the DOF 23-04-2026 decree is not in the bundled data; rates and programmes on or after "
+    "2026-04-23 may differ"
+)
+WARN_EARLY = (
+    "the LIGIE 2022 (DOF 07-06-2022) entered into force on a date set by SAT that is not in "
+    "the bundled text; for dates around late 2022 check whether the LIGIE 2020 still applied"
+)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    source: str
+    as_of: str
+    last_reform: str
+    fractions_modified_by: str
+    not_included: tuple[str, ...]
+    fractions: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "as_of": self.as_of,
+            "last_reform": self.last_reform,
+            "fractions_modified_by": self.fractions_modified_by,
+            "not_included": list(self.not_included),
+            "fractions": self.fractions,
+        }
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _opt_date(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+class TariffBook:
+    """All LIGIE fractions with their rate history and NICO, plus search."""
+
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        fractions = data_dir / "ligie_fractions.csv"
+        if not fractions.is_file():
+            raise DataCoverageError(
+                f"the LIGIE tariff table is missing ({fractions}); run `immex refdata build`"
+            )
+        self._rows: dict[str, dict[str, str]] = {r["fraccion"]: r for r in _read(fractions)}
+        self._codes = sorted(self._rows)
+        self._headings = {r["code"]: r["description"]
+                          for r in _read(data_dir / "ligie_headings.csv")}
+        self._history: dict[str, list[dict[str, str]]] = {}
+        for r in _read(data_dir / "ligie_rate_history.csv"):
+            self._history.setdefault(r["fraccion"], []).append(r)
+        self._nicos: dict[str, list[dict[str, str]]] = {}
+        nicos = data_dir / "nicos.csv"
+        if nicos.is_file():
+            for r in _read(nicos):
+                self._nicos.setdefault(r["fraccion"], []).append(r)
+        self._cache: dict[str, Fraction] = {}
+        self._index: SearchIndex | None = None
+        self.coverage = Coverage(
+            source="LIGIE 2022 Tarifa, Cámara de Diputados consolidated text",
+            as_of="2025-11-10",
+            last_reform="DOF 21-07-2025",
+            fractions_modified_by="DOF 10-11-2025",
+            not_included=(
+                "DOF 29-12-2025 reform (in force 2026-01-01; ~1,463 fractions raised to 10-50% "
+                "for countries without a trade agreement)",
+                "DOF 23-04-2026 decree",
+            ),
+            fractions=len(self._codes),
+        )
+
+    # -- look-up ------------------------------------------------------------------------------
+
+    def __contains__(self, code: object) -> bool:
+        if not isinstance(code, str):
+            return False
+        try:
+            return parse_tariff_code(code).dotted in self._rows
+        except Exception:
+            return False
+
+    def __iter__(self) -> Iterator[Fraction]:
+        return self.fractions()
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def fractions(self) -> Iterator[Fraction]:
+        for code in self._codes:
+            yield self._fraction(code)
+
+    def codes(self) -> list[str]:
+        return list(self._codes)
+
+    def get(self, code: str) -> Fraction:
+        """The fracción of ``8542.31.03``, ``85423103`` or a 10-digit code with NICO."""
+        tc = parse_tariff_code(code)
+        if tc.dotted not in self._rows:
+            raise NotFound(
+                f"fracción {tc.dotted} is not in the LIGIE Tarifa (bundled text, last reform "
+                "DOF 21-07-2025); check the code or search by description with "
+                "`immex tariff search`",
+                field="fraccion",
+            )
+        frac = self._fraction(tc.dotted)
+        if tc.nico and not any(n.code == tc.nico for n in frac.nicos) and frac.nicos:
+            raise NotFound(
+                f"NICO {tc.nico} does not exist under {tc.dotted} in the SAT catalog; valid: "
+                + ", ".join(n.code for n in frac.nicos),
+                field="fraccion",
+            )
+        return frac
+
+    def heading_description(self, code: str) -> str:
+        return self._headings.get(code, "")
+
+    def _fraction(self, code: str) -> Fraction:
+        cached = self._cache.get(code)
+        if cached is not None:
+            return cached
+        r = self._rows[code]
+        history = tuple(
+            RatePeriod(
+                _opt_date(h["valid_from"]),
+                _opt_date(h["valid_to"]),
+                PublishedRate.parse(h["rate"]),
+                h["source"],
+                h["certainty"],
+                h["note"],
+            )
+            for h in self._history.get(code, [])
+        )
+        nicos = tuple(
+            Nico(n["nico"], n["description"], n["umt_code"], _opt_date(n["valid_from"]),
+                 _opt_date(n["valid_to"]))
+            for n in self._nicos.get(code, [])
+        )
+        frac = Fraction(
+            fraccion=code,
+            description=r["description"],
+            heading=r["heading"].replace(".", ""),
+            heading_description=self._headings.get(r["heading"], ""),
+            subheading=r["subheading"],
+            subheading_description=self._headings.get(r["subheading"], ""),
+            umt=r["umt"],
+            import_rate=PublishedRate.parse(r["import_rate"]),
+            export_rate=PublishedRate.parse(r["export_rate"]),
+            igi_history=history,
+            nicos=nicos,
+            section=r["section"],
+            chapter=r["chapter"],
+            notes=r["notes"],
+        )
+        self._cache[code] = frac
+        return frac
+
+    # -- rates --------------------------------------------------------------------------------
+
+    def import_rate_at(self, code: str, when: date) -> RateAt:
+        """The import rate in force on ``when`` from the rate history, with warnings."""
+        frac = self.get(code)
+        if when < LIGIE_PUBLISHED:
+            raise DataCoverageError(
+                f"{when.isoformat()} is before the LIGIE 2022 (published DOF 07-06-2022); the "
+                "bundled data has no rates for the LIGIE 2020",
+                field="as_of",
+            )
+        warnings: list[str] = []
+        period: RatePeriod | None = None
+        for p in frac.igi_history:
+            if p.covers(when):
+                period = p
+        if period is None:
+            rate = frac.import_rate
+            ended = [p for p in frac.igi_history if p.valid_to and p.valid_to < when]
+            if ended:
+                last = ended[-1]
+                warnings.append(
+                    f"the rate {last.rate.display} set by {last.source} was in force until "
+                    f"{last.valid_to.isoformat() if last.valid_to else '?'}; the rate after that "
+                    "date is not in the bundled data — showing the rate as published "
+                    f"({rate.display}); verify it"
+                )
+            else:
+                warnings.append("no rate period covers this date; showing the published rate")
+        else:
+            rate = period.rate
+            warnings.extend(_period_warnings(period, when))
+        if when >= REFORM_2025_12_29:
+            warnings.append(WARN_REFORM_2025)
+        if when >= DECREE_2026_04_23:
+            warnings.append(WARN_DECREE_2026)
+        if rate.kind is RateKind.OTHER:
+            warnings.append(f"specific or mixed duty, shown verbatim: {rate.text}")
+        return RateAt(frac.fraccion, when, rate, period, tuple(dict.fromkeys(warnings)))
+
+    # -- search -------------------------------------------------------------------------------
+
+    def _search_index(self) -> SearchIndex:
+        if self._index is None:
+            docs = []
+            for code in self._codes:
+                r = self._rows[code]
+                nico_text = " ".join(n["description"] for n in self._nicos.get(code, []))
+                docs.append((
+                    r["description"],
+                    self._headings.get(r["subheading"], ""),
+                    self._headings.get(r["heading"], ""),
+                    nico_text,
+                ))
+            self._index = SearchIndex(docs)
+        return self._index
+
+    def search_docs(self) -> list[tuple[str, str, str, str]]:
+        """The documents the index is built from (for reference implementations)."""
+        return [
+            (self._rows[c]["description"], self._headings.get(self._rows[c]["subheading"], ""),
+             self._headings.get(self._rows[c]["heading"], ""),
+             " ".join(n["description"] for n in self._nicos.get(c, [])))
+            for c in self._codes
+        ]
+
+    def search(self, text: str, limit: int = 10) -> list[tuple[Fraction, float]]:
+        """Best matches for a Spanish text (accents and case ignored), best first."""
+        digits = text.replace(".", "").replace(" ", "")
+        if digits.isdigit() and 2 <= len(digits) <= 10:
+            prefix = digits[:8]
+            found = [c for c in self._codes if c.replace(".", "").startswith(prefix)]
+            return [(self._fraction(c), 1.0) for c in found[:limit]]
+        hits = self._search_index().search(text, limit)
+        return [(self._fraction(self._codes[h.doc]), h.score) for h in hits]
+
+
+def _period_warnings(period: RatePeriod, when: date) -> list[str]:
+    out: list[str] = []
+    cert = period.certainty
+    if period.valid_from is None and when < date(2023, 1, 1):
+        out.append(WARN_EARLY)
+    if "to_unknown" in cert or cert == "both_unknown":
+        out.append(
+            f"the end of the rate set by {period.source} is not stated in the bundled text"
+        )
+    temporary = "temporary" in period.source
+    if temporary and period.valid_to and when >= REFORM_2025_12_29:
+        how = " (end computed from its transitory article)" if "to_computed" in cert else ""
+        out.append(
+            f"temporary rate set by {period.source} in force until "
+            f"{period.valid_to.isoformat()}{how}; later changes are not in the bundled data"
+        )
+    if "acotación" in period.note:
+        note = period.note[period.note.find("acotación") :]
+        out.append(f"{note.split(';')[0]}")
+    return out
+
+
+@functools.cache
+def load_tariff_book() -> TariffBook:
+    """The bundled tariff book, loaded once per process."""
+    return TariffBook()

@@ -1,0 +1,38 @@
+"""Report renderers: Excel (openpyxl), HTML (Jinja2 + inline SVG charts), PDF (reportlab).
+
+``render(report, fmt, out_dir)`` writes one file and returns its path; the figures come
+from services (see :mod:`immex.reports.collect`), never from the renderers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from immex.domain.errors import InvalidInput
+from immex.reports.model import Report
+
+FORMATS = ("xlsx", "html", "pdf")
+
+
+def file_name(report: Report, fmt: str) -> str:
+    rfc = report.meta.company_rfc.lower()
+    return f"immex-{rfc}-{report.meta.period}-{report.meta.lang}.{fmt}"
+
+
+def render(report: Report, fmt: str, out_dir: Path) -> Path:
+    if fmt not in FORMATS:
+        raise InvalidInput(
+            f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", field="format"
+        )
+    path = Path(out_dir) / file_name(report, fmt)
+    if fmt == "xlsx":
+        from immex.reports.xlsx import write_xlsx
+
+        return write_xlsx(report, path)
+    if fmt == "html":
+        from immex.reports.html import write_html
+
+        return write_html(report, path)
+    from immex.reports.pdf import write_pdf
+
+    return write_pdf(report, path)

@@ -1,0 +1,93 @@
+"""Charts drawn with matplotlib: inline SVG for HTML, PNG for the PDF.
+
+Uses the object API (``Figure``), never pyplot: no global state, no display needed.
+Output is deterministic (fixed hash salt, no date metadata) so a re-run gives the same file.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+
+from matplotlib import rc_context  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from immex.reports.i18n import t  # noqa: E402
+from immex.reports.model import Chart  # noqa: E402
+
+BAR = "#2f6f9f"
+WARN = "#c0392b"
+_RC = {"svg.hashsalt": "immex", "svg.fonttype": "none", "font.size": 9}
+
+
+def _money_axis(value: float, _pos: int) -> str:
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:,.1f} M"
+    if abs(value) >= 1_000:
+        return f"{value / 1_000:,.0f} k"
+    return f"{value:,.0f}"
+
+
+def _figure(chart: Chart, lang: str) -> Figure:
+    n = max(len(chart.labels), 1)
+    if chart.horizontal:
+        fig = Figure(figsize=(7.0, max(2.2, 0.32 * n + 1.0)), dpi=100)
+    else:
+        fig = Figure(figsize=(7.0, 3.2), dpi=100)
+    ax = fig.add_subplot(1, 1, 1)
+    # floats only here, for drawing: the figures shown in tables stay Decimal
+    values = [float(v) for v in chart.values]
+    colors = [WARN if i in chart.highlight else BAR for i in range(len(values))]
+    if not values:
+        ax.text(0.5, 0.5, t("chart.empty", lang), ha="center", va="center", transform=ax.transAxes)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    elif chart.horizontal:
+        pos = list(range(len(values)))[::-1]
+        ax.barh(pos, values, color=colors)
+        ax.set_yticks(pos, list(chart.labels))
+        ax.xaxis.set_major_formatter(FuncFormatter(_money_axis))
+    else:
+        pos = list(range(len(values)))
+        ax.bar(pos, values, color=colors)
+        ax.set_xticks(
+            pos, list(chart.labels), rotation=45 if n > 6 else 0, ha="right" if n > 6 else "center"
+        )
+        ax.yaxis.set_major_formatter(FuncFormatter(_money_axis))
+    ax.set_title(t(chart.title, lang), fontsize=10, loc="left")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def chart_svg(chart: Chart, lang: str = "es") -> str:
+    """The chart as an ``<svg>`` element (no XML prolog), ready to inline in HTML."""
+    with rc_context(_RC):
+        fig = _figure(chart, lang)
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    text = buf.getvalue()
+    start = text.find("<svg")
+    svg = text[start:]
+    label = t(chart.title, lang).replace('"', "'")
+    return svg.replace(
+        "<svg ", f'<svg role="img" aria-label="{label}" data-chart="{chart.key}" ', 1
+    )
+
+
+def chart_png(chart: Chart, lang: str = "es", dpi: int = 150) -> bytes:
+    with rc_context(_RC):
+        fig = _figure(chart, lang)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def total(values: tuple[Decimal, ...]) -> Decimal:
+    return sum(values, Decimal(0))

@@ -1,0 +1,88 @@
+"""What a report is, independent of its format: sections of tables and charts plus a frame.
+
+Services compute the figures; :mod:`immex.reports.collect` arranges them into a
+:class:`Report`; the renderers (xlsx, html, pdf) only lay it out. No business rule here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+#: column kinds the renderers know how to format
+KINDS = ("text", "money", "qty", "pct", "date", "int")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str  # row dict key
+    header: str  # i18n key, e.g. "col.fraccion"
+    kind: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    key: str  # sheet / section identifier (short, ascii): "entries", "f4"…
+    title: str  # i18n key
+    columns: tuple[Column, ...]
+    rows: tuple[dict[str, Any], ...]
+    totals: dict[str, Any] | None = None  # same keys as rows; shown as a last "Total" row
+    notes: tuple[str, ...] = ()  # plain text shown under the table (already translated)
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    key: str  # "savings_by_sector", "expiry_radar", "balance_by_fraction"
+    title: str  # i18n key
+    labels: tuple[str, ...]
+    values: tuple[Decimal, ...]
+    horizontal: bool = False
+    highlight: tuple[int, ...] = ()  # indexes drawn in the warning colour
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryItem:
+    label: str  # i18n key
+    value: Any  # Decimal / int / str
+    kind: str = "money"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    key: str
+    title: str  # i18n key
+    tables: tuple[Table, ...] = ()
+    charts: tuple[Chart, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMeta:
+    company_name: str
+    company_rfc: str
+    period: str  # "2026-05"
+    data_version: str  # from the reference-data manifest
+    computed_at: datetime
+    illustrative: bool
+    lang: str = "es"
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    meta: ReportMeta
+    summary: tuple[SummaryItem, ...]
+    sections: tuple[Section, ...] = field(default=())
+
+    def tables(self) -> list[Table]:
+        return [tb for s in self.sections for tb in s.tables]
+
+    def charts(self) -> list[Chart]:
+        return [c for s in self.sections for c in s.charts]
+
+    def table(self, key: str) -> Table:
+        for tb in self.tables():
+            if tb.key == key:
+                return tb
+        raise KeyError(key)

@@ -1,0 +1,1 @@
+"""Illustrative sample data generators (synthetic, not real companies or operations)."""

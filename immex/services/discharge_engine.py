@@ -1,0 +1,580 @@
+"""The fast FIFO discharge engine (numpy): same rules, same journal as the reference.
+
+The rules are those of :mod:`immex.domain.discharge.rules`; the oracle is
+:func:`immex.domain.discharge.discharge_reference`. This module lives outside the
+stdlib-only domain because it uses numpy. Quantities are integers in micro-units
+(6 decimals), values in 1/10,000 USD; all arithmetic is exact (int64 where the product
+cannot overflow, Python integers where it could).
+
+How it is fast: shipments explode through precomputed BOM versions in one vectorised
+step; each component is then discharged on its own. FIFO with entry dates has a closed
+form: after consumption i the part's cumulative use is
+``C_i = P_i + min(0, min_{j<=i}(S_j - P_j))`` (P = cumulative need, S = quantity of lots
+entered by the date), and the allocations are the pieces of the merged cumulative axes
+of consumptions and lots. When a part has a directed discharge, or the closed form would
+touch a lot after its limit, that part runs through a plain loop instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from immex.domain.discharge.rules import shipment_order
+from immex.domain.ledger import (
+    TEMPORARY_KEYS,
+    Allocation,
+    BomLine,
+    DischargeResult,
+    ExpiredLotUse,
+    ImportLot,
+    Shipment,
+    Shortfall,
+    UnexplodedShipment,
+)
+
+I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+MICRO = 10**6
+E4 = 10**4
+NO_LIMIT = np.int32(2**31 - 1)
+DAY_MIN = -(2**30)
+DAY_MAX = 2**30
+EPOCH = date(1970, 1, 1).toordinal()
+KIND_CODES = {"export": 0, "domestic": 1, "transfer": 2}
+#: discharge key codes stored in the journal
+KEY_NAMES = ("RT", "F4", "F5", "V1")
+Progress = Callable[[int, int], None]
+
+
+def day(d: date) -> int:
+    return d.toordinal() - EPOCH
+
+
+def from_day(n: int) -> date:
+    return date.fromordinal(int(n) + EPOCH)
+
+
+def to_micro(x: Decimal) -> int:
+    return int(x.scaleb(6))
+
+
+def to_e4(x: Decimal) -> int:
+    return int(x.scaleb(4))
+
+
+@dataclass
+class Plant:
+    """Columnar inputs. Shipments in processing order; parts = sorted component names."""
+
+    parts: list[str]
+    products: list[str]
+    # lots (temporary imports only)
+    lot_id: I64
+    lot_part: I32
+    lot_entry: I32
+    lot_limit: I32
+    lot_qty: I64
+    lot_value: I64
+    lot_ped: I64  # the 15-digit number as an integer (same order as the text)
+    lot_af: npt.NDArray[np.bool_]
+    # shipments, sorted by (date, document, line, id)
+    ship_id: I64
+    ship_date: I32
+    ship_kind: npt.NDArray[np.int8]
+    ship_product: I32
+    ship_qty: I64
+    ship_ped: I64  # -1 = not directed
+    # BOM lines
+    bom_product: I32
+    bom_comp: I32
+    bom_factor: I64  # qty_per_unit (micro) × (10^6 + scrap_pct × 10^4): scale 10^12
+    bom_from: I32
+    bom_to: I32
+
+
+@dataclass
+class Journal:
+    """Columnar result; rows in journal order (shipment order, component, FIFO walk)."""
+
+    consumptions: int
+    # allocations
+    a_ship: I32  # index into the Plant's shipments
+    a_comp: I32
+    a_lot: I32  # index into the Plant's lots
+    a_qty: I64
+    a_value: I64
+    a_key: npt.NDArray[np.int8]
+    a_directed: npt.NDArray[np.bool_]
+    # shortfalls
+    s_ship: I32
+    s_comp: I32
+    s_required: I64
+    s_missing: I64
+    # expired lots reached and skipped
+    e_lot: I32
+    e_ship: I32
+    e_open: I64
+    # shipments with no BOM in force
+    u_ship: I32
+
+
+def muldiv_half_up(a: I64, b: I64, d: I64 | int) -> I64:
+    """round_half_up(a × b / d) for non-negative integers, exactly."""
+    n = len(a)
+    dd = np.broadcast_to(np.asarray(d, dtype=np.int64), (n,))
+    g = np.gcd(b, dd)
+    b = b // g
+    dd = dd // g
+    est = a.astype(np.float64) * b.astype(np.float64)
+    safe = est < 2.0**60
+    out = np.empty(n, dtype=np.int64)
+    if safe.all():
+        return (2 * a * b + dd) // (2 * dd)
+    s = np.flatnonzero(safe)
+    out[s] = (2 * a[s] * b[s] + dd[s]) // (2 * dd[s])
+    u = np.flatnonzero(~safe)
+    out[u] = [
+        (2 * x * y + z) // (2 * z)
+        for x, y, z in zip(a[u].tolist(), b[u].tolist(), dd[u].tolist(), strict=True)
+    ]
+    return out
+
+
+# --------------------------------------------------------------------------- explosion
+
+
+def _bom_versions(plant: Plant) -> tuple[I64, I64, I64, I32, I64]:
+    """BOM versions per product: (key, offset, length) sorted by key, and flat lines."""
+    order = np.lexsort((plant.bom_comp, plant.bom_product))
+    prod = plant.bom_product[order]
+    keys: list[int] = []
+    offs: list[int] = []
+    lens: list[int] = []
+    flat_comp: list[int] = []
+    flat_factor: list[int] = []
+    bounds = np.flatnonzero(np.diff(prod)) + 1
+    starts = np.concatenate(([0], bounds)).tolist()
+    ends = np.concatenate((bounds, [len(prod)])).tolist()
+    comp_all = plant.bom_comp[order].tolist()
+    fac_all = plant.bom_factor[order].tolist()
+    vf_all = plant.bom_from[order].tolist()
+    vt_all = plant.bom_to[order].tolist()
+    for s, e in zip(starts, ends, strict=True):
+        if s == e:
+            continue
+        p = int(prod[s])
+        lines = list(range(s, e))
+        cuts = sorted({vf_all[i] for i in lines} | {vt_all[i] + 1 for i in lines if vt_all[i] < DAY_MAX})
+        if cuts[0] > DAY_MIN:
+            cuts.insert(0, DAY_MIN)
+        for c in cuts:
+            keys.append((p << 32) + (c + 2**31))
+            offs.append(len(flat_comp))
+            inforce = [i for i in lines if vf_all[i] <= c <= vt_all[i]]
+            inforce.sort(key=lambda i: comp_all[i])
+            flat_comp.extend(comp_all[i] for i in inforce)
+            flat_factor.extend(fac_all[i] for i in inforce)
+            lens.append(len(inforce))
+    return (
+        np.asarray(keys, dtype=np.int64),
+        np.asarray(offs, dtype=np.int64),
+        np.asarray(lens, dtype=np.int64),
+        np.asarray(flat_comp, dtype=np.int32),
+        np.asarray(flat_factor, dtype=np.int64),
+    )
+
+
+def explode(plant: Plant) -> tuple[I32, I32, I64, I32]:
+    """Consumptions in journal order: (shipment index, component, need µ, unexploded idx)."""
+    keys, offs, lens, flat_comp, flat_factor = _bom_versions(plant)
+    n = len(plant.ship_id)
+    if n == 0 or len(keys) == 0:
+        empty = np.zeros(0, dtype=np.int32)
+        return empty, empty, np.zeros(0, dtype=np.int64), np.arange(n, dtype=np.int32)
+    skey = (plant.ship_product.astype(np.int64) << 32) + (plant.ship_date.astype(np.int64) + 2**31)
+    ver = np.searchsorted(keys, skey, side="right") - 1
+    ok = ver >= 0
+    ver_c = np.where(ok, ver, 0)
+    ok &= (keys[ver_c] >> 32) == plant.ship_product
+    counts = np.where(ok, lens[ver_c], 0)
+    unexploded = np.flatnonzero(counts == 0).astype(np.int32)
+    total = int(counts.sum())
+    ship_idx = np.repeat(np.arange(n, dtype=np.int32), counts)
+    starts = np.cumsum(counts) - counts
+    within = np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
+    line = np.repeat(offs[ver_c], counts) + within
+    comp = flat_comp[line]
+    need = muldiv_half_up(plant.ship_qty[ship_idx], flat_factor[line], 10**12)
+    return ship_idx, comp, need, unexploded
+
+
+# --------------------------------------------------------------------------- FIFO
+
+
+@dataclass
+class _PartOut:
+    cons: list[I64]
+    lot: list[I64]
+    qty: list[I64]
+    directed: list[npt.NDArray[np.bool_]]
+    e_cons: list[I64]
+    e_lot: list[I64]
+    e_open: list[I64]
+    served: I64
+
+
+def _closed_form(
+    q: I64, t: I32, entry: I32, limit: I32, lqty: I64
+) -> tuple[I64, I64, I64, I64] | None:
+    """Allocations of one part without directed discharge; None if a lot would expire."""
+    lcum = np.zeros(len(lqty) + 1, dtype=np.int64)
+    np.cumsum(lqty, out=lcum[1:])
+    s = lcum[np.searchsorted(entry, t, side="right")]
+    p = np.cumsum(q)
+    m = np.minimum(np.minimum.accumulate(s - p), 0)
+    c = np.zeros(len(q) + 1, dtype=np.int64)
+    c[1:] = p + m
+    total = c[-1]
+    if total == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, np.diff(c)
+    bounds = np.union1d(c, lcum[lcum <= total])
+    a = bounds[:-1]
+    piece_qty = np.diff(bounds)
+    k_cons = np.searchsorted(c, a, side="right") - 1
+    k_lot = np.searchsorted(lcum, a, side="right") - 1
+    if (t[k_cons] > limit[k_lot]).any():
+        return None
+    return k_cons, k_lot, piece_qty, np.diff(c)
+
+
+def _loop(
+    q: list[int], t: list[int], cped: list[int],
+    entry: list[int], limit: list[int], lqty: list[int], lped: list[int],
+) -> tuple[list[int], list[int], list[int], list[bool], list[int], list[int], list[int], list[int]]:
+    """The rules walked lot by lot (directed discharges, expiries), with a FIFO pointer."""
+    bal = list(lqty)
+    m = len(bal)
+    by_ped: dict[int, list[int]] = {}
+    for k, pd in enumerate(lped):
+        by_ped.setdefault(pd, []).append(k)
+    reported: set[int] = set()
+    oc: list[int] = []
+    ol: list[int] = []
+    oq: list[int] = []
+    od: list[bool] = []
+    ec: list[int] = []
+    el: list[int] = []
+    eo: list[int] = []
+    served: list[int] = []
+    ptr = 0
+    for i, need in enumerate(q):
+        d = t[i]
+        start = need
+        if cped[i] >= 0:
+            for k in by_ped.get(cped[i], ()):
+                if need == 0 or entry[k] > d:
+                    break
+                b = bal[k]
+                if b == 0:
+                    continue
+                if d > limit[k]:
+                    if k not in reported:
+                        reported.add(k)
+                        ec.append(i)
+                        el.append(k)
+                        eo.append(b)
+                    continue
+                take = need if need < b else b
+                bal[k] = b - take
+                need -= take
+                oc.append(i)
+                ol.append(k)
+                oq.append(take)
+                od.append(True)
+        k = ptr
+        while need > 0 and k < m:
+            if entry[k] > d:
+                break
+            b = bal[k]
+            if b == 0:
+                if k == ptr:
+                    ptr += 1
+                k += 1
+                continue
+            if d > limit[k]:
+                if k not in reported:
+                    reported.add(k)
+                    ec.append(i)
+                    el.append(k)
+                    eo.append(b)
+                if k == ptr:
+                    ptr += 1
+                k += 1
+                continue
+            take = need if need < b else b
+            bal[k] = b - take
+            need -= take
+            oc.append(i)
+            ol.append(k)
+            oq.append(take)
+            od.append(False)
+            if bal[k] == 0 and k == ptr:
+                ptr += 1
+            k += 1 if bal[k] == 0 else 0
+        served.append(start - need)
+    return oc, ol, oq, od, ec, el, eo, served
+
+
+def discharge_fast(plant: Plant, through: int | None = None, progress: Progress | None = None) -> Journal:
+    """Discharge ``plant`` (shipments up to day ``through``) into a :class:`Journal`."""
+    if through is not None:
+        cut = int(np.searchsorted(plant.ship_date, through, side="right"))
+        if cut < len(plant.ship_id):
+            plant = _cut_shipments(plant, cut)
+    c_ship, c_comp, c_need, unexploded = explode(plant)
+    nc = len(c_ship)
+    c_date = plant.ship_date[c_ship]
+    c_ped = plant.ship_ped[c_ship]
+    by_comp = np.argsort(c_comp, kind="stable")
+    comp_sorted = c_comp[by_comp]
+    lot_order = np.lexsort((plant.lot_id, plant.lot_ped, plant.lot_entry, plant.lot_part))
+    lot_part_sorted = plant.lot_part[lot_order]
+    parts = np.unique(comp_sorted)
+    cs = np.searchsorted(comp_sorted, parts, side="left")
+    ce = np.searchsorted(comp_sorted, parts, side="right")
+    ls = np.searchsorted(lot_part_sorted, parts, side="left")
+    le = np.searchsorted(lot_part_sorted, parts, side="right")
+    served = np.zeros(nc, dtype=np.int64)
+    out_c: list[I64] = []
+    out_l: list[I64] = []
+    out_q: list[I64] = []
+    out_d: list[npt.NDArray[np.bool_]] = []
+    ex_c: list[I64] = []
+    ex_l: list[I64] = []
+    ex_o: list[I64] = []
+    done = 0
+    for j in range(len(parts)):
+        ci = by_comp[cs[j] : ce[j]]
+        lp = lot_order[ls[j] : le[j]]
+        q = c_need[ci]
+        t = c_date[ci]
+        entry = plant.lot_entry[lp]
+        limit = plant.lot_limit[lp]
+        lqty = plant.lot_qty[lp]
+        res = None
+        dped = c_ped[ci]
+        directed = dped >= 0
+        if not (directed.any() and np.isin(dped[directed], plant.lot_ped[lp]).any()):
+            res = _closed_form(q, t, entry, limit, lqty)
+        if res is not None:
+            k_cons, k_lot, pq, srv = res
+            out_c.append(ci[k_cons])
+            out_l.append(lp[k_lot])
+            out_q.append(pq)
+            out_d.append(np.zeros(len(pq), dtype=np.bool_))
+            served[ci] = srv
+        else:
+            oc, ol, oq, od, ec, el, eo, sv = _loop(
+                q.tolist(), t.tolist(), dped.tolist(),
+                entry.tolist(), limit.tolist(), lqty.tolist(), plant.lot_ped[lp].tolist(),
+            )
+            out_c.append(ci[np.asarray(oc, dtype=np.int64)])
+            out_l.append(lp[np.asarray(ol, dtype=np.int64)])
+            out_q.append(np.asarray(oq, dtype=np.int64))
+            out_d.append(np.asarray(od, dtype=np.bool_))
+            ex_c.append(ci[np.asarray(ec, dtype=np.int64)])
+            ex_l.append(lp[np.asarray(el, dtype=np.int64)])
+            ex_o.append(np.asarray(eo, dtype=np.int64))
+            served[ci] = np.asarray(sv, dtype=np.int64)
+        done += len(ci)
+        if progress is not None and (j % 256 == 0 or j == len(parts) - 1):
+            progress(done, nc)
+    return _assemble(plant, c_ship, c_comp, c_need, served, unexploded,
+                     out_c, out_l, out_q, out_d, ex_c, ex_l, ex_o)
+
+
+def _cat(chunks: Sequence[npt.NDArray[np.generic]], dtype: type) -> npt.NDArray[np.generic]:
+    if not chunks:
+        return np.zeros(0, dtype=dtype)
+    return np.concatenate(chunks).astype(dtype, copy=False)
+
+
+def _assemble(
+    plant: Plant, c_ship: I32, c_comp: I32, c_need: I64, served: I64, unexploded: I32,
+    out_c: list[I64], out_l: list[I64], out_q: list[I64], out_d: list[npt.NDArray[np.bool_]],
+    ex_c: list[I64], ex_l: list[I64], ex_o: list[I64],
+) -> Journal:
+    a_cons = _cat(out_c, np.int64)
+    order = np.argsort(a_cons, kind="stable")
+    a_cons = a_cons[order]
+    a_lot = _cat(out_l, np.int64)[order]
+    a_qty = _cat(out_q, np.int64)[order]
+    a_dir = _cat(out_d, np.bool_)[order]
+    # values: cumulative use per lot, in journal order
+    by_lot = np.argsort(a_lot, kind="stable")
+    lots_sorted = a_lot[by_lot]
+    qty_sorted = a_qty[by_lot]
+    cum = np.cumsum(qty_sorted)
+    first = np.ones(len(by_lot), dtype=np.bool_)
+    first[1:] = lots_sorted[1:] != lots_sorted[:-1]
+    base = np.maximum.accumulate(np.where(first, cum - qty_sorted, 0))
+    after = cum - base
+    val_after = muldiv_half_up(plant.lot_value[lots_sorted], after, plant.lot_qty[lots_sorted])
+    val_before = np.zeros_like(val_after)
+    val_before[1:] = val_after[:-1]
+    val_before[first] = 0
+    value = np.empty_like(val_after)
+    value[by_lot] = val_after - val_before
+    kind = plant.ship_kind[c_ship[a_cons]]
+    key = np.where(kind == 0, 0, np.where(kind == 2, 3, np.where(plant.lot_af[a_lot], 2, 1)))
+    e_cons = _cat(ex_c, np.int64)
+    eo = np.argsort(e_cons, kind="stable")
+    e_cons = e_cons[eo]
+    missing = c_need - served
+    short = np.flatnonzero(missing > 0)
+    return Journal(
+        consumptions=len(c_ship),
+        a_ship=c_ship[a_cons].astype(np.int32),
+        a_comp=c_comp[a_cons].astype(np.int32),
+        a_lot=a_lot.astype(np.int32),
+        a_qty=a_qty,
+        a_value=value,
+        a_key=key.astype(np.int8),
+        a_directed=a_dir,
+        s_ship=c_ship[short].astype(np.int32),
+        s_comp=c_comp[short].astype(np.int32),
+        s_required=c_need[short],
+        s_missing=missing[short],
+        e_lot=_cat(ex_l, np.int64)[eo].astype(np.int32),
+        e_ship=c_ship[e_cons].astype(np.int32),
+        e_open=_cat(ex_o, np.int64)[eo],
+        u_ship=unexploded,
+    )
+
+
+def _cut_shipments(plant: Plant, cut: int) -> Plant:
+    from dataclasses import replace
+
+    return replace(
+        plant,
+        ship_id=plant.ship_id[:cut],
+        ship_date=plant.ship_date[:cut],
+        ship_kind=plant.ship_kind[:cut],
+        ship_product=plant.ship_product[:cut],
+        ship_qty=plant.ship_qty[:cut],
+        ship_ped=plant.ship_ped[:cut],
+    )
+
+
+# --------------------------------------------------------------------------- adapters
+
+
+def plant_from_domain(
+    lots: Iterable[ImportLot],
+    shipments: Iterable[Shipment],
+    bom: Iterable[BomLine],
+    temporary_keys: tuple[str, ...] = TEMPORARY_KEYS,
+) -> Plant:
+    """Columnar inputs from domain records (tests, small runs)."""
+    lots = [lot for lot in lots if lot.clave in temporary_keys]
+    ships = sorted(shipments, key=shipment_order)
+    bom = list(bom)
+    parts = sorted({lot.part for lot in lots} | {b.component for b in bom})
+    products = sorted({s.product for s in ships} | {b.product for b in bom})
+    pi = {p: i for i, p in enumerate(parts)}
+    qi = {p: i for i, p in enumerate(products)}
+    return Plant(
+        parts=parts,
+        products=products,
+        lot_id=np.asarray([lot.lot_id for lot in lots], dtype=np.int64),
+        lot_part=np.asarray([pi[lot.part] for lot in lots], dtype=np.int32),
+        lot_entry=np.asarray([day(lot.entry_date) for lot in lots], dtype=np.int32),
+        lot_limit=np.asarray(
+            [NO_LIMIT if lot.limit_date is None else day(lot.limit_date) for lot in lots],
+            dtype=np.int32,
+        ),
+        lot_qty=np.asarray([to_micro(lot.quantity) for lot in lots], dtype=np.int64),
+        lot_value=np.asarray([to_e4(lot.value_usd) for lot in lots], dtype=np.int64),
+        lot_ped=np.asarray([int(lot.pedimento) for lot in lots], dtype=np.int64),
+        lot_af=np.asarray([lot.clave == "AF" for lot in lots], dtype=np.bool_),
+        ship_id=np.asarray([s.shipment_id for s in ships], dtype=np.int64),
+        ship_date=np.asarray([day(s.date) for s in ships], dtype=np.int32),
+        ship_kind=np.asarray([KIND_CODES[s.kind] for s in ships], dtype=np.int8),
+        ship_product=np.asarray([qi[s.product] for s in ships], dtype=np.int32),
+        ship_qty=np.asarray([to_micro(s.quantity) for s in ships], dtype=np.int64),
+        ship_ped=np.asarray([int(s.pedimento) if s.pedimento else -1 for s in ships], dtype=np.int64),
+        bom_product=np.asarray([qi[b.product] for b in bom], dtype=np.int32),
+        bom_comp=np.asarray([pi[b.component] for b in bom], dtype=np.int32),
+        bom_factor=np.asarray(
+            [to_micro(b.qty_per_unit) * (MICRO + to_e4(b.scrap_pct)) for b in bom], dtype=np.int64
+        ),
+        bom_from=np.asarray(
+            [DAY_MIN if b.valid_from is None else day(b.valid_from) for b in bom], dtype=np.int32
+        ),
+        bom_to=np.asarray(
+            [DAY_MAX if b.valid_to is None else day(b.valid_to) for b in bom], dtype=np.int32
+        ),
+    )
+
+
+def _dq(n: int) -> Decimal:
+    return Decimal(n).scaleb(-6)
+
+
+def _dv(n: int) -> Decimal:
+    return Decimal(n).scaleb(-4)
+
+
+def journal_to_domain(plant: Plant, j: Journal) -> DischargeResult:
+    """The journal as domain records (to compare with the reference)."""
+    sid = plant.ship_id.tolist()
+    sdate = plant.ship_date.tolist()
+    sprod = plant.ship_product.tolist()
+    lid = plant.lot_id.tolist()
+    llim = plant.lot_limit.tolist()
+    parts = plant.parts
+    allocs = tuple(
+        Allocation(sid[s], parts[c], lid[lt], _dq(q), _dv(v), KEY_NAMES[k], bool(dr))
+        for s, c, lt, q, v, k, dr in zip(
+            j.a_ship.tolist(), j.a_comp.tolist(), j.a_lot.tolist(), j.a_qty.tolist(),
+            j.a_value.tolist(), j.a_key.tolist(), j.a_directed.tolist(), strict=True,
+        )
+    )
+    shorts = tuple(
+        Shortfall(sid[s], parts[c], _dq(r), _dq(m))
+        for s, c, r, m in zip(
+            j.s_ship.tolist(), j.s_comp.tolist(), j.s_required.tolist(), j.s_missing.tolist(),
+            strict=True,
+        )
+    )
+    lot_part = plant.lot_part.tolist()
+    expired = tuple(
+        ExpiredLotUse(lid[lt], parts[lot_part[lt]], from_day(llim[lt]), sid[s], from_day(sdate[s]), _dq(o))
+        for lt, s, o in zip(j.e_lot.tolist(), j.e_ship.tolist(), j.e_open.tolist(), strict=True)
+    )
+    unexp = tuple(
+        UnexplodedShipment(sid[s], plant.products[sprod[s]], from_day(sdate[s]))
+        for s in j.u_ship.tolist()
+    )
+    return DischargeResult(allocs, shorts, expired, unexp, j.consumptions)
+
+
+def discharge_domain(
+    lots: Iterable[ImportLot],
+    shipments: Iterable[Shipment],
+    bom: Iterable[BomLine],
+    *,
+    through: date | None = None,
+    temporary_keys: tuple[str, ...] = TEMPORARY_KEYS,
+) -> DischargeResult:
+    """The fast engine with the reference's signature."""
+    plant = plant_from_domain(lots, shipments, bom, temporary_keys)
+    journal = discharge_fast(plant, None if through is None else day(through))
+    return journal_to_domain(plant, journal)

@@ -1,0 +1,250 @@
+"""Duty use cases: the F4 change of regime and the LA 63-A payment, for the CLI and the ledger.
+
+The ledger's F4 planning builds one :class:`DutyContext` with :func:`duty_context` and calls
+:func:`immex.domain.duties.compute_f4_batch` (or :func:`f4_batch` here) with thousands of
+:class:`~immex.domain.duties.F4Request` at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from immex.domain.dated import Parameter
+from immex.domain.duties import (
+    DutyContext,
+    DutyParameters,
+    F4Request,
+    F4Result,
+    UsmcaRequest,
+    UsmcaResult,
+    compute_63a,
+    compute_f4,
+    compute_f4_batch,
+)
+from immex.domain.errors import InvalidInput
+from immex.domain.rates import MfnLookup, unique
+from immex.services import rates as rates_service
+from immex.services.rates import WorkspaceData, build_query, check_origin, coverage_notes
+
+#: names of the curated parameters (immex/refdata/sources/parameters.yaml)
+PARAM_IVA = "iva.rate"
+PARAM_DTA = "dta.ad_valorem"
+PARAM_DTA_FEE = "dta.immex_temporary_fee"
+PARAM_SURCHARGE = "recargos.lif_monthly_rate"
+PARAM_USMCA_DAYS = "usmca.proof_period_days"
+
+
+def duty_parameters(params: dict[str, Parameter[Any]] | None = None) -> DutyParameters:
+    """The duty parameters from the bundled reference data (``immex refdata``)."""
+    if params is None:
+        from immex.refdata.reference import load_parameters
+
+        params = load_parameters()
+    missing = [
+        n for n in (PARAM_IVA, PARAM_DTA, PARAM_SURCHARGE, PARAM_USMCA_DAYS) if n not in params
+    ]
+    if missing:
+        raise InvalidInput(
+            f"reference parameters missing: {', '.join(missing)}; rebuild with `immex refdata build`"
+        )
+    return DutyParameters(
+        iva_rate=params[PARAM_IVA],
+        dta_rate=params[PARAM_DTA],
+        surcharge_rate=params[PARAM_SURCHARGE],
+        usmca_days=params[PARAM_USMCA_DAYS],
+        dta_fixed_fee=params.get(PARAM_DTA_FEE),
+    )
+
+
+def duty_context(
+    db: str | None = None,
+    *,
+    data: WorkspaceData | None = None,
+    mfn: MfnLookup | None = None,
+    params: DutyParameters | None = None,
+) -> DutyContext:
+    """Series, parameters, workspace rate rows and the bundled LIGIE, ready to compute."""
+    from immex.refdata.reference import load_fx, load_inpc, load_manifest
+
+    data = data or rates_service.workspace_data(db)
+    notes = list(data.book.data_notes)
+    try:
+        manifest = load_manifest()
+        built = manifest.get("built_from") or manifest.get("as_of") or ""
+        if built:
+            notes.append(f"bundled reference data: {built}")
+    except Exception:  # noqa: BLE001 - the note is informative only
+        pass
+    return DutyContext(
+        load_fx(),
+        load_inpc(),
+        params or duty_parameters(),
+        data.book,
+        mfn or rates_service.mfn_lookup(),
+        tuple(notes),
+    )
+
+
+def f4_request(
+    fraccion: str,
+    value_usd: Decimal,
+    entry_date: date,
+    change_date: date,
+    *,
+    origin: str | None = None,
+    prosec: Iterable[str] = (),
+    certified: Iterable[str] = (),
+    regla8: Iterable[str] = (),
+    policy: str = "entry_date",
+    factor_rounding: str = "truncate",
+    certified_iva: bool = False,
+    paid_on: date | None = None,
+    known_sectors: Iterable[str] | None = None,
+    reference: str = "",
+) -> F4Request:
+    """Validate user input into an :class:`F4Request` (fracción, origin, sectors…)."""
+    q = build_query(fraccion, origin, entry_date, prosec, regla8, certified, known_sectors)
+    check_origin(q.origin)
+    return F4Request(
+        q.fraccion, value_usd, entry_date, change_date, q.origin, q.prosec_sectors, q.certified,
+        q.regla8, policy, factor_rounding, certified_iva, paid_on, True, reference,
+    )  # fmt: skip
+
+
+def f4(request: F4Request, context: DutyContext) -> F4Result:
+    result = compute_f4(request, context)
+    extra = coverage_notes(result.policy_date)
+    if request.paid_on:
+        extra += coverage_notes(request.paid_on)
+    return _with_warnings(result, extra)
+
+
+def f4_batch(requests: Sequence[F4Request], context: DutyContext) -> list[F4Result]:
+    """Many F4 computations at once (all-or-nothing); see ``compute_f4_batch``."""
+    return compute_f4_batch(requests, context)
+
+
+def usmca_request(
+    fraccion: str,
+    value_usd: Decimal,
+    entry_date: date,
+    export_date: date,
+    origin: str,
+    us_duty_usd: Decimal,
+    *,
+    prosec: Iterable[str] = (),
+    known_sectors: Iterable[str] | None = None,
+) -> UsmcaRequest:
+    q = build_query(fraccion, origin, entry_date, prosec, (), (), known_sectors)
+    check_origin(q.origin)
+    return UsmcaRequest(
+        q.fraccion, value_usd, entry_date, export_date, q.origin, us_duty_usd, q.prosec_sectors
+    )
+
+
+def usmca_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
+    result = compute_63a(request, context)
+    return _with_warnings(result, coverage_notes(request.entry_date))
+
+
+def _with_warnings(result: Any, extra: list[str]) -> Any:
+    from dataclasses import replace
+
+    merged = unique([*result.warnings, *extra])
+    return replace(result, warnings=merged) if merged != result.warnings else result
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _trace(result: F4Result | UsmcaResult) -> list[dict[str, Any]]:
+    return [
+        {
+            "step": i,
+            "name": s.name,
+            "formula": s.formula,
+            "value": s.value,
+            "reference": s.reference,
+        }
+        for i, s in enumerate(result.trace, start=1)
+    ]
+
+
+def _fx(fx: Any) -> dict[str, Any]:
+    return {
+        "rate": fx.rate,
+        "for_date": fx.for_date,
+        "determined_on": fx.determined_on,
+        "published_on": fx.published_on,
+        "source": fx.source,
+    }
+
+
+def f4_dict(r: F4Result) -> dict[str, Any]:
+    s = r.surcharges
+    return {
+        "fraccion": r.fraccion,
+        "origin": r.origin or None,
+        "value_usd": r.value_usd,
+        "entry_date": r.entry_date,
+        "change_date": r.change_date,
+        "policy": r.policy,
+        "policy_date": r.policy_date,
+        "fx": _fx(r.fx),
+        "customs_value_mxn": r.customs_value_mxn,
+        "program": r.program,
+        "program_detail": r.program_detail,
+        "rate": r.rate,
+        "igi": r.igi,
+        "inpc_factor": r.inpc_factor,
+        "igi_updated": r.igi_updated,
+        "dta": r.dta,
+        "iva": r.iva,
+        "surcharges": None
+        if s is None
+        else {
+            "due_date": s.due_date,
+            "paid_on": s.paid_on,
+            "months": s.months,
+            "monthly_rates": list(s.monthly_rates),
+            "rate": s.rate,
+            "base": s.base,
+            "update_factor": s.update_factor,
+            "update": s.update,
+            "recargos": s.recargos,
+            "total": s.total,
+        },
+        "total": r.total,
+        "options": [rates_service.option_dict(o) for o in r.options],
+        "trace": _trace(r),
+        "warnings": list(r.warnings),
+    }
+
+
+def usmca_dict(r: UsmcaResult) -> dict[str, Any]:
+    return {
+        "fraccion": r.fraccion,
+        "origin": r.origin,
+        "originating": r.originating,
+        "value_usd": r.value_usd,
+        "entry_date": r.entry_date,
+        "export_date": r.export_date,
+        "fx": _fx(r.fx),
+        "customs_value_mxn": r.customs_value_mxn,
+        "program": r.program,
+        "program_detail": r.program_detail,
+        "rate": r.rate,
+        "mx_duty": r.mx_duty,
+        "us_duty_usd": r.us_duty_usd,
+        "us_duty_fx": _fx(r.us_fx),
+        "us_duty_mxn": r.us_duty_mxn,
+        "exemption": r.exemption,
+        "owed": r.owed,
+        "due_by": r.due_by,
+        "options": [rates_service.option_dict(o) for o in r.options],
+        "trace": _trace(r),
+        "warnings": list(r.warnings),
+    }

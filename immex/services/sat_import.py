@@ -1,0 +1,386 @@
+"""Import what SAT knows: Data Stage extractions and validation files (archivo M).
+
+All-or-nothing: every file of a call is read in one transaction; any error in any file
+(reported as ``file:line: field: message``) rolls everything back and raises
+:class:`BatchError`. Re-importing a ZIP, or an extraction that overlaps an earlier one,
+writes nothing twice: a pedimento already stored for the company (same year, patente,
+number and aduana) is counted under ``duplicates`` together with all its rows.
+
+Companies: each pedimento belongs to the company whose RFC is in its 501 row. A company
+not yet in the workspace is registered from the 501 data (RFC and name) with a warning —
+an extraction is issued by SAT to that RFC, so it is the best evidence of the company;
+``--company RFC`` instead restricts the import to that (existing) company and makes rows
+of any other RFC an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, insert, select, update
+from sqlalchemy.exc import DBAPIError
+
+from immex.datastage.keys import SatKey, pedimento_year
+from immex.datastage.layout import LAYOUTS, TABLE_CODES
+from immex.datastage.reader import DataStageZip
+from immex.domain.errors import BatchError, ErrorRecord
+from immex.services.workspace import audit, current_actor, now_utc, resolve_company
+from immex.store.tables import core, sat
+
+CHUNK_ROWS = 50_000
+_RFC = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
+#: summary names of the counted tables
+COUNTED = {"501": "pedimentos", "551": "partidas", "512": "descargos", "701": "rectificaciones"}
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class BulkWriter:
+    """executemany in big chunks through the driver (no per-row ORM work)."""
+
+    def __init__(self, conn: Connection, table: Table, columns: Sequence[str]) -> None:
+        ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        self.conn = conn
+        self.sql = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join([ph] * len(columns))})"
+        )
+        self.rows: list[tuple[Any, ...]] = []
+        self.count = 0
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.conn.exec_driver_sql(self.sql, self.rows)
+            self.count += len(self.rows)
+            self.rows = []
+
+
+class _Context:
+    """State shared by the files of one import call."""
+
+    def __init__(self, conn: Connection, company_rfc: str | None) -> None:
+        self.conn = conn
+        self.errors: list[ErrorRecord] = []
+        self.warnings: list[str] = []
+        self.companies = {
+            r.rfc: r.id for r in conn.execute(select(core.companies.c.rfc, core.companies.c.id))
+        }
+        self.only_company = company_rfc
+        self.registered: list[str] = []
+        self.touched: set[int] = set()
+        self.totals: Counter[str] = Counter()
+        self.dup_rows: Counter[str] = Counter()
+        self.other_rows: Counter[str] = Counter()
+        self.duplicates = 0
+        self.files: list[dict[str, Any]] = []
+
+    @property
+    def writing(self) -> bool:
+        return not self.errors
+
+    def company_id(self, rfc: str, name: str | None) -> int:
+        cid = self.companies.get(rfc)
+        if cid is None:
+            cid = self.conn.execute(
+                insert(core.companies).values(rfc=rfc, name=name or rfc, created_at=now_utc())
+            ).inserted_primary_key[0]
+            audit(self.conn, "company.add", {"rfc": rfc, "source": "datastage 501"}, cid)
+            self.companies[rfc] = cid
+            self.registered.append(rfc)
+            self.warnings.append(
+                f"company {rfc} ({name or 'no name'}) was not in the workspace: registered from "
+                "the Data Stage 501 data; check it with `immex company list`"
+            )
+        return cid
+
+
+def _existing_keys(conn: Connection, company_ids: Iterable[int], source: str) -> dict[Any, int]:
+    t = sat.sat_pedimentos
+    out: dict[Any, int] = {}
+    for cid in set(company_ids):
+        q = select(t.c.id, t.c.year, t.c.patente, t.c.pedimento, t.c.aduana).where(
+            t.c.company_id == cid, t.c.source == source
+        )
+        for r in conn.execute(q):
+            out[(cid, r.year, r.patente, r.pedimento, r.aduana)] = r.id
+    return out
+
+
+class _ZipImport:
+    def __init__(self, ctx: _Context, dz: DataStageZip, sha: str) -> None:
+        self.ctx = ctx
+        self.dz = dz
+        self.sha = sha
+        self.batch_id: int | None = None
+        self.new: Counter[str] = Counter()
+        self.dups = 0
+        self.orphans: Counter[str] = Counter()
+
+    # -- 501 -------------------------------------------------------------------------------
+    def _read_501(self) -> list[tuple[int, int, int, list[str | None]]]:
+        """(line, company_id, year, values) of the 501 rows, with key checks."""
+        ctx, dz = self.ctx, self.dz
+        out = []
+        seen: dict[tuple[str | None, ...], int] = {}
+        src = dz.source("501")
+        for line, v in dz.rows("501"):
+            key3 = (v[0], v[1], v[2])
+            if key3 in seen:
+                ctx.errors.append(
+                    ErrorRecord(src, line, "Pedimento", f"pedimento repeated (first on line "
+                                f"{seen[key3]}): one 501 row per pedimento", v[1])
+                )  # fmt: skip
+                continue
+            seen[key3] = line
+            rfc = (v[7] or "").upper()
+            if not _RFC.match(rfc):
+                ctx.errors.append(ErrorRecord(src, line, "Rfc", "not an RFC", v[7]))
+                continue
+            if ctx.only_company and rfc != ctx.only_company:
+                ctx.errors.append(
+                    ErrorRecord(src, line, "Rfc", f"pedimento of another company than "
+                                f"--company {ctx.only_company}", rfc)
+                )  # fmt: skip
+                continue
+            assert v[30] is not None  # required by the layout
+            year, consistent = pedimento_year(v[1] or "", int(v[30][:4]))
+            if not consistent:
+                dz.warnings.append(
+                    f"{src}:{line}: pedimento {v[1]} does not start with the last digit of its "
+                    f"payment year {v[30][:4]}; year {year} assumed"
+                )
+            cid = ctx.company_id(rfc, v[20]) if ctx.writing else 0
+            out.append((line, cid, year, v))
+        return out
+
+    def _insert_501(self, rows: list[tuple[int, int, int, list[str | None]]]) -> dict[Any, int]:
+        """Write new pedimentos; key3 → id (new) or -1 (already stored)."""
+        ctx = self.ctx
+        existing = _existing_keys(ctx.conn, (r[1] for r in rows), "datastage")
+        key3map: dict[Any, int] = {}
+        cols = ["company_id", "batch_id", "source", "year", "number", "patente", "pedimento",
+                "aduana", *LAYOUTS["501"].columns[3:]]  # fmt: skip
+        fresh = []
+        for _line, cid, year, v in rows:
+            key3 = (v[0], v[1], v[2])
+            if (cid, year, v[0], v[1], v[2]) in existing:
+                key3map[key3] = -1
+                self.dups += 1
+            else:
+                fresh.append((cid, year, v))
+        if fresh:
+            self.batch_id = ctx.conn.execute(
+                insert(sat.sat_import_batches).values(
+                    kind="datastage", source_name=self.dz.name, sha256=self.sha,
+                    folio=self.dz.folio, imported_at=now_utc(), actor=current_actor(),
+                )  # fmt: skip
+            ).inserted_primary_key[0]
+            w = BulkWriter(ctx.conn, sat.sat_pedimentos, cols)
+            for cid, year, v in fresh:
+                number = SatKey(year, v[2] or "", v[0] or "", v[1] or "").number
+                w.add((cid, self.batch_id, "datastage", year, number, *v))
+                ctx.touched.add(cid)
+            w.flush()
+            t = sat.sat_pedimentos
+            q = select(t.c.id, t.c.patente, t.c.pedimento, t.c.aduana).where(
+                t.c.batch_id == self.batch_id
+            )
+            for r in ctx.conn.execute(q):
+                key3map[(r.patente, r.pedimento, r.aduana)] = r.id
+            self.new["501"] = len(fresh)
+        return key3map
+
+    # -- other tables -----------------------------------------------------------------------
+    def _child_writer(self, code: str) -> BulkWriter:
+        table = sat.CHILD_TABLES[code]
+        cols = ["pedimento_id", *LAYOUTS[code].columns[3:]]
+        if code == "512":
+            cols.append("year_orig")
+        elif code == "701":
+            cols.append("year_anterior")
+        return BulkWriter(self.ctx.conn, table, cols)
+
+    def _read_table(self, code: str, key3map: dict[Any, int], writing: bool) -> None:
+        dz = self.dz
+        typed = LAYOUTS[code].typed
+        w: BulkWriter | None = None
+        if writing:
+            if typed:
+                w = self._child_writer(code)
+            else:
+                w = BulkWriter(
+                    self.ctx.conn, sat.sat_raw_rows, ["batch_id", "pedimento_id", "table_code",
+                                                      "data"]
+                )  # fmt: skip
+        dups = 0
+        if code == "Resumen":
+            for _line, v in dz.rows(code):
+                if w is not None and self.batch_id is not None:
+                    w.add((self.batch_id, None, code, "|".join(x or "" for x in v)))
+            if w is not None:
+                w.flush()
+                self.new[code] += w.count
+            return
+        get = key3map.get
+        orphans = 0
+        buf: list[tuple[Any, ...]] = []
+        append = buf.append
+        bid = self.batch_id
+        for _line, v in dz.rows(code):
+            pid = get((v[0], v[1], v[2]))
+            if pid is None:
+                orphans += 1
+                continue
+            if pid < 0:
+                dups += 1
+                continue
+            if w is None:
+                continue
+            if not typed:
+                append((bid, pid, code, "|".join([x or "" for x in v])))
+            elif code == "512":
+                append((pid, *v[3:], pedimento_year(v[4] or "", int((v[7] or "0")[:4]))[0]))
+            elif code == "701":
+                append((pid, *v[3:], pedimento_year(v[5] or "", int((v[9] or "0")[:4]))[0]))
+            else:
+                append((pid, *v[3:]))
+            if len(buf) >= CHUNK_ROWS:
+                w.rows = buf
+                w.flush()
+                buf = []
+                append = buf.append
+        if w is not None:
+            w.rows = buf
+        if w is not None:
+            w.flush()
+            self.new[code] += w.count
+        if dups:
+            self.ctx.dup_rows[COUNTED.get(code, code)] += dups
+        if orphans:
+            self.orphans[code] += orphans
+
+    def run(self) -> None:
+        ctx, dz = self.ctx, self.dz
+        rows = self._read_501()
+        writing = ctx.writing and dz.ok
+        key3map = self._insert_501(rows) if writing else {}
+        if not writing:  # still read everything, to report every error at once
+            key3map = {(v[0], v[1], v[2]): 0 for _l, _c, _y, v in rows}
+        for code in TABLE_CODES:
+            if code != "501" and code in dz.members:
+                self._read_table(code, key3map, writing and ctx.writing and dz.ok)
+        ctx.errors.extend(dz.errors)
+        ctx.warnings.extend(dz.warnings)
+        for code, n in sorted(self.orphans.items()):
+            ctx.warnings.append(
+                f"{dz.source(code)}: {n} row(s) of pedimentos absent from table 501 skipped"
+            )
+        if self.dups:
+            ctx.dup_rows["pedimentos"] += self.dups
+        ctx.duplicates += self.dups
+        for code, n in self.new.items():
+            if code in COUNTED:
+                ctx.totals[COUNTED[code]] += n
+            elif n:
+                ctx.other_rows[code] += n
+        summary = {
+            "file": dz.name,
+            "folio": dz.folio,
+            "sha256": self.sha,
+            "batch_id": self.batch_id,
+            **{name: self.new.get(code, 0) for code, name in COUNTED.items()},
+            "duplicates": self.dups,
+        }
+        ctx.files.append(summary)
+        if self.batch_id is not None and ctx.writing:
+            ctx.conn.execute(
+                update(sat.sat_import_batches)
+                .where(sat.sat_import_batches.c.id == self.batch_id)
+                .values(summary=summary)
+            )
+
+
+def link_rectifications(conn: Connection) -> int:
+    """Resolve 701 rows to the pedimento they rectify and mark it superseded; returns how
+    many links were made. Runs after every import, so the order of imports is free."""
+    r, p = sat.sat_rectificaciones, sat.sat_pedimentos
+    pending = conn.execute(
+        select(r.c.id, r.c.pedimento_id, r.c.year_anterior, r.c.patente_anterior,
+               r.c.pedimento_anterior, r.c.aduana_anterior, p.c.company_id, p.c.source)
+        .join(p, p.c.id == r.c.pedimento_id)
+        .where(r.c.anterior_id.is_(None))
+    ).all()  # fmt: skip
+    linked = 0
+    for row in pending:
+        target = conn.execute(
+            select(p.c.id).where(
+                p.c.company_id == row.company_id, p.c.source == row.source,
+                p.c.year == row.year_anterior, p.c.patente == row.patente_anterior,
+                p.c.pedimento == row.pedimento_anterior, p.c.aduana == row.aduana_anterior,
+            )  # fmt: skip
+        ).scalar()
+        if target is None or target == row.pedimento_id:
+            continue
+        conn.execute(update(r).where(r.c.id == row.id).values(anterior_id=target))
+        conn.execute(update(p).where(p.c.id == target).values(superseded_by_id=row.pedimento_id))
+        linked += 1
+    return linked
+
+
+def import_datastage(
+    engine: Engine, paths: Sequence[str | Path], company: str | None = None
+) -> dict[str, Any]:
+    """Import Data Stage ZIPs; returns the summary (see module docstring)."""
+    only = resolve_company(engine, company).rfc if company else None
+    try:
+        with engine.begin() as conn:
+            ctx = _Context(conn, only)
+            for raw_path in paths:
+                path = Path(raw_path)
+                if not path.is_file():
+                    ctx.errors.append(ErrorRecord(str(path), None, None, "file not found"))
+                    continue
+                with DataStageZip(path) as dz:
+                    _ZipImport(ctx, dz, _sha256(path)).run()
+            if ctx.errors:
+                raise BatchError(ctx.errors)
+            linked = link_rectifications(conn)
+            summary = {
+                "pedimentos": ctx.totals["pedimentos"],
+                "partidas": ctx.totals["partidas"],
+                "descargos": ctx.totals["descargos"],
+                "rectificaciones": ctx.totals["rectificaciones"],
+                "other_rows": dict(sorted(ctx.other_rows.items())),
+                "duplicates": ctx.duplicates,
+                "duplicate_rows": dict(sorted(ctx.dup_rows.items())),
+                "rectifications_linked": linked,
+                "companies_registered": ctx.registered,
+                "files": ctx.files,
+                "warnings": ctx.warnings,
+            }
+            for cid in sorted(ctx.touched):
+                audit(conn, "sat.import_datastage", {k: summary[k] for k in (
+                    "pedimentos", "partidas", "descargos", "rectificaciones", "duplicates")}
+                    | {"files": [f["file"] for f in ctx.files]}, cid)  # fmt: skip
+    except DBAPIError as exc:
+        raise BatchError(
+            [ErrorRecord(", ".join(str(p) for p in paths), None, None,
+                         f"the database refused the data: {exc.orig}")]
+        ) from None  # fmt: skip
+    return summary

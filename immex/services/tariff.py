@@ -1,0 +1,95 @@
+"""Tariff use cases: show a fracción with the rate in force on a date, search descriptions.
+
+The CLI, the API and the web pages call these functions; they return plain dicts ready for
+JSON (Decimal/date values are converted by ``cli.common.jsonable``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from immex.domain.errors import InvalidInput
+from immex.domain.tariff import Fraction, RatePeriod
+from immex.refdata.tariff_data import TariffBook, load_tariff_book
+
+
+def _book(book: TariffBook | None) -> TariffBook:
+    return book if book is not None else load_tariff_book()
+
+
+def period_dict(p: RatePeriod) -> dict[str, Any]:
+    return {
+        "valid_from": p.valid_from.isoformat() if p.valid_from else None,
+        "valid_to": p.valid_to.isoformat() if p.valid_to else None,
+        "rate": p.rate.display,
+        "rate_text": p.rate.text,
+        "source": p.source,
+        "certainty": p.certainty,
+        "note": p.note,
+    }
+
+
+def show(code: str, as_of: date, warnings: list[str] | None = None,
+         book: TariffBook | None = None) -> dict[str, Any]:
+    """Everything about one fracción, with the import rate in force on ``as_of``."""
+    tb = _book(book)
+    frac: Fraction = tb.get(code)
+    rate_at = tb.import_rate_at(frac.fraccion, as_of)
+    all_warnings = list(warnings or []) + list(rate_at.warnings)
+    return {
+        "fraccion": frac.fraccion,
+        "description": frac.description,
+        "section": frac.section,
+        "chapter": frac.chapter,
+        "heading": frac.heading[:2] + "." + frac.heading[2:],
+        "heading_description": frac.heading_description,
+        "subheading": frac.subheading,
+        "subheading_description": frac.subheading_description,
+        "umt": frac.umt,
+        "as_of": as_of.isoformat(),
+        "igi": rate_at.rate.display,
+        "igi_kind": rate_at.rate.kind.value,
+        "igi_source": rate_at.period.source if rate_at.period else None,
+        "igi_published": frac.import_rate.display,
+        "export_rate": frac.export_rate.display,
+        "igi_history": [period_dict(p) for p in frac.igi_history],
+        "notes": frac.notes,
+        "nicos": [
+            {
+                "nico": n.code,
+                "code": frac.fraccion + "." + n.code,
+                "description": n.description,
+                "umt_code": n.umt_code,
+                "valid_from": n.valid_from.isoformat() if n.valid_from else None,
+                "valid_to": n.valid_to.isoformat() if n.valid_to else None,
+            }
+            for n in frac.nicos
+        ],
+        "warnings": all_warnings,
+        "data": {
+            "source": tb.coverage.source,
+            "last_reform": tb.coverage.last_reform,
+            "fractions_modified_by": tb.coverage.fractions_modified_by,
+            "not_included": list(tb.coverage.not_included),
+        },
+    }
+
+
+def search(text: str, limit: int = 10, book: TariffBook | None = None) -> list[dict[str, Any]]:
+    """Best matching fracciones for a Spanish text: ``[{fraccion, description, score}]``."""
+    if not text.strip():
+        raise InvalidInput("search text is empty; give words such as 'circuitos integrados'",
+                           field="text")
+    if limit < 1:
+        raise InvalidInput(f"--limit must be at least 1 (got {limit})", field="limit")
+    return [
+        {
+            "fraccion": f.fraccion,
+            "description": f.description,
+            "score": score,
+            "heading_description": f.heading_description,
+            "igi_published": f.import_rate.display,
+        }
+        for f, score in _book(book).search(text, limit)
+    ]
