@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
-from immex.domain.dated import CONFIDENCE_LEVELS
-from immex.domain.errors import BatchError, NotFound, ParameterNotInForce
+from immex.domain.dated import CONFIDENCE_LEVELS, DatedValue, Parameter
+from immex.domain.errors import BatchError, InvalidInput, NotFound, ParameterNotInForce
 from immex.refdata.params import PARAMETERS_YAML, compile_parameters
 from immex.refdata.reference import load_parameter_observations, load_parameters, param
 
@@ -124,3 +126,43 @@ def test_compile_rejects_overlap_bad_confidence_and_floats() -> None:
 def test_cited_text_is_in_the_laws(shared_data: Path, law: str, phrase: str) -> None:
     text = " ".join((shared_data / "laws" / law).read_text(encoding="utf-8").split())
     assert phrase in text
+
+
+# --- Parameter / DatedValue (the domain type) -------------------------------------------------
+
+
+def test_dated_value_checks_its_dates_and_confidence() -> None:
+    with pytest.raises(InvalidInput, match="before it starts"):
+        DatedValue(date(2025, 2, 1), date(2025, 1, 1), Decimal(1), "x")
+    with pytest.raises(InvalidInput, match="confidence"):
+        DatedValue(date(2025, 1, 1), None, Decimal(1), "x", confidence="X")
+
+
+SAMPLE = Parameter.of(
+    "sample",
+    "a sample",
+    "percent",
+    [
+        DatedValue(date(2020, 1, 1), date(2020, 12, 31), Decimal(1), "a"),
+        DatedValue(date(2022, 1, 1), None, Decimal(3), "c"),
+        DatedValue(date(2021, 1, 1), date(2021, 12, 31), Decimal(2), "b"),
+    ],
+)
+
+
+@given(st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31)))
+def test_parameter_lookup_property(when: date) -> None:
+    if when < date(2020, 1, 1):
+        with pytest.raises(ParameterNotInForce, match="'sample'"):
+            SAMPLE.at(when)
+        return
+    found = SAMPLE.at(when)
+    assert found.covers(when)
+    assert found.value == Decimal(when.year - 2019 if when.year < 2022 else 3)
+
+
+def test_not_in_force_message_names_parameter_date_and_periods() -> None:
+    with pytest.raises(ParameterNotInForce) as info:
+        SAMPLE.at(date(2019, 6, 1))
+    msg = info.value.message
+    assert "'sample'" in msg and "2019-06-01" in msg and "2020-01-01 … 2020-12-31" in msg

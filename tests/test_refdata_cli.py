@@ -91,3 +91,12 @@ def test_build_into_temp_leaves_package_data_alone(
     monkeypatch.setenv("IMMEX_SHARED_DATA", str(tmp_path / "nope"))
     code, _, err = run("refdata", "build", "--json")
     assert code == 2 and "IMMEX_SHARED_DATA" in err
+
+
+def test_help_lists_the_commands() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    for name in ("refdata", "fx", "inpc"):
+        assert name in out
+    code, out, _ = run("refdata", "--help")
+    assert "build" in out and "info" in out

@@ -17,7 +17,7 @@ app = typer.Typer(
 )
 
 #: area modules under immex.cli, each with ``register(app)``
-AREAS = ["refdata_cmds", "tariff_cmds", "workspace_cmds", "rates_cmds", "ledger_cmds", "sat_cmds", "job_cmds"]
+AREAS = ["refdata_cmds", "tariff_cmds", "workspace_cmds", "rates_cmds", "ledger_cmds", "sat_cmds", "job_cmds", "api_cmds"]
 
 
 def _version(value: bool) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -335,6 +336,11 @@ def parse(full_text: str) -> tuple[list[ParsedFraction], dict[str, str], list[Pr
     return fractions, headings, problems, decrees
 
 
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
 def read_sat(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -414,20 +420,38 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
     table("reports/ligie_parse_report.csv", n, (ligie_src,),
           "every code line / cell the parser could not fully understand (none dropped)")
 
-    ligie_codes = {f.code for f in fractions}
-    sat_codes: dict[str, list[str]] = {}
+    by_code = {f.code: f for f in fractions}
+    sat_codes: dict[str, list[dict[str, str]]] = {}
     for r in sat_rows:
         dotted = r["fraccion"][:4] + "." + r["fraccion"][4:6] + "." + r["fraccion"][6:8]
-        sat_codes.setdefault(dotted, []).append(r["fraccion"][8:])
+        sat_codes.setdefault(dotted, []).append(r)
     cross = []
-    for code in sorted(ligie_codes | set(sat_codes)):
-        if code in ligie_codes and code in sat_codes:
+    for code in sorted(set(by_code) | set(sat_codes)):
+        if code in by_code and code in sat_codes:
             continue
-        where = "ligie_only" if code in ligie_codes else "sat_only"
-        cross.append([code, where, len(sat_codes.get(code, [])),
-                      " ".join(sorted(sat_codes.get(code, [])))])
+        f = by_code.get(code)
+        nicos = sat_codes.get(code, [])
+        cross.append([
+            code, "ligie_only" if f else "sat_only", len(nicos),
+            " ".join(sorted(n["fraccion"][8:] for n in nicos)),
+            f.import_rate if f else "", f.description if f else nicos[0]["texto"].strip(),
+        ])
     n = write_csv(out / "reports" / "sat_crosscheck.csv",
-                  ["fraccion", "present_in", "sat_nico_count", "sat_nicos"], cross)
+                  ["fraccion", "present_in", "sat_nico_count", "sat_nicos", "ligie_import_rate",
+                   "description"], cross)
     table("reports/sat_crosscheck.csv", n, (ligie_src, sat_src),
           "fractions present in the LIGIE text but not in the SAT catalog, and vice versa")
+
+    # fractions with a single NICO 00 whose SAT text is the fraction's own description
+    diffs = []
+    for code, f in sorted(by_code.items()):
+        nicos = sat_codes.get(code, [])
+        if len(nicos) == 1 and nicos[0]["fraccion"].endswith("00"):
+            sat_text = nicos[0]["texto"].strip()
+            if _fold(sat_text) != _fold(f.description):
+                diffs.append([code, f.description, sat_text, f.lineno])
+    n = write_csv(out / "reports" / "sat_description_diff.csv",
+                  ["fraccion", "ligie_description", "sat_nico00_text", "source_line"], diffs)
+    table("reports/sat_description_diff.csv", n, (ligie_src, sat_src),
+          "fractions whose parsed description differs from the SAT NICO 00 text (review list)")
     return tables

@@ -332,3 +332,316 @@ def assemble(
 
 def title(key: str, lang: str) -> str:
     return t(key, lang)
+
+
+# --------------------------------------------------------------------------- the ledger side
+
+
+def _fx_rate(cache: dict[Any, Decimal], when: Any) -> Decimal | None:
+    if when not in cache:
+        try:
+            from immex.refdata.reference import load_fx
+
+            cache[when] = load_fx().for_pedimento(when).rate
+        except Exception:  # noqa: BLE001 - outside the series: shown without MXN
+            cache[when] = None  # type: ignore[assignment]
+    return cache[when]
+
+
+def ledger_tables(engine: Any, company: Any, start: Any, end: Any) -> dict[str, Any]:
+    """Annex 24 figures of the period from the store (read only) and the discharge service."""
+    from sqlalchemy import select
+
+    from immex.services import discharge
+    from immex.store.tables import ledger as lt
+
+    with engine.connect() as conn:
+        mats = {
+            r.part_number: (r.description, r.fraccion)
+            for r in conn.execute(
+                select(
+                    lt.materials.c.part_number, lt.materials.c.description, lt.materials.c.fraccion
+                ).where(lt.materials.c.company_id == company.id)
+            )
+        }
+        entries = conn.execute(
+            select(lt.lots)
+            .where(
+                lt.lots.c.company_id == company.id,
+                lt.lots.c.entry_date >= start,
+                lt.lots.c.entry_date <= end,
+            )
+            .order_by(lt.lots.c.entry_date, lt.lots.c.pedimento, lt.lots.c.id)
+        ).all()
+        exits = conn.execute(
+            select(lt.shipments)
+            .where(
+                lt.shipments.c.company_id == company.id,
+                lt.shipments.c.ship_date >= start,
+                lt.shipments.c.ship_date <= end,
+            )
+            .order_by(lt.shipments.c.ship_date, lt.shipments.c.document, lt.shipments.c.line)
+        ).all()
+        lot_info = {
+            r.id: (r.fraccion, r.origin)
+            for r in conn.execute(
+                select(lt.lots.c.id, lt.lots.c.fraccion, lt.lots.c.origin).where(
+                    lt.lots.c.company_id == company.id
+                )
+            )
+        }
+    fx: dict[Any, Decimal] = {}
+    entry_rows = tuple(
+        {
+            "pedimento": r.pedimento,
+            "clave": r.clave,
+            "entry_date": r.entry_date,
+            "part": r.part_number,
+            "description": mats.get(r.part_number, ("", ""))[0],
+            "fraccion": r.fraccion,
+            "origin": r.origin,
+            "quantity": Decimal(r.quantity_micro).scaleb(-6),
+            "value_usd": Decimal(r.value_e4).scaleb(-4),
+        }
+        for r in entries
+    )
+    exit_rows = tuple(
+        {
+            "document": r.document,
+            "kind": r.kind,
+            "date": r.ship_date,
+            "product": r.product,
+            "quantity": Decimal(r.quantity_micro).scaleb(-6),
+            "destination": r.destination or "",
+            "value_usd": Decimal(r.value_e4).scaleb(-4) if r.value_e4 is not None else None,
+        }
+        for r in exits
+    )
+    journal = discharge.journal_rows(engine, company, date_from=start, date_to=end)
+    used: dict[str, dict[str, Any]] = {}
+    by_ped: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for j in journal:
+        u = used.setdefault(
+            j.component,
+            {
+                "part": j.component,
+                "description": mats.get(j.component, ("", ""))[0],
+                "fraccion": j.fraccion,
+                "quantity": ZERO,
+                "value_usd": ZERO,
+                "lots": set(),
+            },
+        )
+        u["quantity"] += j.quantity
+        u["value_usd"] += j.value_usd
+        u["lots"].add(j.lot_id)
+        k = (j.pedimento, j.component, j.key)
+        d = by_ped.setdefault(
+            k,
+            {
+                "pedimento": j.pedimento,
+                "entry_date": j.entry_date,
+                "part": j.component,
+                "fraccion": j.fraccion,
+                "clave": j.key,
+                "documents": set(),
+                "quantity": ZERO,
+                "value_usd": ZERO,
+            },
+        )
+        d["documents"].add(j.document)
+        d["quantity"] += j.quantity
+        d["value_usd"] += j.value_usd
+    used_rows = tuple(
+        {**{k: v for k, v in u.items() if k != "lots"}, "lots": len(u["lots"])}
+        for u in sorted(used.values(), key=lambda x: x["part"])
+    )
+    ped_rows = tuple(
+        {**{k: v for k, v in d.items() if k != "documents"}, "documents": len(d["documents"])}
+        for d in sorted(by_ped.values(), key=lambda x: (x["entry_date"], x["pedimento"], x["part"]))
+    )
+    balances, notes = discharge.balance(engine, company, end)
+    bal_rows = []
+    for b in balances:
+        frac, origin = lot_info.get(b.lot_id, ("", ""))
+        rate = _fx_rate(fx, b.entry_date)
+        bal_rows.append(
+            {
+                "pedimento": b.pedimento,
+                "part": b.part,
+                "fraccion": frac,
+                "origin": origin,
+                "entry_date": b.entry_date,
+                "limit_date": b.limit_date,
+                "days_left": b.days_left,
+                "open_qty": b.open_quantity,
+                "value_usd": b.open_value_usd,
+                "value_mxn": (b.open_value_usd * rate) if rate is not None else ZERO,
+                "status": b.status,
+            }
+        )
+    return {
+        "entries": entry_rows,
+        "exits": exit_rows,
+        "materials_used": used_rows,
+        "discharge": ped_rows,
+        "balances": tuple(bal_rows),
+        "notes": tuple(notes),
+        "journal_rows": len(journal),
+    }
+
+
+def expiry_radar(
+    balances: Sequence[dict[str, Any]], as_of: Any, soon_days: int = 90
+) -> dict[str, Any]:
+    """Open lots by month of their limit (value at risk), and those due within ``soon_days``."""
+    by_month: dict[str, dict[str, Any]] = {}
+    for b in balances:
+        if b["limit_date"] is None:
+            continue
+        m = b["limit_date"].strftime("%Y-%m")
+        r = by_month.setdefault(m, {"month": m, "lots": 0, "value_usd": ZERO, "value_mxn": ZERO})
+        r["lots"] += 1
+        r["value_usd"] += b["value_usd"]
+        r["value_mxn"] += b["value_mxn"]
+    soon = [b for b in balances if b["days_left"] is not None and 0 <= b["days_left"] <= soon_days]
+    expired = [b for b in balances if b["days_left"] is not None and b["days_left"] < 0]
+    soon.sort(key=lambda b: (b["limit_date"], b["pedimento"], b["part"]))
+    return {
+        "months": [by_month[k] for k in sorted(by_month)],
+        "soon": soon,
+        "expired": expired,
+        "soon_value_mxn": sum((b["value_mxn"] for b in soon), ZERO),
+        "soon_value_usd": sum((b["value_usd"] for b in soon), ZERO),
+    }
+
+
+def annex24_sections(led: dict[str, Any]) -> list[Section]:
+    entries = Table(
+        "entries",
+        "sec.entries",
+        (
+            C("pedimento", "col.pedimento"),
+            C("clave", "col.clave"),
+            C("entry_date", "col.date", "date"),
+            C("part", "col.part"),
+            C("description", "col.description"),
+            C("fraccion", "col.fraccion"),
+            C("origin", "col.origin"),
+            C("quantity", "col.quantity", "qty"),
+            C("value_usd", "col.value_usd", "money"),
+        ),
+        led["entries"],
+        {"value_usd": sum((r["value_usd"] for r in led["entries"]), ZERO)},
+    )
+    exits = Table(
+        "exits",
+        "sec.exits",
+        (
+            C("document", "col.document"),
+            C("kind", "col.kind"),
+            C("date", "col.date", "date"),
+            C("product", "col.product"),
+            C("quantity", "col.quantity", "qty"),
+            C("destination", "col.destination"),
+            C("value_usd", "col.value_usd", "money"),
+        ),
+        led["exits"],
+        {"value_usd": sum((r["value_usd"] or ZERO for r in led["exits"]), ZERO)},
+    )
+    bal = led["balances"]
+    balances = Table(
+        "balances",
+        "sec.balances",
+        (
+            C("pedimento", "col.pedimento"),
+            C("part", "col.part"),
+            C("fraccion", "col.fraccion"),
+            C("origin", "col.origin"),
+            C("entry_date", "col.entry_date", "date"),
+            C("limit_date", "col.limit_date", "date"),
+            C("days_left", "col.days_left", "int"),
+            C("open_qty", "col.open_qty", "qty"),
+            C("value_usd", "col.open_value", "money"),
+            C("value_mxn", "col.value_mxn", "money"),
+            C("status", "col.status"),
+        ),
+        bal,
+        {
+            "value_usd": sum((r["value_usd"] for r in bal), ZERO),
+            "value_mxn": sum((r["value_mxn"] for r in bal), ZERO),
+        },
+        led["notes"],
+    )
+    used = Table(
+        "materials_used",
+        "sec.materials_used",
+        (
+            C("part", "col.part"),
+            C("description", "col.description"),
+            C("fraccion", "col.fraccion"),
+            C("lots", "col.lots", "int"),
+            C("quantity", "col.consumed_qty", "qty"),
+            C("value_usd", "col.allocated_value", "money"),
+        ),
+        led["materials_used"],
+        {"value_usd": sum((r["value_usd"] for r in led["materials_used"]), ZERO)},
+    )
+    disc = Table(
+        "discharge",
+        "sec.discharge",
+        (
+            C("pedimento", "col.pedimento"),
+            C("entry_date", "col.entry_date", "date"),
+            C("part", "col.part"),
+            C("fraccion", "col.fraccion"),
+            C("clave", "col.clave"),
+            C("documents", "col.document", "int"),
+            C("quantity", "col.allocated_qty", "qty"),
+            C("value_usd", "col.allocated_value", "money"),
+        ),
+        led["discharge"],
+        {"value_usd": sum((r["value_usd"] for r in led["discharge"]), ZERO)},
+    )
+    return [
+        Section("entries", "sec.entries", (entries,)),
+        Section("exits", "sec.exits", (exits,)),
+        Section("balances", "sec.balances", (balances,), (balance_chart(bal),)),
+        Section("materials_used", "sec.materials_used", (used,)),
+        Section("discharge", "sec.discharge", (disc,)),
+    ]
+
+
+def build_report(
+    engine: Any,
+    company: Any,
+    period: tuple[int, int],
+    *,
+    plan: F4Plan,
+    usmca: UsmcaReport,
+    sav: SavingsReport,
+    computed_at: datetime,
+    lang: str = "es",
+    illustrative: bool = False,
+    soon_days: int = 90,
+) -> tuple[Report, dict[str, Any]]:
+    """The whole month-end report, and the ledger figures it used (for summaries/tests)."""
+    from immex.services.f4_plan import period_bounds
+
+    start, end = period_bounds(period)
+    led = ledger_tables(engine, company, start, end)
+    radar = expiry_radar(led["balances"], end, soon_days)
+    label = f"{period[0]:04d}-{period[1]:02d}"
+    warnings = list(dict.fromkeys([*plan.warnings[:6], *usmca.warnings[:3], *sav.notes[2:]]))
+    meta = make_meta(company.name, company.rfc, label, computed_at, illustrative, lang, warnings)
+    summary = summary_items(
+        plan, usmca, sav, radar["soon_value_mxn"], len(radar["soon"]), len(radar["expired"])
+    )
+    sections = [
+        *annex24_sections(led),
+        f4_section(plan),
+        usmca_section(usmca),
+        savings_section(sav, lang),
+        expiry_section(radar["months"], [*radar["expired"], *radar["soon"]], label),
+    ]
+    return assemble(meta, summary, sections), {"ledger": led, "radar": radar}

@@ -465,7 +465,6 @@ def _import_bom(conn: Connection, company: Company, path: Path, sha: str, acc: _
             acc.error(line, "valid_to", f"ends before valid_from {vf.isoformat()}", vt.isoformat())
         if product and component and qpu is not None:
             new.append((line, (product, component), (qpu, scrap, vf, vt)))
-    _fail_if(acc)
     inserted = 0
     same = 0
     to_insert: list[dict[str, Any]] = []

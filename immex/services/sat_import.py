@@ -28,7 +28,8 @@ from sqlalchemy.exc import DBAPIError
 from immex.datastage.keys import SatKey, pedimento_year
 from immex.datastage.layout import LAYOUTS, TABLE_CODES
 from immex.datastage.reader import DataStageZip
-from immex.domain.errors import BatchError, ErrorRecord
+from immex.domain.codes import parse_pedimento_number
+from immex.domain.errors import BatchError, ErrorRecord, InvalidFormat, InvalidInput, NotFound
 from immex.services.workspace import audit, current_actor, now_utc, resolve_company
 from immex.store.tables import core, sat
 
@@ -242,7 +243,7 @@ class _ZipImport:
         buf: list[tuple[Any, ...]] = []
         append = buf.append
         bid = self.batch_id
-        for _line, v in dz.rows(code):
+        for _line, v in (row for batch in dz.row_batches(code) for row in batch):
             pid = get((v[0], v[1], v[2]))
             if pid is None:
                 orphans += 1
@@ -384,3 +385,159 @@ def import_datastage(
                          f"the database refused the data: {exc.orig}")]
         ) from None  # fmt: skip
     return summary
+
+
+# -- pedimento show -----------------------------------------------------------------------
+
+
+def _row_dict(row: Any, skip: Iterable[str] = ("id", "pedimento_id")) -> dict[str, Any]:
+    return {k: v for k, v in row._mapping.items() if k not in skip}
+
+
+def _find_pedimentos(conn: Connection, number: str, company_id: int | None) -> list[Any]:
+    p = sat.sat_pedimentos
+    digits = re.sub(r"[\s.\-]", "", number)
+    q = select(p)
+    if len(digits) == 15 and digits.isdigit():
+        ped = parse_pedimento_number(digits, check_year=False)
+        q = q.where(
+            p.c.year % 100 == int(ped.year), p.c.patente == ped.patent,
+            p.c.pedimento == ped.number, p.c.aduana.like(ped.office + "%"),
+        )  # fmt: skip
+    elif len(digits) == 7 and digits.isdigit():
+        q = q.where(p.c.pedimento == digits)
+    else:
+        raise InvalidFormat(
+            f"not a pedimento number: {number!r}; give the 15 digits 'AA AD PPPP NNNNNNN' "
+            "(e.g. 25 24 3999 5000101) or the 7-digit number",
+            field="number",
+        )
+    if company_id is not None:
+        q = q.where(p.c.company_id == company_id)
+    return list(conn.execute(q.order_by(p.c.source, p.c.year.desc(), p.c.id)))
+
+
+def _chain(conn: Connection, ped_id: int) -> list[dict[str, Any]]:
+    """The rectification chain through ``ped_id``: oldest first."""
+    p, r = sat.sat_pedimentos, sat.sat_rectificaciones
+
+    def info(pid: int) -> Any:
+        return conn.execute(
+            select(p.c.id, p.c.number, p.c.clave_documento, p.c.tipo_pedimento, p.c.fecha_pago,
+                   p.c.superseded_by_id).where(p.c.id == pid)
+        ).first()  # fmt: skip
+
+    back: list[Any] = []
+    seen = {ped_id}
+    cur = ped_id
+    while True:
+        prev = conn.execute(
+            select(r.c.anterior_id).where(r.c.pedimento_id == cur, r.c.anterior_id.is_not(None))
+        ).scalar()
+        if prev is None or prev in seen:
+            break
+        seen.add(prev)
+        back.append(prev)
+        cur = prev
+    forward: list[int] = []
+    cur_row = info(ped_id)
+    while cur_row is not None and cur_row.superseded_by_id and cur_row.superseded_by_id not in seen:
+        seen.add(cur_row.superseded_by_id)
+        forward.append(cur_row.superseded_by_id)
+        cur_row = info(cur_row.superseded_by_id)
+    out = []
+    for pid in [*reversed(back), ped_id, *forward]:
+        row = info(pid)
+        out.append({
+            "number": row.number, "clave": row.clave_documento,
+            "tipo_pedimento": row.tipo_pedimento, "fecha_pago": row.fecha_pago,
+            "superseded_by": None if row.superseded_by_id is None else info(
+                row.superseded_by_id).number,
+            "current": row.superseded_by_id is None, "this": pid == ped_id,
+        })  # fmt: skip
+    # rectifications naming a pedimento that is not stored
+    oldest = back[-1] if back else ped_id
+    missing = conn.execute(
+        select(r.c.year_anterior, r.c.patente_anterior, r.c.pedimento_anterior,
+               r.c.aduana_anterior).where(r.c.pedimento_id == oldest, r.c.anterior_id.is_(None))
+    ).first()  # fmt: skip
+    if missing is not None:
+        key = SatKey(missing.year_anterior, missing.aduana_anterior, missing.patente_anterior,
+                     missing.pedimento_anterior)  # fmt: skip
+        out.insert(0, {"number": key.number, "clave": None, "tipo_pedimento": None,
+                       "fecha_pago": None, "superseded_by": out[0]["number"], "current": False,
+                       "this": False, "not_stored": True})  # fmt: skip
+    return out
+
+
+def pedimento_show(
+    engine: Engine, number: str, company: str | None = None
+) -> dict[str, Any]:
+    """A pedimento as SAT has it: header, dates, identifiers, invoices, contributions,
+    lines (with their rates and contributions), discharges made by it and from it, and
+    the rectification chain. Data Stage data is preferred to validation-file data."""
+    with engine.connect() as conn:
+        company_id = resolve_company(engine, company).id if company else None
+        found = _find_pedimentos(conn, number, company_id)
+        if not found:
+            raise NotFound(
+                f"pedimento {number!r} is not in the SAT data of this workspace; import the Data "
+                "Stage extraction that holds it with `immex import datastage`",
+                field="number",
+            )
+        keys = {(r.company_id, r.year, r.patente, r.pedimento, r.aduana) for r in found}
+        if len(keys) > 1:
+            raise InvalidInput(
+                f"{number!r} matches {len(keys)} pedimentos: "
+                + ", ".join(sorted({r.number for r in found}))
+                + "; give the full 15-digit number (or --company)",
+                field="number",
+            )
+        head = found[0]
+        pid = head.id
+        rfc = conn.execute(
+            select(core.companies.c.rfc).where(core.companies.c.id == head.company_id)
+        ).scalar()
+
+        def rows(table: Table, order: Any) -> list[dict[str, Any]]:
+            q = select(table).where(table.c.pedimento_id == pid).order_by(*order)
+            return [_row_dict(r) for r in conn.execute(q)]
+
+        lines = rows(sat.sat_partidas, [sat.sat_partidas.c.secuencia])
+        tasas = rows(sat.sat_partida_tasas, [sat.sat_partida_tasas.c.id])
+        contrib = rows(sat.sat_partida_contribuciones, [sat.sat_partida_contribuciones.c.id])
+        for line in lines:
+            line["tasas"] = [t for t in tasas if t["secuencia"] == line["secuencia"]]
+            line["contribuciones"] = [c for c in contrib if c["secuencia"] == line["secuencia"]]
+        d = sat.sat_descargos
+        p = sat.sat_pedimentos
+        discharged_from = [
+            _row_dict(r) | {"discharging_number": r.number}
+            for r in conn.execute(
+                select(d, p.c.number).join(p, p.c.id == d.c.pedimento_id).where(
+                    p.c.company_id == head.company_id, d.c.year_orig == head.year,
+                    d.c.patente_orig == head.patente, d.c.pedimento_orig == head.pedimento,
+                    d.c.aduana_orig == head.aduana,
+                ).order_by(d.c.id)
+            )
+        ]  # fmt: skip
+        header = _row_dict(head, skip=("id", "batch_id", "superseded_by_id"))
+        return {
+            "number": head.number,
+            "display": str(SatKey(head.year, head.aduana, head.patente, head.pedimento)),
+            "company": rfc,
+            "source": head.source,
+            "other_sources": sorted({r.source for r in found} - {head.source}),
+            "status": "current" if head.superseded_by_id is None else "rectified",
+            "header": header,
+            "fechas": rows(sat.sat_fechas, [sat.sat_fechas.c.tipo_fecha]),
+            "identificadores": rows(sat.sat_identificadores, [sat.sat_identificadores.c.id]),
+            "facturas": rows(sat.sat_facturas, [sat.sat_facturas.c.id]),
+            "tasas": rows(sat.sat_tasas, [sat.sat_tasas.c.id]),
+            "contribuciones": rows(sat.sat_contribuciones, [sat.sat_contribuciones.c.id]),
+            "partidas": lines,
+            "descargos": rows(sat.sat_descargos, [sat.sat_descargos.c.id]),
+            "descargado_por": discharged_from,
+            "rectificaciones": rows(sat.sat_rectificaciones, [sat.sat_rectificaciones.c.id]),
+            "chain": _chain(conn, pid),
+        }

@@ -119,17 +119,13 @@ def what_if(
     registered = set(prosec_sectors)
     acc: dict[str, dict[str, Any]] = {}
 
-    def rate(p: LotPortion, sectors: tuple[str, ...]) -> Decimal | None:
-        q = RateQuery(
-            p.fraccion,
-            p.origin,
-            rates_as_of,
-            tuple(sorted(sectors)),
-            (),
-            (p.certificate,) if p.certificate else (),
-        )
-        d = ctx.decision(q)
-        return d.rate
+    def decide(p: LotPortion, sectors: set[str]) -> Any:
+        certified = (p.certificate,) if p.certificate else ()
+        q = RateQuery(p.fraccion, p.origin, rates_as_of, tuple(sorted(sectors)), (), certified)
+        return ctx.decision(q)
+
+    def rate(p: LotPortion, sectors: set[str]) -> Decimal | None:
+        return decide(p, sectors).rate
 
     for p in portions:
         if p.value_usd <= 0:
@@ -143,8 +139,11 @@ def what_if(
         for s in sectors:
             with_s = decide(p, registered | {s})
             why = next(
-                (o.reason for o in with_s.options
-                 if o.detail == f"sector {s}" and not o.eligible and o.reason),
+                (
+                    o.reason
+                    for o in with_s.options
+                    if o.detail == f"sector {s}" and not o.eligible and o.reason
+                ),
                 "",
             )
             if s in registered:
@@ -163,8 +162,14 @@ def what_if(
                 )
             a = acc.setdefault(
                 s,
-                {"fractions": set(), "portions": 0, "va": ZERO, "saving": ZERO, "review": set(),
-                 "why": ""},
+                {
+                    "fractions": set(),
+                    "portions": 0,
+                    "va": ZERO,
+                    "saving": ZERO,
+                    "review": set(),
+                    "why": "",
+                },
             )
             if why and not a["why"]:
                 a["why"] = f"{p.fraccion}: {why}"

@@ -1,0 +1,184 @@
+"""FastAPI application: JSON under /api, web pages under /."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
+
+from immex.api.i18n import messages
+from immex.cli.common import jsonable
+from immex.domain.errors import BatchError, ImmexError, InvalidInput, NotFound
+from immex.domain.money import D
+from immex.services import duties as duties_service
+from immex.services import rates as rates_service
+from immex.services import refdata as refdata_service
+from immex.services import tariff as tariff_service
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def _date(value: str | None, field: str) -> date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{field}: not a date: {value!r} (expected YYYY-MM-DD)", field=field) from None
+
+
+def _required_date(value: str | None, field: str) -> date:
+    parsed = _date(value, field)
+    if parsed is None:
+        raise InvalidInput(f"{field} is required (YYYY-MM-DD); the API never assumes today", field=field)
+    return parsed
+
+
+def _month(value: str, field: str) -> tuple[int, int]:
+    from immex.cli.common import parse_month
+
+    return parse_month(value, field)
+
+
+class F4Body(BaseModel):
+    fraccion: str
+    value_usd: str
+    entry_date: str
+    change_date: str
+    origin: str | None = None
+    prosec: list[str] = []
+    origin_certified: list[str] = []
+    policy: str = "entry_date"
+    factor_rounding: str = "truncate"
+    certified_iva: bool = False
+    paid_on: str | None = None
+
+
+def create_app(db: str | None = None) -> FastAPI:
+    """The app; ``db`` is the workspace the rate rows come from (None: $IMMEX_DB/./immex.db)."""
+    app = FastAPI(title="immex", description="IMMEX/PROSEC assistant — JSON API", version="0.1.0")
+
+    @app.exception_handler(ImmexError)
+    async def _immex_error(_request: Request, exc: ImmexError) -> JSONResponse:
+        status = 404 if isinstance(exc, NotFound) else 400
+        body: dict[str, Any] = {"error": exc.message, "field": exc.field}
+        if isinstance(exc, BatchError):
+            body["errors"] = [str(e) for e in exc.errors]
+        return JSONResponse(status_code=status, content=body)
+
+    # ------------------------------------------------------------------ JSON API
+    @app.get("/api/tariff/search")
+    def api_search(q: str, limit: int = 10) -> Any:
+        return jsonable(tariff_service.search(q, limit))
+
+    @app.get("/api/tariff/{code}")
+    def api_tariff(code: str, as_of: str = Query(..., description="YYYY-MM-DD")) -> Any:
+        return jsonable(tariff_service.show(code, _required_date(as_of, "as_of")))
+
+    @app.get("/api/rate")
+    def api_rate(
+        fraccion: str,
+        origin: str,
+        as_of: str,
+        prosec: list[str] = Query([]),
+        origin_certified: list[str] = Query([]),
+        regla8: list[str] = Query([]),
+    ) -> Any:
+        decision = rates_service.best_rate(
+            fraccion, origin, _required_date(as_of, "as_of"), prosec, regla8, origin_certified, db
+        )
+        return jsonable(rates_service.decision_dict(decision))
+
+    @app.get("/api/fx/{day}")
+    def api_fx(day: str) -> Any:
+        return jsonable(refdata_service.fx_for_pedimento(_required_date(day, "date")))
+
+    @app.get("/api/inpc/factor")
+    def api_inpc(from_month: str, to_month: str, rounding: str = "truncate") -> Any:
+        return jsonable(
+            refdata_service.inpc_factor(
+                _month(from_month, "from_month"), _month(to_month, "to_month"), rounding
+            )
+        )
+
+    @app.post("/api/duty/f4")
+    def api_f4(body: F4Body) -> Any:
+        try:
+            value = D(body.value_usd)
+        except ImmexError as exc:
+            raise InvalidInput(exc.message, field="value_usd") from None
+        if value < Decimal(0):
+            raise InvalidInput("value_usd must not be negative", field="value_usd")
+        data = rates_service.workspace_data(db)
+        request = duties_service.f4_request(
+            body.fraccion,
+            value,
+            _required_date(body.entry_date, "entry_date"),
+            _required_date(body.change_date, "change_date"),
+            origin=body.origin,
+            prosec=body.prosec,
+            certified=body.origin_certified,
+            policy=body.policy,
+            factor_rounding=body.factor_rounding,
+            certified_iva=body.certified_iva,
+            paid_on=_date(body.paid_on, "paid_on"),
+            known_sectors=data.sectors,
+        )
+        context = duties_service.duty_context(data=data)
+        return jsonable(duties_service.f4_dict(duties_service.f4(request, context)))
+
+    @app.get("/api/refdata")
+    def api_refdata() -> Any:
+        return jsonable(refdata_service.info())
+
+    # ------------------------------------------------------------------ web pages
+    def _page(request: Request, name: str, lang: str, **ctx: Any) -> HTMLResponse:
+        lang = "en" if lang == "en" else "es"
+        return TEMPLATES.TemplateResponse(
+            request, name, {"t": messages(lang), "lang": lang, **ctx}
+        )
+
+    @app.get("/", response_class=HTMLResponse)
+    def page_search(request: Request, q: str = "", lang: str = "es") -> HTMLResponse:
+        results: list[dict[str, Any]] = []
+        error = None
+        if q.strip():
+            try:
+                results = tariff_service.search(q, 20)
+            except ImmexError as exc:
+                error = exc.message
+        return _page(request, "search.html", lang, q=q, results=results, error=error)
+
+    @app.get("/fraccion/{code}", response_class=HTMLResponse)
+    def page_fraction(
+        request: Request, code: str, as_of: str = "", origin: str = "", prosec: str = "",
+        lang: str = "es",
+    ) -> HTMLResponse:
+        error = None
+        doc: dict[str, Any] | None = None
+        decision: dict[str, Any] | None = None
+        when = date.today()  # the page shows the date it used
+        try:
+            when = _date(as_of, "as_of") or when
+            doc = jsonable(tariff_service.show(code, when))
+            if origin.strip():
+                sectors = [s for s in prosec.replace(" ", "").split(",") if s]
+                decision = jsonable(
+                    rates_service.decision_dict(
+                        rates_service.best_rate(code, origin, when, sectors, (), (), db)
+                    )
+                )
+        except ImmexError as exc:
+            error = exc.message
+        return _page(
+            request, "fraction.html", lang, code=code, doc=doc, decision=decision, error=error,
+            as_of=when.isoformat(), origin=origin, prosec=prosec,
+        )
+
+    return app

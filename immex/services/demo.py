@@ -1,0 +1,290 @@
+"""``immex demo``: the month-end job on the illustrative electronics manufacturer.
+
+Creates a fresh SQLite workspace, loads the company's data through the same services a user
+calls (company, PROSEC list, materials, products, BOM, pedimentos, shipments), runs the
+FIFO discharge, plans the close month's F4 and 63-A, measures the program savings over the
+last twelve months, writes the reports and returns a short summary.
+
+ILLUSTRATIVE DATA: the company and its movements are invented (seeded); fractions and
+rates (LIGIE), the PROSEC rows (DOF 23-04-2026 excerpt), exchange rates and INPC are the
+bundled real data. The close month is the last month the bundled exchange-rate series
+covers, so every figure is computed from real series (no invented exchange rate).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from immex.domain.errors import DataCoverageError
+from immex.domain.money import ZERO
+from immex.samples import demo as sample
+
+PROSEC_EXCERPT = Path(sample.__file__).with_name("prosec_dof_2026-04-23_excerpt.csv")
+DB_NAME = "immex-demo.db"
+#: a step of the demo: (name, done, total)
+Progress = Callable[[str, int, int], None]
+STEPS = (
+    "workspace",
+    "reference data",
+    "import",
+    "discharge",
+    "F4",
+    "63-A",
+    "savings",
+    "reports",
+)
+
+
+@dataclass
+class DemoSummary:
+    folder: Path
+    db: str
+    company_rfc: str
+    company_name: str
+    period: str
+    change_date: date
+    data_version: str
+    f4_total: Decimal
+    f4_total_mfn: Decimal
+    f4_savings: Decimal
+    f4_lines: int
+    f4_portions: int
+    usmca_owed: Decimal
+    usmca_mx_duty: Decimal
+    usmca_documents: int
+    usmca_due_by: date | None
+    prosec_saved: Decimal
+    program_saved: Decimal
+    savings_from: date
+    savings_to: date
+    prosec_note: str
+    best_sector: str | None
+    best_sector_saving: Decimal
+    expiring_lots: int
+    expiring_value_mxn: Decimal
+    expiring_first: dict[str, Any] | None
+    expired_lots: int
+    counts: dict[str, int]
+    discharge: dict[str, Any]
+    reports: dict[str, str]
+    seconds: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    illustrative: str = sample.ILLUSTRATIVE_NOTICE
+
+
+def close_month() -> tuple[tuple[int, int], date]:
+    """The demo's close: the last full month before the end of the bundled FIX series."""
+    from immex.refdata.reference import load_fx
+
+    last = load_fx().last
+    first_of = date(last.year, last.month, 1)
+    prev = first_of - timedelta(days=1)
+    return (prev.year, prev.month), last
+
+
+def _months_back(month: tuple[int, int], n: int) -> date:
+    y, m = month
+    for _ in range(n):
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return date(y, m, 1)
+
+
+def run_demo(
+    folder: Path | str,
+    *,
+    formats: Sequence[str] = ("xlsx", "html", "pdf"),
+    lang: str = "es",
+    progress: Progress | None = None,
+    seed: int = sample.DEMO_SEED,
+    computed_at: datetime | None = None,
+) -> DemoSummary:
+    """Run the whole illustrative month-end job into ``folder`` (created; its db replaced)."""
+    from immex.reports import render
+    from immex.reports.collect import build_report, data_version
+    from immex.reports.i18n import check_lang
+    from immex.services import discharge, ledger_import, workspace
+    from immex.services import rates as rates_service
+    from immex.services.f4_plan import period_bounds, plan_f4, workspace_context
+    from immex.services.savings import savings
+    from immex.services.usmca import report_63a
+
+    check_lang(lang)
+    step = progress or (lambda _name, _done, _total: None)
+    seconds: dict[str, float] = {}
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tick = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal tick
+        now = time.perf_counter()
+        seconds[name] = round(now - tick, 3)
+        tick = now
+
+    # 1. workspace and company
+    step("workspace", 0, 1)
+    db_path = folder / DB_NAME
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{db_path}"
+    engine = workspace.init_workspace(url)
+    company = workspace.add_company(
+        engine,
+        sample.COMPANY_RFC,
+        sample.COMPANY_NAME,
+        sample.IMMEX_PROGRAM,
+        sample.PROSEC_SECTORS,
+    )
+    step("workspace", 1, 1)
+    lap("workspace")
+
+    # 2. reference data in the workspace: the real PROSEC excerpt
+    step("reference data", 0, 1)
+    rates_service.load_rates(engine, "prosec", PROSEC_EXCERPT)
+    period, fx_last = close_month()
+    start, end = period_bounds(period)
+    step("reference data", 1, 1)
+    lap("reference data")
+
+    # 3. the company's files, through the importers
+    timeline = sample.DemoTimeline(period, last_entry=min(end, fx_last))
+    files = sample.generate(folder / "data", timeline, seed)
+    order = [
+        ("materials", files.materials),
+        ("products", files.products),
+        ("bom", files.bom),
+        ("pedimentos", files.pedimentos),
+        ("shipments", files.shipments),
+    ]
+    for i, (entity, path) in enumerate(order):
+        step("import", i, len(order))
+        ledger_import.import_file(engine, company, entity, path)
+    step("import", len(order), len(order))
+    lap("import")
+
+    # 4. discharge through the close
+    step("discharge", 0, 1)
+    run = discharge.run_discharge(engine, company, through=end)
+    step("discharge", 1, 1)
+    lap("discharge")
+
+    # 5-7. the month's F4 and 63-A, the year's savings
+    ctx = workspace_context(engine)
+    step("F4", 0, 1)
+    plan = plan_f4(engine, company, period, context=ctx)
+    step("F4", 1, 1)
+    lap("F4")
+    step("63-A", 0, 1)
+    usmca = report_63a(engine, company, period, files.us_duties, context=ctx)
+    step("63-A", 1, 1)
+    lap("63-A")
+    step("savings", 0, 1)
+    sav_from = _months_back(period, 11)
+    sav = savings(engine, company, sav_from, end, context=ctx)
+    step("savings", 1, 1)
+    lap("savings")
+
+    # 8. reports
+    when = computed_at or datetime.now(UTC).replace(microsecond=0)
+    report, used = build_report(
+        engine,
+        company,
+        period,
+        plan=plan,
+        usmca=usmca,
+        sav=sav,
+        computed_at=when,
+        lang=lang,
+        illustrative=True,
+    )
+    written: dict[str, str] = {}
+    out = folder / "reports"
+    for i, fmt in enumerate(formats):
+        step("reports", i, len(formats))
+        written[fmt] = str(render(report, fmt, out))
+    step("reports", len(formats), len(formats))
+    lap("reports")
+    engine.dispose()
+
+    radar = used["radar"]
+    first = radar["soon"][0] if radar["soon"] else None
+    prosec_saved = sum(sav.by_sector.values(), ZERO)
+    best = sav.best_unregistered()
+    return DemoSummary(
+        folder=folder,
+        db=url,
+        company_rfc=company.rfc,
+        company_name=company.name,
+        period=plan.period,
+        change_date=plan.change_date,
+        data_version=data_version(),
+        f4_total=plan.totals["total"],
+        f4_total_mfn=plan.totals_mfn["total"],
+        f4_savings=plan.savings,
+        f4_lines=len(plan.lines),
+        f4_portions=plan.portions,
+        usmca_owed=usmca.totals["owed"],
+        usmca_mx_duty=usmca.totals["mx_duty"],
+        usmca_documents=len(usmca.documents),
+        usmca_due_by=min((d.due_by for d in usmca.documents), default=None),
+        prosec_saved=prosec_saved,
+        program_saved=sav.total,
+        savings_from=sav_from,
+        savings_to=end,
+        prosec_note=_prosec_note(plan, sav),
+        best_sector=best.sector if best else None,
+        best_sector_saving=best.igi_saving if best else ZERO,
+        expiring_lots=len(radar["soon"]),
+        expiring_value_mxn=radar["soon_value_mxn"],
+        expiring_first=(
+            {
+                "pedimento": first["pedimento"],
+                "part": first["part"],
+                "limit_date": first["limit_date"],
+                "value_mxn": first["value_mxn"],
+            }
+            if first
+            else None
+        ),
+        expired_lots=len(radar["expired"]),
+        counts={**files.counts, "allocations": run.allocations, "shortfalls": run.shortfalls},
+        discharge={
+            "run_id": run.run_id,
+            "allocations": run.allocations,
+            "by_key": run.by_key,
+            "shortfalls": run.shortfalls,
+            "expired_lots": run.expired_lots,
+        },
+        reports=written,
+        seconds=seconds,
+        warnings=plan.warnings[:4],
+    )
+
+
+def _prosec_note(plan: Any, sav: Any) -> str:
+    """Why PROSEC did (not) save: the engine's own reason, taken from a trace."""
+    if sum(sav.by_sector.values(), ZERO) > 0:
+        return ""
+    for line in plan.lines:
+        for pp in line.portions:
+            for o in pp.best.options:
+                if o.program == "PROSEC" and not o.eligible and "in force" in o.reason:
+                    return f"{line.fraccion} ({o.detail}): {o.reason}"
+    for w in sav.what_if:
+        if w.reason:
+            return f"sector {w.sector}: {w.reason}"
+    return ""
+
+
+def check_data() -> None:
+    """Fail early, with a clear message, when the bundled reference data is missing."""
+    try:
+        close_month()
+    except DataCoverageError:
+        raise
