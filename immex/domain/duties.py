@@ -600,6 +600,7 @@ def _dta(
         trace.add("DTA to pay", "whole pesos", payable, REF_PAY)
         return DtaResult("fixed fee (treaty, originating)", None, amount, payable, REF_DTA_IV)
     per_mille, src = context.param(context.params.dta_rate, when)
+    trace.add("DTA rate", f"per thousand, in force on {when}", per_mille, f"{REF_DTA_I}; {src}")
     amount = va * per_mille / 1000
     trace.add("DTA", f"{fmt(va)} × {fmt(per_mille)} / 1000", amount, f"{REF_DTA_I}; {src}")
     basis, ref = "8 per thousand", REF_DTA_I

@@ -408,6 +408,50 @@ def needs_import(item: RawItem) -> bool:
     return item.kind == "fraction" and not _SIMPLE_RATE.match(item.import_frag or "-")
 
 
+_SUBSCRIPTS = re.compile(r"^\d{1,2}(?: \d{1,2})*$")
+_SLOT = re.compile(r"\b([A-Z][a-z]?) (?=[A-Z][a-z]?\b|[);.,(]|y\b|$)")
+
+
+def place_subscripts(item: RawItem) -> None:
+    """Chemical subscripts ("P O " + a line "2 5") extracted on their own line: put them back.
+
+    Subscripts that cannot be placed unambiguously are removed and reported.
+    """
+    cell = [*item.lead, *([TextLine(item.lineno, item.own, item.page)] if item.own else []),
+            *item.trail]
+    for k, t in enumerate(cell):
+        if not _SUBSCRIPTS.match(t.text) or t.text.isdigit() and len(cell) == 1:
+            continue
+        numbers = t.text.split()
+        placed = False
+        for j in (k - 1, k + 1):
+            if not 0 <= j < len(cell) or _SUBSCRIPTS.match(cell[j].text):
+                continue
+            slots = list(_SLOT.finditer(cell[j].text))
+            if len(slots) == len(numbers):
+                text = cell[j].text
+                for m, num in zip(reversed(slots), reversed(numbers), strict=True):
+                    text = text[: m.end(1)] + num + text[m.end(1) + 1 :]
+                _replace(item, cell[j], text)
+                placed = True
+                break
+        _replace(item, t, "")
+        if not placed:
+            item.problems.append(f"chemical subscripts {t.text!r} (line {t.lineno}) could not be "
+                                 "placed in the formula; removed from the description")
+
+
+def _replace(item: RawItem, line: TextLine, text: str) -> None:
+    if line.lineno == item.lineno and line.text == item.own:
+        item.own = text
+        return
+    for group in (item.lead, item.trail):
+        for k, t in enumerate(group):
+            if t is line or (t.lineno == line.lineno and t.text == line.text):
+                group[k] = TextLine(t.lineno, text, t.page)
+                return
+
+
 def find_tail_in_cell(item: RawItem) -> None:
     """A bare code line whose unit and rates were extracted on a neighbouring line."""
     if item.kind != "fraction" or item.umt:
@@ -467,5 +511,6 @@ def parse_text(text: str) -> tuple[list[RawItem], list[Unparsed]]:
         for it in cells:
             find_tail_in_cell(it)
             strip_suffix_fragments(it)
+            place_subscripts(it)
         items.extend(cells)
     return items, skipped + problems

@@ -350,10 +350,16 @@ def bom_rows(timeline: DemoTimeline) -> list[dict[str, str]]:
                 rows.append(_bom(product, component, changes[component], scrap, change, None))
             else:
                 rows.append(_bom(product, component, qty, scrap, None, None))
+    # the slow movers enter the BOMs a month into the window (a dated engineering change)
+    slow_from = slow_start(timeline)
     for component, (product, qty) in SLOW_USE.items():
-        if not any(r["product"] == product and r["component"] == component for r in rows):
-            rows.append(_bom(product, component, qty, "0", None, None))
+        rows.append(_bom(product, component, qty, "0", slow_from, None))
     return rows
+
+
+def slow_start(timeline: DemoTimeline) -> date:
+    """When the slow movers are bought (in bulk) and enter the BOMs."""
+    return _weekday(timeline.month_starts()[1] + timedelta(days=3))
 
 
 def _bom(
@@ -446,7 +452,7 @@ def generate(folder: Path, timeline: DemoTimeline, seed: int = DEMO_SEED) -> Dem
     for p in PARTS:
         if p.slow:
             seq += 1
-            when = _weekday(months[1] + timedelta(days=3))
+            when = slow_start(timeline)
             number = _ped_number(when, "47", "3012", seq)
             qty = D(1200) if p.part == "BAT-SP" else D(20000)
             peds.append(_ped_row(number, when, p, qty, _q(qty * p.price_usd), p.origins[0]))

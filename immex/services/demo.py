@@ -271,11 +271,18 @@ def _prosec_note(plan: Any, sav: Any) -> str:
     """Why PROSEC did (not) save: the engine's own reason, taken from a trace."""
     if sum(sav.by_sector.values(), ZERO) > 0:
         return ""
+    registered = {f"sector {s}" for s in plan.prosec_sectors}
+    found = ""
     for line in plan.lines:
         for pp in line.portions:
             for o in pp.best.options:
                 if o.program == "PROSEC" and not o.eligible and "in force" in o.reason:
-                    return f"{line.fraccion} ({o.detail}): {o.reason}"
+                    note = f"{line.fraccion} ({o.detail}): {o.reason}"
+                    if o.detail in registered:
+                        return note
+                    found = found or note
+    if found:
+        return found
     for w in sav.what_if:
         if w.reason:
             return f"sector {w.sector}: {w.reason}"
