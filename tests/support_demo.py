@@ -57,12 +57,28 @@ def small_report(lang: str = "es", illustrative: bool = True) -> Report:
     )
     table = Table("f4", "sec.f4", cols, rows, {"total": sum(r["total"] for r in rows)})
     charts = (
-        Chart("savings_by_sector", "chart.savings_by_sector", ("II", "I"), (Decimal(5), Decimal(3)), True),
-        Chart("expiry_radar", "chart.expiry_radar", ("2026-03", "2026-04"), (Decimal(10), Decimal(20))),
-        Chart("balance_by_fraction", "chart.balance_by_fraction", ("7225.19.99",), (Decimal(7),), True),
+        Chart(
+            "savings_by_sector",
+            "chart.savings_by_sector",
+            ("II", "I"),
+            (Decimal(5), Decimal(3)),
+            True,
+        ),
+        Chart(
+            "expiry_radar", "chart.expiry_radar", ("2026-03", "2026-04"), (Decimal(10), Decimal(20))
+        ),
+        Chart(
+            "balance_by_fraction", "chart.balance_by_fraction", ("7225.19.99",), (Decimal(7),), True
+        ),
     )
     return Report(
         meta,
-        (SummaryItem("sum.f4_total", Decimal("1000.00")), SummaryItem("sum.expiring_lots", 3, "int")),
-        (Section("f4", "sec.f4", (table,), charts[:1]), Section("expiry", "sec.expiry", (), charts[1:])),
+        (
+            SummaryItem("sum.f4_total", Decimal("1000.00")),
+            SummaryItem("sum.expiring_lots", 3, "int"),
+        ),
+        (
+            Section("f4", "sec.f4", (table,), charts[:1]),
+            Section("expiry", "sec.expiry", (), charts[1:]),
+        ),
     )

@@ -16,11 +16,11 @@ from functools import cache
 from pathlib import Path
 
 from immex.domain.dated import DatedValue, Parameter
+from immex.domain.duties import DutyContext, DutyParameters
 from immex.domain.errors import NotFound
 from immex.domain.rates import RateBook, parse_rate_text
 from immex.domain.series import FxSeries, InpcSeries
 from immex.domain.tariff import RateAt, RatePeriod
-from immex.domain.duties import DutyContext, DutyParameters
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -55,7 +55,7 @@ def _p(name: str, unit: str, *values: tuple[str, str | None, str, str]) -> Param
     )
 
 
-def test_parameters(with_fee: bool = True) -> DutyParameters:
+def parameters_double(with_fee: bool = True) -> DutyParameters:
     """Figures read in the laws under ../shared/data/laws (test doubles of refdata's)."""
     fee = _p(
         "dta_fixed_fee",
@@ -90,5 +90,9 @@ def context(
     rates: Mapping[str, str], book: RateBook | None = None, with_fee: bool = True
 ) -> DutyContext:
     return DutyContext(
-        fx_series(), inpc_series(), test_parameters(with_fee), book or RateBook(), mfn_lookup(rates)
+        fx_series(),
+        inpc_series(),
+        parameters_double(with_fee),
+        book or RateBook(),
+        mfn_lookup(rates),
     )

@@ -43,7 +43,9 @@ def plants(draw: st.DrawFn) -> tuple[list[ImportLot], list[Shipment], list[BomLi
                 qpu2 = Decimal(draw(st.sampled_from(QPU)))
                 bom.append(BomLine(product, comp, qpu, scrap, vf, cut - timedelta(days=1)))
                 gap = draw(st.integers(0, 3))
-                bom.append(BomLine(product, comp, qpu2, Decimal(0), cut + timedelta(days=gap), None))
+                bom.append(
+                    BomLine(product, comp, qpu2, Decimal(0), cut + timedelta(days=gap), None)
+                )
     lots: list[ImportLot] = []
     n_lots = draw(st.integers(0, 14))
     for i in range(n_lots):
@@ -135,6 +137,78 @@ def test_invariants_and_determinism(plant) -> None:  # type: ignore[no-untyped-d
     lots, ships, bom = plant
     result = discharge_domain(lots, ships, bom)
     _invariants(lots, ships, result)
-    assert discharge_domain(list(reversed(lots)), list(reversed(ships)), list(reversed(bom))) == result
+    assert (
+        discharge_domain(list(reversed(lots)), list(reversed(ships)), list(reversed(bom))) == result
+    )
     for s in result.shortfalls:
         assert 0 < s.missing <= s.required
+
+
+def _records(seed: int) -> tuple[list[ImportLot], list[Shipment], list[BomLine]]:
+    """A generated plant (ILLUSTRATIVE) as domain records, 18-month limits, AF without."""
+    from immex.domain.discharge.rules import limit_date
+    from immex.samples.plant_generator import PlantSpec, generate
+
+    spec = PlantSpec(
+        seed=seed,
+        materials=30,
+        products=5,
+        components=6,
+        shipments=400,
+        lots=800,
+        days=760,
+        directed=0.03,
+        slow_movers=0.2,
+        short_parts=0.1,
+    )
+    data = generate(spec)
+    lots = [
+        ImportLot(
+            i,
+            r[0],
+            r[1],
+            date.fromisoformat(r[2]),
+            r[3],
+            Decimal(r[4]),
+            Decimal(r[5]),
+            limit_date=limit_date(date.fromisoformat(r[2]), None if r[1] == "AF" else 18),
+        )
+        for i, r in enumerate(data["pedimentos"], start=1)
+    ]
+    lines: dict[str, int] = defaultdict(int)
+    ships = []
+    for i, r in enumerate(data["shipments"], start=1):
+        lines[r[0]] += 1
+        ships.append(
+            Shipment(
+                i,
+                r[0],
+                lines[r[0]],
+                r[1],
+                date.fromisoformat(r[2]),
+                r[3],
+                Decimal(r[4]),
+                pedimento=r[7] or None,
+            )
+        )
+    bom = [
+        BomLine(
+            r[0],
+            r[1],
+            Decimal(r[2]),
+            Decimal(r[3] or "0"),
+            date.fromisoformat(r[4]) if r[4] else None,
+            date.fromisoformat(r[5]) if r[5] else None,
+        )
+        for r in data["bom"]
+    ]
+    return lots, ships, bom
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.integers(1, 10_000))
+def test_generated_plants_fast_equals_reference(seed: int) -> None:
+    lots, ships, bom = _records(seed)
+    ref = discharge_reference(lots, ships, bom)
+    assert discharge_domain(lots, ships, bom) == ref
+    _invariants(lots, ships, ref)

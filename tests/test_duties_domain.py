@@ -1,7 +1,7 @@
 """F4 / 63-A computations (pure domain) with the real FIX and INPC series: properties.
 
 LIGIE rates and PROSEC rows are ILLUSTRATIVE test doubles; the parameters are those read in
-the laws (see support_rates.test_parameters).
+the laws (see support_rates.parameters_double).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support_rates import context
 
 from immex.domain.duties import (
     F4Request,
@@ -26,7 +27,6 @@ from immex.domain.duties import (
 )
 from immex.domain.errors import BatchError
 from immex.domain.rates import ProsecRow, RateBook, parse_rate_text
-from support_rates import context
 
 FR = "8501.10.01"
 TARIFF = {FR: "15", "8544.42.99": "Ex.", "9802.00.19": "5"}
@@ -65,7 +65,9 @@ def test_batch_errors_are_all_collected() -> None:
 
 def test_63a_never_negative_and_due_in_60_days() -> None:
     r = compute_63a(
-        UsmcaRequest(FR, Decimal("100"), date(2025, 3, 10), date(2025, 9, 15), "CHN", Decimal("1e6")),
+        UsmcaRequest(
+            FR, Decimal("100"), date(2025, 3, 10), date(2025, 9, 15), "CHN", Decimal("1e6")
+        ),
         CTX,
     )
     assert r.owed == 0 and r.exemption == r.mx_duty
@@ -148,3 +150,11 @@ def test_63a_every_figure_is_in_the_trace(request: F4Request, us: Decimal, origi
 @given(requests=st.lists(f4_requests(), min_size=1, max_size=30))
 def test_batch_equals_the_reference_loop(requests: list[F4Request]) -> None:
     assert compute_f4_batch(requests, CTX) == [compute_f4(r, CTX) for r in requests]
+
+
+def test_cff21_rate_matches_the_curated_late_payment_rate() -> None:
+    """Our ×1.5 step (CFF 21) on LIF 2026 gives the curated recargos.late_payment_rate."""
+    from immex.refdata.reference import param
+
+    lif = param("recargos.lif_monthly_rate", date(2026, 6, 1)).value
+    assert cff21_monthly_rate(lif) == param("recargos.late_payment_rate", date(2026, 6, 1)).value

@@ -29,19 +29,28 @@ from immex.services.duties import duty_context
 from immex.services.f4_plan import (
     AMOUNTS,
     amounts_of,
+    merge_by_lot,
     plan_portions,
     portions_from_allocations,
     requests_for,
 )
 
-EXCERPT = Path(__file__).resolve().parents[1] / "immex" / "samples" / "prosec_dof_2026-04-23_excerpt.csv"
+EXCERPT = (
+    Path(__file__).resolve().parents[1] / "immex" / "samples" / "prosec_dof_2026-04-23_excerpt.csv"
+)
 SECTORS = ("II",)
 
 
 def _double(sector: str, fraccion: str, rate: str) -> ProsecRow:
     return ProsecRow(
-        sector, f"sector {sector} (TEST DOUBLE)", fraccion, parse_rate_text(rate), date(2020, 1, 1),
-        None, "", "TEST DOUBLE — illustrative PROSEC row, not law",
+        sector,
+        f"sector {sector} (TEST DOUBLE)",
+        fraccion,
+        parse_rate_text(rate),
+        date(2020, 1, 1),
+        None,
+        "",
+        "TEST DOUBLE — illustrative PROSEC row, not law",
     )
 
 
@@ -60,8 +69,16 @@ def context() -> DutyContext:
 
 
 def _plant(seed: int, shipments: int):
-    spec = PlantSpec(seed=seed, materials=40, products=6, components=5, shipments=shipments,
-                     lots=300, days=700, start=date(2024, 1, 1))
+    spec = PlantSpec(
+        seed=seed,
+        materials=40,
+        products=6,
+        components=5,
+        shipments=shipments,
+        lots=300,
+        days=700,
+        start=date(2024, 1, 1),
+    )
     lots, ships, bom = records_from_rows(generate(spec))
     result = discharge_domain(lots, ships, bom)
     portions = portions_from_allocations(
@@ -83,13 +100,34 @@ def test_plan_totals_are_sums_of_single_duty_results(seed: int, shipments: int) 
         return
     month = _busiest_month(portions)
     selected = [p for p in portions if (p.shipment_date.year, p.shipment_date.month) == month]
-    plan = plan_portions(selected, context(), company_rfc="EKU9003173C9", company_name="test",
-                         period=month, prosec_sectors=SECTORS)
+    plan = plan_portions(
+        selected,
+        context(),
+        company_rfc="EKU9003173C9",
+        company_name="test",
+        period=month,
+        prosec_sectors=SECTORS,
+    )
     # the reference: one plain compute_f4 per portion, no batch, no memo
-    fresh = DutyContext(context().fx, context().inpc, context().params, context().book,
-                        context().mfn, context().notes)
-    best = [compute_f4(r, fresh) for r in requests_for(selected, plan.change_date, SECTORS)]
-    mfn = [compute_f4(r, fresh) for r in requests_for(selected, plan.change_date, SECTORS, programs=False)]
+    fresh = DutyContext(
+        context().fx,
+        context().inpc,
+        context().params,
+        context().book,
+        context().mfn,
+        context().notes,
+    )
+    lots = merge_by_lot(selected)
+    assert len({p.lot_id for p in selected}) == len(lots) == plan.portions
+    assert sum(p.allocations for p in lots) == len(selected) == plan.allocations
+    assert sum((p.value_usd for p in lots), Decimal(0)) == sum(
+        (p.value_usd for p in selected), Decimal(0)
+    )
+    best = [compute_f4(r, fresh) for r in requests_for(lots, plan.change_date, SECTORS)]
+    mfn = [
+        compute_f4(r, fresh)
+        for r in requests_for(lots, plan.change_date, SECTORS, programs=False)
+    ]
     for key in AMOUNTS:
         assert plan.totals[key] == sum((amounts_of(r)[key] for r in best), Decimal(0)), key
         assert plan.totals_mfn[key] == sum((amounts_of(r)[key] for r in mfn), Decimal(0)), key
@@ -102,7 +140,7 @@ def test_plan_totals_are_sums_of_single_duty_results(seed: int, shipments: int) 
         assert line.savings == line.total_mfn - line.total
         for pp in line.portions:  # every portion keeps its trace; the last step is its total
             assert pp.best.trace[-1].value == pp.best.total
-    assert sum(len(ln.portions) for ln in plan.lines) == plan.portions == len(selected)
+    assert sum(len(ln.portions) for ln in plan.lines) == plan.portions
     assert sum((ln.total for ln in plan.lines), Decimal(0)) == plan.totals["total"]
 
 
@@ -111,8 +149,14 @@ def test_a_program_saves_money_on_some_plant() -> None:
     portions = _plant(11, 300)
     month = _busiest_month(portions)
     selected = [p for p in portions if (p.shipment_date.year, p.shipment_date.month) == month]
-    plan = plan_portions(selected, context(), company_rfc="EKU9003173C9", company_name="test",
-                         period=month, prosec_sectors=SECTORS)
+    plan = plan_portions(
+        selected,
+        context(),
+        company_rfc="EKU9003173C9",
+        company_name="test",
+        period=month,
+        prosec_sectors=SECTORS,
+    )
     programs = {ln.program for ln in plan.lines}
     assert {"MFN", "PROSEC"} <= programs
     assert plan.savings > 0
@@ -123,14 +167,24 @@ def test_lines_group_by_fraction_origin_program_rate() -> None:
     portions = _plant(5, 200)
     month = _busiest_month(portions)
     selected = [p for p in portions if (p.shipment_date.year, p.shipment_date.month) == month]
-    plan = plan_portions(selected, context(), company_rfc="EKU9003173C9", company_name="test",
-                         period=month, prosec_sectors=SECTORS)
+    plan = plan_portions(
+        selected,
+        context(),
+        company_rfc="EKU9003173C9",
+        company_name="test",
+        period=month,
+        prosec_sectors=SECTORS,
+    )
     keys = [(ln.fraccion, ln.origin, ln.program, ln.program_detail, ln.rate) for ln in plan.lines]
     assert len(keys) == len(set(keys))
     for ln in plan.lines:
         for pp in ln.portions:
             assert (pp.best.fraccion, pp.best.origin, pp.best.program, pp.best.rate) == (
-                ln.fraccion, ln.origin, ln.program, ln.rate)
+                ln.fraccion,
+                ln.origin,
+                ln.program,
+                ln.rate,
+            )
 
 
 @pytest.mark.parametrize("period", ["2026-13", "abc", "2026"])

@@ -45,8 +45,13 @@ def write(tmp: Path, name: str, text: str) -> Path:
 
 
 def load_all(engine, company, tmp: Path) -> None:  # type: ignore[no-untyped-def]
-    for entity, text in (("materials", MATERIALS), ("products", PRODUCTS), ("bom", BOM),
-                         ("pedimentos", PEDIMENTOS), ("shipments", SHIPMENTS)):
+    for entity, text in (
+        ("materials", MATERIALS),
+        ("products", PRODUCTS),
+        ("bom", BOM),
+        ("pedimentos", PEDIMENTOS),
+        ("shipments", SHIPMENTS),
+    ):
         r = import_file(engine, company, entity, write(tmp, f"{entity}.csv", text))
         assert not r.already_imported and r.inserted == r.rows
 
@@ -85,7 +90,9 @@ def test_import_all_and_reimport_writes_nothing(ws, tmp_path: Path) -> None:  # 
         assert again.already_imported and "already imported" in again.message
     assert count(engine, t.import_batches) == batches and count(engine, t.lots) == 3
     # a changed master file updates, an unchanged row stays
-    changed = MATERIALS.replace("Resistor 10k", "Resistor 10 kOhm") + "NEW-1,New,input,3926.90.99,Kg\n"
+    changed = (
+        MATERIALS.replace("Resistor 10k", "Resistor 10 kOhm") + "NEW-1,New,input,3926.90.99,Kg\n"
+    )
     r = import_file(engine, company, "materials", write(tmp_path, "m2.csv", changed))
     assert (r.inserted, r.updated, r.unchanged) == (1, 1, 2)
 
@@ -94,20 +101,32 @@ def test_bad_pedimentos_report_every_error_and_write_nothing(ws, tmp_path: Path)
     engine, company = ws
     for entity, text in (("materials", MATERIALS), ("products", PRODUCTS)):
         import_file(engine, company, entity, write(tmp_path, f"{entity}.csv", text))
-    bad = write(tmp_path, "peds.csv", (
-        "pedimento,clave,date,part_number,quantity,value_usd,origin\n"
-        "25 47 3012 5000001,IN,2025-01-10,RES-10K,1000,50.00,CHN\n"
-        "25 47 3012 500000,IN,2025-01-10,RES-10K,1000,50.00,CHN\n"
-        "254730125000003,ZZ,2025-13-01,NOPE,-1,abc,XXX\n"
-        "254730125000004,IN,2025-01-10,CAB-01,1.1234567,1.12345,USA\n"
-        "254730125000005,IN,2021-01-10,CAB-01,1,1,USA\n"
-    ))
+    bad = write(
+        tmp_path,
+        "peds.csv",
+        (
+            "pedimento,clave,date,part_number,quantity,value_usd,origin\n"
+            "25 47 3012 5000001,IN,2025-01-10,RES-10K,1000,50.00,CHN\n"
+            "25 47 3012 500000,IN,2025-01-10,RES-10K,1000,50.00,CHN\n"
+            "254730125000003,ZZ,2025-13-01,NOPE,-1,abc,XXX\n"
+            "254730125000004,IN,2025-01-10,CAB-01,1.1234567,1.12345,USA\n"
+            "254730125000005,IN,2021-01-10,CAB-01,1,1,USA\n"
+        ),
+    )
     with pytest.raises(BatchError) as info:
         import_file(engine, company, "pedimentos", bad)
     found = {(e.line, e.field) for e in info.value.errors}
     assert found == {
-        (3, "pedimento"), (4, "clave"), (4, "date"), (4, "part_number"), (4, "quantity"),
-        (4, "value_usd"), (4, "origin"), (5, "quantity"), (5, "value_usd"), (6, "date"),
+        (3, "pedimento"),
+        (4, "clave"),
+        (4, "date"),
+        (4, "part_number"),
+        (4, "quantity"),
+        (4, "value_usd"),
+        (4, "origin"),
+        (5, "quantity"),
+        (5, "value_usd"),
+        (6, "date"),
     }
     text = [str(e) for e in info.value.errors]
     assert any(s.startswith(f"{bad}:4: quantity: must be greater than zero") for s in text)
@@ -117,15 +136,36 @@ def test_bad_pedimentos_report_every_error_and_write_nothing(ws, tmp_path: Path)
 def test_missing_column_and_master_data_errors(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     engine, company = ws
     with pytest.raises(BatchError) as info:
-        import_file(engine, company, "materials",
-                    write(tmp_path, "m.csv", "part_number,description,fraccion\nA,a,8544.42.99\n"))
+        import_file(
+            engine,
+            company,
+            "materials",
+            write(tmp_path, "m.csv", "part_number,description,fraccion\nA,a,8544.42.99\n"),
+        )
     assert {(e.line, e.field) for e in info.value.errors} == {(1, "kind"), (1, "umc")}
     with pytest.raises(BatchError) as info:
-        import_file(engine, company, "materials", write(tmp_path, "m2.csv", (
-            "part_number,description,kind,fraccion,umc\n"
-            "A,a,input,8544.42,Pza\nA,b,rock,8544.42.99,Furlong\n,c,input,8544.42.99,Kg\n")))
+        import_file(
+            engine,
+            company,
+            "materials",
+            write(
+                tmp_path,
+                "m2.csv",
+                (
+                    "part_number,description,kind,fraccion,umc\n"
+                    "A,a,input,8544.42,Pza\nA,b,rock,8544.42.99,Furlong\n,c,input,8544.42.99,Kg\n"
+                    "B,b,input,9999.99.99,Pza\n"
+                ),
+            ),
+        )
     assert {(e.line, e.field) for e in info.value.errors} == {
-        (2, "fraccion"), (3, "part_number"), (3, "kind"), (3, "umc"), (4, "part_number")}
+        (2, "fraccion"),
+        (3, "part_number"),
+        (3, "kind"),
+        (3, "umc"),
+        (4, "part_number"),
+        (5, "fraccion"),
+    }
     assert count(engine, t.materials) == 0
 
 
@@ -133,20 +173,49 @@ def test_bom_and_shipment_errors(ws, tmp_path: Path) -> None:  # type: ignore[no
     engine, company = ws
     load_all(engine, company, tmp_path)
     with pytest.raises(BatchError) as info:
-        import_file(engine, company, "bom", write(tmp_path, "b2.csv", (
-            "product,component,qty_per_unit,scrap_pct,valid_from,valid_to\n"
-            "HARN-1,RES-10K,3,0,2025-05-01,\n"          # overlaps both stored versions
-            "HARN-1,GHOST,1,0,,\n"
-            "GHOST,CAB-01,0,0,2025-01-02,2025-01-01\n")))
+        import_file(
+            engine,
+            company,
+            "bom",
+            write(
+                tmp_path,
+                "b2.csv",
+                (
+                    "product,component,qty_per_unit,scrap_pct,valid_from,valid_to\n"
+                    "HARN-1,RES-10K,3,0,2025-05-01,\n"  # overlaps both stored versions
+                    "HARN-1,GHOST,1,0,,\n"
+                    "GHOST,CAB-01,0,0,2025-01-02,2025-01-01\n"
+                ),
+            ),
+        )
     assert {(e.line, e.field) for e in info.value.errors} == {
-        (2, "valid_from"), (3, "component"), (4, "product"), (4, "qty_per_unit"), (4, "valid_to")}
+        (2, "valid_from"),
+        (3, "component"),
+        (4, "product"),
+        (4, "qty_per_unit"),
+        (4, "valid_to"),
+    }
     with pytest.raises(BatchError) as info:
-        import_file(engine, company, "shipments", write(tmp_path, "s2.csv", (
-            "document,kind,date,product,quantity,destination,pedimento\n"
-            "EXP-1,export,2025-03-01,HARN-1,1,USA,\n"
-            "EXP-2,gift,2025-03-01,HARN-1,1,ZZZ,259999990000001\n")))
+        import_file(
+            engine,
+            company,
+            "shipments",
+            write(
+                tmp_path,
+                "s2.csv",
+                (
+                    "document,kind,date,product,quantity,destination,pedimento\n"
+                    "EXP-1,export,2025-03-01,HARN-1,1,USA,\n"
+                    "EXP-2,gift,2025-03-01,HARN-1,1,QQQ,259999990000001\n"
+                ),
+            ),
+        )
     assert {(e.line, e.field) for e in info.value.errors} == {
-        (2, "document"), (3, "kind"), (3, "destination"), (3, "pedimento")}
+        (2, "document"),
+        (3, "kind"),
+        (3, "destination"),
+        (3, "pedimento"),
+    }
     assert count(engine, t.shipments) == 3
 
 
@@ -183,8 +252,12 @@ def test_cli_import_errors_exit_2(tmp_path: Path) -> None:
     db = str(tmp_path / "c.db")
     runner = CliRunner()
     assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
-    assert runner.invoke(app, ["company", "add", "--rfc", "EKU9003173C9", "--name", "X",
-                               "--db", db]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["company", "add", "--rfc", "EKU9003173C9", "--name", "X", "--db", db]
+        ).exit_code
+        == 0
+    )
     good = write(tmp_path, "materials.csv", MATERIALS)
     res = runner.invoke(app, ["import", "materials", str(good), "--db", db, "--json"])
     assert res.exit_code == 0 and '"inserted": 3' in res.stdout

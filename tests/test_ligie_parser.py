@@ -47,7 +47,7 @@ SPOT = {
     "4819.10.01": ("X", "Kg", "Ex.", "Ex.", "Cajas de papel o cartón corrugado."),  # l.20253
     "4901.99.99": ("X", "Pza", "15", "Ex.", "Los demás."),  # l.20503
     "5201.00.03": ("XI", "Kg", "Ex.", "Ex.", "Algodón sin cardar ni peinar."),  # l.21339
-    "5208.11.01": ("XI", "M²", "35", "Ex.", "De ligamento tafetán, de peso inferior o igual a 100 g/m²."),
+    "5208.11.01": ("XI", "M²", "35", "Ex.", "De ligamento tafetán, de peso inferior o igual"),
     "6109.10.03": ("XI", "Pza", "35", "Ex.", ""),  # l.24958
     "6403.99.99": ("XII", "Par", "35", "Ex.", ""),  # l.26912
     "6504.00.01": ("XII", "Pza", "35", "Ex.", ""),  # l.27112
@@ -145,13 +145,12 @@ def test_every_code_line_of_the_source_is_accounted_for(shared_data: Path) -> No
     lines = text.split("\n")
     end = next(i for i, ln in enumerate(lines) if ln.startswith("Artículo 2o.-"))
     code_lines = {
-        m.group(1)
-        for ln in lines[:end]
-        if (m := re.match(r"^(\d{4}\.\d{2}\.\d{2})\s+\S.*\S\s+(?:Ex\.?|\d+|Prohibida)$", ln))
+        m.group(1) for ln in lines[:end] if (m := re.match(r"^(\d{4}\.\d{2}\.\d{2})(?:\s|$)", ln))
     }
     parsed = {r["fraccion"] for r in _rows("ligie_fractions.csv")}
     reported = {r["code"] for r in _rows("reports/ligie_parse_report.csv")}
     assert code_lines - parsed - reported == set()
+    assert len(parsed) == len(code_lines)  # and nothing invented
 
 
 def test_sat_crosscheck_report() -> None:
@@ -159,6 +158,7 @@ def test_sat_crosscheck_report() -> None:
     kinds = {r["present_in"] for r in rows}
     assert kinds <= {"ligie_only", "sat_only"}
     by = {r["fraccion"]: r for r in rows}
+    assert by["1211.90.02"]["present_in"] == "ligie_only"  # prohibited: no NICO in the catalog
     # the DOF 21-07-2025 reform (in force 2026-01-17) created the totoaba codes in the SAT
     # catalog only; the text keeps them as descriptions of the old codes
     assert len(rows) < 200
@@ -185,7 +185,7 @@ def test_note_parsing() -> None:
 def test_decrees_read_from_transitory_articles() -> None:
     rows = {r["dof"] + r["valid_to"]: r for r in _rows("ligie_decrees.csv")}
     by_dof = {r["dof"]: r for r in _rows("ligie_decrees.csv")}
-    assert by_dof["15-08-2023"]["effective_from"] == "2023-08-16"  # "entra en vigor el 16 de agosto"
+    assert by_dof["15-08-2023"]["effective_from"] == "2023-08-16"  # "…el 16 de agosto de 2023"
     assert by_dof["22-04-2024"]["effective_from"] == "2024-04-23"  # "al día siguiente"
     assert by_dof["22-04-2024"]["valid_to_how"] == "computed"  # "dos años"
     assert by_dof["06-01-2023"]["valid_to"] == "2025-12-31"  # as reformed DOF 31-12-2024
@@ -208,3 +208,13 @@ def test_rebuild_is_byte_for_byte(shared_data: Path, tmp_path: Path) -> None:
     for t in tables:
         assert (tmp_path / t.name).read_bytes() == (DATA_DIR / t.name).read_bytes(), t.name
         assert t.sources and all(len(s.sha256) == 64 for s in t.sources)
+
+
+def test_every_hs2022_subheading_is_in_the_ligie() -> None:
+    rows = _rows("reports/hs_crosscheck.csv")
+    # only the national Chapter 98 subheadings and the HS dummy code differ
+    assert {r["subheading"][:2] for r in rows if r["present_in"] == "ligie_only"} == {"98"}
+    assert [r["subheading"] for r in rows if r["present_in"] == "hs_only"] == ["9999.99"]
+    hs = _rows("hs2022.csv")
+    assert sum(1 for r in hs if r["level"] == "subheading") > 5000
+    assert {r["level"] for r in hs} == {"section", "chapter", "heading", "subheading"}

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support_rates import mfn_lookup
 
 from immex.domain.errors import InvalidFormat
 from immex.domain.rates import (
@@ -25,7 +26,6 @@ from immex.domain.rates import (
     parse_rate_text,
 )
 from immex.domain.tariff import RateKind
-from support_rates import mfn_lookup
 
 FR = "8501.10.01"
 D0 = date(2025, 3, 10)
@@ -33,7 +33,9 @@ D0 = date(2025, 3, 10)
 
 def prosec(sector: str, rate: str, start: date = date(2020, 1, 1), end: date | None = None,
            acot: str = "") -> ProsecRow:  # fmt: skip
-    return ProsecRow(sector, f"sector {sector}", FR, parse_rate_text(rate), start, end, acot, "ILLUSTRATIVE")
+    return ProsecRow(
+        sector, f"sector {sector}", FR, parse_rate_text(rate), start, end, acot, "ILLUSTRATIVE"
+    )
 
 
 def test_parse_rate_text() -> None:
@@ -113,17 +115,16 @@ def books(draw: st.DrawFn) -> RateBook:
     p = []
     for _ in range(draw(st.integers(0, 4))):
         start, end = draw(period())
-        p.append(
-            ProsecRow(draw(st.sampled_from(SECTORS)), "s", FR, parse_rate_text(draw(st.sampled_from(AV_RATES))),
-                      start, end, draw(st.sampled_from(["", "Únicamente: x"])), "ILLUSTRATIVE")
-        )  # fmt: skip
+        rate = parse_rate_text(draw(st.sampled_from(AV_RATES)))
+        acot = draw(st.sampled_from(["", "Únicamente: x"]))
+        p.append(ProsecRow(draw(st.sampled_from(SECTORS)), "s", FR, rate, start, end, acot, "ILL."))
     f = []
     for _ in range(draw(st.integers(0, 3))):
         start, end = draw(period())
-        f.append(
-            FtaRow(draw(st.sampled_from(["TMEC", "TLCUEM"])), tuple(sorted(draw(st.sets(st.sampled_from(["USA", "DEU", "CHN"]), min_size=1)))),
-                   FR, parse_rate_text(draw(st.sampled_from(AV_RATES))), start, end, "ILLUSTRATIVE")
-        )  # fmt: skip
+        origins = tuple(sorted(draw(st.sets(st.sampled_from(["USA", "DEU", "CHN"]), min_size=1))))
+        rate = parse_rate_text(draw(st.sampled_from(AV_RATES)))
+        agreement = draw(st.sampled_from(["TMEC", "TLCUEM"]))
+        f.append(FtaRow(agreement, origins, FR, rate, start, end, "ILLUSTRATIVE"))
     a = []
     for _ in range(draw(st.integers(0, 2))):
         start, end = draw(period())
@@ -157,3 +158,26 @@ def test_chosen_rate_is_never_higher_than_an_eligible_option(
         assert d.chosen is None
     for o in d.options:  # every option not chosen says why
         assert o.chosen or o.reason
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    book=books(),
+    dates=st.lists(days, min_size=1, max_size=25),
+    sectors=st.sets(st.sampled_from(SECTORS)),
+    certified=st.sets(st.sampled_from(["TMEC", "TLCUEM"])),
+    origin=st.sampled_from(["USA", "DEU", "CHN"]),
+    r8_start=st.one_of(st.none(), days),
+)
+def test_memo_by_date_interval_gives_the_reference_decision(
+    book: RateBook, dates: list[date], sectors: set[str], certified: set[str], origin: str,
+    r8_start: date | None,
+) -> None:  # fmt: skip
+    """The batch memo keys decisions by the interval between row boundaries: same answers."""
+    from support_rates import context
+
+    auths = (Regla8Authorization("9802.00.19", r8_start, r8_start and r8_start + timedelta(30)),)
+    ctx = context({FR: "15", "9802.00.19": "5"}, book).with_memo()
+    for when in sorted(dates) + dates:
+        q = RateQuery(FR, origin, when, tuple(sorted(sectors)), auths, tuple(sorted(certified)))
+        assert ctx.decision(q) == book.decide(q, ctx.mfn)

@@ -112,3 +112,17 @@ def test_missing_tariff_builder_is_skipped_loudly(
     assert "not_written_yet not available" in capsys.readouterr().err
     with pytest.raises(RuntimeError):
         build_mod.build_all(shared_data, tmp_path / "strict", strict=True)
+
+
+def test_coverage_warnings_by_date() -> None:
+    from datetime import date
+
+    from immex.refdata.reference import coverage_warnings
+
+    assert coverage_warnings(date(2023, 6, 1)) == []
+    mid_2025 = coverage_warnings(date(2025, 6, 1))
+    assert len(mid_2025) == 1 and "DTA fixed amounts" in mid_2025[0]
+    may_2026 = " | ".join(coverage_warnings(date(2026, 5, 4)))
+    for phrase in ("29-12-2025", "23-04-2026", "FIX series ends on 2026-03-04", "INPC series ends"):
+        assert phrase in may_2026
+    assert "FIX series" not in " ".join(coverage_warnings(date(2026, 3, 5)))

@@ -10,10 +10,10 @@ import os
 from pathlib import Path
 
 import pytest
+from support_demo import small_report
 
 from immex.reports import render
 from immex.reports.browser import dump_dom, find_chromium
-from tests.support_demo import small_report
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,9 @@ def chromium() -> str:
     binary = find_chromium()
     if binary is None:
         if os.environ.get("IMMEX_REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium is required (IMMEX_REQUIRE_BROWSER=1) but /usr/bin/chromium is missing")
+            pytest.fail(
+                "Chromium is required (IMMEX_REQUIRE_BROWSER=1) but /usr/bin/chromium is missing"
+            )
         pytest.skip("Chromium not installed (apt-get install -y chromium)")
     return binary
 
@@ -33,7 +35,9 @@ def chromium() -> str:
 def test_the_checker_sees_console_errors(tmp_path: Path, chromium: str) -> None:
     """Negative control: a page that throws is reported (so a clean report means something)."""
     page = tmp_path / "bad.html"
-    page.write_text("<html><body><p>x</p><script>console.log('hello'); nope();</script></body></html>")
+    page.write_text(
+        "<html><body><p>x</p><script>console.log('hello'); nope();</script></body></html>"
+    )
     check = dump_dom(page, chromium)
     assert any("nope" in m for m in check.console_errors)
     assert check.console
@@ -49,7 +53,7 @@ def test_small_report_renders(tmp_path: Path, chromium: str) -> None:
 
 
 def test_demo_report_renders_with_charts_and_no_console_errors(chromium: str) -> None:
-    from tests.support_demo import demo_run
+    from support_demo import demo_run
 
     summary = demo_run()
     html = Path(summary.reports["html"])

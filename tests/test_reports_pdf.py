@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from support_demo import small_report
 
 from immex.reports import i18n, render
-from tests.support_demo import small_report
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -48,12 +48,21 @@ def test_small_xlsx_has_one_sheet_per_table_with_headers(tmp_path: Path) -> None
 
 
 def test_demo_pdf_sections(tmp_path: Path) -> None:
-    from tests.support_demo import demo_run
+    from support_demo import demo_run
 
     summary = demo_run()
     pdf = Path(summary.reports["pdf"])
     text = "\n".join(_pdf_text(pdf))
-    for key in ("sec.entries", "sec.exits", "sec.balances", "sec.materials_used", "sec.discharge",
-                "sec.f4", "sec.usmca", "sec.savings", "sec.expiry"):
+    for key in (
+        "sec.entries",
+        "sec.exits",
+        "sec.balances",
+        "sec.materials_used",
+        "sec.discharge",
+        "sec.f4",
+        "sec.usmca",
+        "sec.savings",
+        "sec.expiry",
+    ):
         assert i18n.t(key, "es") in text, key
     assert summary.data_version in text

@@ -16,16 +16,18 @@ from typing import Any
 
 import pytest
 import yaml
+from support_rates import mfn_lookup
 
 from immex.cli.common import jsonable
 from immex.domain.errors import ImmexError
 from immex.domain.rates import AmendmentRow, FtaRow, ProsecRow, RateBook
 from immex.services import duties as duties_service
 from immex.services import rates as rates_service
-from support_rates import mfn_lookup
 
 HERE = Path(__file__).parent / "scenarios"
-EXCERPT = Path(__file__).resolve().parents[2] / "shared/data/prosec/prosec_dof_2026-04-23_excerpt.csv"
+EXCERPT = (
+    Path(__file__).resolve().parents[2] / "shared/data/prosec/prosec_dof_2026-04-23_excerpt.csv"
+)
 LAYOUT = {k: v[0] + v[1] for k, v in rates_service.LAYOUTS.items()}
 
 
@@ -123,9 +125,10 @@ def _same(actual: Any, expected: Any) -> bool:
 def _check_options(doc: dict[str, Any], wanted: list[dict[str, Any]]) -> None:
     for want in wanted:
         found = [
-            o for o in doc["options"]
-            if o["program"] == want["program"] and ("detail" not in want or o["detail"] == want["detail"])
-        ]  # fmt: skip
+            o
+            for o in doc["options"]
+            if o["program"] == want["program"] and o["detail"] == want.get("detail", o["detail"])
+        ]
         assert found, f"no option {want} in {[o['program'] for o in doc['options']]}"
         o = found[0]
         if "eligible" in want:
@@ -163,3 +166,19 @@ def test_scenario(tariff: dict[str, str], case: dict[str, Any], tmp_path: Path) 
         for key in ("customs_value_mxn", "igi", "igi_updated", "total", "mx_duty", "owed"):
             if key in doc:
                 assert str(doc[key]) in values, key
+
+
+def test_with_the_bundled_ligie_the_dof_excerpt_and_its_acotacion() -> None:
+    """Integration: the real tariff book, the real DOF 23-04-2026 excerpt."""
+    tariff = pytest.importorskip("immex.refdata.tariff_data").load_tariff_book()
+    rows = [r for _, r in rates_service.parse_file("prosec", EXCERPT)[0]]
+    book = RateBook(rows, (), (), ("DOF excerpt",), rates_service.sector_codes())
+    data = rates_service.WorkspaceData(book, None, rates_service.sector_codes())
+    d = rates_service.best_rate(
+        "7211.29.99", "CHN", date(2026, 5, 4), ["XIX"], data=data, mfn=tariff.import_rate_at
+    )
+    assert d.chosen is not None and d.chosen.program == "PROSEC" and d.chosen.rate == 0
+    assert any("acotación" in w for w in d.warnings)
+    assert any("29-12-2025" in w for w in d.warnings)  # the bundled LIGIE says what it lacks
+    mfn = next(o for o in d.options if o.program == "MFN")
+    assert mfn.eligible and mfn.source

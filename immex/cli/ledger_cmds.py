@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -27,8 +29,9 @@ from immex.cli.import_group import import_app
 from immex.services import discharge as svc
 from immex.services import ledger_import, workspace
 
-discharge_app = typer.Typer(help="FIFO discharge of temporary imports (Annex 24).",
-                            no_args_is_help=True)
+discharge_app = typer.Typer(
+    help="FIFO discharge of temporary imports (Annex 24).", no_args_is_help=True
+)
 
 
 @contextmanager
@@ -37,8 +40,14 @@ def _progress(enabled: bool) -> Iterator[Any]:
     if not enabled:
         yield None
         return
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}"),
-                   TimeElapsedColumn(), console=err_console, transient=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
     tasks: dict[str, Any] = {}
 
     def update(stage: str, done: int, total: int | None = None) -> None:
@@ -93,8 +102,9 @@ def discharge_run(
     """Discharge shipments FIFO against temporary-import lots into a new journal run."""
     engine, comp = _open(db, company)
     with _progress(not json_out) as bar:
-        summary = svc.run_discharge(engine, comp, parse_date(through, "through"), dry_run,
-                                    progress=bar)
+        summary = svc.run_discharge(
+            engine, comp, parse_date(through, "through"), dry_run, progress=bar
+        )
     if json_out:
         print_json(summary)
         return
@@ -129,27 +139,46 @@ def discharge_show(
     if json_out:
         print_json(detail)
         return
-    console.print(f"run {detail['run_id']} by {detail['actor']} at {detail['created_at']}: "
-                  f"{detail['summary']}", markup=False)
-    table = Table("document", "line", "date", "component", "pedimento", "entry", "qty",
-                  "value USD", "key")
+    console.print(
+        f"run {detail['run_id']} by {detail['actor']} at {detail['created_at']}: "
+        f"{detail['summary']}",
+        markup=False,
+    )
+    table = Table(
+        "document", "line", "date", "component", "pedimento", "entry", "qty", "value USD", "key"
+    )
     for a in detail["allocations"][: limit or 50]:
-        table.add_row(a.document, str(a.line), a.shipment_date.isoformat(), a.component,
-                      a.pedimento, a.entry_date.isoformat(), f"{a.quantity:f}",
-                      f"{a.value_usd:f}", a.key + (" (directed)" if a.directed else ""))
+        table.add_row(
+            a.document,
+            str(a.line),
+            a.shipment_date.isoformat(),
+            a.component,
+            a.pedimento,
+            a.entry_date.isoformat(),
+            f"{a.quantity:f}",
+            f"{a.value_usd:f}",
+            a.key + (" (directed)" if a.directed else ""),
+        )
     console.print(table)
     for s in detail["shortfalls"][:50]:
-        console.print(f"shortfall: {s['document']}/{s['line']} {s['date']} {s['part']} "
-                      f"missing {s['missing']:f} of {s['required']:f}", markup=False)
+        console.print(
+            f"shortfall: {s['document']}/{s['line']} {s['date']} {s['part']} "
+            f"missing {s['missing']:f} of {s['required']:f}",
+            markup=False,
+        )
     for e in detail["expired_lots"][:50]:
-        console.print(f"expired: lot {e['lot_id']} {e['pedimento']} {e['part']} open "
-                      f"{e['open_quantity']:f} — {e['action']}", markup=False)
+        console.print(
+            f"expired: lot {e['lot_id']} {e['pedimento']} {e['part']} open "
+            f"{e['open_quantity']:f} — {e['action']}",
+            markup=False,
+        )
 
 
 @discharge_app.command("list")
 @handle_errors
-def discharge_list(company: str | None = CompanyOpt, db: str | None = DbOpt,
-                   json_out: bool = JsonOpt) -> None:
+def discharge_list(
+    company: str | None = CompanyOpt, db: str | None = DbOpt, json_out: bool = JsonOpt
+) -> None:
     """The company's discharge runs (the latest is current)."""
     engine, comp = _open(db, company)
     runs = svc.list_runs(engine, comp)
@@ -157,26 +186,46 @@ def discharge_list(company: str | None = CompanyOpt, db: str | None = DbOpt,
         print_json(runs)
         return
     for r in runs:
-        console.print(f"run {r['run_id']}  {r['created_at']:%Y-%m-%d %H:%M}  {r['actor']}  "
-                      f"through {r['through'] or '-'}  {r['allocations']:,} allocations",
-                      markup=False)
+        console.print(
+            f"run {r['run_id']}  {r['created_at']:%Y-%m-%d %H:%M}  {r['actor']}  "
+            f"through {r['through'] or '-'}  {r['allocations']:,} allocations",
+            markup=False,
+        )
 
 
-def _print_balances(rows: list[svc.LotBalance], notes: list[str], as_of: date,
-                    json_out: bool, title: str) -> None:
-    total = sum((b.open_value_usd for b in rows), start=svc.Decimal(0))
+def _print_balances(
+    rows: list[svc.LotBalance], notes: list[str], as_of: date, json_out: bool, title: str
+) -> None:
+    total = sum((b.open_value_usd for b in rows), start=Decimal(0))
     if json_out:
         print_json({"as_of": as_of, "notes": notes, "lots": rows, "open_value_usd": total})
         return
     for n in notes:
         err_console.print(f"note: {n}", markup=False)
-    table = Table("lot", "pedimento", "part", "entry", "limit", "days left", "open qty",
-                  "open value USD", "status", title=title)
+    table = Table(
+        "lot",
+        "pedimento",
+        "part",
+        "entry",
+        "limit",
+        "days left",
+        "open qty",
+        "open value USD",
+        "status",
+        title=title,
+    )
     for b in rows[:200]:
-        table.add_row(str(b.lot_id), b.pedimento, b.part, b.entry_date.isoformat(),
-                      b.limit_date.isoformat() if b.limit_date else "program",
-                      "" if b.days_left is None else str(b.days_left), f"{b.open_quantity:f}",
-                      f"{b.open_value_usd:f}", b.status)
+        table.add_row(
+            str(b.lot_id),
+            b.pedimento,
+            b.part,
+            b.entry_date.isoformat(),
+            b.limit_date.isoformat() if b.limit_date else "program",
+            "" if b.days_left is None else str(b.days_left),
+            f"{b.open_quantity:f}",
+            f"{b.open_value_usd:f}",
+            b.status,
+        )
     console.print(table)
     more = f" (first 200 of {len(rows):,} shown; --json for all)" if len(rows) > 200 else ""
     console.print(f"{len(rows):,} lots, open value USD {total:f}{more}", markup=False)
@@ -211,8 +260,13 @@ def expiry_cmd(
     when = today_default(parse_date(as_of, "as-of"), notes)
     engine, comp = _open(db, company)
     rows, more = svc.expiry(engine, comp, within, when)
-    _print_balances(rows, notes + more, when, json_out,
-                    f"expired or expiring within {within} days of {when.isoformat()}")
+    _print_balances(
+        rows,
+        notes + more,
+        when,
+        json_out,
+        f"expired or expiring within {within} days of {when.isoformat()}",
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -130,6 +130,13 @@ def rate(
 ) -> None:
     """Every lawful rate option for a fracción, and the lowest one that may be used."""
     when = _required_date(as_of, "as-of")
+    today = date.today()  # the CLI is the one place that reads the clock
+    if when > today:
+        raise InvalidInput(
+            f"--as-of {when} is in the future (today is {today}): the rates in force then are "
+            "not known to the data; use a date up to today",
+            field="as_of",
+        )
     decision = rates_service.best_rate(fraccion, origin, when, prosec, regla8, certified, db)
     doc = rates_service.decision_dict(decision)
     if json_out:
@@ -147,7 +154,8 @@ def _print_trace(doc: dict[str, Any]) -> None:
     for step in doc["trace"]:
         value = step["value"]
         console.print(
-            f"{step['step']:>3}. {step['name']}: {value}  = {step['formula']}  [{step['reference']}]",
+            f"{step['step']:>3}. {step['name']}: {value}  = {step['formula']}"
+            f"  [{step['reference']}]",
             markup=False,
             highlight=False,
         )

@@ -176,7 +176,7 @@ def generate_datastage(
             n_lines += nl
             if op == 1:
                 imports.append(ped)
-                if pitfalls and rnd.random() < 0.05:  # a rectification of this import
+                if pitfalls and len(imports) % 20 == 3:  # a rectification of this import
                     rpaid = paid + timedelta(days=rnd.randint(1, 20))
                     rect = _Ped(patente, new_number(rpaid, patente, aduana), aduana, clave, 1,
                                 rpaid, tipo=2)  # fmt: skip
@@ -276,7 +276,7 @@ def _write_discharges(w, rnd, ped, imports, pitfalls, unpad, stamp):  # type: ig
     for orig in rnd.sample(temporaries, min(len(temporaries), rnd.randint(1, 4))):
         line = rnd.choice(orig.lines)
         qty = max(1, line.qty_umt_e5 * rnd.randint(1, 40) // 100)
-        no_frac = pitfalls and rnd.random() < 0.1
+        no_frac = pitfalls and w.counts["512"] % 10 == 1  # 512 rows without fracción
         w.row("512", [
             ped.patente, ped.pedimento, ped.aduana, unpad(orig.patente), unpad(orig.pedimento),
             orig.aduana, orig.clave, orig.paid.strftime("%Y-%m-%d"),

@@ -53,8 +53,8 @@ _KIND_RE: dict[str, str] = {  # "{q}" is where an optional field accepts a blank
     "u4": r" *(\d{1,4}) *",
     "u7": r" *(\d{1,7}) *",
     "u3": r" *(\d{1,3}) *",
-    "t": r"([^|]*)",  # padding is stripped after the match
-    "x": r"([^|]*)",
+    "t": r"([^|]+)?",  # padding is stripped after the match; empty → None
+    "x": r"([^|]+)?",
     "f": r"(?:(\d{8}){q})",
     "n": r"(?:(-?(?:\d{1,15}(?:\.\d{0,6})?|\.\d{1,6})){q})",
     "m": r"(?:(-?(?:\d{1,15}(?:\.\d{0,4})?|\.\d{1,4})){q})",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +41,7 @@ _CODE_BY_LOWER = {c.lower(): c for c in TABLE_CODES}
 
 Row = tuple[str | None, ...]
 _RAW_KEY = re.compile(r"\d{4}\|\d{7}\|\d{3}\|")
+_PADDING = re.compile(r"[ \x00]*\|[ \x00]*")
 
 
 class _TableNormalizer:
@@ -67,18 +68,25 @@ class _TableNormalizer:
         if not layout.typed:
             self.normalize = self.normalize_raw  # type: ignore[method-assign]
 
-    def normalize(self, text: str) -> tuple[list[str | None] | None, tuple[str, str, str] | None]:
+    def normalize(
+        self, text: str
+    ) -> tuple[Sequence[str | None] | None, tuple[str, str, str] | None]:
         """(values, None) or (None, (field, message, value))."""
+        if "\x00" in text or "| " in text or " |" in text:
+            # padding: spaces / NULs around field separators, NULs anywhere
+            text = _PADDING.sub("|", text).replace("\x00", "")
         m = self.layout.line_re.fullmatch(text)
         if m is None:
             return None, diagnose(self.layout, text)
-        return self._finish([v or None for v in m.groups()], text)
+        return self._finish(m.groups(), text)
 
     def repair(self, text: str) -> tuple[list[str | None], str] | None:
         """A row with too many fields: accepted only if the extra ``|`` can sit in exactly
         one way inside free-text fields (an extra empty field counts as nothing)."""
         if not self.free_idx or not text.endswith("|"):
             return None
+        if "\x00" in text or "| " in text or " |" in text:
+            text = _PADDING.sub("|", text).replace("\x00", "")
         parts = text[:-1].split("|")
         extra = len(parts) - len(self.layout.fields)
         if extra <= 0 or extra > 3:
@@ -90,7 +98,8 @@ class _TableNormalizer:
             m = self.layout.line_re.fullmatch("|".join(merged) + "|")
             if m is None:
                 continue
-            vals, problem = self._finish([v or None for v in m.groups()], text)
+            fin, problem = self._finish(m.groups(), text)
+            vals = None if fin is None else list(fin)
             if problem is not None or vals is None:
                 continue
             v = vals[i]
@@ -108,35 +117,12 @@ class _TableNormalizer:
         return list(vals_t), header
 
     def _finish(
-        self, vals: list[str | None], text: str
-    ) -> tuple[list[str | None] | None, tuple[str, str, str] | None]:
-        if "\x00" in text:
-            for i in self.text_idx:
-                v = vals[i]
-                if v:
-                    vals[i] = v.replace("\x00", "").strip(" ") or None
-        elif "| " in text or " |" in text or text[:1] == " ":
-            for i in self.text_idx:
-                v = vals[i]
-                if v and (v[0] == " " or v[-1] == " "):
-                    vals[i] = v.strip(" ") or None
+        self, vals: Sequence[str | None], text: str
+    ) -> tuple[Sequence[str | None] | None, tuple[str, str, str] | None]:
+        """Checks and fixes after the match; ``vals`` is copied only when a fix is needed."""
         for i in self.req_text_idx:
             if vals[i] is None:
                 return None, (self.layout.fields[i].header, "required value is empty", "")
-        for i in self.dec_idx:
-            v = vals[i]
-            if v is not None and (v[0] == "." or v[0] == "-" or v[-1] == "."):
-                if v[0] == ".":
-                    v = "0" + v
-                elif v[:2] == "-.":
-                    v = "-0" + v[1:]
-                if v[-1] == ".":
-                    v = v[:-1]
-                vals[i] = v
-        for i, width in self.pad:
-            v = vals[i]
-            if v is not None:
-                vals[i] = v.zfill(width)
         seen = self._valid_dates
         for i in self.date_idx:
             v = vals[i]
@@ -146,12 +132,15 @@ class _TableNormalizer:
                 except ValueError:
                     return None, (self.layout.fields[i].header, "not a valid date", v)
                 seen.add(v)
+        fix = bool(self.pad) or (
+            bool(self.dec_idx) and ("|." in text or "|-" in text or ".|" in text)
+        )
         for i in self.dt_idx:
             v = vals[i]
             if v is not None:
                 if len(v) == 10:
+                    fix = True
                     v = v + " 00:00:00"
-                    vals[i] = v
                 if v not in seen:
                     try:
                         datetime.fromisoformat(v)
@@ -160,11 +149,32 @@ class _TableNormalizer:
                     if len(seen) > 200_000:
                         seen.clear()
                     seen.add(v)
-        return vals, None
+        if not fix:
+            return vals, None
+        out = list(vals)
+        for i in self.dec_idx:
+            v = out[i]
+            if v is not None and (v[0] == "." or v[0] == "-" or v[-1] == "."):
+                if v[0] == ".":
+                    v = "0" + v
+                elif v[:2] == "-.":
+                    v = "-0" + v[1:]
+                if v[-1] == ".":
+                    v = v[:-1]
+                out[i] = v
+        for i, width in self.pad:
+            v = out[i]
+            if v is not None:
+                out[i] = v.zfill(width)
+        for i in self.dt_idx:
+            v = out[i]
+            if v is not None and len(v) == 10:
+                out[i] = v + " 00:00:00"
+        return out, None
 
     def normalize_raw(
         self, text: str
-    ) -> tuple[list[str | None] | None, tuple[str, str, str] | None]:
+    ) -> tuple[Sequence[str | None] | None, tuple[str, str, str] | None]:
         """Untyped tables: the key and the number of fields are checked, text kept."""
         if not text.endswith("|") or text.count("|") != self.nfields:
             return None, diagnose(self.layout, text)
@@ -183,19 +193,32 @@ def diagnose(layout: TableLayout, text: str) -> tuple[str, str, str]:
     if not text.endswith("|"):
         return ("", "row does not end with the trailing '|' of Data Stage rows", text[-20:])
     parts = text[:-1].split("|")
-    if len(parts) != len(layout.fields):
-        return (
-            "",
-            f"expected {len(layout.fields)} fields for table {layout.code}, found {len(parts)}",
-            "",
-        )
-    for part, fld in zip(parts, layout.fields, strict=True):
-        if not fld.field_regex().fullmatch(part):
-            return (fld.header, f"expected {KIND_HELP[fld.kind]}", part)
-    return ("", "row does not match the layout", text[:40])
+    n = len(layout.fields)
+    candidates = [parts]
+    if len(parts) > n:  # maybe a stray "|" inside free text: judge the best reading
+        extra = len(parts) - n
+        candidates = [
+            parts[:i] + ["|".join(parts[i : i + extra + 1])] + parts[i + extra + 1 :]
+            for i, f in enumerate(layout.fields)
+            if f.kind == "x"
+        ]
+    best: tuple[int, tuple[str, str, str]] | None = None
+    for cand in candidates:
+        if len(cand) != n:
+            continue
+        for i, (part, fld) in enumerate(zip(cand, layout.fields, strict=True)):
+            if not fld.field_regex().fullmatch(part) or (fld.kind in "tx" and "|" in part):
+                if best is None or i > best[0]:
+                    best = (i, (fld.header, f"expected {KIND_HELP[fld.kind]}", part))
+                break
+        else:
+            return ("", "row does not match the layout", text[:40])
+    if best is not None and (len(parts) == n or best[0] > 0):
+        return best[1]
+    return ("", f"expected {n} fields for table {layout.code}, found {len(parts)}", "")
 
 
-_CONVERTERS: dict[str, Callable[[str], Any]] = {
+CONVERTERS: dict[str, Callable[[str], Any]] = {
     "n": Decimal,
     "m": Decimal,
     "r": Decimal,
@@ -211,7 +234,7 @@ def to_record(code: str, values: Row) -> Any:
     layout = LAYOUTS[code]
     args = []
     for fld, v in zip(layout.fields, values, strict=True):
-        conv = _CONVERTERS.get(fld.kind)
+        conv = CONVERTERS.get(fld.kind)
         args.append(v if v is None or conv is None else conv(v))
     return RECORD_TYPES[code](*args)
 
@@ -292,13 +315,13 @@ class DataStageZip:
     def _error(self, code: str, line: int | None, fld: str | None, msg: str, val: str = "") -> None:
         self.errors.append(ErrorRecord(self.source(code), line, fld or None, msg, val or None))
 
-    def rows(self, code: str) -> Iterator[tuple[int, list[str | None]]]:
+    def rows(self, code: str) -> Iterator[tuple[int, Sequence[str | None]]]:
         """Canonical rows of one table as ``(line number, values)``; bad rows are
         recorded in :attr:`errors` and not yielded."""
         for batch in self.row_batches(code):
             yield from batch
 
-    def row_batches(self, code: str) -> Iterator[list[tuple[int, list[str | None]]]]:
+    def row_batches(self, code: str) -> Iterator[list[tuple[int, Sequence[str | None]]]]:
         """As :meth:`rows`, a list per chunk read (less overhead per row for bulk loads)."""
         info = self.members.get(code)
         if info is None or self._zip is None:
@@ -315,7 +338,7 @@ class DataStageZip:
 
     def _iter_lines(
         self, code: str, layout: TableLayout, norm: _TableNormalizer, fh: Any, start_errors: int
-    ) -> Iterator[list[tuple[int, list[str | None]]]]:
+    ) -> Iterator[list[tuple[int, Sequence[str | None]]]]:
         leftover = ""
         line_no = 0
         header_seen = False
@@ -333,7 +356,7 @@ class DataStageZip:
                 return
             lines = (leftover + text).split("\n")
             leftover = lines.pop()
-            batch: list[tuple[int, list[str | None]]] = []
+            batch: list[tuple[int, Sequence[str | None]]] = []
             out = batch.append
             normalize = norm.normalize
             for line in lines:

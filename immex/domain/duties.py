@@ -41,15 +41,15 @@ update factors between requests.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field, fields, is_dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
 from immex.domain.dated import Parameter
 from immex.domain.errors import BatchError, ErrorRecord, ImmexError, InvalidInput
-from immex.domain.money import ZERO, round_half_up, round_pesos
+from immex.domain.money import ONE, ZERO, round_half_up, round_pesos
 from immex.domain.rates import (
     FTA_PREFIX,
     USMCA_PARTIES,
@@ -70,7 +70,9 @@ from immex.domain.series import (
     Month,
     month_of,
     month_str,
+    previous_month,
 )
+from immex.domain.tariff import RateAt
 
 POLICIES = ("entry_date", "change_date")
 
@@ -306,16 +308,20 @@ class UsmcaResult:
 # --------------------------------------------------------------------------- context
 
 
-K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+_MISSING = object()
 
 
 @dataclass
 class DutyContext:
     """Everything a duty computation reads: series, parameters, rate data, LIGIE lookup.
 
-    ``memo=True`` (what :func:`compute_f4_batch` uses) shares rate decisions, exchange
-    rates, update factors and parameter values between computations.
+    ``memo=True`` (what :func:`compute_f4_batch` uses) shares between computations: the
+    rate decision and its trace steps per (fracción, origin, registrations, LIGIE rate in
+    force, interval between the loaded rows' boundaries) — see
+    :meth:`RateBook.interval_key` —, the FIX and its step per date, the update factor and
+    its steps per (start month, end month, rounding), and parameter values per date. A
+    memo context is meant for one batch (its cache grows with the distinct keys).
     """
 
     fx: FxSeries
@@ -330,30 +336,77 @@ class DutyContext:
     def _get(self, key: tuple[object, ...], make: Callable[[], V]) -> V:
         if not self.memo:
             return make()
-        try:
-            return self._cache[key]  # type: ignore[return-value]
-        except KeyError:
-            value = make()
-            self._cache[key] = value
-            return value
+        found = self._cache.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._cache[key] = make()
+        return found  # type: ignore[return-value]
 
     def decision(self, query: RateQuery) -> RateDecision:
-        return self._get(("rate", *query.key()), lambda: self.book.decide(query, self.mfn))
+        """The rate decision; with memo, one per interval of dates where nothing changes."""
+        decision = self.rate_part(query)[0]
+        if decision.as_of != query.when:
+            decision = replace(decision, as_of=query.when)
+        return decision
+
+    def rate_part(self, query: RateQuery) -> tuple[RateDecision, tuple[TraceStep, ...]]:
+        """The decision and its trace steps (each option, the one chosen); with memo the
+        decision's ``as_of`` may be another date of the same interval (use :meth:`decision`
+        for a decision to show)."""
+        if not self.memo:
+            decision = self.book.decide(query, self.mfn)
+            return decision, _rate_steps(decision)
+        mfn_key = ("mfn", query.fraccion, query.when)
+        bundled: RateAt | None = self._cache.get(mfn_key)  # type: ignore[assignment]
+        if bundled is None:
+            bundled = self._cache[mfn_key] = self.mfn(query.fraccion, query.when)
+        key = ("rate", *self.book.interval_key(query, bundled, self.mfn))
+        cached: tuple[RateDecision, tuple[TraceStep, ...]] | None
+        cached = self._cache.get(key)  # type: ignore[assignment]
+        if cached is None:
+            made = self.book.decide(query, self.mfn, bundled)
+            cached = (made, _rate_steps(made))
+            self._cache[key] = cached
+        return cached  # its as_of may be another date of the same interval
 
     def fx_for(self, day: date) -> FxQuote:
         return self._get(("fx", day), lambda: self.fx.for_pedimento(day))
 
+    def fx_part(self, day: date, name: str) -> tuple[FxUsed, TraceStep]:
+        key = ("fx step", day, name)
+        found = self._cache.get(key) if self.memo else None
+        if found is None:
+            quote = self.fx.for_pedimento(day)
+            found = (FxUsed.of(quote), _fx_step(name, quote))
+            if self.memo:
+                self._cache[key] = found
+        return found  # type: ignore[return-value]
+
     def factor(self, start: Month, end: Month, rounding: str) -> InpcFactor:
         return self._get(
-            ("inpc", start, end, rounding), lambda: self.inpc.factor(start, end, rounding)
+            ("inpc", start, end, rounding), lambda: _factor(self.inpc, start, end, rounding)
         )
 
-    def param(self, p: Parameter[Decimal], when: date) -> tuple[Decimal, str]:
-        def make() -> tuple[Decimal, str]:
-            dv = p.at(when)
-            return dv.value, dv.source
+    def factor_part(
+        self, start: Month, end: Month, rounding: str, label: str, reference: str
+    ) -> tuple[FactorUsed, tuple[str, ...], tuple[TraceStep, ...]]:
+        key = ("inpc steps", start, end, rounding, label)
+        found = self._cache.get(key) if self.memo else None
+        if found is None:
+            f = _factor(self.inpc, start, end, rounding)
+            found = (FactorUsed.of(f), f.notes, _factor_steps(label, f, reference))
+            if self.memo:
+                self._cache[key] = found
+        return found  # type: ignore[return-value]
 
-        return self._get(("param", p.name, when), make)
+    def param(self, p: Parameter[Decimal], when: date) -> tuple[Decimal, str]:
+        key = ("param", p.name, when)
+        found = self._cache.get(key) if self.memo else None
+        if found is None:
+            dv = p.at(when)
+            found = (dv.value, dv.source)
+            if self.memo:
+                self._cache[key] = found
+        return found  # type: ignore[return-value]
 
     def fixed_fee(self, when: date) -> tuple[Decimal, str] | None:
         p = self.params.dta_fixed_fee
@@ -375,6 +428,24 @@ class DutyContext:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _factor(inpc: InpcSeries, start: Month, end: Month, rounding: str) -> InpcFactor:
+    """CFF 17-A factor; when even the month before the earliest is not yet published, both
+    indices are the last published one and the factor is 1 (reading of CFF 17-A, 2nd
+    paragraph: the last published index stands for the unpublished one)."""
+    before = previous_month(start)
+    if before <= inpc.last_month or end < start:
+        return inpc.factor(start, end, rounding)
+    last = inpc.last_month
+    index = inpc.index(last)
+    if index is None:  # pragma: no cover - last_month is always in the series
+        return inpc.factor(start, end, rounding)
+    note = (
+        f"INPC {month_str(before)} and {month_str(previous_month(end))} not yet published in the "
+        f"data; both taken as the last published, {month_str(last)}: factor 1 (CFF 17-A)"
+    )
+    return InpcFactor(ONE, ONE, start, end, last, index, last, index, rounding, False, (note,))
 
 
 def add_months(day: date, months: int) -> date:
@@ -401,7 +472,8 @@ def _check_positive(value: Decimal, name: str) -> None:
         raise InvalidInput(f"--{name.replace('_', '-')} must be positive, got {value}", field=name)
 
 
-def _rate_steps(trace: Trace, decision: RateDecision) -> RateOption:
+def _rate_steps(decision: RateDecision) -> tuple[TraceStep, ...]:
+    steps = []
     for option in decision.options:
         label = option.program + (f" ({option.detail})" if option.detail else "")
         if option.chosen:
@@ -411,26 +483,28 @@ def _rate_steps(trace: Trace, decision: RateDecision) -> RateOption:
         else:
             status = f"not eligible: {option.reason}"
         value: Figure = option.rate if option.rate is not None else (option.rate_text or "-")
-        trace.add(f"rate option {label}", status, value, option.source)
+        steps.append(TraceStep(f"rate option {label}", status, value, option.source))
+    chosen = decision.chosen
+    if chosen is not None and chosen.rate is not None:
+        formula = f"lowest eligible: {chosen.program} {chosen.detail}".rstrip()
+        steps.append(TraceStep("rate chosen", formula, chosen.rate, REF_RATE))
+    return tuple(steps)
+
+
+def _chosen(decision: RateDecision, when: date) -> RateOption:
     chosen = decision.chosen
     if chosen is None or chosen.rate is None:
         texts = ", ".join(f"{o.program} {o.rate_text or '-'}" for o in decision.options)
         raise InvalidInput(
-            f"no ad-valorem rate applies to {decision.fraccion} on {decision.as_of} ({texts}); "
+            f"no ad-valorem rate applies to {decision.fraccion} on {when} ({texts}); "
             "the duty cannot be computed as a percentage — a person must determine it",
             field="fraccion",
         )
-    trace.add(
-        "rate chosen",
-        f"lowest eligible: {chosen.program} {chosen.detail}".rstrip(),
-        chosen.rate,
-        REF_RATE,
-    )
     return chosen
 
 
-def _fx_step(trace: Trace, name: str, quote: FxQuote) -> None:
-    trace.add(
+def _fx_step(name: str, quote: FxQuote) -> TraceStep:
+    return TraceStep(
         name,
         f"FIX determined {quote.determined_on}, published in the DOF {quote.published_on} "
         f"(banking day before {quote.for_date})",
@@ -439,25 +513,29 @@ def _fx_step(trace: Trace, name: str, quote: FxQuote) -> None:
     )
 
 
-def _factor_steps(trace: Trace, label: str, f: InpcFactor, reference: str) -> None:
-    trace.add(
-        f"{label}: INPC numerator",
-        f"INPC {month_str(f.numerator_month)} (month before {month_str(f.to_month)})",
-        f.numerator,
-        "CFF 17-A; INEGI INPC",
-    )
-    trace.add(
-        f"{label}: INPC denominator",
-        f"INPC {month_str(f.denominator_month)} (month before {month_str(f.from_month)})",
-        f.denominator,
-        "CFF 17-A; INEGI INPC",
-    )
-    trace.add(f"{label}: quotient", f"{fmt(f.numerator)} / {fmt(f.denominator)}", f.raw, reference)
+def _factor_steps(label: str, f: InpcFactor, reference: str) -> tuple[TraceStep, ...]:
     how = "truncated" if f.rounding == "truncate" else "rounded"
     rule = f"{how} to 4 decimals (CFF 17-A last paragraph, policy {f.rounding})"
     if f.floored:
         rule += "; below 1, so 1 (CFF 17-A)"
-    trace.add(f"{label}: factor", rule, f.factor, REF_1917A)
+    return (
+        TraceStep(
+            f"{label}: INPC numerator",
+            f"INPC {month_str(f.numerator_month)} (month before {month_str(f.to_month)})",
+            f.numerator,
+            "CFF 17-A; INEGI INPC",
+        ),
+        TraceStep(
+            f"{label}: INPC denominator",
+            f"INPC {month_str(f.denominator_month)} (month before {month_str(f.from_month)})",
+            f.denominator,
+            "CFF 17-A; INEGI INPC",
+        ),
+        TraceStep(
+            f"{label}: quotient", f"{fmt(f.numerator)} / {fmt(f.denominator)}", f.raw, reference
+        ),
+        TraceStep(f"{label}: factor", rule, f.factor, REF_1917A),
+    )
 
 
 # --------------------------------------------------------------------------- F4
@@ -496,8 +574,8 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
     trace.add("entry date", "date of the temporary import (pedimento IN)", r.entry_date, "RLA 173")
     trace.add("change date", "date of the F4 pedimento", r.change_date, "LA 109")
 
-    quote = context.fx_for(when)
-    _fx_step(trace, "exchange rate", quote)
+    quote, fx_step = context.fx_part(when, "exchange rate")
+    trace.steps.append(fx_step)
     trace.add("customs value (USD)", "declared on the temporary pedimento", r.value_usd, REF_VALUE)
     va = r.value_usd * quote.rate
     trace.add(
@@ -505,16 +583,19 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
     )
 
     query = RateQuery(r.fraccion, r.origin, when, r.prosec_sectors, r.regla8, r.certified)
-    decision = context.decision(query)
+    decision, rate_steps = context.rate_part(query)
     warnings.extend(decision.warnings)
-    chosen = _rate_steps(trace, decision)
+    chosen = _chosen(decision, when)
+    trace.steps.extend(rate_steps)
     rate = chosen.rate or ZERO
     igi = va * rate / 100
     trace.add("IGI", f"{fmt(va)} × {fmt(rate)} / 100", igi, REF_IGI)
 
-    f = context.factor(month_of(r.entry_date), month_of(r.change_date), r.factor_rounding)
-    warnings.extend(f.notes)
-    _factor_steps(trace, "update factor", f, REF_109)
+    f, notes, factor_steps = context.factor_part(
+        month_of(r.entry_date), month_of(r.change_date), r.factor_rounding, "update factor", REF_109
+    )
+    warnings.extend(notes)
+    trace.steps.extend(factor_steps)
     igi_upd_exact = igi * f.factor
     trace.add("IGI updated", f"{fmt(igi)} × {fmt(f.factor)}", igi_upd_exact, REF_109)
     igi_updated = round_pesos(igi_upd_exact)
@@ -570,7 +651,7 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
         )
     return F4Result(
         r.reference, r.fraccion, r.origin, r.value_usd, r.entry_date, r.change_date, r.policy,
-        when, FxUsed.of(quote), va, chosen.program, chosen.detail, rate, igi, FactorUsed.of(f),
+        when, quote, va, chosen.program, chosen.detail, rate, igi, f,
         igi_updated, dta, iva, surcharges, total, decision.options, trace.done(),
         unique([*warnings, *context.notes]),
     )  # fmt: skip
@@ -662,9 +743,12 @@ def _surcharges(
         )
     rate = sum(rates, ZERO)
     trace.add("recargos rate", " + ".join(fmt(x) for x in rates) or "0", rate, REF_CFF21)
-    f = context.factor(month_of(due_date), month_of(paid_on), rounding)
-    warnings.extend(f.notes)
-    _factor_steps(trace, "late update factor", f, "CFF 21, 17-A: from the month due to payment")
+    f, notes, factor_steps = context.factor_part(
+        month_of(due_date), month_of(paid_on), rounding, "late update factor",
+        "CFF 21, 17-A: from the month due to payment",
+    )  # fmt: skip
+    warnings.extend(notes)
+    trace.steps.extend(factor_steps)
     updated = due * f.factor
     trace.add("contributions updated", f"{fmt(due)} × {fmt(f.factor)}", updated, REF_CFF21)
     update = round_pesos(updated - due)
@@ -676,7 +760,7 @@ def _surcharges(
     total = update + recargos
     trace.add("late payment total", f"{fmt(update)} + {fmt(recargos)}", total, REF_CFF21)
     return Surcharges(
-        due_date, paid_on, capped, tuple(rates), rate, due, FactorUsed.of(f), update, recargos,
+        due_date, paid_on, capped, tuple(rates), rate, due, f, update, recargos,
         total,
     )  # fmt: skip
 
@@ -686,9 +770,12 @@ def compute_f4_batch(
 ) -> list[F4Result]:
     """Many F4 computations in one call (what the ledger's F4 planning uses).
 
-    Same results as ``[compute_f4(r, context) for r in requests]``, but the rate decision
-    per (fracción, origin, date, registrations), the exchange rate per date, the update
-    factor per (entry month, change month) and the parameters are computed once.
+    Same results as ``[compute_f4(r, context) for r in requests]`` (checked by a property
+    test and by ``bench/bench_duties.py``), but the rate decision per (fracción, origin,
+    registrations, date interval), the exchange rate per date, the update factor per
+    (entry month, change month) and the parameters are computed once (see
+    :class:`DutyContext`). Pass ``context.with_memo()`` yourself to share them across
+    several batches (the ledger prices the same portions at best rate and at MFN).
     All-or-nothing: any bad request → :class:`BatchError` listing every one
     (``source:index: field: message``, index from 1; the request's ``reference`` if set).
     """
@@ -724,24 +811,25 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
         )
     warnings: list[str] = []
     trace = Trace()
-    quote = context.fx_for(r.entry_date)
+    quote, fx_step = context.fx_part(r.entry_date, "exchange rate (entry)")
     trace.add("entry date", "date of the temporary import", r.entry_date, "LA 56")
-    _fx_step(trace, "exchange rate (entry)", quote)
+    trace.steps.append(fx_step)
     trace.add("customs value (USD)", "declared on the temporary pedimento", r.value_usd, REF_VALUE)
     va = r.value_usd * quote.rate
     trace.add("customs value (MXN)", f"{fmt(r.value_usd)} × {fmt(quote.rate)}", va, REF_VALUE)
     query = RateQuery(r.fraccion, r.origin, r.entry_date, r.prosec_sectors, r.regla8, r.certified)
-    decision = context.decision(query)
+    decision, rate_steps = context.rate_part(query)
     warnings.extend(decision.warnings)
-    chosen = _rate_steps(trace, decision)
+    chosen = _chosen(decision, r.entry_date)
+    trace.steps.extend(rate_steps)
     rate = chosen.rate or ZERO
     mx_duty = va * rate / 100
     trace.add("MX duty", f"{fmt(va)} × {fmt(rate)} / 100", mx_duty, f"{REF_63A}; RGCE 1.6.11")
 
-    us_quote = context.fx_for(r.export_date)
+    us_quote, us_fx_step = context.fx_part(r.export_date, "exchange rate (export)")
     trace.add("export date", "date of the export (return) pedimento", r.export_date, REF_63A)
     trace.add("US/CA duty paid (USD)", "as stated by the user", r.us_duty_usd, REF_63A)
-    _fx_step(trace, "exchange rate (export)", us_quote)
+    trace.steps.append(us_fx_step)
     us_mxn = r.us_duty_usd * us_quote.rate
     trace.add(
         "US/CA duty (MXN)", f"{fmt(r.us_duty_usd)} × {fmt(us_quote.rate)}", us_mxn, f"{REF_FX}"
@@ -789,8 +877,8 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
     )
     return UsmcaResult(
         r.reference, r.fraccion, r.origin, originating, r.value_usd, r.entry_date, r.export_date,
-        FxUsed.of(quote), va, chosen.program, chosen.detail, rate, mx_duty, r.us_duty_usd,
-        FxUsed.of(us_quote), us_mxn, exemption, owed, due_by, decision.options, trace.done(),
+        quote, va, chosen.program, chosen.detail, rate, mx_duty, r.us_duty_usd,
+        us_quote, us_mxn, exemption, owed, due_by, decision.options, trace.done(),
         unique([*warnings, *context.notes]),
     )  # fmt: skip
 

@@ -18,8 +18,30 @@ SHIPMENT_KINDS = ("export", "domestic", "transfer")
 #: pedimento keys of temporary imports that the discharge draws from (RULES.md section 5)
 TEMPORARY_KEYS = ("IN", "AF")
 #: pedimento keys accepted on imported lots (RGCE Annex 22 appendix 2, the IMMEX subset)
-LOT_KEYS = ("IN", "AF", "V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V9", "A1", "A3", "H1",
-            "RT", "F4", "F5", "BO", "IM", "K1", "C1", "G1")
+LOT_KEYS = (
+    "IN",
+    "AF",
+    "V1",
+    "V2",
+    "V3",
+    "V4",
+    "V5",
+    "V6",
+    "V7",
+    "V8",
+    "V9",
+    "A1",
+    "A3",
+    "H1",
+    "RT",
+    "F4",
+    "F5",
+    "BO",
+    "IM",
+    "K1",
+    "C1",
+    "G1",
+)
 #: discharge keys: export → RT (return), domestic → F4 (F5 for fixed assets), transfer → V1
 DISCHARGE_KEYS = ("RT", "F4", "F5", "V1")
 

@@ -19,10 +19,11 @@ PROSEC / FTA / amendment rows are given by the caller.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from immex.domain.errors import InvalidFormat, InvalidInput
@@ -210,11 +211,13 @@ def _period_text(start: date | None, end: date | None) -> str:
 
 
 def _not_in_force_reason(start: date | None, end: date | None, when: date) -> str:
+    """Why a row does not apply on ``when`` — worded without ``when`` itself, so that one
+    decision serves every date of the interval between two row boundaries (batch memo)."""
     if start is not None and when < start:
-        return f"not yet in force on {when.isoformat()} (in force from {start.isoformat()})"
+        return f"not yet in force (in force from {start.isoformat()})"
     if end is not None:
-        return f"no longer in force on {when.isoformat()} (ended {end.isoformat()})"
-    return f"not in force on {when.isoformat()}"
+        return f"no longer in force (ended {end.isoformat()})"
+    return "not in force on the date"
 
 
 def _row_for(rows: Sequence[ProsecRow], when: date) -> ProsecRow:
@@ -251,6 +254,7 @@ class RateBook:
     _prosec: dict[str, list[ProsecRow]] = field(default_factory=dict, init=False, repr=False)
     _fta: dict[str, list[FtaRow]] = field(default_factory=dict, init=False, repr=False)
     _amend: dict[str, list[AmendmentRow]] = field(default_factory=dict, init=False, repr=False)
+    _bounds: dict[str, tuple[date, ...]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         p: dict[str, list[ProsecRow]] = defaultdict(list)
@@ -306,7 +310,7 @@ class RateBook:
         eligible, reason = True, ""
         if rate.kind is RateKind.PROHIBITED:
             eligible, reason = False, "the LIGIE says Prohibida: the import is prohibited"
-            warnings.append(f"{fraccion}: import prohibited by the LIGIE ({rate.text!r}) on {when}")
+            warnings.append(f"{fraccion}: import prohibited by the LIGIE ({rate.text!r})")
         elif rate.percent is None:
             reason = f"not ad valorem ({rate.text!r}): reported, not converted into a percentage"
             warnings.append(
@@ -483,8 +487,50 @@ class RateBook:
 
     # ------------------------------------------------------------------ decide
 
-    def decide(self, query: RateQuery, mfn: MfnLookup) -> RateDecision:
-        bundled = mfn(query.fraccion, query.when)
+    def boundaries(self, fraccion: str) -> tuple[date, ...]:
+        """Dates on which some loaded row of the fracción starts or stops applying."""
+        cached = self._bounds.get(fraccion)
+        if cached is None:
+            days: set[date] = set()
+            rows: list[ProsecRow | FtaRow | AmendmentRow] = [
+                *self.prosec_for(fraccion), *self.fta_for(fraccion),
+                *self._amend.get(fraccion, []),
+            ]  # fmt: skip
+            for row in rows:
+                days.add(row.valid_from)
+                if row.valid_to is not None:
+                    days.add(row.valid_to + timedelta(days=1))
+            cached = tuple(sorted(days))
+            self._bounds[fraccion] = cached
+        return cached
+
+    def interval_key(self, query: RateQuery, bundled: RateAt, mfn: MfnLookup) -> tuple[object, ...]:
+        """Two queries with equal keys get the same decision (but for ``as_of``).
+
+        The key holds the query without its date, the index of the interval between the
+        loaded rows' boundaries (and the Regla 8ª authorisations') the date falls in, and the
+        LIGIE rates in force (rate, period and warnings) — what :meth:`decide` reads.
+        """
+        bounds = self.boundaries(query.fraccion)
+        r8: list[object] = []
+        for auth in query.regla8:
+            at = mfn(auth.fraccion98, query.when)
+            r8.append((at.rate, at.period, at.warnings))
+            before = auth.valid_from is not None and query.when < auth.valid_from
+            r8.append(0 if before else (1 if auth.covers(query.when) else 2))
+        return (
+            query.fraccion, query.origin, tuple(sorted(query.prosec_sectors)), query.regla8,
+            tuple(sorted(query.certified)), bisect.bisect_right(bounds, query.when),
+            bundled.rate, bundled.period, bundled.warnings, tuple(r8),
+        )  # fmt: skip
+
+    def decide(
+        self, query: RateQuery, mfn: MfnLookup, bundled: RateAt | None = None
+    ) -> RateDecision:
+        """Every option for the query and the one chosen (``bundled``: the LIGIE rate in
+        force, when the caller already looked it up)."""
+        if bundled is None:
+            bundled = mfn(query.fraccion, query.when)
         mfn_opt, warnings = self.mfn_option(query.fraccion, query.when, bundled)
         options: list[RateOption] = []
         more: list[str] = []
@@ -517,7 +563,7 @@ def choose(query: RateQuery, options: Sequence[RateOption], warnings: list[str])
         )
     if chosen is None:
         warnings.append(
-            f"no ad-valorem rate can be applied to {query.fraccion} on {query.when}: "
+            f"no ad-valorem rate can be applied to {query.fraccion} on the date: "
             "a person must determine the duty"
         )
     final: list[RateOption] = []

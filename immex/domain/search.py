@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -20,9 +21,29 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 STOP_WORDS = frozenset(
-    "a al con de del e el en la las lo los o para por que se sin su sus u un una y "
-    "incluso excepto cuando como".split()
+    [
+        "a", "al", "con", "de", "del", "e", "el", "en", "la", "las", "lo", "los", "o", "para",
+        "por", "que", "se", "sin", "su", "sus", "u", "un", "una", "y", "incluso", "excepto",
+        "cuando", "como",
+    ]
 )
+
+#: everyday Mexican words → the LIGIE's wording (a search aid only; stemmed tokens)
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "computadora": ("maquina", "automatica", "procesamiento", "dato"),
+    "laptop": ("portatil", "procesamiento", "dato"),
+    "celular": ("telefono", "movil"),
+    "llanta": ("neumatico",),
+    "lavadora": ("lavar", "ropa"),
+    "arnes": ("juego", "cable"),
+    "arnese": ("juego", "cable"),
+    "pickup": ("camioneta",),
+    "chip": ("circuito", "integrado"),
+    "tablet": ("procesamiento", "dato", "portatil"),
+    "auto": ("automovil",),
+    "coche": ("automovil",),
+    "carro": ("automovil",),
+}
 
 #: weight of each field of a document
 FIELD_WEIGHTS = (3.0, 2.0, 3.0, 0.5)  # own description, subheading, heading, extra (NICO)
@@ -33,17 +54,17 @@ _K1 = 1.2
 _B = 0.75
 
 
+_COMBINING = re.compile("[\u0300-\u036f]+")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
 def normalize(text: str) -> str:
     """Lower case, no accents, only ``[a-z0-9]`` words separated by one space."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    out = []
-    for ch in decomposed:
-        if unicodedata.combining(ch):
-            continue
-        out.append(ch if ch.isascii() and ch.isalnum() else " ")
-    return " ".join("".join(out).split())
+    folded = _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    return _NON_WORD.sub(" ", folded).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """Light Spanish plural stemming (deterministic, idempotent on its outputs' plurals)."""
     if len(word) > 4 and word.endswith("ces"):
@@ -71,7 +92,17 @@ class SearchIndex:
 
     def __init__(self, docs: Sequence[Sequence[str]]) -> None:
         """``docs[i]`` = the fields of document ``i`` (see :data:`FIELD_WEIGHTS`)."""
-        tokenized = [[tokens(text) for text in fields] for fields in docs]
+        memo: dict[str, tuple[list[str], frozenset[str]]] = {}
+
+        def analyse(text: str) -> tuple[list[str], frozenset[str]]:
+            """(all tokens, tokens outside parentheses) of a field, memoised: headings repeat."""
+            got = memo.get(text)
+            if got is None:
+                got = (tokens(text), frozenset(tokens(_PARENS.sub(" ", text))))
+                memo[text] = got
+            return got
+
+        tokenized = [[analyse(text)[0] for text in fields] for fields in docs]
         nf = len(FIELD_WEIGHTS)
         avg = []
         for f in range(nf):
@@ -85,7 +116,7 @@ class SearchIndex:
                 toks = tokenized[doc_id][f]
                 if not toks:
                     continue
-                main = set(tokens(_PARENS.sub(" ", text)))
+                main = analyse(text)[1]
                 norm = 1 - _B + _B * len(toks) / avg[f]
                 for tok in set(toks):
                     share = 1.0 if tok in main else PAREN_SHARE
@@ -111,7 +142,7 @@ class SearchIndex:
         if len(term) < 3:
             return []
         i = bisect_left(self._vocab, term)
-        out = []
+        out: list[str] = []
         while i < len(self._vocab) and self._vocab[i].startswith(term) and len(out) < 20:
             out.append(self._vocab[i])
             i += 1
@@ -125,8 +156,10 @@ class SearchIndex:
         matched: dict[int, int] = {}
         for term in terms:
             seen: set[int] = set()
-            for word in self._expand(term):
-                idf = self._idf[word] * (1.0 if word == term else 0.6)
+            words = [(w, 1.0 if w == term else 0.6) for w in self._expand(term)]
+            words += [(w, 0.8) for w in SYNONYMS.get(term, ()) if w in self._postings]
+            for word, factor in words:
+                idf = self._idf[word] * factor
                 for doc, w in self._postings[word]:
                     part = idf * w * (_K1 + 1) / (w + _K1)
                     scores[doc] = scores.get(doc, 0.0) + part

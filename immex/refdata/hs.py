@@ -26,6 +26,8 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
     for s in sections:
         rows.append([s["section"], "section", "", s["section"], s["name"].strip()])
     for r in items:
+        if not r["hscode"].isdigit():
+            continue  # the "TOTAL" pseudo-row is not part of the nomenclature
         rows.append([r["hscode"], f"level{r['level']}", r["parent"], r["section"],
                      r["description"].strip()])
     rank = {"section": 0, "level2": 1, "level4": 2, "level6": 3}

@@ -122,17 +122,70 @@ def _eff(decrees: dict[date, list[lh.Decree]], dof: date, code: str
     return dec.effective, note
 
 
+@dataclass
+class ArticleTerm:
+    """Dates a decree's transitory article sets for the fractions of one of its articles."""
+
+    start: date | None = None
+    end: date | None = None
+    end_unknown: str = ""  # why the end cannot be dated
+    evidence: str = ""
+
+
+def parse_article_terms(full_text: str) -> dict[tuple[date, str], ArticleTerm]:
+    """DOF 18-11-2022 (Tarifa/IMMEX/PROSEC decree): transitory TERCERO–QUINTO date the rates of
+    its articles Tercero–Quinto ("vigente a partir del 1 de octubre de 2024", "hasta el 30 de
+    septiembre de 2024", "hasta la entrada en vigor del instrumento … COVID-19 …")."""
+    anchor = full_text.find("Primero. Se modifica la descripción de diversas fracciones")
+    if anchor < 0:
+        return {}
+    stop = full_text.find("SÉPTIMO.", anchor)
+    block = re.sub(r"\n\d+ de \d+\n(?:[^\n]*\n){4}", "\n", full_text[anchor:stop])
+    ordinals = ["Primero", "Segundo", "Tercero", "Cuarto", "Quinto"]
+    heads = [(o, m.start()) for o in ordinals
+             if (m := re.search(r"\n" + o + r"\. Se modifica", "\n" + block))]
+    trans = block.find("TRANSITORIOS")
+    codes_by_article: dict[str, list[str]] = {}
+    for k, (name, pos) in enumerate(heads):
+        nxt = heads[k + 1][1] if k + 1 < len(heads) else trans
+        codes_by_article[name] = re.findall(r"\b\d{4}\.\d{2}\.\d{2}\b", block[pos:nxt])
+    flat = re.sub(r"\s+", " ", block[trans:])
+    out: dict[tuple[date, str], ArticleTerm] = {}
+    dof = date(2022, 11, 18)
+    for m in re.finditer(r"El arancel aplicable para las fracciones arancelarias (?:listadas en el|"
+                         r"del) artículo (\w+) estará vigente ([^.]*)\.", flat):
+        article, clause = m.group(1), m.group(2)
+        term = ArticleTerm(evidence=m.group(0))
+        if (d := re.search(r"a partir del? " + lh._DATE_WORDS.pattern, clause)) and d.group(3):
+            term.start = lh._words_date(d.group(1), d.group(2), d.group(3))
+        if (d := re.search(r"hasta el " + lh._DATE_WORDS.pattern, clause)) and d.group(3):
+            term.end = lh._words_date(d.group(1), d.group(2), d.group(3))
+        elif "hasta la entrada en vigor" in clause:
+            term.end_unknown = "ends when a later instrument enters into force: " + clause
+        for code in codes_by_article.get(article, []):
+            out[(dof, code)] = term
+    return out
+
+
 def build_history(
     code: str,
     published: str,
     events: list[lh.NoteEvent],
     decrees: dict[date, list[lh.Decree]],
     staged: dict[str, list[tuple[date, str, str]]] | None = None,
+    terms: dict[tuple[date, str], ArticleTerm] | None = None,
 ) -> tuple[list[dict[str, str]], list[str]]:
-    """Effective-dated import-rate periods for one fraction, and consistency remarks."""
+    """Effective-dated import-rate periods for one fraction, and consistency remarks.
+
+    A note "DOF D (antes Imp. X)" says the rate was X until decree D took effect and became the
+    next note's "antes" (or the published rate) from then on; "(se mantiene Imp. X)" keeps X;
+    "… derogada por DOF E (antes Imp. X, en consecuencia se restablece Imp. Y)" restores Y
+    when E takes effect. Dates come from the decrees' transitory articles.
+    """
     remarks: list[str] = []
-    acts = [e for e in events if e.kind in ("temporary", "permanent", "revoked", "removed")]
-    acts.sort(key=lambda e: e.dof)
+    terms = terms or {}
+    acts = sorted((e for e in events if e.kind in ("temporary", "permanent", "revoked",
+                                                     "removed")), key=lambda e: e.dof)
     befores = [e.before for e in acts]
     afters: list[str | None] = []
     for i, e in enumerate(acts):
@@ -152,16 +205,16 @@ def build_history(
     periods: list[dict[str, str]] = []
 
     def add(vfrom: date | None, vto: date | None, rate: str | None, source: str,
-            certainty: list[str], note: list[str]) -> None:
+            unknown: set[str], note: list[str]) -> None:
         if rate is None:
             rate = "?"
             note = [*note, "rate before this note not stated in the text"]
-        if not certainty:
-            cert = "exact"
-        elif len(set(certainty)) == 2 or "both_unknown" in certainty:
+        if {"from_unknown", "to_unknown"} <= unknown:
             cert = "both_unknown"
+        elif unknown:
+            cert = sorted(unknown)[0]
         else:
-            cert = certainty[0]
+            cert = "exact"
         periods.append({
             "valid_from": vfrom.isoformat() if vfrom else "",
             "valid_to": vto.isoformat() if vto else "",
@@ -169,64 +222,118 @@ def build_history(
             "kind": rate_kind(rate),
             "source": source,
             "certainty": cert,
-            "note": "; ".join(n for n in note if n),
+            "note": "; ".join(dict.fromkeys(n for n in note if n)),
         })
 
     if not acts:
-        add(None, None, published, lh.LIGIE_SOURCE, ["from_unknown"], [lh.LIGIE_START_NOTE])
-        return periods, remarks
+        add(None, None, published, lh.LIGIE_SOURCE, {"from_unknown"}, [lh.LIGIE_START_NOTE])
+        return _added_from(code, events, decrees, periods), remarks
 
-    starts = [_eff(decrees, e.dof, code) for e in acts]
-    first_from, first_note = starts[0]
-    same_day_as_ligie = first_from is None and lh.LIGIE_START_NOTE in first_note
-    if same_day_as_ligie:
-        # the decree took effect with the LIGIE itself: the LIGIE's own rate never applied
-        remarks_first = (f"the LIGIE 2022 as published said {befores[0]}; DOF "
-                         f"{acts[0].dof:%d-%m-%Y} replaced it from the LIGIE's entry into force")
+    # when each act took effect (None = unknown) and what is known of its end
+    starts: list[tuple[date | None, str]] = []
+    for e in acts:
+        term = terms.get((e.dof, code))
+        if term and term.start:
+            starts.append((term.start, f"from {term.start.isoformat()}: {term.evidence}"))
+        else:
+            starts.append(_eff(decrees, e.dof, code))
+    # an act whose start comes after the next act's start never took effect
+    keep: list[int] = []
+    skipped_notes: dict[int, str] = {}
+    for i in range(len(acts)):
+        nxt = starts[i + 1][0] if i + 1 < len(acts) else None
+        this = starts[i][0]
+        if this and nxt and this >= nxt:
+            skipped_notes[len(keep)] = (
+                f"DOF {acts[i].dof:%d-%m-%Y} set {afters[i]} from {this.isoformat()}, "
+                f"but DOF {acts[i + 1].dof:%d-%m-%Y} took effect before"
+            )
+            continue
+        keep.append(i)
+
+    first = keep[0] if keep else None
+    base_note = [lh.LIGIE_START_NOTE]
+    if first is not None and starts[first][0] is None and lh.LIGIE_START_NOTE in starts[first][1]:
+        # the act took effect with the LIGIE itself: the LIGIE's own rate never applied
+        lead_note = (f"the LIGIE 2022 as published said {befores[first]}; DOF "
+                     f"{acts[first].dof:%d-%m-%Y} replaced it from the LIGIE's entry into force")
     else:
-        remarks_first = ""
-        base_to = first_from - timedelta(days=1) if first_from else None
-        add(None, base_to, befores[0], lh.LIGIE_SOURCE,
-            ["from_unknown"] + ([] if base_to else ["to_unknown"]),
-            [lh.LIGIE_START_NOTE, first_note])
-    for i, e in enumerate(acts):
+        lead_note = ""
+        base_to: date | None = None
+        first_start = starts[first][0] if first is not None else None
+        if first_start:
+            base_to = first_start - timedelta(days=1)
+        base_unknown = {"from_unknown"}
+        if first is not None and not base_to:
+            base_unknown.add("to_unknown")
+        add(None, base_to, befores[0], lh.LIGIE_SOURCE, base_unknown,
+            [*base_note, skipped_notes.get(0, ""),
+             starts[first][1] if first is not None else ""])
+    for k, i in enumerate(keep):
+        e = acts[i]
         vfrom, note = starts[i]
-        certainty: list[str] = [] if vfrom else ["from_unknown"]
-        notes = [note, remarks_first if i == 0 else ""]
+        unknown: set[str] = set() if vfrom else {"from_unknown"}
+        notes = [note, lead_note if k == 0 else "", skipped_notes.get(k + 1, "")]
         if e.acotacion:
             notes.append(f"acotación: “{e.acotacion}” (the rate applies only to those goods)")
-        vto: date | None = None
-        nxt = starts[i + 1][0] if i + 1 < len(acts) else None
         dec = lh.decree_for(decrees, e.dof, code)
-        temporary = e.kind == "temporary"
-        if i + 1 < len(acts):
+        term = terms.get((e.dof, code))
+        end: date | None = None
+        end_how = ""
+        if e.kind == "temporary":
+            if term and (term.end or term.end_unknown):
+                end, end_how = term.end, ("read" if term.end else term.end_unknown)
+            elif dec and dec.ends:
+                end, end_how = dec.ends, dec.ends_how
+        vto: date | None = None
+        if k + 1 < len(keep):
+            nxt, nxt_note = starts[keep[k + 1]]
             if nxt is not None:
                 vto = nxt - timedelta(days=1)
             else:
-                certainty.append("to_unknown")
-                notes.append(starts[i + 1][1])
-            if temporary and dec and dec.ends and vto and dec.ends < vto:
-                vto = dec.ends
-                notes.append(f"temporary rate ended {dec.ends.isoformat()} ({dec.ends_how})")
-        elif temporary:
-            if dec and dec.ends:
-                vto = dec.ends
-                if dec.ends_how != "read":
-                    certainty.append("to_computed")
-                    notes.append(f"end computed from: {dec.ends_evidence}")
+                unknown.add("to_unknown")
+                notes.append(nxt_note)
+            if end and vto and end < vto:
+                vto = end
+                notes.append(f"temporary rate ended {end.isoformat()}")
+        elif e.kind == "temporary":
+            if end:
+                vto = end
+                if end_how == "computed":
+                    unknown.add("to_computed")
+                    notes.append(f"end computed from: {dec.ends_evidence if dec else ''}")
             else:
-                certainty.append("to_unknown")
-                notes.append("temporary rate: its end is not stated in the text")
+                unknown.add("to_unknown")
+                notes.append(end_how or "temporary rate: its end is not stated in the text")
         src = f"DOF {e.dof:%d-%m-%Y}"
         if e.kind in ("revoked", "removed") and e.target:
             src += f" (revokes DOF {e.target:%d-%m-%Y})"
         if e.kind == "temporary":
             src += " (temporary)"
-        add(vfrom, vto, afters[i], src, certainty, notes)
-    # staged rates of a transitory article (DOF 18-11-2022, transitorio Segundo)
+        add(vfrom, vto, afters[i], src, unknown, notes)
     if staged and code in staged:
         periods = _apply_staged(periods, staged[code])
-    return periods, remarks
+    return _added_from(code, events, decrees, periods), remarks
+
+
+def _added_from(code: str, events: list[lh.NoteEvent], decrees: dict[date, list[lh.Decree]],
+                periods: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A fraction "adicionada" by a decree exists only from that decree's entry into force."""
+    added = [e for e in events if e.kind == "description" and e.raw.startswith("Fracción adic")]
+    if not added or not periods:
+        return periods
+    dec = lh.decree_for(decrees, added[0].dof, code)
+    if dec is None or dec.effective is None:
+        return periods
+    first = dict(periods[0])
+    first["valid_from"] = dec.effective.isoformat()
+    how = "computed" if dec.effective_how == "computed" else "read"
+    first["certainty"] = "from_computed" if how == "computed" else first["certainty"].replace(
+        "from_unknown", "exact")
+    first["source"] = f"DOF {dec.dof} (fracción adicionada)"
+    first["note"] = (f"fracción added by DOF {dec.dof}, in force {dec.effective.isoformat()} "
+                     f"({how}: {dec.effective_evidence})")
+    return [first, *periods[1:]]
 
 
 def _apply_staged(periods: list[dict[str, str]], steps: list[tuple[date, str, str]]
@@ -294,6 +401,7 @@ def parse(full_text: str) -> tuple[list[ParsedFraction], dict[str, str], list[Pr
     items, unparsed = lt.parse_text(full_text)
     decrees = lh.parse_decrees(full_text)
     staged = parse_staged(full_text)
+    terms = parse_article_terms(full_text)
     problems = [Problem(u.lineno, "", "line", u.reason, u.text) for u in unparsed]
     headings: dict[str, str] = {}
     fractions: list[ParsedFraction] = []
@@ -322,7 +430,7 @@ def parse(full_text: str) -> tuple[list[ParsedFraction], dict[str, str], list[Pr
         if leftover:
             problems.append(Problem(it.lineno, it.code, "note",
                                     "note text not understood (kept in notes)", leftover))
-        history, remarks = build_history(it.code, imp, events, decrees, staged)
+        history, remarks = build_history(it.code, imp, events, decrees, staged, terms)
         for r in remarks:
             problems.append(Problem(it.lineno, it.code, "history", r, notes))
         heading = it.code[:2] + "." + it.code[2:4]
@@ -454,4 +562,19 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
                   ["fraccion", "ligie_description", "sat_nico00_text", "source_line"], diffs)
     table("reports/sat_description_diff.csv", n, (ligie_src, sat_src),
           "fractions whose parsed description differs from the SAT NICO 00 text (review list)")
+    # 6-digit subheadings: LIGIE (national text) against the HS 2022 nomenclature
+    hs_rel = "hs/harmonized-system.csv"
+    with (source / hs_rel).open(encoding="utf-8-sig", newline="") as fh:
+        hs6 = {r["hscode"]: r["description"] for r in csv.DictReader(fh)
+               if r["level"] == "6" and r["hscode"].isdigit()}
+    lig6 = {c.replace(".", ""): d for c, d in headings.items() if len(c) == 7}
+    rows6 = [[c[:4] + "." + c[4:], "ligie_only" if c in lig6 else "hs_only",
+              lig6.get(c) or hs6.get(c, "")]
+             for c in sorted(set(hs6) ^ set(lig6))]
+    n = write_csv(out / "reports" / "hs_crosscheck.csv", ["subheading", "present_in",
+                                                          "description"], rows6)
+    table("reports/hs_crosscheck.csv", n,
+          (ligie_src, source_file(source, hs_rel, "HS2022", "datasets/harmonized-system "
+                                  "@905e5a0 (UN Comtrade), ODC-PDDL")),
+          "6-digit subheadings in the LIGIE text but not in HS 2022, and vice versa")
     return tables

@@ -181,10 +181,11 @@ def _read_end(dec: Decree, flat: str) -> None:
             if m.group(3):
                 dec.ends = _words_date(m.group(1), m.group(2), m.group(3))
                 dec.ends_how, dec.ends_evidence = "read", _sentence(flat, max(0, m.start() - 60))
-    m = re.search(r"Su vigencia es de (\w+) años contados a partir de su entrada en vigor", flat)
-    if m and dec.ends is None:
-        n = {"un": 1, "dos": 2, "tres": 3}.get(m.group(1))
-        dec.ends_evidence = m.group(0)
+    years = re.search(r"Su vigencia es de (\w+) años contados a partir de su entrada en vigor",
+                      flat)
+    if years and dec.ends is None:
+        n = {"un": 1, "dos": 2, "tres": 3}.get(years.group(1))
+        dec.ends_evidence = years.group(0)
         if n and dec.effective:
             eff = dec.effective
             dec.ends = eff.replace(year=eff.year + n) - timedelta(days=1)
@@ -202,7 +203,8 @@ _D = r"\d{2}-\d{2}-\d{4}"
 _PAREN = r"(?P<paren>\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])"
 NOTE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("temporary", re.compile(
-        r"Arancel modificado con vigencia temporal" + _ACOT + r" DOF (?P<dof>" + _D + r") " + _PAREN)),
+        r"Arancel modificado con vigencia temporal" + _ACOT + r" DOF (?P<dof>" + _D + r") "
+        + _PAREN)),
     ("permanent", re.compile(
         r"Arancel modificado DOF (?P<dof>" + _D + r")(?:, antes Imp\. (?P<antes>" + _RATE + r")"
         r"| " + _PAREN + r")")),

@@ -42,6 +42,7 @@ _FRAC = re.compile(r"^(\d{4}\.\d{2}\.\d{2})(?=\s|$)\s*(.*)$")
 _FRAC_REFERENCE = re.compile(r"^\d{4}\.\d{2}\.\d{2}(?:,| y | a la )")
 _SUB = re.compile(r"^(\d{4}\.\d{2})(?=\s|$)\s*(-*)\s*(.*)$")
 _HEAD = re.compile(r"^(\d{2}\.\d{2})(?=\s|$)\s*(.*)$")
+_HEAD_REFERENCE = re.compile(r"^\d{2}\.\d{2}(?:,\s*\d|\s(?:o|y|u|a|a la)\s\d{2}\.\d{2}|\)|;|\.)")
 _GROUP = re.compile(r"^(-{1,3})(?:\s+(.*))?$")
 
 #: units of measure found in the UMT column
@@ -189,6 +190,12 @@ def _split_code_tail(rest: str) -> tuple[str, str, str, str] | None:
     return None
 
 
+def _item(entry: TextLine, kind: str, code: str, own: str, section: str, chapter: str,
+          title: str) -> RawItem:
+    return RawItem(kind, code, entry.lineno, entry.page, own, section=section, chapter=chapter,
+                   chapter_title=title)
+
+
 def classify(items_src: list[TextLine | tuple[str, str, str]]) -> tuple[
     list[list[RawItem | TextLine]], list[Unparsed]
 ]:
@@ -208,7 +215,6 @@ def classify(items_src: list[TextLine | tuple[str, str, str]]) -> tuple[
             heading = subheading = ""
             continue
         line = entry.text
-        ctx = {"section": section, "chapter": chapter, "chapter_title": title}
         m = _FRAC.match(line)
         tail = None
         if m:
@@ -218,14 +224,16 @@ def classify(items_src: list[TextLine | tuple[str, str, str]]) -> tuple[
                 m = None  # "8701.94.05 y 8701.95.01." continues a description
         if m:
             code = m.group(1)
-            item = RawItem("fraction", code, entry.lineno, entry.page, "", **ctx)
+            item = _item(entry, "fraction", code, "", section, chapter, title)
             if tail is None:
                 item.own = rest
                 item.problems.append("no unit/rates on the code line")
             else:
                 item.own, item.umt, item.import_frag, item.export_rate = tail
             if code[:7] != subheading:
-                item.problems.append(f"fraction outside its subheading (last subheading {subheading})")
+                item.problems.append(
+                    f"fraction outside its subheading (last subheading {subheading})"
+                )
             current.append(item)
             continue
         m = _SUB.match(line)
@@ -236,23 +244,22 @@ def classify(items_src: list[TextLine | tuple[str, str, str]]) -> tuple[
             and m.group(1) > subheading
         ):
             subheading = m.group(1)
-            current.append(RawItem("subheading", m.group(1), entry.lineno, entry.page,
-                                   m.group(3), **ctx))
+            current.append(_item(entry, "subheading", m.group(1), m.group(3), section, chapter,
+                                 title))
             continue
         m = _HEAD.match(line)
         if (
             m
             and m.group(1)[:2] == chapter
             and m.group(1) > heading
-            and not re.match(r"^\d{2}\.\d{2}(?:,\s*\d|\s(?:o|y|u|a|a la)\s\d{2}\.\d{2}|\)|;|\.)", line)
+            and not _HEAD_REFERENCE.match(line)
         ):
             heading = m.group(1)
-            current.append(RawItem("heading", m.group(1), entry.lineno, entry.page,
-                                   m.group(2), **ctx))
+            current.append(_item(entry, "heading", m.group(1), m.group(2), section, chapter, title))
             continue
         m = _GROUP.match(line)
         if m:
-            current.append(RawItem("group", "", entry.lineno, entry.page, m.group(2) or "", **ctx))
+            current.append(_item(entry, "group", "", m.group(2) or "", section, chapter, title))
             continue
         current.append(entry)
     if current:
@@ -409,7 +416,7 @@ def needs_import(item: RawItem) -> bool:
 
 
 _SUBSCRIPTS = re.compile(r"^\d{1,2}(?: \d{1,2})*$")
-_SLOT = re.compile(r"\b([A-Z][a-z]?) (?=[A-Z][a-z]?\b|[);.,(]|y\b|$)")
+_SLOT = re.compile(r"([A-Z][a-z]?) (?=[A-Z][a-z]?\b|[);.,(]|y\b|$)")
 
 
 def place_subscripts(item: RawItem) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +39,11 @@ WARN_DECREE_2026 = (
 WARN_EARLY = (
     "the LIGIE 2022 (DOF 07-06-2022) entered into force on a date set by SAT that is not in "
     "the bundled text; for dates around late 2022 check whether the LIGIE 2020 still applied"
+)
+
+
+_DESC_CHANGE = re.compile(
+    r"(Descripción modificada|Descripción de la fracción reformada) DOF (\d{2}-\d{2}-\d{4})"
 )
 
 
@@ -91,6 +97,12 @@ class TariffBook:
         if nicos.is_file():
             for r in _read(nicos):
                 self._nicos.setdefault(r["fraccion"], []).append(r)
+        self._decree_start: dict[str, date] = {}
+        decrees = data_dir / "ligie_decrees.csv"
+        if decrees.is_file():
+            for r in _read(decrees):
+                if r["effective_from"]:
+                    self._decree_start.setdefault(r["dof"], date.fromisoformat(r["effective_from"]))
         self._cache: dict[str, Fraction] = {}
         self._index: SearchIndex | None = None
         self.coverage = Coverage(
@@ -202,6 +214,15 @@ class TariffBook:
                 "bundled data has no rates for the LIGIE 2020",
                 field="as_of",
             )
+        starts = [p.valid_from for p in frac.igi_history]
+        if starts and all(s is not None and when < s for s in starts):
+            first = frac.igi_history[0]
+            since = first.valid_from.isoformat() if first.valid_from else "?"
+            raise DataCoverageError(
+                f"fracción {frac.fraccion} has no rate before {since} "
+                f"({first.note or first.source}); it did not exist on {when.isoformat()}",
+                field="as_of",
+            )
         warnings: list[str] = []
         period: RatePeriod | None = None
         for p in frac.igi_history:
@@ -223,6 +244,13 @@ class TariffBook:
         else:
             rate = period.rate
             warnings.extend(_period_warnings(period, when))
+        for m in _DESC_CHANGE.finditer(frac.notes):
+            start = self._decree_start.get(m.group(2))
+            if start and when < start:
+                warnings.append(
+                    f"the description shown is the one reformed by DOF {m.group(2)}, in force "
+                    f"{start.isoformat()}; on {when.isoformat()} the earlier text applied"
+                )
         if when >= REFORM_2025_12_29:
             warnings.append(WARN_REFORM_2025)
         if when >= DECREE_2026_04_23:
@@ -273,6 +301,8 @@ def _period_warnings(period: RatePeriod, when: date) -> list[str]:
     cert = period.certainty
     if period.valid_from is None and when < date(2023, 1, 1):
         out.append(WARN_EARLY)
+    if "from_computed" in cert:
+        out.append(f"start date computed from the decree's transitory article: {period.note}")
     if "to_unknown" in cert or cert == "both_unknown":
         out.append(
             f"the end of the rate set by {period.source} is not stated in the bundled text"

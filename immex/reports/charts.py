@@ -43,8 +43,10 @@ def _figure(chart: Chart, lang: str) -> Figure:
     # floats only here, for drawing: the figures shown in tables stay Decimal
     values = [float(v) for v in chart.values]
     colors = [WARN if i in chart.highlight else BAR for i in range(len(values))]
-    if not values:
-        ax.text(0.5, 0.5, t("chart.empty", lang), ha="center", va="center", transform=ax.transAxes)
+    if not values or not any(values):
+        key = "chart.empty" if not values else "chart.all_zero"
+        text = t(key, lang) + ("" if not values else ": " + ", ".join(chart.labels))
+        ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, wrap=True)
         ax.set_xticks([])
         ax.set_yticks([])
     elif chart.horizontal:

@@ -97,7 +97,46 @@ def f4_section(plan: F4Plan) -> Section:
         "total_mfn": plan.totals_mfn["total"],
         "savings": plan.savings,
     }
-    return Section("f4", "sec.f4", (Table("f4", "sec.f4", cols, rows, totals, plan.notes),))
+    main = Table("f4", "sec.f4", cols, rows, totals, plan.notes)
+    trace = trace_table(
+        "f4_trace",
+        "sec.f4_trace",
+        [(f"{ln.number}", pp.portion, pp.best.trace) for ln in plan.lines for pp in ln.portions],
+    )
+    return Section("f4", "sec.f4", (main, trace))
+
+
+TRACE_COLS = (
+    C("line", "col.line"),
+    C("pedimento", "col.pedimento"),
+    C("part", "col.part"),
+    C("step", "col.step", "int"),
+    C("name", "col.step_name"),
+    C("formula", "col.formula"),
+    C("value", "col.value"),
+    C("reference", "col.reference"),
+)
+
+
+def trace_table(key: str, title: str, items: Sequence[tuple[str, Any, Sequence[Any]]]) -> Table:
+    """Every step of every computation (Excel only): what a person needs to redo it by hand."""
+    rows = []
+    for line, portion, steps in items:
+        for n, step in enumerate(steps, start=1):
+            value = step.value
+            rows.append(
+                {
+                    "line": line,
+                    "pedimento": spaced(portion.pedimento),
+                    "part": portion.part,
+                    "step": n,
+                    "name": step.name,
+                    "formula": step.formula,
+                    "value": value if isinstance(value, str) else str(value),
+                    "reference": step.reference,
+                }
+            )
+    return Table(key, title, TRACE_COLS, tuple(rows), None, (), ("xlsx",))
 
 
 def usmca_section(rep: UsmcaReport) -> Section:
@@ -115,7 +154,7 @@ def usmca_section(rep: UsmcaReport) -> Section:
     )
     rows = tuple(
         {
-            "document": d.document,
+            "document": spaced(d.document),
             "export_date": d.export_date,
             "destination": d.destination,
             "products": ", ".join(d.products),
@@ -130,8 +169,13 @@ def usmca_section(rep: UsmcaReport) -> Section:
     )
     totals = {k: rep.totals[k] for k in ("mx_duty", "us_duty_mxn", "exemption", "owed")}
     totals["portions"] = sum(d.portions for d in rep.documents)
+    trace = trace_table(
+        "usmca_trace",
+        "sec.usmca_trace",
+        [(spaced(p.portion.document), p.portion, p.result.trace) for p in rep.priced],
+    )
     return Section(
-        "usmca", "sec.usmca", (Table("usmca", "sec.usmca", cols, rows, totals, rep.notes),)
+        "usmca", "sec.usmca", (Table("usmca", "sec.usmca", cols, rows, totals, rep.notes), trace)
     )
 
 
@@ -178,6 +222,7 @@ def savings_section(sav: SavingsReport, lang: str) -> Section:
         C("portions", "col.portions", "int"),
         C("customs_value_mxn", "col.customs_value_mxn", "money"),
         C("igi_saving", "col.would_save", "money"),
+        C("reason", "col.reason"),
         C("review", "col.warnings"),
     )
     reg = {"es": ("registrado", "no registrado"), "en": ("registered", "not registered")}[lang]
@@ -190,6 +235,7 @@ def savings_section(sav: SavingsReport, lang: str) -> Section:
             "portions": w.portions,
             "customs_value_mxn": w.customs_value_mxn,
             "igi_saving": w.igi_saving,
+            "reason": w.reason,
             "review": "; ".join(w.needs_review),
         }
         for w in sav.what_if
@@ -249,7 +295,7 @@ def expiry_section(
         "sec.expiry",
         (
             Table("expiry", "sec.expiry", cols, tuple(radar), totals),
-            Table("expiry_lots", "sec.expiry", lot_cols, tuple(lots)),
+            Table("expiry_lots", "sec.expiry_lots", lot_cols, tuple(lots)),
         ),
         (chart,),
     )
@@ -337,6 +383,14 @@ def title(key: str, lang: str) -> str:
 # --------------------------------------------------------------------------- the ledger side
 
 
+def spaced(pedimento: str) -> str:
+    """``262430126000276`` → ``26 24 3012 6000276`` (how a pedimento number is written)."""
+    p = str(pedimento)
+    if len(p) == 15 and p.isdigit():
+        return f"{p[:2]} {p[2:4]} {p[4:8]} {p[8:]}"
+    return p
+
+
 def _fx_rate(cache: dict[Any, Decimal], when: Any) -> Decimal | None:
     if when not in cache:
         try:
@@ -393,7 +447,7 @@ def ledger_tables(engine: Any, company: Any, start: Any, end: Any) -> dict[str, 
     fx: dict[Any, Decimal] = {}
     entry_rows = tuple(
         {
-            "pedimento": r.pedimento,
+            "pedimento": spaced(r.pedimento),
             "clave": r.clave,
             "entry_date": r.entry_date,
             "part": r.part_number,
@@ -407,8 +461,8 @@ def ledger_tables(engine: Any, company: Any, start: Any, end: Any) -> dict[str, 
     )
     exit_rows = tuple(
         {
-            "document": r.document,
-            "kind": r.kind,
+            "document": spaced(r.document),
+            "kind": f"kind.{r.kind}",
             "date": r.ship_date,
             "product": r.product,
             "quantity": Decimal(r.quantity_micro).scaleb(-6),
@@ -439,7 +493,7 @@ def ledger_tables(engine: Any, company: Any, start: Any, end: Any) -> dict[str, 
         d = by_ped.setdefault(
             k,
             {
-                "pedimento": j.pedimento,
+                "pedimento": spaced(j.pedimento),
                 "entry_date": j.entry_date,
                 "part": j.component,
                 "fraccion": j.fraccion,
@@ -467,7 +521,7 @@ def ledger_tables(engine: Any, company: Any, start: Any, end: Any) -> dict[str, 
         rate = _fx_rate(fx, b.entry_date)
         bal_rows.append(
             {
-                "pedimento": b.pedimento,
+                "pedimento": spaced(b.pedimento),
                 "part": b.part,
                 "fraccion": frac,
                 "origin": origin,
@@ -477,7 +531,7 @@ def ledger_tables(engine: Any, company: Any, start: Any, end: Any) -> dict[str, 
                 "open_qty": b.open_quantity,
                 "value_usd": b.open_value_usd,
                 "value_mxn": (b.open_value_usd * rate) if rate is not None else ZERO,
-                "status": b.status,
+                "status": f"status.{b.status}",
             }
         )
     return {
@@ -539,7 +593,7 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
         "sec.exits",
         (
             C("document", "col.document"),
-            C("kind", "col.kind"),
+            C("kind", "col.kind", "label"),
             C("date", "col.date", "date"),
             C("product", "col.product"),
             C("quantity", "col.quantity", "qty"),
@@ -564,7 +618,7 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
             C("open_qty", "col.open_qty", "qty"),
             C("value_usd", "col.open_value", "money"),
             C("value_mxn", "col.value_mxn", "money"),
-            C("status", "col.status"),
+            C("status", "col.status", "label"),
         ),
         bal,
         {

@@ -15,6 +15,10 @@ def _group(text: str, lang: str) -> str:
 def fmt_value(value: Any, kind: str, lang: str = "es") -> str:
     if value is None or value == "":
         return ""
+    if kind == "label":  # a catalog key ("status.open"): shown in the report's language
+        from immex.reports.i18n import t
+
+        return t(str(value), lang)
     if kind == "money" and isinstance(value, (Decimal, int)):
         q = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         return _group(f"{q:,.2f}", lang)

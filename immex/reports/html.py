@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +36,16 @@ def render_html(report: Report, max_rows: int = MAX_ROWS) -> str:
         return fmt_value(value, kind, lang)
 
     svgs = {c.key: chart_svg(c, lang) for c in report.charts()}
+    sections = [
+        replace(s, tables=tuple(tb for tb in s.tables if tb.shown_in("html")))
+        for s in report.sections
+    ]
     template = _env.get_template("report.html.j2")
     return template.render(
         meta=report.meta,
         computed_at=fmt_value(report.meta.computed_at, "text", lang),
         summary=report.summary,
-        sections=report.sections,
+        sections=sections,
         svgs=svgs,
         t=tr,
         fmt=fmt,

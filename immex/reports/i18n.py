@@ -66,14 +66,20 @@ _CATALOG: dict[str, dict[str, str]] = {
     "sec.discharge": {"es": "Descargo por pedimento", "en": "Discharge by pedimento"},
     "sec.f4": {"es": "F4: cambio de régimen", "en": "F4: change of regime"},
     "sec.usmca": {"es": "63-A / T-MEC 2.5", "en": "63-A / USMCA 2.5"},
+    "sec.f4_trace": {"es": "F4: traza de cada cálculo", "en": "F4: trace of every computation"},
+    "sec.usmca_trace": {
+        "es": "63-A: traza de cada cálculo",
+        "en": "63-A: trace of every computation",
+    },
     "sec.savings": {"es": "Ahorros por programa", "en": "Program savings"},
     "sec.savings_month": {"es": "Ahorros por mes", "en": "Savings by month"},
     "sec.savings_fraction": {"es": "Ahorros por fracción", "en": "Savings by fraction"},
     "sec.what_if": {
-        "es": "¿Qué sector PROSEC conviene agregar?",
-        "en": "Which PROSEC sector should we add?",
+        "es": "¿Qué sector PROSEC agregar?",
+        "en": "Which PROSEC sector to add?",
     },
     "sec.expiry": {"es": "Radar de vencimientos", "en": "Expiry radar"},
+    "sec.expiry_lots": {"es": "Lotes por vencer o vencidos", "en": "Lots near or past their limit"},
     # charts
     "chart.savings_by_sector": {
         "es": "Ahorro vs. tasa general por sector (MXN)",
@@ -88,6 +94,14 @@ _CATALOG: dict[str, dict[str, str]] = {
         "en": "Balance by fraction (MXN)",
     },
     "chart.empty": {"es": "sin datos", "en": "no data"},
+    "chart.all_zero": {"es": "todo en cero", "en": "all zero"},
+    # values
+    "status.open": {"es": "abierto", "en": "open"},
+    "status.near": {"es": "por vencer", "en": "near its limit"},
+    "status.expired": {"es": "vencido", "en": "expired"},
+    "kind.export": {"es": "exportación", "en": "export"},
+    "kind.domestic": {"es": "venta nacional", "en": "domestic sale"},
+    "kind.transfer": {"es": "transferencia", "en": "transfer"},
     # columns
     "col.pedimento": {"es": "Pedimento", "en": "Pedimento"},
     "col.clave": {"es": "Clave", "en": "Key"},
@@ -134,11 +148,17 @@ _CATALOG: dict[str, dict[str, str]] = {
     "col.lots": {"es": "Lotes", "en": "Lots"},
     "col.status": {"es": "Estado", "en": "Status"},
     "col.would_save": {"es": "Ahorraría", "en": "Would save"},
+    "col.reason": {"es": "Motivo", "en": "Reason"},
     "col.fractions": {"es": "Fracciones", "en": "Fractions"},
     "col.warnings": {"es": "Advertencias", "en": "Warnings"},
     "col.run": {"es": "Corrida", "en": "Run"},
     "col.consumed_qty": {"es": "Cantidad consumida", "en": "Quantity consumed"},
     "col.item": {"es": "Concepto", "en": "Item"},
+    "col.line": {"es": "Renglón", "en": "Line"},
+    "col.step": {"es": "Paso", "en": "Step"},
+    "col.step_name": {"es": "Concepto del paso", "en": "Step"},
+    "col.formula": {"es": "Fórmula", "en": "Formula"},
+    "col.reference": {"es": "Fundamento", "en": "Legal reference"},
     "col.value": {"es": "Valor", "en": "Value"},
 }
 

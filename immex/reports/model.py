@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 #: column kinds the renderers know how to format
-KINDS = ("text", "money", "qty", "pct", "date", "int")
+KINDS = ("text", "money", "qty", "pct", "date", "int", "label")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,10 @@ class Table:
     rows: tuple[dict[str, Any], ...]
     totals: dict[str, Any] | None = None  # same keys as rows; shown as a last "Total" row
     notes: tuple[str, ...] = ()  # plain text shown under the table (already translated)
+    only: tuple[str, ...] = ()  # formats that show it ("xlsx",); empty = every format
+
+    def shown_in(self, fmt: str) -> bool:
+        return not self.only or fmt in self.only
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,8 +173,9 @@ def build_pdf(report: Report) -> bytes:
             img.drawWidth *= scale
             img.drawHeight *= scale
             story.append(KeepTogether([img, Spacer(1, 4)]))
-        for tb in section.tables:
-            if len(section.tables) > 1:
+        tables = [tb for tb in section.tables if tb.shown_in("pdf")]
+        for tb in tables:
+            if len(tables) > 1:
                 story.append(Paragraph(_esc(t(tb.title, lang)), st["h3"]))
             story.extend(_table(report, tb, st))
             story.append(Spacer(1, 6))

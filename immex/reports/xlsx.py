@@ -1,14 +1,17 @@
 """Excel workbook: a summary sheet, then one sheet per report table with proper headers.
 
 Every sheet starts with the frame: title, company, period, data version, computation date
-and — for illustrative data — the illustrative notice.
+and — for illustrative data — the illustrative notice. Written in openpyxl's write-only
+mode (rows streamed in order), so a plant's large tables and traces stay quick.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -19,32 +22,19 @@ from immex.reports.model import Report, Table
 
 NUMBER_FORMATS = {"money": "#,##0.00", "qty": "#,##0.######", "pct": "0.####", "int": "#,##0"}
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+BOLD = Font(bold=True)
 WARN_FONT = Font(bold=True, color="C0392B")
+TITLE_FONT = Font(bold=True, size=13)
 
 
-def _frame(ws: Worksheet, report: Report, title: str) -> int:
-    """Write the frame rows; return the next free row."""
-    m, lang = report.meta, report.meta.lang
-    ws.cell(1, 1, title).font = Font(bold=True, size=13)
-    rows = [
-        (t("report.company", lang), f"{m.company_name} ({m.company_rfc})"),
-        (t("report.period", lang), m.period),
-        (t("report.data_version", lang), m.data_version),
-        (t("report.computed_at", lang), fmt_value(m.computed_at, "text", lang)),
-    ]
-    r = 2
-    for label, value in rows:
-        ws.cell(r, 1, label).font = Font(bold=True)
-        ws.cell(r, 2, value)
-        r += 1
-    if m.illustrative:
-        ws.cell(r, 1, t("report.illustrative", lang)).font = WARN_FONT
-        r += 1
-    return r + 1
+def sheet_title(text: str) -> str:
+    """A valid sheet name: without ``[]:*?/\\``, at most 31 characters."""
+    clean = "".join(ch for ch in text if ch not in "[]:*?/\\")
+    return " ".join(clean.split())[:31]
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    clean = "".join(ch for ch in text if ch not in "[]:*?/\\")[:31]
+    clean = sheet_title(text)
     name, n = clean, 2
     while name in used:
         suffix = f" ({n})"
@@ -54,74 +44,118 @@ def _sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
-def _write_table(ws: Worksheet, report: Report, table: Table, start: int) -> None:
-    lang = report.meta.lang
-    for j, col in enumerate(table.columns, start=1):
-        cell = ws.cell(start, j, t(col.header, lang))
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        width = max(12, min(40, len(t(col.header, lang)) + 2))
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = ws.cell(start + 1, 1)
-    r = start + 1
-    for row in table.rows:
-        _write_row(ws, table, row, r)
-        r += 1
-    if not table.rows:
-        ws.cell(r, 1, t("report.no_rows", lang))
-        r += 1
-    if table.totals is not None:
-        _write_row(ws, table, {table.columns[0].key: t("report.total", lang), **table.totals}, r)
-        for j in range(1, len(table.columns) + 1):
-            ws.cell(r, j).font = Font(bold=True)
-        r += 1
-    for note in table.notes:
-        r += 1
-        ws.cell(r, 1, note)
-    ws.auto_filter.ref = (
-        f"A{start}:{get_column_letter(len(table.columns))}{start + len(table.rows)}"
-    )
+def _cell(
+    ws: Worksheet,
+    value: Any,
+    *,
+    font: Font | None = None,
+    fmt: str | None = None,
+    fill: PatternFill | None = None,
+    wrap: bool = False,
+) -> WriteOnlyCell:
+    c = WriteOnlyCell(ws, value=value)
+    if font is not None:
+        c.font = font
+    if fmt is not None:
+        c.number_format = fmt
+    if fill is not None:
+        c.fill = fill
+    if wrap:
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    return c
 
 
-def _write_row(ws: Worksheet, table: Table, row: dict, r: int) -> None:
-    for j, col in enumerate(table.columns, start=1):
+def _frame(ws: Worksheet, report: Report, title: str) -> list[list[Any]]:
+    m, lang = report.meta, report.meta.lang
+    rows: list[list[Any]] = [[_cell(ws, title, font=TITLE_FONT)]]
+    for label, value in (
+        (t("report.company", lang), f"{m.company_name} ({m.company_rfc})"),
+        (t("report.period", lang), m.period),
+        (t("report.data_version", lang), m.data_version),
+        (t("report.computed_at", lang), fmt_value(m.computed_at, "text", lang)),
+    ):
+        rows.append([_cell(ws, label, font=BOLD), value])
+    if m.illustrative:
+        rows.append([_cell(ws, t("report.illustrative", lang), font=WARN_FONT)])
+    rows.append([])
+    return rows
+
+
+def _row(
+    ws: Worksheet, table: Table, row: dict[str, Any], lang: str, bold: bool = False
+) -> list[Any]:
+    out: list[Any] = []
+    font = BOLD if bold else None
+    for col in table.columns:
         value = row.get(col.key)
         if col.kind == "date" and value is not None and not isinstance(value, str):
-            cell = ws.cell(r, j, value)
-            cell.number_format = "yyyy-mm-dd"
-        elif col.kind in NUMBER_FORMATS and not isinstance(value, str) and value is not None:
-            cell = ws.cell(r, j, value)  # Decimal is written as a number, exactly as computed
-            cell.number_format = NUMBER_FORMATS[col.kind]
+            out.append(_cell(ws, value, fmt="yyyy-mm-dd", font=font))
+        elif col.kind in NUMBER_FORMATS and value is not None and not isinstance(value, str):
+            # Decimal is written as a number, exactly as computed
+            out.append(_cell(ws, value, fmt=NUMBER_FORMATS[col.kind], font=font))
+        elif col.kind == "label":
+            out.append(fmt_value(value, "label", lang))
         else:
-            ws.cell(r, j, "" if value is None else str(value))
+            text = "" if value is None else str(value)
+            out.append(_cell(ws, text, font=font) if bold else text)
+    return out
+
+
+def _write_table(ws: Worksheet, report: Report, table: Table) -> None:
+    lang = report.meta.lang
+    frame = _frame(ws, report, t(table.title, lang))
+    start = len(frame) + 1
+    for j, col in enumerate(table.columns, start=1):
+        width = max(12, min(40, len(t(col.header, lang)) + 2))
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = f"A{start + 1}"
+    last = get_column_letter(len(table.columns))
+    ws.auto_filter.ref = f"A{start}:{last}{start + max(len(table.rows), 1)}"
+    for r in frame:
+        ws.append(r)
+    ws.append(
+        [
+            _cell(ws, t(c.header, lang), font=BOLD, fill=HEADER_FILL, wrap=True)
+            for c in table.columns
+        ]
+    )
+    for row in table.rows:
+        ws.append(_row(ws, table, row, lang))
+    if not table.rows:
+        ws.append([t("report.no_rows", lang)])
+    if table.totals is not None:
+        total = {table.columns[0].key: t("report.total", lang), **table.totals}
+        ws.append(_row(ws, table, total, lang, bold=True))
+    for note in table.notes:
+        ws.append([])
+        ws.append([note])
 
 
 def write_xlsx(report: Report, path: Path) -> Path:
     lang = report.meta.lang
-    wb = Workbook()
-    ws = wb.active
-    ws.title = t("sec.summary", lang)[:31]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(t("sec.summary", lang)))
     used = {ws.title}
-    r = _frame(ws, report, t("report.title", lang))
-    ws.cell(r, 1, t("col.item", lang)).font = Font(bold=True)
-    ws.cell(r, 2, t("col.value", lang)).font = Font(bold=True)
-    for item in report.summary:
-        r += 1
-        ws.cell(r, 1, t(item.label, lang))
-        if item.kind in NUMBER_FORMATS and not isinstance(item.value, str):
-            ws.cell(r, 2, item.value).number_format = NUMBER_FORMATS[item.kind]
-        else:
-            ws.cell(r, 2, str(item.value))
-    for w in report.meta.warnings:
-        r += 2
-        ws.cell(r, 1, w).font = WARN_FONT
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 36
+    for r in _frame(ws, report, t("report.title", lang)):
+        ws.append(r)
+    ws.append(
+        [_cell(ws, t("col.item", lang), font=BOLD), _cell(ws, t("col.value", lang), font=BOLD)]
+    )
+    for item in report.summary:
+        if item.kind in NUMBER_FORMATS and not isinstance(item.value, str):
+            ws.append([t(item.label, lang), _cell(ws, item.value, fmt=NUMBER_FORMATS[item.kind])])
+        else:
+            ws.append([t(item.label, lang), str(item.value)])
+    for w in report.meta.warnings:
+        ws.append([])
+        ws.append([_cell(ws, w, font=WARN_FONT)])
     for table in report.tables():
+        if not table.shown_in("xlsx"):
+            continue
         sheet = wb.create_sheet(_sheet_name(t(table.title, lang), used))
-        start = _frame(sheet, report, t(table.title, lang))
-        _write_table(sheet, report, table, start)
+        _write_table(sheet, report, table)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

@@ -275,7 +275,6 @@ _BOM_BASE: dict[str, list[tuple[str, str, str]]] = {
         ("STL-SI", "0.2", "4"),
         ("ENC-PC", "1", "1"),
         ("CON-TB", "4", "1"),
-        ("CON-RJ", "1", "0"),
         ("SCR-M4", "6", "2"),
         ("BOX-CC", "1", "0"),
     ],
@@ -558,7 +557,7 @@ def _ped_row(
         "value_usd": str(value),
         "origin": origin,
         "fraccion": p.fraccion,
-        "certificate": "USMCA" if origin == "USA" else "",
+        "certificate": "TMEC" if origin == "USA" else "",
     }
 
 

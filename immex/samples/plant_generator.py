@@ -23,8 +23,17 @@ from pathlib import Path
 import numpy as np
 
 #: real LIGIE 2022 fractions used for the illustrative parts
-MATERIAL_FRACTIONS = ("3926.90.99", "7318.15.99", "8536.69.99", "8544.42.99", "8541.10.01",
-                      "8504.40.99", "7326.90.99", "8536.90.99", "8507.60.01")
+MATERIAL_FRACTIONS = (
+    "3926.90.99",
+    "7318.15.99",
+    "8536.69.99",
+    "8544.42.99",
+    "8541.10.01",
+    "8504.40.99",
+    "7326.90.99",
+    "8536.90.99",
+    "8507.60.01",
+)
 PACKAGING_FRACTIONS = ("4819.10.01",)
 CONTAINER_FRACTIONS = ("8609.00.01",)
 ASSET_FRACTIONS = ("8466.93.99", "8479.89.99", "8471.30.01")
@@ -36,10 +45,28 @@ HEADERS = {
     "materials": ["part_number", "description", "kind", "fraccion", "umc"],
     "products": ["part_number", "description", "fraccion", "umc"],
     "bom": ["product", "component", "qty_per_unit", "scrap_pct", "valid_from", "valid_to"],
-    "pedimentos": ["pedimento", "clave", "date", "part_number", "quantity", "value_usd", "origin",
-                   "fraccion", "fx", "certificate"],
-    "shipments": ["document", "kind", "date", "product", "quantity", "destination", "value_usd",
-                  "pedimento"],
+    "pedimentos": [
+        "pedimento",
+        "clave",
+        "date",
+        "part_number",
+        "quantity",
+        "value_usd",
+        "origin",
+        "fraccion",
+        "fx",
+        "certificate",
+    ],
+    "shipments": [
+        "document",
+        "kind",
+        "date",
+        "product",
+        "quantity",
+        "destination",
+        "value_usd",
+        "pedimento",
+    ],
 }
 ORDER = ("materials", "products", "bom", "pedimentos", "shipments")
 
@@ -86,34 +113,57 @@ def generate(spec: PlantSpec) -> dict[str, list[list[str]]]:
     rng = np.random.default_rng(spec.seed)
     n_mat = spec.materials
     mats = [f"M{i:06d}" for i in range(n_mat)]
-    kinds = rng.choice(["input", "consumable", "packaging", "container"], size=n_mat,
-                       p=[0.9, 0.05, 0.04, 0.01])
+    kinds = rng.choice(
+        ["input", "consumable", "packaging", "container"], size=n_mat, p=[0.9, 0.05, 0.04, 0.01]
+    )
     mat_rows = []
     for i, m in enumerate(mats):
         kind = str(kinds[i])
-        frac = (PACKAGING_FRACTIONS[0] if kind == "packaging" else CONTAINER_FRACTIONS[0]
-                if kind == "container" else MATERIAL_FRACTIONS[i % len(MATERIAL_FRACTIONS)])
+        frac = (
+            PACKAGING_FRACTIONS[0]
+            if kind == "packaging"
+            else CONTAINER_FRACTIONS[0]
+            if kind == "container"
+            else MATERIAL_FRACTIONS[i % len(MATERIAL_FRACTIONS)]
+        )
         mat_rows.append([m, f"Illustrative material {i}", kind, frac, "Pza" if i % 7 else "Kg"])
     assets = [f"FA{i:04d}" for i in range(spec.fixed_assets)]
     for i, a in enumerate(assets):
-        mat_rows.append([a, f"Illustrative machine {i}", "fixed_asset",
-                         ASSET_FRACTIONS[i % len(ASSET_FRACTIONS)], "Pza"])
+        mat_rows.append(
+            [
+                a,
+                f"Illustrative machine {i}",
+                "fixed_asset",
+                ASSET_FRACTIONS[i % len(ASSET_FRACTIONS)],
+                "Pza",
+            ]
+        )
     prods = [f"P{i:05d}" for i in range(spec.products)]
-    prod_rows = [[p, f"Illustrative harness {i}", PRODUCT_FRACTIONS[i % len(PRODUCT_FRACTIONS)],
-                  "Pza"] for i, p in enumerate(prods)]
+    prod_rows = [
+        [p, f"Illustrative harness {i}", PRODUCT_FRACTIONS[i % len(PRODUCT_FRACTIONS)], "Pza"]
+        for i, p in enumerate(prods)
+    ]
     # BOMs: components drawn with a skew so some parts are common
     weights = 1.0 / np.arange(1, n_mat + 1) ** 0.6
     weights /= weights.sum()
     k = min(spec.components, n_mat)
-    end = spec.start + timedelta(days=spec.days)
     bom_rows: list[list[str]] = []
     bom_v1: list[tuple[np.ndarray, np.ndarray]] = []
-    for i, p in enumerate(prods):
+    for p in prods:
         comps = rng.choice(n_mat, size=k, replace=False, p=weights)
         qpu = rng.choice(len(QPU), size=k)
         scrap = rng.choice(len(SCRAP), size=k)
-        bom_v1.append((comps, np.array([float(QPU[j]) * (1 + float(SCRAP[s]) / 100)
-                                        for j, s in zip(qpu, scrap, strict=True)])))
+        bom_v1.append(
+            (
+                comps,
+                np.array(
+                    [
+                        float(QPU[j]) * (1 + float(SCRAP[s]) / 100)
+                        for j, s in zip(qpu, scrap, strict=True)
+                    ]
+                ),
+            )
+        )
         if rng.random() < spec.versioned_products:
             cut = spec.start + timedelta(days=int(rng.integers(60, max(61, spec.days - 60))))
             last = (cut - timedelta(days=1)).isoformat()
@@ -179,27 +229,40 @@ def generate(spec: PlantSpec) -> dict[str, list[list[str]]]:
         origin = ORIGINS[int(rng.integers(0, len(ORIGINS)))]
         fx = f"{17 + (g % 300) / 100:.4f}"
         for j in range(g, min(g + per, len(lot_mat))):
-            m = int(lot_mat[j])
+            mi = int(lot_mat[j])
             q = int(lot_qty[j])
             cert = "T-MEC" if origin in ("USA", "CAN") and j % 2 == 0 else ""
-            ped_rows.append([ped, "IN", d.isoformat(), mats[m], str(q),
-                             f"{q * price[m]:.2f}", origin, "", fx, cert])
+            ped_rows.append(
+                [
+                    ped,
+                    "IN",
+                    d.isoformat(),
+                    mats[mi],
+                    str(q),
+                    f"{q * price[mi]:.2f}",
+                    origin,
+                    "",
+                    fx,
+                    cert,
+                ]
+            )
             ped_of_lot.append(ped)
     for i, a in enumerate(assets):
         d = spec.start + timedelta(days=3 + i)
         seq = seq_by_year.get(d.year, 0) + 1
         seq_by_year[d.year] = seq
         ped = _ped_number(d.year, "47", "3012", 900_000 + seq)
-        ped_rows.append([ped, "AF", d.isoformat(), a, "1", f"{250000 + 1000 * i:.2f}", "DEU",
-                         "", "17.5", ""])
+        ped_rows.append(
+            [ped, "AF", d.isoformat(), a, "1", f"{250000 + 1000 * i:.2f}", "DEU", "", "17.5", ""]
+        )
     # shipments rows, documents of a few lines, a few directed discharges
     ship_rows: list[list[str]] = []
     ppd = spec.lines_per_document
     lots_of_mat: dict[int, list[int]] = {}
     want_directed = rng.random(n_s) < spec.directed
     if want_directed.any():
-        for j, m in enumerate(lot_mat.tolist()):
-            lots_of_mat.setdefault(m, []).append(j)
+        for j, mat in enumerate(lot_mat.tolist()):
+            lots_of_mat.setdefault(mat, []).append(j)
     for i in range(n_s):
         d = spec.start + timedelta(days=int(s_days[i]))
         kind = str(s_kind[i])
@@ -211,10 +274,25 @@ def generate(spec: PlantSpec) -> dict[str, list[list[str]]]:
             if cands:
                 ped = ped_of_lot[cands[int(rng.integers(0, len(cands)))]]
         prefix = {"export": "EXP", "domestic": "NAC", "transfer": "V1T"}[kind]
-        ship_rows.append([f"{prefix}-{i // ppd:08d}", kind, d.isoformat(), prods[int(s_prod[i])],
-                          str(int(s_qty[i])), dest, f"{int(s_qty[i]) * 12.5:.2f}", ped])
-    return {"materials": mat_rows, "products": prod_rows, "bom": bom_rows,
-            "pedimentos": ped_rows, "shipments": ship_rows}
+        ship_rows.append(
+            [
+                f"{prefix}-{i // ppd:08d}",
+                kind,
+                d.isoformat(),
+                prods[int(s_prod[i])],
+                str(int(s_qty[i])),
+                dest,
+                f"{int(s_qty[i]) * 12.5:.2f}",
+                ped,
+            ]
+        )
+    return {
+        "materials": mat_rows,
+        "products": prod_rows,
+        "bom": bom_rows,
+        "pedimentos": ped_rows,
+        "shipments": ship_rows,
+    }
 
 
 def write_plant(spec: PlantSpec, out_dir: Path) -> dict[str, Path]:
@@ -239,5 +317,12 @@ def write_plant(spec: PlantSpec, out_dir: Path) -> dict[str, Path]:
 
 def small_spec(seed: int = 7) -> PlantSpec:
     """A plant small enough for tests and the demo."""
-    return replace(PlantSpec(seed=seed), materials=60, products=8, components=6, shipments=300,
-                   lots=600, days=760)
+    return replace(
+        PlantSpec(seed=seed),
+        materials=60,
+        products=8,
+        components=6,
+        shipments=300,
+        lots=600,
+        days=760,
+    )

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from immex.domain.discharge.rules import add_months
 from immex.domain.errors import DataCoverageError, NotFound
-from immex.domain.ledger import TEMPORARY_KEYS
+from immex.domain.ledger import TEMPORARY_KEYS, BomLine, ImportLot, Shipment
 from immex.services import discharge_engine as fe
 from immex.services.ledger_import import bulk_insert
 from immex.services.workspace import Company, audit, current_actor, now_utc
@@ -147,12 +147,6 @@ class LotBalance:
 # --------------------------------------------------------------------------- loading
 
 
-def _days(values: list[Any]) -> np.ndarray:
-    if not values:
-        return np.zeros(0, dtype=np.int32)
-    return np.array(values, dtype="datetime64[D]").astype(np.int32)
-
-
 @dataclass
 class _Loaded:
     plant: fe.Plant
@@ -160,59 +154,89 @@ class _Loaded:
     ship_rows: list[Any]
 
 
+def _day_sql(conn: Connection, column: str) -> str:
+    """SQL for a date column as days since 1970-01-01 (an integer on both stores)."""
+    if conn.dialect.name == "postgresql":
+        return f"({column} - DATE '1970-01-01')"
+    return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+
+
+def _fetch(conn: Connection, sql: str) -> list[Any]:
+    """Rows as plain tuples straight from the driver (no per-row wrapping: 1M rows/s)."""
+    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cur.execute(sql)
+        return list(cur.fetchall())
+    finally:
+        cur.close()
+
+
 def _load(conn: Connection, company: Company, temporary_keys: tuple[str, ...]) -> _Loaded:
-    cid = company.id
-    kinds = dict(
-        conn.execute(
-            select(t.materials.c.part_number, t.materials.c.kind).where(
-                t.materials.c.company_id == cid
-            )
-        ).all()
-    )
+    cid = int(company.id)
+    mats = conn.execute(
+        select(t.materials.c.id, t.materials.c.part_number, t.materials.c.kind).where(
+            t.materials.c.company_id == cid
+        )
+    ).all()
     keys_sql = ", ".join(f"'{k}'" for k in temporary_keys if k.isalnum())
-    lots = conn.exec_driver_sql(
-        "SELECT id, part_number, entry_date, start_date, quantity_micro, value_e4, pedimento, "
-        f"clave FROM ledger_lots WHERE company_id = {int(cid)} AND clave IN ({keys_sql}) "
-        "ORDER BY id"
-    ).fetchall()
+    is_pg = conn.dialect.name == "postgresql"
+    lots = _fetch(
+        conn,
+        f"SELECT l.id, m.id, {_day_sql(conn, 'l.entry_date')}, "
+        f"{_day_sql(conn, 'COALESCE(l.start_date, l.entry_date)')}, l.quantity_micro, "
+        f"l.value_e4, CAST(l.pedimento AS {'BIGINT' if is_pg else 'INTEGER'}), "
+        "CASE WHEN l.clave = 'AF' THEN 1 ELSE 0 END "
+        "FROM ledger_lots l JOIN ledger_materials m "
+        "ON m.company_id = l.company_id AND m.part_number = l.part_number "
+        f"WHERE l.company_id = {cid} AND l.clave IN ({keys_sql}) ORDER BY l.id",
+    )
     bom = conn.execute(select(t.bom).where(t.bom.c.company_id == cid)).all()
-    ships = conn.exec_driver_sql(
-        "SELECT id, ship_date, document, line, kind, product, quantity_micro, pedimento "
-        f"FROM ledger_shipments WHERE company_id = {int(cid)}"
-    ).fetchall()
-    ships.sort(key=lambda r: (str(r[1]), r[2], r[3], r[0]))
-    parts = sorted({r[1] for r in lots} | {b.component for b in bom})
+    ships = _fetch(
+        conn,
+        f"SELECT id, {_day_sql(conn, 'ship_date')}, document, line, kind, product, "
+        f"quantity_micro, pedimento FROM ledger_shipments WHERE company_id = {cid}",
+    )
+    ships.sort(key=lambda r: (r[1], r[2], r[3], r[0]))
+    parts = sorted(r.part_number for r in mats)
     products = sorted({r[5] for r in ships} | {b.product for b in bom})
     pi = {p: i for i, p in enumerate(parts)}
     qi = {p: i for i, p in enumerate(products)}
-    cols = list(zip(*lots, strict=True)) if lots else [[] for _ in range(8)]
-    entry = _days(list(cols[2]))
-    starts = [s if s is not None else e for s, e in zip(cols[3], cols[2], strict=True)]
-    start_days = _days(starts)
-    lot_kind = [kinds.get(p, "input") for p in cols[1]]
-    limit_cache: dict[tuple[str, int], int] = {}
-    limits = np.empty(len(lots), dtype=np.int32)
-    for i, (k, sd) in enumerate(zip(lot_kind, start_days.tolist(), strict=True)):
-        lim = limit_cache.get((k, sd))
-        if lim is None:
-            start = fe.from_day(sd)
-            months = limit_months(k, start)
-            lim = int(fe.NO_LIMIT) if months is None else fe.day(add_months(start, months))
-            limit_cache[(k, sd)] = lim
-        limits[i] = lim
+    # material id → (part index, kind index)
+    kind_names = sorted({r.kind for r in mats})
+    max_id = max((r.id for r in mats), default=0)
+    part_of = np.zeros(max_id + 1, dtype=np.int32)
+    kind_of = np.zeros(max_id + 1, dtype=np.int32)
+    for r in mats:
+        part_of[r.id] = pi[r.part_number]
+        kind_of[r.id] = kind_names.index(r.kind)
+    n = len(lots)
+    arr = np.array(lots, dtype=np.int64).reshape(n, 8) if n else np.zeros((0, 8), np.int64)
+    del lots
+    mat_ids = arr[:, 1]
+    start_days = arr[:, 3].astype(np.int32)
+    # time limit per (kind, clock start): few distinct pairs, computed once each
+    pair = kind_of[mat_ids].astype(np.int64) * (1 << 32) + (start_days.astype(np.int64) + (1 << 31))
+    uniq, inv = np.unique(pair, return_inverse=True)
+    lim_u = np.empty(len(uniq), dtype=np.int32)
+    for i, code in enumerate(uniq.tolist()):
+        kind = kind_names[code >> 32]
+        start = fe.from_day((code & 0xFFFFFFFF) - (1 << 31))
+        months = limit_months(kind, start)
+        lim_u[i] = fe.NO_LIMIT if months is None else fe.day(add_months(start, months))
+    limits = lim_u[inv].astype(np.int32)
     plant = fe.Plant(
         parts=parts,
         products=products,
-        lot_id=np.asarray(cols[0], dtype=np.int64),
-        lot_part=np.asarray([pi[p] for p in cols[1]], dtype=np.int32),
-        lot_entry=entry,
+        lot_id=arr[:, 0].copy(),
+        lot_part=part_of[mat_ids],
+        lot_entry=arr[:, 2].astype(np.int32),
         lot_limit=limits,
-        lot_qty=np.asarray(cols[4], dtype=np.int64),
-        lot_value=np.asarray(cols[5], dtype=np.int64),
-        lot_ped=np.asarray([int(p) for p in cols[6]], dtype=np.int64),
-        lot_af=np.asarray([c == "AF" for c in cols[7]], dtype=np.bool_),
+        lot_qty=arr[:, 4].copy(),
+        lot_value=arr[:, 5].copy(),
+        lot_ped=arr[:, 6].copy(),
+        lot_af=arr[:, 7].astype(np.bool_),
         ship_id=np.asarray([r[0] for r in ships], dtype=np.int64),
-        ship_date=_days([r[1] for r in ships]),
+        ship_date=np.asarray([r[1] for r in ships], dtype=np.int32),
         ship_kind=np.asarray([fe.KIND_CODES[r[4]] for r in ships], dtype=np.int8),
         ship_product=np.asarray([qi[r[5]] for r in ships], dtype=np.int32),
         ship_qty=np.asarray([r[6] for r in ships], dtype=np.int64),
@@ -231,7 +255,7 @@ def _load(conn: Connection, company: Company, temporary_keys: tuple[str, ...]) -
             dtype=np.int32,
         ),
     )
-    return _Loaded(plant, {"kinds": lot_kind}, ships)
+    return _Loaded(plant, {}, ships)
 
 
 def _hash_arrays(arrays: Iterable[np.ndarray], extra: Any) -> str:
@@ -244,9 +268,26 @@ def _hash_arrays(arrays: Iterable[np.ndarray], extra: Any) -> str:
 
 def _inputs_hash(p: fe.Plant, params: dict[str, Any]) -> str:
     return _hash_arrays(
-        [p.lot_id, p.lot_part, p.lot_entry, p.lot_limit, p.lot_qty, p.lot_value, p.lot_ped,
-         p.ship_id, p.ship_date, p.ship_kind, p.ship_product, p.ship_qty, p.ship_ped,
-         p.bom_product, p.bom_comp, p.bom_factor, p.bom_from, p.bom_to],
+        [
+            p.lot_id,
+            p.lot_part,
+            p.lot_entry,
+            p.lot_limit,
+            p.lot_qty,
+            p.lot_value,
+            p.lot_ped,
+            p.ship_id,
+            p.ship_date,
+            p.ship_kind,
+            p.ship_product,
+            p.ship_qty,
+            p.ship_ped,
+            p.bom_product,
+            p.bom_comp,
+            p.bom_factor,
+            p.bom_from,
+            p.bom_to,
+        ],
         {"parts": p.parts, "products": p.products, "params": params},
     )
 
@@ -268,7 +309,7 @@ def _alloc_columns(p: fe.Plant, j: fe.Journal) -> dict[str, np.ndarray]:
 
 def _pack(cols: dict[str, np.ndarray], lo: int, hi: int) -> bytes:
     buf = io.BytesIO()
-    np.savez(buf, **{k: v[lo:hi] for k, v in cols.items()})
+    np.savez(buf, **{k: v[lo:hi] for k, v in cols.items()})  # type: ignore[arg-type]
     return zlib.compress(buf.getvalue(), 1)
 
 
@@ -297,9 +338,21 @@ def load_allocations(conn: Connection, run_id: int) -> dict[str, np.ndarray]:
 
 def _journal_hash(cols: dict[str, np.ndarray], p: fe.Plant, j: fe.Journal) -> str:
     return _hash_arrays(
-        [cols["ship_id"], cols["lot_id"], cols["qty"], cols["value"], cols["key"],
-         cols["directed"], p.ship_id[j.s_ship], j.s_comp, j.s_missing, p.lot_id[j.e_lot],
-         p.ship_id[j.e_ship], j.e_open, p.ship_id[j.u_ship]],
+        [
+            cols["ship_id"],
+            cols["lot_id"],
+            cols["qty"],
+            cols["value"],
+            cols["key"],
+            cols["directed"],
+            p.ship_id[j.s_ship],
+            j.s_comp,
+            j.s_missing,
+            p.lot_id[j.e_lot],
+            p.ship_id[j.e_ship],
+            j.e_open,
+            p.ship_id[j.u_ship],
+        ],
         None,
     )
 
@@ -332,7 +385,8 @@ def run_discharge(
         previous = current_run_id(conn, company)
         prev_row = (
             conn.execute(select(t.discharge_runs).where(t.discharge_runs.c.id == previous)).first()
-            if previous is not None else None
+            if previous is not None
+            else None
         )
     plant = loaded.plant
     params: dict[str, Any] = {
@@ -374,21 +428,31 @@ def run_discharge(
     created = now_utc()
     run_id: int | None = None
     summary_core = {
-        "lots": len(plant.lot_id), "shipments": len(plant.ship_id),
-        "consumptions": journal.consumptions, "allocations": n_alloc,
-        "shortfalls": len(journal.s_ship), "expired_lots": len(journal.e_lot),
-        "unexploded_shipments": len(journal.u_ship), "by_key": by_key,
+        "lots": len(plant.lot_id),
+        "shipments": len(plant.ship_id),
+        "consumptions": journal.consumptions,
+        "allocations": n_alloc,
+        "shortfalls": len(journal.s_ship),
+        "expired_lots": len(journal.e_lot),
+        "unexploded_shipments": len(journal.u_ship),
+        "by_key": by_key,
     }
     if not dry_run:
         with engine.begin() as conn:
             run_id = int(
                 conn.execute(
                     insert(t.discharge_runs).values(
-                        company_id=company.id, created_at=created, actor=actor, through=through,
-                        inputs_hash=inputs_hash, journal_hash=journal_hash, parameters=params,
-                        summary=summary_core, supersedes=previous,
+                        company_id=company.id,
+                        created_at=created,
+                        actor=actor,
+                        through=through,
+                        inputs_hash=inputs_hash,
+                        journal_hash=journal_hash,
+                        parameters=params,
+                        summary=summary_core,
+                        supersedes=previous,
                     )
-                ).inserted_primary_key[0]
+                ).inserted_primary_key[0]  # type: ignore[index]
             )
             chunks = [
                 (run_id, no, min(CHUNK_ROWS, n_alloc - lo), _pack(cols, lo, lo + CHUNK_ROWS))
@@ -396,42 +460,83 @@ def run_discharge(
             ]
             for no, (rid, cno, rows, data) in enumerate(chunks):
                 conn.execute(
-                    insert(t.allocation_chunks).values(run_id=rid, chunk_no=cno, rows=rows, data=data)
+                    insert(t.allocation_chunks).values(
+                        run_id=rid, chunk_no=cno, rows=rows, data=data
+                    )
                 )
                 if progress:
                     progress("write", no + 1, len(chunks))
             parts = plant.parts
             bulk_insert(
-                conn, t.shortfalls,
+                conn,
+                t.shortfalls,
                 ["run_id", "shipment_id", "part_number", "required_micro", "missing_micro"],
-                list(zip([run_id] * len(journal.s_ship), plant.ship_id[journal.s_ship].tolist(),
-                         [parts[c] for c in journal.s_comp.tolist()], journal.s_required.tolist(),
-                         journal.s_missing.tolist(), strict=True)),
+                list(
+                    zip(
+                        [run_id] * len(journal.s_ship),
+                        plant.ship_id[journal.s_ship].tolist(),
+                        [parts[c] for c in journal.s_comp.tolist()],
+                        journal.s_required.tolist(),
+                        journal.s_missing.tolist(),
+                        strict=True,
+                    )
+                ),
             )
             bulk_insert(
-                conn, t.expired_uses, ["run_id", "lot_id", "shipment_id", "open_micro"],
-                list(zip([run_id] * len(journal.e_lot), plant.lot_id[journal.e_lot].tolist(),
-                         plant.ship_id[journal.e_ship].tolist(), journal.e_open.tolist(),
-                         strict=True)),
+                conn,
+                t.expired_uses,
+                ["run_id", "lot_id", "shipment_id", "open_micro"],
+                list(
+                    zip(
+                        [run_id] * len(journal.e_lot),
+                        plant.lot_id[journal.e_lot].tolist(),
+                        plant.ship_id[journal.e_ship].tolist(),
+                        journal.e_open.tolist(),
+                        strict=True,
+                    )
+                ),
             )
             bulk_insert(
-                conn, t.unexploded, ["run_id", "shipment_id"],
+                conn,
+                t.unexploded,
+                ["run_id", "shipment_id"],
                 [(run_id, s) for s in plant.ship_id[journal.u_ship].tolist()],
             )
-            audit(conn, "discharge.run", {"run_id": run_id, "inputs_hash": inputs_hash,
-                                          "journal_hash": journal_hash, **summary_core},
-                  company.id)
+            audit(
+                conn,
+                "discharge.run",
+                {
+                    "run_id": run_id,
+                    "inputs_hash": inputs_hash,
+                    "journal_hash": journal_hash,
+                    **summary_core,
+                },
+                company.id,
+            )
     timings["write"] = time.perf_counter() - t2
     timings["total"] = time.perf_counter() - t0
     return RunSummary(
-        run_id=run_id, company=company.rfc, dry_run=dry_run, created_at=created.isoformat(),
-        actor=actor, through=through, inputs_hash=inputs_hash, journal_hash=journal_hash,
-        supersedes=previous, same_as_previous=same, lots=len(plant.lot_id),
-        shipments=len(plant.ship_id), consumptions=journal.consumptions, allocations=n_alloc,
+        run_id=run_id,
+        company=company.rfc,
+        dry_run=dry_run,
+        created_at=created.isoformat(),
+        actor=actor,
+        through=through,
+        inputs_hash=inputs_hash,
+        journal_hash=journal_hash,
+        supersedes=previous,
+        same_as_previous=same,
+        lots=len(plant.lot_id),
+        shipments=len(plant.ship_id),
+        consumptions=journal.consumptions,
+        allocations=n_alloc,
         allocated_quantity=Decimal(int(journal.a_qty.sum())).scaleb(-6),
         allocated_value_usd=Decimal(int(journal.a_value.sum())).scaleb(-4),
-        shortfalls=len(journal.s_ship), expired_lots=len(journal.e_lot),
-        unexploded_shipments=len(journal.u_ship), by_key=by_key, parameters=params,
+        shortfalls=len(journal.s_ship),
+        expired_lots=len(journal.e_lot),
+        unexploded_shipments=len(journal.u_ship),
+        by_key=by_key,
+        parameters=params,
         seconds={k: round(v, 3) for k, v in timings.items()},
     )
 
@@ -453,7 +558,9 @@ def _run_row(conn: Connection, company: Company, run_id: int | None) -> Any:
     return row
 
 
-def _lots_by_id(conn: Connection, company: Company, ids: Iterable[int] | None = None) -> dict[int, Any]:
+def _lots_by_id(
+    conn: Connection, company: Company, ids: Iterable[int] | None = None
+) -> dict[int, Any]:
     q = select(t.lots).where(t.lots.c.company_id == company.id)
     if ids is not None:
         wanted = sorted(set(ids))
@@ -469,7 +576,9 @@ def _ships_by_id(conn: Connection, ids: Iterable[int]) -> dict[int, Any]:
     wanted = sorted(set(ids))
     out: dict[int, Any] = {}
     for i in range(0, len(wanted), 5000):
-        for r in conn.execute(select(t.shipments).where(t.shipments.c.id.in_(wanted[i : i + 5000]))):
+        for r in conn.execute(
+            select(t.shipments).where(t.shipments.c.id.in_(wanted[i : i + 5000]))
+        ):
             out[r.id] = r
     return out
 
@@ -512,65 +621,123 @@ def journal_rows(
         lot, ship = lots[lid], ships[sid]
         out.append(
             JournalRow(
-                run.id, sid, ship.document, ship.line, ship.kind, ship.ship_date, ship.product,
-                lot.part_number, lid, lot.pedimento, lot.clave, lot.entry_date, lot.origin,
-                lot.fraccion, Decimal(lot.fx) if lot.fx else None, lot.certificate,
-                Decimal(int(cols["qty"][i])).scaleb(-6), Decimal(int(cols["value"][i])).scaleb(-4),
-                fe.KEY_NAMES[int(cols["key"][i])], bool(cols["directed"][i]),
+                run.id,
+                sid,
+                ship.document,
+                ship.line,
+                ship.kind,
+                ship.ship_date,
+                ship.product,
+                lot.part_number,
+                lid,
+                lot.pedimento,
+                lot.clave,
+                lot.entry_date,
+                lot.origin,
+                lot.fraccion,
+                Decimal(lot.fx) if lot.fx else None,
+                lot.certificate,
+                Decimal(int(cols["qty"][i])).scaleb(-6),
+                Decimal(int(cols["value"][i])).scaleb(-4),
+                fe.KEY_NAMES[int(cols["key"][i])],
+                bool(cols["directed"][i]),
             )
         )
     return out
 
 
-def show_run(engine: Engine, company: Company, run_id: int | None = None,
-             limit: int | None = None) -> dict[str, Any]:
+def show_run(
+    engine: Engine, company: Company, run_id: int | None = None, limit: int | None = None
+) -> dict[str, Any]:
     """A run's header, its allocations (up to ``limit``), shortfalls, expired lots reached."""
     with engine.connect() as conn:
         run = _run_row(conn, company, run_id)
         if run is None:
-            raise NotFound(f"company {company.rfc} has no discharge run yet; "
-                           "run `immex discharge run`", field="run")
+            raise NotFound(
+                f"company {company.rfc} has no discharge run yet; run `immex discharge run`",
+                field="run",
+            )
         shorts = conn.execute(
-            select(t.shortfalls, t.shipments.c.document, t.shipments.c.line,
-                   t.shipments.c.ship_date)
+            select(
+                t.shortfalls, t.shipments.c.document, t.shipments.c.line, t.shipments.c.ship_date
+            )
             .join(t.shipments, t.shipments.c.id == t.shortfalls.c.shipment_id)
-            .where(t.shortfalls.c.run_id == run.id).order_by(t.shortfalls.c.id)
+            .where(t.shortfalls.c.run_id == run.id)
+            .order_by(t.shortfalls.c.id)
         ).all()
         expired = conn.execute(
-            select(t.expired_uses, t.lots.c.pedimento, t.lots.c.part_number,
-                   t.lots.c.entry_date, t.lots.c.value_e4, t.lots.c.quantity_micro)
+            select(
+                t.expired_uses,
+                t.lots.c.pedimento,
+                t.lots.c.part_number,
+                t.lots.c.entry_date,
+                t.lots.c.value_e4,
+                t.lots.c.quantity_micro,
+            )
             .join(t.lots, t.lots.c.id == t.expired_uses.c.lot_id)
-            .where(t.expired_uses.c.run_id == run.id).order_by(t.expired_uses.c.id)
+            .where(t.expired_uses.c.run_id == run.id)
+            .order_by(t.expired_uses.c.id)
         ).all()
         unexp = conn.execute(
-            select(t.shipments.c.id, t.shipments.c.document, t.shipments.c.line,
-                   t.shipments.c.product, t.shipments.c.ship_date)
+            select(
+                t.shipments.c.id,
+                t.shipments.c.document,
+                t.shipments.c.line,
+                t.shipments.c.product,
+                t.shipments.c.ship_date,
+            )
             .join(t.unexploded, t.unexploded.c.shipment_id == t.shipments.c.id)
-            .where(t.unexploded.c.run_id == run.id).order_by(t.unexploded.c.id)
+            .where(t.unexploded.c.run_id == run.id)
+            .order_by(t.unexploded.c.id)
         ).all()
     rows = journal_rows(engine, company, run_id=run.id, limit=limit)
     return {
-        "run_id": run.id, "created_at": run.created_at, "actor": run.actor,
-        "through": run.through, "inputs_hash": run.inputs_hash, "journal_hash": run.journal_hash,
-        "supersedes": run.supersedes, "parameters": run.parameters, "summary": run.summary,
+        "run_id": run.id,
+        "created_at": run.created_at,
+        "actor": run.actor,
+        "through": run.through,
+        "inputs_hash": run.inputs_hash,
+        "journal_hash": run.journal_hash,
+        "supersedes": run.supersedes,
+        "parameters": run.parameters,
+        "summary": run.summary,
         "allocations": rows,
         "shortfalls": [
-            {"shipment_id": s.shipment_id, "document": s.document, "line": s.line,
-             "date": s.ship_date, "part": s.part_number,
-             "required": Decimal(s.required_micro).scaleb(-6),
-             "missing": Decimal(s.missing_micro).scaleb(-6)} for s in shorts
+            {
+                "shipment_id": s.shipment_id,
+                "document": s.document,
+                "line": s.line,
+                "date": s.ship_date,
+                "part": s.part_number,
+                "required": Decimal(s.required_micro).scaleb(-6),
+                "missing": Decimal(s.missing_micro).scaleb(-6),
+            }
+            for s in shorts
         ],
         "expired_lots": [
-            {"lot_id": e.lot_id, "pedimento": e.pedimento, "part": e.part_number,
-             "entry_date": e.entry_date, "first_reached_by_shipment": e.shipment_id,
-             "open_quantity": Decimal(e.open_micro).scaleb(-6),
-             "open_value_usd": _open_value(e.value_e4, e.quantity_micro,
-                                           e.quantity_micro - e.open_micro),
-             "action": "regularise with pedimento A3 (LA 108; RULES.md I-4)"} for e in expired
+            {
+                "lot_id": e.lot_id,
+                "pedimento": e.pedimento,
+                "part": e.part_number,
+                "entry_date": e.entry_date,
+                "first_reached_by_shipment": e.shipment_id,
+                "open_quantity": Decimal(e.open_micro).scaleb(-6),
+                "open_value_usd": _open_value(
+                    e.value_e4, e.quantity_micro, e.quantity_micro - e.open_micro
+                ),
+                "action": "regularise with pedimento A3 (LA 108; RULES.md I-4)",
+            }
+            for e in expired
         ],
         "unexploded_shipments": [
-            {"shipment_id": u.id, "document": u.document, "line": u.line, "product": u.product,
-             "date": u.ship_date, "problem": "no BOM version in force on the shipment date"}
+            {
+                "shipment_id": u.id,
+                "document": u.document,
+                "line": u.line,
+                "product": u.product,
+                "date": u.ship_date,
+                "problem": "no BOM version in force on the shipment date",
+            }
             for u in unexp
         ],
     }
@@ -585,11 +752,22 @@ def _open_value(value_e4: int, qty: int, used: int) -> Decimal:
 def list_runs(engine: Engine, company: Company) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(t.discharge_runs).where(t.discharge_runs.c.company_id == company.id)
+            select(t.discharge_runs)
+            .where(t.discharge_runs.c.company_id == company.id)
             .order_by(t.discharge_runs.c.id)
         ).all()
-    return [{"run_id": r.id, "created_at": r.created_at, "actor": r.actor, "through": r.through,
-             "supersedes": r.supersedes, "journal_hash": r.journal_hash, **r.summary} for r in rows]
+    return [
+        {
+            "run_id": r.id,
+            "created_at": r.created_at,
+            "actor": r.actor,
+            "through": r.through,
+            "supersedes": r.supersedes,
+            "journal_hash": r.journal_hash,
+            **r.summary,
+        }
+        for r in rows
+    ]
 
 
 # --------------------------------------------------------------------------- balances
@@ -600,10 +778,13 @@ def _balances(
 ) -> tuple[list[LotBalance], list[str]]:
     notes: list[str] = []
     with engine.connect() as conn:
-        kinds = dict(conn.execute(
-            select(t.materials.c.part_number, t.materials.c.kind)
-            .where(t.materials.c.company_id == company.id)
-        ).all())
+        kinds = dict(
+            conn.execute(
+                select(t.materials.c.part_number, t.materials.c.kind).where(
+                    t.materials.c.company_id == company.id
+                )
+            ).all()
+        )
         q = select(t.lots).where(
             t.lots.c.company_id == company.id,
             t.lots.c.clave.in_(TEMPORARY_KEYS),
@@ -618,16 +799,16 @@ def _balances(
             notes.append("no discharge run yet: every lot is shown whole")
         else:
             if run.through is not None and as_of > run.through:
-                notes.append(f"the current run {run.id} covers shipments through "
-                             f"{run.through.isoformat()} only")
+                notes.append(
+                    f"the current run {run.id} covers shipments through "
+                    f"{run.through.isoformat()} only"
+                )
             cols = load_allocations(conn, run.id)
             m = cols["ship_date"] <= fe.day(as_of)
             ids, inv = np.unique(cols["lot_id"][m], return_inverse=True)
-            sums = np.bincount(inv, weights=None, minlength=len(ids)) if False else None
             totals = np.zeros(len(ids), dtype=np.int64)
             np.add.at(totals, inv, cols["qty"][m])
             used = dict(zip(ids.tolist(), totals.tolist(), strict=True))
-            del sums
     out: list[LotBalance] = []
     limit_cache: dict[tuple[str, date], date | None] = {}
     for lot in lots:
@@ -650,26 +831,139 @@ def _balances(
             status = "near"
         if within is not None and status == "open":
             continue
-        out.append(LotBalance(
-            lot.id, lot.pedimento, lot.clave, lot.part_number, kind, lot.entry_date, lim,
-            days_left, Decimal(lot.quantity_micro).scaleb(-6), Decimal(taken).scaleb(-6),
-            Decimal(open_micro).scaleb(-6), _open_value(lot.value_e4, lot.quantity_micro, taken),
-            status,
-        ))
+        out.append(
+            LotBalance(
+                lot.id,
+                lot.pedimento,
+                lot.clave,
+                lot.part_number,
+                kind,
+                lot.entry_date,
+                lim,
+                days_left,
+                Decimal(lot.quantity_micro).scaleb(-6),
+                Decimal(taken).scaleb(-6),
+                Decimal(open_micro).scaleb(-6),
+                _open_value(lot.value_e4, lot.quantity_micro, taken),
+                status,
+            )
+        )
     return out, notes
 
 
-def balance(engine: Engine, company: Company, as_of: date, part: str | None = None
-            ) -> tuple[list[LotBalance], list[str]]:
+def balance(
+    engine: Engine, company: Company, as_of: date, part: str | None = None
+) -> tuple[list[LotBalance], list[str]]:
     """Open quantity and value per lot on ``as_of`` (current run's allocations up to that
     date), with its limit date and days left. Returns (balances, notes)."""
     return _balances(engine, company, as_of, part, None)
 
 
-def expiry(engine: Engine, company: Company, within_days: int, as_of: date
-           ) -> tuple[list[LotBalance], list[str]]:
+def expiry(
+    engine: Engine, company: Company, within_days: int, as_of: date
+) -> tuple[list[LotBalance], list[str]]:
     """Lots with open quantity past their limit or within ``within_days`` of it, with the
     value at risk (open value). Sorted by limit date."""
     rows, notes = _balances(engine, company, as_of, None, within_days)
     rows.sort(key=lambda b: (b.limit_date or date.max, b.lot_id))
     return rows, notes
+
+
+# --------------------------------------------------------------------------- domain records
+
+
+def load_domain_inputs(
+    engine: Engine, company: Company, temporary_keys: tuple[str, ...] = TEMPORARY_KEYS
+) -> tuple[list[ImportLot], list[Shipment], list[BomLine]]:
+    """The company's lots, shipments and BOM as domain records (for the reference engine,
+    audits and small tools; the fast path reads columns directly)."""
+    with engine.connect() as conn:
+        kinds = dict(
+            conn.execute(
+                select(t.materials.c.part_number, t.materials.c.kind).where(
+                    t.materials.c.company_id == company.id
+                )
+            ).all()
+        )
+        lot_rows = conn.execute(
+            select(t.lots).where(
+                t.lots.c.company_id == company.id, t.lots.c.clave.in_(temporary_keys)
+            )
+        ).all()
+        ship_rows = conn.execute(
+            select(t.shipments).where(t.shipments.c.company_id == company.id)
+        ).all()
+        bom_rows = conn.execute(select(t.bom).where(t.bom.c.company_id == company.id)).all()
+    lots = []
+    for r in lot_rows:
+        kind = kinds.get(r.part_number, "input")
+        start = r.start_date or r.entry_date
+        months = limit_months(kind, start)
+        lots.append(
+            ImportLot(
+                r.id,
+                r.pedimento,
+                r.clave,
+                r.entry_date,
+                r.part_number,
+                Decimal(r.quantity_micro).scaleb(-6),
+                Decimal(r.value_e4).scaleb(-4),
+                r.origin,
+                r.fraccion,
+                Decimal(r.fx) if r.fx else None,
+                r.certificate,
+                kind,
+                r.start_date,
+                None if months is None else add_months(start, months),
+            )
+        )
+    ships = [
+        Shipment(
+            r.id,
+            r.document,
+            r.line,
+            r.kind,
+            r.ship_date,
+            r.product,
+            Decimal(r.quantity_micro).scaleb(-6),
+            r.destination or "",
+            None if r.value_e4 is None else Decimal(r.value_e4).scaleb(-4),
+            r.pedimento,
+        )
+        for r in ship_rows
+    ]
+    bom = [
+        BomLine(
+            r.product,
+            r.component,
+            Decimal(r.qty_per_unit_micro).scaleb(-6),
+            Decimal(r.scrap_pct_e4).scaleb(-4),
+            r.valid_from,
+            r.valid_to,
+        )
+        for r in bom_rows
+    ]
+    return lots, ships, bom
+
+
+def run_domain_result(
+    engine: Engine, company: Company, run_id: int | None = None
+) -> list[tuple[int, int, Decimal, Decimal, str, bool]]:
+    """A stored run's allocations as (shipment_id, lot_id, quantity, value, key, directed)."""
+    with engine.connect() as conn:
+        run = _run_row(conn, company, run_id)
+        if run is None:
+            return []
+        cols = load_allocations(conn, run.id)
+    return [
+        (s, lt, Decimal(q).scaleb(-6), Decimal(v).scaleb(-4), fe.KEY_NAMES[k], bool(d))
+        for s, lt, q, v, k, d in zip(
+            cols["ship_id"].tolist(),
+            cols["lot_id"].tolist(),
+            cols["qty"].tolist(),
+            cols["value"].tolist(),
+            cols["key"].tolist(),
+            cols["directed"].tolist(),
+            strict=True,
+        )
+    ]

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -125,23 +126,30 @@ class Journal:
 
 
 def muldiv_half_up(a: I64, b: I64, d: I64 | int) -> I64:
-    """round_half_up(a × b / d) for non-negative integers, exactly."""
+    """round_half_up(a × b / d) for non-negative integers, exactly.
+
+    int64 where the product cannot overflow; else the fraction b/d is reduced first; what
+    still could overflow is done with Python integers."""
     n = len(a)
     dd = np.broadcast_to(np.asarray(d, dtype=np.int64), (n,))
-    g = np.gcd(b, dd)
-    b = b // g
-    dd = dd // g
-    est = a.astype(np.float64) * b.astype(np.float64)
-    safe = est < 2.0**60
-    out = np.empty(n, dtype=np.int64)
+    safe = a.astype(np.float64) * b.astype(np.float64) < 2.0**60
     if safe.all():
         return (2 * a * b + dd) // (2 * dd)
+    out = np.empty(n, dtype=np.int64)
     s = np.flatnonzero(safe)
     out[s] = (2 * a[s] * b[s] + dd[s]) // (2 * dd[s])
     u = np.flatnonzero(~safe)
-    out[u] = [
+    au, bu, du = a[u], b[u], dd[u]
+    g = np.gcd(bu, du)
+    bu = bu // g
+    du = du // g
+    safe2 = au.astype(np.float64) * bu.astype(np.float64) < 2.0**60
+    s2 = np.flatnonzero(safe2)
+    out[u[s2]] = (2 * au[s2] * bu[s2] + du[s2]) // (2 * du[s2])
+    u2 = np.flatnonzero(~safe2)
+    out[u[u2]] = [
         (2 * x * y + z) // (2 * z)
-        for x, y, z in zip(a[u].tolist(), b[u].tolist(), dd[u].tolist(), strict=True)
+        for x, y, z in zip(au[u2].tolist(), bu[u2].tolist(), du[u2].tolist(), strict=True)
     ]
     return out
 
@@ -170,7 +178,9 @@ def _bom_versions(plant: Plant) -> tuple[I64, I64, I64, I32, I64]:
             continue
         p = int(prod[s])
         lines = list(range(s, e))
-        cuts = sorted({vf_all[i] for i in lines} | {vt_all[i] + 1 for i in lines if vt_all[i] < DAY_MAX})
+        cuts = sorted(
+            {vf_all[i] for i in lines} | {vt_all[i] + 1 for i in lines if vt_all[i] < DAY_MAX}
+        )
         if cuts[0] > DAY_MIN:
             cuts.insert(0, DAY_MIN)
         for c in cuts:
@@ -210,7 +220,10 @@ def explode(plant: Plant) -> tuple[I32, I32, I64, I32]:
     within = np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
     line = np.repeat(offs[ver_c], counts) + within
     comp = flat_comp[line]
-    need = muldiv_half_up(plant.ship_qty[ship_idx], flat_factor[line], 10**12)
+    g = np.gcd(flat_factor, np.int64(10**12))
+    line_num = flat_factor // g
+    line_den = np.int64(10**12) // g
+    need = muldiv_half_up(plant.ship_qty[ship_idx], line_num[line], line_den[line])
     return ship_idx, comp, need, unexploded
 
 
@@ -231,8 +244,10 @@ class _PartOut:
 
 def _closed_form(
     q: I64, t: I32, entry: I32, limit: I32, lqty: I64
-) -> tuple[I64, I64, I64, I64] | None:
-    """Allocations of one part without directed discharge; None if a lot would expire."""
+) -> tuple[I64, I64, I64, I64, I64] | None:
+    """Allocations of one part without directed discharge; None if a lot would expire.
+
+    Returns (consumption, lot, quantity, lot's cumulative use after the piece, served)."""
     lcum = np.zeros(len(lqty) + 1, dtype=np.int64)
     np.cumsum(lqty, out=lcum[1:])
     s = lcum[np.searchsorted(entry, t, side="right")]
@@ -243,7 +258,7 @@ def _closed_form(
     total = c[-1]
     if total == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, np.diff(c)
+        return empty, empty, empty, empty, np.diff(c)
     bounds = np.union1d(c, lcum[lcum <= total])
     a = bounds[:-1]
     piece_qty = np.diff(bounds)
@@ -251,13 +266,29 @@ def _closed_form(
     k_lot = np.searchsorted(lcum, a, side="right") - 1
     if (t[k_cons] > limit[k_lot]).any():
         return None
-    return k_cons, k_lot, piece_qty, np.diff(c)
+    after = bounds[1:] - lcum[k_lot]
+    return k_cons, k_lot, piece_qty, after, np.diff(c)
 
 
 def _loop(
-    q: list[int], t: list[int], cped: list[int],
-    entry: list[int], limit: list[int], lqty: list[int], lped: list[int],
-) -> tuple[list[int], list[int], list[int], list[bool], list[int], list[int], list[int], list[int]]:
+    q: list[int],
+    t: list[int],
+    cped: list[int],
+    entry: list[int],
+    limit: list[int],
+    lqty: list[int],
+    lped: list[int],
+) -> tuple[
+    list[int],
+    list[int],
+    list[int],
+    list[int],
+    list[bool],
+    list[int],
+    list[int],
+    list[int],
+    list[int],
+]:
     """The rules walked lot by lot (directed discharges, expiries), with a FIFO pointer."""
     bal = list(lqty)
     m = len(bal)
@@ -268,6 +299,7 @@ def _loop(
     oc: list[int] = []
     ol: list[int] = []
     oq: list[int] = []
+    oa: list[int] = []
     od: list[bool] = []
     ec: list[int] = []
     el: list[int] = []
@@ -297,6 +329,7 @@ def _loop(
                 oc.append(i)
                 ol.append(k)
                 oq.append(take)
+                oa.append(lqty[k] - bal[k])
                 od.append(True)
         k = ptr
         while need > 0 and k < m:
@@ -324,15 +357,18 @@ def _loop(
             oc.append(i)
             ol.append(k)
             oq.append(take)
+            oa.append(lqty[k] - bal[k])
             od.append(False)
             if bal[k] == 0 and k == ptr:
                 ptr += 1
             k += 1 if bal[k] == 0 else 0
         served.append(start - need)
-    return oc, ol, oq, od, ec, el, eo, served
+    return oc, ol, oq, oa, od, ec, el, eo, served
 
 
-def discharge_fast(plant: Plant, through: int | None = None, progress: Progress | None = None) -> Journal:
+def discharge_fast(
+    plant: Plant, through: int | None = None, progress: Progress | None = None
+) -> Journal:
     """Discharge ``plant`` (shipments up to day ``through``) into a :class:`Journal`."""
     if through is not None:
         cut = int(np.searchsorted(plant.ship_date, through, side="right"))
@@ -342,7 +378,10 @@ def discharge_fast(plant: Plant, through: int | None = None, progress: Progress 
     nc = len(c_ship)
     c_date = plant.ship_date[c_ship]
     c_ped = plant.ship_ped[c_ship]
-    by_comp = np.argsort(c_comp, kind="stable")
+    # stable sort by component: a radix sort when the part index fits 16 bits
+    sort_key = c_comp.astype(np.uint16) if len(plant.parts) < 65536 else c_comp
+    by_comp = np.argsort(sort_key, kind="stable")
+    del sort_key
     comp_sorted = c_comp[by_comp]
     lot_order = np.lexsort((plant.lot_id, plant.lot_ped, plant.lot_entry, plant.lot_part))
     lot_part_sorted = plant.lot_part[lot_order]
@@ -355,6 +394,7 @@ def discharge_fast(plant: Plant, through: int | None = None, progress: Progress 
     out_c: list[I64] = []
     out_l: list[I64] = []
     out_q: list[I64] = []
+    out_v: list[I64] = []
     out_d: list[npt.NDArray[np.bool_]] = []
     ex_c: list[I64] = []
     ex_l: list[I64] = []
@@ -368,26 +408,45 @@ def discharge_fast(plant: Plant, through: int | None = None, progress: Progress 
         entry = plant.lot_entry[lp]
         limit = plant.lot_limit[lp]
         lqty = plant.lot_qty[lp]
+        lval = plant.lot_value[lp]
         res = None
         dped = c_ped[ci]
         directed = dped >= 0
         if not (directed.any() and np.isin(dped[directed], plant.lot_ped[lp]).any()):
             res = _closed_form(q, t, entry, limit, lqty)
         if res is not None:
-            k_cons, k_lot, pq, srv = res
+            k_cons, k_lot, pq, after, srv = res
             out_c.append(ci[k_cons])
             out_l.append(lp[k_lot])
             out_q.append(pq)
+            # a lot's pieces are contiguous and its first piece starts at zero use
+            r_after = muldiv_half_up(lval[k_lot], after, lqty[k_lot])
+            r_before = np.zeros_like(r_after)
+            if len(r_after) > 1:
+                r_before[1:] = np.where(k_lot[1:] == k_lot[:-1], r_after[:-1], 0)
+            out_v.append(r_after - r_before)
             out_d.append(np.zeros(len(pq), dtype=np.bool_))
             served[ci] = srv
         else:
-            oc, ol, oq, od, ec, el, eo, sv = _loop(
-                q.tolist(), t.tolist(), dped.tolist(),
-                entry.tolist(), limit.tolist(), lqty.tolist(), plant.lot_ped[lp].tolist(),
+            oc, ol, oq, oa, od, ec, el, eo, sv = _loop(
+                q.tolist(),
+                t.tolist(),
+                dped.tolist(),
+                entry.tolist(),
+                limit.tolist(),
+                lqty.tolist(),
+                plant.lot_ped[lp].tolist(),
             )
             out_c.append(ci[np.asarray(oc, dtype=np.int64)])
             out_l.append(lp[np.asarray(ol, dtype=np.int64)])
-            out_q.append(np.asarray(oq, dtype=np.int64))
+            kl = np.asarray(ol, dtype=np.int64)
+            taken = np.asarray(oq, dtype=np.int64)
+            after = np.asarray(oa, dtype=np.int64)
+            out_q.append(taken)
+            out_v.append(
+                muldiv_half_up(lval[kl], after, lqty[kl])
+                - muldiv_half_up(lval[kl], after - taken, lqty[kl])
+            )
             out_d.append(np.asarray(od, dtype=np.bool_))
             ex_c.append(ci[np.asarray(ec, dtype=np.int64)])
             ex_l.append(lp[np.asarray(el, dtype=np.int64)])
@@ -396,43 +455,68 @@ def discharge_fast(plant: Plant, through: int | None = None, progress: Progress 
         done += len(ci)
         if progress is not None and (j % 256 == 0 or j == len(parts) - 1):
             progress(done, nc)
-    return _assemble(plant, c_ship, c_comp, c_need, served, unexploded,
-                     out_c, out_l, out_q, out_d, ex_c, ex_l, ex_o)
+    return _assemble(
+        plant,
+        c_ship,
+        c_comp,
+        c_need,
+        served,
+        unexploded,
+        out_c,
+        out_l,
+        out_q,
+        out_v,
+        out_d,
+        ex_c,
+        ex_l,
+        ex_o,
+    )
 
 
-def _cat(chunks: Sequence[npt.NDArray[np.generic]], dtype: type) -> npt.NDArray[np.generic]:
+def _cat(chunks: Sequence[npt.NDArray[np.generic]], dtype: type) -> Any:
     if not chunks:
         return np.zeros(0, dtype=dtype)
     return np.concatenate(chunks).astype(dtype, copy=False)
 
 
 def _assemble(
-    plant: Plant, c_ship: I32, c_comp: I32, c_need: I64, served: I64, unexploded: I32,
-    out_c: list[I64], out_l: list[I64], out_q: list[I64], out_d: list[npt.NDArray[np.bool_]],
-    ex_c: list[I64], ex_l: list[I64], ex_o: list[I64],
+    plant: Plant,
+    c_ship: I32,
+    c_comp: I32,
+    c_need: I64,
+    served: I64,
+    unexploded: I32,
+    out_c: list[I64],
+    out_l: list[I64],
+    out_q: list[I64],
+    out_v: list[I64],
+    out_d: list[npt.NDArray[np.bool_]],
+    ex_c: list[I64],
+    ex_l: list[I64],
+    ex_o: list[I64],
 ) -> Journal:
+    nc = len(c_ship)
     a_cons = _cat(out_c, np.int64)
-    order = np.argsort(a_cons, kind="stable")
+    n = len(a_cons)
+    # journal order = consumption order; a consumption's pieces are contiguous and in walk
+    # order already, so a counting placement replaces a sort
+    counts = np.bincount(a_cons, minlength=nc)
+    offs = np.cumsum(counts) - counts
+    idx = np.arange(n, dtype=np.int64)
+    first = np.ones(n, dtype=np.bool_)
+    first[1:] = a_cons[1:] != a_cons[:-1]
+    rank = idx - np.maximum.accumulate(np.where(first, idx, 0))
+    order = np.empty(n, dtype=np.int64)
+    order[offs[a_cons] + rank] = idx
+    del idx, first, rank, counts, offs
     a_cons = a_cons[order]
     a_lot = _cat(out_l, np.int64)[order]
     a_qty = _cat(out_q, np.int64)[order]
+    value = _cat(out_v, np.int64)[order]
     a_dir = _cat(out_d, np.bool_)[order]
-    # values: cumulative use per lot, in journal order
-    by_lot = np.argsort(a_lot, kind="stable")
-    lots_sorted = a_lot[by_lot]
-    qty_sorted = a_qty[by_lot]
-    cum = np.cumsum(qty_sorted)
-    first = np.ones(len(by_lot), dtype=np.bool_)
-    first[1:] = lots_sorted[1:] != lots_sorted[:-1]
-    base = np.maximum.accumulate(np.where(first, cum - qty_sorted, 0))
-    after = cum - base
-    val_after = muldiv_half_up(plant.lot_value[lots_sorted], after, plant.lot_qty[lots_sorted])
-    val_before = np.zeros_like(val_after)
-    val_before[1:] = val_after[:-1]
-    val_before[first] = 0
-    value = np.empty_like(val_after)
-    value[by_lot] = val_after - val_before
-    kind = plant.ship_kind[c_ship[a_cons]]
+    del order
+    a_ship = c_ship[a_cons]
+    kind = plant.ship_kind[a_ship]
     key = np.where(kind == 0, 0, np.where(kind == 2, 3, np.where(plant.lot_af[a_lot], 2, 1)))
     e_cons = _cat(ex_c, np.int64)
     eo = np.argsort(e_cons, kind="stable")
@@ -440,8 +524,8 @@ def _assemble(
     missing = c_need - served
     short = np.flatnonzero(missing > 0)
     return Journal(
-        consumptions=len(c_ship),
-        a_ship=c_ship[a_cons].astype(np.int32),
+        consumptions=nc,
+        a_ship=a_ship.astype(np.int32),
         a_comp=c_comp[a_cons].astype(np.int32),
         a_lot=a_lot.astype(np.int32),
         a_qty=a_qty,
@@ -509,7 +593,9 @@ def plant_from_domain(
         ship_kind=np.asarray([KIND_CODES[s.kind] for s in ships], dtype=np.int8),
         ship_product=np.asarray([qi[s.product] for s in ships], dtype=np.int32),
         ship_qty=np.asarray([to_micro(s.quantity) for s in ships], dtype=np.int64),
-        ship_ped=np.asarray([int(s.pedimento) if s.pedimento else -1 for s in ships], dtype=np.int64),
+        ship_ped=np.asarray(
+            [int(s.pedimento) if s.pedimento else -1 for s in ships], dtype=np.int64
+        ),
         bom_product=np.asarray([qi[b.product] for b in bom], dtype=np.int32),
         bom_comp=np.asarray([pi[b.component] for b in bom], dtype=np.int32),
         bom_factor=np.asarray(
@@ -543,20 +629,31 @@ def journal_to_domain(plant: Plant, j: Journal) -> DischargeResult:
     allocs = tuple(
         Allocation(sid[s], parts[c], lid[lt], _dq(q), _dv(v), KEY_NAMES[k], bool(dr))
         for s, c, lt, q, v, k, dr in zip(
-            j.a_ship.tolist(), j.a_comp.tolist(), j.a_lot.tolist(), j.a_qty.tolist(),
-            j.a_value.tolist(), j.a_key.tolist(), j.a_directed.tolist(), strict=True,
+            j.a_ship.tolist(),
+            j.a_comp.tolist(),
+            j.a_lot.tolist(),
+            j.a_qty.tolist(),
+            j.a_value.tolist(),
+            j.a_key.tolist(),
+            j.a_directed.tolist(),
+            strict=True,
         )
     )
     shorts = tuple(
         Shortfall(sid[s], parts[c], _dq(r), _dq(m))
         for s, c, r, m in zip(
-            j.s_ship.tolist(), j.s_comp.tolist(), j.s_required.tolist(), j.s_missing.tolist(),
+            j.s_ship.tolist(),
+            j.s_comp.tolist(),
+            j.s_required.tolist(),
+            j.s_missing.tolist(),
             strict=True,
         )
     )
     lot_part = plant.lot_part.tolist()
     expired = tuple(
-        ExpiredLotUse(lid[lt], parts[lot_part[lt]], from_day(llim[lt]), sid[s], from_day(sdate[s]), _dq(o))
+        ExpiredLotUse(
+            lid[lt], parts[lot_part[lt]], from_day(llim[lt]), sid[s], from_day(sdate[s]), _dq(o)
+        )
         for lt, s, o in zip(j.e_lot.tolist(), j.e_ship.tolist(), j.e_open.tolist(), strict=True)
     )
     unexp = tuple(

@@ -8,9 +8,10 @@ The ledger's F4 planning builds one :class:`DutyContext` with :func:`duty_contex
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from immex.domain.dated import Parameter
 from immex.domain.duties import (
@@ -48,7 +49,8 @@ def duty_parameters(params: dict[str, Parameter[Any]] | None = None) -> DutyPara
     ]
     if missing:
         raise InvalidInput(
-            f"reference parameters missing: {', '.join(missing)}; rebuild with `immex refdata build`"
+            f"reference parameters missing: {', '.join(missing)}; "
+            "rebuild with `immex refdata build`"
         )
     return DutyParameters(
         iva_rate=params[PARAM_IVA],
@@ -150,9 +152,10 @@ def usmca_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
     return _with_warnings(result, coverage_notes(request.entry_date))
 
 
-def _with_warnings(result: Any, extra: list[str]) -> Any:
-    from dataclasses import replace
+R = TypeVar("R", F4Result, UsmcaResult)
 
+
+def _with_warnings(result: R, extra: list[str]) -> R:
     merged = unique([*result.warnings, *extra])
     return replace(result, warnings=merged) if merged != result.warnings else result
 

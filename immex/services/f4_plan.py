@@ -18,7 +18,7 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -34,7 +34,8 @@ AMOUNTS = ("customs_value_mxn", "igi", "igi_updated", "dta", "iva", "total")
 
 @dataclass(frozen=True, slots=True)
 class LotPortion:
-    """One journal allocation: shipment → lot, with what the duty engine needs of the lot."""
+    """A portion of one temporary-import lot: one journal allocation (shipment → lot), or
+    the sum of a lot's allocations (:func:`merge_by_lot`), with what the duty engine needs."""
 
     allocation_id: int
     shipment_id: int
@@ -52,6 +53,34 @@ class LotPortion:
     certificate: str | None
     quantity: Decimal
     value_usd: Decimal
+    documents: tuple[str, ...] = ()  # when merged: every shipment document of the portion
+    allocations: int = 1  # journal rows in the portion
+
+
+def merge_by_lot(portions: Iterable[LotPortion], *, per_document: bool = False) -> list[LotPortion]:
+    """One portion per lot (per lot and document with ``per_document``): what the F4
+    declares is the quantity of each original pedimento line changing regime, so each
+    lot's allocations of the period are priced together (one computation, one rounding).
+    Order: first appearance in the journal."""
+    groups: dict[tuple[Any, ...], list[LotPortion]] = {}
+    for p in portions:
+        key = (p.lot_id, p.document) if per_document else (p.lot_id,)
+        groups.setdefault(key, []).append(p)
+    out = []
+    for members in groups.values():
+        first = members[0]
+        docs = tuple(sorted({d for m in members for d in (m.documents or (m.document,))}))
+        out.append(
+            replace(
+                first,
+                shipment_date=max(m.shipment_date for m in members),
+                quantity=_sum(m.quantity for m in members),
+                value_usd=_sum(m.value_usd for m in members),
+                documents=docs,
+                allocations=sum(m.allocations for m in members),
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +136,7 @@ class F4Plan:
     portions: int
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    allocations: int = 0  # journal rows behind the portions
 
     def to_dict(self, traces: bool = True) -> dict[str, Any]:
         return {
@@ -116,6 +146,7 @@ class F4Plan:
             "policy": self.policy,
             "prosec_sectors": list(self.prosec_sectors),
             "portions": self.portions,
+            "allocations": self.allocations,
             "totals": self.totals,
             "totals_mfn": self.totals_mfn,
             "savings": self.savings,
@@ -150,8 +181,9 @@ def _line_dict(ln: F4Line, traces: bool) -> dict[str, Any]:
     }
     out["portions"] = [
         {
-            "document": p.portion.document,
-            "shipment_date": p.portion.shipment_date,
+            "documents": list(p.portion.documents or (p.portion.document,)),
+            "allocations": p.portion.allocations,
+            "last_shipment_date": p.portion.shipment_date,
             "pedimento": p.portion.pedimento,
             "lot_id": p.portion.lot_id,
             "part": p.portion.part,
@@ -225,7 +257,7 @@ def requests_for(
                 policy=policy,
                 # a portion is part of a pedimento line: the LFD 49 minimum is per pedimento
                 dta_minimum=False,
-                reference=f"{p.document}/lot {p.lot_id}",
+                reference=f"lot {p.lot_id} ({p.pedimento})",
             )
         )
     return out
@@ -240,16 +272,32 @@ def price_portions(
     policy: str = "entry_date",
     source: str = "F4 plan",
 ) -> list[PricedPortion]:
-    """Each portion priced at the best lawful rate and at MFN only (two batch calls)."""
+    """Each portion priced at the best lawful rate and at MFN only (batch calls).
+
+    Where the best lawful rate already is the general rate (program ``MFN``) the MFN-only
+    computation would choose the same option with the same inputs, so its result is the
+    same figures: it is reused instead of recomputed (the tests compare both ways).
+    """
     ctx = context.with_memo()
     best = compute_f4_batch(
         requests_for(portions, change_date, prosec_sectors, policy=policy), ctx, source=source
     )
-    mfn = compute_f4_batch(
-        requests_for(portions, change_date, prosec_sectors, policy=policy, programs=False),
-        ctx,
-        source=f"{source} (MFN only)",
-    )
+    redo = [i for i, b in enumerate(best) if b.program != MFN]
+    mfn: list[F4Result] = list(best)
+    if redo:
+        again = compute_f4_batch(
+            requests_for(
+                [portions[i] for i in redo],
+                change_date,
+                prosec_sectors,
+                policy=policy,
+                programs=False,
+            ),
+            ctx,
+            source=f"{source} (MFN only)",
+        )
+        for i, r in zip(redo, again, strict=True):
+            mfn[i] = r
     return [PricedPortion(p, b, m) for p, b, m in zip(portions, best, mfn, strict=True)]
 
 
@@ -293,7 +341,8 @@ def build_plan(
         sorted(groups.items(), key=lambda kv: _line_order(kv[0])), 1
     ):
         fraccion, origin, program, detail, rate = key
-        sums = {a: _sum(amounts_of(m.best)[a] for m in members) for a in AMOUNTS}
+        member_amounts = [amounts_of(m.best) for m in members]
+        sums = {a: _sum(x[a] for x in member_amounts) for a in AMOUNTS}
         total_mfn = _sum(m.mfn.total for m in members)
         warnings = tuple(dict.fromkeys(w for m in members for w in m.best.warnings))
         lines.append(
@@ -320,8 +369,10 @@ def build_plan(
                 warnings=warnings,
             )
         )
-    totals = {a: _sum(amounts_of(pp.best)[a] for pp in priced) for a in AMOUNTS}
-    totals_mfn = {a: _sum(amounts_of(pp.mfn)[a] for pp in priced) for a in AMOUNTS}
+    best_amounts = [amounts_of(pp.best) for pp in priced]
+    mfn_amounts = [amounts_of(pp.mfn) for pp in priced]
+    totals = {a: _sum(x[a] for x in best_amounts) for a in AMOUNTS}
+    totals_mfn = {a: _sum(x[a] for x in mfn_amounts) for a in AMOUNTS}
     by_program: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for pp in priced:
         if pp.best.program != MFN:
@@ -342,6 +393,7 @@ def build_plan(
         portions=len(priced),
         warnings=warnings,
         notes=tuple(notes),
+        allocations=sum(pp.portion.allocations for pp in priced),
     )
 
 
@@ -360,17 +412,22 @@ def plan_portions(
     change_date: date | None = None,
     policy: str = "entry_date",
 ) -> F4Plan:
-    """The F4 plan of already-selected portions (no store needed: tests, benchmarks)."""
+    """The F4 plan of already-selected allocations (no store needed: tests, benchmarks).
+
+    The allocations are merged into one portion per lot (:func:`merge_by_lot`) and each
+    lot portion is priced once."""
     when = change_date or default_change_date(period)
-    priced = price_portions(portions, context, when, prosec_sectors, policy=policy)
+    lots = merge_by_lot(portions)
+    priced = price_portions(lots, context, when, prosec_sectors, policy=policy)
     notes = [
         f"change date {when.isoformat()}"
         + ("" if change_date else " (last weekday of the period; pass the F4 pedimento's date)"),
         f"policy {policy}: rates and exchange rate of the "
         + ("entry date (LA 56)" if policy == "entry_date" else "change date (LA 93)"),
-        "each lot portion is one engine computation rounded to whole pesos (CFF 20); "
-        "line and plan figures are their sums; the LFD 49 DTA minimum is per pedimento "
-        "and not applied to portions",
+        f"{len(portions)} journal allocation(s) merged into {len(lots)} lot portion(s), one "
+        "per temporary-import lot; each lot portion is one engine computation rounded to whole "
+        "pesos (CFF 20); line and plan figures are their sums; the LFD 49 DTA minimum is per "
+        "pedimento and not applied to portions",
     ]
     return build_plan(
         priced,
@@ -440,44 +497,125 @@ def portions_from_allocations(
 def journal_portions(
     engine: Any, company: Any, keys: tuple[str, ...], date_from: date, date_to: date
 ) -> list[LotPortion]:
-    """The current discharge run's allocations with those keys and shipment dates."""
+    """The current run's allocations with those keys and shipment dates, one portion each."""
+    return lot_portions(engine, company, keys, date_from, date_to, split="allocation")
+
+
+#: how :func:`lot_portions` groups the journal rows
+SPLITS = ("allocation", "lot", "lot_document", "lot_month")
+
+
+def lot_portions(
+    engine: Any,
+    company: Any,
+    keys: tuple[str, ...],
+    date_from: date,
+    date_to: date,
+    *,
+    split: str = "lot",
+    destinations: tuple[str, ...] | None = None,
+    fractions: set[str] | None = None,
+) -> list[LotPortion]:
+    """Lot portions read straight from the current run's journal columns.
+
+    ``split``: ``lot`` (one portion per lot, what the F4 declares), ``lot_document`` (per lot
+    and shipment document, for 63-A), ``lot_month`` (per lot and month of shipment) or
+    ``allocation`` (one per journal row). ``destinations`` keeps only shipments to those
+    countries; ``fractions`` only lots of those fracciones. Order: first journal row.
+    """
+    import numpy as np
     from sqlalchemy import select
 
     from immex.services import discharge
+    from immex.services import discharge_engine as fe
     from immex.store.tables import ledger as lt
 
-    rows = discharge.journal_rows(
-        engine, company, keys=keys, date_from=date_from, date_to=date_to
-    )
-    ids = sorted({r.shipment_id for r in rows})
-    dest: dict[int, str] = {}
+    if split not in SPLITS:
+        raise InvalidInput(f"split must be one of {SPLITS}, not {split!r}", field="split")
     with engine.connect() as conn:
-        for i in range(0, len(ids), 5000):
-            q = select(lt.shipments.c.id, lt.shipments.c.destination).where(
-                lt.shipments.c.id.in_(ids[i : i + 5000])
+        run_id = discharge.current_run_id(conn, company)
+        if run_id is None:
+            return []
+        cols = discharge.load_allocations(conn, run_id)
+        codes = [fe.KEY_NAMES.index(k) for k in keys if k in fe.KEY_NAMES]
+        mask = np.isin(cols["key"], codes)
+        mask &= (cols["ship_date"] >= fe.day(date_from)) & (cols["ship_date"] <= fe.day(date_to))
+        idx = np.flatnonzero(mask)
+        ship_ids = sorted(set(cols["ship_id"][idx].tolist()))
+        ships: dict[int, Any] = {}
+        s_t = lt.shipments
+        for i in range(0, len(ship_ids), 5000):
+            q = select(
+                s_t.c.id, s_t.c.document, s_t.c.ship_date, s_t.c.product, s_t.c.destination
+            ).where(s_t.c.id.in_(ship_ids[i : i + 5000]))
+            ships.update({r.id: r for r in conn.execute(q)})
+        if destinations is not None:
+            wanted = {sid for sid, r in ships.items() if (r.destination or "") in destinations}
+            idx = idx[np.isin(cols["ship_id"][idx], np.fromiter(wanted, dtype=np.int64))]
+        lot_ids = sorted(set(cols["lot_id"][idx].tolist()))
+        lots: dict[int, Any] = {}
+        l_t = lt.lots
+        for i in range(0, len(lot_ids), 5000):
+            q = select(
+                l_t.c.id,
+                l_t.c.pedimento,
+                l_t.c.entry_date,
+                l_t.c.part_number,
+                l_t.c.origin,
+                l_t.c.fraccion,
+                l_t.c.certificate,
+            ).where(l_t.c.id.in_(lot_ids[i : i + 5000]))
+            lots.update({r.id: r for r in conn.execute(q)})
+    if fractions is not None:
+        keep = np.fromiter((k for k, r in lots.items() if r.fraccion in fractions), dtype=np.int64)
+        idx = idx[np.isin(cols["lot_id"][idx], keep)]
+    groups: dict[Any, list[int]] = {}
+    sids = cols["ship_id"][idx].tolist()
+    lids = cols["lot_id"][idx].tolist()
+    qtys = cols["qty"][idx].tolist()
+    vals = cols["value"][idx].tolist()
+    kcodes = cols["key"][idx].tolist()
+    for n, (sid, lid) in enumerate(zip(sids, lids, strict=True)):
+        if split == "lot":
+            g: Any = (lid, kcodes[n])
+        elif split == "lot_document":
+            g = (lid, kcodes[n], ships[sid].document)
+        elif split == "lot_month":
+            d = ships[sid].ship_date
+            g = (lid, kcodes[n], d.year, d.month)
+        else:
+            g = n
+        groups.setdefault(g, []).append(n)
+    out = []
+    for number, members in enumerate(groups.values(), start=1):
+        first = members[0]
+        lot = lots[lids[first]]
+        ship = ships[sids[first]]
+        docs = tuple(sorted({ships[sids[m]].document for m in members}))
+        last = max(ships[sids[m]].ship_date for m in members)
+        out.append(
+            LotPortion(
+                allocation_id=number,
+                shipment_id=ship.id,
+                document=ship.document,
+                shipment_date=last,
+                destination=ship.destination or "",
+                product=ship.product,
+                key=fe.KEY_NAMES[kcodes[first]],
+                lot_id=lot.id,
+                pedimento=lot.pedimento,
+                part=lot.part_number,
+                fraccion=lot.fraccion,
+                origin=lot.origin,
+                entry_date=lot.entry_date,
+                certificate=lot.certificate or None,
+                quantity=Decimal(sum(qtys[m] for m in members)).scaleb(-6),
+                value_usd=Decimal(sum(vals[m] for m in members)).scaleb(-4),
+                documents=docs if split != "allocation" else (),
+                allocations=len(members),
             )
-            dest.update({r.id: r.destination or "" for r in conn.execute(q)})
-    return [
-        LotPortion(
-            allocation_id=n,
-            shipment_id=r.shipment_id,
-            document=r.document,
-            shipment_date=r.shipment_date,
-            destination=dest.get(r.shipment_id, ""),
-            product=r.product,
-            key=r.key,
-            lot_id=r.lot_id,
-            pedimento=r.pedimento,
-            part=r.component,
-            fraccion=r.fraccion,
-            origin=r.origin,
-            entry_date=r.entry_date,
-            certificate=r.certificate or None,
-            quantity=r.quantity,
-            value_usd=r.value_usd,
         )
-        for n, r in enumerate(rows, start=1)
-    ]
+    return out
 
 
 def workspace_context(engine: Any) -> DutyContext:
@@ -514,7 +652,7 @@ def plan_f4(
             f"--change-date {change_date} is before the period {month[0]:04d}-{month[1]:02d}",
             field="change_date",
         )
-    portions = journal_portions(engine, company, ("F4",), start, end)
+    portions = lot_portions(engine, company, ("F4",), start, end, split="lot")
     skipped = [p for p in portions if p.value_usd <= 0]
     portions = [p for p in portions if p.value_usd > 0]
     plan = plan_portions(

@@ -110,7 +110,7 @@ def check_pedimento_key(code: str) -> str:
 @lru_cache(maxsize=1)
 def _tariff_book() -> Any:
     try:
-        from immex.refdata.tariff_data import load_tariff_book  # type: ignore[import-not-found]
+        from immex.refdata.tariff_data import load_tariff_book
 
         return load_tariff_book()
     except (ImportError, OSError, ImmexError):
@@ -185,7 +185,7 @@ def fixed(text: str, places: int) -> int:
     s = text.strip()
     head, dot, tail = s.partition(".")
     if head.isdigit() and (not dot or tail.isdigit()) and len(tail) <= places:
-        return int(head) * 10**places + (int(tail.ljust(places, "0")) if tail else 0)
+        return int(head) * int(10**places) + (int(tail.ljust(places, "0")) if tail else 0)
     try:
         value = Decimal(s.replace(",", "")) if s else None
     except InvalidOperation:
@@ -242,8 +242,14 @@ class _Rows:
             self.error(line, name, "required value is empty", value)
         return value
 
-    def parse(self, line: int, cells: list[str], name: str, fn: Callable[[str], Any],
-              required: bool = True) -> Any:
+    def parse(
+        self,
+        line: int,
+        cells: list[str],
+        name: str,
+        fn: Callable[[str], Any],
+        required: bool = True,
+    ) -> Any:
         value = self.get(cells, name)
         if not value:
             if required:
@@ -291,7 +297,9 @@ def parse_pedimento(text: str) -> str:
 # --------------------------------------------------------------------------- store helpers
 
 
-def bulk_insert(conn: Connection, table: Table, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+def bulk_insert(
+    conn: Connection, table: Table, columns: list[str], rows: list[tuple[Any, ...]]
+) -> None:
     """Insert many rows fast: COPY on PostgreSQL, executemany on SQLite."""
     if not rows:
         return
@@ -312,28 +320,40 @@ def bulk_insert(conn: Connection, table: Table, columns: list[str], rows: list[t
 def _batch(conn: Connection, company: Company, entity: str, path: Path, sha: str, rows: int) -> int:
     batch_id = conn.execute(
         insert(t.import_batches).values(
-            company_id=company.id, entity=entity, file_name=path.name, sha256=sha, rows=rows,
-            imported_at=now_utc(), actor=current_actor(),
+            company_id=company.id,
+            entity=entity,
+            file_name=path.name,
+            sha256=sha,
+            rows=rows,
+            imported_at=now_utc(),
+            actor=current_actor(),
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key[0]  # type: ignore[index]
     return int(batch_id)
 
 
 def _known(conn: Connection, table: Table, column: str, company: Company) -> set[str]:
     col = table.c[column]
-    return set(conn.execute(select(col).where(table.c.company_id == company.id)).scalars())
+    return set(
+        conn.execute(select(col).where(table.c.company_id == company.id).distinct()).scalars()
+    )
 
 
 # --------------------------------------------------------------------------- entry point
 
 
 def import_file(
-    engine: Engine, company: Company, entity: str, path: Path | str,
+    engine: Engine,
+    company: Company,
+    entity: str,
+    path: Path | str,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Validate ``path`` and write it all, or raise :class:`BatchError` and write nothing."""
     if entity not in ENTITIES:
-        raise InvalidInput(f"unknown import {entity!r}; one of {', '.join(ENTITIES)}", field="entity")
+        raise InvalidInput(
+            f"unknown import {entity!r}; one of {', '.join(ENTITIES)}", field="entity"
+        )
     path = Path(path)
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}", field="file")
@@ -348,7 +368,15 @@ def import_file(
         ).first()
     if previous is not None:
         return ImportResult(
-            entity, str(path), sha, 0, 0, 0, 0, True, int(previous.id),
+            entity,
+            str(path),
+            sha,
+            0,
+            0,
+            0,
+            0,
+            True,
+            int(previous.id),
             f"{path.name} was already imported (batch {previous.id}, "
             f"{previous.imported_at:%Y-%m-%d %H:%M}); nothing written",
         )
@@ -369,15 +397,22 @@ def _fail_if(acc: _Rows) -> None:
         raise BatchError(acc.errors)
 
 
-def _result(entity: str, path: Path, sha: str, rows: int, ins: int, upd: int, same: int,
-            batch: int | None) -> ImportResult:
+def _result(
+    entity: str, path: Path, sha: str, rows: int, ins: int, upd: int, same: int, batch: int | None
+) -> ImportResult:
     msg = f"{path.name}: {rows} rows — {ins} new, {upd} updated, {same} unchanged"
     return ImportResult(entity, str(path), sha, rows, ins, upd, same, False, batch, msg)
 
 
 def _import_master(
-    conn: Connection, company: Company, path: Path, sha: str, acc: _Rows,
-    rows: Iterator[tuple[int, list[str]]], progress: Progress | None, entity: str,
+    conn: Connection,
+    company: Company,
+    path: Path,
+    sha: str,
+    acc: _Rows,
+    rows: Iterator[tuple[int, list[str]]],
+    progress: Progress | None,
+    entity: str,
 ) -> ImportResult:
     table = t.materials if entity == "materials" else t.products
     parsed: dict[str, dict[str, Any]] = {}
@@ -409,36 +444,65 @@ def _import_master(
     fields = list(next(iter(parsed.values())).keys()) if parsed else []
     new = [p for p in parsed if p not in existing]
     changed = [
-        p for p in parsed
+        p
+        for p in parsed
         if p in existing and any(getattr(existing[p], f) != parsed[p][f] for f in fields)
     ]
     batch = _batch(conn, company, entity, path, sha, n)
     if new:
         conn.execute(
             insert(table),
-            [{"company_id": company.id, "part_number": p, "batch_id": batch, **parsed[p]} for p in new],
+            [
+                {"company_id": company.id, "part_number": p, "batch_id": batch, **parsed[p]}
+                for p in new
+            ],
         )
     for p in changed:
         conn.execute(
             update(table).where(table.c.id == existing[p].id).values(batch_id=batch, **parsed[p])
         )
-    audit(conn, f"import.{entity}", {"file": path.name, "sha256": sha, "rows": n,
-                                      "new": len(new), "updated": len(changed)}, company.id)
+    audit(
+        conn,
+        f"import.{entity}",
+        {"file": path.name, "sha256": sha, "rows": n, "new": len(new), "updated": len(changed)},
+        company.id,
+    )
     return _result(entity, path, sha, n, len(new), len(changed), n - len(new) - len(changed), batch)
 
 
-def _import_materials(conn: Connection, company: Company, path: Path, sha: str, acc: _Rows,
-                      rows: Iterator[tuple[int, list[str]]], progress: Progress | None) -> ImportResult:
+def _import_materials(
+    conn: Connection,
+    company: Company,
+    path: Path,
+    sha: str,
+    acc: _Rows,
+    rows: Iterator[tuple[int, list[str]]],
+    progress: Progress | None,
+) -> ImportResult:
     return _import_master(conn, company, path, sha, acc, rows, progress, "materials")
 
 
-def _import_products(conn: Connection, company: Company, path: Path, sha: str, acc: _Rows,
-                     rows: Iterator[tuple[int, list[str]]], progress: Progress | None) -> ImportResult:
+def _import_products(
+    conn: Connection,
+    company: Company,
+    path: Path,
+    sha: str,
+    acc: _Rows,
+    rows: Iterator[tuple[int, list[str]]],
+    progress: Progress | None,
+) -> ImportResult:
     return _import_master(conn, company, path, sha, acc, rows, progress, "products")
 
 
-def _import_bom(conn: Connection, company: Company, path: Path, sha: str, acc: _Rows,
-                rows: Iterator[tuple[int, list[str]]], progress: Progress | None) -> ImportResult:
+def _import_bom(
+    conn: Connection,
+    company: Company,
+    path: Path,
+    sha: str,
+    acc: _Rows,
+    rows: Iterator[tuple[int, list[str]]],
+    progress: Progress | None,
+) -> ImportResult:
     products = _known(conn, t.products, "part_number", company)
     materials = _known(conn, t.materials, "part_number", company)
     existing: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
@@ -457,10 +521,16 @@ def _import_bom(conn: Connection, company: Company, path: Path, sha: str, acc: _
         vf = acc.parse(line, cells, "valid_from", parse_day, required=False)
         vt = acc.parse(line, cells, "valid_to", parse_day, required=False)
         if product and product not in products:
-            acc.error(line, "product", "unknown product; import it with `immex import products`", product)
+            acc.error(
+                line, "product", "unknown product; import it with `immex import products`", product
+            )
         if component and component not in materials:
-            acc.error(line, "component", "unknown material; import it with `immex import materials`",
-                      component)
+            acc.error(
+                line,
+                "component",
+                "unknown material; import it with `immex import materials`",
+                component,
+            )
         if vf and vt and vt < vf:
             acc.error(line, "valid_to", f"ends before valid_from {vf.isoformat()}", vt.isoformat())
         if product and component and qpu is not None:
@@ -477,24 +547,37 @@ def _import_bom(conn: Connection, company: Company, path: Path, sha: str, acc: _
         hi = rec[3] or date.max
         for other in versions:
             if lo <= (other[3] or date.max) and (other[2] or date.min) <= hi:
-                acc.error(line, "valid_from",
-                          f"overlaps another version of {key[0]} → {key[1]} "
-                          f"({_span(other[2], other[3])}); close it with valid_to first",
-                          _span(rec[2], rec[3]))
+                acc.error(
+                    line,
+                    "valid_from",
+                    f"overlaps another version of {key[0]} → {key[1]} "
+                    f"({_span(other[2], other[3])}); close it with valid_to first",
+                    _span(rec[2], rec[3]),
+                )
                 break
         versions.append(rec)
-        to_insert.append({
-            "company_id": company.id, "product": key[0], "component": key[1],
-            "qty_per_unit_micro": rec[0], "scrap_pct_e4": rec[1], "valid_from": rec[2],
-            "valid_to": rec[3],
-        })
+        to_insert.append(
+            {
+                "company_id": company.id,
+                "product": key[0],
+                "component": key[1],
+                "qty_per_unit_micro": rec[0],
+                "scrap_pct_e4": rec[1],
+                "valid_from": rec[2],
+                "valid_to": rec[3],
+            }
+        )
         inserted += 1
     _fail_if(acc)
     batch = _batch(conn, company, "bom", path, sha, n)
     if to_insert:
         conn.execute(insert(t.bom), [{**r, "batch_id": batch} for r in to_insert])
-    audit(conn, "import.bom", {"file": path.name, "sha256": sha, "rows": n, "new": inserted},
-          company.id)
+    audit(
+        conn,
+        "import.bom",
+        {"file": path.name, "sha256": sha, "rows": n, "new": inserted},
+        company.id,
+    )
     return _result("bom", path, sha, n, inserted, 0, same, batch)
 
 
@@ -502,13 +585,33 @@ def _span(a: date | None, b: date | None) -> str:
     return f"{a.isoformat() if a else '…'} to {b.isoformat() if b else '…'}"
 
 
-LOT_COLUMNS = ["company_id", "pedimento", "clave", "entry_date", "start_date", "part_number",
-               "quantity_micro", "value_e4", "origin", "fraccion", "fx", "certificate",
-               "source_line", "batch_id"]
+LOT_COLUMNS = [
+    "company_id",
+    "pedimento",
+    "clave",
+    "entry_date",
+    "start_date",
+    "part_number",
+    "quantity_micro",
+    "value_e4",
+    "origin",
+    "fraccion",
+    "fx",
+    "certificate",
+    "source_line",
+    "batch_id",
+]
 
 
-def _import_pedimentos(conn: Connection, company: Company, path: Path, sha: str, acc: _Rows,
-                       rows: Iterator[tuple[int, list[str]]], progress: Progress | None) -> ImportResult:
+def _import_pedimentos(
+    conn: Connection,
+    company: Company,
+    path: Path,
+    sha: str,
+    acc: _Rows,
+    rows: Iterator[tuple[int, list[str]]],
+    progress: Progress | None,
+) -> ImportResult:
     mats = {
         r.part_number: r.fraccion
         for r in conn.execute(
@@ -561,9 +664,14 @@ def _import_pedimentos(conn: Connection, company: Company, path: Path, sha: str,
             entry = None
         part = cells[i_part].strip()
         if part not in mats:
-            acc.error(line, "part_number",
-                      "unknown material; import it with `immex import materials`" if part
-                      else "required value is empty", part)
+            acc.error(
+                line,
+                "part_number",
+                "unknown material; import it with `immex import materials`"
+                if part
+                else "required value is empty",
+                part,
+            )
         try:
             qty = qty_fn(cells[i_qty])
         except ImmexError as exc:
@@ -606,9 +714,24 @@ def _import_pedimentos(conn: Connection, company: Company, path: Path, sha: str,
             cert = acc.get(cells, "certificate") or None
             start = acc.parse(line, cells, "start_date", parse_day, required=False)
         if not acc.errors:
-            out.append((cid, ped, keys[key_s], entry.isoformat() if entry else None,
-                        start.isoformat() if start else None, part, qty, val, orig, frac, fx,
-                        cert, line, 0))
+            out.append(
+                (
+                    cid,
+                    ped,
+                    keys[key_s],
+                    entry.isoformat() if entry else None,
+                    start.isoformat() if start else None,
+                    part,
+                    qty,
+                    val,
+                    orig,
+                    frac,
+                    fx,
+                    cert,
+                    line,
+                    0,
+                )
+            )
         if progress is not None and n % 100_000 == 0:
             progress("validated", n)
     _fail_if(acc)
@@ -616,18 +739,40 @@ def _import_pedimentos(conn: Connection, company: Company, path: Path, sha: str,
     rows_out = [r[:-1] + (batch,) for r in out]
     del out
     bulk_insert(conn, t.lots, LOT_COLUMNS, rows_out)
-    audit(conn, "import.pedimentos",
-          {"file": path.name, "sha256": sha, "rows": n,
-           "pedimentos": len({r[1] for r in rows_out})}, company.id)
+    audit(
+        conn,
+        "import.pedimentos",
+        {"file": path.name, "sha256": sha, "rows": n, "pedimentos": len({r[1] for r in rows_out})},
+        company.id,
+    )
     return _result("pedimentos", path, sha, n, n, 0, 0, batch)
 
 
-SHIP_COLUMNS = ["company_id", "document", "line", "kind", "ship_date", "product", "quantity_micro",
-                "destination", "value_e4", "pedimento", "source_line", "batch_id"]
+SHIP_COLUMNS = [
+    "company_id",
+    "document",
+    "line",
+    "kind",
+    "ship_date",
+    "product",
+    "quantity_micro",
+    "destination",
+    "value_e4",
+    "pedimento",
+    "source_line",
+    "batch_id",
+]
 
 
-def _import_shipments(conn: Connection, company: Company, path: Path, sha: str, acc: _Rows,
-                      rows: Iterator[tuple[int, list[str]]], progress: Progress | None) -> ImportResult:
+def _import_shipments(
+    conn: Connection,
+    company: Company,
+    path: Path,
+    sha: str,
+    acc: _Rows,
+    rows: Iterator[tuple[int, list[str]]],
+    progress: Progress | None,
+) -> ImportResult:
     products = _known(conn, t.products, "part_number", company)
     known_docs = _known(conn, t.shipments, "document", company)
     known_peds = _known(conn, t.lots, "pedimento", company)
@@ -645,20 +790,39 @@ def _import_shipments(conn: Connection, company: Company, path: Path, sha: str, 
         when = acc.parse(line, cells, "date", parse_day)
         product = acc.need(line, cells, "product")
         if product and product not in products:
-            acc.error(line, "product", "unknown product; import it with `immex import products`",
-                      product)
+            acc.error(
+                line, "product", "unknown product; import it with `immex import products`", product
+            )
         qty = acc.parse(line, cells, "quantity", _positive(6))
         dest = acc.parse(line, cells, "destination", check_country, required=False)
         value = acc.parse(line, cells, "value_usd", _non_negative(4), required=False)
         ped = acc.parse(line, cells, "pedimento", parse_pedimento, required=False)
         if ped and ped not in known_peds:
-            acc.error(line, "pedimento", "directed discharge names a pedimento not imported",
-                      acc.get(cells, "pedimento"))
+            acc.error(
+                line,
+                "pedimento",
+                "directed discharge names a pedimento not imported",
+                acc.get(cells, "pedimento"),
+            )
         seq = lines.get(doc, 0) + 1
         lines[doc] = seq
         if not acc.errors:
-            out.append((company.id, doc, seq, kind, when.isoformat(), product, qty, dest, value,
-                        ped, line, 0))
+            out.append(
+                (
+                    company.id,
+                    doc,
+                    seq,
+                    kind,
+                    when.isoformat(),
+                    product,
+                    qty,
+                    dest,
+                    value,
+                    ped,
+                    line,
+                    0,
+                )
+            )
     _fail_if(acc)
     batch = _batch(conn, company, "shipments", path, sha, n)
     bulk_insert(conn, t.shipments, SHIP_COLUMNS, [r[:-1] + (batch,) for r in out])

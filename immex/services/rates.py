@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, inspect, select
 
 from immex.domain.codes import normalize_fraccion
 from immex.domain.errors import (
@@ -55,9 +55,15 @@ from immex.domain.rates import (
     normalize_iso3,
     parse_rate_text,
 )
-from immex.domain.tariff import PublishedRate, RateAt, RateKind
+from immex.domain.tariff import PublishedRate, RateAt
 from immex.services import workspace
-from immex.store.engine import DEFAULT_DB_FILE, is_initialised, make_engine, resolve_url
+from immex.store.engine import (
+    DEFAULT_DB_FILE,
+    StoreError,
+    is_initialised,
+    make_engine,
+    resolve_url,
+)
 from immex.store.tables import rates as t
 
 KINDS = ("prosec", "fta", "amendments")
@@ -195,7 +201,7 @@ class _Checker:
     def err(self, line: int, column: str, message: str, value: str | None = None) -> None:
         self.errors.append(ErrorRecord(self.file, line, column, message, value))
 
-    def date(self, line: int, row: dict[str, str], column: str, required: bool) -> date | None:
+    def day(self, line: int, row: dict[str, str], column: str, required: bool) -> date | None:
         text = row.get(column, "")
         if not text:
             if required:
@@ -246,8 +252,8 @@ def _parse_prosec(c: _Checker, line: int, row: dict[str, str]) -> ProsecRow | No
     name = c.text(line, row, "sector_name")
     fraccion = c.fraccion(line, row)
     rate = c.rate(line, row, "arancel", ad_valorem=True)
-    start = c.date(line, row, "vigencia_desde", required=True)
-    end = c.date(line, row, "vigencia_hasta", required=False)
+    start = c.day(line, row, "vigencia_desde", required=True)
+    end = c.day(line, row, "vigencia_hasta", required=False)
     c.period(line, start, end, "vigencia_hasta")
     source = c.text(line, row, "fuente")
     if not (fraccion and rate and start and _ROMAN.match(sector)):
@@ -272,8 +278,8 @@ def _parse_fta(c: _Checker, line: int, row: dict[str, str]) -> FtaRow | None:
         c.err(line, "origin_countries", "unknown country code (SAT/ISO-3 catalog)", x)
     fraccion = c.fraccion(line, row)
     rate = c.rate(line, row, "rate", ad_valorem=True)
-    start = c.date(line, row, "valid_from", required=True)
-    end = c.date(line, row, "valid_to", required=False)
+    start = c.day(line, row, "valid_from", required=True)
+    end = c.day(line, row, "valid_to", required=False)
     c.period(line, start, end, "valid_to")
     source = c.text(line, row, "source")
     if not (agreement and countries and not unknown and fraccion and rate and start):
@@ -284,8 +290,8 @@ def _parse_fta(c: _Checker, line: int, row: dict[str, str]) -> FtaRow | None:
 def _parse_amendment(c: _Checker, line: int, row: dict[str, str]) -> AmendmentRow | None:
     fraccion = c.fraccion(line, row)
     rate = c.rate(line, row, "rate", ad_valorem=False)
-    start = c.date(line, row, "valid_from", required=True)
-    end = c.date(line, row, "valid_to", required=False)
+    start = c.day(line, row, "valid_from", required=True)
+    end = c.day(line, row, "valid_to", required=False)
     c.period(line, start, end, "valid_to")
     source = c.text(line, row, "source")
     if not (fraccion and rate and start):
@@ -337,9 +343,10 @@ def _values(row: Row, batch_id: int, line: int) -> dict[str, Any]:
 
 
 def _rate_from_db(text: str, value: Decimal | None) -> PublishedRate:
+    """The stored rate: its text is the truth; the numeric column must agree with it."""
     rate = parse_rate_text(text)
-    if rate.kind is RateKind.AD_VALOREM and value is not None:
-        return PublishedRate(text, RateKind.AD_VALOREM, rate.percent)
+    if rate.percent != value:  # Decimal compares by value: 5 == 5.000000
+        raise StoreError(f"stored rate {text!r} disagrees with its number {value!r}")
     return rate
 
 
@@ -506,6 +513,7 @@ def load_rates(engine: Engine, kind: str, path: Path) -> LoadResult:
     path = Path(path)
     if not path.is_file():
         raise NotFound(f"{path}: no such file", field="file")
+    require_rates_tables(engine)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     b = t.rate_load_batches
     with engine.connect() as conn:
@@ -556,7 +564,7 @@ def load_rates(engine: Engine, kind: str, path: Path) -> LoadResult:
                 kind=kind, file_name=path.name, sha256=digest, rows=len(parsed),
                 loaded_by=workspace.current_actor(), loaded_at=workspace.now_utc(),
             )
-        ).inserted_primary_key[0]  # fmt: skip
+        ).inserted_primary_key[0]  # type: ignore[index]  # fmt: skip
         if new:
             conn.execute(insert(table), [_values(row, batch_id, line) for line, row in new])
         workspace.audit(
@@ -605,11 +613,22 @@ def find_workspace(db: str | None) -> Engine | None:
     return None
 
 
+def require_rates_tables(engine: Engine) -> None:
+    """A clear error when the workspace predates the rates tables (migration 0002_rates)."""
+    if not inspect(engine).has_table(t.prosec_rates.name):
+        url = engine.url.render_as_string(hide_password=True)
+        raise StoreError(
+            f"the workspace {url} has no rate tables yet; run `immex init` (it upgrades the "
+            "workspace) and try again"
+        )
+
+
 def book_from_engine(engine: Engine) -> WorkspaceData:
+    require_rates_tables(engine)
     with engine.connect() as conn:
-        prosec = [r for r, _ in _stored_rows(conn, "prosec")]
-        fta = [r for r, _ in _stored_rows(conn, "fta")]
-        amendments = [r for r, _ in _stored_rows(conn, "amendments")]
+        prosec = [r for r, _ in _stored_rows(conn, "prosec") if isinstance(r, ProsecRow)]
+        fta = [r for r, _ in _stored_rows(conn, "fta") if isinstance(r, FtaRow)]
+        amendments = [r for r, _ in _stored_rows(conn, "amendments") if isinstance(r, AmendmentRow)]
         batches = conn.execute(select(t.rate_load_batches).order_by(t.rate_load_batches.c.id)).all()
         stored_sectors = set(conn.execute(select(t.prosec_sectors.c.code)).scalars())
     url = engine.url.render_as_string(hide_password=True)

@@ -19,6 +19,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,8 @@ from sqlalchemy.exc import DBAPIError
 
 from immex.datastage.keys import SatKey, pedimento_year
 from immex.datastage.layout import LAYOUTS, TABLE_CODES
-from immex.datastage.reader import DataStageZip
+from immex.datastage.m3 import M3File, M3Pedimento, parse_m3
+from immex.datastage.reader import CONVERTERS, DataStageZip
 from immex.domain.codes import parse_pedimento_number
 from immex.domain.errors import BatchError, ErrorRecord, InvalidFormat, InvalidInput, NotFound
 from immex.services.workspace import audit, current_actor, now_utc, resolve_company
@@ -243,25 +245,25 @@ class _ZipImport:
         buf: list[tuple[Any, ...]] = []
         append = buf.append
         bid = self.batch_id
-        for _line, v in (row for batch in dz.row_batches(code) for row in batch):
-            pid = get((v[0], v[1], v[2]))
-            if pid is None:
-                orphans += 1
-                continue
-            if pid < 0:
-                dups += 1
-                continue
-            if w is None:
-                continue
-            if not typed:
-                append((bid, pid, code, "|".join([x or "" for x in v])))
-            elif code == "512":
-                append((pid, *v[3:], pedimento_year(v[4] or "", int((v[7] or "0")[:4]))[0]))
-            elif code == "701":
-                append((pid, *v[3:], pedimento_year(v[5] or "", int((v[9] or "0")[:4]))[0]))
-            else:
-                append((pid, *v[3:]))
-            if len(buf) >= CHUNK_ROWS:
+        plain = typed and code not in ("512", "701")
+        for batch in dz.row_batches(code):
+            for _line, v in batch:
+                pid = get((v[0], v[1], v[2]))
+                if pid is None:
+                    orphans += 1
+                elif pid < 0:
+                    dups += 1
+                elif w is None:
+                    pass
+                elif plain:
+                    append((pid, *v[3:]))
+                elif not typed:
+                    append((bid, pid, code, "|".join([x or "" for x in v])))
+                elif code == "512":
+                    append((pid, *v[3:], pedimento_year(v[4] or "", int((v[7] or "0")[:4]))[0]))
+                else:  # 701
+                    append((pid, *v[3:], pedimento_year(v[5] or "", int((v[9] or "0")[:4]))[0]))
+            if w is not None and len(buf) >= CHUNK_ROWS:
                 w.rows = buf
                 w.flush()
                 buf = []
@@ -541,3 +543,141 @@ def pedimento_show(
             "rectificaciones": rows(sat.sat_rectificaciones, [sat.sat_rectificaciones.c.id]),
             "chain": _chain(conn, pid),
         }
+
+
+# -- validation files (archivo M) ---------------------------------------------------------
+
+
+def _typed(code: str, rec: dict[str, Any]) -> dict[str, Any]:
+    """An M3 record (canonical strings) as values for the Data Stage table ``code``."""
+    out: dict[str, Any] = {}
+    for f in LAYOUTS[code].fields:
+        if f.column in _KEYS3 or f.column not in rec:
+            continue
+        v = rec[f.column]
+        conv = CONVERTERS.get(f.kind)
+        out[f.column] = v if v is None or conv is None else conv(v)
+    return out
+
+
+_KEYS3 = ("patente", "pedimento", "aduana")
+
+
+def _m3_payment_date(ped: M3Pedimento) -> str | None:
+    fechas = ped.records.get("506", [])
+    for rec in sorted(fechas, key=lambda r: r["tipo_fecha"] != "2"):
+        return str(rec["fecha"])
+    for rec in ped.records.get("505", []):
+        if rec.get("fecha_factura"):
+            return str(rec["fecha_factura"])
+    return None
+
+
+def import_m3(engine: Engine, paths: Sequence[str | Path]) -> dict[str, Any]:
+    """Import validation files; stored with ``source = 'm3'`` beside the Data Stage data.
+
+    All-or-nothing like :func:`import_datastage`; a pedimento already stored from a
+    validation file is a duplicate. The year of each pedimento comes from its 506 dates
+    (payment first), else its invoice date.
+    """
+    parsed = [parse_m3(p) for p in paths]
+    errors = [e for f in parsed for e in f.errors]
+    warnings = [w for f in parsed for w in f.warnings]
+    plans: list[tuple[M3File, M3Pedimento, str, int]] = []
+    for f in parsed:
+        for ped in f.pedimentos:
+            rec501 = ped.records.get("501", [{}])[0]
+            rfc = (rec501.get("rfc") or "").upper()
+            if rec501 and not _RFC.match(rfc):
+                errors.append(ErrorRecord(f.name, rec501["_line"], "rfc", "not an RFC", rfc))
+                continue
+            when = _m3_payment_date(ped)
+            if when is None:
+                errors.append(ErrorRecord(f.name, ped.line, None, f"pedimento {ped.pedimento} "
+                              "has no 506 date nor invoice date: its year is unknown"))  # fmt: skip
+                continue
+            year, ok = pedimento_year(ped.pedimento, int(when[:4]))
+            if not ok:
+                warnings.append(
+                    f"{f.name}:{ped.line}: pedimento {ped.pedimento} does not start with the "
+                    f"last digit of {when[:4]}; year {year} assumed"
+                )
+            plans.append((f, ped, rfc, year))
+    if errors:
+        raise BatchError(errors)
+    counts: Counter[str] = Counter()
+    duplicates = 0
+    with engine.begin() as conn:
+        ctx = _Context(conn, None)
+        for f in parsed:
+            mine = [pl for pl in plans if pl[0] is f]
+            batch_id: int | None = None
+            for _f, ped, rfc, year in mine:
+                rec501 = ped.records["501"][0]
+                cid = ctx.company_id(rfc, rec501.get("nombre"))
+                existing = _existing_keys(conn, [cid], "m3")
+                if (cid, year, ped.patente, ped.pedimento, ped.aduana) in existing:
+                    duplicates += 1
+                    continue
+                if batch_id is None:
+                    batch_id = conn.execute(
+                        insert(sat.sat_import_batches).values(
+                            kind="m3", source_name=f.name, sha256=_sha256(Path(paths[
+                                parsed.index(f)])), folio=None, imported_at=now_utc(),
+                            actor=current_actor())
+                    ).inserted_primary_key[0]  # fmt: skip
+                when = _m3_payment_date(ped)
+                head = _typed("501", rec501 | {"fecha_pago": f"{when} 00:00:00"})
+                decs = [rec501.get(k) for k in ("dec_fletes", "dec_seguros", "dec_carga",
+                                                "dec_descarga", "dec_otros")]  # fmt: skip
+                head["total_deducibles"] = sum((Decimal(x) for x in decs if x), Decimal(0))
+                pid = conn.execute(
+                    insert(sat.sat_pedimentos).values(
+                        company_id=cid, batch_id=batch_id, source="m3", year=year,
+                        number=SatKey(year, ped.aduana, ped.patente, ped.pedimento).number,
+                        patente=ped.patente, pedimento=ped.pedimento, aduana=ped.aduana, **head)
+                ).inserted_primary_key[0]  # fmt: skip
+                ctx.touched.add(cid)
+                counts["pedimentos"] += 1
+                for code, recs in ped.records.items():
+                    if code == "501" or code not in sat.CHILD_TABLES:
+                        for rec in recs if code not in ("501",) else []:
+                            conn.execute(insert(sat.sat_raw_rows).values(
+                                batch_id=batch_id, pedimento_id=pid, table_code=f"M{code}",
+                                data="|".join("" if v is None else str(v) for k, v in
+                                              rec.items() if k != "_line")))  # fmt: skip
+                        continue
+                    rows = []
+                    for rec in recs:
+                        row = _typed(code, rec) | {"pedimento_id": pid}
+                        if code == "551":
+                            row["tipo_operacion"] = head.get("tipo_operacion")
+                            row["clave_documento"] = head.get("clave_documento")
+                        if code == "512":
+                            row["year_orig"] = pedimento_year(
+                                rec["pedimento_orig"], int(str(rec["fecha_orig"])[:4]))[0]
+                        if code == "701":
+                            row["year_anterior"] = pedimento_year(
+                                rec["pedimento_anterior"], int(str(rec["fecha_anterior"])[:4]))[0]
+                        rows.append(row)
+                    conn.execute(insert(sat.CHILD_TABLES[code]), rows)
+                    counts[COUNTED.get(code, code)] += len(rows)
+                for rtype, line in ped.raw:
+                    conn.execute(insert(sat.sat_raw_rows).values(
+                        batch_id=batch_id, pedimento_id=pid, table_code=f"M{rtype}", data=line))
+        linked = link_rectifications(conn)
+        summary = {
+            "pedimentos": counts["pedimentos"],
+            "partidas": counts["partidas"],
+            "descargos": counts["descargos"],
+            "rectificaciones": counts["rectificaciones"],
+            "duplicates": duplicates,
+            "rectifications_linked": linked,
+            "companies_registered": ctx.registered,
+            "files": [f.name for f in parsed],
+            "warnings": warnings + ctx.warnings,
+        }
+        for cid in sorted(ctx.touched):
+            audit(conn, "sat.import_m3", {"files": summary["files"],
+                                          "pedimentos": summary["pedimentos"]}, cid)
+    return summary

@@ -30,6 +30,7 @@ from immex.services.f4_plan import (
     LotPortion,
     PricedPortion,
     default_change_date,
+    merge_by_lot,
     price_portions,
     program_label,
 )
@@ -97,7 +98,7 @@ def realised(
         change = default_change_date(month)
         label = f"{month[0]:04d}-{month[1]:02d}"
         for pp in price_portions(
-            by_month[month],
+            merge_by_lot(by_month[month]),
             context,
             change,
             prosec_sectors,
@@ -293,16 +294,27 @@ def savings(
     """``immex savings``: realised program savings and the sector what-if over a range."""
     from immex.domain.errors import InvalidInput
     from immex.services import rates as rates_service
-    from immex.services.f4_plan import journal_portions, workspace_context
+    from immex.services.f4_plan import lot_portions, workspace_context
     from immex.services.usmca import DESTINATIONS
 
     if date_to < date_from:
         raise InvalidInput(f"--to {date_to} is before --from {date_from}", field="to")
     ctx = context or workspace_context(engine)
     sectors = tuple(company.prosec_sectors)
-    portions = journal_portions(engine, company, ("F4", "RT"), date_from, date_to)
-    domestic = [p for p in portions if p.key == "F4"]
-    paying = domestic + [p for p in portions if p.key == "RT" and p.destination in DESTINATIONS]
+    domestic = lot_portions(engine, company, ("F4",), date_from, date_to, split="lot_month")
+    fractions = {r.fraccion for r in ctx.book.prosec}
+    paying = lot_portions(
+        engine, company, ("F4",), date_from, date_to, split="lot", fractions=fractions
+    ) + lot_portions(
+        engine,
+        company,
+        ("RT",),
+        date_from,
+        date_to,
+        split="lot",
+        fractions=fractions,
+        destinations=DESTINATIONS,
+    )
     when = rates_as_of or date_to
     names = {s.code: s.name for s in rates_service.sector_catalog()}
     names.update({r.sector: r.sector_name for r in ctx.book.prosec if r.sector not in names})

@@ -27,7 +27,7 @@ from typing import Any
 from immex.domain.duties import DutyContext, UsmcaRequest, UsmcaResult, compute_63a
 from immex.domain.errors import BatchError, ErrorRecord, ImmexError, InvalidInput
 from immex.domain.money import ZERO, D
-from immex.services.f4_plan import LotPortion
+from immex.services.f4_plan import LotPortion, merge_by_lot
 
 DESTINATIONS = ("USA", "CAN")
 
@@ -159,7 +159,10 @@ def price_exports(
 ) -> list[PricedExport]:
     """Two passes: MX duty per portion, then the document's US duty spread by MX duty."""
     ctx = context.with_memo()
-    portions = [p for p in portions if p.destination in DESTINATIONS and p.value_usd > 0]
+    portions = merge_by_lot(
+        [p for p in portions if p.destination in DESTINATIONS and p.value_usd > 0],
+        per_document=True,
+    )
 
     def request(p: LotPortion, us_usd: Decimal) -> UsmcaRequest:
         return UsmcaRequest(
@@ -302,7 +305,7 @@ def report_63a(
     """``immex 63a report``: the period's exports to the US/Canada and what 63-A makes owed."""
     from immex.services.f4_plan import (
         has_run,
-        journal_portions,
+        lot_portions,
         parse_period,
         period_bounds,
         workspace_context,
@@ -311,11 +314,9 @@ def report_63a(
     month = parse_period(period) if isinstance(period, str) else period
     start, end = period_bounds(month)
     us_duties = read_us_duties(Path(us_duties_file)) if us_duties_file else {}
-    portions = [
-        p
-        for p in journal_portions(engine, company, ("RT",), start, end)
-        if p.destination in DESTINATIONS
-    ]
+    portions = lot_portions(
+        engine, company, ("RT",), start, end, split="lot_document", destinations=DESTINATIONS
+    )
     priced = price_exports(
         portions, context or workspace_context(engine), us_duties, tuple(company.prosec_sectors)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from pathlib import Path
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,6 +55,14 @@ def init_workspace(url: str | None = None) -> Engine:
 def open_workspace(url: str | None = None) -> Engine:
     """Open an existing workspace; a clear error if it was never initialised."""
     engine = make_engine(url)
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        if path and path != ":memory:" and not Path(path).is_file():
+            engine.dispose()
+            raise StoreError(
+                f"no immex workspace file {path!r}; run `immex init` first "
+                "(or pass --db / set IMMEX_DB)"
+            )
     if not is_initialised(engine):
         raise StoreError(
             f"no immex workspace at {engine.url.render_as_string(hide_password=True)}; "

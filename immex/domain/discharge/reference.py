@@ -89,8 +89,12 @@ def discharge_reference(
                             reported.add(lot.lot_id)
                             expired.append(
                                 ExpiredLotUse(
-                                    lot.lot_id, lot.part, lot.limit_date,
-                                    ship.shipment_id, ship.date, open_qty,
+                                    lot.lot_id,
+                                    lot.part,
+                                    lot.limit_date,
+                                    ship.shipment_id,
+                                    ship.date,
+                                    open_qty,
                                 )
                             )
                         continue

@@ -30,7 +30,9 @@ import_batches = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("company_id", Integer, ForeignKey("companies.id"), nullable=False),
-    Column("entity", String(20), nullable=False),  # materials | products | bom | pedimentos | shipments
+    Column(
+        "entity", String(20), nullable=False
+    ),  # materials | products | bom | pedimentos | shipments
     Column("file_name", Text, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("rows", Integer, nullable=False),

@@ -1,0 +1,59 @@
+"""Benchmark: import 1,000,000 pedimento rows from CSV (SQLite, and PostgreSQL with --pg).
+
+The file is the pedimentos file of the 10M-consumption synthetic ILLUSTRATIVE plant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _plant import BENCH_DIR, drop_pg, peak_mib, pg_database, plant_files  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--consumptions", type=int, default=10_000_000)
+    ap.add_argument("--pg", action="store_true")
+    args = ap.parse_args()
+    from immex.services import workspace
+    from immex.services.ledger_import import import_file
+
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    paths = plant_files(args.consumptions)
+    stores = ["sqlite"] + (["postgresql"] if args.pg else [])
+    for store in stores:
+        if store == "sqlite":
+            for f in BENCH_DIR.glob("bench_import.db*"):
+                f.unlink()
+            url = f"sqlite:///{BENCH_DIR / 'bench_import.db'}"
+        else:
+            url = pg_database()
+        try:
+            engine = workspace.init_workspace(url)
+            company = workspace.add_company(engine, "EKU9003173C9", "Planta Ilustrativa")
+            import_file(engine, company, "materials", paths["materials"])
+            t = time.perf_counter()
+            r = import_file(engine, company, "pedimentos", paths["pedimentos"])
+            wall = time.perf_counter() - t
+            t = time.perf_counter()
+            again = import_file(engine, company, "pedimentos", paths["pedimentos"])
+            re_wall = time.perf_counter() - t
+            engine.dispose()
+            print(
+                f"{store}: {r.rows:,} pedimento rows in {wall:.1f} s "
+                f"({r.rows / wall:,.0f} rows/s); re-import {re_wall:.2f} s "
+                f"(already imported: {again.already_imported}); peak {peak_mib():.0f} MiB",
+                flush=True,
+            )
+        finally:
+            if store == "postgresql":
+                drop_pg(url)
+
+
+if __name__ == "__main__":
+    main()

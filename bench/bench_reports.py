@@ -1,0 +1,106 @@
+"""Report generation: the demo company and a larger synthetic plant (ILLUSTRATIVE data).
+
+For each: the month-end figures (F4 plan, 63-A, 12-month savings), the report's assembly
+from the store, then each format (xlsx, html, pdf) — seconds, rows and file sizes.
+
+    python bench/bench_reports.py                 # demo + a plant of 8,000 shipment lines
+    python bench/bench_reports.py --shipments 0   # demo only
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from immex.reports import render
+from immex.reports.collect import build_report
+from immex.samples.plant_generator import PlantSpec, write_plant
+from immex.services import discharge, ledger_import, workspace
+from immex.services import rates as rates_service
+from immex.services.demo import PROSEC_EXCERPT, run_demo
+from immex.services.f4_plan import period_bounds, plan_f4, workspace_context
+from immex.services.savings import savings
+from immex.services.usmca import report_63a
+
+
+def _time_reports(engine, company, month, folder: Path, label: str) -> None:  # type: ignore[no-untyped-def]
+    t0 = time.perf_counter()
+    ctx = workspace_context(engine)
+    plan = plan_f4(engine, company, month, context=ctx)
+    usmca = report_63a(engine, company, month, None, context=ctx)
+    start, end = period_bounds(month)
+    y, m = month[0], month[1] - 11
+    while m < 1:
+        y, m = y - 1, m + 12
+    sav = savings(engine, company, date(y, m, 1), end, context=ctx)
+    t_fig = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    report, _ = build_report(
+        engine,
+        company,
+        month,
+        plan=plan,
+        usmca=usmca,
+        sav=sav,
+        computed_at=datetime.now(UTC),
+        illustrative=True,
+    )
+    t_build = time.perf_counter() - t0
+    rows = sum(len(tb.rows) for tb in report.tables())
+    print(
+        f"[{label}] {month[0]}-{month[1]:02d}: figures {t_fig:.2f} s (F4 {plan.portions:,} "
+        f"portions, 63-A {len(usmca.priced):,} inputs), assembly {t_build:.2f} s, "
+        f"{len(report.tables())} tables / {rows:,} rows, {len(report.charts())} charts"
+    )
+    for fmt in ("xlsx", "html", "pdf"):
+        t0 = time.perf_counter()
+        path = render(report, fmt, folder)
+        dt = time.perf_counter() - t0
+        print(f"[{label}]   {fmt:<4} {dt:6.2f} s  {path.stat().st_size / 1024:8.0f} KiB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shipments", type=int, default=8_000)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="immex-bench-reports-") as tmp:
+        folder = Path(tmp)
+        t0 = time.perf_counter()
+        s = run_demo(folder / "demo")
+        print(
+            f"[demo] immex demo end to end: {time.perf_counter() - t0:.2f} s "
+            f"(steps: {', '.join(f'{k} {v:.2f}' for k, v in s.seconds.items())})"
+        )
+        engine = workspace.open_workspace(s.db)
+        company = workspace.resolve_company(engine, None)
+        y, m = (int(x) for x in s.period.split("-"))
+        _time_reports(engine, company, (y, m), folder / "demo-reports", "demo")
+        engine.dispose()
+        if args.shipments <= 0:
+            return
+        spec = replace(
+            PlantSpec.scaled(args.shipments * 40, components=40), start=date(2024, 6, 1), days=540
+        )
+        paths = write_plant(spec, folder / "plant")
+        engine = workspace.init_workspace(f"sqlite:///{folder / 'plant.db'}")
+        company = workspace.add_company(
+            engine, "EKU9003173C9", "Bench plant (ILLUSTRATIVE)", prosec=("II",)
+        )
+        rates_service.load_rates(engine, "prosec", PROSEC_EXCERPT)
+        for entity, path in paths.items():
+            ledger_import.import_file(engine, company, entity, path)
+        run = discharge.run_discharge(engine, company)
+        print(
+            f"[plant] {spec.shipments:,} shipment lines, {spec.lots:,} lots, "
+            f"{run.allocations:,} allocations"
+        )
+        _time_reports(engine, company, (2025, 6), folder / "plant-reports", "plant")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

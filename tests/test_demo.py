@@ -1,0 +1,190 @@
+"""`immex demo` end to end: the files exist and their figures agree with the journal and the
+duty engine (recomputed here independently, one plain computation per lot portion)."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import load_workbook
+from support_demo import demo_run
+from typer.testing import CliRunner
+
+from immex.domain.duties import DutyContext, F4Request, compute_f4
+from immex.reports.i18n import t
+from immex.reports.xlsx import sheet_title
+from immex.samples import demo as sample
+from immex.services import discharge, workspace
+from immex.services.f4_plan import period_bounds
+
+ZERO = Decimal(0)
+
+
+def _sheet_total(path: str, title_key: str, header_key: str) -> Decimal:
+    wb = load_workbook(path, read_only=True)
+    ws = wb[sheet_title(t(title_key, "es"))]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    header_row = next(i for i, r in enumerate(rows) if t(header_key, "es") in r)
+    col = rows[header_row].index(t(header_key, "es"))
+    total = next(r for r in rows[header_row + 1 :] if r and r[0] == t("report.total", "es"))
+    return Decimal(str(total[col]))
+
+
+def _engine_and_company():
+    s = demo_run()
+    engine = workspace.open_workspace(s.db)
+    return s, engine, workspace.resolve_company(engine, None)
+
+
+def test_demo_writes_every_report_quickly() -> None:
+    s = demo_run()
+    assert set(s.reports) == {"xlsx", "html", "pdf"}
+    for path in s.reports.values():
+        assert Path(path).is_file() and Path(path).stat().st_size > 5_000
+    assert sum(s.seconds.values()) < 60
+    assert s.counts["shortfalls"] == 0
+    assert s.discharge["by_key"]["F4"] > 0 and s.discharge["by_key"]["RT"] > 0
+    assert s.expiring_lots >= 1 and s.expiring_first is not None  # a lot near its limit
+    assert s.usmca_documents > 0
+
+
+def test_f4_figures_agree_with_journal_and_duty_engine() -> None:
+    s, engine, company = _engine_and_company()
+    y, m = (int(x) for x in s.period.split("-"))
+    start, end = period_bounds((y, m))
+    rows = discharge.journal_rows(engine, company, keys=("F4",), date_from=start, date_to=end)
+    assert rows
+    from immex.services.f4_plan import workspace_context
+
+    ctx = workspace_context(engine)
+    plain = DutyContext(ctx.fx, ctx.inpc, ctx.params, ctx.book, ctx.mfn, ctx.notes)
+    # one portion per lot: its allocations of the month summed (what the F4 declares)
+    by_lot: dict[int, list] = {}
+    for r in rows:
+        by_lot.setdefault(r.lot_id, []).append(r)
+    total = ZERO
+    for members in by_lot.values():
+        r = members[0]
+        value = sum((x.value_usd for x in members), ZERO)
+        if value <= 0:
+            continue
+        req = F4Request(
+            r.fraccion,
+            value,
+            r.entry_date,
+            s.change_date,
+            r.origin,
+            tuple(company.prosec_sectors),
+            (r.certificate,) if r.certificate else (),
+            dta_minimum=False,
+        )
+        total += compute_f4(req, plain).total
+    assert total == s.f4_total
+    assert _sheet_total(s.reports["xlsx"], "sec.f4", "col.total") == s.f4_total
+    assert s.f4_total_mfn >= s.f4_total
+    assert s.f4_savings == s.f4_total_mfn - s.f4_total
+
+
+def test_annex24_sheets_agree_with_the_journal() -> None:
+    s, engine, company = _engine_and_company()
+    y, m = (int(x) for x in s.period.split("-"))
+    start, end = period_bounds((y, m))
+    rows = discharge.journal_rows(engine, company, date_from=start, date_to=end)
+    value = sum((r.value_usd for r in rows), ZERO)
+    xlsx = s.reports["xlsx"]
+    assert _sheet_total(xlsx, "sec.discharge", "col.allocated_value") == value
+    assert _sheet_total(xlsx, "sec.materials_used", "col.allocated_value") == value
+    balances, _ = discharge.balance(engine, company, end)
+    open_value = sum((b.open_value_usd for b in balances), ZERO)
+    assert _sheet_total(xlsx, "sec.balances", "col.open_value") == open_value
+
+
+def test_63a_totals_agree() -> None:
+    s, engine, company = _engine_and_company()
+    from immex.services.usmca import report_63a
+
+    rep = report_63a(engine, company, s.period, Path(s.folder) / "data" / "us_duties.csv")
+    assert rep.totals["owed"] == s.usmca_owed
+    assert rep.totals["owed"] == sum((p.result.owed for p in rep.priced), ZERO)
+    for d in rep.documents:  # the treaty's comparison per exported good
+        assert d.owed <= d.mx_duty + 1
+    assert _sheet_total(s.reports["xlsx"], "sec.usmca", "col.owed") == s.usmca_owed
+
+
+def test_illustrative_notice_on_every_sheet() -> None:
+    s = demo_run()
+    wb = load_workbook(s.reports["xlsx"], read_only=True)
+    for ws in wb.worksheets:
+        head = [c for r in ws.iter_rows(max_row=8, values_only=True) for c in r if c]
+        assert any("DATOS ILUSTRATIVOS" in str(c) for c in head), ws.title
+        assert s.data_version in head, ws.title
+
+
+def test_demo_data_is_deterministic(tmp_path: Path) -> None:
+    tl = sample.DemoTimeline((2026, 2), last_entry=date(2026, 2, 28))
+    a = sample.generate(tmp_path / "a", tl)
+    b = sample.generate(tmp_path / "b", tl)
+    for name in ("materials", "products", "bom", "pedimentos", "shipments", "us_duties"):
+        assert filecmp.cmp(getattr(a, name), getattr(b, name), shallow=False), name
+
+
+def test_cli_demo_json_and_follow_up_commands(tmp_path: Path) -> None:
+    from immex.cli.main import app
+
+    runner = CliRunner()
+    out = tmp_path / "demo"
+    res = runner.invoke(app, ["demo", "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)
+    assert Decimal(summary["f4_total"]) == demo_run().f4_total  # deterministic
+    db = str(out / sample_db())
+    res = runner.invoke(
+        app, ["f4", "plan", "--db", db, "--period", summary["period"], "--json", "--no-trace"]
+    )
+    assert res.exit_code == 0, res.output
+    assert Decimal(json.loads(res.stdout)["totals"]["total"]) == Decimal(summary["f4_total"])
+    res = runner.invoke(
+        app,
+        [
+            "report",
+            "--db",
+            db,
+            "--period",
+            summary["period"],
+            "--format",
+            "html",
+            "--lang",
+            "en",
+            "--out",
+            str(tmp_path / "r"),
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    html = Path(json.loads(res.stdout)["files"]["html"]).read_text(encoding="utf-8")
+    assert "ILLUSTRATIVE DATA" in html and "Annex 24: entries" in html
+    res = runner.invoke(app, ["f4", "plan", "--db", db, "--period", "2026-13"])
+    assert res.exit_code == 2
+    res = runner.invoke(
+        app,
+        [
+            "63a",
+            "report",
+            "--db",
+            db,
+            "--period",
+            summary["period"],
+            "--us-duties",
+            str(tmp_path / "missing.csv"),
+        ],
+    )
+    assert res.exit_code == 2
+
+
+def sample_db() -> str:
+    from immex.services.demo import DB_NAME
+
+    return DB_NAME
