@@ -342,6 +342,7 @@ class DataStageZip:
         leftover = ""
         line_no = 0
         header_seen = False
+        sep: str | None = None
         while True:
             chunk = fh.read(CHUNK)
             if not chunk:
@@ -354,22 +355,26 @@ class DataStageZip:
                 bad = chunk[exc.start]
                 self._error(code, bad_line, None, f"byte {bad:#04x} is not Windows-1252")
                 return
-            lines = (leftover + text).split("\n")
+            text = leftover + text
+            if sep is None and "\n" in text:
+                sep = "\r\n" if "\r\n" in text else "\n"  # real files: CRLF
+            lines = text.split(sep) if sep else [text]
             leftover = lines.pop()
             batch: list[tuple[int, Sequence[str | None]]] = []
             out = batch.append
             normalize = norm.normalize
+            if lines and not header_seen:
+                header_seen = True
+                line_no += 1
+                self._check_header(code, layout, lines[0].rstrip("\r"))
+                del lines[0]
             for line in lines:
                 line_no += 1
-                if line.endswith("\r"):
+                if sep == "\n" and line[-1:] == "\r":
                     line = line[:-1]
-                if not header_seen:
-                    header_seen = True
-                    self._check_header(code, layout, line)
-                    continue
                 if not line:
                     self._error(code, line_no, None, "empty line inside the table")
-                    problem = ("", "", "")
+                    problem: tuple[str, str, str] | None = ("", "", "")
                 else:
                     vals, problem = normalize(line)
                     if problem is None:

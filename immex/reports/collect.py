@@ -187,7 +187,8 @@ def savings_section(sav: SavingsReport, lang: str) -> Section:
     registered = set(sav.prosec_sectors)
     highlight = []
     for w in sav.what_if:
-        labels.append(f"{'PROSEC ' + w.sector}{' *' if w.sector in registered else ' (+)'}")
+        status = t("chart.registered" if w.sector in registered else "chart.if_added", lang)
+        labels.append(f"PROSEC {w.sector} ({status})")
         values.append(w.igi_saving)
         if not w.registered:
             highlight.append(len(values) - 1)

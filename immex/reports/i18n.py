@@ -95,6 +95,8 @@ _CATALOG: dict[str, dict[str, str]] = {
     },
     "chart.empty": {"es": "sin datos", "en": "no data"},
     "chart.all_zero": {"es": "todo en cero", "en": "all zero"},
+    "chart.registered": {"es": "registrado", "en": "registered"},
+    "chart.if_added": {"es": "si se agrega", "en": "if added"},
     # values
     "status.open": {"es": "abierto", "en": "open"},
     "status.near": {"es": "por vencer", "en": "near its limit"},

@@ -21,7 +21,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from immex.domain.errors import DataCoverageError
 from immex.domain.money import ZERO
 from immex.samples import demo as sample
 
@@ -287,11 +286,3 @@ def _prosec_note(plan: Any, sav: Any) -> str:
         if w.reason:
             return f"sector {w.sector}: {w.reason}"
     return ""
-
-
-def check_data() -> None:
-    """Fail early, with a clear message, when the bundled reference data is missing."""
-    try:
-        close_month()
-    except DataCoverageError:
-        raise

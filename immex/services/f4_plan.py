@@ -337,9 +337,7 @@ def build_plan(
         b = pp.best
         groups[(b.fraccion, b.origin, b.program, b.program_detail, b.rate)].append(pp)
     lines: list[F4Line] = []
-    for n, (key, members) in enumerate(
-        sorted(groups.items(), key=lambda kv: _line_order(kv[0])), 1
-    ):
+    for n, (key, members) in enumerate(sorted(groups.items(), key=lambda kv: kv[0]), 1):
         fraccion, origin, program, detail, rate = key
         member_amounts = [amounts_of(m.best) for m in members]
         sums = {a: _sum(x[a] for x in member_amounts) for a in AMOUNTS}
@@ -395,10 +393,6 @@ def build_plan(
         notes=tuple(notes),
         allocations=sum(pp.portion.allocations for pp in priced),
     )
-
-
-def _line_order(key: tuple[str, str, str, str, Decimal]) -> tuple[str, str, str, str, Decimal]:
-    return key
 
 
 def plan_portions(

@@ -247,9 +247,8 @@ def build_savings(
     total_best = sum((pp.best.total for _, pp in priced), ZERO)
     total_mfn = sum((pp.mfn.total for _, pp in priced), ZERO)
     warnings = list(dict.fromkeys(w for _, pp in priced for w in pp.best.warnings))
-    prosec_rows = [w for w in whatif]
     not_in_force = []
-    if not by_sector and prosec_rows:
+    if not by_sector and whatif:
         not_in_force.append(
             "no PROSEC rate applied to the range's changes of regime: the loaded PROSEC rows "
             "were not in force on the dates used (see each line's trace for the reason)"

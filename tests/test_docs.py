@@ -1,0 +1,45 @@
+"""Docs that cannot drift: the CLI reference and the README's commands are checked here."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+from immex.cli.reference import command_exists, render
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _readme_commands() -> list[list[str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", text, flags=re.S):
+        joined = block.replace("\\\n", " ")
+        for line in joined.splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line.startswith("immex "):
+                commands.append(shlex.split(line)[1:])
+    return commands
+
+
+def test_cli_reference_is_current() -> None:
+    committed = (ROOT / "docs" / "CLI.md").read_text(encoding="utf-8")
+    assert committed == render(), "run: python -m immex.cli.reference > docs/CLI.md"
+
+
+def test_every_readme_command_exists() -> None:
+    commands = _readme_commands()
+    assert len(commands) >= 20
+    missing = [" ".join(c) for c in commands if not command_exists(c)]
+    assert not missing, f"README shows commands the CLI does not have: {missing}"
+
+
+def test_readme_setup_commands_match_ci() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make demo" in readme and "make test" in readme
+    ci_cmds = [ln.strip() for ln in ci.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    assert "make test" in ci_cmds
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^test:", makefile, flags=re.M) and re.search(r"^demo:", makefile, flags=re.M)
