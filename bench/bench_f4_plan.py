@@ -90,7 +90,7 @@ def main() -> None:
         print(
             f"fast  plan_f4: {t_fast:.2f} s — {plan.portions:,} portions → "
             f"{len(plan.lines)} lines, "
-            f"{plan.portions / t_fast:,.0f} portions/s; total {plan.totals['total']:,} MXN, "
+            f"{n_month / t_fast:,.0f} allocations/s; total {plan.totals['total']:,} MXN, "
             f"MFN {plan.totals_mfn['total']:,}, savings {plan.savings:,}"
         )
 

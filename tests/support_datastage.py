@@ -10,7 +10,10 @@ from sqlalchemy import Engine, func, select
 
 from immex.store.tables import core, sat
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared/data/formats/datastage/synthetic_9990001_solicitudes.zip"
+SAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "shared/data/formats/datastage/synthetic_9990001_solicitudes.zip"
+)
 M3_SAMPLE = (
     Path(__file__).resolve().parents[2]
     / "shared/data/formats/validacion_m3/m3999001.062.synthetic.txt"
@@ -38,7 +41,14 @@ def rewrite(src: Path, dst: Path, table: str, change: Callable[[bytes], bytes]) 
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
-    tables = [core.companies, sat.sat_import_batches, sat.sat_pedimentos, sat.sat_raw_rows,
-              *sat.CHILD_TABLES.values()]  # fmt: skip
+    tables = [
+        core.companies,
+        sat.sat_import_batches,
+        sat.sat_pedimentos,
+        sat.sat_raw_rows,
+        *sat.CHILD_TABLES.values(),
+    ]
     with engine.connect() as conn:
-        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in tables}
+        return {
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in tables
+        }

@@ -47,8 +47,14 @@ def test_import_then_export_reproduces_the_rows(
     seed: int, lines: int, per: int, pitfalls: bool, companions: bool
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        gen = generate_datastage(tmp, seed=seed, lines=lines, lines_per_pedimento=per,
-                                 pitfalls=pitfalls, companions=companions)  # fmt: skip
+        gen = generate_datastage(
+            tmp,
+            seed=seed,
+            lines=lines,
+            lines_per_pedimento=per,
+            pitfalls=pitfalls,
+            companions=companions,
+        )
         engine = workspace.init_workspace(f"sqlite:///{tmp}/w.db")
         import_datastage(engine, [gen.path])
         tables, errors, _ = read_all(gen.path)
@@ -116,12 +122,15 @@ def _attempt(db_url: str, zip_path: Path) -> None:
         engine.dispose()
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(seed=st.integers(0, 2**32 - 1), whole_zip=st.booleans())
 def test_damaged_input_never_crashes_nor_writes_partly(
     seed: int, whole_zip: bool, tmp_path: Path
-) -> None:  # fmt: skip
+) -> None:
     rnd = random.Random(seed)
     db = tmp_path / f"w{seed}.db"
     shutil.copy(_TEMPLATE, db)

@@ -46,24 +46,46 @@ def test_synthetic_sample() -> None:
     tables, errors, warnings = read_all(SAMPLE)
     assert errors == []
     assert {c: len(r) for c, r in tables.items() if r} == {
-        "501": 3, "505": 1, "506": 3, "507": 2, "509": 3, "510": 4, "511": 1, "512": 1,
-        "551": 3, "554": 1, "556": 4, "557": 5, "701": 1, "Resumen": 1, "Sel": 2,
-    }  # fmt: skip
+        "501": 3,
+        "505": 1,
+        "506": 3,
+        "507": 2,
+        "509": 3,
+        "510": 4,
+        "511": 1,
+        "512": 1,
+        "551": 3,
+        "554": 1,
+        "556": 4,
+        "557": 5,
+        "701": 1,
+        "Resumen": 1,
+        "Sel": 2,
+    }
     in_ = tables["501"][0]
-    assert (in_.clave_documento, in_.rfc, in_.tipo_cambio) == ("IN", "XAXX010101000", Decimal("20.12345"))
+    assert (in_.clave_documento, in_.rfc, in_.tipo_cambio) == (
+        "IN",
+        "XAXX010101000",
+        Decimal("20.12345"),
+    )
     assert in_.fecha_pago == datetime(2025, 3, 3, 9, 15)
     # the sample's 551 rows carry one field more than the header: read, with a warning
     assert any("more fields than the header" in w for w in warnings)
     line = tables["551"][1]
     assert (line.fraccion, line.nico, line.pais_origen_destino, line.entidad_origen) == (
-        "73181599", "99", "CHN", None,
-    )  # fmt: skip
+        "73181599",
+        "99",
+        "CHN",
+        None,
+    )
     assert line.cantidad_umt == Decimal("120.5") and line.valor_aduana == Decimal(73000)
     assert "OBSERVACIÓN" in tables["511"][0][4]  # Windows-1252 decoded
     rect = tables["701"][0]
     assert (rect.pedimento, rect.pedimento_anterior, rect.fecha_anterior) == (
-        "5000300", "5000280", date(2025, 6, 20),
-    )  # fmt: skip
+        "5000300",
+        "5000280",
+        date(2025, 6, 20),
+    )
     d = tables["512"][0]
     assert (d.pedimento_orig, d.fraccion_orig, d.cantidad) == ("5000101", "85443099", Decimal(100))
 
@@ -95,8 +117,16 @@ def test_generated_pitfalls_are_normalised(generated: Path) -> None:
 
 
 def test_same_seed_same_bytes(tmp_path: Path) -> None:
-    a = generate_datastage(tmp_path / "a", seed=3, lines=50) if (tmp_path / "a").mkdir() is None else None
-    b = generate_datastage(tmp_path / "b", seed=3, lines=50) if (tmp_path / "b").mkdir() is None else None
+    a = (
+        generate_datastage(tmp_path / "a", seed=3, lines=50)
+        if (tmp_path / "a").mkdir() is None
+        else None
+    )
+    b = (
+        generate_datastage(tmp_path / "b", seed=3, lines=50)
+        if (tmp_path / "b").mkdir() is None
+        else None
+    )
     assert a is not None and b is not None
     assert members(a.path) == members(b.path)
 
@@ -113,7 +143,13 @@ def test_pedimento_year_rule() -> None:
     ("table", "change", "line", "field", "message"),
     [
         ("551", lambda b: b.replace(b"|25.00000|", b"|25,00000|"), 2, "PrecioUnitario", "number"),
-        ("506", lambda b: b.replace(b"2025-03-03|", b"2025-13-03|", 1), 2, "FechaOperacion", "date"),
+        (
+            "506",
+            lambda b: b.replace(b"2025-03-03|", b"2025-13-03|", 1),
+            2,
+            "FechaOperacion",
+            "date",
+        ),
         ("501", lambda b: b.replace(b"|5000101|", b"|500010|", 1), 2, "Pedimento", "7 digits"),
         ("510", lambda b: b.replace(b"|474|", b"|474.5|", 1), 2, "ImportePago", "whole pesos"),
         ("505", lambda b: b.replace(b"Patente|", b"Patent|", 1), 1, None, "header"),

@@ -33,8 +33,11 @@ def test_sample_import_is_idempotent(workspace_url: str) -> None:
     engine = workspace.init_workspace(workspace_url)
     first = import_datastage(engine, [SAMPLE])
     assert {k: first[k] for k in ("pedimentos", "partidas", "descargos", "rectificaciones")} == {
-        "pedimentos": 3, "partidas": 3, "descargos": 1, "rectificaciones": 1,
-    }  # fmt: skip
+        "pedimentos": 3,
+        "partidas": 3,
+        "descargos": 1,
+        "rectificaciones": 1,
+    }
     assert first["duplicates"] == 0 and first["companies_registered"] == ["XAXX010101000"]
     before = row_counts(engine)
     again = import_datastage(engine, [SAMPLE])
@@ -69,7 +72,9 @@ def test_round_trip_and_rectifications(workspace_url: str, gen: Path) -> None:
     with engine.connect() as conn:
         stored = export_tables(conn)
         superseded = conn.execute(
-            select(sat.sat_pedimentos.c.id).where(sat.sat_pedimentos.c.superseded_by_id.is_not(None))
+            select(sat.sat_pedimentos.c.id).where(
+                sat.sat_pedimentos.c.superseded_by_id.is_not(None)
+            )
         ).all()
     for code, records in tables.items():
         assert Counter(stored[code]) == Counter(records), code
@@ -88,8 +93,10 @@ def test_overlapping_extractions(workspace_url: str, gen: Path, tmp_path: Path) 
         else [r for r in recs if (r.patente, r.pedimento, r.aduana) in keep]
         for code, recs in tables.items()
     }
-    b = write_zip(tmp_path / "8880001_solicitudes.zip",
-                  {f"8880001_{c}.asc": format_table(c, r) for c, r in part.items()})  # fmt: skip
+    b = write_zip(
+        tmp_path / "8880001_solicitudes.zip",
+        {f"8880001_{c}.asc": format_table(c, r) for c, r in part.items()},
+    )
     engine = workspace.init_workspace(workspace_url)
     sb = import_datastage(engine, [b])
     sa = import_datastage(engine, [gen])
@@ -105,8 +112,12 @@ def test_damaged_zip_writes_nothing(workspace_url: str, gen: Path, tmp_path: Pat
     engine = workspace.init_workspace(workspace_url)
     before = row_counts(engine)
     # a bad date deep inside 551: the 501 rows before it were fine, still nothing is kept
-    bad = rewrite(gen, tmp_path / "9990021_solicitudes.zip", "551",
-                  lambda b: b[: len(b) // 2] + b[len(b) // 2 :].replace(b"-0", b"-9", 1))  # fmt: skip
+    bad = rewrite(
+        gen,
+        tmp_path / "9990021_solicitudes.zip",
+        "551",
+        lambda b: b[: len(b) // 2] + b[len(b) // 2 :].replace(b"-0", b"-9", 1),
+    )
     with pytest.raises(BatchError) as exc:
         import_datastage(engine, [SAMPLE if SAMPLE.exists() else gen, bad])
     assert any(e.source.endswith("_551.asc") and e.line for e in exc.value.errors)
@@ -132,8 +143,12 @@ def test_cli(tmp_path: Path) -> None:
     assert '"pedimentos": 3' in ok.output
     shown = runner.invoke(app, ["pedimento", "show", "252439995000101", "--db", db, "--json"])
     assert shown.exit_code == 0 and '"clave_documento": "IN"' in shown.output
-    bad = rewrite(SAMPLE, tmp_path / "9990001_solicitudes.zip", "506",
-                  lambda b: b.replace(b"2025-03-03|", b"2025-02-30|", 1))  # fmt: skip
+    bad = rewrite(
+        SAMPLE,
+        tmp_path / "9990001_solicitudes.zip",
+        "506",
+        lambda b: b.replace(b"2025-03-03|", b"2025-02-30|", 1),
+    )
     res = runner.invoke(app, ["import", "datastage", str(bad), "--db", db])
     assert res.exit_code == 2
     assert "9990001_506.asc:2: FechaOperacion: not a valid date" in res.output

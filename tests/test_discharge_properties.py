@@ -212,3 +212,18 @@ def test_generated_plants_fast_equals_reference(seed: int) -> None:
     ref = discharge_reference(lots, ships, bom)
     assert discharge_domain(lots, ships, bom) == ref
     _invariants(lots, ships, ref)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plants(), st.sampled_from([(1, 1), (2, 1), (3, 2)]))
+def test_tiny_windows_chain_exactly(plant, widths) -> None:  # type: ignore[no-untyped-def]
+    """The fast engine's windows restart from balances; tiny windows must not change a thing."""
+    from immex.services import discharge_engine as fe
+
+    lots, ships, bom = plant
+    saved = fe.WINDOW_MAX, fe.WINDOW_AFTER_LATE
+    fe.WINDOW_MAX, fe.WINDOW_AFTER_LATE = widths
+    try:
+        assert discharge_domain(lots, ships, bom) == discharge_reference(lots, ships, bom)
+    finally:
+        fe.WINDOW_MAX, fe.WINDOW_AFTER_LATE = saved

@@ -125,8 +125,7 @@ def test_plan_totals_are_sums_of_single_duty_results(seed: int, shipments: int) 
     )
     best = [compute_f4(r, fresh) for r in requests_for(lots, plan.change_date, SECTORS)]
     mfn = [
-        compute_f4(r, fresh)
-        for r in requests_for(lots, plan.change_date, SECTORS, programs=False)
+        compute_f4(r, fresh) for r in requests_for(lots, plan.change_date, SECTORS, programs=False)
     ]
     for key in AMOUNTS:
         assert plan.totals[key] == sum((amounts_of(r)[key] for r in best), Decimal(0)), key

@@ -16,9 +16,13 @@ from tests.support_datastage import SAMPLE
 
 D = Decimal
 P1, P2, R2, P3, E1, L9 = (
-    "242439990000001", "242439990000002", "242439990000003", "242439990000004",
-    "242439990000005", "242439990000009",
-)  # fmt: skip
+    "242439990000001",
+    "242439990000002",
+    "242439990000003",
+    "242439990000004",
+    "242439990000005",
+    "242439990000009",
+)
 
 
 def _limit(clave: str, start: date) -> int | None:
@@ -56,14 +60,26 @@ def _plant() -> rc.Report:
     ]
     led_dis = [rc.LedgerDischarge(P1, "8544.30.99", D(55), "PZA", date(2024, 5, 2), "run 1")]
     return rc.reconcile(
-        sat_peds, sat_lines, sat_dis, led_peds, led_lines, led_dis,
-        as_of=date(2025, 9, 1), limit_months=_limit,
-    )  # fmt: skip
+        sat_peds,
+        sat_lines,
+        sat_dis,
+        led_peds,
+        led_lines,
+        led_dis,
+        as_of=date(2025, 9, 1),
+        limit_months=_limit,
+    )
 
 
-def _find(report: rc.Report, category: str, pedimento: str, field: str | None = None) -> rc.Difference:
+def _find(
+    report: rc.Report, category: str, pedimento: str, field: str | None = None
+) -> rc.Difference:
     for d in report.differences:
-        if d.category == category and d.pedimento == pedimento and (field is None or d.field == field):
+        if (
+            d.category == category
+            and d.pedimento == pedimento
+            and (field is None or d.field == field)
+        ):
             return d
     raise AssertionError(f"no {category} {pedimento} {field}: {report.differences}")
 
@@ -71,13 +87,22 @@ def _find(report: rc.Report, category: str, pedimento: str, field: str | None = 
 def test_every_category() -> None:
     r = _plant()
     assert r.totals == {
-        "only_in_sat": 1, "only_in_ledger": 1, "quantity_value": 2, "discharge": 1,
-        "rectification": 1, "open_past_limit": 3,
-    }  # fmt: skip
+        "only_in_sat": 1,
+        "only_in_ledger": 1,
+        "quantity_value": 2,
+        "discharge": 1,
+        "rectification": 1,
+        "open_past_limit": 3,
+    }
     assert _find(r, "only_in_sat", P3).sat_ref == "SAT 501 P3"
     assert _find(r, "only_in_ledger", L9).ledger_ref == "pedimentos.csv:5"
     q = _find(r, "quantity_value", P1, "qty_umc (unit 6)")
-    assert (q.fraccion, q.sat_value, q.ledger_value, q.difference) == ("73181599", D(1000), D(990), D(10))
+    assert (q.fraccion, q.sat_value, q.ledger_value, q.difference) == (
+        "73181599",
+        D(1000),
+        D(990),
+        D(10),
+    )
     assert q.sat_ref == "SAT 551 P1/2" and q.ledger_ref == "lot 2"
     # the ledger still carries P2; SAT compares through R2 (210 vs 200)
     rect = _find(r, "rectification", P2)
@@ -87,8 +112,11 @@ def test_every_category() -> None:
     assert (dis.sat_value, dis.ledger_value, dis.difference) == (D(60), D(55), D(5))
     open_p1 = _find(r, "open_past_limit", P1)
     assert open_p1.fraccion == "73181599" or open_p1.sat_value in (D(40), D("12.5"))
-    opens = {(d.pedimento, d.fraccion): d.sat_value for d in r.differences
-             if d.category == "open_past_limit"}  # fmt: skip
+    opens = {
+        (d.pedimento, d.fraccion): d.sat_value
+        for d in r.differences
+        if d.category == "open_past_limit"
+    }
     assert opens == {(P1, "85443099"): D(40), (P1, "73181599"): D("12.5"), (R2, "85443099"): D(210)}
     assert _find(r, "open_past_limit", R2).ledger_value == D(200)  # ledger's open of P2
 
@@ -96,21 +124,39 @@ def test_every_category() -> None:
 def test_tolerance_and_period() -> None:
     r = _plant()
     assert not any(d.field == "value_usd" for d in r.differences)  # 0.40 USD ≤ 1.00
-    loose = rc.reconcile([], [], [], [rc.LedgerPedimento(L9, "IN", date(2024, 4, 1), "x")], [], None,
-                         as_of=date(2025, 1, 1), limit_months=_limit,
-                         sat_coverage=(date(2024, 5, 1), date(2024, 12, 31)))  # fmt: skip
+    loose = rc.reconcile(
+        [],
+        [],
+        [],
+        [rc.LedgerPedimento(L9, "IN", date(2024, 4, 1), "x")],
+        [],
+        None,
+        as_of=date(2025, 1, 1),
+        limit_months=_limit,
+        sat_coverage=(date(2024, 5, 1), date(2024, 12, 31)),
+    )
     assert loose.totals["only_in_ledger"] == 0  # outside what SAT's extraction covers
     assert any("discharge journal" in n for n in loose.notes)
-    period = rc.reconcile([rc.SatPedimento(P3, "AF", 1, date(2024, 3, 1), "s")], [], [], [], [], [],
-                          as_of=date(2025, 1, 1), limit_months=_limit,
-                          date_from=date(2024, 4, 1))  # fmt: skip
+    period = rc.reconcile(
+        [rc.SatPedimento(P3, "AF", 1, date(2024, 3, 1), "s")],
+        [],
+        [],
+        [],
+        [],
+        [],
+        as_of=date(2025, 1, 1),
+        limit_months=_limit,
+        date_from=date(2024, 4, 1),
+    )
     assert period.totals["only_in_sat"] == 0
 
 
 def test_chain_heads() -> None:
-    peds = [rc.SatPedimento("a", "IN", 1, date(2024, 1, 1), "", superseded_by="b"),
-            rc.SatPedimento("b", "IN", 1, date(2024, 1, 2), "", superseded_by="c"),
-            rc.SatPedimento("c", "IN", 1, date(2024, 1, 3), "")]  # fmt: skip
+    peds = [
+        rc.SatPedimento("a", "IN", 1, date(2024, 1, 1), "", superseded_by="b"),
+        rc.SatPedimento("b", "IN", 1, date(2024, 1, 2), "", superseded_by="c"),
+        rc.SatPedimento("c", "IN", 1, date(2024, 1, 3), ""),
+    ]
     assert rc.chain_heads(peds) == {"a": "c", "b": "c"}
     assert rc.unit_code("kgm") == "1" and rc.unit_code(" 06 ") == "6" and rc.unit_code("zz") is None
 
@@ -124,21 +170,47 @@ def test_use_case_with_ledger_lots(workspace_url: str, tmp_path) -> None:  # typ
     company = workspace.resolve_company(engine, None)
     now = datetime.now(UTC)
     with engine.begin() as conn:
-        batch = conn.execute(insert(t.import_batches).values(
-            company_id=company.id, entity="pedimentos", file_name="pedimentos.csv", sha256="0" * 64,
-            rows=2, imported_at=now, actor="test")).inserted_primary_key[0]  # fmt: skip
+        batch = conn.execute(
+            insert(t.import_batches).values(
+                company_id=company.id,
+                entity="pedimentos",
+                file_name="pedimentos.csv",
+                sha256="0" * 64,
+                rows=2,
+                imported_at=now,
+                actor="test",
+            )
+        ).inserted_primary_key[0]
         for part, umc in (("ARN-1", "6"), ("TOR-1", "6")):
-            conn.execute(insert(t.materials).values(company_id=company.id, part_number=part,
-                         description=part, kind="input", fraccion="x", umc=umc))  # fmt: skip
+            conn.execute(
+                insert(t.materials).values(
+                    company_id=company.id,
+                    part_number=part,
+                    description=part,
+                    kind="input",
+                    fraccion="x",
+                    umc=umc,
+                )
+            )
         for line, (part, frac, qty, usd) in enumerate(
             (("ARN-1", "8544.30.99", 334, "8350.50"), ("TOR-1", "7318.15.99", 72000, "3649.50")),
             start=2,
         ):
-            conn.execute(insert(t.lots).values(
-                company_id=company.id, pedimento="252439995000101", clave="IN",
-                entry_date=date(2025, 3, 3), part_number=part, quantity_micro=qty * 10**6,
-                value_e4=int(Decimal(usd) * 10**4), origin="USA", fraccion=frac,
-                source_line=line, batch_id=batch))  # fmt: skip
+            conn.execute(
+                insert(t.lots).values(
+                    company_id=company.id,
+                    pedimento="252439995000101",
+                    clave="IN",
+                    entry_date=date(2025, 3, 3),
+                    part_number=part,
+                    quantity_micro=qty * 10**6,
+                    value_e4=int(Decimal(usd) * 10**4),
+                    origin="USA",
+                    fraccion=frac,
+                    source_line=line,
+                    batch_id=batch,
+                )
+            )
     report = reconcile(engine, None, None, None, as_of=date(2025, 8, 1))
     diffs = report["differences"]
     qty = [d for d in diffs if d.category == "quantity_value"]

@@ -21,6 +21,7 @@ from immex.cli.common import (
 )
 from immex.cli.import_group import import_app
 from immex.domain.errors import InvalidInput
+from immex.domain.reconcile import Tolerance
 from immex.services import reconcile as rec
 from immex.services import sat_import, workspace
 
@@ -142,7 +143,7 @@ def reconcile_cmd(
         raise InvalidInput("--format needs --out DIR", field="out")
     warnings: list[str] = []
     when = today_default(parse_date(as_of, "as-of"), warnings)
-    tol = rec.rc.Tolerance(Decimal(qty_tolerance), Decimal(value_tolerance))
+    tol = Tolerance(Decimal(qty_tolerance), Decimal(value_tolerance))
     engine = workspace.open_workspace(db)
     report = rec.reconcile(
         engine, company, parse_date(date_from, "from"), parse_date(date_to, "to"),

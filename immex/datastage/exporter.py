@@ -29,8 +29,10 @@ def _value(kind: str, v: Any) -> Any:
     if kind == "i":
         return int(v)
     if kind == "d":
-        return v if isinstance(v, date) and not isinstance(v, datetime) else date.fromisoformat(
-            str(v)[:10]
+        return (
+            v
+            if isinstance(v, date) and not isinstance(v, datetime)
+            else date.fromisoformat(str(v)[:10])
         )
     if kind == "dt":
         return v if isinstance(v, datetime) else datetime.fromisoformat(str(v))
@@ -85,9 +87,9 @@ def _fmt(kind: str, v: Any) -> str:
     if v is None:
         return ""
     if kind == "dt":
-        return v.strftime("%Y-%m-%d %H:%M:%S")
+        return str(v.strftime("%Y-%m-%d %H:%M:%S"))
     if kind == "d":
-        return v.isoformat()
+        return str(v.isoformat())
     if isinstance(v, Decimal):
         return format(v, "f")
     return str(v)

@@ -6,8 +6,8 @@ text (Ñ, É, Ó, Ø…), pipe-delimited rows with a trailing ``|`` and CRLF, he
 tables as a header without a final CRLF, NUL/space padding, unpadded original keys in 512
 and 701 (pedimentos of 2020 start with ``0``, patents below 1000), dates with and without
 a time, leading-dot decimals, whole-peso values, 512 rows without a fracción, rectifications
-(TipoPedimento 2 + a 701 row), and a row whose free text holds nothing but is followed by
-an extra empty field is *not* produced (the reader tolerates it; see reader.repair).
+(TipoPedimento 2 + a 701 row). (Rows with an extra empty field, as in the hand-made sample's
+551, are not produced: the reader tolerates them, see ``reader._TableNormalizer.repair``.)
 
 The content is a small IMMEX plant: temporary imports (IN, some AF, A1) with lines,
 returns (RT) and virtual transfers (V1) discharging earlier IN/AF lines through 512 rows,

@@ -45,8 +45,8 @@ TYPED_TABLES: tuple[str, ...] = (
 )  # fmt: skip
 
 _INT = r"\d{1,15}"
-_BLANK = r"|[ \x00]*"  # an optional field may also be blank (spaces / NULs)
-_KIND_RE: dict[str, str] = {  # "{q}" is where an optional field accepts a blank value
+BLANK = r"|[ \x00]*"  # an optional field may also be blank (spaces / NULs)
+KIND_RE: dict[str, str] = {  # "{q}" is where an optional field accepts a blank value
     "k4": r"(\d{4})",
     "k7": r"(\d{7})",
     "k3": r"(\d{3})",
@@ -93,7 +93,7 @@ class Field:
     required: bool
 
     def pattern(self) -> str:
-        return _KIND_RE[self.kind].replace("{q}", "" if self.required else _BLANK)
+        return KIND_RE[self.kind].replace("{q}", "" if self.required else BLANK)
 
     def field_regex(self) -> re.Pattern[str]:
         return re.compile(self.pattern())
@@ -131,8 +131,7 @@ _KEY = "Patente:patente:k4 Pedimento:pedimento:k7 SeccionAduanera:aduana:k3 "
 _LINE_KEY = _KEY + "Fraccion:fraccion:f! SecuenciaFraccion:secuencia:i! "
 
 _TYPED_SPECS: dict[str, str] = {
-    "501": _KEY
-    + "TipoOperacion:tipo_operacion:i! ClaveDocumento:clave_documento:t! "
+    "501": _KEY + "TipoOperacion:tipo_operacion:i! ClaveDocumento:clave_documento:t! "
     "SeccionAduaneraEntrada:aduana_entrada:t CurpContribuyente:curp_contribuyente:t "
     "Rfc:rfc:t! CurpAgenteA:curp_agente:t TipoCambio:tipo_cambio:r "
     "TotalFletes:total_fletes:w TotalSeguros:total_seguros:w TotalEmbalajes:total_embalajes:w "
@@ -145,16 +144,14 @@ _TYPED_SPECS: dict[str, str] = {
     "EntidadFedContribuyente:entidad:t PaisContribuyente:pais:t "
     "TipoPedimento:tipo_pedimento:i FechaRecepcionPedimento:fecha_recepcion:dt "
     "FechaPagoReal:fecha_pago:dt!",
-    "505": _KEY
-    + "FechaFacturacion:fecha_factura:d NumeroFactura:numero_factura:t "
+    "505": _KEY + "FechaFacturacion:fecha_factura:d NumeroFactura:numero_factura:t "
     "TerminoFacturacion:incoterm:t MonedaFacturacion:moneda:t ValorDolares:valor_dolares:m "
     "ValorMonedaExtranjera:valor_moneda:m PaisFacturacion:pais:t "
     "EntidadFedFacturacion:entidad:t IndentFiscalProveedor:id_fiscal_proveedor:t "
     "ProveedorMercancia:proveedor:x CalleProveedor:calle:x NumInteriorProveedor:num_interior:t "
     "NumExteriorProveedor:num_exterior:t CpProveedor:cp:t MunicipioProveedor:municipio:x "
     "FechaPagoReal:fecha_pago:dt",
-    "506": _KEY
-    + "TipoFecha:tipo_fecha:i! FechaOperacion:fecha:d! "
+    "506": _KEY + "TipoFecha:tipo_fecha:i! FechaOperacion:fecha:d! "
     "FechaValidacionPagoR:fecha_validacion:dt",
     "507": _KEY
     + "ClaveCaso:clave:t! IdentificadorCaso:identificador:x TipoPedimento:tipo_pedimento:i "
@@ -165,14 +162,12 @@ _TYPED_SPECS: dict[str, str] = {
     "510": _KEY
     + "ClaveContribucion:clave_contribucion:i! FormaPago:forma_pago:i ImportePago:importe:w "
     "TipoPedimento:tipo_pedimento:i FechaPagoReal:fecha_pago:dt",
-    "512": _KEY
-    + "PatenteAduanalOrig:patente_orig:u4 PedimentoOriginal:pedimento_orig:u7 "
+    "512": _KEY + "PatenteAduanalOrig:patente_orig:u4 PedimentoOriginal:pedimento_orig:u7 "
     "SeccionAduaneraDespOrig:aduana_orig:u3 DocumentoOriginal:documento_orig:t "
     "FechaOperacionOrig:fecha_orig:d! FraccionOriginal:fraccion_orig:f "
     "UnidadMedida:unidad:i MercanciaDescargada:cantidad:n TipoPedimento:tipo_pedimento:i "
     "FechaPagoReal:fecha_pago:dt",
-    "551": _LINE_KEY
-    + "SubdivisionFraccion:nico:t DescripcionMercancia:descripcion:x "
+    "551": _LINE_KEY + "SubdivisionFraccion:nico:t DescripcionMercancia:descripcion:x "
     "PrecioUnitario:precio_unitario:n ValorAduana:valor_aduana:w "
     "ValorComercial:valor_comercial:w ValorDolares:valor_dolares:m "
     "CantidadUMComercial:cantidad_umc:n UnidadMedidaComercial:umc:i "
@@ -190,8 +185,7 @@ _TYPED_SPECS: dict[str, str] = {
     "557": _LINE_KEY
     + "ClaveContribucion:clave_contribucion:i! FormaPago:forma_pago:i ImportePago:importe:w "
     "FechaPagoReal:fecha_pago:dt",
-    "701": _KEY
-    + "ClaveDocumento:clave_documento:t FechaPago:fecha_pago_rect:d "
+    "701": _KEY + "ClaveDocumento:clave_documento:t FechaPago:fecha_pago_rect:d "
     "PedimentoAnterior:pedimento_anterior:u7 PatenteAnterior:patente_anterior:u4 "
     "SeccionAduaneraAnterior:aduana_anterior:u3 DocumentoAnterior:documento_anterior:t "
     "FechaOperacionAnterior:fecha_anterior:d! PedimentoOriginal:pedimento_original:t "

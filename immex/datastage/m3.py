@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from immex.datastage.layout import _KIND_RE, KIND_HELP
+from immex.datastage.layout import KIND_HELP, KIND_RE
 from immex.domain.errors import ErrorRecord
 
 _FILE_NAME = re.compile(r"^m(?P<patente>\d{4})(?P<seq>\d{3})\.(?P<day>\d{3})$", re.IGNORECASE)
@@ -108,11 +108,11 @@ def parse_m3_date(text: str) -> date | None:
 def _regex(kind: str) -> re.Pattern[str]:
     base = kind.rstrip("!")
     required = kind.endswith("!")
-    pat = _EXTRA.get(base) or _KIND_RE[base].replace("{q}", "")
+    pat = _EXTRA.get(base) or KIND_RE[base].replace("{q}", "")
     if not required and base in _EXTRA:
         pat = f"(?:{pat}|[ \\x00]*)"
-    elif not required and "{q}" in _KIND_RE.get(base, ""):
-        pat = _KIND_RE[base].replace("{q}", r"|[ \x00]*")
+    elif not required and "{q}" in KIND_RE.get(base, ""):
+        pat = KIND_RE[base].replace("{q}", r"|[ \x00]*")
     return re.compile(pat)
 
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from immex.domain.discharge.rules import add_months
 from immex.domain.ledger import LOT_KEYS, TEMPORARY_KEYS
@@ -56,6 +57,7 @@ UNIT_CODES: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def unit_code(unit: str | int | None) -> str | None:
     """The Annex 22 appendix 7 code of a unit given as code or name (None if unknown)."""
     if unit is None:
@@ -66,6 +68,7 @@ def unit_code(unit: str | int | None) -> str | None:
     return UNIT_CODES.get(text)
 
 
+@lru_cache(maxsize=65536)
 def fraccion_digits(text: str | None) -> str | None:
     """``8544.30.99`` / ``85443099`` / ``8544309901`` → ``85443099``."""
     if not text:
@@ -411,7 +414,11 @@ def reconcile(
 
     # -- discharges -------------------------------------------------------------------------
     all_sat_discharges = list(sat_discharges)
-    if ledger_discharges is None:
+    journal = None if ledger_discharges is None else list(ledger_discharges)
+    journal_by_orig: dict[str, list[LedgerDischarge]] = defaultdict(list)
+    for ld in journal or ():
+        journal_by_orig[ld.original].append(ld)
+    if journal is None:
         notes.append("the ledger has no discharge journal yet (run `immex discharge run`): "
                      "SAT's 512 discharges were not compared")  # fmt: skip
     else:
@@ -424,13 +431,21 @@ def reconcile(
                 a.qty[unit_code(sd.unit)] += sd.quantity
             a.refs.append(sd.ref)
         l_dis: dict[tuple[str, str], _Agg] = defaultdict(_Agg)
-        for ld in ledger_discharges:
+        for ld in journal:
             if not _in(ld.date, date_from, date_to):
                 continue
             a = l_dis[(head(ld.original), fraccion_digits(ld.fraccion) or "")]
             a.qty[unit_code(ld.unit)] += ld.quantity
             a.refs.append(ld.ref)
         whole = {orig for (orig, frac) in s_dis if frac is None}
+        s_by_orig: dict[str, list[_Agg]] = defaultdict(list)
+        for (o, _f), a in s_dis.items():
+            if o in whole:
+                s_by_orig[o].append(a)
+        l_by_orig: dict[str, list[_Agg]] = defaultdict(list)
+        for (o, _f), a in l_dis.items():
+            if o in whole:
+                l_by_orig[o].append(a)
         keys: set[tuple[str, str | None]] = {k for k in s_dis if k[0] not in whole}
         keys |= {(o, f) for (o, f) in l_dis if o not in whole}
         keys |= {(o, None) for o in whole}
@@ -438,17 +453,15 @@ def reconcile(
             compared["discharge_groups"] += 1
             if dfrac is None:  # SAT did not say the fracción: compare the pedimento's total
                 s_tot = _Agg()
-                for (o, _f), a in s_dis.items():
-                    if o == orig:
-                        for u, q in a.qty.items():
-                            s_tot.qty[u] += q
-                        s_tot.refs += a.refs
+                for a in s_by_orig[orig]:
+                    for u, q in a.qty.items():
+                        s_tot.qty[u] += q
+                    s_tot.refs += a.refs
                 g_tot = _Agg()
-                for (o, _f), a in l_dis.items():
-                    if o == orig:
-                        for u, q in a.qty.items():
-                            g_tot.qty[u] += q
-                        g_tot.refs += a.refs
+                for a in l_by_orig[orig]:
+                    for u, q in a.qty.items():
+                        g_tot.qty[u] += q
+                    g_tot.refs += a.refs
                 s, g, note = s_tot, g_tot, "SAT 512 rows without fracción: compared per pedimento"
             else:
                 s, g, note = s_dis.get((orig, dfrac), _Agg()), l_dis.get((orig, dfrac), _Agg()), ""
@@ -474,10 +487,10 @@ def reconcile(
                 ))  # fmt: skip
 
     # -- temporary imports open past their limit (SAT's view) -------------------------------
-    discharged: dict[tuple[str, str | None], _Agg] = defaultdict(_Agg)
+    discharged_by_head: dict[str, dict[str | None, _Agg]] = defaultdict(lambda: defaultdict(_Agg))
     for sd in all_sat_discharges:
         if sd.paid <= as_of:
-            a = discharged[(head(sd.original), sd.fraccion)]
+            a = discharged_by_head[head(sd.original)][sd.fraccion]
             if sd.quantity is not None:
                 a.qty[unit_code(sd.unit)] += sd.quantity
             a.refs.append(sd.ref)
@@ -501,11 +514,11 @@ def reconcile(
             if ln.qty_umc is not None and unit_code(ln.umc) != unit_code(ln.umt):
                 a.qty[f"umc:{unit_code(ln.umc)}"] += ln.qty_umc
             a.refs.append(ln.ref)
-        unassigned = sum((sum(a.qty.values(), Decimal(0)) for (o, f), a in discharged.items()
-                          if o == h and f is None), Decimal(0))  # fmt: skip
-        ledger_open = _ledger_open(h, members[h], led_lines_by_ped, ledger_discharges, as_of)
+        discharged = discharged_by_head.get(h, {})
+        unassigned = sum(discharged[None].qty.values(), Decimal(0)) if None in discharged else 0
+        ledger_open = _ledger_open(h, members[h], led_lines_by_ped, journal_by_orig, as_of)
         for frac, a in sorted(by_frac.items()):
-            dis = discharged.get((h, frac), _Agg())
+            dis = discharged.get(frac) or _Agg()
             unit = next((u for u in a.qty if not str(u).startswith("umc:")), None)
             imported = a.qty.get(unit, D(0))
             out = sum(dis.qty.values(), Decimal(0))
@@ -526,8 +539,8 @@ def reconcile(
                 ))  # fmt: skip
         if unassigned:
             total = sum((sum(a.qty.values(), Decimal(0)) for a in by_frac.values()), Decimal(0))
-            total -= sum((sum(a.qty.values(), Decimal(0)) for (o, f), a in discharged.items()
-                          if o == h), Decimal(0))  # fmt: skip
+            total -= sum((sum(a.qty.values(), Decimal(0)) for a in discharged.values()),
+                         Decimal(0))  # fmt: skip
             if _beyond(total, tolerance.quantity) and total > 0:
                 lo_total = sum(ledger_open.values(), Decimal(0)) if ledger_open else None
                 diffs.append(Difference(
@@ -548,7 +561,7 @@ def _ledger_open(
     h: str,
     group: set[str],
     lines: Mapping[str, list[LedgerLine]],
-    discharges: Iterable[LedgerDischarge] | None,
+    discharges: Mapping[str, list[LedgerDischarge]],
     as_of: date,
 ) -> dict[str, Decimal]:
     """The ledger's open quantity per fracción of the pedimento (or its rectified versions)."""
@@ -560,8 +573,8 @@ def _ledger_open(
             found = True
     if not found:
         return {}
-    if discharges is not None:
-        for ld in discharges:
-            if ld.original in group and ld.date <= as_of:
+    for n in group | {h}:
+        for ld in discharges.get(n, ()):
+            if ld.date <= as_of:
                 out[fraccion_digits(ld.fraccion) or ""] -= ld.quantity
     return dict(out)

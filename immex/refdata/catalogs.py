@@ -322,9 +322,10 @@ PEDIMENTO_KEYS: tuple[KeyDef, ...] = (
         "Transferencia de mercancías importadas con cuenta aduanera a IMMEX/ECEX",
         "ITE",
         "entry",
-        "exit",
+        "none",
         "any",
-        "",
+        "receiver (IMMEX/ECEX): entry; the transferor imported with a cuenta aduanera, "
+        "not under IMMEX, so its side moves no IMMEX lot",
     ),
     KeyDef(
         "V3",
@@ -362,7 +363,15 @@ PEDIMENTO_KEYS: tuple[KeyDef, ...] = (
         "any",
         "virtual return of the transferor; the receiver imports definitively",
     ),
-    KeyDef("V7", "Transferencias del sector azucarero", "ITE", "entry", "exit", "any", ""),
+    KeyDef(
+        "V7",
+        "Transferencias del sector azucarero",
+        "ITE",
+        "entry",
+        "none",
+        "any",
+        "sales by national suppliers (sugar sector) to IMMEX companies: entry for the buyer",
+    ),
     KeyDef(
         "V8",
         "Transferencia en depósito fiscal de tiendas libres de impuestos",

@@ -54,7 +54,7 @@ def data_version() -> str:
 
 def f4_section(plan: F4Plan) -> Section:
     cols = (
-        C("line", "col.run", "int"),
+        C("line", "col.line", "int"),
         C("fraccion", "col.fraccion"),
         C("origin", "col.origin"),
         C("program", "col.program"),

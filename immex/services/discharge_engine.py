@@ -51,6 +51,9 @@ KIND_CODES = {"export": 0, "domestic": 1, "transfer": 2}
 #: discharge key codes stored in the journal
 KEY_NAMES = ("RT", "F4", "F5", "V1")
 Progress = Callable[[int, int], None]
+#: consumptions per closed-form window: the largest, and the first after a late lot
+WINDOW_MAX = 1 << 16
+WINDOW_AFTER_LATE = 256
 
 
 def day(d: date) -> int:
@@ -230,140 +233,173 @@ def explode(plant: Plant) -> tuple[I32, I32, I64, I32]:
 # --------------------------------------------------------------------------- FIFO
 
 
-@dataclass
-class _PartOut:
-    cons: list[I64]
-    lot: list[I64]
-    qty: list[I64]
-    directed: list[npt.NDArray[np.bool_]]
-    e_cons: list[I64]
-    e_lot: list[I64]
-    e_open: list[I64]
-    served: I64
+def _window(q: I64, t: I32, entry: I32, limit: I32, bal: I64) -> tuple[I64, I64, I64, I64, int]:
+    """FIFO of consumptions ``q`` (dates ``t``) over lots with balances ``bal`` (FIFO order).
 
-
-def _closed_form(
-    q: I64, t: I32, entry: I32, limit: I32, lqty: I64
-) -> tuple[I64, I64, I64, I64, I64] | None:
-    """Allocations of one part without directed discharge; None if a lot would expire.
-
-    Returns (consumption, lot, quantity, lot's cumulative use after the piece, served)."""
-    lcum = np.zeros(len(lqty) + 1, dtype=np.int64)
-    np.cumsum(lqty, out=lcum[1:])
+    The closed form: C_i = P_i + min(0, min_{j<=i}(S_j - P_j)), S = balance of the lots
+    entered by the date; allocations are the pieces of the merged cumulative axes.
+    Returns (consumption, lot, quantity, position in the lot's balance before the piece,
+    index of the first piece that uses a lot after its limit, or -1).
+    """
+    lcum = np.zeros(len(bal) + 1, dtype=np.int64)
+    np.cumsum(bal, out=lcum[1:])
     s = lcum[np.searchsorted(entry, t, side="right")]
     p = np.cumsum(q)
-    m = np.minimum(np.minimum.accumulate(s - p), 0)
     c = np.zeros(len(q) + 1, dtype=np.int64)
-    c[1:] = p + m
+    c[1:] = p + np.minimum(np.minimum.accumulate(s - p), 0)
     total = c[-1]
     if total == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, empty, np.diff(c)
-    bounds = np.union1d(c, lcum[lcum <= total])
+        return empty, empty, empty, empty, -1
+    # the union of both cumulative axes (both sorted: a stable sort merges the two runs)
+    merged = np.concatenate((c, lcum[lcum <= total]))
+    merged.sort(kind="stable")
+    fresh = np.ones(len(merged), dtype=np.bool_)
+    fresh[1:] = merged[1:] != merged[:-1]
+    bounds = merged[fresh]
     a = bounds[:-1]
-    piece_qty = np.diff(bounds)
     k_cons = np.searchsorted(c, a, side="right") - 1
     k_lot = np.searchsorted(lcum, a, side="right") - 1
-    if (t[k_cons] > limit[k_lot]).any():
-        return None
-    after = bounds[1:] - lcum[k_lot]
-    return k_cons, k_lot, piece_qty, after, np.diff(c)
+    late = t[k_cons] > limit[k_lot]
+    v = int(np.argmax(late)) if late.any() else -1
+    return k_cons, k_lot, np.diff(bounds), a - lcum[k_lot], v
 
 
-def _loop(
-    q: list[int],
-    t: list[int],
-    cped: list[int],
-    entry: list[int],
-    limit: list[int],
-    lqty: list[int],
-    lped: list[int],
-) -> tuple[
-    list[int],
-    list[int],
-    list[int],
-    list[int],
-    list[bool],
-    list[int],
-    list[int],
-    list[int],
-    list[int],
-]:
-    """The rules walked lot by lot (directed discharges, expiries), with a FIFO pointer."""
-    bal = list(lqty)
-    m = len(bal)
-    by_ped: dict[int, list[int]] = {}
-    for k, pd in enumerate(lped):
-        by_ped.setdefault(pd, []).append(k)
-    reported: set[int] = set()
-    oc: list[int] = []
-    ol: list[int] = []
-    oq: list[int] = []
-    oa: list[int] = []
-    od: list[bool] = []
+@dataclass
+class _PartResult:
+    cons: I64
+    lot: I64
+    qty: I64
+    before: I64  # the lot's use before the piece (for the value)
+    directed: npt.NDArray[np.bool_]
+    served: I64
+    e_cons: list[int]
+    e_lot: list[int]
+    e_open: list[int]
+
+
+def _discharge_part(
+    q: I64, t: I32, cped: I64, entry: I32, limit: I32, lqty: I64, lped: I64
+) -> _PartResult:
+    """One part's consumptions (journal order) against its lots (FIFO order).
+
+    Windows of consumptions go through the closed form; a directed consumption first walks
+    its pedimento's lots; a lot reached after its limit is written off (reported) and the
+    window restarts at that consumption. Between these events the state is just the lots'
+    balances, so the windows chain exactly as the row-by-row walk does.
+    """
+    n = len(q)
+    bal = lqty.copy()
+    served = np.zeros(n, dtype=np.int64)
+    directed_at: list[int] = []
+    ped_lots: dict[int, list[int]] = {}
+    dmask = cped >= 0
+    if dmask.any():
+        dmask &= np.isin(cped, lped)
+        directed_at = np.flatnonzero(dmask).tolist()
+        for k, pd in enumerate(lped.tolist()):
+            ped_lots.setdefault(pd, []).append(k)
+    pc: list[I64] = []
+    pl: list[I64] = []
+    pq: list[I64] = []
+    pb: list[I64] = []
+    pd_: list[npt.NDArray[np.bool_]] = []
     ec: list[int] = []
     el: list[int] = []
     eo: list[int] = []
-    served: list[int] = []
-    ptr = 0
-    for i, need in enumerate(q):
-        d = t[i]
-        start = need
-        if cped[i] >= 0:
-            for k in by_ped.get(cped[i], ()):
+    i0 = 0
+    di = 0
+    width = WINDOW_MAX
+    carry: int | None = None  # remaining need of consumption i0 when resuming inside it
+    walked = False  # the directed walk of consumption i0 is done
+    while i0 < n:
+        if di < len(directed_at) and directed_at[di] == i0 and not walked:
+            need = int(q[i0]) if carry is None else carry
+            d = int(t[i0])
+            dc: list[int] = []
+            dq: list[int] = []
+            db: list[int] = []
+            for k in ped_lots[int(cped[i0])]:
                 if need == 0 or entry[k] > d:
                     break
-                b = bal[k]
+                b = int(bal[k])
                 if b == 0:
                     continue
                 if d > limit[k]:
-                    if k not in reported:
-                        reported.add(k)
-                        ec.append(i)
-                        el.append(k)
-                        eo.append(b)
-                    continue
-                take = need if need < b else b
-                bal[k] = b - take
-                need -= take
-                oc.append(i)
-                ol.append(k)
-                oq.append(take)
-                oa.append(lqty[k] - bal[k])
-                od.append(True)
-        k = ptr
-        while need > 0 and k < m:
-            if entry[k] > d:
-                break
-            b = bal[k]
-            if b == 0:
-                if k == ptr:
-                    ptr += 1
-                k += 1
-                continue
-            if d > limit[k]:
-                if k not in reported:
-                    reported.add(k)
-                    ec.append(i)
+                    ec.append(i0)
                     el.append(k)
                     eo.append(b)
-                if k == ptr:
-                    ptr += 1
-                k += 1
-                continue
-            take = need if need < b else b
-            bal[k] = b - take
-            need -= take
-            oc.append(i)
-            ol.append(k)
-            oq.append(take)
-            oa.append(lqty[k] - bal[k])
-            od.append(False)
-            if bal[k] == 0 and k == ptr:
-                ptr += 1
-            k += 1 if bal[k] == 0 else 0
-        served.append(start - need)
-    return oc, ol, oq, oa, od, ec, el, eo, served
+                    bal[k] = 0
+                    continue
+                take = min(need, b)
+                dc.append(k)
+                dq.append(take)
+                db.append(int(lqty[k]) - b)
+                bal[k] = b - take
+                need -= take
+            if dc:
+                pc.append(np.full(len(dc), i0, dtype=np.int64))
+                pl.append(np.asarray(dc, dtype=np.int64))
+                pq.append(np.asarray(dq, dtype=np.int64))
+                pb.append(np.asarray(db, dtype=np.int64))
+                pd_.append(np.ones(len(dc), dtype=np.bool_))
+                served[i0] += sum(dq)
+            carry = need
+            walked = True
+            di += 1
+        i1 = directed_at[di] if di < len(directed_at) else n
+        i1 = min(i1, i0 + width)
+        qs = q[i0:i1].copy()
+        if carry is not None:
+            qs[0] = carry
+        k_cons, k_lot, qty, pos, v = _window(qs, t[i0:i1], entry, limit, bal)
+        if v >= 0:
+            # keep the pieces before the first late one; write that lot off (reported once,
+            # with its balance when reached) and resume inside the consumption that reached it
+            lot = int(k_lot[v])
+            cons = int(k_cons[v])
+            open_qty = int(bal[lot]) - int(pos[v])
+            k_cons, k_lot, qty, pos = k_cons[:v], k_lot[:v], qty[:v], pos[:v]
+            if len(qty):
+                pc.append(k_cons + i0)
+                pl.append(k_lot)
+                pq.append(qty)
+                pb.append(lqty[k_lot] - bal[k_lot] + pos)
+                pd_.append(np.zeros(len(qty), dtype=np.bool_))
+                np.subtract.at(bal, k_lot, qty)
+                np.add.at(served, k_cons + i0, qty)
+            ec.append(i0 + cons)
+            el.append(lot)
+            eo.append(open_qty)
+            bal[lot] = 0
+            carry = int(qs[cons]) - int(qty[k_cons == cons].sum())
+            walked = True
+            i0 += cons
+            width = WINDOW_AFTER_LATE
+            continue
+        if len(qty):
+            pc.append(k_cons + i0)
+            pl.append(k_lot)
+            pq.append(qty)
+            pb.append(lqty[k_lot] - bal[k_lot] + pos)
+            pd_.append(np.zeros(len(qty), dtype=np.bool_))
+            np.subtract.at(bal, k_lot, qty)
+            np.add.at(served, k_cons + i0, qty)
+        i0 = i1
+        carry = None
+        walked = False
+        width = min(width * 4, WINDOW_MAX)
+    return _PartResult(
+        _cat(pc, np.int64),
+        _cat(pl, np.int64),
+        _cat(pq, np.int64),
+        _cat(pb, np.int64),
+        _cat(pd_, np.bool_),
+        served,
+        ec,
+        el,
+        eo,
+    )
 
 
 def discharge_fast(
@@ -403,55 +439,38 @@ def discharge_fast(
     for j in range(len(parts)):
         ci = by_comp[cs[j] : ce[j]]
         lp = lot_order[ls[j] : le[j]]
-        q = c_need[ci]
-        t = c_date[ci]
-        entry = plant.lot_entry[lp]
-        limit = plant.lot_limit[lp]
         lqty = plant.lot_qty[lp]
-        lval = plant.lot_value[lp]
-        res = None
-        dped = c_ped[ci]
-        directed = dped >= 0
-        if not (directed.any() and np.isin(dped[directed], plant.lot_ped[lp]).any()):
-            res = _closed_form(q, t, entry, limit, lqty)
-        if res is not None:
-            k_cons, k_lot, pq, after, srv = res
-            out_c.append(ci[k_cons])
-            out_l.append(lp[k_lot])
-            out_q.append(pq)
-            # a lot's pieces are contiguous and its first piece starts at zero use
-            r_after = muldiv_half_up(lval[k_lot], after, lqty[k_lot])
+        r = _discharge_part(
+            c_need[ci],
+            c_date[ci],
+            c_ped[ci],
+            plant.lot_entry[lp],
+            plant.lot_limit[lp],
+            lqty,
+            plant.lot_ped[lp],
+        )
+        served[ci] = r.served
+        if len(r.qty):
+            lval = plant.lot_value[lp][r.lot]
+            lq = lqty[r.lot]
+            r_after = muldiv_half_up(lval, r.before + r.qty, lq)
+            # a piece that follows a piece of the same lot starts where that one ended
             r_before = np.zeros_like(r_after)
-            if len(r_after) > 1:
-                r_before[1:] = np.where(k_lot[1:] == k_lot[:-1], r_after[:-1], 0)
+            follows = np.zeros(len(r_after), dtype=np.bool_)
+            follows[1:] = r.lot[1:] == r.lot[:-1]
+            r_before[1:][follows[1:]] = r_after[:-1][follows[1:]]
+            other = np.flatnonzero(~follows & (r.before > 0))
+            if len(other):
+                r_before[other] = muldiv_half_up(lval[other], r.before[other], lq[other])
             out_v.append(r_after - r_before)
-            out_d.append(np.zeros(len(pq), dtype=np.bool_))
-            served[ci] = srv
-        else:
-            oc, ol, oq, oa, od, ec, el, eo, sv = _loop(
-                q.tolist(),
-                t.tolist(),
-                dped.tolist(),
-                entry.tolist(),
-                limit.tolist(),
-                lqty.tolist(),
-                plant.lot_ped[lp].tolist(),
-            )
-            out_c.append(ci[np.asarray(oc, dtype=np.int64)])
-            out_l.append(lp[np.asarray(ol, dtype=np.int64)])
-            kl = np.asarray(ol, dtype=np.int64)
-            taken = np.asarray(oq, dtype=np.int64)
-            after = np.asarray(oa, dtype=np.int64)
-            out_q.append(taken)
-            out_v.append(
-                muldiv_half_up(lval[kl], after, lqty[kl])
-                - muldiv_half_up(lval[kl], after - taken, lqty[kl])
-            )
-            out_d.append(np.asarray(od, dtype=np.bool_))
-            ex_c.append(ci[np.asarray(ec, dtype=np.int64)])
-            ex_l.append(lp[np.asarray(el, dtype=np.int64)])
-            ex_o.append(np.asarray(eo, dtype=np.int64))
-            served[ci] = np.asarray(sv, dtype=np.int64)
+            out_c.append(ci[r.cons])
+            out_l.append(lp[r.lot])
+            out_q.append(r.qty)
+            out_d.append(r.directed)
+        if r.e_cons:
+            ex_c.append(ci[np.asarray(r.e_cons, dtype=np.int64)])
+            ex_l.append(lp[np.asarray(r.e_lot, dtype=np.int64)])
+            ex_o.append(np.asarray(r.e_open, dtype=np.int64))
         done += len(ci)
         if progress is not None and (j % 256 == 0 or j == len(parts) - 1):
             progress(done, nc)

@@ -66,6 +66,8 @@ def merge_by_lot(portions: Iterable[LotPortion], *, per_document: bool = False) 
     for p in portions:
         key = (p.lot_id, p.document) if per_document else (p.lot_id,)
         groups.setdefault(key, []).append(p)
+    if all(len(m) == 1 for m in groups.values()):  # already one portion per key
+        return [m[0] for m in groups.values()]
     out = []
     for members in groups.values():
         first = members[0]
@@ -418,10 +420,10 @@ def plan_portions(
         + ("" if change_date else " (last weekday of the period; pass the F4 pedimento's date)"),
         f"policy {policy}: rates and exchange rate of the "
         + ("entry date (LA 56)" if policy == "entry_date" else "change date (LA 93)"),
-        f"{len(portions)} journal allocation(s) merged into {len(lots)} lot portion(s), one "
-        "per temporary-import lot; each lot portion is one engine computation rounded to whole "
-        "pesos (CFF 20); line and plan figures are their sums; the LFD 49 DTA minimum is per "
-        "pedimento and not applied to portions",
+        f"{sum(p.allocations for p in portions)} journal allocation(s) merged into "
+        f"{len(lots)} lot portion(s), one per temporary-import lot; each lot portion is one "
+        "engine computation rounded to whole pesos (CFF 20); line and plan figures are their "
+        "sums; the LFD 49 DTA minimum is per pedimento and not applied to portions",
     ]
     return build_plan(
         priced,

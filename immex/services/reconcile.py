@@ -102,24 +102,24 @@ def load_sat(
         )  # fmt: skip
     ]
     discharges = []
-    for r in conn.execute(
+    for dr in conn.execute(
         select(p.c.number, p.c.fecha_pago, d.c.id, d.c.year_orig, d.c.aduana_orig,
                d.c.patente_orig, d.c.pedimento_orig, d.c.documento_orig, d.c.fraccion_orig,
                d.c.unidad, d.c.cantidad)
         .join(p, p.c.id == d.c.pedimento_id)
         .where(p.c.company_id == company_id, p.c.source == "datastage")
     ):  # fmt: skip
-        orig = f"{r.year_orig % 100:02d}{r.aduana_orig[:2]}{r.patente_orig}{r.pedimento_orig}"
+        orig = f"{dr.year_orig % 100:02d}{dr.aduana_orig[:2]}{dr.patente_orig}{dr.pedimento_orig}"
         discharges.append(
             rc.SatDischarge(
-                r.number,
-                _date(r.fecha_pago),
+                dr.number,
+                _date(dr.fecha_pago),
                 orig,
-                r.documento_orig,
-                r.fraccion_orig,
-                None if r.unidad is None else str(r.unidad),
-                r.cantidad,
-                f"SAT 512 on {r.number} (discharges {orig})",
+                dr.documento_orig,
+                dr.fraccion_orig,
+                None if dr.unidad is None else str(dr.unidad),
+                dr.cantidad,
+                f"SAT 512 on {dr.number} (discharges {orig})",
             )  # fmt: skip
         )
     coverage = None

@@ -136,7 +136,7 @@ class _ZipImport:
         self.orphans: Counter[str] = Counter()
 
     # -- 501 -------------------------------------------------------------------------------
-    def _read_501(self) -> list[tuple[int, int, int, list[str | None]]]:
+    def _read_501(self) -> list[tuple[int, int, int, Sequence[str | None]]]:
         """(line, company_id, year, values) of the 501 rows, with key checks."""
         ctx, dz = self.ctx, self.dz
         out = []
@@ -172,7 +172,7 @@ class _ZipImport:
             out.append((line, cid, year, v))
         return out
 
-    def _insert_501(self, rows: list[tuple[int, int, int, list[str | None]]]) -> dict[Any, int]:
+    def _insert_501(self, rows: list[tuple[int, int, int, Sequence[str | None]]]) -> dict[Any, int]:
         """Write new pedimentos; key3 → id (new) or -1 (already stored)."""
         ctx = self.ctx
         existing = _existing_keys(ctx.conn, (r[1] for r in rows), "datastage")
@@ -190,8 +190,12 @@ class _ZipImport:
         if fresh:
             self.batch_id = ctx.conn.execute(
                 insert(sat.sat_import_batches).values(
-                    kind="datastage", source_name=self.dz.name, sha256=self.sha,
-                    folio=self.dz.folio, imported_at=now_utc(), actor=current_actor(),
+                    kind="datastage",
+                    source_name=self.dz.name,
+                    sha256=self.sha,
+                    folio=self.dz.folio,
+                    imported_at=now_utc(),
+                    actor=current_actor(),
                 )  # fmt: skip
             ).inserted_primary_key[0]
             w = BulkWriter(ctx.conn, sat.sat_pedimentos, cols)
@@ -333,9 +337,12 @@ def link_rectifications(conn: Connection) -> int:
     for row in pending:
         target = conn.execute(
             select(p.c.id).where(
-                p.c.company_id == row.company_id, p.c.source == row.source,
-                p.c.year == row.year_anterior, p.c.patente == row.patente_anterior,
-                p.c.pedimento == row.pedimento_anterior, p.c.aduana == row.aduana_anterior,
+                p.c.company_id == row.company_id,
+                p.c.source == row.source,
+                p.c.year == row.year_anterior,
+                p.c.patente == row.patente_anterior,
+                p.c.pedimento == row.pedimento_anterior,
+                p.c.aduana == row.aduana_anterior,
             )  # fmt: skip
         ).scalar()
         if target is None or target == row.pedimento_id:
@@ -472,9 +479,7 @@ def _chain(conn: Connection, ped_id: int) -> list[dict[str, Any]]:
     return out
 
 
-def pedimento_show(
-    engine: Engine, number: str, company: str | None = None
-) -> dict[str, Any]:
+def pedimento_show(engine: Engine, number: str, company: str | None = None) -> dict[str, Any]:
     """A pedimento as SAT has it: header, dates, identifiers, invoices, contributions,
     lines (with their rates and contributions), discharges made by it and from it, and
     the rectification chain. Data Stage data is preferred to validation-file data."""
@@ -514,7 +519,7 @@ def pedimento_show(
         d = sat.sat_descargos
         p = sat.sat_pedimentos
         discharged_from = [
-            _row_dict(r) | {"discharging_number": r.number}
+            _row_dict(r, skip=("id", "pedimento_id", "number")) | {"discharging_number": r.number}
             for r in conn.execute(
                 select(d, p.c.number).join(p, p.c.id == d.c.pedimento_id).where(
                     p.c.company_id == head.company_id, d.c.year_orig == head.year,
@@ -609,7 +614,7 @@ def import_m3(engine: Engine, paths: Sequence[str | Path]) -> dict[str, Any]:
     duplicates = 0
     with engine.begin() as conn:
         ctx = _Context(conn, None)
-        for f in parsed:
+        for f, f_path in zip(parsed, paths, strict=True):
             mine = [pl for pl in plans if pl[0] is f]
             batch_id: int | None = None
             for _f, ped, rfc, year in mine:
@@ -622,9 +627,8 @@ def import_m3(engine: Engine, paths: Sequence[str | Path]) -> dict[str, Any]:
                 if batch_id is None:
                     batch_id = conn.execute(
                         insert(sat.sat_import_batches).values(
-                            kind="m3", source_name=f.name, sha256=_sha256(Path(paths[
-                                parsed.index(f)])), folio=None, imported_at=now_utc(),
-                            actor=current_actor())
+                            kind="m3", source_name=f.name, sha256=_sha256(Path(f_path)),
+                            folio=None, imported_at=now_utc(), actor=current_actor())
                     ).inserted_primary_key[0]  # fmt: skip
                 when = _m3_payment_date(ped)
                 head = _typed("501", rec501 | {"fecha_pago": f"{when} 00:00:00"})
@@ -655,16 +659,21 @@ def import_m3(engine: Engine, paths: Sequence[str | Path]) -> dict[str, Any]:
                             row["clave_documento"] = head.get("clave_documento")
                         if code == "512":
                             row["year_orig"] = pedimento_year(
-                                rec["pedimento_orig"], int(str(rec["fecha_orig"])[:4]))[0]
+                                rec["pedimento_orig"], int(str(rec["fecha_orig"])[:4])
+                            )[0]
                         if code == "701":
                             row["year_anterior"] = pedimento_year(
-                                rec["pedimento_anterior"], int(str(rec["fecha_anterior"])[:4]))[0]
+                                rec["pedimento_anterior"], int(str(rec["fecha_anterior"])[:4])
+                            )[0]
                         rows.append(row)
                     conn.execute(insert(sat.CHILD_TABLES[code]), rows)
                     counts[COUNTED.get(code, code)] += len(rows)
                 for rtype, line in ped.raw:
-                    conn.execute(insert(sat.sat_raw_rows).values(
-                        batch_id=batch_id, pedimento_id=pid, table_code=f"M{rtype}", data=line))
+                    conn.execute(
+                        insert(sat.sat_raw_rows).values(
+                            batch_id=batch_id, pedimento_id=pid, table_code=f"M{rtype}", data=line
+                        )
+                    )
         linked = link_rectifications(conn)
         summary = {
             "pedimentos": counts["pedimentos"],
@@ -678,6 +687,10 @@ def import_m3(engine: Engine, paths: Sequence[str | Path]) -> dict[str, Any]:
             "warnings": warnings + ctx.warnings,
         }
         for cid in sorted(ctx.touched):
-            audit(conn, "sat.import_m3", {"files": summary["files"],
-                                          "pedimentos": summary["pedimentos"]}, cid)
+            audit(
+                conn,
+                "sat.import_m3",
+                {"files": summary["files"], "pedimentos": summary["pedimentos"]},
+                cid,
+            )
     return summary

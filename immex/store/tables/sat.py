@@ -14,6 +14,8 @@ A rectification (701) never overwrites: the rectified pedimento stays, with
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     Column,
@@ -39,9 +41,9 @@ SatRate = Numeric(12, 6, asdecimal=True)
 _KEY_COLUMNS = ("patente", "pedimento", "aduana")
 
 
-def column_type(kind: str) -> TypeEngine[object]:
+def column_type(kind: str) -> TypeEngine[Any]:
     """Store type of a Data Stage field kind (see immex.datastage.layout)."""
-    types: dict[str, TypeEngine[object]] = {
+    types: dict[str, TypeEngine[Any]] = {
         "k4": String(4), "k7": String(7), "k3": String(3),
         "u4": String(4), "u7": String(7), "u3": String(3),
         "t": Text(), "x": Text(), "f": String(8),
@@ -51,7 +53,7 @@ def column_type(kind: str) -> TypeEngine[object]:
     return types[kind]
 
 
-def _layout_columns(code: str) -> list[Column[object]]:
+def _layout_columns(code: str) -> list[Column[Any]]:
     return [
         Column(f.column, column_type(f.kind), nullable=not f.required)
         for f in LAYOUTS[code].fields
@@ -87,7 +89,12 @@ sat_pedimentos = Table(
     *_layout_columns("501"),
     Column("superseded_by_id", Integer, ForeignKey("sat_pedimentos.id")),
     UniqueConstraint(
-        "company_id", "source", "year", "patente", "pedimento", "aduana",
+        "company_id",
+        "source",
+        "year",
+        "patente",
+        "pedimento",
+        "aduana",
         name="uq_sat_pedimentos_key",
     ),  # fmt: skip
 )
@@ -95,7 +102,7 @@ Index("ix_sat_pedimentos_number", sat_pedimentos.c.number)
 Index("ix_sat_pedimentos_batch", sat_pedimentos.c.batch_id)
 
 
-def _child(name: str, code: str, *extra: Column[object]) -> Table:
+def _child(name: str, code: str, *extra: Column[Any]) -> Table:
     table = Table(
         name,
         metadata,
