@@ -59,6 +59,33 @@ def timed_import(zip_path: Path, db: Path) -> tuple[float, dict]:
     return secs, summary
 
 
+def pg_import(zip_path: Path) -> None:
+    """The same import into a fresh PostgreSQL database ($IMMEX_TEST_PG server; COPY)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    admin_url = os.environ.get("IMMEX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    name = f"immex_bench_ds_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        engine = workspace.init_workspace(admin_url.rsplit("/", 1)[0] + "/" + name)
+        t0, c0 = time.perf_counter(), time.process_time()
+        summary = import_datastage(engine, [zip_path])
+        secs, cpu = time.perf_counter() - t0, time.process_time() - c0
+        engine.dispose()
+        print(
+            f"[1b] same set into PostgreSQL (COPY): {secs:.1f} s — "
+            f"{summary['partidas'] / secs:,.0f} line rows/s ({cpu:.1f} s CPU in Python)"
+        )
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def naive_import(zip_path: Path, db: Path) -> tuple[float, int, int]:
     """The obviously-correct reference: typed records, one INSERT per row, one transaction."""
     engine = workspace.init_workspace(f"sqlite:///{db}")
@@ -159,6 +186,7 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=1_000_000)
     ap.add_argument("--naive-lines", type=int, default=20_000)
     ap.add_argument("--keep", action="store_true", help="keep the generated files")
+    ap.add_argument("--pg", action="store_true", help="also import the lines set into PostgreSQL")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="immex_bench_ds_", dir=os.environ.get("IMMEX_BENCH_DIR")))
     print(f"SYNTHETIC Data Stage sets in {tmp} (cores: {os.cpu_count()}, load shared)")
@@ -187,6 +215,9 @@ def main() -> None:
             f"(goal 50,000; {cpu_rate:,.0f}/s per CPU second), {total / secs:,.0f} rows/s all "
             f"tables; load average {os.getloadavg()[0]:.1f}; peak {peak_mib():,.0f} MiB"
         )
+
+        if args.pg:
+            pg_import(lines_set.path)
 
         (tmp / "b").mkdir()
         real_lines = max(args.lines // 2, 1)

@@ -9,8 +9,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
-from support_demo import demo_run
+from support_demo import demo_run, small_report
 from typer.testing import CliRunner
 
 from immex.domain.duties import DutyContext, F4Request, compute_f4
@@ -188,3 +189,14 @@ def sample_db() -> str:
     from immex.services.demo import DB_NAME
 
     return DB_NAME
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "html", "pdf"])
+def test_report_to_an_unwritable_folder_is_a_clear_error(tmp_path: Path, fmt: str) -> None:
+    from immex.domain.errors import InvalidInput
+    from immex.reports import render
+
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("x", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="--out .*cannot write"):
+        render(small_report(), fmt, not_a_folder / "reports")

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from immex.domain import reconcile as rc
 from immex.services import workspace
@@ -211,8 +211,52 @@ def test_use_case_with_ledger_lots(workspace_url: str, tmp_path) -> None:  # typ
                     batch_id=batch,
                 )
             )
+        # a discharge run whose journal took 90 pieces of lot ARN-1 on 2025-06-10 (SAT: 100)
+        import numpy as np
+
+        from immex.services import discharge as dis
+        from immex.services import discharge_engine as fe
+
+        lot_id = conn.execute(select(t.lots.c.id).where(t.lots.c.part_number == "ARN-1")).scalar()
+        run_values = {
+            "company_id": company.id,
+            "created_at": now,
+            "actor": "test",
+            "inputs_hash": "0" * 64,
+            "journal_hash": "0" * 64,
+            "parameters": {},
+            "summary": {},
+            "complete": True,
+        }
+        run = conn.execute(
+            insert(t.discharge_runs).values(
+                **{k: v for k, v in run_values.items() if k in t.discharge_runs.c}
+            )
+        ).inserted_primary_key[0]
+        cols = {
+            "ship_id": np.array([1], dtype=np.int64),
+            "ship_date": np.array([fe.day(date(2025, 6, 10))], dtype=np.int32),
+            "lot_id": np.array([lot_id], dtype=np.int64),
+            "qty": np.array([90 * 10**6], dtype=np.int64),
+            "value": np.array([0], dtype=np.int64),
+            "key": np.array([0], dtype=np.int8),
+            "directed": np.array([False]),
+        }
+        conn.execute(
+            insert(t.allocation_chunks).values(
+                run_id=run, chunk_no=0, rows=1, data=dis._pack(cols, 0, 1)
+            )
+        )
     report = reconcile(engine, None, None, None, as_of=date(2025, 8, 1))
     diffs = report["differences"]
+    (dis_diff,) = [d for d in diffs if d.category == "discharge"]
+    assert (dis_diff.pedimento, dis_diff.fraccion) == ("252439995000101", "85443099")
+    assert (dis_diff.sat_value, dis_diff.ledger_value, dis_diff.difference) == (
+        D(100),
+        D(90),
+        D(10),
+    )
+    assert "discharge run" in dis_diff.ledger_ref and "SAT 512" in dis_diff.sat_ref
     qty = [d for d in diffs if d.category == "quantity_value"]
     assert [(d.fraccion, d.sat_value, d.ledger_value) for d in qty] == [
         ("73181599", D("72990"), D("72000"))

@@ -30,13 +30,17 @@ def _date(value: str | None, field: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"{field}: not a date: {value!r} (expected YYYY-MM-DD)", field=field) from None
+        raise InvalidInput(
+            f"{field}: not a date: {value!r} (expected YYYY-MM-DD)", field=field
+        ) from None
 
 
 def _required_date(value: str | None, field: str) -> date:
     parsed = _date(value, field)
     if parsed is None:
-        raise InvalidInput(f"{field} is required (YYYY-MM-DD); the API never assumes today", field=field)
+        raise InvalidInput(
+            f"{field} is required (YYYY-MM-DD); the API never assumes today", field=field
+        )
     return parsed
 
 
@@ -140,9 +144,7 @@ def create_app(db: str | None = None) -> FastAPI:
     # ------------------------------------------------------------------ web pages
     def _page(request: Request, name: str, lang: str, **ctx: Any) -> HTMLResponse:
         lang = "en" if lang == "en" else "es"
-        return TEMPLATES.TemplateResponse(
-            request, name, {"t": messages(lang), "lang": lang, **ctx}
-        )
+        return TEMPLATES.TemplateResponse(request, name, {"t": messages(lang), "lang": lang, **ctx})
 
     @app.get("/", response_class=HTMLResponse)
     def page_search(request: Request, q: str = "", lang: str = "es") -> HTMLResponse:
@@ -157,7 +159,11 @@ def create_app(db: str | None = None) -> FastAPI:
 
     @app.get("/fraccion/{code}", response_class=HTMLResponse)
     def page_fraction(
-        request: Request, code: str, as_of: str = "", origin: str = "", prosec: str = "",
+        request: Request,
+        code: str,
+        as_of: str = "",
+        origin: str = "",
+        prosec: str = "",
         lang: str = "es",
     ) -> HTMLResponse:
         error = None
@@ -177,8 +183,16 @@ def create_app(db: str | None = None) -> FastAPI:
         except ImmexError as exc:
             error = exc.message
         return _page(
-            request, "fraction.html", lang, code=code, doc=doc, decision=decision, error=error,
-            as_of=when.isoformat(), origin=origin, prosec=prosec,
+            request,
+            "fraction.html",
+            lang,
+            code=code,
+            doc=doc,
+            decision=decision,
+            error=error,
+            as_of=when.isoformat(),
+            origin=origin,
+            prosec=prosec,
         )
 
     return app

@@ -84,7 +84,9 @@ def parse_date(text: str | None, field: str = "date") -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"--{field}: not a date: {text!r} (expected YYYY-MM-DD)", field=field) from None
+        raise InvalidInput(
+            f"--{field}: not a date: {text!r} (expected YYYY-MM-DD)", field=field
+        ) from None
 
 
 def parse_month(text: str, field: str = "month") -> tuple[int, int]:
@@ -95,7 +97,9 @@ def parse_month(text: str, field: str = "month") -> tuple[int, int]:
             raise ValueError
         return year, month
     except ValueError:
-        raise InvalidInput(f"{field}: not a month: {text!r} (expected YYYY-MM)", field=field) from None
+        raise InvalidInput(
+            f"{field}: not a month: {text!r} (expected YYYY-MM)", field=field
+        ) from None
 
 
 def today_default(value: date | None, warnings: list[str] | None = None) -> date:

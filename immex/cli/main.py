@@ -17,7 +17,16 @@ app = typer.Typer(
 )
 
 #: area modules under immex.cli, each with ``register(app)``
-AREAS = ["refdata_cmds", "tariff_cmds", "workspace_cmds", "rates_cmds", "ledger_cmds", "sat_cmds", "job_cmds", "api_cmds"]
+AREAS = [
+    "refdata_cmds",
+    "tariff_cmds",
+    "workspace_cmds",
+    "rates_cmds",
+    "ledger_cmds",
+    "sat_cmds",
+    "job_cmds",
+    "api_cmds",
+]
 
 
 def _version(value: bool) -> None:
@@ -28,7 +37,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
 ) -> None:
     """immex — IMMEX/PROSEC assistant for Mexican export manufacturers."""
 

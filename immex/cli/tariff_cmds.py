@@ -8,16 +8,18 @@ from rich.table import Table
 from immex.cli.common import JsonOpt, console, handle_errors, parse_date, print_json, today_default
 from immex.services import tariff as tariff_service
 
-tariff_app = typer.Typer(help="LIGIE tariff: look up a fracción, search descriptions.",
-                         no_args_is_help=True)
+tariff_app = typer.Typer(
+    help="LIGIE tariff: look up a fracción, search descriptions.", no_args_is_help=True
+)
 
 
 @tariff_app.command("show")
 @handle_errors
 def show(
     fraccion: str = typer.Argument(..., help="8542.31.03, 85423103 or 10 digits with the NICO."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Date of the rate (YYYY-MM-DD); "
-                                     "default today."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Date of the rate (YYYY-MM-DD); default today."
+    ),
     json_out: bool = JsonOpt,
 ) -> None:
     """Show a fracción: description, UMT, import rate in force on the date, history, NICO."""
@@ -29,16 +31,18 @@ def show(
         return
     console.print(f"[bold]{data['fraccion']}[/bold]  {data['description']}", highlight=False)
     console.print(f"  heading {data['heading']}: {data['heading_description']}", highlight=False)
-    console.print(f"  subheading {data['subheading']}: {data['subheading_description']}",
-                  highlight=False)
+    console.print(
+        f"  subheading {data['subheading']}: {data['subheading_description']}", highlight=False
+    )
     console.print(f"  UMT {data['umt']}   export {data['export_rate']}", highlight=False)
     src = f" ({data['igi_source']})" if data["igi_source"] else ""
     console.print(f"  [bold]IGI on {data['as_of']}: {data['igi']}[/bold]{src}", highlight=False)
     if data["igi_history"]:
         table = Table("from", "to", "rate", "source", "certainty", title="import-rate history")
         for p in data["igi_history"]:
-            table.add_row(p["valid_from"] or "?", p["valid_to"] or "-", p["rate"], p["source"],
-                          p["certainty"])
+            table.add_row(
+                p["valid_from"] or "?", p["valid_to"] or "-", p["rate"], p["source"], p["certainty"]
+            )
         console.print(table)
     if data["nicos"]:
         table = Table("NICO", "description", "UMT code", title="NICO (SAT catalog)")
@@ -59,8 +63,12 @@ def search(
     """Search fracciones by description (accents and case ignored), best matches first."""
     results = tariff_service.search(text, limit)
     if json_out:
-        print_json([{"fraccion": r["fraccion"], "description": r["description"],
-                     "score": r["score"]} for r in results])
+        print_json(
+            [
+                {"fraccion": r["fraccion"], "description": r["description"], "score": r["score"]}
+                for r in results
+            ]
+        )
         return
     if not results:
         console.print("no match")

@@ -19,7 +19,7 @@ def D(value: object) -> Decimal:  # noqa: N802 - beancount's name for the same h
     """Build a Decimal from str, int or Decimal; refuse floats (binary fractions lie)."""
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError(f"refusing to build money from {type(value).__name__} {value!r}; use a str")
     if isinstance(value, int):
         return Decimal(value)
@@ -32,7 +32,9 @@ def D(value: object) -> Decimal:  # noqa: N802 - beancount's name for the same h
         try:
             result = Decimal(text)
         except InvalidOperation:
-            raise InvalidInput(f"not a number: {value!r} (expected digits such as 1234.56)") from None
+            raise InvalidInput(
+                f"not a number: {value!r} (expected digits such as 1234.56)"
+            ) from None
         if not result.is_finite():
             raise InvalidInput(f"not a finite number: {value!r}")
         return result

@@ -22,9 +22,34 @@ from dataclasses import dataclass
 
 STOP_WORDS = frozenset(
     [
-        "a", "al", "con", "de", "del", "e", "el", "en", "la", "las", "lo", "los", "o", "para",
-        "por", "que", "se", "sin", "su", "sus", "u", "un", "una", "y", "incluso", "excepto",
-        "cuando", "como",
+        "a",
+        "al",
+        "con",
+        "de",
+        "del",
+        "e",
+        "el",
+        "en",
+        "la",
+        "las",
+        "lo",
+        "los",
+        "o",
+        "para",
+        "por",
+        "que",
+        "se",
+        "sin",
+        "su",
+        "sus",
+        "u",
+        "un",
+        "una",
+        "y",
+        "incluso",
+        "excepto",
+        "cuando",
+        "como",
     ]
 )
 

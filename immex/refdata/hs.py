@@ -28,16 +28,37 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
     for r in items:
         if not r["hscode"].isdigit():
             continue  # the "TOTAL" pseudo-row is not part of the nomenclature
-        rows.append([r["hscode"], f"level{r['level']}", r["parent"], r["section"],
-                     r["description"].strip()])
+        rows.append(
+            [r["hscode"], f"level{r['level']}", r["parent"], r["section"], r["description"].strip()]
+        )
     rank = {"section": 0, "level2": 1, "level4": 2, "level6": 3}
     rows.sort(key=lambda r: (rank.get(r[1], 9), r[0]))
-    rows = [[code, {"section": "section", "level2": "chapter", "level4": "heading",
-                    "level6": "subheading"}.get(level, level), parent, sec, desc]
-            for code, level, parent, sec, desc in rows]
-    n = write_csv(out / "hs2022.csv", ["code", "level", "parent", "section", "description"],
-                  rows)
-    srcs = (source_file(source, HS_REL, AS_OF, ATTRIBUTION),
-            source_file(source, SECTIONS_REL, AS_OF, ATTRIBUTION))
-    return [BuiltTable("hs2022.csv", n, srcs, AS_OF,
-                       "HS 2022 nomenclature: sections, chapters, 4- and 6-digit codes (English)")]
+    rows = [
+        [
+            code,
+            {
+                "section": "section",
+                "level2": "chapter",
+                "level4": "heading",
+                "level6": "subheading",
+            }.get(level, level),
+            parent,
+            sec,
+            desc,
+        ]
+        for code, level, parent, sec, desc in rows
+    ]
+    n = write_csv(out / "hs2022.csv", ["code", "level", "parent", "section", "description"], rows)
+    srcs = (
+        source_file(source, HS_REL, AS_OF, ATTRIBUTION),
+        source_file(source, SECTIONS_REL, AS_OF, ATTRIBUTION),
+    )
+    return [
+        BuiltTable(
+            "hs2022.csv",
+            n,
+            srcs,
+            AS_OF,
+            "HS 2022 nomenclature: sections, chapters, 4- and 6-digit codes (English)",
+        )
+    ]

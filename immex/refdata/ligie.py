@@ -98,8 +98,15 @@ def _assemble_duty(item: lt.RawItem, problems: list[Problem]) -> str:
     if m and "EUA por" in joined:
         unit = "Pza" if "Pza)" in joined else "Kg"
         return f"AE ({m.group(1)} Dls EUA por {unit})"
-    problems.append(Problem(item.lineno, item.code, "rate",
-                            "import duty could not be reassembled; kept as found", text))
+    problems.append(
+        Problem(
+            item.lineno,
+            item.code,
+            "rate",
+            "import duty could not be reassembled; kept as found",
+            text,
+        )
+    )
     return text or "?"
 
 
@@ -107,8 +114,7 @@ def _assemble_duty(item: lt.RawItem, problems: list[Problem]) -> str:
 # rate history
 
 
-def _eff(decrees: dict[date, list[lh.Decree]], dof: date, code: str
-         ) -> tuple[date | None, str]:
+def _eff(decrees: dict[date, list[lh.Decree]], dof: date, code: str) -> tuple[date | None, str]:
     dec = lh.decree_for(decrees, dof, code)
     if dec is None:
         return None, f"decree DOF {dof:%d-%m-%Y} not reproduced in the text"
@@ -116,8 +122,10 @@ def _eff(decrees: dict[date, list[lh.Decree]], dof: date, code: str
         return None, f"entry into force of DOF {dof:%d-%m-%Y}: " + (
             lh.LIGIE_START_NOTE if "mismo día" in dec.effective_evidence else "not stated"
         )
-    note = "" if dec.effective_how == "read" else (
-        f"entry into force of DOF {dof:%d-%m-%Y} computed: {dec.effective_evidence}"
+    note = (
+        ""
+        if dec.effective_how == "read"
+        else (f"entry into force of DOF {dof:%d-%m-%Y} computed: {dec.effective_evidence}")
     )
     return dec.effective, note
 
@@ -142,8 +150,11 @@ def parse_article_terms(full_text: str) -> dict[tuple[date, str], ArticleTerm]:
     stop = full_text.find("SÉPTIMO.", anchor)
     block = re.sub(r"\n\d+ de \d+\n(?:[^\n]*\n){4}", "\n", full_text[anchor:stop])
     ordinals = ["Primero", "Segundo", "Tercero", "Cuarto", "Quinto"]
-    heads = [(o, m.start()) for o in ordinals
-             if (m := re.search(r"\n" + o + r"\. Se modifica", "\n" + block))]
+    heads = [
+        (o, m.start())
+        for o in ordinals
+        if (m := re.search(r"\n" + o + r"\. Se modifica", "\n" + block))
+    ]
     trans = block.find("TRANSITORIOS")
     codes_by_article: dict[str, list[str]] = {}
     for k, (name, pos) in enumerate(heads):
@@ -152,8 +163,11 @@ def parse_article_terms(full_text: str) -> dict[tuple[date, str], ArticleTerm]:
     flat = re.sub(r"\s+", " ", block[trans:])
     out: dict[tuple[date, str], ArticleTerm] = {}
     dof = date(2022, 11, 18)
-    for m in re.finditer(r"El arancel aplicable para las fracciones arancelarias (?:listadas en el|"
-                         r"del) artículo (\w+) estará vigente ([^.]*)\.", flat):
+    for m in re.finditer(
+        r"El arancel aplicable para las fracciones arancelarias (?:listadas en el|"
+        r"del) artículo (\w+) estará vigente ([^.]*)\.",
+        flat,
+    ):
         article, clause = m.group(1), m.group(2)
         term = ArticleTerm(evidence=m.group(0))
         if (d := re.search(r"a partir del? " + lh._DATE_WORDS.pattern, clause)) and d.group(3):
@@ -184,8 +198,10 @@ def build_history(
     """
     remarks: list[str] = []
     terms = terms or {}
-    acts = sorted((e for e in events if e.kind in ("temporary", "permanent", "revoked",
-                                                     "removed")), key=lambda e: e.dof)
+    acts = sorted(
+        (e for e in events if e.kind in ("temporary", "permanent", "revoked", "removed")),
+        key=lambda e: e.dof,
+    )
     befores = [e.before for e in acts]
     afters: list[str | None] = []
     for i, e in enumerate(acts):
@@ -204,8 +220,14 @@ def build_history(
 
     periods: list[dict[str, str]] = []
 
-    def add(vfrom: date | None, vto: date | None, rate: str | None, source: str,
-            unknown: set[str], note: list[str]) -> None:
+    def add(
+        vfrom: date | None,
+        vto: date | None,
+        rate: str | None,
+        source: str,
+        unknown: set[str],
+        note: list[str],
+    ) -> None:
         if rate is None:
             rate = "?"
             note = [*note, "rate before this note not stated in the text"]
@@ -215,15 +237,17 @@ def build_history(
             cert = sorted(unknown)[0]
         else:
             cert = "exact"
-        periods.append({
-            "valid_from": vfrom.isoformat() if vfrom else "",
-            "valid_to": vto.isoformat() if vto else "",
-            "rate": rate,
-            "kind": rate_kind(rate),
-            "source": source,
-            "certainty": cert,
-            "note": "; ".join(dict.fromkeys(n for n in note if n)),
-        })
+        periods.append(
+            {
+                "valid_from": vfrom.isoformat() if vfrom else "",
+                "valid_to": vto.isoformat() if vto else "",
+                "rate": rate,
+                "kind": rate_kind(rate),
+                "source": source,
+                "certainty": cert,
+                "note": "; ".join(dict.fromkeys(n for n in note if n)),
+            }
+        )
 
     if not acts:
         add(None, None, published, lh.LIGIE_SOURCE, {"from_unknown"}, [lh.LIGIE_START_NOTE])
@@ -255,8 +279,10 @@ def build_history(
     base_note = [lh.LIGIE_START_NOTE]
     if first is not None and starts[first][0] is None and lh.LIGIE_START_NOTE in starts[first][1]:
         # the act took effect with the LIGIE itself: the LIGIE's own rate never applied
-        lead_note = (f"the LIGIE 2022 as published said {befores[first]}; DOF "
-                     f"{acts[first].dof:%d-%m-%Y} replaced it from the LIGIE's entry into force")
+        lead_note = (
+            f"the LIGIE 2022 as published said {befores[first]}; DOF "
+            f"{acts[first].dof:%d-%m-%Y} replaced it from the LIGIE's entry into force"
+        )
     else:
         lead_note = ""
         base_to: date | None = None
@@ -266,9 +292,14 @@ def build_history(
         base_unknown = {"from_unknown"}
         if first is not None and not base_to:
             base_unknown.add("to_unknown")
-        add(None, base_to, befores[0], lh.LIGIE_SOURCE, base_unknown,
-            [*base_note, skipped_notes.get(0, ""),
-             starts[first][1] if first is not None else ""])
+        add(
+            None,
+            base_to,
+            befores[0],
+            lh.LIGIE_SOURCE,
+            base_unknown,
+            [*base_note, skipped_notes.get(0, ""), starts[first][1] if first is not None else ""],
+        )
     for k, i in enumerate(keep):
         e = acts[i]
         vfrom, note = starts[i]
@@ -316,8 +347,12 @@ def build_history(
     return _added_from(code, events, decrees, periods), remarks
 
 
-def _added_from(code: str, events: list[lh.NoteEvent], decrees: dict[date, list[lh.Decree]],
-                periods: list[dict[str, str]]) -> list[dict[str, str]]:
+def _added_from(
+    code: str,
+    events: list[lh.NoteEvent],
+    decrees: dict[date, list[lh.Decree]],
+    periods: list[dict[str, str]],
+) -> list[dict[str, str]]:
     """A fraction "adicionada" by a decree exists only from that decree's entry into force."""
     added = [e for e in events if e.kind == "description" and e.raw.startswith("Fracción adic")]
     if not added or not periods:
@@ -328,16 +363,22 @@ def _added_from(code: str, events: list[lh.NoteEvent], decrees: dict[date, list[
     first = dict(periods[0])
     first["valid_from"] = dec.effective.isoformat()
     how = "computed" if dec.effective_how == "computed" else "read"
-    first["certainty"] = "from_computed" if how == "computed" else first["certainty"].replace(
-        "from_unknown", "exact")
+    first["certainty"] = (
+        "from_computed"
+        if how == "computed"
+        else first["certainty"].replace("from_unknown", "exact")
+    )
     first["source"] = f"DOF {dec.dof} (fracción adicionada)"
-    first["note"] = (f"fracción added by DOF {dec.dof}, in force {dec.effective.isoformat()} "
-                     f"({how}: {dec.effective_evidence})")
+    first["note"] = (
+        f"fracción added by DOF {dec.dof}, in force {dec.effective.isoformat()} "
+        f"({how}: {dec.effective_evidence})"
+    )
     return [first, *periods[1:]]
 
 
-def _apply_staged(periods: list[dict[str, str]], steps: list[tuple[date, str, str]]
-                  ) -> list[dict[str, str]]:
+def _apply_staged(
+    periods: list[dict[str, str]], steps: list[tuple[date, str, str]]
+) -> list[dict[str, str]]:
     """Split periods at staged dates that fall inside them (rates read from a transitory)."""
     out: list[dict[str, str]] = []
     for p in periods:
@@ -349,10 +390,16 @@ def _apply_staged(periods: list[dict[str, str]], steps: list[tuple[date, str, st
                 hi = date.fromisoformat(q["valid_to"]) if q["valid_to"] else date.max
                 if lo < when <= hi and q["source"].startswith(source.split(",")[0]):
                     first = dict(q, valid_to=(when - timedelta(days=1)).isoformat())
-                    second = dict(q, valid_from=when.isoformat(), rate=rate, kind=rate_kind(rate),
-                                  source=source, certainty=q["certainty"].replace(
-                                      "from_unknown", "exact").replace("both_unknown",
-                                                                        "to_unknown"))
+                    second = dict(
+                        q,
+                        valid_from=when.isoformat(),
+                        rate=rate,
+                        kind=rate_kind(rate),
+                        source=source,
+                        certainty=q["certainty"]
+                        .replace("from_unknown", "exact")
+                        .replace("both_unknown", "to_unknown"),
+                    )
                     if second["certainty"] == "to_unknown" and q["valid_to"]:
                         second["certainty"] = "exact"
                     new_pieces += [first, second]
@@ -369,8 +416,10 @@ def parse_staged(full_text: str) -> dict[str, list[tuple[date, str, str]]]:
     Only steps before its derogation by DOF 15-08-2023 matter; all steps are kept and the
     history clips them to the period the DOF 18-11-2022 note covers.
     """
-    start = full_text.find("SEGUNDO. El arancel aplicable para las fracciones arancelarias del "
-                           "artículo Segundo de este")
+    start = full_text.find(
+        "SEGUNDO. El arancel aplicable para las fracciones arancelarias del "
+        "artículo Segundo de este"
+    )
     if start < 0:
         return {}
     end = full_text.find("TERCERO. El arancel aplicable", start)
@@ -381,8 +430,9 @@ def parse_staged(full_text: str) -> dict[str, list[tuple[date, str, str]]]:
     for part in parts[1:]:
         flat = re.sub(r"\s+", " ", part)
         steps = []
-        for m in re.finditer(r"(?:de )?(\d+%|exento) a partir del? (\d{1,2}) de (\w+) del? (\d{4})",
-                             flat):
+        for m in re.finditer(
+            r"(?:de )?(\d+%|exento) a partir del? (\d{1,2}) de (\w+) del? (\d{4})", flat
+        ):
             rate = "Ex." if m.group(1) == "exento" else m.group(1).rstrip("%")
             when = date(int(m.group(4)), lh.MONTHS[m.group(3)], int(m.group(2)))
             steps.append((when, rate, "DOF 18-11-2022, transitorio Segundo"))
@@ -395,8 +445,9 @@ def parse_staged(full_text: str) -> dict[str, list[tuple[date, str, str]]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def parse(full_text: str) -> tuple[list[ParsedFraction], dict[str, str], list[Problem],
-                                   dict[date, list[lh.Decree]]]:
+def parse(
+    full_text: str,
+) -> tuple[list[ParsedFraction], dict[str, str], list[Problem], dict[date, list[lh.Decree]]]:
     """All fractions, heading/subheading descriptions, problems, decrees."""
     items, unparsed = lt.parse_text(full_text)
     decrees = lh.parse_decrees(full_text)
@@ -428,18 +479,35 @@ def parse(full_text: str) -> tuple[list[ParsedFraction], dict[str, str], list[Pr
         imp = "Ex." if imp == "Ex" else imp
         events, leftover = lh.parse_notes(notes)
         if leftover:
-            problems.append(Problem(it.lineno, it.code, "note",
-                                    "note text not understood (kept in notes)", leftover))
+            problems.append(
+                Problem(
+                    it.lineno, it.code, "note", "note text not understood (kept in notes)", leftover
+                )
+            )
         history, remarks = build_history(it.code, imp, events, decrees, staged, terms)
         for r in remarks:
             problems.append(Problem(it.lineno, it.code, "history", r, notes))
         heading = it.code[:2] + "." + it.code[2:4]
         sub = it.code[:7]
-        fractions.append(ParsedFraction(
-            it.code, it.section, it.chapter, it.chapter_title, heading,
-            headings.get(heading, ""), sub, headings.get(sub, ""), desc, it.umt, imp,
-            it.export_rate, notes, it.lineno, history,
-        ))
+        fractions.append(
+            ParsedFraction(
+                it.code,
+                it.section,
+                it.chapter,
+                it.chapter_title,
+                heading,
+                headings.get(heading, ""),
+                sub,
+                headings.get(sub, ""),
+                desc,
+                it.umt,
+                imp,
+                it.export_rate,
+                notes,
+                it.lineno,
+                history,
+            )
+        )
     fractions.sort(key=lambda f: f.code)
     return fractions, headings, problems, decrees
 
@@ -462,25 +530,64 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
     sat_rows = read_sat(source / SAT_REL)
     tables: list[BuiltTable] = []
 
-    def table(name: str, rows: int, sources: tuple[SourceFile, ...], desc: str,
-              notes: tuple[str, ...] = ()) -> None:
+    def table(
+        name: str,
+        rows: int,
+        sources: tuple[SourceFile, ...],
+        desc: str,
+        notes: tuple[str, ...] = (),
+    ) -> None:
         as_of = "; ".join(s.as_of for s in sources)
         tables.append(BuiltTable(name, rows, sources, as_of, desc, notes))
 
     n = write_csv(
         out / "ligie_fractions.csv",
-        ["fraccion", "section", "chapter", "heading", "subheading", "description", "umt",
-         "import_rate", "import_kind", "export_rate", "export_kind", "notes", "source_line"],
-        ([f.code, f.section, f.chapter, f.heading, f.subheading, f.description, f.umt,
-          f.import_rate, rate_kind(f.import_rate), f.export_rate, rate_kind(f.export_rate),
-          f.notes, f.lineno] for f in fractions),
+        [
+            "fraccion",
+            "section",
+            "chapter",
+            "heading",
+            "subheading",
+            "description",
+            "umt",
+            "import_rate",
+            "import_kind",
+            "export_rate",
+            "export_kind",
+            "notes",
+            "source_line",
+        ],
+        (
+            [
+                f.code,
+                f.section,
+                f.chapter,
+                f.heading,
+                f.subheading,
+                f.description,
+                f.umt,
+                f.import_rate,
+                rate_kind(f.import_rate),
+                f.export_rate,
+                rate_kind(f.export_rate),
+                f.notes,
+                f.lineno,
+            ]
+            for f in fractions
+        ),
     )
-    table("ligie_fractions.csv", n, (ligie_src,),
-          "LIGIE Tarifa: 8-digit fractions, UMT, import/export rate as published")
+    table(
+        "ligie_fractions.csv",
+        n,
+        (ligie_src,),
+        "LIGIE Tarifa: 8-digit fractions, UMT, import/export rate as published",
+    )
 
     chapters = {f.chapter: (f.section, f.chapter_title) for f in fractions}
-    rows = [[code, "heading" if len(code) == 5 else "subheading", desc]
-            for code, desc in sorted(headings.items())]
+    rows = [
+        [code, "heading" if len(code) == 5 else "subheading", desc]
+        for code, desc in sorted(headings.items())
+    ]
     rows += [[ch, "chapter", title] for ch, (_, title) in sorted(chapters.items())]
     rows.sort(key=lambda r: (str(r[0]).replace(".", ""), r[1]))
     n = write_csv(out / "ligie_headings.csv", ["code", "level", "description"], rows)
@@ -488,34 +595,91 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
 
     n = write_csv(
         out / "ligie_rate_history.csv",
-        ["fraccion", "seq", "valid_from", "valid_to", "rate", "kind", "source", "certainty",
-         "note"],
-        ([f.code, i, p["valid_from"], p["valid_to"], p["rate"], p["kind"], p["source"],
-          p["certainty"], p["note"]] for f in fractions for i, p in enumerate(f.history)),
+        [
+            "fraccion",
+            "seq",
+            "valid_from",
+            "valid_to",
+            "rate",
+            "kind",
+            "source",
+            "certainty",
+            "note",
+        ],
+        (
+            [
+                f.code,
+                i,
+                p["valid_from"],
+                p["valid_to"],
+                p["rate"],
+                p["kind"],
+                p["source"],
+                p["certainty"],
+                p["note"],
+            ]
+            for f in fractions
+            for i, p in enumerate(f.history)
+        ),
     )
-    table("ligie_rate_history.csv", n, (ligie_src,),
-          "import-rate periods from the Tarifa's rate-history notes and decree transitories",
-          ("effective dates read from the decrees' transitory articles in the same file; "
-           "unknown ends are marked in 'certainty', never guessed",))
+    table(
+        "ligie_rate_history.csv",
+        n,
+        (ligie_src,),
+        "import-rate periods from the Tarifa's rate-history notes and decree transitories",
+        (
+            "effective dates read from the decrees' transitory articles in the same file; "
+            "unknown ends are marked in 'certainty', never guessed",
+        ),
+    )
 
     n = write_csv(
         out / "ligie_decrees.csv",
-        ["dof", "published", "effective_from", "effective_how", "valid_to", "valid_to_how",
-         "abrogates", "title", "effective_evidence", "valid_to_evidence"],
-        ([d.dof, d.published.isoformat(), d.effective.isoformat() if d.effective else "",
-          d.effective_how, d.ends.isoformat() if d.ends else "", d.ends_how,
-          " ".join(a.isoformat() for a in sorted(set(d.abrogates))), d.title,
-          d.effective_evidence, d.ends_evidence]
-         for _, ds in sorted(decrees.items()) for d in ds),
+        [
+            "dof",
+            "published",
+            "effective_from",
+            "effective_how",
+            "valid_to",
+            "valid_to_how",
+            "abrogates",
+            "title",
+            "effective_evidence",
+            "valid_to_evidence",
+        ],
+        (
+            [
+                d.dof,
+                d.published.isoformat(),
+                d.effective.isoformat() if d.effective else "",
+                d.effective_how,
+                d.ends.isoformat() if d.ends else "",
+                d.ends_how,
+                " ".join(a.isoformat() for a in sorted(set(d.abrogates))),
+                d.title,
+                d.effective_evidence,
+                d.ends_evidence,
+            ]
+            for _, ds in sorted(decrees.items())
+            for d in ds
+        ),
     )
     table("ligie_decrees.csv", n, (ligie_src,), "amending decrees and their transitory dates")
 
     n = write_csv(
         out / "nicos.csv",
         ["fraccion", "nico", "description", "umt_code", "valid_from", "valid_to"],
-        ([r["fraccion"][:4] + "." + r["fraccion"][4:6] + "." + r["fraccion"][6:8],
-          r["fraccion"][8:], r["texto"].strip(), r["unidad"], r["vigencia_desde"],
-          r["vigencia_hasta"]] for r in sorted(sat_rows, key=lambda r: r["fraccion"])),
+        (
+            [
+                r["fraccion"][:4] + "." + r["fraccion"][4:6] + "." + r["fraccion"][6:8],
+                r["fraccion"][8:],
+                r["texto"].strip(),
+                r["unidad"],
+                r["vigencia_desde"],
+                r["vigencia_hasta"],
+            ]
+            for r in sorted(sat_rows, key=lambda r: r["fraccion"])
+        ),
     )
     table("nicos.csv", n, (sat_src,), "NICO (10-digit) catalog with text and UMT code")
 
@@ -525,8 +689,12 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
         ["source_line", "code", "kind", "problem", "text"],
         ([p.lineno, p.code, p.kind, p.message, p.text] for p in problems),
     )
-    table("reports/ligie_parse_report.csv", n, (ligie_src,),
-          "every code line / cell the parser could not fully understand (none dropped)")
+    table(
+        "reports/ligie_parse_report.csv",
+        n,
+        (ligie_src,),
+        "every code line / cell the parser could not fully understand (none dropped)",
+    )
 
     by_code = {f.code: f for f in fractions}
     sat_codes: dict[str, list[dict[str, str]]] = {}
@@ -539,16 +707,34 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
             continue
         f = by_code.get(code)
         nicos = sat_codes.get(code, [])
-        cross.append([
-            code, "ligie_only" if f else "sat_only", len(nicos),
-            " ".join(sorted(n["fraccion"][8:] for n in nicos)),
-            f.import_rate if f else "", f.description if f else nicos[0]["texto"].strip(),
-        ])
-    n = write_csv(out / "reports" / "sat_crosscheck.csv",
-                  ["fraccion", "present_in", "sat_nico_count", "sat_nicos", "ligie_import_rate",
-                   "description"], cross)
-    table("reports/sat_crosscheck.csv", n, (ligie_src, sat_src),
-          "fractions present in the LIGIE text but not in the SAT catalog, and vice versa")
+        cross.append(
+            [
+                code,
+                "ligie_only" if f else "sat_only",
+                len(nicos),
+                " ".join(sorted(n["fraccion"][8:] for n in nicos)),
+                f.import_rate if f else "",
+                f.description if f else nicos[0]["texto"].strip(),
+            ]
+        )
+    n = write_csv(
+        out / "reports" / "sat_crosscheck.csv",
+        [
+            "fraccion",
+            "present_in",
+            "sat_nico_count",
+            "sat_nicos",
+            "ligie_import_rate",
+            "description",
+        ],
+        cross,
+    )
+    table(
+        "reports/sat_crosscheck.csv",
+        n,
+        (ligie_src, sat_src),
+        "fractions present in the LIGIE text but not in the SAT catalog, and vice versa",
+    )
 
     # fractions with a single NICO 00 whose SAT text is the fraction's own description
     diffs = []
@@ -558,23 +744,49 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
             sat_text = nicos[0]["texto"].strip()
             if _fold(sat_text) != _fold(f.description):
                 diffs.append([code, f.description, sat_text, f.lineno])
-    n = write_csv(out / "reports" / "sat_description_diff.csv",
-                  ["fraccion", "ligie_description", "sat_nico00_text", "source_line"], diffs)
-    table("reports/sat_description_diff.csv", n, (ligie_src, sat_src),
-          "fractions whose parsed description differs from the SAT NICO 00 text (review list)")
+    n = write_csv(
+        out / "reports" / "sat_description_diff.csv",
+        ["fraccion", "ligie_description", "sat_nico00_text", "source_line"],
+        diffs,
+    )
+    table(
+        "reports/sat_description_diff.csv",
+        n,
+        (ligie_src, sat_src),
+        "fractions whose parsed description differs from the SAT NICO 00 text (review list)",
+    )
     # 6-digit subheadings: LIGIE (national text) against the HS 2022 nomenclature
     hs_rel = "hs/harmonized-system.csv"
     with (source / hs_rel).open(encoding="utf-8-sig", newline="") as fh:
-        hs6 = {r["hscode"]: r["description"] for r in csv.DictReader(fh)
-               if r["level"] == "6" and r["hscode"].isdigit()}
+        hs6 = {
+            r["hscode"]: r["description"]
+            for r in csv.DictReader(fh)
+            if r["level"] == "6" and r["hscode"].isdigit()
+        }
     lig6 = {c.replace(".", ""): d for c, d in headings.items() if len(c) == 7}
-    rows6 = [[c[:4] + "." + c[4:], "ligie_only" if c in lig6 else "hs_only",
-              lig6.get(c) or hs6.get(c, "")]
-             for c in sorted(set(hs6) ^ set(lig6))]
-    n = write_csv(out / "reports" / "hs_crosscheck.csv", ["subheading", "present_in",
-                                                          "description"], rows6)
-    table("reports/hs_crosscheck.csv", n,
-          (ligie_src, source_file(source, hs_rel, "HS2022", "datasets/harmonized-system "
-                                  "@905e5a0 (UN Comtrade), ODC-PDDL")),
-          "6-digit subheadings in the LIGIE text but not in HS 2022, and vice versa")
+    rows6 = [
+        [
+            c[:4] + "." + c[4:],
+            "ligie_only" if c in lig6 else "hs_only",
+            lig6.get(c) or hs6.get(c, ""),
+        ]
+        for c in sorted(set(hs6) ^ set(lig6))
+    ]
+    n = write_csv(
+        out / "reports" / "hs_crosscheck.csv", ["subheading", "present_in", "description"], rows6
+    )
+    table(
+        "reports/hs_crosscheck.csv",
+        n,
+        (
+            ligie_src,
+            source_file(
+                source,
+                hs_rel,
+                "HS2022",
+                "datasets/harmonized-system @905e5a0 (UN Comtrade), ODC-PDDL",
+            ),
+        ),
+        "6-digit subheadings in the LIGIE text but not in HS 2022, and vice versa",
+    )
     return tables

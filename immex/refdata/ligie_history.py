@@ -16,8 +16,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 MONTHS = {
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
-    "agosto": 8, "septiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    "enero": 1,
+    "febrero": 2,
+    "marzo": 3,
+    "abril": 4,
+    "mayo": 5,
+    "junio": 6,
+    "julio": 7,
+    "agosto": 8,
+    "septiembre": 9,
+    "octubre": 10,
+    "noviembre": 11,
+    "diciembre": 12,
 }
 _DATE_WORDS = re.compile(r"(\d{1,2}) de (" + "|".join(MONTHS) + r")(?: de(?:l)? (\d{4}))?")
 _DMY = re.compile(r"(\d{2})-(\d{2})-(\d{4})")
@@ -80,8 +90,9 @@ def parse_decrees(full_text: str) -> dict[date, list[Decree]]:
     out: dict[date, list[Decree]] = {}
     for block in blocks[1:]:
         flat = re.sub(r"\s+", " ", block)
-        m = re.search(r"Publicado en el Diario Oficial de la Federación el " + _DATE_WORDS.pattern,
-                      flat)
+        m = re.search(
+            r"Publicado en el Diario Oficial de la Federación el " + _DATE_WORDS.pattern, flat
+        )
         if not m:
             continue
         pub = _words_date(m.group(1), m.group(2), m.group(3))
@@ -110,14 +121,19 @@ def _inherit_and_abrogate(decrees: dict[date, list[Decree]]) -> None:
     decree (the only one of its date) ends the day before its abrogator takes effect."""
     for ds in decrees.values():
         for dec in ds:
-            m = re.search(r"modifica el diverso .*?publicado en el Diario Oficial de la "
-                          r"Federación el " + _DATE_WORDS.pattern, dec.title)
+            m = re.search(
+                r"modifica el diverso .*?publicado en el Diario Oficial de la "
+                r"Federación el " + _DATE_WORDS.pattern,
+                dec.title,
+            )
             if m and m.group(3) and dec.ends is None:
                 parent = decrees.get(_words_date(m.group(1), m.group(2), m.group(3)), [])
                 if len(parent) == 1 and parent[0].ends:
                     dec.ends, dec.ends_how = parent[0].ends, "read"
-                    dec.ends_evidence = (f"amends the decree DOF {parent[0].dof}, in force "
-                                         f"until {parent[0].ends.isoformat()}")
+                    dec.ends_evidence = (
+                        f"amends the decree DOF {parent[0].dof}, in force "
+                        f"until {parent[0].ends.isoformat()}"
+                    )
     for ds in decrees.values():
         for dec in ds:
             if dec.effective is None:
@@ -130,8 +146,9 @@ def _inherit_and_abrogate(decrees: dict[date, list[Decree]]) -> None:
                 victim = victims[0]
                 if victim.ends is None or end < victim.ends:
                     victim.ends, victim.ends_how = end, "read"
-                    victim.ends_evidence = (f"abrogated by DOF {dec.dof} (in force "
-                                            f"{dec.effective.isoformat()})")
+                    victim.ends_evidence = (
+                        f"abrogated by DOF {dec.dof} (in force {dec.effective.isoformat()})"
+                    )
 
 
 def decree_for(decrees: dict[date, list[Decree]], dof: date, code: str) -> Decree | None:
@@ -156,8 +173,11 @@ def _read_effective(dec: Decree, flat: str) -> None:
         dec.effective, dec.effective_how = pub + timedelta(days=1), "read"
     elif re.match(r"el (?:mismo )?día de su publicación", clause):
         dec.effective, dec.effective_how = pub, "read"
-    elif (md := re.match(r"a los (\d+) días (?:naturales )?(?:siguientes )?(?:a )?(?:de )?su "
-                         r"publicación", clause)):
+    elif md := re.match(
+        r"a los (\d+) días (?:naturales )?(?:siguientes )?(?:a )?(?:de )?su "
+        r"publicación",
+        clause,
+    ):
         dec.effective = pub + timedelta(days=int(md.group(1)))
         dec.effective_how = "computed"
     elif (md := re.match(r"el " + _DATE_WORDS.pattern, clause)) and md.group(3):
@@ -181,8 +201,9 @@ def _read_end(dec: Decree, flat: str) -> None:
             if m.group(3):
                 dec.ends = _words_date(m.group(1), m.group(2), m.group(3))
                 dec.ends_how, dec.ends_evidence = "read", _sentence(flat, max(0, m.start() - 60))
-    years = re.search(r"Su vigencia es de (\w+) años contados a partir de su entrada en vigor",
-                      flat)
+    years = re.search(
+        r"Su vigencia es de (\w+) años contados a partir de su entrada en vigor", flat
+    )
     if years and dec.ends is None:
         n = {"un": 1, "dos": 2, "tres": 3}.get(years.group(1))
         dec.ends_evidence = years.group(0)
@@ -202,24 +223,57 @@ _ACOT = r"(?: y acotación “(?P<acot>[^”]*)”)?"
 _D = r"\d{2}-\d{2}-\d{4}"
 _PAREN = r"(?P<paren>\((?:[^()]|\([^()]*\))*\)|\[[^\]]*\])"
 NOTE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("temporary", re.compile(
-        r"Arancel modificado con vigencia temporal" + _ACOT + r" DOF (?P<dof>" + _D + r") "
-        + _PAREN)),
-    ("permanent", re.compile(
-        r"Arancel modificado DOF (?P<dof>" + _D + r")(?:, antes Imp\. (?P<antes>" + _RATE + r")"
-        r"| " + _PAREN + r")")),
-    ("revoked", re.compile(
-        r"Modificación DOF (?P<target>" + _D + r") (?:derogada|abrogada|“eliminada”|“suprimida”)"
-        r" por DOF (?P<dof>" + _D + r") " + _PAREN)),
-    ("removed", re.compile(
-        r"Arancel “eliminado” del Decreto DOF (?P<target>" + _D + r") por Decreto DOF "
-        r"(?P<dof>" + _D + r") " + _PAREN)),
-    ("facilities", re.compile(
-        r"Arancel con facilidades de importación de vigencia temporal" + _ACOT +
-        r" DOF (?P<dof>" + _D + r")")),
-    ("description", re.compile(
-        r"(?:Descripción modificada|Descripción de la fracción reformada|Fracción adicionada"
-        r"|Fracción reformada|Código reformado) DOF (?P<dof>" + _D + r")")),
+    (
+        "temporary",
+        re.compile(
+            r"Arancel modificado con vigencia temporal"
+            + _ACOT
+            + r" DOF (?P<dof>"
+            + _D
+            + r") "
+            + _PAREN
+        ),
+    ),
+    (
+        "permanent",
+        re.compile(
+            r"Arancel modificado DOF (?P<dof>" + _D + r")(?:, antes Imp\. (?P<antes>" + _RATE + r")"
+            r"| " + _PAREN + r")"
+        ),
+    ),
+    (
+        "revoked",
+        re.compile(
+            r"Modificación DOF (?P<target>"
+            + _D
+            + r") (?:derogada|abrogada|“eliminada”|“suprimida”)"
+            r" por DOF (?P<dof>" + _D + r") " + _PAREN
+        ),
+    ),
+    (
+        "removed",
+        re.compile(
+            r"Arancel “eliminado” del Decreto DOF (?P<target>" + _D + r") por Decreto DOF "
+            r"(?P<dof>" + _D + r") " + _PAREN
+        ),
+    ),
+    (
+        "facilities",
+        re.compile(
+            r"Arancel con facilidades de importación de vigencia temporal"
+            + _ACOT
+            + r" DOF (?P<dof>"
+            + _D
+            + r")"
+        ),
+    ),
+    (
+        "description",
+        re.compile(
+            r"(?:Descripción modificada|Descripción de la fracción reformada|Fracción adicionada"
+            r"|Fracción reformada|Código reformado) DOF (?P<dof>" + _D + r")"
+        ),
+    ),
 ]
 
 
@@ -271,8 +325,15 @@ def parse_notes(notes: str) -> tuple[list[NoteEvent], str]:
             if gd.get("antes"):
                 before = gd["antes"]
             target = dmy(gd["target"]) if gd.get("target") else None
-            ev = NoteEvent(kind, dmy(gd["dof"]), target, _norm_rate(before), _norm_rate(after),
-                           gd.get("acot") or "", m.group(0))
+            ev = NoteEvent(
+                kind,
+                dmy(gd["dof"]),
+                target,
+                _norm_rate(before),
+                _norm_rate(after),
+                gd.get("acot") or "",
+                m.group(0),
+            )
             spans.append((m.start(), m.end(), ev))
     spans.sort(key=lambda t: t[0])
     events = [ev for _, _, ev in spans]

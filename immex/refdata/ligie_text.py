@@ -46,8 +46,26 @@ _HEAD_REFERENCE = re.compile(r"^\d{2}\.\d{2}(?:,\s*\d|\s(?:o|y|u|a|a la)\s\d{2}\
 _GROUP = re.compile(r"^(-{1,3})(?:\s+(.*))?$")
 
 #: units of measure found in the UMT column
-UMTS = {"Kg", "Pza", "M²", "M2", "L", "Par", "M³", "M3", "Cbza", "G", "CARAT", "Mll", "M", "Barr",
-        "KWH", "Jgo", "Kit", "Prohibida"}
+UMTS = {
+    "Kg",
+    "Pza",
+    "M²",
+    "M2",
+    "L",
+    "Par",
+    "M³",
+    "M3",
+    "Cbza",
+    "G",
+    "CARAT",
+    "Mll",
+    "M",
+    "Barr",
+    "KWH",
+    "Jgo",
+    "Kit",
+    "Prohibida",
+}
 _SIMPLE_RATE = re.compile(r"^(?:Ex\.?|\d+(?:\.\d+)?|Prohibida)$")
 
 #: pieces of a specific/mixed duty wrapped in the rate column ("AMX", "(20%+0.36", "Dls por Kg"…)
@@ -190,15 +208,24 @@ def _split_code_tail(rest: str) -> tuple[str, str, str, str] | None:
     return None
 
 
-def _item(entry: TextLine, kind: str, code: str, own: str, section: str, chapter: str,
-          title: str) -> RawItem:
-    return RawItem(kind, code, entry.lineno, entry.page, own, section=section, chapter=chapter,
-                   chapter_title=title)
+def _item(
+    entry: TextLine, kind: str, code: str, own: str, section: str, chapter: str, title: str
+) -> RawItem:
+    return RawItem(
+        kind,
+        code,
+        entry.lineno,
+        entry.page,
+        own,
+        section=section,
+        chapter=chapter,
+        chapter_title=title,
+    )
 
 
-def classify(items_src: list[TextLine | tuple[str, str, str]]) -> tuple[
-    list[list[RawItem | TextLine]], list[Unparsed]
-]:
+def classify(
+    items_src: list[TextLine | tuple[str, str, str]],
+) -> tuple[list[list[RawItem | TextLine]], list[Unparsed]]:
     """Group lines by chapter; code lines become RawItems, everything else stays TextLine."""
     chapters: list[list[RawItem | TextLine]] = []
     problems: list[Unparsed] = []
@@ -244,8 +271,9 @@ def classify(items_src: list[TextLine | tuple[str, str, str]]) -> tuple[
             and m.group(1) > subheading
         ):
             subheading = m.group(1)
-            current.append(_item(entry, "subheading", m.group(1), m.group(3), section, chapter,
-                                 title))
+            current.append(
+                _item(entry, "subheading", m.group(1), m.group(3), section, chapter, title)
+            )
             continue
         m = _HEAD.match(line)
         if (
@@ -424,8 +452,11 @@ def place_subscripts(item: RawItem) -> None:
 
     Subscripts that cannot be placed unambiguously are removed and reported.
     """
-    cell = [*item.lead, *([TextLine(item.lineno, item.own, item.page)] if item.own else []),
-            *item.trail]
+    cell = [
+        *item.lead,
+        *([TextLine(item.lineno, item.own, item.page)] if item.own else []),
+        *item.trail,
+    ]
     for k, t in enumerate(cell):
         if not _SUBSCRIPTS.match(t.text) or t.text.isdigit() and len(cell) == 1:
             continue
@@ -444,8 +475,10 @@ def place_subscripts(item: RawItem) -> None:
                 break
         _replace(item, t, "")
         if not placed:
-            item.problems.append(f"chemical subscripts {t.text!r} (line {t.lineno}) could not be "
-                                 "placed in the formula; removed from the description")
+            item.problems.append(
+                f"chemical subscripts {t.text!r} (line {t.lineno}) could not be "
+                "placed in the formula; removed from the description"
+            )
 
 
 def _replace(item: RawItem, line: TextLine, text: str) -> None:

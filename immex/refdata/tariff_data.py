@@ -87,8 +87,9 @@ class TariffBook:
             )
         self._rows: dict[str, dict[str, str]] = {r["fraccion"]: r for r in _read(fractions)}
         self._codes = sorted(self._rows)
-        self._headings = {r["code"]: r["description"]
-                          for r in _read(data_dir / "ligie_headings.csv")}
+        self._headings = {
+            r["code"]: r["description"] for r in _read(data_dir / "ligie_headings.csv")
+        }
         self._history: dict[str, list[dict[str, str]]] = {}
         for r in _read(data_dir / "ligie_rate_history.csv"):
             self._history.setdefault(r["fraccion"], []).append(r)
@@ -180,8 +181,13 @@ class TariffBook:
             for h in self._history.get(code, [])
         )
         nicos = tuple(
-            Nico(n["nico"], n["description"], n["umt_code"], _opt_date(n["valid_from"]),
-                 _opt_date(n["valid_to"]))
+            Nico(
+                n["nico"],
+                n["description"],
+                n["umt_code"],
+                _opt_date(n["valid_from"]),
+                _opt_date(n["valid_to"]),
+            )
             for n in self._nicos.get(code, [])
         )
         frac = Fraction(
@@ -267,21 +273,26 @@ class TariffBook:
             for code in self._codes:
                 r = self._rows[code]
                 nico_text = " ".join(n["description"] for n in self._nicos.get(code, []))
-                docs.append((
-                    r["description"],
-                    self._headings.get(r["subheading"], ""),
-                    self._headings.get(r["heading"], ""),
-                    nico_text,
-                ))
+                docs.append(
+                    (
+                        r["description"],
+                        self._headings.get(r["subheading"], ""),
+                        self._headings.get(r["heading"], ""),
+                        nico_text,
+                    )
+                )
             self._index = SearchIndex(docs)
         return self._index
 
     def search_docs(self) -> list[tuple[str, str, str, str]]:
         """The documents the index is built from (for reference implementations)."""
         return [
-            (self._rows[c]["description"], self._headings.get(self._rows[c]["subheading"], ""),
-             self._headings.get(self._rows[c]["heading"], ""),
-             " ".join(n["description"] for n in self._nicos.get(c, [])))
+            (
+                self._rows[c]["description"],
+                self._headings.get(self._rows[c]["subheading"], ""),
+                self._headings.get(self._rows[c]["heading"], ""),
+                " ".join(n["description"] for n in self._nicos.get(c, [])),
+            )
             for c in self._codes
         ]
 
@@ -304,9 +315,7 @@ def _period_warnings(period: RatePeriod, when: date) -> list[str]:
     if "from_computed" in cert:
         out.append(f"start date computed from the decree's transitory article: {period.note}")
     if "to_unknown" in cert or cert == "both_unknown":
-        out.append(
-            f"the end of the rate set by {period.source} is not stated in the bundled text"
-        )
+        out.append(f"the end of the rate set by {period.source} is not stated in the bundled text")
     temporary = "temporary" in period.source
     if temporary and period.valid_to and when >= REFORM_2025_12_29:
         how = " (end computed from its transitory article)" if "to_computed" in cert else ""

@@ -25,6 +25,18 @@ def render(report: Report, fmt: str, out_dir: Path) -> Path:
             f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", field="format"
         )
     path = Path(out_dir) / file_name(report, fmt)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # before any work: fail early and clean
+        return _write(report, fmt, path)
+    except OSError as exc:
+        raise InvalidInput(
+            f"--out {out_dir}: cannot write {path.name} ({exc.strerror or exc}); "
+            "choose a folder you can write to",
+            field="out",
+        ) from None
+
+
+def _write(report: Report, fmt: str, path: Path) -> Path:
     if fmt == "xlsx":
         from immex.reports.xlsx import write_xlsx
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import Any
 
 import matplotlib
 
@@ -22,7 +23,8 @@ from immex.reports.model import Chart  # noqa: E402
 
 BAR = "#2f6f9f"
 WARN = "#c0392b"
-_RC = {"svg.hashsalt": "immex", "svg.fonttype": "none", "font.size": 9}
+# Any: the Literal type matplotlib gives rc keys differs between versions
+_RC: Any = {"svg.hashsalt": "immex", "svg.fonttype": "none", "font.size": 9}
 
 
 def _money_axis(value: float, _pos: int) -> str:

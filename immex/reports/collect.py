@@ -167,7 +167,9 @@ def usmca_section(rep: UsmcaReport) -> Section:
         }
         for d in rep.documents
     )
-    totals = {k: rep.totals[k] for k in ("mx_duty", "us_duty_mxn", "exemption", "owed")}
+    totals: dict[str, Decimal | int] = {
+        k: rep.totals[k] for k in ("mx_duty", "us_duty_mxn", "exemption", "owed")
+    }
     totals["portions"] = sum(d.portions for d in rep.documents)
     trace = trace_table(
         "usmca_trace",

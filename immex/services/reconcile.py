@@ -128,7 +128,11 @@ def load_sat(
     for (data,) in conn.execute(
         select(sat.sat_raw_rows.c.data)
         .join(b, b.c.id == sat.sat_raw_rows.c.batch_id)
-        .where(sat.sat_raw_rows.c.table_code == "Resumen", b.c.kind == "datastage")
+        .where(
+            sat.sat_raw_rows.c.table_code == "Resumen",
+            b.c.kind == "datastage",
+            b.c.id.in_(select(p.c.batch_id).where(p.c.company_id == company_id)),
+        )
     ):
         parts = data.split("|")
         try:

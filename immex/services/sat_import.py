@@ -55,6 +55,11 @@ class BulkWriter:
     def __init__(self, conn: Connection, table: Table, columns: Sequence[str]) -> None:
         ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         self.conn = conn
+        self.copy_sql = (
+            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+            if conn.dialect.name == "postgresql"
+            else None
+        )
         self.sql = (
             f"INSERT INTO {table.name} ({', '.join(columns)}) "
             f"VALUES ({', '.join([ph] * len(columns))})"
@@ -68,10 +73,17 @@ class BulkWriter:
             self.flush()
 
     def flush(self) -> None:
-        if self.rows:
+        if not self.rows:
+            return
+        if self.copy_sql is not None:  # PostgreSQL: COPY (values are canonical text)
+            dbapi = self.conn.connection.driver_connection
+            with dbapi.cursor() as cur, cur.copy(self.copy_sql) as copy:  # type: ignore[union-attr]
+                for row in self.rows:
+                    copy.write_row(row)
+        else:
             self.conn.exec_driver_sql(self.sql, self.rows)
-            self.count += len(self.rows)
-            self.rows = []
+        self.count += len(self.rows)
+        self.rows = []
 
 
 class _Context:
@@ -353,6 +365,13 @@ def link_rectifications(conn: Connection) -> int:
     return linked
 
 
+def _driver_errors(engine: Engine) -> tuple[type[BaseException], ...]:
+    """SQLAlchemy's wrapped errors and the driver's own (raised by COPY)."""
+    dbapi = getattr(engine.dialect, "dbapi", None)
+    own = getattr(dbapi, "Error", None)
+    return (DBAPIError, own) if isinstance(own, type) else (DBAPIError,)
+
+
 def import_datastage(
     engine: Engine, paths: Sequence[str | Path], company: str | None = None
 ) -> dict[str, Any]:
@@ -388,10 +407,11 @@ def import_datastage(
                 audit(conn, "sat.import_datastage", {k: summary[k] for k in (
                     "pedimentos", "partidas", "descargos", "rectificaciones", "duplicates")}
                     | {"files": [f["file"] for f in ctx.files]}, cid)  # fmt: skip
-    except DBAPIError as exc:
+    except _driver_errors(engine) as exc:
+        detail = getattr(exc, "orig", None) or exc
         raise BatchError(
             [ErrorRecord(", ".join(str(p) for p in paths), None, None,
-                         f"the database refused the data: {exc.orig}")]
+                         f"the database refused the data: {detail}")]
         ) from None  # fmt: skip
     return summary
 
@@ -610,6 +630,23 @@ def import_m3(engine: Engine, paths: Sequence[str | Path]) -> dict[str, Any]:
             plans.append((f, ped, rfc, year))
     if errors:
         raise BatchError(errors)
+    try:
+        return _write_m3(engine, paths, parsed, plans, warnings)
+    except _driver_errors(engine) as exc:
+        detail = getattr(exc, "orig", None) or exc
+        raise BatchError(
+            [ErrorRecord(", ".join(str(p) for p in paths), None, None,
+                         f"the database refused the data: {detail}")]
+        ) from None  # fmt: skip
+
+
+def _write_m3(
+    engine: Engine,
+    paths: Sequence[str | Path],
+    parsed: list[M3File],
+    plans: list[tuple[M3File, M3Pedimento, str, int]],
+    warnings: list[str],
+) -> dict[str, Any]:
     counts: Counter[str] = Counter()
     duplicates = 0
     with engine.begin() as conn:

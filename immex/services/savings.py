@@ -25,7 +25,7 @@ from typing import Any
 
 from immex.domain.duties import DutyContext
 from immex.domain.money import ZERO
-from immex.domain.rates import MFN, PROSEC, RateQuery
+from immex.domain.rates import MFN, PROSEC, RateDecision, RateQuery
 from immex.services.f4_plan import (
     LotPortion,
     PricedPortion,
@@ -120,7 +120,7 @@ def what_if(
     registered = set(prosec_sectors)
     acc: dict[str, dict[str, Any]] = {}
 
-    def decide(p: LotPortion, sectors: set[str]) -> Any:
+    def decide(p: LotPortion, sectors: set[str]) -> RateDecision:
         certified = (p.certificate,) if p.certificate else ()
         q = RateQuery(p.fraccion, p.origin, rates_as_of, tuple(sorted(sectors)), (), certified)
         return ctx.decision(q)

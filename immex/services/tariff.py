@@ -30,8 +30,9 @@ def period_dict(p: RatePeriod) -> dict[str, Any]:
     }
 
 
-def show(code: str, as_of: date, warnings: list[str] | None = None,
-         book: TariffBook | None = None) -> dict[str, Any]:
+def show(
+    code: str, as_of: date, warnings: list[str] | None = None, book: TariffBook | None = None
+) -> dict[str, Any]:
     """Everything about one fracción, with the import rate in force on ``as_of``."""
     tb = _book(book)
     frac: Fraction = tb.get(code)
@@ -79,8 +80,9 @@ def show(code: str, as_of: date, warnings: list[str] | None = None,
 def search(text: str, limit: int = 10, book: TariffBook | None = None) -> list[dict[str, Any]]:
     """Best matching fracciones for a Spanish text: ``[{fraccion, description, score}]``."""
     if not text.strip():
-        raise InvalidInput("search text is empty; give words such as 'circuitos integrados'",
-                           field="text")
+        raise InvalidInput(
+            "search text is empty; give words such as 'circuitos integrados'", field="text"
+        )
     if limit < 1:
         raise InvalidInput(f"--limit must be at least 1 (got {limit})", field="limit")
     return [

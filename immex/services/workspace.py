@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import getpass
 import os
-from pathlib import Path
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
@@ -83,7 +83,9 @@ def validate_rfc(value: str) -> str:
         ) from None
 
 
-def audit(conn: Connection, action: str, detail: dict[str, Any], company_id: int | None = None) -> None:
+def audit(
+    conn: Connection, action: str, detail: dict[str, Any], company_id: int | None = None
+) -> None:
     conn.execute(
         insert(core.audit_log).values(
             at=now_utc(), actor=current_actor(), company_id=company_id, action=action, detail=detail
@@ -103,14 +105,16 @@ def add_company(
         raise InvalidInput("company name is empty", field="name")
     sectors = tuple(sorted({s.strip().upper() for s in prosec if s.strip()}))
     with engine.begin() as conn:
-        exists = conn.execute(select(core.companies.c.id).where(core.companies.c.rfc == rfc_norm)).first()
+        exists = conn.execute(
+            select(core.companies.c.id).where(core.companies.c.rfc == rfc_norm)
+        ).first()
         if exists:
             raise InvalidInput(f"company {rfc_norm} already exists in this workspace", field="rfc")
         company_id = conn.execute(
             insert(core.companies).values(
                 rfc=rfc_norm, name=name.strip(), immex_program=immex_program, created_at=now_utc()
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key[0]  # type: ignore[index]
         for sector in sectors:
             conn.execute(insert(core.company_prosec).values(company_id=company_id, sector=sector))
         audit(conn, "company.add", {"rfc": rfc_norm, "prosec": list(sectors)}, company_id)
@@ -140,13 +144,20 @@ def resolve_company(engine: Engine, rfc: str | None) -> Company:
                 select(core.companies).where(core.companies.c.rfc == rfc.strip().upper())
             ).first()
             if row is None:
-                raise NotFound(f"no company with RFC {rfc!r} in this workspace; see `immex company list`", field="company")
+                raise NotFound(
+                    f"no company with RFC {rfc!r} in this workspace; see `immex company list`",
+                    field="company",
+                )
             return _load_company(conn, row)
         rows = conn.execute(select(core.companies)).all()
         if len(rows) == 1:
             return _load_company(conn, rows[0])
         if not rows:
-            raise NotFound("the workspace has no company yet; add one with `immex company add`", field="company")
+            raise NotFound(
+                "the workspace has no company yet; add one with `immex company add`",
+                field="company",
+            )
         raise InvalidInput(
-            f"the workspace has {len(rows)} companies; say which with --company RFC", field="company"
+            f"the workspace has {len(rows)} companies; say which with --company RFC",
+            field="company",
         )
