@@ -23,6 +23,7 @@ from immex.services import discharge, ledger_import, workspace
 from immex.services import rates as rates_service
 from immex.services.demo import PROSEC_EXCERPT, run_demo
 from immex.services.f4_plan import period_bounds, plan_f4, workspace_context
+from immex.services.month_end import savings_start
 from immex.services.savings import savings
 from immex.services.usmca import report_63a
 
@@ -33,10 +34,7 @@ def _time_reports(engine, company, month, folder: Path, label: str) -> None:  # 
     plan = plan_f4(engine, company, month, context=ctx)
     usmca = report_63a(engine, company, month, None, context=ctx)
     start, end = period_bounds(month)
-    y, m = month[0], month[1] - 11
-    while m < 1:
-        y, m = y - 1, m + 12
-    sav = savings(engine, company, date(y, m, 1), end, context=ctx)
+    sav = savings(engine, company, savings_start(month), end, context=ctx)
     t_fig = time.perf_counter() - t0
     t0 = time.perf_counter()
     report, _ = build_report(

@@ -28,6 +28,7 @@ from immex.services.discharge_engine import discharge_domain
 from immex.services.duties import duty_context
 from immex.services.f4_plan import (
     AMOUNTS,
+    LotPortion,
     amounts_of,
     merge_by_lot,
     plan_portions,
@@ -193,3 +194,43 @@ def test_bad_period_is_a_clear_error(period: str) -> None:
 
     with pytest.raises(InvalidInput, match="YYYY-MM"):
         parse_period(period)
+
+
+@pytest.mark.parametrize(
+    ("month", "start"),
+    [
+        ((2025, 12), date(2025, 1, 1)),
+        ((2026, 2), date(2025, 3, 1)),
+        ((2026, 11), date(2025, 12, 1)),
+    ],
+)
+def test_savings_window_is_the_twelve_months_ending_with_the_period(
+    month: tuple[int, int], start: date
+) -> None:
+    from immex.services.month_end import savings_start
+
+    assert savings_start(month) == start
+
+
+def _small_portion(n: int) -> LotPortion:
+    return LotPortion(
+        n, n, f"FAC-{n}", date(2024, 6, 10), "MEX", "PROD", "F4", n, f"24 47 3999 40{n:05d}",
+        "CABLE", "8544.42.99", "CHN", date(2024, 3, 1), None, Decimal("10"), Decimal("100"),
+    )  # fmt: skip
+
+
+def test_plan_says_when_the_pedimento_dta_is_below_the_lfd49_fee() -> None:
+    """Ten small lots: 8 per thousand of the whole pedimento (~137 MXN) is below the 2024
+    fixed fee of LFD 49-III (425.44); the portions carry no minimum, so the plan must say
+    the pedimento pays at least the fee."""
+    plan = plan_portions(
+        [_small_portion(n) for n in range(1, 11)],
+        duty_context(),
+        company_rfc="EKU9003173C9",
+        company_name="Test",
+        period=(2024, 6),
+        prosec_sectors=(),
+        change_date=date(2024, 6, 28),
+    )
+    assert plan.totals["dta"] == Decimal("140")  # sum of the portions, unchanged
+    assert any("below the LFD 49-III fee" in w and "425.44" in w for w in plan.warnings)

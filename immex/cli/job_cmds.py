@@ -23,7 +23,6 @@ from immex.cli.common import (
     print_json,
     today_default,
 )
-from immex.domain.errors import InvalidInput
 
 f4_app = typer.Typer(
     help="F4 change of regime planned from the discharge journal.", no_args_is_help=True
@@ -198,20 +197,16 @@ def savings_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """What PROSEC and other programs saved against MFN, and which PROSEC sector to add."""
+    from immex.services.month_end import savings_start
     from immex.services.savings import savings
 
     notes: list[str] = []
     end = today_default(parse_date(date_to, "to"), notes)
-    start = parse_date(date_from, "from")
-    if start is None:
-        y, m = end.year, end.month - 11
-        while m < 1:
-            y, m = y - 1, m + 12
-        start = date(y, m, 1)
+    start = parse_date(date_from, "from") or savings_start((end.year, end.month))
     engine, comp = _open(db, company)
     rep = savings(engine, comp, start, end, rates_as_of=parse_date(rates_as_of, "rates-as-of"))
     if json_out:
-        print_json({**_savings_dict(rep), "cli_notes": notes})
+        print_json({**rep.to_dict(), "cli_notes": notes})
         return
     for n in notes:
         err_console.print(f"note: {n}", highlight=False)
@@ -240,26 +235,6 @@ def savings_cmd(
     _warnings(rep.warnings)
 
 
-def _savings_dict(rep: Any) -> dict[str, Any]:
-    return {
-        "company": {"rfc": rep.company_rfc, "name": rep.company_name},
-        "from": rep.date_from,
-        "to": rep.date_to,
-        "rates_as_of": rep.rates_as_of,
-        "prosec_sectors": list(rep.prosec_sectors),
-        "savings": rep.total,
-        "total_best": rep.total_best,
-        "total_mfn": rep.total_mfn,
-        "by_program": rep.by_program,
-        "by_sector": rep.by_sector,
-        "by_fraction": list(rep.by_fraction),
-        "by_month": list(rep.by_month),
-        "what_if": list(rep.what_if),
-        "warnings": list(rep.warnings),
-        "notes": list(rep.notes),
-    }
-
-
 # --------------------------------------------------------------------------- report
 
 
@@ -284,53 +259,31 @@ def report_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """Write the month-end reports: Annex 24, discharge by pedimento, F4, 63-A, savings, expiry."""
-    from immex.reports import FORMATS, render
-    from immex.reports.collect import build_report
-    from immex.reports.i18n import check_lang
-    from immex.samples.demo import COMPANY_RFC
-    from immex.services.f4_plan import parse_period, period_bounds, plan_f4, workspace_context
-    from immex.services.savings import savings
-    from immex.services.usmca import report_63a
+    from immex.services.month_end import month_end_reports
 
-    check_lang(lang)
-    bad = [f for f in formats if f not in FORMATS]
-    if bad:
-        raise InvalidInput(
-            f"--format must be one of {', '.join(FORMATS)}, not {bad[0]!r}", field="format"
-        )
-    month = parse_period(period)
-    start, end = period_bounds(month)
     engine, comp = _open(db, company)
-    ctx = workspace_context(engine)
-    plan = plan_f4(engine, comp, month, context=ctx)
-    usmca = report_63a(engine, comp, month, us_duties, context=ctx)
-    y, m = month[0], month[1] - 11
-    while m < 1:
-        y, m = y - 1, m + 12
-    sav = savings(engine, comp, date(y, m, 1), end, context=ctx)
-    report, _ = build_report(
+    written = month_end_reports(
         engine,
         comp,
-        month,
-        plan=plan,
-        usmca=usmca,
-        sav=sav,
+        period,
+        formats=formats,
+        out=out,
         computed_at=datetime.now(UTC).replace(microsecond=0),
         lang=lang,
-        illustrative=illustrative or comp.rfc == COMPANY_RFC,
+        us_duties=us_duties,
+        illustrative=illustrative,
     )
-    written = {f: render(report, f, out) for f in dict.fromkeys(formats)}
     if json_out:
         print_json(
             {
                 "period": period,
                 "lang": lang,
-                "files": written,
-                "data_version": report.meta.data_version,
+                "files": written.files,
+                "data_version": written.data_version,
             }
         )
         return
-    for f, path in written.items():
+    for f, path in written.files.items():
         console.print(f"{f}: {path}")
 
 

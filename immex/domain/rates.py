@@ -83,6 +83,11 @@ def normalize_iso3(code: str) -> str:
     return text
 
 
+def in_period(valid_from: date | None, valid_to: date | None, when: date) -> bool:
+    """``when`` lies in the inclusive period ``valid_from … valid_to`` (None = open end)."""
+    return (valid_from is None or valid_from <= when) and (valid_to is None or when <= valid_to)
+
+
 @dataclass(frozen=True, slots=True)
 class ProsecRow:
     """One fracción of a PROSEC sector list (Decree art. 5), effective-dated."""
@@ -97,7 +102,7 @@ class ProsecRow:
     source: str
 
     def covers(self, when: date) -> bool:
-        return self.valid_from <= when and (self.valid_to is None or when <= self.valid_to)
+        return in_period(self.valid_from, self.valid_to, when)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +118,7 @@ class FtaRow:
     source: str
 
     def covers(self, when: date) -> bool:
-        return self.valid_from <= when and (self.valid_to is None or when <= self.valid_to)
+        return in_period(self.valid_from, self.valid_to, when)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +132,7 @@ class AmendmentRow:
     source: str
 
     def covers(self, when: date) -> bool:
-        return self.valid_from <= when and (self.valid_to is None or when <= self.valid_to)
+        return in_period(self.valid_from, self.valid_to, when)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +149,7 @@ class Regla8Authorization:
     reference: str = ""
 
     def covers(self, when: date) -> bool:
-        starts = self.valid_from is None or self.valid_from <= when
-        return starts and (self.valid_to is None or when <= self.valid_to)
+        return in_period(self.valid_from, self.valid_to, when)
 
 
 # --------------------------------------------------------------------------- results

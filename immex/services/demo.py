@@ -87,13 +87,6 @@ def close_month() -> tuple[tuple[int, int], date]:
     return (prev.year, prev.month), last
 
 
-def _months_back(month: tuple[int, int], n: int) -> date:
-    y, m = month
-    for _ in range(n):
-        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
-    return date(y, m, 1)
-
-
 def run_demo(
     folder: Path | str,
     *,
@@ -110,6 +103,7 @@ def run_demo(
     from immex.services import discharge, ledger_import, workspace
     from immex.services import rates as rates_service
     from immex.services.f4_plan import period_bounds, plan_f4, workspace_context
+    from immex.services.month_end import savings_start
     from immex.services.savings import savings
     from immex.services.usmca import report_63a
 
@@ -184,7 +178,7 @@ def run_demo(
     step("63-A", 1, 1)
     lap("63-A")
     step("savings", 0, 1)
-    sav_from = _months_back(period, 11)
+    sav_from = savings_start(period)
     sav = savings(engine, company, sav_from, end, context=ctx)
     step("savings", 1, 1)
     lap("savings")

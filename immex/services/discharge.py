@@ -183,12 +183,11 @@ def _load(conn: Connection, company: Company, temporary_keys: tuple[str, ...]) -
     is_pg = conn.dialect.name == "postgresql"
     lots = _fetch(
         conn,
-        f"SELECT l.id, m.id, {_day_sql(conn, 'l.entry_date')}, "
+        f"SELECT l.id, l.part_number, {_day_sql(conn, 'l.entry_date')}, "
         f"{_day_sql(conn, 'COALESCE(l.start_date, l.entry_date)')}, l.quantity_micro, "
         f"l.value_e4, CAST(l.pedimento AS {'BIGINT' if is_pg else 'INTEGER'}), "
         "CASE WHEN l.clave = 'AF' THEN 1 ELSE 0 END "
-        "FROM ledger_lots l JOIN ledger_materials m "
-        "ON m.company_id = l.company_id AND m.part_number = l.part_number "
+        "FROM ledger_lots l "
         f"WHERE l.company_id = {cid} AND l.clave IN ({keys_sql}) ORDER BY l.id",
     )
     bom = conn.execute(select(t.bom).where(t.bom.c.company_id == cid)).all()
@@ -211,6 +210,8 @@ def _load(conn: Connection, company: Company, temporary_keys: tuple[str, ...]) -
         part_of[r.id] = pi[r.part_number]
         kind_of[r.id] = kind_names.index(r.kind)
     n = len(lots)
+    mat_id = {r.part_number: r.id for r in mats}
+    lots = [(r[0], mat_id[r[1]], *r[2:]) for r in lots]
     arr = np.array(lots, dtype=np.int64).reshape(n, 8) if n else np.zeros((0, 8), np.int64)
     del lots
     mat_ids = arr[:, 1]

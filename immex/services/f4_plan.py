@@ -425,7 +425,7 @@ def plan_portions(
         "engine computation rounded to whole pesos (CFF 20); line and plan figures are their "
         "sums; the LFD 49 DTA minimum is per pedimento and not applied to portions",
     ]
-    return build_plan(
+    plan = build_plan(
         priced,
         company_rfc=company_rfc,
         company_name=company_name,
@@ -435,6 +435,34 @@ def plan_portions(
         prosec_sectors=prosec_sectors,
         notes=notes,
     )
+    extra = pedimento_dta_warnings(priced, context, when)
+    if not extra:
+        return plan
+    return replace(plan, warnings=tuple(dict.fromkeys([*plan.warnings, *extra])))
+
+
+def pedimento_dta_warnings(
+    priced: Sequence[PricedPortion], context: DutyContext, when: date
+) -> list[str]:
+    """The LFD 49 fixed fee is per pedimento, while the plan's DTA is the sum of its
+    portions (priced without the minimum): say where that sum falls short of the fee
+    (fr. III, the minimum) or counts the treaty fee (fr. IV) more than once."""
+    fee = context.fixed_fee(when)
+    on_value = [pp.best.dta.payable for pp in priced if pp.best.dta.rate is not None]
+    fixed = [pp for pp in priced if pp.best.dta.rate is None and pp.best.dta.payable > 0]
+    out: list[str] = []
+    if fee is not None and on_value and _sum(on_value) < fee[0]:
+        out.append(
+            f"DTA: the plan's per-thousand DTA ({_sum(on_value)}) is below the LFD 49-III fee "
+            f"({fee[0]}, {fee[1]}) in force on {when}: a single F4 pedimento pays at least the "
+            "fee (LFD 49, penultimate paragraphs), more than the plan shows"
+        )
+    if len(fixed) > 1:
+        out.append(
+            f"DTA: {len(fixed)} originating lot portions each carry the LFD 49-IV fixed fee, "
+            "which is due once per pedimento: the plan counts it once per portion"
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- journal → portions
@@ -671,6 +699,4 @@ def plan_f4(
     extra += [w for w in coverage_notes(plan.change_date) if w not in plan.warnings]
     if not extra:
         return plan
-    from dataclasses import replace
-
     return replace(plan, warnings=tuple(dict.fromkeys([*extra, *plan.warnings])))

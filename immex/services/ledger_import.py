@@ -310,6 +310,8 @@ def bulk_insert(
             with cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
+            if len(rows) >= 10_000:  # fresh statistics for the planner after a bulk load
+                cur.execute(f"ANALYZE {table.name}")
         return
     marks = ", ".join("?" for _ in columns)
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"

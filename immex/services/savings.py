@@ -68,6 +68,26 @@ class SavingsReport:
     warnings: tuple[str, ...]
     notes: tuple[str, ...]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The report as ``immex savings --json`` prints it."""
+        return {
+            "company": {"rfc": self.company_rfc, "name": self.company_name},
+            "from": self.date_from,
+            "to": self.date_to,
+            "rates_as_of": self.rates_as_of,
+            "prosec_sectors": list(self.prosec_sectors),
+            "savings": self.total,
+            "total_best": self.total_best,
+            "total_mfn": self.total_mfn,
+            "by_program": self.by_program,
+            "by_sector": self.by_sector,
+            "by_fraction": list(self.by_fraction),
+            "by_month": list(self.by_month),
+            "what_if": list(self.what_if),
+            "warnings": list(self.warnings),
+            "notes": list(self.notes),
+        }
+
     def best_unregistered(self) -> SectorWhatIf | None:
         cands = [w for w in self.what_if if not w.registered and w.igi_saving > 0]
         return max(cands, key=lambda w: w.igi_saving) if cands else None
