@@ -13,7 +13,7 @@ test: install
 
 lint:
 	ruff check immex tests bench
-	mypy immex/domain
+	mypy immex
 
 refdata:
 	immex refdata build --source ../shared/data

@@ -63,9 +63,9 @@ def workspace_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[st
     try:
         yield url
     finally:
-        from sqlalchemy.engine import create_engine as _ce  # noqa: F401
-
         import gc
+
+        from sqlalchemy.engine import create_engine as _ce  # noqa: F401
 
         gc.collect()
         _drop_pg_database(url)

@@ -28,6 +28,16 @@ def test_cli_reference_is_current() -> None:
     assert committed == render(), "run: python -m immex.cli.reference > docs/CLI.md"
 
 
+def test_reference_walks_the_whole_command_tree() -> None:
+    # Guards the generator itself: a click/typer mismatch once made it see only the root.
+    text = render()
+    for heading in ("immex tariff show", "immex duty f4", "immex import datastage", "immex demo"):
+        assert f"## `{heading}`" in text
+    assert command_exists(["tariff", "show", "8542.31.03"])
+    assert not command_exists(["tariff", "nonexistent"])
+    assert not command_exists(["tariff"])  # a group alone is not a command
+
+
 def test_every_readme_command_exists() -> None:
     commands = _readme_commands()
     assert len(commands) >= 20
@@ -39,7 +49,8 @@ def test_readme_setup_commands_match_ci() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make demo" in readme and "make test" in readme
-    ci_cmds = [ln.strip() for ln in ci.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    lines = [ln.strip() for ln in ci.splitlines()]
+    ci_cmds = [ln for ln in lines if ln and not ln.startswith("#")]
     assert "make test" in ci_cmds
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^test:", makefile, flags=re.M) and re.search(r"^demo:", makefile, flags=re.M)

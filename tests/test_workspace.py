@@ -24,7 +24,9 @@ def test_company_add_resolve_and_audit(workspace_url: str) -> None:
     engine = workspace.init_workspace(workspace_url)
     with pytest.raises(NotFound):
         workspace.resolve_company(engine, None)
-    c = workspace.add_company(engine, "eku9003173c9", "Electrónica Ejemplo", "123-2006", ["ii", "I"])
+    c = workspace.add_company(
+        engine, "eku9003173c9", "Electrónica Ejemplo", "123-2006", ["ii", "I"]
+    )
     assert c.rfc == "EKU9003173C9" and c.prosec_sectors == ("I", "II")
     assert workspace.resolve_company(engine, None) == c
     with pytest.raises(InvalidInput):

@@ -2,4 +2,6 @@
 
 import typer
 
-import_app = typer.Typer(help="Import files into the workspace (all-or-nothing).", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import files into the workspace (all-or-nothing).", no_args_is_help=True
+)

@@ -7,7 +7,9 @@ import typer
 from immex.cli.common import DbOpt, JsonOpt, console, handle_errors, print_json
 from immex.services import workspace
 
-company_app = typer.Typer(help="Companies in the workspace (a consultant may serve many).", no_args_is_help=True)
+company_app = typer.Typer(
+    help="Companies in the workspace (a consultant may serve many).", no_args_is_help=True
+)
 
 
 @handle_errors
@@ -27,7 +29,9 @@ def company_add(
     rfc: str = typer.Option(..., "--rfc", help="Company RFC (validated, 12 characters)."),
     name: str = typer.Option(..., "--name", help="Legal name."),
     immex_program: str | None = typer.Option(None, "--immex-program", help="IMMEX program number."),
-    prosec: list[str] = typer.Option([], "--prosec", help="PROSEC sector registered (repeatable): I … XXIV."),
+    prosec: list[str] = typer.Option(
+        [], "--prosec", help="PROSEC sector registered (repeatable): I … XXIV."
+    ),
     db: str | None = DbOpt,
     json_out: bool = JsonOpt,
 ) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -206,7 +207,18 @@ def generate_datastage(
         return GeneratedSet(out, folio, rfc, dict(w.counts))
 
 
-def _write_pedimento(w, rnd, ped, nl, rfc, pitfalls, pad, stamp, companions, like=None):  # type: ignore[no-untyped-def]
+def _write_pedimento(
+    w: _Writer,
+    rnd: random.Random,
+    ped: _Ped,
+    nl: int,
+    rfc: str,
+    pitfalls: bool,
+    pad: Callable[..., str],
+    stamp: Callable[..., str],
+    companions: bool,
+    like: _Ped | None = None,
+) -> None:
     p, n, a = ped.patente, ped.pedimento, ped.aduana
     paid = ped.paid
     recv = paid - timedelta(minutes=rnd.randint(1, 300))
@@ -269,7 +281,15 @@ def _write_pedimento(w, rnd, ped, nl, rfc, pitfalls, pad, stamp, companions, lik
                 w.row("558", [p, n, a, frac, str(k), "1", "OBSERVACIÓN SINTÉTICA", stamp(paid)])
 
 
-def _write_discharges(w, rnd, ped, imports, pitfalls, unpad, stamp):  # type: ignore[no-untyped-def]
+def _write_discharges(
+    w: _Writer,
+    rnd: random.Random,
+    ped: _Ped,
+    imports: list[_Ped],
+    pitfalls: bool,
+    unpad: Callable[[str], str],
+    stamp: Callable[..., str],
+) -> None:
     temporaries = [x for x in imports[-200:] if x.clave in ("IN", "AF") and x.lines]
     if not temporaries:
         return

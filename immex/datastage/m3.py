@@ -207,8 +207,8 @@ def parse_m3(path: str | Path) -> M3File:
         if rtype != "801":
             count += 1
         if spec is None:
-            ped = parts[1].strip() if len(parts) > 1 else ""
-            target = by_number.get(ped) or current
+            number = parts[1].strip() if len(parts) > 1 else ""
+            target = by_number.get(number) or current
             if target is None:
                 err(no, "registro", "record before any 500/501 opened a pedimento", rtype)
             else:

@@ -31,6 +31,7 @@ from immex.domain.ledger import TEMPORARY_KEYS, BomLine, ImportLot, Shipment
 from immex.services import discharge_engine as fe
 from immex.services.ledger_import import bulk_insert
 from immex.services.workspace import Company, audit, current_actor, now_utc
+from immex.store.engine import inserted_id
 from immex.store.tables import ledger as t
 
 CHUNK_ROWS = 1_000_000
@@ -442,7 +443,7 @@ def run_discharge(
     if not dry_run:
         with engine.begin() as conn:
             run_id = int(
-                conn.execute(
+                inserted_id(conn.execute(
                     insert(t.discharge_runs).values(
                         company_id=company.id,
                         created_at=created,
@@ -454,7 +455,7 @@ def run_discharge(
                         summary=summary_core,
                         supersedes=previous,
                     )
-                ).inserted_primary_key[0]  # type: ignore[index]
+                ))
             )
             # zlib releases the GIL: compress the chunks on both cores
             starts = list(range(0, n_alloc, CHUNK_ROWS))

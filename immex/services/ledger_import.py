@@ -26,6 +26,7 @@ from immex.domain.codes import parse_pedimento_number, parse_tariff_code
 from immex.domain.errors import BatchError, ErrorRecord, ImmexError, InvalidInput
 from immex.domain.ledger import MATERIAL_KINDS, SHIPMENT_KINDS
 from immex.services.workspace import Company, audit, current_actor, now_utc
+from immex.store.engine import inserted_id
 from immex.store.tables import ledger as t
 
 ENTITIES = ("materials", "products", "bom", "pedimentos", "shipments")
@@ -320,7 +321,7 @@ def bulk_insert(
 
 
 def _batch(conn: Connection, company: Company, entity: str, path: Path, sha: str, rows: int) -> int:
-    batch_id = conn.execute(
+    batch_id = inserted_id(conn.execute(
         insert(t.import_batches).values(
             company_id=company.id,
             entity=entity,
@@ -330,7 +331,7 @@ def _batch(conn: Connection, company: Company, entity: str, path: Path, sha: str
             imported_at=now_utc(),
             actor=current_actor(),
         )
-    ).inserted_primary_key[0]  # type: ignore[index]
+    ))
     return int(batch_id)
 
 

@@ -60,6 +60,7 @@ from immex.services import workspace
 from immex.store.engine import (
     DEFAULT_DB_FILE,
     StoreError,
+    inserted_id,
     is_initialised,
     make_engine,
     resolve_url,
@@ -559,12 +560,12 @@ def load_rates(engine: Engine, kind: str, path: Path) -> LoadResult:
                         )
                     )  # fmt: skip
                     known.add(row.sector)
-        batch_id = conn.execute(
+        batch_id = inserted_id(conn.execute(
             insert(b).values(
                 kind=kind, file_name=path.name, sha256=digest, rows=len(parsed),
                 loaded_by=workspace.current_actor(), loaded_at=workspace.now_utc(),
             )
-        ).inserted_primary_key[0]  # type: ignore[index]  # fmt: skip
+        ))  # fmt: skip
         if new:
             conn.execute(insert(table), [_values(row, batch_id, line) for line, row in new])
         workspace.audit(

@@ -33,6 +33,7 @@ from immex.datastage.reader import CONVERTERS, DataStageZip
 from immex.domain.codes import parse_pedimento_number
 from immex.domain.errors import BatchError, ErrorRecord, InvalidFormat, InvalidInput, NotFound
 from immex.services.workspace import audit, current_actor, now_utc, resolve_company
+from immex.store.engine import inserted_id
 from immex.store.tables import core, sat
 
 CHUNK_ROWS = 50_000
@@ -112,9 +113,9 @@ class _Context:
     def company_id(self, rfc: str, name: str | None) -> int:
         cid = self.companies.get(rfc)
         if cid is None:
-            cid = self.conn.execute(
+            cid = inserted_id(self.conn.execute(
                 insert(core.companies).values(rfc=rfc, name=name or rfc, created_at=now_utc())
-            ).inserted_primary_key[0]
+            ))
             audit(self.conn, "company.add", {"rfc": rfc, "source": "datastage 501"}, cid)
             self.companies[rfc] = cid
             self.registered.append(rfc)
@@ -200,7 +201,7 @@ class _ZipImport:
             else:
                 fresh.append((cid, year, v))
         if fresh:
-            self.batch_id = ctx.conn.execute(
+            self.batch_id = inserted_id(ctx.conn.execute(
                 insert(sat.sat_import_batches).values(
                     kind="datastage",
                     source_name=self.dz.name,
@@ -209,7 +210,7 @@ class _ZipImport:
                     imported_at=now_utc(),
                     actor=current_actor(),
                 )  # fmt: skip
-            ).inserted_primary_key[0]
+            ))
             w = BulkWriter(ctx.conn, sat.sat_pedimentos, cols)
             for cid, year, v in fresh:
                 number = SatKey(year, v[2] or "", v[0] or "", v[1] or "").number
@@ -662,22 +663,22 @@ def _write_m3(
                     duplicates += 1
                     continue
                 if batch_id is None:
-                    batch_id = conn.execute(
+                    batch_id = inserted_id(conn.execute(
                         insert(sat.sat_import_batches).values(
                             kind="m3", source_name=f.name, sha256=_sha256(Path(f_path)),
                             folio=None, imported_at=now_utc(), actor=current_actor())
-                    ).inserted_primary_key[0]  # fmt: skip
+                    ))  # fmt: skip
                 when = _m3_payment_date(ped)
                 head = _typed("501", rec501 | {"fecha_pago": f"{when} 00:00:00"})
                 decs = [rec501.get(k) for k in ("dec_fletes", "dec_seguros", "dec_carga",
                                                 "dec_descarga", "dec_otros")]  # fmt: skip
                 head["total_deducibles"] = sum((Decimal(x) for x in decs if x), Decimal(0))
-                pid = conn.execute(
+                pid = inserted_id(conn.execute(
                     insert(sat.sat_pedimentos).values(
                         company_id=cid, batch_id=batch_id, source="m3", year=year,
                         number=SatKey(year, ped.aduana, ped.patente, ped.pedimento).number,
                         patente=ped.patente, pedimento=ped.pedimento, aduana=ped.aduana, **head)
-                ).inserted_primary_key[0]  # fmt: skip
+                ))  # fmt: skip
                 ctx.touched.add(cid)
                 counts["pedimentos"] += 1
                 for code, recs in ped.records.items():

@@ -16,7 +16,7 @@ from stdnum.mx import rfc as stdnum_rfc
 
 from immex.domain.errors import InvalidFormat, InvalidInput, NotFound
 from immex.store import migrate
-from immex.store.engine import StoreError, is_initialised, make_engine
+from immex.store.engine import StoreError, inserted_id, is_initialised, make_engine
 from immex.store.tables import core
 
 ROLES = ("viewer", "operator", "admin")
@@ -110,11 +110,11 @@ def add_company(
         ).first()
         if exists:
             raise InvalidInput(f"company {rfc_norm} already exists in this workspace", field="rfc")
-        company_id = conn.execute(
+        company_id = inserted_id(conn.execute(
             insert(core.companies).values(
                 rfc=rfc_norm, name=name.strip(), immex_program=immex_program, created_at=now_utc()
             )
-        ).inserted_primary_key[0]  # type: ignore[index]
+        ))
         for sector in sectors:
             conn.execute(insert(core.company_prosec).values(company_id=company_id, sector=sector))
         audit(conn, "company.add", {"rfc": rfc_norm, "prosec": list(sectors)}, company_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 
@@ -57,3 +58,11 @@ def is_initialised(engine: Engine) -> bool:
         return inspect(engine).has_table("companies")
     except Exception as exc:  # driver errors differ between SQLite and PostgreSQL
         raise StoreError(f"cannot open the workspace database {engine.url!r}: {exc}") from exc
+
+
+def inserted_id(result: Any) -> int:
+    """The primary key of the row an ``insert()`` just wrote (fails loudly when there is none)."""
+    key = result.inserted_primary_key
+    if key is None or key[0] is None:
+        raise RuntimeError("the insert returned no primary key")
+    return int(key[0])
