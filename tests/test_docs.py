@@ -6,6 +6,8 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
+
 from immex.cli.reference import command_exists, render
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,3 +56,22 @@ def test_readme_setup_commands_match_ci() -> None:
     assert "make test" in ci_cmds
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^test:", makefile, flags=re.M) and re.search(r"^demo:", makefile, flags=re.M)
+
+
+def test_readme_shows_what_the_demo_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's sample output is the demo's real output (seeded), not a paraphrase."""
+    from typer.testing import CliRunner
+
+    from immex.cli.main import app
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```text\n(DATOS ILUSTRATIVOS.*?)```", text, flags=re.S)
+    assert block, "README lost the demo's sample output"
+    shown = [ln for ln in block.group(1).splitlines() if not ln.startswith("Done in")]
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["demo"])
+    assert res.exit_code == 0, res.output
+    printed = [ln.rstrip() for ln in res.stdout.splitlines()]
+    printed = [ln for ln in printed if ln and "━" not in ln and not ln.startswith("Done in")]
+    assert printed == shown
+    assert (tmp_path / "immex-demo" / "reports").is_dir()

@@ -45,13 +45,7 @@ def root(
 
 
 for _area in AREAS:
-    try:
-        _module = importlib.import_module(f"immex.cli.{_area}")
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"immex.cli.{_area}":
-            raise
-        continue
-    _module.register(app)
+    importlib.import_module(f"immex.cli.{_area}").register(app)
 
 
 from immex.cli.import_group import import_app  # noqa: E402
