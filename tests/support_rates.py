@@ -68,6 +68,12 @@ def parameters_double(with_fee: bool = True) -> DutyParameters:
         surcharge_rate=_p(
             "surcharge_rate", "%/month", ("2026-01-01", "2026-12-31", "1.38", "LIF 2026 art. 11-I")
         ),
+        surcharge_increase=_p(
+            "surcharge_increase", "%", ("2025-11-14", None, "50", "CFF art. 21 (50 %)")
+        ),
+        surcharge_max_years=_p(
+            "surcharge_max_years", "years", ("2025-11-14", None, "5", "CFF art. 21 (5 years)")
+        ),
         usmca_days=_p("usmca_days", "days", ("2020-07-01", None, "60", "USMCA 2.5 (RULES U-2)")),
         dta_fixed_fee=fee if with_fee else None,
     )

@@ -78,3 +78,40 @@ def test_web_pages_spanish_first_english_too(client: TestClient) -> None:
     assert "8708.29.99" in page.text and "MFN" in page.text
     bad = client.get("/fraccion/12")
     assert "Error" in bad.text
+
+
+def test_api_does_not_import_the_cli() -> None:
+    """Entry points are siblings: the API shares parsing and JSON with the CLI through
+    ``immex.services.formats``, never by importing ``immex.cli``."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, immex.api.app; "
+        "print(sorted(m for m in sys.modules if m == 'immex.cli' or m.startswith('immex.cli.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("value", ["-5", "0"])
+def test_f4_value_checked_by_the_duty_core(client: TestClient, value: str) -> None:
+    """The API does not re-implement the value check: the core's (positive) applies."""
+    payload = {
+        "fraccion": "8542.31.03",
+        "value_usd": value,
+        "entry_date": "2024-05-15",
+        "change_date": "2025-02-10",
+        "origin": "CHN",
+    }
+    r = client.post("/api/duty/f4", json=payload)
+    assert r.status_code == 400
+    assert r.json()["field"] == "value_usd"
+    assert "must be positive" in r.json()["error"]
+
+
+def test_inpc_factor_bad_month_names_the_api_field(client: TestClient) -> None:
+    r = client.get("/api/inpc/factor", params={"from_month": "2025-13", "to_month": "2025-09"})
+    assert r.status_code == 400
+    assert r.json()["field"] == "from_month"
+    assert r.json()["error"].startswith("from_month: not a month")

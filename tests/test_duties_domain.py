@@ -47,8 +47,8 @@ def test_months_or_fraction() -> None:
 
 
 def test_cff21_rate_rounding() -> None:
-    assert cff21_monthly_rate(Decimal("1.38")) == Decimal("2.07")
-    assert cff21_monthly_rate(Decimal("1.47")) == Decimal("2.21")  # 2.205 → 2.21 (half up)
+    assert cff21_monthly_rate(Decimal("1.38"), Decimal("50")) == Decimal("2.07")
+    assert cff21_monthly_rate(Decimal("1.47"), Decimal("50")) == Decimal("2.21")  # 2.205 half up
 
 
 def test_batch_errors_are_all_collected() -> None:
@@ -153,8 +153,30 @@ def test_batch_equals_the_reference_loop(requests: list[F4Request]) -> None:
 
 
 def test_cff21_rate_matches_the_curated_late_payment_rate() -> None:
-    """Our ×1.5 step (CFF 21) on LIF 2026 gives the curated recargos.late_payment_rate."""
+    """LIF 2026 plus the CFF 21 increase gives the curated recargos.late_payment_rate."""
     from immex.refdata.reference import param
 
-    lif = param("recargos.lif_monthly_rate", date(2026, 6, 1)).value
-    assert cff21_monthly_rate(lif) == param("recargos.late_payment_rate", date(2026, 6, 1)).value
+    day = date(2026, 6, 1)
+    lif = param("recargos.lif_monthly_rate", day).value
+    increase = param("recargos.cff21_increase", day).value
+    assert cff21_monthly_rate(lif, increase) == param("recargos.late_payment_rate", day).value
+
+
+def test_recargos_cap_comes_from_the_dated_parameter() -> None:
+    """CFF 21's cap is data (recargos.max_years): a shorter cap in the data caps the months."""
+    import dataclasses
+
+    from support_rates import _p
+
+    from immex.domain.duties import DutyContext
+
+    req = F4Request(FR, Decimal("1000"), date(2025, 3, 10), date(2026, 1, 15), "CHN",
+                    paid_on=date(2026, 6, 20))  # fmt: skip
+    normal = compute_f4(req, CTX)
+    assert normal.surcharges is not None and normal.surcharges.months == 6
+    quarter = _p("surcharge_max_years", "years", ("2025-11-14", None, "0.25", "TEST DOUBLE"))
+    params = dataclasses.replace(CTX.params, surcharge_max_years=quarter)
+    short = DutyContext(CTX.fx, CTX.inpc, params, CTX.book, CTX.mfn)
+    capped = compute_f4(req, short)
+    assert capped.surcharges is not None and capped.surcharges.months == 3
+    assert any("recargos capped at 3 months (TEST DOUBLE)" in w for w in capped.warnings)

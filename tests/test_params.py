@@ -106,6 +106,14 @@ def test_compile_rejects_overlap_bad_confidence_and_floats() -> None:
     assert "overlap" in text and "confidence" in text and "quoted string" in text
 
 
+def test_compile_rejects_a_late_rate_that_disagrees_with_cff21() -> None:
+    raw = _yaml()
+    raw["parameters"]["recargos.late_payment_rate"]["values"][0]["value"] = "2.06"
+    with pytest.raises(BatchError, match="1 error") as info:
+        compile_parameters(raw)
+    assert "disagrees with the LIF rate 1.38 + 50 % (CFF 21) = 2.07" in str(info.value.errors[0])
+
+
 @pytest.mark.parametrize(
     ("law", "phrase"),
     [

@@ -136,6 +136,21 @@ def test_duty_63a_json() -> None:
     assert doc["us_duty_fx"]["rate"] == "20.8012" and doc["exemption"] == "10400.6000"
 
 
+def test_duty_63a_usmca_origin_needs_the_certification() -> None:
+    """RULES U-4: a USA input owes nothing only with a stated certification of origin."""
+    base = [
+        "duty", "63a", "--fraccion", "8501.10.01", "--value-usd", "10000", "--entry-date",
+        "2024-06-10", "--export-date", "2025-01-15", "--origin", "USA", "--us-duty-usd", "500",
+        "--json",
+    ]  # fmt: skip
+    plain = _json(base)
+    assert plain["originating"] is False and plain["owed"] == "15900"
+    assert any("no certification of USMCA origin" in w for w in plain["warnings"])
+    certified = _json([*base, "--origin-certified", "TMEC"])
+    assert certified["originating"] is True and certified["owed"] == "0"
+    assert any("taken as USMCA-originating" in w for w in certified["warnings"])
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

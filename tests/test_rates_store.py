@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,26 @@ def test_xlsx_amendments_and_fta(workspace_url: str, tmp_path: Path) -> None:
         )
     finally:
         engine.dispose()
+
+
+def test_xlsx_percentage_cells_are_read_as_the_percentage_shown(tmp_path: Path) -> None:
+    """A cell showing ``5%`` stores 0.05: it is the rate 5, not 0.05 (a 100× misread)."""
+    from datetime import datetime
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["fraccion", "rate", "valid_from", "valid_to", "source"])
+    ws.append(["8501.10.01", 0.05, datetime(2026, 1, 1), None, "ILLUSTRATIVE 5%"])
+    ws.append(["8501.10.02", 0.025, datetime(2026, 1, 1), None, "ILLUSTRATIVE 2.5%"])
+    ws.append(["8501.10.03", 0, datetime(2026, 1, 1), None, "ILLUSTRATIVE 0%"])
+    ws.append(["8501.10.04", 7.5, datetime(2026, 1, 1), None, "ILLUSTRATIVE plain number"])
+    for row in (2, 3, 4):
+        ws.cell(row=row, column=2).number_format = "0.0%"
+    path = tmp_path / "pct.xlsx"
+    wb.save(path)
+    parsed, _ = rates_service.parse_file("amendments", path)
+    rates = {r.fraccion: r.rate for _, r in parsed}
+    assert rates["8501.10.01"].percent == 5
+    assert rates["8501.10.02"].percent == Decimal("2.5")
+    assert rates["8501.10.03"].percent == 0
+    assert rates["8501.10.04"].percent == Decimal("7.5")

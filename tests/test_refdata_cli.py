@@ -100,3 +100,21 @@ def test_help_lists_the_commands() -> None:
         assert name in out
     code, out, _ = run("refdata", "--help")
     assert "build" in out and "info" in out
+
+
+def test_date_errors_name_the_input_as_typed() -> None:
+    """An argument is named as in the usage line (DATE), an option with its dashes."""
+    from immex.cli.common import parse_date, parse_month
+    from immex.domain.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as arg:
+        parse_date("2025-02-30", "date", label="DATE")
+    assert arg.value.message.startswith("DATE: not a date") and "--date" not in arg.value.message
+    with pytest.raises(InvalidInput) as opt:
+        parse_date("mañana", "as-of")
+    assert opt.value.message.startswith("--as-of: not a date") and opt.value.field == "as_of"
+    with pytest.raises(InvalidInput) as month:
+        parse_month("2025-13", "FROM_MONTH")
+    assert month.value.message.startswith("FROM_MONTH: not a month")
+    code, _, err = run("fx", "2025-02-30")
+    assert code == 2 and "DATE: not a date" in err and "--date" not in err

@@ -18,11 +18,11 @@ import pytest
 import yaml
 from support_rates import mfn_lookup
 
-from immex.cli.common import jsonable
 from immex.domain.errors import ImmexError
 from immex.domain.rates import AmendmentRow, FtaRow, ProsecRow, RateBook
 from immex.services import duties as duties_service
 from immex.services import rates as rates_service
+from immex.services.formats import jsonable
 
 HERE = Path(__file__).parent / "scenarios"
 EXCERPT = (
@@ -94,7 +94,7 @@ def _run(tariff: dict[str, str], case: dict[str, Any], tmp: Path) -> dict[str, A
     req63 = duties_service.usmca_request(
         i["fraccion"], Decimal(i["value_usd"]), day(i["entry_date"]), day(i["export_date"]),
         i["origin"], Decimal(i["us_duty_usd"]), prosec=i.get("prosec", []),
-        known_sectors=data.sectors,
+        certified=i.get("certified", []), known_sectors=data.sectors,
     )  # fmt: skip
     return jsonable(duties_service.usmca_dict(duties_service.usmca_63a(req63, ctx)))
 

@@ -167,6 +167,11 @@ def test_unpublished_numerator_uses_last_published_with_note() -> None:
     assert f.numerator_month == (2026, 1)
     assert f.numerator == Decimal("143.588")
     assert any("2026-05 not yet published" in n for n in f.notes)
+    # four months past the series end: not just "not yet published" — the data is stale
+    assert any("the series ends 4 months earlier" in n for n in f.notes)
+    # one month past the end: the CFF 17-A case, no stale-data remark
+    one = inpc.factor((2025, 1), (2026, 3))
+    assert one.notes and not any("series ends" in n for n in one.notes)
     # exactly at the edge: the month before 2026-02 is 2026-01, published → no note
     assert inpc.factor((2025, 1), (2026, 2)).notes == ()
 

@@ -6,6 +6,7 @@ import json
 import unicodedata
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -181,9 +182,7 @@ SPANISH = "abcdefghijklmnopqrstuvwxyzáéíóúüñÁÉÍÓÚÜÑ ,.;()-01234567
 
 
 def _strip_accents(text: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 @given(st.text(alphabet=SPANISH, max_size=60))
@@ -197,7 +196,12 @@ def test_normalize_idempotent_and_accent_blind(text: str) -> None:
 
 def test_stemmer() -> None:
     assert [stem(w) for w in ["telefonos", "inteligentes", "motores", "luces", "redes"]] == [
-        "telefono", "inteligente", "motor", "luz", "red"]
+        "telefono",
+        "inteligente",
+        "motor",
+        "luz",
+        "red",
+    ]
 
 
 # --------------------------------------------------------------------------- CLI
@@ -232,8 +236,9 @@ def test_cli_bad_code_exit_2(code: str) -> None:
 
 
 def test_cli_search_json_and_text() -> None:
-    res = runner.invoke(app, ["tariff", "search", "telefonos inteligentes", "--limit", "3",
-                              "--json"])
+    res = runner.invoke(
+        app, ["tariff", "search", "telefonos inteligentes", "--limit", "3", "--json"]
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert len(data) == 3 and data[0]["fraccion"] == "8517.13.01"
@@ -259,3 +264,37 @@ def test_fraction_added_by_a_later_decree(book: TariffBook) -> None:
     assert any("computed" in w for w in got.warnings)
     reformed = book.import_rate_at("0302.89.01", date(2025, 6, 1))
     assert any("reformed by DOF 21-07-2025" in w for w in reformed.warnings)
+
+
+def test_rate_and_duty_check_the_nico_of_a_10_digit_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`tariff show` rejects an unknown NICO; `rate` and `duty` must not silently drop it."""
+    monkeypatch.delenv("IMMEX_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    ok = runner.invoke(app, ["rate", "8542.31.03.01", "--origin", "CHN", "--as-of", "2025-06-01"])
+    assert ok.exit_code == 0, ok.output
+    for args in (
+        ["rate", "8542.31.03.77", "--origin", "CHN", "--as-of", "2025-06-01"],
+        ["duty", "f4", "--fraccion", "8542310377", "--value-usd", "10", "--entry-date",
+         "2025-03-10", "--change-date", "2025-09-15", "--origin", "CHN"],
+        ["duty", "63a", "--fraccion", "8542.31.03.77", "--value-usd", "10", "--entry-date",
+         "2025-03-10", "--export-date", "2025-09-15", "--origin", "CHN", "--us-duty-usd", "1"],
+    ):  # fmt: skip
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "NICO 77 does not exist under 8542.31.03" in result.stderr
+
+
+def test_show_with_nico_says_which_nico() -> None:
+    res = runner.invoke(app, ["tariff", "show", "8542310302", "--as-of", "2025-06-01", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["fraccion"] == "8542.31.03"
+    assert doc["nico"]["code"] == "8542.31.03.02"
+    assert doc["nico"]["description"] == "Circuitos integrados híbridos"
+    plain = runner.invoke(app, ["tariff", "show", "8542.31.03", "--as-of", "2025-06-01", "--json"])
+    assert json.loads(plain.stdout)["nico"] is None
+    text = runner.invoke(app, ["tariff", "show", "8542.31.03.02", "--as-of", "2025-06-01"])
+    assert "NICO 8542.31.03.02: Circuitos integrados híbridos" in text.stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,26 +12,20 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
 from immex.api.i18n import messages
-from immex.cli.common import jsonable
 from immex.domain.errors import BatchError, ImmexError, InvalidInput, NotFound
 from immex.domain.money import D
 from immex.services import duties as duties_service
+from immex.services import formats
 from immex.services import rates as rates_service
 from immex.services import refdata as refdata_service
 from immex.services import tariff as tariff_service
+from immex.services.formats import jsonable
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
 def _date(value: str | None, field: str) -> date | None:
-    if value is None or value == "":
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"{field}: not a date: {value!r} (expected YYYY-MM-DD)", field=field
-        ) from None
+    return formats.parse_date(value, field)
 
 
 def _required_date(value: str | None, field: str) -> date:
@@ -45,9 +38,7 @@ def _required_date(value: str | None, field: str) -> date:
 
 
 def _month(value: str, field: str) -> tuple[int, int]:
-    from immex.cli.common import parse_month
-
-    return parse_month(value, field)
+    return formats.parse_month(value, field)
 
 
 class F4Body(BaseModel):
@@ -114,11 +105,9 @@ def create_app(db: str | None = None) -> FastAPI:
     @app.post("/api/duty/f4")
     def api_f4(body: F4Body) -> Any:
         try:
-            value = D(body.value_usd)
+            value = D(body.value_usd)  # its sign and size are checked by the duty core
         except ImmexError as exc:
             raise InvalidInput(exc.message, field="value_usd") from None
-        if value < Decimal(0):
-            raise InvalidInput("value_usd must not be negative", field="value_usd")
         data = rates_service.workspace_data(db)
         request = duties_service.f4_request(
             body.fraccion,

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import functools
 import json
 import sys
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
-from decimal import Decimal
-from pathlib import Path
+from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from immex.domain.errors import BatchError, ImmexError, InvalidInput
+from immex.domain.errors import BatchError, ImmexError
+from immex.domain.series import Month
+from immex.services import formats
+from immex.services.formats import jsonable
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -30,27 +29,6 @@ DbOpt = typer.Option(
 CompanyOpt = typer.Option(
     None, "--company", help="Company RFC (optional when the workspace has one company)."
 )
-
-
-def jsonable(obj: Any) -> Any:
-    """Convert results to JSON-ready values: Decimal → str, dates → ISO, dataclasses → dict."""
-    if isinstance(obj, Decimal):
-        return format(obj, "f")
-    if isinstance(obj, (date, datetime)):
-        return obj.isoformat()
-    if isinstance(obj, enum.Enum):
-        return obj.value
-    if isinstance(obj, Path):
-        return str(obj)
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple, set, frozenset)):
-        return [jsonable(v) for v in obj]
-    if hasattr(obj, "to_dict"):
-        return jsonable(obj.to_dict())
-    return obj
 
 
 def print_json(obj: Any) -> None:
@@ -78,28 +56,14 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def parse_date(text: str | None, field: str = "date") -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(
-            f"--{field}: not a date: {text!r} (expected YYYY-MM-DD)", field=field
-        ) from None
+def parse_date(text: str | None, field: str = "date", *, label: str | None = None) -> date | None:
+    """A date typed for the option ``--<field>``; pass ``label`` for an argument (``DATE``)."""
+    return formats.parse_date(text, label or f"--{field}", field.replace("-", "_"))
 
 
-def parse_month(text: str, field: str = "month") -> tuple[int, int]:
-    try:
-        year_s, month_s = text.strip().split("-")
-        year, month = int(year_s), int(month_s)
-        if not 1 <= month <= 12 or len(year_s) != 4:
-            raise ValueError
-        return year, month
-    except ValueError:
-        raise InvalidInput(
-            f"{field}: not a month: {text!r} (expected YYYY-MM)", field=field
-        ) from None
+def parse_month(text: str, field: str = "month", *, label: str | None = None) -> Month:
+    """A month ``YYYY-MM`` typed for the argument ``<field>`` (or ``label``)."""
+    return formats.parse_month(text, label or field, field.replace("-", "_").lower())
 
 
 def today_default(value: date | None, warnings: list[str] | None = None) -> date:

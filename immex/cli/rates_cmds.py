@@ -223,6 +223,12 @@ def duty_63a(
     origin: str = typer.Option(..., "--origin", help="Country of origin of the input, ISO-3."),
     us_duty_usd: str = typer.Option(..., "--us-duty-usd", help="Duty paid in the US/CA, USD."),
     prosec: list[str] = ProsecOpt,
+    certified: list[str] = typer.Option(
+        [],
+        "--origin-certified",
+        help="Agreement whose certification of origin the input has (repeatable); "
+        "TMEC makes a USA/CAN/MEX input originating: nothing owed.",
+    ),
     db: str | None = DbOpt,
     json_out: bool = JsonOpt,
 ) -> None:
@@ -236,6 +242,7 @@ def duty_63a(
         origin,
         _money(us_duty_usd, "us-duty-usd"),
         prosec=prosec,
+        certified=certified,
         known_sectors=data.sectors,
     )
     context = duties_service.duty_context(data=data)

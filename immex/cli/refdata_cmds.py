@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
 
-from immex.cli.common import JsonOpt, console, handle_errors, parse_month, print_json
+from immex.cli.common import (
+    JsonOpt,
+    console,
+    handle_errors,
+    parse_date,
+    parse_month,
+    print_json,
+)
 from immex.domain.errors import InvalidInput
 from immex.services import refdata
 
@@ -95,12 +101,9 @@ def fx_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """The FIX USD/MXN applicable to a pedimento on DATE (published in the DOF the day before)."""
-    try:
-        when = date.fromisoformat(day.strip())
-    except ValueError:
-        raise InvalidInput(
-            f"DATE: not a date: {day!r} (expected YYYY-MM-DD)", field="date"
-        ) from None
+    when = parse_date(day, "date", label="DATE")
+    if when is None:
+        raise InvalidInput("DATE is required (YYYY-MM-DD)", field="date")
     result = refdata.fx_for_pedimento(when)
     if json_out:
         print_json(result)

@@ -30,6 +30,9 @@ def show(
         print_json(data)
         return
     console.print(f"[bold]{data['fraccion']}[/bold]  {data['description']}", highlight=False)
+    if data["nico"]:
+        nico = data["nico"]
+        console.print(f"  NICO {nico['code']}: {nico['description']}", highlight=False)
     console.print(f"  heading {data['heading']}: {data['heading_description']}", highlight=False)
     console.print(
         f"  subheading {data['subheading']}: {data['subheading_description']}", highlight=False

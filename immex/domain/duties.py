@@ -32,6 +32,8 @@ F4 (LA 109; RULES C-1 … C-9), policy ``entry_date`` (default) or ``change_date
     mx_duty = value_usd × FIX(entry) × best_rate(entry) / 100    RGCE 1.6.11
     us_mxn  = us_duty_usd × FIX(export date)                     CFF 20
     owed    = max(0, mx_duty − min(mx_duty, us_mxn)) → whole pesos; due export + 60 days
+    owed    = 0 for a USMCA-originating input: a USMCA party as origin *and* a stated
+              certification of USMCA origin (RULES U-4); a party without it is non-originating
 
 The batch API (:func:`compute_f4_batch`) gives the same results as calling
 :func:`compute_f4` one by one (the reference), sharing the rate decisions, exchange rates and
@@ -59,6 +61,7 @@ from immex.domain.rates import (
     RateOption,
     RateQuery,
     Regla8Authorization,
+    is_usmca_agreement,
     unique,
 )
 from immex.domain.series import (
@@ -77,9 +80,6 @@ from immex.domain.tariff import RateAt
 POLICIES = ("entry_date", "change_date")
 
 #: CFF 21, 1st paragraph: the monthly rate is the one fixed by the Ley de Ingresos "incrementada
-#: en 50%", to the hundredth; surcharges are owed for at most five years (2nd paragraph).
-CFF21_INCREASE = Decimal("1.5")
-CFF21_MAX_MONTHS = 60
 
 REF_POLICY = "LA 56 (rates and exchange rate of the entry date) vs LA 93 — RULES C-3"
 REF_FX = "CFF 20, 3rd paragraph: FIX published in the DOF the banking day before"
@@ -109,6 +109,8 @@ class DutyParameters:
     iva_rate: Parameter[Decimal]  # percent, 16
     dta_rate: Parameter[Decimal]  # per thousand, 8 (LFD 49-I)
     surcharge_rate: Parameter[Decimal]  # Ley de Ingresos monthly rate, percent (1.38 in 2026)
+    surcharge_increase: Parameter[Decimal]  # CFF 21: percent added to the LIF rate (50)
+    surcharge_max_years: Parameter[Decimal]  # CFF 21: recargos accrue for at most (5) years
     usmca_days: Parameter[Decimal]  # 60 days to prove the US/CA duty
     dta_fixed_fee: Parameter[Decimal] | None = None  # LFD 49-III/IV pesos per pedimento
 
@@ -700,9 +702,9 @@ def _dta(
     return DtaResult(basis, per_mille, amount, payable, ref)
 
 
-def cff21_monthly_rate(lif_rate: Decimal) -> Decimal:
-    """CFF 21: the Ley de Ingresos rate increased by 50 %, to the hundredth (half up)."""
-    return round_half_up(lif_rate * CFF21_INCREASE, 2)
+def cff21_monthly_rate(lif_rate: Decimal, increase_pct: Decimal) -> Decimal:
+    """CFF 21: the Ley de Ingresos rate increased by ``increase_pct`` %, to the hundredth."""
+    return round_half_up(lif_rate * (100 + increase_pct) / 100, 2)
 
 
 def _surcharges(
@@ -720,12 +722,16 @@ def _surcharges(
     )
     trace.add("contributions due", due_formula, due, REF_CFF21)
     months = months_or_fraction(due_date, paid_on)
-    capped = min(months, CFF21_MAX_MONTHS)
+    # The LIF rate first: a missing Ley de Ingresos year is the usual gap; the error names it.
+    context.param(context.params.surcharge_rate, due_date)
+    max_years, max_src = context.param(context.params.surcharge_max_years, paid_on)
+    max_months = int(max_years * 12)
+    capped = min(months, max_months)
     if capped < months:
-        warnings.append(f"recargos capped at {CFF21_MAX_MONTHS} months (CFF 21, five years)")
+        warnings.append(f"recargos capped at {max_months} months ({max_src})")
     trace.add(
         "months late",
-        f"months or fraction from {due_date} to {paid_on} (max. {CFF21_MAX_MONTHS})",
+        f"months or fraction from {due_date} to {paid_on} (max. {max_months}: {max_src})",
         capped,
         REF_CFF21,
     )
@@ -733,11 +739,13 @@ def _surcharges(
     for k in range(capped):
         month_day = add_months(due_date, k)
         lif, src = context.param(context.params.surcharge_rate, month_day)
-        monthly = cff21_monthly_rate(lif)
+        increase, inc_src = context.param(context.params.surcharge_increase, month_day)
+        monthly = cff21_monthly_rate(lif, increase)
         rates.append(monthly)
         trace.add(
             f"recargos rate month {k + 1}",
-            f"{fmt(lif)} × 1.5, to the hundredth ({month_day:%Y-%m}; {src})",
+            f"{fmt(lif)} + {fmt(increase)} %, to the hundredth ({month_day:%Y-%m}; {src}; "
+            f"{inc_src})",
             monthly,
             "CFF 21; Ley de Ingresos (LIF 2026 art. 11-I)",
         )
@@ -834,21 +842,20 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
     trace.add(
         "US/CA duty (MXN)", f"{fmt(r.us_duty_usd)} × {fmt(us_quote.rate)}", us_mxn, f"{REF_FX}"
     )
-    originating = r.origin in USMCA_PARTIES
+    originating, origin_note = _usmca_origin(r)
+    if origin_note:
+        warnings.append(origin_note)
     if originating:
         exemption = mx_duty
         trace.add(
             "exemption",
-            f"origin {r.origin} is a USMCA party: the whole MX duty ({fmt(mx_duty)})",
+            f"origin {r.origin} with a certification of USMCA origin: the whole MX duty "
+            f"({fmt(mx_duty)})",
             exemption,
             REF_63A_ORIG,
         )
         owed = ZERO
         trace.add("owed", "originating input: nothing owed", owed, REF_63A_ORIG)
-        warnings.append(
-            f"origin {r.origin} taken as USMCA-originating: the input must qualify as "
-            "originating (rules of origin, certification) — a person must confirm"
-        )
     else:
         exemption = min(mx_duty, us_mxn)
         trace.add(
@@ -881,6 +888,35 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
         us_quote, us_mxn, exemption, owed, due_by, decision.options, trace.done(),
         unique([*warnings, *context.notes]),
     )  # fmt: skip
+
+
+def _usmca_origin(r: UsmcaRequest) -> tuple[bool, str]:
+    """RULES U-4: an input owes nothing only if it is USMCA-originating *with certification*.
+
+    A USMCA-party country of origin alone is not proof: without a stated certification the
+    input is treated as non-originating (the duty is computed) and the result says so.
+    """
+    certs = [c for c in r.certified if is_usmca_agreement(c)]
+    party = r.origin in USMCA_PARTIES
+    if party and certs:
+        return True, (
+            f"origin {r.origin} with the {certs[0]} certification stated: taken as "
+            "USMCA-originating, nothing owed (RULES U-4) — the input must meet the rules of "
+            "origin and the certification must be kept with the pedimento; a person must confirm"
+        )
+    if party:
+        return False, (
+            f"origin {r.origin} is a USMCA party but no certification of USMCA origin was "
+            "stated: the input is treated as non-originating and the duty is computed (RULES "
+            "U-4 requires the certification); if it is originating and certified, state it "
+            "(--origin-certified TMEC) and nothing is owed"
+        )
+    if certs:
+        return False, (
+            f"{certs[0]} certification stated for origin {r.origin}, which is not a USMCA "
+            "party (CAN, MEX, USA): not taken as originating; the duty is computed"
+        )
+    return False, ""
 
 
 def result_figures(result: F4Result | UsmcaResult) -> list[Decimal | date]:

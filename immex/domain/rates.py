@@ -37,6 +37,15 @@ FTA_PREFIX = "FTA:"
 
 #: USMCA parties (ISO-3) — used by the LA 63-A computation (RULES U-4)
 USMCA_PARTIES = ("CAN", "MEX", "USA")
+#: names under which a certification of USMCA origin may be stated (``--origin-certified``,
+#: the ledger's ``certificate`` column), compared without punctuation: T-MEC, TMEC, USMCA, CUSMA
+USMCA_AGREEMENT_NAMES = ("TMEC", "USMCA", "CUSMA")
+
+
+def is_usmca_agreement(name: str) -> bool:
+    """``T-MEC``, ``tmec``, ``USMCA``, ``CUSMA`` → True (the agreement of RULES §3)."""
+    return "".join(ch for ch in name.upper() if ch.isalnum()) in USMCA_AGREEMENT_NAMES
+
 
 RULE_BEST_RATE = "RGCE 1.6.11; LA 109 (RULES C-4)"
 RULE_PROSEC = "Decreto PROSEC art. 5 (RULES P-3, P-6)"

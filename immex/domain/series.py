@@ -172,10 +172,17 @@ class InpcSeries:
             )
         num_month = previous_month(to_month)
         if num_month > self.last_month:
-            notes.append(
+            note = (
                 f"INPC {month_str(num_month)} not yet published in the data; using the last "
                 f"published, {month_str(self.last_month)} (CFF 17-A)"
             )
+            gap = (num_month[0] - self.last_month[0]) * 12 + num_month[1] - self.last_month[1]
+            if gap > 1:  # CFF 17-A covers an index not yet published, not a stale series
+                note += (
+                    f" — the series ends {gap} months earlier: if INEGI has published the "
+                    "missing months, load a newer INPC series; this factor may be understated"
+                )
+            notes.append(note)
             num_month = self.last_month
         numerator = self._points.get(num_month)
         if numerator is None:

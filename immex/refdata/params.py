@@ -109,9 +109,43 @@ def compile_parameters(raw: dict[str, Any], where: str = PARAMETERS_REL) -> dict
                 {"year": int(v["year"]), "value": str(v["value"])} for v in spec.get("values") or []
             ],
         }
+    errors.extend(_check_late_payment_rate(params, where))
     if errors:
         raise BatchError(errors, f"{len(errors)} error(s) in {where}")
     return {"parameters": params, "observations": observations}
+
+
+def _value_at(params: dict[str, Any], name: str, day: str) -> Decimal | None:
+    for v in (params.get(name) or {}).get("values", []):
+        if v["valid_from"] <= day and (v["valid_to"] is None or day <= v["valid_to"]):
+            return Decimal(v["value"])
+    return None
+
+
+def _check_late_payment_rate(params: dict[str, Any], where: str) -> list[ErrorRecord]:
+    """The curated late-payment rate must equal LIF rate + CFF 21 increase on each record."""
+    from immex.domain.duties import cff21_monthly_rate
+
+    errors = []
+    for v in (params.get("recargos.late_payment_rate") or {}).get("values", []):
+        day = v["valid_from"]
+        lif = _value_at(params, "recargos.lif_monthly_rate", day)
+        increase = _value_at(params, "recargos.cff21_increase", day)
+        if lif is None or increase is None:
+            continue
+        expected = cff21_monthly_rate(lif, increase)
+        if Decimal(v["value"]) != expected:
+            errors.append(
+                ErrorRecord(
+                    where,
+                    None,
+                    "recargos.late_payment_rate",
+                    f"{v['value']} on {day} disagrees with the LIF rate {lif} + {increase} % "
+                    f"(CFF 21) = {expected}",
+                    v["value"],
+                )
+            )
+    return errors
 
 
 #: the consolidated texts the parameters cite

@@ -35,6 +35,8 @@ PARAM_IVA = "iva.rate"
 PARAM_DTA = "dta.ad_valorem"
 PARAM_DTA_FEE = "dta.immex_temporary_fee"
 PARAM_SURCHARGE = "recargos.lif_monthly_rate"
+PARAM_SURCHARGE_INCREASE = "recargos.cff21_increase"
+PARAM_SURCHARGE_MAX_YEARS = "recargos.max_years"
 PARAM_USMCA_DAYS = "usmca.proof_period_days"
 
 
@@ -45,7 +47,16 @@ def duty_parameters(params: dict[str, Parameter[Any]] | None = None) -> DutyPara
 
         params = load_parameters()
     missing = [
-        n for n in (PARAM_IVA, PARAM_DTA, PARAM_SURCHARGE, PARAM_USMCA_DAYS) if n not in params
+        n
+        for n in (
+            PARAM_IVA,
+            PARAM_DTA,
+            PARAM_SURCHARGE,
+            PARAM_SURCHARGE_INCREASE,
+            PARAM_SURCHARGE_MAX_YEARS,
+            PARAM_USMCA_DAYS,
+        )
+        if n not in params
     ]
     if missing:
         raise InvalidInput(
@@ -56,6 +67,8 @@ def duty_parameters(params: dict[str, Parameter[Any]] | None = None) -> DutyPara
         iva_rate=params[PARAM_IVA],
         dta_rate=params[PARAM_DTA],
         surcharge_rate=params[PARAM_SURCHARGE],
+        surcharge_increase=params[PARAM_SURCHARGE_INCREASE],
+        surcharge_max_years=params[PARAM_SURCHARGE_MAX_YEARS],
         usmca_days=params[PARAM_USMCA_DAYS],
         dta_fixed_fee=params.get(PARAM_DTA_FEE),
     )
@@ -138,12 +151,22 @@ def usmca_request(
     us_duty_usd: Decimal,
     *,
     prosec: Iterable[str] = (),
+    certified: Iterable[str] = (),
     known_sectors: Iterable[str] | None = None,
 ) -> UsmcaRequest:
-    q = build_query(fraccion, origin, entry_date, prosec, (), (), known_sectors)
+    """Validate user input into a :class:`UsmcaRequest`; ``certified`` names the agreements
+    whose certification of origin the input has (T-MEC makes a USMCA-party input originating)."""
+    q = build_query(fraccion, origin, entry_date, prosec, (), certified, known_sectors)
     check_origin(q.origin)
     return UsmcaRequest(
-        q.fraccion, value_usd, entry_date, export_date, q.origin, us_duty_usd, q.prosec_sectors
+        q.fraccion,
+        value_usd,
+        entry_date,
+        export_date,
+        q.origin,
+        us_duty_usd,
+        q.prosec_sectors,
+        certified=q.certified,
     )
 
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, inspect, select
 
-from immex.domain.codes import normalize_fraccion
+from immex.domain.codes import normalize_fraccion, parse_tariff_code
 from immex.domain.errors import (
     BatchError,
     DataCoverageError,
@@ -155,13 +155,18 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
     return header, out
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, number_format: str = "") -> str:
+    """A cell as the text a person sees: a number formatted as a percentage (``5%``, stored
+    as 0.05) is the percentage ``5``, as rates are written in the CSV layouts."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
+        percent = Decimal(repr(value)) * 100
+        return format(percent.normalize(), "f") if percent else "0"
     if isinstance(value, float):
         return repr(value)[:-2] if value.is_integer() else repr(value)
     return str(value).strip()
@@ -176,15 +181,17 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
         raise InvalidFormat(f"{path.name}: not a readable XLSX file ({exc})") from None
     try:
         ws = wb.worksheets[0]
-        rows = list(ws.iter_rows(values_only=True))
+        rows = [
+            [_cell(c.value, getattr(c, "number_format", "") or "") for c in row]
+            for row in ws.iter_rows()
+        ]
     finally:
         wb.close()
     if not rows:
         return [], []
-    header = [_cell(h).lower() for h in rows[0]]
+    header = [h.lower() for h in rows[0]]
     out = []
-    for i, raw in enumerate(rows[1:], start=2):
-        cells = [_cell(c) for c in raw]
+    for i, cells in enumerate(rows[1:], start=2):
         if not any(cells):
             continue
         out.append((i, {h: (cells[j] if j < len(cells) else "") for j, h in enumerate(header)}))
@@ -728,6 +735,7 @@ def build_query(
     certified: Iterable[str] = (),
     known_sectors: Iterable[str] | None = None,
 ) -> RateQuery:
+    check_nico(fraccion)
     return RateQuery(
         normalize_fraccion(fraccion),
         normalize_iso3(origin) if origin else "",
@@ -736,6 +744,21 @@ def build_query(
         parse_regla8(regla8),
         tuple(sorted({c.strip().upper() for c in certified if c.strip()})),
     )
+
+
+def check_nico(code: str) -> None:
+    """A 10-digit code must name a NICO that exists under its fracción (SAT catalog).
+
+    Rates are per 8-digit fracción, so the NICO does not change the answer; but a code whose
+    NICO does not exist is a typo the user must hear about, as ``immex tariff show`` says.
+    """
+    if parse_tariff_code(code).nico is None:
+        return
+    try:
+        book = _tariff_book()
+    except ImportError:  # pragma: no cover - the bundled tariff ships with the package
+        return
+    book.get(code)
 
 
 def check_origin(origin: str) -> list[str]:

@@ -1,7 +1,7 @@
 """Tariff use cases: show a fracción with the rate in force on a date, search descriptions.
 
 The CLI, the API and the web pages call these functions; they return plain dicts ready for
-JSON (Decimal/date values are converted by ``cli.common.jsonable``).
+JSON (Decimal/date values are converted by ``services.formats.jsonable``).
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from immex.domain.codes import parse_tariff_code
 from immex.domain.errors import InvalidInput
-from immex.domain.tariff import Fraction, RatePeriod
+from immex.domain.tariff import Fraction, Nico, RatePeriod
 from immex.refdata.tariff_data import TariffBook, load_tariff_book
 
 
@@ -38,6 +39,8 @@ def show(
     frac: Fraction = tb.get(code)
     rate_at = tb.import_rate_at(frac.fraccion, as_of)
     all_warnings = list(warnings or []) + list(rate_at.warnings)
+    nicos = [_nico_dict(frac, n) for n in frac.nicos]
+    asked = parse_tariff_code(code).nico
     return {
         "fraccion": frac.fraccion,
         "description": frac.description,
@@ -56,17 +59,9 @@ def show(
         "export_rate": frac.export_rate.display,
         "igi_history": [period_dict(p) for p in frac.igi_history],
         "notes": frac.notes,
-        "nicos": [
-            {
-                "nico": n.code,
-                "code": frac.fraccion + "." + n.code,
-                "description": n.description,
-                "umt_code": n.umt_code,
-                "valid_from": n.valid_from.isoformat() if n.valid_from else None,
-                "valid_to": n.valid_to.isoformat() if n.valid_to else None,
-            }
-            for n in frac.nicos
-        ],
+        # the NICO asked for with a 10-digit code (None for an 8-digit one)
+        "nico": next((n for n in nicos if n["nico"] == asked), None) if asked else None,
+        "nicos": nicos,
         "warnings": all_warnings,
         "data": {
             "source": tb.coverage.source,
@@ -74,6 +69,17 @@ def show(
             "fractions_modified_by": tb.coverage.fractions_modified_by,
             "not_included": list(tb.coverage.not_included),
         },
+    }
+
+
+def _nico_dict(frac: Fraction, n: Nico) -> dict[str, Any]:
+    return {
+        "nico": n.code,
+        "code": frac.fraccion + "." + n.code,
+        "description": n.description,
+        "umt_code": n.umt_code,
+        "valid_from": n.valid_from.isoformat() if n.valid_from else None,
+        "valid_to": n.valid_to.isoformat() if n.valid_to else None,
     }
 
 

@@ -1,0 +1,75 @@
+"""Text in, JSON out: the value formats every entry point (CLI, API, web pages) shares.
+
+Entry points turn what a person typed into dates and months here, and turn results into
+JSON-ready values here, so that no entry point depends on another (the API does not import
+the CLI). ``label`` is how the input is named to the person — ``--as-of`` for a CLI option,
+``DATE`` for a CLI argument, ``as_of`` for an API field; ``field`` is the machine name
+errors carry (default: the label without dashes, ``-`` → ``_``, lower case).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from immex.domain.errors import InvalidInput
+from immex.domain.series import Month
+
+
+def field_name(label: str) -> str:
+    """``--as-of`` → ``as_of``; ``FROM_MONTH`` → ``from_month``."""
+    return label.strip().lstrip("-").replace("-", "_").lower()
+
+
+def parse_date(text: str | None, label: str, field: str | None = None) -> date | None:
+    """An ISO date (YYYY-MM-DD); ``None`` or blank stays ``None``."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{label}: not a date: {text!r} (expected YYYY-MM-DD)",
+            field=field or field_name(label),
+        ) from None
+
+
+def parse_month(text: str, label: str, field: str | None = None) -> Month:
+    """A month ``YYYY-MM`` as ``(year, month)``."""
+    try:
+        year_s, month_s = text.strip().split("-")
+        year, month = int(year_s), int(month_s)
+        if not 1 <= month <= 12 or len(year_s) != 4:
+            raise ValueError
+        return year, month
+    except ValueError:
+        raise InvalidInput(
+            f"{label}: not a month: {text!r} (expected YYYY-MM)",
+            field=field or field_name(label),
+        ) from None
+
+
+def jsonable(obj: Any) -> Any:
+    """Convert results to JSON-ready values: Decimal → str, dates → ISO, dataclasses → dict."""
+    if isinstance(obj, Decimal):
+        return format(obj, "f")
+    if isinstance(obj, (date, datetime)):
+        return obj.isoformat()
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    if isinstance(obj, Path):
+        return str(obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, Mapping):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in obj]
+    if hasattr(obj, "to_dict"):
+        return jsonable(obj.to_dict())
+    return obj
