@@ -97,6 +97,42 @@ def test_import_all_and_reimport_writes_nothing(ws, tmp_path: Path) -> None:  # 
     assert (r.inserted, r.updated, r.unchanged) == (1, 1, 2)
 
 
+def test_same_rows_in_another_file_write_nothing_and_changed_ones_are_errors(
+    ws, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The same pedimentos and shipments saved again (CRLF, a cumulative export) are not new:
+    identical rows are left alone and said so; a stored pedimento or document whose lines
+    differ is an error, and nothing is written."""
+    engine, company = ws
+    load_all(engine, company, tmp_path)
+    batches = count(engine, t.import_batches)
+    for entity, text in (("pedimentos", PEDIMENTOS), ("shipments", SHIPMENTS)):
+        crlf = tmp_path / f"{entity}-crlf.csv"
+        crlf.write_bytes(text.replace("\n", "\r\n").encode())
+        r = import_file(engine, company, entity, crlf)
+        assert (r.inserted, r.unchanged, r.batch_id) == (0, 3, None), entity
+        assert "already imported with the same content; nothing written" in r.message
+    assert count(engine, t.import_batches) == batches
+    assert count(engine, t.lots) == 3 and count(engine, t.shipments) == 3
+    # a cumulative file: old pedimentos unchanged, the new one written
+    more = PEDIMENTOS + "254730125000009,IN,2025-03-01,BOX-1,5,2,USA,,,\n"
+    r = import_file(engine, company, "pedimentos", write(tmp_path, "cum.csv", more))
+    assert (r.inserted, r.unchanged) == (1, 3) and count(engine, t.lots) == 4
+    # a stored pedimento with a different value, a document with a different quantity
+    changed = PEDIMENTOS.replace("1000,50.00,CHN", "1000,51.00,CHN")
+    with pytest.raises(BatchError) as info:
+        import_file(engine, company, "pedimentos", write(tmp_path, "chg.csv", changed))
+    assert [(e.line, e.field) for e in info.value.errors] == [(2, "pedimento")]
+    assert "different lines" in info.value.errors[0].message
+    changed = SHIPMENTS.replace(
+        "NAC-1,domestic,2025-03-02,HARN-1,1,", "NAC-1,domestic,2025-03-02,HARN-1,2,"
+    )
+    with pytest.raises(BatchError) as info:
+        import_file(engine, company, "shipments", write(tmp_path, "chg-s.csv", changed))
+    assert [(e.line, e.field) for e in info.value.errors] == [(4, "document")]
+    assert count(engine, t.lots) == 4 and count(engine, t.shipments) == 3
+
+
 def test_bad_pedimentos_report_every_error_and_write_nothing(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     engine, company = ws
     for entity, text in (("materials", MATERIALS), ("products", PRODUCTS)):

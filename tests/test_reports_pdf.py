@@ -66,3 +66,25 @@ def test_demo_pdf_sections(tmp_path: Path) -> None:
     ):
         assert i18n.t(key, "es") in text, key
     assert summary.data_version in text
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "html", "pdf"])
+def test_an_empty_table_says_what_is_missing(tmp_path: Path, fmt: str) -> None:
+    """No lots near their limit is not 'no movements in the period'."""
+    from dataclasses import replace
+
+    from immex.reports.collect import expiry_section
+
+    report = small_report("en")
+    report = replace(report, sections=(*report.sections, expiry_section([], [], "2026-02")))
+    path = render(report, fmt, tmp_path)
+    if fmt == "xlsx":
+        wb = load_workbook(path)
+        ws = wb[wb.sheetnames[-1]]
+        text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    elif fmt == "html":
+        text = path.read_text(encoding="utf-8")
+    else:
+        text = " ".join(" ".join(_pdf_text(path)).split())
+    assert i18n.t("report.no_expiry", "en") in text
+    assert i18n.t("report.no_rows", "en") not in text

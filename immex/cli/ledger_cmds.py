@@ -26,6 +26,7 @@ from immex.cli.common import (
     today_default,
 )
 from immex.cli.import_group import import_app
+from immex.domain.errors import InvalidInput
 from immex.services import discharge as svc
 from immex.services import ledger_import, workspace
 
@@ -112,8 +113,14 @@ def discharge_run(
     if summary.supersedes and not dry_run:
         head += f" supersedes run {summary.supersedes}"
     console.print(head, markup=False)
+    lines = f"{summary.shipments:,} shipment lines"
+    if summary.through is not None:
+        lines = (
+            f"{summary.shipments_through:,} of {summary.shipments:,} shipment lines "
+            f"(through {summary.through.isoformat()})"
+        )
     console.print(
-        f"{summary.shipments:,} shipment lines → {summary.consumptions:,} consumptions → "
+        f"{lines} → {summary.consumptions:,} consumptions → "
         f"{summary.allocations:,} allocations {summary.by_key}; "
         f"{summary.shortfalls:,} shortfalls, {summary.expired_lots:,} expired lots reached (A3), "
         f"{summary.unexploded_shipments:,} shipments without BOM in force",
@@ -170,6 +177,12 @@ def discharge_show(
         console.print(
             f"expired: lot {e['lot_id']} {e['pedimento']} {e['part']} open "
             f"{e['open_quantity']:f} — {e['action']}",
+            markup=False,
+        )
+    for u in detail["unexploded_shipments"][:50]:
+        console.print(
+            f"not discharged: {u['document']}/{u['line']} {u['date']} {u['product']} — "
+            f"{u['problem']}",
             markup=False,
         )
 
@@ -256,6 +269,10 @@ def expiry_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """Lots past their IMMEX limit or within --within days of it, with the value at risk."""
+    if within < 0:
+        raise InvalidInput(
+            f"--within: {within} is negative (days ahead, 0 or more)", field="within"
+        )
     notes: list[str] = []
     when = today_default(parse_date(as_of, "as-of"), notes)
     engine, comp = _open(db, company)

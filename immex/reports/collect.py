@@ -257,9 +257,24 @@ def savings_section(sav: SavingsReport, lang: str) -> Section:
             sav.by_month,
             totals_month,
             sav.notes[:1],
+            empty="report.no_rows_range",
         ),
-        Table("savings_fraction", "sec.savings_fraction", frac_cols, sav.by_fraction),
-        Table("what_if", "sec.what_if", wi_cols, wi_rows, None, sav.notes[1:]),
+        Table(
+            "savings_fraction",
+            "sec.savings_fraction",
+            frac_cols,
+            sav.by_fraction,
+            empty="report.no_rows_range",
+        ),
+        Table(
+            "what_if",
+            "sec.what_if",
+            wi_cols,
+            wi_rows,
+            None,
+            sav.notes[1:],
+            empty="report.no_rows_range",
+        ),
     )
     return Section("savings", "sec.savings", tables, (chart,))
 
@@ -297,8 +312,10 @@ def expiry_section(
         "expiry",
         "sec.expiry",
         (
-            Table("expiry", "sec.expiry", cols, tuple(radar), totals),
-            Table("expiry_lots", "sec.expiry_lots", lot_cols, tuple(lots)),
+            Table("expiry", "sec.expiry", cols, tuple(radar), totals, empty="report.no_expiry"),
+            Table(
+                "expiry_lots", "sec.expiry_lots", lot_cols, tuple(lots), empty="report.no_expiry"
+            ),
         ),
         (chart,),
     )
@@ -629,6 +646,7 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
             "value_mxn": sum((r["value_mxn"] for r in bal), ZERO),
         },
         led["notes"],
+        empty="report.no_lots",
     )
     used = Table(
         "materials_used",

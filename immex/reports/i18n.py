@@ -26,6 +26,18 @@ _CATALOG: dict[str, dict[str, str]] = {
     "report.summary": {"es": "Resumen", "en": "Summary"},
     "report.total": {"es": "Total", "en": "Total"},
     "report.no_rows": {"es": "Sin movimientos en el periodo.", "en": "No movements in the period."},
+    "report.no_lots": {
+        "es": "Ningún lote con saldo abierto al cierre del periodo.",
+        "en": "No lot with an open balance at the end of the period.",
+    },
+    "report.no_expiry": {
+        "es": "Ningún lote con saldo abierto vencido o cerca de su plazo.",
+        "en": "No lot with an open balance past or near its limit.",
+    },
+    "report.no_rows_range": {
+        "es": "Nada que mostrar en el rango de fechas.",
+        "en": "Nothing to show in the date range.",
+    },
     "report.rows_shown": {
         "es": "Se muestran {shown} de {total} renglones; el libro de Excel los tiene todos.",
         "en": "Showing {shown} of {total} rows; the Excel workbook has them all.",

@@ -31,6 +31,7 @@ class Table:
     totals: dict[str, Any] | None = None  # same keys as rows; shown as a last "Total" row
     notes: tuple[str, ...] = ()  # plain text shown under the table (already translated)
     only: tuple[str, ...] = ()  # formats that show it ("xlsx",); empty = every format
+    empty: str = "report.no_rows"  # i18n key of the text shown when there are no rows
 
     def shown_in(self, fmt: str) -> bool:
         return not self.only or fmt in self.only

@@ -91,7 +91,7 @@ def _on_page(report: Report):  # type: ignore[no-untyped-def]
 def _table(report: Report, tb: ReportTable, st: dict[str, ParagraphStyle]) -> list[Any]:
     lang = report.meta.lang
     if not tb.rows:
-        return [Paragraph(_esc(t("report.no_rows", lang)), st["body"])]
+        return [Paragraph(_esc(t(tb.empty, lang)), st["body"])]
     header = [Paragraph(f"<b>{_esc(t(c.header, lang))}</b>", st["cell"]) for c in tb.columns]
     data: list[list[Any]] = [header]
     for row in tb.rows[:MAX_ROWS]:

@@ -122,7 +122,7 @@ def _write_table(ws: Worksheet, report: Report, table: Table) -> None:
     for row in table.rows:
         ws.append(_row(ws, table, row, lang))
     if not table.rows:
-        ws.append([t("report.no_rows", lang)])
+        ws.append([t(table.empty, lang)])
     if table.totals is not None:
         total = {table.columns[0].key: t("report.total", lang), **table.totals}
         ws.append(_row(ws, table, total, lang, bold=True))

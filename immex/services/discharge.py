@@ -101,6 +101,8 @@ class RunSummary:
     by_key: dict[str, int]
     parameters: dict[str, Any]
     seconds: dict[str, float] = field(default_factory=dict)
+    #: shipment lines dated on or before ``through`` (all of them without it)
+    shipments_through: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,19 +445,21 @@ def run_discharge(
     if not dry_run:
         with engine.begin() as conn:
             run_id = int(
-                inserted_id(conn.execute(
-                    insert(t.discharge_runs).values(
-                        company_id=company.id,
-                        created_at=created,
-                        actor=actor,
-                        through=through,
-                        inputs_hash=inputs_hash,
-                        journal_hash=journal_hash,
-                        parameters=params,
-                        summary=summary_core,
-                        supersedes=previous,
+                inserted_id(
+                    conn.execute(
+                        insert(t.discharge_runs).values(
+                            company_id=company.id,
+                            created_at=created,
+                            actor=actor,
+                            through=through,
+                            inputs_hash=inputs_hash,
+                            journal_hash=journal_hash,
+                            parameters=params,
+                            summary=summary_core,
+                            supersedes=previous,
+                        )
                     )
-                ))
+                )
             )
             # zlib releases the GIL: compress the chunks on both cores
             starts = list(range(0, n_alloc, CHUNK_ROWS))
@@ -546,6 +550,9 @@ def run_discharge(
         by_key=by_key,
         parameters=params,
         seconds={k: round(v, 3) for k, v in timings.items()},
+        shipments_through=len(plant.ship_id)
+        if through is None
+        else int((plant.ship_date <= fe.day(through)).sum()),
     )
 
 
@@ -778,6 +785,112 @@ def list_runs(engine: Engine, company: Company) -> list[dict[str, Any]]:
     ]
 
 
+# --------------------------------------------------------------------------- caveats
+
+
+def _naive(moment: Any) -> Any:
+    return moment.replace(tzinfo=None) if getattr(moment, "tzinfo", None) else moment
+
+
+def _run_caveats(conn: Connection, company: Company, run: Any, date_to: date) -> list[str]:
+    """Why the current run may not cover a period ending ``date_to``: it stops before it,
+    or the ledger was imported into after the run (the journal is older than the data)."""
+    out: list[str] = []
+    if run.through is not None and run.through < date_to:
+        out.append(
+            f"the current discharge run {run.id} covers shipments through "
+            f"{run.through.isoformat()} only: later shipments are not in these figures "
+            "(run `immex discharge run`)"
+        )
+    b = t.import_batches
+    later = conn.execute(
+        select(b.c.entity, b.c.file_name, b.c.imported_at)
+        .where(b.c.company_id == company.id)
+        .order_by(b.c.id.desc())
+        .limit(50)
+    ).all()
+    later = [r for r in later if _naive(r.imported_at) > _naive(run.created_at)]
+    if later:
+        files = ", ".join(f"{r.entity} {r.file_name}" for r in reversed(later[:3]))
+        out.append(
+            f"the ledger changed after discharge run {run.id} ({run.created_at:%Y-%m-%d %H:%M}): "
+            f"imported since: {files}{' …' if len(later) > 3 else ''} — these figures use the "
+            "old journal; run `immex discharge run` again"
+        )
+    return out
+
+
+def journal_caveats(
+    engine: Engine,
+    company: Company,
+    date_from: date,
+    date_to: date,
+    kinds: tuple[str, ...],
+    destinations: tuple[str, ...] | None = None,
+    limit: int = 5,
+) -> list[str]:
+    """What a figure built from the current run's journal for shipments of ``kinds`` (and
+    ``destinations``) dated ``date_from`` … ``date_to`` leaves out: shipment lines the run
+    could not discharge in full (shortfall) or could not explode (no BOM version in force
+    on their date), a run that stops before ``date_to`` and imports made after the run.
+    Empty when there is no run (callers say so themselves)."""
+    s = t.shipments
+
+    def period(q: Any) -> Any:
+        q = q.where(s.c.ship_date >= date_from, s.c.ship_date <= date_to, s.c.kind.in_(kinds))
+        return q if destinations is None else q.where(s.c.destination.in_(destinations))
+
+    with engine.connect() as conn:
+        run = _run_row(conn, company, None)
+        if run is None:
+            return []
+        out = _run_caveats(conn, company, run, date_to)
+        short = conn.execute(
+            period(
+                select(
+                    s.c.document,
+                    s.c.line,
+                    s.c.ship_date,
+                    t.shortfalls.c.part_number,
+                    t.shortfalls.c.missing_micro,
+                )
+                .join(s, s.c.id == t.shortfalls.c.shipment_id)
+                .where(t.shortfalls.c.run_id == run.id)
+            ).order_by(s.c.ship_date, s.c.document, s.c.line, t.shortfalls.c.id)
+        ).all()
+        unexp = conn.execute(
+            period(
+                select(s.c.document, s.c.line, s.c.ship_date, s.c.product)
+                .join(t.unexploded, t.unexploded.c.shipment_id == s.c.id)
+                .where(t.unexploded.c.run_id == run.id)
+            ).order_by(s.c.ship_date, s.c.document, s.c.line)
+        ).all()
+    if short:
+        lines = {(r.document, r.line) for r in short}
+        shown = "; ".join(
+            f"{r.document}/{r.line} {r.ship_date.isoformat()} {r.part_number} missing "
+            f"{Decimal(r.missing_micro).scaleb(-6).normalize():f}"
+            for r in short[:limit]
+        )
+        out.append(
+            f"{len(lines)} shipment line(s) of these dates could not be discharged in full "
+            f"(not enough open temporary imports on the date; {len(short)} component "
+            f"shortfall(s)): {shown}{' …' if len(short) > limit else ''} — the missing inputs "
+            f"are not in these figures (see `immex discharge show {run.id}`)"
+        )
+    if unexp:
+        shown = "; ".join(
+            f"{r.document}/{r.line} {r.ship_date.isoformat()} {r.product}" for r in unexp[:limit]
+        )
+        out.append(
+            f"{len(unexp)} shipment line(s) of these dates have no BOM version in force on "
+            f"their date and were not discharged: {shown}{' …' if len(unexp) > limit else ''}"
+            " — their inputs are not in these figures (import the BOM, then run "
+            "`immex discharge run`)"
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- balances
 
 
@@ -806,11 +919,7 @@ def _balances(
         if run is None:
             notes.append("no discharge run yet: every lot is shown whole")
         else:
-            if run.through is not None and as_of > run.through:
-                notes.append(
-                    f"the current run {run.id} covers shipments through "
-                    f"{run.through.isoformat()} only"
-                )
+            notes += _run_caveats(conn, company, run, as_of)
             cols = load_allocations(conn, run.id)
             m = cols["ship_date"] <= fe.day(as_of)
             ids, inv = np.unique(cols["lot_id"][m], return_inverse=True)

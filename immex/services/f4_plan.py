@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from immex.domain.duties import DutyContext, F4Request, F4Result, compute_f4_batch
+from immex.domain.duties import POLICIES, DutyContext, F4Request, F4Result, compute_f4_batch
 from immex.domain.errors import InvalidInput
 from immex.domain.money import ZERO
 from immex.domain.rates import MFN
@@ -667,8 +667,13 @@ def plan_f4(
     context: DutyContext | None = None,
 ) -> F4Plan:
     """``immex f4 plan``: the F4 pedimento lines for the period's domestic sales."""
+    from immex.services import discharge
     from immex.services.rates import coverage_notes
 
+    if policy not in POLICIES:
+        raise InvalidInput(
+            f"--policy must be one of {', '.join(POLICIES)}, not {policy!r}", field="policy"
+        )
     month = parse_period(period) if isinstance(period, str) else period
     start, end = period_bounds(month)
     if change_date is not None and change_date < start:
@@ -692,8 +697,10 @@ def plan_f4(
     extra: list[str] = []
     if not has_run(engine, company):
         extra.append("no discharge run yet: run `immex discharge run` first")
-    elif not portions:
-        extra.append(f"no domestic-sale allocations (key F4) in {plan.period}")
+    else:
+        if not portions:
+            extra.append(f"no domestic-sale allocations (key F4) in {plan.period}")
+        extra += discharge.journal_caveats(engine, company, start, end, ("domestic",))
     if skipped:
         extra.append(f"{len(skipped)} allocation(s) of zero value left out (nothing to pay)")
     extra += [w for w in coverage_notes(plan.change_date) if w not in plan.warnings]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -220,6 +221,7 @@ class _Rows:
     def __init__(self, source: str, header: list[str], entity: str) -> None:
         self.source = source
         self.errors: list[ErrorRecord] = []
+        self.count = 0  # every error, also those past MAX_ERRORS
         required, optional = COLUMNS[entity]
         self.index = {name: i for i, name in enumerate(header)}
         for name in required:
@@ -228,6 +230,7 @@ class _Rows:
         self.optional = {name for name in optional if name in self.index}
 
     def error(self, line: int | None, field: str | None, message: str, value: str | None) -> None:
+        self.count += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(ErrorRecord(self.source, line, field, message, value))
 
@@ -321,17 +324,19 @@ def bulk_insert(
 
 
 def _batch(conn: Connection, company: Company, entity: str, path: Path, sha: str, rows: int) -> int:
-    batch_id = inserted_id(conn.execute(
-        insert(t.import_batches).values(
-            company_id=company.id,
-            entity=entity,
-            file_name=path.name,
-            sha256=sha,
-            rows=rows,
-            imported_at=now_utc(),
-            actor=current_actor(),
+    batch_id = inserted_id(
+        conn.execute(
+            insert(t.import_batches).values(
+                company_id=company.id,
+                entity=entity,
+                file_name=path.name,
+                sha256=sha,
+                rows=rows,
+                imported_at=now_utc(),
+                actor=current_actor(),
+            )
         )
-    ))
+    )
     return int(batch_id)
 
 
@@ -624,6 +629,8 @@ def _import_pedimentos(
         )
     }
     known_peds = _known(conn, t.lots, "pedimento", company)
+    again: dict[str, list[tuple[Any, ...]]] = {}  # rows of pedimentos already imported
+    broken: set[str] = set()  # … of which a row has its own errors
     keys: dict[str, str | None] = {}
     countries: dict[str, str | None] = {}
     fracs: dict[str, str | None] = {}
@@ -639,13 +646,12 @@ def _import_pedimentos(
     n = 0
     for line, cells in rows:
         n += 1
+        errors_before = acc.count
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         ped_s = cells[i_ped].strip()
         try:
             ped = parse_pedimento(ped_s)
-            if ped in known_peds:
-                acc.error(line, "pedimento", "already imported for this company", ped_s)
         except ImmexError as exc:
             acc.error(line, "pedimento", exc.message, ped_s)
             ped = None
@@ -716,28 +722,24 @@ def _import_pedimentos(
                     acc.error(line, "fx", exc.message, fx_s)
             cert = acc.get(cells, "certificate") or None
             start = acc.parse(line, cells, "start_date", parse_day, required=False)
-        if not acc.errors:
-            out.append(
-                (
-                    cid,
-                    ped,
-                    keys[key_s],
-                    entry.isoformat() if entry else None,
-                    start.isoformat() if start else None,
-                    part,
-                    qty,
-                    val,
-                    orig,
-                    frac,
-                    fx,
-                    cert,
-                    line,
-                    0,
-                )
+        if ped in known_peds or not acc.errors:
+            row = _lot_row(
+                cid, ped, keys[key_s], entry, start, part, qty, val, orig, frac, fx, cert, line
             )
+            if ped not in known_peds:
+                out.append(row)
+            elif acc.count > errors_before:
+                broken.add(str(ped))
+            else:  # compared with the stored lines below
+                again.setdefault(str(ped), []).append(row)
         if progress is not None and n % 100_000 == 0:
             progress("validated", n)
+    for ped in broken:
+        again.pop(ped, None)
+    same = _same_as_stored(conn, company, again, acc) if again else 0
     _fail_if(acc)
+    if not out:
+        return _nothing_new("pedimentos", path, sha, n, same)
     batch = _batch(conn, company, "pedimentos", path, sha, n)
     rows_out = [r[:-1] + (batch,) for r in out]
     del out
@@ -748,7 +750,97 @@ def _import_pedimentos(
         {"file": path.name, "sha256": sha, "rows": n, "pedimentos": len({r[1] for r in rows_out})},
         company.id,
     )
-    return _result("pedimentos", path, sha, n, n, 0, 0, batch)
+    return _result("pedimentos", path, sha, n, len(rows_out), 0, same, batch)
+
+
+def _lot_row(cid: int, ped: Any, *fields: Any) -> tuple[Any, ...]:
+    """A lot row as LOT_COLUMNS (batch id 0 until the batch exists)."""
+    key, entry, start, part, qty, val, orig, frac, fx, cert, line = fields
+    return (
+        cid,
+        ped,
+        key,
+        entry.isoformat() if entry else None,
+        start.isoformat() if start else None,
+        part,
+        qty,
+        val,
+        orig,
+        frac,
+        fx,
+        cert,
+        line,
+        0,
+    )
+
+
+def _lot_content(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """What a pedimento row says (clave … certificate), comparable with a stored lot."""
+    clave, entry, start, part, qty, val, orig, frac, fx, cert = row
+    return (
+        clave,
+        str(entry)[:10],
+        str(start)[:10] if start else None,
+        part,
+        int(qty),
+        int(val),
+        orig,
+        frac,
+        fixed(fx, 6) if fx else None,
+        cert or None,
+    )
+
+
+def _same_as_stored(
+    conn: Connection, company: Company, again: dict[str, list[tuple[Any, ...]]], acc: _Rows
+) -> int:
+    """Rows of pedimentos already imported: identical lines are left as they are (their
+    count is returned); a pedimento whose lines differ from the stored ones is an error."""
+    cols = [
+        t.lots.c.clave,
+        t.lots.c.entry_date,
+        t.lots.c.start_date,
+        t.lots.c.part_number,
+        t.lots.c.quantity_micro,
+        t.lots.c.value_e4,
+        t.lots.c.origin,
+        t.lots.c.fraccion,
+        t.lots.c.fx,
+        t.lots.c.certificate,
+    ]
+    stored: dict[str, Counter[tuple[Any, ...]]] = {}
+    peds = sorted(again)
+    for i in range(0, len(peds), 5000):
+        q = select(t.lots.c.pedimento, *cols).where(
+            t.lots.c.company_id == company.id, t.lots.c.pedimento.in_(peds[i : i + 5000])
+        )
+        for r in conn.execute(q):
+            stored.setdefault(r[0], Counter())[_lot_content(tuple(r[1:]))] += 1
+    same = 0
+    for ped, rows in again.items():
+        mine = Counter(_lot_content(r[2:12]) for r in rows)
+        if mine == stored.get(ped):
+            same += len(rows)
+            continue
+        theirs = sum(stored.get(ped, Counter()).values())
+        acc.error(
+            rows[0][12],
+            "pedimento",
+            f"already imported for this company with different lines ({theirs} stored, "
+            f"{len(rows)} in this file); a re-import never changes a stored pedimento",
+            ped,
+        )
+    return same
+
+
+def _nothing_new(entity: str, path: Path, sha: str, rows: int, same: int) -> ImportResult:
+    """Every row is already in the store, identical: nothing is written."""
+    msg = (
+        f"{path.name}: {rows} rows, all already imported with the same content; nothing written"
+        if rows
+        else f"{path.name}: no rows; nothing written"
+    )
+    return ImportResult(entity, str(path), sha, rows, 0, 0, same, rows > 0, None, msg)
 
 
 SHIP_COLUMNS = [
@@ -779,14 +871,15 @@ def _import_shipments(
     products = _known(conn, t.products, "part_number", company)
     known_docs = _known(conn, t.shipments, "document", company)
     known_peds = _known(conn, t.lots, "pedimento", company)
+    again: dict[str, list[tuple[Any, ...]]] = {}  # lines of documents already imported
+    broken: set[str] = set()  # … of which a line has its own errors
     lines: dict[str, int] = {}
     out: list[tuple[Any, ...]] = []
     n = 0
     for line, cells in rows:
         n += 1
+        errors_before = acc.count
         doc = acc.need(line, cells, "document")
-        if doc in known_docs:
-            acc.error(line, "document", "already imported for this company", doc)
         kind = acc.need(line, cells, "kind").lower()
         if kind and kind not in SHIPMENT_KINDS:
             acc.error(line, "kind", f"unknown kind; one of {', '.join(SHIPMENT_KINDS)}", kind)
@@ -809,28 +902,74 @@ def _import_shipments(
             )
         seq = lines.get(doc, 0) + 1
         lines[doc] = seq
-        if not acc.errors:
-            out.append(
-                (
-                    company.id,
-                    doc,
-                    seq,
-                    kind,
-                    when.isoformat(),
-                    product,
-                    qty,
-                    dest,
-                    value,
-                    ped,
-                    line,
-                    0,
+        if doc in known_docs:  # compared with the stored lines below
+            if acc.count > errors_before:
+                broken.add(doc)
+            else:
+                again.setdefault(doc, []).append(
+                    (company.id, doc, seq, kind, when.isoformat(), product, qty, dest, value, ped)
+                    + (line, 0)
                 )
-            )
+        elif not acc.errors:
+            row = (company.id, doc, seq, kind, when.isoformat(), product, qty, dest, value, ped)
+            out.append(row + (line, 0))
+    for doc in broken:
+        again.pop(doc, None)
+    same = _same_shipments(conn, company, again, acc) if again else 0
     _fail_if(acc)
+    if not out:
+        return _nothing_new("shipments", path, sha, n, same)
     batch = _batch(conn, company, "shipments", path, sha, n)
     bulk_insert(conn, t.shipments, SHIP_COLUMNS, [r[:-1] + (batch,) for r in out])
     audit(conn, "import.shipments", {"file": path.name, "sha256": sha, "rows": n}, company.id)
-    return _result("shipments", path, sha, n, n, 0, 0, batch)
+    return _result("shipments", path, sha, n, len(out), 0, same, batch)
+
+
+def _same_shipments(
+    conn: Connection, company: Company, again: dict[str, list[tuple[Any, ...]]], acc: _Rows
+) -> int:
+    """Lines of documents already imported: a document identical to the stored one is left
+    as it is (its lines are counted as unchanged); one that differs is an error."""
+    s = t.shipments
+    stored: dict[str, list[tuple[Any, ...]]] = {}
+    docs = sorted(again)
+    for i in range(0, len(docs), 5000):
+        q = (
+            select(
+                s.c.document,
+                s.c.line,
+                s.c.kind,
+                s.c.ship_date,
+                s.c.product,
+                s.c.quantity_micro,
+                s.c.destination,
+                s.c.value_e4,
+                s.c.pedimento,
+            )
+            .where(s.c.company_id == company.id, s.c.document.in_(docs[i : i + 5000]))
+            .order_by(s.c.document, s.c.line)
+        )
+        for r in conn.execute(q):
+            stored.setdefault(r[0], []).append(
+                (r[1], r[2], str(r[3])[:10], r[4], int(r[5]), r[6] or None, r[7], r[8] or None)
+            )
+    same = 0
+    for doc, rows in again.items():
+        mine = [
+            (r[2], r[3], r[4][:10], r[5], int(r[6]), r[7] or None, r[8], r[9] or None) for r in rows
+        ]
+        if mine == stored.get(doc):
+            same += len(rows)
+            continue
+        acc.error(
+            rows[0][10],
+            "document",
+            f"already imported for this company with different lines "
+            f"({len(stored.get(doc, []))} stored, {len(rows)} in this file); a shipment "
+            "document's stored lines are never changed by a re-import",
+            doc,
+        )
+    return same
 
 
 _IMPORTERS: dict[str, Callable[..., ImportResult]] = {

@@ -347,4 +347,16 @@ def savings(
         rates_as_of=when,
         prosec_sectors=sectors,
     )
+    from dataclasses import replace
+
+    from immex.services import discharge
+    from immex.services.f4_plan import has_run
+
+    extra = (
+        discharge.journal_caveats(engine, company, date_from, date_to, ("domestic",))
+        if has_run(engine, company)
+        else ["no discharge run yet: run `immex discharge run` first"]
+    )
+    if extra:
+        report = replace(report, warnings=tuple(dict.fromkeys([*extra, *report.warnings])))
     return report

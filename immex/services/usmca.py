@@ -303,6 +303,7 @@ def report_63a(
     context: DutyContext | None = None,
 ) -> UsmcaReport:
     """``immex 63a report``: the period's exports to the US/Canada and what 63-A makes owed."""
+    from immex.services import discharge
     from immex.services.f4_plan import (
         has_run,
         lot_portions,
@@ -332,8 +333,12 @@ def report_63a(
     extra = []
     if not has_run(engine, company):
         extra.append("no discharge run yet: run `immex discharge run` first")
-    elif not portions:
-        extra.append(f"no exports to USA/CAN discharged in {label}")
+    else:
+        if not portions:
+            extra.append(f"no exports to USA/CAN discharged in {label}")
+        extra += discharge.journal_caveats(
+            engine, company, start, end, ("export",), destinations=DESTINATIONS
+        )
     known = {d.document.replace(" ", "") for d in report.documents}
     unknown = sorted(set(us_duties) - known)
     if unknown:
