@@ -66,11 +66,13 @@ def parse_month(text: str, field: str = "month", *, label: str | None = None) ->
     return formats.parse_month(text, label or field, field.replace("-", "_").lower())
 
 
-def today_default(value: date | None, warnings: list[str] | None = None) -> date:
-    """The CLI is the one place that reads the clock, and it says so."""
+def today_default(
+    value: date | None, warnings: list[str] | None = None, option: str = "--as-of"
+) -> date:
+    """The CLI is the one place that reads the clock, and it says so (naming ``option``)."""
     if value is not None:
         return value
     today = date.today()
     if warnings is not None:
-        warnings.append(f"no --as-of given: using today's date {today.isoformat()}")
+        warnings.append(f"no {option} given: using today's date {today.isoformat()}")
     return today

@@ -201,9 +201,7 @@ def savings_cmd(
     from immex.services.savings import savings
 
     notes: list[str] = []
-    end = today_default(parse_date(date_to, "to"))
-    if date_to is None:  # the clock is read here, and said so under the option's own name
-        notes.append(f"no --to given: using today's date {end.isoformat()}")
+    end = today_default(parse_date(date_to, "to"), notes, option="--to")
     start = parse_date(date_from, "from") or savings_start((end.year, end.month))
     if date_from is None:
         notes.append(f"no --from given: using {start.isoformat()} (11 months before --to, 1st)")
