@@ -72,6 +72,7 @@ def test_run_equals_reference_supersede_and_dry_run(plant) -> None:  # type: ign
     assert second.journal_hash == first.journal_hash
     assert svc.run_domain_result(engine, company, first.run_id) == stored
     assert [r["run_id"] for r in svc.list_runs(engine, company)] == [first.run_id, second.run_id]
+    assert [r["current"] for r in svc.list_runs(engine, company)] == [False, True]
     # through a date: fewer shipments, a different journal
     cut = svc.run_discharge(engine, company, through=date(2024, 9, 30), actor="tester")
     assert cut.shipments == first.shipments and cut.consumptions < first.consumptions

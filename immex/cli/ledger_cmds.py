@@ -201,7 +201,8 @@ def discharge_list(
     for r in runs:
         console.print(
             f"run {r['run_id']}  {r['created_at']:%Y-%m-%d %H:%M}  {r['actor']}  "
-            f"through {r['through'] or '-'}  {r['allocations']:,} allocations",
+            f"through {r['through'] or '-'}  {r['allocations']:,} allocations"
+            + ("  (current)" if r["current"] else f"  (superseded by run {runs[-1]['run_id']})"),
             markup=False,
         )
 

@@ -771,9 +771,11 @@ def list_runs(engine: Engine, company: Company) -> list[dict[str, Any]]:
             .where(t.discharge_runs.c.company_id == company.id)
             .order_by(t.discharge_runs.c.id)
         ).all()
+    current = rows[-1].id if rows else None  # the latest run supersedes the others
     return [
         {
             "run_id": r.id,
+            "current": r.id == current,
             "created_at": r.created_at,
             "actor": r.actor,
             "through": r.through,
