@@ -169,6 +169,30 @@ def test_bad_pedimentos_report_every_error_and_write_nothing(ws, tmp_path: Path)
     assert count(engine, t.lots) == 0 and count(engine, t.import_batches) == 2
 
 
+def test_key_must_match_the_kind_of_good(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """AF is for fixed assets, IN for the rest: the key decides the time limit (LA 108)."""
+    engine, company = ws
+    mats = MATERIALS + "PRESS-1,Press,fixed_asset,8462.61.01,Pza\n"
+    import_file(engine, company, "materials", write(tmp_path, "materials.csv", mats))
+    bad = write(
+        tmp_path,
+        "peds.csv",
+        (
+            "pedimento,clave,date,part_number,quantity,value_usd,origin\n"
+            "25 47 3012 5000001,AF,2025-01-10,RES-10K,1000,50.00,CHN\n"
+            "25 47 3012 5000002,IN,2025-01-10,PRESS-1,1,90000,DEU\n"
+            "25 47 3012 5000003,AF,2025-01-10,PRESS-1,1,90000,DEU\n"
+            "25 47 3012 5000004,IN,2025-01-10,BOX-1,10,3,USA\n"
+        ),
+    )
+    with pytest.raises(BatchError) as info:
+        import_file(engine, company, "pedimentos", bad)
+    assert [(e.line, e.field) for e in info.value.errors] == [(2, "clave"), (3, "clave")]
+    assert "of kind input" in info.value.errors[0].message
+    assert "takes key AF" in info.value.errors[1].message
+    assert count(engine, t.lots) == 0
+
+
 def test_missing_column_and_master_data_errors(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     engine, company = ws
     with pytest.raises(BatchError) as info:

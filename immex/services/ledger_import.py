@@ -611,6 +611,19 @@ LOT_COLUMNS = [
 ]
 
 
+def _key_kind_mismatch(clave: str, kind: str | None) -> str | None:
+    """IMMEX temporary imports: AF is the key of fixed assets, IN of everything else (Annex 22
+    keys; LA 108-III gives fixed assets the program's validity, 108-I/II give inputs 18 months
+    and containers 2 years) — a lot under the wrong key would get the wrong time limit."""
+    if kind is None:
+        return None
+    if clave == "AF" and kind != "fixed_asset":
+        return f"AF is the key of fixed assets (LA 108-III); the material is of kind {kind}"
+    if clave == "IN" and kind == "fixed_asset":
+        return "the material is a fixed asset: its temporary import takes key AF (LA 108-III)"
+    return None
+
+
 def _import_pedimentos(
     conn: Connection,
     company: Company,
@@ -620,14 +633,15 @@ def _import_pedimentos(
     rows: Iterator[tuple[int, list[str]]],
     progress: Progress | None,
 ) -> ImportResult:
-    mats = {
-        r.part_number: r.fraccion
-        for r in conn.execute(
-            select(t.materials.c.part_number, t.materials.c.fraccion).where(
-                t.materials.c.company_id == company.id
-            )
+    mats: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for r in conn.execute(
+        select(t.materials.c.part_number, t.materials.c.fraccion, t.materials.c.kind).where(
+            t.materials.c.company_id == company.id
         )
-    }
+    ):
+        mats[r.part_number] = r.fraccion
+        kinds[r.part_number] = r.kind
     known_peds = _known(conn, t.lots, "pedimento", company)
     again: dict[str, list[tuple[Any, ...]]] = {}  # rows of pedimentos already imported
     broken: set[str] = set()  # … of which a row has its own errors
@@ -700,6 +714,9 @@ def _import_pedimentos(
                 acc.error(line, "origin", exc.message, orig)
         elif countries[orig] is None:
             acc.error(line, "origin", "unknown country", orig)
+        kind_error = _key_kind_mismatch(key_s, kinds.get(part))
+        if kind_error:
+            acc.error(line, "clave", kind_error, key_s)
         frac = mats.get(part, "")
         fx = cert = start = None
         if has_opt:
