@@ -228,8 +228,10 @@ def main() -> None:
         total_b = sum(full.counts.values())
         print(
             f"[2] import realistic set ({full.counts['551']:,} lines, {total_b:,} rows incl. "
-            f"554/556/557/558): {secs_b:.1f} s — {s_b['partidas'] / secs_b:,.0f} line rows/s, "
-            f"{total_b / secs_b:,.0f} rows/s all tables"
+            f"554/556/557/558): {secs_b:.1f} s — {s_b['partidas'] / secs_b:,.0f} line rows/s "
+            f"(goal 50,000; {s_b['partidas'] / s_b['cpu_seconds']:,.0f}/s per CPU second), "
+            f"{total_b / secs_b:,.0f} rows/s all tables; load average {os.getloadavg()[0]:.1f}; "
+            f"peak {peak_mib():,.0f} MiB"
         )
 
         (tmp / "c").mkdir()

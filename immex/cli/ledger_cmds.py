@@ -128,6 +128,8 @@ def discharge_run(
     )
     if summary.same_as_previous:
         console.print("same inputs and journal as the previous run", markup=False)
+    for note in summary.parameters.get("limit_notes", []):
+        err_console.print(f"note: {note}", markup=False)
     console.print(f"seconds: {summary.seconds}", markup=False)
 
 

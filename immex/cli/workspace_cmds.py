@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from immex.cli.common import DbOpt, JsonOpt, console, handle_errors, print_json
+from immex.cli.common import (
+    CompanyOpt,
+    DbOpt,
+    JsonOpt,
+    console,
+    handle_errors,
+    parse_date,
+    print_json,
+)
+from immex.domain.errors import InvalidInput
 from immex.services import workspace
 
 company_app = typer.Typer(
@@ -42,6 +51,38 @@ def company_add(
         print_json(company)
     else:
         console.print(f"company {company.rfc} added ({company.name})")
+
+
+@company_app.command("certify")
+@handle_errors
+def company_certify(
+    date_from: str = typer.Option(..., "--from", help="First day of the certification."),
+    date_to: str | None = typer.Option(None, "--to", help="Last day (open when omitted)."),
+    reference: str = typer.Option(..., "--reference", help="Resolution that grants it."),
+    company: str | None = CompanyOpt,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Record the company's IVA/IEPS certification (opt-in longer IMMEX limit for inputs).
+
+    Inputs whose clock starts within the period get the limit of the parameter
+    immex.limit.inputs_certified (RGCE 7.3.3 as cited by RULES I-6; confidence L: a person
+    must confirm it applies). Run the discharge again afterwards.
+    """
+    engine = workspace.open_workspace(db)
+    comp = workspace.resolve_company(engine, company)
+    start = parse_date(date_from, "from")
+    if start is None:
+        raise InvalidInput("--from is empty", field="from")
+    auth = workspace.add_certification(engine, comp, start, parse_date(date_to, "to"), reference)
+    if json_out:
+        print_json(auth)
+    else:
+        console.print(
+            f"{comp.rfc}: IVA/IEPS certification from {auth.valid_from} to "
+            f"{auth.valid_to or 'open'} recorded; run `immex discharge run` again",
+            markup=False,
+        )
 
 
 @company_app.command("list")

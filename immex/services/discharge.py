@@ -26,11 +26,19 @@ import numpy as np
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from immex.domain.discharge.rules import add_months
-from immex.domain.errors import DataCoverageError, NotFound
+from immex.domain.errors import DataCoverageError, NotFound, ParameterNotInForce
 from immex.domain.ledger import TEMPORARY_KEYS, BomLine, ImportLot, Shipment
 from immex.services import discharge_engine as fe
 from immex.services.ledger_import import bulk_insert
-from immex.services.workspace import Company, audit, current_actor, now_utc
+from immex.services.workspace import (
+    IVA_IEPS_CERTIFICATION,
+    Authorization,
+    Company,
+    audit,
+    authorizations,
+    current_actor,
+    now_utc,
+)
 from immex.store.engine import inserted_id
 from immex.store.tables import ledger as t
 
@@ -61,6 +69,57 @@ def limit_months(kind: str, start: date) -> int | None:
     if isinstance(value, str):
         return None
     return int(value)
+
+
+CERTIFIED_LIMIT = "immex.limit.inputs_certified"
+
+
+@dataclass
+class LimitPolicy:
+    """The company's IMMEX time limits: the parameters by kind of good (LA 108), and — only
+    when the company recorded an IVA/IEPS certification (``immex company certify``) — the
+    longer limit of certified companies for inputs whose clock starts within it (RULES I-6,
+    confidence L). ``notes`` says what was applied or could not be."""
+
+    certifications: tuple[Authorization, ...] = ()
+    notes: list[str] = field(default_factory=list)
+
+    def months(self, kind: str, start: date) -> int | None:
+        base = limit_months(kind, start)
+        if LIMIT_PARAMETERS.get(kind) != "immex.limit.inputs":
+            return base
+        cert = next((c for c in self.certifications if c.covers(start)), None)
+        if cert is None:
+            return base
+        from immex.refdata.reference import param
+
+        try:
+            p = param(CERTIFIED_LIMIT, start)
+        except ParameterNotInForce:
+            note = (
+                f"certified limit ({CERTIFIED_LIMIT}) not in the data for clocks starting "
+                f"{start}: the general limit of {base} months applied"
+            )
+            if note not in self.notes:
+                self.notes.append(note)
+            return base
+        note = (
+            f"IVA/IEPS certification ({cert.reference}, from {cert.valid_from}): inputs get "
+            f"{p.value} months ({p.source}; confidence {p.confidence} — a person must confirm)"
+        )
+        if note not in self.notes:
+            self.notes.append(note)
+        return int(p.value)
+
+    def describe(self) -> list[dict[str, str]]:
+        return [
+            {"from": str(c.valid_from), "to": str(c.valid_to or ""), "reference": c.reference}
+            for c in self.certifications
+        ]
+
+
+def limit_policy(conn: Connection, company: Company) -> LimitPolicy:
+    return LimitPolicy(tuple(authorizations(conn, company, IVA_IEPS_CERTIFICATION)))
 
 
 def _limit_sources() -> dict[str, str]:
@@ -156,6 +215,7 @@ class _Loaded:
     plant: fe.Plant
     lot_meta: dict[str, Any]
     ship_rows: list[Any]
+    limits: LimitPolicy
 
 
 def _day_sql(conn: Connection, column: str) -> str:
@@ -223,10 +283,11 @@ def _load(conn: Connection, company: Company, temporary_keys: tuple[str, ...]) -
     pair = kind_of[mat_ids].astype(np.int64) * (1 << 32) + (start_days.astype(np.int64) + (1 << 31))
     uniq, inv = np.unique(pair, return_inverse=True)
     lim_u = np.empty(len(uniq), dtype=np.int32)
+    policy = limit_policy(conn, company)
     for i, code in enumerate(uniq.tolist()):
         kind = kind_names[code >> 32]
         start = fe.from_day((code & 0xFFFFFFFF) - (1 << 31))
-        months = limit_months(kind, start)
+        months = policy.months(kind, start)
         lim_u[i] = fe.NO_LIMIT if months is None else fe.day(add_months(start, months))
     limits = lim_u[inv].astype(np.int32)
     plant = fe.Plant(
@@ -260,7 +321,7 @@ def _load(conn: Connection, company: Company, temporary_keys: tuple[str, ...]) -
             dtype=np.int32,
         ),
     )
-    return _Loaded(plant, {}, ships)
+    return _Loaded(plant, {}, ships, policy)
 
 
 def _hash_arrays(arrays: Iterable[np.ndarray], extra: Any) -> str:
@@ -400,6 +461,8 @@ def run_discharge(
         "order": "FIFO by entry date, pedimento, lot id; directed pedimento first",
         "limits": LIMIT_PARAMETERS,
         "limit_sources": _limit_sources(),
+        "iva_ieps_certification": loaded.limits.describe(),
+        "limit_notes": loaded.limits.notes,
         "rounding": "need half-up to 6 decimals; value = round4(V×used/Q) differences",
     }
     inputs_hash = _inputs_hash(plant, params)
@@ -916,6 +979,7 @@ def _balances(
         if part:
             q = q.where(t.lots.c.part_number == part)
         lots = conn.execute(q.order_by(t.lots.c.entry_date, t.lots.c.pedimento, t.lots.c.id)).all()
+        policy = limit_policy(conn, company)
         run = _run_row(conn, company, None)
         used: dict[int, int] = {}
         if run is None:
@@ -939,7 +1003,7 @@ def _balances(
         start = lot.start_date or lot.entry_date
         key = (kind, start)
         if key not in limit_cache:
-            months = limit_months(kind, start)
+            months = policy.months(kind, start)
             limit_cache[key] = None if months is None else add_months(start, months)
         lim = limit_cache[key]
         days_left = None if lim is None else (lim - as_of).days
@@ -967,7 +1031,7 @@ def _balances(
                 status,
             )
         )
-    return out, notes
+    return out, notes + policy.notes
 
 
 def balance(
@@ -1013,11 +1077,12 @@ def load_domain_inputs(
             select(t.shipments).where(t.shipments.c.company_id == company.id)
         ).all()
         bom_rows = conn.execute(select(t.bom).where(t.bom.c.company_id == company.id)).all()
+        policy = limit_policy(conn, company)
     lots = []
     for r in lot_rows:
         kind = kinds.get(r.part_number, "input")
         start = r.start_date or r.entry_date
-        months = limit_months(kind, start)
+        months = policy.months(kind, start)
         lots.append(
             ImportLot(
                 r.id,

@@ -15,15 +15,18 @@ of any other RFC an error.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from immex.datastage.keys import SatKey, pedimento_year
@@ -51,39 +54,72 @@ def _sha256(path: Path) -> str:
 
 
 class BulkWriter:
-    """executemany in big chunks through the driver (no per-row ORM work)."""
+    """Bulk inserts through the driver (no per-row SQLAlchemy work): ``executemany`` on
+    SQLite, ``COPY`` on PostgreSQL.
 
-    def __init__(self, conn: Connection, table: Table, columns: Sequence[str]) -> None:
-        ph = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    A row is a sequence whose element ``positions[i]`` (default ``i``) goes to
+    ``columns[i]``; other elements are ignored. ``""`` stands for NULL (the bulk rows of
+    :meth:`DataStageZip.bulk_batches`): SQLite turns it into NULL with ``NULLIF`` (binding
+    ``None`` costs the sqlite3 module far more), PostgreSQL reads it as its COPY NULL string.
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        table: Table,
+        columns: Sequence[str],
+        positions: Sequence[int] | None = None,
+    ) -> None:
         self.conn = conn
-        self.copy_sql = (
-            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-            if conn.dialect.name == "postgresql"
-            else None
-        )
-        self.sql = (
-            f"INSERT INTO {table.name} ({', '.join(columns)}) "
-            f"VALUES ({', '.join([ph] * len(columns))})"
-        )
-        self.rows: list[tuple[Any, ...]] = []
+        self.positions = tuple(range(len(columns)) if positions is None else positions)
+        names = ", ".join(columns)
+        self.copy_sql: str | None = None
+        self.pick: Any = None
+        if conn.dialect.name == "postgresql":
+            self.copy_sql = f"COPY {table.name} ({names}) FROM STDIN (NULL '')"
+            if self.positions != tuple(range(len(columns))):
+                self.pick = operator.itemgetter(*self.positions)
+        ph = []  # SQLite's numbered parameters: ?N is element N-1 of a row
+        for col, pos in zip(columns, self.positions, strict=True):
+            mark = f"?{pos + 1}"
+            ph.append(f"NULLIF({mark}, '')" if table.c[col].nullable else mark)
+        self.sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join(ph)})"
+        self.rows: list[Any] = []
         self.count = 0
 
-    def add(self, row: tuple[Any, ...]) -> None:
+    def add(self, row: Sequence[Any]) -> None:
         self.rows.append(row)
         if len(self.rows) >= CHUNK_ROWS:
             self.flush()
 
+    def write(self, rows: list[Any]) -> None:
+        """Write ``rows`` (and whatever :meth:`add` buffered) now."""
+        self.flush()
+        self.rows = rows
+        self.flush()
+
     def flush(self) -> None:
-        if not self.rows:
+        rows = self.rows
+        if not rows:
             return
         if self.copy_sql is not None:  # PostgreSQL: COPY (values are canonical text)
             dbapi = self.conn.connection.driver_connection
+            pick = self.pick
             with dbapi.cursor() as cur, cur.copy(self.copy_sql) as copy:  # type: ignore[union-attr]
-                for row in self.rows:
-                    copy.write_row(row)
-        else:
-            self.conn.exec_driver_sql(self.sql, self.rows)
-        self.count += len(self.rows)
+                write = copy.write_row
+                if pick is None:
+                    for row in rows:
+                        write(row)
+                else:
+                    for row in rows:
+                        write(pick(row))
+        else:  # rows may be lists, which exec_driver_sql refuses: the driver's cursor
+            cur = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cur.executemany(self.sql, rows)
+            finally:
+                cur.close()
+        self.count += len(rows)
         self.rows = []
 
 
@@ -113,9 +149,11 @@ class _Context:
     def company_id(self, rfc: str, name: str | None) -> int:
         cid = self.companies.get(rfc)
         if cid is None:
-            cid = inserted_id(self.conn.execute(
-                insert(core.companies).values(rfc=rfc, name=name or rfc, created_at=now_utc())
-            ))
+            cid = inserted_id(
+                self.conn.execute(
+                    insert(core.companies).values(rfc=rfc, name=name or rfc, created_at=now_utc())
+                )
+            )
             audit(self.conn, "company.add", {"rfc": rfc, "source": "datastage 501"}, cid)
             self.companies[rfc] = cid
             self.registered.append(rfc)
@@ -147,45 +185,47 @@ class _ZipImport:
         self.new: Counter[str] = Counter()
         self.dups = 0
         self.orphans: Counter[str] = Counter()
+        self._key16: dict[str, int] | None = None
 
     # -- 501 -------------------------------------------------------------------------------
-    def _read_501(self) -> list[tuple[int, int, int, Sequence[str | None]]]:
-        """(line, company_id, year, values) of the 501 rows, with key checks."""
+    def _read_501(self) -> list[tuple[int, int, int, list[str]]]:
+        """(line, company_id, year, values) of the 501 rows, with key checks; values are
+        the bulk rows of the reader (``""`` for empty)."""
         ctx, dz = self.ctx, self.dz
         out = []
-        seen: dict[tuple[str | None, ...], int] = {}
+        seen: dict[tuple[str, ...], int] = {}
         src = dz.source("501")
-        for line, v in dz.rows("501"):
-            key3 = (v[0], v[1], v[2])
-            if key3 in seen:
-                ctx.errors.append(
-                    ErrorRecord(src, line, "Pedimento", f"pedimento repeated (first on line "
-                                f"{seen[key3]}): one 501 row per pedimento", v[1])
-                )  # fmt: skip
-                continue
-            seen[key3] = line
-            rfc = (v[7] or "").upper()
-            if not _RFC.match(rfc):
-                ctx.errors.append(ErrorRecord(src, line, "Rfc", "not an RFC", v[7]))
-                continue
-            if ctx.only_company and rfc != ctx.only_company:
-                ctx.errors.append(
-                    ErrorRecord(src, line, "Rfc", f"pedimento of another company than "
-                                f"--company {ctx.only_company}", rfc)
-                )  # fmt: skip
-                continue
-            assert v[30] is not None  # required by the layout
-            year, consistent = pedimento_year(v[1] or "", int(v[30][:4]))
-            if not consistent:
-                dz.warnings.append(
-                    f"{src}:{line}: pedimento {v[1]} does not start with the last digit of its "
-                    f"payment year {v[30][:4]}; year {year} assumed"
-                )
-            cid = ctx.company_id(rfc, v[20]) if ctx.writing else 0
-            out.append((line, cid, year, v))
+        for batch in dz.bulk_batches("501", numbered=True):
+            for line, v in batch:
+                key3 = (v[0], v[1], v[2])
+                if key3 in seen:
+                    ctx.errors.append(
+                        ErrorRecord(src, line, "Pedimento", f"pedimento repeated (first on line "
+                                    f"{seen[key3]}): one 501 row per pedimento", v[1])
+                    )  # fmt: skip
+                    continue
+                seen[key3] = line
+                rfc = v[7].upper()
+                if not _RFC.match(rfc):
+                    ctx.errors.append(ErrorRecord(src, line, "Rfc", "not an RFC", v[7] or None))
+                    continue
+                if ctx.only_company and rfc != ctx.only_company:
+                    ctx.errors.append(
+                        ErrorRecord(src, line, "Rfc", f"pedimento of another company than "
+                                    f"--company {ctx.only_company}", rfc)
+                    )  # fmt: skip
+                    continue
+                year, consistent = pedimento_year(v[1], int(v[30][:4]))
+                if not consistent:
+                    dz.warnings.append(
+                        f"{src}:{line}: pedimento {v[1]} does not start with the last digit of "
+                        f"its payment year {v[30][:4]}; year {year} assumed"
+                    )
+                cid = ctx.company_id(rfc, v[20] or None) if ctx.writing else 0
+                out.append((line, cid, year, v))
         return out
 
-    def _insert_501(self, rows: list[tuple[int, int, int, Sequence[str | None]]]) -> dict[Any, int]:
+    def _insert_501(self, rows: list[tuple[int, int, int, list[str]]]) -> dict[Any, int]:
         """Write new pedimentos; key3 → id (new) or -1 (already stored)."""
         ctx = self.ctx
         existing = _existing_keys(ctx.conn, (r[1] for r in rows), "datastage")
@@ -201,19 +241,21 @@ class _ZipImport:
             else:
                 fresh.append((cid, year, v))
         if fresh:
-            self.batch_id = inserted_id(ctx.conn.execute(
-                insert(sat.sat_import_batches).values(
-                    kind="datastage",
-                    source_name=self.dz.name,
-                    sha256=self.sha,
-                    folio=self.dz.folio,
-                    imported_at=now_utc(),
-                    actor=current_actor(),
-                )  # fmt: skip
-            ))
+            self.batch_id = inserted_id(
+                ctx.conn.execute(
+                    insert(sat.sat_import_batches).values(
+                        kind="datastage",
+                        source_name=self.dz.name,
+                        sha256=self.sha,
+                        folio=self.dz.folio,
+                        imported_at=now_utc(),
+                        actor=current_actor(),
+                    )  # fmt: skip
+                )
+            )
             w = BulkWriter(ctx.conn, sat.sat_pedimentos, cols)
             for cid, year, v in fresh:
-                number = SatKey(year, v[2] or "", v[0] or "", v[1] or "").number
+                number = SatKey(year, v[2], v[0], v[1]).number
                 w.add((cid, self.batch_id, "datastage", year, number, *v))
                 ctx.touched.add(cid)
             w.flush()
@@ -228,13 +270,19 @@ class _ZipImport:
 
     # -- other tables -----------------------------------------------------------------------
     def _child_writer(self, code: str) -> BulkWriter:
+        """Writer of the bulk rows of a typed table whose element 0 was replaced by the
+        pedimento id (elements 1 and 2, the rest of the key, are not stored)."""
         table = sat.CHILD_TABLES[code]
+        n = len(LAYOUTS[code].fields)
         cols = ["pedimento_id", *LAYOUTS[code].columns[3:]]
+        positions = [0, *range(3, n)]
         if code == "512":
             cols.append("year_orig")
+            positions.append(n)
         elif code == "701":
             cols.append("year_anterior")
-        return BulkWriter(self.ctx.conn, table, cols)
+            positions.append(n)
+        return BulkWriter(self.ctx.conn, table, cols, positions)
 
     def _read_table(self, code: str, key3map: dict[Any, int], writing: bool) -> None:
         dz = self.dz
@@ -248,47 +296,54 @@ class _ZipImport:
                     self.ctx.conn, sat.sat_raw_rows, ["batch_id", "pedimento_id", "table_code",
                                                       "data"]
                 )  # fmt: skip
-        dups = 0
-        if code == "Resumen":
-            for _line, v in dz.rows(code):
+        if code == "Resumen":  # not keyed by pedimento
+            for batch in dz.bulk_batches(code):
                 if w is not None and self.batch_id is not None:
-                    w.add((self.batch_id, None, code, "|".join(x or "" for x in v)))
+                    w.write([(self.batch_id, "", code, data) for data in batch])
             if w is not None:
-                w.flush()
                 self.new[code] += w.count
             return
-        get = key3map.get
-        orphans = 0
-        buf: list[tuple[Any, ...]] = []
-        append = buf.append
-        bid = self.batch_id
-        plain = typed and code not in ("512", "701")
-        for batch in dz.row_batches(code):
-            for _line, v in batch:
-                pid = get((v[0], v[1], v[2]))
-                if pid is None:
-                    orphans += 1
-                elif pid < 0:
-                    dups += 1
-                elif w is None:
-                    pass
-                elif plain:
-                    append((pid, *v[3:]))
-                elif not typed:
-                    append((bid, pid, code, "|".join([x or "" for x in v])))
-                elif code == "512":
-                    append((pid, *v[3:], pedimento_year(v[4] or "", int((v[7] or "0")[:4]))[0]))
-                else:  # 701
-                    append((pid, *v[3:], pedimento_year(v[5] or "", int((v[9] or "0")[:4]))[0]))
-            if w is not None and len(buf) >= CHUNK_ROWS:
-                w.rows = buf
-                w.flush()
-                buf = []
-                append = buf.append
+        dups = orphans = 0
+        if typed:
+            get = key3map.get
+            year_at = {"512": (4, 7), "701": (5, 9)}.get(code)
+            for batch in dz.bulk_batches(code):
+                rows: list[list[Any]] = []
+                append = rows.append
+                for v in batch:
+                    pid = get((v[0], v[1], v[2]))
+                    if pid is None:
+                        orphans += 1
+                    elif pid < 0:
+                        dups += 1
+                    else:
+                        v[0] = pid
+                        append(v)
+                if year_at is not None:  # 512, 701: the year of the pedimento pointed to
+                    num, when = year_at
+                    for v in rows:
+                        v.append(pedimento_year(v[num], int(v[when][:4]))[0])
+                if w is not None:
+                    w.write(rows)
+        else:
+            if self._key16 is None:  # "PPPP|NNNNNNN|AAA", the start of a raw row
+                self._key16 = {"|".join(k): pid for k, pid in key3map.items()}
+            get16 = self._key16.get
+            bid = self.batch_id
+            for batch in dz.bulk_batches(code):
+                raw: list[tuple[Any, ...]] = []
+                add_raw = raw.append
+                for data in batch:
+                    pid = get16(data[:16])
+                    if pid is None:
+                        orphans += 1
+                    elif pid < 0:
+                        dups += 1
+                    else:
+                        add_raw((bid, pid, code, data))
+                if w is not None:
+                    w.write(raw)
         if w is not None:
-            w.rows = buf
-        if w is not None:
-            w.flush()
             self.new[code] += w.count
         if dups:
             self.ctx.dup_rows[COUNTED.get(code, code)] += dups
@@ -340,30 +395,31 @@ def link_rectifications(conn: Connection) -> int:
     """Resolve 701 rows to the pedimento they rectify and mark it superseded; returns how
     many links were made. Runs after every import, so the order of imports is free."""
     r, p = sat.sat_rectificaciones, sat.sat_pedimentos
-    pending = conn.execute(
-        select(r.c.id, r.c.pedimento_id, r.c.year_anterior, r.c.patente_anterior,
-               r.c.pedimento_anterior, r.c.aduana_anterior, p.c.company_id, p.c.source)
+    target = p.alias("target")
+    links = conn.execute(
+        select(r.c.id, r.c.pedimento_id, target.c.id.label("target_id"))
         .join(p, p.c.id == r.c.pedimento_id)
-        .where(r.c.anterior_id.is_(None))
+        .join(target, and_(
+            target.c.company_id == p.c.company_id,
+            target.c.source == p.c.source,
+            target.c.year == r.c.year_anterior,
+            target.c.patente == r.c.patente_anterior,
+            target.c.pedimento == r.c.pedimento_anterior,
+            target.c.aduana == r.c.aduana_anterior,
+        ))
+        .where(r.c.anterior_id.is_(None), target.c.id != r.c.pedimento_id)
+        .order_by(r.c.id)
     ).all()  # fmt: skip
-    linked = 0
-    for row in pending:
-        target = conn.execute(
-            select(p.c.id).where(
-                p.c.company_id == row.company_id,
-                p.c.source == row.source,
-                p.c.year == row.year_anterior,
-                p.c.patente == row.patente_anterior,
-                p.c.pedimento == row.pedimento_anterior,
-                p.c.aduana == row.aduana_anterior,
-            )  # fmt: skip
-        ).scalar()
-        if target is None or target == row.pedimento_id:
-            continue
-        conn.execute(update(r).where(r.c.id == row.id).values(anterior_id=target))
-        conn.execute(update(p).where(p.c.id == target).values(superseded_by_id=row.pedimento_id))
-        linked += 1
-    return linked
+    if links:
+        conn.execute(
+            update(r).where(r.c.id == bindparam("rid")).values(anterior_id=bindparam("tid")),
+            [{"rid": row.id, "tid": row.target_id} for row in links],
+        )
+        conn.execute(
+            update(p).where(p.c.id == bindparam("tid")).values(superseded_by_id=bindparam("by")),
+            [{"tid": row.target_id, "by": row.pedimento_id} for row in links],
+        )
+    return len(links)
 
 
 def _driver_errors(engine: Engine) -> tuple[type[BaseException], ...]:
@@ -373,13 +429,26 @@ def _driver_errors(engine: Engine) -> tuple[type[BaseException], ...]:
     return (DBAPIError, own) if isinstance(own, type) else (DBAPIError,)
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Cyclic garbage collection off while rows are read: a bulk load allocates millions of
+    short-lived lists and tuples (no cycles), and each collection would walk them all."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def import_datastage(
     engine: Engine, paths: Sequence[str | Path], company: str | None = None
 ) -> dict[str, Any]:
     """Import Data Stage ZIPs; returns the summary (see module docstring)."""
     only = resolve_company(engine, company).rfc if company else None
     try:
-        with engine.begin() as conn:
+        with _no_gc(), engine.begin() as conn:
             ctx = _Context(conn, only)
             for raw_path in paths:
                 path = Path(raw_path)

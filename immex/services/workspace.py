@@ -6,7 +6,7 @@ import getpass
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,15 +110,89 @@ def add_company(
         ).first()
         if exists:
             raise InvalidInput(f"company {rfc_norm} already exists in this workspace", field="rfc")
-        company_id = inserted_id(conn.execute(
-            insert(core.companies).values(
-                rfc=rfc_norm, name=name.strip(), immex_program=immex_program, created_at=now_utc()
+        company_id = inserted_id(
+            conn.execute(
+                insert(core.companies).values(
+                    rfc=rfc_norm,
+                    name=name.strip(),
+                    immex_program=immex_program,
+                    created_at=now_utc(),
+                )
             )
-        ))
+        )
         for sector in sectors:
             conn.execute(insert(core.company_prosec).values(company_id=company_id, sector=sector))
         audit(conn, "company.add", {"rfc": rfc_norm, "prosec": list(sectors)}, company_id)
     return Company(company_id, rfc_norm, name.strip(), immex_program, sectors)
+
+
+#: the company's IVA/IEPS certification (RULES I-6: longer IMMEX limits, RGCE 7.3.3)
+IVA_IEPS_CERTIFICATION = "iva_ieps_certification"
+
+
+@dataclass(frozen=True, slots=True)
+class Authorization:
+    kind: str
+    valid_from: date
+    valid_to: date | None
+    reference: str
+
+    def covers(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+def add_certification(
+    engine: Engine,
+    company: Company,
+    valid_from: date,
+    valid_to: date | None,
+    reference: str,
+) -> Authorization:
+    """Record the company's IVA/IEPS certification for a period (opt-in: it lengthens the
+    IMMEX time limit of inputs whose clock starts within it — RULES I-6, confidence L)."""
+    if valid_to is not None and valid_to < valid_from:
+        raise InvalidInput("--to is before --from", field="to")
+    if not reference.strip():
+        raise InvalidInput(
+            "say which resolution grants the certification (--reference)", field="reference"
+        )
+    auth = Authorization(IVA_IEPS_CERTIFICATION, valid_from, valid_to, reference.strip())
+    with engine.begin() as conn:
+        for other in authorizations(conn, company, IVA_IEPS_CERTIFICATION):
+            end = other.valid_to or date.max
+            if auth.valid_from <= end and other.valid_from <= (auth.valid_to or date.max):
+                raise InvalidInput(
+                    f"overlaps the certification recorded from {other.valid_from}", field="from"
+                )
+        conn.execute(
+            insert(core.company_authorizations).values(
+                company_id=company.id,
+                kind=auth.kind,
+                reference=auth.reference,
+                valid_from=auth.valid_from,
+                valid_to=auth.valid_to,
+            )
+        )
+        audit(
+            conn,
+            "company.certify",
+            {"kind": auth.kind, "from": str(valid_from), "to": str(valid_to or ""),
+             "reference": auth.reference},
+            company.id,
+        )  # fmt: skip
+    return auth
+
+
+def authorizations(conn: Connection, company: Company, kind: str) -> list[Authorization]:
+    rows = conn.execute(
+        select(core.company_authorizations)
+        .where(
+            core.company_authorizations.c.company_id == company.id,
+            core.company_authorizations.c.kind == kind,
+        )
+        .order_by(core.company_authorizations.c.valid_from)
+    ).all()
+    return [Authorization(r.kind, r.valid_from, r.valid_to, r.reference or "") for r in rows]
 
 
 def _load_company(conn: Connection, row: Any) -> Company:
