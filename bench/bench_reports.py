@@ -22,19 +22,12 @@ from immex.samples.plant_generator import PlantSpec, write_plant
 from immex.services import discharge, ledger_import, workspace
 from immex.services import rates as rates_service
 from immex.services.demo import PROSEC_EXCERPT, run_demo
-from immex.services.f4_plan import period_bounds, plan_f4, workspace_context
-from immex.services.month_end import savings_start
-from immex.services.savings import savings
-from immex.services.usmca import report_63a
+from immex.services.month_end import month_end_figures
 
 
 def _time_reports(engine, company, month, folder: Path, label: str) -> None:  # type: ignore[no-untyped-def]
     t0 = time.perf_counter()
-    ctx = workspace_context(engine)
-    plan = plan_f4(engine, company, month, context=ctx)
-    usmca = report_63a(engine, company, month, None, context=ctx)
-    start, end = period_bounds(month)
-    sav = savings(engine, company, savings_start(month), end, context=ctx)
+    plan, usmca, sav = month_end_figures(engine, company, month)
     t_fig = time.perf_counter() - t0
     t0 = time.perf_counter()
     report, _ = build_report(

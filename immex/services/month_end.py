@@ -33,6 +33,22 @@ def savings_start(month: Month) -> date:
     return months_back(month, 11)
 
 
+def month_end_figures(
+    engine: Engine, company: Any, month: Month, us_duties: Path | None = None
+) -> tuple[Any, Any, Any]:
+    """The month's F4 plan, 63-A report and twelve-month savings (one shared context)."""
+    from immex.services.f4_plan import period_bounds, plan_f4, workspace_context
+    from immex.services.savings import savings
+    from immex.services.usmca import report_63a
+
+    end = period_bounds(month)[1]
+    ctx = workspace_context(engine)
+    plan = plan_f4(engine, company, month, context=ctx)
+    usmca = report_63a(engine, company, month, us_duties, context=ctx)
+    sav = savings(engine, company, savings_start(month), end, context=ctx)
+    return plan, usmca, sav
+
+
 @dataclass(frozen=True, slots=True)
 class MonthEndReports:
     period: str  # YYYY-MM
@@ -60,9 +76,7 @@ def month_end_reports(
     from immex.reports.collect import build_report
     from immex.reports.i18n import check_lang
     from immex.samples.demo import COMPANY_RFC
-    from immex.services.f4_plan import parse_period, period_bounds, plan_f4, workspace_context
-    from immex.services.savings import savings
-    from immex.services.usmca import report_63a
+    from immex.services.f4_plan import parse_period
 
     check_lang(lang)
     bad = [f for f in formats if f not in FORMATS]
@@ -71,11 +85,7 @@ def month_end_reports(
             f"--format must be one of {', '.join(FORMATS)}, not {bad[0]!r}", field="format"
         )
     month = parse_period(period) if isinstance(period, str) else period
-    end = period_bounds(month)[1]
-    ctx = workspace_context(engine)
-    plan = plan_f4(engine, company, month, context=ctx)
-    usmca = report_63a(engine, company, month, us_duties, context=ctx)
-    sav = savings(engine, company, savings_start(month), end, context=ctx)
+    plan, usmca, sav = month_end_figures(engine, company, month, us_duties)
     report, _ = build_report(
         engine,
         company,
