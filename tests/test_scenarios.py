@@ -180,5 +180,9 @@ def test_with_the_bundled_ligie_the_dof_excerpt_and_its_acotacion() -> None:
     assert d.chosen is not None and d.chosen.program == "PROSEC" and d.chosen.rate == 0
     assert any("acotación" in w for w in d.warnings)
     assert any("29-12-2025" in w for w in d.warnings)  # the bundled LIGIE says what it lacks
+    # … once, and a rate carries no exchange-rate, INPC or DTA coverage notes
+    assert sum("29-12-2025" in w for w in d.warnings) == 1
+    assert sum("23-04-2026 decree" in w for w in d.warnings) == 1
+    assert not [w for w in d.warnings if "FIX series" in w or "INPC" in w or "DTA" in w]
     mfn = next(o for o in d.options if o.program == "MFN")
     assert mfn.eligible and mfn.source

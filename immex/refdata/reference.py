@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -266,11 +267,12 @@ def load_manifest() -> dict[str, Any]:
     return data
 
 
-def coverage_warnings(when: date) -> list[str]:
+def coverage_warnings(when: date, *, skip: Collection[str] = (), series: bool = True) -> list[str]:
     """Generic data-coverage warnings for a result computed for ``when``.
 
     Dated gaps of the bundled data (manifest ``coverage`` entries whose ``from`` is on or
-    before ``when``) and the ends of the FX and INPC series.
+    before ``when``, except the ids in ``skip`` — those a caller's result already warns about
+    in its own words) and, with ``series``, the ends of the FX and INPC series.
     """
     warnings: list[str] = []
     try:
@@ -279,8 +281,12 @@ def coverage_warnings(when: date) -> list[str]:
         return [exc.message]
     for item in coverage:
         start = item.get("from")
+        if item.get("id") in skip:
+            continue
         if start and date.fromisoformat(start) <= when:
             warnings.append(str(item["note"]))
+    if not series:
+        return warnings
     fx = load_fx()
     if when - timedelta(days=1) > fx.last:
         warnings.append(

@@ -36,6 +36,9 @@ WARN_DECREE_2026 = (
     "the DOF 23-04-2026 decree is not in the bundled data; rates and programmes on or after "
     "2026-04-23 may differ"
 )
+#: manifest coverage items (refdata.build.COVERAGE) every tariff look-up on or after their
+#: date already warns about (WARN_REFORM_2025, WARN_DECREE_2026): callers skip them
+TARIFF_COVERAGE_IDS = ("ligie_reform_2025_12_29", "decree_2026_04_23")
 WARN_EARLY = (
     "the LIGIE 2022 (DOF 07-06-2022) entered into force on a date set by SAT that is not in "
     "the bundled text; for dates around late 2022 check whether the LIGIE 2020 still applied"

@@ -767,13 +767,18 @@ def check_origin(origin: str) -> list[str]:
     return []
 
 
-def coverage_notes(when: date) -> list[str]:
+def coverage_notes(when: date, *, rates_only: bool = False) -> list[str]:
+    """Data-coverage warnings for a result that looked the tariff up on ``when`` (the
+    tariff's own warnings already cover the LIGIE reform and the 2026 decree); with
+    ``rates_only``, without the DTA and series gaps that do not bear on a rate."""
     try:
         from immex.refdata.reference import coverage_warnings
+        from immex.refdata.tariff_data import TARIFF_COVERAGE_IDS
     except ImportError:  # pragma: no cover
         return []
+    skip = TARIFF_COVERAGE_IDS + (("dta_fixed_amounts",) if rates_only else ())
     try:
-        return list(coverage_warnings(when))
+        return list(coverage_warnings(when, skip=skip, series=not rates_only))
     except ImmexError as exc:
         return [exc.message]
 
@@ -795,7 +800,7 @@ def best_rate(
     query = build_query(fraccion, origin, as_of, prosec, regla8, certified, data.sectors)
     check_origin(query.origin)
     decision = data.book.decide(query, mfn or mfn_lookup())
-    extra = [w for w in coverage_notes(as_of) if w not in decision.warnings]
+    extra = [w for w in coverage_notes(as_of, rates_only=True) if w not in decision.warnings]
     if extra:
         decision = RateDecision(
             decision.fraccion, decision.as_of, decision.origin, decision.options,
