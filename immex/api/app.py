@@ -92,13 +92,13 @@ def create_app(db: str | None = None) -> FastAPI:
 
     @app.get("/api/fx/{day}")
     def api_fx(day: str) -> Any:
-        return jsonable(refdata_service.fx_for_pedimento(_required_date(day, "date")))
+        return jsonable(refdata_service.fx_for_pedimento(_required_date(day, "date"), db))
 
     @app.get("/api/inpc/factor")
     def api_inpc(from_month: str, to_month: str, rounding: str = "truncate") -> Any:
         return jsonable(
             refdata_service.inpc_factor(
-                _month(from_month, "from_month"), _month(to_month, "to_month"), rounding
+                _month(from_month, "from_month"), _month(to_month, "to_month"), rounding, db
             )
         )
 

@@ -54,9 +54,14 @@ def _money(text: str, name: str) -> Any:
 
 
 def _load(kind: str, file: Path, db: str | None, json_out: bool) -> None:
+    from immex.services import series
+
     engine = workspace.open_workspace(db)
     try:
-        result = rates_service.load_rates(engine, kind, file)
+        if kind in series.SERIES:
+            result = series.load_series(engine, kind, file)
+        else:
+            result = rates_service.load_rates(engine, kind, file)
     finally:
         engine.dispose()
     if json_out:
@@ -88,6 +93,22 @@ def load_fta(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = Json
 def load_amendments(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
     """LIGIE rate changes after the bundled text: fraccion, rate, valid_from, valid_to, source."""
     _load("amendments", file, db, json_out)
+
+
+@load_app.command("fix")
+@handle_errors
+def load_fix(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+    """Banxico FIX points newer than the bundled series: fecha,tipo_cambio (Banxico's download)
+    or determined_on,rate. They extend the series every computation of the workspace reads."""
+    _load("fix", file, db, json_out)
+
+
+@load_app.command("inpc")
+@handle_errors
+def load_inpc(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+    """INEGI INPC months newer than the bundled series: year,month,…,valor (INEGI's layout) or
+    month,index (YYYY-MM). They extend the series every computation of the workspace reads."""
+    _load("inpc", file, db, json_out)
 
 
 @rates_app.command("sectors")

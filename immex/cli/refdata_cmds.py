@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from immex.cli.common import (
+    DbOpt,
     JsonOpt,
     console,
     handle_errors,
@@ -98,13 +99,14 @@ def info_cmd(json_out: bool = JsonOpt) -> None:
 @handle_errors
 def fx_cmd(
     day: str = typer.Argument(..., metavar="DATE", help="Pedimento date, YYYY-MM-DD."),
+    db: str | None = DbOpt,
     json_out: bool = JsonOpt,
 ) -> None:
     """The FIX USD/MXN applicable to a pedimento on DATE (published in the DOF the day before)."""
     when = parse_date(day, "date", label="DATE")
     if when is None:
         raise InvalidInput("DATE is required (YYYY-MM-DD)", field="date")
-    result = refdata.fx_for_pedimento(when)
+    result = refdata.fx_for_pedimento(when, db)
     if json_out:
         print_json(result)
         return
@@ -125,6 +127,7 @@ def factor_cmd(
     rounding: str = typer.Option(
         "truncate", "--rounding", help="4-decimal step: truncate (default) or round."
     ),
+    db: str | None = DbOpt,
     json_out: bool = JsonOpt,
 ) -> None:
     """CFF art. 17-A update factor from FROM_MONTH to TO_MONTH, with the two indices used."""
@@ -132,7 +135,7 @@ def factor_cmd(
     end = parse_month(to_month, "TO_MONTH")
     if rounding not in ("truncate", "round"):
         raise InvalidInput(f"--rounding must be truncate or round, not {rounding!r}")
-    result = refdata.inpc_factor(start, end, rounding)
+    result = refdata.inpc_factor(start, end, rounding, db)
     if json_out:
         print_json(result)
         return

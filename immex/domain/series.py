@@ -55,6 +55,22 @@ class FxSeries:
     def determined(self, day: date) -> Decimal | None:
         return self._rates.get(day)
 
+    def points(self) -> dict[date, Decimal]:
+        return dict(self._rates)
+
+    def extended(self, points: dict[date, Decimal], source: str) -> FxSeries:
+        """This series plus ``points`` (e.g. newer FIX loaded by the user); a day already in
+        the series with another rate is an error, never silently replaced."""
+        if not points:
+            return self
+        clash = sorted(d for d, r in points.items() if d in self._rates and self._rates[d] != r)
+        if clash:
+            d = clash[0]
+            raise InvalidInput(
+                f"FIX {d.isoformat()}: {points[d]} differs from {self._rates[d]} in {self.source}"
+            )
+        return FxSeries({**self._rates, **points}, f"{self.source} + {source}")
+
     def _banking_day_before(self, day: date) -> date:
         """Latest banking day strictly before ``day``.
 
@@ -143,6 +159,22 @@ class InpcSeries:
 
     def index(self, month: Month) -> Decimal | None:
         return self._points.get(month)
+
+    def points(self) -> dict[Month, Decimal]:
+        return dict(self._points)
+
+    def extended(self, points: dict[Month, Decimal], source: str) -> InpcSeries:
+        """This series plus ``points`` (newer months loaded by the user); a month already in
+        the series with another index is an error, never silently replaced."""
+        if not points:
+            return self
+        clash = sorted(m for m, v in points.items() if m in self._points and self._points[m] != v)
+        if clash:
+            m = clash[0]
+            raise InvalidInput(
+                f"INPC {month_str(m)}: {points[m]} differs from {self._points[m]} in {self.source}"
+            )
+        return InpcSeries({**self._points, **points}, f"{self.source} + {source}")
 
     def factor(self, from_month: Month, to_month: Month, rounding: str = "truncate") -> InpcFactor:
         """Factor = INPC(month before the latest month) / INPC(month before the earliest).

@@ -267,12 +267,20 @@ def load_manifest() -> dict[str, Any]:
     return data
 
 
-def coverage_warnings(when: date, *, skip: Collection[str] = (), series: bool = True) -> list[str]:
+def coverage_warnings(
+    when: date,
+    *,
+    skip: Collection[str] = (),
+    series: bool = True,
+    fx: FxSeries | None = None,
+    inpc: InpcSeries | None = None,
+) -> list[str]:
     """Generic data-coverage warnings for a result computed for ``when``.
 
     Dated gaps of the bundled data (manifest ``coverage`` entries whose ``from`` is on or
     before ``when``, except the ids in ``skip`` — those a caller's result already warns about
-    in its own words) and, with ``series``, the ends of the FX and INPC series.
+    in its own words) and, with ``series``, the ends of the FX and INPC series (``fx`` and
+    ``inpc`` when given — the bundled series extended by a workspace's points).
     """
     warnings: list[str] = []
     try:
@@ -287,13 +295,13 @@ def coverage_warnings(when: date, *, skip: Collection[str] = (), series: bool = 
             warnings.append(str(item["note"]))
     if not series:
         return warnings
-    fx = load_fx()
+    fx = fx or load_fx()
     if when - timedelta(days=1) > fx.last:
         warnings.append(
             f"the FIX series ends on {fx.last.isoformat()} (determination date); exchange rates "
             f"for {when.isoformat()} need a newer series"
         )
-    inpc = load_inpc()
+    inpc = inpc or load_inpc()
     needed = previous_month((when.year, when.month))
     if needed > inpc.last_month:
         warnings.append(

@@ -411,12 +411,10 @@ def spaced(pedimento: str) -> str:
     return p
 
 
-def _fx_rate(cache: dict[Any, Decimal], when: Any) -> Decimal | None:
+def _fx_rate(cache: dict[Any, Decimal], when: Any, series: Any) -> Decimal | None:
     if when not in cache:
         try:
-            from immex.refdata.reference import load_fx
-
-            cache[when] = load_fx().for_pedimento(when).rate
+            cache[when] = series.for_pedimento(when).rate
         except Exception:  # noqa: BLE001 - outside the series: shown without MXN
             cache[when] = None  # type: ignore[assignment]
     return cache[when]
@@ -465,6 +463,9 @@ def ledger_tables(engine: Any, company: Any, start: Any, end: Any) -> dict[str, 
             )
         }
     fx: dict[Any, Decimal] = {}
+    from immex.services.series import series_from_engine
+
+    fx_series = series_from_engine(engine)[0]  # bundled FIX, extended by the workspace's
     entry_rows = tuple(
         {
             "pedimento": spaced(r.pedimento),
@@ -538,7 +539,7 @@ def ledger_tables(engine: Any, company: Any, start: Any, end: Any) -> dict[str, 
     bal_rows = []
     for b in balances:
         frac, origin = lot_info.get(b.lot_id, ("", ""))
-        rate = _fx_rate(fx, b.entry_date)
+        rate = _fx_rate(fx, b.entry_date, fx_series)
         bal_rows.append(
             {
                 "pedimento": spaced(b.pedimento),

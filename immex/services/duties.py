@@ -93,9 +93,15 @@ def duty_context(
             notes.append(f"bundled reference data: {built}")
     except Exception:  # noqa: BLE001 - the note is informative only
         pass
+    fx, inpc = load_fx(), load_inpc()
+    if data.points is not None and data.points.files:
+        from immex.services.series import extend
+
+        fx, inpc = extend(fx, inpc, data.points)
+        notes.append(f"FIX/INPC series extended by points loaded into the {data.points.source}")
     return DutyContext(
-        load_fx(),
-        load_inpc(),
+        fx,
+        inpc,
         params or duty_parameters(),
         data.book,
         mfn or rates_service.mfn_lookup(),
@@ -131,9 +137,9 @@ def f4_request(
 
 def f4(request: F4Request, context: DutyContext) -> F4Result:
     result = compute_f4(request, context)
-    extra = coverage_notes(result.policy_date)
+    extra = coverage_notes(result.policy_date, fx=context.fx, inpc=context.inpc)
     if request.paid_on:
-        extra += coverage_notes(request.paid_on)
+        extra += coverage_notes(request.paid_on, fx=context.fx, inpc=context.inpc)
     return _with_warnings(result, extra)
 
 
@@ -172,7 +178,9 @@ def usmca_request(
 
 def usmca_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
     result = compute_63a(request, context)
-    return _with_warnings(result, coverage_notes(request.entry_date))
+    return _with_warnings(
+        result, coverage_notes(request.entry_date, fx=context.fx, inpc=context.inpc)
+    )
 
 
 R = TypeVar("R", F4Result, UsmcaResult)

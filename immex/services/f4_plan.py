@@ -684,9 +684,10 @@ def plan_f4(
     portions = lot_portions(engine, company, ("F4",), start, end, split="lot")
     skipped = [p for p in portions if p.value_usd <= 0]
     portions = [p for p in portions if p.value_usd > 0]
+    context = context or workspace_context(engine)
     plan = plan_portions(
         portions,
-        context or workspace_context(engine),
+        context,
         company_rfc=company.rfc,
         company_name=company.name,
         period=month,
@@ -703,7 +704,8 @@ def plan_f4(
         extra += discharge.journal_caveats(engine, company, start, end, ("domestic",))
     if skipped:
         extra.append(f"{len(skipped)} allocation(s) of zero value left out (nothing to pay)")
-    extra += [w for w in coverage_notes(plan.change_date) if w not in plan.warnings]
+    notes = coverage_notes(plan.change_date, fx=context.fx, inpc=context.inpc)
+    extra += [w for w in notes if w not in plan.warnings]
     if not extra:
         return plan
     return replace(plan, warnings=tuple(dict.fromkeys([*extra, *plan.warnings])))

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, insert, inspect, select
 
@@ -66,6 +66,9 @@ from immex.store.engine import (
     resolve_url,
 )
 from immex.store.tables import rates as t
+
+if TYPE_CHECKING:
+    from immex.services.series import LoadedPoints
 
 KINDS = ("prosec", "fta", "amendments")
 SECTORS_CSV = Path(__file__).resolve().parents[1] / "refdata" / "sources" / "prosec_sectors.csv"
@@ -597,6 +600,7 @@ class WorkspaceData:
     book: RateBook
     url: str | None  # None = no workspace used
     sectors: tuple[str, ...]
+    points: LoadedPoints | None = None  # FIX/INPC points loaded into the workspace
 
 
 def find_workspace(db: str | None) -> Engine | None:
@@ -632,8 +636,11 @@ def require_rates_tables(engine: Engine) -> None:
 
 
 def book_from_engine(engine: Engine) -> WorkspaceData:
+    from immex.services.series import loaded_points
+
     require_rates_tables(engine)
     with engine.connect() as conn:
+        points = loaded_points(conn)
         prosec = [r for r, _ in _stored_rows(conn, "prosec") if isinstance(r, ProsecRow)]
         fta = [r for r, _ in _stored_rows(conn, "fta") if isinstance(r, FtaRow)]
         amendments = [r for r, _ in _stored_rows(conn, "amendments") if isinstance(r, AmendmentRow)]
@@ -647,7 +654,7 @@ def book_from_engine(engine: Engine) -> WorkspaceData:
     )
     order = sector_codes()
     sectors = tuple(order) + tuple(sorted(stored_sectors - set(order)))
-    return WorkspaceData(RateBook(prosec, fta, amendments, (note,), sectors), url, sectors)
+    return WorkspaceData(RateBook(prosec, fta, amendments, (note,), sectors), url, sectors, points)
 
 
 NO_WORKSPACE_NOTE = (
@@ -767,7 +774,9 @@ def check_origin(origin: str) -> list[str]:
     return []
 
 
-def coverage_notes(when: date, *, rates_only: bool = False) -> list[str]:
+def coverage_notes(
+    when: date, *, rates_only: bool = False, fx: Any = None, inpc: Any = None
+) -> list[str]:
     """Data-coverage warnings for a result that looked the tariff up on ``when`` (the
     tariff's own warnings already cover the LIGIE reform and the 2026 decree); with
     ``rates_only``, without the DTA and series gaps that do not bear on a rate."""
@@ -778,7 +787,7 @@ def coverage_notes(when: date, *, rates_only: bool = False) -> list[str]:
         return []
     skip = TARIFF_COVERAGE_IDS + (("dta_fixed_amounts",) if rates_only else ())
     try:
-        return list(coverage_warnings(when, skip=skip, series=not rates_only))
+        return list(coverage_warnings(when, skip=skip, series=not rates_only, fx=fx, inpc=inpc))
     except ImmexError as exc:
         return [exc.message]
 

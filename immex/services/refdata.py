@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from immex.domain.errors import DataCoverageError, InvalidInput
-from immex.domain.series import FACTOR_ROUNDINGS, Month, month_str
+from immex.domain.series import FACTOR_ROUNDINGS, FxSeries, Month, month_str
 from immex.refdata import reference
 from immex.refdata.framework import DATA_DIR
 
@@ -116,8 +116,12 @@ def info() -> dict[str, Any]:
     }
 
 
-def fx_for_pedimento(day: date) -> dict[str, Any]:
-    quote = reference.load_fx().for_pedimento(day)
+def fx_for_pedimento(day: date, db: str | None = None) -> dict[str, Any]:
+    """The FIX for a pedimento on ``day`` (bundled series, extended by the workspace's)."""
+    from immex.services.series import workspace_series
+
+    fx = workspace_series(db)[0]
+    quote = fx.for_pedimento(day)
     return {
         "date": day,
         "rate": quote.rate,
@@ -126,12 +130,11 @@ def fx_for_pedimento(day: date) -> dict[str, Any]:
         "published_on": quote.published_on,
         "rule": FX_RULE,
         "source": quote.source,
-        "warnings": _fx_warnings(day),
+        "warnings": _fx_warnings(day, fx),
     }
 
 
-def _fx_warnings(day: date) -> list[str]:
-    fx = reference.load_fx()
+def _fx_warnings(day: date, fx: FxSeries) -> list[str]:
     if day.weekday() >= 5:
         return [
             f"{day.isoformat()} is a {day.strftime('%A')}: customs rarely operate; the rule "
@@ -144,13 +147,17 @@ def _fx_warnings(day: date) -> list[str]:
     )
 
 
-def inpc_factor(from_month: Month, to_month: Month, rounding: str = "truncate") -> dict[str, Any]:
+def inpc_factor(
+    from_month: Month, to_month: Month, rounding: str = "truncate", db: str | None = None
+) -> dict[str, Any]:
     if rounding not in FACTOR_ROUNDINGS:
         raise InvalidInput(
             f"--rounding must be one of {', '.join(FACTOR_ROUNDINGS)}, not {rounding!r}",
             field="rounding",
         )
-    f = reference.load_inpc().factor(from_month, to_month, rounding)
+    from immex.services.series import workspace_series
+
+    f = workspace_series(db)[1].factor(from_month, to_month, rounding)
     notes = list(f.notes)
     if f.floored:
         notes.append(f"the quotient {f.raw:.6f} is below 1: the factor is 1 (CFF 17-A)")

@@ -99,3 +99,20 @@ ligie_amendments = Table(
 )
 
 TABLES = [rate_load_batches, prosec_sectors, prosec_rates, fta_rates, ligie_amendments]
+
+#: FIX and INPC points the user loads to extend the bundled series (``immex rates load fix``
+#: / ``inpc``): series = fix (day = determination date) | inpc (day = first of the month);
+#: value kept as the exact decimal text of the file. Created by migration 0005_series.
+series_points = Table(
+    "series_points",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("rate_load_batches.id"), nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("series", String(10), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("value", String(40), nullable=False),
+    UniqueConstraint("series", "day", name="uq_series_points_key"),
+)
+
+SERIES_TABLES = [series_points]
