@@ -60,6 +60,10 @@ def _load(kind: str, file: Path, db: str | None, json_out: bool) -> None:
     try:
         if kind in series.SERIES:
             result = series.load_series(engine, kind, file)
+        elif kind == "parameters":
+            from immex.services.parameters import load_parameters_file
+
+            result = load_parameters_file(engine, file)
         else:
             result = rates_service.load_rates(engine, kind, file)
     finally:
@@ -109,6 +113,14 @@ def load_inpc(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = Jso
     """INEGI INPC months newer than the bundled series: year,month,…,valor (INEGI's layout) or
     month,index (YYYY-MM). They extend the series every computation of the workspace reads."""
     _load("inpc", file, db, json_out)
+
+
+@load_app.command("parameters")
+@handle_errors
+def load_parameters(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+    """Values of the curated parameters for periods the bundled data lacks (e.g. the DTA fixed
+    fee of a year): name, valid_from, valid_to, value, source, confidence [, note]."""
+    _load("parameters", file, db, json_out)
 
 
 @rates_app.command("sectors")

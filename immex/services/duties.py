@@ -99,6 +99,13 @@ def duty_context(
 
         fx, inpc = extend(fx, inpc, data.points)
         notes.append(f"FIX/INPC series extended by points loaded into the {data.points.source}")
+    if params is None and data.parameters:
+        from immex.refdata.reference import load_parameters
+        from immex.services.parameters import merged
+
+        params = duty_parameters(merged(load_parameters(), data.parameters))
+        names = ", ".join(sorted(data.parameters))
+        notes.append(f"parameter values loaded into the workspace used: {names}")
     return DutyContext(
         fx,
         inpc,

@@ -601,6 +601,7 @@ class WorkspaceData:
     url: str | None  # None = no workspace used
     sectors: tuple[str, ...]
     points: LoadedPoints | None = None  # FIX/INPC points loaded into the workspace
+    parameters: dict[str, list[Any]] | None = None  # parameter values loaded (by name)
 
 
 def find_workspace(db: str | None) -> Engine | None:
@@ -636,11 +637,13 @@ def require_rates_tables(engine: Engine) -> None:
 
 
 def book_from_engine(engine: Engine) -> WorkspaceData:
+    from immex.services.parameters import loaded_values
     from immex.services.series import loaded_points
 
     require_rates_tables(engine)
     with engine.connect() as conn:
         points = loaded_points(conn)
+        parameters = loaded_values(conn)
         prosec = [r for r, _ in _stored_rows(conn, "prosec") if isinstance(r, ProsecRow)]
         fta = [r for r, _ in _stored_rows(conn, "fta") if isinstance(r, FtaRow)]
         amendments = [r for r, _ in _stored_rows(conn, "amendments") if isinstance(r, AmendmentRow)]
@@ -654,7 +657,8 @@ def book_from_engine(engine: Engine) -> WorkspaceData:
     )
     order = sector_codes()
     sectors = tuple(order) + tuple(sorted(stored_sectors - set(order)))
-    return WorkspaceData(RateBook(prosec, fta, amendments, (note,), sectors), url, sectors, points)
+    book = RateBook(prosec, fta, amendments, (note,), sectors)
+    return WorkspaceData(book, url, sectors, points, parameters)
 
 
 NO_WORKSPACE_NOTE = (

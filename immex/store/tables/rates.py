@@ -116,3 +116,24 @@ series_points = Table(
 )
 
 SERIES_TABLES = [series_points]
+
+#: dated values the user loads for the curated parameters (``immex rates load parameters``):
+#: e.g. the DTA fixed fee of a year (RMF Annex 19) or a year's Ley de Ingresos surcharge
+#: rate. Never overlapping the bundled records. Created by migration 0006_parameters.
+parameter_values = Table(
+    "parameter_values",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", Integer, ForeignKey("rate_load_batches.id"), nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("name", String(80), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date),
+    Column("value", String(40), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("confidence", String(1), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    UniqueConstraint("name", "valid_from", name="uq_parameter_values_key"),
+)
+
+PARAMETER_TABLES = [parameter_values]
