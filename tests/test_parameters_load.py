@@ -98,6 +98,7 @@ def test_overlaps_and_bad_rows_write_nothing(engine, tmp_path: Path) -> None:  #
         (8, "valid_from"),
     ]
     assert "overlaps the bundled value 425.44" in info.value.errors[0].message
+    assert "not read by the duty computations" in info.value.errors[2].message
     assert "overlaps line 7" in info.value.errors[-1].message
     assert _count(engine) == 3
     # line 3 overlaps what is already loaded: found in the second pass, still nothing written

@@ -38,6 +38,16 @@ PARAM_SURCHARGE = "recargos.lif_monthly_rate"
 PARAM_SURCHARGE_INCREASE = "recargos.cff21_increase"
 PARAM_SURCHARGE_MAX_YEARS = "recargos.max_years"
 PARAM_USMCA_DAYS = "usmca.proof_period_days"
+#: every parameter the duty engine reads (and so the ones a workspace may load values for)
+DUTY_PARAMETERS = (
+    PARAM_IVA,
+    PARAM_DTA,
+    PARAM_DTA_FEE,
+    PARAM_SURCHARGE,
+    PARAM_SURCHARGE_INCREASE,
+    PARAM_SURCHARGE_MAX_YEARS,
+    PARAM_USMCA_DAYS,
+)
 
 
 def duty_parameters(params: dict[str, Parameter[Any]] | None = None) -> DutyParameters:
@@ -46,18 +56,8 @@ def duty_parameters(params: dict[str, Parameter[Any]] | None = None) -> DutyPara
         from immex.refdata.reference import load_parameters
 
         params = load_parameters()
-    missing = [
-        n
-        for n in (
-            PARAM_IVA,
-            PARAM_DTA,
-            PARAM_SURCHARGE,
-            PARAM_SURCHARGE_INCREASE,
-            PARAM_SURCHARGE_MAX_YEARS,
-            PARAM_USMCA_DAYS,
-        )
-        if n not in params
-    ]
+    # the DTA fixed fee may be absent: the duty says when it could not apply it
+    missing = [n for n in DUTY_PARAMETERS if n != PARAM_DTA_FEE and n not in params]
     if missing:
         raise InvalidInput(
             f"reference parameters missing: {', '.join(missing)}; "

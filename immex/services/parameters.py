@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, insert, inspect, select
 from immex.domain.dated import CONFIDENCE_LEVELS, DatedValue, Parameter
 from immex.domain.errors import BatchError, InvalidInput, NotFound
 from immex.services import workspace
+from immex.services.duties import DUTY_PARAMETERS
 from immex.services.rates import LoadResult, _Checker, read_table, require_rates_tables
 from immex.store.engine import inserted_id
 from immex.store.tables import rates as t
@@ -116,8 +117,13 @@ def load_parameters_file(engine: Engine, path: Path) -> LoadResult:
         p = bundled.get(name)
         if p is None:
             c.err(line, "name", "unknown parameter (see `immex refdata info --json`)", name)
-        elif p.values and not isinstance(p.values[0].value, Decimal):
-            c.err(line, "name", "not a numeric parameter: it cannot be loaded", name)
+        elif name not in DUTY_PARAMETERS:
+            c.err(
+                line, "name",
+                "not read by the duty computations, so it cannot be loaded; loadable: "
+                + ", ".join(DUTY_PARAMETERS),
+                name,
+            )  # fmt: skip
             p = None
         start = c.day(line, row, "valid_from", required=True)
         end = c.day(line, row, "valid_to", required=False)
