@@ -425,15 +425,30 @@ class DataStageZip:
             for batch in self._batches(code, numbered=True):
                 yield [(n, [x or None for x in v.split("|")]) for n, v in batch]
 
-    def bulk_batches(self, code: str, numbered: bool = False) -> Iterator[list[Any]]:
+    def bulk_batches(
+        self, code: str, numbered: bool = False, chunks: tuple[int, int | None] = (0, None)
+    ) -> Iterator[list[Any]]:
         """The rows of one table in the cheapest form for a bulk load, a list per chunk read.
 
         Typed tables: each row a list of the canonical values with ``""`` (never a value of
         its own) for empty; untyped tables: each row one string, the values joined with
-        ``|``. With ``numbered``, ``(line number, row)`` pairs. Errors as in :meth:`rows`."""
-        return self._batches(code, numbered)
+        ``|``. With ``numbered``, ``(line number, row)`` pairs. Errors as in :meth:`rows`.
 
-    def _batches(self, code: str, numbered: bool) -> Iterator[list[Any]]:
+        ``chunks = (first, end)`` reads only the rows that end in the chunks ``first`` to
+        ``end - 1`` (``None``: to the end of the member) of :data:`CHUNK` decompressed bytes,
+        with their true line numbers: two processes can read the two parts of one table
+        (see :meth:`chunk_count`). Only the part with chunk 0 checks the header, only the
+        part that reaches the end checks the last row."""
+        return self._batches(code, numbered, chunks)
+
+    def chunk_count(self, code: str) -> int:
+        """How many chunks :meth:`bulk_batches` reads from the member of ``code``."""
+        info = self.members.get(code)
+        return 0 if info is None else max(1, -(-info.file_size // CHUNK))
+
+    def _batches(
+        self, code: str, numbered: bool, chunks: tuple[int, int | None] = (0, None)
+    ) -> Iterator[list[Any]]:
         info = self.members.get(code)
         if info is None or self._zip is None:
             return
@@ -442,7 +457,7 @@ class DataStageZip:
         start_errors = len(self.errors)
         try:
             with self._zip.open(info) as fh:
-                yield from self._iter_lines(code, layout, norm, fh, start_errors, numbered)
+                yield from self._iter_lines(code, layout, norm, fh, start_errors, numbered, chunks)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
                 ValueError, RuntimeError) as exc:  # fmt: skip
             self._error(code, None, None, f"damaged ZIP member: {exc}")
@@ -455,16 +470,31 @@ class DataStageZip:
         fh: Any,
         start_errors: int,
         numbered: bool,
+        chunks: tuple[int, int | None] = (0, None),
     ) -> Iterator[list[Any]]:
         leftover = ""
         line_no = 0
         header_seen = False
         sep: str | None = None
         bulk = norm.bulk
+        first_chunk, end_chunk = chunks
+        index = -1
         while True:
+            index += 1
+            if end_chunk is not None and index >= end_chunk:
+                return  # the rest is read by another part
             chunk = fh.read(CHUNK)
             if not chunk:
                 break
+            if index < first_chunk:  # read by another part: only count its lines
+                text = leftover + chunk.decode(ENCODING, "replace")
+                if sep is None and "\n" in text:
+                    sep = "\r\n" if "\r\n" in text else "\n"
+                lines = text.split(sep) if sep else [text]
+                leftover = lines.pop()
+                line_no += len(lines)
+                header_seen = header_seen or bool(lines)
+                continue
             try:
                 text = chunk.decode(ENCODING)
             except UnicodeDecodeError as exc:

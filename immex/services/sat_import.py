@@ -11,6 +11,14 @@ not yet in the workspace is registered from the 501 data (RFC and name) with a w
 an extraction is issued by SAT to that RFC, so it is the best evidence of the company;
 ``--company RFC`` instead restricts the import to that (existing) company and makes rows
 of any other RFC an error.
+
+Large ZIPs into SQLite are read by two processes (``parallel=``): once the 501 rows are
+written, a child process (:mod:`immex.datastage.parallel`) reads the tables from a split
+point on into a scratch SQLite file while this process reads and writes the rest; then, in
+the same transaction, the child's rows are copied with ``INSERT … SELECT`` after this
+process's own, so ids and rows are those of the one-process path. Errors of either process
+are reported as usual and nothing is written; a child that fails or stalls is an error too.
+PostgreSQL always loads with ``COPY`` in one process.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ import gc
 import hashlib
 import operator
 import re
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,9 +39,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
+from immex.datastage import reader as ds_reader
 from immex.datastage.keys import SatKey, pedimento_year
 from immex.datastage.layout import LAYOUTS, TABLE_CODES
 from immex.datastage.m3 import M3File, M3Pedimento, parse_m3
+from immex.datastage.parallel import Part, PartLoader, Tally, WorkerFailed, bulk_rows
 from immex.datastage.reader import CONVERTERS, DataStageZip
 from immex.domain.codes import parse_pedimento_number
 from immex.domain.errors import BatchError, ErrorRecord, InvalidFormat, InvalidInput, NotFound
@@ -40,6 +52,14 @@ from immex.store.engine import inserted_id
 from immex.store.tables import core, sat
 
 CHUNK_ROWS = 50_000
+#: SQLite: a ZIP whose tables other than 501 hold at least this many decompressed bytes
+#: (about 50,000 lines) is read by two processes (see ``import_datastage(parallel=)``)
+PARALLEL_MIN_BYTES = 8 << 20
+#: the share of those bytes the main process reads itself: it also writes to the store
+#: directly and copies the worker's rows at the end (measured with bench_datastage.py)
+MAIN_SHARE = 0.5
+#: SQLite attaches at most 10 databases: ZIPs of one call beyond this go sequentially
+MAX_PARALLEL_ZIPS = 8
 _RFC = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
 #: summary names of the counted tables
 COUNTED = {"501": "pedimentos", "551": "partidas", "512": "descargos", "701": "rectificaciones"}
@@ -71,6 +91,8 @@ class BulkWriter:
         positions: Sequence[int] | None = None,
     ) -> None:
         self.conn = conn
+        self.table = table
+        self.columns = tuple(columns)
         self.positions = tuple(range(len(columns)) if positions is None else positions)
         names = ", ".join(columns)
         self.copy_sql: str | None = None
@@ -141,6 +163,24 @@ class _Context:
         self.other_rows: Counter[str] = Counter()
         self.duplicates = 0
         self.files: list[dict[str, Any]] = []
+        self.scratch: list[Path] = []  # scratch directories of the worker processes
+        self.attached: list[str] = []  # their databases attached to ``conn``
+
+    def cleanup(self) -> None:
+        """Detach the worker databases (after the commit or rollback) and delete them."""
+        if self.attached and not self.conn.closed:
+            try:
+                cur = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    for alias in self.attached:
+                        cur.execute(f"DETACH DATABASE {alias}")
+                finally:
+                    cur.close()
+            except Exception:  # never back to the pool with a scratch file attached
+                self.conn.invalidate()
+        self.attached = []
+        for path in self.scratch:
+            shutil.rmtree(path, ignore_errors=True)
 
     @property
     def writing(self) -> bool:
@@ -185,6 +225,7 @@ class _ZipImport:
         self.new: Counter[str] = Counter()
         self.dups = 0
         self.orphans: Counter[str] = Counter()
+        self.tally = Tally()
         self._key16: dict[str, int] | None = None
 
     # -- 501 -------------------------------------------------------------------------------
@@ -284,82 +325,152 @@ class _ZipImport:
             positions.append(n)
         return BulkWriter(self.ctx.conn, table, cols, positions)
 
-    def _read_table(self, code: str, key3map: dict[Any, int], writing: bool) -> None:
-        dz = self.dz
-        typed = LAYOUTS[code].typed
-        w: BulkWriter | None = None
-        if writing:
-            if typed:
-                w = self._child_writer(code)
-            else:
-                w = BulkWriter(
-                    self.ctx.conn, sat.sat_raw_rows, ["batch_id", "pedimento_id", "table_code",
-                                                      "data"]
-                )  # fmt: skip
-        if code == "Resumen":  # not keyed by pedimento
-            for batch in dz.bulk_batches(code):
-                if w is not None and self.batch_id is not None:
-                    w.write([(self.batch_id, "", code, data) for data in batch])
-            if w is not None:
-                self.new[code] += w.count
-            return
-        dups = orphans = 0
-        if typed:
-            get = key3map.get
-            year_at = {"512": (4, 7), "701": (5, 9)}.get(code)
-            for batch in dz.bulk_batches(code):
-                rows: list[list[Any]] = []
-                append = rows.append
-                for v in batch:
-                    pid = get((v[0], v[1], v[2]))
-                    if pid is None:
-                        orphans += 1
-                    elif pid < 0:
-                        dups += 1
-                    else:
-                        v[0] = pid
-                        append(v)
-                if year_at is not None:  # 512, 701: the year of the pedimento pointed to
-                    num, when = year_at
-                    for v in rows:
-                        v.append(pedimento_year(v[num], int(v[when][:4]))[0])
-                if w is not None:
-                    w.write(rows)
-        else:
-            if self._key16 is None:  # "PPPP|NNNNNNN|AAA", the start of a raw row
-                self._key16 = {"|".join(k): pid for k, pid in key3map.items()}
-            get16 = self._key16.get
-            bid = self.batch_id
-            for batch in dz.bulk_batches(code):
-                raw: list[tuple[Any, ...]] = []
-                add_raw = raw.append
-                for data in batch:
-                    pid = get16(data[:16])
-                    if pid is None:
-                        orphans += 1
-                    elif pid < 0:
-                        dups += 1
-                    else:
-                        add_raw((bid, pid, code, data))
-                if w is not None:
-                    w.write(raw)
+    def _writer(self, code: str) -> BulkWriter:
+        if LAYOUTS[code].typed:
+            return self._child_writer(code)
+        cols = ["batch_id", "pedimento_id", "table_code", "data"]
+        return BulkWriter(self.ctx.conn, sat.sat_raw_rows, cols)
+
+    def _read_table(
+        self,
+        code: str,
+        key3map: dict[Any, int],
+        writing: bool,
+        chunks: tuple[int, int | None] = (0, None),
+    ) -> None:
+        w = self._writer(code) if writing else None
+        if self._key16 is None:  # "PPPP|NNNNNNN|AAA", the start of a raw row
+            self._key16 = {"|".join(k): pid for k, pid in key3map.items()}
+        batches = bulk_rows(self.dz, code, key3map, self.batch_id, self.tally, chunks, self._key16)
+        for rows in batches:
+            if w is not None and self.batch_id is not None:
+                w.write(rows)
         if w is not None:
             self.new[code] += w.count
-        if dups:
-            self.ctx.dup_rows[COUNTED.get(code, code)] += dups
-        if orphans:
-            self.orphans[code] += orphans
 
-    def run(self) -> None:
+    # -- a second process for large ZIPs (SQLite) --------------------------------------------
+    def _split(self, parallel: bool | None) -> tuple[str, int] | None:
+        """Where the worker starts: (table code, chunk), or None for one process. The
+        worker takes everything after that point in :data:`TABLE_CODES` order, so every
+        store table gets its rows in the order of the sequential path (the worker's are
+        copied last)."""
+        ctx, dz = self.ctx, self.dz
+        if parallel is False or ctx.conn.dialect.name != "sqlite" or self.batch_id is None:
+            return None
+        if len(ctx.scratch) >= MAX_PARALLEL_ZIPS:
+            return None
+        sizes = [
+            (code, dz.members[code].file_size)
+            for code in TABLE_CODES
+            if code != "501" and code in dz.members
+        ]
+        total = sum(size for _c, size in sizes)
+        if not total or (parallel is None and total < PARALLEL_MIN_BYTES):
+            return None
+        target, before = total * MAIN_SHARE, 0
+        for code, size in sizes:
+            if before + size > target:
+                return code, min(dz.chunk_count(code), round((target - before) / ds_reader.CHUNK))
+            before += size
+        return None
+
+    def _start_worker(self, split: tuple[str, int], key3map: dict[Any, int]) -> PartLoader:
+        ctx, dz = self.ctx, self.dz
+        at, first = split
+        parts = []
+        for code in TABLE_CODES[TABLE_CODES.index(at) :]:
+            if code in dz.members:
+                w = self._writer(code)
+                parts.append(Part(code, first if code == at else 0, w.table.name, w.columns, w.sql))
+        scratch = Path(tempfile.mkdtemp(prefix="immex_datastage_"))
+        ctx.scratch.append(scratch)
+        assert self.batch_id is not None
+        loader = PartLoader(dz.path, parts, key3map, self.batch_id, scratch)
+        loader.start()
+        return loader
+
+    def _finish_worker(self, loader: PartLoader, split: tuple[str, int]) -> list[str]:
+        """Merge what the worker read; copy its rows when nothing failed. Returns the
+        store tables copied."""
+        ctx, dz = self.ctx, self.dz
+        at = split[0]
+        try:
+            res = loader.result()
+        except WorkerFailed as exc:
+            msg = f"{exc}; nothing was written"
+            raise BatchError([ErrorRecord(dz.name, None, None, msg)]) from None
+        for code, n in res.tally.dups.items():
+            self.tally.dups[code] += n
+        for code, n in res.tally.orphans.items():
+            self.tally.orphans[code] += n
+        src = dz.source(at)
+        if any(e.source == src for e in dz.errors) or any(e.source == src for e in res.errors):
+            # the report of the split table must be the sequential one (error limit, reading
+            # stopped at the first bad byte): read it again alone, nothing is written anyway
+            dz.errors = [e for e in dz.errors if e.source != src]
+            with DataStageZip(dz.path) as again:
+                start = len(again.errors)
+                for _batch in again.bulk_batches(at):
+                    pass
+                dz.errors.extend(again.errors[start:])
+            res.errors = [e for e in res.errors if e.source != src]
+        dz.errors.extend(res.errors)
+        mark = f"{src}:"
+        if dz.repaired.get(at):  # the first repaired row of the table is in the main part
+            res.warnings = [w for w in res.warnings if not w.startswith(mark)]
+        dz.warnings.extend(res.warnings)
+        if dz.errors or ctx.errors:
+            return []
+        alias = f"ds_part{len(ctx.scratch)}"
+        db_path = ctx.scratch[-1] / "part.db"
+        cur = ctx.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        copied: list[str] = []
+        try:
+            cur.execute(f"ATTACH DATABASE ? AS {alias}", (str(db_path),))
+            ctx.attached.append(alias)
+            for code in TABLE_CODES[TABLE_CODES.index(at) :]:
+                if code not in dz.members:
+                    continue
+                self.new[code] += res.written[code]
+                w = self._writer(code)
+                if w.table.name in copied:
+                    continue
+                cols = ", ".join(w.columns)
+                cur.execute(
+                    f"INSERT INTO main.{w.table.name} ({cols}) "
+                    f"SELECT {cols} FROM {alias}.{w.table.name} ORDER BY rowid"
+                )
+                copied.append(w.table.name)
+        finally:
+            cur.close()
+        return copied
+
+    def run(self, parallel: bool | None = None) -> None:
         ctx, dz = self.ctx, self.dz
         rows = self._read_501()
         writing = ctx.writing and dz.ok
         key3map = self._insert_501(rows) if writing else {}
         if not writing:  # still read everything, to report every error at once
             key3map = {(v[0], v[1], v[2]): 0 for _l, _c, _y, v in rows}
-        for code in TABLE_CODES:
-            if code != "501" and code in dz.members:
+        split = self._split(parallel) if writing else None
+        loader = self._start_worker(split, key3map) if split else None
+        try:
+            for code in TABLE_CODES:
+                if code == "501" or code not in dz.members:
+                    continue
+                if split and code == split[0]:
+                    if split[1]:
+                        self._read_table(code, key3map, ctx.writing and dz.ok, (0, split[1]))
+                    break
                 self._read_table(code, key3map, writing and ctx.writing and dz.ok)
+            if loader is not None and split is not None:
+                self._finish_worker(loader, split)
+        finally:
+            if loader is not None:
+                loader.stop()
+        for code, n in self.tally.dups.items():
+            self.ctx.dup_rows[COUNTED.get(code, code)] += n
+        self.orphans.update(self.tally.orphans)
         ctx.errors.extend(dz.errors)
         ctx.warnings.extend(dz.warnings)
         for code, n in sorted(self.orphans.items()):
@@ -443,46 +554,67 @@ def _no_gc() -> Iterator[None]:
 
 
 def import_datastage(
-    engine: Engine, paths: Sequence[str | Path], company: str | None = None
+    engine: Engine,
+    paths: Sequence[str | Path],
+    company: str | None = None,
+    parallel: bool | None = None,
 ) -> dict[str, Any]:
-    """Import Data Stage ZIPs; returns the summary (see module docstring)."""
+    """Import Data Stage ZIPs; returns the summary (see module docstring).
+
+    ``parallel`` (SQLite only; PostgreSQL loads with COPY in one process): ``None`` reads a
+    large ZIP with two processes (at least :data:`PARALLEL_MIN_BYTES`), ``True`` every ZIP,
+    ``False`` none. The stored rows are the same either way."""
     only = resolve_company(engine, company).rfc if company else None
     try:
-        with _no_gc(), engine.begin() as conn:
-            ctx = _Context(conn, only)
-            for raw_path in paths:
-                path = Path(raw_path)
-                if not path.is_file():
-                    ctx.errors.append(ErrorRecord(str(path), None, None, "file not found"))
-                    continue
-                with DataStageZip(path) as dz:
-                    _ZipImport(ctx, dz, _sha256(path)).run()
-            if ctx.errors:
-                raise BatchError(ctx.errors)
-            linked = link_rectifications(conn)
-            summary = {
-                "pedimentos": ctx.totals["pedimentos"],
-                "partidas": ctx.totals["partidas"],
-                "descargos": ctx.totals["descargos"],
-                "rectificaciones": ctx.totals["rectificaciones"],
-                "other_rows": dict(sorted(ctx.other_rows.items())),
-                "duplicates": ctx.duplicates,
-                "duplicate_rows": dict(sorted(ctx.dup_rows.items())),
-                "rectifications_linked": linked,
-                "companies_registered": ctx.registered,
-                "files": ctx.files,
-                "warnings": ctx.warnings,
-            }
-            for cid in sorted(ctx.touched):
-                audit(conn, "sat.import_datastage", {k: summary[k] for k in (
-                    "pedimentos", "partidas", "descargos", "rectificaciones", "duplicates")}
-                    | {"files": [f["file"] for f in ctx.files]}, cid)  # fmt: skip
+        with _no_gc(), engine.connect() as conn:
+            ctx: _Context | None = None
+            try:
+                with conn.begin():
+                    ctx = _Context(conn, only)
+                    summary = _import_zips(ctx, paths, parallel)
+            finally:
+                if ctx is not None:
+                    ctx.cleanup()
     except _driver_errors(engine) as exc:
         detail = getattr(exc, "orig", None) or exc
         raise BatchError(
             [ErrorRecord(", ".join(str(p) for p in paths), None, None,
                          f"the database refused the data: {detail}")]
         ) from None  # fmt: skip
+    return summary
+
+
+def _import_zips(
+    ctx: _Context, paths: Sequence[str | Path], parallel: bool | None
+) -> dict[str, Any]:
+    conn = ctx.conn
+    for raw_path in paths:
+        path = Path(raw_path)
+        if not path.is_file():
+            ctx.errors.append(ErrorRecord(str(path), None, None, "file not found"))
+            continue
+        with DataStageZip(path) as dz:
+            _ZipImport(ctx, dz, _sha256(path)).run(parallel)
+    if ctx.errors:
+        raise BatchError(ctx.errors)
+    linked = link_rectifications(conn)
+    summary = {
+        "pedimentos": ctx.totals["pedimentos"],
+        "partidas": ctx.totals["partidas"],
+        "descargos": ctx.totals["descargos"],
+        "rectificaciones": ctx.totals["rectificaciones"],
+        "other_rows": dict(sorted(ctx.other_rows.items())),
+        "duplicates": ctx.duplicates,
+        "duplicate_rows": dict(sorted(ctx.dup_rows.items())),
+        "rectifications_linked": linked,
+        "companies_registered": ctx.registered,
+        "files": ctx.files,
+        "warnings": ctx.warnings,
+    }
+    for cid in sorted(ctx.touched):
+        audit(conn, "sat.import_datastage", {k: summary[k] for k in (
+            "pedimentos", "partidas", "descargos", "rectificaciones", "duplicates")}
+            | {"files": [f["file"] for f in ctx.files]}, cid)  # fmt: skip
     return summary
 
 
