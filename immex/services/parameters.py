@@ -25,7 +25,13 @@ from immex.domain.dated import CONFIDENCE_LEVELS, DatedValue, Parameter
 from immex.domain.errors import BatchError, InvalidInput, NotFound
 from immex.services import workspace
 from immex.services.duties import DUTY_PARAMETERS
-from immex.services.rates import LoadResult, _Checker, read_table, require_rates_tables
+from immex.services.rates import (
+    LoadResult,
+    _Checker,
+    already_loaded,
+    read_table,
+    require_rates_tables,
+)
 from immex.store.engine import inserted_id
 from immex.store.tables import rates as t
 
@@ -89,16 +95,9 @@ def load_parameters_file(engine: Engine, path: Path) -> LoadResult:
             )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     b = t.rate_load_batches
-    with engine.connect() as conn:
-        prior = conn.execute(
-            select(b).where(b.c.kind == "parameters", b.c.sha256 == digest)
-        ).first()
+    prior = already_loaded(engine, "parameters", path, digest)
     if prior is not None:
-        return LoadResult(
-            "parameters", path.name, digest, prior.id, prior.rows, 0, prior.rows, True,
-            f"{path.name} was already loaded (batch {prior.id}, {prior.loaded_at:%Y-%m-%d %H:%M} "
-            f"by {prior.loaded_by}); nothing written",
-        )  # fmt: skip
+        return prior
     header, rows = read_table(path)
     missing = [c for c in COLUMNS if c not in header]
     if missing:

@@ -519,6 +519,20 @@ def _unknown_fractions(name: str, parsed: Sequence[tuple[int, Row]]) -> list[str
     ]
 
 
+def already_loaded(engine: Engine, kind: str, path: Path, digest: str) -> LoadResult | None:
+    """The result to give when this exact file (kind + SHA-256) was loaded before."""
+    b = t.rate_load_batches
+    with engine.connect() as conn:
+        prior = conn.execute(select(b).where(b.c.kind == kind, b.c.sha256 == digest)).first()
+    if prior is None:
+        return None
+    return LoadResult(
+        kind, path.name, digest, prior.id, prior.rows, 0, prior.rows, True,
+        f"{path.name} was already loaded (batch {prior.id}, {prior.loaded_at:%Y-%m-%d %H:%M} "
+        f"by {prior.loaded_by}); nothing written",
+    )  # fmt: skip
+
+
 def load_rates(engine: Engine, kind: str, path: Path) -> LoadResult:
     """Load one file into the workspace, all-or-nothing (see the module docstring)."""
     path = Path(path)
@@ -527,14 +541,9 @@ def load_rates(engine: Engine, kind: str, path: Path) -> LoadResult:
     require_rates_tables(engine)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     b = t.rate_load_batches
-    with engine.connect() as conn:
-        prior = conn.execute(select(b).where(b.c.kind == kind, b.c.sha256 == digest)).first()
+    prior = already_loaded(engine, kind, path, digest)
     if prior is not None:
-        return LoadResult(
-            kind, path.name, digest, prior.id, prior.rows, 0, prior.rows, True,
-            f"{path.name} was already loaded (batch {prior.id}, {prior.loaded_at:%Y-%m-%d %H:%M} "
-            f"by {prior.loaded_by}); nothing written",
-        )  # fmt: skip
+        return prior
     parsed, warnings = parse_file(kind, path)
     table = TABLE_OF[kind]
     with engine.begin() as conn:

@@ -24,7 +24,13 @@ from sqlalchemy import Connection, Engine, insert, inspect, select
 from immex.domain.errors import BatchError, InvalidInput, NotFound
 from immex.domain.series import FxSeries, InpcSeries, Month
 from immex.services import workspace
-from immex.services.rates import LoadResult, _Checker, read_table, require_rates_tables
+from immex.services.rates import (
+    LoadResult,
+    _Checker,
+    already_loaded,
+    read_table,
+    require_rates_tables,
+)
 from immex.store.engine import inserted_id
 from immex.store.tables import rates as t
 
@@ -201,14 +207,9 @@ def load_series(engine: Engine, kind: str, path: Path) -> LoadResult:
             )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     b, sp = t.rate_load_batches, t.series_points
-    with engine.connect() as conn:
-        prior = conn.execute(select(b).where(b.c.kind == kind, b.c.sha256 == digest)).first()
+    prior = already_loaded(engine, kind, path, digest)
     if prior is not None:
-        return LoadResult(
-            kind, path.name, digest, prior.id, prior.rows, 0, prior.rows, True,
-            f"{path.name} was already loaded (batch {prior.id}, {prior.loaded_at:%Y-%m-%d %H:%M} "
-            f"by {prior.loaded_by}); nothing written",
-        )  # fmt: skip
+        return prior
     parsed, warnings = parse_series_file(kind, path)
     bundled = load_fx().points() if kind == "fix" else {
         date(y, m, 1): v for (y, m), v in load_inpc().points().items()
