@@ -10,8 +10,8 @@ import uuid
 from pathlib import Path
 
 from immex.samples.plant_generator import ORDER, PlantSpec, write_plant
-from immex.services import workspace
-from immex.services.ledger_import import import_file
+from immex.services.ledger.imports import import_file
+from immex.services.workspace import companies as workspace
 
 BENCH_DIR = Path(os.environ.get("IMMEX_BENCH_DIR", "/tmp/immex_bench_ledger"))
 PG_ADMIN = os.environ.get("IMMEX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -44,8 +44,8 @@ from immex.datastage.layout import LAYOUTS, TABLE_CODES  # noqa: E402
 from immex.datastage.reader import DataStageZip, to_record  # noqa: E402
 from immex.domain import reconcile as rc  # noqa: E402
 from immex.services import workspace  # noqa: E402
-from immex.services.reconcile import load_sat  # noqa: E402
-from immex.services.sat_import import import_datastage  # noqa: E402
+from immex.services.sat.imports import import_datastage  # noqa: E402
+from immex.services.sat.reconcile import load_sat  # noqa: E402
 from immex.store.tables import core, sat  # noqa: E402
 
 PARALLEL: bool | None = None  # --sequential: False
@@ -278,7 +278,7 @@ def main() -> None:
             f"ratio {secs_naive / secs_fast:.1f}×"
         )
 
-        engine = workspace.open_workspace(f"sqlite:///{tmp / 'a.db'}")
+        engine = workspace.open_engine(f"sqlite:///{tmp / 'a.db'}")
         t0 = time.perf_counter()
         with engine.connect() as conn:
             cid = conn.execute(core.companies.select()).first().id

@@ -23,9 +23,10 @@ from _plant import BENCH_DIR, drop_pg, load_workspace, peak_mib, pg_database, pl
 
 
 def one_run(url: str) -> dict[str, object]:
-    from immex.services import discharge, workspace
+    from immex.services.discharge import runs as discharge
+    from immex.services.workspace import companies as workspace
 
-    engine = workspace.open_workspace(url)
+    engine = workspace.open_engine(url)
     company = workspace.resolve_company(engine, None)
     t = time.perf_counter()
     summary = discharge.run_discharge(engine, company, actor="bench")
@@ -50,10 +51,11 @@ def reference_compare(url: str) -> dict[str, object]:
     ``fast_engine_s`` is the numpy engine on columns; ``fast_with_conversion_s`` adds
     turning the domain records into columns and the journal back into records."""
     from immex.domain.discharge import discharge_reference
-    from immex.services import discharge, workspace
-    from immex.services.discharge_engine import discharge_fast, journal_to_domain, plant_from_domain
+    from immex.domain.discharge.kernel import discharge_fast, journal_to_domain, plant_from_domain
+    from immex.services.discharge import runs as discharge
+    from immex.services.workspace import companies as workspace
 
-    engine = workspace.open_workspace(url)
+    engine = workspace.open_engine(url)
     company = workspace.resolve_company(engine, None)
     lots, ships, bom = discharge.load_domain_inputs(engine, company)
     t = time.perf_counter()

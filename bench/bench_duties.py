@@ -24,9 +24,9 @@ from decimal import Decimal
 from immex.domain.duties import DutyContext, F4Request, compute_f4, compute_f4_batch
 from immex.domain.rates import ProsecRow, RateBook, parse_rate_text
 from immex.domain.tariff import RateKind
-from immex.refdata.reference import load_fx, load_inpc
+from immex.refdata.bundled import load_fx, load_inpc
 from immex.refdata.tariff_data import load_tariff_book
-from immex.services.duties import duty_parameters
+from immex.services.duties.single import duty_parameters
 
 
 def requests(n: int, fractions: list[str], lots: int) -> list[F4Request]:

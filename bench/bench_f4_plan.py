@@ -3,7 +3,7 @@
 ILLUSTRATIVE synthetic plant (immex.samples.plant_generator): imported into a SQLite
 workspace, discharged with the ledger's engine, then the busiest month's F4 is planned:
 
-* fast path   — ``immex.services.f4_plan.plan_f4``: journal read + the duty engine's batch
+* fast path   — ``immex.services.duties.f4_plan.plan_f4``: journal read + the duty engine's batch
   API (best rate and MFN-only) + grouping into pedimento lines;
 * reference   — one plain ``compute_f4`` per allocation (no batch, no memo), best rate and
   MFN only, on a sample (``--reference-sample``, 0 = all) and extrapolated.
@@ -24,15 +24,17 @@ from pathlib import Path
 
 from immex.domain.duties import DutyContext, compute_f4
 from immex.samples.plant_generator import PlantSpec, write_plant
-from immex.services import discharge, ledger_import, workspace
-from immex.services import rates as rates_service
-from immex.services.f4_plan import (
+from immex.services.discharge import runs as discharge
+from immex.services.duties.f4_plan import (
     journal_portions,
     period_bounds,
     plan_f4,
     requests_for,
     workspace_context,
 )
+from immex.services.ledger import imports as ledger_import
+from immex.services.rates import loading as rates_service
+from immex.services.workspace import companies as workspace
 
 EXCERPT = (
     Path(__file__).resolve().parents[1] / "immex" / "samples" / "prosec_dof_2026-04-23_excerpt.csv"

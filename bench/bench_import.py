@@ -20,8 +20,8 @@ def main() -> None:
     ap.add_argument("--consumptions", type=int, default=10_000_000)
     ap.add_argument("--pg", action="store_true")
     args = ap.parse_args()
-    from immex.services import workspace
-    from immex.services.ledger_import import import_file
+    from immex.services.ledger.imports import import_file
+    from immex.services.workspace import companies as workspace
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     paths = plant_files(args.consumptions)

@@ -17,12 +17,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from immex.reports import render
-from immex.reports.collect import build_report
 from immex.samples.plant_generator import PlantSpec, write_plant
-from immex.services import discharge, ledger_import, workspace
-from immex.services import rates as rates_service
-from immex.services.demo import PROSEC_EXCERPT, run_demo
-from immex.services.month_end import month_end_figures
+from immex.services.demo.showcase import PROSEC_EXCERPT, run_demo
+from immex.services.discharge import runs as discharge
+from immex.services.ledger import imports as ledger_import
+from immex.services.month_end.close import month_end_figures
+from immex.services.rates import loading as rates_service
+from immex.services.reports.figures import build_report
+from immex.services.workspace import companies as workspace
 
 
 def _time_reports(engine, company, month, folder: Path, label: str) -> None:  # type: ignore[no-untyped-def]
@@ -66,7 +68,7 @@ def main() -> None:
             f"[demo] immex demo end to end: {time.perf_counter() - t0:.2f} s "
             f"(steps: {', '.join(f'{k} {v:.2f}' for k, v in s.seconds.items())})"
         )
-        engine = workspace.open_workspace(s.db)
+        engine = workspace.open_engine(s.db)
         company = workspace.resolve_company(engine, None)
         y, m = (int(x) for x in s.period.split("-"))
         _time_reports(engine, company, (y, m), folder / "demo-reports", "demo")

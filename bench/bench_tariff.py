@@ -18,7 +18,7 @@ from datetime import date
 
 from immex.domain.search import naive_search, tokens
 from immex.refdata.tariff_data import TariffBook, load_tariff_book
-from immex.services import tariff as service
+from immex.services.tariff import lookup as service
 
 N_QUERIES = 1000
 N_NAIVE = 100  # the reference scan is slow; time a sample of the same queries

@@ -82,7 +82,7 @@ def test_web_pages_spanish_first_english_too(client: TestClient) -> None:
 
 def test_api_does_not_import_the_cli() -> None:
     """Entry points are siblings: the API shares parsing and JSON with the CLI through
-    ``immex.services.formats``, never by importing ``immex.cli``."""
+    ``immex.services.inputs``, never by importing ``immex.cli``."""
     import subprocess
     import sys
 

@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from immex.domain.errors import InvalidInput
-from immex.services import discharge as svc
-from immex.services import workspace
-from immex.services.ledger_import import import_file
+from immex.services.discharge import runs as svc
+from immex.services.ledger.imports import import_file
+from immex.services.workspace import companies as workspace
 
 MATERIALS = """part_number,description,kind,fraccion,umc
 RES-10K,Resistor 10k,input,8533.21.01,Pza

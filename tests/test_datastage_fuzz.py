@@ -22,8 +22,8 @@ from immex.datastage.exporter import export_tables
 from immex.datastage.generator import generate_datastage
 from immex.datastage.reader import read_all
 from immex.domain.errors import BatchError
-from immex.services import workspace
-from immex.services.sat_import import import_datastage
+from immex.services.sat.imports import import_datastage
+from immex.services.workspace import companies as workspace
 from tests.support_datastage import members, row_counts, write_zip
 
 _TMP = Path(tempfile.mkdtemp(prefix="immex_fuzz_"))
@@ -107,7 +107,7 @@ def _damage_zip(rnd: random.Random, raw: bytes) -> bytes:
 
 
 def _attempt(db_url: str, zip_path: Path) -> None:
-    engine = workspace.open_workspace(db_url)
+    engine = workspace.open_engine(db_url)
     before = row_counts(engine)
     try:
         import_datastage(engine, [zip_path])
@@ -169,4 +169,4 @@ def test_zip_bytes_are_checked_by_crc(tmp_path: Path) -> None:
     db = tmp_path / "w.db"
     shutil.copy(_TEMPLATE, db)
     with pytest.raises(BatchError):
-        import_datastage(workspace.open_workspace(f"sqlite:///{db}"), [bad])
+        import_datastage(workspace.open_engine(f"sqlite:///{db}"), [bad])

@@ -14,8 +14,9 @@ import pytest
 from immex.datastage import parallel, reader
 from immex.datastage.generator import generate_datastage
 from immex.domain.errors import BatchError
-from immex.services import sat_import, workspace
-from immex.services.sat_import import import_datastage
+from immex.services.sat import imports as sat_import
+from immex.services.sat.imports import import_datastage
+from immex.services.workspace import companies as workspace
 from tests.support_datastage import rewrite, row_counts
 
 #: columns that differ between two imports of the same ZIP by design

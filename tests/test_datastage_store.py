@@ -15,8 +15,8 @@ from immex.datastage.exporter import export_tables, format_table
 from immex.datastage.generator import generate_datastage
 from immex.datastage.reader import read_all
 from immex.domain.errors import BatchError, InvalidInput
-from immex.services import workspace
-from immex.services.sat_import import import_datastage, pedimento_show
+from immex.services.sat.imports import import_datastage, pedimento_show
+from immex.services.workspace import companies as workspace
 from immex.store.tables import sat
 from tests.support_datastage import SAMPLE, members, rewrite, row_counts, write_zip
 

@@ -11,15 +11,16 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from support_demo import demo_run, small_report
 from typer.testing import CliRunner
 
 from immex.domain.duties import DutyContext, F4Request, compute_f4
 from immex.reports.i18n import t
 from immex.reports.xlsx import sheet_title
 from immex.samples import demo as sample
-from immex.services import discharge, workspace
-from immex.services.f4_plan import period_bounds
+from immex.services.discharge import runs as discharge
+from immex.services.duties.f4_plan import period_bounds
+from immex.services.workspace import companies as workspace
+from tests.support_demo import demo_run, small_report
 
 ZERO = Decimal(0)
 
@@ -36,7 +37,7 @@ def _sheet_total(path: str, title_key: str, header_key: str) -> Decimal:
 
 def _engine_and_company():
     s = demo_run()
-    engine = workspace.open_workspace(s.db)
+    engine = workspace.open_engine(s.db)
     return s, engine, workspace.resolve_company(engine, None)
 
 
@@ -58,7 +59,7 @@ def test_f4_figures_agree_with_journal_and_duty_engine() -> None:
     start, end = period_bounds((y, m))
     rows = discharge.journal_rows(engine, company, keys=("F4",), date_from=start, date_to=end)
     assert rows
-    from immex.services.f4_plan import workspace_context
+    from immex.services.duties.f4_plan import workspace_context
 
     ctx = workspace_context(engine)
     plain = DutyContext(ctx.fx, ctx.inpc, ctx.params, ctx.book, ctx.mfn, ctx.notes)
@@ -105,7 +106,7 @@ def test_annex24_sheets_agree_with_the_journal() -> None:
 
 def test_63a_totals_agree() -> None:
     s, engine, company = _engine_and_company()
-    from immex.services.usmca import report_63a
+    from immex.services.duties.usmca import report_63a
 
     rep = report_63a(engine, company, s.period, Path(s.folder) / "data" / "us_duties.csv")
     assert rep.totals["owed"] == s.usmca_owed
@@ -186,7 +187,7 @@ def test_cli_demo_json_and_follow_up_commands(tmp_path: Path) -> None:
 
 
 def sample_db() -> str:
-    from immex.services.demo import DB_NAME
+    from immex.services.demo.showcase import DB_NAME
 
     return DB_NAME
 

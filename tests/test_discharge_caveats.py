@@ -12,12 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from immex.domain.errors import InvalidInput
-from immex.services import discharge as svc
-from immex.services import workspace
-from immex.services.f4_plan import plan_f4
-from immex.services.ledger_import import import_file
-from immex.services.savings import savings
-from immex.services.usmca import report_63a
+from immex.services.discharge import runs as svc
+from immex.services.duties.f4_plan import plan_f4
+from immex.services.duties.savings import savings
+from immex.services.duties.usmca import report_63a
+from immex.services.ledger.imports import import_file
+from immex.services.workspace import companies as workspace
 
 FILES = {
     "materials": """part_number,description,kind,fraccion,umc

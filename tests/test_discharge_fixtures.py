@@ -17,9 +17,9 @@ import yaml
 
 from immex.domain.codes import parse_pedimento_number
 from immex.domain.discharge import discharge_reference
+from immex.domain.discharge.kernel import discharge_domain
 from immex.domain.ledger import BomLine, DischargeResult, ImportLot, Shipment
 from immex.domain.money import D
-from immex.services.discharge_engine import discharge_domain
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "discharge").glob("*.yaml"))
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from immex.domain.discharge import discharge_reference, fifo_key
+from immex.domain.discharge.kernel import discharge_domain
 from immex.domain.ledger import BomLine, DischargeResult, ImportLot, Shipment
-from immex.services.discharge_engine import discharge_domain
 
 BASE = date(2025, 1, 1)
 PARTS = ["P1", "P2", "P3", "P4"]
@@ -218,7 +218,7 @@ def test_generated_plants_fast_equals_reference(seed: int) -> None:
 @given(plants(), st.sampled_from([(1, 1), (2, 1), (3, 2)]))
 def test_tiny_windows_chain_exactly(plant, widths) -> None:  # type: ignore[no-untyped-def]
     """The fast engine's windows restart from balances; tiny windows must not change a thing."""
-    from immex.services import discharge_engine as fe
+    from immex.domain.discharge import kernel as fe
 
     lots, ships, bom = plant
     saved = fe.WINDOW_MAX, fe.WINDOW_AFTER_LATE

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from immex.domain.discharge import discharge_reference
 from immex.domain.errors import NotFound
 from immex.samples.plant_generator import ORDER, PlantSpec, write_plant
-from immex.services import discharge as svc
-from immex.services import workspace
-from immex.services.ledger_import import import_file
+from immex.services.discharge import runs as svc
+from immex.services.ledger.imports import import_file
+from immex.services.workspace import companies as workspace
 from immex.store.tables import ledger as t
 
 SPEC = PlantSpec(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from immex.cli.reference import command_exists, render
+from immex.cli.docgen import command_exists, render
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +27,7 @@ def _readme_commands() -> list[list[str]]:
 
 def test_cli_reference_is_current() -> None:
     committed = (ROOT / "docs" / "CLI.md").read_text(encoding="utf-8")
-    assert committed == render(), "run: python -m immex.cli.reference > docs/CLI.md"
+    assert committed == render(), "run: python -m immex.cli.docgen > docs/CLI.md"
 
 
 def test_reference_walks_the_whole_command_tree() -> None:

@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support_rates import context
 
 from immex.domain.duties import (
     F4Request,
@@ -27,6 +26,7 @@ from immex.domain.duties import (
 )
 from immex.domain.errors import BatchError
 from immex.domain.rates import ProsecRow, RateBook, parse_rate_text
+from tests.support_rates import context
 
 FR = "8501.10.01"
 TARIFF = {FR: "15", "8544.42.99": "Ex.", "9802.00.19": "5"}
@@ -154,7 +154,7 @@ def test_batch_equals_the_reference_loop(requests: list[F4Request]) -> None:
 
 def test_cff21_rate_matches_the_curated_late_payment_rate() -> None:
     """LIF 2026 plus the CFF 21 increase gives the curated recargos.late_payment_rate."""
-    from immex.refdata.reference import param
+    from immex.refdata.bundled import param
 
     day = date(2026, 6, 1)
     lif = param("recargos.lif_monthly_rate", day).value
@@ -166,9 +166,8 @@ def test_recargos_cap_comes_from_the_dated_parameter() -> None:
     """CFF 21's cap is data (recargos.max_years): a shorter cap in the data caps the months."""
     import dataclasses
 
-    from support_rates import _p
-
     from immex.domain.duties import DutyContext
+    from tests.support_rates import _p
 
     req = F4Request(FR, Decimal("1000"), date(2025, 3, 10), date(2026, 1, 15), "CHN",
                     paid_on=date(2026, 6, 20))  # fmt: skip

@@ -19,14 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from immex.domain.discharge.kernel import discharge_domain
 from immex.domain.duties import DutyContext, compute_f4
 from immex.domain.rates import ProsecRow, RateBook, parse_rate_text
 from immex.samples.demo import records_from_rows
 from immex.samples.plant_generator import PlantSpec, generate
-from immex.services import rates as rates_service
-from immex.services.discharge_engine import discharge_domain
-from immex.services.duties import duty_context
-from immex.services.f4_plan import (
+from immex.services.duties.f4_plan import (
     AMOUNTS,
     LotPortion,
     amounts_of,
@@ -35,6 +33,8 @@ from immex.services.f4_plan import (
     portions_from_allocations,
     requests_for,
 )
+from immex.services.duties.single import duty_context
+from immex.services.rates import loading as rates_service
 
 EXCERPT = (
     Path(__file__).resolve().parents[1] / "immex" / "samples" / "prosec_dof_2026-04-23_excerpt.csv"
@@ -190,7 +190,7 @@ def test_lines_group_by_fraction_origin_program_rate() -> None:
 @pytest.mark.parametrize("period", ["2026-13", "abc", "2026"])
 def test_bad_period_is_a_clear_error(period: str) -> None:
     from immex.domain.errors import InvalidInput
-    from immex.services.f4_plan import parse_period
+    from immex.services.duties.f4_plan import parse_period
 
     with pytest.raises(InvalidInput, match="YYYY-MM"):
         parse_period(period)
@@ -207,7 +207,7 @@ def test_bad_period_is_a_clear_error(period: str) -> None:
 def test_savings_window_is_the_twelve_months_ending_with_the_period(
     month: tuple[int, int], start: date
 ) -> None:
-    from immex.services.month_end import savings_start
+    from immex.services.month_end.close import savings_start
 
     assert savings_start(month) == start
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from immex.domain.errors import BatchError
-from immex.services import workspace
-from immex.services.ledger_import import import_file
+from immex.services.ledger.imports import import_file
+from immex.services.workspace import companies as workspace
 from immex.store.tables import ledger as t
 
 MATERIALS = """part_number,description,kind,fraccion,umc

@@ -9,8 +9,8 @@ import pytest
 
 from immex.datastage.m3 import parse_m3, parse_m3_date
 from immex.domain.errors import BatchError
-from immex.services import workspace
-from immex.services.sat_import import import_m3, pedimento_show
+from immex.services.sat.imports import import_m3, pedimento_show
+from immex.services.workspace import companies as workspace
 from tests.support_datastage import M3_SAMPLE, row_counts
 
 needs_sample = pytest.mark.skipif(not M3_SAMPLE.exists(), reason="../shared not present")

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from immex.domain.errors import BatchError, ParameterNotInForce
-from immex.services import duties, workspace
-from immex.services import rates as rates_service
-from immex.services.parameters import load_parameters_file
+from immex.services.duties import single as duties
+from immex.services.rates import loading as rates_service
+from immex.services.rates.parameters import load_parameters_file
+from immex.services.workspace import companies as workspace
 from immex.store.tables import rates as t
 
 HEADER = "name,valid_from,valid_to,value,source,confidence,note\n"

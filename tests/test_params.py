@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from immex.domain.dated import CONFIDENCE_LEVELS, DatedValue, Parameter
 from immex.domain.errors import BatchError, InvalidInput, NotFound, ParameterNotInForce
+from immex.refdata.bundled import load_parameter_observations, load_parameters, param
 from immex.refdata.params import PARAMETERS_YAML, compile_parameters
-from immex.refdata.reference import load_parameter_observations, load_parameters, param
 
 
 @pytest.mark.parametrize(

@@ -11,13 +11,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from support_rates import mfn_lookup
 from typer.testing import CliRunner
 
 from immex.cli.main import app
 from immex.domain.errors import NotFound
 from immex.domain.tariff import RateAt
-from immex.services import rates as rates_service
+from immex.services.rates import loading as rates_service
+from tests.support_rates import mfn_lookup
 
 EXCERPT = (
     Path(__file__).resolve().parents[2] / "shared/data/prosec/prosec_dof_2026-04-23_excerpt.csv"

@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support_rates import mfn_lookup
 
 from immex.domain.errors import InvalidFormat
 from immex.domain.rates import (
@@ -26,6 +25,7 @@ from immex.domain.rates import (
     parse_rate_text,
 )
 from immex.domain.tariff import RateKind
+from tests.support_rates import mfn_lookup
 
 FR = "8501.10.01"
 D0 = date(2025, 3, 10)
@@ -174,7 +174,7 @@ def test_memo_by_date_interval_gives_the_reference_decision(
     r8_start: date | None,
 ) -> None:  # fmt: skip
     """The batch memo keys decisions by the interval between row boundaries: same answers."""
-    from support_rates import context
+    from tests.support_rates import context
 
     auths = (Regla8Authorization("9802.00.19", r8_start, r8_start and r8_start + timedelta(30)),)
     ctx = context({FR: "15", "9802.00.19": "5"}, book).with_memo()

@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from immex.domain.errors import BatchError
-from immex.services import rates as rates_service
-from immex.services import workspace
+from immex.services.rates import loading as rates_service
+from immex.services.workspace import companies as workspace
 from immex.store.tables import core
 from immex.store.tables import rates as t
 

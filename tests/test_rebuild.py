@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from immex.refdata.build import BUILDERS, COVERAGE, MANIFEST, check, provenance
+from immex.refdata.bundled import load_manifest
 from immex.refdata.framework import DATA_DIR, sha256_file
-from immex.refdata.reference import load_manifest
 
 MY_CSV = {
     "countries.csv",
@@ -117,7 +117,7 @@ def test_missing_tariff_builder_is_skipped_loudly(
 def test_coverage_warnings_by_date() -> None:
     from datetime import date
 
-    from immex.refdata.reference import coverage_warnings
+    from immex.refdata.bundled import coverage_warnings
 
     assert coverage_warnings(date(2023, 6, 1)) == []
     mid_2025 = coverage_warnings(date(2025, 6, 1))

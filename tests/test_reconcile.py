@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import insert, select
 
 from immex.domain import reconcile as rc
-from immex.services import workspace
-from immex.services.reconcile import reconcile, write_html, write_xlsx
-from immex.services.sat_import import import_datastage
+from immex.services.sat.imports import import_datastage
+from immex.services.sat.reconcile import reconcile, write_html, write_xlsx
+from immex.services.workspace import companies as workspace
 from tests.support_datastage import SAMPLE
 
 D = Decimal
@@ -214,8 +214,8 @@ def test_use_case_with_ledger_lots(workspace_url: str, tmp_path) -> None:  # typ
         # a discharge run whose journal took 90 pieces of lot ARN-1 on 2025-06-10 (SAT: 100)
         import numpy as np
 
-        from immex.services import discharge as dis
-        from immex.services import discharge_engine as fe
+        from immex.domain.discharge import kernel as fe
+        from immex.services.discharge import runs as dis
 
         lot_id = conn.execute(select(t.lots.c.id).where(t.lots.c.part_number == "ARN-1")).scalar()
         run_values = {

@@ -10,10 +10,10 @@ import os
 from pathlib import Path
 
 import pytest
-from support_demo import small_report
 
 from immex.reports import render
 from immex.reports.browser import dump_dom, find_chromium
+from tests.support_demo import small_report
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,7 @@ def test_small_report_renders(tmp_path: Path, chromium: str) -> None:
 
 
 def test_demo_report_renders_with_charts_and_no_console_errors(chromium: str) -> None:
-    from support_demo import demo_run
+    from tests.support_demo import demo_run
 
     summary = demo_run()
     html = Path(summary.reports["html"])

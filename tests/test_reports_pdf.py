@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from support_demo import small_report
 
 from immex.reports import i18n, render
+from tests.support_demo import small_report
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -48,7 +48,7 @@ def test_small_xlsx_has_one_sheet_per_table_with_headers(tmp_path: Path) -> None
 
 
 def test_demo_pdf_sections(tmp_path: Path) -> None:
-    from support_demo import demo_run
+    from tests.support_demo import demo_run
 
     summary = demo_run()
     pdf = Path(summary.reports["pdf"])
@@ -73,7 +73,7 @@ def test_an_empty_table_says_what_is_missing(tmp_path: Path, fmt: str) -> None:
     """No lots near their limit is not 'no movements in the period'."""
     from dataclasses import replace
 
-    from immex.reports.collect import expiry_section
+    from immex.services.reports.figures import expiry_section
 
     report = small_report("en")
     report = replace(report, sections=(*report.sections, expiry_section([], [], "2026-02")))

@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 import yaml
-from support_rates import mfn_lookup
 
 from immex.domain.errors import ImmexError
 from immex.domain.rates import AmendmentRow, FtaRow, ProsecRow, RateBook
-from immex.services import duties as duties_service
-from immex.services import rates as rates_service
-from immex.services.formats import jsonable
+from immex.services.duties import single as duties_service
+from immex.services.inputs import jsonable
+from immex.services.rates import loading as rates_service
+from tests.support_rates import mfn_lookup
 
 HERE = Path(__file__).parent / "scenarios"
 EXCERPT = (

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from immex.domain.errors import BatchError, DataCoverageError, InvalidInput
 from immex.domain.series import FxSeries, InpcSeries, previous_month
-from immex.refdata.reference import load_fx, load_inpc
+from immex.refdata.bundled import load_fx, load_inpc
 from immex.refdata.series_build import read_fx, read_inpc
 
 # --- FX: real series ------------------------------------------------------------------------

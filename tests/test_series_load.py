@@ -14,9 +14,11 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from immex.domain.errors import BatchError, DataCoverageError, InvalidInput
-from immex.refdata.reference import load_fx, load_inpc
-from immex.services import duties, series, workspace
-from immex.services import rates as rates_service
+from immex.refdata.bundled import load_fx, load_inpc
+from immex.services.duties import single as duties
+from immex.services.rates import loading as rates_service
+from immex.services.rates import series
+from immex.services.workspace import companies as workspace
 from immex.store.tables import rates as t
 
 

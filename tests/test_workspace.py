@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from immex.domain.errors import InvalidFormat, InvalidInput, NotFound
-from immex.services import workspace
+from immex.services.workspace import companies as workspace
 from immex.store.migrate import current_heads
 from immex.store.tables import core
 

@@ -14,12 +14,12 @@ from pydantic import BaseModel
 from immex.api.i18n import messages
 from immex.domain.errors import BatchError, ImmexError, InvalidInput, NotFound
 from immex.domain.money import D
-from immex.services import duties as duties_service
-from immex.services import formats
-from immex.services import rates as rates_service
-from immex.services import refdata as refdata_service
-from immex.services import tariff as tariff_service
-from immex.services.formats import jsonable
+from immex.services import inputs as formats
+from immex.services.duties import single as duties_service
+from immex.services.inputs import jsonable
+from immex.services.rates import loading as rates_service
+from immex.services.refdata import info as refdata_service
+from immex.services.tariff import lookup as tariff_service
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 

@@ -14,8 +14,8 @@ from rich.console import Console
 
 from immex.domain.errors import BatchError, ImmexError
 from immex.domain.series import Month
-from immex.services import formats
-from immex.services.formats import jsonable
+from immex.services import inputs as formats
+from immex.services.inputs import jsonable
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)

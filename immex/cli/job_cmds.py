@@ -47,9 +47,9 @@ def _money(value: Decimal) -> str:
 
 
 def _open(db: str | None, company_rfc: str | None) -> tuple[Any, Any]:
-    from immex.services import workspace
+    from immex.services.workspace import companies as workspace
 
-    engine = workspace.open_workspace(db)
+    engine = workspace.open_engine(db)
     return engine, workspace.resolve_company(engine, company_rfc)
 
 
@@ -88,7 +88,7 @@ def f4_plan(
     json_out: bool = JsonOpt,
 ) -> None:
     """Plan the F4 pedimento(s) for the domestic sales of a month, with savings per program."""
-    from immex.services.f4_plan import plan_f4
+    from immex.services.duties.f4_plan import plan_f4
 
     engine, comp = _open(db, company)
     plan = plan_f4(engine, comp, period, change_date=_change_date(change_date), policy=policy)
@@ -139,7 +139,7 @@ def usmca_report(
     json_out: bool = JsonOpt,
 ) -> None:
     """What LA 63-A / USMCA 2.5 makes owed on the month's exports to the US and Canada."""
-    from immex.services.usmca import report_63a
+    from immex.services.duties.usmca import report_63a
 
     engine, comp = _open(db, company)
     rep = report_63a(engine, comp, period, us_duties)
@@ -197,8 +197,8 @@ def savings_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """What PROSEC and other programs saved against MFN, and which PROSEC sector to add."""
-    from immex.services.month_end import savings_start
-    from immex.services.savings import savings
+    from immex.services.duties.savings import savings
+    from immex.services.month_end.close import savings_start
 
     notes: list[str] = []
     end = today_default(parse_date(date_to, "to"), notes, option="--to")
@@ -261,7 +261,7 @@ def report_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """Write the month-end reports: Annex 24, discharge by pedimento, F4, 63-A, savings, expiry."""
-    from immex.services.month_end import month_end_reports
+    from immex.services.month_end.close import month_end_reports
 
     engine, comp = _open(db, company)
     written = month_end_reports(
@@ -301,7 +301,7 @@ def demo_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """The month-end job on an ILLUSTRATIVE electronics manufacturer (real tariff data)."""
-    from immex.services.demo import STEPS, run_demo
+    from immex.services.demo.showcase import STEPS, run_demo
 
     if json_out:
         summary = run_demo(out, lang=lang)

@@ -27,8 +27,9 @@ from immex.cli.common import (
 )
 from immex.cli.import_group import import_app
 from immex.domain.errors import InvalidInput
-from immex.services import discharge as svc
-from immex.services import ledger_import, workspace
+from immex.services.discharge import runs as svc
+from immex.services.ledger import imports as ledger_import
+from immex.services.workspace import companies as workspace
 
 discharge_app = typer.Typer(
     help="FIFO discharge of temporary imports (Annex 24).", no_args_is_help=True
@@ -61,7 +62,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
 
 
 def _open(db: str | None, company: str | None) -> tuple[Any, workspace.Company]:
-    engine = workspace.open_workspace(db)
+    engine = workspace.open_engine(db)
     return engine, workspace.resolve_company(engine, company)
 
 

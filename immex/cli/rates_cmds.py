@@ -11,9 +11,9 @@ import typer
 from immex.cli.common import DbOpt, JsonOpt, console, handle_errors, parse_date, print_json
 from immex.domain.errors import InvalidInput
 from immex.domain.money import D
-from immex.services import duties as duties_service
-from immex.services import rates as rates_service
-from immex.services import workspace
+from immex.services.duties import single as duties_service
+from immex.services.rates import loading as rates_service
+from immex.services.workspace import companies as workspace
 
 rates_app = typer.Typer(
     help="Rate data in the workspace: PROSEC lists, agreement schedules, LIGIE amendments.",
@@ -54,14 +54,14 @@ def _money(text: str, name: str) -> Any:
 
 
 def _load(kind: str, file: Path, db: str | None, json_out: bool) -> None:
-    from immex.services import series
+    from immex.services.rates import series
 
-    engine = workspace.open_workspace(db)
+    engine = workspace.open_engine(db)
     try:
         if kind in series.SERIES:
             result = series.load_series(engine, kind, file)
         elif kind == "parameters":
-            from immex.services.parameters import load_parameters_file
+            from immex.services.rates.parameters import load_parameters_file
 
             result = load_parameters_file(engine, file)
         else:

@@ -16,7 +16,7 @@ from immex.cli.common import (
     print_json,
 )
 from immex.domain.errors import InvalidInput
-from immex.services import refdata
+from immex.services.refdata import info as refdata
 
 refdata_app = typer.Typer(
     help="The compiled reference database (immex/data): build, check, describe.",

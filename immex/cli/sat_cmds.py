@@ -22,8 +22,9 @@ from immex.cli.common import (
 from immex.cli.import_group import import_app
 from immex.domain.errors import InvalidInput
 from immex.domain.reconcile import Tolerance
-from immex.services import reconcile as rec
-from immex.services import sat_import, workspace
+from immex.services.sat import imports as sat_import
+from immex.services.sat import reconcile as rec
+from immex.services.workspace import companies as workspace
 
 pedimento_app = typer.Typer(help="Pedimentos as SAT has them.", no_args_is_help=True)
 
@@ -46,7 +47,7 @@ def import_datastage(
     json_out: bool = JsonOpt,
 ) -> None:
     """Import SAT Data Stage extractions (all-or-nothing; re-imports write nothing twice)."""
-    engine = workspace.open_workspace(db)
+    engine = workspace.open_engine(db)
     summary = sat_import.import_datastage(engine, zips, company=company)
     if json_out:
         print_json(summary)
@@ -61,7 +62,7 @@ def import_m3(
     json_out: bool = JsonOpt,
 ) -> None:
     """Import pedimento validation files (records 500…801; dates DDMMAAAA or AAAAMMDD)."""
-    engine = workspace.open_workspace(db)
+    engine = workspace.open_engine(db)
     summary = sat_import.import_m3(engine, files)
     if json_out:
         print_json(summary)
@@ -80,7 +81,7 @@ def pedimento_show(
     json_out: bool = JsonOpt,
 ) -> None:
     """A pedimento as SAT has it: header, lines, contributions, discharges, rectifications."""
-    engine = workspace.open_workspace(db)
+    engine = workspace.open_engine(db)
     data = sat_import.pedimento_show(engine, number, company)
     if json_out:
         print_json(data)
@@ -144,7 +145,7 @@ def reconcile_cmd(
     warnings: list[str] = []
     when = today_default(parse_date(as_of, "as-of"), warnings)
     tol = Tolerance(Decimal(qty_tolerance), Decimal(value_tolerance))
-    engine = workspace.open_workspace(db)
+    engine = workspace.open_engine(db)
     report = rec.reconcile(
         engine, company, parse_date(date_from, "from"), parse_date(date_to, "to"),
         as_of=when, tolerance=tol,

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from immex.cli.common import JsonOpt, console, handle_errors, parse_date, print_json, today_default
-from immex.services import tariff as tariff_service
+from immex.services.tariff import lookup as tariff_service
 
 tariff_app = typer.Typer(
     help="LIGIE tariff: look up a fracción, search descriptions.", no_args_is_help=True

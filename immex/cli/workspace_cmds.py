@@ -14,7 +14,7 @@ from immex.cli.common import (
     print_json,
 )
 from immex.domain.errors import InvalidInput
-from immex.services import workspace
+from immex.services.workspace import companies as workspace
 
 company_app = typer.Typer(
     help="Companies in the workspace (a consultant may serve many).", no_args_is_help=True
@@ -45,7 +45,7 @@ def company_add(
     json_out: bool = JsonOpt,
 ) -> None:
     """Add a company to the workspace."""
-    engine = workspace.open_workspace(db)
+    engine = workspace.open_engine(db)
     company = workspace.add_company(engine, rfc, name, immex_program, prosec)
     if json_out:
         print_json(company)
@@ -69,7 +69,7 @@ def company_certify(
     immex.limit.inputs_certified (RGCE 7.3.3 as cited by RULES I-6; confidence L: a person
     must confirm it applies). Run the discharge again afterwards.
     """
-    engine = workspace.open_workspace(db)
+    engine = workspace.open_engine(db)
     comp = workspace.resolve_company(engine, company)
     start = parse_date(date_from, "from")
     if start is None:
@@ -89,7 +89,7 @@ def company_certify(
 @handle_errors
 def company_list(db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
     """List the companies of the workspace."""
-    companies = workspace.list_companies(workspace.open_workspace(db))
+    companies = workspace.list_companies(workspace.open_engine(db))
     if json_out:
         print_json(companies)
         return

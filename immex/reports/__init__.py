@@ -1,7 +1,7 @@
 """Report renderers: Excel (openpyxl), HTML (Jinja2 + inline SVG charts), PDF (reportlab).
 
 ``render(report, fmt, out_dir)`` writes one file and returns its path; the figures come
-from services (see :mod:`immex.reports.collect`), never from the renderers.
+from services (see :mod:`immex.services.reports.figures`), never from the renderers.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What a report is, independent of its format: sections of tables and charts plus a frame.
 
-Services compute the figures; :mod:`immex.reports.collect` arranges them into a
+Services compute the figures; :mod:`immex.services.reports.figures` arranges them into a
 :class:`Report`; the renderers (xlsx, html, pdf) only lay it out. No business rule here.
 """
 

@@ -1,11 +1,11 @@
 """FIFO discharge of temporary imports (RGCE 4.3.1 / Annex 24).
 
 :mod:`.rules` states the rules once (ordering, rounding, keys, time limits);
-:mod:`.reference` applies them row by row — the oracle. The fast engine
-(``immex.services.discharge_engine``, numpy) must produce the identical journal.
+:mod:`.oracle` applies them row by row — the oracle. The fast engine
+(``immex.domain.discharge.kernel``, numpy) must produce the identical journal.
 """
 
-from immex.domain.discharge.reference import discharge_reference
+from immex.domain.discharge.oracle import discharge_reference
 from immex.domain.discharge.rules import (
     QTY_PLACES,
     VALUE_PLACES,

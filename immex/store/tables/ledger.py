@@ -4,7 +4,7 @@ Quantities are stored as integers in micro-units (``*_micro``, 6 decimals) and U
 ten-thousandths (``*_e4``): exact on SQLite and PostgreSQL alike, and fast to bulk-load.
 Services convert to and from Decimal. Every table is per company. The allocation journal
 of a run is stored compactly (``ledger_allocation_chunks``: numpy columns in compressed
-blobs), read back through ``immex.services.discharge``.
+blobs), read back through ``immex.services.discharge.runs``.
 """
 
 from sqlalchemy import (

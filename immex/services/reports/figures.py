@@ -3,7 +3,7 @@
 Nothing is computed here that a service does not already compute: this module picks
 columns, orders rows and adds the frame (company, period, data version, computation date,
 illustrative notice). The Annex 24 tables come from :mod:`immex.services.annex24`-style
-ledger reads done by :func:`immex.services.f4_plan.ledger_snapshot`.
+ledger reads done by :func:`immex.services.duties.f4_plan.ledger_snapshot`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Any
 from immex.domain.money import ZERO
 from immex.reports.i18n import t
 from immex.reports.model import Chart, Column, Report, ReportMeta, Section, SummaryItem, Table
-from immex.services.f4_plan import F4Plan
-from immex.services.savings import SavingsReport
-from immex.services.usmca import UsmcaReport
+from immex.services.duties.f4_plan import F4Plan
+from immex.services.duties.savings import SavingsReport
+from immex.services.duties.usmca import UsmcaReport
 
 C = Column
 
@@ -28,7 +28,7 @@ C = Column
 def data_version() -> str:
     """A short, stable name for the bundled reference data: manifest version + content hash."""
     try:
-        from immex.refdata.reference import load_manifest
+        from immex.refdata.bundled import load_manifest
 
         manifest = load_manifest()
     except Exception:  # noqa: BLE001 - the report still renders, saying the data is unknown
@@ -41,7 +41,7 @@ def data_version() -> str:
         digest.update(f"{table.get('file')}:{table.get('sha256')}\n".encode())
     fx_to = inpc_to = ""
     try:
-        from immex.refdata.reference import load_fx, load_inpc
+        from immex.refdata.bundled import load_fx, load_inpc
 
         fx_to = load_fx().last.isoformat()
         last = load_inpc().last_month
@@ -424,7 +424,7 @@ def ledger_tables(engine: Any, company: Any, start: Any, end: Any) -> dict[str, 
     """Annex 24 figures of the period from the store (read only) and the discharge service."""
     from sqlalchemy import select
 
-    from immex.services import discharge
+    from immex.services.discharge import runs as discharge
     from immex.store.tables import ledger as lt
 
     with engine.connect() as conn:
@@ -463,7 +463,7 @@ def ledger_tables(engine: Any, company: Any, start: Any, end: Any) -> dict[str, 
             )
         }
     fx: dict[Any, Decimal] = {}
-    from immex.services.series import series_from_engine
+    from immex.services.rates.series import series_from_engine
 
     fx_series = series_from_engine(engine)[0]  # bundled FIX, extended by the workspace's
     entry_rows = tuple(
@@ -702,7 +702,7 @@ def build_report(
     soon_days: int = 90,
 ) -> tuple[Report, dict[str, Any]]:
     """The whole month-end report, and the ledger figures it used (for summaries/tests)."""
-    from immex.services.f4_plan import period_bounds
+    from immex.services.duties.f4_plan import period_bounds
 
     start, end = period_bounds(period)
     led = ledger_tables(engine, company, start, end)

@@ -2,7 +2,7 @@
 show a run, lot balances, expiry watch, and the journal rows other areas read (F4 planning).
 
 A run loads the company's lots (temporary imports), BOM and shipments, runs the fast
-engine (:mod:`immex.services.discharge_engine`), and appends a run header (inputs hash,
+engine (:mod:`immex.domain.discharge.kernel`), and appends a run header (inputs hash,
 parameters, who, when, the run it supersedes) with its allocations, shortfalls, expired
 lots reached and shipments without BOM. The company's current run is its latest; older
 runs stay. Allocations are stored as compressed numpy columns in 1,000,000-row chunks.
@@ -25,12 +25,12 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Engine, func, insert, select
 
+from immex.domain.discharge import kernel as fe
 from immex.domain.discharge.rules import add_months
 from immex.domain.errors import DataCoverageError, NotFound, ParameterNotInForce
 from immex.domain.ledger import TEMPORARY_KEYS, BomLine, ImportLot, Shipment
-from immex.services import discharge_engine as fe
-from immex.services.ledger_import import bulk_insert
-from immex.services.workspace import (
+from immex.services.ledger.imports import bulk_insert
+from immex.services.workspace.companies import (
     IVA_IEPS_CERTIFICATION,
     Authorization,
     Company,
@@ -39,7 +39,7 @@ from immex.services.workspace import (
     current_actor,
     now_utc,
 )
-from immex.store.engine import inserted_id
+from immex.store.database import inserted_id
 from immex.store.tables import ledger as t
 
 CHUNK_ROWS = 1_000_000
@@ -60,7 +60,7 @@ LIMIT_PARAMETERS = {
 def limit_months(kind: str, start: date) -> int | None:
     """IMMEX time limit in months for a kind of good whose clock starts on ``start``
     (None: while the program is in force), from the reference parameters."""
-    from immex.refdata.reference import param
+    from immex.refdata.bundled import param
 
     name = LIMIT_PARAMETERS.get(kind)
     if name is None:
@@ -91,7 +91,7 @@ class LimitPolicy:
         cert = next((c for c in self.certifications if c.covers(start)), None)
         if cert is None:
             return base
-        from immex.refdata.reference import param
+        from immex.refdata.bundled import param
 
         try:
             p = param(CERTIFIED_LIMIT, start)
@@ -123,7 +123,7 @@ def limit_policy(conn: Connection, company: Company) -> LimitPolicy:
 
 
 def _limit_sources() -> dict[str, str]:
-    from immex.refdata.reference import load_parameters
+    from immex.refdata.bundled import load_parameters
 
     params = load_parameters()
     return {

@@ -23,15 +23,15 @@ from sqlalchemy import Connection, Engine, insert, inspect, select
 
 from immex.domain.errors import BatchError, InvalidInput, NotFound
 from immex.domain.series import FxSeries, InpcSeries, Month
-from immex.services import workspace
-from immex.services.rates import (
+from immex.services.rates.loading import (
     LoadResult,
     _Checker,
     already_loaded,
     read_table,
     require_rates_tables,
 )
-from immex.store.engine import inserted_id
+from immex.services.workspace import companies as workspace
+from immex.store.database import inserted_id
 from immex.store.tables import rates as t
 
 SERIES = ("fix", "inpc")
@@ -169,7 +169,7 @@ def extend(fx: FxSeries, inpc: InpcSeries, points: LoadedPoints) -> tuple[FxSeri
 
 def series_from_engine(engine: Engine | None) -> tuple[FxSeries, InpcSeries]:
     """FIX and INPC as a computation on this workspace sees them (bundled + loaded)."""
-    from immex.refdata.reference import load_fx, load_inpc
+    from immex.refdata.bundled import load_fx, load_inpc
 
     if engine is None:
         return load_fx(), load_inpc()
@@ -181,7 +181,7 @@ def series_from_engine(engine: Engine | None) -> tuple[FxSeries, InpcSeries]:
 def workspace_series(db: str | None) -> tuple[FxSeries, InpcSeries]:
     """The series of the workspace ``--db`` / ``$IMMEX_DB`` / ``./immex.db`` (bundled only
     when there is none), as ``immex rate`` finds its workspace."""
-    from immex.services.rates import find_workspace
+    from immex.services.rates.loading import find_workspace
 
     engine = find_workspace(db)
     try:
@@ -193,7 +193,7 @@ def workspace_series(db: str | None) -> tuple[FxSeries, InpcSeries]:
 
 def load_series(engine: Engine, kind: str, path: Path) -> LoadResult:
     """Load a FIX or INPC file into the workspace, all-or-nothing."""
-    from immex.refdata.reference import load_fx, load_inpc
+    from immex.refdata.bundled import load_fx, load_inpc
 
     path = Path(path)
     if not path.is_file():

@@ -27,7 +27,7 @@ from typing import Any
 from immex.domain.duties import DutyContext, UsmcaRequest, UsmcaResult, compute_63a
 from immex.domain.errors import BatchError, ErrorRecord, ImmexError, InvalidInput
 from immex.domain.money import ZERO, D
-from immex.services.f4_plan import LotPortion, merge_by_lot
+from immex.services.duties.f4_plan import LotPortion, merge_by_lot
 
 DESTINATIONS = ("USA", "CAN")
 
@@ -303,8 +303,8 @@ def report_63a(
     context: DutyContext | None = None,
 ) -> UsmcaReport:
     """``immex 63a report``: the period's exports to the US/Canada and what 63-A makes owed."""
-    from immex.services import discharge
-    from immex.services.f4_plan import (
+    from immex.services.discharge import runs as discharge
+    from immex.services.duties.f4_plan import (
         has_run,
         lot_portions,
         parse_period,

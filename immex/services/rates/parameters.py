@@ -23,16 +23,16 @@ from sqlalchemy import Connection, Engine, insert, inspect, select
 
 from immex.domain.dated import CONFIDENCE_LEVELS, DatedValue, Parameter
 from immex.domain.errors import BatchError, InvalidInput, NotFound
-from immex.services import workspace
-from immex.services.duties import DUTY_PARAMETERS
-from immex.services.rates import (
+from immex.services.duties.single import DUTY_PARAMETERS
+from immex.services.rates.loading import (
     LoadResult,
     _Checker,
     already_loaded,
     read_table,
     require_rates_tables,
 )
-from immex.store.engine import inserted_id
+from immex.services.workspace import companies as workspace
+from immex.store.database import inserted_id
 from immex.store.tables import rates as t
 
 COLUMNS = ("name", "valid_from", "valid_to", "value", "source", "confidence")
@@ -81,7 +81,7 @@ def merged(bundled: dict[str, Parameter[Any]], loaded: Loaded) -> dict[str, Para
 
 def load_parameters_file(engine: Engine, path: Path) -> LoadResult:
     """Load parameter values, all-or-nothing (errors as ``file:line: column: message``)."""
-    from immex.refdata.reference import load_parameters
+    from immex.refdata.bundled import load_parameters
 
     path = Path(path)
     if not path.is_file():

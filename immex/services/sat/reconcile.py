@@ -4,7 +4,7 @@ Reads SAT's side from the ``sat_*`` tables (Data Stage imports) and the ledger's
 the Annex 24 tables (``ledger_lots`` for pedimentos and lines, the current discharge run for
 the journal), turns both into the plain records of :mod:`immex.domain.reconcile` and runs
 the pure comparison. The IMMEX time limits come from the effective-dated reference
-parameters (RULES.md I-2, read through :func:`immex.services.discharge.limit_months`).
+parameters (RULES.md I-2, read through :func:`immex.services.discharge.runs.limit_months`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 
 from immex.domain import reconcile as rc
 from immex.domain.errors import ImmexError
-from immex.services.workspace import Company, audit, resolve_company
+from immex.services.workspace.companies import Company, audit, resolve_company
 from immex.store.tables import sat
 
 #: SAT pedimento key → kind of goods whose limit applies (containers cannot be told apart
@@ -193,7 +193,7 @@ def load_ledger(
         lot_info[r.id] = (r.pedimento, r.fraccion, unit)
     journal: list[rc.LedgerDischarge] | None = None
     try:
-        from immex.services import discharge as dis
+        from immex.services.discharge import runs as dis
 
         run_id = dis.current_run_id(conn, company)
     except (ImportError, AttributeError) as exc:  # the engine's store module not there yet
@@ -205,7 +205,7 @@ def load_ledger(
         return list(peds.values()), lines, None, notes
     import numpy as np
 
-    from immex.services import discharge_engine as fe
+    from immex.domain.discharge import kernel as fe
 
     cols = dis.load_allocations(conn, run_id)
     journal = []
@@ -238,7 +238,7 @@ def _limits(notes: list[str]) -> Callable[[str, date], int | None]:
         if kind is None:
             return None
         try:
-            from immex.services.discharge import limit_months
+            from immex.services.discharge.runs import limit_months
 
             return limit_months(kind, start)
         except (ImmexError, ImportError, OSError) as exc:

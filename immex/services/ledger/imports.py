@@ -26,8 +26,8 @@ from sqlalchemy import Connection, Engine, Table, insert, select, update
 from immex.domain.codes import parse_pedimento_number, parse_tariff_code
 from immex.domain.errors import BatchError, ErrorRecord, ImmexError, InvalidInput
 from immex.domain.ledger import MATERIAL_KINDS, SHIPMENT_KINDS
-from immex.services.workspace import Company, audit, current_actor, now_utc
-from immex.store.engine import inserted_id
+from immex.services.workspace.companies import Company, audit, current_actor, now_utc
+from immex.store.database import inserted_id
 from immex.store.tables import ledger as t
 
 ENTITIES = ("materials", "products", "bom", "pedimentos", "shipments")
@@ -73,7 +73,7 @@ class ImportResult:
 @lru_cache(maxsize=1)
 def _catalogs() -> Any:
     try:
-        from immex.refdata.reference import load_catalogs
+        from immex.refdata.bundled import load_catalogs
 
         return load_catalogs()
     except (ImportError, OSError, ImmexError):

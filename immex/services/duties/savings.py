@@ -1,7 +1,7 @@
 """What the programs saved against the general rate (MFN), and which PROSEC sector to add.
 
 Realised savings: every domestic-sale allocation (journal key ``F4``) in the date range,
-priced by month exactly as :mod:`immex.services.f4_plan` prices the month's F4 (best lawful
+priced by month exactly as :mod:`immex.services.duties.f4_plan` prices the month's F4 (best lawful
 rate vs MFN only, same engine, same change date): by program/sector, by fracción, by month.
 
 "Which sector should we add?": for the lot portions of the range that pay Mexican IGI —
@@ -26,7 +26,7 @@ from typing import Any
 from immex.domain.duties import DutyContext
 from immex.domain.money import ZERO
 from immex.domain.rates import MFN, PROSEC, RateDecision, RateQuery
-from immex.services.f4_plan import (
+from immex.services.duties.f4_plan import (
     LotPortion,
     PricedPortion,
     default_change_date,
@@ -312,9 +312,9 @@ def savings(
 ) -> SavingsReport:
     """``immex savings``: realised program savings and the sector what-if over a range."""
     from immex.domain.errors import InvalidInput
-    from immex.services import rates as rates_service
-    from immex.services.f4_plan import lot_portions, workspace_context
-    from immex.services.usmca import DESTINATIONS
+    from immex.services.duties.f4_plan import lot_portions, workspace_context
+    from immex.services.duties.usmca import DESTINATIONS
+    from immex.services.rates import loading as rates_service
 
     if date_to < date_from:
         raise InvalidInput(f"--to {date_to} is before --from {date_from}", field="to")
@@ -349,8 +349,8 @@ def savings(
     )
     from dataclasses import replace
 
-    from immex.services import discharge
-    from immex.services.f4_plan import has_run
+    from immex.services.discharge import runs as discharge
+    from immex.services.duties.f4_plan import has_run
 
     extra = (
         discharge.journal_caveats(engine, company, date_from, date_to, ("domestic",))

@@ -2,7 +2,7 @@
 
 One way in for the CLI (and any other entry point): the F4 plan, the 63-A report and the
 twelve-month savings are computed by their own services, gathered by
-:func:`immex.reports.collect.build_report` and written by the renderers. The caller passes
+:func:`immex.services.reports.figures.build_report` and written by the renderers. The caller passes
 the time stamp (``computed_at``): only entry points read the clock.
 """
 
@@ -37,9 +37,9 @@ def month_end_figures(
     engine: Engine, company: Any, month: Month, us_duties: Path | None = None
 ) -> tuple[Any, Any, Any]:
     """The month's F4 plan, 63-A report and twelve-month savings (one shared context)."""
-    from immex.services.f4_plan import period_bounds, plan_f4, workspace_context
-    from immex.services.savings import savings
-    from immex.services.usmca import report_63a
+    from immex.services.duties.f4_plan import period_bounds, plan_f4, workspace_context
+    from immex.services.duties.savings import savings
+    from immex.services.duties.usmca import report_63a
 
     end = period_bounds(month)[1]
     ctx = workspace_context(engine)
@@ -73,10 +73,10 @@ def month_end_reports(
     The demo company's reports are always marked illustrative.
     """
     from immex.reports import FORMATS, render
-    from immex.reports.collect import build_report
     from immex.reports.i18n import check_lang
     from immex.samples.demo import COMPANY_RFC
-    from immex.services.f4_plan import parse_period
+    from immex.services.duties.f4_plan import parse_period
+    from immex.services.reports.figures import build_report
 
     check_lang(lang)
     bad = [f for f in formats if f not in FORMATS]

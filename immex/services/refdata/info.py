@@ -12,10 +12,10 @@ from typing import Any
 
 from immex.domain.errors import DataCoverageError, InvalidInput
 from immex.domain.series import FACTOR_ROUNDINGS, FxSeries, Month, month_str
-from immex.refdata import reference
+from immex.refdata import bundled as reference
 from immex.refdata.framework import DATA_DIR
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 ENV_SOURCE = "IMMEX_SHARED_DATA"
 
 FX_RULE = (
@@ -118,7 +118,7 @@ def info() -> dict[str, Any]:
 
 def fx_for_pedimento(day: date, db: str | None = None) -> dict[str, Any]:
     """The FIX for a pedimento on ``day`` (bundled series, extended by the workspace's)."""
-    from immex.services.series import workspace_series
+    from immex.services.rates.series import workspace_series
 
     fx = workspace_series(db)[0]
     quote = fx.for_pedimento(day)
@@ -155,7 +155,7 @@ def inpc_factor(
             f"--rounding must be one of {', '.join(FACTOR_ROUNDINGS)}, not {rounding!r}",
             field="rounding",
         )
-    from immex.services.series import workspace_series
+    from immex.services.rates.series import workspace_series
 
     f = workspace_series(db)[1].factor(from_month, to_month, rounding)
     notes = list(f.notes)

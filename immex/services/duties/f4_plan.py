@@ -550,8 +550,8 @@ def lot_portions(
     import numpy as np
     from sqlalchemy import select
 
-    from immex.services import discharge
-    from immex.services import discharge_engine as fe
+    from immex.domain.discharge import kernel as fe
+    from immex.services.discharge import runs as discharge
     from immex.store.tables import ledger as lt
 
     if split not in SPLITS:
@@ -644,14 +644,14 @@ def lot_portions(
 
 def workspace_context(engine: Any) -> DutyContext:
     """The duty engine's context with the workspace's PROSEC/FTA/amendment rows."""
-    from immex.services import duties
-    from immex.services import rates as rates_service
+    from immex.services.duties import single as duties
+    from immex.services.rates import loading as rates_service
 
     return duties.duty_context(data=rates_service.book_from_engine(engine))
 
 
 def has_run(engine: Any, company: Any) -> bool:
-    from immex.services import discharge
+    from immex.services.discharge import runs as discharge
 
     with engine.connect() as conn:
         return discharge.current_run_id(conn, company) is not None
@@ -667,8 +667,8 @@ def plan_f4(
     context: DutyContext | None = None,
 ) -> F4Plan:
     """``immex f4 plan``: the F4 pedimento lines for the period's domestic sales."""
-    from immex.services import discharge
-    from immex.services.rates import coverage_notes
+    from immex.services.discharge import runs as discharge
+    from immex.services.rates.loading import coverage_notes
 
     if policy not in POLICIES:
         raise InvalidInput(

@@ -79,7 +79,7 @@ class DemoSummary:
 
 def close_month() -> tuple[tuple[int, int], date]:
     """The demo's close: the last full month before the end of the bundled FIX series."""
-    from immex.refdata.reference import load_fx
+    from immex.refdata.bundled import load_fx
 
     last = load_fx().last
     first_of = date(last.year, last.month, 1)
@@ -98,14 +98,16 @@ def run_demo(
 ) -> DemoSummary:
     """Run the whole illustrative month-end job into ``folder`` (created; its db replaced)."""
     from immex.reports import render
-    from immex.reports.collect import build_report, data_version
     from immex.reports.i18n import check_lang
-    from immex.services import discharge, ledger_import, workspace
-    from immex.services import rates as rates_service
-    from immex.services.f4_plan import period_bounds, plan_f4, workspace_context
-    from immex.services.month_end import savings_start
-    from immex.services.savings import savings
-    from immex.services.usmca import report_63a
+    from immex.services.discharge import runs as discharge
+    from immex.services.duties.f4_plan import period_bounds, plan_f4, workspace_context
+    from immex.services.duties.savings import savings
+    from immex.services.duties.usmca import report_63a
+    from immex.services.ledger import imports as ledger_import
+    from immex.services.month_end.close import savings_start
+    from immex.services.rates import loading as rates_service
+    from immex.services.reports.figures import build_report, data_version
+    from immex.services.workspace import companies as workspace
 
     check_lang(lang)
     step = progress or (lambda _name, _done, _total: None)

@@ -56,8 +56,8 @@ from immex.domain.rates import (
     parse_rate_text,
 )
 from immex.domain.tariff import PublishedRate, RateAt
-from immex.services import workspace
-from immex.store.engine import (
+from immex.services.workspace import companies as workspace
+from immex.store.database import (
     DEFAULT_DB_FILE,
     StoreError,
     inserted_id,
@@ -68,10 +68,10 @@ from immex.store.engine import (
 from immex.store.tables import rates as t
 
 if TYPE_CHECKING:
-    from immex.services.series import LoadedPoints
+    from immex.services.rates.series import LoadedPoints
 
 KINDS = ("prosec", "fta", "amendments")
-SECTORS_CSV = Path(__file__).resolve().parents[1] / "refdata" / "sources" / "prosec_sectors.csv"
+SECTORS_CSV = Path(__file__).resolve().parents[2] / "refdata" / "sources" / "prosec_sectors.csv"
 _ROMAN = re.compile(r"^[IVXL]+$")
 
 LAYOUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -312,7 +312,7 @@ def _parse_amendment(c: _Checker, line: int, row: dict[str, str]) -> AmendmentRo
 
 def _is_country(iso3: str) -> bool:
     try:
-        from immex.refdata.reference import is_country
+        from immex.refdata.bundled import is_country
     except ImportError:  # pragma: no cover - refdata always ships it
         return True
     try:
@@ -620,13 +620,13 @@ def find_workspace(db: str | None) -> Engine | None:
     workspace simply means "bundled data only".
     """
     if db:
-        return workspace.open_workspace(db)
+        return workspace.open_engine(db)
     env = os.environ.get("IMMEX_DB")
     if env:
         url = resolve_url(env)
         if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).is_file():
             return None
-        return workspace.open_workspace(env)
+        return workspace.open_engine(env)
     if Path(DEFAULT_DB_FILE).is_file():
         engine = make_engine(DEFAULT_DB_FILE)
         if is_initialised(engine):
@@ -646,8 +646,8 @@ def require_rates_tables(engine: Engine) -> None:
 
 
 def book_from_engine(engine: Engine) -> WorkspaceData:
-    from immex.services.parameters import loaded_values
-    from immex.services.series import loaded_points
+    from immex.services.rates.parameters import loaded_values
+    from immex.services.rates.series import loaded_points
 
     require_rates_tables(engine)
     with engine.connect() as conn:
@@ -794,7 +794,7 @@ def coverage_notes(
     tariff's own warnings already cover the LIGIE reform and the 2026 decree); with
     ``rates_only``, without the DTA and series gaps that do not bear on a rate."""
     try:
-        from immex.refdata.reference import coverage_warnings
+        from immex.refdata.bundled import coverage_warnings
         from immex.refdata.tariff_data import TARIFF_COVERAGE_IDS
     except ImportError:  # pragma: no cover
         return []

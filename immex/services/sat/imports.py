@@ -47,8 +47,8 @@ from immex.datastage.parallel import Part, PartLoader, Tally, WorkerFailed, bulk
 from immex.datastage.reader import CONVERTERS, DataStageZip
 from immex.domain.codes import parse_pedimento_number
 from immex.domain.errors import BatchError, ErrorRecord, InvalidFormat, InvalidInput, NotFound
-from immex.services.workspace import audit, current_actor, now_utc, resolve_company
-from immex.store.engine import inserted_id
+from immex.services.workspace.companies import audit, current_actor, now_utc, resolve_company
+from immex.store.database import inserted_id
 from immex.store.tables import core, sat
 
 CHUNK_ROWS = 50_000

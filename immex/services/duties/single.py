@@ -27,8 +27,8 @@ from immex.domain.duties import (
 )
 from immex.domain.errors import InvalidInput
 from immex.domain.rates import MfnLookup, unique
-from immex.services import rates as rates_service
-from immex.services.rates import WorkspaceData, build_query, check_origin, coverage_notes
+from immex.services.rates import loading as rates_service
+from immex.services.rates.loading import WorkspaceData, build_query, check_origin, coverage_notes
 
 #: names of the curated parameters (immex/refdata/sources/parameters.yaml)
 PARAM_IVA = "iva.rate"
@@ -53,7 +53,7 @@ DUTY_PARAMETERS = (
 def duty_parameters(params: dict[str, Parameter[Any]] | None = None) -> DutyParameters:
     """The duty parameters from the bundled reference data (``immex refdata``)."""
     if params is None:
-        from immex.refdata.reference import load_parameters
+        from immex.refdata.bundled import load_parameters
 
         params = load_parameters()
     # the DTA fixed fee may be absent: the duty says when it could not apply it
@@ -82,7 +82,7 @@ def duty_context(
     params: DutyParameters | None = None,
 ) -> DutyContext:
     """Series, parameters, workspace rate rows and the bundled LIGIE, ready to compute."""
-    from immex.refdata.reference import load_fx, load_inpc, load_manifest
+    from immex.refdata.bundled import load_fx, load_inpc, load_manifest
 
     data = data or rates_service.workspace_data(db)
     notes = list(data.book.data_notes)
@@ -95,13 +95,13 @@ def duty_context(
         pass
     fx, inpc = load_fx(), load_inpc()
     if data.points is not None and data.points.files:
-        from immex.services.series import extend
+        from immex.services.rates.series import extend
 
         fx, inpc = extend(fx, inpc, data.points)
         notes.append(f"FIX/INPC series extended by points loaded into the {data.points.source}")
     if params is None and data.parameters:
-        from immex.refdata.reference import load_parameters
-        from immex.services.parameters import merged
+        from immex.refdata.bundled import load_parameters
+        from immex.services.rates.parameters import merged
 
         params = duty_parameters(merged(load_parameters(), data.parameters))
         names = ", ".join(sorted(data.parameters))

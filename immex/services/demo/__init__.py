@@ -1,0 +1,1 @@
+"""The illustrative company's end-to-end run (immex demo)."""

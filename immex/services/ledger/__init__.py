@@ -1,0 +1,1 @@
+"""The Annex 24 ledger: master data, pedimentos and shipments imported (immex import …)."""

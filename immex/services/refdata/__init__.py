@@ -1,0 +1,1 @@
+"""What the bundled reference data is (immex refdata …)."""

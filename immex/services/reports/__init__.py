@@ -1,0 +1,1 @@
+"""The figures a report shows, gathered from the services (immex report)."""

@@ -1,0 +1,1 @@
+"""SAT data: Data Stage and archivo M imports, pedimento view, reconciliation (immex import datastage|m3, reconcile)."""

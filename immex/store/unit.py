@@ -1,0 +1,102 @@
+"""The workspace database as a unit of work: a transaction that hands out repositories.
+
+Services never see SQLAlchemy: they ask the :class:`Store` for a transaction
+(``store.begin()``) or a read-only connection (``store.connect()``) and receive a
+:class:`Repositories` whose attributes are the repositories of each area. Every SQL
+statement and every dialect branch lives in ``immex.store.repositories``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+
+from sqlalchemy import Connection, Engine
+
+from immex.store import migrate
+from immex.store.database import StoreError, is_initialised, make_engine
+from immex.store.repositories.companies import AuditRepository, CompanyRepository
+
+
+class Repositories:
+    """The repositories of one connection (one transaction when opened with ``begin``)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    @property
+    def dialect(self) -> str:
+        return self.conn.dialect.name
+
+    @cached_property
+    def companies(self) -> CompanyRepository:
+        return CompanyRepository(self.conn)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self.conn)
+
+
+class Store:
+    """One workspace database (SQLite file or PostgreSQL database)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def create(cls, url: str | None = None) -> Store:
+        """Create (or upgrade) the workspace database; idempotent."""
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine)
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"cannot initialise the workspace at {engine.url!r}: {exc}") from exc
+        return cls(engine)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        """Open an existing workspace; a clear error if it was never initialised."""
+        engine = make_engine(url)
+        if engine.dialect.name == "sqlite":
+            from pathlib import Path
+
+            path = engine.url.database
+            if path and path != ":memory:" and not Path(path).is_file():
+                engine.dispose()
+                raise StoreError(
+                    f"no immex workspace file {path!r}; run `immex init` first "
+                    "(or pass --db / set IMMEX_DB)"
+                )
+        if not is_initialised(engine):
+            raise StoreError(
+                f"no immex workspace at {engine.url.render_as_string(hide_password=True)}; "
+                "run `immex init` first (or pass --db / set IMMEX_DB)"
+            )
+        return cls(engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def display_url(self) -> str:
+        """The URL with any password hidden (for messages; never for reports)."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def begin(self) -> Iterator[Repositories]:
+        """One transaction: committed when the block ends, rolled back on an exception."""
+        with self.engine.begin() as conn:
+            yield Repositories(conn)
+
+    @contextmanager
+    def connect(self) -> Iterator[Repositories]:
+        """A connection for reading."""
+        with self.engine.connect() as conn:
+            yield Repositories(conn)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
