@@ -76,3 +76,11 @@ def today_default(
     if warnings is not None:
         warnings.append(f"no {option} given: using today's date {today.isoformat()}")
     return today
+
+
+def open_ws(db: str | None, company: str | None = None, *, need_company: bool = True) -> Any:
+    """The workspace of one command: the store at ``db``, the company (by ``--company`` or the
+    only one), the terminal user as actor (``$IMMEX_USER`` or the OS user) and today."""
+    from immex.services.workspace.companies import open_workspace
+
+    return open_workspace(db, company, require_company=need_company)
