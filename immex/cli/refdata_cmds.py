@@ -1,7 +1,8 @@
-"""`immex refdata build|info`, `immex fx DATE`, `immex inpc factor FROM TO`."""
+"""`immex refdata build|info`, `immex rules [ID]`, `immex fx DATE`, `immex inpc factor FROM TO`."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -17,6 +18,7 @@ from immex.cli.common import (
 )
 from immex.domain.errors import InvalidInput
 from immex.services.refdata import info as refdata
+from immex.services.refdata import rules as rules_service
 
 refdata_app = typer.Typer(
     help="The compiled reference database (immex/data): build, check, describe.",
@@ -149,7 +151,27 @@ def factor_cmd(
         _say(f"! {n}")
 
 
+@handle_errors
+def rules_cmd(
+    rule_id: str | None = typer.Argument(
+        None, metavar="[ID]", help="A rule id as outputs cite it (C-3, U-2, I-4); all if omitted."
+    ),
+    json_out: bool = JsonOpt,
+) -> None:
+    """The rules immex applies: text, legal citations and confidence (H read in the law,
+    M secondary sources, L a single weak source)."""
+    rules = [rules_service.get_rule(rule_id)] if rule_id else rules_service.all_rules()
+    if json_out:
+        print_json([asdict(r) for r in rules] if rule_id is None else asdict(rules[0]))
+        return
+    for r in rules:
+        cites = "; ".join(r.citations) or "(no legal citation: an observation)"
+        _say(f"{r.id}  [{r.confidence}]  {cites}  — {r.section}")
+        _say(f"    {r.text}")
+
+
 def register(app: typer.Typer) -> None:
+    app.command("rules")(rules_cmd)
     app.add_typer(refdata_app, name="refdata")
     app.command("fx")(fx_cmd)
     app.add_typer(inpc_app, name="inpc")

@@ -30,6 +30,7 @@ BUILDERS: tuple[tuple[str, str], ...] = (
     ("immex.refdata.params", "effective-dated legal parameters"),
     ("immex.refdata.ligie", "LIGIE Tarifa, NICO, rate history (tariff engineer)"),
     ("immex.refdata.hs", "HS 2022 nomenclature (tariff engineer)"),
+    ("immex.refdata.rules_build", "the rule book: rules, legal citations, confidence"),
 )
 
 MANIFEST = "manifest.json"
