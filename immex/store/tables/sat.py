@@ -4,7 +4,9 @@ One row of ``sat_pedimentos`` per pedimento and company (the RFC of table 501), 
 (year, patente, pedimento, aduana) and by ``source`` (``datastage`` or ``m3``: a broker's
 validation file is not SAT's record, so both are kept side by side). The child tables
 (505, 506, 507, 509, 510, 512, 551, 556, 557, 701) hold the fields of the Data Stage table
-of the same number, named as in :mod:`immex.datastage.layout`, without the repeated key.
+of the same number, named as in the Data Stage layout (``immex.datastage.layout``), without
+the repeated key; the columns are spelled out here (the store does not read the layout: a
+test checks that the two agree).
 Tables immex does not interpret (502–504, 508, 511, 520, 552–555, 558, 702, Inci, Sel,
 Resumen) are kept as raw fields in ``sat_raw_rows``.
 
@@ -30,36 +32,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.types import TypeEngine
 
-from immex.datastage.layout import LAYOUTS
 from immex.store.tables.base import Money, Quantity, metadata
 
 #: exchange rates and contribution rates (up to 6 integer and 6 decimal digits)
 SatRate = Numeric(12, 6, asdecimal=True)
-
-_KEY_COLUMNS = ("patente", "pedimento", "aduana")
-
-
-def column_type(kind: str) -> TypeEngine[Any]:
-    """Store type of a Data Stage field kind (see immex.datastage.layout)."""
-    types: dict[str, TypeEngine[Any]] = {
-        "k4": String(4), "k7": String(7), "k3": String(3),
-        "u4": String(4), "u7": String(7), "u3": String(3),
-        "t": Text(), "x": Text(), "f": String(8),
-        "n": Quantity, "m": Money, "r": SatRate, "w": Money,
-        "i": Integer(), "d": Date(), "dt": DateTime(),
-    }  # fmt: skip
-    return types[kind]
-
-
-def _layout_columns(code: str) -> list[Column[Any]]:
-    return [
-        Column(f.column, column_type(f.kind), nullable=not f.required)
-        for f in LAYOUTS[code].fields
-        if f.column not in _KEY_COLUMNS
-    ]
-
 
 sat_import_batches = Table(
     "sat_import_batches",
@@ -86,7 +63,34 @@ sat_pedimentos = Table(
     Column("patente", String(4), nullable=False),
     Column("pedimento", String(7), nullable=False),
     Column("aduana", String(3), nullable=False),
-    *_layout_columns("501"),
+    Column("tipo_operacion", Integer, nullable=False),
+    Column("clave_documento", Text, nullable=False),
+    Column("aduana_entrada", Text),
+    Column("curp_contribuyente", Text),
+    Column("rfc", Text, nullable=False),
+    Column("curp_agente", Text),
+    Column("tipo_cambio", SatRate),
+    Column("total_fletes", Money),
+    Column("total_seguros", Money),
+    Column("total_embalajes", Money),
+    Column("total_incrementables", Money),
+    Column("total_deducibles", Money),
+    Column("peso_bruto", Quantity),
+    Column("medio_salida", Integer),
+    Column("medio_arribo", Integer),
+    Column("medio_entrada_salida", Integer),
+    Column("destino", Integer),
+    Column("nombre", Text),
+    Column("calle", Text),
+    Column("num_interior", Text),
+    Column("num_exterior", Text),
+    Column("cp", Text),
+    Column("municipio", Text),
+    Column("entidad", Text),
+    Column("pais", Text),
+    Column("tipo_pedimento", Integer),
+    Column("fecha_recepcion", DateTime),
+    Column("fecha_pago", DateTime, nullable=False),
     Column("superseded_by_id", Integer, ForeignKey("sat_pedimentos.id")),
     UniqueConstraint(
         "company_id",
@@ -102,33 +106,153 @@ Index("ix_sat_pedimentos_number", sat_pedimentos.c.number)
 Index("ix_sat_pedimentos_batch", sat_pedimentos.c.batch_id)
 
 
-def _child(name: str, code: str, *extra: Column[Any]) -> Table:
+def _child(name: str, *columns: Column[Any]) -> Table:
+    """A typed child table of ``sat_pedimentos``: its id, the pedimento, then ``columns``."""
     table = Table(
         name,
         metadata,
         Column("id", Integer, primary_key=True),
         Column("pedimento_id", Integer, ForeignKey("sat_pedimentos.id"), nullable=False),
-        *_layout_columns(code),
-        *extra,
+        *columns,
     )
     Index(f"ix_{name}_pedimento", table.c.pedimento_id)
     return table
 
 
-sat_facturas = _child("sat_facturas", "505")
-sat_fechas = _child("sat_fechas", "506")
-sat_identificadores = _child("sat_identificadores", "507")
-sat_tasas = _child("sat_tasas", "509")
-sat_contribuciones = _child("sat_contribuciones", "510")
+#: 505: invoices
+sat_facturas = _child(
+    "sat_facturas",
+    Column("fecha_factura", Date),
+    Column("numero_factura", Text),
+    Column("incoterm", Text),
+    Column("moneda", Text),
+    Column("valor_dolares", Money),
+    Column("valor_moneda", Money),
+    Column("pais", Text),
+    Column("entidad", Text),
+    Column("id_fiscal_proveedor", Text),
+    Column("proveedor", Text),
+    Column("calle", Text),
+    Column("num_interior", Text),
+    Column("num_exterior", Text),
+    Column("cp", Text),
+    Column("municipio", Text),
+    Column("fecha_pago", DateTime),
+)
+#: 506: dates (payment, entry, …)
+sat_fechas = _child(
+    "sat_fechas",
+    Column("tipo_fecha", Integer, nullable=False),
+    Column("fecha", Date, nullable=False),
+    Column("fecha_validacion", DateTime),
+)
+#: 507: identifiers
+sat_identificadores = _child(
+    "sat_identificadores",
+    Column("clave", Text, nullable=False),
+    Column("identificador", Text),
+    Column("tipo_pedimento", Integer),
+    Column("complemento", Text),
+    Column("fecha_validacion", DateTime),
+)
+#: 509: rates of the pedimento
+sat_tasas = _child(
+    "sat_tasas",
+    Column("clave_contribucion", Integer, nullable=False),
+    Column("tasa", SatRate),
+    Column("tipo_tasa", Integer),
+    Column("tipo_pedimento", Integer),
+    Column("fecha_pago", DateTime),
+)
+#: 510: contributions of the pedimento
+sat_contribuciones = _child(
+    "sat_contribuciones",
+    Column("clave_contribucion", Integer, nullable=False),
+    Column("forma_pago", Integer),
+    Column("importe", Money),
+    Column("tipo_pedimento", Integer),
+    Column("fecha_pago", DateTime),
+)
 #: 512: discharges recorded on the discharging pedimento, pointing to the original IN/AF
-sat_descargos = _child("sat_descargos", "512", Column("year_orig", Integer, nullable=False))
-sat_partidas = _child("sat_partidas", "551")
-sat_partida_tasas = _child("sat_partida_tasas", "556")
-sat_partida_contribuciones = _child("sat_partida_contribuciones", "557")
+sat_descargos = _child(
+    "sat_descargos",
+    Column("patente_orig", String(4)),
+    Column("pedimento_orig", String(7)),
+    Column("aduana_orig", String(3)),
+    Column("documento_orig", Text),
+    Column("fecha_orig", Date, nullable=False),
+    Column("fraccion_orig", String(8)),
+    Column("unidad", Integer),
+    Column("cantidad", Quantity),
+    Column("tipo_pedimento", Integer),
+    Column("fecha_pago", DateTime),
+    Column("year_orig", Integer, nullable=False),
+)
+#: 551: lines (partidas)
+sat_partidas = _child(
+    "sat_partidas",
+    Column("fraccion", String(8), nullable=False),
+    Column("secuencia", Integer, nullable=False),
+    Column("nico", Text),
+    Column("descripcion", Text),
+    Column("precio_unitario", Quantity),
+    Column("valor_aduana", Money),
+    Column("valor_comercial", Money),
+    Column("valor_dolares", Money),
+    Column("cantidad_umc", Quantity),
+    Column("umc", Integer),
+    Column("cantidad_umt", Quantity),
+    Column("umt", Integer),
+    Column("valor_agregado", Money),
+    Column("vinculacion", Integer),
+    Column("metodo_valoracion", Integer),
+    Column("codigo_producto", Text),
+    Column("marca", Text),
+    Column("modelo", Text),
+    Column("pais_origen_destino", Text),
+    Column("pais_comprador_vendedor", Text),
+    Column("entidad_origen", Text),
+    Column("entidad_destino", Text),
+    Column("entidad_comprador", Text),
+    Column("entidad_vendedor", Text),
+    Column("tipo_operacion", Integer),
+    Column("clave_documento", Text),
+    Column("fecha_pago", DateTime),
+)
+#: 556: rates of a line
+sat_partida_tasas = _child(
+    "sat_partida_tasas",
+    Column("fraccion", String(8), nullable=False),
+    Column("secuencia", Integer, nullable=False),
+    Column("clave_contribucion", Integer, nullable=False),
+    Column("tasa", SatRate),
+    Column("tipo_tasa", Integer),
+    Column("fecha_pago", DateTime),
+)
+#: 557: contributions of a line
+sat_partida_contribuciones = _child(
+    "sat_partida_contribuciones",
+    Column("fraccion", String(8), nullable=False),
+    Column("secuencia", Integer, nullable=False),
+    Column("clave_contribucion", Integer, nullable=False),
+    Column("forma_pago", Integer),
+    Column("importe", Money),
+    Column("fecha_pago", DateTime),
+)
 #: 701: the pedimento ``pedimento_id`` rectifies ``anterior_id`` (resolved when present)
 sat_rectificaciones = _child(
     "sat_rectificaciones",
-    "701",
+    Column("clave_documento", Text),
+    Column("fecha_pago_rect", Date),
+    Column("pedimento_anterior", String(7)),
+    Column("patente_anterior", String(4)),
+    Column("aduana_anterior", String(3)),
+    Column("documento_anterior", Text),
+    Column("fecha_anterior", Date, nullable=False),
+    Column("pedimento_original", Text),
+    Column("patente_original", Text),
+    Column("aduana_original", Text),
+    Column("fecha_pago", DateTime),
     Column("year_anterior", Integer, nullable=False),
     Column("anterior_id", Integer, ForeignKey("sat_pedimentos.id")),
 )
