@@ -9,8 +9,9 @@ import pytest
 
 from immex.domain.errors import InvalidInput, NotFound
 from immex.refdata.bundled import is_country, load_catalogs, normalize_unit, pedimento_key
-from immex.refdata.catalogs import LEDGER_EFFECTS, PEDIMENTO_KEYS, ligie_abbreviations
+from immex.refdata.catalogs import ligie_abbreviations
 from immex.refdata.framework import DATA_DIR
+from immex.refdata.pedimento_keys import LEDGER_EFFECTS, PEDIMENTO_KEYS
 
 
 @pytest.mark.parametrize(

@@ -74,3 +74,8 @@ def write_json(path: Path, data: Any) -> None:
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def read_json(path: Path) -> Any:
+    """A JSON source file (UTF-8)."""
+    return json.loads(path.read_text(encoding="utf-8"))

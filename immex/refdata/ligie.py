@@ -19,12 +19,19 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from immex.refdata import ligie_history as lh
 from immex.refdata import ligie_text as lt
 from immex.refdata.framework import BuiltTable, SourceFile, source_file, write_csv
+from immex.refdata.ligie_periods import (
+    Period,
+    build_history,
+    parse_article_terms,
+    parse_staged,
+    rate_kind,
+)
 
 LIGIE_REL = "ligie/ligie_2022_consolidated.txt"
 SAT_REL = "sat/cce_20_fracciones_arancelarias.csv"
@@ -58,7 +65,7 @@ class ParsedFraction:
     export_rate: str
     notes: str
     lineno: int
-    history: list[dict[str, str]]
+    history: list[Period]
 
 
 @dataclass
@@ -68,17 +75,6 @@ class Problem:
     kind: str
     message: str
     text: str
-
-
-def rate_kind(text: str) -> str:
-    if text in ("Ex.", "Ex"):
-        return "exempt"
-    if text == "Prohibida":
-        return "prohibited"
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return "ad_valorem"
-    return "other"
-
 
 def _assemble_duty(item: lt.RawItem, problems: list[Problem]) -> str:
     """The specific/mixed import duty wrapped across the rate column, verbatim."""
@@ -108,338 +104,6 @@ def _assemble_duty(item: lt.RawItem, problems: list[Problem]) -> str:
         )
     )
     return text or "?"
-
-
-# ---------------------------------------------------------------------------------------------
-# rate history
-
-
-def _eff(decrees: dict[date, list[lh.Decree]], dof: date, code: str) -> tuple[date | None, str]:
-    dec = lh.decree_for(decrees, dof, code)
-    if dec is None:
-        return None, f"decree DOF {dof:%d-%m-%Y} not reproduced in the text"
-    if dec.effective is None:
-        return None, f"entry into force of DOF {dof:%d-%m-%Y}: " + (
-            lh.LIGIE_START_NOTE if "mismo día" in dec.effective_evidence else "not stated"
-        )
-    note = (
-        ""
-        if dec.effective_how == "read"
-        else (f"entry into force of DOF {dof:%d-%m-%Y} computed: {dec.effective_evidence}")
-    )
-    return dec.effective, note
-
-
-@dataclass
-class ArticleTerm:
-    """Dates a decree's transitory article sets for the fractions of one of its articles."""
-
-    start: date | None = None
-    end: date | None = None
-    end_unknown: str = ""  # why the end cannot be dated
-    evidence: str = ""
-
-
-def parse_article_terms(full_text: str) -> dict[tuple[date, str], ArticleTerm]:
-    """DOF 18-11-2022 (Tarifa/IMMEX/PROSEC decree): transitory TERCERO–QUINTO date the rates of
-    its articles Tercero–Quinto ("vigente a partir del 1 de octubre de 2024", "hasta el 30 de
-    septiembre de 2024", "hasta la entrada en vigor del instrumento … COVID-19 …")."""
-    anchor = full_text.find("Primero. Se modifica la descripción de diversas fracciones")
-    if anchor < 0:
-        return {}
-    stop = full_text.find("SÉPTIMO.", anchor)
-    block = re.sub(r"\n\d+ de \d+\n(?:[^\n]*\n){4}", "\n", full_text[anchor:stop])
-    ordinals = ["Primero", "Segundo", "Tercero", "Cuarto", "Quinto"]
-    heads = [
-        (o, m.start())
-        for o in ordinals
-        if (m := re.search(r"\n" + o + r"\. Se modifica", "\n" + block))
-    ]
-    trans = block.find("TRANSITORIOS")
-    codes_by_article: dict[str, list[str]] = {}
-    for k, (name, pos) in enumerate(heads):
-        nxt = heads[k + 1][1] if k + 1 < len(heads) else trans
-        codes_by_article[name] = re.findall(r"\b\d{4}\.\d{2}\.\d{2}\b", block[pos:nxt])
-    flat = re.sub(r"\s+", " ", block[trans:])
-    out: dict[tuple[date, str], ArticleTerm] = {}
-    dof = date(2022, 11, 18)
-    for m in re.finditer(
-        r"El arancel aplicable para las fracciones arancelarias (?:listadas en el|"
-        r"del) artículo (\w+) estará vigente ([^.]*)\.",
-        flat,
-    ):
-        article, clause = m.group(1), m.group(2)
-        term = ArticleTerm(evidence=m.group(0))
-        if (d := re.search(r"a partir del? " + lh._DATE_WORDS.pattern, clause)) and d.group(3):
-            term.start = lh._words_date(d.group(1), d.group(2), d.group(3))
-        if (d := re.search(r"hasta el " + lh._DATE_WORDS.pattern, clause)) and d.group(3):
-            term.end = lh._words_date(d.group(1), d.group(2), d.group(3))
-        elif "hasta la entrada en vigor" in clause:
-            term.end_unknown = "ends when a later instrument enters into force: " + clause
-        for code in codes_by_article.get(article, []):
-            out[(dof, code)] = term
-    return out
-
-
-def build_history(
-    code: str,
-    published: str,
-    events: list[lh.NoteEvent],
-    decrees: dict[date, list[lh.Decree]],
-    staged: dict[str, list[tuple[date, str, str]]] | None = None,
-    terms: dict[tuple[date, str], ArticleTerm] | None = None,
-) -> tuple[list[dict[str, str]], list[str]]:
-    """Effective-dated import-rate periods for one fraction, and consistency remarks.
-
-    A note "DOF D (antes Imp. X)" says the rate was X until decree D took effect and became the
-    next note's "antes" (or the published rate) from then on; "(se mantiene Imp. X)" keeps X;
-    "… derogada por DOF E (antes Imp. X, en consecuencia se restablece Imp. Y)" restores Y
-    when E takes effect. Dates come from the decrees' transitory articles.
-    """
-    remarks: list[str] = []
-    terms = terms or {}
-    acts = sorted(
-        (e for e in events if e.kind in ("temporary", "permanent", "revoked", "removed")),
-        key=lambda e: e.dof,
-    )
-    befores = [e.before for e in acts]
-    afters: list[str | None] = []
-    for i, e in enumerate(acts):
-        after = e.after
-        if after is None:
-            after = befores[i + 1] if i + 1 < len(acts) else published
-        afters.append(after)
-    for i in range(len(acts) - 1):
-        if befores[i + 1] is not None and afters[i] != befores[i + 1]:
-            remarks.append(
-                f"note DOF {acts[i + 1].dof:%d-%m-%Y} says the rate before it was "
-                f"{befores[i + 1]}, the previous note implies {afters[i]}"
-            )
-    if acts and afters[-1] != published:
-        remarks.append(f"last note implies {afters[-1]}, the Tarifa publishes {published}")
-
-    periods: list[dict[str, str]] = []
-
-    def add(
-        vfrom: date | None,
-        vto: date | None,
-        rate: str | None,
-        source: str,
-        unknown: set[str],
-        note: list[str],
-    ) -> None:
-        if rate is None:
-            rate = "?"
-            note = [*note, "rate before this note not stated in the text"]
-        if {"from_unknown", "to_unknown"} <= unknown:
-            cert = "both_unknown"
-        elif unknown:
-            cert = sorted(unknown)[0]
-        else:
-            cert = "exact"
-        periods.append(
-            {
-                "valid_from": vfrom.isoformat() if vfrom else "",
-                "valid_to": vto.isoformat() if vto else "",
-                "rate": rate,
-                "kind": rate_kind(rate),
-                "source": source,
-                "certainty": cert,
-                "note": "; ".join(dict.fromkeys(n for n in note if n)),
-            }
-        )
-
-    if not acts:
-        add(None, None, published, lh.LIGIE_SOURCE, {"from_unknown"}, [lh.LIGIE_START_NOTE])
-        return _added_from(code, events, decrees, periods), remarks
-
-    # when each act took effect (None = unknown) and what is known of its end
-    starts: list[tuple[date | None, str]] = []
-    for e in acts:
-        term = terms.get((e.dof, code))
-        if term and term.start:
-            starts.append((term.start, f"from {term.start.isoformat()}: {term.evidence}"))
-        else:
-            starts.append(_eff(decrees, e.dof, code))
-    # an act whose start comes after the next act's start never took effect
-    keep: list[int] = []
-    skipped_notes: dict[int, str] = {}
-    for i in range(len(acts)):
-        nxt = starts[i + 1][0] if i + 1 < len(acts) else None
-        this = starts[i][0]
-        if this and nxt and this >= nxt:
-            skipped_notes[len(keep)] = (
-                f"DOF {acts[i].dof:%d-%m-%Y} set {afters[i]} from {this.isoformat()}, "
-                f"but DOF {acts[i + 1].dof:%d-%m-%Y} took effect before"
-            )
-            continue
-        keep.append(i)
-
-    first = keep[0] if keep else None
-    base_note = [lh.LIGIE_START_NOTE]
-    if first is not None and starts[first][0] is None and lh.LIGIE_START_NOTE in starts[first][1]:
-        # the act took effect with the LIGIE itself: the LIGIE's own rate never applied
-        lead_note = (
-            f"the LIGIE 2022 as published said {befores[first]}; DOF "
-            f"{acts[first].dof:%d-%m-%Y} replaced it from the LIGIE's entry into force"
-        )
-    else:
-        lead_note = ""
-        base_to: date | None = None
-        first_start = starts[first][0] if first is not None else None
-        if first_start:
-            base_to = first_start - timedelta(days=1)
-        base_unknown = {"from_unknown"}
-        if first is not None and not base_to:
-            base_unknown.add("to_unknown")
-        add(
-            None,
-            base_to,
-            befores[0],
-            lh.LIGIE_SOURCE,
-            base_unknown,
-            [*base_note, skipped_notes.get(0, ""), starts[first][1] if first is not None else ""],
-        )
-    for k, i in enumerate(keep):
-        e = acts[i]
-        vfrom, note = starts[i]
-        unknown: set[str] = set() if vfrom else {"from_unknown"}
-        notes = [note, lead_note if k == 0 else "", skipped_notes.get(k + 1, "")]
-        if e.acotacion:
-            notes.append(f"acotación: “{e.acotacion}” (the rate applies only to those goods)")
-        dec = lh.decree_for(decrees, e.dof, code)
-        term = terms.get((e.dof, code))
-        end: date | None = None
-        end_how = ""
-        if e.kind == "temporary":
-            if term and (term.end or term.end_unknown):
-                end, end_how = term.end, ("read" if term.end else term.end_unknown)
-            elif dec and dec.ends:
-                end, end_how = dec.ends, dec.ends_how
-        vto: date | None = None
-        if k + 1 < len(keep):
-            nxt, nxt_note = starts[keep[k + 1]]
-            if nxt is not None:
-                vto = nxt - timedelta(days=1)
-            else:
-                unknown.add("to_unknown")
-                notes.append(nxt_note)
-            if end and vto and end < vto:
-                vto = end
-                notes.append(f"temporary rate ended {end.isoformat()}")
-        elif e.kind == "temporary":
-            if end:
-                vto = end
-                if end_how == "computed":
-                    unknown.add("to_computed")
-                    notes.append(f"end computed from: {dec.ends_evidence if dec else ''}")
-            else:
-                unknown.add("to_unknown")
-                notes.append(end_how or "temporary rate: its end is not stated in the text")
-        src = f"DOF {e.dof:%d-%m-%Y}"
-        if e.kind in ("revoked", "removed") and e.target:
-            src += f" (revokes DOF {e.target:%d-%m-%Y})"
-        if e.kind == "temporary":
-            src += " (temporary)"
-        add(vfrom, vto, afters[i], src, unknown, notes)
-    if staged and code in staged:
-        periods = _apply_staged(periods, staged[code])
-    return _added_from(code, events, decrees, periods), remarks
-
-
-def _added_from(
-    code: str,
-    events: list[lh.NoteEvent],
-    decrees: dict[date, list[lh.Decree]],
-    periods: list[dict[str, str]],
-) -> list[dict[str, str]]:
-    """A fraction "adicionada" by a decree exists only from that decree's entry into force."""
-    added = [e for e in events if e.kind == "description" and e.raw.startswith("Fracción adic")]
-    if not added or not periods:
-        return periods
-    dec = lh.decree_for(decrees, added[0].dof, code)
-    if dec is None or dec.effective is None:
-        return periods
-    first = dict(periods[0])
-    first["valid_from"] = dec.effective.isoformat()
-    how = "computed" if dec.effective_how == "computed" else "read"
-    first["certainty"] = (
-        "from_computed"
-        if how == "computed"
-        else first["certainty"].replace("from_unknown", "exact")
-    )
-    first["source"] = f"DOF {dec.dof} (fracción adicionada)"
-    first["note"] = (
-        f"fracción added by DOF {dec.dof}, in force {dec.effective.isoformat()} "
-        f"({how}: {dec.effective_evidence})"
-    )
-    return [first, *periods[1:]]
-
-
-def _apply_staged(
-    periods: list[dict[str, str]], steps: list[tuple[date, str, str]]
-) -> list[dict[str, str]]:
-    """Split periods at staged dates that fall inside them (rates read from a transitory)."""
-    out: list[dict[str, str]] = []
-    for p in periods:
-        pieces = [p]
-        for when, rate, source in steps:
-            new_pieces = []
-            for q in pieces:
-                lo = date.fromisoformat(q["valid_from"]) if q["valid_from"] else date.min
-                hi = date.fromisoformat(q["valid_to"]) if q["valid_to"] else date.max
-                if lo < when <= hi and q["source"].startswith(source.split(",")[0]):
-                    first = dict(q, valid_to=(when - timedelta(days=1)).isoformat())
-                    second = dict(
-                        q,
-                        valid_from=when.isoformat(),
-                        rate=rate,
-                        kind=rate_kind(rate),
-                        source=source,
-                        certainty=q["certainty"]
-                        .replace("from_unknown", "exact")
-                        .replace("both_unknown", "to_unknown"),
-                    )
-                    if second["certainty"] == "to_unknown" and q["valid_to"]:
-                        second["certainty"] = "exact"
-                    new_pieces += [first, second]
-                else:
-                    new_pieces.append(q)
-            pieces = new_pieces
-        out.extend(pieces)
-    return out
-
-
-def parse_staged(full_text: str) -> dict[str, list[tuple[date, str, str]]]:
-    """Transitorio Segundo of the DOF 18-11-2022 steel decree: staged rates by fraction.
-
-    Only steps before its derogation by DOF 15-08-2023 matter; all steps are kept and the
-    history clips them to the period the DOF 18-11-2022 note covers.
-    """
-    start = full_text.find(
-        "SEGUNDO. El arancel aplicable para las fracciones arancelarias del "
-        "artículo Segundo de este"
-    )
-    if start < 0:
-        return {}
-    end = full_text.find("TERCERO. El arancel aplicable", start)
-    block = full_text[start:end]
-    block = re.sub(r"\n\d+ de \d+\n(?:[^\n]*\n){4}", "\n", block)
-    out: dict[str, list[tuple[date, str, str]]] = {}
-    parts = re.split(r"\n(?=[a-d]\) )", block)
-    for part in parts[1:]:
-        flat = re.sub(r"\s+", " ", part)
-        steps = []
-        for m in re.finditer(
-            r"(?:de )?(\d+%|exento) a partir del? (\d{1,2}) de (\w+) del? (\d{4})", flat
-        ):
-            rate = "Ex." if m.group(1) == "exento" else m.group(1).rstrip("%")
-            when = date(int(m.group(4)), lh.MONTHS[m.group(3)], int(m.group(2)))
-            steps.append((when, rate, "DOF 18-11-2022, transitorio Segundo"))
-        codes = re.findall(r"\b\d{4}\.\d{2}\.\d{2}\b", flat)
-        for c in codes:
-            out.setdefault(c, []).extend(steps)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -522,67 +186,41 @@ def read_sat(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def build(source: Path, out: Path) -> list[BuiltTable]:
-    text = (source / LIGIE_REL).read_text(encoding="utf-8")
-    fractions, headings, problems, decrees = parse(text)
-    ligie_src = source_file(source, LIGIE_REL, LIGIE_AS_OF, LIGIE_ATTRIBUTION)
-    sat_src = source_file(source, SAT_REL, SAT_AS_OF, SAT_ATTRIBUTION)
-    sat_rows = read_sat(source / SAT_REL)
-    tables: list[BuiltTable] = []
+def _table(
+    name: str, rows: int, sources: tuple[SourceFile, ...], desc: str, notes: tuple[str, ...] = ()
+) -> BuiltTable:
+    as_of = "; ".join(s.as_of for s in sources)
+    return BuiltTable(name, rows, sources, as_of, desc, notes)
 
-    def table(
-        name: str,
-        rows: int,
-        sources: tuple[SourceFile, ...],
-        desc: str,
-        notes: tuple[str, ...] = (),
-    ) -> None:
-        as_of = "; ".join(s.as_of for s in sources)
-        tables.append(BuiltTable(name, rows, sources, as_of, desc, notes))
 
+def _dotted(fraccion: str) -> str:
+    """``01012101`` (the SAT catalog's 8 first digits) as ``0101.21.01``."""
+    return fraccion[:4] + "." + fraccion[4:6] + "." + fraccion[6:8]
+
+
+def _write_fractions(out: Path, fractions: list[ParsedFraction], src: SourceFile) -> BuiltTable:
+    columns = ["fraccion", "section", "chapter", "heading", "subheading", "description", "umt",
+               "import_rate", "import_kind", "export_rate", "export_kind", "notes",
+               "source_line"]  # fmt: skip
     n = write_csv(
         out / "ligie_fractions.csv",
-        [
-            "fraccion",
-            "section",
-            "chapter",
-            "heading",
-            "subheading",
-            "description",
-            "umt",
-            "import_rate",
-            "import_kind",
-            "export_rate",
-            "export_kind",
-            "notes",
-            "source_line",
-        ],
+        columns,
         (
-            [
-                f.code,
-                f.section,
-                f.chapter,
-                f.heading,
-                f.subheading,
-                f.description,
-                f.umt,
-                f.import_rate,
-                rate_kind(f.import_rate),
-                f.export_rate,
-                rate_kind(f.export_rate),
-                f.notes,
-                f.lineno,
-            ]
+            [f.code, f.section, f.chapter, f.heading, f.subheading, f.description, f.umt,
+             f.import_rate, rate_kind(f.import_rate), f.export_rate, rate_kind(f.export_rate),
+             f.notes, f.lineno]  # fmt: skip
             for f in fractions
         ),
     )
-    table(
-        "ligie_fractions.csv",
-        n,
-        (ligie_src,),
+    return _table(
+        "ligie_fractions.csv", n, (src,),
         "LIGIE Tarifa: 8-digit fractions, UMT, import/export rate as published",
-    )
+    )  # fmt: skip
 
+
+def _write_headings(
+    out: Path, fractions: list[ParsedFraction], headings: dict[str, str], src: SourceFile
+) -> BuiltTable:
     chapters = {f.chapter: (f.section, f.chapter_title) for f in fractions}
     rows = [
         [code, "heading" if len(code) == 5 else "subheading", desc]
@@ -591,41 +229,26 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
     rows += [[ch, "chapter", title] for ch, (_, title) in sorted(chapters.items())]
     rows.sort(key=lambda r: (str(r[0]).replace(".", ""), r[1]))
     n = write_csv(out / "ligie_headings.csv", ["code", "level", "description"], rows)
-    table("ligie_headings.csv", n, (ligie_src,), "LIGIE chapters, headings and subheadings")
+    return _table("ligie_headings.csv", n, (src,), "LIGIE chapters, headings and subheadings")
 
+
+def _write_history(out: Path, fractions: list[ParsedFraction], src: SourceFile) -> BuiltTable:
+    columns = ["fraccion", "seq", "valid_from", "valid_to", "rate", "kind", "source",
+               "certainty", "note"]  # fmt: skip
     n = write_csv(
         out / "ligie_rate_history.csv",
-        [
-            "fraccion",
-            "seq",
-            "valid_from",
-            "valid_to",
-            "rate",
-            "kind",
-            "source",
-            "certainty",
-            "note",
-        ],
+        columns,
         (
-            [
-                f.code,
-                i,
-                p["valid_from"],
-                p["valid_to"],
-                p["rate"],
-                p["kind"],
-                p["source"],
-                p["certainty"],
-                p["note"],
-            ]
+            [f.code, i, p["valid_from"], p["valid_to"], p["rate"], p["kind"], p["source"],
+             p["certainty"], p["note"]]  # fmt: skip
             for f in fractions
             for i, p in enumerate(f.history)
         ),
     )
-    table(
+    return _table(
         "ligie_rate_history.csv",
         n,
-        (ligie_src,),
+        (src,),
         "import-rate periods from the Tarifa's rate-history notes and decree transitories",
         (
             "effective dates read from the decrees' transitory articles in the same file; "
@@ -633,20 +256,16 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
         ),
     )
 
+
+def _write_decrees(
+    out: Path, decrees: dict[date, list[lh.Decree]], src: SourceFile
+) -> BuiltTable:
+    columns = ["dof", "published", "effective_from", "effective_how", "valid_to",
+               "valid_to_how", "abrogates", "title", "effective_evidence",
+               "valid_to_evidence"]  # fmt: skip
     n = write_csv(
         out / "ligie_decrees.csv",
-        [
-            "dof",
-            "published",
-            "effective_from",
-            "effective_how",
-            "valid_to",
-            "valid_to_how",
-            "abrogates",
-            "title",
-            "effective_evidence",
-            "valid_to_evidence",
-        ],
+        columns,
         (
             [
                 d.dof,
@@ -664,43 +283,46 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
             for d in ds
         ),
     )
-    table("ligie_decrees.csv", n, (ligie_src,), "amending decrees and their transitory dates")
+    return _table("ligie_decrees.csv", n, (src,), "amending decrees and their transitory dates")
 
+
+def _write_nicos(out: Path, sat_rows: list[dict[str, str]], src: SourceFile) -> BuiltTable:
     n = write_csv(
         out / "nicos.csv",
         ["fraccion", "nico", "description", "umt_code", "valid_from", "valid_to"],
         (
-            [
-                r["fraccion"][:4] + "." + r["fraccion"][4:6] + "." + r["fraccion"][6:8],
-                r["fraccion"][8:],
-                r["texto"].strip(),
-                r["unidad"],
-                r["vigencia_desde"],
-                r["vigencia_hasta"],
-            ]
+            [_dotted(r["fraccion"]), r["fraccion"][8:], r["texto"].strip(), r["unidad"],
+             r["vigencia_desde"], r["vigencia_hasta"]]  # fmt: skip
             for r in sorted(sat_rows, key=lambda r: r["fraccion"])
         ),
     )
-    table("nicos.csv", n, (sat_src,), "NICO (10-digit) catalog with text and UMT code")
+    return _table("nicos.csv", n, (src,), "NICO (10-digit) catalog with text and UMT code")
 
+
+def _write_parse_report(out: Path, problems: list[Problem], src: SourceFile) -> BuiltTable:
     problems.sort(key=lambda p: (p.lineno, p.code, p.kind, p.message))
     n = write_csv(
         out / "reports" / "ligie_parse_report.csv",
         ["source_line", "code", "kind", "problem", "text"],
         ([p.lineno, p.code, p.kind, p.message, p.text] for p in problems),
     )
-    table(
-        "reports/ligie_parse_report.csv",
-        n,
-        (ligie_src,),
+    return _table(
+        "reports/ligie_parse_report.csv", n, (src,),
         "every code line / cell the parser could not fully understand (none dropped)",
-    )
+    )  # fmt: skip
 
+
+def _write_sat_crosschecks(
+    out: Path,
+    fractions: list[ParsedFraction],
+    sat_rows: list[dict[str, str]],
+    sources: tuple[SourceFile, SourceFile],
+) -> list[BuiltTable]:
+    """Fractions in one of LIGIE / SAT only; single-NICO descriptions that differ."""
     by_code = {f.code: f for f in fractions}
     sat_codes: dict[str, list[dict[str, str]]] = {}
     for r in sat_rows:
-        dotted = r["fraccion"][:4] + "." + r["fraccion"][4:6] + "." + r["fraccion"][6:8]
-        sat_codes.setdefault(dotted, []).append(r)
+        sat_codes.setdefault(_dotted(r["fraccion"]), []).append(r)
     cross = []
     for code in sorted(set(by_code) | set(sat_codes)):
         if code in by_code and code in sat_codes:
@@ -717,25 +339,15 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
                 f.description if f else nicos[0]["texto"].strip(),
             ]
         )
-    n = write_csv(
-        out / "reports" / "sat_crosscheck.csv",
-        [
-            "fraccion",
-            "present_in",
-            "sat_nico_count",
-            "sat_nicos",
-            "ligie_import_rate",
-            "description",
-        ],
-        cross,
-    )
-    table(
-        "reports/sat_crosscheck.csv",
-        n,
-        (ligie_src, sat_src),
-        "fractions present in the LIGIE text but not in the SAT catalog, and vice versa",
-    )
-
+    columns = ["fraccion", "present_in", "sat_nico_count", "sat_nicos", "ligie_import_rate",
+               "description"]  # fmt: skip
+    n = write_csv(out / "reports" / "sat_crosscheck.csv", columns, cross)
+    tables = [
+        _table(
+            "reports/sat_crosscheck.csv", n, sources,
+            "fractions present in the LIGIE text but not in the SAT catalog, and vice versa",
+        )  # fmt: skip
+    ]
     # fractions with a single NICO 00 whose SAT text is the fraction's own description
     diffs = []
     for code, f in sorted(by_code.items()):
@@ -749,13 +361,19 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
         ["fraccion", "ligie_description", "sat_nico00_text", "source_line"],
         diffs,
     )
-    table(
-        "reports/sat_description_diff.csv",
-        n,
-        (ligie_src, sat_src),
-        "fractions whose parsed description differs from the SAT NICO 00 text (review list)",
+    tables.append(
+        _table(
+            "reports/sat_description_diff.csv", n, sources,
+            "fractions whose parsed description differs from the SAT NICO 00 text (review list)",
+        )  # fmt: skip
     )
-    # 6-digit subheadings: LIGIE (national text) against the HS 2022 nomenclature
+    return tables
+
+
+def _write_hs_crosscheck(
+    source: Path, out: Path, headings: dict[str, str], ligie_src: SourceFile
+) -> BuiltTable:
+    """6-digit subheadings: LIGIE (national text) against the HS 2022 nomenclature."""
     hs_rel = "hs/harmonized-system.csv"
     with (source / hs_rel).open(encoding="utf-8-sig", newline="") as fh:
         hs6 = {
@@ -775,18 +393,28 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
     n = write_csv(
         out / "reports" / "hs_crosscheck.csv", ["subheading", "present_in", "description"], rows6
     )
-    table(
-        "reports/hs_crosscheck.csv",
-        n,
-        (
-            ligie_src,
-            source_file(
-                source,
-                hs_rel,
-                "HS2022",
-                "datasets/harmonized-system @905e5a0 (UN Comtrade), ODC-PDDL",
-            ),
-        ),
-        "6-digit subheadings in the LIGIE text but not in HS 2022, and vice versa",
+    hs_src = source_file(
+        source, hs_rel, "HS2022", "datasets/harmonized-system @905e5a0 (UN Comtrade), ODC-PDDL"
     )
-    return tables
+    return _table(
+        "reports/hs_crosscheck.csv", n, (ligie_src, hs_src),
+        "6-digit subheadings in the LIGIE text but not in HS 2022, and vice versa",
+    )  # fmt: skip
+
+
+def build(source: Path, out: Path) -> list[BuiltTable]:
+    text = (source / LIGIE_REL).read_text(encoding="utf-8")
+    fractions, headings, problems, decrees = parse(text)
+    ligie_src = source_file(source, LIGIE_REL, LIGIE_AS_OF, LIGIE_ATTRIBUTION)
+    sat_src = source_file(source, SAT_REL, SAT_AS_OF, SAT_ATTRIBUTION)
+    sat_rows = read_sat(source / SAT_REL)
+    return [
+        _write_fractions(out, fractions, ligie_src),
+        _write_headings(out, fractions, headings, ligie_src),
+        _write_history(out, fractions, ligie_src),
+        _write_decrees(out, decrees, ligie_src),
+        _write_nicos(out, sat_rows, sat_src),
+        _write_parse_report(out, problems, ligie_src),
+        *_write_sat_crosschecks(out, fractions, sat_rows, (ligie_src, sat_src)),
+        _write_hs_crosscheck(source, out, headings, ligie_src),
+    ]
