@@ -23,15 +23,12 @@ from datetime import date
 from pathlib import Path
 
 from immex.domain.duties import DutyContext, compute_f4
+from immex.domain.f4_plan import period_bounds, requests_for
+from immex.domain.lot_portions import PortionSplit
 from immex.samples.plant_generator import PlantSpec, write_plant
 from immex.services.discharge import runs as discharge
-from immex.services.duties.f4_plan import (
-    journal_portions,
-    period_bounds,
-    plan_f4,
-    requests_for,
-    workspace_context,
-)
+from immex.services.duties.f4_plan import plan_f4
+from immex.services.duties.journal_portions import duty_context_of, lot_portions
 from immex.services.ledger import imports as ledger_import
 from immex.services.rates import loading as rates_service
 from immex.services.workspace import companies as workspace
@@ -62,10 +59,12 @@ def main() -> None:
         t0 = time.perf_counter()
         paths = write_plant(spec, folder / "plant")
         t_gen = time.perf_counter() - t0
-        engine = workspace.init_workspace(f"sqlite:///{folder / 'bench.db'}")
+        ws = workspace.create_workspace(f"sqlite:///{folder / 'bench.db'}")
         company = workspace.add_company(
-            engine, "EKU9003173C9", "Bench plant (ILLUSTRATIVE)", prosec=("II",)
+            ws, "EKU9003173C9", "Bench plant (ILLUSTRATIVE)", prosec=("II",)
         )
+        ws = ws.with_company(company)
+        engine = ws.store.engine
         rates_service.load_rates(engine, "prosec", EXCERPT)
         t0 = time.perf_counter()
         for entity, path in paths.items():
@@ -85,9 +84,9 @@ def main() -> None:
         )
         print(f"month {month[0]}-{month[1]:02d}: {n_month:,} domestic-sale (F4) allocations")
 
-        ctx = workspace_context(engine)
+        ctx = duty_context_of(ws)
         t0 = time.perf_counter()
-        plan = plan_f4(engine, company, month, context=ctx)
+        plan = plan_f4(ws, month, context=ctx)
         t_fast = time.perf_counter() - t0
         print(
             f"fast  plan_f4: {t_fast:.2f} s — {plan.portions:,} portions → "
@@ -99,7 +98,9 @@ def main() -> None:
         start, end = period_bounds(month)
         t0 = time.perf_counter()
         allocations = [
-            p for p in journal_portions(engine, company, ("F4",), start, end) if p.value_usd > 0
+            p
+            for p in lot_portions(ws, ("F4",), start, end, split=PortionSplit.ALLOCATION)
+            if p.value_usd > 0
         ]
         t_read = time.perf_counter() - t0
         sample = allocations if args.reference_sample <= 0 else allocations[: args.reference_sample]

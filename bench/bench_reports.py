@@ -18,23 +18,23 @@ from pathlib import Path
 
 from immex.reports import render
 from immex.samples.plant_generator import PlantSpec, write_plant
-from immex.services.demo.showcase import PROSEC_EXCERPT, run_demo
+from immex.samples.showcase import PROSEC_EXCERPT, run_demo
 from immex.services.discharge import runs as discharge
 from immex.services.ledger import imports as ledger_import
 from immex.services.month_end.close import month_end_figures
 from immex.services.rates import loading as rates_service
 from immex.services.reports.figures import build_report
 from immex.services.workspace import companies as workspace
+from immex.services.workspace.context import Workspace
 
 
-def _time_reports(engine, company, month, folder: Path, label: str) -> None:  # type: ignore[no-untyped-def]
+def _time_reports(ws: Workspace, month: tuple[int, int], folder: Path, label: str) -> None:
     t0 = time.perf_counter()
-    plan, usmca, sav = month_end_figures(engine, company, month)
+    plan, usmca, sav = month_end_figures(ws, month)
     t_fig = time.perf_counter() - t0
     t0 = time.perf_counter()
     report, _ = build_report(
-        engine,
-        company,
+        ws,
         month,
         plan=plan,
         usmca=usmca,
@@ -68,21 +68,22 @@ def main() -> None:
             f"[demo] immex demo end to end: {time.perf_counter() - t0:.2f} s "
             f"(steps: {', '.join(f'{k} {v:.2f}' for k, v in s.seconds.items())})"
         )
-        engine = workspace.open_engine(s.db)
-        company = workspace.resolve_company(engine, None)
+        ws = workspace.open_workspace(s.db, require_company=True)
         y, m = (int(x) for x in s.period.split("-"))
-        _time_reports(engine, company, (y, m), folder / "demo-reports", "demo")
-        engine.dispose()
+        _time_reports(ws, (y, m), folder / "demo-reports", "demo")
+        ws.store.dispose()
         if args.shipments <= 0:
             return
         spec = replace(
             PlantSpec.scaled(args.shipments * 40, components=40), start=date(2024, 6, 1), days=540
         )
         paths = write_plant(spec, folder / "plant")
-        engine = workspace.init_workspace(f"sqlite:///{folder / 'plant.db'}")
+        ws = workspace.create_workspace(f"sqlite:///{folder / 'plant.db'}")
         company = workspace.add_company(
-            engine, "EKU9003173C9", "Bench plant (ILLUSTRATIVE)", prosec=("II",)
+            ws, "EKU9003173C9", "Bench plant (ILLUSTRATIVE)", prosec=("II",)
         )
+        ws = ws.with_company(company)
+        engine = ws.store.engine
         rates_service.load_rates(engine, "prosec", PROSEC_EXCERPT)
         for entity, path in paths.items():
             ledger_import.import_file(engine, company, entity, path)
@@ -91,7 +92,7 @@ def main() -> None:
             f"[plant] {spec.shipments:,} shipment lines, {spec.lots:,} lots, "
             f"{run.allocations:,} allocations"
         )
-        _time_reports(engine, company, (2025, 6), folder / "plant-reports", "plant")
+        _time_reports(ws, (2025, 6), folder / "plant-reports", "plant")
         engine.dispose()
 
 

@@ -21,7 +21,7 @@ from immex.reports.model import Chart, Column, Report, ReportMeta, Section, Summ
 
 @cache
 def demo_run() -> Any:
-    from immex.services.demo.showcase import run_demo
+    from immex.samples.showcase import run_demo
 
     folder = Path(tempfile.mkdtemp(prefix="immex-demo-test-"))
     atexit.register(shutil.rmtree, folder, True)

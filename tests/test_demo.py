@@ -14,11 +14,11 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from immex.domain.duties import DutyContext, F4Request, compute_f4
+from immex.domain.f4_plan import period_bounds
 from immex.reports.i18n import t
 from immex.reports.xlsx import sheet_title
 from immex.samples import demo as sample
 from immex.services.discharge import runs as discharge
-from immex.services.duties.f4_plan import period_bounds
 from immex.services.workspace import companies as workspace
 from tests.support_demo import demo_run, small_report
 
@@ -37,8 +37,12 @@ def _sheet_total(path: str, title_key: str, header_key: str) -> Decimal:
 
 def _engine_and_company():
     s = demo_run()
-    engine = workspace.open_engine(s.db)
-    return s, engine, workspace.resolve_company(engine, None)
+    ws = workspace.open_workspace(s.db, require_company=True)
+    return s, ws.store.engine, ws.the_company
+
+
+def _workspace():
+    return workspace.open_workspace(demo_run().db, require_company=True)
 
 
 def test_demo_writes_every_report_quickly() -> None:
@@ -59,9 +63,9 @@ def test_f4_figures_agree_with_journal_and_duty_engine() -> None:
     start, end = period_bounds((y, m))
     rows = discharge.journal_rows(engine, company, keys=("F4",), date_from=start, date_to=end)
     assert rows
-    from immex.services.duties.f4_plan import workspace_context
+    from immex.services.duties.journal_portions import duty_context_of
 
-    ctx = workspace_context(engine)
+    ctx = duty_context_of(_workspace())
     plain = DutyContext(ctx.fx, ctx.inpc, ctx.params, ctx.book, ctx.mfn, ctx.notes)
     # one portion per lot: its allocations of the month summed (what the F4 declares)
     by_lot: dict[int, list] = {}
@@ -108,7 +112,7 @@ def test_63a_totals_agree() -> None:
     s, engine, company = _engine_and_company()
     from immex.services.duties.usmca import report_63a
 
-    rep = report_63a(engine, company, s.period, Path(s.folder) / "data" / "us_duties.csv")
+    rep = report_63a(_workspace(), s.period, Path(s.folder) / "data" / "us_duties.csv")
     assert rep.totals["owed"] == s.usmca_owed
     assert rep.totals["owed"] == sum((p.result.owed for p in rep.priced), ZERO)
     for d in rep.documents:  # the treaty's comparison per exported good
@@ -187,7 +191,7 @@ def test_cli_demo_json_and_follow_up_commands(tmp_path: Path) -> None:
 
 
 def sample_db() -> str:
-    from immex.services.demo.showcase import DB_NAME
+    from immex.samples.showcase import DB_NAME
 
     return DB_NAME
 

@@ -50,13 +50,15 @@ D2,domestic,2025-05-20,P1,90,MEX,9000
 
 @pytest.fixture
 def plant(workspace_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    engine = workspace.init_workspace(workspace_url)
-    company = workspace.add_company(engine, "EKU9003173C9", "Planta", prosec=["II"])
+    ws = workspace.create_workspace(workspace_url)
+    company = workspace.add_company(ws, "EKU9003173C9", "Planta", prosec=["II"])
+    ws = ws.with_company(company)
+    engine = ws.store.engine
     for name, text in FILES.items():
         path = tmp_path / f"{name}.csv"
         path.write_text(text, encoding="utf-8")
         import_file(engine, company, name, path)
-    yield engine, company, tmp_path
+    yield engine, company, tmp_path, ws
     engine.dispose()
 
 
@@ -65,31 +67,31 @@ def _has(warnings: tuple[str, ...] | list[str], *parts: str) -> bool:
 
 
 def test_shortfalls_and_shipments_without_bom_are_named(plant) -> None:  # type: ignore[no-untyped-def]
-    engine, company, _ = plant
+    engine, company, _, ws = plant
     svc.run_discharge(engine, company)
-    may = plan_f4(engine, company, "2025-05")
+    may = plan_f4(ws, "2025-05")
     assert _has(may.warnings, "could not be discharged in full", "D2/1", "MCU missing 20")
     assert _has(may.warnings, "BOX missing 20")
     assert not _has(may.warnings, "E2/1")  # an export: not the F4's business
-    usmca = report_63a(engine, company, "2025-05")
+    usmca = report_63a(ws, "2025-05")
     assert _has(usmca.warnings, "no BOM version in force", "E2/1 2025-05-10 P2")
     assert not _has(usmca.warnings, "D2/1")
-    sav = savings(engine, company, date(2025, 1, 1), date(2025, 12, 31))
+    sav = savings(ws, date(2025, 1, 1), date(2025, 12, 31))
     assert _has(sav.warnings, "D2/1")
     # a month with everything discharged says nothing of the kind
-    march = plan_f4(engine, company, "2025-03")
+    march = plan_f4(ws, "2025-03")
     assert not _has(march.warnings, "could not be discharged")
     assert not _has(march.warnings, "no BOM version")
     assert march.totals["total"] > 0
 
 
 def test_a_run_older_than_the_ledger_or_stopping_early_is_said(plant) -> None:  # type: ignore[no-untyped-def]
-    engine, company, tmp = plant
+    engine, company, tmp, ws = plant
     svc.run_discharge(engine, company, through=date(2025, 3, 15))
-    march = plan_f4(engine, company, "2025-03")
+    march = plan_f4(ws, "2025-03")
     assert _has(march.warnings, "covers shipments through 2025-03-15 only")
     svc.run_discharge(engine, company)
-    whole = plan_f4(engine, company, "2025-03")
+    whole = plan_f4(ws, "2025-03")
     assert not _has(whole.warnings, "covers shipments")
     more = tmp / "more.csv"
     more.write_text(
@@ -98,22 +100,22 @@ def test_a_run_older_than_the_ledger_or_stopping_early_is_said(plant) -> None:  
         encoding="utf-8",
     )
     import_file(engine, company, "shipments", more)
-    stale = plan_f4(engine, company, "2025-03")
+    stale = plan_f4(ws, "2025-03")
     assert _has(stale.warnings, "the ledger changed after discharge run 2", "shipments more.csv")
     rows, notes = svc.balance(engine, company, date(2025, 3, 31))
     assert _has(notes, "the ledger changed after discharge run 2")
     svc.run_discharge(engine, company)
-    fresh = plan_f4(engine, company, "2025-03")
+    fresh = plan_f4(ws, "2025-03")
     assert not _has(fresh.warnings, "the ledger changed")
     assert fresh.allocations == whole.allocations + 2  # D3's MCU and BOX
 
 
 def test_an_unknown_policy_is_refused_even_for_an_empty_month(plant) -> None:  # type: ignore[no-untyped-def]
-    engine, company, _ = plant
+    engine, company, _, ws = plant
     svc.run_discharge(engine, company)
     for period in ("2025-03", "2025-04"):  # with and without domestic sales
         with pytest.raises(InvalidInput) as info:
-            plan_f4(engine, company, period, policy="foo")
+            plan_f4(ws, period, policy="foo")
         assert info.value.field == "policy" and "entry_date" in info.value.message
 
 

@@ -21,18 +21,11 @@ from hypothesis import strategies as st
 
 from immex.domain.discharge.kernel import discharge_domain
 from immex.domain.duties import DutyContext, compute_f4
+from immex.domain.f4_plan import AMOUNTS, amounts_of, plan_portions, requests_for
+from immex.domain.lot_portions import LotPortion, merge_by_lot, portions_from_allocations
 from immex.domain.rates import ProsecRow, RateBook, parse_rate_text
 from immex.samples.demo import records_from_rows
 from immex.samples.plant_generator import PlantSpec, generate
-from immex.services.duties.f4_plan import (
-    AMOUNTS,
-    LotPortion,
-    amounts_of,
-    merge_by_lot,
-    plan_portions,
-    portions_from_allocations,
-    requests_for,
-)
 from immex.services.duties.single import duty_context
 from immex.services.rates import loading as rates_service
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,7 @@ from immex.cli.common import (
     console,
     err_console,
     handle_errors,
+    open_ws,
     parse_date,
     print_json,
     today_default,
@@ -46,11 +48,12 @@ def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-def _open(db: str | None, company_rfc: str | None) -> tuple[Any, Any]:
-    from immex.services.workspace import companies as workspace
+def _open(db: str | None, company_rfc: str | None) -> Any:
+    """The command's workspace; the demo company's is marked as the demo (illustrative)."""
+    from immex.samples.demo import is_demo_company
 
-    engine = workspace.open_engine(db)
-    return engine, workspace.resolve_company(engine, company_rfc)
+    ws = open_ws(db, company_rfc)
+    return replace(ws, demo=is_demo_company(ws.the_company.rfc))
 
 
 def _warnings(items: Any, limit: int = 8) -> None:
@@ -90,8 +93,9 @@ def f4_plan(
     """Plan the F4 pedimento(s) for the domestic sales of a month, with savings per program."""
     from immex.services.duties.f4_plan import plan_f4
 
-    engine, comp = _open(db, company)
-    plan = plan_f4(engine, comp, period, change_date=_change_date(change_date), policy=policy)
+    ws = _open(db, company)
+    comp = ws.the_company
+    plan = plan_f4(ws, period, change_date=_change_date(change_date), policy=policy)
     if json_out:
         print_json(plan.to_dict(traces=traces))
         return
@@ -141,8 +145,9 @@ def usmca_report(
     """What LA 63-A / USMCA 2.5 makes owed on the month's exports to the US and Canada."""
     from immex.services.duties.usmca import report_63a
 
-    engine, comp = _open(db, company)
-    rep = report_63a(engine, comp, period, us_duties)
+    ws = _open(db, company)
+    comp = ws.the_company
+    rep = report_63a(ws, period, us_duties)
     if json_out:
         print_json(rep.to_dict(traces=traces))
         return
@@ -205,8 +210,9 @@ def savings_cmd(
     start = parse_date(date_from, "from") or savings_start((end.year, end.month))
     if date_from is None:
         notes.append(f"no --from given: using {start.isoformat()} (11 months before --to, 1st)")
-    engine, comp = _open(db, company)
-    rep = savings(engine, comp, start, end, rates_as_of=parse_date(rates_as_of, "rates-as-of"))
+    ws = _open(db, company)
+    comp = ws.the_company
+    rep = savings(ws, start, end, rates_as_of=parse_date(rates_as_of, "rates-as-of"))
     if json_out:
         print_json({**rep.to_dict(), "cli_notes": notes})
         return
@@ -263,10 +269,8 @@ def report_cmd(
     """Write the month-end reports: Annex 24, discharge by pedimento, F4, 63-A, savings, expiry."""
     from immex.services.month_end.close import month_end_reports
 
-    engine, comp = _open(db, company)
     written = month_end_reports(
-        engine,
-        comp,
+        _open(db, company),
         period,
         formats=formats,
         out=out,
@@ -301,7 +305,7 @@ def demo_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """The month-end job on an ILLUSTRATIVE electronics manufacturer (real tariff data)."""
-    from immex.services.demo.showcase import STEPS, run_demo
+    from immex.samples.showcase import STEPS, run_demo
 
     if json_out:
         summary = run_demo(out, lang=lang)

@@ -6,12 +6,32 @@ from services (see :mod:`immex.services.reports.figures`), never from the render
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 
 from immex.domain.errors import InvalidInput
 from immex.reports.model import Report
 
-FORMATS = ("xlsx", "html", "pdf")
+
+class ReportFormat(enum.StrEnum):
+    """The file formats a report is written in."""
+
+    XLSX = "xlsx"
+    HTML = "html"
+    PDF = "pdf"
+
+
+FORMATS = tuple(f.value for f in ReportFormat)
+
+
+def report_format(fmt: str) -> ReportFormat:
+    """The format named by ``--format``; a clear error for any other."""
+    try:
+        return ReportFormat(fmt)
+    except ValueError:
+        raise InvalidInput(
+            f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", field="format"
+        ) from None
 
 
 def file_name(report: Report, fmt: str) -> str:
@@ -20,14 +40,11 @@ def file_name(report: Report, fmt: str) -> str:
 
 
 def render(report: Report, fmt: str, out_dir: Path) -> Path:
-    if fmt not in FORMATS:
-        raise InvalidInput(
-            f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", field="format"
-        )
-    path = Path(out_dir) / file_name(report, fmt)
+    chosen = report_format(fmt)
+    path = Path(out_dir) / file_name(report, chosen)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)  # before any work: fail early and clean
-        return _write(report, fmt, path)
+        return _write(report, chosen, path)
     except OSError as exc:
         raise InvalidInput(
             f"--out {out_dir}: cannot write {path.name} ({exc.strerror or exc}); "
@@ -36,12 +53,14 @@ def render(report: Report, fmt: str, out_dir: Path) -> Path:
         ) from None
 
 
-def _write(report: Report, fmt: str, path: Path) -> Path:
-    if fmt == "xlsx":
+def _write(report: Report, fmt: ReportFormat, path: Path) -> Path:
+    # the renderers are imported when used: each pulls a large library (openpyxl, Jinja2 and
+    # matplotlib, reportlab)
+    if fmt is ReportFormat.XLSX:
         from immex.reports.xlsx import write_xlsx
 
         return write_xlsx(report, path)
-    if fmt == "html":
+    if fmt is ReportFormat.HTML:
         from immex.reports.html import write_html
 
         return write_html(report, path)

@@ -33,6 +33,13 @@ DEMO_SEED = 20260228
 COMPANY_RFC = "EIN150301AB3"  # well-formed, fictitious
 COMPANY_NAME = "Electrónica Ilustrativa del Norte, S.A. de C.V. (ilustrativa)"
 IMMEX_PROGRAM = "IMMEX-2015-0000 (ilustrativo)"
+
+
+def is_demo_company(rfc: str) -> bool:
+    """Whether ``rfc`` is the illustrative company of ``immex demo``."""
+    return rfc == COMPANY_RFC
+
+
 #: the one PROSEC sector the company is registered in (Decreto PROSEC art. 3 fr. II)
 PROSEC_SECTORS = ("II",)
 

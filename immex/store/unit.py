@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine
 from immex.store import migrate
 from immex.store.database import StoreError, is_initialised, make_engine
 from immex.store.repositories.companies import AuditRepository, CompanyRepository
+from immex.store.repositories.reports import ReportsRepository
 
 
 class Repositories:
@@ -36,6 +37,10 @@ class Repositories:
     @cached_property
     def audit(self) -> AuditRepository:
         return AuditRepository(self.conn)
+
+    @cached_property
+    def reports(self) -> ReportsRepository:
+        return ReportsRepository(self.conn)
 
 
 class Store:

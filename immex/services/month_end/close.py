@@ -1,9 +1,10 @@
-"""``immex report``: the month-end reports of one company and month.
+"""``immex report``: the month-end figures and reports of one company and month.
 
-One way in for the CLI (and any other entry point): the F4 plan, the 63-A report and the
-twelve-month savings are computed by their own services, gathered by
-:func:`immex.services.reports.figures.build_report` and written by the renderers. The caller passes
-the time stamp (``computed_at``): only entry points read the clock.
+One way in for the CLI, the demo and any other entry point: the F4 plan, the 63-A report
+and the twelve-month savings are computed by their own services (one duty context, one
+connection), gathered by :func:`immex.services.reports.figures.build_report` and written by
+the renderers. The caller passes the time stamp (``computed_at``): only entry points read
+the clock. The demo workspace (``Workspace.demo``) is always reported as illustrative.
 """
 
 from __future__ import annotations
@@ -12,20 +13,40 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
-from sqlalchemy import Engine
+from immex.domain.f4_plan import F4Plan, period_bounds
+from immex.domain.savings import SavingsReport
+from immex.domain.series import Month, previous_month
+from immex.domain.usmca_63a import UsmcaReport
+from immex.reports import ReportFormat, render, report_format
+from immex.reports.i18n import check_lang
+from immex.reports.model import Report
+from immex.services.duties.f4_plan import as_month, plan_f4
+from immex.services.duties.journal_portions import duty_context_of
+from immex.services.duties.savings import savings
+from immex.services.duties.usmca import report_63a
+from immex.services.reports.figures import build_report
+from immex.services.workspace.context import Workspace
 
-from immex.domain.errors import InvalidInput
-from immex.domain.series import Month
+__all__ = [
+    "MonthEndFigures",
+    "MonthEndReports",
+    "Report",
+    "ReportFormat",
+    "month_end_figures",
+    "month_end_reports",
+    "report_options",
+    "savings_start",
+    "write_report",
+]
 
 
 def months_back(month: Month, n: int) -> date:
     """The first day of the month ``n`` months before ``month``."""
-    y, m = month
     for _ in range(n):
-        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
-    return date(y, m, 1)
+        month = previous_month(month)
+    return date(month[0], month[1], 1)
 
 
 def savings_start(month: Month) -> date:
@@ -33,20 +54,34 @@ def savings_start(month: Month) -> date:
     return months_back(month, 11)
 
 
-def month_end_figures(
-    engine: Engine, company: Any, month: Month, us_duties: Path | None = None
-) -> tuple[Any, Any, Any]:
-    """The month's F4 plan, 63-A report and twelve-month savings (one shared context)."""
-    from immex.services.duties.f4_plan import period_bounds, plan_f4, workspace_context
-    from immex.services.duties.savings import savings
-    from immex.services.duties.usmca import report_63a
+class MonthEndFigures(NamedTuple):
+    plan: F4Plan
+    usmca: UsmcaReport
+    savings: SavingsReport
 
+
+def month_end_figures(
+    ws: Workspace, month: Month, us_duties: Path | None = None
+) -> MonthEndFigures:
+    """The month's F4 plan, 63-A report and twelve-month savings (one shared context)."""
     end = period_bounds(month)[1]
-    ctx = workspace_context(engine)
-    plan = plan_f4(engine, company, month, context=ctx)
-    usmca = report_63a(engine, company, month, us_duties, context=ctx)
-    sav = savings(engine, company, savings_start(month), end, context=ctx)
-    return plan, usmca, sav
+    with ws.read():
+        ctx = duty_context_of(ws)
+        plan = plan_f4(ws, month, context=ctx)
+        usmca = report_63a(ws, month, us_duties, context=ctx)
+        sav = savings(ws, savings_start(month), end, context=ctx)
+    return MonthEndFigures(plan, usmca, sav)
+
+
+def report_options(formats: Sequence[str], lang: str) -> tuple[ReportFormat, ...]:
+    """The formats (each once, in order) and language of a report; clear errors otherwise."""
+    check_lang(lang)
+    return tuple(dict.fromkeys(report_format(f) for f in formats))
+
+
+def write_report(report: Report, fmt: ReportFormat, out: Path) -> Path:
+    """Write ``report`` as ``fmt`` into the folder ``out``; the file's path."""
+    return render(report, fmt, out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +92,7 @@ class MonthEndReports:
 
 
 def month_end_reports(
-    engine: Engine,
-    company: Any,
+    ws: Workspace,
     period: str | Month,
     *,
     formats: Sequence[str],
@@ -68,34 +102,20 @@ def month_end_reports(
     us_duties: Path | None = None,
     illustrative: bool = False,
 ) -> MonthEndReports:
-    """Write the month's reports (Annex 24, discharge, F4, 63-A, savings, expiry) in ``formats``.
-
-    The demo company's reports are always marked illustrative.
-    """
-    from immex.reports import FORMATS, render
-    from immex.reports.i18n import check_lang
-    from immex.samples.demo import COMPANY_RFC
-    from immex.services.duties.f4_plan import parse_period
-    from immex.services.reports.figures import build_report
-
-    check_lang(lang)
-    bad = [f for f in formats if f not in FORMATS]
-    if bad:
-        raise InvalidInput(
-            f"--format must be one of {', '.join(FORMATS)}, not {bad[0]!r}", field="format"
+    """Write the month's reports (Annex 24, discharge, F4, 63-A, savings, expiry) in ``formats``."""
+    chosen = report_options(formats, lang)
+    month = as_month(period)
+    with ws.read():
+        plan, usmca, sav = month_end_figures(ws, month, us_duties)
+        report, _ = build_report(
+            ws,
+            month,
+            plan=plan,
+            usmca=usmca,
+            sav=sav,
+            computed_at=computed_at,
+            lang=lang,
+            illustrative=illustrative,
         )
-    month = parse_period(period) if isinstance(period, str) else period
-    plan, usmca, sav = month_end_figures(engine, company, month, us_duties)
-    report, _ = build_report(
-        engine,
-        company,
-        month,
-        plan=plan,
-        usmca=usmca,
-        sav=sav,
-        computed_at=computed_at,
-        lang=lang,
-        illustrative=illustrative or company.rfc == COMPANY_RFC,
-    )
-    files = {f: render(report, f, out) for f in dict.fromkeys(formats)}
+    files = {f.value: write_report(report, f, out) for f in chosen}
     return MonthEndReports(plan.period, files, report.meta.data_version)

@@ -15,14 +15,31 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from immex.domain.f4_plan import F4Plan, period_bounds
 from immex.domain.money import ZERO
+from immex.domain.savings import SavingsReport
+from immex.domain.usmca_63a import UsmcaReport
+from immex.refdata.bundled import load_fx
 from immex.samples import demo as sample
+from immex.services.discharge import runs as discharge
+from immex.services.duties.f4_plan import plan_f4
+from immex.services.duties.journal_portions import duty_context_of
+from immex.services.duties.savings import savings
+from immex.services.duties.usmca import report_63a
+from immex.services.ledger import imports as ledger_import
+from immex.services.month_end import close
+from immex.services.rates import loading as rates_service
+from immex.services.reports.figures import build_report, data_version
+from immex.services.workspace import companies as workspace
+from immex.services.workspace.context import Workspace
+
+T = TypeVar("T")
 
 PROSEC_EXCERPT = Path(sample.__file__).with_name("prosec_dof_2026-04-23_excerpt.csv")
 DB_NAME = "immex-demo.db"
@@ -79,12 +96,69 @@ class DemoSummary:
 
 def close_month() -> tuple[tuple[int, int], date]:
     """The demo's close: the last full month before the end of the bundled FIX series."""
-    from immex.refdata.bundled import load_fx
-
     last = load_fx().last
     first_of = date(last.year, last.month, 1)
     prev = first_of - timedelta(days=1)
     return (prev.year, prev.month), last
+
+
+class _Clock:
+    """Progress and the seconds of each step of the demo."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.step = progress or (lambda _name, _done, _total: None)
+        self.seconds: dict[str, float] = {}
+        self._tick = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self._tick, 3)
+        self._tick = now
+
+    def one(self, name: str, job: Callable[[], T]) -> T:
+        """Run a one-step job, reporting its progress and timing it."""
+        self.step(name, 0, 1)
+        result = job()
+        self.step(name, 1, 1)
+        self.lap(name)
+        return result
+
+
+def _fresh_workspace(folder: Path) -> Workspace:
+    """A new SQLite workspace in ``folder`` (any previous demo database replaced), marked
+    as the demo's: every report of it is illustrative."""
+    db_path = folder / DB_NAME
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    return replace(workspace.create_workspace(f"sqlite:///{db_path}"), demo=True)
+
+
+def _import_files(ws: Workspace, files: sample.DemoFiles, clock: _Clock) -> None:
+    order = [
+        ("materials", files.materials),
+        ("products", files.products),
+        ("bom", files.bom),
+        ("pedimentos", files.pedimentos),
+        ("shipments", files.shipments),
+    ]
+    for i, (entity, path) in enumerate(order):
+        clock.step("import", i, len(order))
+        # transitional: the ledger importer still takes an engine
+        ledger_import.import_file(ws.store.engine, ws.the_company, entity, path)
+    clock.step("import", len(order), len(order))
+    clock.lap("import")
+
+
+def _write_reports(
+    report: close.Report, formats: Sequence[close.ReportFormat], out: Path, clock: _Clock
+) -> dict[str, str]:
+    written: dict[str, str] = {}
+    for i, fmt in enumerate(formats):
+        clock.step("reports", i, len(formats))
+        written[fmt.value] = str(close.write_report(report, fmt, out))
+    clock.step("reports", len(formats), len(formats))
+    clock.lap("reports")
+    return written
 
 
 def run_demo(
@@ -97,123 +171,69 @@ def run_demo(
     computed_at: datetime | None = None,
 ) -> DemoSummary:
     """Run the whole illustrative month-end job into ``folder`` (created; its db replaced)."""
-    from immex.reports import render
-    from immex.reports.i18n import check_lang
-    from immex.services.discharge import runs as discharge
-    from immex.services.duties.f4_plan import period_bounds, plan_f4, workspace_context
-    from immex.services.duties.savings import savings
-    from immex.services.duties.usmca import report_63a
-    from immex.services.ledger import imports as ledger_import
-    from immex.services.month_end.close import savings_start
-    from immex.services.rates import loading as rates_service
-    from immex.services.reports.figures import build_report, data_version
-    from immex.services.workspace import companies as workspace
-
-    check_lang(lang)
-    step = progress or (lambda _name, _done, _total: None)
-    seconds: dict[str, float] = {}
+    chosen = close.report_options(formats, lang)
+    clock = _Clock(progress)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    tick = time.perf_counter()
 
-    def lap(name: str) -> None:
-        nonlocal tick
-        now = time.perf_counter()
-        seconds[name] = round(now - tick, 3)
-        tick = now
-
-    # 1. workspace and company
-    step("workspace", 0, 1)
-    db_path = folder / DB_NAME
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{db_path}"
-    engine = workspace.init_workspace(url)
-    company = workspace.add_company(
-        engine,
-        sample.COMPANY_RFC,
-        sample.COMPANY_NAME,
-        sample.IMMEX_PROGRAM,
-        sample.PROSEC_SECTORS,
-    )
-    step("workspace", 1, 1)
-    lap("workspace")
-
-    # 2. reference data in the workspace: the real PROSEC excerpt
-    step("reference data", 0, 1)
-    rates_service.load_rates(engine, "prosec", PROSEC_EXCERPT)
+    # 1. workspace and company; 2. reference data in the workspace: the real PROSEC excerpt
+    ws = clock.one("workspace", lambda: _demo_company(_fresh_workspace(folder)))
+    engine = ws.store.engine  # transitional: rates, ledger and discharge take an engine
+    clock.one("reference data", lambda: rates_service.load_rates(engine, "prosec", PROSEC_EXCERPT))
     period, fx_last = close_month()
-    start, end = period_bounds(period)
-    step("reference data", 1, 1)
-    lap("reference data")
+    end = period_bounds(period)[1]
 
-    # 3. the company's files, through the importers
+    # 3. the company's files, through the importers; 4. discharge through the close
     timeline = sample.DemoTimeline(period, last_entry=min(end, fx_last))
     files = sample.generate(folder / "data", timeline, seed)
-    order = [
-        ("materials", files.materials),
-        ("products", files.products),
-        ("bom", files.bom),
-        ("pedimentos", files.pedimentos),
-        ("shipments", files.shipments),
-    ]
-    for i, (entity, path) in enumerate(order):
-        step("import", i, len(order))
-        ledger_import.import_file(engine, company, entity, path)
-    step("import", len(order), len(order))
-    lap("import")
-
-    # 4. discharge through the close
-    step("discharge", 0, 1)
-    run = discharge.run_discharge(engine, company, through=end)
-    step("discharge", 1, 1)
-    lap("discharge")
-
-    # 5-7. the month's F4 and 63-A, the year's savings
-    ctx = workspace_context(engine)
-    step("F4", 0, 1)
-    plan = plan_f4(engine, company, period, context=ctx)
-    step("F4", 1, 1)
-    lap("F4")
-    step("63-A", 0, 1)
-    usmca = report_63a(engine, company, period, files.us_duties, context=ctx)
-    step("63-A", 1, 1)
-    lap("63-A")
-    step("savings", 0, 1)
-    sav_from = savings_start(period)
-    sav = savings(engine, company, sav_from, end, context=ctx)
-    step("savings", 1, 1)
-    lap("savings")
-
-    # 8. reports
-    when = computed_at or datetime.now(UTC).replace(microsecond=0)
-    report, used = build_report(
-        engine,
-        company,
-        period,
-        plan=plan,
-        usmca=usmca,
-        sav=sav,
-        computed_at=when,
-        lang=lang,
-        illustrative=True,
+    _import_files(ws, files, clock)
+    run = clock.one(
+        "discharge", lambda: discharge.run_discharge(engine, ws.the_company, through=end)
     )
-    written: dict[str, str] = {}
-    out = folder / "reports"
-    for i, fmt in enumerate(formats):
-        step("reports", i, len(formats))
-        written[fmt] = str(render(report, fmt, out))
-    step("reports", len(formats), len(formats))
-    lap("reports")
-    engine.dispose()
 
-    radar = used["radar"]
+    # 5-7. the month's F4 and 63-A, the year's savings (one connection, one duty context)
+    with ws.read():
+        ctx = duty_context_of(ws)
+        plan = clock.one("F4", lambda: plan_f4(ws, period, context=ctx))
+        usmca = clock.one("63-A", lambda: report_63a(ws, period, files.us_duties, context=ctx))
+        sav_from = close.savings_start(period)
+        sav = clock.one("savings", lambda: savings(ws, sav_from, end, context=ctx))
+
+        # 8. reports
+        when = computed_at or datetime.now(UTC).replace(microsecond=0)
+        report, used = build_report(
+            ws, period, plan=plan, usmca=usmca, sav=sav, computed_at=when, lang=lang
+        )
+    written = _write_reports(report, chosen, folder / "reports", clock)
+    ws.store.dispose()
+    return _summary(ws, folder, plan, usmca, sav, used["radar"], files, run, written, clock)
+
+
+def _demo_company(ws: Workspace) -> Workspace:
+    company = workspace.add_company(
+        ws, sample.COMPANY_RFC, sample.COMPANY_NAME, sample.IMMEX_PROGRAM, sample.PROSEC_SECTORS
+    )
+    return ws.with_company(company)
+
+
+def _summary(
+    ws: Workspace,
+    folder: Path,
+    plan: F4Plan,
+    usmca: UsmcaReport,
+    sav: SavingsReport,
+    radar: dict[str, Any],
+    files: sample.DemoFiles,
+    run: Any,
+    written: dict[str, str],
+    clock: _Clock,
+) -> DemoSummary:
+    company = ws.the_company
     first = radar["soon"][0] if radar["soon"] else None
-    prosec_saved = sum(sav.by_sector.values(), ZERO)
     best = sav.best_unregistered()
     return DemoSummary(
         folder=folder,
-        db=url,
+        db=f"sqlite:///{folder / DB_NAME}",
         company_rfc=company.rfc,
         company_name=company.name,
         period=plan.period,
@@ -228,10 +248,10 @@ def run_demo(
         usmca_mx_duty=usmca.totals["mx_duty"],
         usmca_documents=len(usmca.documents),
         usmca_due_by=min((d.due_by for d in usmca.documents), default=None),
-        prosec_saved=prosec_saved,
+        prosec_saved=sum(sav.by_sector.values(), ZERO),
         program_saved=sav.total,
-        savings_from=sav_from,
-        savings_to=end,
+        savings_from=sav.date_from,
+        savings_to=sav.date_to,
         prosec_note=_prosec_note(plan, sav),
         best_sector=best.sector if best else None,
         best_sector_saving=best.igi_saving if best else ZERO,
@@ -257,7 +277,7 @@ def run_demo(
             "expired_lots": run.expired_lots,
         },
         reports=written,
-        seconds=seconds,
+        seconds=clock.seconds,
         warnings=plan.warnings[:4],
     )
 

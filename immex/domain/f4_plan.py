@@ -1,0 +1,407 @@
+"""The F4 plan (change of regime, LA 109): lot portions priced and grouped into lines.
+
+The domestic-sale lot portions of a period (:mod:`immex.domain.lot_portions`) are priced
+with the duty engine's batch API (:func:`immex.domain.duties.compute_f4_batch`) twice — once
+with the company's PROSEC sectors and certificates (the best lawful rate), once with no
+programs (MFN only) — and grouped into the lines of the F4 pedimento(s) to file: one line
+per (fracción, origin, program and its detail, rate). Every line keeps the portions it is
+made of, each with its full trace.
+
+Figures: a line's amounts are the sums of its portions' results (each portion rounded to
+whole pesos by the engine at the legal step, CFF 20), so the plan's totals equal the sum of
+the per-lot duty results exactly; savings = MFN-only total − best-rate total.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from immex.domain.duties import DutyContext, F4Request, F4Result, compute_f4_batch
+from immex.domain.lot_portions import LotPortion, merge_by_lot
+from immex.domain.lot_portions import sum_decimals as _sum
+from immex.domain.money import ZERO
+from immex.domain.rates import MFN
+from immex.domain.series import Month, month_str
+
+#: F4 amounts summed per line / plan
+AMOUNTS = ("customs_value_mxn", "igi", "igi_updated", "dta", "iva", "total")
+
+
+class F4Policy(enum.StrEnum):
+    """Whose date gives the rates and the exchange rate of a change of regime."""
+
+    #: the temporary import's entry date (LA 56; the default)
+    ENTRY_DATE = "entry_date"
+    #: the date of the change of regime (LA 93)
+    CHANGE_DATE = "change_date"
+
+
+@dataclass(frozen=True, slots=True)
+class PricedPortion:
+    portion: LotPortion
+    best: F4Result
+    mfn: F4Result
+
+    @property
+    def savings(self) -> Decimal:
+        return self.mfn.total - self.best.total
+
+
+@dataclass(frozen=True, slots=True)
+class F4Line:
+    """One line of an F4 pedimento: same fracción, origin, program and rate."""
+
+    number: int
+    fraccion: str
+    origin: str
+    program: str  # MFN | PROSEC | REGLA8 | FTA:<agreement>
+    program_detail: str  # "sector II" …
+    rate: Decimal
+    mfn_rate: Decimal
+    portions: tuple[PricedPortion, ...]
+    quantity: Decimal
+    value_usd: Decimal
+    customs_value_mxn: Decimal
+    igi: Decimal
+    igi_updated: Decimal
+    dta: Decimal
+    iva: Decimal
+    total: Decimal
+    total_mfn: Decimal
+    savings: Decimal
+    pedimentos: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class F4Plan:
+    company_rfc: str
+    company_name: str
+    period: str  # YYYY-MM
+    change_date: date
+    policy: F4Policy
+    prosec_sectors: tuple[str, ...]
+    lines: tuple[F4Line, ...]
+    totals: dict[str, Decimal]
+    totals_mfn: dict[str, Decimal]
+    savings: Decimal
+    savings_by_program: dict[str, Decimal]
+    portions: int
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+    allocations: int = 0  # journal rows behind the portions
+
+    def to_dict(self, traces: bool = True) -> dict[str, Any]:
+        return {
+            "company": {"rfc": self.company_rfc, "name": self.company_name},
+            "period": self.period,
+            "change_date": self.change_date,
+            "policy": self.policy,
+            "prosec_sectors": list(self.prosec_sectors),
+            "portions": self.portions,
+            "allocations": self.allocations,
+            "totals": self.totals,
+            "totals_mfn": self.totals_mfn,
+            "savings": self.savings,
+            "savings_by_program": self.savings_by_program,
+            "lines": [_line_dict(ln, traces) for ln in self.lines],
+            "warnings": list(self.warnings),
+            "notes": list(self.notes),
+        }
+
+
+def _line_dict(ln: F4Line, traces: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "line": ln.number,
+        "fraccion": ln.fraccion,
+        "origin": ln.origin,
+        "program": ln.program,
+        "program_detail": ln.program_detail,
+        "rate": ln.rate,
+        "mfn_rate": ln.mfn_rate,
+        "quantity": ln.quantity,
+        "value_usd": ln.value_usd,
+        "customs_value_mxn": ln.customs_value_mxn,
+        "igi": ln.igi,
+        "igi_updated": ln.igi_updated,
+        "dta": ln.dta,
+        "iva": ln.iva,
+        "total": ln.total,
+        "total_mfn": ln.total_mfn,
+        "savings": ln.savings,
+        "pedimentos": list(ln.pedimentos),
+        "warnings": list(ln.warnings),
+    }
+    out["portions"] = [
+        {
+            "documents": list(p.portion.documents or (p.portion.document,)),
+            "allocations": p.portion.allocations,
+            "last_shipment_date": p.portion.shipment_date,
+            "pedimento": p.portion.pedimento,
+            "lot_id": p.portion.lot_id,
+            "part": p.portion.part,
+            "entry_date": p.portion.entry_date,
+            "quantity": p.portion.quantity,
+            "value_usd": p.portion.value_usd,
+            "total": p.best.total,
+            "total_mfn": p.mfn.total,
+            **({"trace": p.best.trace} if traces else {}),
+        }
+        for p in ln.portions
+    ]
+    return out
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def period_bounds(period: Month) -> tuple[date, date]:
+    y, m = period
+    return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+
+
+def default_change_date(period: Month) -> date:
+    """The F4 pedimento's date when none is given: the last weekday of the period.
+
+    (An explicit ``change_date`` is better: the broker's real date; holidays are not known.)
+    """
+    d = period_bounds(period)[1]
+    while d.weekday() >= 5:
+        d -= timedelta(days=1)
+    return d
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def requests_for(
+    portions: Sequence[LotPortion],
+    change_date: date,
+    prosec_sectors: tuple[str, ...],
+    *,
+    policy: F4Policy = F4Policy.ENTRY_DATE,
+    programs: bool = True,
+) -> list[F4Request]:
+    """The engine's requests for the portions; ``programs=False`` → MFN only."""
+    out = []
+    for p in portions:
+        certified = (p.certificate,) if (programs and p.certificate) else ()
+        out.append(
+            F4Request(
+                fraccion=p.fraccion,
+                value_usd=p.value_usd,
+                entry_date=p.entry_date,
+                change_date=change_date,
+                origin=p.origin,
+                prosec_sectors=prosec_sectors if programs else (),
+                certified=certified,
+                policy=policy.value,
+                # a portion is part of a pedimento line: the LFD 49 minimum is per pedimento
+                dta_minimum=False,
+                reference=f"lot {p.lot_id} ({p.pedimento})",
+            )
+        )
+    return out
+
+
+def price_portions(
+    portions: Sequence[LotPortion],
+    context: DutyContext,
+    change_date: date,
+    prosec_sectors: tuple[str, ...],
+    *,
+    policy: F4Policy = F4Policy.ENTRY_DATE,
+    source: str = "F4 plan",
+) -> list[PricedPortion]:
+    """Each portion priced at the best lawful rate and at MFN only (batch calls).
+
+    Where the best lawful rate already is the general rate (program ``MFN``) the MFN-only
+    computation would choose the same option with the same inputs, so its result is the
+    same figures: it is reused instead of recomputed (the tests compare both ways).
+    """
+    ctx = context.with_memo()
+    best = compute_f4_batch(
+        requests_for(portions, change_date, prosec_sectors, policy=policy), ctx, source=source
+    )
+    redo = [i for i, b in enumerate(best) if b.program != MFN]
+    mfn: list[F4Result] = list(best)
+    if redo:
+        again = compute_f4_batch(
+            requests_for(
+                [portions[i] for i in redo],
+                change_date,
+                prosec_sectors,
+                policy=policy,
+                programs=False,
+            ),
+            ctx,
+            source=f"{source} (MFN only)",
+        )
+        for i, r in zip(redo, again, strict=True):
+            mfn[i] = r
+    return [PricedPortion(p, b, m) for p, b, m in zip(portions, best, mfn, strict=True)]
+
+
+def amounts_of(result: F4Result) -> dict[str, Decimal]:
+    return {
+        "customs_value_mxn": result.customs_value_mxn,
+        "igi": result.igi,
+        "igi_updated": result.igi_updated,
+        "dta": result.dta.payable,
+        "iva": result.iva.payable,
+        "total": result.total,
+    }
+
+
+def program_label(program: str, detail: str) -> str:
+    return f"{program} {detail}".strip() if program != MFN else MFN
+
+
+def build_plan(
+    priced: Sequence[PricedPortion],
+    *,
+    company_rfc: str,
+    company_name: str,
+    period: str,
+    change_date: date,
+    policy: F4Policy,
+    prosec_sectors: tuple[str, ...],
+    notes: Sequence[str] = (),
+) -> F4Plan:
+    """Group priced portions into F4 lines (fracción, origin, program, rate) with totals."""
+    groups: dict[tuple[str, str, str, str, Decimal], list[PricedPortion]] = defaultdict(list)
+    for pp in priced:
+        b = pp.best
+        groups[(b.fraccion, b.origin, b.program, b.program_detail, b.rate)].append(pp)
+    lines: list[F4Line] = []
+    for n, (key, members) in enumerate(sorted(groups.items(), key=lambda kv: kv[0]), 1):
+        fraccion, origin, program, detail, rate = key
+        member_amounts = [amounts_of(m.best) for m in members]
+        sums = {a: _sum(x[a] for x in member_amounts) for a in AMOUNTS}
+        total_mfn = _sum(m.mfn.total for m in members)
+        warnings = tuple(dict.fromkeys(w for m in members for w in m.best.warnings))
+        lines.append(
+            F4Line(
+                number=n,
+                fraccion=fraccion,
+                origin=origin,
+                program=program,
+                program_detail=detail,
+                rate=rate,
+                mfn_rate=members[0].mfn.rate,
+                portions=tuple(members),
+                quantity=_sum(m.portion.quantity for m in members),
+                value_usd=_sum(m.portion.value_usd for m in members),
+                customs_value_mxn=sums["customs_value_mxn"],
+                igi=sums["igi"],
+                igi_updated=sums["igi_updated"],
+                dta=sums["dta"],
+                iva=sums["iva"],
+                total=sums["total"],
+                total_mfn=total_mfn,
+                savings=total_mfn - sums["total"],
+                pedimentos=tuple(sorted({m.portion.pedimento for m in members})),
+                warnings=warnings,
+            )
+        )
+    best_amounts = [amounts_of(pp.best) for pp in priced]
+    mfn_amounts = [amounts_of(pp.mfn) for pp in priced]
+    totals = {a: _sum(x[a] for x in best_amounts) for a in AMOUNTS}
+    totals_mfn = {a: _sum(x[a] for x in mfn_amounts) for a in AMOUNTS}
+    by_program: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for pp in priced:
+        if pp.best.program != MFN:
+            by_program[program_label(pp.best.program, pp.best.program_detail)] += pp.savings
+    warnings = tuple(dict.fromkeys(w for ln in lines for w in ln.warnings))
+    return F4Plan(
+        company_rfc=company_rfc,
+        company_name=company_name,
+        period=period,
+        change_date=change_date,
+        policy=policy,
+        prosec_sectors=prosec_sectors,
+        lines=tuple(lines),
+        totals=totals,
+        totals_mfn=totals_mfn,
+        savings=totals_mfn["total"] - totals["total"],
+        savings_by_program=dict(sorted(by_program.items())),
+        portions=len(priced),
+        warnings=warnings,
+        notes=tuple(notes),
+        allocations=sum(pp.portion.allocations for pp in priced),
+    )
+
+
+def plan_portions(
+    portions: Sequence[LotPortion],
+    context: DutyContext,
+    *,
+    company_rfc: str,
+    company_name: str,
+    period: Month,
+    prosec_sectors: tuple[str, ...],
+    change_date: date | None = None,
+    policy: F4Policy = F4Policy.ENTRY_DATE,
+) -> F4Plan:
+    """The F4 plan of already-selected allocations (no store needed: tests, benchmarks).
+
+    The allocations are merged into one portion per lot (:func:`merge_by_lot`) and each
+    lot portion is priced once."""
+    when = change_date or default_change_date(period)
+    lots = merge_by_lot(portions)
+    priced = price_portions(lots, context, when, prosec_sectors, policy=policy)
+    notes = [
+        f"change date {when.isoformat()}"
+        + ("" if change_date else " (last weekday of the period; pass the F4 pedimento's date)"),
+        f"policy {policy}: rates and exchange rate of the "
+        + ("entry date (LA 56)" if policy is F4Policy.ENTRY_DATE else "change date (LA 93)"),
+        f"{sum(p.allocations for p in portions)} journal allocation(s) merged into "
+        f"{len(lots)} lot portion(s), one per temporary-import lot; each lot portion is one "
+        "engine computation rounded to whole pesos (CFF 20); line and plan figures are their "
+        "sums; the LFD 49 DTA minimum is per pedimento and not applied to portions",
+    ]
+    plan = build_plan(
+        priced,
+        company_rfc=company_rfc,
+        company_name=company_name,
+        period=month_str(period),
+        change_date=when,
+        policy=policy,
+        prosec_sectors=prosec_sectors,
+        notes=notes,
+    )
+    extra = pedimento_dta_warnings(priced, context, when)
+    if not extra:
+        return plan
+    return replace(plan, warnings=tuple(dict.fromkeys([*plan.warnings, *extra])))
+
+
+def pedimento_dta_warnings(
+    priced: Sequence[PricedPortion], context: DutyContext, when: date
+) -> list[str]:
+    """The LFD 49 fixed fee is per pedimento, while the plan's DTA is the sum of its
+    portions (priced without the minimum): say where that sum falls short of the fee
+    (fr. III, the minimum) or counts the treaty fee (fr. IV) more than once."""
+    fee = context.fixed_fee(when)
+    on_value = [pp.best.dta.payable for pp in priced if pp.best.dta.rate is not None]
+    fixed = [pp for pp in priced if pp.best.dta.rate is None and pp.best.dta.payable > 0]
+    out: list[str] = []
+    if fee is not None and on_value and _sum(on_value) < fee[0]:
+        out.append(
+            f"DTA: the plan's per-thousand DTA ({_sum(on_value)}) is below the LFD 49-III fee "
+            f"({fee[0]}, {fee[1]}) in force on {when}: a single F4 pedimento pays at least the "
+            "fee (LFD 49, penultimate paragraphs), more than the plan shows"
+        )
+    if len(fixed) > 1:
+        out.append(
+            f"DTA: {len(fixed)} originating lot portions each carry the LFD 49-IV fixed fee, "
+            "which is due once per pedimento: the plan counts it once per portion"
+        )
+    return out

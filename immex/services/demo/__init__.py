@@ -1,1 +1,0 @@
-"""The illustrative company's end-to-end run (immex demo)."""
