@@ -24,8 +24,8 @@ from immex.domain.duties import DutyContext, compute_f4
 from immex.domain.f4_plan import AMOUNTS, amounts_of, plan_portions, requests_for
 from immex.domain.lot_portions import LotPortion, merge_by_lot, portions_from_allocations
 from immex.domain.rates import ProsecRow, RateBook, parse_rate_text
-from immex.samples.demo import records_from_rows
 from immex.samples.plant_generator import PlantSpec, generate
+from immex.samples.plant_records import records_from_rows
 from immex.services.duties.single import duty_context
 from immex.services.rates import loading as rates_service
 
@@ -227,3 +227,18 @@ def test_plan_says_when_the_pedimento_dta_is_below_the_lfd49_fee() -> None:
     )
     assert plan.totals["dta"] == Decimal("140")  # sum of the portions, unchanged
     assert any("below the LFD 49-III fee" in w and "425.44" in w for w in plan.warnings)
+
+
+def test_the_policies_are_the_duty_engines() -> None:
+    from immex.domain.duties import POLICIES
+    from immex.domain.f4_plan import F4Policy
+
+    assert tuple(F4Policy) == POLICIES
+
+
+def test_an_unknown_split_is_refused() -> None:
+    from immex.domain.lot_portions import PortionSplit
+
+    assert [s.value for s in PortionSplit] == ["allocation", "lot", "lot_document", "lot_month"]
+    with pytest.raises(ValueError):
+        PortionSplit("per_lot")

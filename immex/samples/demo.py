@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
 
 from immex.domain.money import D
 
@@ -398,11 +397,6 @@ def generate(folder: Path, timeline: DemoTimeline, seed: int = DEMO_SEED) -> Dem
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     boms = bom_rows(timeline)
-    need = _monthly_need(boms)
-    months = timeline.month_starts()
-    last_entry = timeline.last_entry or timeline.close_end
-
-    # ---- master data
     materials = [
         {
             "part_number": p.part,
@@ -417,8 +411,39 @@ def generate(folder: Path, timeline: DemoTimeline, seed: int = DEMO_SEED) -> Dem
         {"part_number": p.part, "description": p.description, "fraccion": p.fraccion, "umc": p.umc}
         for p in PRODUCTS
     ]
+    # the draws are made in this order: pedimentos, shipments, US/CA duties
+    peds = _pedimento_rows(rng, timeline, _monthly_need(boms))
+    ships = _shipment_rows(rng, timeline)
+    duties = _us_duty_rows(rng, timeline, ships)
+    files = DemoFiles(
+        folder,
+        _write(folder / "materials.csv", materials),
+        _write(folder / "products.csv", products),
+        _write(folder / "bom.csv", boms),
+        _write(folder / "pedimentos.csv", peds),
+        _write(folder / "shipments.csv", ships),
+        _write(folder / "us_duties.csv", duties, ["document", "us_duty_usd"]),
+        timeline,
+    )
+    files.counts = {
+        "materials": len(materials),
+        "products": len(products),
+        "bom": len(boms),
+        "pedimento_rows": len(peds),
+        "pedimentos": len({r["pedimento"] for r in peds}),
+        "shipments": len(ships),
+        "us_duties": len(duties),
+    }
+    return files
 
-    # ---- IN pedimentos: one per origin and arrival, twice a month; stock built a month ahead
+
+def _pedimento_rows(
+    rng: random.Random, timeline: DemoTimeline, need: dict[str, Decimal]
+) -> list[dict[str, str]]:
+    """IN pedimentos: one per origin and arrival, twice a month; stock built a month ahead;
+    the slow movers bought once in bulk early in the window (they age toward their limit)."""
+    months = timeline.month_starts()
+    last_entry = timeline.last_entry or timeline.close_end
     peds: list[dict[str, str]] = []
     seq = 100
     by_origin: dict[str, list[Part]] = {}
@@ -427,8 +452,7 @@ def generate(folder: Path, timeline: DemoTimeline, seed: int = DEMO_SEED) -> Dem
             for o in p.origins:
                 by_origin.setdefault(o, []).append(p)
     arrivals: list[date] = []
-    first_arrival = months[0] - timedelta(days=20)
-    d = first_arrival
+    d = months[0] - timedelta(days=20)
     while d <= last_entry:
         arrivals.append(d)
         d += timedelta(days=14 + rng.randint(0, 3))
@@ -440,21 +464,15 @@ def generate(folder: Path, timeline: DemoTimeline, seed: int = DEMO_SEED) -> Dem
         boost = D("1.6") if i < 2 else D("1.12")  # an opening stock, then ~12 % over need
         for origin in sorted(by_origin):
             seq += 1
-            number = _ped_number(when, "24" if origin != "USA" else "24", "3012", seq)
+            number = _ped_number(when, "24", "3012", seq)
             for p in by_origin[origin]:
-                share = D(1) / len(p.origins) if len(p.origins) > 1 else D(1)
-                if len(p.origins) > 1 and origin == p.origins[0]:
-                    share = D("0.7")
-                elif len(p.origins) > 1:
-                    share = D("0.3") / (len(p.origins) - 1)
                 jitter = D(rng.randint(90, 115)) / 100
-                qty = need.get(p.part, D(0)) * per_arrival * share * boost * jitter
-                qty = _round_qty(qty, p.umc)
+                qty = need.get(p.part, D(0)) * per_arrival * _origin_share(p, origin) * boost
+                qty = _round_qty(qty * jitter, p.umc)
                 if qty <= 0:
                     continue
                 price = p.price_usd * D(rng.randint(96, 104)) / 100
                 peds.append(_ped_row(number, when, p, qty, _q(qty * price), origin))
-    # slow movers: bought once in bulk early in the window (they age toward their limit)
     for p in PARTS:
         if p.slow:
             seq += 1
@@ -463,12 +481,24 @@ def generate(folder: Path, timeline: DemoTimeline, seed: int = DEMO_SEED) -> Dem
             qty = D(1200) if p.part == "BAT-SP" else D(20000)
             peds.append(_ped_row(number, when, p, qty, _q(qty * p.price_usd), p.origins[0]))
     peds.sort(key=lambda r: (r["date"], r["pedimento"], r["part_number"]))
+    return peds
 
-    # ---- shipments: exports to the US (some to Canada) and domestic sales, every month
+
+def _origin_share(p: Part, origin: str) -> Decimal:
+    """The share of a part bought from ``origin``: 70 % from the main supplier."""
+    if len(p.origins) == 1:
+        return D(1)
+    if origin == p.origins[0]:
+        return D("0.7")
+    return D("0.3") / (len(p.origins) - 1)
+
+
+def _shipment_rows(rng: random.Random, timeline: DemoTimeline) -> list[dict[str, str]]:
+    """Exports to the US (some to Canada) and domestic sales, every month."""
     ships: list[dict[str, str]] = []
     exp_seq = 500
     dom_seq = 1
-    for m in months:
+    for m in timeline.month_starts():
         for spec in PRODUCTS:
             for half in (0, 1):
                 when = _weekday(m + timedelta(days=8 + 14 * half + rng.randint(0, 3)))
@@ -506,8 +536,13 @@ def generate(folder: Path, timeline: DemoTimeline, seed: int = DEMO_SEED) -> Dem
             )
             dom_seq += 1
     ships.sort(key=lambda r: (r["date"], r["document"], r["product"]))
+    return ships
 
-    # ---- US/CA duties paid on the close month's exports (the 63-A proof file)
+
+def _us_duty_rows(
+    rng: random.Random, timeline: DemoTimeline, ships: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """US/CA duties paid on the close month's exports (the 63-A proof file)."""
     duties = []
     for s in ships:
         day = date.fromisoformat(s["date"])
@@ -517,27 +552,7 @@ def generate(folder: Path, timeline: DemoTimeline, seed: int = DEMO_SEED) -> Dem
             duties.append(
                 {"document": s["document"], "us_duty_usd": str(_q(D(s["value_usd"]) * pct))}
             )
-
-    files = DemoFiles(
-        folder,
-        _write(folder / "materials.csv", materials),
-        _write(folder / "products.csv", products),
-        _write(folder / "bom.csv", boms),
-        _write(folder / "pedimentos.csv", peds),
-        _write(folder / "shipments.csv", ships),
-        _write(folder / "us_duties.csv", duties, ["document", "us_duty_usd"]),
-        timeline,
-    )
-    files.counts = {
-        "materials": len(materials),
-        "products": len(products),
-        "bom": len(boms),
-        "pedimento_rows": len(peds),
-        "pedimentos": len({r["pedimento"] for r in peds}),
-        "shipments": len(ships),
-        "us_duties": len(duties),
-    }
-    return files
+    return duties
 
 
 def _weekday(d: date) -> date:
@@ -575,76 +590,3 @@ def _write(path: Path, rows: list[dict[str, str]], header: list[str] | None = No
         w.writeheader()
         w.writerows(rows)
     return path
-
-
-# --------------------------------------------------------------------------- in-memory records
-
-
-def records_from_rows(
-    data: dict[str, list[list[str]]], months_limit: int = 18
-) -> tuple[list[Any], list[Any], list[Any]]:
-    """Lots, shipments and BOM lines (domain records) of a plant generator's rows.
-
-    For tests and benchmarks that run the discharge and the F4 pricing without a store;
-    the store path (``immex import …``) is what the demo itself uses. Every lot gets the
-    18-month limit of inputs (RULES I-2), fixed assets (AF) none.
-    """
-    from immex.domain.codes import parse_pedimento_number
-    from immex.domain.discharge.rules import limit_date
-    from immex.domain.ledger import BomLine, ImportLot, Shipment
-
-    fracs = {r[0]: r[3] for r in data["materials"]}
-    kinds = {r[0]: r[2] for r in data["materials"]}
-    lots = []
-    for i, r in enumerate(data["pedimentos"], start=1):
-        ped, clave, day, part, qty, value, origin, frac, _fx, cert = r[:10]
-        entry = date.fromisoformat(day)
-        months = None if clave == "AF" else months_limit
-        lots.append(
-            ImportLot(
-                lot_id=i,
-                pedimento=parse_pedimento_number(ped, check_year=False).compact,
-                clave=clave,
-                entry_date=entry,
-                part=part,
-                quantity=D(qty),
-                value_usd=D(value),
-                origin=origin,
-                fraccion=frac or fracs[part],
-                certificate=cert or None,
-                kind=kinds.get(part, "input"),
-                limit_date=limit_date(entry, months),
-            )
-        )
-    ships = []
-    lines: dict[str, int] = {}
-    for i, r in enumerate(data["shipments"], start=1):
-        doc, kind, day, product, qty, dest, value = r[:7]
-        ped = r[7] if len(r) > 7 else ""
-        lines[doc] = lines.get(doc, 0) + 1
-        ships.append(
-            Shipment(
-                shipment_id=i,
-                document=doc,
-                line=lines[doc],
-                kind=kind,
-                date=date.fromisoformat(day),
-                product=product,
-                quantity=D(qty),
-                destination=dest,
-                value_usd=D(value) if value else None,
-                pedimento=parse_pedimento_number(ped, check_year=False).compact if ped else None,
-            )
-        )
-    bom = [
-        BomLine(
-            r[0],
-            r[1],
-            D(r[2]),
-            D(r[3] or "0"),
-            date.fromisoformat(r[4]) if r[4] else None,
-            date.fromisoformat(r[5]) if r[5] else None,
-        )
-        for r in data["bom"]
-    ]
-    return lots, ships, bom

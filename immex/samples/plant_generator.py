@@ -109,8 +109,35 @@ def _ped_number(year: int, office: str, patent: str, seq: int) -> str:
 
 
 def generate(spec: PlantSpec) -> dict[str, list[list[str]]]:
-    """Rows (without header) of each file, deterministic for a seed."""
+    """Rows (without header) of each file, deterministic for a seed (the draws are made in
+    this order: materials, BOMs, shipments, purchases, prices, pedimentos, directed)."""
     rng = np.random.default_rng(spec.seed)
+    mats, mat_rows, assets = _materials(rng, spec)
+    prods = [f"P{i:05d}" for i in range(spec.products)]
+    prod_rows = [
+        [p, f"Illustrative harness {i}", PRODUCT_FRACTIONS[i % len(PRODUCT_FRACTIONS)], "Pza"]
+        for i, p in enumerate(prods)
+    ]
+    bom_rows, bom_v1 = _boms(rng, spec, mats, prods)
+    ships = _Shipments.draw(rng, spec)
+    lots = _Lots.draw(rng, spec, ships, bom_v1)
+    price = rng.uniform(0.05, 40.0, size=spec.materials)
+    ped_rows, ped_of_lot = _pedimento_rows(rng, spec, mats, lots, price)
+    ped_rows += _asset_rows(spec, assets, lots.seq_by_year)
+    ship_rows = _shipment_rows(rng, spec, prods, ships, lots, bom_v1, ped_of_lot)
+    return {
+        "materials": mat_rows,
+        "products": prod_rows,
+        "bom": bom_rows,
+        "pedimentos": ped_rows,
+        "shipments": ship_rows,
+    }
+
+
+def _materials(
+    rng: np.random.Generator, spec: PlantSpec
+) -> tuple[list[str], list[list[str]], list[str]]:
+    """Material part numbers, their rows (materials of every kind, then fixed assets)."""
     n_mat = spec.materials
     mats = [f"M{i:06d}" for i in range(n_mat)]
     kinds = rng.choice(
@@ -138,12 +165,16 @@ def generate(spec: PlantSpec) -> dict[str, list[list[str]]]:
                 "Pza",
             ]
         )
-    prods = [f"P{i:05d}" for i in range(spec.products)]
-    prod_rows = [
-        [p, f"Illustrative harness {i}", PRODUCT_FRACTIONS[i % len(PRODUCT_FRACTIONS)], "Pza"]
-        for i, p in enumerate(prods)
-    ]
-    # BOMs: components drawn with a skew so some parts are common
+    return mats, mat_rows, assets
+
+
+def _boms(
+    rng: np.random.Generator, spec: PlantSpec, mats: list[str], prods: list[str]
+) -> tuple[list[list[str]], list[tuple[np.ndarray, np.ndarray]]]:
+    """BOM rows (some products change version once) and each product's first version as
+    (component indices, quantity per unit with scrap)."""
+    n_mat = spec.materials
+    # components drawn with a skew so some parts are common
     weights = 1.0 / np.arange(1, n_mat + 1) ** 0.6
     weights /= weights.sum()
     k = min(spec.components, n_mat)
@@ -176,61 +207,107 @@ def generate(spec: PlantSpec) -> dict[str, list[list[str]]]:
         else:
             for c, q, s in zip(comps, qpu, scrap, strict=True):
                 bom_rows.append([p, mats[c], QPU[q], SCRAP[s], "", ""])
-    # shipments: dates over the period after a 45-day ramp-up
-    n_s = spec.shipments
-    s_days = np.sort(rng.integers(45, spec.days, size=n_s))
-    s_prod = rng.integers(0, spec.products, size=n_s)
-    s_qty = rng.integers(1, 400, size=n_s)
-    s_kind = rng.choice(["export", "domestic", "transfer"], size=n_s, p=[0.85, 0.1, 0.05])
-    # demand per material (version 1 BOM, enough to size the purchases)
-    demand = np.zeros(n_mat)
-    per_prod_qty = np.bincount(s_prod, weights=s_qty, minlength=spec.products)
-    for i, (comps, per_unit) in enumerate(bom_v1):
-        demand[comps] += per_prod_qty[i] * per_unit
-    factor = np.full(n_mat, 1.04)
-    slow = rng.random(n_mat) < spec.slow_movers
-    short = rng.random(n_mat) < spec.short_parts
-    factor[slow] = 2.5
-    factor[short] = 0.85
-    used = demand > 0
-    n_lots = spec.lots
-    share = np.where(used, demand, 0)
-    total = share.sum() or 1.0
-    lots_per = np.where(used, np.maximum(1, np.floor(n_lots * share / total)), 0).astype(np.int64)
-    # top up to the requested count on the busiest parts
-    deficit = n_lots - int(lots_per.sum()) - spec.fixed_assets
-    if deficit > 0:
-        busiest = np.argsort(-share)[: max(1, used.sum())]
-        lots_per[busiest[np.arange(deficit) % len(busiest)]] += 1
-    lot_mat = np.repeat(np.arange(n_mat), lots_per)
-    lot_qty = np.ceil(np.repeat(demand * factor / np.maximum(lots_per, 1), lots_per) + 1)
-    lot_day = rng.integers(0, max(1, spec.days - 60), size=len(lot_mat))
-    # every part's first lot arrives in the first month (before the first shipments)
-    first = np.ones(len(lot_mat), dtype=bool)
-    first[1:] = lot_mat[1:] != lot_mat[:-1]
-    lot_day = np.where(first, lot_day % 30, lot_day)
-    # slow movers buy everything in the first months: their leftovers outlive 18 months
-    lot_day = np.where(slow[lot_mat], lot_day % 90, lot_day)
-    order = np.lexsort((lot_mat, lot_day))
-    lot_mat, lot_qty, lot_day = lot_mat[order], lot_qty[order], lot_day[order]
-    price = rng.uniform(0.05, 40.0, size=n_mat)
+    return bom_rows, bom_v1
+
+
+@dataclass(frozen=True)
+class _Shipments:
+    """The shipment lines as columns: day, product index, quantity, kind."""
+
+    days: np.ndarray
+    prod: np.ndarray
+    qty: np.ndarray
+    kind: np.ndarray
+
+    @classmethod
+    def draw(cls, rng: np.random.Generator, spec: PlantSpec) -> _Shipments:
+        """Dates over the period after a 45-day ramp-up."""
+        n_s = spec.shipments
+        return cls(
+            np.sort(rng.integers(45, spec.days, size=n_s)),
+            rng.integers(0, spec.products, size=n_s),
+            rng.integers(1, 400, size=n_s),
+            rng.choice(["export", "domestic", "transfer"], size=n_s, p=[0.85, 0.1, 0.05]),
+        )
+
+
+@dataclass
+class _Lots:
+    """The lots as columns (material index, quantity, day), sorted by day and material."""
+
+    mat: np.ndarray
+    qty: np.ndarray
+    day: np.ndarray
+    seq_by_year: dict[int, int]
+
+    @classmethod
+    def draw(
+        cls,
+        rng: np.random.Generator,
+        spec: PlantSpec,
+        ships: _Shipments,
+        bom_v1: list[tuple[np.ndarray, np.ndarray]],
+    ) -> _Lots:
+        """Purchases sized by demand (version 1 BOMs); slow movers over-bought, short
+        parts under-bought."""
+        n_mat = spec.materials
+        demand = np.zeros(n_mat)
+        per_prod_qty = np.bincount(ships.prod, weights=ships.qty, minlength=spec.products)
+        for i, (comps, per_unit) in enumerate(bom_v1):
+            demand[comps] += per_prod_qty[i] * per_unit
+        factor = np.full(n_mat, 1.04)
+        slow = rng.random(n_mat) < spec.slow_movers
+        short = rng.random(n_mat) < spec.short_parts
+        factor[slow] = 2.5
+        factor[short] = 0.85
+        used = demand > 0
+        n_lots = spec.lots
+        share = np.where(used, demand, 0)
+        total = share.sum() or 1.0
+        lots_per = np.where(used, np.maximum(1, np.floor(n_lots * share / total)), 0).astype(
+            np.int64
+        )
+        # top up to the requested count on the busiest parts
+        deficit = n_lots - int(lots_per.sum()) - spec.fixed_assets
+        if deficit > 0:
+            busiest = np.argsort(-share)[: max(1, used.sum())]
+            lots_per[busiest[np.arange(deficit) % len(busiest)]] += 1
+        lot_mat = np.repeat(np.arange(n_mat), lots_per)
+        lot_qty = np.ceil(np.repeat(demand * factor / np.maximum(lots_per, 1), lots_per) + 1)
+        lot_day = rng.integers(0, max(1, spec.days - 60), size=len(lot_mat))
+        # every part's first lot arrives in the first month (before the first shipments)
+        first = np.ones(len(lot_mat), dtype=bool)
+        first[1:] = lot_mat[1:] != lot_mat[:-1]
+        lot_day = np.where(first, lot_day % 30, lot_day)
+        # slow movers buy everything in the first months: their leftovers outlive 18 months
+        lot_day = np.where(slow[lot_mat], lot_day % 90, lot_day)
+        order = np.lexsort((lot_mat, lot_day))
+        return cls(lot_mat[order], lot_qty[order], lot_day[order], {})
+
+
+def _pedimento_rows(
+    rng: np.random.Generator,
+    spec: PlantSpec,
+    mats: list[str],
+    lots: _Lots,
+    price: np.ndarray,
+) -> tuple[list[list[str]], list[str]]:
+    """Pedimento rows (``lines_per_pedimento`` lots each) and the pedimento of each lot."""
     ped_rows: list[list[str]] = []
     per = spec.lines_per_pedimento
-    seq_by_year: dict[int, int] = {}
+    seq_by_year = lots.seq_by_year
     ped_of_lot: list[str] = []
-    ped_day: dict[str, int] = {}
-    for g in range(0, len(lot_mat), per):
-        d = spec.start + timedelta(days=int(lot_day[g]))
+    for g in range(0, len(lots.mat), per):
+        d = spec.start + timedelta(days=int(lots.day[g]))
         seq = seq_by_year.get(d.year, 0) + 1
         seq_by_year[d.year] = seq
         patent = ("3012", "1587", "3456")[seq % 3]
         ped = _ped_number(d.year, "47", patent, seq // 3 + 1)
-        ped_day[ped] = int(lot_day[g])
         origin = ORIGINS[int(rng.integers(0, len(ORIGINS)))]
         fx = f"{17 + (g % 300) / 100:.4f}"
-        for j in range(g, min(g + per, len(lot_mat))):
-            mi = int(lot_mat[j])
-            q = int(lot_qty[j])
+        for j in range(g, min(g + per, len(lots.mat))):
+            mi = int(lots.mat[j])
+            q = int(lots.qty[j])
             cert = "T-MEC" if origin in ("USA", "CAN") and j % 2 == 0 else ""
             ped_rows.append(
                 [
@@ -247,30 +324,48 @@ def generate(spec: PlantSpec) -> dict[str, list[list[str]]]:
                 ]
             )
             ped_of_lot.append(ped)
+    return ped_rows, ped_of_lot
+
+
+def _asset_rows(spec: PlantSpec, assets: list[str], seq_by_year: dict[int, int]) -> list[list[str]]:
+    """One AF pedimento per fixed asset, in the first days of the period."""
+    rows = []
     for i, a in enumerate(assets):
         d = spec.start + timedelta(days=3 + i)
         seq = seq_by_year.get(d.year, 0) + 1
         seq_by_year[d.year] = seq
         ped = _ped_number(d.year, "47", "3012", 900_000 + seq)
-        ped_rows.append(
+        rows.append(
             [ped, "AF", d.isoformat(), a, "1", f"{250000 + 1000 * i:.2f}", "DEU", "", "17.5", ""]
         )
-    # shipments rows, documents of a few lines, a few directed discharges
+    return rows
+
+
+def _shipment_rows(
+    rng: np.random.Generator,
+    spec: PlantSpec,
+    prods: list[str],
+    ships: _Shipments,
+    lots: _Lots,
+    bom_v1: list[tuple[np.ndarray, np.ndarray]],
+    ped_of_lot: list[str],
+) -> list[list[str]]:
+    """Shipment rows, documents of a few lines, a few directed discharges."""
     ship_rows: list[list[str]] = []
     ppd = spec.lines_per_document
     lots_of_mat: dict[int, list[int]] = {}
-    want_directed = rng.random(n_s) < spec.directed
+    want_directed = rng.random(spec.shipments) < spec.directed
     if want_directed.any():
-        for j, mat in enumerate(lot_mat.tolist()):
+        for j, mat in enumerate(lots.mat.tolist()):
             lots_of_mat.setdefault(mat, []).append(j)
-    for i in range(n_s):
-        d = spec.start + timedelta(days=int(s_days[i]))
-        kind = str(s_kind[i])
+    for i in range(spec.shipments):
+        d = spec.start + timedelta(days=int(ships.days[i]))
+        kind = str(ships.kind[i])
         dest = {"export": "USA", "domestic": "MEX", "transfer": "MEX"}[kind]
         ped = ""
         if want_directed[i]:
-            comps = bom_v1[int(s_prod[i])][0]
-            cands = [j for j in lots_of_mat.get(int(comps[0]), []) if lot_day[j] <= s_days[i]]
+            comps = bom_v1[int(ships.prod[i])][0]
+            cands = [j for j in lots_of_mat.get(int(comps[0]), []) if lots.day[j] <= ships.days[i]]
             if cands:
                 ped = ped_of_lot[cands[int(rng.integers(0, len(cands)))]]
         prefix = {"export": "EXP", "domestic": "NAC", "transfer": "V1T"}[kind]
@@ -279,20 +374,14 @@ def generate(spec: PlantSpec) -> dict[str, list[list[str]]]:
                 f"{prefix}-{i // ppd:08d}",
                 kind,
                 d.isoformat(),
-                prods[int(s_prod[i])],
-                str(int(s_qty[i])),
+                prods[int(ships.prod[i])],
+                str(int(ships.qty[i])),
                 dest,
-                f"{int(s_qty[i]) * 12.5:.2f}",
+                f"{int(ships.qty[i]) * 12.5:.2f}",
                 ped,
             ]
         )
-    return {
-        "materials": mat_rows,
-        "products": prod_rows,
-        "bom": bom_rows,
-        "pedimentos": ped_rows,
-        "shipments": ship_rows,
-    }
+    return ship_rows
 
 
 def write_plant(spec: PlantSpec, out_dir: Path) -> dict[str, Path]:
