@@ -4,6 +4,7 @@
     immex.store       tables, frozen migrations, repositories: domain + SQLAlchemy
     immex.refdata     builders/loaders of the bundled tables: domain
     immex.datastage   SAT file readers: domain
+    immex.files       readers of the files people bring (encodings, separators, workbooks): domain
     immex.reports     renderers of a finished model: domain (never a service or the store)
     immex.services    use cases: domain, store repositories, refdata, datastage, reports
     immex.samples     illustrative data: domain, services (the demo builds on them)
@@ -32,8 +33,9 @@ LAYERS: dict[str, set[str]] = {
     "store": {"domain", "store"},
     "refdata": {"domain", "refdata"},
     "datastage": {"domain", "datastage"},
+    "files": {"domain", "files"},
     "reports": {"domain", "reports"},
-    "services": {"domain", "store", "refdata", "datastage", "reports", "services"},
+    "services": {"domain", "store", "refdata", "datastage", "reports", "services", "files"},
     "samples": {"domain", "services", "samples", "refdata", "datastage"},
     "api": {"domain", "services", "api", "reports"},
     "web": {"domain", "services", "api", "web", "reports"},

@@ -1,0 +1,141 @@
+"""What kind of file this is, from its first bytes — never from its name alone.
+
+A workbook renamed ``.csv`` is still read as a workbook; a PNG renamed ``.xlsx`` is named
+for what it is. :func:`sniff` looks at the content; :func:`kind_of` adds the ZIP look-up
+that tells an XLSX from an ODS, an XLSB or a ZIP of other files.
+"""
+
+from __future__ import annotations
+
+import enum
+import zipfile
+from pathlib import Path
+
+from immex.files.errors import UnreadableFile
+
+
+class FileKind(enum.StrEnum):
+    TEXT = "text"  # CSV / TSV / text with a delimiter
+    XLSX = "xlsx"  # Office Open XML workbook (also .xlsm)
+    XLSB = "xlsb"  # Excel binary workbook
+    ODS = "ods"  # OpenDocument spreadsheet
+    XLS = "xls"  # Excel 97-2003 (BIFF in an OLE2 container)
+
+
+#: how each kind is named to a person
+KIND_NAMES = {
+    FileKind.TEXT: "a text table (CSV)",
+    FileKind.XLSX: "an Excel workbook (XLSX)",
+    FileKind.XLSB: "an Excel binary workbook (XLSB)",
+    FileKind.ODS: "an OpenDocument spreadsheet (ODS)",
+    FileKind.XLS: "an Excel 97-2003 workbook (XLS)",
+}
+
+#: file name endings and the kind a person means by them
+SUFFIX_KINDS = {
+    ".csv": FileKind.TEXT,
+    ".txt": FileKind.TEXT,
+    ".tsv": FileKind.TEXT,
+    ".tab": FileKind.TEXT,
+    ".xlsx": FileKind.XLSX,
+    ".xlsm": FileKind.XLSX,
+    ".xlsb": FileKind.XLSB,
+    ".ods": FileKind.ODS,
+    ".xls": FileKind.XLS,
+}
+
+SAVE_AS = "save it again as CSV (UTF-8) or as an Excel workbook (.xlsx)"
+
+#: files that are certainly not tables: their signature and what they are
+_NOT_TABLES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x7fELF", "a program (ELF executable)"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"{\\rtf", "an RTF document"),
+)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def sniff(head: bytes) -> FileKind | str | None:
+    """The kind the first bytes show: a :class:`FileKind`, the description of a file that is
+    not a table (``"a PNG image"``), or ``None`` for text (or nothing recognisable)."""
+    for magic, what in _NOT_TABLES:
+        if head.startswith(magic):
+            return what
+    if head.startswith(_OLE2):
+        return FileKind.XLS
+    if head.startswith(_ZIP):
+        return FileKind.XLSX  # refined by kind_of (XLSX, XLSB, ODS or another ZIP)
+    return None
+
+
+def _zip_kind(path: Path, source: str) -> FileKind:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+        KeyError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
+        raise UnreadableFile(
+            source,
+            f"damaged or truncated ZIP container ({exc}): the workbook cannot be opened; "
+            f"download or export it again, or {SAVE_AS}",
+        ) from None
+    lowered = {n.lower() for n in names}
+    if "xl/workbook.xml" in lowered:
+        return FileKind.XLSX
+    if "xl/workbook.bin" in lowered:
+        return FileKind.XLSB
+    if mimetype.startswith(_ODS_MIME):
+        return FileKind.ODS
+    if "word/document.xml" in lowered:
+        what = "a Word document (DOCX)"
+    elif "ppt/presentation.xml" in lowered:
+        what = "a PowerPoint presentation (PPTX)"
+    elif mimetype.startswith(b"application/vnd.oasis.opendocument"):
+        what = f"an OpenDocument file of another kind ({mimetype.decode('ascii', 'replace')})"
+    else:
+        shown = ", ".join(sorted(names)[:3]) + (" …" if len(names) > 3 else "")
+        what = f"a ZIP archive of {len(names)} file(s) ({shown or 'empty'})"
+    raise UnreadableFile(
+        source,
+        f"this is {what}, not a table: export the data as CSV or XLSX "
+        "(a SAT Data Stage ZIP is imported with `immex sat import`)",
+    )
+
+
+def kind_of(path: Path, head: bytes, source: str) -> FileKind:
+    """The kind of table in ``path`` (first bytes ``head``), or :class:`UnreadableFile`."""
+    found = sniff(head)
+    if isinstance(found, str) and not isinstance(found, FileKind):
+        raise UnreadableFile(source, f"this is {found}, not a table: {SAVE_AS}")
+    if found is FileKind.XLSX:
+        return _zip_kind(path, source)
+    if found is FileKind.XLS and _ENCRYPTED in path.read_bytes()[: 1 << 22]:
+        raise UnreadableFile(
+            source,
+            "the workbook is protected with a password: open it in Excel, remove the "
+            f"password (File › Info › Protect workbook) and save it again, or {SAVE_AS}",
+        )
+    return FileKind.TEXT if found is None else found
