@@ -9,7 +9,6 @@ note, so a person who sees odd values knows how the file was read.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,22 +80,5 @@ def text_rows(
             source,
             f"not a well-formed {DELIMITER_NAMES[dialect.delimiter]}-separated file ({exc}); "
             "check the quotes on that line, or save the file again from Excel",
-            line=end + 1,
-        ) from None
-
-
-def rows_of_text(text: str, source: str, dialect: Dialect) -> Iterator[tuple[int, list[str]]]:
-    """As :func:`text_rows`, for text already in memory."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter)
-    end = 0
-    try:
-        for row in reader:
-            start, end = end + 1, reader.line_num
-            if row and (row[0].strip() or any(c.strip() for c in row)):
-                yield start, row
-    except csv.Error as exc:
-        raise UnreadableFile(
-            source,
-            f"not a well-formed {DELIMITER_NAMES[dialect.delimiter]}-separated file ({exc})",
             line=end + 1,
         ) from None
