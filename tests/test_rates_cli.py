@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from immex.cli.main import app
 from immex.domain.errors import NotFound
 from immex.domain.tariff import RateAt
-from immex.services.rates import loading as rates_service
+from immex.services.tariff import lookup as tariff_lookup
 from tests.support_rates import mfn_lookup
 
 EXCERPT = (
@@ -44,7 +44,7 @@ class FakeTariff:
 
 @pytest.fixture(autouse=True)
 def fake_tariff(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(rates_service, "_tariff_book", lambda: FakeTariff())
+    monkeypatch.setattr(tariff_lookup, "load_tariff_book", lambda: FakeTariff())
     monkeypatch.delenv("IMMEX_DB", raising=False)
     monkeypatch.chdir(tmp_path)  # no ./immex.db unless a test creates it
 

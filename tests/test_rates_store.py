@@ -10,7 +10,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from immex.domain.errors import BatchError
-from immex.services.rates import loading as rates_service
+from immex.services.rates.loading import load_rates, parse_file
+from immex.services.rates.workspace_data import workspace_data
 from immex.services.workspace import companies as workspace
 from immex.store.tables import core
 from immex.store.tables import rates as t
@@ -26,12 +27,13 @@ def _count(engine, table) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_load_the_dof_excerpt_idempotent_and_used_by_the_rate(workspace_url: str) -> None:
-    engine = workspace.init_workspace(workspace_url)
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
     try:
-        first = rates_service.load_rates(engine, "prosec", EXCERPT)
+        first = load_rates(ws, "prosec", EXCERPT)
         assert first.rows_inserted == 11 and not first.already_loaded
         assert any("acotación" in w for w in first.warnings)
-        again = rates_service.load_rates(engine, "prosec", EXCERPT)
+        again = load_rates(ws, "prosec", EXCERPT)
         assert again.already_loaded and again.rows_inserted == 0
         assert "already loaded" in again.message and "nothing written" in again.message
         assert _count(engine, t.prosec_rates) == 11
@@ -42,42 +44,44 @@ def test_load_the_dof_excerpt_idempotent_and_used_by_the_rate(workspace_url: str
             actions = conn.execute(select(core.audit_log.c.action)).scalars().all()
         assert len(batch.sha256) == 64 and batch.file_name == EXCERPT.name and batch.loaded_by
         assert "rates.load.prosec" in actions
-        data = rates_service.book_from_engine(engine)
+        data = workspace_data(ws)
         rows = data.book.prosec_for("7211.29.99")
         assert {r.sector for r in rows} == {"I", "XIX"}
         assert all(r.acotacion.startswith("Únicamente") for r in rows)
         assert "11 PROSEC rows" in data.book.data_notes[0]
     finally:
-        engine.dispose()
+        ws.store.dispose()
 
 
 def test_same_rows_in_another_file_are_skipped_conflicts_are_errors(
     workspace_url: str, tmp_path: Path
 ) -> None:
-    engine = workspace.init_workspace(workspace_url)
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
     try:
-        rates_service.load_rates(engine, "prosec", EXCERPT)
+        load_rates(ws, "prosec", EXCERPT)
         lines = EXCERPT.read_text(encoding="utf-8").splitlines()
         copy = tmp_path / "copy.csv"
         copy.write_text("\n".join(lines[:3]) + "\n\n", encoding="utf-8")  # other bytes, same rows
-        result = rates_service.load_rates(engine, "prosec", copy)
+        result = load_rates(ws, "prosec", copy)
         assert result.rows_inserted == 0 and result.rows_already_present == 2
         changed = tmp_path / "changed.csv"
         changed.write_text(
             lines[0] + "\n" + lines[1].replace(",Ex.,", ",5,") + "\n", encoding="utf-8"
         )
         with pytest.raises(BatchError) as info:
-            rates_service.load_rates(engine, "prosec", changed)
+            load_rates(ws, "prosec", changed)
         assert "conflicts with the row of the same key loaded from" in str(info.value.errors[0])
         assert _count(engine, t.prosec_rates) == 11
     finally:
-        engine.dispose()
+        ws.store.dispose()
 
 
 def test_malformed_file_reports_every_error_and_writes_nothing(
     workspace_url: str, tmp_path: Path
 ) -> None:
-    engine = workspace.init_workspace(workspace_url)
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
     bad = tmp_path / "bad_fta.csv"
     bad.write_text(
         "agreement,origin_countries,fraccion,rate,valid_from,valid_to,source\n"
@@ -89,7 +93,7 @@ def test_malformed_file_reports_every_error_and_writes_nothing(
     )
     try:
         with pytest.raises(BatchError) as info:
-            rates_service.load_rates(engine, "fta", bad)
+            load_rates(ws, "fta", bad)
         text = [str(e) for e in info.value.errors]
         assert "bad_fta.csv:3: origin_countries: not an ISO-3 country code (got 'US')" in text
         assert any(x.startswith("bad_fta.csv:3: fraccion:") for x in text)
@@ -101,20 +105,20 @@ def test_malformed_file_reports_every_error_and_writes_nothing(
         assert _count(engine, t.fta_rates) == 0
         assert _count(engine, t.rate_load_batches) == 0
     finally:
-        engine.dispose()
+        ws.store.dispose()
 
 
 def test_wrong_layout_names_the_missing_columns(workspace_url: str, tmp_path: Path) -> None:
-    engine = workspace.init_workspace(workspace_url)
+    ws = workspace.create_workspace(workspace_url)
     bad = tmp_path / "amend.csv"
     bad.write_text("fraccion,tasa\n8501.10.01,5\n", encoding="utf-8")
     try:
         with pytest.raises(BatchError) as info:
-            rates_service.load_rates(engine, "amendments", bad)
+            load_rates(ws, "amendments", bad)
         assert {e.field for e in info.value.errors} == {"rate", "valid_from", "source"}
         assert all(e.line == 1 for e in info.value.errors)
     finally:
-        engine.dispose()
+        ws.store.dispose()
 
 
 def test_xlsx_amendments_and_fta(workspace_url: str, tmp_path: Path) -> None:
@@ -128,11 +132,11 @@ def test_xlsx_amendments_and_fta(workspace_url: str, tmp_path: Path) -> None:
     ws.append(["8501.10.03", "0.36 Dls. por Kg", "2026-01-01", None, "ILLUSTRATIVE specific"])
     path = tmp_path / "amend.xlsx"
     wb.save(path)
-    engine = workspace.init_workspace(workspace_url)
+    ws = workspace.create_workspace(workspace_url)
     try:
-        result = rates_service.load_rates(engine, "amendments", path)
+        result = load_rates(ws, "amendments", path)
         assert result.rows_inserted == 3
-        book = rates_service.book_from_engine(engine).book
+        book = workspace_data(ws).book
         from datetime import date
 
         row = book.amendment_at("8501.10.01", date(2026, 2, 1))
@@ -142,7 +146,7 @@ def test_xlsx_amendments_and_fta(workspace_url: str, tmp_path: Path) -> None:
             spec is not None and spec.rate.percent is None and spec.rate.text == "0.36 Dls. por Kg"
         )
     finally:
-        engine.dispose()
+        ws.store.dispose()
 
 
 def test_xlsx_percentage_cells_are_read_as_the_percentage_shown(tmp_path: Path) -> None:
@@ -160,7 +164,7 @@ def test_xlsx_percentage_cells_are_read_as_the_percentage_shown(tmp_path: Path) 
         ws.cell(row=row, column=2).number_format = "0.0%"
     path = tmp_path / "pct.xlsx"
     wb.save(path)
-    parsed, _ = rates_service.parse_file("amendments", path)
+    parsed, _ = parse_file("amendments", path)
     rates = {r.fraccion: r.rate for _, r in parsed}
     assert rates["8501.10.01"].percent == 5
     assert rates["8501.10.02"].percent == Decimal("2.5")

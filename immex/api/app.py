@@ -17,7 +17,8 @@ from immex.domain.money import D
 from immex.services import inputs as formats
 from immex.services.duties import single as duties_service
 from immex.services.inputs import jsonable
-from immex.services.rates import loading as rates_service
+from immex.services.rates import best_rate as rate_service
+from immex.services.rates.workspace_data import optional_workspace
 from immex.services.refdata import info as refdata_service
 from immex.services.tariff import lookup as tariff_service
 
@@ -85,10 +86,12 @@ def create_app(db: str | None = None) -> FastAPI:
         origin_certified: list[str] = Query([]),
         regla8: list[str] = Query([]),
     ) -> Any:
-        decision = rates_service.best_rate(
-            fraccion, origin, _required_date(as_of, "as_of"), prosec, regla8, origin_certified, db
-        )
-        return jsonable(rates_service.decision_dict(decision))
+        when = _required_date(as_of, "as_of")
+        with optional_workspace(db) as ws:
+            decision = rate_service.rate_decision(
+                ws, fraccion, origin, when, prosec, regla8, origin_certified, today=date.today()
+            )
+        return jsonable(rate_service.decision_dict(decision))
 
     @app.get("/api/fx/{day}")
     def api_fx(day: str) -> Any:
@@ -108,23 +111,17 @@ def create_app(db: str | None = None) -> FastAPI:
             value = D(body.value_usd)  # its sign and size are checked by the duty core
         except ImmexError as exc:
             raise InvalidInput(exc.message, field="value_usd") from None
-        data = rates_service.workspace_data(db)
-        request = duties_service.f4_request(
-            body.fraccion,
-            value,
-            _required_date(body.entry_date, "entry_date"),
-            _required_date(body.change_date, "change_date"),
-            origin=body.origin,
-            prosec=body.prosec,
-            certified=body.origin_certified,
-            policy=body.policy,
-            factor_rounding=body.factor_rounding,
-            certified_iva=body.certified_iva,
-            paid_on=_date(body.paid_on, "paid_on"),
-            known_sectors=data.sectors,
-        )
-        context = duties_service.duty_context(data=data)
-        return jsonable(duties_service.f4_dict(duties_service.f4(request, context)))
+        entry = _required_date(body.entry_date, "entry_date")
+        change = _required_date(body.change_date, "change_date")
+        paid = _date(body.paid_on, "paid_on")
+        with optional_workspace(db) as ws:
+            result = duties_service.duty_f4(
+                ws, body.fraccion, value, entry, change, origin=body.origin, prosec=body.prosec,
+                certified=body.origin_certified, policy=body.policy,
+                factor_rounding=body.factor_rounding, certified_iva=body.certified_iva,
+                paid_on=paid,
+            )  # fmt: skip
+        return jsonable(duties_service.f4_dict(result))
 
     @app.get("/api/refdata")
     def api_refdata() -> Any:
@@ -164,11 +161,11 @@ def create_app(db: str | None = None) -> FastAPI:
             doc = jsonable(tariff_service.show(code, when))
             if origin.strip():
                 sectors = [s for s in prosec.replace(" ", "").split(",") if s]
-                decision = jsonable(
-                    rates_service.decision_dict(
-                        rates_service.best_rate(code, origin, when, sectors, (), (), db)
+                with optional_workspace(db) as ws:
+                    found = rate_service.rate_decision(
+                        ws, code, origin, when, sectors, today=date.today()
                     )
-                )
+                decision = jsonable(rate_service.decision_dict(found))
         except ImmexError as exc:
             error = exc.message
         return _page(

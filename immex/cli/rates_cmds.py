@@ -8,12 +8,25 @@ from typing import Any
 
 import typer
 
-from immex.cli.common import DbOpt, JsonOpt, console, handle_errors, parse_date, print_json
+from immex.cli.common import (
+    DbOpt,
+    JsonOpt,
+    console,
+    handle_errors,
+    open_ws,
+    parse_date,
+    print_json,
+)
 from immex.domain.errors import InvalidInput
 from immex.domain.money import D
 from immex.services.duties import single as duties_service
-from immex.services.rates import loading as rates_service
-from immex.services.workspace import companies as workspace
+from immex.services.rates import best_rate as rate_service
+from immex.services.rates.batches import LoadResult
+from immex.services.rates.loading import load_rates
+from immex.services.rates.parameters import load_parameters_file
+from immex.services.rates.sectors import sector_catalog
+from immex.services.rates.series import SERIES, load_series
+from immex.services.rates.workspace_data import optional_workspace
 
 rates_app = typer.Typer(
     help="Rate data in the workspace: PROSEC lists, agreement schedules, LIGIE amendments.",
@@ -54,20 +67,17 @@ def _money(text: str, name: str) -> Any:
 
 
 def _load(kind: str, file: Path, db: str | None, json_out: bool) -> None:
-    from immex.services.rates import series
-
-    engine = workspace.open_engine(db)
+    ws = open_ws(db, need_company=False)
+    result: LoadResult
     try:
-        if kind in series.SERIES:
-            result = series.load_series(engine, kind, file)
+        if kind in SERIES:
+            result = load_series(ws, kind, file)
         elif kind == "parameters":
-            from immex.services.rates.parameters import load_parameters_file
-
-            result = load_parameters_file(engine, file)
+            result = load_parameters_file(ws, file)
         else:
-            result = rates_service.load_rates(engine, kind, file)
+            result = load_rates(ws, kind, file)
     finally:
-        engine.dispose()
+        ws.store.dispose()
     if json_out:
         print_json(result)
         return
@@ -127,7 +137,7 @@ def load_parameters(file: Path = FileArg, db: str | None = DbOpt, json_out: bool
 @handle_errors
 def sectors(json_out: bool = JsonOpt) -> None:
     """The PROSEC sector catalog (Decree art. 3) with the citation of each row."""
-    catalog = rates_service.sector_catalog()
+    catalog = sector_catalog()
     if json_out:
         print_json(list(catalog))
         return
@@ -163,15 +173,12 @@ def rate(
 ) -> None:
     """Every lawful rate option for a fracción, and the lowest one that may be used."""
     when = _required_date(as_of, "as-of")
-    today = date.today()  # the CLI is the one place that reads the clock
-    if when > today:
-        raise InvalidInput(
-            f"--as-of {when} is in the future (today is {today}): the rates in force then are "
-            "not known to the data; use a date up to today",
-            field="as_of",
-        )
-    decision = rates_service.best_rate(fraccion, origin, when, prosec, regla8, certified, db)
-    doc = rates_service.decision_dict(decision)
+    with optional_workspace(db) as ws:
+        decision = rate_service.rate_decision(
+            ws, fraccion, origin, when, prosec, regla8, certified,
+            today=date.today(),  # the CLI is the one place that reads the clock
+        )  # fmt: skip
+    doc = rate_service.decision_dict(decision)
     if json_out:
         print_json(doc)
         return
@@ -220,23 +227,17 @@ def duty_f4(
     json_out: bool = JsonOpt,
 ) -> None:
     """F4: what changing an IMMEX input to definitive costs, peso by peso (LA 109)."""
-    data = rates_service.workspace_data(db)
-    request = duties_service.f4_request(
-        fraccion,
-        _money(value_usd, "value-usd"),
-        _required_date(entry_date, "entry-date"),
-        _required_date(change_date, "change-date"),
-        origin=origin,
-        prosec=prosec,
-        certified=certified,
-        policy=policy,
-        factor_rounding=factor_rounding,
-        certified_iva=certified_iva,
-        paid_on=parse_date(paid_on, "paid-on"),
-        known_sectors=data.sectors,
-    )
-    context = duties_service.duty_context(data=data)
-    doc = duties_service.f4_dict(duties_service.f4(request, context))
+    value = _money(value_usd, "value-usd")
+    entry = _required_date(entry_date, "entry-date")
+    change = _required_date(change_date, "change-date")
+    paid = parse_date(paid_on, "paid-on")
+    with optional_workspace(db) as ws:
+        result = duties_service.duty_f4(
+            ws, fraccion, value, entry, change, origin=origin, prosec=prosec,
+            certified=certified, policy=policy, factor_rounding=factor_rounding,
+            certified_iva=certified_iva, paid_on=paid,
+        )  # fmt: skip
+    doc = duties_service.f4_dict(result)
     if json_out:
         print_json(doc)
         return
@@ -266,20 +267,15 @@ def duty_63a(
     json_out: bool = JsonOpt,
 ) -> None:
     """LA 63-A / USMCA 2.5: Mexican duty owed on an input of a good exported to the US/CA."""
-    data = rates_service.workspace_data(db)
-    request = duties_service.usmca_request(
-        fraccion,
-        _money(value_usd, "value-usd"),
-        _required_date(entry_date, "entry-date"),
-        _required_date(export_date, "export-date"),
-        origin,
-        _money(us_duty_usd, "us-duty-usd"),
-        prosec=prosec,
-        certified=certified,
-        known_sectors=data.sectors,
-    )
-    context = duties_service.duty_context(data=data)
-    doc = duties_service.usmca_dict(duties_service.usmca_63a(request, context))
+    value = _money(value_usd, "value-usd")
+    entry = _required_date(entry_date, "entry-date")
+    export = _required_date(export_date, "export-date")
+    us_duty = _money(us_duty_usd, "us-duty-usd")
+    with optional_workspace(db) as ws:
+        result = duties_service.duty_63a(
+            ws, fraccion, value, entry, export, origin, us_duty, prosec=prosec, certified=certified
+        )
+    doc = duties_service.usmca_dict(result)
     if json_out:
         print_json(doc)
         return

@@ -98,6 +98,17 @@ def in_period(valid_from: date | None, valid_to: date | None, when: date) -> boo
 
 
 @dataclass(frozen=True, slots=True)
+class Sector:
+    """A PROSEC sector (Decree art. 3) with the citation of its row."""
+
+    code: str
+    name: str
+    source: str
+    confidence: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ProsecRow:
     """One fracción of a PROSEC sector list (Decree art. 5), effective-dated."""
 

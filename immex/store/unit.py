@@ -17,7 +17,10 @@ from sqlalchemy import Connection, Engine
 from immex.store import migrate
 from immex.store.database import StoreError, is_initialised, make_engine
 from immex.store.repositories.companies import AuditRepository, CompanyRepository
+from immex.store.repositories.parameters import ParameterRepository
+from immex.store.repositories.rates import RateRepository
 from immex.store.repositories.reports import ReportsRepository
+from immex.store.repositories.series import SeriesRepository
 
 
 class Repositories:
@@ -41,6 +44,18 @@ class Repositories:
     @cached_property
     def reports(self) -> ReportsRepository:
         return ReportsRepository(self.conn)
+
+    @cached_property
+    def rates(self) -> RateRepository:
+        return RateRepository(self.conn)
+
+    @cached_property
+    def series(self) -> SeriesRepository:
+        return SeriesRepository(self.conn)
+
+    @cached_property
+    def parameters(self) -> ParameterRepository:
+        return ParameterRepository(self.conn)
 
 
 class Store:

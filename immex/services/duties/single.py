@@ -15,6 +15,14 @@ from typing import Any, TypeVar
 
 from immex.domain.dated import Parameter
 from immex.domain.duties import (
+    DUTY_PARAMETERS,
+    PARAM_DTA,
+    PARAM_DTA_FEE,
+    PARAM_IVA,
+    PARAM_SURCHARGE,
+    PARAM_SURCHARGE_INCREASE,
+    PARAM_SURCHARGE_MAX_YEARS,
+    PARAM_USMCA_DAYS,
     DutyContext,
     DutyParameters,
     F4Request,
@@ -25,53 +33,45 @@ from immex.domain.duties import (
     compute_f4,
     compute_f4_batch,
 )
-from immex.domain.errors import InvalidInput
 from immex.domain.rates import MfnLookup, unique
-from immex.services.rates import loading as rates_service
-from immex.services.rates.loading import WorkspaceData, build_query, check_origin, coverage_notes
-
-#: names of the curated parameters (immex/refdata/sources/parameters.yaml)
-PARAM_IVA = "iva.rate"
-PARAM_DTA = "dta.ad_valorem"
-PARAM_DTA_FEE = "dta.immex_temporary_fee"
-PARAM_SURCHARGE = "recargos.lif_monthly_rate"
-PARAM_SURCHARGE_INCREASE = "recargos.cff21_increase"
-PARAM_SURCHARGE_MAX_YEARS = "recargos.max_years"
-PARAM_USMCA_DAYS = "usmca.proof_period_days"
-#: every parameter the duty engine reads (and so the ones a workspace may load values for)
-DUTY_PARAMETERS = (
-    PARAM_IVA,
-    PARAM_DTA,
-    PARAM_DTA_FEE,
-    PARAM_SURCHARGE,
-    PARAM_SURCHARGE_INCREASE,
-    PARAM_SURCHARGE_MAX_YEARS,
-    PARAM_USMCA_DAYS,
+from immex.refdata.bundled import load_fx, load_inpc, load_manifest, load_parameters
+from immex.services.rates.best_rate import build_query, check_origin, coverage_notes, option_dict
+from immex.services.rates.workspace_data import (
+    WorkspaceData,
+    extend,
+    find_workspace,
+    merged,
+    workspace_data,
 )
+from immex.services.tariff.lookup import mfn_lookup
+from immex.services.workspace.context import Workspace
+
+__all__ = [
+    "DUTY_PARAMETERS",
+    "PARAM_DTA",
+    "PARAM_DTA_FEE",
+    "PARAM_IVA",
+    "PARAM_SURCHARGE",
+    "PARAM_SURCHARGE_INCREASE",
+    "PARAM_SURCHARGE_MAX_YEARS",
+    "PARAM_USMCA_DAYS",
+    "duty_63a",
+    "duty_context",
+    "duty_f4",
+    "duty_parameters",
+    "f4",
+    "f4_batch",
+    "f4_dict",
+    "f4_request",
+    "usmca_63a",
+    "usmca_dict",
+    "usmca_request",
+]
 
 
 def duty_parameters(params: dict[str, Parameter[Any]] | None = None) -> DutyParameters:
     """The duty parameters from the bundled reference data (``immex refdata``)."""
-    if params is None:
-        from immex.refdata.bundled import load_parameters
-
-        params = load_parameters()
-    # the DTA fixed fee may be absent: the duty says when it could not apply it
-    missing = [n for n in DUTY_PARAMETERS if n != PARAM_DTA_FEE and n not in params]
-    if missing:
-        raise InvalidInput(
-            f"reference parameters missing: {', '.join(missing)}; "
-            "rebuild with `immex refdata build`"
-        )
-    return DutyParameters(
-        iva_rate=params[PARAM_IVA],
-        dta_rate=params[PARAM_DTA],
-        surcharge_rate=params[PARAM_SURCHARGE],
-        surcharge_increase=params[PARAM_SURCHARGE_INCREASE],
-        surcharge_max_years=params[PARAM_SURCHARGE_MAX_YEARS],
-        usmca_days=params[PARAM_USMCA_DAYS],
-        dta_fixed_fee=params.get(PARAM_DTA_FEE),
-    )
+    return DutyParameters.of(load_parameters() if params is None else params)
 
 
 def duty_context(
@@ -81,10 +81,17 @@ def duty_context(
     mfn: MfnLookup | None = None,
     params: DutyParameters | None = None,
 ) -> DutyContext:
-    """Series, parameters, workspace rate rows and the bundled LIGIE, ready to compute."""
-    from immex.refdata.bundled import load_fx, load_inpc, load_manifest
+    """Series, parameters, workspace rate rows and the bundled LIGIE, ready to compute.
 
-    data = data or rates_service.workspace_data(db)
+    ``data`` is what the workspace adds (:func:`~immex.services.rates.workspace_data.
+    workspace_data`); without it, that of the workspace ``db`` finds (transitional)."""
+    if data is None:
+        ws = find_workspace(db)
+        try:
+            data = workspace_data(ws)
+        finally:
+            if ws is not None:
+                ws.store.dispose()
     notes = list(data.book.data_notes)
     try:
         manifest = load_manifest()
@@ -95,14 +102,9 @@ def duty_context(
         pass
     fx, inpc = load_fx(), load_inpc()
     if data.points is not None and data.points.files:
-        from immex.services.rates.series import extend
-
         fx, inpc = extend(fx, inpc, data.points)
         notes.append(f"FIX/INPC series extended by points loaded into the {data.points.source}")
     if params is None and data.parameters:
-        from immex.refdata.bundled import load_parameters
-        from immex.services.rates.parameters import merged
-
         params = duty_parameters(merged(load_parameters(), data.parameters))
         names = ", ".join(sorted(data.parameters))
         notes.append(f"parameter values loaded into the workspace used: {names}")
@@ -111,7 +113,7 @@ def duty_context(
         inpc,
         params or duty_parameters(),
         data.book,
-        mfn or rates_service.mfn_lookup(),
+        mfn or mfn_lookup(),
         tuple(notes),
     )
 
@@ -190,6 +192,53 @@ def usmca_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
     )
 
 
+def duty_f4(
+    ws: Workspace | None,
+    fraccion: str,
+    value_usd: Decimal,
+    entry_date: date,
+    change_date: date,
+    *,
+    origin: str | None = None,
+    prosec: Iterable[str] = (),
+    certified: Iterable[str] = (),
+    policy: str = "entry_date",
+    factor_rounding: str = "truncate",
+    certified_iva: bool = False,
+    paid_on: date | None = None,
+) -> F4Result:
+    """``immex duty f4`` / ``POST /api/duty/f4``: one F4 on the workspace's data (None:
+    bundled data only), every input checked here."""
+    data = workspace_data(ws)
+    request = f4_request(
+        fraccion, value_usd, entry_date, change_date, origin=origin, prosec=prosec,
+        certified=certified, policy=policy, factor_rounding=factor_rounding,
+        certified_iva=certified_iva, paid_on=paid_on, known_sectors=data.sectors,
+    )  # fmt: skip
+    return f4(request, duty_context(data=data))
+
+
+def duty_63a(
+    ws: Workspace | None,
+    fraccion: str,
+    value_usd: Decimal,
+    entry_date: date,
+    export_date: date,
+    origin: str,
+    us_duty_usd: Decimal,
+    *,
+    prosec: Iterable[str] = (),
+    certified: Iterable[str] = (),
+) -> UsmcaResult:
+    """``immex duty 63a``: LA 63-A on the workspace's data (None: bundled data only)."""
+    data = workspace_data(ws)
+    request = usmca_request(
+        fraccion, value_usd, entry_date, export_date, origin, us_duty_usd, prosec=prosec,
+        certified=certified, known_sectors=data.sectors,
+    )  # fmt: skip
+    return usmca_63a(request, duty_context(data=data))
+
+
 R = TypeVar("R", F4Result, UsmcaResult)
 
 
@@ -259,7 +308,7 @@ def f4_dict(r: F4Result) -> dict[str, Any]:
             "total": s.total,
         },
         "total": r.total,
-        "options": [rates_service.option_dict(o) for o in r.options],
+        "options": [option_dict(o) for o in r.options],
         "trace": _trace(r),
         "warnings": list(r.warnings),
     }
@@ -285,7 +334,7 @@ def usmca_dict(r: UsmcaResult) -> dict[str, Any]:
         "exemption": r.exemption,
         "owed": r.owed,
         "due_by": r.due_by,
-        "options": [rates_service.option_dict(o) for o in r.options],
+        "options": [option_dict(o) for o in r.options],
         "trace": _trace(r),
         "warnings": list(r.warnings),
     }

@@ -1,1 +1,2 @@
-"""Rates: loaded PROSEC/FTA/amendment rows, parameters, FIX/INPC series, best lawful rate (immex rate, immex rates load …)."""
+"""Rates: loaded PROSEC/FTA/amendment rows, parameters, FIX/INPC series, the best lawful rate
+(``immex rate``, ``immex rates load …``)."""

@@ -13,28 +13,55 @@ source names the files.
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, inspect, select
-
-from immex.domain.errors import BatchError, InvalidInput, NotFound
-from immex.domain.series import FxSeries, InpcSeries, Month
-from immex.services.rates.loading import (
+from immex.domain.errors import BatchError, InvalidInput
+from immex.domain.series import FxSeries, InpcSeries
+from immex.refdata.bundled import load_fx, load_inpc
+from immex.services.rates.batches import (
     LoadResult,
-    _Checker,
     already_loaded,
-    read_table,
+    file_digest,
+    record_batch,
     require_rates_tables,
 )
-from immex.services.workspace import companies as workspace
-from immex.store.database import inserted_id
-from immex.store.tables import rates as t
+from immex.services.rates.rowfile import RowChecker, read_table
+from immex.services.rates.workspace_data import (
+    NO_POINTS,
+    LoadedPoints,
+    extend,
+    find_workspace,
+    loaded_points,
+    series_of,
+)
+from immex.services.workspace.companies import workspace_of
+from immex.services.workspace.context import Workspace
 
-SERIES = ("fix", "inpc")
+__all__ = [
+    "NO_POINTS",
+    "SERIES",
+    "LoadedPoints",
+    "SeriesKind",
+    "extend",
+    "load_series",
+    "loaded_points",
+    "parse_series_file",
+    "series_from_engine",
+    "series_of",
+    "workspace_series",
+]
+
+
+class SeriesKind(StrEnum):
+    FIX = "fix"
+    INPC = "inpc"
+
+
+SERIES = tuple(k.value for k in SeriesKind)
 #: accepted header layouts: (date/month columns…, value column)
 LAYOUTS = {
     "fix": (("fecha", "tipo_cambio"), ("determined_on", "rate")),
@@ -42,22 +69,6 @@ LAYOUTS = {
 }
 #: a point that moves this much from the previous one is probably a typo: warned, not refused
 JUMP_WARNING = Decimal("0.10")
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedPoints:
-    """The workspace's loaded points and the files they came from."""
-
-    fix: dict[date, Decimal]
-    inpc: dict[Month, Decimal]
-    files: tuple[str, ...]
-
-    @property
-    def source(self) -> str:
-        return "workspace: " + ", ".join(self.files) if self.files else ""
-
-
-NO_POINTS = LoadedPoints({}, {}, ())
 
 
 def _layout(kind: str, header: list[str], name: str) -> tuple[str, ...]:
@@ -68,7 +79,7 @@ def _layout(kind: str, header: list[str], name: str) -> tuple[str, ...]:
     raise InvalidInput(f"{name}: the header must name the columns {expected}", field="header")
 
 
-def _value(c: _Checker, line: int, text: str, column: str) -> Decimal | None:
+def _value(c: RowChecker, line: int, text: str, column: str) -> Decimal | None:
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
@@ -89,7 +100,7 @@ def parse_series_file(kind: str, path: Path) -> tuple[list[tuple[int, date, str]
     if not rows:
         raise InvalidInput(f"{path.name}: no data rows", field="file")
     layout = _layout(kind, header, path.name)
-    c = _Checker(path.name)
+    c = RowChecker(path.name)
     out: list[tuple[int, date, str]] = []
     seen: dict[date, int] = {}
     for line, row in rows:
@@ -136,130 +147,48 @@ def parse_series_file(kind: str, path: Path) -> tuple[list[tuple[int, date, str]
     return out, warnings
 
 
-def _has_table(conn: Connection) -> bool:
-    return inspect(conn).has_table(t.series_points.name)
-
-
-def loaded_points(conn: Connection) -> LoadedPoints:
-    """The points loaded into this workspace (none when it predates migration 0005)."""
-    if not _has_table(conn):
-        return NO_POINTS
-    sp, b = t.series_points, t.rate_load_batches
-    fix: dict[date, Decimal] = {}
-    inpc: dict[Month, Decimal] = {}
-    files: dict[str, None] = {}
-    rows = conn.execute(
-        select(sp.c.series, sp.c.day, sp.c.value, b.c.file_name).join(b, b.c.id == sp.c.batch_id)
-    )
-    for series, day, value, name in rows:
-        if series == "fix":
-            fix[day] = Decimal(value)
-        else:
-            inpc[(day.year, day.month)] = Decimal(value)
-        files[name] = None
-    return LoadedPoints(fix, inpc, tuple(files))
-
-
-def extend(fx: FxSeries, inpc: InpcSeries, points: LoadedPoints) -> tuple[FxSeries, InpcSeries]:
-    """The bundled series extended by the workspace's points."""
-    if not points.files:
-        return fx, inpc
-    return fx.extended(points.fix, points.source), inpc.extended(points.inpc, points.source)
-
-
-def series_from_engine(engine: Engine | None) -> tuple[FxSeries, InpcSeries]:
-    """FIX and INPC as a computation on this workspace sees them (bundled + loaded)."""
-    from immex.refdata.bundled import load_fx, load_inpc
-
-    if engine is None:
-        return load_fx(), load_inpc()
-    with engine.connect() as conn:
-        points = loaded_points(conn)
-    return extend(load_fx(), load_inpc(), points)
+def series_from_engine(target: Workspace | Any | None) -> tuple[FxSeries, InpcSeries]:
+    """Transitional: :func:`series_of` for a caller still holding an engine (None: bundled)."""
+    return series_of(None if target is None else workspace_of(target))
 
 
 def workspace_series(db: str | None) -> tuple[FxSeries, InpcSeries]:
     """The series of the workspace ``--db`` / ``$IMMEX_DB`` / ``./immex.db`` (bundled only
     when there is none), as ``immex rate`` finds its workspace."""
-    from immex.services.rates.loading import find_workspace
-
-    engine = find_workspace(db)
+    ws = find_workspace(db)
     try:
-        return series_from_engine(engine)
+        return series_of(ws)
     finally:
-        if engine is not None:
-            engine.dispose()
+        if ws is not None:
+            ws.store.dispose()
 
 
-def load_series(engine: Engine, kind: str, path: Path) -> LoadResult:
-    """Load a FIX or INPC file into the workspace, all-or-nothing."""
-    from immex.refdata.bundled import load_fx, load_inpc
+def load_series(target: Workspace | Any, kind: str, path: Path) -> LoadResult:
+    """Load a FIX or INPC file into the workspace, all-or-nothing.
 
+    ``target`` is the Workspace (an engine is accepted while callers are converted)."""
+    ws = workspace_of(target)
     path = Path(path)
-    if not path.is_file():
-        raise NotFound(f"{path}: no such file", field="file")
-    require_rates_tables(engine)
-    with engine.connect() as conn:
-        if not _has_table(conn):
+    digest = file_digest(path)
+    with ws.read() as repos:
+        require_rates_tables(ws, repos)
+        if not repos.series.has_table():
             raise InvalidInput(
                 "this workspace predates loaded series; run `immex init` (it upgrades the "
                 "workspace) and try again"
             )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    b, sp = t.rate_load_batches, t.series_points
-    prior = already_loaded(engine, kind, path, digest)
+        prior = already_loaded(repos, kind, path, digest)
     if prior is not None:
         return prior
     parsed, warnings = parse_series_file(kind, path)
     bundled = load_fx().points() if kind == "fix" else {
         date(y, m, 1): v for (y, m), v in load_inpc().points().items()
     }  # fmt: skip
-    with engine.begin() as conn:
-        stored = {
-            r.day: (Decimal(r.value), r.file_name)
-            for r in conn.execute(
-                select(sp.c.day, sp.c.value, b.c.file_name)
-                .join(b, b.c.id == sp.c.batch_id)
-                .where(sp.c.series == kind)
-            )
-        }
-        c = _Checker(path.name)
-        column = LAYOUTS[kind][0][0]
-        new: list[tuple[int, date, str]] = []
-        present = 0
-        for line, day, text in parsed:
-            value = Decimal(text)
-            known = bundled.get(day)
-            where = "the bundled series"
-            if known is None and day in stored:
-                known, where = stored[day][0], stored[day][1]
-            if known is None:
-                new.append((line, day, text))
-            elif known == value:
-                present += 1
-            else:
-                c.err(line, column, f"{value} differs from {known} in {where}", day.isoformat())
-        if c.errors:
-            raise BatchError(c.errors)
-        batch_id = inserted_id(conn.execute(
-            insert(b).values(
-                kind=kind, file_name=path.name, sha256=digest, rows=len(parsed),
-                loaded_by=workspace.current_actor(), loaded_at=workspace.now_utc(),
-            )
-        ))  # fmt: skip
-        if new:
-            conn.execute(
-                insert(sp),
-                [
-                    {"batch_id": batch_id, "line": line, "series": kind, "day": day, "value": text}
-                    for line, day, text in new
-                ],
-            )
-        workspace.audit(
-            conn,
-            f"rates.load.{kind}",
-            {"file": path.name, "sha256": digest, "batch": batch_id, "rows": len(new)},
-        )
+    with ws.write() as uow:
+        stored = {p.day: (Decimal(p.value), p.file_name) for p in uow.repos.series.points(kind)}
+        new, present = _new_points(kind, path.name, parsed, bundled, stored)
+        batch_id = record_batch(uow, kind, path, digest, len(parsed), len(new))
+        uow.repos.series.add_points(kind, batch_id, new)
     message = f"{path.name}: {len(new)} point(s) loaded"
     if present:
         message += f", {present} already present"
@@ -271,3 +200,33 @@ def load_series(engine: Engine, kind: str, path: Path) -> LoadResult:
         kind, path.name, digest, batch_id, len(parsed), len(new), present, False, message,
         tuple(warnings),
     )  # fmt: skip
+
+
+def _new_points(
+    kind: str,
+    name: str,
+    parsed: list[tuple[int, date, str]],
+    bundled: dict[date, Decimal],
+    stored: dict[date, tuple[Decimal, str]],
+) -> tuple[list[tuple[int, date, str]], int]:
+    """The points not yet known and how many are already present; BatchError on a point
+    that contradicts the bundled series or an earlier load."""
+    c = RowChecker(name)
+    column = LAYOUTS[kind][0][0]
+    new: list[tuple[int, date, str]] = []
+    present = 0
+    for line, day, text in parsed:
+        value = Decimal(text)
+        known = bundled.get(day)
+        where = "the bundled series"
+        if known is None and day in stored:
+            known, where = stored[day][0], stored[day][1]
+        if known is None:
+            new.append((line, day, text))
+        elif known == value:
+            present += 1
+        else:
+            c.err(line, column, f"{value} differs from {known} in {where}", day.isoformat())
+    if c.errors:
+        raise BatchError(c.errors)
+    return new, present

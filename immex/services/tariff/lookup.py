@@ -1,17 +1,21 @@
 """Tariff use cases: show a fracción with the rate in force on a date, search descriptions.
 
 The CLI, the API and the web pages call these functions; they return plain dicts ready for
-JSON (Decimal/date values are converted by ``services.formats.jsonable``).
+JSON (Decimal/date values are converted by ``services.inputs.jsonable``). The rate services
+ask it for the bundled LIGIE rate in force (:func:`mfn_lookup`) and whether a fracción or
+a NICO exists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from immex.domain.codes import parse_tariff_code
-from immex.domain.errors import InvalidInput
-from immex.domain.tariff import Fraction, Nico, RatePeriod
+from immex.domain.errors import ImmexError, InvalidInput
+from immex.domain.rates import MfnLookup
+from immex.domain.tariff import Fraction, Nico, RateAt, RatePeriod
 from immex.refdata.tariff_data import TariffBook, load_tariff_book
 
 
@@ -101,3 +105,40 @@ def search(text: str, limit: int = 10, book: TariffBook | None = None) -> list[d
         }
         for f, score in _book(book).search(text, limit)
     ]
+
+
+def fraction_exists() -> Callable[[str], bool] | None:
+    """A test "is this fracción in the bundled LIGIE?" (None when the tariff is not built)."""
+    try:
+        book = load_tariff_book()
+    except ImmexError:
+        return None
+
+    def exists(fraccion: str) -> bool:
+        try:
+            book.get(fraccion)
+        except ImmexError:
+            return False
+        return True
+
+    return exists
+
+
+def mfn_lookup() -> MfnLookup:
+    """The bundled LIGIE rate in force: the tariff book's ``import_rate_at``."""
+    book = load_tariff_book()
+
+    def lookup(fraccion: str, when: date) -> RateAt:
+        return book.import_rate_at(fraccion, when)
+
+    return lookup
+
+
+def check_nico(code: str) -> None:
+    """A 10-digit code must name a NICO that exists under its fracción (SAT catalog).
+
+    Rates are per 8-digit fracción, so the NICO does not change the answer; but a code whose
+    NICO does not exist is a typo the user must hear about, as ``immex tariff show`` says.
+    """
+    if parse_tariff_code(code).nico is not None:
+        load_tariff_book().get(code)
