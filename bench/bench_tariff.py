@@ -108,8 +108,8 @@ def main() -> None:
             [
                 sys.executable,
                 "-c",
-                "from datetime import date; from immex.services import "
-                "tariff as s; s.show('8708.29.99', date(2025, 6, 1))",
+                "from datetime import date; from immex.services.tariff import "
+                "lookup as s; s.show('8708.29.99', date(2025, 6, 1))",
             ],
             check=True,
         )

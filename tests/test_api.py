@@ -115,3 +115,22 @@ def test_inpc_factor_bad_month_names_the_api_field(client: TestClient) -> None:
     assert r.status_code == 400
     assert r.json()["field"] == "from_month"
     assert r.json()["error"].startswith("from_month: not a month")
+
+
+def test_a_future_as_of_is_refused_as_the_cli_refuses_it(client: TestClient) -> None:
+    """One way in: the rule lives in the rate service, so the API and the CLI agree."""
+    from typer.testing import CliRunner
+
+    from immex.cli.main import app
+
+    r = client.get(
+        "/api/rate", params={"fraccion": "8501.10.01", "origin": "CHN", "as_of": "2099-01-01"}
+    )
+    assert r.status_code == 400
+    assert r.json()["field"] == "as_of"
+    assert "2099-01-01 is in the future" in r.json()["error"]
+    cli = CliRunner().invoke(
+        app, ["rate", "8501.10.01", "--origin", "CHN", "--as-of", "2099-01-01"]
+    )
+    assert cli.exit_code == 2
+    assert r.json()["error"] in cli.stderr
