@@ -35,7 +35,24 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(jsonable(obj), ensure_ascii=False, indent=2) + "\n")
 
 
-def report_error(exc: ImmexError) -> None:
+def error_records(exc: ImmexError) -> list[dict[str, Any]]:
+    """The errors of ``exc`` as records ``{file, line, column, message, value}``."""
+    if isinstance(exc, BatchError) and exc.errors:
+        return [
+            {"file": r.source, "line": r.line, "column": r.field, "message": r.message,
+             "value": r.value}
+            for r in exc.errors
+        ]  # fmt: skip
+    return [
+        {"file": None, "line": None, "column": exc.field, "message": exc.message, "value": None}
+    ]
+
+
+def report_error(exc: ImmexError, json_out: bool = False) -> None:
+    """``file:line: column: message`` on stderr; with ``json_out`` also
+    ``{"errors": [{file, line, column, message, value}], "message": …}`` on stdout."""
+    if json_out:
+        print_json({"errors": error_records(exc), "message": exc.message})
     if isinstance(exc, BatchError):
         for record in exc.errors:
             err_console.print(str(record), markup=False, highlight=False)
@@ -43,14 +60,15 @@ def report_error(exc: ImmexError) -> None:
 
 
 def handle_errors(func: F) -> F:
-    """Turn project errors into `file:line: message` on stderr and exit code 2."""
+    """Turn project errors into `file:line: message` on stderr and exit code 2 (and into
+    JSON error records on stdout when the command was given ``--json``)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except ImmexError as exc:
-            report_error(exc)
+            report_error(exc, json_out=bool(kwargs.get("json_out")))
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
