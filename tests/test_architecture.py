@@ -3,7 +3,7 @@
     immex.domain      pure core: the standard library and itself (numpy in the FIFO kernel only)
     immex.store       tables, frozen migrations, repositories: domain + SQLAlchemy
     immex.refdata     builders/loaders of the bundled tables: domain
-    immex.datastage   SAT file readers: domain
+    immex.datastage   SAT file readers: domain, files
     immex.files       readers of the files people bring (encodings, separators, workbooks): domain
     immex.reports     renderers of a finished model: domain (never a service or the store)
     immex.services    use cases: domain, store repositories, refdata, datastage, reports
@@ -32,7 +32,7 @@ LAYERS: dict[str, set[str]] = {
     "domain": {"domain"},
     "store": {"domain", "store"},
     "refdata": {"domain", "refdata"},
-    "datastage": {"domain", "datastage"},
+    "datastage": {"domain", "datastage", "files"},
     "files": {"domain", "files"},
     "reports": {"domain", "reports"},
     "services": {"domain", "store", "refdata", "datastage", "reports", "services", "files"},

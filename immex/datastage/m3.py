@@ -26,6 +26,7 @@ from typing import Any
 
 from immex.datastage.layout import KIND_HELP, KIND_RE
 from immex.domain.errors import ErrorRecord
+from immex.files import UnreadableFile, decode_bytes
 
 _FILE_NAME = re.compile(r"^m(?P<patente>\d{4})(?P<seq>\d{3})\.(?P<day>\d{3})$", re.IGNORECASE)
 _DATE_RANGE = (1990, 2099)
@@ -180,7 +181,13 @@ def parse_m3(path: str | Path) -> M3File:
     except OSError as exc:
         out.errors.append(ErrorRecord(path.name, None, None, f"cannot read: {exc}"))
         return out
-    text = data.decode("cp1252", errors="replace")
+    try:
+        text, encoding = decode_bytes(data, path.name)
+    except UnreadableFile as exc:
+        out.errors.extend(exc.errors)
+        return out
+    if encoding.label not in ("UTF-8", "Windows-1252", "Latin-1 (ISO-8859-1)"):
+        out.warnings.append(f"{path.name}: {encoding.note or 'read as ' + encoding.label}")
     current: M3Pedimento | None = None
     by_number: dict[str, M3Pedimento] = {}
     count = 0

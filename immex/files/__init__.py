@@ -5,7 +5,7 @@ importer (ledger, rates, series, parameters) opens its file with :func:`open_tab
 SAT readers decode text with :func:`decode_bytes`. See ``docs/FILES.md``.
 """
 
-from immex.files.encoding import Encoding, decode_bytes
+from immex.files.encoding import Encoding, decode_bytes, evident_encoding
 from immex.files.errors import UnreadableFile, WrongLayout
 from immex.files.headers import ALIASES, LAYOUTS, Layout, header_key, normalize_header
 from immex.files.sniff import FileKind
@@ -21,6 +21,7 @@ __all__ = [
     "UnreadableFile",
     "WrongLayout",
     "decode_bytes",
+    "evident_encoding",
     "header_key",
     "normalize_header",
     "open_table",

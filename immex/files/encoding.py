@@ -176,9 +176,7 @@ def _code_page(sample: bytes) -> Encoding | None:
 
 def _detect(head: bytes, chunks: Iterable[bytes], source: str) -> Encoding:
     if not head:
-        raise UnreadableFile(
-            source, "empty file (0 bytes): export the table again with its header on line 1"
-        )
+        raise UnreadableFile(source, "empty file (0 bytes): nothing to read; is it the right file?")
     for bom, enc in _BOMS:
         if head.startswith(bom):
             return enc
@@ -215,6 +213,23 @@ def _detect(head: bytes, chunks: Iterable[bytes], source: str) -> Encoding:
             line=line,
         )
     return found
+
+
+def evident_encoding(head: bytes) -> Encoding | None:
+    """The encoding the first bytes of a text show for certain — a BOM, UTF-16 without BOM,
+    or UTF-8 with non-ASCII characters — or ``None`` (ASCII or a single-byte code page).
+    For readers of a fixed encoding (SAT files are Windows-1252) to name a file that is not."""
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            return enc
+    found = _utf16_without_bom(head)
+    if found is not None or head.isascii():
+        return found
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+    return UTF8
 
 
 def _file_chunks(path: Path) -> Iterator[bytes]:
