@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 from immex.samples.plant_generator import ORDER, PlantSpec, write_plant
-from immex.services.ledger.imports import import_file
+from immex.services.ledger.importer import import_file
 from immex.services.workspace import companies as workspace
 
 BENCH_DIR = Path(os.environ.get("IMMEX_BENCH_DIR", "/tmp/immex_bench_ledger"))
@@ -53,12 +53,13 @@ def drop_pg(url: str) -> None:
 
 def load_workspace(url: str, paths: dict[str, Path]) -> dict[str, float]:
     """Initialise ``url``, add the illustrative company, import the five files; timings."""
-    engine = workspace.init_workspace(url)
-    company = workspace.add_company(engine, "EKU9003173C9", "Planta Ilustrativa (benchmark)")
+    space = workspace.create_workspace(url)
+    company = workspace.add_company(space, "EKU9003173C9", "Planta Ilustrativa (benchmark)")
+    ws = space.with_company(company)
     timings = {}
     for name in ORDER:
         t = time.perf_counter()
-        import_file(engine, company, name, paths[name])
+        import_file(ws, name, paths[name])
         timings[name] = round(time.perf_counter() - t, 2)
-    engine.dispose()
+    space.store.dispose()
     return timings

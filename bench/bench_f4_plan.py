@@ -29,7 +29,7 @@ from immex.samples.plant_generator import PlantSpec, write_plant
 from immex.services.discharge import runs as discharge
 from immex.services.duties.f4_plan import plan_f4
 from immex.services.duties.journal_portions import duty_context_of, lot_portions
-from immex.services.ledger import imports as ledger_import
+from immex.services.ledger import importer as ledger_import
 from immex.services.rates import loading as rates_service
 from immex.services.workspace import companies as workspace
 
@@ -68,7 +68,7 @@ def main() -> None:
         rates_service.load_rates(engine, "prosec", EXCERPT)
         t0 = time.perf_counter()
         for entity, path in paths.items():
-            ledger_import.import_file(engine, company, entity, path)
+            ledger_import.import_file(ws, entity, path)
         t_imp = time.perf_counter() - t0
         t0 = time.perf_counter()
         run = discharge.run_discharge(engine, company)

@@ -20,7 +20,7 @@ def main() -> None:
     ap.add_argument("--consumptions", type=int, default=10_000_000)
     ap.add_argument("--pg", action="store_true")
     args = ap.parse_args()
-    from immex.services.ledger.imports import import_file
+    from immex.services.ledger.importer import import_file
     from immex.services.workspace import companies as workspace
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -34,16 +34,17 @@ def main() -> None:
         else:
             url = pg_database()
         try:
-            engine = workspace.init_workspace(url)
-            company = workspace.add_company(engine, "EKU9003173C9", "Planta Ilustrativa")
-            import_file(engine, company, "materials", paths["materials"])
+            space = workspace.create_workspace(url)
+            company = workspace.add_company(space, "EKU9003173C9", "Planta Ilustrativa")
+            ws = space.with_company(company)
+            import_file(ws, "materials", paths["materials"])
             t = time.perf_counter()
-            r = import_file(engine, company, "pedimentos", paths["pedimentos"])
+            r = import_file(ws, "pedimentos", paths["pedimentos"])
             wall = time.perf_counter() - t
             t = time.perf_counter()
-            again = import_file(engine, company, "pedimentos", paths["pedimentos"])
+            again = import_file(ws, "pedimentos", paths["pedimentos"])
             re_wall = time.perf_counter() - t
-            engine.dispose()
+            space.store.dispose()
             print(
                 f"{store}: {r.rows:,} pedimento rows in {wall:.1f} s "
                 f"({r.rows / wall:,.0f} rows/s); re-import {re_wall:.2f} s "

@@ -20,7 +20,7 @@ from immex.reports import render
 from immex.samples.plant_generator import PlantSpec, write_plant
 from immex.samples.showcase import PROSEC_EXCERPT, run_demo
 from immex.services.discharge import runs as discharge
-from immex.services.ledger import imports as ledger_import
+from immex.services.ledger import importer as ledger_import
 from immex.services.month_end.close import month_end_figures
 from immex.services.rates import loading as rates_service
 from immex.services.reports.figures import build_report
@@ -86,7 +86,7 @@ def main() -> None:
         engine = ws.store.engine
         rates_service.load_rates(engine, "prosec", PROSEC_EXCERPT)
         for entity, path in paths.items():
-            ledger_import.import_file(engine, company, entity, path)
+            ledger_import.import_file(ws, entity, path)
         run = discharge.run_discharge(engine, company)
         print(
             f"[plant] {spec.shipments:,} shipment lines, {spec.lots:,} lots, "

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from immex.domain.errors import InvalidInput
 from immex.services.discharge import runs as svc
-from immex.services.ledger.imports import import_file
+from immex.services.ledger.importer import import_file
 from immex.services.workspace import companies as workspace
 
 MATERIALS = """part_number,description,kind,fraccion,umc
@@ -32,8 +32,9 @@ SHIPMENTS = "document,kind,date,product,quantity,destination\nE1,export,2027-07-
 
 @pytest.fixture
 def ws(workspace_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    engine = workspace.init_workspace(workspace_url)
-    company = workspace.add_company(engine, "EKU9003173C9", "Planta Ilustrativa")
+    space = workspace.create_workspace(workspace_url)
+    company = workspace.add_company(space, "EKU9003173C9", "Planta Ilustrativa")
+    engine = space.store.engine
     for name, text in (
         ("materials", MATERIALS),
         ("products", PRODUCTS),
@@ -43,7 +44,7 @@ def ws(workspace_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     ):
         path = tmp_path / f"{name}.csv"
         path.write_text(text, encoding="utf-8")
-        import_file(engine, company, name, path)
+        import_file(space.with_company(company), name, path)
     yield engine, company
     engine.dispose()
 

@@ -16,7 +16,7 @@ from immex.services.discharge import runs as svc
 from immex.services.duties.f4_plan import plan_f4
 from immex.services.duties.savings import savings
 from immex.services.duties.usmca import report_63a
-from immex.services.ledger.imports import import_file
+from immex.services.ledger.importer import import_file
 from immex.services.workspace import companies as workspace
 
 FILES = {
@@ -57,7 +57,7 @@ def plant(workspace_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     for name, text in FILES.items():
         path = tmp_path / f"{name}.csv"
         path.write_text(text, encoding="utf-8")
-        import_file(engine, company, name, path)
+        import_file(ws, name, path)
     yield engine, company, tmp_path, ws
     engine.dispose()
 
@@ -99,7 +99,7 @@ def test_a_run_older_than_the_ledger_or_stopping_early_is_said(plant) -> None:  
         "D3,domestic,2025-03-28,P1,1,MEX,100\n",
         encoding="utf-8",
     )
-    import_file(engine, company, "shipments", more)
+    import_file(ws, "shipments", more)
     stale = plan_f4(ws, "2025-03")
     assert _has(stale.warnings, "the ledger changed after discharge run 2", "shipments more.csv")
     rows, notes = svc.balance(engine, company, date(2025, 3, 31))

@@ -14,7 +14,7 @@ from immex.domain.discharge import discharge_reference
 from immex.domain.errors import NotFound
 from immex.samples.plant_generator import ORDER, PlantSpec, write_plant
 from immex.services.discharge import runs as svc
-from immex.services.ledger.imports import import_file
+from immex.services.ledger.importer import import_file
 from immex.services.workspace import companies as workspace
 from immex.store.tables import ledger as t
 
@@ -34,11 +34,12 @@ SPEC = PlantSpec(
 
 @pytest.fixture
 def plant(workspace_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    engine = workspace.init_workspace(workspace_url)
-    company = workspace.add_company(engine, "EKU9003173C9", "Planta Ilustrativa")
+    space = workspace.create_workspace(workspace_url)
+    company = workspace.add_company(space, "EKU9003173C9", "Planta Ilustrativa")
+    engine = space.store.engine
     paths = write_plant(SPEC, tmp_path / "plant")
     for name in ORDER:
-        import_file(engine, company, name, paths[name])
+        import_file(space.with_company(company), name, paths[name])
     yield engine, company
     engine.dispose()
 

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from immex.domain.errors import BatchError
-from immex.services.ledger.imports import import_file
+from immex.domain.errors import BatchError, InvalidInput
+from immex.services.ledger.importer import import_file
 from immex.services.workspace import companies as workspace
+from immex.services.workspace.context import Workspace
 from immex.store.tables import ledger as t
 
 MATERIALS = """part_number,description,kind,fraccion,umc
@@ -44,7 +45,7 @@ def write(tmp: Path, name: str, text: str) -> Path:
     return path
 
 
-def load_all(engine, company, tmp: Path) -> None:  # type: ignore[no-untyped-def]
+def load_all(ws: Workspace, tmp: Path) -> None:
     for entity, text in (
         ("materials", MATERIALS),
         ("products", PRODUCTS),
@@ -52,7 +53,7 @@ def load_all(engine, company, tmp: Path) -> None:  # type: ignore[no-untyped-def
         ("pedimentos", PEDIMENTOS),
         ("shipments", SHIPMENTS),
     ):
-        r = import_file(engine, company, entity, write(tmp, f"{entity}.csv", text))
+        r = import_file(ws, entity, write(tmp, f"{entity}.csv", text))
         assert not r.already_imported and r.inserted == r.rows
 
 
@@ -63,15 +64,15 @@ def count(engine, table) -> int:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def ws(workspace_url: str):  # type: ignore[no-untyped-def]
-    engine = workspace.init_workspace(workspace_url)
-    company = workspace.add_company(engine, "EKU9003173C9", "Ejemplo Ilustrativo")
-    yield engine, company
-    engine.dispose()
+    space = workspace.create_workspace(workspace_url)
+    company = workspace.add_company(space, "EKU9003173C9", "Ejemplo Ilustrativo")
+    yield space.with_company(company)
+    space.store.dispose()
 
 
 def test_import_all_and_reimport_writes_nothing(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    engine, company = ws
-    load_all(engine, company, tmp_path)
+    engine = ws.store.engine
+    load_all(ws, tmp_path)
     assert count(engine, t.lots) == 3 and count(engine, t.shipments) == 3
     with engine.connect() as conn:
         lots = conn.execute(select(t.lots).order_by(t.lots.c.id)).all()
@@ -86,14 +87,14 @@ def test_import_all_and_reimport_writes_nothing(ws, tmp_path: Path) -> None:  # 
     assert mats[0].umc == "06"  # Pza → SAT UMT code
     batches = count(engine, t.import_batches)
     for entity in ("materials", "products", "bom", "pedimentos", "shipments"):
-        again = import_file(engine, company, entity, tmp_path / f"{entity}.csv")
+        again = import_file(ws, entity, tmp_path / f"{entity}.csv")
         assert again.already_imported and "already imported" in again.message
     assert count(engine, t.import_batches) == batches and count(engine, t.lots) == 3
     # a changed master file updates, an unchanged row stays
     changed = (
         MATERIALS.replace("Resistor 10k", "Resistor 10 kOhm") + "NEW-1,New,input,3926.90.99,Kg\n"
     )
-    r = import_file(engine, company, "materials", write(tmp_path, "m2.csv", changed))
+    r = import_file(ws, "materials", write(tmp_path, "m2.csv", changed))
     assert (r.inserted, r.updated, r.unchanged) == (1, 1, 2)
 
 
@@ -103,40 +104,40 @@ def test_same_rows_in_another_file_write_nothing_and_changed_ones_are_errors(
     """The same pedimentos and shipments saved again (CRLF, a cumulative export) are not new:
     identical rows are left alone and said so; a stored pedimento or document whose lines
     differ is an error, and nothing is written."""
-    engine, company = ws
-    load_all(engine, company, tmp_path)
+    engine = ws.store.engine
+    load_all(ws, tmp_path)
     batches = count(engine, t.import_batches)
     for entity, text in (("pedimentos", PEDIMENTOS), ("shipments", SHIPMENTS)):
         crlf = tmp_path / f"{entity}-crlf.csv"
         crlf.write_bytes(text.replace("\n", "\r\n").encode())
-        r = import_file(engine, company, entity, crlf)
+        r = import_file(ws, entity, crlf)
         assert (r.inserted, r.unchanged, r.batch_id) == (0, 3, None), entity
         assert "already imported with the same content; nothing written" in r.message
     assert count(engine, t.import_batches) == batches
     assert count(engine, t.lots) == 3 and count(engine, t.shipments) == 3
     # a cumulative file: old pedimentos unchanged, the new one written
     more = PEDIMENTOS + "254730125000009,IN,2025-03-01,BOX-1,5,2,USA,,,\n"
-    r = import_file(engine, company, "pedimentos", write(tmp_path, "cum.csv", more))
+    r = import_file(ws, "pedimentos", write(tmp_path, "cum.csv", more))
     assert (r.inserted, r.unchanged) == (1, 3) and count(engine, t.lots) == 4
     # a stored pedimento with a different value, a document with a different quantity
     changed = PEDIMENTOS.replace("1000,50.00,CHN", "1000,51.00,CHN")
     with pytest.raises(BatchError) as info:
-        import_file(engine, company, "pedimentos", write(tmp_path, "chg.csv", changed))
+        import_file(ws, "pedimentos", write(tmp_path, "chg.csv", changed))
     assert [(e.line, e.field) for e in info.value.errors] == [(2, "pedimento")]
     assert "different lines" in info.value.errors[0].message
     changed = SHIPMENTS.replace(
         "NAC-1,domestic,2025-03-02,HARN-1,1,", "NAC-1,domestic,2025-03-02,HARN-1,2,"
     )
     with pytest.raises(BatchError) as info:
-        import_file(engine, company, "shipments", write(tmp_path, "chg-s.csv", changed))
+        import_file(ws, "shipments", write(tmp_path, "chg-s.csv", changed))
     assert [(e.line, e.field) for e in info.value.errors] == [(4, "document")]
     assert count(engine, t.lots) == 4 and count(engine, t.shipments) == 3
 
 
 def test_bad_pedimentos_report_every_error_and_write_nothing(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    engine, company = ws
+    engine = ws.store.engine
     for entity, text in (("materials", MATERIALS), ("products", PRODUCTS)):
-        import_file(engine, company, entity, write(tmp_path, f"{entity}.csv", text))
+        import_file(ws, entity, write(tmp_path, f"{entity}.csv", text))
     bad = write(
         tmp_path,
         "peds.csv",
@@ -150,7 +151,7 @@ def test_bad_pedimentos_report_every_error_and_write_nothing(ws, tmp_path: Path)
         ),
     )
     with pytest.raises(BatchError) as info:
-        import_file(engine, company, "pedimentos", bad)
+        import_file(ws, "pedimentos", bad)
     found = {(e.line, e.field) for e in info.value.errors}
     assert found == {
         (3, "pedimento"),
@@ -171,9 +172,9 @@ def test_bad_pedimentos_report_every_error_and_write_nothing(ws, tmp_path: Path)
 
 def test_key_must_match_the_kind_of_good(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """AF is for fixed assets, IN for the rest: the key decides the time limit (LA 108)."""
-    engine, company = ws
+    engine = ws.store.engine
     mats = MATERIALS + "PRESS-1,Press,fixed_asset,8462.61.01,Pza\n"
-    import_file(engine, company, "materials", write(tmp_path, "materials.csv", mats))
+    import_file(ws, "materials", write(tmp_path, "materials.csv", mats))
     bad = write(
         tmp_path,
         "peds.csv",
@@ -186,7 +187,7 @@ def test_key_must_match_the_kind_of_good(ws, tmp_path: Path) -> None:  # type: i
         ),
     )
     with pytest.raises(BatchError) as info:
-        import_file(engine, company, "pedimentos", bad)
+        import_file(ws, "pedimentos", bad)
     assert [(e.line, e.field) for e in info.value.errors] == [(2, "clave"), (3, "clave")]
     assert "of kind input" in info.value.errors[0].message
     assert "takes key AF" in info.value.errors[1].message
@@ -194,19 +195,17 @@ def test_key_must_match_the_kind_of_good(ws, tmp_path: Path) -> None:  # type: i
 
 
 def test_missing_column_and_master_data_errors(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    engine, company = ws
+    engine = ws.store.engine
     with pytest.raises(BatchError) as info:
         import_file(
-            engine,
-            company,
+            ws,
             "materials",
             write(tmp_path, "m.csv", "part_number,description,fraccion\nA,a,8544.42.99\n"),
         )
     assert {(e.line, e.field) for e in info.value.errors} == {(1, "kind"), (1, "umc")}
     with pytest.raises(BatchError) as info:
         import_file(
-            engine,
-            company,
+            ws,
             "materials",
             write(
                 tmp_path,
@@ -230,12 +229,11 @@ def test_missing_column_and_master_data_errors(ws, tmp_path: Path) -> None:  # t
 
 
 def test_bom_and_shipment_errors(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    engine, company = ws
-    load_all(engine, company, tmp_path)
+    engine = ws.store.engine
+    load_all(ws, tmp_path)
     with pytest.raises(BatchError) as info:
         import_file(
-            engine,
-            company,
+            ws,
             "bom",
             write(
                 tmp_path,
@@ -257,8 +255,7 @@ def test_bom_and_shipment_errors(ws, tmp_path: Path) -> None:  # type: ignore[no
     }
     with pytest.raises(BatchError) as info:
         import_file(
-            engine,
-            company,
+            ws,
             "shipments",
             write(
                 tmp_path,
@@ -282,14 +279,15 @@ def test_bom_and_shipment_errors(ws, tmp_path: Path) -> None:  # type: ignore[no
 def test_xlsx_import(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
-    engine = workspace.init_workspace(f"sqlite:///{tmp_path / 'x.db'}")
-    company = workspace.add_company(engine, "EKU9003173C9", "Ejemplo")
+    space = workspace.create_workspace(f"sqlite:///{tmp_path / 'x.db'}")
+    space = space.with_company(workspace.add_company(space, "EKU9003173C9", "Ejemplo"))
+    engine = space.store.engine
     wb = Workbook()
     ws = wb.active
     for line in MATERIALS.strip().splitlines():
         ws.append(line.split(","))
     wb.save(tmp_path / "materials.xlsx")
-    r = import_file(engine, company, "materials", tmp_path / "materials.xlsx")
+    r = import_file(space, "materials", tmp_path / "materials.xlsx")
     assert r.inserted == 3
     wb = Workbook()
     ws = wb.active
@@ -298,7 +296,7 @@ def test_xlsx_import(tmp_path: Path) -> None:
 
     ws.append(["254730125000001", "IN", datetime(2025, 1, 10), "CAB-01", 12.5, 100, "USA"])
     wb.save(tmp_path / "peds.xlsx")
-    r = import_file(engine, company, "pedimentos", tmp_path / "peds.xlsx")
+    r = import_file(space, "pedimentos", tmp_path / "peds.xlsx")
     assert r.inserted == 1
     with engine.connect() as conn:
         lot = conn.execute(select(t.lots)).one()
@@ -328,3 +326,31 @@ def test_cli_import_errors_exit_2(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert f"{bad}:2: kind: unknown kind" in res.stderr
     assert f"{bad}:2: fraccion: not a tariff fraction" in res.stderr
+
+
+def test_import_audit_and_batch_name_the_actor_passed_in(
+    workspace_url: str, tmp_path: Path
+) -> None:
+    space = workspace.create_workspace(workspace_url, actor="ana@example.com")
+    company = workspace.add_company(space, "EKU9003173C9", "Ejemplo Ilustrativo")
+    ana = space.with_company(company)
+    r = import_file(ana, "materials", write(tmp_path, "materials.csv", MATERIALS))
+    with ana.read() as repos:
+        entries = [e for e in repos.audit.entries(company.id) if e["action"] == "import.materials"]
+        batches = repos.ledger.batches(company.id)
+    assert [e["actor"] for e in entries] == ["ana@example.com"]
+    assert entries[0]["detail"]["new"] == 3 and entries[0]["detail"]["file"] == "materials.csv"
+    assert [(b.id, b.actor, b.entity) for b in batches] == [
+        (r.batch_id, "ana@example.com", "materials")
+    ]
+    space.store.dispose()
+
+
+def test_unknown_entity_and_missing_company_are_refused(ws: Workspace, tmp_path: Path) -> None:
+    path = write(tmp_path, "materials.csv", MATERIALS)
+    with pytest.raises(InvalidInput, match="unknown import 'parts'; one of materials"):
+        import_file(ws, "parts", path)
+    with pytest.raises(InvalidInput, match="no company chosen"):
+        import_file(ws.with_company(None), "materials", path)
+    with pytest.raises(InvalidInput, match="no such file"):
+        import_file(ws, "materials", tmp_path / "nope.csv")

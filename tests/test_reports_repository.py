@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from immex.services.ledger.imports import import_file
+from immex.services.ledger.importer import import_file
 from immex.services.workspace import companies as workspace
 
 FILES = {
@@ -36,12 +36,12 @@ D1,domestic,2025-01-20,P1,10,MEX,
 
 def _workspace(url: str, tmp: Path) -> workspace.Workspace:
     ws = workspace.create_workspace(url)
-    company = workspace.add_company(ws, "EKU9003173C9", "Planta")
+    ws = ws.with_company(workspace.add_company(ws, "EKU9003173C9", "Planta"))
     for name, text in FILES.items():
         path = tmp / f"{name}.csv"
         path.write_text(text, encoding="utf-8")
-        import_file(ws.store.engine, company, name, path)  # the importer still takes an engine
-    return ws.with_company(company)
+        import_file(ws, name, path)
+    return ws
 
 
 def test_the_annex24_reads(workspace_url: str, tmp_path: Path) -> None:

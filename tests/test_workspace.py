@@ -12,32 +12,34 @@ from immex.store.tables import core
 
 
 def test_init_is_idempotent_and_applies_all_heads(workspace_url: str) -> None:
-    engine = workspace.init_workspace(workspace_url)
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
     heads = current_heads(engine)
-    workspace.init_workspace(workspace_url)
+    workspace.create_workspace(workspace_url).store.dispose()
     assert current_heads(engine) == heads
     assert "0001_core" in heads or heads  # every branch head applied
-    engine.dispose()
+    ws.store.dispose()
 
 
 def test_company_add_resolve_and_audit(workspace_url: str) -> None:
-    engine = workspace.init_workspace(workspace_url)
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
     with pytest.raises(NotFound):
-        workspace.resolve_company(engine, None)
+        workspace.resolve_company(ws, None)
     c = workspace.add_company(
-        engine, "eku9003173c9", "Electrónica Ejemplo", "123-2006", ["ii", "I"]
+        ws, "eku9003173c9", "Electrónica Ejemplo", "123-2006", ["ii", "I"]
     )
     assert c.rfc == "EKU9003173C9" and c.prosec_sectors == ("I", "II")
-    assert workspace.resolve_company(engine, None) == c
+    assert workspace.resolve_company(ws, None) == c
     with pytest.raises(InvalidInput):
-        workspace.add_company(engine, "EKU9003173C9", "again")
-    workspace.add_company(engine, "CACX7605101P8", "Otra")  # a person's 13-character RFC
+        workspace.add_company(ws, "EKU9003173C9", "again")
+    workspace.add_company(ws, "CACX7605101P8", "Otra")  # a person's 13-character RFC
     with pytest.raises(InvalidInput, match="--company"):
-        workspace.resolve_company(engine, None)
+        workspace.resolve_company(ws, None)
     with engine.connect() as conn:
         actions = conn.execute(select(core.audit_log.c.action)).scalars().all()
     assert actions.count("company.add") == 2
-    engine.dispose()
+    ws.store.dispose()
 
 
 def test_rfc_validation() -> None:

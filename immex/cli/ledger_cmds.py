@@ -21,6 +21,7 @@ from immex.cli.common import (
     console,
     err_console,
     handle_errors,
+    open_ws,
     parse_date,
     print_json,
     today_default,
@@ -28,7 +29,7 @@ from immex.cli.common import (
 from immex.cli.import_group import import_app
 from immex.domain.errors import InvalidInput
 from immex.services.discharge import runs as svc
-from immex.services.ledger import imports as ledger_import
+from immex.services.ledger import importer as ledger_import
 from immex.services.workspace import companies as workspace
 
 discharge_app = typer.Typer(
@@ -66,7 +67,7 @@ def _open(db: str | None, company: str | None) -> tuple[Any, workspace.Company]:
     return engine, workspace.resolve_company(engine, company)
 
 
-def _importer(entity: str) -> Any:
+def _importer(entity: ledger_import.Entity) -> Any:
     @handle_errors
     def command(
         file: Path = typer.Argument(..., help="CSV (UTF-8, header row) or XLSX file."),
@@ -74,10 +75,10 @@ def _importer(entity: str) -> Any:
         db: str | None = DbOpt,
         json_out: bool = JsonOpt,
     ) -> None:
-        engine, comp = _open(db, company)
+        ws = open_ws(db, company)
         with _progress(not json_out) as bar:
             cb = (lambda stage, n: bar(stage, n, None)) if bar else None
-            result = ledger_import.import_file(engine, comp, entity, file, progress=cb)
+            result = ledger_import.import_file(ws, entity, file, progress=cb)
         if json_out:
             print_json(result)
         else:
@@ -291,8 +292,8 @@ def expiry_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    for entity in ledger_import.ENTITIES:
-        import_app.command(entity)(_importer(entity))
+    for entity in ledger_import.Entity:
+        import_app.command(entity.value)(_importer(entity))
     app.add_typer(discharge_app, name="discharge")
     app.command("balance")(balance_cmd)
     app.command("expiry")(expiry_cmd)

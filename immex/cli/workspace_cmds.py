@@ -10,6 +10,7 @@ from immex.cli.common import (
     JsonOpt,
     console,
     handle_errors,
+    open_ws,
     parse_date,
     print_json,
 )
@@ -24,8 +25,7 @@ company_app = typer.Typer(
 @handle_errors
 def init(db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
     """Create the workspace database (SQLite ./immex.db by default) or upgrade it."""
-    engine = workspace.init_workspace(db)
-    url = engine.url.render_as_string(hide_password=True)
+    url = workspace.create_workspace(db).store.display_url
     if json_out:
         print_json({"db": url, "initialised": True})
     else:
@@ -45,8 +45,8 @@ def company_add(
     json_out: bool = JsonOpt,
 ) -> None:
     """Add a company to the workspace."""
-    engine = workspace.open_engine(db)
-    company = workspace.add_company(engine, rfc, name, immex_program, prosec)
+    ws = open_ws(db, need_company=False)
+    company = workspace.add_company(ws, rfc, name, immex_program, prosec)
     if json_out:
         print_json(company)
     else:
@@ -69,12 +69,12 @@ def company_certify(
     immex.limit.inputs_certified (RGCE 7.3.3 as cited by RULES I-6; confidence L: a person
     must confirm it applies). Run the discharge again afterwards.
     """
-    engine = workspace.open_engine(db)
-    comp = workspace.resolve_company(engine, company)
+    ws = open_ws(db, company)
+    comp = ws.the_company
     start = parse_date(date_from, "from")
     if start is None:
         raise InvalidInput("--from is empty", field="from")
-    auth = workspace.add_certification(engine, comp, start, parse_date(date_to, "to"), reference)
+    auth = workspace.add_certification(ws, comp, start, parse_date(date_to, "to"), reference)
     if json_out:
         print_json(auth)
     else:
@@ -89,7 +89,7 @@ def company_certify(
 @handle_errors
 def company_list(db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
     """List the companies of the workspace."""
-    companies = workspace.list_companies(workspace.open_engine(db))
+    companies = workspace.list_companies(open_ws(db, need_company=False))
     if json_out:
         print_json(companies)
         return

@@ -186,3 +186,20 @@ class DischargeResult:
     expired: tuple[ExpiredLotUse, ...] = ()
     unexploded: tuple[UnexplodedShipment, ...] = ()
     consumptions: int = field(default=0)
+
+
+def lot_key_mismatch(clave: str, kind: str | None) -> str | None:
+    """Why a temporary-import key does not fit the kind of good, or None when it does.
+
+    IMMEX temporary imports: AF is the key of fixed assets, IN of everything else (Annex 22
+    keys; LA 108-III gives fixed assets the program's validity, 108-I/II give inputs 18 months
+    and containers 2 years) — a lot under the wrong key would get the wrong time limit.
+    ``kind`` None (an unknown part) is reported elsewhere.
+    """
+    if kind is None:
+        return None
+    if clave == "AF" and kind != "fixed_asset":
+        return f"AF is the key of fixed assets (LA 108-III); the material is of kind {kind}"
+    if clave == "IN" and kind == "fixed_asset":
+        return "the material is a fixed asset: its temporary import takes key AF (LA 108-III)"
+    return None

@@ -32,7 +32,7 @@ from immex.services.duties.f4_plan import plan_f4
 from immex.services.duties.journal_portions import duty_context_of
 from immex.services.duties.savings import savings
 from immex.services.duties.usmca import report_63a
-from immex.services.ledger import imports as ledger_import
+from immex.services.ledger import importer as ledger_import
 from immex.services.month_end import close
 from immex.services.rates import loading as rates_service
 from immex.services.reports.figures import build_report, data_version
@@ -143,8 +143,7 @@ def _import_files(ws: Workspace, files: sample.DemoFiles, clock: _Clock) -> None
     ]
     for i, (entity, path) in enumerate(order):
         clock.step("import", i, len(order))
-        # transitional: the ledger importer still takes an engine
-        ledger_import.import_file(ws.store.engine, ws.the_company, entity, path)
+        ledger_import.import_file(ws, entity, path)
     clock.step("import", len(order), len(order))
     clock.lap("import")
 
@@ -178,7 +177,7 @@ def run_demo(
 
     # 1. workspace and company; 2. reference data in the workspace: the real PROSEC excerpt
     ws = clock.one("workspace", lambda: _demo_company(_fresh_workspace(folder)))
-    engine = ws.store.engine  # transitional: rates, ledger and discharge take an engine
+    engine = ws.store.engine  # transitional: rates and discharge take an engine
     clock.one("reference data", lambda: rates_service.load_rates(engine, "prosec", PROSEC_EXCERPT))
     period, fx_last = close_month()
     end = period_bounds(period)[1]

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine
 from immex.store import migrate
 from immex.store.database import StoreError, is_initialised, make_engine
 from immex.store.repositories.companies import AuditRepository, CompanyRepository
+from immex.store.repositories.ledger_records import LedgerRepository
 from immex.store.repositories.parameters import ParameterRepository
 from immex.store.repositories.rates import RateRepository
 from immex.store.repositories.reports import ReportsRepository
@@ -56,6 +57,10 @@ class Repositories:
     @cached_property
     def parameters(self) -> ParameterRepository:
         return ParameterRepository(self.conn)
+
+    @cached_property
+    def ledger(self) -> LedgerRepository:
+        return LedgerRepository(self.conn)
 
 
 class Store:

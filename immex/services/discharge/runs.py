@@ -29,7 +29,6 @@ from immex.domain.discharge import kernel as fe
 from immex.domain.discharge.rules import add_months
 from immex.domain.errors import DataCoverageError, NotFound, ParameterNotInForce
 from immex.domain.ledger import TEMPORARY_KEYS, BomLine, ImportLot, Shipment
-from immex.services.ledger.imports import bulk_insert
 from immex.services.workspace.companies import (
     IVA_IEPS_CERTIFICATION,
     Authorization,
@@ -39,6 +38,7 @@ from immex.services.workspace.companies import (
     current_actor,
     now_utc,
 )
+from immex.store.bulk import bulk_insert
 from immex.store.database import inserted_id
 from immex.store.tables import ledger as t
 

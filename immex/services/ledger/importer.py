@@ -1,0 +1,78 @@
+"""Import a file into the Annex 24 ledger of the workspace's company (``immex import …``).
+
+Each entity's file is a CSV (UTF-8, header row) or an XLSX (first sheet, header row).
+Every row is validated and every problem collected as an :class:`ErrorRecord` (file:line,
+column, message, value); if there is any, :class:`BatchError` is raised and nothing is
+written. A file already imported for the company (same SHA-256) is not imported again: the
+result says so. The import batch and the audit entry name the workspace's actor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from immex.domain.errors import InvalidInput
+from immex.services.ledger.field_checks import require_reference_data
+from immex.services.ledger.import_job import (
+    COLUMNS,
+    ENTITIES,
+    Entity,
+    ImportJob,
+    ImportResult,
+    Progress,
+    RowFields,
+)
+from immex.services.ledger.master import import_bom, import_parts
+from immex.services.ledger.pedimentos import import_pedimentos
+from immex.services.ledger.shipments import import_shipments
+from immex.services.ledger.tabular import file_sha256, read_rows
+from immex.services.workspace.context import UnitOfWork, Workspace
+
+__all__ = ["COLUMNS", "ENTITIES", "Entity", "ImportResult", "Progress", "import_file"]
+
+_IMPORTERS: dict[Entity, Callable[[UnitOfWork, ImportJob], ImportResult]] = {
+    Entity.MATERIALS: import_parts,
+    Entity.PRODUCTS: import_parts,
+    Entity.BOM: import_bom,
+    Entity.PEDIMENTOS: import_pedimentos,
+    Entity.SHIPMENTS: import_shipments,
+}
+
+
+def entity_of(name: str) -> Entity:
+    """The entity named (``materials`` …); a clear error for any other name."""
+    try:
+        return Entity(name)
+    except ValueError:
+        raise InvalidInput(
+            f"unknown import {name!r}; one of {', '.join(ENTITIES)}", field="entity"
+        ) from None
+
+
+def import_file(
+    ws: Workspace, entity: Entity | str, path: Path | str, progress: Progress | None = None
+) -> ImportResult:
+    """Validate ``path`` and write it all, or raise :class:`BatchError` and write nothing."""
+    kind = entity_of(entity)
+    company = ws.the_company
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInput(f"no such file: {path}", field="file")
+    sha = file_sha256(path)
+    with ws.read() as repos:
+        previous = repos.ledger.batch_of_file(company.id, kind.value, sha)
+    if previous is not None:
+        return ImportResult(
+            kind.value, str(path), sha, 0, 0, 0, 0, True, previous.id,
+            f"{path.name} was already imported (batch {previous.id}, "
+            f"{previous.imported_at:%Y-%m-%d %H:%M}); nothing written",
+        )  # fmt: skip
+    header, rows = read_rows(path)
+    require_reference_data(header)
+    fields = RowFields(str(path), header, kind)
+    fields.fail_if_errors()
+    job = ImportJob(kind, path, sha, company.id, fields, rows, progress)
+    with ws.write() as uow:
+        uow.repos.ledger.prepare_bulk_load()
+        return _IMPORTERS[kind](uow, job)

@@ -1,0 +1,268 @@
+"""Import pedimento lines: the lots of temporary imports the FIFO discharge draws from.
+
+A pedimento is stored once: the lines of a pedimento already imported for the company are
+compared with the stored ones — identical lines are counted as unchanged, different ones are
+an error (a re-import never changes a stored pedimento). Lots load through bulk inserts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from immex.domain.errors import ImmexError
+from immex.domain.ledger import lot_key_mismatch
+from immex.services.ledger.field_checks import (
+    FX_PLACES,
+    QUANTITY_PLACES,
+    VALUE_PLACES,
+    check_country,
+    check_fraccion,
+    check_fx,
+    check_pedimento_key,
+    fixed,
+    non_negative,
+    parse_day,
+    parse_pedimento,
+    positive,
+)
+from immex.services.ledger.import_job import (
+    PROGRESS_EVERY,
+    ImportJob,
+    ImportResult,
+    RowFields,
+    open_batch,
+)
+from immex.services.workspace.context import UnitOfWork
+
+#: a lot as LOT_COLUMNS of the ledger repository (batch id 0 until the batch exists)
+LotRow = tuple[Any, ...]
+#: the positions of the source line and of the batch id in a LotRow
+_LINE, _BATCH = 12, 13
+UNKNOWN_MATERIAL = "unknown material; import it with `immex import materials`"
+EMPTY = "required value is empty"
+
+
+class _Cached:
+    """A field check run once per distinct text (a big file repeats its keys, countries and
+    fracciones); a text found wrong is reported on its first row and, when ``again`` is
+    given, on every later row with that message."""
+
+    def __init__(self, check: Callable[[str], str], name: str, again: str | None) -> None:
+        self.check = check
+        self.name = name
+        self.again = again
+        self.seen: dict[str, str | None] = {}
+
+    def __call__(self, acc: RowFields, line: int, text: str) -> str | None:
+        if text not in self.seen:
+            try:
+                self.seen[text] = self.check(text)
+            except ImmexError as exc:
+                self.seen[text] = None
+                acc.error(line, self.name, exc.message, text)
+        elif self.seen[text] is None and self.again is not None:
+            acc.error(line, self.name, self.again, text)
+        return self.seen[text]
+
+
+@dataclass(slots=True)
+class _Lots:
+    """What the file says, sorted by what becomes of it."""
+
+    rows: int = 0
+    new: list[LotRow] = field(default_factory=list)
+    #: rows of pedimentos already imported, compared with the stored lines
+    again: dict[str, list[LotRow]] = field(default_factory=dict)
+    #: … of which a row has its own errors (not compared)
+    broken: set[str] = field(default_factory=set)
+
+
+class _LotReader:
+    """Checks each pedimento row against the company's materials and pedimentos."""
+
+    def __init__(self, job: ImportJob, materials: dict[str, tuple[str, str]], known: set[str]):
+        self.job = job
+        self.acc = job.fields
+        self.materials = materials
+        self.known = known
+        self.keys = _Cached(check_pedimento_key, "clave", "unknown pedimento key")
+        self.countries = _Cached(check_country, "origin", "unknown country")
+        self.fracciones = _Cached(check_fraccion, "fraccion", None)
+        self.quantity = positive(QUANTITY_PLACES)
+        self.value = non_negative(VALUE_PLACES)
+        ix = self.acc.index
+        self.columns = tuple(
+            ix[c]
+            for c in (
+                "pedimento",
+                "clave",
+                "date",
+                "part_number",
+                "quantity",
+                "value_usd",
+                "origin",
+            )
+        )
+        self.width = max(ix.values()) + 1
+
+    def read(self) -> _Lots:
+        """Every row checked (the hot loop of a million-row file: checks inlined, each
+        distinct key, country and fracción checked once)."""
+        lots = _Lots()
+        acc, known, materials, progress = self.acc, self.known, self.materials, self.job.progress
+        keys, countries, fracciones = self.keys, self.countries, self.fracciones
+        known_keys, known_countries, known_fracs = keys.seen, countries.seen, fracciones.seen
+        qty_check, value_check = self.quantity, self.value
+        i_ped, i_key, i_date, i_part, i_qty, i_val, i_orig = self.columns
+        width, has_optional, cid = self.width, bool(acc.optional), self.job.company_id
+        for line, cells in self.job.rows:
+            lots.rows += 1
+            errors_before = acc.count
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            ped_s = cells[i_ped].strip()
+            try:
+                ped: str | None = parse_pedimento(ped_s)
+            except ImmexError as exc:
+                acc.error(line, "pedimento", exc.message, ped_s)
+                ped = None
+            key_s = cells[i_key].strip().upper()
+            key = known_keys.get(key_s) or keys(acc, line, key_s)
+            entry: date | None = None
+            try:
+                entry = day = parse_day(cells[i_date])
+                if ped and abs(2000 + int(ped[:2]) - day.year) > 1:
+                    acc.error(line, "date", f"pedimento {ped} is from 20{ped[:2]}", cells[i_date])
+            except ImmexError as exc:
+                acc.error(line, "date", exc.message, cells[i_date])
+            part = cells[i_part].strip()
+            material = materials.get(part)
+            if material is None:
+                acc.error(line, "part_number", UNKNOWN_MATERIAL if part else EMPTY, part)
+            try:
+                qty = qty_check(cells[i_qty])
+            except ImmexError as exc:
+                acc.error(line, "quantity", exc.message, cells[i_qty])
+                qty = 0
+            try:
+                val = value_check(cells[i_val])
+            except ImmexError as exc:
+                acc.error(line, "value_usd", exc.message, cells[i_val])
+                val = 0
+            orig = cells[i_orig].strip().upper()
+            if known_countries.get(orig) is None:
+                countries(acc, line, orig)
+            kind_error = lot_key_mismatch(key_s, material[1] if material else None)
+            if kind_error:
+                acc.error(line, "clave", kind_error, key_s)
+            frac = material[0] if material else ""
+            fx = cert = start = None
+            if has_optional:
+                frac_s = acc.get(cells, "fraccion")
+                if frac_s:
+                    frac = known_fracs.get(frac_s) or fracciones(acc, line, frac_s) or ""
+                fx = acc.parse(line, cells, "fx", check_fx, required=False)
+                cert = acc.get(cells, "certificate") or None
+                start = acc.parse(line, cells, "start_date", parse_day, required=False)
+            if ped in known or not acc.errors:
+                row = _lot_row(
+                    cid, ped, key, entry, start, part, qty, val, orig, frac, fx, cert, line
+                )
+                if ped not in known:
+                    lots.new.append(row)
+                elif acc.count > errors_before:
+                    lots.broken.add(str(ped))
+                else:
+                    lots.again.setdefault(str(ped), []).append(row)
+            if progress is not None and lots.rows % PROGRESS_EVERY == 0:
+                progress("validated", lots.rows)
+        for ped_no in lots.broken:
+            lots.again.pop(ped_no, None)
+        return lots
+
+
+def import_pedimentos(uow: UnitOfWork, job: ImportJob) -> ImportResult:
+    ledger = uow.repos.ledger
+    reader = _LotReader(
+        job,
+        ledger.material_fracciones_and_kinds(job.company_id),
+        ledger.pedimentos(job.company_id),
+    )
+    lots = reader.read()
+    same = _same_as_stored(uow, job, lots.again) if lots.again else 0
+    job.fields.fail_if_errors()
+    if not lots.new:
+        return job.nothing_new(lots.rows, same)
+    batch = open_batch(uow, job, lots.rows)
+    rows = [r[:_BATCH] + (batch,) for r in lots.new]
+    del lots.new[:]
+    ledger.add_lots(rows)
+    uow.audit(
+        "import.pedimentos", job.audit_detail(lots.rows, pedimentos=len({r[1] for r in rows}))
+    )
+    return job.result(lots.rows, len(rows), 0, same, batch)
+
+
+def _lot_row(cid: int, ped: Any, *fields: Any) -> LotRow:
+    """A lot row as LOT_COLUMNS (batch id 0 until the batch exists)."""
+    key, entry, start, part, qty, val, orig, frac, fx, cert, line = fields
+    return (
+        cid,
+        ped,
+        key,
+        entry.isoformat() if entry else None,
+        start.isoformat() if start else None,
+        part,
+        qty,
+        val,
+        orig,
+        frac,
+        fx,
+        cert,
+        line,
+        0,
+    )
+
+
+def _lot_content(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """What a pedimento row says (clave … certificate), comparable with a stored lot."""
+    clave, entry, start, part, qty, val, orig, frac, fx, cert = row
+    return (
+        clave,
+        str(entry)[:10],
+        str(start)[:10] if start else None,
+        part,
+        int(qty),
+        int(val),
+        orig,
+        frac,
+        fixed(fx, FX_PLACES) if fx else None,
+        cert or None,
+    )
+
+
+def _same_as_stored(uow: UnitOfWork, job: ImportJob, again: dict[str, list[LotRow]]) -> int:
+    """Rows of pedimentos already imported: identical lines are left as they are (their
+    count is returned); a pedimento whose lines differ from the stored ones is an error."""
+    stored: dict[str, Counter[tuple[Any, ...]]] = {}
+    for r in uow.repos.ledger.lot_lines(job.company_id, sorted(again)):
+        stored.setdefault(r[0], Counter())[_lot_content(r[1:])] += 1
+    same = 0
+    for ped, rows in again.items():
+        mine = Counter(_lot_content(r[2:12]) for r in rows)
+        if mine == stored.get(ped):
+            same += len(rows)
+            continue
+        theirs = sum(stored.get(ped, Counter()).values())
+        job.fields.error(
+            rows[0][_LINE],
+            "pedimento",
+            f"already imported for this company with different lines ({theirs} stored, "
+            f"{len(rows)} in this file); a re-import never changes a stored pedimento",
+            ped,
+        )
+    return same

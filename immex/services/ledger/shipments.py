@@ -1,0 +1,131 @@
+"""Import shipment documents: exports, domestic sales and transfers, line by line.
+
+Lines are numbered within their document in file order. A document already imported for
+the company is compared with the stored one: identical, its lines are unchanged; different,
+it is an error (a re-import never changes a stored document).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from immex.domain.ledger import SHIPMENT_KINDS
+from immex.services.ledger.field_checks import (
+    QUANTITY_PLACES,
+    VALUE_PLACES,
+    check_country,
+    non_negative,
+    parse_day,
+    parse_pedimento,
+    positive,
+)
+from immex.services.ledger.import_job import ImportJob, ImportResult, open_batch
+from immex.services.workspace.context import UnitOfWork
+from immex.store.repositories.ledger_records import MasterData
+
+#: a shipment line as SHIPMENT_COLUMNS of the ledger repository (batch id 0 until known)
+ShipmentRow = tuple[Any, ...]
+#: the positions of the source line and of the batch id in a ShipmentRow
+_LINE, _BATCH = 10, 11
+
+
+@dataclass(slots=True)
+class _Lines:
+    rows: int = 0
+    new: list[ShipmentRow] = field(default_factory=list)
+    #: lines of documents already imported, compared with the stored ones
+    again: dict[str, list[ShipmentRow]] = field(default_factory=dict)
+    #: … of which a line has its own errors (not compared)
+    broken: set[str] = field(default_factory=set)
+
+
+def import_shipments(uow: UnitOfWork, job: ImportJob) -> ImportResult:
+    lines = _read(uow, job)
+    same = _same_as_stored(uow, job, lines.again) if lines.again else 0
+    job.fields.fail_if_errors()
+    if not lines.new:
+        return job.nothing_new(lines.rows, same)
+    batch = open_batch(uow, job, lines.rows)
+    uow.repos.ledger.add_shipments([r[:_BATCH] + (batch,) for r in lines.new])
+    uow.audit("import.shipments", job.audit_detail(lines.rows))
+    return job.result(lines.rows, len(lines.new), 0, same, batch)
+
+
+def _read(uow: UnitOfWork, job: ImportJob) -> _Lines:
+    ledger = uow.repos.ledger
+    products = ledger.part_numbers(MasterData.PRODUCTS, job.company_id)
+    known_docs = ledger.documents(job.company_id)
+    known_peds = ledger.pedimentos(job.company_id)
+    qty_check = positive(QUANTITY_PLACES)
+    value_check = non_negative(VALUE_PLACES)
+    acc = job.fields
+    out = _Lines()
+    seqs: dict[str, int] = {}
+    for line, cells in job.rows:
+        out.rows += 1
+        errors_before = acc.count
+        doc = acc.need(line, cells, "document")
+        kind = acc.need(line, cells, "kind").lower()
+        if kind and kind not in SHIPMENT_KINDS:
+            acc.error(line, "kind", f"unknown kind; one of {', '.join(SHIPMENT_KINDS)}", kind)
+        when = acc.parse(line, cells, "date", parse_day)
+        product = acc.need(line, cells, "product")
+        if product and product not in products:
+            acc.error(
+                line, "product", "unknown product; import it with `immex import products`", product
+            )
+        qty = acc.parse(line, cells, "quantity", qty_check)
+        dest = acc.parse(line, cells, "destination", check_country, required=False)
+        value = acc.parse(line, cells, "value_usd", value_check, required=False)
+        ped = acc.parse(line, cells, "pedimento", parse_pedimento, required=False)
+        if ped and ped not in known_peds:
+            acc.error(
+                line,
+                "pedimento",
+                "directed discharge names a pedimento not imported",
+                acc.get(cells, "pedimento"),
+            )
+        seq = seqs.get(doc, 0) + 1
+        seqs[doc] = seq
+        if doc in known_docs:
+            if acc.count > errors_before:
+                out.broken.add(doc)
+            else:
+                out.again.setdefault(doc, []).append(
+                    (job.company_id, doc, seq, kind, when.isoformat(), product, qty, dest, value)
+                    + (ped, line, 0)
+                )
+        elif not acc.errors:
+            row = (job.company_id, doc, seq, kind, when.isoformat(), product, qty, dest, value)
+            out.new.append(row + (ped, line, 0))
+    for doc in out.broken:
+        out.again.pop(doc, None)
+    return out
+
+
+def _same_as_stored(uow: UnitOfWork, job: ImportJob, again: dict[str, list[ShipmentRow]]) -> int:
+    """Lines of documents already imported: a document identical to the stored one is left
+    as it is (its lines are counted as unchanged); one that differs is an error."""
+    stored: dict[str, list[tuple[Any, ...]]] = {}
+    for r in uow.repos.ledger.shipment_lines(job.company_id, sorted(again)):
+        stored.setdefault(r[0], []).append(
+            (r[1], r[2], str(r[3])[:10], r[4], int(r[5]), r[6] or None, r[7], r[8] or None)
+        )
+    same = 0
+    for doc, rows in again.items():
+        mine = [
+            (r[2], r[3], r[4][:10], r[5], int(r[6]), r[7] or None, r[8], r[9] or None) for r in rows
+        ]
+        if mine == stored.get(doc):
+            same += len(rows)
+            continue
+        job.fields.error(
+            rows[0][_LINE],
+            "document",
+            f"already imported for this company with different lines "
+            f"({len(stored.get(doc, []))} stored, {len(rows)} in this file); a shipment "
+            "document's stored lines are never changed by a re-import",
+            doc,
+        )
+    return same
