@@ -233,7 +233,7 @@ def test_every_layout_has_unambiguous_aliases() -> None:
 
 
 def test_layouts_match_the_importers() -> None:
-    from immex.services.ledger.imports import COLUMNS
+    from immex.services.ledger.importer import COLUMNS
     from immex.services.rates.loading import LAYOUTS as RATE_LAYOUTS
     from immex.services.rates.parameters import COLUMNS as PARAMETER_COLUMNS
 
