@@ -15,8 +15,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 #: (line number in the file, cells as text) of each non-blank row after the header
 Rows = Iterator[tuple[int, list[str]]]
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -49,6 +47,9 @@ def read_rows(path: Path) -> tuple[list[str], Rows]:
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], Rows]:
+    # openpyxl costs ~0.2 s to import: only a command that reads a workbook pays for it
+    from openpyxl import load_workbook
+
     wb = load_workbook(path, read_only=True, data_only=True)
     rows = wb.worksheets[0].iter_rows(values_only=True)
     header = [cell_text(c).lower() for c in next(rows, ())]
