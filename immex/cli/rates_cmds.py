@@ -26,6 +26,7 @@ from immex.services.rates.loading import load_rates
 from immex.services.rates.parameters import load_parameters_file
 from immex.services.rates.sectors import sector_catalog
 from immex.services.rates.series import SERIES, load_series
+from immex.services.rates.tariff_load import load_tariff
 from immex.services.rates.workspace_data import optional_workspace
 
 rates_app = typer.Typer(
@@ -131,6 +132,48 @@ def load_parameters(file: Path = FileArg, db: str | None = DbOpt, json_out: bool
     """Values of the curated parameters for periods the bundled data lacks (e.g. the DTA fixed
     fee of a year): name, valid_from, valid_to, value, source, confidence [, note]."""
     _load("parameters", file, db, json_out)
+
+
+@load_app.command("tariff")
+@handle_errors
+def load_tariff_cmd(
+    file: Path = typer.Argument(
+        ..., help="An SE tariff workbook (.xlsx/.xlsb): FRACCIONESARANCELARIAS_…, BASEUNICA-LIGIE_…"
+    ),
+    in_force_from: str = typer.Option(
+        ..., "--in-force-from", help="Date the workbook's rates are in force (YYYY-MM-DD)."
+    ),
+    source: str = typer.Option(
+        ...,
+        "--source",
+        help='What the workbook is, cited by each rate it changes ("DOF 29-12-2025")',
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Compare and report; write nothing."),
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Compare an official tariff workbook with the rates in force on --in-force-from and
+    record each difference as a dated LIGIE amendment (file name and SHA-256 cited)."""
+    when = _required_date(in_force_from, "in-force-from")
+    ws = open_ws(db, need_company=False)
+    try:
+        loaded = load_tariff(ws, file, when, source, dry_run=dry_run)
+    finally:
+        ws.store.dispose()
+    summary = loaded.summary()
+    if json_out:
+        print_json(summary)
+        return
+    console.print(loaded.message, markup=False, highlight=False)
+    examples = summary["examples"]
+    for c in examples["changes"]:
+        console.print(f"  {c['fraccion']}  {c['before']} → {c['after']}  ({c['kind']})",
+                      markup=False, highlight=False)  # fmt: skip
+    if examples["new"]:
+        console.print(f"  new: {', '.join(examples['new'])}", markup=False, highlight=False)
+    for u in examples["unit_changes"]:
+        console.print(f"  unit {u['fraccion']}: {u['before']} → {u['after']}", markup=False,
+                      highlight=False)  # fmt: skip
 
 
 @rates_app.command("sectors")

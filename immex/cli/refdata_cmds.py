@@ -15,10 +15,13 @@ from immex.cli.common import (
     parse_date,
     parse_month,
     print_json,
+    today_default,
 )
 from immex.domain.errors import InvalidInput
+from immex.services.rates.workspace_data import optional_workspace
 from immex.services.refdata import info as refdata
 from immex.services.refdata import rules as rules_service
+from immex.services.refdata import status as status_service
 
 refdata_app = typer.Typer(
     help="The compiled reference database (immex/data): build, check, describe.",
@@ -96,6 +99,37 @@ def info_cmd(json_out: bool = JsonOpt) -> None:
     _say("coverage warnings:")
     for w in result["coverage_warnings"]:
         _say(f"  ! {w}")
+
+
+@refdata_app.command("status")
+@handle_errors
+def status_cmd(
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="The day to check the data against (YYYY-MM-DD); default today."
+    ),
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """What is stale, and how to refresh it: every source's last date, whether it covers the
+    day, and the command and official file that would refresh it (the workspace's loaded data
+    included: --db, $IMMEX_DB or ./immex.db when present)."""
+    notes: list[str] = []
+    when = today_default(parse_date(as_of, "as-of"), notes)
+    with optional_workspace(db) as ws:
+        rows = status_service.status(ws, when)
+        url = ws.store.display_url if ws is not None else None
+    doc = status_service.status_dict(rows, when, url)
+    if json_out:
+        print_json(doc)
+        return
+    for n in notes:
+        _say(n)
+    _say(f"data currency on {when.isoformat()} — workspace: {url or 'none (bundled data only)'}")
+    for r in rows:
+        _say(f"  [{r.status.value:<7}] {r.source}: last {r.last or 'none'} — {r.detail}")
+        if r.status is not status_service.Currency.CURRENT:
+            _say(f"             refresh: {r.refresh_command}  ← {r.official_file}")
+    _say(f"{doc['stale']} stale, {doc['missing']} missing")
 
 
 @handle_errors

@@ -5,8 +5,17 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from immex.cli.common import JsonOpt, console, handle_errors, parse_date, print_json, today_default
+from immex.cli.common import (
+    DbOpt,
+    JsonOpt,
+    console,
+    handle_errors,
+    parse_date,
+    print_json,
+    today_default,
+)
 from immex.services.tariff import lookup as tariff_service
+from immex.services.tariff.fraction_view import show_in_workspace
 
 tariff_app = typer.Typer(
     help="LIGIE tariff: look up a fracción, search descriptions.", no_args_is_help=True
@@ -20,12 +29,14 @@ def show(
     as_of: str | None = typer.Option(
         None, "--as-of", help="Date of the rate (YYYY-MM-DD); default today."
     ),
+    db: str | None = DbOpt,
     json_out: bool = JsonOpt,
 ) -> None:
-    """Show a fracción: description, UMT, import rate in force on the date, history, NICO."""
+    """Show a fracción: description, UMT, import rate in force on the date (a LIGIE amendment
+    loaded into the workspace wins over the bundled text), history, NICO."""
     warnings: list[str] = []
     when = today_default(parse_date(as_of, "as-of"), warnings)
-    data = tariff_service.show(fraccion, when, warnings)
+    data = show_in_workspace(fraccion, when, db, warnings)
     if json_out:
         print_json(data)
         return

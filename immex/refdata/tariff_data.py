@@ -36,6 +36,9 @@ WARN_DECREE_2026 = (
     "the DOF 23-04-2026 decree is not in the bundled data; rates and programmes on or after "
     "2026-04-23 may differ"
 )
+#: (warning, date the change it warns about took effect): moot for a fraction whose rate
+#: comes from a loaded amendment in force since that date (an official workbook loaded)
+REFORM_WARNINGS = ((WARN_REFORM_2025, REFORM_2025_12_29), (WARN_DECREE_2026, DECREE_2026_04_23))
 #: manifest coverage items (refdata.build.COVERAGE) every tariff look-up on or after their
 #: date already warns about (WARN_REFORM_2025, WARN_DECREE_2026): callers skip them
 TARIFF_COVERAGE_IDS = ("ligie_reform_2025_12_29", "decree_2026_04_23")

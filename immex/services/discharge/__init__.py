@@ -1,1 +1,4 @@
-"""FIFO discharge runs, the append-only journal, balances and expiry (immex discharge, balance, expiry)."""
+"""FIFO discharge runs, the append-only journal, balances and expiry.
+
+(immex discharge, balance, expiry)
+"""

@@ -9,6 +9,7 @@ the workspace adds to the bundled data and asks the domain's :class:`RateBook`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -16,14 +17,16 @@ from immex.domain.codes import normalize_fraccion
 from immex.domain.errors import DataCoverageError, ImmexError, InvalidInput
 from immex.domain.rates import (
     MfnLookup,
+    RateBook,
     RateDecision,
     RateOption,
     RateQuery,
     Regla8Authorization,
     normalize_iso3,
 )
+from immex.domain.tariff import RateAt
 from immex.refdata.bundled import coverage_warnings, is_country
-from immex.refdata.tariff_data import TARIFF_COVERAGE_IDS
+from immex.refdata.tariff_data import REFORM_WARNINGS, TARIFF_COVERAGE_IDS
 from immex.services.rates.sectors import normalize_sector
 from immex.services.rates.workspace_data import WorkspaceData, workspace_data
 from immex.services.tariff.lookup import check_nico, mfn_lookup
@@ -102,6 +105,22 @@ def coverage_notes(
         return [exc.message]
 
 
+def amended_lookup(book: RateBook, base: MfnLookup) -> MfnLookup:
+    """The bundled rate look-up without the warnings a loaded amendment makes moot: a
+    fraction whose rate comes from an amendment in force since the DOF 29-12-2025 reform (an
+    official workbook loaded with ``immex rates load tariff``) is no longer "not covered"."""
+
+    def look(fraccion: str, when: date) -> RateAt:
+        found = base(fraccion, when)
+        amendment = book.amendment_at(fraccion, when)
+        if amendment is None:
+            return found
+        moot = {w for w, start in REFORM_WARNINGS if amendment.valid_from >= start}
+        return replace(found, warnings=tuple(w for w in found.warnings if w not in moot))
+
+    return look
+
+
 def best_rate(
     fraccion: str,
     origin: str | None,
@@ -116,7 +135,7 @@ def best_rate(
     """Every option for the fracción, origin and date in ``data``, and the one chosen."""
     query = build_query(fraccion, origin, as_of, prosec, regla8, certified, data.sectors)
     check_origin(query.origin)
-    decision = data.book.decide(query, mfn or mfn_lookup())
+    decision = data.book.decide(query, amended_lookup(data.book, mfn or mfn_lookup()))
     extra = [w for w in coverage_notes(as_of, rates_only=True) if w not in decision.warnings]
     if extra:
         decision = RateDecision(

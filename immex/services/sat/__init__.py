@@ -1,1 +1,4 @@
-"""SAT data: Data Stage and archivo M imports, pedimento view, reconciliation (immex import datastage|m3, reconcile)."""
+"""SAT data: Data Stage and archivo M imports, pedimento view, reconciliation.
+
+(immex import datastage|m3, pedimento show, reconcile)
+"""

@@ -14,9 +14,9 @@ from typing import Any
 
 from immex.domain.codes import parse_tariff_code
 from immex.domain.errors import ImmexError, InvalidInput
-from immex.domain.rates import MfnLookup
+from immex.domain.rates import AmendmentRow, MfnLookup
 from immex.domain.tariff import Fraction, Nico, RateAt, RatePeriod
-from immex.refdata.tariff_data import TariffBook, load_tariff_book
+from immex.refdata.tariff_data import REFORM_WARNINGS, TariffBook, load_tariff_book
 
 
 def _book(book: TariffBook | None) -> TariffBook:
@@ -36,13 +36,21 @@ def period_dict(p: RatePeriod) -> dict[str, Any]:
 
 
 def show(
-    code: str, as_of: date, warnings: list[str] | None = None, book: TariffBook | None = None
+    code: str,
+    as_of: date,
+    warnings: list[str] | None = None,
+    book: TariffBook | None = None,
+    amendment: AmendmentRow | None = None,
 ) -> dict[str, Any]:
-    """Everything about one fracción, with the import rate in force on ``as_of``."""
+    """Everything about one fracción, with the import rate in force on ``as_of``; a loaded
+    LIGIE amendment covering that date (``amendment``) is the rate in force."""
     tb = _book(book)
     frac: Fraction = tb.get(code)
     rate_at = tb.import_rate_at(frac.fraccion, as_of)
-    all_warnings = list(warnings or []) + list(rate_at.warnings)
+    all_warnings = list(warnings or []) + _bundled_warnings(rate_at, amendment)
+    igi, igi_source = rate_at.rate, rate_at.period.source if rate_at.period else None
+    if amendment is not None:
+        igi, igi_source = amendment.rate, f"LIGIE amendment loaded by the user: {amendment.source}"
     nicos = [_nico_dict(frac, n) for n in frac.nicos]
     asked = parse_tariff_code(code).nico
     return {
@@ -56,9 +64,10 @@ def show(
         "subheading_description": frac.subheading_description,
         "umt": frac.umt,
         "as_of": as_of.isoformat(),
-        "igi": rate_at.rate.display,
-        "igi_kind": rate_at.rate.kind.value,
-        "igi_source": rate_at.period.source if rate_at.period else None,
+        "igi": igi.display,
+        "igi_kind": igi.kind.value,
+        "igi_source": igi_source,
+        "igi_bundled": rate_at.rate.display,
         "igi_published": frac.import_rate.display,
         "export_rate": frac.export_rate.display,
         "igi_history": [period_dict(p) for p in frac.igi_history],
@@ -74,6 +83,16 @@ def show(
             "not_included": list(tb.coverage.not_included),
         },
     }
+
+
+def _bundled_warnings(rate_at: RateAt, amendment: AmendmentRow | None) -> list[str]:
+    """The bundled text's warnings; those about a reform are moot when a loaded amendment
+    in force since that reform gives the rate (an official workbook brought it up to date)."""
+    if amendment is None:
+        return list(rate_at.warnings)
+    superseded = {w for w, start in REFORM_WARNINGS if amendment.valid_from >= start}
+    kept = [w for w in rate_at.warnings if w not in superseded]
+    return [f"bundled LIGIE note (the loaded amendment gives the rate): {w}" for w in kept]
 
 
 def _nico_dict(frac: Fraction, n: Nico) -> dict[str, Any]:

@@ -1,1 +1,1 @@
-"""The workspace: the unit of work a service receives (context), companies and their authorisations."""
+"""The workspace: the unit of work a service receives (context), companies, authorisations."""

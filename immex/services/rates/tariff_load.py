@@ -1,0 +1,204 @@
+"""``immex rates load tariff FILE --in-force-from DATE --source TEXT [--dry-run]``.
+
+Brings the tariff up to date from an official SE workbook (the DOF 29-12-2025 reform, the
+DOF 23-04-2026 decree…): every fraction of the workbook is compared with the rate in force
+on the date (bundled LIGIE, with the amendments already loaded), each difference becomes a
+dated LIGIE amendment citing the file (name and SHA-256) and the source the user names, and
+a diff summary says what changed. Nothing else is written; ``dry_run`` writes nothing.
+Fractions the bundled LIGIE lacks are reported as new (there is no row to amend: load them
+with their own amendment rows once the LIGIE text that creates them is known).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from immex.domain.errors import BatchError, ErrorRecord, InvalidInput
+from immex.domain.rates import AmendmentRow
+from immex.domain.tariff_diff import ChangeKind, InForce, Published, TariffDiff, compare_tariff
+from immex.refdata.bundled import normalize_unit
+from immex.refdata.tariff_data import TariffBook, load_tariff_book
+from immex.refdata.tariff_workbook import TariffWorkbook, fold, read_tariff_workbook
+from immex.services.rates.batches import (
+    LoadResult,
+    already_loaded,
+    record_batch,
+    require_rates_tables,
+)
+from immex.services.rates.workspace_data import workspace_data
+from immex.services.workspace.context import Workspace
+
+KIND = "amendments"
+#: how many examples of each kind of difference the summary lists
+EXAMPLES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class TariffLoad:
+    file: str
+    sha256: str
+    sheet: str
+    layout: str
+    in_force_from: date
+    source: str
+    fractions: int
+    diff: TariffDiff
+    dry_run: bool
+    result: LoadResult | None  # None on a dry run
+
+    def summary(self) -> dict[str, Any]:
+        d = self.diff
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "sheet": self.sheet,
+            "layout": self.layout,
+            "in_force_from": self.in_force_from,
+            "source": self.source,
+            "fractions_read": self.fractions,
+            "changed": len(d.changes),
+            "up": d.count(ChangeKind.UP),
+            "down": d.count(ChangeKind.DOWN),
+            "kind_changed": d.count(ChangeKind.KIND),
+            "unchanged": d.unchanged,
+            "new": len(d.new),
+            "missing": len(d.missing),
+            "unit_changes": len(d.unit_changes),
+            "examples": {
+                "changes": [
+                    {"fraccion": c.fraccion, "before": c.before.display, "after": c.after.display,
+                     "kind": c.kind.value}
+                    for c in d.changes[:EXAMPLES]
+                ],  # fmt: skip
+                "new": [n.fraccion for n in d.new[:EXAMPLES]],
+                "missing": list(d.missing[:EXAMPLES]),
+                "unit_changes": [
+                    {"fraccion": u.fraccion, "before": u.before, "after": u.after}
+                    for u in d.unit_changes[:EXAMPLES]
+                ],
+            },
+            "dry_run": self.dry_run,
+            "amendments_written": 0 if self.result is None else self.result.rows_inserted,
+            "message": self.message,
+        }
+
+    @property
+    def message(self) -> str:
+        d = self.diff
+        head = (
+            f"{self.file}: {self.fractions} fractions read; {len(d.changes)} rate(s) differ from "
+            f"those in force on {self.in_force_from.isoformat()} ({d.count(ChangeKind.UP)} up, "
+            f"{d.count(ChangeKind.DOWN)} down, {d.count(ChangeKind.KIND)} of another kind), "
+            f"{d.unchanged} unchanged, {len(d.new)} new, {len(d.missing)} in force but not in "
+            f"the file, {len(d.unit_changes)} unit change(s)"
+        )
+        if self.dry_run:
+            return head + "; dry run: nothing written"
+        if self.result is not None and self.result.already_loaded:
+            return self.result.message
+        written = 0 if self.result is None else self.result.rows_inserted
+        return head + f"; {written} amendment(s) written"
+
+
+def _unit(text: str) -> str:
+    """The canonical unit code of a published unit, or its folded text when unknown."""
+    if not text:
+        return ""
+    try:
+        return normalize_unit(text)
+    except Exception:  # an unknown spelling is compared as written
+        return fold(text)
+
+
+def _in_force(book: TariffBook, ws: Workspace | None, when: date) -> dict[str, InForce]:
+    rates = workspace_data(ws).book
+    out = {}
+    for frac in book.fractions():
+        amendment = rates.amendment_at(frac.fraccion, when)
+        if amendment is not None:
+            rate = amendment.rate
+        else:
+            try:
+                rate = book.import_rate_at(frac.fraccion, when).rate
+            except Exception:  # a fraction that did not exist on that date: not in force
+                continue
+        out[frac.fraccion] = InForce(rate, _unit(frac.umt))
+    return out
+
+
+def _citation(source: str, wb: TariffWorkbook) -> str:
+    return f"{source}; file {wb.name} (SHA-256 {wb.sha256})"
+
+
+def load_tariff(
+    ws: Workspace, path: Path, in_force_from: date, source: str, *, dry_run: bool = False
+) -> TariffLoad:
+    """Compare the workbook with the tariff in force on ``in_force_from`` and (unless
+    ``dry_run``) record every difference as a dated amendment."""
+    if not source.strip():
+        raise InvalidInput(
+            "say where the workbook comes from (--source), e.g. \"SE, Tarifa LIGIE vigente "
+            "(DOF 29-12-2025)\"; it is cited by every rate it changes",
+            field="source",
+        )
+    if in_force_from > ws.today:
+        raise InvalidInput(
+            f"--in-force-from {in_force_from.isoformat()} is after today "
+            f"({ws.today.isoformat()}); load a workbook once its rates are in force",
+            field="in_force_from",
+        )
+    path = Path(path)
+    workbook = read_tariff_workbook(path)
+    book = load_tariff_book()
+    with ws.read() as repos:
+        require_rates_tables(ws, repos)
+        prior = already_loaded(repos, KIND, path, workbook.sha256)
+    published = [Published(f.fraccion, f.import_rate, _unit(f.unit)) for f in workbook.fractions]
+    diff = compare_tariff(published, _in_force(book, ws, in_force_from))
+    common = (workbook.name, workbook.sha256, workbook.sheet, workbook.layout, in_force_from,
+              source.strip(), len(workbook.fractions), diff)  # fmt: skip
+    if dry_run:
+        return TariffLoad(*common, dry_run=True, result=None)
+    if prior is not None:
+        return TariffLoad(*common, dry_run=False, result=prior)
+    amendments = diff.amendments(in_force_from, _citation(source.strip(), workbook))
+    result = _write(ws, path, workbook, amendments)
+    return TariffLoad(*common, dry_run=False, result=result)
+
+
+def _refuse_conflicts(
+    stored: list[tuple[Any, str]], rows: list[tuple[int, AmendmentRow]], name: str
+) -> None:
+    """A loaded amendment of the same fraction and start date is never replaced silently."""
+    by_key = {(r.fraccion, r.valid_from): (r, f) for r, f in stored}
+    errors = []
+    for line, row in rows:
+        old = by_key.get((row.fraccion, row.valid_from))
+        if old is not None:
+            errors.append(ErrorRecord(
+                name, line, "import_rate",
+                f"fracción {row.fraccion} already has an amendment from "
+                f"{row.valid_from.isoformat()} (rate {old[0].rate.display}, loaded from "
+                f"{old[1]}); a workbook does not replace a loaded amendment",
+                row.rate.display,
+            ))  # fmt: skip
+    if errors:
+        raise BatchError(errors)
+
+
+def _write(
+    ws: Workspace, path: Path, wb: TariffWorkbook, amendments: list[AmendmentRow]
+) -> LoadResult:
+    line_of = {f.fraccion: f.row for f in wb.fractions}
+    rows = [(line_of[a.fraccion], a) for a in amendments]
+    with ws.write() as uow:
+        _refuse_conflicts(uow.repos.rates.rows(KIND), rows, wb.name)
+        batch_id = record_batch(uow, KIND, path, wb.sha256, len(wb.fractions), len(rows))
+        uow.repos.rates.add_rows(KIND, batch_id, rows)
+    return LoadResult(
+        KIND, wb.name, wb.sha256, batch_id, len(wb.fractions), len(rows), 0, False,
+        f"{wb.name}: {len(rows)} amendment(s) written", (),
+    )  # fmt: skip

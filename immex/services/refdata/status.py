@@ -1,0 +1,197 @@
+"""``immex refdata status``: what is stale, and how to refresh it.
+
+For every source a result may rest on — the LIGIE (bundled, and the amendments and official
+workbooks loaded), Banxico's FIX, INEGI's INPC, the dated legal parameters by year, the
+PROSEC rows, the agreement schedules, the IMMEX annexes — its last date, whether it covers
+the day asked about, and the command and official file that would refresh it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from immex.domain.duties import DUTY_PARAMETERS
+from immex.domain.rates import AmendmentRow
+from immex.domain.series import month_str
+from immex.refdata.bundled import load_fx, load_inpc, load_parameters
+from immex.refdata.tariff_data import REFORM_WARNINGS, load_tariff_book
+from immex.services.rates.workspace_data import WorkspaceData, extend, workspace_data
+from immex.services.workspace.context import Workspace
+
+
+class Currency(enum.StrEnum):
+    CURRENT = "current"  # covers the day
+    STALE = "stale"  # ends before the day, or a known change is not in it
+    MISSING = "missing"  # nothing loaded (the product has no offline copy)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    source: str
+    last: str  # last date (or month) the data covers; "" when none
+    status: Currency
+    detail: str
+    refresh_command: str
+    official_file: str
+
+
+def _previous_weekday(day: date) -> date:
+    day -= timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def _ligie(data: WorkspaceData, today: date) -> list[SourceStatus]:
+    book = load_tariff_book()
+    amendments = list(data.book.amendments)
+    latest = max((a.valid_from for a in amendments), default=None)
+    gaps = [warning for warning, start in REFORM_WARNINGS if start <= today]
+    covered = latest is not None and all(
+        latest >= start for _w, start in REFORM_WARNINGS if start <= today
+    )
+    if not gaps:
+        status, detail = Currency.CURRENT, "no known reform after the bundled text"
+    elif covered:
+        status = Currency.CURRENT
+        detail = (f"bundled text as of {book.coverage.as_of}; {len(amendments)} amendment(s) "
+                  f"loaded, latest in force from {latest}")  # fmt: skip
+    else:
+        status = Currency.STALE
+        detail = "; ".join(gaps)
+    rows = [
+        SourceStatus(
+            "LIGIE tariff", book.coverage.as_of, status, detail,
+            "immex rates load tariff FILE --in-force-from DATE --source TEXT",
+            "SE tariff workbook (SNICE): FRACCIONESARANCELARIAS_<fecha>.XLSX or "
+            "BASEUNICA-LIGIE_<aaaammdd>.xlsb",
+        ),
+    ]  # fmt: skip
+    rows.append(_amendments(amendments, latest))
+    return rows
+
+
+def _amendments(amendments: list[AmendmentRow], latest: date | None) -> SourceStatus:
+    return SourceStatus(
+        "LIGIE amendments (workspace)",
+        latest.isoformat() if latest else "",
+        Currency.CURRENT if amendments else Currency.MISSING,
+        f"{len(amendments)} loaded" if amendments else "none loaded",
+        "immex rates load amendments FILE",
+        "the DOF decree amending the LIGIE (fraccion, rate, valid_from, source)",
+    )
+
+
+def _series(data: WorkspaceData, today: date) -> list[SourceStatus]:
+    fx, inpc = load_fx(), load_inpc()
+    if data.points is not None:
+        fx, inpc = extend(fx, inpc, data.points)
+    needed_fx = _previous_weekday(today)
+    fx_ok = fx.last >= needed_fx
+    last_month = inpc.last_month
+    needed_month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    inpc_ok = last_month >= needed_month
+    return [
+        SourceStatus(
+            "FIX USD/MXN (Banxico)", fx.last.isoformat(),
+            Currency.CURRENT if fx_ok else Currency.STALE,
+            f"a pedimento of {today.isoformat()} takes the FIX determined on "
+            f"{needed_fx.isoformat()} (published the next banking day, CFF 20)"
+            + ("" if fx_ok else f"; the series ends {(needed_fx - fx.last).days} day(s) before"),
+            "immex rates load fix FILE",
+            "Banxico SIE, series SF43718 (FIX), CSV download",
+        ),
+        SourceStatus(
+            "INPC (INEGI)", month_str(last_month),
+            Currency.CURRENT if inpc_ok else Currency.STALE,
+            f"an update (CFF 17-A) in {today:%Y-%m} reads the INPC of {month_str(needed_month)}; "
+            "INEGI publishes a month's index early the next month (until then CFF 17-A takes "
+            "the last published one)",
+            "immex rates load inpc FILE",
+            "INEGI BIE, Índice Nacional de Precios al Consumidor, índice general, CSV download",
+        ),
+    ]  # fmt: skip
+
+
+def _parameters(data: WorkspaceData, today: date) -> list[SourceStatus]:
+    bundled = load_parameters()
+    loaded = data.parameters or {}
+    out = []
+    for name in DUTY_PARAMETERS:
+        p = bundled.get(name)
+        values = [*(p.values if p else ()), *loaded.get(name, [])]
+        last = max((v.valid_to or date.max for v in values), default=None)
+        covering = [v for v in values if v.covers(today)]
+        if covering:
+            v = covering[-1]
+            status, detail = Currency.CURRENT, f"{v.value} ({v.source}; confidence {v.confidence})"
+        else:
+            status = Currency.STALE if values else Currency.MISSING
+            detail = f"no value in force on {today.isoformat()}"
+        last_text = "open" if last == date.max else (last.isoformat() if last else "")
+        out.append(SourceStatus(
+            f"parameter {name}", last_text, status, detail,
+            "immex rates load parameters FILE",
+            "the law or rule that sets it for the year (e.g. RMF Annex 19 for the DTA fixed "
+            "fee, the Ley de Ingresos for the surcharge rate), as a CSV row with its citation",
+        ))  # fmt: skip
+    return out
+
+
+def _lists(data: WorkspaceData) -> list[SourceStatus]:
+    prosec, fta = list(data.book.prosec), list(data.book.fta)
+    p_last = max((r.valid_from for r in prosec), default=None)
+    f_last = max((r.valid_from for r in fta), default=None)
+    return [
+        SourceStatus(
+            "PROSEC lists (workspace)", p_last.isoformat() if p_last else "",
+            Currency.CURRENT if prosec else Currency.MISSING,
+            f"{len(prosec)} row(s) in {len({r.sector for r in prosec})} sector(s)"
+            if prosec else "none loaded: PROSEC rates are not applied",
+            "immex rates load prosec FILE",
+            "the DOF decree with the sector's art. 5 list (e.g. DOF 23-04-2026)",
+        ),
+        SourceStatus(
+            "Trade-agreement preferences (workspace)", f_last.isoformat() if f_last else "",
+            Currency.CURRENT if fta else Currency.MISSING,
+            f"{len(fta)} row(s)" if fta else "none loaded: no preference is applied",
+            "immex rates load fta FILE",
+            "the agreement's tariff schedule (e.g. T-MEC annex 2-B)",
+        ),
+        SourceStatus(
+            "IMMEX annexes I / II", "", Currency.MISSING,
+            "no loader yet: temporary imports are not checked against Annex I (RULES I-10)",
+            "(not available yet)",
+            "the IMMEX decree annexes as amended (DOF 19-12-2024, DOF 28-08-2025)",
+        ),
+    ]  # fmt: skip
+
+
+def status(ws: Workspace | None, as_of: date) -> list[SourceStatus]:
+    """Every source's currency on ``as_of`` (the workspace's loaded data included)."""
+    data = workspace_data(ws)
+    return [*_ligie(data, as_of), *_series(data, as_of), *_parameters(data, as_of),
+            *_lists(data)]  # fmt: skip
+
+
+def status_dict(rows: list[SourceStatus], as_of: date, workspace: str | None) -> dict[str, Any]:
+    return {
+        "as_of": as_of,
+        "workspace": workspace,
+        "stale": sum(1 for r in rows if r.status is Currency.STALE),
+        "missing": sum(1 for r in rows if r.status is Currency.MISSING),
+        "sources": [
+            {
+                "source": r.source,
+                "last": r.last,
+                "status": r.status.value,
+                "detail": r.detail,
+                "refresh_command": r.refresh_command,
+                "official_file": r.official_file,
+            }
+            for r in rows
+        ],  # fmt: skip
+    }
