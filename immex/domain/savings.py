@@ -94,14 +94,6 @@ class SavingsReport:
         return max(cands, key=lambda w: w.igi_saving) if cands else None
 
 
-def months_between(start: date, end: date) -> list[Month]:
-    out, y, m = [], start.year, start.month
-    while (y, m) <= (end.year, end.month):
-        out.append((y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
 def realised(
     domestic: Sequence[LotPortion],
     context: DutyContext,

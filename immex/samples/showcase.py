@@ -148,18 +148,6 @@ def _import_files(ws: Workspace, files: sample.DemoFiles, clock: _Clock) -> None
     clock.lap("import")
 
 
-def _write_reports(
-    report: close.Report, formats: Sequence[close.ReportFormat], out: Path, clock: _Clock
-) -> dict[str, str]:
-    written: dict[str, str] = {}
-    for i, fmt in enumerate(formats):
-        clock.step("reports", i, len(formats))
-        written[fmt.value] = str(close.write_report(report, fmt, out))
-    clock.step("reports", len(formats), len(formats))
-    clock.lap("reports")
-    return written
-
-
 def run_demo(
     folder: Path | str,
     *,
@@ -203,7 +191,11 @@ def run_demo(
         report, used = build_report(
             ws, period, plan=plan, usmca=usmca, sav=sav, computed_at=when, lang=lang
         )
-    written = _write_reports(report, chosen, folder / "reports", clock)
+    paths = close.write_reports(
+        report, chosen, folder / "reports", lambda done, total: clock.step("reports", done, total)
+    )
+    clock.lap("reports")
+    written = {fmt: str(path) for fmt, path in paths.items()}
     ws.store.dispose()
     return _summary(ws, folder, plan, usmca, sav, used["radar"], files, run, written, clock)
 

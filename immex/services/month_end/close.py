@@ -9,7 +9,7 @@ the clock. The demo workspace (``Workspace.demo``) is always reported as illustr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -28,18 +28,6 @@ from immex.services.duties.savings import savings
 from immex.services.duties.usmca import report_63a
 from immex.services.reports.figures import build_report
 from immex.services.workspace.context import Workspace
-
-__all__ = [
-    "MonthEndFigures",
-    "MonthEndReports",
-    "Report",
-    "ReportFormat",
-    "month_end_figures",
-    "month_end_reports",
-    "report_options",
-    "savings_start",
-    "write_report",
-]
 
 
 def months_back(month: Month, n: int) -> date:
@@ -79,9 +67,21 @@ def report_options(formats: Sequence[str], lang: str) -> tuple[ReportFormat, ...
     return tuple(dict.fromkeys(report_format(f) for f in formats))
 
 
-def write_report(report: Report, fmt: ReportFormat, out: Path) -> Path:
-    """Write ``report`` as ``fmt`` into the folder ``out``; the file's path."""
-    return render(report, fmt, out)
+def write_reports(
+    report: Report,
+    formats: Sequence[ReportFormat],
+    out: Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Path]:
+    """Write ``report`` in each format into the folder ``out``: format → file written.
+    ``progress(done, total)`` is called before each file and once at the end."""
+    step = progress or (lambda _done, _total: None)
+    files: dict[str, Path] = {}
+    for i, fmt in enumerate(formats):
+        step(i, len(formats))
+        files[fmt.value] = render(report, fmt, out)
+    step(len(formats), len(formats))
+    return files
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,5 +117,5 @@ def month_end_reports(
             lang=lang,
             illustrative=illustrative,
         )
-    files = {f.value: write_report(report, f, out) for f in chosen}
+    files = write_reports(report, chosen, out)
     return MonthEndReports(plan.period, files, report.meta.data_version)
