@@ -200,7 +200,7 @@ def test_bad_period_is_a_clear_error(period: str) -> None:
 def test_savings_window_is_the_twelve_months_ending_with_the_period(
     month: tuple[int, int], start: date
 ) -> None:
-    from immex.services.month_end.close import savings_start
+    from immex.domain.savings import savings_start
 
     assert savings_start(month) == start
 

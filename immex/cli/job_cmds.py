@@ -202,8 +202,8 @@ def savings_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """What PROSEC and other programs saved against MFN, and which PROSEC sector to add."""
+    from immex.domain.savings import savings_start
     from immex.services.duties.savings import savings
-    from immex.services.month_end.close import savings_start
 
     notes: list[str] = []
     end = today_default(parse_date(date_to, "to"), notes, option="--to")

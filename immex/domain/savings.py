@@ -34,7 +34,7 @@ from immex.domain.f4_plan import (
 from immex.domain.lot_portions import LotPortion, merge_by_lot
 from immex.domain.money import ZERO
 from immex.domain.rates import MFN, PROSEC, RateDecision, RateQuery
-from immex.domain.series import Month, month_str
+from immex.domain.series import Month, month_str, previous_month
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +92,18 @@ class SavingsReport:
     def best_unregistered(self) -> SectorWhatIf | None:
         cands = [w for w in self.what_if if not w.registered and w.igi_saving > 0]
         return max(cands, key=lambda w: w.igi_saving) if cands else None
+
+
+def months_back(month: Month, n: int) -> date:
+    """The first day of the month ``n`` months before ``month``."""
+    for _ in range(n):
+        month = previous_month(month)
+    return date(month[0], month[1], 1)
+
+
+def savings_start(month: Month) -> date:
+    """First day of the twelve-month savings window that ends with ``month``."""
+    return months_back(month, 11)
 
 
 def realised(

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from immex.domain.f4_plan import F4Plan, period_bounds
 from immex.domain.money import ZERO
-from immex.domain.savings import SavingsReport
+from immex.domain.savings import SavingsReport, savings_start
 from immex.domain.usmca_63a import UsmcaReport
 from immex.refdata.bundled import load_fx
 from immex.samples import demo as sample
@@ -183,7 +183,7 @@ def run_demo(
         ctx = duty_context_of(ws)
         plan = clock.one("F4", lambda: plan_f4(ws, period, context=ctx))
         usmca = clock.one("63-A", lambda: report_63a(ws, period, files.us_duties, context=ctx))
-        sav_from = close.savings_start(period)
+        sav_from = savings_start(period)
         sav = clock.one("savings", lambda: savings(ws, sav_from, end, context=ctx))
 
         # 8. reports

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from immex.domain.f4_plan import F4Plan, period_bounds
-from immex.domain.savings import SavingsReport
-from immex.domain.series import Month, previous_month
+from immex.domain.savings import SavingsReport, savings_start
+from immex.domain.series import Month
 from immex.domain.usmca_63a import UsmcaReport
 from immex.reports import ReportFormat, render, report_format
 from immex.reports.i18n import check_lang
@@ -28,18 +28,6 @@ from immex.services.duties.savings import savings
 from immex.services.duties.usmca import report_63a
 from immex.services.reports.figures import build_report
 from immex.services.workspace.context import Workspace
-
-
-def months_back(month: Month, n: int) -> date:
-    """The first day of the month ``n`` months before ``month``."""
-    for _ in range(n):
-        month = previous_month(month)
-    return date(month[0], month[1], 1)
-
-
-def savings_start(month: Month) -> date:
-    """First day of the twelve-month savings window that ends with ``month``."""
-    return months_back(month, 11)
 
 
 class MonthEndFigures(NamedTuple):
