@@ -65,7 +65,7 @@ def main() -> None:
         )
         ws = ws.with_company(company)
         engine = ws.store.engine
-        rates_service.load_rates(engine, "prosec", EXCERPT)
+        rates_service.load_rates(ws, "prosec", EXCERPT)
         t0 = time.perf_counter()
         for entity, path in paths.items():
             ledger_import.import_file(ws, entity, path)

@@ -84,7 +84,7 @@ def main() -> None:
         )
         ws = ws.with_company(company)
         engine = ws.store.engine
-        rates_service.load_rates(engine, "prosec", PROSEC_EXCERPT)
+        rates_service.load_rates(ws, "prosec", PROSEC_EXCERPT)
         for entity, path in paths.items():
             ledger_import.import_file(ws, entity, path)
         run = discharge.run_discharge(engine, company)

@@ -22,7 +22,7 @@ from immex.services.duties.journal_portions import (
     lot_portions,
 )
 from immex.services.inputs import parse_month
-from immex.services.rates.loading import coverage_notes
+from immex.services.rates.best_rate import coverage_notes
 from immex.services.workspace.context import Workspace
 
 

@@ -17,7 +17,7 @@ from immex.domain.duties import DutyContext
 from immex.domain.lot_portions import JournalEntry, LotPortion, PortionSplit, group_journal
 from immex.services.discharge import runs as discharge
 from immex.services.duties import single as duties
-from immex.services.rates import loading as rates_service
+from immex.services.rates.workspace_data import workspace_data
 from immex.services.workspace.context import Workspace
 
 
@@ -82,8 +82,7 @@ def lot_portions(
 
 def duty_context_of(ws: Workspace) -> DutyContext:
     """The duty engine's context with the workspace's PROSEC/FTA/amendment rows and series."""
-    # transitional: the rates service reads the workspace's rows through an engine
-    return duties.duty_context(data=rates_service.book_from_engine(ws.store.engine))
+    return duties.duty_context(data=workspace_data(ws))
 
 
 def journal_caveats(

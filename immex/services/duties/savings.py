@@ -23,7 +23,7 @@ from immex.services.duties.journal_portions import (
     journal_caveats,
     lot_portions,
 )
-from immex.services.rates import loading as rates_service
+from immex.services.rates.sectors import sector_catalog
 from immex.services.workspace.context import Workspace
 
 
@@ -56,7 +56,7 @@ def savings(
             destinations=DESTINATIONS,
         )
         when = rates_as_of or date_to
-        names = {s.code: s.name for s in rates_service.sector_catalog()}
+        names = {s.code: s.name for s in sector_catalog()}
         names.update({r.sector: r.sector_name for r in ctx.book.prosec if r.sector not in names})
         report = build_savings(
             realised(domestic, ctx, sectors),

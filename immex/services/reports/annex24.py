@@ -16,7 +16,7 @@ from typing import Any
 from immex.domain.money import ZERO
 from immex.reports.model import Chart, Column, Section, Table
 from immex.services.discharge import runs as discharge
-from immex.services.rates.series import series_from_engine
+from immex.services.rates.workspace_data import series_of
 from immex.services.reports.duty_sections import spaced
 from immex.services.workspace.context import Workspace
 
@@ -40,9 +40,9 @@ def ledger_tables(ws: Workspace, start: date, end: date) -> dict[str, Any]:
         entries = repos.reports.lots_entered(company.id, start, end)
         exits = repos.reports.shipments_made(company.id, start, end)
         lot_info = repos.reports.lot_fracciones_and_origins(company.id)
-    # transitional: the discharge and series services still take an engine
+    fx_series = series_of(ws)[0]  # bundled FIX, extended by the workspace's
+    # transitional: the discharge service still takes an engine
     engine = ws.store.engine
-    fx_series = series_from_engine(engine)[0]  # bundled FIX, extended by the workspace's
     journal = discharge.journal_rows(engine, company, date_from=start, date_to=end)
     used_rows, ped_rows = _journal_tables(journal, mats)
     balances, notes = discharge.balance(engine, company, end)
