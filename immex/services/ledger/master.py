@@ -90,8 +90,9 @@ def _read_parts(job: ImportJob) -> tuple[dict[str, dict[str, Any]], int]:
 def import_bom(uow: UnitOfWork, job: ImportJob) -> ImportResult:
     """BOM lines: a version already stored is unchanged; a new one must not overlap."""
     ledger = uow.repos.ledger
-    lines, n = _read_bom(job, ledger.part_numbers(MasterData.PRODUCTS, job.company_id),
-                         ledger.part_numbers(MasterData.MATERIALS, job.company_id))  # fmt: skip
+    products = ledger.part_numbers(MasterData.PRODUCTS, job.company_id)
+    materials = ledger.part_numbers(MasterData.MATERIALS, job.company_id)
+    lines, n = _read_bom(job, products, materials)
     existing = ledger.bom_versions(job.company_id)
     same = 0
     to_insert: list[dict[str, Any]] = []
