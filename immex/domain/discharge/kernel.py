@@ -1,8 +1,9 @@
 """The fast FIFO discharge engine (numpy): same rules, same journal as the reference.
 
 The rules are those of :mod:`immex.domain.discharge.rules`; the oracle is
-:func:`immex.domain.discharge.discharge_reference`. This module lives outside the
-stdlib-only domain because it uses numpy. Quantities are integers in micro-units
+:func:`immex.domain.discharge.discharge_reference`. This module and :mod:`.kernel_pack`
+(the columnar plant and journal, and their conversions from and to domain records) are
+the only modules of the domain that use numpy. Quantities are integers in micro-units
 (6 decimals), values in 1/10,000 USD; all arithmetic is exact (int64 where the product
 cannot overflow, Python integers where it could).
 
@@ -18,114 +19,62 @@ touch a lot after its limit, that part runs through a plain loop instead.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from immex.domain.discharge.rules import shipment_order
-from immex.domain.ledger import (
-    TEMPORARY_KEYS,
-    Allocation,
-    BomLine,
-    DischargeResult,
-    ExpiredLotUse,
-    ImportLot,
-    Shipment,
-    Shortfall,
-    UnexplodedShipment,
+from immex.domain.discharge.kernel_pack import (
+    DAY_MAX,
+    DAY_MIN,
+    E4,
+    EPOCH,
+    I32,
+    I64,
+    KEY_NAMES,
+    KIND_CODES,
+    MICRO,
+    NO_LIMIT,
+    Journal,
+    Plant,
+    day,
+    from_day,
+    journal_to_domain,
+    plant_from_domain,
+    to_e4,
+    to_micro,
 )
+from immex.domain.ledger import TEMPORARY_KEYS, BomLine, DischargeResult, ImportLot, Shipment
 
-I64 = npt.NDArray[np.int64]
-I32 = npt.NDArray[np.int32]
-MICRO = 10**6
-E4 = 10**4
-NO_LIMIT = np.int32(2**31 - 1)
-DAY_MIN = -(2**30)
-DAY_MAX = 2**30
-EPOCH = date(1970, 1, 1).toordinal()
-KIND_CODES = {"export": 0, "domestic": 1, "transfer": 2}
-#: discharge key codes stored in the journal
-KEY_NAMES = ("RT", "F4", "F5", "V1")
+__all__ = [
+    "DAY_MAX",
+    "DAY_MIN",
+    "E4",
+    "EPOCH",
+    "KEY_NAMES",
+    "KIND_CODES",
+    "MICRO",
+    "NO_LIMIT",
+    "Journal",
+    "Plant",
+    "day",
+    "discharge_domain",
+    "discharge_fast",
+    "explode",
+    "from_day",
+    "journal_to_domain",
+    "muldiv_half_up",
+    "plant_from_domain",
+    "to_e4",
+    "to_micro",
+]
+
 Progress = Callable[[int, int], None]
 #: consumptions per closed-form window: the largest, and the first after a late lot
 WINDOW_MAX = 1 << 16
 WINDOW_AFTER_LATE = 256
-
-
-def day(d: date) -> int:
-    return d.toordinal() - EPOCH
-
-
-def from_day(n: int) -> date:
-    return date.fromordinal(int(n) + EPOCH)
-
-
-def to_micro(x: Decimal) -> int:
-    return int(x.scaleb(6))
-
-
-def to_e4(x: Decimal) -> int:
-    return int(x.scaleb(4))
-
-
-@dataclass
-class Plant:
-    """Columnar inputs. Shipments in processing order; parts = sorted component names."""
-
-    parts: list[str]
-    products: list[str]
-    # lots (temporary imports only)
-    lot_id: I64
-    lot_part: I32
-    lot_entry: I32
-    lot_limit: I32
-    lot_qty: I64
-    lot_value: I64
-    lot_ped: I64  # the 15-digit number as an integer (same order as the text)
-    lot_af: npt.NDArray[np.bool_]
-    # shipments, sorted by (date, document, line, id)
-    ship_id: I64
-    ship_date: I32
-    ship_kind: npt.NDArray[np.int8]
-    ship_product: I32
-    ship_qty: I64
-    ship_ped: I64  # -1 = not directed
-    # BOM lines
-    bom_product: I32
-    bom_comp: I32
-    bom_factor: I64  # qty_per_unit (micro) × (10^6 + scrap_pct × 10^4): scale 10^12
-    bom_from: I32
-    bom_to: I32
-
-
-@dataclass
-class Journal:
-    """Columnar result; rows in journal order (shipment order, component, FIFO walk)."""
-
-    consumptions: int
-    # allocations
-    a_ship: I32  # index into the Plant's shipments
-    a_comp: I32
-    a_lot: I32  # index into the Plant's lots
-    a_qty: I64
-    a_value: I64
-    a_key: npt.NDArray[np.int8]
-    a_directed: npt.NDArray[np.bool_]
-    # shortfalls
-    s_ship: I32
-    s_comp: I32
-    s_required: I64
-    s_missing: I64
-    # expired lots reached and skipped
-    e_lot: I32
-    e_ship: I32
-    e_open: I64
-    # shipments with no BOM in force
-    u_ship: I32
 
 
 def muldiv_half_up(a: I64, b: I64, d: I64 | int) -> I64:
@@ -278,6 +227,94 @@ class _PartResult:
     e_open: list[int]
 
 
+class _Pieces:
+    """One part's allocations and write-offs, collected in journal order, and the balances
+    of its lots (FIFO order) as they go."""
+
+    def __init__(self, n: int, lqty: I64) -> None:
+        self.lqty = lqty
+        self.bal = lqty.copy()
+        self.served = np.zeros(n, dtype=np.int64)
+        self.cons: list[I64] = []
+        self.lot: list[I64] = []
+        self.qty: list[I64] = []
+        self.before: list[I64] = []
+        self.directed: list[npt.NDArray[np.bool_]] = []
+        self.e_cons: list[int] = []
+        self.e_lot: list[int] = []
+        self.e_open: list[int] = []
+
+    def take(self, cons: I64, lot: I64, qty: I64, pos: I64) -> None:
+        """FIFO pieces of a window (``pos``: where in the lot's balance each one starts)."""
+        if not len(qty):
+            return
+        self.cons.append(cons)
+        self.lot.append(lot)
+        self.qty.append(qty)
+        self.before.append(self.lqty[lot] - self.bal[lot] + pos)
+        self.directed.append(np.zeros(len(qty), dtype=np.bool_))
+        np.subtract.at(self.bal, lot, qty)
+        np.add.at(self.served, cons, qty)
+
+    def take_directed(self, cons: int, lots: list[int], qty: list[int], before: list[int]) -> None:
+        """Pieces of a directed walk (balances already updated by the walk)."""
+        self.cons.append(np.full(len(lots), cons, dtype=np.int64))
+        self.lot.append(np.asarray(lots, dtype=np.int64))
+        self.qty.append(np.asarray(qty, dtype=np.int64))
+        self.before.append(np.asarray(before, dtype=np.int64))
+        self.directed.append(np.ones(len(lots), dtype=np.bool_))
+        self.served[cons] += sum(qty)
+
+    def write_off(self, cons: int, lot: int, open_qty: int) -> None:
+        """A lot reached after its limit: reported once with its open balance, then empty."""
+        self.e_cons.append(cons)
+        self.e_lot.append(lot)
+        self.e_open.append(open_qty)
+        self.bal[lot] = 0
+
+    def result(self) -> _PartResult:
+        return _PartResult(
+            _cat(self.cons, np.int64),
+            _cat(self.lot, np.int64),
+            _cat(self.qty, np.int64),
+            _cat(self.before, np.int64),
+            _cat(self.directed, np.bool_),
+            self.served,
+            self.e_cons,
+            self.e_lot,
+            self.e_open,
+        )
+
+
+def _directed_walk(
+    pieces: _Pieces, i0: int, need: int, d: int, lots: list[int], entry: I32, limit: I32
+) -> int:
+    """Consumption ``i0`` (dated ``d``) takes first from ``lots``, the lots of its
+    pedimento in FIFO order; returns the need left for the FIFO walk."""
+    bal, lqty = pieces.bal, pieces.lqty
+    dc: list[int] = []
+    dq: list[int] = []
+    db: list[int] = []
+    for k in lots:
+        if need == 0 or entry[k] > d:
+            break
+        b = int(bal[k])
+        if b == 0:
+            continue
+        if d > limit[k]:
+            pieces.write_off(i0, k, b)
+            continue
+        take = min(need, b)
+        dc.append(k)
+        dq.append(take)
+        db.append(int(lqty[k]) - b)
+        bal[k] = b - take
+        need -= take
+    if dc:
+        pieces.take_directed(i0, dc, dq, db)
+    return need
+
+
 def _discharge_part(
     q: I64, t: I32, cped: I64, entry: I32, limit: I32, lqty: I64, lped: I64
 ) -> _PartResult:
@@ -289,8 +326,7 @@ def _discharge_part(
     balances, so the windows chain exactly as the row-by-row walk does.
     """
     n = len(q)
-    bal = lqty.copy()
-    served = np.zeros(n, dtype=np.int64)
+    pieces = _Pieces(n, lqty)
     directed_at: list[int] = []
     ped_lots: dict[int, list[int]] = {}
     dmask = cped >= 0
@@ -299,14 +335,6 @@ def _discharge_part(
         directed_at = np.flatnonzero(dmask).tolist()
         for k, pd in enumerate(lped.tolist()):
             ped_lots.setdefault(pd, []).append(k)
-    pc: list[I64] = []
-    pl: list[I64] = []
-    pq: list[I64] = []
-    pb: list[I64] = []
-    pd_: list[npt.NDArray[np.bool_]] = []
-    ec: list[int] = []
-    el: list[int] = []
-    eo: list[int] = []
     i0 = 0
     di = 0
     width = WINDOW_MAX
@@ -315,36 +343,8 @@ def _discharge_part(
     while i0 < n:
         if di < len(directed_at) and directed_at[di] == i0 and not walked:
             need = int(q[i0]) if carry is None else carry
-            d = int(t[i0])
-            dc: list[int] = []
-            dq: list[int] = []
-            db: list[int] = []
-            for k in ped_lots[int(cped[i0])]:
-                if need == 0 or entry[k] > d:
-                    break
-                b = int(bal[k])
-                if b == 0:
-                    continue
-                if d > limit[k]:
-                    ec.append(i0)
-                    el.append(k)
-                    eo.append(b)
-                    bal[k] = 0
-                    continue
-                take = min(need, b)
-                dc.append(k)
-                dq.append(take)
-                db.append(int(lqty[k]) - b)
-                bal[k] = b - take
-                need -= take
-            if dc:
-                pc.append(np.full(len(dc), i0, dtype=np.int64))
-                pl.append(np.asarray(dc, dtype=np.int64))
-                pq.append(np.asarray(dq, dtype=np.int64))
-                pb.append(np.asarray(db, dtype=np.int64))
-                pd_.append(np.ones(len(dc), dtype=np.bool_))
-                served[i0] += sum(dq)
-            carry = need
+            lots = ped_lots[int(cped[i0])]
+            carry = _directed_walk(pieces, i0, need, int(t[i0]), lots, entry, limit)
             walked = True
             di += 1
         i1 = directed_at[di] if di < len(directed_at) else n
@@ -352,54 +352,27 @@ def _discharge_part(
         qs = q[i0:i1].copy()
         if carry is not None:
             qs[0] = carry
-        k_cons, k_lot, qty, pos, v = _window(qs, t[i0:i1], entry, limit, bal)
+        k_cons, k_lot, qty, pos, v = _window(qs, t[i0:i1], entry, limit, pieces.bal)
         if v >= 0:
             # keep the pieces before the first late one; write that lot off (reported once,
             # with its balance when reached) and resume inside the consumption that reached it
             lot = int(k_lot[v])
             cons = int(k_cons[v])
-            open_qty = int(bal[lot]) - int(pos[v])
+            open_qty = int(pieces.bal[lot]) - int(pos[v])
             k_cons, k_lot, qty, pos = k_cons[:v], k_lot[:v], qty[:v], pos[:v]
-            if len(qty):
-                pc.append(k_cons + i0)
-                pl.append(k_lot)
-                pq.append(qty)
-                pb.append(lqty[k_lot] - bal[k_lot] + pos)
-                pd_.append(np.zeros(len(qty), dtype=np.bool_))
-                np.subtract.at(bal, k_lot, qty)
-                np.add.at(served, k_cons + i0, qty)
-            ec.append(i0 + cons)
-            el.append(lot)
-            eo.append(open_qty)
-            bal[lot] = 0
+            pieces.take(k_cons + i0, k_lot, qty, pos)
+            pieces.write_off(i0 + cons, lot, open_qty)
             carry = int(qs[cons]) - int(qty[k_cons == cons].sum())
             walked = True
             i0 += cons
             width = WINDOW_AFTER_LATE
             continue
-        if len(qty):
-            pc.append(k_cons + i0)
-            pl.append(k_lot)
-            pq.append(qty)
-            pb.append(lqty[k_lot] - bal[k_lot] + pos)
-            pd_.append(np.zeros(len(qty), dtype=np.bool_))
-            np.subtract.at(bal, k_lot, qty)
-            np.add.at(served, k_cons + i0, qty)
+        pieces.take(k_cons + i0, k_lot, qty, pos)
         i0 = i1
         carry = None
         walked = False
         width = min(width * 4, WINDOW_MAX)
-    return _PartResult(
-        _cat(pc, np.int64),
-        _cat(pl, np.int64),
-        _cat(pq, np.int64),
-        _cat(pb, np.int64),
-        _cat(pd_, np.bool_),
-        served,
-        ec,
-        el,
-        eo,
-    )
+    return pieces.result()
 
 
 def discharge_fast(
@@ -563,8 +536,6 @@ def _assemble(
 
 
 def _cut_shipments(plant: Plant, cut: int) -> Plant:
-    from dataclasses import replace
-
     return replace(
         plant,
         ship_id=plant.ship_id[:cut],
@@ -574,112 +545,6 @@ def _cut_shipments(plant: Plant, cut: int) -> Plant:
         ship_qty=plant.ship_qty[:cut],
         ship_ped=plant.ship_ped[:cut],
     )
-
-
-# --------------------------------------------------------------------------- adapters
-
-
-def plant_from_domain(
-    lots: Iterable[ImportLot],
-    shipments: Iterable[Shipment],
-    bom: Iterable[BomLine],
-    temporary_keys: tuple[str, ...] = TEMPORARY_KEYS,
-) -> Plant:
-    """Columnar inputs from domain records (tests, small runs)."""
-    lots = [lot for lot in lots if lot.clave in temporary_keys]
-    ships = sorted(shipments, key=shipment_order)
-    bom = list(bom)
-    parts = sorted({lot.part for lot in lots} | {b.component for b in bom})
-    products = sorted({s.product for s in ships} | {b.product for b in bom})
-    pi = {p: i for i, p in enumerate(parts)}
-    qi = {p: i for i, p in enumerate(products)}
-    return Plant(
-        parts=parts,
-        products=products,
-        lot_id=np.asarray([lot.lot_id for lot in lots], dtype=np.int64),
-        lot_part=np.asarray([pi[lot.part] for lot in lots], dtype=np.int32),
-        lot_entry=np.asarray([day(lot.entry_date) for lot in lots], dtype=np.int32),
-        lot_limit=np.asarray(
-            [NO_LIMIT if lot.limit_date is None else day(lot.limit_date) for lot in lots],
-            dtype=np.int32,
-        ),
-        lot_qty=np.asarray([to_micro(lot.quantity) for lot in lots], dtype=np.int64),
-        lot_value=np.asarray([to_e4(lot.value_usd) for lot in lots], dtype=np.int64),
-        lot_ped=np.asarray([int(lot.pedimento) for lot in lots], dtype=np.int64),
-        lot_af=np.asarray([lot.clave == "AF" for lot in lots], dtype=np.bool_),
-        ship_id=np.asarray([s.shipment_id for s in ships], dtype=np.int64),
-        ship_date=np.asarray([day(s.date) for s in ships], dtype=np.int32),
-        ship_kind=np.asarray([KIND_CODES[s.kind] for s in ships], dtype=np.int8),
-        ship_product=np.asarray([qi[s.product] for s in ships], dtype=np.int32),
-        ship_qty=np.asarray([to_micro(s.quantity) for s in ships], dtype=np.int64),
-        ship_ped=np.asarray(
-            [int(s.pedimento) if s.pedimento else -1 for s in ships], dtype=np.int64
-        ),
-        bom_product=np.asarray([qi[b.product] for b in bom], dtype=np.int32),
-        bom_comp=np.asarray([pi[b.component] for b in bom], dtype=np.int32),
-        bom_factor=np.asarray(
-            [to_micro(b.qty_per_unit) * (MICRO + to_e4(b.scrap_pct)) for b in bom], dtype=np.int64
-        ),
-        bom_from=np.asarray(
-            [DAY_MIN if b.valid_from is None else day(b.valid_from) for b in bom], dtype=np.int32
-        ),
-        bom_to=np.asarray(
-            [DAY_MAX if b.valid_to is None else day(b.valid_to) for b in bom], dtype=np.int32
-        ),
-    )
-
-
-def _dq(n: int) -> Decimal:
-    return Decimal(n).scaleb(-6)
-
-
-def _dv(n: int) -> Decimal:
-    return Decimal(n).scaleb(-4)
-
-
-def journal_to_domain(plant: Plant, j: Journal) -> DischargeResult:
-    """The journal as domain records (to compare with the reference)."""
-    sid = plant.ship_id.tolist()
-    sdate = plant.ship_date.tolist()
-    sprod = plant.ship_product.tolist()
-    lid = plant.lot_id.tolist()
-    llim = plant.lot_limit.tolist()
-    parts = plant.parts
-    allocs = tuple(
-        Allocation(sid[s], parts[c], lid[lt], _dq(q), _dv(v), KEY_NAMES[k], bool(dr))
-        for s, c, lt, q, v, k, dr in zip(
-            j.a_ship.tolist(),
-            j.a_comp.tolist(),
-            j.a_lot.tolist(),
-            j.a_qty.tolist(),
-            j.a_value.tolist(),
-            j.a_key.tolist(),
-            j.a_directed.tolist(),
-            strict=True,
-        )
-    )
-    shorts = tuple(
-        Shortfall(sid[s], parts[c], _dq(r), _dq(m))
-        for s, c, r, m in zip(
-            j.s_ship.tolist(),
-            j.s_comp.tolist(),
-            j.s_required.tolist(),
-            j.s_missing.tolist(),
-            strict=True,
-        )
-    )
-    lot_part = plant.lot_part.tolist()
-    expired = tuple(
-        ExpiredLotUse(
-            lid[lt], parts[lot_part[lt]], from_day(llim[lt]), sid[s], from_day(sdate[s]), _dq(o)
-        )
-        for lt, s, o in zip(j.e_lot.tolist(), j.e_ship.tolist(), j.e_open.tolist(), strict=True)
-    )
-    unexp = tuple(
-        UnexplodedShipment(sid[s], plant.products[sprod[s]], from_day(sdate[s]))
-        for s in j.u_ship.tolist()
-    )
-    return DischargeResult(allocs, shorts, expired, unexp, j.consumptions)
 
 
 def discharge_domain(
