@@ -26,11 +26,11 @@ def one_run(url: str) -> dict[str, object]:
     from immex.services.discharge import runs as discharge
     from immex.services.workspace import companies as workspace
 
-    engine = workspace.open_engine(url)
-    company = workspace.resolve_company(engine, None)
+    ws = workspace.open_workspace(url, actor="bench", require_company=True)
     t = time.perf_counter()
-    summary = discharge.run_discharge(engine, company, actor="bench")
+    summary = discharge.run_discharge(ws)
     wall = time.perf_counter() - t
+    ws.store.dispose()
     return {
         "seconds": round(wall, 2),
         "stages": summary.seconds,
@@ -51,13 +51,14 @@ def reference_compare(url: str) -> dict[str, object]:
     ``fast_engine_s`` is the numpy engine on columns; ``fast_with_conversion_s`` adds
     turning the domain records into columns and the journal back into records."""
     from immex.domain.discharge import discharge_reference
-    from immex.domain.discharge.kernel import discharge_fast, journal_to_domain, plant_from_domain
-    from immex.services.discharge import runs as discharge
+    from immex.domain.discharge.kernel import discharge_fast
+    from immex.domain.discharge.kernel_pack import journal_to_domain, plant_from_domain
+    from immex.services.discharge.plant import load_domain_inputs
     from immex.services.workspace import companies as workspace
 
-    engine = workspace.open_engine(url)
-    company = workspace.resolve_company(engine, None)
-    lots, ships, bom = discharge.load_domain_inputs(engine, company)
+    ws = workspace.open_workspace(url, require_company=True)
+    lots, ships, bom = load_domain_inputs(ws)
+    ws.store.dispose()
     t = time.perf_counter()
     plant = plant_from_domain(lots, ships, bom)
     t_in = time.perf_counter() - t

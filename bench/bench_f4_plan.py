@@ -71,7 +71,7 @@ def main() -> None:
             ledger_import.import_file(ws, entity, path)
         t_imp = time.perf_counter() - t0
         t0 = time.perf_counter()
-        run = discharge.run_discharge(engine, company)
+        run = discharge.run_discharge(workspace.workspace_of(engine).with_company(company))
         t_dis = time.perf_counter() - t0
         rows = discharge.journal_rows(engine, company, keys=("F4",))
         months = Counter((r.shipment_date.year, r.shipment_date.month) for r in rows)

@@ -87,7 +87,7 @@ def main() -> None:
         rates_service.load_rates(ws, "prosec", PROSEC_EXCERPT)
         for entity, path in paths.items():
             ledger_import.import_file(ws, entity, path)
-        run = discharge.run_discharge(engine, company)
+        run = discharge.run_discharge(ws)
         print(
             f"[plant] {spec.shipments:,} shipment lines, {spec.lots:,} lots, "
             f"{run.allocations:,} allocations"

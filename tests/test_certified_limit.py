@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from immex.domain.errors import InvalidInput
-from immex.services.discharge import runs as svc
+from immex.services.discharge import balances, runs
 from immex.services.ledger.importer import import_file
 from immex.services.workspace import companies as workspace
 
@@ -32,9 +32,9 @@ SHIPMENTS = "document,kind,date,product,quantity,destination\nE1,export,2027-07-
 
 @pytest.fixture
 def ws(workspace_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    space = workspace.create_workspace(workspace_url)
-    company = workspace.add_company(space, "EKU9003173C9", "Planta Ilustrativa")
-    engine = space.store.engine
+    ws = workspace.create_workspace(workspace_url, actor="tester")
+    company = workspace.add_company(ws, "EKU9003173C9", "Planta Ilustrativa")
+    ws = ws.with_company(company)
     for name, text in (
         ("materials", MATERIALS),
         ("products", PRODUCTS),
@@ -44,52 +44,52 @@ def ws(workspace_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     ):
         path = tmp_path / f"{name}.csv"
         path.write_text(text, encoding="utf-8")
-        import_file(space.with_company(company), name, path)
-    yield engine, company
-    engine.dispose()
+        import_file(ws, name, path)
+    yield ws
+    ws.store.dispose()
 
 
-def _limits(engine, company) -> dict[str, date | None]:  # type: ignore[no-untyped-def]
-    rows, _ = svc.balance(engine, company, date(2026, 1, 1))
+def _limits(ws) -> dict[str, date | None]:  # type: ignore[no-untyped-def]
+    rows, _ = balances.balance(ws, date(2026, 1, 1))
     return {b.pedimento[-7:]: b.limit_date for b in rows}
 
 
 def test_certification_is_opt_in_and_lengthens_input_limits(ws) -> None:  # type: ignore[no-untyped-def]
-    engine, company = ws
-    assert _limits(engine, company) == {
+    company = ws.the_company
+    assert _limits(ws) == {
         "5000001": date(2026, 12, 2),
         "5000002": date(2027, 6, 1),
         "5000003": None,
     }
-    before = svc.run_discharge(engine, company, actor="tester")
+    before = runs.run_discharge(ws)
     assert before.expired_lots >= 1 and before.shortfalls == 1  # the December lot is expired
 
-    workspace.add_certification(engine, company, date(2025, 1, 1), None, "ILLUSTRATIVE 123")
-    assert _limits(engine, company) == {
+    workspace.add_certification(ws, company, date(2025, 1, 1), None, "ILLUSTRATIVE 123")
+    assert _limits(ws) == {
         "5000001": date(2026, 12, 2),  # parameter not in force for a 2025-06 clock: 18 months
         "5000002": date(2028, 12, 1),  # 36 months
         "5000003": None,  # fixed assets: program validity, unchanged
     }
-    _, notes = svc.balance(engine, company, date(2026, 1, 1))
+    _, notes = balances.balance(ws, date(2026, 1, 1))
     assert any("not in the data for clocks starting 2025-06-02" in n for n in notes)
     assert any("confidence L" in n for n in notes)
 
-    after = svc.run_discharge(engine, company, actor="tester")
+    after = runs.run_discharge(ws)
     assert after.inputs_hash != before.inputs_hash and after.shortfalls == 0
     assert after.parameters["iva_ieps_certification"][0]["reference"] == "ILLUSTRATIVE 123"
 
 
 def test_certification_periods_are_checked(ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    engine, company = ws
+    company = ws.the_company
     with pytest.raises(InvalidInput, match="before"):
-        workspace.add_certification(engine, company, date(2026, 1, 1), date(2025, 1, 1), "x")
-    workspace.add_certification(engine, company, date(2025, 1, 1), date(2025, 12, 31), "a")
+        workspace.add_certification(ws, company, date(2026, 1, 1), date(2025, 1, 1), "x")
+    workspace.add_certification(ws, company, date(2025, 1, 1), date(2025, 12, 31), "a")
     with pytest.raises(InvalidInput, match="overlaps"):
-        workspace.add_certification(engine, company, date(2025, 6, 1), None, "b")
+        workspace.add_certification(ws, company, date(2025, 6, 1), None, "b")
 
     from immex.cli.main import app
 
-    url = str(engine.url.render_as_string(hide_password=False))
+    url = str(ws.store.engine.url.render_as_string(hide_password=False))
     res = CliRunner().invoke(
         app, ["company", "certify", "--db", url, "--from", "2026-01-01", "--reference", ""]
     )

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from immex.domain.errors import InvalidInput
-from immex.services.discharge import runs as svc
+from immex.services.discharge import balances, runs
 from immex.services.duties.f4_plan import plan_f4
 from immex.services.duties.savings import savings
 from immex.services.duties.usmca import report_63a
@@ -68,7 +68,7 @@ def _has(warnings: tuple[str, ...] | list[str], *parts: str) -> bool:
 
 def test_shortfalls_and_shipments_without_bom_are_named(plant) -> None:  # type: ignore[no-untyped-def]
     engine, company, _, ws = plant
-    svc.run_discharge(engine, company)
+    runs.run_discharge(ws)
     may = plan_f4(ws, "2025-05")
     assert _has(may.warnings, "could not be discharged in full", "D2/1", "MCU missing 20")
     assert _has(may.warnings, "BOX missing 20")
@@ -87,10 +87,10 @@ def test_shortfalls_and_shipments_without_bom_are_named(plant) -> None:  # type:
 
 def test_a_run_older_than_the_ledger_or_stopping_early_is_said(plant) -> None:  # type: ignore[no-untyped-def]
     engine, company, tmp, ws = plant
-    svc.run_discharge(engine, company, through=date(2025, 3, 15))
+    runs.run_discharge(ws, through=date(2025, 3, 15))
     march = plan_f4(ws, "2025-03")
     assert _has(march.warnings, "covers shipments through 2025-03-15 only")
-    svc.run_discharge(engine, company)
+    runs.run_discharge(ws)
     whole = plan_f4(ws, "2025-03")
     assert not _has(whole.warnings, "covers shipments")
     more = tmp / "more.csv"
@@ -102,9 +102,9 @@ def test_a_run_older_than_the_ledger_or_stopping_early_is_said(plant) -> None:  
     import_file(ws, "shipments", more)
     stale = plan_f4(ws, "2025-03")
     assert _has(stale.warnings, "the ledger changed after discharge run 2", "shipments more.csv")
-    rows, notes = svc.balance(engine, company, date(2025, 3, 31))
+    rows, notes = balances.balance(ws, date(2025, 3, 31))
     assert _has(notes, "the ledger changed after discharge run 2")
-    svc.run_discharge(engine, company)
+    runs.run_discharge(ws)
     fresh = plan_f4(ws, "2025-03")
     assert not _has(fresh.warnings, "the ledger changed")
     assert fresh.allocations == whole.allocations + 2  # D3's MCU and BOX
@@ -112,7 +112,7 @@ def test_a_run_older_than_the_ledger_or_stopping_early_is_said(plant) -> None:  
 
 def test_an_unknown_policy_is_refused_even_for_an_empty_month(plant) -> None:  # type: ignore[no-untyped-def]
     engine, company, _, ws = plant
-    svc.run_discharge(engine, company)
+    runs.run_discharge(ws)
     for period in ("2025-03", "2025-04"):  # with and without domestic sales
         with pytest.raises(InvalidInput) as info:
             plan_f4(ws, period, policy="foo")

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from immex.domain.discharge import discharge_reference
 from immex.domain.errors import NotFound
 from immex.samples.plant_generator import ORDER, PlantSpec, write_plant
-from immex.services.discharge import runs as svc
+from immex.services.discharge import balances, journal, runs
+from immex.services.discharge import plant as inputs
 from immex.services.ledger.importer import import_file
 from immex.services.workspace import companies as workspace
 from immex.store.tables import ledger as t
@@ -34,63 +35,63 @@ SPEC = PlantSpec(
 
 @pytest.fixture
 def plant(workspace_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    space = workspace.create_workspace(workspace_url)
-    company = workspace.add_company(space, "EKU9003173C9", "Planta Ilustrativa")
-    engine = space.store.engine
+    ws = workspace.create_workspace(workspace_url, actor="tester")
+    company = workspace.add_company(ws, "EKU9003173C9", "Planta Ilustrativa")
+    ws = ws.with_company(company)
     paths = write_plant(SPEC, tmp_path / "plant")
     for name in ORDER:
-        import_file(space.with_company(company), name, paths[name])
-    yield engine, company
-    engine.dispose()
+        import_file(ws, name, paths[name])
+    yield ws
+    ws.store.dispose()
 
 
-def _count(engine, table) -> int:  # type: ignore[no-untyped-def]
-    with engine.connect() as conn:
+def _count(ws, table) -> int:  # type: ignore[no-untyped-def]
+    with ws.store.engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def test_run_equals_reference_supersede_and_dry_run(plant) -> None:  # type: ignore[no-untyped-def]
-    engine, company = plant
-    dry = svc.run_discharge(engine, company, dry_run=True, actor="tester")
-    assert dry.run_id is None and _count(engine, t.discharge_runs) == 0
-    assert _count(engine, t.allocation_chunks) == 0 and _count(engine, t.shortfalls) == 0
-    first = svc.run_discharge(engine, company, actor="tester")
+    ws = plant
+    dry = runs.run_discharge(ws, dry_run=True)
+    assert dry.run_id is None and _count(ws, t.discharge_runs) == 0
+    assert _count(ws, t.allocation_chunks) == 0 and _count(ws, t.shortfalls) == 0
+    first = runs.run_discharge(ws)
     assert first.run_id is not None and first.journal_hash == dry.journal_hash
     assert first.shortfalls and first.expired_lots and first.by_key.get("F4")
     # the stored journal is the reference's journal
-    lots, ships, bom = svc.load_domain_inputs(engine, company)
+    lots, ships, bom = inputs.load_domain_inputs(ws)
     ref = discharge_reference(lots, ships, bom)
     assert any(a.directed for a in ref.allocations)
-    stored = svc.run_domain_result(engine, company, first.run_id)
+    stored = journal.run_domain_result(ws, first.run_id)
     assert stored == [
         (a.shipment_id, a.lot_id, a.quantity, a.value_usd, a.key, a.directed)
         for a in ref.allocations
     ]
     assert len(ref.shortfalls) == first.shortfalls and len(ref.expired) == first.expired_lots
     # re-running: same journal, a new run that supersedes the old one, nothing deleted
-    second = svc.run_discharge(engine, company, actor="tester")
+    second = runs.run_discharge(ws)
     assert second.same_as_previous and second.supersedes == first.run_id
     assert second.journal_hash == first.journal_hash
-    assert svc.run_domain_result(engine, company, first.run_id) == stored
-    assert [r["run_id"] for r in svc.list_runs(engine, company)] == [first.run_id, second.run_id]
-    assert [r["current"] for r in svc.list_runs(engine, company)] == [False, True]
+    assert journal.run_domain_result(ws, first.run_id) == stored
+    assert [r["run_id"] for r in journal.list_runs(ws)] == [first.run_id, second.run_id]
+    assert [r["current"] for r in journal.list_runs(ws)] == [False, True]
     # through a date: fewer shipments, a different journal
-    cut = svc.run_discharge(engine, company, through=date(2024, 9, 30), actor="tester")
+    cut = runs.run_discharge(ws, through=date(2024, 9, 30))
     assert cut.shipments == first.shipments and cut.consumptions < first.consumptions
     assert cut.journal_hash != first.journal_hash
-    detail = svc.show_run(engine, company, first.run_id, limit=5)
+    detail = journal.show_run(ws, first.run_id, limit=5)
     assert len(detail["allocations"]) == 5 and detail["shortfalls"] and detail["expired_lots"]
     with pytest.raises(NotFound):
-        svc.show_run(engine, company, 999)
+        journal.show_run(ws, 999)
 
 
 def test_balance_expiry_and_journal_rows(plant) -> None:  # type: ignore[no-untyped-def]
-    engine, company = plant
-    before, notes = svc.balance(engine, company, date(2026, 1, 31))
+    ws = plant
+    before, notes = balances.balance(ws, date(2026, 1, 31))
     assert notes and all(b.allocated == 0 for b in before)
-    svc.run_discharge(engine, company, actor="tester")
+    runs.run_discharge(ws)
     as_of = date(2025, 3, 31)
-    rows, notes = svc.balance(engine, company, as_of)
+    rows, notes = balances.balance(ws, as_of)
     assert rows and not notes
     for b in rows:
         assert b.open_quantity > 0 and b.quantity == b.allocated + b.open_quantity
@@ -98,14 +99,14 @@ def test_balance_expiry_and_journal_rows(plant) -> None:  # type: ignore[no-unty
         if b.limit_date is not None:
             assert b.days_left == (b.limit_date - as_of).days
     part = rows[0].part
-    only, _ = svc.balance(engine, company, as_of, part)
+    only, _ = balances.balance(ws, as_of, part)
     assert only and {b.part for b in only} == {part}
-    exp, _ = svc.expiry(engine, company, 60, date(2025, 12, 31))
+    exp, _ = balances.expiry(ws, 60, date(2025, 12, 31))
     assert exp and {b.status for b in exp} <= {"near", "expired"}
     assert any(b.status == "expired" for b in exp)
     assert all(b.days_left is not None and b.days_left <= 60 for b in exp)
-    f4 = svc.journal_rows(
-        engine, company, keys=("F4",), date_from=date(2024, 6, 1), date_to=date(2024, 12, 31)
+    f4 = journal.journal_rows(
+        ws, keys=("F4",), date_from=date(2024, 6, 1), date_to=date(2024, 12, 31)
     )
     assert f4 and all(r.key == "F4" and r.shipment_kind == "domestic" for r in f4)
     assert all(date(2024, 6, 1) <= r.shipment_date <= date(2024, 12, 31) for r in f4)

@@ -215,7 +215,7 @@ def test_use_case_with_ledger_lots(workspace_url: str, tmp_path) -> None:  # typ
         import numpy as np
 
         from immex.domain.discharge import kernel as fe
-        from immex.services.discharge import runs as dis
+        from immex.store.repositories.journal import pack_columns
 
         lot_id = conn.execute(select(t.lots.c.id).where(t.lots.c.part_number == "ARN-1")).scalar()
         run_values = {
@@ -244,7 +244,7 @@ def test_use_case_with_ledger_lots(workspace_url: str, tmp_path) -> None:  # typ
         }
         conn.execute(
             insert(t.allocation_chunks).values(
-                run_id=run, chunk_no=0, rows=1, data=dis._pack(cols, 0, 1)
+                run_id=run, chunk_no=0, rows=1, data=pack_columns(cols, 0, 1)
             )
         )
     report = reconcile(engine, None, None, None, as_of=date(2025, 8, 1))

@@ -27,8 +27,7 @@ from immex.cli.common import (
     today_default,
 )
 from immex.cli.import_group import import_app
-from immex.domain.errors import InvalidInput
-from immex.services.discharge import runs as svc
+from immex.services.discharge import balances, journal, runs
 from immex.services.ledger import importer as ledger_import
 from immex.services.workspace import companies as workspace
 
@@ -103,11 +102,9 @@ def discharge_run(
     json_out: bool = JsonOpt,
 ) -> None:
     """Discharge shipments FIFO against temporary-import lots into a new journal run."""
-    engine, comp = _open(db, company)
+    ws = open_ws(db, company)
     with _progress(not json_out) as bar:
-        summary = svc.run_discharge(
-            engine, comp, parse_date(through, "through"), dry_run, progress=bar
-        )
+        summary = runs.run_discharge(ws, parse_date(through, "through"), dry_run, progress=bar)
     if json_out:
         print_json(summary)
         return
@@ -145,8 +142,7 @@ def discharge_show(
     json_out: bool = JsonOpt,
 ) -> None:
     """A run: its header, allocations, shortfalls and expired lots reached."""
-    engine, comp = _open(db, company)
-    detail = svc.show_run(engine, comp, run, limit)
+    detail = journal.show_run(open_ws(db, company), run, limit)
     if json_out:
         print_json(detail)
         return
@@ -197,22 +193,21 @@ def discharge_list(
     company: str | None = CompanyOpt, db: str | None = DbOpt, json_out: bool = JsonOpt
 ) -> None:
     """The company's discharge runs (the latest is current)."""
-    engine, comp = _open(db, company)
-    runs = svc.list_runs(engine, comp)
+    listed = journal.list_runs(open_ws(db, company))
     if json_out:
-        print_json(runs)
+        print_json(listed)
         return
-    for r in runs:
+    for r in listed:
         console.print(
             f"run {r['run_id']}  {r['created_at']:%Y-%m-%d %H:%M}  {r['actor']}  "
             f"through {r['through'] or '-'}  {r['allocations']:,} allocations"
-            + ("  (current)" if r["current"] else f"  (superseded by run {runs[-1]['run_id']})"),
+            + ("  (current)" if r["current"] else f"  (superseded by run {listed[-1]['run_id']})"),
             markup=False,
         )
 
 
 def _print_balances(
-    rows: list[svc.LotBalance], notes: list[str], as_of: date, json_out: bool, title: str
+    rows: list[balances.LotBalance], notes: list[str], as_of: date, json_out: bool, title: str
 ) -> None:
     total = sum((b.open_value_usd for b in rows), start=Decimal(0))
     if json_out:
@@ -260,8 +255,7 @@ def balance_cmd(
     """Open quantity and value per lot, with its limit date and days left."""
     notes: list[str] = []
     when = today_default(parse_date(as_of, "as-of"), notes)
-    engine, comp = _open(db, company)
-    rows, more = svc.balance(engine, comp, when, part)
+    rows, more = balances.balance(open_ws(db, company), when, part)
     _print_balances(rows, notes + more, when, json_out, f"balance on {when.isoformat()}")
 
 
@@ -274,14 +268,9 @@ def expiry_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """Lots past their IMMEX limit or within --within days of it, with the value at risk."""
-    if within < 0:
-        raise InvalidInput(
-            f"--within: {within} is negative (days ahead, 0 or more)", field="within"
-        )
     notes: list[str] = []
     when = today_default(parse_date(as_of, "as-of"), notes)
-    engine, comp = _open(db, company)
-    rows, more = svc.expiry(engine, comp, within, when)
+    rows, more = balances.expiry(open_ws(db, company), within, when)
     _print_balances(
         rows,
         notes + more,

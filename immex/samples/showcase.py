@@ -175,7 +175,7 @@ def run_demo(
     files = sample.generate(folder / "data", timeline, seed)
     _import_files(ws, files, clock)
     run = clock.one(
-        "discharge", lambda: discharge.run_discharge(engine, ws.the_company, through=end)
+        "discharge", lambda: discharge.run_discharge(ws, through=end)
     )
 
     # 5-7. the month's F4 and 63-A, the year's savings (one connection, one duty context)

@@ -17,6 +17,8 @@ from sqlalchemy import Connection, Engine
 from immex.store import migrate
 from immex.store.database import StoreError, is_initialised, make_engine
 from immex.store.repositories.companies import AuditRepository, CompanyRepository
+from immex.store.repositories.discharge_inputs import DischargeInputsRepository
+from immex.store.repositories.journal import JournalRepository
 from immex.store.repositories.ledger_records import LedgerRepository
 from immex.store.repositories.parameters import ParameterRepository
 from immex.store.repositories.rates import RateRepository
@@ -61,6 +63,16 @@ class Repositories:
     @cached_property
     def ledger(self) -> LedgerRepository:
         return LedgerRepository(self.conn)
+
+    @cached_property
+    def journal(self) -> JournalRepository:
+        """Discharge runs and their journal (the current run remembered per connection)."""
+        return JournalRepository(self.conn)
+
+    @cached_property
+    def discharge_inputs(self) -> DischargeInputsRepository:
+        """The lots, BOM and shipments the discharge reads."""
+        return DischargeInputsRepository(self.conn)
 
 
 class Store:

@@ -87,3 +87,10 @@ def limit_date(start: date, months: int | None) -> date | None:
 
 def usable(lot: ImportLot, when: date) -> bool:
     return lot.entry_date <= when and (lot.limit_date is None or when <= lot.limit_date)
+
+
+def open_value_e4(value_e4: int, quantity_micro: int, used_micro: int) -> int:
+    """Value of a lot not yet allocated, in 1/10,000 USD, once ``used_micro`` of its
+    ``quantity_micro`` is taken: V − round4(V × used / Q), the value step above."""
+    allocated = (2 * value_e4 * used_micro + quantity_micro) // (2 * quantity_micro)
+    return value_e4 - allocated

@@ -1,0 +1,121 @@
+"""Open quantity and value per lot on a date (``immex balance``) and the lots past or near
+their IMMEX limit (``immex expiry``), from the current run's allocations up to that date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from immex.domain.discharge import kernel as fe
+from immex.domain.discharge.limits import GoodsKind, LimitPolicy, LotStatus, lot_status
+from immex.domain.errors import InvalidInput
+from immex.domain.ledger import TEMPORARY_KEYS
+from immex.services.discharge.caveats import run_caveats
+from immex.services.discharge.journal import open_value
+from immex.services.discharge.limits import limit_policy
+from immex.services.discharge.plant import lot_kind
+from immex.services.workspace.context import Workspace
+from immex.store.unit import Repositories
+
+
+@dataclass(frozen=True, slots=True)
+class LotBalance:
+    lot_id: int
+    pedimento: str
+    clave: str
+    part: str
+    kind: GoodsKind
+    entry_date: date
+    limit_date: date | None
+    days_left: int | None
+    quantity: Decimal
+    allocated: Decimal
+    open_quantity: Decimal
+    open_value_usd: Decimal
+    status: LotStatus
+
+
+def _used(repos: Repositories, run_id: int, as_of: date) -> dict[int, int]:
+    """Quantity (µ) the run allocated from each lot to shipments dated up to ``as_of``."""
+    cols = repos.journal.allocations(run_id)
+    m = cols["ship_date"] <= fe.day(as_of)
+    ids, inv = np.unique(cols["lot_id"][m], return_inverse=True)
+    totals = np.zeros(len(ids), dtype=np.int64)
+    np.add.at(totals, inv, cols["qty"][m])
+    return dict(zip(ids.tolist(), totals.tolist(), strict=True))
+
+
+def _balance(
+    lot: Any, taken: int, policy: LimitPolicy, as_of: date, within: int | None,
+    limits: dict[tuple[GoodsKind, date], date | None],
+) -> LotBalance | None:  # fmt: skip
+    """The lot's balance on ``as_of`` (None when nothing is open, or — with ``within`` —
+    when it is neither expired nor near its limit)."""
+    open_micro = lot.quantity_micro - taken
+    if open_micro <= 0:
+        return None
+    kind = lot_kind(lot)
+    key = (kind, lot.start_date or lot.entry_date)
+    if key not in limits:
+        limits[key] = policy.limit_date(*key)
+    limit = limits[key]
+    days_left = None if limit is None else (limit - as_of).days
+    status = lot_status(days_left, within)
+    if within is not None and status is LotStatus.OPEN:
+        return None
+    return LotBalance(
+        lot.id, lot.pedimento, lot.clave, lot.part_number, kind, lot.entry_date, limit,
+        days_left, Decimal(lot.quantity_micro).scaleb(-6), Decimal(taken).scaleb(-6),
+        Decimal(open_micro).scaleb(-6), open_value(lot.value_e4, lot.quantity_micro, taken),
+        status,
+    )  # fmt: skip
+
+
+def _balances(
+    ws: Workspace, as_of: date, part: str | None, within: int | None
+) -> tuple[list[LotBalance], list[str]]:
+    company = ws.the_company
+    notes: list[str] = []
+    with ws.read() as repos:
+        lots = repos.discharge_inputs.lots_with_kind(
+            company.id, TEMPORARY_KEYS, entered_by=as_of, part=part, fifo_order=True
+        )
+        policy = limit_policy(repos, company)
+        run = repos.journal.current_run(company.id)
+        used: dict[int, int] = {}
+        if run is None:
+            notes.append("no discharge run yet: every lot is shown whole")
+        else:
+            notes += run_caveats(repos, company, run, as_of)
+            used = _used(repos, run.id, as_of)
+    limits: dict[tuple[GoodsKind, date], date | None] = {}
+    out = [
+        b
+        for lot in lots
+        if (b := _balance(lot, used.get(lot.id, 0), policy, as_of, within, limits)) is not None
+    ]
+    return out, notes + policy.notes
+
+
+def balance(
+    ws: Workspace, as_of: date, part: str | None = None
+) -> tuple[list[LotBalance], list[str]]:
+    """Open quantity and value per lot on ``as_of`` (current run's allocations up to that
+    date), with its limit date and days left. Returns (balances, notes)."""
+    return _balances(ws, as_of, part, None)
+
+
+def expiry(ws: Workspace, within_days: int, as_of: date) -> tuple[list[LotBalance], list[str]]:
+    """Lots with open quantity past their limit or within ``within_days`` of it, with the
+    value at risk (open value). Sorted by limit date."""
+    if within_days < 0:
+        raise InvalidInput(
+            f"--within: {within_days} is negative (days ahead, 0 or more)", field="within"
+        )
+    rows, notes = _balances(ws, as_of, None, within_days)
+    rows.sort(key=lambda b: (b.limit_date or date.max, b.lot_id))
+    return rows, notes

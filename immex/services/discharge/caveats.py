@@ -1,0 +1,91 @@
+"""What a figure built from the current run's journal leaves out: a run that stops before
+the period ends, imports made after the run, shipment lines the run could not discharge in
+full (shortfall) or could not explode (no BOM version in force on their date)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from immex.domain.company import Company
+from immex.services.workspace.context import Workspace
+from immex.store.repositories.journal import RunRecord
+from immex.store.unit import Repositories
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def run_caveats(repos: Repositories, company: Company, run: RunRecord, date_to: date) -> list[str]:
+    """Why the current run may not cover a period ending ``date_to``: it stops before it,
+    or the ledger was imported into after the run (the journal is older than the data)."""
+    out: list[str] = []
+    if run.through is not None and run.through < date_to:
+        out.append(
+            f"the current discharge run {run.id} covers shipments through "
+            f"{run.through.isoformat()} only: later shipments are not in these figures "
+            "(run `immex discharge run`)"
+        )
+    later = [
+        r
+        for r in repos.discharge_inputs.recent_imports(company.id, 50)
+        if _naive(r.imported_at) > _naive(run.created_at)
+    ]
+    if later:
+        files = ", ".join(f"{r.entity} {r.file_name}" for r in reversed(later[:3]))
+        out.append(
+            f"the ledger changed after discharge run {run.id} ({run.created_at:%Y-%m-%d %H:%M}): "
+            f"imported since: {files}{' …' if len(later) > 3 else ''} — these figures use the "
+            "old journal; run `immex discharge run` again"
+        )
+    return out
+
+
+def journal_caveats(
+    ws: Workspace,
+    date_from: date,
+    date_to: date,
+    kinds: Sequence[str],
+    destinations: Sequence[str] | None = None,
+    limit: int = 5,
+) -> list[str]:
+    """What a figure built from the current run's journal for shipments of ``kinds`` (and
+    ``destinations``) dated ``date_from`` … ``date_to`` leaves out: shipment lines the run
+    could not discharge in full (shortfall) or could not explode (no BOM version in force
+    on their date), a run that stops before ``date_to`` and imports made after the run.
+    Empty when there is no run (callers say so themselves)."""
+    company = ws.the_company
+    with ws.read() as repos:
+        run = repos.journal.current_run(company.id)
+        if run is None:
+            return []
+        out = run_caveats(repos, company, run, date_to)
+        period = (run.id, date_from, date_to, kinds, destinations)
+        short = repos.journal.period_shortfalls(*period)
+        unexp = repos.journal.period_unexploded(*period)
+    if short:
+        lines = {(r.document, r.line) for r in short}
+        shown = "; ".join(
+            f"{r.document}/{r.line} {r.ship_date.isoformat()} {r.part_number} missing "
+            f"{Decimal(r.missing_micro).scaleb(-6).normalize():f}"
+            for r in short[:limit]
+        )
+        out.append(
+            f"{len(lines)} shipment line(s) of these dates could not be discharged in full "
+            f"(not enough open temporary imports on the date; {len(short)} component "
+            f"shortfall(s)): {shown}{' …' if len(short) > limit else ''} — the missing inputs "
+            f"are not in these figures (see `immex discharge show {run.id}`)"
+        )
+    if unexp:
+        shown = "; ".join(
+            f"{r.document}/{r.line} {r.ship_date.isoformat()} {r.product}" for r in unexp[:limit]
+        )
+        out.append(
+            f"{len(unexp)} shipment line(s) of these dates have no BOM version in force on "
+            f"their date and were not discharged: {shown}{' …' if len(unexp) > limit else ''}"
+            " — their inputs are not in these figures (import the BOM, then run "
+            "`immex discharge run`)"
+        )
+    return out
