@@ -26,7 +26,7 @@ from immex.domain.duties import DutyContext, compute_f4
 from immex.domain.f4_plan import period_bounds, requests_for
 from immex.domain.lot_portions import PortionSplit
 from immex.samples.plant_generator import PlantSpec, write_plant
-from immex.services.discharge import runs as discharge
+from immex.services.discharge import journal, runs
 from immex.services.duties.f4_plan import plan_f4
 from immex.services.duties.journal_portions import duty_context_of, lot_portions
 from immex.services.ledger import importer as ledger_import
@@ -71,9 +71,9 @@ def main() -> None:
             ledger_import.import_file(ws, entity, path)
         t_imp = time.perf_counter() - t0
         t0 = time.perf_counter()
-        run = discharge.run_discharge(workspace.workspace_of(engine).with_company(company))
+        run = runs.run_discharge(ws)
         t_dis = time.perf_counter() - t0
-        rows = discharge.journal_rows(engine, company, keys=("F4",))
+        rows = journal.journal_rows(ws, keys=("F4",))
         months = Counter((r.shipment_date.year, r.shipment_date.month) for r in rows)
         month, n_month = months.most_common(1)[0]
         del rows

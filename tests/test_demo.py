@@ -18,7 +18,8 @@ from immex.domain.f4_plan import period_bounds
 from immex.reports.i18n import t
 from immex.reports.xlsx import sheet_title
 from immex.samples import demo as sample
-from immex.services.discharge import runs as discharge
+from immex.services.discharge import balances as lot_balances
+from immex.services.discharge import journal
 from immex.services.workspace import companies as workspace
 from tests.support_demo import demo_run, small_report
 
@@ -61,7 +62,7 @@ def test_f4_figures_agree_with_journal_and_duty_engine() -> None:
     s, engine, company = _engine_and_company()
     y, m = (int(x) for x in s.period.split("-"))
     start, end = period_bounds((y, m))
-    rows = discharge.journal_rows(engine, company, keys=("F4",), date_from=start, date_to=end)
+    rows = journal.journal_rows(_workspace(), keys=("F4",), date_from=start, date_to=end)
     assert rows
     from immex.services.duties.journal_portions import duty_context_of
 
@@ -98,12 +99,12 @@ def test_annex24_sheets_agree_with_the_journal() -> None:
     s, engine, company = _engine_and_company()
     y, m = (int(x) for x in s.period.split("-"))
     start, end = period_bounds((y, m))
-    rows = discharge.journal_rows(engine, company, date_from=start, date_to=end)
+    rows = journal.journal_rows(_workspace(), date_from=start, date_to=end)
     value = sum((r.value_usd for r in rows), ZERO)
     xlsx = s.reports["xlsx"]
     assert _sheet_total(xlsx, "sec.discharge", "col.allocated_value") == value
     assert _sheet_total(xlsx, "sec.materials_used", "col.allocated_value") == value
-    balances, _ = discharge.balance(engine, company, end)
+    balances, _ = lot_balances.balance(_workspace(), end)
     open_value = sum((b.open_value_usd for b in balances), ZERO)
     assert _sheet_total(xlsx, "sec.balances", "col.open_value") == open_value
 

@@ -231,3 +231,24 @@ def test_a_lot_of_an_unknown_part_is_an_error_naming_it(ws) -> None:  # type: ig
         with pytest.raises(NotFound, match="'GHOST-1'") as info:
             call()
         assert info.value.field == "part_number" and "immex import materials" in info.value.message
+
+
+def test_an_f4_plan_reads_the_current_run_once(ws) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    from immex.services.duties.f4_plan import plan_f4
+
+    runs.run_discharge(ws)
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if "ledger_discharge_runs" in statement:
+            seen.append(statement)
+
+    event.listen(ws.store.engine, "before_cursor_execute", count)
+    try:
+        plan = plan_f4(ws, "2025-03")
+    finally:
+        event.remove(ws.store.engine, "before_cursor_execute", count)
+    assert plan.allocations > 0
+    assert len(seen) == 1, seen

@@ -26,10 +26,8 @@ from immex.domain.company import Company
 from immex.domain.discharge import kernel as fe
 from immex.domain.discharge.limits import LIMIT_PARAMETERS, LimitPolicy
 from immex.domain.ledger import TEMPORARY_KEYS
-from immex.services.discharge import balances, caveats, journal
 from immex.services.discharge.limits import limit_months
 from immex.services.discharge.plant import load_plant
-from immex.services.workspace.companies import workspace_of
 from immex.services.workspace.context import UnitOfWork, Workspace
 from immex.store.unit import Repositories
 
@@ -37,11 +35,8 @@ __all__ = [
     "Progress",
     "RunSummary",
     "run_discharge",
-    # transitional
-    "balance",
+    # transitional (sat.reconcile)
     "current_run_id",
-    "journal_caveats",
-    "journal_rows",
     "limit_months",
     "load_allocations",
 ]
@@ -274,35 +269,8 @@ def run_discharge(
 
 
 # --------------------------------------------------------------------------- transitional
-# ``(engine | conn, company)`` entry points for the callers of other areas still holding an
-# engine (duties.f4_plan, duties.usmca, duties.savings, reports.figures, sat.reconcile);
-# new code calls :mod:`.journal`, :mod:`.balances`, :mod:`.caveats` and :mod:`.limits`
-# with a Workspace. They go with the shims of ``services/workspace/companies.py``.
-
-
-def _legacy_ws(target: Any, company: Company) -> Workspace:
-    return workspace_of(target).with_company(company)
-
-
-def journal_caveats(
-    target: Any, company: Company, date_from: date, date_to: date, kinds: tuple[str, ...],
-    destinations: tuple[str, ...] | None = None, limit: int = 5,
-) -> list[str]:  # fmt: skip
-    """Transitional: :func:`immex.services.discharge.caveats.journal_caveats`."""
-    ws = _legacy_ws(target, company)
-    return caveats.journal_caveats(ws, date_from, date_to, kinds, destinations, limit)
-
-
-def journal_rows(target: Any, company: Company, **options: Any) -> list[journal.JournalRow]:
-    """Transitional: :func:`immex.services.discharge.journal.journal_rows`."""
-    return journal.journal_rows(_legacy_ws(target, company), **options)
-
-
-def balance(
-    target: Any, company: Company, as_of: date, part: str | None = None
-) -> tuple[list[balances.LotBalance], list[str]]:
-    """Transitional: :func:`immex.services.discharge.balances.balance`."""
-    return balances.balance(_legacy_ws(target, company), as_of, part)
+# for ``sat.reconcile``, which still reads the journal on a connection of its own; new code
+# reads ``repos.journal`` (and :mod:`.limits`) through a Workspace.
 
 
 def current_run_id(conn: Any, company: Company) -> int | None:

@@ -15,7 +15,7 @@ import numpy as np
 from immex.domain.discharge import kernel as fe
 from immex.domain.duties import DutyContext
 from immex.domain.lot_portions import JournalEntry, LotPortion, PortionSplit, group_journal
-from immex.services.discharge import runs as discharge
+from immex.services.discharge import caveats
 from immex.services.duties import single as duties
 from immex.services.rates.workspace_data import workspace_data
 from immex.services.workspace.context import Workspace
@@ -24,8 +24,8 @@ from immex.services.workspace.context import Workspace
 def current_run_id(ws: Workspace) -> int | None:
     """The id of the company's current discharge run (None before the first run)."""
     with ws.read() as repos:
-        # transitional: the discharge service reads its runs on a connection
-        return discharge.current_run_id(repos.conn, ws.the_company)
+        run = repos.journal.current_run(ws.the_company.id)  # read once per read block
+        return None if run is None else run.id
 
 
 def has_run(ws: Workspace) -> bool:
@@ -53,7 +53,7 @@ def lot_portions(
         run_id = current_run_id(ws)
         if run_id is None:
             return []
-        cols = discharge.load_allocations(repos.conn, run_id)  # transitional (see above)
+        cols = repos.journal.allocations(run_id)
         codes = [fe.KEY_NAMES.index(k) for k in keys if k in fe.KEY_NAMES]
         mask = np.isin(cols["key"], codes)
         mask &= (cols["ship_date"] >= fe.day(date_from)) & (cols["ship_date"] <= fe.day(date_to))
@@ -93,7 +93,4 @@ def journal_caveats(
     destinations: tuple[str, ...] | None = None,
 ) -> list[str]:
     """What figures built from the journal leave out (see the discharge service)."""
-    # transitional: the discharge service still opens its own connection
-    return discharge.journal_caveats(
-        ws.store.engine, ws.the_company, date_from, date_to, kinds, destinations=destinations
-    )
+    return caveats.journal_caveats(ws, date_from, date_to, kinds, destinations=destinations)

@@ -15,7 +15,8 @@ from typing import Any
 
 from immex.domain.money import ZERO
 from immex.reports.model import Chart, Column, Section, Table
-from immex.services.discharge import runs as discharge
+from immex.services.discharge import balances as lot_balances
+from immex.services.discharge import journal as discharge_journal
 from immex.services.rates.workspace_data import series_of
 from immex.services.reports.duty_sections import spaced
 from immex.services.workspace.context import Workspace
@@ -41,11 +42,9 @@ def ledger_tables(ws: Workspace, start: date, end: date) -> dict[str, Any]:
         exits = repos.reports.shipments_made(company.id, start, end)
         lot_info = repos.reports.lot_fracciones_and_origins(company.id)
     fx_series = series_of(ws)[0]  # bundled FIX, extended by the workspace's
-    # transitional: the discharge service still takes an engine
-    engine = ws.store.engine
-    journal = discharge.journal_rows(engine, company, date_from=start, date_to=end)
+    journal = discharge_journal.journal_rows(ws, date_from=start, date_to=end)
     used_rows, ped_rows = _journal_tables(journal, mats)
-    balances, notes = discharge.balance(engine, company, end)
+    balances, notes = lot_balances.balance(ws, end)
     return {
         "entries": _entry_rows(entries, mats),
         "exits": _exit_rows(exits),
