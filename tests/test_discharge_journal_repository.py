@@ -10,12 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from immex.services.ledger.imports import import_file
 from sqlalchemy import insert, select
 
 from immex.domain.discharge import kernel as fe
 from immex.domain.errors import NotFound
 from immex.services.discharge import balances, caveats, journal, plant, runs
+from immex.services.ledger.importer import import_file
 from immex.services.workspace import companies as workspace
 from immex.store.repositories import journal as journal_store
 from immex.store.tables import core
@@ -48,7 +48,7 @@ def ws(workspace_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     for name, text in FILES.items():
         path = tmp_path / f"{name}.csv"
         path.write_text(text, encoding="utf-8")
-        import_file(ws.store.engine, company, name, path)
+        import_file(ws, name, path)
     yield ws
     ws.store.dispose()
 

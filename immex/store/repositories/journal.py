@@ -18,8 +18,9 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Select, Table, func, insert, select
+from sqlalchemy import Connection, Select, func, insert, select
 
+from immex.store.bulk import bulk_insert
 from immex.store.database import inserted_id
 from immex.store.tables import ledger as t
 
@@ -36,8 +37,6 @@ ALLOCATION_COLUMNS: dict[str, type] = {
     "key": np.int8,
     "directed": np.bool_,
 }
-#: rows per executemany call on SQLite
-_INSERT_BATCH = 200_000
 #: (stage, done, total)
 WriteProgress = Callable[[str, int, int], None]
 
@@ -75,27 +74,6 @@ def _record(row: Any) -> RunRecord:
         row.id, row.company_id, row.created_at, row.actor, row.through, row.inputs_hash,
         row.journal_hash, row.parameters, row.summary, row.supersedes,
     )  # fmt: skip
-
-
-def bulk_insert(
-    conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """Insert many rows fast: COPY on PostgreSQL, executemany on SQLite."""
-    if not rows:
-        return
-    if conn.dialect.name == "postgresql":
-        dbapi = conn.connection.driver_connection
-        with dbapi.cursor() as cur:  # type: ignore[union-attr]
-            with cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            if len(rows) >= 10_000:  # fresh statistics for the planner after a bulk load
-                cur.execute(f"ANALYZE {table.name}")
-        return
-    marks = ", ".join("?" for _ in columns)
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
-    for start in range(0, len(rows), _INSERT_BATCH):
-        conn.exec_driver_sql(sql, rows[start : start + _INSERT_BATCH])
 
 
 class JournalRepository:
