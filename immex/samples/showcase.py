@@ -165,7 +165,6 @@ def run_demo(
 
     # 1. workspace and company; 2. reference data in the workspace: the real PROSEC excerpt
     ws = clock.one("workspace", lambda: _demo_company(_fresh_workspace(folder)))
-    engine = ws.store.engine  # transitional: the discharge takes an engine
     clock.one("reference data", lambda: rates_service.load_rates(ws, "prosec", PROSEC_EXCERPT))
     period, fx_last = close_month()
     end = period_bounds(period)[1]
