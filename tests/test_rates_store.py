@@ -111,7 +111,7 @@ def test_malformed_file_reports_every_error_and_writes_nothing(
 def test_wrong_layout_names_the_missing_columns(workspace_url: str, tmp_path: Path) -> None:
     ws = workspace.create_workspace(workspace_url)
     bad = tmp_path / "amend.csv"
-    bad.write_text("fraccion,tasa\n8501.10.01,5\n", encoding="utf-8")
+    bad.write_text("fraccion,importe\n8501.10.01,5\n", encoding="utf-8")  # "tasa" = rate
     try:
         with pytest.raises(BatchError) as info:
             load_rates(ws, "amendments", bad)

@@ -26,6 +26,9 @@ JsonOpt = typer.Option(False, "--json", help="Print machine-readable JSON instea
 DbOpt = typer.Option(
     None, "--db", help="Workspace database URL or SQLite path (default $IMMEX_DB or ./immex.db)."
 )
+DryRunOpt = typer.Option(
+    False, "--dry-run", help="Check everything and report what would be written; write nothing."
+)
 CompanyOpt = typer.Option(
     None, "--company", help="Company RFC (optional when the workspace has one company)."
 )

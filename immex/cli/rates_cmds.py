@@ -10,6 +10,7 @@ import typer
 
 from immex.cli.common import (
     DbOpt,
+    DryRunOpt,
     JsonOpt,
     console,
     handle_errors,
@@ -34,12 +35,14 @@ rates_app = typer.Typer(
     no_args_is_help=True,
 )
 load_app = typer.Typer(
-    help="Load a CSV or XLSX file (all-or-nothing; reloading the same file changes nothing).",
+    help="Load a table file (all-or-nothing; reloading the same file changes nothing).",
     no_args_is_help=True,
 )
 duty_app = typer.Typer(help="Duties that explain themselves: F4 and LA 63-A.", no_args_is_help=True)
 
-FileArg = typer.Argument(..., help="CSV (UTF-8) or XLSX file, header on the first line.")
+FileArg = typer.Argument(
+    ..., help="CSV/TXT (any encoding; , ; or tab), XLSX, XLSB or ODS file with a header row."
+)
 ProsecOpt = typer.Option(
     [], "--prosec", help="PROSEC sector the company is registered in (repeatable)."
 )
@@ -67,16 +70,16 @@ def _money(text: str, name: str) -> Any:
         ) from None
 
 
-def _load(kind: str, file: Path, db: str | None, json_out: bool) -> None:
+def _load(kind: str, file: Path, db: str | None, json_out: bool, dry_run: bool = False) -> None:
     ws = open_ws(db, need_company=False)
     result: LoadResult
     try:
         if kind in SERIES:
-            result = load_series(ws, kind, file)
+            result = load_series(ws, kind, file, dry_run=dry_run)
         elif kind == "parameters":
-            result = load_parameters_file(ws, file)
+            result = load_parameters_file(ws, file, dry_run=dry_run)
         else:
-            result = load_rates(ws, kind, file)
+            result = load_rates(ws, kind, file, dry_run=dry_run)
     finally:
         ws.store.dispose()
     if json_out:
@@ -89,49 +92,79 @@ def _load(kind: str, file: Path, db: str | None, json_out: bool) -> None:
 
 @load_app.command("prosec")
 @handle_errors
-def load_prosec(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+def load_prosec(
+    file: Path = FileArg,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
     """PROSEC art. 5 rows: sector, sector_name, fraccion, arancel, vigencia_desde, acotacion,
     fuente [, vigencia_hasta]."""
-    _load("prosec", file, db, json_out)
+    _load("prosec", file, db, json_out, dry_run)
 
 
 @load_app.command("fta")
 @handle_errors
-def load_fta(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+def load_fta(
+    file: Path = FileArg,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
     """Agreement preferences: agreement, origin_countries, fraccion, rate, valid_from, valid_to,
     source."""
-    _load("fta", file, db, json_out)
+    _load("fta", file, db, json_out, dry_run)
 
 
 @load_app.command("amendments")
 @handle_errors
-def load_amendments(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+def load_amendments(
+    file: Path = FileArg,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
     """LIGIE rate changes after the bundled text: fraccion, rate, valid_from, valid_to, source."""
-    _load("amendments", file, db, json_out)
+    _load("amendments", file, db, json_out, dry_run)
 
 
 @load_app.command("fix")
 @handle_errors
-def load_fix(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+def load_fix(
+    file: Path = FileArg,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
     """Banxico FIX points newer than the bundled series: fecha,tipo_cambio (Banxico's download)
     or determined_on,rate. They extend the series every computation of the workspace reads."""
-    _load("fix", file, db, json_out)
+    _load("fix", file, db, json_out, dry_run)
 
 
 @load_app.command("inpc")
 @handle_errors
-def load_inpc(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+def load_inpc(
+    file: Path = FileArg,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
     """INEGI INPC months newer than the bundled series: year,month,…,valor (INEGI's layout) or
     month,index (YYYY-MM). They extend the series every computation of the workspace reads."""
-    _load("inpc", file, db, json_out)
+    _load("inpc", file, db, json_out, dry_run)
 
 
 @load_app.command("parameters")
 @handle_errors
-def load_parameters(file: Path = FileArg, db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+def load_parameters(
+    file: Path = FileArg,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
     """Values of the curated parameters for periods the bundled data lacks (e.g. the DTA fixed
     fee of a year): name, valid_from, valid_to, value, source, confidence [, note]."""
-    _load("parameters", file, db, json_out)
+    _load("parameters", file, db, json_out, dry_run)
 
 
 @load_app.command("tariff")

@@ -25,6 +25,13 @@ class LoadResult:
     already_loaded: bool
     message: str
     warnings: tuple[str, ...] = ()
+    #: a dry run: every check done, what would be written counted, nothing kept
+    dry_run: bool = False
+
+
+def loaded_verb(dry_run: bool) -> str:
+    """How a load's message says what it did: ``loaded``, or for a dry run what it would."""
+    return "would be loaded (dry run: nothing written)" if dry_run else "loaded"
 
 
 def file_digest(path: Path) -> str:

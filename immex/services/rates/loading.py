@@ -32,11 +32,12 @@ from immex.services.rates.batches import (
     LoadResult,
     already_loaded,
     file_digest,
+    loaded_verb,
     record_batch,
     require_rates_tables,
 )
 from immex.services.rates.best_rate import best_rate, coverage_notes, decision_dict, known_country
-from immex.services.rates.rowfile import RowChecker, read_table
+from immex.services.rates.rowfile import RowChecker, read_table_notes
 from immex.services.rates.sectors import ROMAN, sector_catalog, sector_codes, sync_sector_catalog
 from immex.services.rates.workspace_data import WorkspaceData, book_from_engine, workspace_data
 from immex.services.tariff.lookup import fraction_exists
@@ -190,7 +191,7 @@ def parse_file(kind: str, path: Path) -> tuple[list[tuple[int, Row]], list[str]]
     kind = rate_file_kind(kind)
     file_digest(path)  # NotFound naming the file
     name = path.name
-    header, rows = read_table(path)
+    header, rows, notes = read_table_notes(path, kind)
     required, optional = LAYOUTS[kind]
     c = RowChecker(name)
     missing = [col for col in required if col not in header]
@@ -215,7 +216,9 @@ def parse_file(kind: str, path: Path) -> tuple[list[tuple[int, Row]], list[str]]
         parsed.append((line, row))
     if c.errors:
         raise BatchError(c.errors)
-    warnings = _prosec_warnings(name, parsed) if kind == RateFileKind.PROSEC else []
+    warnings = list(notes)
+    if kind == RateFileKind.PROSEC:
+        warnings.extend(_prosec_warnings(name, parsed))
     warnings.extend(_unknown_fractions(name, parsed))
     return parsed, warnings
 
@@ -251,8 +254,11 @@ def _unknown_fractions(name: str, parsed: Sequence[tuple[int, Row]]) -> list[str
 # --------------------------------------------------------------------------- load
 
 
-def load_rates(target: Workspace | Any, kind: str, path: Path) -> LoadResult:
-    """Load one file into the workspace, all-or-nothing (see the module docstring).
+def load_rates(
+    target: Workspace | Any, kind: str, path: Path, *, dry_run: bool = False
+) -> LoadResult:
+    """Load one file into the workspace, all-or-nothing (see the module docstring); with
+    ``dry_run`` every check is done and what would be loaded counted, nothing written.
 
     ``target`` is the Workspace (an engine is accepted while callers are converted)."""
     ws = workspace_of(target)
@@ -265,18 +271,18 @@ def load_rates(target: Workspace | Any, kind: str, path: Path) -> LoadResult:
     if prior is not None:
         return prior
     parsed, warnings = parse_file(kind, path)
-    with ws.write() as uow:
+    with ws.write(dry_run=dry_run) as uow:
         new, present = _new_rows(uow.repos.rates.rows(kind), parsed, path.name)
         if kind == RateFileKind.PROSEC:
             _add_sectors(uow.repos, new, path.name)
         batch_id = record_batch(uow, kind, path, digest, len(parsed), len(new))
         uow.repos.rates.add_rows(kind, batch_id, new)
-    message = f"{path.name}: {len(new)} row(s) loaded"
+    message = f"{path.name}: {len(new)} row(s) {loaded_verb(dry_run)}"
     if present:
         message += f", {present} already present"
     return LoadResult(
-        kind, path.name, digest, batch_id, len(parsed), len(new), present, False, message,
-        tuple(warnings),
+        kind, path.name, digest, None if dry_run else batch_id, len(parsed), len(new), present,
+        False, message, tuple(warnings), dry_run,
     )  # fmt: skip
 
 

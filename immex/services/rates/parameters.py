@@ -26,6 +26,7 @@ from immex.services.rates.batches import (
     LoadResult,
     already_loaded,
     file_digest,
+    loaded_verb,
     record_batch,
     require_rates_tables,
 )
@@ -46,8 +47,11 @@ def _overlaps(a: DatedValue[Any], b: DatedValue[Any]) -> bool:
     return a.valid_from <= (b.valid_to or date.max) and b.valid_from <= (a.valid_to or date.max)
 
 
-def load_parameters_file(target: Workspace | Any, path: Path) -> LoadResult:
-    """Load parameter values, all-or-nothing (errors as ``file:line: column: message``).
+def load_parameters_file(
+    target: Workspace | Any, path: Path, *, dry_run: bool = False
+) -> LoadResult:
+    """Load parameter values, all-or-nothing (errors as ``file:line: column: message``;
+    ``dry_run``: check and count, write nothing).
 
     ``target`` is the Workspace (an engine is accepted while callers are converted)."""
     ws = workspace_of(target)
@@ -64,11 +68,11 @@ def load_parameters_file(target: Workspace | Any, path: Path) -> LoadResult:
     if prior is not None:
         return prior
     parsed = parse_parameters_file(path, load_parameters())
-    with ws.write() as uow:
+    with ws.write(dry_run=dry_run) as uow:
         new, present = _new_values(path.name, parsed, uow.repos.parameters.values())
         batch_id = record_batch(uow, "parameters", path, digest, len(parsed), len(new))
         uow.repos.parameters.add_values(batch_id, new)
-    message = f"{path.name}: {len(new)} parameter value(s) loaded"
+    message = f"{path.name}: {len(new)} parameter value(s) {loaded_verb(dry_run)}"
     if present:
         message += f", {present} already present"
     warnings = tuple(
@@ -78,15 +82,15 @@ def load_parameters_file(target: Workspace | Any, path: Path) -> LoadResult:
         if dv.confidence != "H"
     )
     return LoadResult(
-        "parameters", path.name, digest, batch_id, len(parsed), len(new), present, False,
-        message, warnings,
+        "parameters", path.name, digest, None if dry_run else batch_id, len(parsed), len(new),
+        present, False, message, warnings, dry_run,
     )  # fmt: skip
 
 
 def parse_parameters_file(path: Path, bundled: dict[str, Parameter[Any]]) -> list[ParsedValue]:
     """Every value of the file, checked against the bundled records and each other — or
     BatchError with all problems."""
-    header, rows = read_table(path)
+    header, rows = read_table(path, "parameters")
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise InvalidInput(

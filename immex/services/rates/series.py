@@ -26,10 +26,11 @@ from immex.services.rates.batches import (
     LoadResult,
     already_loaded,
     file_digest,
+    loaded_verb,
     record_batch,
     require_rates_tables,
 )
-from immex.services.rates.rowfile import RowChecker, read_table
+from immex.services.rates.rowfile import RowChecker, read_table_notes
 from immex.services.rates.workspace_data import (
     NO_POINTS,
     LoadedPoints,
@@ -96,7 +97,7 @@ def parse_series_file(kind: str, path: Path) -> tuple[list[tuple[int, date, str]
     problems. For the INPC the day is the first of the month."""
     if kind not in SERIES:
         raise InvalidInput(f"series must be one of {', '.join(SERIES)}, not {kind!r}")
-    header, rows = read_table(path)
+    header, rows, notes = read_table_notes(path, kind)
     if not rows:
         raise InvalidInput(f"{path.name}: no data rows", field="file")
     layout = _layout(kind, header, path.name)
@@ -136,7 +137,7 @@ def parse_series_file(kind: str, path: Path) -> tuple[list[tuple[int, date, str]
         out.append((line, day, row[layout[-1]].replace(",", "")))
     if c.errors:
         raise BatchError(c.errors)
-    warnings = []
+    warnings = list(notes)
     ordered = sorted(out, key=lambda p: p[1])
     for (_, _, a), (line, day, b) in zip(ordered, ordered[1:], strict=False):
         if abs(Decimal(b) / Decimal(a) - 1) > JUMP_WARNING:
@@ -163,8 +164,11 @@ def workspace_series(db: str | None) -> tuple[FxSeries, InpcSeries]:
             ws.store.dispose()
 
 
-def load_series(target: Workspace | Any, kind: str, path: Path) -> LoadResult:
-    """Load a FIX or INPC file into the workspace, all-or-nothing.
+def load_series(
+    target: Workspace | Any, kind: str, path: Path, *, dry_run: bool = False
+) -> LoadResult:
+    """Load a FIX or INPC file into the workspace, all-or-nothing (``dry_run``: check and
+    count, write nothing).
 
     ``target`` is the Workspace (an engine is accepted while callers are converted)."""
     ws = workspace_of(target)
@@ -184,21 +188,22 @@ def load_series(target: Workspace | Any, kind: str, path: Path) -> LoadResult:
     bundled = load_fx().points() if kind == "fix" else {
         date(y, m, 1): v for (y, m), v in load_inpc().points().items()
     }  # fmt: skip
-    with ws.write() as uow:
+    with ws.write(dry_run=dry_run) as uow:
         stored = {p.day: (Decimal(p.value), p.file_name) for p in uow.repos.series.points(kind)}
         new, present = _new_points(kind, path.name, parsed, bundled, stored)
         batch_id = record_batch(uow, kind, path, digest, len(parsed), len(new))
         uow.repos.series.add_points(kind, batch_id, new)
-    message = f"{path.name}: {len(new)} point(s) loaded"
+    message = f"{path.name}: {len(new)} point(s) {loaded_verb(dry_run)}"
     if present:
         message += f", {present} already present"
     if new:
         last = max(day for _, day, _ in new)
         shown = f"{last:%Y-%m}" if kind == "inpc" else last.isoformat()
-        message += f"; the {kind.upper()} series now reaches {shown}"
+        reaches = "would reach" if dry_run else "now reaches"
+        message += f"; the {kind.upper()} series {reaches} {shown}"
     return LoadResult(
-        kind, path.name, digest, batch_id, len(parsed), len(new), present, False, message,
-        tuple(warnings),
+        kind, path.name, digest, None if dry_run else batch_id, len(parsed), len(new), present,
+        False, message, tuple(warnings), dry_run,
     )  # fmt: skip
 
 

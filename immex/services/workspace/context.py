@@ -32,6 +32,10 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+class _RolledBack(Exception):
+    """Ends a dry run's transaction (never leaves :meth:`Workspace.write`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class UnitOfWork:
     """One transaction of a workspace: its repositories and the audit trail."""
@@ -98,10 +102,20 @@ class Workspace:
                 self._shared.stack.pop()
 
     @contextmanager
-    def write(self) -> Iterator[UnitOfWork]:
-        """One transaction: committed at the end of the block, rolled back on error."""
-        with self.store.begin() as repos:
-            yield UnitOfWork(repos, self)
+    def write(self, *, dry_run: bool = False) -> Iterator[UnitOfWork]:
+        """One transaction: committed at the end of the block, rolled back on error — and,
+        with ``dry_run``, rolled back always: every write of the use case is done (so a dry
+        run also meets what the database would refuse) and none is kept."""
+        if not dry_run:
+            with self.store.begin() as repos:
+                yield UnitOfWork(repos, self)
+            return
+        try:
+            with self.store.begin() as repos:
+                yield UnitOfWork(repos, self)
+                raise _RolledBack
+        except _RolledBack:
+            pass
 
     @contextmanager
     def session(self) -> Iterator[Workspace]:

@@ -1,0 +1,120 @@
+"""The cases of issue 13, through the CLI: real files in (Windows-1252, UTF-16 "Texto
+Unicode", `;`), mistakes out (random bytes, a PNG named .xlsx) as one message with exit 2
+and nothing written; `--dry-run` checks everything and writes nothing; `--json` errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from immex.cli.main import app
+
+runner = CliRunner()
+RFC = "EKU9003173C9"
+PROSEC = (
+    "sector,sector_name,fraccion,arancel,vigencia_desde,acotacion,fuente\n"
+    "I,Industria Eléctrica,7208.39.01,Ex.,2026-04-24,,DOF 23-04-2026 (ILLUSTRATIVE)\n"
+    "I,Industria Eléctrica,7208.51.04,Ex.,2026-04-24,Excepto placas cilíndricas,DOF 23-04-2026\n"
+)
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64)
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    res = runner.invoke(app, list(args))
+    return res.exit_code, res.stdout, res.stderr
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    path = str(tmp_path / "w.db")
+    assert invoke("init", "--db", path)[0] == 0
+    assert invoke("company", "add", "--rfc", RFC, "--name", "Ejemplo", "--db", path)[0] == 0
+    return path
+
+
+def rows(db: str, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def put(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+# --------------------------------------------------------------------------- rates loads
+
+
+@pytest.mark.parametrize(
+    "name,data,note",
+    [
+        ("prosec_ansi.csv", PROSEC.encode("cp1252"), "Windows-1252"),
+        ("prosec_unicode.txt", PROSEC.replace(",", "\t").encode("utf-16"), "UTF-16"),
+        ("prosec_semicolon.csv", PROSEC.replace(",", ";").encode("utf-8"), "semicolon"),
+    ],
+)
+def test_rates_files_from_excel_and_erps_load(tmp_path: Path, db: str, name: str, data: bytes,
+                                              note: str) -> None:  # fmt: skip
+    code, out, err = invoke("rates", "load", "prosec", put(tmp_path, name, data), "--db", db,
+                            "--json")  # fmt: skip
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["rows_inserted"] == 2 and any(note in w for w in result["warnings"])
+    with sqlite3.connect(db) as conn:
+        acot = conn.execute("SELECT acotacion FROM prosec_rates WHERE acotacion != ''").fetchall()
+    assert acot == [("Excepto placas cilíndricas",)]
+
+
+@pytest.mark.parametrize(
+    "name,data,words",
+    [
+        ("prosec.csv", os.urandom(4096), "binary data"),
+        ("prosec.xlsx", PNG, "this is a PNG image, not a table"),
+    ],
+)
+def test_rates_unreadable_files_are_one_message(tmp_path: Path, db: str, name: str, data: bytes,
+                                                words: str) -> None:  # fmt: skip
+    before = rows(db, "prosec_rates")
+    code, out, err = invoke("rates", "load", "prosec", put(tmp_path, name, data), "--db", db)
+    assert code == 2 and words in err and "Traceback" not in err
+    code, out, _ = invoke("rates", "load", "prosec", put(tmp_path, name, data), "--db", db,
+                          "--json")  # fmt: skip
+    [record] = json.loads(out)["errors"]
+    assert record["file"] == name and words in record["message"]
+    assert rows(db, "prosec_rates") == before
+
+
+def test_rates_dry_run_writes_nothing(tmp_path: Path, db: str) -> None:
+    path = put(tmp_path, "prosec.csv", PROSEC.encode())
+    code, out, err = invoke("rates", "load", "prosec", path, "--db", db, "--dry-run", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["dry_run"] and result["rows_inserted"] == 2 and result["batch_id"] is None
+    assert "would be loaded" in result["message"]
+    assert rows(db, "prosec_rates") == 0 and rows(db, "rate_load_batches") == 0
+    code, out, _ = invoke("rates", "load", "prosec", path, "--db", db)
+    assert code == 0 and "2 row(s) loaded" in out and rows(db, "prosec_rates") == 2
+
+
+def test_series_and_parameters_dry_run(tmp_path: Path, db: str) -> None:
+    fix = put(tmp_path, "fix.csv", "Fecha;Tipo de cambio\n2099-01-05;20.5\n".encode("cp1252"))
+    code, out, err = invoke("rates", "load", "fix", fix, "--db", db, "--dry-run")
+    assert code == 0, err
+    assert "1 point(s) would be loaded (dry run: nothing written)" in out
+    assert "semicolon" in out  # the note on how the file was read
+    assert rows(db, "series_points") == 0
+    params = put(
+        tmp_path,
+        "params.csv",
+        b"nombre,vigencia desde,vigencia hasta,valor,fuente,confianza\n"
+        b"recargos.lif_monthly_rate,2025-01-01,2025-12-31,1.47,ILLUSTRATIVE LIF 2025,L\n",
+    )
+    code, out, err = invoke("rates", "load", "parameters", params, "--db", db, "--dry-run")
+    assert code == 0, err
+    assert "would be loaded" in out and rows(db, "parameter_values") == 0
