@@ -118,3 +118,102 @@ def test_series_and_parameters_dry_run(tmp_path: Path, db: str) -> None:
     code, out, err = invoke("rates", "load", "parameters", params, "--db", db, "--dry-run")
     assert code == 0, err
     assert "would be loaded" in out and rows(db, "parameter_values") == 0
+
+
+# --------------------------------------------------------------------------- ledger imports
+
+MATERIALS = (
+    "Número de parte,Descripción,Tipo,Fracción arancelaria,Unidad de medida\n"
+    "VAL-1,Válvula cilíndrica de acero,input,8481.80.99,Pza\n"
+    "PIN-1,Piñón de año,input,8544.42.99,Pza\n"
+)
+PEDIMENTOS = (
+    "pedimento;clave;fecha de entrada;número de parte;cantidad;valor USD;país de origen\n"
+    "25 47 3012 5000001;IN;2025-01-10;VAL-1;10;50.00;CHN\n"
+    "25 47 3012 5000001;IN;2025-01-10;PIN-1;4;8.5;USA\n"
+)
+
+
+def descriptions(db: str) -> list[str]:
+    with sqlite3.connect(db) as conn:
+        found = conn.execute("SELECT description FROM ledger_materials ORDER BY part_number").fetchall()
+    return [d for (d,) in found]
+
+
+@pytest.mark.parametrize(
+    "name,data,note",
+    [
+        ("materiales.csv", MATERIALS.encode("cp1252"), "Windows-1252"),
+        ("materiales.txt", MATERIALS.replace(",", "\t").encode("utf-16"), "UTF-16"),
+        ("materiales_bom.csv", MATERIALS.encode("utf-8-sig"), "Spanish"),
+    ],
+)
+def test_master_data_from_excel_and_erps(tmp_path: Path, db: str, name: str, data: bytes,
+                                         note: str) -> None:  # fmt: skip
+    code, out, err = invoke("import", "materials", put(tmp_path, name, data), "--db", db)
+    assert code == 0, err
+    assert "2 new" in out and note in out
+    assert descriptions(db) == ["Piñón de año", "Válvula cilíndrica de acero"]
+
+
+def test_semicolon_pedimentos_with_spanish_headers(tmp_path: Path, db: str) -> None:
+    assert (
+        invoke("import", "materials", put(tmp_path, "m.csv", MATERIALS.encode()), "--db", db)[0]
+        == 0
+    )
+    path = put(tmp_path, "pedimentos.csv", PEDIMENTOS.encode("cp1252"))
+    code, out, err = invoke("import", "pedimentos", path, "--db", db, "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["inserted"] == 2
+    assert any("semicolon" in n for n in result["notes"])
+    assert rows(db, "ledger_lots") == 2
+
+
+def test_a_semicolon_file_with_unknown_headers_gets_a_separator_hint(
+    tmp_path: Path, db: str
+) -> None:
+    path = put(tmp_path, "p.csv", b"folio;cuenta;dia\n1;IN;2025-01-10\n")
+    code, out, err = invoke("import", "pedimentos", path, "--db", db)
+    assert code == 2
+    assert err.count("p.csv:1:") == 1 and "semicolon" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "name,data,words",
+    [
+        ("materials.csv", os.urandom(4096), "binary data"),
+        ("materials.xlsx", PNG, "this is a PNG image, not a table"),
+        ("materials.csv", b"", "empty file"),
+    ],
+)
+def test_unreadable_ledger_files_are_one_message(tmp_path: Path, db: str, name: str, data: bytes,
+                                                 words: str) -> None:  # fmt: skip
+    path = put(tmp_path, name, data)
+    code, _out, err = invoke("import", "materials", path, "--db", db)
+    assert code == 2 and words in err and "Traceback" not in err
+    assert [line for line in err.splitlines() if line][0].startswith(str(path))
+    code, out, _ = invoke("import", "materials", path, "--db", db, "--json")
+    [record] = json.loads(out)["errors"]
+    assert code == 2 and record["file"] == str(path) and words in record["message"]
+    assert rows(db, "ledger_materials") == 0 and rows(db, "ledger_import_batches") == 0
+
+
+def test_ledger_dry_run_writes_nothing(tmp_path: Path, db: str) -> None:
+    path = put(tmp_path, "m.csv", MATERIALS.encode())
+    code, out, err = invoke("import", "materials", path, "--db", db, "--dry-run", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["dry_run"] and result["inserted"] == 2 and result["batch_id"] is None
+    assert result["message"].startswith("dry run (nothing written): m.csv: 2 rows")
+    assert rows(db, "ledger_materials") == 0 and rows(db, "ledger_import_batches") == 0
+    code, out, _ = invoke("import", "materials", path, "--db", db)
+    assert code == 0 and rows(db, "ledger_materials") == 2
+
+
+def test_ledger_dry_run_reports_every_error(tmp_path: Path, db: str) -> None:
+    path = put(tmp_path, "p.csv", PEDIMENTOS.encode())  # its materials were never imported
+    code, out, _ = invoke("import", "pedimentos", path, "--db", db, "--dry-run", "--json")
+    errors = json.loads(out)["errors"]
+    assert code == 2 and {e["column"] for e in errors} == {"part_number"}
+    assert [e["line"] for e in errors] == [2, 3]

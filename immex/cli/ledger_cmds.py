@@ -17,6 +17,7 @@ from rich.table import Table
 from immex.cli.common import (
     CompanyOpt,
     DbOpt,
+    DryRunOpt,
     JsonOpt,
     console,
     err_console,
@@ -69,19 +70,24 @@ def _open(db: str | None, company: str | None) -> tuple[Any, workspace.Company]:
 def _importer(entity: ledger_import.Entity) -> Any:
     @handle_errors
     def command(
-        file: Path = typer.Argument(..., help="CSV (UTF-8, header row) or XLSX file."),
+        file: Path = typer.Argument(
+            ..., help="CSV/TXT (any encoding; , ; or tab), XLSX, XLSB or ODS file, header row."
+        ),
         company: str | None = CompanyOpt,
         db: str | None = DbOpt,
         json_out: bool = JsonOpt,
+        dry_run: bool = DryRunOpt,
     ) -> None:
         ws = open_ws(db, company)
         with _progress(not json_out) as bar:
             cb = (lambda stage, n: bar(stage, n, None)) if bar else None
-            result = ledger_import.import_file(ws, entity, file, progress=cb)
+            result = ledger_import.import_file(ws, entity, file, progress=cb, dry_run=dry_run)
         if json_out:
             print_json(result)
         else:
             console.print(result.message, markup=False)
+            for note in result.notes:
+                console.print(f"note: {note}", markup=False, highlight=False)
 
     required, optional = ledger_import.COLUMNS[entity]
     command.__doc__ = (

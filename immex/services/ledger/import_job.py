@@ -66,6 +66,10 @@ class ImportResult:
     already_imported: bool
     batch_id: int | None
     message: str
+    #: how the file was read, when it was not plain comma-separated UTF-8
+    notes: tuple[str, ...] = ()
+    #: a dry run: every check done, what would be written counted, nothing kept
+    dry_run: bool = False
 
 
 class RowFields:

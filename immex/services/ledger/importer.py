@@ -1,6 +1,7 @@
 """Import a file into the Annex 24 ledger of the workspace's company (``immex import …``).
 
-Each entity's file is a CSV (UTF-8, header row) or an XLSX (first sheet, header row).
+Each entity's file is a table read by :mod:`immex.files` (CSV/TXT in any encoding and
+separator, XLSX, XLSB, ODS; Spanish header names accepted, see docs/FILES.md).
 Every row is validated and every problem collected as an :class:`ErrorRecord` (file:line,
 column, message, value); if there is any, :class:`BatchError` is raised and nothing is
 written. A file already imported for the company (same SHA-256) is not imported again: the
@@ -10,6 +11,7 @@ result says so. The import batch and the audit entry name the workspace's actor.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from immex.domain.errors import InvalidInput
@@ -51,9 +53,15 @@ def entity_of(name: str) -> Entity:
 
 
 def import_file(
-    ws: Workspace, entity: Entity | str, path: Path | str, progress: Progress | None = None
+    ws: Workspace,
+    entity: Entity | str,
+    path: Path | str,
+    progress: Progress | None = None,
+    *,
+    dry_run: bool = False,
 ) -> ImportResult:
-    """Validate ``path`` and write it all, or raise :class:`BatchError` and write nothing."""
+    """Validate ``path`` and write it all, or raise :class:`BatchError` and write nothing;
+    with ``dry_run`` every check (and every write) is done and nothing is kept."""
     kind = entity_of(entity)
     company = ws.the_company
     path = Path(path)
@@ -68,11 +76,15 @@ def import_file(
             f"{path.name} was already imported (batch {previous.id}, "
             f"{previous.imported_at:%Y-%m-%d %H:%M}); nothing written",
         )  # fmt: skip
-    header, rows = read_rows(path)
+    header, rows, notes = read_rows(path, kind.value)
     require_reference_data(header)
     fields = RowFields(str(path), header, kind)
     fields.fail_if_errors()
     job = ImportJob(kind, path, sha, company.id, fields, rows, progress)
-    with ws.write() as uow:
+    with ws.write(dry_run=dry_run) as uow:
         uow.repos.ledger.prepare_bulk_load()
-        return _IMPORTERS[kind](uow, job)
+        result = _IMPORTERS[kind](uow, job)
+    if dry_run:
+        message = f"dry run (nothing written): {result.message}"
+        result = replace(result, batch_id=None, message=message, dry_run=True)
+    return replace(result, notes=tuple(f"{path.name}: {note}" for note in notes))
