@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from immex.cli.main import app
+from tests.support_datastage import M3_SAMPLE, SAMPLE
 
 runner = CliRunner()
 RFC = "EKU9003173C9"
@@ -136,7 +137,9 @@ PEDIMENTOS = (
 
 def descriptions(db: str) -> list[str]:
     with sqlite3.connect(db) as conn:
-        found = conn.execute("SELECT description FROM ledger_materials ORDER BY part_number").fetchall()
+        found = conn.execute(
+            "SELECT description FROM ledger_materials ORDER BY part_number"
+        ).fetchall()
     return [d for (d,) in found]
 
 
@@ -217,3 +220,20 @@ def test_ledger_dry_run_reports_every_error(tmp_path: Path, db: str) -> None:
     errors = json.loads(out)["errors"]
     assert code == 2 and {e["column"] for e in errors} == {"part_number"}
     assert [e["line"] for e in errors] == [2, 3]
+
+
+# --------------------------------------------------------------------------- SAT files
+
+
+@pytest.mark.skipif(not SAMPLE.exists() or not M3_SAMPLE.exists(), reason="../shared not present")
+@pytest.mark.parametrize("what,sample", [("datastage", SAMPLE), ("m3", M3_SAMPLE)])
+def test_sat_dry_run_writes_nothing(db: str, what: str, sample: Path) -> None:
+    code, out, err = invoke("import", what, str(sample), "--db", db, "--dry-run", "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["dry_run"] and summary["pedimentos"] > 0
+    assert rows(db, "sat_pedimentos") == 0
+    code, out, err = invoke("import", what, str(sample), "--db", db, "--dry-run")
+    assert code == 0 and out.startswith("dry run (nothing written): pedimentos")
+    assert invoke("import", what, str(sample), "--db", db)[0] == 0
+    assert rows(db, "sat_pedimentos") == summary["pedimentos"]

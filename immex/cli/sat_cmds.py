@@ -12,6 +12,7 @@ from rich.table import Table
 from immex.cli.common import (
     CompanyOpt,
     DbOpt,
+    DryRunOpt,
     JsonOpt,
     console,
     handle_errors,
@@ -30,8 +31,9 @@ pedimento_app = typer.Typer(help="Pedimentos as SAT has them.", no_args_is_help=
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
+    dry = "dry run (nothing written): " if summary.get("dry_run") else ""
     console.print(
-        f"pedimentos {summary['pedimentos']}, partidas {summary['partidas']}, "
+        f"{dry}pedimentos {summary['pedimentos']}, partidas {summary['partidas']}, "
         f"descargos {summary['descargos']}, rectificaciones {summary['rectificaciones']} "
         f"written; {summary['duplicates']} pedimento(s) already present"
     )
@@ -45,10 +47,11 @@ def import_datastage(
     company: str | None = CompanyOpt,
     db: str | None = DbOpt,
     json_out: bool = JsonOpt,
+    dry_run: bool = DryRunOpt,
 ) -> None:
     """Import SAT Data Stage extractions (all-or-nothing; re-imports write nothing twice)."""
     engine = workspace.open_engine(db)
-    summary = sat_import.import_datastage(engine, zips, company=company)
+    summary = sat_import.import_datastage(engine, zips, company=company, dry_run=dry_run)
     if json_out:
         print_json(summary)
     else:
@@ -60,10 +63,11 @@ def import_m3(
     files: list[Path] = typer.Argument(..., help="Validation files (archivo M, mPPPPNNN.DDD)."),
     db: str | None = DbOpt,
     json_out: bool = JsonOpt,
+    dry_run: bool = DryRunOpt,
 ) -> None:
     """Import pedimento validation files (records 500…801; dates DDMMAAAA or AAAAMMDD)."""
     engine = workspace.open_engine(db)
-    summary = sat_import.import_m3(engine, files)
+    summary = sat_import.import_m3(engine, files, dry_run=dry_run)
     if json_out:
         print_json(summary)
     else:

@@ -553,13 +553,24 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+class _DryRun(Exception):
+    """Rolls back the transaction of a dry run, carrying what it would have written."""
+
+    def __init__(self, summary: dict[str, Any]) -> None:
+        super().__init__("dry run")
+        self.summary = summary | {"dry_run": True}
+
+
 def import_datastage(
     engine: Engine,
     paths: Sequence[str | Path],
     company: str | None = None,
     parallel: bool | None = None,
+    *,
+    dry_run: bool = False,
 ) -> dict[str, Any]:
-    """Import Data Stage ZIPs; returns the summary (see module docstring).
+    """Import Data Stage ZIPs; returns the summary (see module docstring). With ``dry_run``
+    everything is read, checked and written in a transaction that is rolled back.
 
     ``parallel`` (SQLite only; PostgreSQL loads with COPY in one process): ``None`` reads a
     large ZIP with two processes (at least :data:`PARALLEL_MIN_BYTES`), ``True`` every ZIP,
@@ -572,9 +583,13 @@ def import_datastage(
                 with conn.begin():
                     ctx = _Context(conn, only)
                     summary = _import_zips(ctx, paths, parallel)
+                    if dry_run:
+                        raise _DryRun(summary)
             finally:
                 if ctx is not None:
                     ctx.cleanup()
+    except _DryRun as done:
+        return done.summary
     except _driver_errors(engine) as exc:
         detail = getattr(exc, "orig", None) or exc
         raise BatchError(
@@ -800,8 +815,11 @@ def _m3_payment_date(ped: M3Pedimento) -> str | None:
     return None
 
 
-def import_m3(engine: Engine, paths: Sequence[str | Path]) -> dict[str, Any]:
-    """Import validation files; stored with ``source = 'm3'`` beside the Data Stage data.
+def import_m3(
+    engine: Engine, paths: Sequence[str | Path], *, dry_run: bool = False
+) -> dict[str, Any]:
+    """Import validation files; stored with ``source = 'm3'`` beside the Data Stage data
+    (``dry_run``: read, check and write in a transaction that is rolled back).
 
     All-or-nothing like :func:`import_datastage`; a pedimento already stored from a
     validation file is a duplicate. The year of each pedimento comes from its 506 dates
@@ -833,7 +851,9 @@ def import_m3(engine: Engine, paths: Sequence[str | Path]) -> dict[str, Any]:
     if errors:
         raise BatchError(errors)
     try:
-        return _write_m3(engine, paths, parsed, plans, warnings)
+        return _write_m3(engine, paths, parsed, plans, warnings, dry_run)
+    except _DryRun as done:
+        return done.summary
     except _driver_errors(engine) as exc:
         detail = getattr(exc, "orig", None) or exc
         raise BatchError(
@@ -848,6 +868,7 @@ def _write_m3(
     parsed: list[M3File],
     plans: list[tuple[M3File, M3Pedimento, str, int]],
     warnings: list[str],
+    dry_run: bool = False,
 ) -> dict[str, Any]:
     counts: Counter[str] = Counter()
     duplicates = 0
@@ -932,4 +953,6 @@ def _write_m3(
                 {"files": summary["files"], "pedimentos": summary["pedimentos"]},
                 cid,
             )
+        if dry_run:
+            raise _DryRun(summary)
     return summary
