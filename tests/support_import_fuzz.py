@@ -105,7 +105,11 @@ SAT_IMPORTERS: dict[str, tuple[tuple[str, ...], Path, str]] = {
     "datastage": (("import", "datastage"), SAMPLE, ".zip"),
     "m3": (("import", "m3"), M3_SAMPLE, ".062"),
 }
-IMPORTERS = (*TEXT_IMPORTERS, *SAT_IMPORTERS)
+#: importers of official workbooks: the command with its options
+WORKBOOK_IMPORTERS: dict[str, tuple[str, ...]] = {
+    "tariff": ("rates", "load", "tariff", "--in-force-from", "2026-01-01", "--source", "DOF"),
+}
+IMPORTERS = (*TEXT_IMPORTERS, *SAT_IMPORTERS, *WORKBOOK_IMPORTERS)
 
 NOT_TABLES = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
@@ -225,6 +229,12 @@ class Generator:
         return self.truncated_zip(self.rng.choice(self._workbooks), ".xlsx")
 
     # ------------------------------------------------------------------ SAT importers
+    def damaged_official_workbook(self) -> tuple[str, bytes]:
+        if not self._workbooks:
+            header = ["FRACCION", "DESCRIPCION", "UMT", "IGI", "IGE"]
+            self._workbooks.append(_xlsx([header, ["8501.10.01", "Motores", "Pza", "5", "Ex."]]))
+        return self.truncated_zip(self._workbooks[0], self.rng.choice((".xlsx", ".xlsb")))
+
     def sat_damaged(self) -> tuple[str, bytes]:
         _cmd, sample, suffix = SAT_IMPORTERS[self.importer]
         data = sample.read_bytes()
@@ -265,6 +275,8 @@ class Generator:
     # ------------------------------------------------------------------ the mix
     def families(self) -> list[tuple[str, float, Callable[[], tuple[str, bytes]]]]:
         shared = [("random bytes", 0.2, self.random_bytes), ("wrong kind", 0.15, self.wrong_kind)]
+        if self.importer in WORKBOOK_IMPORTERS:
+            return [*shared, ("damaged workbook", 0.65, self.damaged_official_workbook)]
         if self.layout is None:
             return [*shared, ("damaged SAT file", 0.65, self.sat_damaged)]
         return [

@@ -26,7 +26,13 @@ from typer.testing import CliRunner
 
 from immex.cli.main import app
 from immex.store import unit
-from tests.support_import_fuzz import IMPORTERS, SAT_IMPORTERS, TEXT_IMPORTERS, Generator
+from tests.support_import_fuzz import (
+    IMPORTERS,
+    SAT_IMPORTERS,
+    TEXT_IMPORTERS,
+    WORKBOOK_IMPORTERS,
+    Generator,
+)
 
 FILES = int(os.environ.get("IMMEX_FUZZ_FILES", "1000"))
 SEED = int(os.environ.get("IMMEX_FUZZ_SEED", "13"))
@@ -39,6 +45,8 @@ MASTER = {
 
 
 def command(importer: str) -> list[str]:
+    if importer in WORKBOOK_IMPORTERS:
+        return list(WORKBOOK_IMPORTERS[importer])
     if importer in SAT_IMPORTERS:
         return list(SAT_IMPORTERS[importer][0])
     return list(TEXT_IMPORTERS[importer].command)
