@@ -212,10 +212,11 @@ def _small_portion(n: int) -> LotPortion:
     )  # fmt: skip
 
 
-def test_plan_says_when_the_pedimento_dta_is_below_the_lfd49_fee() -> None:
-    """Ten small lots: 8 per thousand of the whole pedimento (~137 MXN) is below the 2024
-    fixed fee of LFD 49-III (425.44); the portions carry no minimum, so the plan must say
-    the pedimento pays at least the fee."""
+def test_the_pedimento_pays_the_lfd49_fee_when_8_per_thousand_is_below_it() -> None:
+    """Ten small lots: 8 per thousand of the whole pedimento (~137 MXN; the portions carry
+    140 in whole pesos) is below the 2024 fixed fee of LFD 49-III (425.44): the pedimento
+    pays the fee, 425 in whole pesos (LFD 49, penultimate paragraph; RULES C-10) — 285 more
+    DTA, and 16 % IVA on it: 285 × 0.16 = 45.60 → 46 (CFF 20)."""
     plan = plan_portions(
         [_small_portion(n) for n in range(1, 11)],
         duty_context(),
@@ -225,8 +226,16 @@ def test_plan_says_when_the_pedimento_dta_is_below_the_lfd49_fee() -> None:
         prosec_sectors=(),
         change_date=date(2024, 6, 28),
     )
-    assert plan.totals["dta"] == Decimal("140")  # sum of the portions, unchanged
-    assert any("below the LFD 49-III fee" in w and "425.44" in w for w in plan.warnings)
+    assert plan.dta is not None and plan.dta.basis.value == "minimum_fee"
+    assert plan.dta.lines_payable == Decimal("140") and plan.dta.fee == Decimal("425.44")
+    assert (plan.dta.extra_dta, plan.dta.extra_iva) == (Decimal("285"), Decimal("46"))
+    assert plan.totals["dta"] == Decimal("425")
+    assert sum(ln.dta for ln in plan.lines) == Decimal("425")
+    assert plan.totals["total"] == sum(ln.total for ln in plan.lines)
+    assert any("below the LFD 49-III fee" in n and "425.44" in n for n in plan.notes)
+    assert plan.savings == 0  # MFN only pays the same minimum
+    doc = plan.to_dict(traces=False)["dta_pedimento"]
+    assert doc["basis"] == "minimum_fee" and "spread over the lines" in doc["steps"][1]
 
 
 def test_the_policies_are_the_duty_engines() -> None:

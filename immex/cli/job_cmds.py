@@ -348,6 +348,7 @@ def demo_lines(s: Any) -> list[str]:
         f"  F4 to file {s.change_date}: {s.f4_lines} lines, {s.f4_portions} lot portions — "
         f"owed MXN {_money(s.f4_total)} (at MFN only {_money(s.f4_total_mfn)}; "
         f"programs saved {_money(s.f4_savings)})",
+        f"    {s.f4_dta}",
         f"  63-A on {s.usmca_documents} exports to USA/CAN: owed MXN {_money(s.usmca_owed)} "
         f"(MX duty {_money(s.usmca_mx_duty)} less US/CA duty paid)"
         + (f", first due {s.usmca_due_by}" if s.usmca_due_by else ""),

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from immex.domain.duties import DutyContext, F4Request, F4Result, compute_f4_batch
+from immex.domain.f4_dta import DtaBasis, DtaPortion, PedimentoDta, pedimento_dta
 from immex.domain.lot_portions import LotPortion, merge_by_lot
 from immex.domain.lot_portions import sum_decimals as _sum
 from immex.domain.money import ZERO
@@ -97,6 +98,9 @@ class F4Plan:
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
     allocations: int = 0  # journal rows behind the portions
+    #: the pedimento's DTA and its LFD 49 minimum (best rate, and MFN only)
+    dta: PedimentoDta | None = None
+    dta_mfn: PedimentoDta | None = None
 
     def to_dict(self, traces: bool = True) -> dict[str, Any]:
         return {
@@ -114,6 +118,8 @@ class F4Plan:
             "lines": [_line_dict(ln, traces) for ln in self.lines],
             "warnings": list(self.warnings),
             "notes": list(self.notes),
+            "dta_pedimento": self.dta.to_dict() if self.dta else None,
+            "dta_pedimento_mfn": self.dta_mfn.to_dict() if self.dta_mfn else None,
         }
 
 
@@ -365,7 +371,7 @@ def plan_portions(
         f"{sum(p.allocations for p in portions)} journal allocation(s) merged into "
         f"{len(lots)} lot portion(s), one per temporary-import lot; each lot portion is one "
         "engine computation rounded to whole pesos (CFF 20); line and plan figures are their "
-        "sums; the LFD 49 DTA minimum is per pedimento and not applied to portions",
+        "sums; the LFD 49 DTA minimum is per pedimento: checked on the whole F4 pedimento",
     ]
     plan = build_plan(
         priced,
@@ -377,28 +383,82 @@ def plan_portions(
         prosec_sectors=prosec_sectors,
         notes=notes,
     )
-    extra = pedimento_dta_warnings(priced, context, when)
+    plan = apply_pedimento_dta(plan, context.fixed_fee(when), when)
+    extra = pedimento_dta_warnings(priced, plan)
     if not extra:
         return plan
     return replace(plan, warnings=tuple(dict.fromkeys([*plan.warnings, *extra])))
 
 
-def pedimento_dta_warnings(
-    priced: Sequence[PricedPortion], context: DutyContext, when: date
-) -> list[str]:
-    """The LFD 49 fixed fee is per pedimento, while the plan's DTA is the sum of its
-    portions (priced without the minimum): say where that sum falls short of the fee
-    (fr. III, the minimum) or counts the treaty fee (fr. IV) more than once."""
-    fee = context.fixed_fee(when)
-    on_value = [pp.best.dta.payable for pp in priced if pp.best.dta.rate is not None]
-    fixed = [pp for pp in priced if pp.best.dta.rate is None and pp.best.dta.payable > 0]
-    out: list[str] = []
-    if fee is not None and on_value and _sum(on_value) < fee[0]:
+def _dta_lines(plan: F4Plan, mfn: bool) -> list[DtaPortion]:
+    out = []
+    for ln in plan.lines:
+        results = [pp.mfn if mfn else pp.best for pp in ln.portions]
+        on_value = [r for r in results if r.dta.rate is not None]
+        if not on_value:
+            continue
         out.append(
-            f"DTA: the plan's per-thousand DTA ({_sum(on_value)}) is below the LFD 49-III fee "
-            f"({fee[0]}, {fee[1]}) in force on {when}: a single F4 pedimento pays at least the "
-            "fee (LFD 49, penultimate paragraphs), more than the plan shows"
+            DtaPortion(
+                ln.number,
+                _sum(r.customs_value_mxn for r in on_value),
+                _sum(r.dta.amount for r in on_value),
+                _sum(r.dta.payable for r in on_value),
+                on_value[0].iva.rate,
+                all(r.iva.credited for r in on_value),
+            )
         )
+    return out
+
+
+def apply_pedimento_dta(plan: F4Plan, fee: tuple[Decimal, str] | None, when: date) -> F4Plan:
+    """The plan with the pedimento's DTA (LFD 49 minimum, :mod:`immex.domain.f4_dta`) added
+    to its lines and totals — for the best-rate figures and for the MFN-only comparison."""
+    best = pedimento_dta(_dta_lines(plan, mfn=False), fee, when)
+    mfn = pedimento_dta(_dta_lines(plan, mfn=True), fee, when)
+    add = {n: (d, i) for n, d, i in best.shares}
+    add_mfn = {n: d + i for n, d, i in mfn.shares}
+    lines = []
+    for ln in plan.lines:
+        dta, iva = add.get(ln.number, (ZERO, ZERO))
+        total = ln.total + dta + iva
+        total_mfn = ln.total_mfn + add_mfn.get(ln.number, ZERO)
+        lines.append(replace(ln, dta=ln.dta + dta, iva=ln.iva + iva, total=total,
+                             total_mfn=total_mfn, savings=total_mfn - total))  # fmt: skip
+    totals = dict(plan.totals)
+    totals["dta"] += best.extra_dta
+    totals["iva"] += best.extra_iva
+    totals["total"] += best.extra_dta + best.extra_iva
+    totals_mfn = dict(plan.totals_mfn)
+    totals_mfn["dta"] += mfn.extra_dta
+    totals_mfn["iva"] += mfn.extra_iva
+    totals_mfn["total"] += mfn.extra_dta + mfn.extra_iva
+    notes = list(plan.notes)
+    if best.basis is DtaBasis.MINIMUM_FEE:
+        notes.append(
+            f"DTA: the F4 pedimento's 8 per thousand ({best.per_thousand_exact}) is below the "
+            f"LFD 49-III fee ({best.fee}, {best.fee_source}) in force on {when}: the pedimento "
+            f"pays the fee; {best.extra_dta} more DTA and {best.extra_iva} more IVA spread over "
+            "its lines by customs value (LFD 49, penultimate paragraph; RULES C-10)"
+        )
+    return replace(
+        plan, lines=tuple(lines), totals=totals, totals_mfn=totals_mfn,
+        savings=totals_mfn["total"] - totals["total"], dta=best, dta_mfn=mfn, notes=tuple(notes),
+    )  # fmt: skip
+
+
+def pedimento_dta_warnings(priced: Sequence[PricedPortion], plan: F4Plan) -> list[str]:
+    """What the plan's DTA cannot settle: the LFD 49-III fee of the pedimento's date missing
+    from the data (so the minimum was not applied), and the treaty fee (fr. IV), due once
+    per pedimento, counted once per portion."""
+    out: list[str] = []
+    if plan.dta is not None and plan.dta.basis is DtaBasis.NOT_CHECKED:
+        out.append(
+            f"DTA: the LFD 49-III fee in force on {plan.change_date} is not in the data, so the "
+            "minimum per pedimento (LFD 49, penultimate paragraph) could not be applied: the "
+            "F4 may owe more DTA and IVA than shown — load the fee of that year with "
+            "`immex rates load parameters` (parameter dta.immex_temporary_fee)"
+        )
+    fixed = [pp for pp in priced if pp.best.dta.rate is None and pp.best.dta.payable > 0]
     if len(fixed) > 1:
         out.append(
             f"DTA: {len(fixed)} originating lot portions each carry the LFD 49-IV fixed fee, "

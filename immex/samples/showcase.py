@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
+from immex.domain.f4_dta import DtaBasis
 from immex.domain.f4_plan import F4Plan, period_bounds
 from immex.domain.money import ZERO
 from immex.domain.savings import SavingsReport, savings_start
@@ -71,6 +72,7 @@ class DemoSummary:
     f4_savings: Decimal
     f4_lines: int
     f4_portions: int
+    f4_dta: str
     usmca_owed: Decimal
     usmca_mx_duty: Decimal
     usmca_documents: int
@@ -92,6 +94,28 @@ class DemoSummary:
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     illustrative: str = sample.ILLUSTRATIVE_NOTICE
+
+
+def dta_sentence(plan: F4Plan) -> str:
+    """How the F4 pedimento's DTA was settled (LFD 49 and its minimum, RULES C-10)."""
+    dta = plan.dta
+    if dta is None or dta.basis is DtaBasis.NOTHING_ON_VALUE:
+        return "DTA: no line pays DTA on value"
+    if dta.basis is DtaBasis.NOT_CHECKED:
+        return (
+            f"DTA minimum (LFD 49) not applied: the fr. III fee of {dta.date.year} is not in "
+            "the data — load it with `immex rates load parameters`"
+        )
+    if dta.basis is DtaBasis.MINIMUM_FEE:
+        return (
+            f"DTA: 8 per thousand ({_pesos(dta.per_thousand_exact)}) is below the LFD 49-III fee "
+            f"({dta.fee}): the pedimento pays the fee"
+        )
+    return f"DTA: 8 per thousand ({_pesos(dta.per_thousand_exact)}), above the LFD 49-III fee"
+
+
+def _pesos(amount: Decimal) -> str:
+    return f"MXN {amount:,.2f}"
 
 
 def close_month() -> tuple[tuple[int, int], date]:
@@ -234,6 +258,7 @@ def _summary(
         f4_savings=plan.savings,
         f4_lines=len(plan.lines),
         f4_portions=plan.portions,
+        f4_dta=dta_sentence(plan),
         usmca_owed=usmca.totals["owed"],
         usmca_mx_duty=usmca.totals["mx_duty"],
         usmca_documents=len(usmca.documents),
