@@ -36,10 +36,9 @@ def _sheet_total(path: str, title_key: str, header_key: str) -> Decimal:
     return Decimal(str(total[col]))
 
 
-def _engine_and_company():
+def _summary_and_company():
     s = demo_run()
-    ws = workspace.open_workspace(s.db, require_company=True)
-    return s, ws.store.engine, ws.the_company
+    return s, _workspace().the_company
 
 
 def _workspace():
@@ -59,7 +58,7 @@ def test_demo_writes_every_report_quickly() -> None:
 
 
 def test_f4_figures_agree_with_journal_and_duty_engine() -> None:
-    s, engine, company = _engine_and_company()
+    s, company = _summary_and_company()
     y, m = (int(x) for x in s.period.split("-"))
     start, end = period_bounds((y, m))
     rows = journal.journal_rows(_workspace(), keys=("F4",), date_from=start, date_to=end)
@@ -96,7 +95,7 @@ def test_f4_figures_agree_with_journal_and_duty_engine() -> None:
 
 
 def test_annex24_sheets_agree_with_the_journal() -> None:
-    s, engine, company = _engine_and_company()
+    s, company = _summary_and_company()
     y, m = (int(x) for x in s.period.split("-"))
     start, end = period_bounds((y, m))
     rows = journal.journal_rows(_workspace(), date_from=start, date_to=end)
@@ -110,7 +109,7 @@ def test_annex24_sheets_agree_with_the_journal() -> None:
 
 
 def test_63a_totals_agree() -> None:
-    s, engine, company = _engine_and_company()
+    s, company = _summary_and_company()
     from immex.services.duties.usmca import report_63a
 
     rep = report_63a(_workspace(), s.period, Path(s.folder) / "data" / "us_duties.csv")

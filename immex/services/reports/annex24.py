@@ -36,15 +36,15 @@ def _fx_rate(cache: dict[Any, Decimal | None], when: Any, series: Any) -> Decima
 def ledger_tables(ws: Workspace, start: date, end: date) -> dict[str, Any]:
     """Annex 24 figures of ``ws.company`` for the period (read only)."""
     company = ws.the_company
-    with ws.read() as repos:
+    with ws.read() as repos:  # one connection for every read below
         mats = repos.reports.materials(company.id)
         entries = repos.reports.lots_entered(company.id, start, end)
         exits = repos.reports.shipments_made(company.id, start, end)
         lot_info = repos.reports.lot_fracciones_and_origins(company.id)
-    fx_series = series_of(ws)[0]  # bundled FIX, extended by the workspace's
-    journal = discharge_journal.journal_rows(ws, date_from=start, date_to=end)
+        fx_series = series_of(ws)[0]  # bundled FIX, extended by the workspace's
+        journal = discharge_journal.journal_rows(ws, date_from=start, date_to=end)
+        balances, notes = lot_balances.balance(ws, end)
     used_rows, ped_rows = _journal_tables(journal, mats)
-    balances, notes = lot_balances.balance(ws, end)
     return {
         "entries": _entry_rows(entries, mats),
         "exits": _exit_rows(exits),
