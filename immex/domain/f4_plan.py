@@ -15,7 +15,6 @@ the per-lot duty results exactly; savings = MFN-only total − best-rate total.
 from __future__ import annotations
 
 import calendar
-import enum
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -24,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from immex.domain.duties import DutyContext, F4Request, F4Result, compute_f4_batch
+from immex.domain.duties import F4Policy as F4Policy  # its home is the F4 duty; named here too
 from immex.domain.f4_dta import DtaBasis, DtaPortion, PedimentoDta, pedimento_dta
 from immex.domain.lot_portions import LotPortion, merge_by_lot
 from immex.domain.lot_portions import sum_decimals as _sum
@@ -33,15 +33,6 @@ from immex.domain.series import Month, month_str
 
 #: F4 amounts summed per line / plan
 AMOUNTS = ("customs_value_mxn", "igi", "igi_updated", "dta", "iva", "total")
-
-
-class F4Policy(enum.StrEnum):
-    """Whose date gives the rates and the exchange rate of a change of regime."""
-
-    #: the temporary import's entry date (LA 56; the default)
-    ENTRY_DATE = "entry_date"
-    #: the date of the change of regime (LA 93)
-    CHANGE_DATE = "change_date"
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +199,7 @@ def requests_for(
                 origin=p.origin,
                 prosec_sectors=prosec_sectors if programs else (),
                 certified=certified,
-                policy=policy.value,
+                policy=policy,
                 # a portion is part of a pedimento line: the LFD 49 minimum is per pedimento
                 dta_minimum=False,
                 reference=f"lot {p.lot_id} ({p.pedimento})",

@@ -26,150 +26,61 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from immex.domain.errors import InvalidFormat, InvalidInput
-from immex.domain.money import D
-from immex.domain.tariff import PublishedRate, RateAt, RateKind, RatePeriod
+from immex.domain.errors import InvalidInput
+from immex.domain.rate_rows import (
+    FTA_PREFIX,
+    MFN,
+    PROSEC,
+    REGLA8,
+    RULE_BEST_RATE,
+    RULE_FTA,
+    RULE_MFN,
+    RULE_PROSEC,
+    RULE_REGLA8,
+    USMCA_AGREEMENT_NAMES,
+    USMCA_PARTIES,
+    AmendmentRow,
+    FtaRow,
+    ProsecRow,
+    Regla8Authorization,
+    Sector,
+    in_period,
+    is_usmca_agreement,
+    normalize_iso3,
+    parse_rate_text,
+)
+from immex.domain.tariff import RateAt, RateKind, RatePeriod
 
-MFN = "MFN"
-PROSEC = "PROSEC"
-REGLA8 = "REGLA8"
-FTA_PREFIX = "FTA:"
-
-#: USMCA parties (ISO-3) — used by the LA 63-A computation (RULES U-4)
-USMCA_PARTIES = ("CAN", "MEX", "USA")
-#: names under which a certification of USMCA origin may be stated (``--origin-certified``,
-#: the ledger's ``certificate`` column), compared without punctuation: T-MEC, TMEC, USMCA, CUSMA
-USMCA_AGREEMENT_NAMES = ("TMEC", "USMCA", "CUSMA")
-
-
-def is_usmca_agreement(name: str) -> bool:
-    """``T-MEC``, ``tmec``, ``USMCA``, ``CUSMA`` → True (the agreement of RULES §3)."""
-    return "".join(ch for ch in name.upper() if ch.isalnum()) in USMCA_AGREEMENT_NAMES
-
-
-RULE_BEST_RATE = "RGCE 1.6.11; LA 109 (RULES C-4)"
-RULE_PROSEC = "Decreto PROSEC art. 5 (RULES P-3, P-6)"
-RULE_REGLA8 = "LIGIE Regla Complementaria 8a, Capítulo 98 (RULES C-4)"
-RULE_FTA = "Tratado de libre comercio aplicable; prueba de origen (RULES C-4)"
-RULE_MFN = "LIGIE art. 1, Tarifa (RULES §6)"
-
-
-# --------------------------------------------------------------------------- rows
-
-
-def parse_rate_text(text: str) -> PublishedRate:
-    """A rate cell as the LIGIE/PROSEC publish it: ``Ex.``, ``5``, ``2.5%``, ``Prohibida``…
-
-    Anything else (specific or mixed duties) is kept verbatim as ``OTHER``.
-    """
-    raw = str(text).strip()
-    low = raw.lower().rstrip(".")
-    if low in ("ex", "exento", "exenta"):
-        return PublishedRate(raw, RateKind.EXEMPT, Decimal(0))
-    if low.startswith("prohibid"):
-        return PublishedRate(raw, RateKind.PROHIBITED, None)
-    number = raw.rstrip("%").strip()
-    try:
-        pct = D(number)
-    except (InvalidInput, TypeError):
-        if not raw:
-            raise InvalidFormat(
-                "empty rate; expected Ex., a percentage such as 5, or Prohibida"
-            ) from None
-        return PublishedRate(raw, RateKind.OTHER, None)
-    if pct < 0 or pct > 1000:
-        raise InvalidFormat(f"rate out of range: {raw!r} (expected 0 … 1000 percent)")
-    return PublishedRate(raw, RateKind.AD_VALOREM, pct)
-
-
-def normalize_iso3(code: str) -> str:
-    text = code.strip().upper()
-    if len(text) != 3 or not text.isalpha():
-        raise InvalidFormat(
-            f"not an ISO-3 country code: {code!r} (expected three letters such as CHN, USA)",
-            field="origin",
-        )
-    return text
-
-
-def in_period(valid_from: date | None, valid_to: date | None, when: date) -> bool:
-    """``when`` lies in the inclusive period ``valid_from … valid_to`` (None = open end)."""
-    return (valid_from is None or valid_from <= when) and (valid_to is None or when <= valid_to)
-
-
-@dataclass(frozen=True, slots=True)
-class Sector:
-    """A PROSEC sector (Decree art. 3) with the citation of its row."""
-
-    code: str
-    name: str
-    source: str
-    confidence: str
-    note: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class ProsecRow:
-    """One fracción of a PROSEC sector list (Decree art. 5), effective-dated."""
-
-    sector: str
-    sector_name: str
-    fraccion: str
-    rate: PublishedRate
-    valid_from: date
-    valid_to: date | None
-    acotacion: str
-    source: str
-
-    def covers(self, when: date) -> bool:
-        return in_period(self.valid_from, self.valid_to, when)
-
-
-@dataclass(frozen=True, slots=True)
-class FtaRow:
-    """A preference rate of one agreement for a fracción and a set of origin countries."""
-
-    agreement: str
-    origin_countries: tuple[str, ...]
-    fraccion: str
-    rate: PublishedRate
-    valid_from: date
-    valid_to: date | None
-    source: str
-
-    def covers(self, when: date) -> bool:
-        return in_period(self.valid_from, self.valid_to, when)
-
-
-@dataclass(frozen=True, slots=True)
-class AmendmentRow:
-    """A LIGIE rate change published after the bundled text; overrides it for its period."""
-
-    fraccion: str
-    rate: PublishedRate
-    valid_from: date
-    valid_to: date | None
-    source: str
-
-    def covers(self, when: date) -> bool:
-        return in_period(self.valid_from, self.valid_to, when)
-
-
-@dataclass(frozen=True, slots=True)
-class Regla8Authorization:
-    """An SE authorisation under Regla 8ª: the Chapter 98 fracción it lets the company use.
-
-    Whether the authorisation covers this input is the user's statement (the mapping of
-    inputs to 9802 fracciones is in the company's authorisation, user data).
-    """
-
-    fraccion98: str
-    valid_from: date | None = None
-    valid_to: date | None = None
-    reference: str = ""
-
-    def covers(self, when: date) -> bool:
-        return in_period(self.valid_from, self.valid_to, when)
+__all__ = [
+    "AmendmentRow",
+    "FTA_PREFIX",
+    "FtaRow",
+    "MFN",
+    "MfnLookup",
+    "PROSEC",
+    "ProsecRow",
+    "REGLA8",
+    "RULE_BEST_RATE",
+    "RULE_FTA",
+    "RULE_MFN",
+    "RULE_PROSEC",
+    "RULE_REGLA8",
+    "RateBook",
+    "RateDecision",
+    "RateOption",
+    "RateQuery",
+    "Regla8Authorization",
+    "Sector",
+    "USMCA_AGREEMENT_NAMES",
+    "USMCA_PARTIES",
+    "best_rate",
+    "choose",
+    "in_period",
+    "is_usmca_agreement",
+    "normalize_iso3",
+    "parse_rate_text",
+    "unique",
+]
 
 
 # --------------------------------------------------------------------------- results

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -139,7 +140,14 @@ class InpcFactor:
     notes: tuple[str, ...] = ()
 
 
-FACTOR_ROUNDINGS = ("truncate", "round")
+class FactorRounding(enum.StrEnum):
+    """How the CFF 17-A factor is brought to four decimals (its last paragraph)."""
+
+    TRUNCATE = "truncate"  # the default
+    ROUND = "round"
+
+
+FACTOR_ROUNDINGS = tuple(r.value for r in FactorRounding)
 
 
 class InpcSeries:

@@ -25,15 +25,19 @@ from immex.domain.duties import (
     PARAM_USMCA_DAYS,
     DutyContext,
     DutyParameters,
+    F4Policy,
     F4Request,
     F4Result,
     UsmcaRequest,
     UsmcaResult,
+    as_factor_rounding,
+    as_policy,
     compute_63a,
     compute_f4,
     compute_f4_batch,
 )
 from immex.domain.rates import MfnLookup, unique
+from immex.domain.series import FactorRounding
 from immex.refdata.bundled import load_fx, load_inpc, load_manifest, load_parameters
 from immex.services.rates.best_rate import build_query, check_origin, coverage_notes, option_dict
 from immex.services.rates.workspace_data import (
@@ -128,19 +132,21 @@ def f4_request(
     prosec: Iterable[str] = (),
     certified: Iterable[str] = (),
     regla8: Iterable[str] = (),
-    policy: str = "entry_date",
-    factor_rounding: str = "truncate",
+    policy: str = F4Policy.ENTRY_DATE,
+    factor_rounding: str = FactorRounding.TRUNCATE,
     certified_iva: bool = False,
     paid_on: date | None = None,
     known_sectors: Iterable[str] | None = None,
     reference: str = "",
 ) -> F4Request:
-    """Validate user input into an :class:`F4Request` (fracción, origin, sectors…)."""
+    """Validate user input into an :class:`F4Request` (fracción, origin, sectors, the
+    policy and the factor rounding among their choices…)."""
     q = build_query(fraccion, origin, entry_date, prosec, regla8, certified, known_sectors)
     check_origin(q.origin)
     return F4Request(
         q.fraccion, value_usd, entry_date, change_date, q.origin, q.prosec_sectors, q.certified,
-        q.regla8, policy, factor_rounding, certified_iva, paid_on, True, reference,
+        q.regla8, as_policy(policy), as_factor_rounding(factor_rounding), certified_iva,
+        paid_on, True, reference,
     )  # fmt: skip
 
 
@@ -202,8 +208,8 @@ def duty_f4(
     origin: str | None = None,
     prosec: Iterable[str] = (),
     certified: Iterable[str] = (),
-    policy: str = "entry_date",
-    factor_rounding: str = "truncate",
+    policy: str = F4Policy.ENTRY_DATE,
+    factor_rounding: str = FactorRounding.TRUNCATE,
     certified_iva: bool = False,
     paid_on: date | None = None,
 ) -> F4Result:
