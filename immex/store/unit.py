@@ -20,8 +20,8 @@ from immex.store.repositories.companies import AuditRepository, CompanyRepositor
 from immex.store.repositories.discharge_inputs import DischargeInputsRepository
 from immex.store.repositories.journal import JournalRepository
 from immex.store.repositories.ledger_records import LedgerRepository
+from immex.store.repositories.loaded_rates import RateRepository
 from immex.store.repositories.parameters import ParameterRepository
-from immex.store.repositories.rates import RateRepository
 from immex.store.repositories.reports import ReportsRepository
 from immex.store.repositories.series import SeriesRepository
 
