@@ -26,6 +26,7 @@ AREAS = [
     "sat_cmds",
     "job_cmds",
     "api_cmds",
+    "accounts_cmds",
 ]
 
 

@@ -16,8 +16,10 @@ from sqlalchemy import Connection, Engine
 
 from immex.store import migrate
 from immex.store.database import StoreError, is_initialised, make_engine
+from immex.store.repositories.accounts import AccountsRepository, AuditTrailRepository
 from immex.store.repositories.companies import AuditRepository, CompanyRepository
 from immex.store.repositories.discharge_inputs import DischargeInputsRepository
+from immex.store.repositories.jobs import JobRepository
 from immex.store.repositories.journal import JournalRepository
 from immex.store.repositories.ledger_records import LedgerRepository
 from immex.store.repositories.loaded_rates import RateRepository
@@ -73,6 +75,18 @@ class Repositories:
     def discharge_inputs(self) -> DischargeInputsRepository:
         """The lots, BOM and shipments the discharge reads."""
         return DischargeInputsRepository(self.conn)
+
+    @cached_property
+    def accounts(self) -> AccountsRepository:
+        return AccountsRepository(self.conn)
+
+    @cached_property
+    def audit_trail(self) -> AuditTrailRepository:
+        return AuditTrailRepository(self.conn)
+
+    @cached_property
+    def jobs(self) -> JobRepository:
+        return JobRepository(self.conn)
 
 
 class Store:

@@ -1,0 +1,188 @@
+"""`immex user …` and `immex token …`: accounts, roles per company, API tokens."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from immex.cli.common import (
+    DbOpt,
+    JsonOpt,
+    console,
+    handle_errors,
+    open_ws,
+    parse_date,
+    print_json,
+)
+from immex.domain.accounts import User
+from immex.domain.errors import InvalidInput
+from immex.services.accounts import tokens as token_service
+from immex.services.accounts import users as user_service
+from immex.services.workspace.context import Workspace
+
+user_app = typer.Typer(
+    help="Accounts and their roles per company (admin, specialist, viewer, auditor).",
+    no_args_is_help=True,
+)
+token_app = typer.Typer(help="API tokens (Authorization: Bearer …).", no_args_is_help=True)
+
+RoleOpt = typer.Option(..., "--role", help="admin | specialist | viewer | auditor.")
+PasswordStdinOpt = typer.Option(
+    False, "--password-stdin", help="Read the password from the first line of standard input."
+)
+
+
+def _ws(db: str | None) -> Workspace:
+    return open_ws(db, None, need_company=False)  # type: ignore[no-any-return]
+
+
+def _stdin_password() -> str:
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise InvalidInput("--password-stdin: standard input has no password", field="password")
+    return line
+
+
+def _grants(user: User) -> str:
+    return ", ".join(f"{g.role.value}@{g.company_rfc or '*'}" for g in user.grants) or "-"
+
+
+def _state(user: User) -> str:
+    if user.disabled:
+        return "disabled"
+    return f"expires {user.expires_on}" if user.expires_on else "active"
+
+
+@user_app.command("add")
+@handle_errors
+def user_add(
+    email: str = typer.Argument(..., help="The user's email (their sign-in name)."),
+    role: str = RoleOpt,
+    company: list[str] = typer.Option(
+        [], "--company", help="Company RFC the role applies in (repeatable; none: admin of all)."
+    ),
+    password_stdin: bool = PasswordStdinOpt,
+    expires: str | None = typer.Option(
+        None, "--expires", help="Date the account stops working (required for an auditor)."
+    ),
+    name: str | None = typer.Option(None, "--name", help="Display name."),
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Create an account with a role in the companies named."""
+    password = _stdin_password() if password_stdin else None
+    user = user_service.add_user(
+        _ws(db), email, role, company, password=password,
+        expires_on=parse_date(expires, "expires"), display_name=name,
+    )  # fmt: skip
+    if json_out:
+        print_json(user)
+        return
+    console.print(f"user {user.email} added: {_grants(user)} ({_state(user)})", markup=False)
+    if password is None:
+        console.print(
+            "no password set: sign-in needs one (immex user passwd EMAIL --password-stdin); "
+            "API tokens work without", markup=False,
+        )  # fmt: skip
+
+
+@user_app.command("list")
+@handle_errors
+def user_list(db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
+    """Every account, its roles per company and its state."""
+    users = user_service.list_users(_ws(db))
+    if json_out:
+        print_json(users)
+        return
+    for user in users:
+        console.print(f"{user.email}  {_grants(user)}  {_state(user)}", markup=False)
+
+
+@user_app.command("disable")
+@handle_errors
+def user_disable(
+    email: str = typer.Argument(..., help="The user's email."), db: str | None = DbOpt
+) -> None:
+    """Disable an account: no sign-in, and its sessions and tokens stop working."""
+    user = user_service.disable_user(_ws(db), email)
+    console.print(f"user {user.email} disabled", markup=False)
+
+
+@user_app.command("grant")
+@handle_errors
+def user_grant(
+    email: str = typer.Argument(..., help="The user's email."),
+    company: str | None = typer.Option(
+        None, "--company", help="Company RFC (omit only for an admin of every company)."
+    ),
+    role: str = RoleOpt,
+    db: str | None = DbOpt,
+) -> None:
+    """Give the user a role in a company (replacing the role they had there)."""
+    user = user_service.grant(_ws(db), email, company, role)
+    console.print(f"user {user.email}: {_grants(user)}", markup=False)
+
+
+@user_app.command("passwd")
+@handle_errors
+def user_passwd(
+    email: str = typer.Argument(..., help="The user's email."),
+    password_stdin: bool = typer.Option(
+        ..., "--password-stdin", help="Read the new password from standard input."
+    ),
+    db: str | None = DbOpt,
+) -> None:
+    """Set a user's password (their sessions end)."""
+    user_service.set_password(_ws(db), email, _stdin_password())
+    console.print(f"password of {email.strip().lower()} set", markup=False)
+
+
+@token_app.command("create")
+@handle_errors
+def token_create(
+    email: str = typer.Argument(..., help="The user the token acts for."),
+    expires_days: int | None = typer.Option(
+        None, "--expires-days", help="Days until the token expires (default: never)."
+    ),
+    db: str | None = DbOpt,
+) -> None:
+    """Create an API token; it is printed once, alone on the last line (only its hash is
+    kept)."""
+    new = token_service.create_token(_ws(db), email, expires_days)
+    until = f"expires {new.expires_at:%Y-%m-%d %H:%M} UTC" if new.expires_at else "no expiry"
+    typer.echo(f"token {new.prefix}… for {new.user} ({until}); it is shown only now:")
+    typer.echo(new.token)
+
+
+@token_app.command("list")
+@handle_errors
+def token_list(
+    email: str = typer.Argument(..., help="The user."), db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:  # fmt: skip
+    """The user's tokens (prefix, dates; never the token)."""
+    rows = token_service.list_tokens(_ws(db), email)
+    if json_out:
+        print_json(rows)
+        return
+    for r in rows:
+        state = "revoked" if r["revoked_at"] else "live"
+        console.print(f"{r['prefix']}…  {r['created_at']:%Y-%m-%d}  {state}", markup=False)
+
+
+@token_app.command("revoke")
+@handle_errors
+def token_revoke(
+    email: str = typer.Argument(..., help="The user."),
+    prefix: str = typer.Argument(..., help="The token's prefix, as `immex token list` shows."),
+    db: str | None = DbOpt,
+) -> None:
+    """Revoke a token: requests with it answer 401 from now on."""
+    token_service.revoke_token(_ws(db), email, prefix.rstrip("…"))
+    console.print(f"token {prefix} of {email} revoked", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(user_app, name="user")
+    app.add_typer(token_app, name="token")

@@ -1,0 +1,50 @@
+"""The workspace of a signed-in user: authorisation is checked here, once per request.
+
+A company the user was not granted is answered as if it did not exist (404), so that the
+existence of other companies is not revealed; a granted company whose role does not allow
+the action is a 403.
+"""
+
+from __future__ import annotations
+
+from immex.domain.accounts import Forbidden, Permission, User
+from immex.domain.company import Company
+from immex.domain.errors import NotFound
+from immex.services.workspace.context import Workspace
+
+_WORDS = {
+    Permission.READ: "read this company's data",
+    Permission.OPERATE: "import, correct, run discharges or load rates",
+    Permission.READ_AUDIT: "read the audit trail",
+    Permission.MANAGE_USERS: "manage users",
+}
+
+
+def visible_companies(ws: Workspace, user: User) -> list[Company]:
+    with ws.read() as repos:
+        companies = repos.companies.all()
+    if user.sees_every_company():
+        return companies
+    granted = user.granted_company_ids()
+    return [c for c in companies if c.id in granted]
+
+
+def company_workspace(ws: Workspace, user: User, rfc: str, permission: Permission) -> Workspace:
+    """``ws`` acting as ``user`` on the company ``rfc`` — NotFound unless granted,
+    Forbidden unless the role allows ``permission``."""
+    key = rfc.strip().upper()
+    with ws.read() as repos:
+        company = repos.companies.by_rfc(key)
+    if company is None or not user.roles_in(company.id):
+        raise NotFound(f"no company {key} among those granted to {user.email}", field="rfc")
+    if not user.can(permission, company.id):
+        raise Forbidden(f"{user.email} may not {_WORDS[permission]} in {key}", field="rfc")
+    return ws.with_actor(user.email).with_company(company)
+
+
+def installation_workspace(ws: Workspace, user: User, permission: Permission) -> Workspace:
+    """``ws`` acting as ``user`` on the installation (users, grants): admins of every
+    company only."""
+    if not user.can(permission, None):
+        raise Forbidden(f"{user.email} may not {_WORDS[permission]}")
+    return ws.with_actor(user.email)

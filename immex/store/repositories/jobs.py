@@ -1,0 +1,87 @@
+"""Background jobs: one row per job, its status, progress and result (both stores)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from immex.store.database import inserted_id
+from immex.store.repositories.accounts import plain_row
+from immex.store.tables import core
+
+
+class JobRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(
+        self, kind: str, company_id: int | None, params: dict[str, Any], created_by: str,
+        at: datetime,
+    ) -> int:  # fmt: skip
+        return inserted_id(
+            self.conn.execute(
+                insert(core.jobs).values(
+                    kind=kind, company_id=company_id, status="queued", progress=0,
+                    params=params, created_by=created_by, created_at=at, attempts=0,
+                )
+            )
+        )  # fmt: skip
+
+    def get(self, job_id: int) -> dict[str, Any] | None:
+        row = self.conn.execute(select(core.jobs).where(core.jobs.c.id == job_id)).first()
+        return None if row is None else plain_row(row)
+
+    def claim(self, job_id: int, at: datetime) -> bool:
+        """queued → running (only one runner wins a job)."""
+        j = core.jobs
+        claimed = self.conn.execute(
+            update(j)
+            .where(j.c.id == job_id, j.c.status == "queued")
+            .values(status="running", started_at=at, attempts=j.c.attempts + 1)
+        ).rowcount
+        return bool(claimed)
+
+    def progress(self, job_id: int, percent: int) -> None:
+        j = core.jobs
+        self.conn.execute(
+            update(j).where(j.c.id == job_id, j.c.status == "running").values(progress=percent)
+        )
+
+    def finish(self, job_id: int, result: dict[str, Any], at: datetime) -> None:
+        j = core.jobs
+        self.conn.execute(
+            update(j)
+            .where(j.c.id == job_id)
+            .values(status="done", progress=100, result=result, finished_at=at)
+        )
+
+    def fail(self, job_id: int, error: str, at: datetime) -> None:
+        j = core.jobs
+        self.conn.execute(
+            update(j).where(j.c.id == job_id).values(status="failed", error=error, finished_at=at)
+        )
+
+    def requeue(self, job_id: int) -> bool:
+        """failed → queued (a retry); True when it was failed."""
+        j = core.jobs
+        changed = self.conn.execute(
+            update(j)
+            .where(j.c.id == job_id, j.c.status == "failed")
+            .values(status="queued", progress=0, error=None, finished_at=None, result=None)
+        ).rowcount
+        return bool(changed)
+
+    def fail_running(self, error: str, at: datetime) -> list[int]:
+        """Every running job is marked failed (a server that starts again finds the jobs its
+        previous life was running: their transactions were rolled back)."""
+        j = core.jobs
+        ids = list(self.conn.execute(select(j.c.id).where(j.c.status == "running")).scalars())
+        if ids:
+            self.conn.execute(
+                update(j)
+                .where(j.c.id.in_(ids))
+                .values(status="failed", error=error, finished_at=at)
+            )
+        return ids
