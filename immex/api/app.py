@@ -11,7 +11,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
+from immex.api import docs_pages
+from immex.api import v1 as api_v1
 from immex.api.i18n import messages
+from immex.api.v1.auth import ServerSettings
 from immex.domain.errors import BatchError, ImmexError, InvalidInput, NotFound
 from immex.domain.money import D
 from immex.services import inputs as formats
@@ -56,9 +59,14 @@ class F4Body(BaseModel):
     paid_on: str | None = None
 
 
-def create_app(db: str | None = None) -> FastAPI:
-    """The app; ``db`` is the workspace the rate rows come from (None: $IMMEX_DB/./immex.db)."""
-    app = FastAPI(title="immex", description="IMMEX/PROSEC assistant — JSON API", version="0.1.0")
+def create_app(db: str | None = None, settings: ServerSettings | None = None) -> FastAPI:
+    """The app; ``db`` is the workspace the rate rows come from (None: $IMMEX_DB/./immex.db);
+    ``settings``: cookies, clock and jobs of /api/v1."""
+    app = FastAPI(
+        title="immex", description="IMMEX/PROSEC assistant — JSON API", version="0.1.0",
+        docs_url=None, redoc_url=None,
+    )  # fmt: skip
+    docs_pages.install(app)  # local assets only
 
     @app.exception_handler(ImmexError)
     async def _immex_error(_request: Request, exc: ImmexError) -> JSONResponse:
@@ -181,4 +189,5 @@ def create_app(db: str | None = None) -> FastAPI:
             prosec=prosec,
         )
 
+    api_v1.install(app, db, settings)  # /api/v1: accounts, roles, company isolation, jobs
     return app

@@ -11,13 +11,19 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port."),
     db: str | None = DbOpt,
+    secure_cookies: bool = typer.Option(
+        False, "--secure-cookies", help="Mark cookies Secure (the server is reached by HTTPS)."
+    ),
 ) -> None:
-    """Serve the JSON API (/api/…, docs at /docs) and the web pages (/ , ?lang=en)."""
-    import uvicorn
+    """Serve the JSON API (/api/…, /api/v1 signed in; docs at /docs) and the web pages
+    (/ , /login, ?lang=en)."""
+    import uvicorn  # imported here: keeps the other commands' start-up fast
 
-    from immex.api.app import create_app
+    from immex.api.v1.auth import ServerSettings
+    from immex.web.site import create_site
 
-    uvicorn.run(create_app(db), host=host, port=port)
+    settings = ServerSettings(secure_cookies=True) if secure_cookies else ServerSettings()
+    uvicorn.run(create_site(db, settings), host=host, port=port)
 
 
 def register(app: typer.Typer) -> None:

@@ -85,3 +85,11 @@ class JobRepository:
                 .values(status="failed", error=error, finished_at=at)
             )
         return ids
+
+    def queued(self) -> list[int]:
+        j = core.jobs
+        return list(
+            self.conn.execute(
+                select(j.c.id).where(j.c.status == "queued").order_by(j.c.id)
+            ).scalars()
+        )

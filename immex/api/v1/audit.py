@@ -1,0 +1,66 @@
+"""The audit trail (admins and auditors) and who the caller is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from immex.api.v1.auth import AuditWs, CallerDep
+from immex.domain.accounts import Permission
+from immex.services.accounts import access, audit_trail
+from immex.services.inputs import jsonable
+
+router = APIRouter(tags=["audit"])
+
+FormatQuery = Query("json", description="json, csv or xlsx (a download).")
+
+
+def _answer(entries: list[dict[str, Any]], fmt: str, name: str) -> Any:
+    if fmt == "json":
+        return jsonable(entries)
+    export = audit_trail.ExportFormat(fmt)
+    return Response(
+        content=audit_trail.export(entries, export),
+        media_type=audit_trail.MEDIA_TYPES[export],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{export.value}"'},
+    )
+
+
+@router.get("/companies/{rfc}/audit")
+def company_audit(
+    ws: AuditWs,
+    after_id: int = Query(0, ge=0, description="Only entries after this id."),
+    limit: int = Query(1000, ge=1, le=100_000),
+    format: str = Query("json", pattern="^(json|csv|xlsx)$"),
+) -> Any:
+    """When, actor, company, action, object, outcome of every change to the company."""
+    entries = audit_trail.company_entries(ws, after_id=after_id, limit=limit)
+    return _answer(entries, format, f"audit-{ws.the_company.rfc.lower()}")
+
+
+@router.get("/audit")
+def installation_audit(
+    who: CallerDep,
+    after_id: int = Query(0, ge=0),
+    limit: int = Query(1000, ge=1, le=100_000),
+    format: str = Query("json", pattern="^(json|csv|xlsx)$"),
+) -> Any:
+    """Entries of no company (users, grants, tokens, sign-ins): admins of every company."""
+    ws = access.installation_workspace(who.ws, who.user, Permission.MANAGE_USERS)
+    return _answer(audit_trail.installation_entries(ws, after_id=after_id, limit=limit), format,
+                   "audit-installation")  # fmt: skip
+
+
+@router.get("/me")
+def me(who: CallerDep) -> dict[str, Any]:
+    """The caller, their grants and (signed in with the cookie) the session's CSRF token."""
+    return {
+        "email": who.user.email,
+        "display_name": who.user.display_name,
+        "expires_on": who.user.expires_on,
+        "grants": [{"role": g.role.value, "company": g.company_rfc or "*"}
+                   for g in who.user.grants],
+        "csrf_token": who.session.csrf_token if who.session else None,
+    }  # fmt: skip

@@ -1,0 +1,120 @@
+"""/api/v1/companies/…: each route is one service call on the workspace of the caller."""
+
+from __future__ import annotations
+
+import enum
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Query, UploadFile
+from fastapi.responses import JSONResponse
+
+from immex.api.v1.auth import CallerDep, OperateWs, ReadWs
+from immex.domain.errors import BatchError, InvalidInput
+from immex.services import inputs as formats
+from immex.services.accounts import access
+from immex.services.discharge import runs as discharge
+from immex.services.duties.f4_plan import plan_f4
+from immex.services.duties.usmca import report_63a
+from immex.services.inputs import jsonable
+from immex.services.ledger import imports as ledger_imports
+
+router = APIRouter(tags=["companies"])
+
+
+class ImportKind(enum.StrEnum):
+    """What `immex import KIND` imports from a CSV/XLSX file (the ledger's entities)."""
+
+    MATERIALS = "materials"
+    PRODUCTS = "products"
+    BOM = "bom"
+    PEDIMENTOS = "pedimentos"
+    SHIPMENTS = "shipments"
+
+
+AsOf = Query(..., description="Date of the figures, YYYY-MM-DD (never assumed).")
+Period = Query(..., description="Month, YYYY-MM.", pattern=r"^\d{4}-\d{2}$")
+
+
+def _company(c: Any) -> dict[str, Any]:
+    return {"rfc": c.rfc, "name": c.name, "immex_program": c.immex_program,
+            "prosec_sectors": list(c.prosec_sectors)}  # fmt: skip
+
+
+@router.get("/companies")
+def companies(who: CallerDep) -> list[dict[str, Any]]:
+    """The companies granted to the caller."""
+    return [_company(c) for c in access.visible_companies(who.ws, who.user)]
+
+
+@router.get("/companies/{rfc}")
+def company(ws: ReadWs) -> dict[str, Any]:
+    return _company(ws.the_company)
+
+
+def _as_of(text: str) -> Any:
+    day = formats.parse_date(text, "as_of")
+    if day is None:
+        raise InvalidInput("as_of is required (YYYY-MM-DD)", field="as_of")
+    return day
+
+
+@router.get("/companies/{rfc}/balance")
+def balance(ws: ReadWs, as_of: str = AsOf, part: str | None = None) -> dict[str, Any]:
+    """Open quantity and value per lot on ``as_of``."""
+    day = _as_of(as_of)
+    rows, notes = discharge.balance(ws.store.engine, ws.the_company, day, part)
+    return {"as_of": day, "lots": jsonable(rows), "notes": notes}
+
+
+@router.get("/companies/{rfc}/expiry")
+def expiry(ws: ReadWs, as_of: str = AsOf, within: int = Query(30, ge=0, le=3660)) -> dict[str, Any]:
+    """Lots past their IMMEX limit or within ``within`` days of it, with the value at risk."""
+    day = _as_of(as_of)
+    rows, notes = discharge.expiry(ws.store.engine, ws.the_company, within, day)
+    return {"as_of": day, "within": within, "lots": jsonable(rows), "notes": notes}
+
+
+@router.get("/companies/{rfc}/f4-plan")
+def f4_plan(ws: ReadWs, period: str = Period, traces: bool = False) -> Any:
+    """The F4 change-of-regime plan of the month."""
+    plan = plan_f4(ws, period)
+    return jsonable(plan.to_dict(traces=traces))
+
+
+@router.get("/companies/{rfc}/63a")
+def usmca_63a(ws: ReadWs, period: str = Period, traces: bool = False) -> Any:
+    """What LA 63-A / USMCA 2.5 makes owed on the month's exports to the US and Canada."""
+    report = report_63a(ws, period, None)
+    return jsonable(report.to_dict(traces=traces))
+
+
+@router.post("/companies/{rfc}/imports/{kind}", status_code=201)
+def import_file(ws: OperateWs, kind: ImportKind, file: UploadFile) -> Any:
+    """Import a CSV/XLSX file (all or nothing): 201 with the batch, or 422 with every
+    error ``{"line", "column", "message"}`` and nothing written."""
+    suffix = Path(file.filename or "upload.csv").suffix.lower() or ".csv"
+    if suffix not in (".csv", ".xlsx", ".xlsm", ".txt"):
+        raise InvalidInput(f"file: {suffix} is not a CSV or XLSX file", field="file")
+    with tempfile.TemporaryDirectory(prefix="immex-upload-") as folder:
+        name = Path(file.filename or f"upload{suffix}").name
+        path = Path(folder) / name
+        path.write_bytes(file.file.read())
+        try:
+            result = ledger_imports.import_file(ws.store.engine, ws.the_company, kind.value, path)
+        except BatchError as exc:
+            return JSONResponse(
+                status_code=422,
+                content={
+                    "error": exc.message,
+                    "errors": [
+                        {"line": e.line, "column": e.field, "message": e.message,
+                         "value": e.value}
+                        for e in exc.errors
+                    ],
+                },
+            )  # fmt: skip
+    body = jsonable(result)
+    body["file"] = name
+    return body

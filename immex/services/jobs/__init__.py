@@ -1,0 +1,1 @@
+"""Background jobs: long work (discharge runs) queued, run, and reported with progress."""

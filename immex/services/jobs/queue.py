@@ -1,0 +1,107 @@
+"""Jobs as the API sees them: queued by a user for a company, read back with their status.
+
+A job is a row (status queued → running → done | failed, progress in percent, result or
+error). Who runs it is the runner's business (a thread of the server on the embedded
+store, workers on a team server); a job killed mid-way leaves its transaction rolled back
+and is reported failed, and can be queued again (retry).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from immex.domain.accounts import User
+from immex.domain.errors import InvalidInput, NotFound
+from immex.services.workspace.context import Workspace
+
+
+class JobKind(enum.StrEnum):
+    DISCHARGE_RUN = "discharge_run"
+
+
+class JobStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    kind: JobKind
+    company_id: int | None
+    status: JobStatus
+    progress: int
+    params: dict[str, Any]
+    result: dict[str, Any] | None
+    error: str | None
+    created_by: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    attempts: int
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "job_id": self.id, "kind": self.kind.value, "status": self.status.value,
+            "progress": self.progress, "result": self.result, "error": self.error,
+            "created_by": self.created_by, "created_at": self.created_at,
+            "started_at": self.started_at, "finished_at": self.finished_at,
+            "attempts": self.attempts, "retryable": self.status is JobStatus.FAILED,
+        }  # fmt: skip
+
+
+def _job(row: dict[str, Any]) -> Job:
+    return Job(
+        id=row["id"], kind=JobKind(row["kind"]), company_id=row["company_id"],
+        status=JobStatus(row["status"]), progress=row["progress"], params=row["params"],
+        result=row["result"], error=row["error"], created_by=row["created_by"],
+        created_at=row["created_at"], started_at=row["started_at"],
+        finished_at=row["finished_at"], attempts=row["attempts"],
+    )  # fmt: skip
+
+
+def submit(ws: Workspace, kind: JobKind, params: dict[str, Any]) -> Job:
+    """Queue a job for the workspace's company, by its actor (audited)."""
+    company = ws.the_company
+    with ws.write() as uow:
+        job_id = uow.repos.jobs.add(kind.value, company.id, params, ws.actor, ws.now())
+        uow.audit("job.submit", {"object": f"job {job_id}", "kind": kind.value, **params})
+        row = uow.repos.jobs.get(job_id)
+    assert row is not None
+    return _job(row)
+
+
+def get_job(ws: Workspace, job_id: int) -> Job:
+    with ws.read() as repos:
+        row = repos.jobs.get(job_id)
+    if row is None:
+        raise NotFound(f"no job {job_id}", field="job_id")
+    return _job(row)
+
+
+def job_for(ws: Workspace, user: User, job_id: int) -> Job:
+    """The job, if it belongs to a company granted to ``user`` (else: as if it did not
+    exist)."""
+    try:
+        job = get_job(ws, job_id)
+    except NotFound:
+        job = None
+    if job is None or job.company_id is None or not user.roles_in(job.company_id):
+        raise NotFound(f"no job {job_id} among those of your companies", field="job_id")
+    return job
+
+
+def retry(ws: Workspace, job_id: int) -> Job:
+    """A failed job queued again (the same parameters)."""
+    with ws.write() as uow:
+        if not uow.repos.jobs.requeue(job_id):
+            raise InvalidInput(f"job {job_id} has not failed; only failed jobs are retried")
+        uow.audit("job.retry", {"object": f"job {job_id}"})
+        row = uow.repos.jobs.get(job_id)
+    assert row is not None
+    return _job(row)

@@ -1,0 +1,16 @@
+"""The whole server `immex serve` runs: the JSON API, the reference pages and the account
+pages."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from immex.api.app import create_app
+from immex.api.v1.auth import ServerSettings
+from immex.web import pages
+
+
+def create_site(db: str | None = None, settings: ServerSettings | None = None) -> FastAPI:
+    app = create_app(db, settings)
+    app.include_router(pages.router)
+    return app
