@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -18,19 +17,10 @@ from immex.services.discharge import runs as discharge
 from immex.services.duties.f4_plan import plan_f4
 from immex.services.duties.usmca import report_63a
 from immex.services.inputs import jsonable
-from immex.services.ledger import imports as ledger_imports
+from immex.services.ledger import importer as ledger_imports
+from immex.services.ledger.importer import Entity
 
 router = APIRouter(tags=["companies"])
-
-
-class ImportKind(enum.StrEnum):
-    """What `immex import KIND` imports from a CSV/XLSX file (the ledger's entities)."""
-
-    MATERIALS = "materials"
-    PRODUCTS = "products"
-    BOM = "bom"
-    PEDIMENTOS = "pedimentos"
-    SHIPMENTS = "shipments"
 
 
 AsOf = Query(..., description="Date of the figures, YYYY-MM-DD (never assumed).")
@@ -91,7 +81,7 @@ def usmca_63a(ws: ReadWs, period: str = Period, traces: bool = False) -> Any:
 
 
 @router.post("/companies/{rfc}/imports/{kind}", status_code=201)
-def import_file(ws: OperateWs, kind: ImportKind, file: UploadFile) -> Any:
+def import_file(ws: OperateWs, kind: Entity, file: UploadFile) -> Any:
     """Import a CSV/XLSX file (all or nothing): 201 with the batch, or 422 with every
     error ``{"line", "column", "message"}`` and nothing written."""
     suffix = Path(file.filename or "upload.csv").suffix.lower() or ".csv"
@@ -102,7 +92,7 @@ def import_file(ws: OperateWs, kind: ImportKind, file: UploadFile) -> Any:
         path = Path(folder) / name
         path.write_bytes(file.file.read())
         try:
-            result = ledger_imports.import_file(ws.store.engine, ws.the_company, kind.value, path)
+            result = ledger_imports.import_file(ws, kind, path)
         except BatchError as exc:
             return JSONResponse(
                 status_code=422,
