@@ -59,14 +59,19 @@ class F4Body(BaseModel):
     paid_on: str | None = None
 
 
-def create_app(db: str | None = None, settings: ServerSettings | None = None) -> FastAPI:
-    """The app; ``db`` is the workspace the rate rows come from (None: $IMMEX_DB/./immex.db);
-    ``settings``: cookies, clock and jobs of /api/v1."""
+def _new_app() -> FastAPI:
+    """The app, its /docs and /redoc served from local assets only."""
     app = FastAPI(
         title="immex", description="IMMEX/PROSEC assistant — JSON API", version="0.1.0",
         docs_url=None, redoc_url=None,
     )  # fmt: skip
-    docs_pages.install(app)  # local assets only
+    docs_pages.install(app)
+    return app
+
+
+def create_app(db: str | None = None, settings: ServerSettings | None = None) -> FastAPI:
+    """The app; ``db`` is the workspace (None: $IMMEX_DB/./immex.db); ``settings``: /api/v1's."""
+    app = _new_app()
 
     @app.exception_handler(ImmexError)
     async def _immex_error(_request: Request, exc: ImmexError) -> JSONResponse:
