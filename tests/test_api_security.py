@@ -187,6 +187,7 @@ def test_imports_and_discharge_jobs_with_their_audit_trail(site: Site) -> None:
     assert ("specialist@example.com", "job.submit") in mine
     assert ("specialist@example.com", "job.done") in mine
     assert ("specialist@example.com", "import.materials") in mine
+    assert ("specialist@example.com", "discharge.run") in mine
     assert {e["action"] for e in trail} >= {"import.materials", "discharge.run", "user.grant"}
     xlsx = site.client.get(f"/api/v1/companies/{A}/audit?format=xlsx", headers=site.as_("admin"))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"

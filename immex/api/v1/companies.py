@@ -13,7 +13,7 @@ from immex.api.v1.auth import CallerDep, OperateWs, ReadWs
 from immex.domain.errors import BatchError, InvalidInput
 from immex.services import inputs as formats
 from immex.services.accounts import access
-from immex.services.discharge import runs as discharge
+from immex.services.discharge import balances
 from immex.services.duties.f4_plan import plan_f4
 from immex.services.duties.usmca import report_63a
 from immex.services.inputs import jsonable
@@ -54,7 +54,7 @@ def _as_of(text: str) -> Any:
 def balance(ws: ReadWs, as_of: str = AsOf, part: str | None = None) -> dict[str, Any]:
     """Open quantity and value per lot on ``as_of``."""
     day = _as_of(as_of)
-    rows, notes = discharge.balance(ws.store.engine, ws.the_company, day, part)
+    rows, notes = balances.balance(ws, day, part)
     return {"as_of": day, "lots": jsonable(rows), "notes": notes}
 
 
@@ -62,7 +62,7 @@ def balance(ws: ReadWs, as_of: str = AsOf, part: str | None = None) -> dict[str,
 def expiry(ws: ReadWs, as_of: str = AsOf, within: int = Query(30, ge=0, le=3660)) -> dict[str, Any]:
     """Lots past their IMMEX limit or within ``within`` days of it, with the value at risk."""
     day = _as_of(as_of)
-    rows, notes = discharge.expiry(ws.store.engine, ws.the_company, within, day)
+    rows, notes = balances.expiry(ws, within, day)
     return {"as_of": day, "within": within, "lots": jsonable(rows), "notes": notes}
 
 

@@ -35,9 +35,7 @@ def _discharge_run(ws: Workspace, params: dict[str, Any], report: Reporter) -> d
             report(start + (end - start) * min(done, total) // total)
 
     through = date.fromisoformat(params["through"]) if params.get("through") else None
-    summary = discharge.run_discharge(
-        ws.store.engine, ws.the_company, through, actor=ws.actor, progress=progress
-    )
+    summary = discharge.run_discharge(ws, through, progress=progress)
     result: dict[str, Any] = jsonable(summary)
     return result
 
