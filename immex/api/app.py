@@ -59,19 +59,21 @@ class F4Body(BaseModel):
     paid_on: str | None = None
 
 
-def _new_app() -> FastAPI:
-    """The app, its /docs and /redoc served from local assets only."""
+def _new_app(db: str | None, settings: ServerSettings | None) -> FastAPI:
+    """The app with /docs and /redoc from local assets only, and /api/v1 (accounts, roles,
+    company isolation, jobs)."""
     app = FastAPI(
         title="immex", description="IMMEX/PROSEC assistant — JSON API", version="0.1.0",
         docs_url=None, redoc_url=None,
     )  # fmt: skip
     docs_pages.install(app)
+    api_v1.install(app, db, settings)
     return app
 
 
 def create_app(db: str | None = None, settings: ServerSettings | None = None) -> FastAPI:
     """The app; ``db`` is the workspace (None: $IMMEX_DB/./immex.db); ``settings``: /api/v1's."""
-    app = _new_app()
+    app = _new_app(db, settings)
 
     @app.exception_handler(ImmexError)
     async def _immex_error(_request: Request, exc: ImmexError) -> JSONResponse:
@@ -194,5 +196,4 @@ def create_app(db: str | None = None, settings: ServerSettings | None = None) ->
             prosec=prosec,
         )
 
-    api_v1.install(app, db, settings)  # /api/v1: accounts, roles, company isolation, jobs
     return app
