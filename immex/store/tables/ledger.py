@@ -4,7 +4,7 @@ Quantities are stored as integers in micro-units (``*_micro``, 6 decimals) and U
 ten-thousandths (``*_e4``): exact on SQLite and PostgreSQL alike, and fast to bulk-load.
 Services convert to and from Decimal. Every table is per company. The allocation journal
 of a run is stored compactly (``ledger_allocation_chunks``: numpy columns in compressed
-blobs), read back through ``immex.services.discharge.runs``.
+blobs), written and read back by ``immex.store.repositories.journal``.
 """
 
 from sqlalchemy import (
@@ -140,7 +140,7 @@ discharge_runs = Table(
     Column("supersedes", Integer, ForeignKey("ledger_discharge_runs.id")),
 )
 
-#: the allocations of a run, append-only, as compressed numpy columns (see services.discharge)
+#: the allocations of a run, append-only, as compressed numpy columns (repositories.journal)
 allocation_chunks = Table(
     "ledger_allocation_chunks",
     metadata,
