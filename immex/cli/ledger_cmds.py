@@ -30,7 +30,6 @@ from immex.cli.common import (
 from immex.cli.import_group import import_app
 from immex.services.discharge import balances, journal, runs
 from immex.services.ledger import importer as ledger_import
-from immex.services.workspace import companies as workspace
 
 discharge_app = typer.Typer(
     help="FIFO discharge of temporary imports (Annex 24).", no_args_is_help=True
@@ -60,11 +59,6 @@ def _progress(enabled: bool) -> Iterator[Any]:
 
     with bar:
         yield update
-
-
-def _open(db: str | None, company: str | None) -> tuple[Any, workspace.Company]:
-    engine = workspace.open_engine(db)
-    return engine, workspace.resolve_company(engine, company)
 
 
 def _importer(entity: ledger_import.Entity) -> Any:
