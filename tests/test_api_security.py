@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from immex.api.v1.auth import SESSION_COOKIE, ServerSettings
+from immex.api.v1.auth import SESSION_COOKIE, JobRunners, ServerSettings
 from immex.services.accounts import tokens, users
 from immex.services.workspace.companies import add_company, create_workspace
 from immex.web.site import create_site
@@ -58,7 +58,7 @@ def site(workspace_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
     issued = {role: tokens.create_token(ws, f"{role}@example.com").token for role in ROLES}
     ws.store.dispose()
     clock = Clock()
-    app = create_site(workspace_url, ServerSettings(clock=clock))
+    app = create_site(workspace_url, ServerSettings(clock=clock, jobs=JobRunners.HERE))
     with TestClient(app) as client:
         yield Site(client, clock, issued, workspace_url)
     app.state.immex_server.close()

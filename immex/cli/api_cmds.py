@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import typer
 
 from immex.cli.common import DbOpt
@@ -14,15 +16,26 @@ def serve(
     secure_cookies: bool = typer.Option(
         False, "--secure-cookies", help="Mark cookies Secure (the server is reached by HTTPS)."
     ),
+    jobs: str | None = typer.Option(
+        None,
+        "--jobs",
+        help="Who runs background jobs: here (this process) or workers (`immex worker`, "
+        "PostgreSQL). Default: here on SQLite, workers on PostgreSQL.",
+    ),
 ) -> None:
     """Serve the JSON API (/api/…, /api/v1 signed in; docs at /docs) and the web pages
     (/ , /login, ?lang=en)."""
     import uvicorn  # imported here: keeps the other commands' start-up fast
 
-    from immex.api.v1.auth import ServerSettings
+    from immex.api.v1.auth import JobRunners, ServerSettings
     from immex.web.site import create_site
 
-    settings = ServerSettings(secure_cookies=True) if secure_cookies else ServerSettings()
+    base = ServerSettings()
+    settings = replace(
+        base,
+        secure_cookies=secure_cookies or base.secure_cookies,
+        jobs=JobRunners(jobs) if jobs else base.jobs,
+    )
     uvicorn.run(create_site(db, settings), host=host, port=port)
 
 

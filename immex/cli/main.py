@@ -27,6 +27,7 @@ AREAS = [
     "job_cmds",
     "api_cmds",
     "accounts_cmds",
+    "worker_cmds",
 ]
 
 

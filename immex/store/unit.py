@@ -133,6 +133,11 @@ class Store:
         return self.engine.dialect.name
 
     @property
+    def libpq_url(self) -> str:
+        """The PostgreSQL URL as libpq (and the job queue) spells it, password included."""
+        return self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    @property
     def display_url(self) -> str:
         """The URL with any password hidden (for messages; never for reports)."""
         return self.engine.url.render_as_string(hide_password=True)

@@ -8,6 +8,7 @@ form field ``csrf_token`` for the web pages' forms), else 403.
 
 from __future__ import annotations
 
+import enum
 import os
 import secrets
 import threading
@@ -22,6 +23,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from immex.domain.accounts import Forbidden, NotSignedIn, Permission, User
 from immex.services.accounts import access, signin, tokens
 from immex.services.jobs.runner import InProcessRunner
+from immex.services.jobs.worker import WorkerQueue
 from immex.services.workspace.companies import open_workspace
 from immex.services.workspace.context import Workspace, system_clock
 
@@ -31,6 +33,11 @@ CSRF_FIELD = "csrf_token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+class JobRunners(enum.StrEnum):
+    HERE = "here"  # a thread of the server process
+    WORKERS = "workers"  # `immex worker` processes (PostgreSQL)
+
+
 @dataclass(frozen=True)
 class ServerSettings:
     #: mark cookies Secure (the server is reached over HTTPS): $IMMEX_SECURE_COOKIES=1
@@ -38,8 +45,12 @@ class ServerSettings:
         default_factory=lambda: os.environ.get("IMMEX_SECURE_COOKIES") == "1"
     )
     clock: Callable[[], datetime] = system_clock
-    #: run jobs on a thread of this process (False: `immex worker` processes run them)
-    run_jobs_here: bool = field(default_factory=lambda: os.environ.get("IMMEX_JOBS") != "worker")
+    #: who runs the jobs ($IMMEX_JOBS); None: this process on SQLite, workers on PostgreSQL
+    jobs: JobRunners | None = field(
+        default_factory=lambda: (
+            JobRunners(os.environ["IMMEX_JOBS"]) if os.environ.get("IMMEX_JOBS") else None
+        )
+    )
 
 
 class Server:
@@ -52,6 +63,7 @@ class Server:
         self._base: Workspace | None = None
         self._signer: URLSafeTimedSerializer | None = None
         self._runner: InProcessRunner | None = None
+        self._queue: WorkerQueue | None = None
 
     def workspace(self) -> Workspace:
         """The workspace of one request, before anyone is known (today from the clock)."""
@@ -82,17 +94,31 @@ class Server:
             raise NotSignedIn("the session cookie is not valid; sign in again") from None
         return str(value)
 
-    def runner(self) -> InProcessRunner:
+    def runners(self) -> JobRunners:
+        if self.settings.jobs is not None:
+            return self.settings.jobs
+        postgres = self.workspace().store.dialect == "postgresql"
+        return JobRunners.WORKERS if postgres else JobRunners.HERE
+
+    def dispatch(self, job_id: int) -> None:
+        """Hand a queued job to whoever runs this server's jobs."""
         with self._lock:
+            if self.runners() is JobRunners.WORKERS:
+                if self._queue is None:
+                    self._queue = WorkerQueue(self.workspace())
+                self._queue.enqueue(job_id)
+                return
             if self._runner is None:
                 self._runner = InProcessRunner(self.workspace())
                 if self.workspace().store.dialect == "sqlite":
                     self._runner.recover()  # one server per SQLite file
-        return self._runner
+            self._runner.enqueue(job_id)
 
     def close(self) -> None:
         if self._runner is not None:
             self._runner.shutdown()
+        if self._queue is not None:
+            self._queue.shutdown()
         if self._base is not None:
             self._base.store.dispose()
 

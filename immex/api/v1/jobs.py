@@ -31,9 +31,7 @@ def discharge_run(
     job = queue.submit(
         ws, queue.JobKind.DISCHARGE_RUN, {"through": through.isoformat() if through else None}
     )
-    server = server_of(request)
-    if server.settings.run_jobs_here:
-        server.runner().enqueue(job.id)
+    server_of(request).dispatch(job.id)
     return {"job_id": job.id, "status": job.status.value, "url": f"/api/v1/jobs/{job.id}"}
 
 
@@ -54,7 +52,5 @@ def retry(request: Request, job_id: int, who: CallerDep) -> Any:
     assert company is not None
     ws = access.company_workspace(who.ws, who.user, company.rfc, Permission.OPERATE)
     again = queue.retry(ws, job_id)
-    server = server_of(request)
-    if server.settings.run_jobs_here:
-        server.runner().enqueue(again.id)
+    server_of(request).dispatch(again.id)
     return {"job_id": again.id, "status": again.status.value}

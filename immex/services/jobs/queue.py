@@ -55,7 +55,7 @@ class Job:
         }  # fmt: skip
 
 
-def _job(row: dict[str, Any]) -> Job:
+def job_of(row: dict[str, Any]) -> Job:
     return Job(
         id=row["id"], kind=JobKind(row["kind"]), company_id=row["company_id"],
         status=JobStatus(row["status"]), progress=row["progress"], params=row["params"],
@@ -73,15 +73,23 @@ def submit(ws: Workspace, kind: JobKind, params: dict[str, Any]) -> Job:
         uow.audit("job.submit", {"object": f"job {job_id}", "kind": kind.value, **params})
         row = uow.repos.jobs.get(job_id)
     assert row is not None
-    return _job(row)
+    return job_of(row)
+
+
+ORPHANED = "the runner of the job stopped while it ran; nothing of it was written — retry it"
 
 
 def get_job(ws: Workspace, job_id: int) -> Job:
-    with ws.read() as repos:
-        row = repos.jobs.get(job_id)
+    """The job as it stands (a running job whose runner died is reported failed)."""
+    with ws.write() as uow:
+        orphaned = uow.repos.jobs.fail_if_orphaned(job_id, ORPHANED, ws.now())
+        row = uow.repos.jobs.get(job_id)
+        if orphaned and row is not None:
+            uow.audit("job.failed", {"object": f"job {job_id}", "outcome": "failed",
+                                     "error": ORPHANED}, row["company_id"])  # fmt: skip
     if row is None:
         raise NotFound(f"no job {job_id}", field="job_id")
-    return _job(row)
+    return job_of(row)
 
 
 def job_for(ws: Workspace, user: User, job_id: int) -> Job:
@@ -104,4 +112,4 @@ def retry(ws: Workspace, job_id: int) -> Job:
         uow.audit("job.retry", {"object": f"job {job_id}"})
         row = uow.repos.jobs.get(job_id)
     assert row is not None
-    return _job(row)
+    return job_of(row)

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 from immex.domain.errors import ImmexError
 from immex.services.discharge import runs as discharge
 from immex.services.inputs import jsonable
-from immex.services.jobs.queue import JobKind, get_job
+from immex.services.jobs.queue import JobKind, job_of
 from immex.services.workspace.context import Workspace
 
 log = logging.getLogger("immex.jobs")
@@ -57,12 +58,34 @@ def _reporter(ws: Workspace, job_id: int) -> Reporter:
     return report
 
 
+@contextmanager
+def _runner_lock(ws: Workspace, job_id: int) -> Iterator[None]:
+    """On PostgreSQL the runner holds the job's lock while it runs (released if it dies)."""
+    if ws.store.dialect != "postgresql":
+        yield
+        return
+    with ws.store.connect() as repos:
+        repos.jobs.hold_lock(job_id)
+        try:
+            yield
+        finally:  # the pooled connection lives on: release explicitly
+            repos.jobs.release_lock(job_id)
+
+
 def run_job(ws: Workspace, job_id: int) -> None:
     """Run the job if it is still queued (another runner may have taken it)."""
-    with ws.write() as uow:
-        if not uow.repos.jobs.claim(job_id, ws.now()):
-            return
-    job = get_job(ws, job_id)
+    with _runner_lock(ws, job_id):
+        with ws.write() as uow:
+            if not uow.repos.jobs.claim(job_id, ws.now()):
+                return
+        _run_claimed(ws, job_id)
+
+
+def _run_claimed(ws: Workspace, job_id: int) -> None:
+    with ws.read() as repos:
+        row = repos.jobs.get(job_id)
+    assert row is not None
+    job = job_of(row)
     with ws.read() as repos:
         company = repos.companies.by_id(job.company_id) if job.company_id else None
     job_ws = ws.with_actor(job.created_by).with_company(company)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, inspect, select, text, update
 
 from immex.store.database import inserted_id
 from immex.store.repositories.accounts import plain_row
 from immex.store.tables import core
+
+#: advisory-lock keys of jobs: JOB_LOCK_BASE + job id (a range no other lock of immex uses)
+JOB_LOCK_BASE = 0x1A3E_0000_0000
 
 
 class JobRepository:
@@ -93,3 +96,37 @@ class JobRepository:
                 select(j.c.id).where(j.c.status == "queued").order_by(j.c.id)
             ).scalars()
         )
+
+    # -- PostgreSQL: a running job holds an advisory lock on its runner's connection, so a
+    # runner killed mid-way (kill -9) releases it and its job is seen as orphaned
+    def hold_lock(self, job_id: int) -> None:
+        """Take the job's session lock on this connection (until released or closed)."""
+        self.conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": JOB_LOCK_BASE + job_id})
+        self.conn.commit()
+
+    def release_lock(self, job_id: int) -> None:
+        self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": JOB_LOCK_BASE + job_id})
+        self.conn.commit()
+
+    def fail_if_orphaned(self, job_id: int, error: str, at: datetime) -> bool:
+        """A running job whose runner is gone (its lock is free) is marked failed."""
+        if self.conn.dialect.name != "postgresql":
+            return False
+        j = core.jobs
+        status = self.conn.execute(select(j.c.status).where(j.c.id == job_id)).scalar()
+        key = {"k": JOB_LOCK_BASE + job_id}
+        if status != "running":
+            return False
+        if not self.conn.execute(text("SELECT pg_try_advisory_lock(:k)"), key).scalar():
+            return False  # its runner holds it: alive
+        self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), key)
+        changed = self.conn.execute(
+            update(j)
+            .where(j.c.id == job_id, j.c.status == "running")
+            .values(status="failed", error=error, finished_at=at)
+        ).rowcount
+        return bool(changed)
+
+    def queue_schema_exists(self) -> bool:
+        """The job queue's own tables (procrastinate) are in the database."""
+        return bool(inspect(self.conn).has_table("procrastinate_jobs"))
