@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from immex.cli.common import (
@@ -25,6 +26,13 @@ from immex.cli.common import (
     print_json,
     today_default,
 )
+from immex.domain.savings import savings_start
+from immex.samples.demo import is_demo_company
+from immex.samples.showcase import STEPS, run_demo
+from immex.services.duties.f4_plan import plan_f4
+from immex.services.duties.savings import savings
+from immex.services.duties.usmca import report_63a
+from immex.services.month_end.close import month_end_reports
 
 f4_app = typer.Typer(
     help="F4 change of regime planned from the discharge journal.", no_args_is_help=True
@@ -50,8 +58,6 @@ def _money(value: Decimal) -> str:
 
 def _open(db: str | None, company_rfc: str | None) -> Any:
     """The command's workspace; the demo company's is marked as the demo (illustrative)."""
-    from immex.samples.demo import is_demo_company
-
     ws = open_ws(db, company_rfc)
     return replace(ws, demo=is_demo_company(ws.the_company.rfc))
 
@@ -91,8 +97,6 @@ def f4_plan(
     json_out: bool = JsonOpt,
 ) -> None:
     """Plan the F4 pedimento(s) for the domestic sales of a month, with savings per program."""
-    from immex.services.duties.f4_plan import plan_f4
-
     ws = _open(db, company)
     comp = ws.the_company
     plan = plan_f4(ws, period, change_date=_change_date(change_date), policy=policy)
@@ -143,8 +147,6 @@ def usmca_report(
     json_out: bool = JsonOpt,
 ) -> None:
     """What LA 63-A / USMCA 2.5 makes owed on the month's exports to the US and Canada."""
-    from immex.services.duties.usmca import report_63a
-
     ws = _open(db, company)
     comp = ws.the_company
     rep = report_63a(ws, period, us_duties)
@@ -202,9 +204,6 @@ def savings_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """What PROSEC and other programs saved against MFN, and which PROSEC sector to add."""
-    from immex.domain.savings import savings_start
-    from immex.services.duties.savings import savings
-
     notes: list[str] = []
     end = today_default(parse_date(date_to, "to"), notes, option="--to")
     start = parse_date(date_from, "from") or savings_start((end.year, end.month))
@@ -267,8 +266,6 @@ def report_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """Write the month-end reports: Annex 24, discharge by pedimento, F4, 63-A, savings, expiry."""
-    from immex.services.month_end.close import month_end_reports
-
     written = month_end_reports(
         _open(db, company),
         period,
@@ -305,14 +302,10 @@ def demo_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """The month-end job on an ILLUSTRATIVE electronics manufacturer (real tariff data)."""
-    from immex.samples.showcase import STEPS, run_demo
-
     if json_out:
         summary = run_demo(out, lang=lang)
         print_json(summary)
         return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     with Progress(
         TextColumn("[bold]{task.description:<16}"),
         BarColumn(),

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from immex.reports.i18n import t
+
 
 def _group(text: str, lang: str) -> str:
     # Mexico writes 1,234.56 (same as English); kept per language for a future catalog
@@ -16,8 +18,6 @@ def fmt_value(value: Any, kind: str, lang: str = "es") -> str:
     if value is None or value == "":
         return ""
     if kind == "label":  # a catalog key ("status.open"): shown in the report's language
-        from immex.reports.i18n import t
-
         return t(str(value), lang)
     if kind == "money" and isinstance(value, (Decimal, int)):
         q = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

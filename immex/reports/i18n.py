@@ -6,6 +6,8 @@ Keys are stable identifiers; a missing key falls back to Spanish, then to the ke
 
 from __future__ import annotations
 
+from immex.domain.errors import InvalidInput
+
 LANGS = ("es", "en")
 
 _CATALOG: dict[str, dict[str, str]] = {
@@ -187,8 +189,6 @@ def t(key: str, lang: str = "es", **fmt: object) -> str:
 
 
 def check_lang(lang: str) -> str:
-    from immex.domain.errors import InvalidInput
-
     if lang not in LANGS:
         raise InvalidInput(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}", field="lang")
     return lang
