@@ -21,7 +21,10 @@ from immex.domain.errors import ImmexError
 from immex.domain.rates import AmendmentRow, FtaRow, ProsecRow, RateBook
 from immex.services.duties import single as duties_service
 from immex.services.inputs import jsonable
+from immex.services.rates import best_rate as rate_service
 from immex.services.rates import loading as rates_service
+from immex.services.rates.sectors import sector_codes
+from immex.services.rates.workspace_data import WorkspaceData
 from tests.support_rates import mfn_lookup
 
 HERE = Path(__file__).parent / "scenarios"
@@ -52,7 +55,7 @@ def _write(tmp: Path, kind: str, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
-def _book(data: dict[str, Any], tmp: Path) -> rates_service.WorkspaceData:
+def _book(data: dict[str, Any], tmp: Path) -> WorkspaceData:
     rows: dict[str, list[Any]] = {"prosec": [], "fta": [], "amendments": []}
     if data.get("prosec_excerpt"):
         rows["prosec"] += [r for _, r in rates_service.parse_file("prosec", EXCERPT)[0]]
@@ -63,9 +66,9 @@ def _book(data: dict[str, Any], tmp: Path) -> rates_service.WorkspaceData:
     prosec: list[ProsecRow] = rows["prosec"]
     fta: list[FtaRow] = rows["fta"]
     amendments: list[AmendmentRow] = rows["amendments"]
-    sectors = rates_service.sector_codes()
+    sectors = sector_codes()
     book = RateBook(prosec, fta, amendments, ("scenario data",), sectors)
-    return rates_service.WorkspaceData(book, None, sectors)
+    return WorkspaceData(book, None, sectors)
 
 
 def _run(tariff: dict[str, str], case: dict[str, Any], tmp: Path) -> dict[str, Any]:
@@ -75,11 +78,11 @@ def _run(tariff: dict[str, str], case: dict[str, Any], tmp: Path) -> dict[str, A
     kind = case["kind"]
     day = _day
     if kind == "rate":
-        d = rates_service.best_rate(
+        d = rate_service.best_rate(
             i["fraccion"], i.get("origin"), day(i["as_of"]), i.get("prosec", []),
             i.get("regla8", []), i.get("certified", []), data=data, mfn=mfn,
         )  # fmt: skip
-        return jsonable(rates_service.decision_dict(d))
+        return jsonable(rate_service.decision_dict(d))
     ctx = duties_service.duty_context(data=data, mfn=mfn)
     if kind == "f4":
         req = duties_service.f4_request(
@@ -172,9 +175,9 @@ def test_with_the_bundled_ligie_the_dof_excerpt_and_its_acotacion() -> None:
     """Integration: the real tariff book, the real DOF 23-04-2026 excerpt."""
     tariff = pytest.importorskip("immex.refdata.tariff_data").load_tariff_book()
     rows = [r for _, r in rates_service.parse_file("prosec", EXCERPT)[0]]
-    book = RateBook(rows, (), (), ("DOF excerpt",), rates_service.sector_codes())
-    data = rates_service.WorkspaceData(book, None, rates_service.sector_codes())
-    d = rates_service.best_rate(
+    book = RateBook(rows, (), (), ("DOF excerpt",), sector_codes())
+    data = WorkspaceData(book, None, sector_codes())
+    d = rate_service.best_rate(
         "7211.29.99", "CHN", date(2026, 5, 4), ["XIX"], data=data, mfn=tariff.import_rate_at
     )
     assert d.chosen is not None and d.chosen.program == "PROSEC" and d.chosen.rate == 0

@@ -24,6 +24,7 @@ from immex.services.rates import best_rate as rate_service
 from immex.services.rates.workspace_data import optional_workspace
 from immex.services.refdata import info as refdata_service
 from immex.services.tariff import lookup as tariff_service
+from immex.services.tariff.fraction_view import show_in_workspace
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -90,7 +91,9 @@ def create_app(db: str | None = None, settings: ServerSettings | None = None) ->
 
     @app.get("/api/tariff/{code}")
     def api_tariff(code: str, as_of: str = Query(..., description="YYYY-MM-DD")) -> Any:
-        return jsonable(tariff_service.show(code, _required_date(as_of, "as_of")))
+        when = _required_date(as_of, "as_of")
+        with optional_workspace(db) as ws:
+            return jsonable(show_in_workspace(ws, code, when))
 
     @app.get("/api/rate")
     def api_rate(
@@ -142,7 +145,13 @@ def create_app(db: str | None = None, settings: ServerSettings | None = None) ->
     def api_refdata() -> Any:
         return jsonable(refdata_service.info())
 
-    # ------------------------------------------------------------------ web pages
+    _web_pages(app, db)
+    return app
+
+
+def _web_pages(app: FastAPI, db: str | None) -> None:
+    """The web pages under /: the services the API calls, errors shown on the page."""
+
     def _page(request: Request, name: str, lang: str, **ctx: Any) -> HTMLResponse:
         lang = "en" if lang == "en" else "es"
         return TEMPLATES.TemplateResponse(request, name, {"t": messages(lang), "lang": lang, **ctx})
@@ -170,17 +179,15 @@ def create_app(db: str | None = None, settings: ServerSettings | None = None) ->
         error = None
         doc: dict[str, Any] | None = None
         decision: dict[str, Any] | None = None
-        when = date.today()  # the page shows the date it used
+        today = when = date.today()  # the page shows the date it used
         try:
-            when = _date(as_of, "as_of") or when
-            doc = jsonable(tariff_service.show(code, when))
-            if origin.strip():
-                sectors = [s for s in prosec.replace(" ", "").split(",") if s]
-                with optional_workspace(db) as ws:
-                    found = rate_service.rate_decision(
-                        ws, code, origin, when, sectors, today=date.today()
-                    )
-                decision = jsonable(rate_service.decision_dict(found))
+            when = _date(as_of, "as_of") or today
+            with optional_workspace(db) as ws:
+                doc = jsonable(show_in_workspace(ws, code, when))
+                if origin.strip():
+                    sectors = [s for s in prosec.replace(" ", "").split(",") if s]
+                    found = rate_service.rate_decision(ws, code, origin, when, sectors, today=today)
+                    decision = jsonable(rate_service.decision_dict(found))
         except ImmexError as exc:
             error = exc.message
         return _page(
@@ -195,5 +202,3 @@ def create_app(db: str | None = None, settings: ServerSettings | None = None) ->
             origin=origin,
             prosec=prosec,
         )
-
-    return app

@@ -14,6 +14,7 @@ from immex.cli.common import (
     print_json,
     today_default,
 )
+from immex.services.rates.workspace_data import optional_workspace
 from immex.services.tariff import lookup as tariff_service
 from immex.services.tariff.fraction_view import show_in_workspace
 
@@ -36,7 +37,8 @@ def show(
     loaded into the workspace wins over the bundled text), history, NICO."""
     warnings: list[str] = []
     when = today_default(parse_date(as_of, "as-of"), warnings)
-    data = show_in_workspace(fraccion, when, db, warnings)
+    with optional_workspace(db) as ws:
+        data = show_in_workspace(ws, fraccion, when, warnings)
     if json_out:
         print_json(data)
         return

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from immex.domain.errors import DataCoverageError, InvalidInput
+from immex.domain.errors import DataCoverageError, InvalidFormat, InvalidInput
 from immex.domain.money import ONE, round_half_up, truncate
 
 Month = tuple[int, int]  # (year, month)
@@ -105,6 +105,18 @@ class FxSeries:
 def previous_month(month: Month) -> Month:
     year, m = month
     return (year - 1, 12) if m == 1 else (year, m - 1)
+
+
+def parse_month(text: str) -> Month:
+    """``YYYY-MM`` as ``(year, month)``; InvalidFormat naming the expected form."""
+    try:
+        year_s, month_s = text.strip().split("-")
+        year, month = int(year_s), int(month_s)
+        if not 1 <= month <= 12 or len(year_s) != 4:
+            raise ValueError
+    except ValueError:
+        raise InvalidFormat(f"not a month: {text!r} (expected YYYY-MM)", field="month") from None
+    return year, month
 
 
 def check_month(month: Month) -> Month:

@@ -17,8 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from immex.domain.errors import InvalidInput
+from immex.domain.errors import InvalidFormat, InvalidInput
 from immex.domain.series import Month
+from immex.domain.series import parse_month as month_of_text
 
 
 def field_name(label: str) -> str:
@@ -40,14 +41,10 @@ def parse_date(text: str | None, label: str, field: str | None = None) -> date |
 
 
 def parse_month(text: str, label: str, field: str | None = None) -> Month:
-    """A month ``YYYY-MM`` as ``(year, month)``."""
+    """A month ``YYYY-MM`` as ``(year, month)`` (:func:`immex.domain.series.parse_month`)."""
     try:
-        year_s, month_s = text.strip().split("-")
-        year, month = int(year_s), int(month_s)
-        if not 1 <= month <= 12 or len(year_s) != 4:
-            raise ValueError
-        return year, month
-    except ValueError:
+        return month_of_text(text)
+    except InvalidFormat:
         raise InvalidInput(
             f"{label}: not a month: {text!r} (expected YYYY-MM)",
             field=field or field_name(label),

@@ -42,8 +42,8 @@ from immex.refdata.bundled import load_fx, load_inpc, load_manifest, load_parame
 from immex.services.rates.best_rate import build_query, check_origin, coverage_notes, option_dict
 from immex.services.rates.workspace_data import (
     WorkspaceData,
+    bundled_data,
     extend,
-    find_workspace,
     merged,
     workspace_data,
 )
@@ -79,23 +79,15 @@ def duty_parameters(params: dict[str, Parameter[Any]] | None = None) -> DutyPara
 
 
 def duty_context(
-    db: str | None = None,
     *,
     data: WorkspaceData | None = None,
     mfn: MfnLookup | None = None,
     params: DutyParameters | None = None,
 ) -> DutyContext:
-    """Series, parameters, workspace rate rows and the bundled LIGIE, ready to compute.
-
-    ``data`` is what the workspace adds (:func:`~immex.services.rates.workspace_data.
-    workspace_data`); without it, that of the workspace ``db`` finds (transitional)."""
-    if data is None:
-        ws = find_workspace(db)
-        try:
-            data = workspace_data(ws)
-        finally:
-            if ws is not None:
-                ws.store.dispose()
+    """Series, parameters, rate rows and the bundled LIGIE, ready to compute: ``data`` is
+    what a workspace adds (:func:`~immex.services.rates.workspace_data.workspace_data`);
+    without it, the bundled data alone."""
+    data = data or bundled_data()
     notes = list(data.book.data_notes)
     try:
         manifest = load_manifest()

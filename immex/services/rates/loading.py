@@ -24,7 +24,6 @@ import re
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from immex.domain.errors import BatchError, InvalidFormat, InvalidInput
 from immex.domain.rates import AmendmentRow, FtaRow, ProsecRow, Sector, normalize_iso3
@@ -36,26 +35,18 @@ from immex.services.rates.batches import (
     record_batch,
     require_rates_tables,
 )
-from immex.services.rates.best_rate import best_rate, coverage_notes, decision_dict, known_country
+from immex.services.rates.best_rate import known_country
 from immex.services.rates.rowfile import RowChecker, read_table_notes
-from immex.services.rates.sectors import ROMAN, sector_catalog, sector_codes, sync_sector_catalog
-from immex.services.rates.workspace_data import WorkspaceData, book_from_engine, workspace_data
+from immex.services.rates.sectors import ROMAN, sector_codes, sync_sector_catalog
+from immex.services.rates.workspace_data import WorkspaceData
 from immex.services.tariff.lookup import fraction_exists
-from immex.services.workspace.companies import workspace_of
 from immex.services.workspace.context import Workspace
 from immex.store.unit import Repositories
 
 __all__ = [
-    # names other areas still import from here (their homes are in the modules above)
-    "LoadResult",
+    # named here by the F4 plan's tests (their homes: workspace_data, sectors)
     "WorkspaceData",
-    "best_rate",
-    "book_from_engine",
-    "coverage_notes",
-    "decision_dict",
-    "sector_catalog",
     "sector_codes",
-    "workspace_data",
     # this module
     "KINDS",
     "LAYOUTS",
@@ -254,14 +245,9 @@ def _unknown_fractions(name: str, parsed: Sequence[tuple[int, Row]]) -> list[str
 # --------------------------------------------------------------------------- load
 
 
-def load_rates(
-    target: Workspace | Any, kind: str, path: Path, *, dry_run: bool = False
-) -> LoadResult:
+def load_rates(ws: Workspace, kind: str, path: Path, *, dry_run: bool = False) -> LoadResult:
     """Load one file into the workspace, all-or-nothing (see the module docstring); with
-    ``dry_run`` every check is done and what would be loaded counted, nothing written.
-
-    ``target`` is the Workspace (an engine is accepted while callers are converted)."""
-    ws = workspace_of(target)
+    ``dry_run`` every check is done and what would be loaded counted, nothing written."""
     kind = rate_file_kind(kind)
     path = Path(path)
     digest = file_digest(path)

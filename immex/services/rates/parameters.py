@@ -32,7 +32,6 @@ from immex.services.rates.batches import (
 )
 from immex.services.rates.rowfile import RowChecker, read_table
 from immex.services.rates.workspace_data import LoadedValues, merged
-from immex.services.workspace.companies import workspace_of
 from immex.services.workspace.context import Workspace
 
 __all__ = ["COLUMNS", "load_parameters_file", "merged"]
@@ -47,14 +46,9 @@ def _overlaps(a: DatedValue[Any], b: DatedValue[Any]) -> bool:
     return a.valid_from <= (b.valid_to or date.max) and b.valid_from <= (a.valid_to or date.max)
 
 
-def load_parameters_file(
-    target: Workspace | Any, path: Path, *, dry_run: bool = False
-) -> LoadResult:
+def load_parameters_file(ws: Workspace, path: Path, *, dry_run: bool = False) -> LoadResult:
     """Load parameter values, all-or-nothing (errors as ``file:line: column: message``;
-    ``dry_run``: check and count, write nothing).
-
-    ``target`` is the Workspace (an engine is accepted while callers are converted)."""
-    ws = workspace_of(target)
+    ``dry_run``: check and count, write nothing)."""
     path = Path(path)
     digest = file_digest(path)
     with ws.read() as repos:

@@ -17,10 +17,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
-from immex.domain.errors import BatchError, InvalidInput
-from immex.domain.series import FxSeries, InpcSeries
+from immex.domain.errors import BatchError, InvalidFormat, InvalidInput
+from immex.domain.series import FxSeries, InpcSeries, parse_month
 from immex.refdata.bundled import load_fx, load_inpc
 from immex.services.rates.batches import (
     LoadResult,
@@ -39,7 +38,6 @@ from immex.services.rates.workspace_data import (
     loaded_points,
     series_of,
 )
-from immex.services.workspace.companies import workspace_of
 from immex.services.workspace.context import Workspace
 
 __all__ = [
@@ -51,7 +49,6 @@ __all__ = [
     "load_series",
     "loaded_points",
     "parse_series_file",
-    "series_from_engine",
     "series_of",
     "workspace_series",
 ]
@@ -123,9 +120,9 @@ def parse_series_file(kind: str, path: Path) -> tuple[list[tuple[int, date, str]
                 c.err(line, "month", "not a year and month", f"{row['year']}-{row['month']}")
         else:
             try:
-                y, m = row["month"].split("-")
-                day = date(int(y), int(m), 1)
-            except ValueError:
+                y, m = parse_month(row["month"])
+                day = date(y, m, 1)
+            except InvalidFormat:
                 c.err(line, "month", "not a month (expected YYYY-MM)", row["month"])
         value = _value(c, line, row.get(layout[-1], ""), layout[-1])
         if day is None or value is None:
@@ -148,11 +145,6 @@ def parse_series_file(kind: str, path: Path) -> tuple[list[tuple[int, date, str]
     return out, warnings
 
 
-def series_from_engine(target: Workspace | Any | None) -> tuple[FxSeries, InpcSeries]:
-    """Transitional: :func:`series_of` for a caller still holding an engine (None: bundled)."""
-    return series_of(None if target is None else workspace_of(target))
-
-
 def workspace_series(db: str | None) -> tuple[FxSeries, InpcSeries]:
     """The series of the workspace ``--db`` / ``$IMMEX_DB`` / ``./immex.db`` (bundled only
     when there is none), as ``immex rate`` finds its workspace."""
@@ -164,14 +156,9 @@ def workspace_series(db: str | None) -> tuple[FxSeries, InpcSeries]:
             ws.store.dispose()
 
 
-def load_series(
-    target: Workspace | Any, kind: str, path: Path, *, dry_run: bool = False
-) -> LoadResult:
+def load_series(ws: Workspace, kind: str, path: Path, *, dry_run: bool = False) -> LoadResult:
     """Load a FIX or INPC file into the workspace, all-or-nothing (``dry_run``: check and
-    count, write nothing).
-
-    ``target`` is the Workspace (an engine is accepted while callers are converted)."""
-    ws = workspace_of(target)
+    count, write nothing)."""
     path = Path(path)
     digest = file_digest(path)
     with ws.read() as repos:

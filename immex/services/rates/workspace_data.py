@@ -23,7 +23,7 @@ from immex.domain.series import FxSeries, InpcSeries, Month
 from immex.refdata.bundled import load_fx, load_inpc
 from immex.services.rates.batches import require_rates_tables
 from immex.services.rates.sectors import sector_codes
-from immex.services.workspace.companies import open_workspace, workspace_of
+from immex.services.workspace.companies import open_workspace
 from immex.services.workspace.context import Workspace
 from immex.store.database import DEFAULT_DB_FILE, StoreError, resolve_url
 from immex.store.unit import Repositories
@@ -146,11 +146,6 @@ def workspace_data(ws: Workspace | None) -> WorkspaceData:
     sectors = tuple(order) + tuple(sorted(stored_sectors - set(order)))
     book = RateBook(prosec, fta, amendments, (note,), sectors)
     return WorkspaceData(book, url, sectors, points, dict(parameters))
-
-
-def book_from_engine(target: Workspace | Any) -> WorkspaceData:
-    """Transitional: :func:`workspace_data` for a caller still holding an engine."""
-    return workspace_data(workspace_of(target))
 
 
 # --------------------------------------------------------------------------- bundled + loaded
