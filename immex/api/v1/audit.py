@@ -31,7 +31,7 @@ def _answer(entries: list[dict[str, Any]], fmt: str, name: str) -> Any:
 @router.get("/companies/{rfc}/audit")
 def company_audit(
     ws: AuditWs,
-    after_id: int = Query(0, ge=0, description="Only entries after this id."),
+    after_id: int = Query(0, ge=0, le=2**31 - 1, description="Only entries after this id."),
     limit: int = Query(1000, ge=1, le=100_000),
     format: str = Query("json", pattern="^(json|csv|xlsx)$"),
 ) -> Any:
@@ -43,7 +43,7 @@ def company_audit(
 @router.get("/audit")
 def installation_audit(
     who: CallerDep,
-    after_id: int = Query(0, ge=0),
+    after_id: int = Query(0, ge=0, le=2**31 - 1),
     limit: int = Query(1000, ge=1, le=100_000),
     format: str = Query("json", pattern="^(json|csv|xlsx)$"),
 ) -> Any:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
 
 from immex.api.v1.auth import CallerDep, OperateWs, server_of
@@ -15,6 +15,9 @@ from immex.services.inputs import jsonable
 from immex.services.jobs import queue
 
 router = APIRouter(tags=["jobs"])
+
+#: ids are 32-bit integers on both stores
+JobId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The job's id.")]
 
 
 class DischargeRunBody(BaseModel):
@@ -36,13 +39,13 @@ def discharge_run(
 
 
 @router.get("/jobs/{job_id}")
-def job(job_id: int, who: CallerDep) -> Any:
+def job(job_id: JobId, who: CallerDep) -> Any:
     """``{"status": "queued|running|done|failed", "progress": percent, "result"}``."""
     return jsonable(queue.job_for(who.ws, who.user, job_id).public())
 
 
 @router.post("/jobs/{job_id}/retry", status_code=202)
-def retry(request: Request, job_id: int, who: CallerDep) -> Any:
+def retry(request: Request, job_id: JobId, who: CallerDep) -> Any:
     """Queue a failed job again."""
     found = queue.job_for(who.ws, who.user, job_id)
     if found.company_id is None or not who.user.can(Permission.OPERATE, found.company_id):
