@@ -244,10 +244,3 @@ def test_the_policies_are_the_duty_engines() -> None:
 
     assert tuple(F4Policy) == POLICIES
 
-
-def test_an_unknown_split_is_refused() -> None:
-    from immex.domain.lot_portions import PortionSplit
-
-    assert [s.value for s in PortionSplit] == ["allocation", "lot", "lot_document", "lot_month"]
-    with pytest.raises(ValueError):
-        PortionSplit("per_lot")

@@ -9,7 +9,7 @@ rows become portions (:class:`PortionSplit`), with no store and no clock.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -170,14 +170,22 @@ class PortionLot:
     certificate: str | None
 
 
-def _group_key(split: PortionSplit, n: int, e: JournalEntry, ship: PortionShipment) -> Any:
+def _group_key(
+    split: PortionSplit, ships: dict[int, PortionShipment]
+) -> Callable[[int, JournalEntry], Any]:
+    """The key of a journal entry's portion (chosen once per split)."""
     if split is PortionSplit.LOT:
-        return (e.lot_id, e.key)
+        return lambda _n, e: (e.lot_id, e.key)
     if split is PortionSplit.LOT_DOCUMENT:
-        return (e.lot_id, e.key, ship.document)
+        return lambda _n, e: (e.lot_id, e.key, ships[e.ship_id].document)
     if split is PortionSplit.LOT_MONTH:
-        return (e.lot_id, e.key, ship.ship_date.year, ship.ship_date.month)
-    return n
+
+        def by_month(_n: int, e: JournalEntry) -> Any:
+            day = ships[e.ship_id].ship_date
+            return (e.lot_id, e.key, day.year, day.month)
+
+        return by_month
+    return lambda n, _e: n
 
 
 def group_journal(
@@ -187,21 +195,23 @@ def group_journal(
     split: PortionSplit,
 ) -> list[LotPortion]:
     """Journal entries grouped into lot portions by ``split``; order: first journal row."""
+    key = _group_key(split, ships)
     groups: dict[Any, list[JournalEntry]] = {}
     for n, e in enumerate(entries):
-        groups.setdefault(_group_key(split, n, e, ships[e.ship_id]), []).append(e)
+        groups.setdefault(key(n, e), []).append(e)
     out = []
     for number, members in enumerate(groups.values(), start=1):
         first = members[0]
         lot = lots[first.lot_id]
         ship = ships[first.ship_id]
-        docs = tuple(sorted({ships[m.ship_id].document for m in members}))
+        member_ships = [ships[m.ship_id] for m in members]
+        docs = tuple(sorted({s.document for s in member_ships}))
         out.append(
             LotPortion(
                 allocation_id=number,
                 shipment_id=ship.id,
                 document=ship.document,
-                shipment_date=max(ships[m.ship_id].ship_date for m in members),
+                shipment_date=max(s.ship_date for s in member_ships),
                 destination=ship.destination or "",
                 product=ship.product,
                 key=first.key,
