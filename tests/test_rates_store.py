@@ -86,7 +86,7 @@ def test_malformed_file_reports_every_error_and_writes_nothing(
     bad.write_text(
         "agreement,origin_countries,fraccion,rate,valid_from,valid_to,source\n"
         "TMEC,USA;CAN,8501.10.01,Ex.,2020-07-01,,T-MEC (ILLUSTRATIVE)\n"
-        "TMEC,US,8501.10,abc,2020-13-01,,\n"
+        "TMEC,US,8501.1,abc,2020-13-01,,\n"  # 5 digits: no scope (8501.10 is a subheading)
         "TMEC,USA,8501.10.02,0,2021-01-01,2020-01-01,x\n"
         "TMEC,USA;CAN,8501.10.01,0,2020-07-01,,dup\n",
         encoding="utf-8",

@@ -112,18 +112,65 @@ class ProsecRow:
 
 @dataclass(frozen=True, slots=True)
 class FtaRow:
-    """A preference rate of one agreement for a fracción and a set of origin countries."""
+    """A preference rate of one agreement for a set of origin countries, on a fracción or
+    on a wider scope: a subheading (``8542.31``), a heading (``8542``), a chapter (``85``) or
+    the whole agreement (``*``), less explicit ``exceptions`` (scopes the row leaves out).
+    The most specific row of an agreement wins (:func:`scope_level`)."""
 
     agreement: str
     origin_countries: tuple[str, ...]
-    fraccion: str
+    fraccion: str  # the row's scope: a fracción, subheading, heading, chapter or "*"
     rate: PublishedRate
     valid_from: date
     valid_to: date | None
     source: str
+    exceptions: tuple[str, ...] = ()
 
     def covers(self, when: date) -> bool:
         return in_period(self.valid_from, self.valid_to, when)
+
+    def applies_to(self, fraccion: str) -> bool:
+        return scope_contains(self.fraccion, fraccion) and not any(
+            scope_contains(x, fraccion) for x in self.exceptions
+        )
+
+
+#: scope widths, most specific first: fracción, subheading, heading, chapter, agreement
+SCOPE_WHOLE = "*"
+
+
+def scope_level(scope: str) -> int:
+    """0 for a fracción (NNNN.NN.NN), 1 subheading (NNNN.NN), 2 heading (NNNN), 3 chapter
+    (NN), 4 the whole agreement (``*``)."""
+    if scope == SCOPE_WHOLE:
+        return 4
+    digits = scope.replace(".", "")
+    return {8: 0, 6: 1, 4: 2, 2: 3}[len(digits)]
+
+
+def scope_contains(scope: str, fraccion: str) -> bool:
+    """Whether a scope covers a dotted fracción (``8542.31.03``)."""
+    if scope == SCOPE_WHOLE:
+        return True
+    return fraccion.replace(".", "").startswith(scope.replace(".", ""))
+
+
+def scope_keys(fraccion: str) -> tuple[str, ...]:
+    """The scopes that may cover a dotted fracción, most specific first."""
+    digits = fraccion.replace(".", "")
+    return (fraccion, f"{digits[:4]}.{digits[4:6]}", digits[:4], digits[:2], SCOPE_WHOLE)
+
+
+def scope_label(scope: str) -> str:
+    level = scope_level(scope)
+    digits = scope.replace(".", "")
+    return (
+        f"fracción {scope}",
+        f"subheading {digits[:4]}.{digits[4:6]}",
+        f"heading {digits[:2]}.{digits[2:4]}",
+        f"chapter {digits}",
+        "the whole agreement (*)",
+    )[level]
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,9 @@ from immex.domain.rate_rows import (
     is_usmca_agreement,
     normalize_iso3,
     parse_rate_text,
+    scope_keys,
+    scope_label,
+    scope_level,
 )
 from immex.domain.tariff import RateAt, RateKind, RatePeriod
 
@@ -206,8 +209,22 @@ class RateBook:
     def prosec_for(self, fraccion: str) -> list[ProsecRow]:
         return self._prosec.get(fraccion, [])
 
-    def fta_for(self, fraccion: str) -> list[FtaRow]:
-        return self._fta.get(fraccion, [])
+    def fta_for(self, fraccion: str, when: date | None = None) -> list[FtaRow]:
+        """The agreement rows that apply to the fracción: per agreement, those of the most
+        specific scope (fracción, subheading, heading, chapter, ``*``) — among the rows in
+        force on ``when`` when one is, else among all — less the rows whose exceptions
+        name it."""
+        found: dict[str, list[FtaRow]] = defaultdict(list)
+        for key in scope_keys(fraccion):
+            for row in self._fta.get(key, []):
+                if row.applies_to(fraccion):
+                    found[row.agreement.upper()].append(row)
+        out: list[FtaRow] = []
+        for rows in found.values():
+            pool = [r for r in rows if when is not None and r.covers(when)] or rows
+            level = min(scope_level(r.fraccion) for r in pool)
+            out.extend(r for r in pool if scope_level(r.fraccion) == level)
+        return out
 
     def amendment_at(self, fraccion: str, when: date) -> AmendmentRow | None:
         best: AmendmentRow | None = None
@@ -363,7 +380,7 @@ class RateBook:
     ) -> tuple[list[RateOption], list[str]]:
         cert = {c.strip().upper() for c in certified}
         warnings: list[str] = []
-        rows = self.fta_for(fraccion)
+        rows = self.fta_for(fraccion, when)
         if not self.fta:
             warnings.append(
                 "no trade-agreement schedules loaded: FTA preferences not assessed "
@@ -412,7 +429,9 @@ class RateBook:
                     row.rate.text,
                     not reasons,
                     "; ".join(reasons),
-                    f"{row.source} ({RULE_FTA})",
+                    f"{row.source}; row for {scope_label(row.fraccion)}"
+                    + (f" except {', '.join(row.exceptions)}" if row.exceptions else "")
+                    + f" ({RULE_FTA})",
                     ",".join(row.origin_countries),
                     row.valid_from,
                     row.valid_to,

@@ -26,6 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from immex.domain.errors import BatchError, InvalidFormat, InvalidInput
+from immex.domain.rate_rows import SCOPE_WHOLE, scope_contains, scope_level
 from immex.domain.rates import AmendmentRow, FtaRow, ProsecRow, Sector, normalize_iso3
 from immex.services.rates.batches import (
     LoadResult,
@@ -74,7 +75,7 @@ LAYOUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "fta": (
         ("agreement", "origin_countries", "fraccion", "rate", "valid_from", "source"),
-        ("valid_to",),
+        ("valid_to", "exceptions"),
     ),
     "amendments": (("fraccion", "rate", "valid_from", "source"), ("valid_to",)),
 }
@@ -116,7 +117,14 @@ def _parse_fta(c: RowChecker, line: int, row: dict[str, str]) -> FtaRow | None:
     unknown = [x for x in countries if not known_country(x)]
     for x in unknown:
         c.err(line, "origin_countries", "unknown country code (SAT/ISO-3 catalog)", x)
-    fraccion = c.fraccion(line, row)
+    fraccion = _scope(c, line, row.get("fraccion", ""), "fraccion", whole=True)
+    exceptions = [
+        _scope(c, line, part, "exceptions", whole=False)
+        for part in re.split(r"[,;|\s]+", row.get("exceptions", "")) if part
+    ]  # fmt: skip
+    if fraccion and fraccion != SCOPE_WHOLE and any(x and not scope_contains(fraccion, x)
+                                                    for x in exceptions):  # fmt: skip
+        c.err(line, "exceptions", f"an exception must lie inside the row's scope {fraccion}")
     rate = c.rate(line, row, "rate", ad_valorem=True)
     start = c.day(line, row, "valid_from", required=True)
     end = c.day(line, row, "valid_to", required=False)
@@ -124,7 +132,26 @@ def _parse_fta(c: RowChecker, line: int, row: dict[str, str]) -> FtaRow | None:
     source = c.text(line, row, "source")
     if not (agreement and countries and not unknown and fraccion and rate and start):
         return None
-    return FtaRow(agreement, tuple(sorted(set(countries))), fraccion, rate, start, end, source)
+    if not all(exceptions):
+        return None
+    return FtaRow(agreement, tuple(sorted(set(countries))), fraccion, rate, start, end, source,
+                  tuple(sorted({x for x in exceptions if x})))  # fmt: skip
+
+
+def _scope(c: RowChecker, line: int, text: str, column: str, *, whole: bool) -> str | None:
+    """A row's scope: a fracción (NNNN.NN.NN), subheading (NNNN.NN), heading (NNNN), chapter
+    (NN) or, for the row itself, ``*`` (the whole agreement)."""
+    raw = text.strip()
+    if raw == SCOPE_WHOLE and whole:
+        return raw
+    digits = raw.replace(".", "")
+    if digits.isdigit() and len(digits) in (2, 4, 6):
+        return {2: digits, 4: digits, 6: f"{digits[:4]}.{digits[4:]}"}[len(digits)]
+    if digits.isdigit() and len(digits) == 8:
+        return f"{digits[:4]}.{digits[4:6]}.{digits[6:]}"
+    what = "*, a chapter (85), heading (8542), subheading (8542.31) or fracción (8542.31.03)"
+    c.err(line, column, f"expected {what if whole else what[3:]}", raw)
+    return None
 
 
 def _parse_amendment(c: RowChecker, line: int, row: dict[str, str]) -> AmendmentRow | None:
@@ -238,7 +265,7 @@ def _unknown_fractions(name: str, parsed: Sequence[tuple[int, Row]]) -> list[str
     return [
         f"{name}:{line}: fraccion {r.fraccion} is not in the bundled LIGIE (new fracción?)"
         for line, r in parsed
-        if not lookup(r.fraccion)
+        if scope_level(r.fraccion) == 0 and not lookup(r.fraccion)
     ]
 
 

@@ -72,7 +72,11 @@ def _values(row: RateRow, batch_id: int, line: int) -> dict[str, Any]:
     if isinstance(row, ProsecRow):
         common.update(sector=row.sector, sector_name=row.sector_name, acotacion=row.acotacion)
     elif isinstance(row, FtaRow):
-        common.update(agreement=row.agreement, origin_countries=",".join(row.origin_countries))
+        common.update(
+            agreement=row.agreement,
+            origin_countries=",".join(row.origin_countries),
+            exceptions=",".join(row.exceptions),
+        )
     return common
 
 
@@ -86,7 +90,7 @@ def _row(kind: str, r: Any) -> RateRow:
     if kind == "fta":
         return FtaRow(
             r.agreement, tuple(r.origin_countries.split(",")), r.fraccion, rate, r.valid_from,
-            r.valid_to, r.source,
+            r.valid_to, r.source, tuple(x for x in (r.exceptions or "").split(",") if x),
         )  # fmt: skip
     return AmendmentRow(r.fraccion, rate, r.valid_from, r.valid_to, r.source)
 

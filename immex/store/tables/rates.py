@@ -72,12 +72,15 @@ fta_rates = Table(
     Column("line", Integer, nullable=False),
     Column("agreement", String(40), nullable=False),
     Column("origin_countries", Text, nullable=False),  # ISO-3 codes, comma-separated, sorted
+    # a fracción, or the row's wider scope: subheading, heading, chapter, "*" (0008_fta_scope)
     Column("fraccion", String(10), nullable=False, index=True),
     Column("rate_text", String(40), nullable=False),
     Column("rate", Rate),
     Column("valid_from", Date, nullable=False),
     Column("valid_to", Date),
     Column("source", Text, nullable=False),
+    # scopes the row leaves out, comma-separated ("" for none)
+    Column("exceptions", Text, nullable=False, server_default=""),
     UniqueConstraint(
         "agreement", "fraccion", "origin_countries", "valid_from", name="uq_fta_rates_key"
     ),
