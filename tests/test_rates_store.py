@@ -170,3 +170,17 @@ def test_xlsx_percentage_cells_are_read_as_the_percentage_shown(tmp_path: Path) 
     assert rates["8501.10.02"].percent == Decimal("2.5")
     assert rates["8501.10.03"].percent == 0
     assert rates["8501.10.04"].percent == Decimal("7.5")
+
+
+def test_the_batch_and_its_audit_entry_name_the_workspace_actor(workspace_url: str) -> None:
+    ws = workspace.create_workspace(workspace_url, actor="ana.lopez")
+    try:
+        load_rates(ws, "prosec", EXCERPT)
+        with ws.store.engine.connect() as conn:
+            batch = conn.execute(select(t.rate_load_batches)).one()
+            entry = conn.execute(
+                select(core.audit_log).where(core.audit_log.c.action == "rates.load.prosec")
+            ).one()
+        assert batch.loaded_by == "ana.lopez" and entry.actor == "ana.lopez"
+    finally:
+        ws.store.dispose()
