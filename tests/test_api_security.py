@@ -313,5 +313,7 @@ def test_docs_use_local_assets_only(site: Site) -> None:
         for ref in refs:
             if ref.startswith("/static-docs/"):
                 assert site.client.get(ref).status_code == 200
+    bundle = site.client.get("/static-docs/redoc.standalone.js").text
+    assert "cdn.redoc.ly" not in bundle  # ReDoc's one network fetch (its logo) made local
     spec = site.client.get("/openapi.json").json()
     assert "/api/v1/companies/{rfc}/discharge-runs" in spec["paths"]

@@ -113,3 +113,35 @@ def test_a_killed_worker_leaves_its_job_failed_and_retryable(
     _worker_once(url)
     body = _job(client, auth, job_id)
     assert body["status"] == "done" and body["attempts"] == 2
+
+
+def test_two_web_processes_share_sessions_and_jobs(workspace_url: str) -> None:
+    """Stateless web processes: a session opened on one is honoured by another (the signing
+    key and the sessions live in the database), and so are its jobs."""
+    if not workspace_url.startswith("postgresql"):
+        pytest.skip("several web processes share a PostgreSQL workspace")
+    ws = create_workspace(workspace_url, actor="installer")
+    add_company(ws, RFC, "Planta A")
+    users.add_user(ws, "ana@example.com", "specialist", [RFC], password="correct horse battery")
+    ws.store.dispose()
+    one = create_site(workspace_url, ServerSettings(jobs=JobRunners.WORKERS))
+    two = create_site(workspace_url, ServerSettings(jobs=JobRunners.WORKERS))
+    with TestClient(one) as first, TestClient(two) as second:
+        form = first.get("/login").text
+        csrf = form.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        r = first.post("/login", data={"email": "ana@example.com",
+                                       "password": "correct horse battery",
+                                       "csrf_token": csrf}, follow_redirects=False)  # fmt: skip
+        assert r.status_code == 303
+        second.cookies.update(first.cookies)
+        me = second.get("/api/v1/me").json()
+        assert me["email"] == "ana@example.com"
+        queued = second.post(f"/api/v1/companies/{RFC}/discharge-runs",
+                             headers={"X-CSRF-Token": me["csrf_token"]})  # fmt: skip
+        assert queued.status_code == 202
+        job = first.get(f"/api/v1/jobs/{queued.json()['job_id']}")
+        assert job.status_code == 200 and job.json()["status"] == "queued"
+        _worker_once(workspace_url)
+        assert first.get(f"/api/v1/jobs/{queued.json()['job_id']}").json()["status"] == "done"
+    one.state.immex_server.close()
+    two.state.immex_server.close()
