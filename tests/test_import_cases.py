@@ -237,3 +237,21 @@ def test_sat_dry_run_writes_nothing(db: str, what: str, sample: Path) -> None:
     assert code == 0 and out.startswith("dry run (nothing written): pedimentos")
     assert invoke("import", what, str(sample), "--db", db)[0] == 0
     assert rows(db, "sat_pedimentos") == summary["pedimentos"]
+
+
+def test_a_decimal_comma_is_refused_not_read_as_thousands(tmp_path: Path, db: str) -> None:
+    """`2,5` from a spreadsheet in another locale would become 25 if the comma were read as
+    a thousands separator: it is an error naming the value; `1,234.5` still reads."""
+    assert (
+        invoke("import", "materials", put(tmp_path, "m.csv", MATERIALS.encode()), "--db", db)[0]
+        == 0
+    )
+    text = PEDIMENTOS.replace(";10;", ";2,5;").replace(";4;", ";1,234.5;")
+    code, out, _ = invoke("import", "pedimentos", put(tmp_path, "p.csv", text.encode()), "--db", db,
+                          "--json")  # fmt: skip
+    [error] = json.loads(out)["errors"]
+    assert code == 2 and error["line"] == 2 and error["value"] == "2,5"
+    assert "not a thousands separator" in error["message"]
+    fix = put(tmp_path, "fix.csv", b"fecha;tipo_cambio\n2099-01-05;20,5\n")
+    code, out, _ = invoke("rates", "load", "fix", fix, "--db", db, "--json")
+    assert code == 2 and "not a thousands separator" in json.loads(out)["errors"][0]["message"]

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from immex.domain.codes import parse_pedimento_number, parse_tariff_code
 from immex.domain.errors import InvalidInput
+from immex.domain.numbers import ungrouped
 from immex.refdata.bundled import load_catalogs
 from immex.refdata.tariff_data import load_tariff_book
 
@@ -64,7 +65,7 @@ def fixed(text: str, places: int) -> int:
     if head.isdigit() and (not dot or tail.isdigit()) and len(tail) <= places:
         return int(head) * int(10**places) + (int(tail.ljust(places, "0")) if tail else 0)
     try:
-        value = Decimal(s.replace(",", "")) if s else None
+        value = Decimal(ungrouped(s)) if s else None
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():

@@ -19,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from immex.domain.errors import BatchError, InvalidFormat, InvalidInput
+from immex.domain.numbers import ungrouped
 from immex.domain.series import FxSeries, InpcSeries, parse_month
 from immex.refdata.bundled import load_fx, load_inpc
 from immex.services.rates.batches import (
@@ -79,7 +80,10 @@ def _layout(kind: str, header: list[str], name: str) -> tuple[str, ...]:
 
 def _value(c: RowChecker, line: int, text: str, column: str) -> Decimal | None:
     try:
-        value = Decimal(text.replace(",", ""))
+        value = Decimal(ungrouped(text))
+    except InvalidFormat as exc:
+        c.err(line, column, exc.message, text)
+        return None
     except InvalidOperation:
         c.err(line, column, "not a number", text)
         return None
@@ -131,7 +135,7 @@ def parse_series_file(kind: str, path: Path) -> tuple[list[tuple[int, date, str]
             c.err(line, layout[0], f"repeats the point of line {seen[day]}", day.isoformat())
             continue
         seen[day] = line
-        out.append((line, day, row[layout[-1]].replace(",", "")))
+        out.append((line, day, ungrouped(row[layout[-1]])))
     if c.errors:
         raise BatchError(c.errors)
     warnings = list(notes)
