@@ -32,7 +32,8 @@ SHIPMENTS = "document,kind,date,product,quantity,destination\nE1,export,2027-07-
 
 @pytest.fixture
 def ws(workspace_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    ws = workspace.create_workspace(workspace_url, actor="tester")
+    # the scenario runs to 2027: its "today" is after the shipment (nothing is dated later)
+    ws = workspace.create_workspace(workspace_url, actor="tester", today=date(2027, 12, 31))
     company = workspace.add_company(ws, "EKU9003173C9", "Planta Ilustrativa")
     ws = ws.with_company(company)
     for name, text in (

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -255,3 +256,67 @@ def test_a_decimal_comma_is_refused_not_read_as_thousands(tmp_path: Path, db: st
     fix = put(tmp_path, "fix.csv", b"fecha;tipo_cambio\n2099-01-05;20,5\n")
     code, out, _ = invoke("rates", "load", "fix", fix, "--db", db, "--json")
     assert code == 2 and "not a thousands separator" in json.loads(out)["errors"][0]["message"]
+
+
+# --------------------------------------------------------------------------- strict identifiers
+
+LOT = "{ped};IN;{day};VAL-1;10;50.00;{origin}\n"
+
+
+def _pedimentos(tmp_path: Path, db: str, *lines: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    assert (
+        invoke("import", "materials", put(tmp_path, "m.csv", MATERIALS.encode()), "--db", db)[0]
+        == 0
+    )
+    text = PEDIMENTOS.splitlines()[0] + "\n" + "".join(lines)
+    code, out, _ = invoke("import", "pedimentos", put(tmp_path, "p.csv", text.encode()), "--db", db,
+                          "--json")  # fmt: skip
+    return code, json.loads(out)
+
+
+@pytest.mark.parametrize(
+    "ped,day,origin,column,words",
+    [
+        ("25 99 3012 5000001", "2025-01-10", "CHN", "pedimento", "aduana 99"),
+        ("25 47 3012 6000001", "2025-01-10", "CHN", "pedimento", "must start with 5"),
+        ("24 47 3012 4000001", "2025-10-01", "CHN", "date", "is of 2024 but dated 2025-10-01"),
+        ("25 47 3012 5000001", "2025-01-10", "ZZZ", "origin", "países no declarados"),
+    ],
+)
+def test_lots_annex_24_refuses(tmp_path: Path, db: str, ped: str, day: str, origin: str,
+                               column: str, words: str) -> None:  # fmt: skip
+    code, doc = _pedimentos(tmp_path, db, LOT.format(ped=ped, day=day, origin=origin))
+    assert code == 2, doc
+    assert [(e["line"], e["column"]) for e in doc["errors"]] == [(2, column)]
+    assert words in doc["errors"][0]["message"]
+    assert rows(db, "ledger_lots") == 0
+
+
+def test_a_late_december_pedimento_entering_in_january_is_noted(tmp_path: Path, db: str) -> None:
+    code, doc = _pedimentos(tmp_path, db, LOT.format(ped="24 47 3012 4000001", day="2025-01-03",
+                                                     origin="CHN"))  # fmt: skip
+    assert code == 0, doc
+    assert any("validated in late December 2024" in n for n in doc["notes"])
+
+
+def test_entries_after_the_last_fix_are_warned(tmp_path: Path, db: str) -> None:
+    from immex.refdata.bundled import load_fx
+
+    last = load_fx().last
+    if last.year != 2026 or last.month == 12:  # pragma: no cover - depends on the bundled data
+        pytest.skip("needs a bundled FIX that ends before December 2026")
+    day = date(2026, last.month + 1, 1) if last.month < 11 else date(2026, 12, 1)
+    code, doc = _pedimentos(tmp_path, db, LOT.format(ped="26 47 3012 6000001", day=day.isoformat(),
+                                                     origin="CHN"))  # fmt: skip
+    assert code == 0, doc
+    [note] = [n for n in doc["notes"] if "FIX" in n]
+    assert "immex rates load fix" in note and last.isoformat() in note
+
+
+def test_an_entry_five_months_ahead_is_refused(tmp_path: Path, db: str) -> None:
+    day = date.today() + timedelta(days=150)
+    yy = f"{day.year % 100:02d}"
+    ped = f"{yy} 47 3012 {yy[1]}000001"
+    code, doc = _pedimentos(tmp_path, db, LOT.format(ped=ped, day=day.isoformat(), origin="CHN"))
+    assert code == 2 and [(e["line"], e["column"]) for e in doc["errors"]] == [(2, "date")]
+    assert f"dated after today ({date.today().isoformat()})" in doc["errors"][0]["message"]

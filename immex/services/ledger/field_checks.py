@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from immex.domain.codes import parse_pedimento_number, parse_tariff_code
-from immex.domain.errors import InvalidInput
+from immex.domain.errors import ImmexError, InvalidInput
 from immex.domain.numbers import ungrouped
 from immex.refdata.bundled import load_catalogs
 from immex.refdata.tariff_data import load_tariff_book
@@ -41,6 +41,18 @@ def check_country(iso3: str) -> str:
     code = iso3.strip().upper()
     if not load_catalogs().is_country(code):
         raise InvalidInput("unknown country; expected an ISO 3166 alpha-3 code such as USA, CHN")
+    return code
+
+
+def check_customs_office(code: str) -> str:
+    """The 2-digit customs office (aduana) of a pedimento number, in SAT's catalog."""
+    try:
+        load_catalogs().customs_office(code)
+    except ImmexError:
+        raise InvalidInput(
+            f"aduana {code} (digits 3-4 of the number) is not a customs office of SAT's "
+            "catalog (RGCE Annex 22, appendix 1); check the number"
+        ) from None
     return code
 
 

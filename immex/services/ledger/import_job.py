@@ -8,7 +8,8 @@ Every problem is collected as an :class:`ErrorRecord` (file:line, column, messag
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,12 @@ class ImportJob:
     fields: RowFields
     rows: Rows
     progress: Progress | None
+    #: the workspace's today: nothing is dated after it
+    today: date | None = None
+    #: the last FIX the workspace has: rows dated after it get a warning
+    fx_last: date | None = None
+    #: notes of the import for the person (warnings that do not stop it)
+    notes: list[str] = field(default_factory=list)
 
     def result(self, rows: int, inserted: int, updated: int, same: int, batch: int) -> ImportResult:
         msg = f"{self.path.name}: {rows} rows — {inserted} new, {updated} updated, {same} unchanged"

@@ -29,6 +29,7 @@ from immex.services.ledger.master import import_bom, import_parts
 from immex.services.ledger.pedimentos import import_pedimentos
 from immex.services.ledger.shipments import import_shipments
 from immex.services.ledger.tabular import file_sha256, read_rows
+from immex.services.rates.workspace_data import series_of
 from immex.services.workspace.context import UnitOfWork, Workspace
 
 __all__ = ["COLUMNS", "ENTITIES", "Entity", "ImportResult", "Progress", "import_file"]
@@ -80,11 +81,15 @@ def import_file(
     require_reference_data(header)
     fields = RowFields(str(path), header, kind)
     fields.fail_if_errors()
-    job = ImportJob(kind, path, sha, company.id, fields, rows, progress)
+    fx_last = None
+    if kind in (Entity.PEDIMENTOS, Entity.SHIPMENTS):
+        fx_last = series_of(ws)[0].last
+    job = ImportJob(kind, path, sha, company.id, fields, rows, progress, ws.today, fx_last)
     with ws.write(dry_run=dry_run) as uow:
         uow.repos.ledger.prepare_bulk_load()
         result = _IMPORTERS[kind](uow, job)
     if dry_run:
         message = f"dry run (nothing written): {result.message}"
         result = replace(result, batch_id=None, message=message, dry_run=True)
-    return replace(result, notes=tuple(f"{path.name}: {note}" for note in notes))
+    read_notes = [f"{path.name}: {note}" for note in notes]
+    return replace(result, notes=(*read_notes, *job.notes))

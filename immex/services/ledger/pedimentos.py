@@ -13,6 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from immex.domain.entry_rules import (
+    UNDECLARED_ORIGIN,
+    after_fx_note,
+    consecutive_problem,
+    future_problem,
+    origin_problem,
+    year_problem,
+)
 from immex.domain.errors import ImmexError
 from immex.domain.ledger import lot_key_mismatch
 from immex.services.ledger.field_checks import (
@@ -20,6 +28,7 @@ from immex.services.ledger.field_checks import (
     QUANTITY_PLACES,
     VALUE_PLACES,
     check_country,
+    check_customs_office,
     check_fraccion,
     check_fx,
     check_pedimento_key,
@@ -43,6 +52,8 @@ LotRow = tuple[Any, ...]
 #: the positions of the source line and of the batch id in a LotRow
 _LINE, _BATCH = 12, 13
 UNKNOWN_MATERIAL = "unknown material; import it with `immex import materials`"
+#: notes on single pedimentos shown at most
+MAX_NOTES = 20
 EMPTY = "required value is empty"
 
 
@@ -74,6 +85,11 @@ class _Lots:
     """What the file says, sorted by what becomes of it."""
 
     rows: int = 0
+    #: the latest entry date and how many rows are after the last FIX of the workspace
+    latest: date = date.min
+    after_fx: int = 0
+    #: notes on single pedimentos (late-December pedimentos entering in January)
+    notes: dict[str, str] = field(default_factory=dict)
     new: list[LotRow] = field(default_factory=list)
     #: rows of pedimentos already imported, compared with the stored lines
     again: dict[str, list[LotRow]] = field(default_factory=dict)
@@ -92,6 +108,8 @@ class _LotReader:
         self.keys = _Cached(check_pedimento_key, "clave", "unknown pedimento key")
         self.countries = _Cached(check_country, "origin", "unknown country")
         self.fracciones = _Cached(check_fraccion, "fraccion", None)
+        #: the problem of each distinct pedimento number (office, consecutive), "" for none
+        self.numbers: dict[str, str] = {}
         self.quantity = positive(QUANTITY_PLACES)
         self.value = non_negative(VALUE_PLACES)
         ix = self.acc.index
@@ -130,15 +148,17 @@ class _LotReader:
             except ImmexError as exc:
                 acc.error(line, "pedimento", exc.message, ped_s)
                 ped = None
+            if ped is not None and (problem := self._number_problem(ped)):
+                acc.error(line, "pedimento", problem, ped_s)
             key_s = cells[i_key].strip().upper()
             key = known_keys.get(key_s) or keys(acc, line, key_s)
             entry: date | None = None
             try:
-                entry = day = parse_day(cells[i_date])
-                if ped and abs(2000 + int(ped[:2]) - day.year) > 1:
-                    acc.error(line, "date", f"pedimento {ped} is from 20{ped[:2]}", cells[i_date])
+                entry = parse_day(cells[i_date])
             except ImmexError as exc:
                 acc.error(line, "date", exc.message, cells[i_date])
+            if entry is not None:
+                self._check_date(lots, line, ped, entry, cells[i_date])
             part = cells[i_part].strip()
             material = materials.get(part)
             if material is None:
@@ -156,6 +176,8 @@ class _LotReader:
             orig = cells[i_orig].strip().upper()
             if known_countries.get(orig) is None:
                 countries(acc, line, orig)
+            if orig == UNDECLARED_ORIGIN:
+                acc.error(line, "origin", origin_problem(orig) or "", orig)
             kind_error = lot_key_mismatch(key_s, material[1] if material else None)
             if kind_error:
                 acc.error(line, "clave", kind_error, key_s)
@@ -182,7 +204,43 @@ class _LotReader:
                 progress("validated", lots.rows)
         for ped_no in lots.broken:
             lots.again.pop(ped_no, None)
+        self._notes(lots)
         return lots
+
+    def _number_problem(self, ped: str) -> str:
+        """The customs office and the consecutive of a pedimento number (once per number)."""
+        found = self.numbers.get(ped)
+        if found is None:
+            try:
+                check_customs_office(ped[2:4])
+                found = consecutive_problem(ped) or ""
+            except ImmexError as exc:
+                found = exc.message
+            self.numbers[ped] = found
+        return found
+
+    def _check_date(self, lots: _Lots, line: int, ped: str | None, day: date, text: str) -> None:
+        """The entry's date against its pedimento's year, today and the FIX data."""
+        acc, job = self.acc, self.job
+        if ped is not None:
+            error, note = year_problem(ped, day)
+            if error:
+                acc.error(line, "date", error, text)
+            elif note and len(lots.notes) < MAX_NOTES:
+                lots.notes.setdefault(ped, f"{job.path.name}:{line}: {note}")
+        if job.today is not None and (late := future_problem(day, job.today, "an entry")):
+            acc.error(line, "date", late, text)
+        if day > lots.latest:
+            lots.latest = day
+        if job.fx_last is not None and day > job.fx_last:
+            lots.after_fx += 1
+
+    def _notes(self, lots: _Lots) -> None:
+        job = self.job
+        job.notes.extend(lots.notes.values())
+        if job.fx_last is not None and lots.after_fx:
+            note = after_fx_note(lots.latest, job.fx_last, lots.after_fx, "pedimento line(s)")
+            job.notes.append(f"{job.path.name}: {note}")
 
 
 def import_pedimentos(uow: UnitOfWork, job: ImportJob) -> ImportResult:

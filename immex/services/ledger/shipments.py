@@ -8,8 +8,10 @@ it is an error (a re-import never changes a stored document).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from immex.domain.entry_rules import after_fx_note, future_problem
 from immex.domain.ledger import SHIPMENT_KINDS
 from immex.services.ledger.field_checks import (
     QUANTITY_PLACES,
@@ -33,6 +35,9 @@ _LINE, _BATCH = 10, 11
 @dataclass(slots=True)
 class _Lines:
     rows: int = 0
+    #: the latest date and how many lines are after the last FIX of the workspace
+    latest: date = date.min
+    after_fx: int = 0
     new: list[ShipmentRow] = field(default_factory=list)
     #: lines of documents already imported, compared with the stored ones
     again: dict[str, list[ShipmentRow]] = field(default_factory=dict)
@@ -40,8 +45,20 @@ class _Lines:
     broken: set[str] = field(default_factory=set)
 
 
+def _check_date(job: ImportJob, out: _Lines, line: int, day: date, text: str) -> None:
+    """A shipment's date against today and the FIX data of the workspace."""
+    if job.today is not None and (late := future_problem(day, job.today, "a shipment")):
+        job.fields.error(line, "date", late, text)
+    out.latest = max(out.latest, day)
+    if job.fx_last is not None and day > job.fx_last:
+        out.after_fx += 1
+
+
 def import_shipments(uow: UnitOfWork, job: ImportJob) -> ImportResult:
     lines = _read(uow, job)
+    if job.fx_last is not None and lines.after_fx:
+        note = after_fx_note(lines.latest, job.fx_last, lines.after_fx, "shipment line(s)")
+        job.notes.append(f"{job.path.name}: {note}")
     same = _same_as_stored(uow, job, lines.again) if lines.again else 0
     job.fields.fail_if_errors()
     if not lines.new:
@@ -70,6 +87,8 @@ def _read(uow: UnitOfWork, job: ImportJob) -> _Lines:
         if kind and kind not in SHIPMENT_KINDS:
             acc.error(line, "kind", f"unknown kind; one of {', '.join(SHIPMENT_KINDS)}", kind)
         when = acc.parse(line, cells, "date", parse_day)
+        if when is not None:
+            _check_date(job, out, line, when, acc.get(cells, "date"))
         product = acc.need(line, cells, "product")
         if product and product not in products:
             acc.error(
