@@ -57,6 +57,7 @@ _LABELS = {
 }
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v\x1a")  # \x1a: the DOS end-of-file mark
 _SPANISH_LETTERS = frozenset("áéíóúüñÁÉÍÓÚÜÑ")
+_USUAL_SYMBOLS = frozenset("€“”‘’–—…•°ºª´¨«»·×÷©®±§¶\xa0")
 _CONTROL_BYTES = bytes(b for b in range(32) if chr(b) not in _ALLOWED_CONTROLS) + b"\x7f"
 
 
@@ -141,14 +142,17 @@ def _non_ascii_lines(first: bytes, rest: Iterator[bytes]) -> bytes:
 
 
 def _spanish_score(text: str) -> int:
-    """How Spanish the non-ASCII characters look: accented letters and ñ count, ``¡``/``¿``
-    only where a word starts (``cil¡ndrica`` is code page 850 read as Windows-1252)."""
+    """How Spanish the non-ASCII characters look: accented vowels and ñ count for, ``¡``/``¿``
+    only where a word starts (``cil¡ndrica`` is code page 850 read as Windows-1252); other
+    letters and the usual symbols (€, “ ”, –, °…) are neutral; anything else counts against."""
     score = 0
     for i, ch in enumerate(text):
+        if ch.isascii():
+            continue
         word_start = i == 0 or not text[i - 1].isalnum()
         if ch in _SPANISH_LETTERS or (ch in "¡¿" and word_start):
             score += 1
-        elif not ch.isascii():
+        elif ch in "¡¿" or not (ch.isalpha() or ch in _USUAL_SYMBOLS):
             score -= 1
     return score
 
@@ -169,7 +173,7 @@ def _code_page(sample: bytes) -> Encoding | None:
             scores[codec] = _spanish_score(sample.decode(codec))
         except UnicodeDecodeError:
             continue
-    if plausible is None and max(scores.values(), default=0) <= 0:
+    if plausible is None and max(scores.values(), default=0) < 0:
         return None  # neither the detector nor the letters see text
     codec = max(scores, key=lambda c: (scores[c], c == "cp1252")) if scores else "latin_1"
     label = _LABELS.get(codec, codec)
