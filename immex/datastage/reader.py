@@ -26,10 +26,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from immex.datastage.charset import encoding_problem
 from immex.datastage.layout import KEYED_TABLES, KIND_HELP, LAYOUTS, TABLE_CODES, TableLayout
 from immex.datastage.models import RECORD_TYPES
 from immex.domain.errors import ErrorRecord
-from immex.files import evident_encoding
 
 ENCODING = "cp1252"
 CHUNK = 1 << 22  # 4 MiB
@@ -487,13 +487,8 @@ class DataStageZip:
             chunk = fh.read(CHUNK)
             if not chunk:
                 break
-            if index == 0 and (wrong := evident_encoding(chunk)) is not None:
-                self._error(
-                    code, 1, None,
-                    f"the table is {wrong.label} text, but SAT writes Data Stage tables in "
-                    "Windows-1252: import the ZIP as SAT delivered it (or save the table as "
-                    "Windows-1252 / ANSI)",
-                )  # fmt: skip
+            if index == 0 and (problem := encoding_problem(chunk)):
+                self._error(code, 1, None, problem)
                 return
             if index < first_chunk:  # read by another part: only count its lines
                 text = leftover + chunk.decode(ENCODING, "replace")
