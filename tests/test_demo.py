@@ -30,8 +30,10 @@ def _sheet_total(path: str, title_key: str, header_key: str) -> Decimal:
     wb = load_workbook(path, read_only=True)
     ws = wb[sheet_title(t(title_key, "es"))]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    header_row = next(i for i, r in enumerate(rows) if t(header_key, "es") in r)
-    col = rows[header_row].index(t(header_key, "es"))
+    header = t(header_key, "es")  # shown with its currency: "Total (MXN)"
+    named = [{str(h): j for j, h in enumerate(r) if h is not None} for r in rows]
+    header_row = next(i for i, r in enumerate(named) if header in r or f"{header} (MXN)" in r)
+    col = named[header_row].get(header, named[header_row].get(f"{header} (MXN)"))
     total = next(r for r in rows[header_row + 1 :] if r and r[0] == t("report.total", "es"))
     return Decimal(str(total[col]))
 

@@ -26,6 +26,7 @@ from immex.cli.common import (
     print_json,
     today_default,
 )
+from immex.domain.codes import format_pedimento
 from immex.domain.savings import savings_start
 from immex.samples.demo import is_demo_company
 from immex.samples.showcase import STEPS, run_demo
@@ -168,7 +169,7 @@ def usmca_report(
         table.add_column(col, justify="left" if col in ("document", "dest.") else "right")
     for d in rep.documents:
         table.add_row(
-            d.document,
+            format_pedimento(d.document),
             str(d.export_date),
             d.destination,
             str(d.portions),

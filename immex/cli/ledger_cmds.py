@@ -28,6 +28,7 @@ from immex.cli.common import (
     today_default,
 )
 from immex.cli.import_group import import_app
+from immex.domain.codes import format_pedimento
 from immex.services.discharge import balances, journal, runs
 from immex.services.ledger import importer as ledger_import
 
@@ -156,11 +157,11 @@ def discharge_show(
     )
     for a in detail["allocations"][: limit or 50]:
         table.add_row(
-            a.document,
+            format_pedimento(a.document),
             str(a.line),
             a.shipment_date.isoformat(),
             a.component,
-            a.pedimento,
+            format_pedimento(a.pedimento),
             a.entry_date.isoformat(),
             f"{a.quantity:f}",
             f"{a.value_usd:f}",
@@ -169,13 +170,13 @@ def discharge_show(
     console.print(table)
     for s in detail["shortfalls"][:50]:
         console.print(
-            f"shortfall: {s['document']}/{s['line']} {s['date']} {s['part']} "
+            f"shortfall: {format_pedimento(s['document'])}/{s['line']} {s['date']} {s['part']} "
             f"missing {s['missing']:f} of {s['required']:f}",
             markup=False,
         )
     for e in detail["expired_lots"][:50]:
         console.print(
-            f"expired: lot {e['lot_id']} {e['pedimento']} {e['part']} open "
+            f"expired: lot {e['lot_id']} {format_pedimento(e['pedimento'])} {e['part']} open "
             f"{e['open_quantity']:f} — {e['action']}",
             markup=False,
         )
@@ -230,7 +231,7 @@ def _print_balances(
     for b in rows[:200]:
         table.add_row(
             str(b.lot_id),
-            b.pedimento,
+            format_pedimento(b.pedimento),
             b.part,
             b.entry_date.isoformat(),
             b.limit_date.isoformat() if b.limit_date else "program",

@@ -21,6 +21,7 @@ from immex.cli.common import (
     today_default,
 )
 from immex.cli.import_group import import_app
+from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput
 from immex.domain.reconcile import Tolerance
 from immex.services.sat import imports as sat_import
@@ -169,7 +170,8 @@ def reconcile_cmd(
     console.print(table)
     for d in report["differences"][:50]:
         console.print(
-            f"{d.category}: {d.pedimento} {d.fraccion or ''} {d.field}: SAT {d.sat_value} / "
+            f"{d.category}: {format_pedimento(d.pedimento)} {d.fraccion or ''} {d.field}: "
+            f"SAT {d.sat_value} / "
             f"ledger {d.ledger_value}  [{d.sat_ref or '-'} | {d.ledger_ref or '-'}] {d.note}",
             markup=False, highlight=False,
         )  # fmt: skip

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from immex.domain.codes import format_pedimento
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class SatKey:
@@ -25,7 +27,7 @@ class SatKey:
         return f"{self.year % 100:02d}{self.aduana[:2]}{self.patente}{self.pedimento}"
 
     def __str__(self) -> str:
-        return f"{self.year % 100:02d}  {self.aduana[:2]}  {self.patente}  {self.pedimento}"
+        return format_pedimento(self.number)
 
 
 def pedimento_year(pedimento: str, ref_year: int) -> tuple[int, bool]:

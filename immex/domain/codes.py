@@ -62,7 +62,18 @@ class PedimentoNumber:
         return f"{self.year}{self.office}{self.patent}{self.number}"
 
     def __str__(self) -> str:
-        return f"{self.year}  {self.office}  {self.patent}  {self.number}"
+        return format_pedimento(self.compact)
+
+
+def format_pedimento(number: str) -> str:
+    """How a person reads a pedimento number: ``262430126000276`` → ``26 24 3012 6000276``
+    (``YY AD PPPP NNNNNNN``: year, customs office, patent, consecutive). Anything that is
+    not 15 digits (an export invoice, a shipment document) is returned as it is; JSON and
+    the store keep the 15 digits."""
+    text = str(number)
+    if len(text) == 15 and text.isdigit():
+        return f"{text[:2]} {text[2:4]} {text[4:8]} {text[8:]}"
+    return text
 
 
 def parse_pedimento_number(text: str, *, check_year: bool = True) -> PedimentoNumber:

@@ -51,7 +51,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 @lru_cache(maxsize=1)
 def load_fx() -> FxSeries:
     points = {date.fromisoformat(r["determined_on"]): D(r["rate"]) for r in _rows("fx_fix.csv")}
-    return FxSeries(points, source="Banxico FIX USD/MXN (DOF), immex/data/fx_fix.csv")
+    return FxSeries(points, source="Banxico FIX USD/MXN (DOF)")
 
 
 @lru_cache(maxsize=1)

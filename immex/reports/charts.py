@@ -35,6 +35,17 @@ def _money_axis(value: float, _pos: int) -> str:
     return f"{value:,.0f}"
 
 
+def _empty_text(chart: Chart, lang: str) -> str:
+    if not chart.values:
+        return t("chart.empty", lang)
+    return t("chart.all_zero_of", lang, labels=", ".join(chart.labels))
+
+
+def chart_caption(chart: Chart, lang: str) -> str:
+    """A chart with nothing to draw, in one line: its title and why it is empty."""
+    return f"{t(chart.title, lang)}: {_empty_text(chart, lang)}"
+
+
 def _figure(chart: Chart, lang: str) -> Figure:
     n = max(len(chart.labels), 1)
     if chart.horizontal:
@@ -46,8 +57,7 @@ def _figure(chart: Chart, lang: str) -> Figure:
     values = [float(v) for v in chart.values]
     colors = [WARN if i in chart.highlight else BAR for i in range(len(values))]
     if not values or not any(values):
-        key = "chart.empty" if not values else "chart.all_zero"
-        text = t(key, lang) + ("" if not values else ": " + ", ".join(chart.labels))
+        text = _empty_text(chart, lang)
         ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, wrap=True)
         ax.set_xticks([])
         ax.set_yticks([])

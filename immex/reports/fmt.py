@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from immex.reports.i18n import t
+from immex.reports.model import Column, Report, Section, SummaryItem
 
 
 def _group(text: str, lang: str) -> str:
@@ -35,3 +37,29 @@ def fmt_value(value: Any, kind: str, lang: str = "es") -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def with_currency(text: str, currency: str) -> str:
+    """``"IGI actualizado"`` + MXN → ``"IGI actualizado (MXN)"``; unchanged when the text
+    already names the currency."""
+    if not currency or re.search(rf"\b{currency}\b", text):
+        return text
+    return f"{text} ({currency})"
+
+
+def header_text(col: Column, lang: str) -> str:
+    """A column's header in ``lang``, with the currency of a money column."""
+    return with_currency(t(col.header, lang), col.currency)
+
+
+def label_text(item: SummaryItem, lang: str) -> str:
+    """A summary line's label in ``lang``, with the currency of an amount."""
+    return with_currency(t(item.label, lang), item.currency)
+
+
+def section_basis(report: Report, section: Section) -> str:
+    """What a section's figures rest on: the reference data's version and their as-of date."""
+    lang = report.meta.lang
+    if not section.as_of:
+        return t("report.section_version", lang, version=report.meta.data_version)
+    return t("report.section_basis", lang, version=report.meta.data_version, as_of=section.as_of)

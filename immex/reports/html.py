@@ -9,9 +9,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from immex.reports.charts import chart_svg
-from immex.reports.fmt import fmt_value
+from immex.reports.fmt import fmt_value, header_text, label_text, section_basis
 from immex.reports.i18n import t
-from immex.reports.model import Report
+from immex.reports.model import Report, rules_table
 
 #: longest table shown on a page; the workbook has every row
 MAX_ROWS = 300
@@ -40,6 +40,7 @@ def render_html(report: Report, max_rows: int = MAX_ROWS) -> str:
         replace(s, tables=tuple(tb for tb in s.tables if tb.shown_in("html")))
         for s in report.sections
     ]
+    rules = rules_table(report.rules) if report.rules else None
     template = _env.get_template("report.html.j2")
     return template.render(
         meta=report.meta,
@@ -51,6 +52,10 @@ def render_html(report: Report, max_rows: int = MAX_ROWS) -> str:
         fmt=fmt,
         max_rows=max_rows,
         numeric=NUMERIC,
+        header=lambda col: header_text(col, lang),
+        label=lambda item: label_text(item, lang),
+        basis=lambda section: section_basis(report, section),
+        rules=rules,
     )
 
 

@@ -49,6 +49,14 @@ _CATALOG: dict[str, dict[str, str]] = {
         "en": "immex — every figure can be redone by hand from its computation trace.",
     },
     "report.page": {"es": "Página", "en": "Page"},
+    "report.section_basis": {
+        "es": "Datos de referencia {version}; cifras al {as_of}.",
+        "en": "Reference data {version}; figures as of {as_of}.",
+    },
+    "report.section_version": {
+        "es": "Datos de referencia {version}.",
+        "en": "Reference data {version}.",
+    },
     # summary items
     "sum.f4_total": {"es": "F4 a pagar (tasa óptima)", "en": "F4 to pay (best rate)"},
     "sum.f4_mfn": {"es": "F4 a tasa general (sin programas)", "en": "F4 at MFN only"},
@@ -93,6 +101,7 @@ _CATALOG: dict[str, dict[str, str]] = {
         "en": "Which PROSEC sector to add?",
     },
     "sec.expiry": {"es": "Radar de vencimientos", "en": "Expiry radar"},
+    "sec.rules": {"es": "Anexo: reglas citadas", "en": "Appendix: rules cited"},
     "sec.expiry_lots": {"es": "Lotes por vencer o vencidos", "en": "Lots near or past their limit"},
     # charts
     "chart.savings_by_sector": {
@@ -108,7 +117,7 @@ _CATALOG: dict[str, dict[str, str]] = {
         "en": "Balance by fraction (MXN)",
     },
     "chart.empty": {"es": "sin datos", "en": "no data"},
-    "chart.all_zero": {"es": "todo en cero", "en": "all zero"},
+    "chart.all_zero_of": {"es": "todo en cero ({labels})", "en": "all zero ({labels})"},
     "chart.registered": {"es": "registrado", "en": "registered"},
     "chart.if_added": {"es": "si se agrega", "en": "if added"},
     # values
@@ -131,6 +140,7 @@ _CATALOG: dict[str, dict[str, str]] = {
     "col.value_mxn": {"es": "Valor MXN", "en": "Value MXN"},
     "col.customs_value_mxn": {"es": "Valor en aduana MXN", "en": "Customs value MXN"},
     "col.document": {"es": "Documento", "en": "Document"},
+    "col.documents": {"es": "Documentos de salida", "en": "Exit documents"},
     "col.kind": {"es": "Tipo", "en": "Kind"},
     "col.destination": {"es": "Destino", "en": "Destination"},
     "col.product": {"es": "Producto", "en": "Product"},
@@ -176,6 +186,9 @@ _CATALOG: dict[str, dict[str, str]] = {
     "col.formula": {"es": "Fórmula", "en": "Formula"},
     "col.reference": {"es": "Fundamento", "en": "Legal reference"},
     "col.value": {"es": "Valor", "en": "Value"},
+    "col.rule": {"es": "Regla", "en": "Rule"},
+    "col.rule_text": {"es": "Texto", "en": "Text"},
+    "col.confidence": {"es": "Certeza", "en": "Confidence"},
 }
 
 

@@ -20,6 +20,7 @@ class Column:
     key: str  # row dict key
     header: str  # i18n key, e.g. "col.fraccion"
     kind: str = "text"
+    currency: str = ""  # "MXN" / "USD" for a money column: shown with its header
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ class SummaryItem:
     label: str  # i18n key
     value: Any  # Decimal / int / str
     kind: str = "money"
+    currency: str = ""  # "MXN" / "USD" for an amount: shown with its label
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,17 @@ class Section:
     title: str  # i18n key
     tables: tuple[Table, ...] = ()
     charts: tuple[Chart, ...] = ()
+    as_of: str = ""  # the date (or date range) its figures are as of: "2026-02-28"
+
+
+@dataclass(frozen=True, slots=True)
+class CitedRule:
+    """A rule of the rule book the report cites (appendix): id, text, citations, confidence."""
+
+    id: str
+    text: str
+    citations: tuple[str, ...]
+    confidence: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +92,7 @@ class Report:
     meta: ReportMeta
     summary: tuple[SummaryItem, ...]
     sections: tuple[Section, ...] = field(default=())
+    rules: tuple[CitedRule, ...] = ()  # the appendix: every rule the report cites
 
     def tables(self) -> list[Table]:
         return [tb for s in self.sections for tb in s.tables]
@@ -91,3 +105,23 @@ class Report:
             if tb.key == key:
                 return tb
         raise KeyError(key)
+
+
+def rules_table(rules: tuple[CitedRule, ...]) -> Table:
+    """The appendix of a report: every rule it cites, with its text, citations, confidence."""
+    cols = (
+        Column("id", "col.rule"),
+        Column("text", "col.rule_text"),
+        Column("citations", "col.reference"),
+        Column("confidence", "col.confidence"),
+    )
+    rows = tuple(
+        {
+            "id": r.id,
+            "text": r.text,
+            "citations": "; ".join(r.citations),
+            "confidence": r.confidence,
+        }
+        for r in rules
+    )
+    return Table("rules", "sec.rules", cols, rows)

@@ -14,10 +14,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
+    CondPageBreak,
     Image,
     KeepTogether,
-    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -25,16 +26,18 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from immex.reports.charts import chart_png
-from immex.reports.fmt import fmt_value
+from immex.reports.charts import chart_caption, chart_png
+from immex.reports.fmt import fmt_value, header_text, label_text, section_basis
 from immex.reports.i18n import t
-from immex.reports.model import Report
+from immex.reports.model import Report, Section, rules_table
 from immex.reports.model import Table as ReportTable
 
 #: longest table printed; the workbook has every row
 MAX_ROWS = 150
 NUMERIC = ("money", "qty", "pct", "int")
 PAGE = landscape(letter)
+#: tallest a chart is drawn
+CHART_HEIGHT = 8 * cm
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -42,9 +45,15 @@ def _styles() -> dict[str, ParagraphStyle]:
     return {
         "h1": ParagraphStyle("h1", parent=base["Heading1"], fontSize=16, spaceAfter=6),
         "h2": ParagraphStyle("h2", parent=base["Heading2"], fontSize=13, spaceAfter=4),
-        "h3": ParagraphStyle("h3", parent=base["Heading3"], fontSize=11, spaceAfter=3),
+        "h3": ParagraphStyle(
+            "h3", parent=base["Heading3"], fontSize=11, spaceAfter=3, keepWithNext=1
+        ),
         "body": ParagraphStyle("body", parent=base["BodyText"], fontSize=9, leading=11),
         "cell": ParagraphStyle("cell", parent=base["BodyText"], fontSize=7, leading=8.5),
+        "note": ParagraphStyle("note", parent=base["BodyText"], fontSize=7.5, leading=9.5),
+        "stamp": ParagraphStyle(
+            "stamp", parent=base["BodyText"], fontSize=7.5, textColor=colors.HexColor("#5a6b7b")
+        ),
         "warn": ParagraphStyle(
             "warn", parent=base["BodyText"], fontSize=9, textColor=colors.HexColor("#8e1b10")
         ),
@@ -88,54 +97,114 @@ def _on_page(report: Report):  # type: ignore[no-untyped-def]
     return draw
 
 
+#: the table text's font and size, and a cell's padding left and right (points)
+FONT, FONT_BOLD, SIZE, PAD = "Helvetica", "Helvetica-Bold", 7.0, 3.0
+#: a text column never narrower than this (points), unless its content is
+MIN_TEXT = 28.0
+
+
+def _natural(texts: list[str], bold: bool = False) -> float:
+    font = FONT_BOLD if bold else FONT
+    return max((stringWidth(x, font, SIZE) for x in texts), default=0.0)
+
+
+def _longest_word(texts: list[str], bold: bool = False) -> float:
+    font = FONT_BOLD if bold else FONT
+    return max((stringWidth(w, font, SIZE) for x in texts for w in x.split()), default=0.0)
+
+
+def column_widths(
+    headers: list[str], cells: list[list[str]], numeric: list[bool], width: float
+) -> list[float]:
+    """Widths sized to the content: each column as wide as its longest value, a header
+    wrapped at word boundaries (never narrower than its longest word), numbers never
+    wrapped; when the page is too narrow the widest text columns give way first (their
+    values wrap at word boundaries), when it is wider the spare room is shared out."""
+    n = len(headers)
+    want, least = [], []
+    for j in range(n):
+        column = [row[j] for row in cells]
+        word = max(_longest_word([headers[j]], bold=True), 0.0)
+        if numeric[j]:
+            lo = max(_natural(column, bold=True), word)
+            hi = lo
+        else:
+            hi = max(_natural(column), word)
+            lo = max(word, min(hi, max(MIN_TEXT, _longest_word(column))))
+        want.append(hi + 2 * PAD)
+        least.append(lo + 2 * PAD)
+    if sum(want) <= width:
+        spare = (width - sum(want)) / n
+        return [w + spare for w in want]
+    if sum(least) >= width:  # the page cannot hold them unwrapped: scale the minimum
+        return [w * width / sum(least) for w in least]
+    # the widest columns give way: find the cap c with sum(max(least, min(want, c))) = width
+    lo_c, hi_c = 0.0, max(want)
+    for _ in range(40):
+        cap = (lo_c + hi_c) / 2
+        total = sum(max(lo, min(w, cap)) for lo, w in zip(least, want, strict=True))
+        lo_c, hi_c = (cap, hi_c) if total < width else (lo_c, cap)
+    return [max(lo, min(w, lo_c)) for lo, w in zip(least, want, strict=True)]
+
+
 def _table(report: Report, tb: ReportTable, st: dict[str, ParagraphStyle]) -> list[Any]:
     lang = report.meta.lang
     if not tb.rows:
         return [Paragraph(_esc(t(tb.empty, lang)), st["body"])]
-    header = [Paragraph(f"<b>{_esc(t(c.header, lang))}</b>", st["cell"]) for c in tb.columns]
-    data: list[list[Any]] = [header]
-    for row in tb.rows[:MAX_ROWS]:
-        data.append([_cell(row.get(c.key), c.kind, lang, st) for c in tb.columns])
+    headers = [header_text(c, lang) for c in tb.columns]
+    texts = [
+        [fmt_value(row.get(c.key), c.kind, lang) for c in tb.columns] for row in tb.rows[:MAX_ROWS]
+    ]
     if tb.totals is not None:
-        tot = [
-            t("report.total", lang) if i == 0 else _cell(tb.totals.get(c.key), c.kind, lang, st)
-            for i, c in enumerate(tb.columns)
-        ]
-        data.append(tot)
-    width = PAGE[0] - 2.4 * cm
-    col_w = width / len(tb.columns)
-    table = Table(data, colWidths=[col_w] * len(tb.columns), repeatRows=1)
+        texts.append(
+            [
+                t("report.total", lang) if i == 0 else fmt_value(tb.totals.get(c.key), c.kind, lang)
+                for i, c in enumerate(tb.columns)
+            ]
+        )
+    numeric = [c.kind in NUMERIC for c in tb.columns]
+    widths = column_widths(headers, texts, numeric, PAGE[0] - 2.4 * cm)
+    data: list[list[Any]] = [[Paragraph(f"<b>{_esc(h)}</b>", st["cell"]) for h in headers]]
+    for row in texts:
+        data.append(
+            [
+                text
+                if num or stringWidth(text, FONT, SIZE) + 2 * PAD <= w
+                else Paragraph(_esc(text), st["cell"])
+                for text, num, w in zip(row, numeric, widths, strict=True)
+            ]
+        )
+    table = Table(data, colWidths=widths, repeatRows=1)
     style = [
         ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#c8d3de")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6f0")),
-        ("FONTSIZE", (0, 0), (-1, -1), 7),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), SIZE),
+        ("LEADING", (0, 0), (-1, -1), SIZE + 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
     for j, c in enumerate(tb.columns):
         if c.kind in NUMERIC:
             style.append(("ALIGN", (j, 1), (j, -1), "RIGHT"))
     if tb.totals is not None:
-        style.append(("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"))
+        style.append(("FONTNAME", (0, -1), (-1, -1), FONT_BOLD))
         style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f2f5f8")))
     table.setStyle(TableStyle(style))
     out: list[Any] = [table]
     if len(tb.rows) > MAX_ROWS:
         msg = t("report.rows_shown", lang, shown=MAX_ROWS, total=len(tb.rows))
         out.append(Paragraph(_esc(msg), st["body"]))
-    out.extend(Paragraph(_esc(n), st["body"]) for n in tb.notes)
+    out.extend(Paragraph(_esc(n), st["note"]) for n in tb.notes)
     return out
 
 
-def _cell(value: Any, kind: str, lang: str, st: dict[str, ParagraphStyle]) -> Any:
-    text = fmt_value(value, kind, lang)
-    if kind in NUMERIC or len(text) < 18:
-        return text
-    return Paragraph(_esc(text), st["cell"])
-
-
-def build_pdf(report: Report) -> bytes:
+def _front(report: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
+    """Title, company and period, the summary and the warnings."""
     lang, m = report.meta.lang, report.meta
-    st = _styles()
     story: list[Any] = [Paragraph(_esc(t("report.title", lang)), st["h1"])]
     story.append(
         Paragraph(
@@ -147,7 +216,7 @@ def build_pdf(report: Report) -> bytes:
         story.append(Paragraph(f"<b>{_esc(t('report.illustrative', lang))}</b>", st["warn"]))
     story.append(Spacer(1, 6))
     story.append(Paragraph(_esc(t("sec.summary", lang)), st["h2"]))
-    rows = [[t(i.label, lang), fmt_value(i.value, i.kind, lang)] for i in report.summary]
+    rows = [[label_text(i, lang), fmt_value(i.value, i.kind, lang)] for i in report.summary]
     if rows:
         summary = Table(rows, colWidths=[12 * cm, 6 * cm])
         summary.setStyle(
@@ -163,22 +232,54 @@ def build_pdf(report: Report) -> bytes:
     if m.warnings:
         story.append(Paragraph(_esc(t("report.warnings", lang)), st["h3"]))
         story.extend(Paragraph(_esc(w), st["warn"]) for w in m.warnings)
+    return story
+
+
+def _section(report: Report, section: Section, st: dict[str, ParagraphStyle]) -> list[Any]:
+    """A section on a fresh page unless the previous one left room: title, the data it
+    used and as of when, its charts and tables."""
+    lang = report.meta.lang
+    story: list[Any] = [CondPageBreak(6 * cm), Paragraph(_esc(t(section.title, lang)), st["h2"])]
+    story.append(Paragraph(_esc(section_basis(report, section)), st["stamp"]))
+    for chart in section.charts:
+        if not any(chart.values):  # nothing to draw: say so in a line, not a blank figure
+            story.append(Paragraph(_esc(chart_caption(chart, lang)), st["body"]))
+            continue
+        png = chart_png(chart, lang)
+        img = Image(io.BytesIO(png))
+        scale = min(1.0, (PAGE[0] - 2.4 * cm) / img.drawWidth, CHART_HEIGHT / img.drawHeight)
+        img.drawWidth *= scale
+        img.drawHeight *= scale
+        story.append(KeepTogether([img, Spacer(1, 4)]))
+    tables = [tb for tb in section.tables if tb.shown_in("pdf")]
+    for tb in tables:
+        if len(tables) > 1:
+            story.append(Paragraph(_esc(t(tb.title, lang)), st["h3"]))
+        story.extend(_table(report, tb, st))
+        story.append(Spacer(1, 6))
+    return story
+
+
+def _appendix(report: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
+    """The rules the report cites: id, text, legal citation and confidence."""
+    if not report.rules:
+        return []
+    lang = report.meta.lang
+    table = rules_table(report.rules)
+    return [
+        CondPageBreak(6 * cm),
+        Paragraph(_esc(t(table.title, lang)), st["h2"]),
+        *_table(report, table, st),
+    ]
+
+
+def build_pdf(report: Report) -> bytes:
+    lang, m = report.meta.lang, report.meta
+    st = _styles()
+    story = _front(report, st)
     for section in report.sections:
-        story.append(PageBreak())
-        story.append(Paragraph(_esc(t(section.title, lang)), st["h2"]))
-        for chart in section.charts:
-            png = chart_png(chart, lang)
-            img = Image(io.BytesIO(png))
-            scale = min(1.0, (PAGE[0] - 2.4 * cm) / img.drawWidth, 11 * cm / img.drawHeight)
-            img.drawWidth *= scale
-            img.drawHeight *= scale
-            story.append(KeepTogether([img, Spacer(1, 4)]))
-        tables = [tb for tb in section.tables if tb.shown_in("pdf")]
-        for tb in tables:
-            if len(tables) > 1:
-                story.append(Paragraph(_esc(t(tb.title, lang)), st["h3"]))
-            story.extend(_table(report, tb, st))
-            story.append(Spacer(1, 6))
+        story.extend(_section(report, section, st))
+    story.extend(_appendix(report, st))
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,

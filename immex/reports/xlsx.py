@@ -16,9 +16,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from immex.reports.fmt import fmt_value
+from immex.reports.fmt import fmt_value, header_text, label_text, section_basis
 from immex.reports.i18n import t
-from immex.reports.model import Report, Table
+from immex.reports.model import Report, Section, Table, rules_table
 
 NUMBER_FORMATS = {"money": "#,##0.00", "qty": "#,##0.######", "pct": "0.####", "int": "#,##0"}
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
@@ -65,7 +65,9 @@ def _cell(
     return c
 
 
-def _frame(ws: Worksheet, report: Report, title: str) -> list[list[Any]]:
+def _frame(
+    ws: Worksheet, report: Report, title: str, section: Section | None = None
+) -> list[list[Any]]:
     m, lang = report.meta, report.meta.lang
     rows: list[list[Any]] = [[_cell(ws, title, font=TITLE_FONT)]]
     for label, value in (
@@ -75,6 +77,8 @@ def _frame(ws: Worksheet, report: Report, title: str) -> list[list[Any]]:
         (t("report.computed_at", lang), fmt_value(m.computed_at, "text", lang)),
     ):
         rows.append([_cell(ws, label, font=BOLD), value])
+    if section is not None:
+        rows.append([section_basis(report, section)])
     if m.illustrative:
         rows.append([_cell(ws, t("report.illustrative", lang), font=WARN_FONT)])
     rows.append([])
@@ -101,12 +105,14 @@ def _row(
     return out
 
 
-def _write_table(ws: Worksheet, report: Report, table: Table) -> None:
+def _write_table(
+    ws: Worksheet, report: Report, table: Table, section: Section | None = None
+) -> None:
     lang = report.meta.lang
-    frame = _frame(ws, report, t(table.title, lang))
+    frame = _frame(ws, report, t(table.title, lang), section)
     start = len(frame) + 1
     for j, col in enumerate(table.columns, start=1):
-        width = max(12, min(40, len(t(col.header, lang)) + 2))
+        width = max(12, min(40, len(header_text(col, lang)) + 2))
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = f"A{start + 1}"
     last = get_column_letter(len(table.columns))
@@ -115,7 +121,7 @@ def _write_table(ws: Worksheet, report: Report, table: Table) -> None:
         ws.append(r)
     ws.append(
         [
-            _cell(ws, t(c.header, lang), font=BOLD, fill=HEADER_FILL, wrap=True)
+            _cell(ws, header_text(c, lang), font=BOLD, fill=HEADER_FILL, wrap=True)
             for c in table.columns
         ]
     )
@@ -145,17 +151,23 @@ def write_xlsx(report: Report, path: Path) -> Path:
     )
     for item in report.summary:
         if item.kind in NUMBER_FORMATS and not isinstance(item.value, str):
-            ws.append([t(item.label, lang), _cell(ws, item.value, fmt=NUMBER_FORMATS[item.kind])])
+            ws.append(
+                [label_text(item, lang), _cell(ws, item.value, fmt=NUMBER_FORMATS[item.kind])]
+            )
         else:
-            ws.append([t(item.label, lang), str(item.value)])
+            ws.append([label_text(item, lang), str(item.value)])
     for w in report.meta.warnings:
         ws.append([])
         ws.append([_cell(ws, w, font=WARN_FONT)])
-    for table in report.tables():
-        if not table.shown_in("xlsx"):
-            continue
-        sheet = wb.create_sheet(_sheet_name(t(table.title, lang), used))
-        _write_table(sheet, report, table)
+    for section in report.sections:
+        for table in section.tables:
+            if not table.shown_in("xlsx"):
+                continue
+            sheet = wb.create_sheet(_sheet_name(t(table.title, lang), used))
+            _write_table(sheet, report, table, section)
+    if report.rules:
+        table = rules_table(report.rules)
+        _write_table(wb.create_sheet(_sheet_name(t(table.title, lang), used)), report, table)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

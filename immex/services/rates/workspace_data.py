@@ -139,7 +139,7 @@ def workspace_data(ws: Workspace | None) -> WorkspaceData:
     url = ws.store.display_url
     files = "; ".join(f"{x.kind} {x.file_name} ({x.loaded_at:%Y-%m-%d})" for x in batches)
     note = (
-        f"rate data from the workspace {url}: {len(prosec)} PROSEC rows, {len(fta)} agreement "
+        f"rate data from the workspace: {len(prosec)} PROSEC rows, {len(fta)} agreement "
         f"rows, {len(amendments)} LIGIE amendments" + (f" — files: {files}" if files else "")
     )
     order = sector_codes()

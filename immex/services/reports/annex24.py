@@ -13,12 +13,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from immex.domain.codes import format_pedimento
 from immex.domain.money import ZERO
 from immex.reports.model import Chart, Column, Section, Table
 from immex.services.discharge import balances as lot_balances
 from immex.services.discharge import journal as discharge_journal
 from immex.services.rates.workspace_data import series_of
-from immex.services.reports.duty_sections import spaced
 from immex.services.workspace.context import Workspace
 
 C = Column
@@ -59,7 +59,7 @@ def ledger_tables(ws: Workspace, start: date, end: date) -> dict[str, Any]:
 def _entry_rows(entries: Sequence[Any], mats: dict[str, tuple[str, str]]) -> tuple[Any, ...]:
     return tuple(
         {
-            "pedimento": spaced(r.pedimento),
+            "pedimento": format_pedimento(r.pedimento),
             "clave": r.clave,
             "entry_date": r.entry_date,
             "part": r.part_number,
@@ -76,7 +76,7 @@ def _entry_rows(entries: Sequence[Any], mats: dict[str, tuple[str, str]]) -> tup
 def _exit_rows(exits: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(
         {
-            "document": spaced(r.document),
+            "document": format_pedimento(r.document),
             "kind": f"kind.{r.kind}",
             "date": r.ship_date,
             "product": r.product,
@@ -112,7 +112,7 @@ def _journal_tables(
         d = by_ped.setdefault(
             (j.pedimento, j.component, j.key),
             {
-                "pedimento": spaced(j.pedimento),
+                "pedimento": format_pedimento(j.pedimento),
                 "entry_date": j.entry_date,
                 "part": j.component,
                 "fraccion": j.fraccion,
@@ -130,7 +130,10 @@ def _journal_tables(
         for u in sorted(used.values(), key=lambda x: x["part"])
     )
     ped_rows = tuple(
-        {**{k: v for k, v in d.items() if k != "documents"}, "documents": len(d["documents"])}
+        {
+            **{k: v for k, v in d.items() if k != "documents"},
+            "documents": ", ".join(format_pedimento(doc) for doc in sorted(d["documents"])),
+        }
         for d in sorted(by_ped.values(), key=lambda x: (x["entry_date"], x["pedimento"], x["part"]))
     )
     return used_rows, ped_rows
@@ -146,7 +149,7 @@ def _balance_rows(
         rate = _fx_rate(fx, b.entry_date, fx_series)
         rows.append(
             {
-                "pedimento": spaced(b.pedimento),
+                "pedimento": format_pedimento(b.pedimento),
                 "part": b.part,
                 "fraccion": frac,
                 "origin": origin,
@@ -172,8 +175,8 @@ def expiry_section(
     cols = (
         C("month", "col.month"),
         C("lots", "col.lots", "int"),
-        C("value_usd", "col.open_value", "money"),
-        C("value_mxn", "col.value_at_risk", "money"),
+        C("value_usd", "col.open_value", "money", "USD"),
+        C("value_mxn", "col.value_at_risk", "money", "MXN"),
     )
     lot_cols = (
         C("pedimento", "col.pedimento"),
@@ -183,8 +186,8 @@ def expiry_section(
         C("limit_date", "col.limit_date", "date"),
         C("days_left", "col.days_left", "int"),
         C("open_qty", "col.open_qty", "qty"),
-        C("value_usd", "col.open_value", "money"),
-        C("value_mxn", "col.value_at_risk", "money"),
+        C("value_usd", "col.open_value", "money", "USD"),
+        C("value_mxn", "col.value_at_risk", "money", "MXN"),
     )
     totals = {
         "lots": sum(r["lots"] for r in radar),
@@ -256,7 +259,7 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
             C("fraccion", "col.fraccion"),
             C("origin", "col.origin"),
             C("quantity", "col.quantity", "qty"),
-            C("value_usd", "col.value_usd", "money"),
+            C("value_usd", "col.value_usd", "money", "USD"),
         ),
         led["entries"],
         {"value_usd": sum((r["value_usd"] for r in led["entries"]), ZERO)},
@@ -271,7 +274,7 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
             C("product", "col.product"),
             C("quantity", "col.quantity", "qty"),
             C("destination", "col.destination"),
-            C("value_usd", "col.value_usd", "money"),
+            C("value_usd", "col.value_usd", "money", "USD"),
         ),
         led["exits"],
         {"value_usd": sum((r["value_usd"] or ZERO for r in led["exits"]), ZERO)},
@@ -289,8 +292,8 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
             C("limit_date", "col.limit_date", "date"),
             C("days_left", "col.days_left", "int"),
             C("open_qty", "col.open_qty", "qty"),
-            C("value_usd", "col.open_value", "money"),
-            C("value_mxn", "col.value_mxn", "money"),
+            C("value_usd", "col.open_value", "money", "USD"),
+            C("value_mxn", "col.value_mxn", "money", "MXN"),
             C("status", "col.status", "label"),
         ),
         bal,
@@ -310,7 +313,7 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
             C("fraccion", "col.fraccion"),
             C("lots", "col.lots", "int"),
             C("quantity", "col.consumed_qty", "qty"),
-            C("value_usd", "col.allocated_value", "money"),
+            C("value_usd", "col.allocated_value", "money", "USD"),
         ),
         led["materials_used"],
         {"value_usd": sum((r["value_usd"] for r in led["materials_used"]), ZERO)},
@@ -324,9 +327,9 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
             C("part", "col.part"),
             C("fraccion", "col.fraccion"),
             C("clave", "col.clave"),
-            C("documents", "col.document", "int"),
+            C("documents", "col.documents"),
             C("quantity", "col.allocated_qty", "qty"),
-            C("value_usd", "col.allocated_value", "money"),
+            C("value_usd", "col.allocated_value", "money", "USD"),
         ),
         led["discharge"],
         {"value_usd": sum((r["value_usd"] for r in led["discharge"]), ZERO)},

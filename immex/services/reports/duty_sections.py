@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from immex.domain.codes import format_pedimento
 from immex.domain.f4_plan import F4Plan
 from immex.domain.money import ZERO
 from immex.domain.savings import SavingsReport
@@ -18,14 +19,6 @@ from immex.reports.i18n import t
 from immex.reports.model import Chart, Column, Section, Table
 
 C = Column
-
-
-def spaced(pedimento: str) -> str:
-    """``262430126000276`` → ``26 24 3012 6000276`` (how a pedimento number is written)."""
-    p = str(pedimento)
-    if len(p) == 15 and p.isdigit():
-        return f"{p[:2]} {p[2:4]} {p[4:8]} {p[8:]}"
-    return p
 
 
 def f4_section(plan: F4Plan) -> Section:
@@ -37,14 +30,14 @@ def f4_section(plan: F4Plan) -> Section:
         C("rate", "col.rate", "pct"),
         C("mfn_rate", "col.mfn_rate", "pct"),
         C("portions", "col.portions", "int"),
-        C("value_usd", "col.value_usd", "money"),
-        C("customs_value_mxn", "col.customs_value_mxn", "money"),
-        C("igi_updated", "col.igi_updated", "money"),
-        C("dta", "col.dta", "money"),
-        C("iva", "col.iva", "money"),
-        C("total", "col.total", "money"),
-        C("total_mfn", "col.total_mfn", "money"),
-        C("savings", "col.savings", "money"),
+        C("value_usd", "col.value_usd", "money", "USD"),
+        C("customs_value_mxn", "col.customs_value_mxn", "money", "MXN"),
+        C("igi_updated", "col.igi_updated", "money", "MXN"),
+        C("dta", "col.dta", "money", "MXN"),
+        C("iva", "col.iva", "money", "MXN"),
+        C("total", "col.total", "money", "MXN"),
+        C("total_mfn", "col.total_mfn", "money", "MXN"),
+        C("savings", "col.savings", "money", "MXN"),
     )
     rows = tuple(
         {
@@ -103,7 +96,7 @@ def trace_table(key: str, title: str, items: Sequence[tuple[str, Any, Sequence[A
             rows.append(
                 {
                     "line": line,
-                    "pedimento": spaced(portion.pedimento),
+                    "pedimento": format_pedimento(portion.pedimento),
                     "part": portion.part,
                     "step": n,
                     "name": step.name,
@@ -122,15 +115,15 @@ def usmca_section(rep: UsmcaReport) -> Section:
         C("destination", "col.destination"),
         C("products", "col.product"),
         C("portions", "col.portions", "int"),
-        C("mx_duty", "col.mx_duty", "money"),
-        C("us_duty_mxn", "col.us_duty_mxn", "money"),
-        C("exemption", "col.exemption", "money"),
-        C("owed", "col.owed", "money"),
+        C("mx_duty", "col.mx_duty", "money", "MXN"),
+        C("us_duty_mxn", "col.us_duty_mxn", "money", "MXN"),
+        C("exemption", "col.exemption", "money", "MXN"),
+        C("owed", "col.owed", "money", "MXN"),
         C("due_by", "col.due_by", "date"),
     )
     rows = tuple(
         {
-            "document": spaced(d.document),
+            "document": format_pedimento(d.document),
             "export_date": d.export_date,
             "destination": d.destination,
             "products": ", ".join(d.products),
@@ -150,7 +143,7 @@ def usmca_section(rep: UsmcaReport) -> Section:
     trace = trace_table(
         "usmca_trace",
         "sec.usmca_trace",
-        [(spaced(p.portion.document), p.portion, p.result.trace) for p in rep.priced],
+        [(format_pedimento(p.portion.document), p.portion, p.result.trace) for p in rep.priced],
     )
     return Section(
         "usmca", "sec.usmca", (Table("usmca", "sec.usmca", cols, rows, totals, rep.notes), trace)
@@ -181,17 +174,17 @@ def savings_section(sav: SavingsReport, lang: str) -> Section:
     month_cols = (
         C("month", "col.month"),
         C("portions", "col.portions", "int"),
-        C("total", "col.total", "money"),
-        C("total_mfn", "col.total_mfn", "money"),
-        C("savings", "col.savings", "money"),
+        C("total", "col.total", "money", "MXN"),
+        C("total_mfn", "col.total_mfn", "money", "MXN"),
+        C("savings", "col.savings", "money", "MXN"),
     )
     frac_cols = (
         C("fraccion", "col.fraccion"),
         C("program", "col.program"),
         C("portions", "col.portions", "int"),
-        C("total", "col.total", "money"),
-        C("total_mfn", "col.total_mfn", "money"),
-        C("savings", "col.savings", "money"),
+        C("total", "col.total", "money", "MXN"),
+        C("total_mfn", "col.total_mfn", "money", "MXN"),
+        C("savings", "col.savings", "money", "MXN"),
     )
     wi_cols = (
         C("sector", "col.sector"),
@@ -199,8 +192,8 @@ def savings_section(sav: SavingsReport, lang: str) -> Section:
         C("status", "col.status"),
         C("fractions", "col.fractions"),
         C("portions", "col.portions", "int"),
-        C("customs_value_mxn", "col.customs_value_mxn", "money"),
-        C("igi_saving", "col.would_save", "money"),
+        C("customs_value_mxn", "col.customs_value_mxn", "money", "MXN"),
+        C("igi_saving", "col.would_save", "money", "MXN"),
         C("reason", "col.reason"),
         C("review", "col.warnings"),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,8 @@ from immex.domain.series import Month, month_str
 from immex.domain.usmca_63a import UsmcaReport
 from immex.refdata.bundled import load_fx, load_inpc, load_manifest
 from immex.reports.i18n import t
-from immex.reports.model import Report, ReportMeta, Section, SummaryItem
+from immex.reports.model import CitedRule, Report, ReportMeta, Section, SummaryItem
+from immex.services.refdata.rules import rules_cited
 from immex.services.reports.annex24 import (
     annex24_sections,
     expiry_radar,
@@ -90,14 +92,16 @@ def summary_items(
     items = []
     if plan is not None:
         items += [
-            SummaryItem("sum.f4_total", plan.totals["total"]),
-            SummaryItem("sum.f4_mfn", plan.totals_mfn["total"]),
-            SummaryItem("sum.f4_savings", plan.savings),
+            SummaryItem("sum.f4_total", plan.totals["total"], currency="MXN"),
+            SummaryItem("sum.f4_mfn", plan.totals_mfn["total"], currency="MXN"),
+            SummaryItem("sum.f4_savings", plan.savings, currency="MXN"),
         ]
     if usmca is not None:
-        items.append(SummaryItem("sum.usmca_owed", usmca.totals["owed"]))
+        items.append(SummaryItem("sum.usmca_owed", usmca.totals["owed"], currency="MXN"))
     if sav is not None:
-        items.append(SummaryItem("sum.prosec_saved", sum(sav.by_sector.values(), ZERO)))
+        items.append(
+            SummaryItem("sum.prosec_saved", sum(sav.by_sector.values(), ZERO), currency="MXN")
+        )
         best = sav.best_unregistered()
         if best is not None:
             items.append(
@@ -106,7 +110,7 @@ def summary_items(
                 )
             )
     items += [
-        SummaryItem("sum.expiring_value", expiring_value),
+        SummaryItem("sum.expiring_value", expiring_value, currency="MXN"),
         SummaryItem("sum.expiring_lots", expiring_lots, "int"),
         SummaryItem("sum.expired_lots", expired_lots, "int"),
     ]
@@ -149,11 +153,31 @@ def build_report(
     summary = summary_items(
         plan, usmca, sav, radar["soon_value_mxn"], len(radar["soon"]), len(radar["expired"])
     )
+    span = f"{start.isoformat()} … {end.isoformat()}"
+    as_of = {
+        "balances": end.isoformat(),
+        "f4": plan.change_date.isoformat(),
+        "savings": f"{sav.date_from.isoformat()} … {sav.date_to.isoformat()}",
+        "expiry": end.isoformat(),
+    }
     sections = [
-        *annex24_sections(led),
-        f4_section(plan),
-        usmca_section(usmca),
-        savings_section(sav, lang),
-        expiry_section(radar["months"], [*radar["expired"], *radar["soon"]], label),
+        replace(section, as_of=as_of.get(section.key, span))
+        for section in (
+            *annex24_sections(led),
+            f4_section(plan),
+            usmca_section(usmca),
+            savings_section(sav, lang),
+            expiry_section(radar["months"], [*radar["expired"], *radar["soon"]], label),
+        )
     ]
-    return assemble(meta, summary, sections), {"ledger": led, "radar": radar}
+    report = assemble(meta, summary, sections)
+    return replace(report, rules=cited_rules(report)), {"ledger": led, "radar": radar}
+
+
+def cited_rules(report: Report) -> tuple[CitedRule, ...]:
+    """The rules of the rule book the report's texts cite (warnings, notes, every cell)."""
+    texts: list[str] = [*report.meta.warnings]
+    for table in report.tables():
+        texts.extend(table.notes)
+        texts.extend(str(v) for row in table.rows for v in row.values() if isinstance(v, str))
+    return tuple(CitedRule(r.id, r.text, r.citations, r.confidence) for r in rules_cited(texts))
