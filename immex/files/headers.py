@@ -259,7 +259,7 @@ LAYOUTS: dict[str, Layout] = {
         _layout(
             "fta",
             ("agreement", "origin_countries", "fraccion", "rate", "valid_from", "source"),
-            ("valid_to",),
+            ("valid_to", "exceptions"),
         ),
         _layout("amendments", ("fraccion", "rate", "valid_from", "source"), ("valid_to",)),
         # two layouts each (Banxico / INEGI downloads, or immex's): checked by the loader
