@@ -15,7 +15,7 @@ physical format:
 4. the reconciliation of the imported plant against a ledger derived from it with known
    perturbations: load from the store + the pure comparison, seconds and rows/s.
 
-Large imports into SQLite read with two processes (``import_datastage(parallel=None)``);
+Large imports into SQLite read with two processes (``import_datastage(parallel=AUTO)``);
 ``--sequential`` measures the one-process path instead. CPU seconds and peaks include the
 second process (``worker peak``).
 """
@@ -43,12 +43,12 @@ from immex.datastage.keys import SatKey, pedimento_year  # noqa: E402
 from immex.datastage.layout import LAYOUTS, TABLE_CODES  # noqa: E402
 from immex.datastage.reader import DataStageZip, to_record  # noqa: E402
 from immex.domain import reconcile as rc  # noqa: E402
-from immex.services import workspace  # noqa: E402
-from immex.services.sat.imports import import_datastage  # noqa: E402
+from immex.services.sat.datastage_import import Parallel, import_datastage  # noqa: E402
 from immex.services.sat.reconcile import load_sat  # noqa: E402
+from immex.services.workspace import companies as workspace  # noqa: E402
 from immex.store.tables import core, sat  # noqa: E402
 
-PARALLEL: bool | None = None  # --sequential: False
+PARALLEL = Parallel.AUTO  # --sequential: Parallel.NEVER
 
 
 def peak_mib() -> float:
@@ -68,12 +68,12 @@ def cpu_seconds() -> float:
 
 def timed_import(zip_path: Path, db: Path) -> tuple[float, dict]:
     """Wall seconds of the import; the summary carries the CPU seconds too."""
-    engine = workspace.init_workspace(f"sqlite:///{db}")
+    ws = workspace.create_workspace(f"sqlite:///{db}")
     t0, c0 = time.perf_counter(), cpu_seconds()
-    summary = import_datastage(engine, [zip_path], parallel=PARALLEL)
+    summary = import_datastage(ws, [zip_path], parallel=PARALLEL)
     secs = time.perf_counter() - t0
     summary["cpu_seconds"] = cpu_seconds() - c0
-    engine.dispose()
+    ws.store.dispose()
     return secs, summary
 
 
@@ -89,11 +89,11 @@ def pg_import(zip_path: Path) -> None:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        engine = workspace.init_workspace(admin_url.rsplit("/", 1)[0] + "/" + name)
+        ws = workspace.create_workspace(admin_url.rsplit("/", 1)[0] + "/" + name)
         t0, c0 = time.perf_counter(), time.process_time()
-        summary = import_datastage(engine, [zip_path])
+        summary = import_datastage(ws, [zip_path])
         secs, cpu = time.perf_counter() - t0, time.process_time() - c0
-        engine.dispose()
+        ws.store.dispose()
         print(
             f"[1b] same set into PostgreSQL (COPY): {secs:.1f} s — "
             f"{summary['partidas'] / secs:,.0f} line rows/s ({cpu:.1f} s CPU in Python)"
@@ -106,7 +106,7 @@ def pg_import(zip_path: Path) -> None:
 
 def naive_import(zip_path: Path, db: Path) -> tuple[float, int, int]:
     """The obviously-correct reference: typed records, one INSERT per row, one transaction."""
-    engine = workspace.init_workspace(f"sqlite:///{db}")
+    engine = workspace.create_workspace(f"sqlite:///{db}").store.engine
     t0 = time.perf_counter()
     lines = rows = 0
     with engine.begin() as conn, DataStageZip(zip_path) as dz:
@@ -210,7 +210,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     global PARALLEL
-    PARALLEL = False if args.sequential else None
+    PARALLEL = Parallel.NEVER if args.sequential else Parallel.AUTO
     tmp = Path(tempfile.mkdtemp(prefix="immex_bench_ds_", dir=os.environ.get("IMMEX_BENCH_DIR")))
     print(
         f"SYNTHETIC Data Stage sets in {tmp} (cores: {os.cpu_count()}, load shared; "
@@ -278,11 +278,13 @@ def main() -> None:
             f"ratio {secs_naive / secs_fast:.1f}×"
         )
 
-        engine = workspace.open_engine(f"sqlite:///{tmp / 'a.db'}")
+        ws = workspace.open_workspace(f"sqlite:///{tmp / 'a.db'}")
+        engine = ws.store.engine
         t0 = time.perf_counter()
         with engine.connect() as conn:
             cid = conn.execute(core.companies.select()).first().id
-            speds, slines, sdis, coverage = load_sat(conn, cid)
+        with ws.read() as repos:
+            speds, slines, sdis, coverage = load_sat(repos, cid)
         t_load = time.perf_counter() - t0
         lpeds, llines, ldis = derived_ledger(speds, slines, sdis, random.Random(7))
         t0 = time.perf_counter()

@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from immex.datastage.exporter import export_tables
 from immex.datastage.generator import generate_datastage
 from immex.datastage.reader import read_all
 from immex.domain.errors import BatchError
-from immex.services.sat.imports import import_datastage
+from immex.services.sat.datastage_import import import_datastage
+from immex.services.sat.pedimentos import export_tables
 from immex.services.workspace import companies as workspace
 from tests.support_datastage import members, row_counts, write_zip
 
@@ -30,9 +30,9 @@ _TMP = Path(tempfile.mkdtemp(prefix="immex_fuzz_"))
 _BASE = generate_datastage(_TMP, seed=99, lines=40, folio="9990099").path
 _BASE_MEMBERS = members(_BASE)
 _TEMPLATE = _TMP / "template.db"
-_ENGINE = workspace.init_workspace(f"sqlite:///{_TEMPLATE}")
-import_datastage(_ENGINE, [generate_datastage(_TMP, seed=5, lines=20, folio="9990005").path])
-_ENGINE.dispose()
+_WS = workspace.create_workspace(f"sqlite:///{_TEMPLATE}")
+import_datastage(_WS, [generate_datastage(_TMP, seed=5, lines=20, folio="9990005").path])
+_WS.store.dispose()
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -55,12 +55,12 @@ def test_import_then_export_reproduces_the_rows(
             pitfalls=pitfalls,
             companions=companions,
         )
-        engine = workspace.init_workspace(f"sqlite:///{tmp}/w.db")
-        import_datastage(engine, [gen.path])
+        ws = workspace.create_workspace(f"sqlite:///{tmp}/w.db")
+        engine = ws.store.engine
+        import_datastage(ws, [gen.path])
         tables, errors, _ = read_all(gen.path)
         assert errors == []
-        with engine.connect() as conn:
-            stored = export_tables(conn)
+        stored = export_tables(ws)
         engine.dispose()
         for code, records in tables.items():
             assert Counter(stored[code]) == Counter(records), code
@@ -107,10 +107,11 @@ def _damage_zip(rnd: random.Random, raw: bytes) -> bytes:
 
 
 def _attempt(db_url: str, zip_path: Path) -> None:
-    engine = workspace.open_engine(db_url)
+    ws = workspace.open_workspace(db_url)
+    engine = ws.store.engine
     before = row_counts(engine)
     try:
-        import_datastage(engine, [zip_path])
+        import_datastage(ws, [zip_path])
     except BatchError as exc:
         assert exc.errors
         assert all(e.source for e in exc.errors)
@@ -143,8 +144,9 @@ def test_damaged_input_never_crashes_nor_writes_partly(
 
 
 def test_damaged_inputs_on_both_stores(workspace_url: str, tmp_path: Path) -> None:
-    engine = workspace.init_workspace(workspace_url)
-    import_datastage(engine, [generate_datastage(tmp_path, seed=5, lines=20).path])
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
+    import_datastage(ws, [generate_datastage(tmp_path, seed=5, lines=20).path])
     engine.dispose()
     rnd = random.Random(20261128)
     for i in range(8):
@@ -169,4 +171,4 @@ def test_zip_bytes_are_checked_by_crc(tmp_path: Path) -> None:
     db = tmp_path / "w.db"
     shutil.copy(_TEMPLATE, db)
     with pytest.raises(BatchError):
-        import_datastage(workspace.open_engine(f"sqlite:///{db}"), [bad])
+        import_datastage(workspace.open_workspace(f"sqlite:///{db}"), [bad])

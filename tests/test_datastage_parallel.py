@@ -14,13 +14,15 @@ import pytest
 from immex.datastage import parallel, reader
 from immex.datastage.generator import generate_datastage
 from immex.domain.errors import BatchError
-from immex.services.sat import imports as sat_import
-from immex.services.sat.imports import import_datastage
+from immex.services.sat import datastage_import as sat_import
+from immex.services.sat.datastage_import import Parallel, import_datastage
 from immex.services.workspace import companies as workspace
 from tests.support_datastage import rewrite, row_counts
 
 #: columns that differ between two imports of the same ZIP by design
 _CLOCK = {"sat_import_batches": ("imported_at",)}
+#: the two-process flag of the tests (None: automatic)
+MODE = {None: Parallel.AUTO, True: Parallel.ALWAYS, False: Parallel.NEVER}
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +63,10 @@ def stored(db: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def run(db: Path, zips: list[Path], parallel_mode: bool | None) -> dict[str, object]:
-    engine = workspace.init_workspace(f"sqlite:///{db}")
+    ws = workspace.create_workspace(f"sqlite:///{db}")
+    engine = ws.store.engine
     try:
-        return import_datastage(engine, zips, parallel=parallel_mode)
+        return import_datastage(ws, zips, parallel=MODE[parallel_mode])
     finally:
         engine.dispose()
 
@@ -101,10 +104,11 @@ def test_damaged_table_read_by_worker_writes_nothing(
     errors = {}
     for mode in (False, True):
         db = tmp_path / f"{mode}.db"
-        engine = workspace.init_workspace(f"sqlite:///{db}")
+        ws = workspace.create_workspace(f"sqlite:///{db}")
+        engine = ws.store.engine
         before = row_counts(engine)
         with pytest.raises(BatchError) as exc:
-            import_datastage(engine, [bad], parallel=mode)
+            import_datastage(ws, [bad], parallel=MODE[mode])
         assert row_counts(engine) == before
         engine.dispose()
         errors[mode] = exc.value.errors
@@ -122,9 +126,10 @@ def test_many_errors_in_split_table_reported_like_sequential(
     )
     errors = {}
     for mode in (False, True):
-        engine = workspace.init_workspace(f"sqlite:///{tmp_path / f'{mode}.db'}")
+        ws = workspace.create_workspace(f"sqlite:///{tmp_path / f'{mode}.db'}")
+        engine = ws.store.engine
         with pytest.raises(BatchError) as exc:
-            import_datastage(engine, [bad], parallel=mode)
+            import_datastage(ws, [bad], parallel=MODE[mode])
         engine.dispose()
         errors[mode] = exc.value.errors
     assert errors[True] == errors[False] and len(errors[True]) > 50
@@ -152,10 +157,11 @@ def test_worker_failure_writes_nothing(
 ) -> None:
     monkeypatch.setattr(parallel.sys, "executable", _fake_python(tmp_path, body))
     monkeypatch.setattr(parallel, "STALL_SECONDS", 1.5)
-    engine = workspace.init_workspace(f"sqlite:///{tmp_path / 'w.db'}")
+    ws = workspace.create_workspace(f"sqlite:///{tmp_path / 'w.db'}")
+    engine = ws.store.engine
     before = row_counts(engine)
     with pytest.raises(BatchError) as exc:
-        import_datastage(engine, [gen], parallel=True)
+        import_datastage(ws, [gen], parallel=Parallel.ALWAYS)
     assert message in str(exc.value.errors[0]) and "nothing was written" in str(exc.value.errors[0])
     assert row_counts(engine) == before
     engine.dispose()
@@ -174,6 +180,7 @@ def test_small_zip_stays_in_one_process(
 
 def test_parallel_flag_on_any_store(workspace_url: str, gen: Path) -> None:
     """PostgreSQL keeps its COPY path: the flag changes nothing there."""
-    engine = workspace.init_workspace(workspace_url)
-    assert import_datastage(engine, [gen], parallel=True)["partidas"] == 2500
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
+    assert import_datastage(ws, [gen], parallel=Parallel.ALWAYS)["partidas"] == 2500
     engine.dispose()

@@ -11,11 +11,12 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from immex.cli.main import app
-from immex.datastage.exporter import export_tables, format_table
+from immex.datastage.exporter import format_table
 from immex.datastage.generator import generate_datastage
 from immex.datastage.reader import read_all
 from immex.domain.errors import BatchError, InvalidInput
-from immex.services.sat.imports import import_datastage, pedimento_show
+from immex.services.sat.datastage_import import import_datastage
+from immex.services.sat.pedimentos import export_tables, pedimento_show
 from immex.services.workspace import companies as workspace
 from immex.store.tables import sat
 from tests.support_datastage import SAMPLE, members, rewrite, row_counts, write_zip
@@ -30,8 +31,9 @@ def gen(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @needs_sample
 def test_sample_import_is_idempotent(workspace_url: str) -> None:
-    engine = workspace.init_workspace(workspace_url)
-    first = import_datastage(engine, [SAMPLE])
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
+    first = import_datastage(ws, [SAMPLE])
     assert {k: first[k] for k in ("pedimentos", "partidas", "descargos", "rectificaciones")} == {
         "pedimentos": 3,
         "partidas": 3,
@@ -40,7 +42,7 @@ def test_sample_import_is_idempotent(workspace_url: str) -> None:
     }
     assert first["duplicates"] == 0 and first["companies_registered"] == ["XAXX010101000"]
     before = row_counts(engine)
-    again = import_datastage(engine, [SAMPLE])
+    again = import_datastage(ws, [SAMPLE])
     assert again["pedimentos"] == again["partidas"] == again["descargos"] == 0
     assert again["duplicates"] == 3
     assert row_counts(engine) == before  # nothing written twice, not even a batch
@@ -49,28 +51,30 @@ def test_sample_import_is_idempotent(workspace_url: str) -> None:
 
 @needs_sample
 def test_pedimento_show(workspace_url: str) -> None:
-    engine = workspace.init_workspace(workspace_url)
-    import_datastage(engine, [SAMPLE])
-    shown = pedimento_show(engine, "25 24 3999 5000101")
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
+    import_datastage(ws, [SAMPLE])
+    shown = pedimento_show(ws, "25 24 3999 5000101")
     assert shown["header"]["clave_documento"] == "IN" and len(shown["partidas"]) == 2
     assert shown["partidas"][0]["nico"] == "99" and shown["partidas"][0]["contribuciones"]
     assert [c["clave_contribucion"] for c in shown["contribuciones"]] == [1, 15, 23]
     assert shown["descargado_por"][0]["discharging_number"] == "252439995000250"
-    rect = pedimento_show(engine, "5000300")
+    rect = pedimento_show(ws, "5000300")
     assert [c["number"] for c in rect["chain"]] == ["252439995000280", "252439995000300"]
     assert rect["chain"][0].get("not_stored") is True
     with pytest.raises(InvalidInput):
-        pedimento_show(engine, "12")
+        pedimento_show(ws, "12")
     engine.dispose()
 
 
 def test_round_trip_and_rectifications(workspace_url: str, gen: Path) -> None:
-    engine = workspace.init_workspace(workspace_url)
-    summary = import_datastage(engine, [gen])
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
+    summary = import_datastage(ws, [gen])
     tables, errors, _ = read_all(gen)
     assert not errors
     with engine.connect() as conn:
-        stored = export_tables(conn)
+        stored = export_tables(ws)
         superseded = conn.execute(
             select(sat.sat_pedimentos.c.id).where(
                 sat.sat_pedimentos.c.superseded_by_id.is_not(None)
@@ -97,19 +101,20 @@ def test_overlapping_extractions(workspace_url: str, gen: Path, tmp_path: Path) 
         tmp_path / "8880001_solicitudes.zip",
         {f"8880001_{c}.asc": format_table(c, r) for c, r in part.items()},
     )
-    engine = workspace.init_workspace(workspace_url)
-    sb = import_datastage(engine, [b])
-    sa = import_datastage(engine, [gen])
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
+    sb = import_datastage(ws, [b])
+    sa = import_datastage(ws, [gen])
     assert sb["pedimentos"] == len(keep)
     assert sa["pedimentos"] == len(tables["501"]) - len(keep) and sa["duplicates"] == len(keep)
     assert sb["partidas"] + sa["partidas"] == len(tables["551"])
-    with engine.connect() as conn:
-        assert Counter(export_tables(conn)["551"]) == Counter(tables["551"])
+    assert Counter(export_tables(ws)["551"]) == Counter(tables["551"])
     engine.dispose()
 
 
 def test_damaged_zip_writes_nothing(workspace_url: str, gen: Path, tmp_path: Path) -> None:
-    engine = workspace.init_workspace(workspace_url)
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
     before = row_counts(engine)
     # a bad date deep inside 551: the 501 rows before it were fine, still nothing is kept
     bad = rewrite(
@@ -119,17 +124,18 @@ def test_damaged_zip_writes_nothing(workspace_url: str, gen: Path, tmp_path: Pat
         lambda b: b[: len(b) // 2] + b[len(b) // 2 :].replace(b"-0", b"-9", 1),
     )
     with pytest.raises(BatchError) as exc:
-        import_datastage(engine, [SAMPLE if SAMPLE.exists() else gen, bad])
+        import_datastage(ws, [SAMPLE if SAMPLE.exists() else gen, bad])
     assert any(e.source.endswith("_551.asc") and e.line for e in exc.value.errors)
     assert row_counts(engine) == before
     engine.dispose()
 
 
 def test_company_option(workspace_url: str, gen: Path) -> None:
-    engine = workspace.init_workspace(workspace_url)
-    workspace.add_company(engine, "EKU9003173C9", "Otra SA")
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
+    workspace.add_company(ws, "EKU9003173C9", "Otra SA")
     with pytest.raises(BatchError, match="error"):
-        import_datastage(engine, [gen], company="EKU9003173C9")
+        import_datastage(ws.with_company(workspace.resolve_company(ws, "EKU9003173C9")), [gen])
     engine.dispose()
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from immex.datastage.m3 import parse_m3, parse_m3_date
 from immex.domain.errors import BatchError
-from immex.services.sat.imports import import_m3, pedimento_show
+from immex.services.sat.m3_import import import_m3
+from immex.services.sat.pedimentos import pedimento_show
 from immex.services.workspace import companies as workspace
 from tests.support_datastage import M3_SAMPLE, row_counts
 
@@ -71,16 +72,17 @@ def test_aaaammdd_file_and_errors(tmp_path: Path) -> None:
 
 
 def test_import_m3(workspace_url: str, tmp_path: Path) -> None:
-    engine = workspace.init_workspace(workspace_url)
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
     files = [_write(tmp_path, GOOD)] + ([M3_SAMPLE] if M3_SAMPLE.exists() else [])
-    s = import_m3(engine, files)
+    s = import_m3(ws, files)
     assert s["pedimentos"] == len(files) and s["partidas"] == len(files)
     before = row_counts(engine)
-    assert import_m3(engine, files)["duplicates"] == len(files)
+    assert import_m3(ws, files)["duplicates"] == len(files)
     assert row_counts(engine) == before
-    shown = pedimento_show(engine, "25 24 3999 5000102")
+    shown = pedimento_show(ws, "25 24 3999 5000102")
     assert shown["source"] == "m3" and shown["descargos"][0]["pedimento_orig"] == "5000101"
     with pytest.raises(BatchError):
-        import_m3(engine, [_write(tmp_path, GOOD.replace("|1.000\n", "|1,000\n"), "m3999003.063")])
+        import_m3(ws, [_write(tmp_path, GOOD.replace("|1.000\n", "|1,000\n"), "m3999003.063")])
     assert row_counts(engine) == before
     engine.dispose()

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from immex.domain import reconcile as rc
-from immex.services.sat.imports import import_datastage
+from immex.services.sat.datastage_import import import_datastage
 from immex.services.sat.reconcile import reconcile, write_html, write_xlsx
 from immex.services.workspace import companies as workspace
 from tests.support_datastage import SAMPLE
@@ -165,9 +165,10 @@ def test_chain_heads() -> None:
 def test_use_case_with_ledger_lots(workspace_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from immex.store.tables import ledger as t
 
-    engine = workspace.init_workspace(workspace_url)
-    import_datastage(engine, [SAMPLE])
-    company = workspace.resolve_company(engine, None)
+    ws = workspace.create_workspace(workspace_url)
+    engine = ws.store.engine
+    import_datastage(ws, [SAMPLE])
+    company = workspace.resolve_company(ws, None)
     now = datetime.now(UTC)
     with engine.begin() as conn:
         batch = conn.execute(
@@ -247,7 +248,7 @@ def test_use_case_with_ledger_lots(workspace_url: str, tmp_path) -> None:  # typ
                 run_id=run, chunk_no=0, rows=1, data=pack_columns(cols, 0, 1)
             )
         )
-    report = reconcile(engine, None, None, None, as_of=date(2025, 8, 1))
+    report = reconcile(ws.with_company(company), None, None, as_of=date(2025, 8, 1))
     diffs = report["differences"]
     (dis_diff,) = [d for d in diffs if d.category == "discharge"]
     assert (dis_diff.pedimento, dis_diff.fraccion) == ("252439995000101", "85443099")

@@ -16,6 +16,7 @@ from immex.cli.common import (
     JsonOpt,
     console,
     handle_errors,
+    open_ws,
     parse_date,
     print_json,
     today_default,
@@ -24,9 +25,10 @@ from immex.cli.import_group import import_app
 from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput
 from immex.domain.reconcile import Tolerance
-from immex.services.sat import imports as sat_import
 from immex.services.sat import reconcile as rec
-from immex.services.workspace import companies as workspace
+from immex.services.sat.datastage_import import import_datastage as import_zips
+from immex.services.sat.m3_import import import_m3 as import_validation_files
+from immex.services.sat.pedimentos import pedimento_show as show_pedimento
 
 pedimento_app = typer.Typer(help="Pedimentos as SAT has them.", no_args_is_help=True)
 
@@ -51,8 +53,7 @@ def import_datastage(
     dry_run: bool = DryRunOpt,
 ) -> None:
     """Import SAT Data Stage extractions (all-or-nothing; re-imports write nothing twice)."""
-    engine = workspace.open_engine(db)
-    summary = sat_import.import_datastage(engine, zips, company=company, dry_run=dry_run)
+    summary = import_zips(open_ws(db, company, need_company=False), zips, dry_run=dry_run)
     if json_out:
         print_json(summary)
     else:
@@ -67,8 +68,7 @@ def import_m3(
     dry_run: bool = DryRunOpt,
 ) -> None:
     """Import pedimento validation files (records 500…801; dates DDMMAAAA or AAAAMMDD)."""
-    engine = workspace.open_engine(db)
-    summary = sat_import.import_m3(engine, files, dry_run=dry_run)
+    summary = import_validation_files(open_ws(db, need_company=False), files, dry_run=dry_run)
     if json_out:
         print_json(summary)
     else:
@@ -86,8 +86,7 @@ def pedimento_show(
     json_out: bool = JsonOpt,
 ) -> None:
     """A pedimento as SAT has it: header, lines, contributions, discharges, rectifications."""
-    engine = workspace.open_engine(db)
-    data = sat_import.pedimento_show(engine, number, company)
+    data = show_pedimento(open_ws(db, company, need_company=False), number)
     if json_out:
         print_json(data)
         return
@@ -150,9 +149,8 @@ def reconcile_cmd(
     warnings: list[str] = []
     when = today_default(parse_date(as_of, "as-of"), warnings)
     tol = Tolerance(Decimal(qty_tolerance), Decimal(value_tolerance))
-    engine = workspace.open_engine(db)
     report = rec.reconcile(
-        engine, company, parse_date(date_from, "from"), parse_date(date_to, "to"),
+        open_ws(db, company), parse_date(date_from, "from"), parse_date(date_to, "to"),
         as_of=when, tolerance=tol,
     )  # fmt: skip
     report["notes"] = warnings + report["notes"]

@@ -8,11 +8,12 @@ statement and every dialect branch lives in ``immex.store.repositories``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from immex.store import migrate
 from immex.store.database import StoreError, is_initialised, make_engine
@@ -25,6 +26,7 @@ from immex.store.repositories.ledger_records import LedgerRepository
 from immex.store.repositories.loaded_rates import RateRepository
 from immex.store.repositories.parameters import ParameterRepository
 from immex.store.repositories.reports import ReportsRepository
+from immex.store.repositories.sat_records import SatRepository
 from immex.store.repositories.series import SeriesRepository
 
 
@@ -33,10 +35,16 @@ class Repositories:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._after: list[Callable[[], None]] = []
 
     @property
     def dialect(self) -> str:
         return self.conn.dialect.name
+
+    def after_transaction(self, step: Callable[[], None]) -> None:
+        """Run ``step`` once the transaction of :meth:`Store.begin` has ended (committed or
+        rolled back), on the same connection before it is released."""
+        self._after.append(step)
 
     @cached_property
     def companies(self) -> CompanyRepository:
@@ -88,6 +96,11 @@ class Repositories:
     def jobs(self) -> JobRepository:
         return JobRepository(self.conn)
 
+    @cached_property
+    def sat(self) -> SatRepository:
+        """What SAT knows: Data Stage / validation-file pedimentos and their rows."""
+        return SatRepository(self.conn)
+
 
 class Store:
     """One workspace database (SQLite file or PostgreSQL database)."""
@@ -138,6 +151,14 @@ class Store:
         return self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
     @property
+    def refusal_errors(self) -> tuple[type[BaseException], ...]:
+        """What the database raises when it refuses data: SQLAlchemy's wrapped errors and
+        the driver's own (raised by PostgreSQL's COPY)."""
+        dbapi = getattr(self.engine.dialect, "dbapi", None)
+        own = getattr(dbapi, "Error", None)
+        return (DBAPIError, own) if isinstance(own, type) else (DBAPIError,)
+
+    @property
     def display_url(self) -> str:
         """The URL with any password hidden (for messages; never for reports)."""
         return self.engine.url.render_as_string(hide_password=True)
@@ -145,8 +166,14 @@ class Store:
     @contextmanager
     def begin(self) -> Iterator[Repositories]:
         """One transaction: committed when the block ends, rolled back on an exception."""
-        with self.engine.begin() as conn:
-            yield Repositories(conn)
+        with self.engine.connect() as conn:
+            repos = Repositories(conn)
+            try:
+                with conn.begin():
+                    yield repos
+            finally:
+                for step in repos._after:
+                    step()
 
     @contextmanager
     def connect(self) -> Iterator[Repositories]:

@@ -2,9 +2,10 @@
 
 Reads SAT's side from the ``sat_*`` tables (Data Stage imports) and the ledger's side from
 the Annex 24 tables (``ledger_lots`` for pedimentos and lines, the current discharge run for
-the journal), turns both into the plain records of :mod:`immex.domain.reconcile` and runs
-the pure comparison. The IMMEX time limits come from the effective-dated reference
-parameters (RULES.md I-2, read through :func:`immex.services.discharge.runs.limit_months`).
+the journal) through the SAT repository, as the plain records of
+:mod:`immex.domain.reconcile`, and runs the pure comparison. The IMMEX time limits come from
+the effective-dated reference parameters (RULES.md I-2, read through
+:func:`immex.services.discharge.runs.limit_months`).
 """
 
 from __future__ import annotations
@@ -12,128 +13,40 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, inspect, select
-from sqlalchemy.orm import aliased
+import numpy as np
 
 from immex.domain import reconcile as rc
+from immex.domain.company import Company
+from immex.domain.discharge import kernel as fe
 from immex.domain.errors import ImmexError
-from immex.services.workspace.companies import Company, audit, resolve_company
-from immex.store.tables import sat
+from immex.services.discharge import runs as dis
+from immex.services.workspace.context import Workspace
+from immex.store.unit import Repositories
 
 #: SAT pedimento key → kind of goods whose limit applies (containers cannot be told apart
 #: in SAT's data: IN is read as inputs, 18 months — said in every report)
 _KIND_OF_KEY = {"IN": "input", "AF": "fixed_asset"}
 
 
-def _date(v: Any) -> date:
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, date):
-        return v
-    return date.fromisoformat(str(v)[:10])
-
-
 def load_sat(
-    conn: Connection, company_id: int
+    repos: Repositories, company_id: int
 ) -> tuple[
     list[rc.SatPedimento], list[rc.SatLine], list[rc.SatDischarge], tuple[date, date] | None
 ]:
-    p, ln, d = sat.sat_pedimentos, sat.sat_partidas, sat.sat_descargos
-    b = sat.sat_import_batches
-    nxt = aliased(p)
-    peds: list[rc.SatPedimento] = []
-    rect = {
-        r.pedimento_id: r.number
-        for r in conn.execute(
-            select(sat.sat_rectificaciones.c.pedimento_id, p.c.number).join(
-                p, p.c.id == sat.sat_rectificaciones.c.anterior_id
-            )
-        )
-    }
-    q = (
-        select(p.c.id, p.c.number, p.c.clave_documento, p.c.tipo_operacion, p.c.fecha_pago,
-               nxt.c.number.label("next_number"), b.c.source_name)
-        .join(b, b.c.id == p.c.batch_id)
-        .outerjoin(nxt, nxt.c.id == p.c.superseded_by_id)
-        .where(p.c.company_id == company_id, p.c.source == "datastage")
-    )  # fmt: skip
-    for r in conn.execute(q):
-        peds.append(
-            rc.SatPedimento(
-                r.number,
-                r.clave_documento,
-                int(r.tipo_operacion),
-                _date(r.fecha_pago),
-                f"SAT 501 {r.number} ({r.source_name})",
-                r.next_number,
-                rect.get(r.id),
-            )  # fmt: skip
-        )
-    lines = [
-        rc.SatLine(
-            r.number,
-            r.fraccion,
-            int(r.secuencia),
-            r.cantidad_umc,
-            None if r.umc is None else str(r.umc),
-            r.cantidad_umt,
-            None if r.umt is None else str(r.umt),
-            r.valor_dolares,
-            f"SAT 551 {r.number} partida {r.secuencia}",
-        )  # fmt: skip
-        for r in conn.execute(
-            select(
-                p.c.number,
-                ln.c.fraccion,
-                ln.c.secuencia,
-                ln.c.cantidad_umc,
-                ln.c.umc,
-                ln.c.cantidad_umt,
-                ln.c.umt,
-                ln.c.valor_dolares,
-            )
-            .join(p, p.c.id == ln.c.pedimento_id)
-            .where(p.c.company_id == company_id, p.c.source == "datastage")
-        )  # fmt: skip
-    ]
-    discharges = []
-    for dr in conn.execute(
-        select(p.c.number, p.c.fecha_pago, d.c.id, d.c.year_orig, d.c.aduana_orig,
-               d.c.patente_orig, d.c.pedimento_orig, d.c.documento_orig, d.c.fraccion_orig,
-               d.c.unidad, d.c.cantidad)
-        .join(p, p.c.id == d.c.pedimento_id)
-        .where(p.c.company_id == company_id, p.c.source == "datastage")
-    ):  # fmt: skip
-        orig = f"{dr.year_orig % 100:02d}{dr.aduana_orig[:2]}{dr.patente_orig}{dr.pedimento_orig}"
-        discharges.append(
-            rc.SatDischarge(
-                dr.number,
-                _date(dr.fecha_pago),
-                orig,
-                dr.documento_orig,
-                dr.fraccion_orig,
-                None if dr.unidad is None else str(dr.unidad),
-                dr.cantidad,
-                f"SAT 512 on {dr.number} (discharges {orig})",
-            )  # fmt: skip
-        )
+    """SAT's pedimentos, lines and discharges of the company, and the period its Data Stage
+    extractions cover (their payment dates and their ``Resumen`` periods)."""
+    peds = repos.sat.reconcile_pedimentos(company_id)
+    lines = repos.sat.reconcile_lines(company_id)
+    discharges = repos.sat.reconcile_discharges(company_id)
     coverage = None
     if peds:
         coverage = (min(x.paid for x in peds), max(x.paid for x in peds))
-    for (data,) in conn.execute(
-        select(sat.sat_raw_rows.c.data)
-        .join(b, b.c.id == sat.sat_raw_rows.c.batch_id)
-        .where(
-            sat.sat_raw_rows.c.table_code == "Resumen",
-            b.c.kind == "datastage",
-            b.c.id.in_(select(p.c.batch_id).where(p.c.company_id == company_id)),
-        )
-    ):
+    for data in repos.sat.coverage_summaries(company_id):
         parts = data.split("|")
         try:
             lo, hi = date.fromisoformat(parts[2]), date.fromisoformat(parts[3])
@@ -144,71 +57,27 @@ def load_sat(
 
 
 def load_ledger(
-    conn: Connection, company: Company
+    repos: Repositories, company: Company
 ) -> tuple[
     list[rc.LedgerPedimento], list[rc.LedgerLine], list[rc.LedgerDischarge] | None, list[str]
 ]:
     """The ledger's pedimentos, lines (lots) and journal; notes say what is missing."""
-    notes: list[str] = []
-    if not inspect(conn).has_table("ledger_lots"):
+    if not repos.sat.has_ledger():
         return [], [], None, ["the ledger tables do not exist in this workspace"]
-    from immex.store.tables import ledger as t
-
-    units = {
-        r.part_number: r.umc
-        for r in conn.execute(
-            select(t.materials.c.part_number, t.materials.c.umc).where(
-                t.materials.c.company_id == company.id
-            )
-        )
-    }
-    files = {
-        r.id: r.file_name
-        for r in conn.execute(
-            select(t.import_batches.c.id, t.import_batches.c.file_name).where(
-                t.import_batches.c.company_id == company.id
-            )
-        )
-    }
-    peds: dict[str, rc.LedgerPedimento] = {}
-    lines: list[rc.LedgerLine] = []
-    lot_info: dict[int, tuple[str, str, str | None]] = {}
-    for r in conn.execute(select(t.lots).where(t.lots.c.company_id == company.id)):
-        where = f"{files.get(r.batch_id, 'ledger')}:{r.source_line}"
-        if r.pedimento not in peds or r.entry_date < peds[r.pedimento].entry_date:
-            peds[r.pedimento] = rc.LedgerPedimento(
-                r.pedimento, r.clave, r.entry_date, f"ledger pedimentos {where}"
-            )
-        unit = units.get(r.part_number)
-        lines.append(
-            rc.LedgerLine(
-                r.pedimento,
-                r.fraccion,
-                Decimal(r.quantity_micro).scaleb(-6),
-                unit,
-                Decimal(r.value_e4).scaleb(-4),
-                f"ledger lot {r.id} ({r.part_number}, {where})",
-            )  # fmt: skip
-        )
-        lot_info[r.id] = (r.pedimento, r.fraccion, unit)
-    journal: list[rc.LedgerDischarge] | None = None
-    try:
-        from immex.services.discharge import runs as dis
-
-        run_id = dis.current_run_id(conn, company)
-    except (ImportError, AttributeError) as exc:  # the engine's store module not there yet
-        notes.append(f"the discharge journal cannot be read yet ({exc})")
-        run_id = None
+    peds, lines, lot_info = repos.sat.reconcile_ledger(company.id)
+    run_id = dis.current_run_id(repos.conn, company)
     if run_id is None:
-        if not notes:
-            notes.append("no discharge run yet: `immex discharge run` creates the journal")
-        return list(peds.values()), lines, None, notes
-    import numpy as np
+        notes = ["no discharge run yet: `immex discharge run` creates the journal"]
+        return peds, lines, None, notes
+    return peds, lines, _journal(repos, run_id, lot_info), []
 
-    from immex.domain.discharge import kernel as fe
 
-    cols = dis.load_allocations(conn, run_id)
-    journal = []
+def _journal(
+    repos: Repositories, run_id: int, lot_info: dict[int, tuple[str, str, str | None]]
+) -> list[rc.LedgerDischarge]:
+    """The run's allocations summed per lot and shipment date."""
+    cols = dis.load_allocations(repos.conn, run_id)
+    journal: list[rc.LedgerDischarge] = []
     if len(cols["qty"]):
         key = cols["lot_id"].astype(np.int64) * 100_000 + cols["ship_date"].astype(np.int64)
         uniq, inv = np.unique(key, return_inverse=True)
@@ -219,15 +88,11 @@ def load_ledger(
             ped, frac, unit = lot_info.get(lot_id, ("", "", None))
             journal.append(
                 rc.LedgerDischarge(
-                    ped,
-                    frac,
-                    Decimal(int(total)).scaleb(-6),
-                    unit,
-                    fe.from_day(day),
+                    ped, frac, Decimal(int(total)).scaleb(-6), unit, fe.from_day(day),
                     f"discharge run {run_id}, lot {lot_id}",
                 )  # fmt: skip
             )
-    return list(peds.values()), lines, journal, notes
+    return journal
 
 
 def _limits(notes: list[str]) -> Callable[[str, date], int | None]:
@@ -238,10 +103,8 @@ def _limits(notes: list[str]) -> Callable[[str, date], int | None]:
         if kind is None:
             return None
         try:
-            from immex.services.discharge.runs import limit_months
-
-            return limit_months(kind, start)
-        except (ImmexError, ImportError, OSError) as exc:
+            return dis.limit_months(kind, start)
+        except (ImmexError, OSError) as exc:
             if clave not in failed:
                 failed.add(clave)
                 notes.append(f"time limit of {clave} unknown on {start.isoformat()}: {exc}; "
@@ -252,19 +115,19 @@ def _limits(notes: list[str]) -> Callable[[str, date], int | None]:
 
 
 def reconcile(
-    engine: Engine,
-    company: str | None,
+    ws: Workspace,
     date_from: date | None,
     date_to: date | None,
     *,
     as_of: date,
     tolerance: rc.Tolerance | None = None,
 ) -> dict[str, Any]:
-    """Compare ledger and SAT for the company; ``as_of`` is the date of the time-limit check."""
-    comp = resolve_company(engine, company)
-    with engine.connect() as conn:
-        speds, slines, sdis, coverage = load_sat(conn, comp.id)
-        lpeds, llines, ldis, notes = load_ledger(conn, comp)
+    """Compare ledger and SAT for the workspace's company; ``as_of`` is the date of the
+    time-limit check."""
+    comp = ws.the_company
+    with ws.read() as repos:
+        speds, slines, sdis, coverage = load_sat(repos, comp.id)
+        lpeds, llines, ldis, notes = load_ledger(repos, comp)
     if not speds:
         notes.append("no SAT data for this company: import a Data Stage extraction first "
                      "(`immex import datastage`)")  # fmt: skip
@@ -288,9 +151,8 @@ def reconcile(
                   "cannot be told apart in SAT's data)"],
         "differences": list(report.differences),
     }  # fmt: skip
-    with engine.begin() as conn:
-        audit(
-            conn,
+    with ws.write() as uow:
+        uow.audit(
             "sat.reconcile",
             {
                 "totals": report.totals,
