@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from immex.datastage.generator import generate_datastage
 from immex.datastage.reader import read_all
 from immex.domain.errors import BatchError
+from immex.services.sat.datastage_export import export_tables
 from immex.services.sat.datastage_import import import_datastage
-from immex.services.sat.pedimentos import export_tables
 from immex.services.workspace import companies as workspace
 from tests.support_datastage import members, row_counts, write_zip
 

@@ -15,8 +15,9 @@ from immex.datastage.exporter import format_table
 from immex.datastage.generator import generate_datastage
 from immex.datastage.reader import read_all
 from immex.domain.errors import BatchError, InvalidInput
+from immex.services.sat.datastage_export import export_tables
 from immex.services.sat.datastage_import import import_datastage
-from immex.services.sat.pedimentos import export_tables, pedimento_show
+from immex.services.sat.pedimento_show import pedimento_show
 from immex.services.workspace import companies as workspace
 from immex.store.tables import sat
 from tests.support_datastage import SAMPLE, members, rewrite, row_counts, write_zip

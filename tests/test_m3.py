@@ -10,7 +10,7 @@ import pytest
 from immex.datastage.m3 import parse_m3, parse_m3_date
 from immex.domain.errors import BatchError
 from immex.services.sat.m3_import import import_m3
-from immex.services.sat.pedimentos import pedimento_show
+from immex.services.sat.pedimento_show import pedimento_show
 from immex.services.workspace import companies as workspace
 from tests.support_datastage import M3_SAMPLE, row_counts
 

@@ -28,7 +28,7 @@ from immex.domain.reconcile import Tolerance
 from immex.services.sat import reconcile as rec
 from immex.services.sat.datastage_import import import_datastage as import_zips
 from immex.services.sat.m3_import import import_m3 as import_validation_files
-from immex.services.sat.pedimentos import pedimento_show as show_pedimento
+from immex.services.sat.pedimento_show import pedimento_show as show_pedimento
 
 pedimento_app = typer.Typer(help="Pedimentos as SAT has them.", no_args_is_help=True)
 

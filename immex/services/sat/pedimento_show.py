@@ -1,14 +1,11 @@
-"""A pedimento as SAT has it (``immex pedimento show``), and the stored tables as Data Stage
-rows (the inverse of the import, :mod:`immex.datastage.exporter`)."""
+"""A pedimento as SAT has it (``immex pedimento show``)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from immex.datastage import exporter
 from immex.datastage.keys import SatKey
-from immex.datastage.layout import TABLE_CODES
 from immex.domain.codes import parse_pedimento_number
 from immex.domain.errors import InvalidFormat, InvalidInput, NotFound
 from immex.services.workspace.context import Workspace
@@ -132,15 +129,3 @@ def _shown(repos: Repositories, head: Any, found: list[Any]) -> dict[str, Any]:
         "rectificaciones": sat.rows_of(pid, "701"),
         "chain": _chain(repos, pid),
     }
-
-
-def export_tables(
-    ws: Workspace, company_id: int | None = None, source: str = "datastage"
-) -> dict[str, list[Any]]:
-    """Every Data Stage table as stored: ``{table code: [records]}`` (the records the reader
-    produces: typed records, or raw value tuples)."""
-    with ws.read() as repos:
-        return {
-            code: exporter.records(code, repos.sat.stored_rows(code, company_id, source))
-            for code in TABLE_CODES
-        }
