@@ -5,7 +5,7 @@ the Annex 24 tables (``ledger_lots`` for pedimentos and lines, the current disch
 the journal) through the SAT repository, as the plain records of
 :mod:`immex.domain.reconcile`, and runs the pure comparison. The IMMEX time limits come from
 the effective-dated reference parameters (RULES.md I-2, read through
-:func:`immex.services.discharge.runs.limit_months`).
+:func:`immex.services.discharge.limits.limit_months`).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import numpy as np
 
 from immex.domain import reconcile as rc
 from immex.domain.company import Company
-from immex.domain.discharge import kernel as fe
+from immex.domain.discharge.kernel_pack import from_day
 from immex.domain.errors import ImmexError
-from immex.services.discharge import runs as dis
+from immex.services.discharge.limits import limit_months
 from immex.services.workspace.context import Workspace
 from immex.store.unit import Repositories
 
@@ -65,18 +65,18 @@ def load_ledger(
     if not repos.sat.has_ledger():
         return [], [], None, ["the ledger tables do not exist in this workspace"]
     peds, lines, lot_info = repos.sat.reconcile_ledger(company.id)
-    run_id = dis.current_run_id(repos.conn, company)
-    if run_id is None:
+    run = repos.journal.current_run(company.id)
+    if run is None:
         notes = ["no discharge run yet: `immex discharge run` creates the journal"]
         return peds, lines, None, notes
-    return peds, lines, _journal(repos, run_id, lot_info), []
+    return peds, lines, _journal(repos, run.id, lot_info), []
 
 
 def _journal(
     repos: Repositories, run_id: int, lot_info: dict[int, tuple[str, str, str | None]]
 ) -> list[rc.LedgerDischarge]:
     """The run's allocations summed per lot and shipment date."""
-    cols = dis.load_allocations(repos.conn, run_id)
+    cols = repos.journal.allocations(run_id)
     journal: list[rc.LedgerDischarge] = []
     if len(cols["qty"]):
         key = cols["lot_id"].astype(np.int64) * 100_000 + cols["ship_date"].astype(np.int64)
@@ -88,7 +88,7 @@ def _journal(
             ped, frac, unit = lot_info.get(lot_id, ("", "", None))
             journal.append(
                 rc.LedgerDischarge(
-                    ped, frac, Decimal(int(total)).scaleb(-6), unit, fe.from_day(day),
+                    ped, frac, Decimal(int(total)).scaleb(-6), unit, from_day(day),
                     f"discharge run {run_id}, lot {lot_id}",
                 )  # fmt: skip
             )
@@ -103,7 +103,7 @@ def _limits(notes: list[str]) -> Callable[[str, date], int | None]:
         if kind is None:
             return None
         try:
-            return dis.limit_months(kind, start)
+            return limit_months(kind, start)
         except (ImmexError, OSError) as exc:
             if clave not in failed:
                 failed.add(clave)
