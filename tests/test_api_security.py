@@ -216,6 +216,7 @@ def test_login_cookie_flags_and_session_fixation(site: Site) -> None:
     assert forged.get("/api/v1/me").status_code == 401
     page = client.get("/account")
     assert page.status_code == 200 and "viewer@example.com" in page.text
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["cache-control"] == "no-store"
 
 
 def test_secure_cookies_when_configured(site: Site) -> None:

@@ -52,9 +52,14 @@ def _page(request: Request, name: str, lang: str, status: int = 200, **ctx: Any)
     t = messages(_lang(lang))
     ctx.setdefault("error", None)
     ctx.setdefault("notice", None)
-    return TEMPLATES.TemplateResponse(
+    response = TEMPLATES.TemplateResponse(
         request, name, {"t": t, "lang": _lang(lang), **ctx}, status_code=status
     )
+    # never framed by another site (clickjacking), never cached (a signed-in page)
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _cookie(server: Server, response: Response, name: str, value: str, max_age: int,
