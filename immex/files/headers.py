@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from immex.domain.errors import ErrorRecord
 
@@ -28,6 +29,7 @@ def normalize_header(text: str) -> str:
     return "_".join(_WORD.findall(plain.lower()))
 
 
+@lru_cache(maxsize=4096)
 def header_key(text: str) -> str:
     """The comparison key of a header name (see the module text)."""
     words = []
@@ -96,6 +98,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "fta": {
         "agreement": ("tratado", "acuerdo", "TLC"),
         "origin_countries": ("países de origen", "países", "origen"),
+        "exceptions": ("excepciones", "excepto"),
     },
     "amendments": {},
     "fix": {
@@ -136,11 +139,16 @@ class Layout:
 
     def keys(self) -> dict[str, str]:
         """Header key → canonical column, for every name this layout accepts."""
-        found: dict[str, str] = {}
-        for column in self.columns:
-            for name in (column, *aliases_of(self.name, column)):
-                found.setdefault(header_key(name), column)
-        return found
+        return dict(_layout_keys(self))
+
+
+@lru_cache(maxsize=64)
+def _layout_keys(layout: Layout) -> tuple[tuple[str, str], ...]:
+    found: dict[str, str] = {}
+    for column in layout.columns:
+        for name in (column, *aliases_of(layout.name, column)):
+            found.setdefault(header_key(name), column)
+    return tuple(found.items())
 
 
 @dataclass(frozen=True, slots=True)
