@@ -160,23 +160,30 @@ def test_shipments_bulk_load_and_lines_in_document_order(store: Store) -> None:
     with store.begin() as repos:
         batch = repos.ledger.add_batch(a, "shipments", "s.csv", "2" * 64, 3, AT, "x")
         values = [
-            (a, "EXP-2", 1, "export", "2025-03-02", "HARN", 2_000_000, "USA", 100, None, 4, batch),
+            (a, "EXP-2", 1, "export", "2025-03-02", "HARN", 2_000_000, "USA", 100, None, 4, batch,
+             None),
             (a, "EXP-1", 2, "export", "2025-03-01", "HARN", 5_000_000, None, None,
-             "254730125000001", 3, batch),
-            (a, "EXP-1", 1, "export", "2025-03-01", "HARN", 1_000_000, "CAN", 50, None, 2, batch),
+             "254730125000001", 3, batch, None),
+            (a, "EXP-1", 1, "export", "2025-03-01", "HARN", 1_000_000, "CAN", 50, None, 2, batch,
+             None),
+            (a, "ACTA-1", 1, "destruction", "2025-03-03", "HARN", 1_000_000, None, None, None, 5,
+             batch, "DEST-01"),
         ]  # fmt: skip
         assert all(len(v) == len(SHIPMENT_COLUMNS) for v in values)
         repos.ledger.add_shipments(values)
     with store.connect() as repos:
-        assert repos.ledger.documents(a) == {"EXP-1", "EXP-2"}
+        assert repos.ledger.documents(a) == {"ACTA-1", "EXP-1", "EXP-2"}
         assert repos.ledger.documents(b) == set()
-        lines = list(repos.ledger.shipment_lines(a, ["EXP-1", "EXP-2"]))
+        lines = list(repos.ledger.shipment_lines(a, ["EXP-1", "EXP-2", "ACTA-1"]))
         assert list(repos.ledger.shipment_lines(a, [])) == []
     assert lines == [
-        ("EXP-1", 1, "export", date(2025, 3, 1), "HARN", 1_000_000, "CAN", 50, None),
-        ("EXP-1", 2, "export", date(2025, 3, 1), "HARN", 5_000_000, None, None, "254730125000001"),
-        ("EXP-2", 1, "export", date(2025, 3, 2), "HARN", 2_000_000, "USA", 100, None),
-    ]
+        ("ACTA-1", 1, "destruction", date(2025, 3, 3), "HARN", 1_000_000, None, None, None,
+         "DEST-01"),
+        ("EXP-1", 1, "export", date(2025, 3, 1), "HARN", 1_000_000, "CAN", 50, None, None),
+        ("EXP-1", 2, "export", date(2025, 3, 1), "HARN", 5_000_000, None, None, "254730125000001",
+         None),
+        ("EXP-2", 1, "export", date(2025, 3, 2), "HARN", 2_000_000, "USA", 100, None, None),
+    ]  # fmt: skip
 
 
 def test_a_failed_transaction_writes_nothing(store: Store) -> None:

@@ -13,8 +13,10 @@ from decimal import Decimal
 
 #: kinds of goods of a material; each has its own IMMEX time limit (RULES.md I-2)
 MATERIAL_KINDS = ("input", "consumable", "packaging", "container", "fixed_asset")
-#: what a shipment is: export (returned abroad), domestic sale, transfer to another IMMEX company
-SHIPMENT_KINDS = ("export", "domestic", "transfer")
+#: what a shipment is: export (returned abroad), domestic sale, transfer to another IMMEX
+#: company, or destruction of waste and scrap under the rules (LA 109 ¶3, RULES C-5: no IGI;
+#: needs the notice or acta as evidence). Waste *sold* in Mexico is a domestic sale (F4).
+SHIPMENT_KINDS = ("export", "domestic", "transfer", "destruction")
 #: pedimento keys of temporary imports that the discharge draws from (RULES.md section 5)
 TEMPORARY_KEYS = ("IN", "AF")
 #: pedimento keys accepted on imported lots (RGCE Annex 22 appendix 2, the IMMEX subset)
@@ -43,7 +45,10 @@ LOT_KEYS = (
     "G1",
 )
 #: discharge keys: export → RT (return), domestic → F4 (F5 for fixed assets), transfer → V1
-DISCHARGE_KEYS = ("RT", "F4", "F5", "V1")
+#: and destruction → DESTR (no pedimento: the destruction notice / acta is the document)
+DISCHARGE_KEYS = ("RT", "F4", "F5", "V1", "DESTR")
+#: the journal key of a destruction (not a pedimento key: Annex 24 shows it as "destrucción")
+DESTRUCTION_KEY = "DESTR"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +129,7 @@ class Shipment:
     destination: str = ""
     value_usd: Decimal | None = None
     pedimento: str | None = None
+    evidence: str = ""  # a destruction's notice or acta number
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "date": ("fecha", "fecha de salida", "fecha salida", "fecha de embarque", "ship date"),
         "product": ("producto", "producto terminado", "número de parte producto"),
         "pedimento": ("pedimento a descargar", "pedimento de importación", "número de pedimento"),
+        "evidence": ("evidencia", "acta", "acta de destrucción", "aviso de destrucción"),
     },
     "prosec": {
         "sector": ("sector PROSEC",),
@@ -249,7 +250,7 @@ LAYOUTS: dict[str, Layout] = {
         _layout(
             "shipments",
             ("document", "kind", "date", "product", "quantity"),
-            ("destination", "value_usd", "pedimento"),
+            ("destination", "value_usd", "pedimento", "evidence"),
         ),
         _layout(
             "prosec",

@@ -509,7 +509,11 @@ def _assemble(
     del order
     a_ship = c_ship[a_cons]
     kind = plant.ship_kind[a_ship]
-    key = np.where(kind == 0, 0, np.where(kind == 2, 3, np.where(plant.lot_af[a_lot], 2, 1)))
+    key = np.where(
+        kind == 0,
+        0,
+        np.where(kind == 2, 3, np.where(kind == 3, 4, np.where(plant.lot_af[a_lot], 2, 1))),
+    )
     e_cons = _cat(ex_c, np.int64)
     eo = np.argsort(e_cons, kind="stable")
     e_cons = e_cons[eo]

@@ -36,9 +36,9 @@ NO_LIMIT = np.int32(2**31 - 1)
 DAY_MIN = -(2**30)
 DAY_MAX = 2**30
 EPOCH = date(1970, 1, 1).toordinal()
-KIND_CODES = {"export": 0, "domestic": 1, "transfer": 2}
+KIND_CODES = {"export": 0, "domestic": 1, "transfer": 2, "destruction": 3}
 #: discharge key codes stored in the journal
-KEY_NAMES = ("RT", "F4", "F5", "V1")
+KEY_NAMES = ("RT", "F4", "F5", "V1", "DESTR")
 
 
 def day(d: date) -> int:

@@ -21,7 +21,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from immex.domain.errors import InvalidInput
-from immex.domain.ledger import ImportLot, Shipment
+from immex.domain.ledger import DESTRUCTION_KEY, ImportLot, Shipment
 
 QTY_PLACES = 6
 VALUE_PLACES = 4
@@ -53,13 +53,16 @@ def allocation_value(
 
 
 def discharge_key(shipment_kind: str, lot_clave: str) -> str:
-    """RT for exports, V1 for transfers, F4 for domestic sales (F5 for fixed assets, AF)."""
+    """RT for exports, V1 for transfers, F4 for domestic sales (F5 for fixed assets, AF),
+    DESTR for a destruction (LA 109 ¶3: no IGI, RULES C-5)."""
     if shipment_kind == "export":
         return "RT"
     if shipment_kind == "transfer":
         return "V1"
     if shipment_kind == "domestic":
         return "F5" if lot_clave == "AF" else "F4"
+    if shipment_kind == "destruction":
+        return DESTRUCTION_KEY
     raise InvalidInput(f"unknown shipment kind {shipment_kind!r}", field="kind")
 
 

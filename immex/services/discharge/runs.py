@@ -207,7 +207,7 @@ def run_discharge(
         journal_hash = _journal_hash(cols, plant, journal)
         by_key = {
             fe.KEY_NAMES[k]: int(c)
-            for k, c in enumerate(np.bincount(journal.a_key, minlength=4).tolist())
+            for k, c in enumerate(np.bincount(journal.a_key, minlength=len(fe.KEY_NAMES)).tolist())
             if c
         }
         summary_core = {

@@ -44,7 +44,7 @@ COLUMNS: dict[Entity, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     Entity.SHIPMENTS: (
         ("document", "kind", "date", "product", "quantity"),
-        ("destination", "value_usd", "pedimento"),
+        ("destination", "value_usd", "pedimento", "evidence"),
     ),
 }
 #: stop collecting after this many errors (the file is obviously wrong)

@@ -1,4 +1,8 @@
-"""Import shipment documents: exports, domestic sales and transfers, line by line.
+"""Import shipment documents: exports, domestic sales, transfers and destructions, by line.
+
+A destruction (kind ``destruction``: waste and scrap destroyed under the rules, LA 109 ¶3,
+RULES C-5) discharges lots like any exit but owes no IGI; its ``evidence`` column — the
+destruction notice or acta number — is required. Waste sold in Mexico is a domestic sale.
 
 Lines are numbered within their document in file order. A document already imported for
 the company is compared with the stored one: identical, its lines are unchanged; different,
@@ -28,8 +32,8 @@ from immex.store.repositories.ledger_records import MasterData
 
 #: a shipment line as SHIPMENT_COLUMNS of the ledger repository (batch id 0 until known)
 ShipmentRow = tuple[Any, ...]
-#: the positions of the source line and of the batch id in a ShipmentRow
-_LINE, _BATCH = 10, 11
+#: the positions of the source line, the batch id and the evidence in a ShipmentRow
+_LINE, _BATCH, _EVIDENCE = 10, 11, 12
 
 
 @dataclass(slots=True)
@@ -64,7 +68,7 @@ def import_shipments(uow: UnitOfWork, job: ImportJob) -> ImportResult:
     if not lines.new:
         return job.nothing_new(lines.rows, same)
     batch = open_batch(uow, job, lines.rows)
-    uow.repos.ledger.add_shipments([r[:_BATCH] + (batch,) for r in lines.new])
+    uow.repos.ledger.add_shipments([r[:_BATCH] + (batch,) + r[_BATCH + 1 :] for r in lines.new])
     uow.audit("import.shipments", job.audit_detail(lines.rows))
     return job.result(lines.rows, len(lines.new), 0, same, batch)
 
@@ -98,6 +102,7 @@ def _read(uow: UnitOfWork, job: ImportJob) -> _Lines:
         dest = acc.parse(line, cells, "destination", check_country, required=False)
         value = acc.parse(line, cells, "value_usd", value_check, required=False)
         ped = acc.parse(line, cells, "pedimento", parse_pedimento, required=False)
+        evidence = _evidence(acc, line, cells, kind)
         if ped and ped not in known_peds:
             acc.error(
                 line,
@@ -113,11 +118,11 @@ def _read(uow: UnitOfWork, job: ImportJob) -> _Lines:
             else:
                 out.again.setdefault(doc, []).append(
                     (job.company_id, doc, seq, kind, when.isoformat(), product, qty, dest, value)
-                    + (ped, line, 0)
+                    + (ped, line, 0, evidence)
                 )
         elif not acc.errors:
             row = (job.company_id, doc, seq, kind, when.isoformat(), product, qty, dest, value)
-            out.new.append(row + (ped, line, 0))
+            out.new.append(row + (ped, line, 0, evidence))
     for doc in out.broken:
         out.again.pop(doc, None)
     return out
@@ -129,13 +134,16 @@ def _same_as_stored(uow: UnitOfWork, job: ImportJob, again: dict[str, list[Shipm
     stored: dict[str, list[tuple[Any, ...]]] = {}
     for r in uow.repos.ledger.shipment_lines(job.company_id, sorted(again)):
         stored.setdefault(r[0], []).append(
-            (r[1], r[2], str(r[3])[:10], r[4], int(r[5]), r[6] or None, r[7], r[8] or None)
-        )
+            (r[1], r[2], str(r[3])[:10], r[4], int(r[5]), r[6] or None, r[7], r[8] or None,
+             r[9] or None)
+        )  # fmt: skip
     same = 0
     for doc, rows in again.items():
         mine = [
-            (r[2], r[3], r[4][:10], r[5], int(r[6]), r[7] or None, r[8], r[9] or None) for r in rows
-        ]
+            (r[2], r[3], r[4][:10], r[5], int(r[6]), r[7] or None, r[8], r[9] or None,
+             r[_EVIDENCE] or None)
+            for r in rows
+        ]  # fmt: skip
         if mine == stored.get(doc):
             same += len(rows)
             continue
@@ -148,3 +156,16 @@ def _same_as_stored(uow: UnitOfWork, job: ImportJob, again: dict[str, list[Shipm
             doc,
         )
     return same
+
+
+def _evidence(acc: Any, line: int, cells: Any, kind: str) -> str | None:
+    """A destruction's notice or acta number: required for kind ``destruction``."""
+    text = (acc.get(cells, "evidence") or "").strip()
+    if kind == "destruction" and not text:
+        acc.error(
+            line, "evidence",
+            "a destruction needs its evidence: the destruction notice or acta number "
+            "(LA 109 ¶3; RULES C-5) in the column evidence",
+            "",
+        )  # fmt: skip
+    return text or None

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from immex.domain.codes import format_pedimento
+from immex.domain.ledger import DESTRUCTION_KEY
 from immex.domain.money import ZERO
 from immex.reports.model import Chart, Column, Section, Table
 from immex.services.discharge import balances as lot_balances
@@ -116,7 +117,8 @@ def _journal_tables(
                 "entry_date": j.entry_date,
                 "part": j.component,
                 "fraccion": j.fraccion,
-                "clave": j.key,
+                # a destruction has no pedimento key: Annex 24 shows the exit as such
+                "clave": "destrucción" if j.key == DESTRUCTION_KEY else j.key,
                 "documents": set(),
                 "quantity": ZERO,
                 "value_usd": ZERO,

@@ -50,6 +50,7 @@ SHIPMENT_COLUMNS = (
     "pedimento",
     "source_line",
     "batch_id",
+    "evidence",
 )
 #: how many pedimentos or documents one ``IN (…)`` query names
 _IN_CHUNK = 5000
@@ -226,7 +227,7 @@ class LedgerRepository:
         self, company_id: int, documents: Sequence[str]
     ) -> Iterator[tuple[Any, ...]]:
         """The stored lines of these documents in document and line order: (document, line,
-        kind, date, product, quantity µ, destination, value e4, pedimento)."""
+        kind, date, product, quantity µ, destination, value e4, pedimento, evidence)."""
         s = t.shipments
         cols = [
             s.c.document,
@@ -238,6 +239,7 @@ class LedgerRepository:
             s.c.destination,
             s.c.value_e4,
             s.c.pedimento,
+            s.c.evidence,
         ]
         names = list(documents)
         for i in range(0, len(names), _IN_CHUNK):

@@ -112,7 +112,7 @@ shipments = Table(
     Column("company_id", Integer, ForeignKey("companies.id"), nullable=False),
     Column("document", String(80), nullable=False),
     Column("line", Integer, nullable=False),
-    Column("kind", String(10), nullable=False),
+    Column("kind", String(20), nullable=False),  # widened by 0009_shipment_destruction
     Column("ship_date", Date, nullable=False),
     Column("product", String(80), nullable=False),
     Column("quantity_micro", BigInteger, nullable=False),
@@ -121,6 +121,7 @@ shipments = Table(
     Column("pedimento", String(15)),  # directed discharge
     Column("source_line", Integer, nullable=False),
     Column("batch_id", Integer, ForeignKey("ledger_import_batches.id"), nullable=False),
+    Column("evidence", Text),  # a destruction's notice or acta (0009_shipment_destruction)
     Index("ix_ledger_shipments_company_document", "company_id", "document"),
 )
 
