@@ -27,12 +27,51 @@ from immex.domain.duties import F4Policy as F4Policy  # its home is the F4 duty;
 from immex.domain.f4_dta import DtaBasis, DtaPortion, PedimentoDta, pedimento_dta
 from immex.domain.lot_portions import LotPortion, merge_by_lot
 from immex.domain.lot_portions import sum_decimals as _sum
+from immex.domain.messages import Template
 from immex.domain.money import ZERO
 from immex.domain.rates import MFN
 from immex.domain.series import Month, month_str
 
 #: F4 amounts summed per line / plan
 AMOUNTS = ("customs_value_mxn", "igi", "igi_updated", "dta", "iva", "total")
+
+
+NOTE_CHANGE_DATE = Template("note.f4_change_date", "change date {day}")
+NOTE_CHANGE_DATE_DEFAULT = Template(
+    "note.f4_change_date_default",
+    "change date {day} (last weekday of the period; pass the F4 pedimento's date)",
+)
+NOTE_POLICY_ENTRY = Template(
+    "note.f4_policy_entry", "policy {policy}: rates and exchange rate of the entry date (LA 56)"
+)
+NOTE_POLICY_CHANGE = Template(
+    "note.f4_policy_change", "policy {policy}: rates and exchange rate of the change date (LA 93)"
+)
+NOTE_MERGED = Template(
+    "note.f4_merged",
+    "{allocations} journal allocation(s) merged into {lots} lot portion(s), one per "
+    "temporary-import lot; each lot portion is one engine computation rounded to whole pesos "
+    "(CFF 20); line and plan figures are their sums; the LFD 49 DTA minimum is per pedimento: "
+    "checked on the whole F4 pedimento",
+)
+NOTE_DTA_MINIMUM = Template(
+    "note.f4_dta_minimum",
+    "DTA: the F4 pedimento's 8 per thousand ({exact}) is below the LFD 49-III fee ({fee}, "
+    "{source}) in force on {day}: the pedimento pays the fee; {dta} more DTA and {iva} more IVA "
+    "spread over its lines by customs value (LFD 49, penultimate paragraph; RULES C-10)",
+)
+WARN_DTA_NOT_CHECKED = Template(
+    "warn.f4_dta_not_checked",
+    "DTA: the LFD 49-III fee in force on {day} is not in the data, so the minimum per pedimento "
+    "(LFD 49, penultimate paragraph) could not be applied: the F4 may owe more DTA and IVA than "
+    "shown — load the fee of that year with `immex rates load parameters` (parameter "
+    "dta.immex_temporary_fee)",
+)
+WARN_DTA_IV_PER_PORTION = Template(
+    "warn.f4_dta_iv_per_portion",
+    "DTA: {n} originating lot portions each carry the LFD 49-IV fixed fee, which is due once per "
+    "pedimento: the plan counts it once per portion",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,15 +393,12 @@ def plan_portions(
     when = change_date or default_change_date(period)
     lots = merge_by_lot(portions)
     priced = price_portions(lots, context, when, prosec_sectors, policy=policy)
-    notes = [
-        f"change date {when.isoformat()}"
-        + ("" if change_date else " (last weekday of the period; pass the F4 pedimento's date)"),
-        f"policy {policy}: rates and exchange rate of the "
-        + ("entry date (LA 56)" if policy is F4Policy.ENTRY_DATE else "change date (LA 93)"),
-        f"{sum(p.allocations for p in portions)} journal allocation(s) merged into "
-        f"{len(lots)} lot portion(s), one per temporary-import lot; each lot portion is one "
-        "engine computation rounded to whole pesos (CFF 20); line and plan figures are their "
-        "sums; the LFD 49 DTA minimum is per pedimento: checked on the whole F4 pedimento",
+    notes: list[str] = [
+        (NOTE_CHANGE_DATE if change_date else NOTE_CHANGE_DATE_DEFAULT)(day=when.isoformat()),
+        (NOTE_POLICY_ENTRY if policy is F4Policy.ENTRY_DATE else NOTE_POLICY_CHANGE)(
+            policy=policy.value
+        ),
+        NOTE_MERGED(allocations=sum(p.allocations for p in portions), lots=len(lots)),
     ]
     plan = build_plan(
         priced,
@@ -426,11 +462,11 @@ def apply_pedimento_dta(plan: F4Plan, fee: tuple[Decimal, str] | None, when: dat
     notes = list(plan.notes)
     if best.basis is DtaBasis.MINIMUM_FEE:
         notes.append(
-            f"DTA: the F4 pedimento's 8 per thousand ({best.per_thousand_exact}) is below the "
-            f"LFD 49-III fee ({best.fee}, {best.fee_source}) in force on {when}: the pedimento "
-            f"pays the fee; {best.extra_dta} more DTA and {best.extra_iva} more IVA spread over "
-            "its lines by customs value (LFD 49, penultimate paragraph; RULES C-10)"
-        )
+            NOTE_DTA_MINIMUM(
+                exact=best.per_thousand_exact, fee=best.fee, source=best.fee_source, day=when,
+                dta=best.extra_dta, iva=best.extra_iva,
+            )
+        )  # fmt: skip
     return replace(
         plan, lines=tuple(lines), totals=totals, totals_mfn=totals_mfn,
         savings=totals_mfn["total"] - totals["total"], dta=best, dta_mfn=mfn, notes=tuple(notes),
@@ -443,16 +479,8 @@ def pedimento_dta_warnings(priced: Sequence[PricedPortion], plan: F4Plan) -> lis
     per pedimento, counted once per portion."""
     out: list[str] = []
     if plan.dta is not None and plan.dta.basis is DtaBasis.NOT_CHECKED:
-        out.append(
-            f"DTA: the LFD 49-III fee in force on {plan.change_date} is not in the data, so the "
-            "minimum per pedimento (LFD 49, penultimate paragraph) could not be applied: the "
-            "F4 may owe more DTA and IVA than shown — load the fee of that year with "
-            "`immex rates load parameters` (parameter dta.immex_temporary_fee)"
-        )
+        out.append(WARN_DTA_NOT_CHECKED(day=plan.change_date))
     fixed = [pp for pp in priced if pp.best.dta.rate is None and pp.best.dta.payable > 0]
     if len(fixed) > 1:
-        out.append(
-            f"DTA: {len(fixed)} originating lot portions each carry the LFD 49-IV fixed fee, "
-            "which is due once per pedimento: the plan counts it once per portion"
-        )
+        out.append(WARN_DTA_IV_PER_PORTION(n=len(fixed)))
     return out

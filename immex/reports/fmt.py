@@ -7,7 +7,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from immex.reports.i18n import t
+from immex.domain.messages import Msg
+from immex.reports.i18n import t, tr
 from immex.reports.model import Column, Report, Section, SummaryItem
 
 
@@ -19,6 +20,8 @@ def _group(text: str, lang: str) -> str:
 def fmt_value(value: Any, kind: str, lang: str = "es") -> str:
     if value is None or value == "":
         return ""
+    if isinstance(value, Msg):  # a message of the core: in the report's language
+        return str(tr(value, lang))
     if kind == "label":  # a catalog key ("status.open"): shown in the report's language
         return t(str(value), lang)
     if kind == "money" and isinstance(value, (Decimal, int)):

@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from immex.reports.charts import chart_svg
 from immex.reports.fmt import fmt_value, header_text, label_text, section_basis
 from immex.reports.i18n import t
+from immex.reports.i18n import tr as translate
 from immex.reports.model import Report, rules_table
 
 #: longest table shown on a page; the workbook has every row
@@ -56,6 +57,7 @@ def render_html(report: Report, max_rows: int = MAX_ROWS) -> str:
         label=lambda item: label_text(item, lang),
         basis=lambda section: section_basis(report, section),
         rules=rules,
+        say=lambda text: translate(text, lang),
     )
 
 

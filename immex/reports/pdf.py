@@ -28,7 +28,7 @@ from reportlab.platypus import (
 
 from immex.reports.charts import chart_caption, chart_png
 from immex.reports.fmt import fmt_value, header_text, label_text, section_basis
-from immex.reports.i18n import t
+from immex.reports.i18n import t, tr
 from immex.reports.model import Report, Section, rules_table
 from immex.reports.model import Table as ReportTable
 
@@ -198,7 +198,7 @@ def _table(report: Report, tb: ReportTable, st: dict[str, ParagraphStyle]) -> li
     if len(tb.rows) > MAX_ROWS:
         msg = t("report.rows_shown", lang, shown=MAX_ROWS, total=len(tb.rows))
         out.append(Paragraph(_esc(msg), st["body"]))
-    out.extend(Paragraph(_esc(n), st["note"]) for n in tb.notes)
+    out.extend(Paragraph(_esc(tr(n, lang)), st["note"]) for n in tb.notes)
     return out
 
 
@@ -231,7 +231,7 @@ def _front(report: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
         story.append(summary)
     if m.warnings:
         story.append(Paragraph(_esc(t("report.warnings", lang)), st["h3"]))
-        story.extend(Paragraph(_esc(w), st["warn"]) for w in m.warnings)
+        story.extend(Paragraph(_esc(tr(w, lang)), st["warn"]) for w in m.warnings)
     return story
 
 

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from immex.reports.fmt import fmt_value, header_text, label_text, section_basis
-from immex.reports.i18n import t
+from immex.reports.i18n import t, tr
 from immex.reports.model import Report, Section, Table, rules_table
 
 NUMBER_FORMATS = {"money": "#,##0.00", "qty": "#,##0.######", "pct": "0.####", "int": "#,##0"}
@@ -100,7 +100,7 @@ def _row(
         elif col.kind == "label":
             out.append(fmt_value(value, "label", lang))
         else:
-            text = "" if value is None else str(value)
+            text = "" if value is None else str(tr(value, lang))
             out.append(_cell(ws, text, font=font) if bold else text)
     return out
 
@@ -134,7 +134,7 @@ def _write_table(
         ws.append(_row(ws, table, total, lang, bold=True))
     for note in table.notes:
         ws.append([])
-        ws.append([note])
+        ws.append([tr(note, lang)])
 
 
 def write_xlsx(report: Report, path: Path) -> Path:
@@ -156,7 +156,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
             )
         else:
             ws.append([label_text(item, lang), str(item.value)])
-    for w in report.meta.warnings:
+    for w in (tr(w, lang) for w in report.meta.warnings):
         ws.append([])
         ws.append([_cell(ws, w, font=WARN_FONT)])
     for section in report.sections:

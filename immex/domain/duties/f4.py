@@ -32,16 +32,65 @@ from immex.domain.duties.trace import (
     REF_IGI,
     REF_IVA,
     REF_IVA_CREDIT,
+    REF_LATE_FACTOR,
     REF_PAY,
     REF_POLICY,
     REF_VALUE,
+    STEP,
+    STEP_RECARGOS_MONTH,
+    WHOLE_PESOS,
     Trace,
     fmt,
 )
 from immex.domain.errors import BatchError, ErrorRecord, ImmexError, InvalidInput
+from immex.domain.messages import Template, joined
 from immex.domain.money import ZERO, round_half_up, round_pesos
 from immex.domain.rates import FTA_PREFIX, RateOption, RateQuery, unique
 from immex.domain.series import month_of
+
+POLICY_ENTRY = Template("formula.policy_entry", "rates and exchange rate of the entry date ({day})")
+POLICY_CHANGE = Template(
+    "formula.policy_change", "rates and exchange rate of the change date ({day})"
+)
+TEMPORARY_IMPORT_DATE = Template(
+    "formula.temporary_import_date", "date of the temporary import (pedimento IN)"
+)()
+F4_DATE = Template("formula.f4_date", "date of the F4 pedimento")()
+DECLARED_VALUE = Template("formula.declared_value", "declared on the temporary pedimento")()
+IVA_BASE = Template(
+    "formula.iva_base", "{va} + {igi} + {dta} (customs value + IGI before update + DTA)"
+)
+IN_FORCE_ON = Template("formula.in_force_on", "in force on {day}")
+IVA_CREDITED = Template("formula.iva_credited", "credited in full (certified company): 0")()
+TERM = Template("formula.term", "{amount} ({label})")
+PROOF_OF_ORIGIN = Template(
+    "warn.proof_of_origin",
+    "{program}: the preference requires the proof of origin stated with --origin-certified; "
+    "a person must keep it with the pedimento",
+)
+DTA_IV_MISSING = Template(
+    "warn.dta_iv_missing",
+    "DTA: originating goods under {program} pay the fixed fee of LFD 49-IV, whose amount for "
+    "{day} is not in the data: DTA left at 0 — add the fee",
+)
+AMOUNT_NOT_IN_DATA = Template("formula.amount_not_in_data", "amount not in the data")()
+FIXED_FEE = Template("formula.fixed_fee", "fixed fee per pedimento ({source})")
+PER_MILLE_IN_FORCE = Template("formula.per_mille_in_force", "per thousand, in force on {day}")
+DTA_III_MISSING = Template(
+    "warn.dta_iii_missing",
+    "DTA: the fixed fee of LFD 49-III for {day} is not in the data; the minimum (LFD 49, "
+    "penultimate paragraphs) was not checked",
+)
+BELOW_FEE = Template("formula.below_fee", "8 per thousand below the fee ({source})")
+PAID_LATE = Template("formula.paid_late", "after the date of the change of regime: late (CFF 21)")()
+RECARGOS_CAPPED = Template("warn.recargos_capped", "recargos capped at {months} months ({source})")
+MONTHS_LATE = Template(
+    "formula.months_late", "months or fraction from {start} to {end} (max. {most}: {source})"
+)
+MONTHLY_RATE = Template(
+    "formula.monthly_rate", "{lif} + {increase} %, to the hundredth ({month}; {source})"
+)
+MINUS_WHOLE = Template("formula.minus_whole", "{a} − {b}, whole pesos")
 
 
 def add_months(day: date, months: int) -> date:
@@ -81,21 +130,20 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
     warnings: list[str] = []
     trace = Trace()
     when = r.entry_date if policy is F4Policy.ENTRY_DATE else r.change_date
-    trace.add(
-        "policy",
-        f"rates and exchange rate of the {policy.replace('_', ' ')} ({when})",
-        policy,
-        REF_POLICY,
-    )
-    trace.add("entry date", "date of the temporary import (pedimento IN)", r.entry_date, "RLA 173")
-    trace.add("change date", "date of the F4 pedimento", r.change_date, "LA 109")
+    policy_formula = POLICY_ENTRY if policy is F4Policy.ENTRY_DATE else POLICY_CHANGE
+    trace.add(STEP["policy"], policy_formula(day=when), policy, REF_POLICY)
+    trace.add(STEP["entry_date"], TEMPORARY_IMPORT_DATE, r.entry_date, "RLA 173")
+    trace.add(STEP["change_date"], F4_DATE, r.change_date, "LA 109")
 
-    quote, fx_step = context.fx_part(when, "exchange rate")
+    quote, fx_step = context.fx_part(when, STEP["fx"])
     trace.steps.append(fx_step)
-    trace.add("customs value (USD)", "declared on the temporary pedimento", r.value_usd, REF_VALUE)
+    trace.add(STEP["value_usd"], DECLARED_VALUE, r.value_usd, REF_VALUE)
     va = r.value_usd * quote.rate
     trace.add(
-        "customs value (MXN)", f"{fmt(r.value_usd)} × {fmt(quote.rate)}", va, f"{REF_VALUE}; CFF 20"
+        STEP["value_mxn"],
+        f"{fmt(r.value_usd)} × {fmt(quote.rate)}",
+        va,
+        joined([REF_VALUE, "CFF 20"]),
     )
 
     query = RateQuery(r.fraccion, r.origin, when, r.prosec_sectors, r.regla8, r.certified)
@@ -108,36 +156,34 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
     trace.add("IGI", f"{fmt(va)} × {fmt(rate)} / 100", igi, REF_IGI)
 
     f, notes, factor_steps = context.factor_part(
-        month_of(r.entry_date), month_of(r.change_date), rounding, "update factor", REF_109
+        month_of(r.entry_date), month_of(r.change_date), rounding, STEP["update_factor"], REF_109
     )
     warnings.extend(notes)
     trace.steps.extend(factor_steps)
     igi_upd_exact = igi * f.factor
-    trace.add("IGI updated", f"{fmt(igi)} × {fmt(f.factor)}", igi_upd_exact, REF_109)
+    trace.add(STEP["igi_updated"], f"{fmt(igi)} × {fmt(f.factor)}", igi_upd_exact, REF_109)
     igi_updated = round_pesos(igi_upd_exact)
-    trace.add("IGI updated to pay", "whole pesos", igi_updated, REF_PAY)
+    trace.add(STEP["igi_updated_pay"], WHOLE_PESOS, igi_updated, REF_PAY)
 
     dta = _dta(r, context, trace, warnings, when, va, chosen)
 
     iva_pct, iva_src = context.param(context.params.iva_rate, when)
     base = va + igi + dta.amount
     trace.add(
-        "IVA base",
-        f"{fmt(va)} + {fmt(igi)} + {fmt(dta.amount)} (customs value + IGI before update + DTA)",
+        STEP["iva_base"],
+        IVA_BASE(va=fmt(va), igi=fmt(igi), dta=fmt(dta.amount)),
         base,
         REF_IVA,
     )
-    trace.add("IVA rate", f"in force on {when}", iva_pct, f"LIVA 1; {iva_src}")
+    trace.add(STEP["iva_rate"], IN_FORCE_ON(day=when), iva_pct, joined(["LIVA 1", iva_src]))
     iva_amount = base * iva_pct / 100
     trace.add("IVA", f"{fmt(base)} × {fmt(iva_pct)} / 100", iva_amount, REF_IVA)
     if r.certified_iva:
         iva_payable = ZERO
-        trace.add(
-            "IVA to pay", "credited in full (certified company): 0", iva_payable, REF_IVA_CREDIT
-        )
+        trace.add(STEP["iva_pay"], IVA_CREDITED, iva_payable, REF_IVA_CREDIT)
     else:
         iva_payable = round_pesos(iva_amount)
-        trace.add("IVA to pay", "whole pesos", iva_payable, REF_PAY)
+        trace.add(STEP["iva_pay"], WHOLE_PESOS, iva_payable, REF_PAY)
     iva = IvaResult(base, iva_pct, iva_amount, r.certified_iva, iva_payable)
 
     surcharges = None
@@ -149,22 +195,22 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
         )  # fmt: skip
 
     parts = [igi_updated, dta.payable, iva_payable]
-    labels = ["IGI updated", "DTA", "IVA"]
+    labels: list[str] = [STEP["igi_updated"], "DTA", "IVA"]
     if surcharges is not None:
         parts += [surcharges.update, surcharges.recargos]
         labels += ["actualización", "recargos"]
     total = sum(parts, ZERO)
     trace.add(
-        "total",
-        " + ".join(f"{fmt(p)} ({lab})" for p, lab in zip(parts, labels, strict=True)),
+        STEP["total"],
+        joined(
+            [TERM(amount=fmt(p), label=lab) for p, lab in zip(parts, labels, strict=True)],
+            " + ",
+        ),
         total,
         "LA 109; LFD 49; LIVA 24; CFF 21",
     )
     if chosen.program.startswith(FTA_PREFIX):
-        warnings.append(
-            f"{chosen.program}: the preference requires the proof of origin stated with "
-            "--origin-certified; a person must keep it with the pedimento"
-        )
+        warnings.append(PROOF_OF_ORIGIN(program=chosen.program))
     return F4Result(
         r.reference, r.fraccion, r.origin, r.value_usd, r.entry_date, r.change_date, policy,
         when, quote, va, chosen.program, chosen.detail, rate, igi, f,
@@ -185,34 +231,28 @@ def _dta(
     fee = context.fixed_fee(when)
     if chosen.program.startswith(FTA_PREFIX):
         if fee is None:
-            warnings.append(
-                f"DTA: originating goods under {chosen.program} pay the fixed fee of LFD 49-IV, "
-                f"whose amount for {when} is not in the data: DTA left at 0 — add the fee"
-            )
-            amount, src = ZERO, "amount not in the data"
+            warnings.append(DTA_IV_MISSING(program=chosen.program, day=when))
+            amount, src = ZERO, AMOUNT_NOT_IN_DATA
         else:
             amount, src = fee
-        trace.add("DTA", f"fixed fee per pedimento ({src})", amount, REF_DTA_IV)
+        trace.add("DTA", FIXED_FEE(source=src), amount, REF_DTA_IV)
         payable = round_pesos(amount)
-        trace.add("DTA to pay", "whole pesos", payable, REF_PAY)
+        trace.add(STEP["dta_pay"], WHOLE_PESOS, payable, REF_PAY)
         return DtaResult("fixed fee (treaty, originating)", None, amount, payable, REF_DTA_IV)
     per_mille, src = context.param(context.params.dta_rate, when)
-    trace.add("DTA rate", f"per thousand, in force on {when}", per_mille, f"{REF_DTA_I}; {src}")
+    trace.add(STEP["dta_rate"], PER_MILLE_IN_FORCE(day=when), per_mille, joined([REF_DTA_I, src]))
     amount = va * per_mille / 1000
-    trace.add("DTA", f"{fmt(va)} × {fmt(per_mille)} / 1000", amount, f"{REF_DTA_I}; {src}")
+    trace.add("DTA", f"{fmt(va)} × {fmt(per_mille)} / 1000", amount, joined([REF_DTA_I, src]))
     basis, ref = "8 per thousand", REF_DTA_I
     if r.dta_minimum:
         if fee is None:
-            warnings.append(
-                f"DTA: the fixed fee of LFD 49-III for {when} is not in the data; the minimum "
-                "(LFD 49, penultimate paragraphs) was not checked"
-            )
+            warnings.append(DTA_III_MISSING(day=when))
         elif amount < fee[0]:
             amount = fee[0]
             basis, ref = "minimum: fixed fee of fr. III", REF_DTA_MIN
-            trace.add("DTA minimum", f"8 per thousand below the fee ({fee[1]})", amount, ref)
+            trace.add(STEP["dta_minimum"], BELOW_FEE(source=fee[1]), amount, ref)
     payable = round_pesos(amount)
-    trace.add("DTA to pay", "whole pesos", payable, REF_PAY)
+    trace.add(STEP["dta_pay"], WHOLE_PESOS, payable, REF_PAY)
     return DtaResult(basis, per_mille, amount, payable, ref)
 
 
@@ -231,10 +271,8 @@ def _surcharges(
     due_formula: str,
     rounding: str,
 ) -> Surcharges:
-    trace.add(
-        "paid on", "after the date of the change of regime: late (CFF 21)", paid_on, REF_CFF21
-    )
-    trace.add("contributions due", due_formula, due, REF_CFF21)
+    trace.add(STEP["paid_on"], PAID_LATE, paid_on, REF_CFF21)
+    trace.add(STEP["due"], due_formula, due, REF_CFF21)
     months = months_or_fraction(due_date, paid_on)
     # The LIF rate first: a missing Ley de Ingresos year is the usual gap; the error names it.
     context.param(context.params.surcharge_rate, due_date)
@@ -242,10 +280,10 @@ def _surcharges(
     max_months = int(max_years * 12)
     capped = min(months, max_months)
     if capped < months:
-        warnings.append(f"recargos capped at {max_months} months ({max_src})")
+        warnings.append(RECARGOS_CAPPED(months=max_months, source=max_src))
     trace.add(
-        "months late",
-        f"months or fraction from {due_date} to {paid_on} (max. {max_months}: {max_src})",
+        STEP["months_late"],
+        MONTHS_LATE(start=due_date, end=paid_on, most=max_months, source=max_src),
         capped,
         REF_CFF21,
     )
@@ -257,30 +295,33 @@ def _surcharges(
         monthly = cff21_monthly_rate(lif, increase)
         rates.append(monthly)
         trace.add(
-            f"recargos rate month {k + 1}",
-            f"{fmt(lif)} + {fmt(increase)} %, to the hundredth ({month_day:%Y-%m}; {src}; "
-            f"{inc_src})",
+            STEP_RECARGOS_MONTH(n=k + 1),
+            MONTHLY_RATE(
+                lif=fmt(lif),
+                increase=fmt(increase),
+                month=f"{month_day:%Y-%m}",
+                source=joined([src, inc_src]),
+            ),
             monthly,
             "CFF 21; Ley de Ingresos (LIF 2026 art. 11-I)",
         )
     rate = sum(rates, ZERO)
-    trace.add("recargos rate", " + ".join(fmt(x) for x in rates) or "0", rate, REF_CFF21)
+    trace.add(STEP["recargos_rate"], " + ".join(fmt(x) for x in rates) or "0", rate, REF_CFF21)
     f, notes, factor_steps = context.factor_part(
-        month_of(due_date), month_of(paid_on), rounding, "late update factor",
-        "CFF 21, 17-A: from the month due to payment",
+        month_of(due_date), month_of(paid_on), rounding, STEP["late_factor"], REF_LATE_FACTOR,
     )  # fmt: skip
     warnings.extend(notes)
     trace.steps.extend(factor_steps)
     updated = due * f.factor
-    trace.add("contributions updated", f"{fmt(due)} × {fmt(f.factor)}", updated, REF_CFF21)
+    trace.add(STEP["updated"], f"{fmt(due)} × {fmt(f.factor)}", updated, REF_CFF21)
     update = round_pesos(updated - due)
-    trace.add("actualización to pay", f"{fmt(updated)} − {fmt(due)}, whole pesos", update, REF_PAY)
+    trace.add(STEP["update_pay"], MINUS_WHOLE(a=fmt(updated), b=fmt(due)), update, REF_PAY)
     recargos_exact = updated * rate / 100
     trace.add("recargos", f"{fmt(updated)} × {fmt(rate)} / 100", recargos_exact, REF_CFF21)
     recargos = round_pesos(recargos_exact)
-    trace.add("recargos to pay", "whole pesos", recargos, REF_PAY)
+    trace.add(STEP["recargos_pay"], WHOLE_PESOS, recargos, REF_PAY)
     total = update + recargos
-    trace.add("late payment total", f"{fmt(update)} + {fmt(recargos)}", total, REF_CFF21)
+    trace.add(STEP["late_total"], f"{fmt(update)} + {fmt(recargos)}", total, REF_CFF21)
     return Surcharges(
         due_date, paid_on, capped, tuple(rates), rate, due, f, update, recargos,
         total,

@@ -8,26 +8,99 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from immex.domain.messages import Template, joined
 from immex.domain.rates import RateDecision
 from immex.domain.series import FxQuote, InpcFactor, month_str
 
-REF_POLICY = "LA 56 (rates and exchange rate of the entry date) vs LA 93 — RULES C-3"
-REF_FX = "CFF 20, 3rd paragraph: FIX published in the DOF the banking day before"
-REF_VALUE = "RLA 140: value declared on the temporary pedimento (RULES C-2)"
-REF_RATE = "RGCE 1.6.11: lowest lawful rate (LIGIE, PROSEC, Regla 8ª, agreement)"
+_REF = {
+    "policy": "LA 56 (rates and exchange rate of the entry date) vs LA 93 — RULES C-3",
+    "fx": "CFF 20, 3rd paragraph: FIX published in the DOF the banking day before",
+    "value": "RLA 140: value declared on the temporary pedimento (RULES C-2)",
+    "rate": "RGCE 1.6.11: lowest lawful rate (LIGIE, PROSEC, Regla 8ª, agreement)",
+    "1917a": "CFF 17-A: INPC month before the latest / month before the earliest; <1 → 1",
+    "109": "LA 109, 2nd paragraph: IGI updated from the month of entry to the change",
+    "pay": "CFF 20, 7th paragraph: paid in whole pesos (.01–.50 down, .51–.99 up)",
+    "dta_i": "LFD 49-I: 8 per thousand of the customs value",
+    "dta_min": "LFD 49, penultimate paragraphs: not less than the fee of fr. III",
+    "dta_iv": "LFD 49-IV: fixed fee when a treaty forbids charges on value (originating)",
+    "iva": "LIVA 24-I, 27: customs value + IGI + other contributions of the import",
+    "iva_credit": "LIVA 28-A: certified companies credit 100 % of the import IVA",
+    "cff21": "CFF 21: actualización + recargos for each month or fraction, max. 5 years",
+    "63a_orig": "USMCA art. 2.5: originating inputs owe nothing (RULES U-4)",
+    "late_factor": "CFF 21, 17-A: from the month due to payment",
+}
+REFS = {k: Template(f"ref.{k}", v)() for k, v in _REF.items()}
+REF_POLICY, REF_FX, REF_VALUE, REF_RATE = REFS["policy"], REFS["fx"], REFS["value"], REFS["rate"]
 REF_IGI = "LA 51-I, 64; LIGIE art. 1"
-REF_1917A = "CFF 17-A: INPC month before the latest / month before the earliest; <1 → 1"
-REF_109 = "LA 109, 2nd paragraph: IGI updated from the month of entry to the change"
-REF_PAY = "CFF 20, 7th paragraph: paid in whole pesos (.01–.50 down, .51–.99 up)"
-REF_DTA_I = "LFD 49-I: 8 per thousand of the customs value"
-REF_DTA_MIN = "LFD 49, penultimate paragraphs: not less than the fee of fr. III"
-REF_DTA_IV = "LFD 49-IV: fixed fee when a treaty forbids charges on value (originating)"
-REF_IVA = "LIVA 24-I, 27: customs value + IGI + other contributions of the import"
-REF_IVA_CREDIT = "LIVA 28-A: certified companies credit 100 % of the import IVA"
-REF_CFF21 = "CFF 21: actualización + recargos for each month or fraction, max. 5 years"
+REF_1917A, REF_109, REF_PAY = REFS["1917a"], REFS["109"], REFS["pay"]
+REF_DTA_I, REF_DTA_MIN, REF_DTA_IV = REFS["dta_i"], REFS["dta_min"], REFS["dta_iv"]
+REF_IVA, REF_IVA_CREDIT, REF_CFF21 = REFS["iva"], REFS["iva_credit"], REFS["cff21"]
 REF_63A = "LA 63-A; USMCA art. 2.5 (RULES U-1, U-2)"
-REF_63A_ORIG = "USMCA art. 2.5: originating inputs owe nothing (RULES U-4)"
+REF_63A_ORIG, REF_LATE_FACTOR = REFS["63a_orig"], REFS["late_factor"]
 
+#: the names of the steps (the trace's "concept" column)
+_STEP = {
+    "policy": "policy",
+    "entry_date": "entry date",
+    "change_date": "change date",
+    "export_date": "export date",
+    "fx": "exchange rate",
+    "value_usd": "customs value (USD)",
+    "value_mxn": "customs value (MXN)",
+    "rate_chosen": "rate chosen",
+    "igi_updated": "IGI updated",
+    "igi_updated_pay": "IGI updated to pay",
+    "dta_rate": "DTA rate",
+    "dta_pay": "DTA to pay",
+    "dta_minimum": "DTA minimum",
+    "iva_base": "IVA base",
+    "iva_rate": "IVA rate",
+    "iva_pay": "IVA to pay",
+    "paid_on": "paid on",
+    "due": "contributions due",
+    "months_late": "months late",
+    "recargos_rate": "recargos rate",
+    "updated": "contributions updated",
+    "update_pay": "actualización to pay",
+    "recargos_pay": "recargos to pay",
+    "late_total": "late payment total",
+    "mx_duty": "MX duty",
+    "us_duty_usd": "US/CA duty paid (USD)",
+    "us_duty_mxn": "US/CA duty (MXN)",
+    "exemption": "exemption",
+    "owed": "owed",
+    "owed_exact": "owed (exact)",
+    "due_by": "due by",
+    "update_factor": "update factor",
+    "late_factor": "late update factor",
+    "total": "total",
+}
+STEP = {k: Template(f"step.{k}", v)() for k, v in _STEP.items()}
+STEP_OPTION = Template("step.rate_option", "rate option {label}")
+STEP_RECARGOS_MONTH = Template("step.recargos_month", "recargos rate month {n}")
+STEP_NUMERATOR = Template("step.inpc_numerator", "{label}: INPC numerator")
+STEP_DENOMINATOR = Template("step.inpc_denominator", "{label}: INPC denominator")
+STEP_QUOTIENT = Template("step.quotient", "{label}: quotient")
+STEP_FACTOR = Template("step.factor", "{label}: factor")
+
+#: the wording of the formulas
+WHOLE_PESOS = Template("formula.whole_pesos", "whole pesos")()
+OPTION_CHOSEN = Template("formula.option_chosen", "eligible, chosen (lowest)")()
+OPTION_NOT_CHOSEN = Template("formula.option_not_chosen", "eligible, not chosen: {reason}")
+OPTION_NOT_ELIGIBLE = Template("formula.option_not_eligible", "not eligible: {reason}")
+LOWEST_ELIGIBLE = Template("formula.lowest_eligible", "lowest eligible: {program}")
+FX_FORMULA = Template(
+    "formula.fx",
+    "FIX determined {determined}, published in the DOF {published} (banking day before {day})",
+)
+FACTOR_TRUNCATED = Template(
+    "formula.factor_truncated", "truncated to 4 decimals (CFF 17-A last paragraph, policy {policy})"
+)
+FACTOR_ROUNDED = Template(
+    "formula.factor_rounded", "rounded to 4 decimals (CFF 17-A last paragraph, policy {policy})"
+)
+FACTOR_FLOORED = Template("formula.factor_floored", "{rule}; below 1, so 1 (CFF 17-A)")
+INPC_MONTH_BEFORE = Template("formula.inpc_month_before", "INPC {month} (month before {of})")
 
 Figure = Decimal | int | str | date
 
@@ -64,50 +137,55 @@ def rate_steps(decision: RateDecision) -> tuple[TraceStep, ...]:
     for option in decision.options:
         label = option.program + (f" ({option.detail})" if option.detail else "")
         if option.chosen:
-            status = "eligible, chosen (lowest)"
+            status: str = OPTION_CHOSEN
         elif option.eligible:
-            status = f"eligible, not chosen: {option.reason}"
+            status = OPTION_NOT_CHOSEN(reason=option.reason)
         else:
-            status = f"not eligible: {option.reason}"
+            status = OPTION_NOT_ELIGIBLE(reason=option.reason)
         value: Figure = option.rate if option.rate is not None else (option.rate_text or "-")
-        steps.append(TraceStep(f"rate option {label}", status, value, option.source))
+        steps.append(TraceStep(STEP_OPTION(label=label), status, value, option.source))
     chosen = decision.chosen
     if chosen is not None and chosen.rate is not None:
-        formula = f"lowest eligible: {chosen.program} {chosen.detail}".rstrip()
-        steps.append(TraceStep("rate chosen", formula, chosen.rate, REF_RATE))
+        program = f"{chosen.program} {chosen.detail}".rstrip()
+        formula = LOWEST_ELIGIBLE(program=program)
+        steps.append(TraceStep(STEP["rate_chosen"], formula, chosen.rate, REF_RATE))
     return tuple(steps)
 
 
 def fx_step(name: str, quote: FxQuote) -> TraceStep:
     return TraceStep(
         name,
-        f"FIX determined {quote.determined_on}, published in the DOF {quote.published_on} "
-        f"(banking day before {quote.for_date})",
+        FX_FORMULA(
+            determined=quote.determined_on, published=quote.published_on, day=quote.for_date
+        ),
         quote.rate,
-        f"{REF_FX}; {quote.source}",
+        joined([REF_FX, quote.source]),
     )
 
 
 def factor_steps(label: str, f: InpcFactor, reference: str) -> tuple[TraceStep, ...]:
-    how = "truncated" if f.rounding == "truncate" else "rounded"
-    rule = f"{how} to 4 decimals (CFF 17-A last paragraph, policy {f.rounding})"
+    how = FACTOR_TRUNCATED if f.rounding == "truncate" else FACTOR_ROUNDED
+    rule: str = how(policy=f.rounding)
     if f.floored:
-        rule += "; below 1, so 1 (CFF 17-A)"
+        rule = FACTOR_FLOORED(rule=rule)
     return (
         TraceStep(
-            f"{label}: INPC numerator",
-            f"INPC {month_str(f.numerator_month)} (month before {month_str(f.to_month)})",
+            STEP_NUMERATOR(label=label),
+            INPC_MONTH_BEFORE(month=month_str(f.numerator_month), of=month_str(f.to_month)),
             f.numerator,
             "CFF 17-A; INEGI INPC",
         ),
         TraceStep(
-            f"{label}: INPC denominator",
-            f"INPC {month_str(f.denominator_month)} (month before {month_str(f.from_month)})",
+            STEP_DENOMINATOR(label=label),
+            INPC_MONTH_BEFORE(month=month_str(f.denominator_month), of=month_str(f.from_month)),
             f.denominator,
             "CFF 17-A; INEGI INPC",
         ),
         TraceStep(
-            f"{label}: quotient", f"{fmt(f.numerator)} / {fmt(f.denominator)}", f.raw, reference
+            STEP_QUOTIENT(label=label),
+            f"{fmt(f.numerator)} / {fmt(f.denominator)}",
+            f.raw,
+            reference,
         ),
-        TraceStep(f"{label}: factor", rule, f.factor, REF_1917A),
+        TraceStep(STEP_FACTOR(label=label), rule, f.factor, REF_1917A),
     )

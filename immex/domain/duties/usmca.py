@@ -7,10 +7,64 @@ from datetime import timedelta
 
 from immex.domain.duties.context import DutyContext, check_positive, chosen_option
 from immex.domain.duties.results import UsmcaRequest, UsmcaResult
-from immex.domain.duties.trace import REF_63A, REF_63A_ORIG, REF_FX, REF_PAY, REF_VALUE, Trace, fmt
+from immex.domain.duties.trace import (
+    REF_63A,
+    REF_63A_ORIG,
+    REF_FX,
+    REF_PAY,
+    REF_VALUE,
+    STEP,
+    WHOLE_PESOS,
+    Trace,
+    fmt,
+)
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.domain.money import ZERO, round_pesos
 from immex.domain.rates import USMCA_PARTIES, RateQuery, is_usmca_agreement, unique
+
+FX_ENTRY = Template("step.fx_entry", "exchange rate (entry)")()
+FX_EXPORT = Template("step.fx_export", "exchange rate (export)")()
+STEP_DAYS = Template("step.days_to_pay", "days to pay / prove")()
+TEMPORARY_IMPORT = Template("formula.temporary_import", "date of the temporary import")()
+DECLARED_VALUE = Template("formula.declared_value", "declared on the temporary pedimento")()
+EXPORT_DATE = Template("formula.export_date", "date of the export (return) pedimento")()
+AS_STATED = Template("formula.as_stated", "as stated by the user")()
+WHOLE_DUTY = Template(
+    "formula.whole_duty",
+    "origin {origin} with a certification of USMCA origin: the whole MX duty ({duty})",
+)
+NOTHING_OWED = Template("formula.nothing_owed", "originating input: nothing owed")()
+CALENDAR_DAYS = Template("formula.calendar_days", "calendar days after export ({source})")
+PLUS_DAYS = Template("formula.plus_days", "{day} + {days} days")
+PROOF_DUE = Template(
+    "warn.usmca_proof_due",
+    "proof of the US/CA duty paid is due within the period of USMCA 2.5; without it the full "
+    "MX duty is owed (refundable later) — RULES U-2",
+)()
+NOT_WAIVED = Template(
+    "warn.usmca_not_waived",
+    "antidumping/countervailing duties are never waived under USMCA 2.5 (not computed here); "
+    "no actualización or recargos to a later payment date are included",
+)()
+ORIGINATING = Template(
+    "warn.usmca_originating",
+    "origin {origin} with the {cert} certification stated: taken as USMCA-originating, nothing "
+    "owed (RULES U-4) — the input must meet the rules of origin and the certification must be "
+    "kept with the pedimento; a person must confirm",
+)
+PARTY_NOT_CERTIFIED = Template(
+    "warn.usmca_party_not_certified",
+    "origin {origin} is a USMCA party but no certification of USMCA origin was stated: the "
+    "input is treated as non-originating and the duty is computed (RULES U-4 requires the "
+    "certification); if it is originating and certified, state it (--origin-certified TMEC) "
+    "and nothing is owed",
+)
+CERT_NOT_PARTY = Template(
+    "warn.usmca_cert_not_party",
+    "{cert} certification stated for origin {origin}, which is not a USMCA party (CAN, MEX, "
+    "USA): not taken as originating; the duty is computed",
+)
 
 
 def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
@@ -28,12 +82,12 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
         )
     warnings: list[str] = []
     trace = Trace()
-    quote, fx_step = context.fx_part(r.entry_date, "exchange rate (entry)")
-    trace.add("entry date", "date of the temporary import", r.entry_date, "LA 56")
+    quote, fx_step = context.fx_part(r.entry_date, FX_ENTRY)
+    trace.add(STEP["entry_date"], TEMPORARY_IMPORT, r.entry_date, "LA 56")
     trace.steps.append(fx_step)
-    trace.add("customs value (USD)", "declared on the temporary pedimento", r.value_usd, REF_VALUE)
+    trace.add(STEP["value_usd"], DECLARED_VALUE, r.value_usd, REF_VALUE)
     va = r.value_usd * quote.rate
-    trace.add("customs value (MXN)", f"{fmt(r.value_usd)} × {fmt(quote.rate)}", va, REF_VALUE)
+    trace.add(STEP["value_mxn"], f"{fmt(r.value_usd)} × {fmt(quote.rate)}", va, REF_VALUE)
     query = RateQuery(r.fraccion, r.origin, r.entry_date, r.prosec_sectors, r.regla8, r.certified)
     decision, rate_steps = context.rate_part(query)
     warnings.extend(decision.warnings)
@@ -41,15 +95,15 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
     trace.steps.extend(rate_steps)
     rate = chosen.rate or ZERO
     mx_duty = va * rate / 100
-    trace.add("MX duty", f"{fmt(va)} × {fmt(rate)} / 100", mx_duty, f"{REF_63A}; RGCE 1.6.11")
+    trace.add(STEP["mx_duty"], f"{fmt(va)} × {fmt(rate)} / 100", mx_duty, f"{REF_63A}; RGCE 1.6.11")
 
-    us_quote, us_fx_step = context.fx_part(r.export_date, "exchange rate (export)")
-    trace.add("export date", "date of the export (return) pedimento", r.export_date, REF_63A)
-    trace.add("US/CA duty paid (USD)", "as stated by the user", r.us_duty_usd, REF_63A)
+    us_quote, us_fx_step = context.fx_part(r.export_date, FX_EXPORT)
+    trace.add(STEP["export_date"], EXPORT_DATE, r.export_date, REF_63A)
+    trace.add(STEP["us_duty_usd"], AS_STATED, r.us_duty_usd, REF_63A)
     trace.steps.append(us_fx_step)
     us_mxn = r.us_duty_usd * us_quote.rate
     trace.add(
-        "US/CA duty (MXN)", f"{fmt(r.us_duty_usd)} × {fmt(us_quote.rate)}", us_mxn, f"{REF_FX}"
+        STEP["us_duty_mxn"], f"{fmt(r.us_duty_usd)} × {fmt(us_quote.rate)}", us_mxn, f"{REF_FX}"
     )
     originating, origin_note = _usmca_origin(r)
     if origin_note:
@@ -57,40 +111,35 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
     if originating:
         exemption = mx_duty
         trace.add(
-            "exemption",
-            f"origin {r.origin} with a certification of USMCA origin: the whole MX duty "
-            f"({fmt(mx_duty)})",
+            STEP["exemption"],
+            WHOLE_DUTY(origin=r.origin, duty=fmt(mx_duty)),
             exemption,
             REF_63A_ORIG,
         )
         owed = ZERO
-        trace.add("owed", "originating input: nothing owed", owed, REF_63A_ORIG)
+        trace.add(STEP["owed"], NOTHING_OWED, owed, REF_63A_ORIG)
     else:
         exemption = min(mx_duty, us_mxn)
         trace.add(
-            "exemption", f"min({fmt(mx_duty)}, {fmt(us_mxn)})", exemption, f"{REF_63A}: min(MX, US)"
+            STEP["exemption"],
+            f"min({fmt(mx_duty)}, {fmt(us_mxn)})",
+            exemption,
+            f"{REF_63A}: min(MX, US)",
         )
         owed_exact = max(ZERO, mx_duty - exemption)
-        trace.add("owed (exact)", f"max(0, {fmt(mx_duty)} − {fmt(exemption)})", owed_exact, REF_63A)
-        owed = round_pesos(owed_exact)
-        trace.add("owed", "whole pesos", owed, REF_PAY)
-        warnings.append(
-            "proof of the US/CA duty paid is due within the period of USMCA 2.5; without it "
-            "the full MX duty is owed (refundable later) — RULES U-2"
+        trace.add(
+            STEP["owed_exact"], f"max(0, {fmt(mx_duty)} − {fmt(exemption)})", owed_exact, REF_63A
         )
+        owed = round_pesos(owed_exact)
+        trace.add(STEP["owed"], WHOLE_PESOS, owed, REF_PAY)
+        warnings.append(PROOF_DUE)
     days, days_src = context.param(context.params.usmca_days, r.export_date)
     due_by = r.export_date + timedelta(days=int(days))
+    trace.add(STEP_DAYS, CALENDAR_DAYS(source=days_src), days, "USMCA 2.5; LA 63-A")
     trace.add(
-        "days to pay / prove",
-        f"calendar days after export ({days_src})",
-        days,
-        "USMCA 2.5; LA 63-A",
+        STEP["due_by"], PLUS_DAYS(day=r.export_date, days=int(days)), due_by, "USMCA 2.5; LA 63-A"
     )
-    trace.add("due by", f"{r.export_date} + {int(days)} days", due_by, "USMCA 2.5; LA 63-A")
-    warnings.append(
-        "antidumping/countervailing duties are never waived under USMCA 2.5 (not computed here); "
-        "no actualización or recargos to a later payment date are included"
-    )
+    warnings.append(NOT_WAIVED)
     return UsmcaResult(
         r.reference, r.fraccion, r.origin, originating, r.value_usd, r.entry_date, r.export_date,
         quote, va, chosen.program, chosen.detail, rate, mx_duty, r.us_duty_usd,
@@ -99,7 +148,7 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
     )  # fmt: skip
 
 
-def _usmca_origin(r: UsmcaRequest) -> tuple[bool, str]:
+def _usmca_origin(r: UsmcaRequest) -> tuple[bool, str]:  # the note: a Msg
     """RULES U-4: an input owes nothing only if it is USMCA-originating *with certification*.
 
     A USMCA-party country of origin alone is not proof: without a stated certification the
@@ -108,21 +157,9 @@ def _usmca_origin(r: UsmcaRequest) -> tuple[bool, str]:
     certs = [c for c in r.certified if is_usmca_agreement(c)]
     party = r.origin in USMCA_PARTIES
     if party and certs:
-        return True, (
-            f"origin {r.origin} with the {certs[0]} certification stated: taken as "
-            "USMCA-originating, nothing owed (RULES U-4) — the input must meet the rules of "
-            "origin and the certification must be kept with the pedimento; a person must confirm"
-        )
+        return True, ORIGINATING(origin=r.origin, cert=certs[0])
     if party:
-        return False, (
-            f"origin {r.origin} is a USMCA party but no certification of USMCA origin was "
-            "stated: the input is treated as non-originating and the duty is computed (RULES "
-            "U-4 requires the certification); if it is originating and certified, state it "
-            "(--origin-certified TMEC) and nothing is owed"
-        )
+        return False, PARTY_NOT_CERTIFIED(origin=r.origin)
     if certs:
-        return False, (
-            f"{certs[0]} certification stated for origin {r.origin}, which is not a USMCA "
-            "party (CAN, MEX, USA): not taken as originating; the duty is computed"
-        )
+        return False, CERT_NOT_PARTY(origin=r.origin, cert=certs[0])
     return False, ""
