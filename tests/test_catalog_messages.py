@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from immex.domain.messages import TEMPLATES, Msg, Template, joined
 from immex.reports import i18n
-
 
 i18n.declare_all()  # every module imported: every message the code declares is known
 
@@ -44,8 +44,10 @@ def test_a_message_survives_pickling() -> None:
 
     note = Template("note.f4_change_date", "change date {day}")(day="2026-02-27")
     back = pickle.loads(pickle.dumps(note))
-    assert isinstance(back, Msg) and back.key == note.key and i18n.tr(back, "es") == i18n.tr(
-        note, "es"
+    assert (
+        isinstance(back, Msg)
+        and back.key == note.key
+        and i18n.tr(back, "es") == i18n.tr(note, "es")
     )
 
 
@@ -62,3 +64,105 @@ def test_immex_lang_chooses_the_language(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("IMMEX_LANG", "fr")
     with pytest.raises(Exception, match="must be one of es, en"):
         i18n.default_lang()
+
+
+#: English words that are not Spanish words: two of them in one text make it English
+ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "is",
+        "are",
+        "not",
+        "with",
+        "for",
+        "from",
+        "on",
+        "in",
+        "to",
+        "be",
+        "by",
+        "was",
+        "were",
+        "which",
+        "its",
+        "it",
+        "this",
+        "that",
+        "any",
+        "each",
+        "than",
+        "without",
+        "into",
+        "loaded",
+        "must",
+        "given",
+        "pass",
+        "owed",
+        "paid",
+        "published",
+        "only",
+        "when",
+        "after",
+        "before",
+        "or",
+        "reformed",
+        "paragraph",
+        "last",
+    ]
+)
+#: texts still in English in the Spanish report, because they are reference *data* in
+#: English, not messages of the code (the to-do list of the catalog; nothing else may be):
+#: the legal sources of the bundled parameters, the manifest's summary of the bundled data,
+#: and the rule book's texts (the appendix)
+DATA_TEXTS = (
+    re.compile(r"(text|consolidated text) last reform DOF|reformed DOF|RGCE rules under LA 63-A"),
+    re.compile(r"^datos de referencia incluidos: LIGIE last reform|parameters curated from laws"),
+)
+
+
+def english_sentences(texts: list[str]) -> list[str]:
+    """The texts that read as English (two English function words, quotes and `commands`
+    left out), except the reference data listed above."""
+    found = []
+    for text in texts:
+        bare = re.sub(r"'[^']*'|`[^`]*`|\"[^\"]*\"", "", text)
+        words = [w for w in re.findall(r"[A-Za-z]+", bare) if w.lower() in ENGLISH_WORDS]
+        if len(words) >= 2 and not any(p.search(text) for p in DATA_TEXTS):
+            found.append(text)
+    return found
+
+
+def test_the_demo_spanish_workbook_and_pdf_have_no_english_sentence() -> None:
+    from openpyxl import load_workbook
+
+    from immex.reports.xlsx import sheet_title
+    from tests.support_demo import demo_run
+
+    pypdf = pytest.importorskip("pypdf")
+    s = demo_run()
+    wb = load_workbook(s.reports["xlsx"], read_only=True)
+    rules_sheet = sheet_title(i18n.t("sec.rules", "es"))
+    cells = [
+        c
+        for ws in wb.worksheets
+        if ws.title != rules_sheet  # the rule book's texts are English data (see DATA_TEXTS)
+        for row in ws.iter_rows(values_only=True)
+        for c in row
+        if isinstance(c, str)
+    ]
+    assert len(cells) > 10_000  # the traces are there
+    assert english_sentences(cells) == []
+    pages = [p.extract_text() for p in pypdf.PdfReader(str(s.reports["pdf"])).pages]
+    appendix = i18n.t("sec.rules", "es")
+    lines = [ln for p in pages if appendix not in p for ln in p.splitlines()]
+    assert english_sentences(lines) == []
+    html = Path(s.reports["html"]).read_text(encoding="utf-8").split('id="rules"')[0]
+    html = re.sub(r"<style>.*?</style>|<svg.*?</svg>", "", html, flags=re.S)
+    assert english_sentences(re.findall(r">([^<>]{20,})<", html)) == []
+
+
+def test_the_check_finds_english() -> None:
+    assert english_sentences(["not yet in force (in force from 2026-04-24)"])
+    assert not english_sentences(["aún no está en vigor (en vigor a partir del 2026-04-24)"])

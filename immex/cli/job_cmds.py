@@ -28,6 +28,7 @@ from immex.cli.common import (
 )
 from immex.domain.codes import format_pedimento
 from immex.domain.savings import savings_start
+from immex.reports.i18n import default_lang
 from immex.samples.demo import is_demo_company
 from immex.samples.showcase import STEPS, run_demo
 from immex.services.duties.f4_plan import plan_f4
@@ -45,7 +46,9 @@ usmca_app = typer.Typer(
 #: tables are wide: printed at least this wide (a narrow terminal wraps them)
 WIDE = 150
 PeriodOpt = typer.Option(..., "--period", help="Month to plan, YYYY-MM.")
-LangOpt = typer.Option("es", "--lang", help="Report language: es (default) or en.")
+LangOpt = typer.Option(
+    None, "--lang", help="Report language: es or en (default: immex --lang, IMMEX_LANG, else es)."
+)
 
 
 def _wide() -> Console:
@@ -253,7 +256,7 @@ def report_cmd(
         ["xlsx", "html", "pdf"], "--format", help="xlsx, html or pdf (repeatable)."
     ),
     out: Path = typer.Option(Path("reports"), "--out", help="Folder for the report files."),
-    lang: str = LangOpt,
+    lang: str | None = LangOpt,
     us_duties: Path | None = typer.Option(
         None, "--us-duties", help="CSV `document, us_duty_usd` for the 63-A."
     ),
@@ -267,6 +270,7 @@ def report_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """Write the month-end reports: Annex 24, discharge by pedimento, F4, 63-A, savings, expiry."""
+    lang = lang or default_lang()
     written = month_end_reports(
         _open(db, company),
         period,
@@ -299,10 +303,11 @@ def demo_cmd(
     out: Path = typer.Option(
         Path("immex-demo"), "--out", help="Folder for the demo workspace and reports."
     ),
-    lang: str = LangOpt,
+    lang: str | None = LangOpt,
     json_out: bool = JsonOpt,
 ) -> None:
     """The month-end job on an ILLUSTRATIVE electronics manufacturer (real tariff data)."""
+    lang = lang or default_lang()
     if json_out:
         summary = run_demo(out, lang=lang)
         print_json(summary)

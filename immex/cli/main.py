@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import os
 
 import typer
 
 from immex import __version__
+from immex.reports.i18n import check_lang
 
 app = typer.Typer(
     name="immex",
@@ -37,10 +39,23 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _lang(value: str | None) -> str | None:
+    if value:  # the run's language: every report and message of this command
+        os.environ["IMMEX_LANG"] = check_lang(value.strip().lower())
+    return value
+
+
 @app.callback()
 def root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        callback=_lang,
+        is_eager=True,
+        help="Language of reports and messages: es (default) or en; also IMMEX_LANG.",
     ),
 ) -> None:
     """immex — IMMEX/PROSEC assistant for Mexican export manufacturers."""

@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template, joined
 from immex.domain.rate_rows import (
     FTA_PREFIX,
     MFN,
@@ -142,6 +143,41 @@ class RateQuery:
 MfnLookup = Callable[[str, date], RateAt]
 
 
+NOT_YET_IN_FORCE = Template("reason.not_yet_in_force", "not yet in force (in force from {start})")
+NO_LONGER_IN_FORCE = Template("reason.no_longer_in_force", "no longer in force (ended {end})")
+NOT_IN_FORCE = Template("reason.not_in_force", "not in force on the date")()
+NOT_IN_PROSEC_LIST = Template(
+    "reason.not_in_prosec_list",
+    "{fraccion} is not in any loaded PROSEC sector list (company sectors: {sectors})",
+)
+NOT_REGISTERED = Template(
+    "reason.not_registered", "company not registered in PROSEC sector {sector}"
+)
+NO_REGLA8 = Template(
+    "reason.no_regla8", "no Regla 8ª authorisation given (pass the Chapter 98 fracción it covers)"
+)()
+NO_PREFERENCE = Template(
+    "reason.no_preference", "no preference for {fraccion} in the loaded {agreement} schedule"
+)
+ORIGIN_UNKNOWN = Template("reason.origin_unknown", "origin unknown")()
+NOT_COVERED = Template(
+    "reason.not_covered", "origin {origin} is not covered by {agreement} ({parties})"
+)
+NO_PROOF = Template(
+    "reason.no_proof", "no proof of origin for {agreement} (pass --origin-certified {agreement})"
+)
+HIGHER_THAN = Template("reason.higher_than", "higher than {program} ({rate}%)")
+SAME_RATE = Template(
+    "reason.same_rate",
+    "same rate as {program}; the tie goes to {program} (order FTA, PROSEC, REGLA8, MFN)",
+)
+NO_FTA_SCHEDULES = Template(
+    "warn.no_fta_schedules",
+    "no trade-agreement schedules loaded: FTA preferences not assessed (load them with "
+    "`immex rates load fta`)",
+)()
+
+
 def _period_text(start: date | None, end: date | None) -> str:
     a = start.isoformat() if start else "?"
     b = end.isoformat() if end else "open"
@@ -152,10 +188,10 @@ def _not_in_force_reason(start: date | None, end: date | None, when: date) -> st
     """Why a row does not apply on ``when`` — worded without ``when`` itself, so that one
     decision serves every date of the interval between two row boundaries (batch memo)."""
     if start is not None and when < start:
-        return f"not yet in force (in force from {start.isoformat()})"
+        return NOT_YET_IN_FORCE(start=start.isoformat())
     if end is not None:
-        return f"no longer in force (ended {end.isoformat()})"
-    return "not in force on the date"
+        return NO_LONGER_IN_FORCE(end=end.isoformat())
+    return NOT_IN_FORCE
 
 
 def _row_for(rows: Sequence[ProsecRow], when: date) -> ProsecRow:
@@ -298,8 +334,7 @@ class RateBook:
                     None,
                     "",
                     False,
-                    f"{fraccion} is not in any loaded PROSEC sector list "
-                    f"(company sectors: {detail})",
+                    NOT_IN_PROSEC_LIST(fraccion=fraccion, sectors=detail),
                     RULE_PROSEC,
                 )
             ], warnings
@@ -314,7 +349,7 @@ class RateBook:
             if not row.covers(when):
                 reasons.append(_not_in_force_reason(row.valid_from, row.valid_to, when))
             if row.sector not in registered:
-                reasons.append(f"company not registered in PROSEC sector {row.sector}")
+                reasons.append(NOT_REGISTERED(sector=row.sector))
             if row.rate.percent is None:
                 reasons.append(f"rate {row.rate.text!r} is not ad valorem")
             review = ""
@@ -325,7 +360,7 @@ class RateBook:
                 )
             options.append(
                 RateOption(
-                    PROSEC, row.rate.percent, row.rate.text, not reasons, "; ".join(reasons),
+                    PROSEC, row.rate.percent, row.rate.text, not reasons, joined(reasons),
                     f"{row.source} ({RULE_PROSEC})", f"sector {row.sector}",
                     row.valid_from, row.valid_to, review,
                 )
@@ -343,7 +378,7 @@ class RateBook:
                     None,
                     "",
                     False,
-                    "no Regla 8ª authorisation given (pass the Chapter 98 fracción it covers)",
+                    NO_REGLA8,
                     RULE_REGLA8,
                 )
             ], warnings
@@ -363,7 +398,7 @@ class RateBook:
                     at.rate.percent,
                     at.rate.text,
                     not reasons,
-                    "; ".join(reasons),
+                    joined(reasons),
                     f"{source}, {auth.fraccion98} ({RULE_REGLA8}{ref})",
                     auth.fraccion98,
                     auth.valid_from,
@@ -382,10 +417,7 @@ class RateBook:
         warnings: list[str] = []
         rows = self.fta_for(fraccion, when)
         if not self.fta:
-            warnings.append(
-                "no trade-agreement schedules loaded: FTA preferences not assessed "
-                "(load them with `immex rates load fta`)"
-            )
+            warnings.append(NO_FTA_SCHEDULES)
         by_agreement: dict[str, list[FtaRow]] = defaultdict(list)
         for row in rows:
             by_agreement[row.agreement.upper()].append(row)
@@ -400,7 +432,7 @@ class RateBook:
                         None,
                         "",
                         False,
-                        f"no preference for {fraccion} in the loaded {agreement} schedule",
+                        NO_PREFERENCE(fraccion=fraccion, agreement=agreement),
                         RULE_FTA,
                     )
                 )
@@ -412,14 +444,12 @@ class RateBook:
             if not row.covers(when):
                 reasons.append(_not_in_force_reason(row.valid_from, row.valid_to, when))
             if not origin:
-                reasons.append("origin unknown")
+                reasons.append(ORIGIN_UNKNOWN)
             elif origin not in row.origin_countries:
                 parties = ", ".join(row.origin_countries)
-                reasons.append(f"origin {origin} is not covered by {agreement} ({parties})")
+                reasons.append(NOT_COVERED(origin=origin, agreement=agreement, parties=parties))
             if agreement not in cert:
-                reasons.append(
-                    f"no proof of origin for {agreement} (pass --origin-certified {agreement})"
-                )
+                reasons.append(NO_PROOF(agreement=agreement))
             if row.rate.percent is None:
                 reasons.append(f"rate {row.rate.text!r} is not ad valorem")
             options.append(
@@ -428,7 +458,7 @@ class RateBook:
                     row.rate.percent,
                     row.rate.text,
                     not reasons,
-                    "; ".join(reasons),
+                    joined(reasons),
                     f"{row.source}; row for {scope_label(row.fraccion)}"
                     + (f" except {', '.join(row.exceptions)}" if row.exceptions else "")
                     + f" ({RULE_FTA})",
@@ -528,10 +558,9 @@ def choose(query: RateQuery, options: Sequence[RateOption], warnings: list[str])
                 warnings.append(option.needs_review)
         elif option.eligible and option.rate is not None and chosen is not None:
             why = (
-                f"higher than {chosen.program} ({chosen.rate}%)"
+                HIGHER_THAN(program=chosen.program, rate=chosen.rate)
                 if option.rate > (chosen.rate or 0)
-                else f"same rate as {chosen.program}; the tie goes to {chosen.program} "
-                "(order FTA, PROSEC, REGLA8, MFN)"
+                else SAME_RATE(program=chosen.program)
             )
             final.append(replace(option, reason=why))
         else:

@@ -32,9 +32,28 @@ from immex.domain.f4_plan import (
     program_label,
 )
 from immex.domain.lot_portions import LotPortion, merge_by_lot
+from immex.domain.messages import Template
 from immex.domain.money import ZERO
 from immex.domain.rates import MFN, PROSEC, RateDecision, RateQuery
 from immex.domain.series import Month, month_str, previous_month
+
+NOTE_PROSEC_NOT_IN_FORCE = Template(
+    "note.prosec_not_in_force",
+    "no PROSEC rate applied to the range's changes of regime: the loaded PROSEC rows were not "
+    "in force on the dates used (see each line's trace for the reason)",
+)()
+NOTE_REALISED = Template(
+    "note.savings_realised",
+    "realised savings = F4 at MFN only − F4 at the best lawful rate, each domestic-sale lot "
+    "portion priced with the F4 of its month (change date: the month's last weekday)",
+)()
+NOTE_WHAT_IF = Template(
+    "note.savings_what_if",
+    "sector what-if at the rates in force on {day}: IGI on the customs value (FIX of the entry "
+    "date) before the INPC update and the 63-A offset; F4 and US/Canada export portions of the "
+    "range",
+)
+FRACTION_REASON = Template("reason.of_fraction", "{fraccion}: {reason}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +217,7 @@ def what_if(
                 },
             )
             if why and not a["why"]:
-                a["why"] = f"{p.fraccion}: {why}"
+                a["why"] = FRACTION_REASON(fraccion=p.fraccion, reason=why)
             a["fractions"].add(p.fraccion)
             a["portions"] += 1
             a["va"] += va
@@ -274,18 +293,8 @@ def build_savings(
     warnings = list(dict.fromkeys(w for _, pp in priced for w in pp.best.warnings))
     not_in_force = []
     if not by_sector and whatif:
-        not_in_force.append(
-            "no PROSEC rate applied to the range's changes of regime: the loaded PROSEC rows "
-            "were not in force on the dates used (see each line's trace for the reason)"
-        )
-    notes = (
-        "realised savings = F4 at MFN only − F4 at the best lawful rate, each domestic-sale "
-        "lot portion priced with the F4 of its month (change date: the month's last weekday)",
-        f"sector what-if at the rates in force on {rates_as_of.isoformat()}: IGI on the customs "
-        "value (FIX of the entry date) before the INPC update and the 63-A offset; F4 and "
-        "US/Canada export portions of the range",
-        *not_in_force,
-    )
+        not_in_force.append(NOTE_PROSEC_NOT_IN_FORCE)
+    notes = (NOTE_REALISED, NOTE_WHAT_IF(day=rates_as_of.isoformat()), *not_in_force)
     return SavingsReport(
         company_rfc,
         company_name,

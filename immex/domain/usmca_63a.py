@@ -24,10 +24,27 @@ from immex.domain.duties import DutyContext, UsmcaRequest, UsmcaResult, compute_
 from immex.domain.errors import BatchError, ErrorRecord, ImmexError
 from immex.domain.lot_portions import LotPortion, merge_by_lot
 from immex.domain.lot_portions import sum_decimals as _sum
+from immex.domain.messages import Template
 from immex.domain.money import ZERO
 
 #: the 63-A destinations (USMCA partners)
 DESTINATIONS = ("USA", "CAN")
+
+
+WARN_WITHOUT_PROOF = Template(
+    "warn.usmca_without_proof",
+    "{n} export document(s) without a US/CA duty in the file: the full MX duty is owed for them "
+    "unless proof is given within 60 days (RULES U-2)",
+)
+NOTE_SPREAD = Template(
+    "note.usmca_spread",
+    "a document's US/CA duty is spread over its non-originating inputs in proportion to their "
+    "MX duty: per document, exemption = min(MX duty, US/CA duty) (USMCA 2.5)",
+)()
+NOTE_WHOLE_PESOS = Template(
+    "note.usmca_whole_pesos",
+    "owed amounts are whole pesos per input portion (CFF 20); the document's figure is their sum",
+)()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,17 +242,8 @@ def build_report(
     without_proof = [d.document for d in documents if not d.proof_given]
     warnings = list(dict.fromkeys(w for pe in priced for w in pe.result.warnings))
     if without_proof:
-        warnings.insert(
-            0,
-            f"{len(without_proof)} export document(s) without a US/CA duty in the file: the full "
-            "MX duty is owed for them unless proof is given within 60 days (RULES U-2)",
-        )
-    notes = (
-        "a document's US/CA duty is spread over its non-originating inputs in proportion to "
-        "their MX duty: per document, exemption = min(MX duty, US/CA duty) (USMCA 2.5)",
-        "owed amounts are whole pesos per input portion (CFF 20); "
-        "the document's figure is their sum",
-    )
+        warnings.insert(0, WARN_WITHOUT_PROOF(n=len(without_proof)))
+    notes = (NOTE_SPREAD, NOTE_WHOLE_PESOS)
     return UsmcaReport(
         company_rfc,
         company_name,

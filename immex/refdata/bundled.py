@@ -26,8 +26,10 @@ from typing import Any
 
 from immex.domain.dated import DatedValue, Parameter
 from immex.domain.errors import DataCoverageError, InvalidInput, NotFound
+from immex.domain.messages import Template
 from immex.domain.money import D
 from immex.domain.series import FxSeries, InpcSeries, Month, month_str, previous_month
+from immex.refdata.build import COVERAGE
 from immex.refdata.framework import DATA_DIR
 
 
@@ -267,6 +269,19 @@ def load_manifest() -> dict[str, Any]:
     return data
 
 
+#: the manifest's coverage notes as messages of the catalog (key ``coverage.<id>``)
+COVERAGE_NOTES = {str(c["id"]): Template(f"coverage.{c['id']}", str(c["note"])) for c in COVERAGE}
+FIX_ENDS = Template(
+    "warn.fix_ends",
+    "the FIX series ends on {last} (determination date); exchange rates for {day} need a newer "
+    "series",
+)
+INPC_ENDS = Template(
+    "warn.inpc_ends",
+    "the INPC series ends at {last}; updates (CFF 17-A) for {day} use the last published index",
+)
+
+
 def coverage_warnings(
     when: date,
     *,
@@ -292,22 +307,19 @@ def coverage_warnings(
         if item.get("id") in skip:
             continue
         if start and date.fromisoformat(start) <= when:
-            warnings.append(str(item["note"]))
+            note = str(item["note"])
+            template = COVERAGE_NOTES.get(str(item.get("id")))
+            # the manifest's own words when it says something the code does not know
+            warnings.append(template() if template and template.english == note else note)
     if not series:
         return warnings
     fx = fx or load_fx()
     if when - timedelta(days=1) > fx.last:
-        warnings.append(
-            f"the FIX series ends on {fx.last.isoformat()} (determination date); exchange rates "
-            f"for {when.isoformat()} need a newer series"
-        )
+        warnings.append(FIX_ENDS(last=fx.last.isoformat(), day=when.isoformat()))
     inpc = inpc or load_inpc()
     needed = previous_month((when.year, when.month))
     if needed > inpc.last_month:
-        warnings.append(
-            f"the INPC series ends at {month_str(inpc.last_month)}; updates (CFF 17-A) for "
-            f"{when.isoformat()} use the last published index"
-        )
+        warnings.append(INPC_ENDS(last=month_str(inpc.last_month), day=when.isoformat()))
     return warnings
 
 

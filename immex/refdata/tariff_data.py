@@ -18,6 +18,7 @@ from pathlib import Path
 
 from immex.domain.codes import parse_tariff_code
 from immex.domain.errors import DataCoverageError, NotFound
+from immex.domain.messages import Template
 from immex.domain.search import SearchIndex
 from immex.domain.tariff import Fraction, Nico, PublishedRate, RateAt, RateKind, RatePeriod
 from immex.refdata.framework import DATA_DIR
@@ -26,18 +27,18 @@ from immex.refdata.framework import DATA_DIR
 LIGIE_PUBLISHED = date(2022, 6, 7)
 REFORM_2025_12_29 = date(2026, 1, 1)
 DECREE_2026_04_23 = date(2026, 4, 23)
-WARN_REFORM_2025 = (
+WARN_REFORM_2025 = Template(
+    "warn.ligie_reform_2025",
     "the bundled LIGIE text is as of its last reform DOF 21-07-2025 (fractions modified by DOF "
     "10-11-2025); it does NOT include the reform published DOF 29-12-2025, in force "
     "2026-01-01, which raised about 1,463 fractions to 10–50% for goods from countries "
-    "without a trade agreement with Mexico — verify this rate"
-)
-WARN_DECREE_2026 = (
+    "without a trade agreement with Mexico — verify this rate",
+)()
+WARN_DECREE_2026 = Template(
+    "warn.decree_2026",
     "the DOF 23-04-2026 decree is not in the bundled data; rates and programmes on or after "
-    "2026-04-23 may differ"
-)
-#: (warning, date the change it warns about took effect): moot for a fraction whose rate
-#: comes from a loaded amendment in force since that date (an official workbook loaded)
+    "2026-04-23 may differ",
+)()
 REFORM_WARNINGS = ((WARN_REFORM_2025, REFORM_2025_12_29), (WARN_DECREE_2026, DECREE_2026_04_23))
 #: manifest coverage items (refdata.build.COVERAGE) every tariff look-up on or after their
 #: date already warns about (WARN_REFORM_2025, WARN_DECREE_2026): callers skip them

@@ -229,6 +229,7 @@ def _dta(
     chosen: RateOption,
 ) -> DtaResult:
     fee = context.fixed_fee(when)
+    src: str
     if chosen.program.startswith(FTA_PREFIX):
         if fee is None:
             warnings.append(DTA_IV_MISSING(program=chosen.program, day=when))

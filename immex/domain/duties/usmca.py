@@ -103,7 +103,7 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
     trace.steps.append(us_fx_step)
     us_mxn = r.us_duty_usd * us_quote.rate
     trace.add(
-        STEP["us_duty_mxn"], f"{fmt(r.us_duty_usd)} × {fmt(us_quote.rate)}", us_mxn, f"{REF_FX}"
+        STEP["us_duty_mxn"], f"{fmt(r.us_duty_usd)} × {fmt(us_quote.rate)}", us_mxn, REF_FX
     )
     originating, origin_note = _usmca_origin(r)
     if origin_note:

@@ -36,6 +36,7 @@ from immex.domain.duties import (
     compute_f4,
     compute_f4_batch,
 )
+from immex.domain.messages import Template
 from immex.domain.rates import MfnLookup, unique
 from immex.domain.series import FactorRounding
 from immex.refdata.bundled import load_fx, load_inpc, load_manifest, load_parameters
@@ -73,6 +74,15 @@ __all__ = [
 ]
 
 
+BUNDLED_DATA = Template("note.bundled_data", "bundled reference data: {built}")
+SERIES_EXTENDED = Template(
+    "note.series_extended", "FIX/INPC series extended by points loaded into the {source}"
+)
+PARAMETERS_LOADED = Template(
+    "note.parameters_loaded", "parameter values loaded into the workspace used: {names}"
+)
+
+
 def duty_parameters(params: dict[str, Parameter[Any]] | None = None) -> DutyParameters:
     """The duty parameters from the bundled reference data (``immex refdata``)."""
     return DutyParameters.of(load_parameters() if params is None else params)
@@ -93,17 +103,17 @@ def duty_context(
         manifest = load_manifest()
         built = manifest.get("built_from") or manifest.get("as_of") or ""
         if built:
-            notes.append(f"bundled reference data: {built}")
+            notes.append(BUNDLED_DATA(built=built))
     except Exception:  # noqa: BLE001 - the note is informative only
         pass
     fx, inpc = load_fx(), load_inpc()
     if data.points is not None and data.points.files:
         fx, inpc = extend(fx, inpc, data.points)
-        notes.append(f"FIX/INPC series extended by points loaded into the {data.points.source}")
+        notes.append(SERIES_EXTENDED(source=data.points.source))
     if params is None and data.parameters:
         params = duty_parameters(merged(load_parameters(), data.parameters))
         names = ", ".join(sorted(data.parameters))
-        notes.append(f"parameter values loaded into the workspace used: {names}")
+        notes.append(PARAMETERS_LOADED(names=names))
     return DutyContext(
         fx,
         inpc,

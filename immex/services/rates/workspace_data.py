@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from immex.domain.dated import DatedValue, Parameter
+from immex.domain.messages import Template
 from immex.domain.rates import AmendmentRow, FtaRow, ProsecRow, RateBook
 from immex.domain.series import FxSeries, InpcSeries, Month
 from immex.refdata.bundled import load_fx, load_inpc
@@ -123,6 +124,18 @@ def loaded_points(repos: Repositories) -> LoadedPoints:
     return LoadedPoints(fix, inpc, tuple(files))
 
 
+WORKSPACE_RATES = Template(
+    "note.workspace_rates",
+    "rate data from the workspace: {prosec} PROSEC rows, {fta} agreement rows, {amendments} "
+    "LIGIE amendments",
+)
+WORKSPACE_RATES_FILES = Template(
+    "note.workspace_rates_files",
+    "rate data from the workspace: {prosec} PROSEC rows, {fta} agreement rows, {amendments} "
+    "LIGIE amendments — files: {files}",
+)
+
+
 def workspace_data(ws: Workspace | None) -> WorkspaceData:
     """Everything the workspace adds (None: the bundled data alone)."""
     if ws is None:
@@ -138,9 +151,8 @@ def workspace_data(ws: Workspace | None) -> WorkspaceData:
         stored_sectors = repos.rates.sector_codes()
     url = ws.store.display_url
     files = "; ".join(f"{x.kind} {x.file_name} ({x.loaded_at:%Y-%m-%d})" for x in batches)
-    note = (
-        f"rate data from the workspace: {len(prosec)} PROSEC rows, {len(fta)} agreement "
-        f"rows, {len(amendments)} LIGIE amendments" + (f" — files: {files}" if files else "")
+    note = (WORKSPACE_RATES_FILES if files else WORKSPACE_RATES)(
+        prosec=len(prosec), fta=len(fta), amendments=len(amendments), files=files
     )
     order = sector_codes()
     sectors = tuple(order) + tuple(sorted(stored_sectors - set(order)))
