@@ -24,6 +24,7 @@ from immex.store.repositories.jobs import JobRepository
 from immex.store.repositories.journal import JournalRepository
 from immex.store.repositories.ledger_records import LedgerRepository
 from immex.store.repositories.loaded_rates import RateRepository
+from immex.store.repositories.lot_browser import LotBrowserRepository
 from immex.store.repositories.parameters import ParameterRepository
 from immex.store.repositories.reports import ReportsRepository
 from immex.store.repositories.sat_records import SatRepository
@@ -100,6 +101,10 @@ class Repositories:
     def sat(self) -> SatRepository:
         """What SAT knows: Data Stage / validation-file pedimentos and their rows."""
         return SatRepository(self.conn)
+
+    @cached_property
+    def lot_browser(self) -> LotBrowserRepository:
+        return LotBrowserRepository(self.conn)
 
 
 class Store:

@@ -1,0 +1,55 @@
+"""The dashboard of the web: the month to close at a glance — open temporary value by
+month of its limit (the report's expiry radar), the month's F4 and 63-A amounts, the last
+discharge run and whether the ledger changed since, and reference data not current."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from immex.domain.f4_plan import F4Plan, period_bounds
+from immex.domain.series import Month
+from immex.domain.usmca_63a import UsmcaReport
+from immex.services.duties.f4_plan import plan_f4
+from immex.services.duties.journal_portions import duty_context_of
+from immex.services.duties.usmca import report_63a
+from immex.services.refdata.status import Currency, SourceStatus, status
+from immex.services.reports.annex24 import expiry_radar, ledger_tables
+from immex.services.workspace.context import Workspace
+from immex.store.repositories.journal import RunRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    as_of: date
+    period: str  # the month to close, YYYY-MM
+    radar: dict[str, Any]  # months, soon, expired, soon_value_mxn (as in the report)
+    plan: F4Plan
+    usmca: UsmcaReport
+    last_run: RunRecord | None
+    ledger_changed: bool  # a file was imported after the last run
+    stale_data: tuple[SourceStatus, ...]
+
+
+def month_to_close(as_of: date) -> Month:
+    """The month before ``as_of``'s (the one whose F4 and 63-A are due now)."""
+    return (as_of.year - 1, 12) if as_of.month == 1 else (as_of.year, as_of.month - 1)
+
+
+def dashboard(ws: Workspace, as_of: date, month: Month, soon_days: int = 90) -> Dashboard:
+    start, end = period_bounds(month)
+    company = ws.the_company
+    with ws.read() as repos:
+        ctx = duty_context_of(ws)
+        plan = plan_f4(ws, month, context=ctx)
+        usmca = report_63a(ws, month, None, context=ctx)
+        led = ledger_tables(ws, start, end)
+        run = repos.journal.current_run(company.id)
+        batches = repos.ledger.batches(company.id)
+    changed = run is not None and any(b.imported_at > run.created_at for b in batches)
+    sources = tuple(s for s in status(ws, as_of) if s.status is not Currency.CURRENT)
+    return Dashboard(
+        as_of, plan.period, expiry_radar(led["balances"], end, soon_days), plan, usmca, run,
+        changed, sources,
+    )  # fmt: skip

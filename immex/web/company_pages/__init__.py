@@ -1,0 +1,46 @@
+"""The compliance team's pages (issue 12): the company picker and, under ``/c/{rfc}/``,
+the month's work — each route one service call on the workspace of the signed-in user."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from immex.web.company_pages import (
+    discharge_pages,
+    imports_pages,
+    ledger_pages,
+    month_pages,
+    overview_pages,
+)
+from immex.web.company_pages.page_access import PageProblem, SignInFirst, page_caller
+from immex.web.company_pages.page_render import STATIC, render
+
+ROUTERS = (overview_pages, ledger_pages, month_pages, imports_pages, discharge_pages)
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages to the site; ``/`` becomes the company picker (the tariff search
+    moves to ``/tariff``)."""
+
+    @app.exception_handler(SignInFirst)
+    async def _sign_in(_request: Request, exc: SignInFirst) -> Response:
+        return RedirectResponse(exc.target, status_code=303)
+
+    @app.exception_handler(PageProblem)
+    async def _problem(request: Request, exc: PageProblem) -> HTMLResponse:
+        try:
+            who = page_caller(request)
+        except SignInFirst:
+            who = None
+        return render(request, who, "problem.html", exc.status, problem=exc)
+
+    app.mount("/static/pages", StaticFiles(directory=STATIC), name="pages-static")
+    for module in ROUTERS:
+        app.include_router(module.router)
+    ours = [r for r in app.router.routes if getattr(r, "path", None) == "/"]
+    mine = [r for r in ours if getattr(r, "endpoint", None) is overview_pages.picker]
+    for route in mine:  # the picker answers / before the reference search
+        app.router.routes.remove(route)
+        app.router.routes.insert(0, route)

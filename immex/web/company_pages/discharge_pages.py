@@ -1,0 +1,57 @@
+"""The discharge page (``/c/{rfc}/discharge``): start a run (a background job, as
+``POST /api/v1/…/discharge-runs``), watch it, the history of runs, a run's shortfalls,
+expired lots and shipments without a BOM."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from immex.api.v1.auth import server_of
+from immex.services import inputs as formats
+from immex.services.discharge.run_history import run_detail, run_history
+from immex.services.jobs import queue
+from immex.web.company_pages.page_access import OperateForm, PageProblem, ReadPage, shown_on_page
+from immex.web.company_pages.page_render import render
+
+router = APIRouter(include_in_schema=False)
+JobId = Query(ge=1, le=2**31 - 1)
+
+
+@router.get("/c/{rfc}/discharge", response_class=HTMLResponse)
+def discharge_page(request: Request, page: ReadPage) -> HTMLResponse:
+    runs, current = run_history(page.ws)
+    return render(request, page.who, "discharge.html", company=page.ws.the_company,
+                  can_operate=page.can_operate, runs=runs, current=current)  # fmt: skip
+
+
+@router.post("/c/{rfc}/discharge")
+def discharge_start(
+    request: Request, page: OperateForm, through: Annotated[str, Form()] = ""
+) -> RedirectResponse:
+    with shown_on_page():
+        day = formats.parse_date(through or None, "through")
+        job = queue.submit(page.ws, queue.JobKind.DISCHARGE_RUN,
+                           {"through": day.isoformat() if day else None})  # fmt: skip
+    server_of(request).dispatch(job.id)
+    rfc = page.ws.the_company.rfc
+    return RedirectResponse(f"/c/{rfc}/jobs/{job.id}", status_code=303)
+
+
+@router.get("/c/{rfc}/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, page: ReadPage, job_id: int) -> HTMLResponse:
+    with shown_on_page():
+        job = queue.job_for(page.who.ws, page.who.user, job_id)
+    if job.company_id != page.ws.the_company.id:
+        raise PageProblem(404, "not_found", f"no job {job_id} in this company")
+    return render(request, page.who, "job.html", company=page.ws.the_company,
+                  job=job.public(), can_operate=page.can_operate)  # fmt: skip
+
+
+@router.get("/c/{rfc}/discharge/runs/{run_id}", response_class=HTMLResponse)
+def run_page(request: Request, page: ReadPage, run_id: int) -> HTMLResponse:
+    with shown_on_page():
+        detail = run_detail(page.ws, run_id)
+    return render(request, page.who, "run.html", company=page.ws.the_company, detail=detail)

@@ -1,0 +1,64 @@
+"""The imports page (``/c/{rfc}/imports``): upload a file per kind — every error line by
+line and nothing written, or the batch; a dry run; the history of batches."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse
+
+from immex.domain.errors import BatchError
+from immex.services.ledger import importer as ledger_imports
+from immex.services.ledger.batch_history import batch_history
+from immex.web.company_pages.page_access import (
+    CompanyPage,
+    OperateForm,
+    PageProblem,
+    ReadPage,
+    shown_on_page,
+)
+from immex.web.company_pages.page_render import render
+
+router = APIRouter(include_in_schema=False)
+SUFFIXES = (".csv", ".xlsx", ".xlsm", ".txt")
+
+
+def _imports(request: Request, page: CompanyPage, status: int = 200, **ctx: Any) -> HTMLResponse:
+    ctx.setdefault("result", None)
+    ctx.setdefault("errors", None)
+    ctx.setdefault("failure", None)
+    ctx.setdefault("chosen", "materials")
+    return render(request, page.who, "imports.html", status, company=page.ws.the_company,
+                  can_operate=page.can_operate, kinds=ledger_imports.ENTITIES,
+                  batches=batch_history(page.ws), **ctx)  # fmt: skip
+
+
+@router.get("/c/{rfc}/imports", response_class=HTMLResponse)
+def imports_page(request: Request, page: ReadPage) -> HTMLResponse:
+    return _imports(request, page)
+
+
+@router.post("/c/{rfc}/imports", response_class=HTMLResponse)
+def import_upload(
+    request: Request, page: OperateForm, file: UploadFile,
+    kind: Annotated[str, Form()] = "", dry_run: Annotated[str, Form()] = "",
+) -> HTMLResponse:  # fmt: skip
+    """All or nothing: 201 with the batch (200 for a dry run), or 422 with every error."""
+    name = Path(file.filename or "upload.csv").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise PageProblem(400, "bad_input", f"{name}: not a CSV or XLSX file")
+    with tempfile.TemporaryDirectory(prefix="immex-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(file.file.read())
+        with shown_on_page():
+            try:
+                result = ledger_imports.import_file(page.ws, kind, path, dry_run=bool(dry_run))
+            except BatchError as exc:
+                return _imports(request, page, 422, errors=exc.errors, failure=exc.message,
+                                file_name=name, chosen=kind)  # fmt: skip
+    return _imports(request, page, 200 if dry_run else 201, result=result, file_name=name,
+                    chosen=kind)  # fmt: skip

@@ -1,0 +1,104 @@
+"""The month's figures: the F4 plan with each line's trace, 63-A, savings and the month
+report's downloads (XLSX/HTML/PDF) — the services ``immex f4 plan``, ``immex 63a``,
+``immex savings`` and ``immex report`` call."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse
+from starlette.background import BackgroundTask
+
+from immex.domain.f4_plan import period_bounds
+from immex.domain.savings import savings_start
+from immex.services.duties.f4_plan import parse_period, plan_f4
+from immex.services.duties.savings import savings
+from immex.services.duties.usmca import report_63a
+from immex.services.inputs import jsonable
+from immex.services.month_end.close import month_end_reports
+from immex.services.month_end.dashboard import month_to_close
+from immex.web.company_pages.page_access import PageProblem, ReadPage, shown_on_page
+from immex.web.company_pages.page_render import page_lang, render
+
+router = APIRouter(include_in_schema=False)
+DOWNLOADS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "pdf": "application/pdf", "html": "text/html; charset=utf-8"}  # fmt: skip
+
+
+def _period(page: ReadPage, text: str) -> str:
+    with shown_on_page():
+        month = parse_period(text) if text else month_to_close(page.ws.today)
+    return f"{month[0]:04d}-{month[1]:02d}"
+
+
+@router.get("/c/{rfc}/f4", response_class=HTMLResponse)
+def f4_page(request: Request, page: ReadPage, period: str = "") -> HTMLResponse:
+    month = _period(page, period)
+    with shown_on_page():
+        plan = plan_f4(page.ws, month)
+    return render(request, page.who, "f4.html", company=page.ws.the_company, plan=plan,
+                  period=month)  # fmt: skip
+
+
+@router.get("/c/{rfc}/f4/lines/{number}", response_class=HTMLResponse)
+def f4_line_page(request: Request, page: ReadPage, number: int, period: str = "") -> HTMLResponse:
+    month = _period(page, period)
+    with shown_on_page():
+        plan = plan_f4(page.ws, month)
+    lines = [ln for ln in plan.to_dict(traces=True)["lines"] if ln["line"] == number]
+    if not lines:
+        raise PageProblem(404, "not_found", f"no line {number} in the F4 plan of {month}")
+    return render(request, page.who, "f4_line.html", company=page.ws.the_company,
+                  line=jsonable(lines[0]), period=month)  # fmt: skip
+
+
+@router.get("/c/{rfc}/63a", response_class=HTMLResponse)
+def usmca_page(request: Request, page: ReadPage, period: str = "") -> HTMLResponse:
+    month = _period(page, period)
+    with shown_on_page():
+        report = report_63a(page.ws, month, None)
+    return render(request, page.who, "usmca.html", company=page.ws.the_company,
+                  report=report, period=month)  # fmt: skip
+
+
+@router.get("/c/{rfc}/savings", response_class=HTMLResponse)
+def savings_page(request: Request, page: ReadPage, period: str = "") -> HTMLResponse:
+    month = _period(page, period)
+    with shown_on_page():
+        parsed = parse_period(month)
+        report = savings(page.ws, savings_start(parsed), period_bounds(parsed)[1])
+    return render(request, page.who, "savings.html", company=page.ws.the_company,
+                  report=jsonable(report.to_dict()), period=month)  # fmt: skip
+
+
+@router.get("/c/{rfc}/reports", response_class=HTMLResponse)
+def reports_page(request: Request, page: ReadPage, period: str = "") -> HTMLResponse:
+    return render(request, page.who, "reports.html", company=page.ws.the_company,
+                  period=_period(page, period), formats=list(DOWNLOADS))  # fmt: skip
+
+
+@router.get("/c/{rfc}/reports/download")
+def report_download(
+    request: Request, page: ReadPage, period: str = "", format: str = "xlsx"
+) -> FileResponse:
+    """The month report in one format (a viewer may download: reading is enough)."""
+    month = _period(page, period)
+    if format not in DOWNLOADS:
+        raise PageProblem(400, "bad_input", f"format must be one of {', '.join(DOWNLOADS)}")
+    folder = Path(tempfile.mkdtemp(prefix="immex-report-"))
+    try:
+        with shown_on_page():
+            written = month_end_reports(
+                page.ws, month, formats=[format], out=folder, computed_at=page.ws.now(),
+                lang=page_lang(request), illustrative=page.ws.demo,
+            )  # fmt: skip
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    path = written.files[format]
+    name = f"immex-{page.ws.the_company.rfc}-{month}.{format}"
+    return FileResponse(path, media_type=DOWNLOADS[format], filename=name,
+                        background=BackgroundTask(shutil.rmtree, folder, True))  # fmt: skip

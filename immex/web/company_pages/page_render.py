@@ -1,0 +1,72 @@
+"""Rendering a company page: the template with its texts in the page's language (``?lang=``
+on any page, remembered in a cookie), the user, the company, the CSRF token for forms."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from immex.api.v1.auth import Caller, server_of
+from immex.web.company_pages.page_texts import page_texts
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
+LANG_COOKIE = "immex_lang"
+YEAR = 365 * 24 * 3600
+
+
+def _money(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value):,.2f}"
+
+
+def _qty(value: Any) -> str:
+    if value is None:
+        return "—"
+    d = Decimal(value).normalize()
+    return f"{d:,f}" if d == d.to_integral() else f"{d:,}"
+
+
+def _rate(value: Any) -> str:
+    return "—" if value is None else f"{Decimal(value) * 100:.2f} %"
+
+
+TEMPLATES.env.filters.update(money=_money, qty=_qty, rate=_rate)
+
+
+def page_lang(request: Request) -> str:
+    asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "es"
+    return "en" if asked == "en" else "es"
+
+
+def render(
+    request: Request, who: Caller | None, name: str, status: int = 200, **ctx: Any
+) -> HTMLResponse:
+    lang = page_lang(request)
+    ctx.setdefault("company", None)
+    ctx.setdefault("can_operate", False)
+    ctx.setdefault("can_audit", False)
+    response = TEMPLATES.TemplateResponse(
+        request,
+        f"pages/{name}",
+        {
+            "t": page_texts(lang), "lang": lang, "user": who.user if who else None,
+            "csrf_token": who.session.csrf_token if who and who.session else "",
+            "path": request.url.path, **ctx,
+        },
+        status_code=status,
+    )  # fmt: skip
+    if request.query_params.get("lang") in ("es", "en"):
+        response.set_cookie(
+            LANG_COOKIE, lang, max_age=YEAR, httponly=True, samesite="lax",
+            secure=server_of(request).settings.secure_cookies,
+        )  # fmt: skip
+    return response
+
+
+STATIC = str(Path(__file__).parents[1] / "static")

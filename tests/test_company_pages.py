@@ -1,0 +1,201 @@
+"""The compliance team's pages on the demo plant: each role, 404 across companies, CSRF on
+every form, figures equal to the services the CLI prints, the ledger's keyset pages."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from immex.api.v1.auth import JobRunners, ServerSettings
+from immex.services.accounts import users
+from immex.services.duties.f4_plan import plan_f4
+from immex.services.workspace.companies import add_company, open_workspace
+from immex.web.company_pages.page_render import _money
+from immex.web.site import create_site
+from tests.support_demo import demo_run
+
+PASSWORD = "correct horse battery"
+OTHER = "AAA010101AAA"
+
+
+@pytest.fixture(scope="module")
+def plant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
+    summary = demo_run()
+    folder = tmp_path_factory.mktemp("pages")
+    db = folder / "immex.db"
+    shutil.copy(Path(summary.db.removeprefix("sqlite:///")), db)
+    url = f"sqlite:///{db}"
+    ws = open_workspace(url, actor="installer")
+    add_company(ws, OTHER, "Otra planta")
+    rfc = summary.company_rfc
+    for role in ("admin", "specialist", "viewer", "auditor"):
+        users.add_user(
+            ws,
+            f"{role}@example.com",
+            role,
+            [] if role == "admin" else [rfc],
+            password=PASSWORD,
+            expires_on=date(2099, 1, 1) if role == "auditor" else None,
+        )
+    ws.store.dispose()
+    yield url, rfc, summary.period
+
+
+def _client(url: str) -> TestClient:
+    clock = lambda: datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # noqa: E731
+    return TestClient(create_site(url, ServerSettings(clock=clock, jobs=JobRunners.HERE)))
+
+
+def _login(client: TestClient, role: str) -> None:
+    form = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token
+    r = client.post(
+        "/login",
+        data={"email": f"{role}@example.com", "password": PASSWORD, "csrf_token": token.group(1)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found
+    return found.group(1)
+
+
+PAGES = [
+    "/",
+    "/ledger",
+    "/ledger?status=expiring&within=60",
+    "/ledger?q=CON",
+    "/lots/1",
+    "/expiry",
+    "/f4",
+    "/f4/lines/1",
+    "/63a",
+    "/savings",
+    "/reports",
+    "/imports",
+    "/discharge",
+    "/discharge/runs/1",
+]
+
+
+def test_pages_answer_for_each_role_and_hide_other_companies(plant: Any) -> None:
+    url, rfc, period = plant
+    for role in ("admin", "specialist", "viewer", "auditor"):
+        with _client(url) as client:
+            _login(client, role)
+            for path in PAGES:
+                r = client.get(f"/c/{rfc}{path}")
+                assert r.status_code == 200, (role, path, r.text[:500])
+                assert 'lang="es"' in r.text
+            uploads = client.get(f"/c/{rfc}/imports").text
+            assert ('id="upload"' in uploads) == (role in ("admin", "specialist")), role
+            other = client.get(f"/c/{OTHER}/")
+            assert other.status_code == (200 if role == "admin" else 404), role
+            assert client.get("/c/XAXX010101000/ledger").status_code == 404
+
+
+def test_without_a_session_pages_go_to_sign_in(plant: Any) -> None:
+    url, rfc, _ = plant
+    with _client(url) as client:
+        r = client.get(f"/c/{rfc}/ledger", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
+
+
+def test_viewer_gets_403_on_every_form_and_forms_need_csrf(plant: Any) -> None:
+    url, rfc, _ = plant
+    csv = (
+        "materials.csv",
+        b"part_number,description,kind,fraccion,umc\nZ1,X,input,8533.21.01,PZA\n",
+    )
+    with _client(url) as client:
+        _login(client, "viewer")
+        token = _csrf(client.get(f"/c/{rfc}/").text)
+        r = client.post(
+            f"/c/{rfc}/imports",
+            data={"kind": "materials", "csrf_token": token},
+            files={"file": csv},
+        )
+        assert r.status_code == 403
+        r = client.post(f"/c/{rfc}/discharge", data={"csrf_token": token})
+        assert r.status_code == 403
+    with _client(url) as client:
+        _login(client, "specialist")
+        for path in ("/imports", "/discharge"):
+            kw: dict[str, Any] = {"files": {"file": csv}} if path == "/imports" else {}
+            for token in ("", "wrong"):
+                r = client.post(
+                    f"/c/{rfc}{path}", data={"kind": "materials", "csrf_token": token}, **kw
+                )
+                assert r.status_code == 403, (path, token)
+
+
+def test_import_errors_line_by_line_then_dry_run_then_batch(plant: Any) -> None:
+    url, rfc, _ = plant
+    bad = b"part_number,description,kind,fraccion,umc\nZ1,X,nonsense,8533.21.01,PZA\n"
+    good = b"part_number,description,kind,fraccion,umc\nZ9,Nuevo,input,8533.21.01,PZA\n"
+    with _client(url) as client:
+        _login(client, "specialist")
+        token = _csrf(client.get(f"/c/{rfc}/imports").text)
+        r = client.post(
+            f"/c/{rfc}/imports",
+            data={"kind": "materials", "csrf_token": token},
+            files={"file": ("bad.csv", bad)},
+        )
+        assert r.status_code == 422 and 'id="import-errors"' in r.text and "nonsense" in r.text
+        r = client.post(
+            f"/c/{rfc}/imports",
+            data={"kind": "materials", "csrf_token": token, "dry_run": "1"},
+            files={"file": ("good.csv", good)},
+        )
+        assert r.status_code == 200 and "good.csv" not in r.text.split('id="batches"')[1]
+        r = client.post(
+            f"/c/{rfc}/imports",
+            data={"kind": "materials", "csrf_token": token},
+            files={"file": ("good.csv", good)},
+        )
+        assert r.status_code == 201 and "good.csv" in r.text.split('id="batches"')[1]
+
+
+def test_f4_page_shows_the_services_figures_and_downloads(plant: Any) -> None:
+    url, rfc, period = plant
+    ws = open_workspace(url, actor="t")
+    with ws.read() as repos:
+        company = repos.companies.by_rfc(rfc)
+    plan = plan_f4(ws.with_company(company), period)
+    ws.store.dispose()
+    with _client(url) as client:
+        _login(client, "viewer")
+        page = client.get(f"/c/{rfc}/f4?period={period}").text
+        assert f'id="f4-plan-total">{_money(plan.totals["total"])}<' in page
+        board = client.get(f"/c/{rfc}/").text
+        assert f'id="f4-total">{_money(plan.totals["total"])}<' in board
+        r = client.get(f"/c/{rfc}/reports/download?period={period}&format=xlsx")
+        assert r.status_code == 200 and r.content[:2] == b"PK"
+        en = client.get(f"/c/{rfc}/f4?period={period}&lang=en")
+        assert 'lang="en"' in en.text and "F4 plan" in en.text
+        assert 'lang="en"' in client.get(f"/c/{rfc}/ledger").text  # remembered
+
+
+def test_ledger_pages_by_keyset(plant: Any) -> None:
+    url, rfc, _ = plant
+    with _client(url) as client:
+        _login(client, "viewer")
+        seen: list[int] = []
+        target = f"/c/{rfc}/ledger"
+        while target:
+            text = client.get(target).text
+            seen += [int(x) for x in re.findall(r"/lots/(\d+)\?", text)]
+            nxt = re.search(r'id="next-page" href="([^"]+)"', text)
+            target = f"/c/{rfc}/ledger{nxt.group(1).replace('&amp;', '&')}" if nxt else ""
+        assert seen == sorted(set(seen)) and len(seen) > 50
