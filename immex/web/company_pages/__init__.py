@@ -39,8 +39,8 @@ def install(app: FastAPI) -> None:
     app.mount("/static/pages", StaticFiles(directory=STATIC), name="pages-static")
     for module in ROUTERS:
         app.include_router(module.router)
-    ours = [r for r in app.router.routes if getattr(r, "path", None) == "/"]
-    mine = [r for r in ours if getattr(r, "endpoint", None) is overview_pages.picker]
-    for route in mine:  # the picker answers / before the reference search
-        app.router.routes.remove(route)
-        app.router.routes.insert(0, route)
+    before = len(app.router.routes)
+    app.include_router(overview_pages.home)
+    added = app.router.routes[before:]
+    del app.router.routes[before:]
+    app.router.routes[0:0] = added  # the picker answers / before the reference search

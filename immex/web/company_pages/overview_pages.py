@@ -15,6 +15,8 @@ from immex.web.company_pages.page_access import PageCallerDep, ReadPage, shown_o
 from immex.web.company_pages.page_render import render
 
 router = APIRouter(include_in_schema=False)
+#: ``/``: installed ahead of the reference search of create_app
+home = APIRouter(include_in_schema=False)
 
 
 def day_or_today(text: str | None, today: date, field: str = "as_of") -> date:
@@ -22,7 +24,7 @@ def day_or_today(text: str | None, today: date, field: str = "as_of") -> date:
         return formats.parse_date(text or None, field) or today
 
 
-@router.get("/", response_class=HTMLResponse)
+@home.get("/", response_class=HTMLResponse)
 def picker(request: Request, who: PageCallerDep, q: str = "") -> Response:
     if q:
         return RedirectResponse(f"/tariff?q={q}", status_code=303)

@@ -171,6 +171,9 @@ _ES: dict[str, str] = {
     "view_run": "Ver corrida",
     "created": "Creada",
     "inputs_hash": "Huella de entradas",
+    "step": "Paso",
+    "formula": "Fórmula",
+    "reference": "Fundamento",
     "summary": "Resumen",
     "retry": "Reintentar",
 }
@@ -343,6 +346,9 @@ _EN: dict[str, str] = {
     "view_run": "Open run",
     "created": "Created",
     "inputs_hash": "Inputs hash",
+    "step": "Step",
+    "formula": "Formula",
+    "reference": "Legal reference",
     "summary": "Summary",
     "retry": "Retry",
 }

@@ -1,0 +1,196 @@
+"""The month-end in real Chromium (Debian's binary, driven by Playwright; no browser is
+downloaded): sign in, upload a bad file and read its errors, upload the demo plant's files,
+run the discharge and watch it finish, open the F4 plan and a line's trace, download the
+XLSX, switch to English, sign out. Screenshots of the main pages go to
+$IMMEX_SCREENS (default /work/tools/screens/pages when it exists; else none).
+
+Marked ``browser``: skipped without Chromium or Playwright, except under CI
+(``IMMEX_REQUIRE_BROWSER=1``), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from immex.reports.browser import find_chromium
+from immex.samples import demo as sample
+from immex.services.accounts import users
+from immex.services.rates import loading as rates_loading
+from immex.services.workspace.companies import add_company, create_workspace
+from tests.support_demo import demo_run
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"
+FILES = ("materials", "products", "bom", "pedimentos", "shipments")
+BAD = "part_number,description,kind,fraccion,umc\nZ1,Sin tipo,nonsense,8533.21.01,PZA\n"
+
+
+def _required(what: str) -> None:
+    if os.environ.get("IMMEX_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{what} is required (IMMEX_REQUIRE_BROWSER=1)")
+    pytest.skip(f"{what} not available")
+
+
+def _screens() -> Path | None:
+    chosen = os.environ.get("IMMEX_SCREENS")
+    if chosen:
+        Path(chosen).mkdir(parents=True, exist_ok=True)
+        return Path(chosen)
+    default = Path("/work/tools/screens")
+    if default.is_dir():
+        (default / "pages").mkdir(exist_ok=True)
+        return default / "pages"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    binary = find_chromium()
+    if binary is None:
+        _required("Chromium (/usr/bin/chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _required("Playwright (pip install playwright)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=binary, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from immex.web.site import create_site
+
+    db = f"sqlite:///{Path(tmp_path_factory.mktemp('site')) / 'immex.db'}"
+    ws = create_workspace(db, actor="installer")
+    add_company(ws, sample.COMPANY_RFC, sample.COMPANY_NAME, sample.IMMEX_PROGRAM,
+                sample.PROSEC_SECTORS)  # fmt: skip
+    rates_loading.load_rates(ws, "prosec", Path(sample.__file__).parent
+                             / "prosec_dof_2026-04-23_excerpt.csv")  # fmt: skip
+    users.add_user(ws, "ana@example.com", "specialist", [sample.COMPANY_RFC], password=PASSWORD)
+    ws.store.dispose()
+    port = _free_port()
+    config = uvicorn.Config(create_site(db), host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if running.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+def _shot(page: Any, name: str) -> None:
+    folder = _screens()
+    if folder is not None:
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def test_the_month_end_in_chromium(browser: Any, server: str, tmp_path: Path) -> None:
+    summary = demo_run()
+    data = Path(summary.folder) / "data"
+    rfc = sample.COMPANY_RFC
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if r.url.startswith("http") and not r.url.startswith(server) else None)  # fmt: skip
+
+    page.goto(f"{server}/")
+    assert "/login" in page.url
+    page.fill("input[name=email]", "ana@example.com")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/c/{rfc}/")
+    assert page.locator("h1").inner_text() == "Tablero"
+
+    page.click("nav.company >> text=Importaciones")
+    bad = tmp_path / "materiales-malos.csv"
+    bad.write_text(BAD, encoding="utf-8")
+    page.select_option("#kind", "materials")
+    page.set_input_files("#file", str(bad))
+    page.click("#upload")
+    errors = page.locator("#import-errors")
+    assert "nonsense" in errors.inner_text() and "no se guardó nada" in errors.inner_text()
+    _shot(page, "imports-errors")
+    for kind in FILES:
+        page.select_option("#kind", kind)
+        page.set_input_files("#file", str(data / f"{kind}.csv"))
+        page.click("#upload")
+        assert "Importado" in page.locator("#import-result").inner_text(), kind
+    _shot(page, "imports-history")
+
+    page.click("nav.company >> text=Descargo")
+    page.click("#start-run")
+    page.wait_for_function(
+        "document.querySelector('#job-status') &&"
+        " document.querySelector('#job-status').innerText.includes('Terminado')",
+        timeout=60_000,
+    )
+    _shot(page, "discharge-job-done")
+    page.click("#open-run")
+    assert page.locator("h1").inner_text().startswith("Corrida #")
+    _shot(page, "discharge-run")
+
+    page.goto(f"{server}/c/{rfc}/")
+    _shot(page, "dashboard")
+    page.goto(f"{server}/c/{rfc}/ledger")
+    assert page.locator("#lots tbody tr").count() == 50
+    _shot(page, "ledger")
+    page.locator("#lots tbody a").first.click()
+    _shot(page, "lot")
+    page.goto(f"{server}/c/{rfc}/expiry")
+    _shot(page, "expiry")
+
+    page.goto(f"{server}/c/{rfc}/f4?period={summary.period}")
+    total = page.locator("#f4-plan-total").inner_text()
+    assert total == f"{summary.f4_total:,.2f}"
+    _shot(page, "f4-plan")
+    page.locator("#f4-lines a").first.click()
+    assert page.locator("h1").inner_text().startswith("Traza de la línea 1")
+    assert page.locator("#trace-1").inner_text().strip()
+    _shot(page, "f4-line-trace")
+    page.click("text=Volver al plan")
+    with page.expect_download() as download:
+        page.click("#download-xlsx")
+    saved = tmp_path / "f4.xlsx"
+    download.value.save_as(str(saved))
+    assert saved.read_bytes()[:2] == b"PK"
+
+    page.click("#lang-switch")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text().startswith("F4 plan")
+    page.goto(f"{server}/c/{rfc}/ledger")  # the choice is remembered
+    assert page.locator("h1").inner_text() == "Inventory (Annex 24)"
+    _shot(page, "ledger-en")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{server}/c/{rfc}/")
+    _shot(page, "dashboard-phone")
+
+    page.click("#sign-out")
+    page.wait_for_url(f"{server}/login?lang=es")
+    page.goto(f"{server}/c/{rfc}/ledger")
+    assert "/login" in page.url
+    assert outside == []
+    context.close()
