@@ -487,8 +487,8 @@ class DataStageZip:
             chunk = fh.read(CHUNK)
             if not chunk:
                 break
-            if index == 0 and (problem := encoding_problem(chunk)):
-                self._error(code, 1, None, problem)
+            if index == 0 and (wrong_encoding := encoding_problem(chunk)):
+                self._error(code, 1, None, wrong_encoding)
                 return
             if index < first_chunk:  # read by another part: only count its lines
                 text = leftover + chunk.decode(ENCODING, "replace")

@@ -22,23 +22,16 @@ from typing import Any
 
 import numpy as np
 
-from immex.domain.company import Company
 from immex.domain.discharge import kernel as fe
 from immex.domain.discharge.limits import LIMIT_PARAMETERS, LimitPolicy
 from immex.domain.ledger import TEMPORARY_KEYS
-from immex.services.discharge.limits import limit_months
 from immex.services.discharge.plant import load_plant
 from immex.services.workspace.context import UnitOfWork, Workspace
-from immex.store.unit import Repositories
 
 __all__ = [
     "Progress",
     "RunSummary",
     "run_discharge",
-    # transitional (sat.reconcile)
-    "current_run_id",
-    "limit_months",
-    "load_allocations",
 ]
 
 Progress = Callable[[str, int, int], None]
@@ -266,19 +259,3 @@ def run_discharge(
         if through is None
         else int((plant.ship_date <= fe.day(through)).sum()),
     )
-
-
-# --------------------------------------------------------------------------- transitional
-# for ``sat.reconcile``, which still reads the journal on a connection of its own; new code
-# reads ``repos.journal`` (and :mod:`.limits`) through a Workspace.
-
-
-def current_run_id(conn: Any, company: Company) -> int | None:
-    """Transitional (a caller holding a connection): ``repos.journal.current_run``."""
-    run = Repositories(conn).journal.current_run(company.id)
-    return None if run is None else run.id
-
-
-def load_allocations(conn: Any, run_id: int) -> dict[str, np.ndarray]:
-    """Transitional (a caller holding a connection): ``repos.journal.allocations``."""
-    return Repositories(conn).journal.allocations(run_id)

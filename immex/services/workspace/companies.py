@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from stdnum.exceptions import ValidationError
 from stdnum.mx import rfc as stdnum_rfc
@@ -27,7 +26,6 @@ __all__ = [
     "open_workspace",
     "resolve_company",
     "validate_rfc",
-    "workspace_of",
 ]
 
 
@@ -63,25 +61,6 @@ def open_workspace(
     return ws
 
 
-def workspace_of(target: Any) -> Workspace:
-    """A Workspace given a Workspace, or (transitional, for callers still holding one) a
-    SQLAlchemy engine — acting as the terminal user, today."""
-    if isinstance(target, Workspace):
-        return target
-    return _build(Store(target), None, None)
-
-
-# -- transitional names kept for callers that still thread an engine -------------------
-def init_workspace(url: str | None = None) -> Any:
-    """The engine of a created workspace (transitional: use :func:`create_workspace`)."""
-    return Store.create(url).engine
-
-
-def open_engine(url: str | None = None) -> Any:
-    """The engine of an opened workspace (transitional: use :func:`open_workspace`)."""
-    return Store.open(url).engine
-
-
 def validate_rfc(value: str) -> str:
     text = value.strip().upper()
     try:
@@ -95,13 +74,12 @@ def validate_rfc(value: str) -> str:
 
 
 def add_company(
-    target: Workspace | Any,
+    ws: Workspace,
     rfc: str,
     name: str,
     immex_program: str | None = None,
     prosec: Iterable[str] = (),
 ) -> Company:
-    ws = workspace_of(target)
     rfc_norm = validate_rfc(rfc)
     if not name.strip():
         raise InvalidInput("company name is empty", field="name")
@@ -115,7 +93,7 @@ def add_company(
 
 
 def add_certification(
-    target: Workspace | Any,
+    ws: Workspace,
     company: Company,
     valid_from: date,
     valid_to: date | None,
@@ -123,7 +101,6 @@ def add_certification(
 ) -> Authorization:
     """Record the company's IVA/IEPS certification for a period (opt-in: it lengthens the
     IMMEX time limit of inputs whose clock starts within it — RULES I-6, confidence L)."""
-    ws = workspace_of(target)
     if valid_to is not None and valid_to < valid_from:
         raise InvalidInput("--to is before --from", field="to")
     if not reference.strip():
@@ -151,23 +128,19 @@ def _audit_certification(uow: UnitOfWork, auth: Authorization, company: Company)
     )  # fmt: skip
 
 
-def authorizations(target: Workspace | Any, company: Company, kind: str) -> list[Authorization]:
-    if hasattr(target, "execute"):  # transitional: a caller holding a connection
-        from immex.store.unit import Repositories
-
-        return Repositories(target).companies.authorizations(company.id, kind)
-    with workspace_of(target).read() as repos:
+def authorizations(ws: Workspace, company: Company, kind: str) -> list[Authorization]:
+    with ws.read() as repos:
         return repos.companies.authorizations(company.id, kind)
 
 
-def list_companies(target: Workspace | Any) -> list[Company]:
-    with workspace_of(target).read() as repos:
+def list_companies(ws: Workspace) -> list[Company]:
+    with ws.read() as repos:
         return repos.companies.all()
 
 
-def resolve_company(target: Workspace | Any, rfc: str | None) -> Company:
+def resolve_company(ws: Workspace, rfc: str | None) -> Company:
     """The company named by RFC, or the only one in the workspace."""
-    with workspace_of(target).read() as repos:
+    with ws.read() as repos:
         if rfc:
             found = repos.companies.by_rfc(rfc.strip().upper())
             if found is None:
@@ -188,23 +161,3 @@ def resolve_company(target: Workspace | Any, rfc: str | None) -> Company:
         f"the workspace has {len(companies)} companies; say which with --company RFC",
         field="company",
     )
-
-
-# -- transitional helpers for services that still hold a connection ---------------------
-def current_actor() -> str:
-    """Transitional: a service with a Workspace records ``ws.actor``."""
-    return default_actor()
-
-
-def now_utc() -> Any:
-    return system_clock()
-
-
-def audit(conn: Any, action: str, detail: dict[str, Any], company_id: int | None = None) -> None:
-    """Transitional: a service with a Workspace records through ``UnitOfWork.audit``."""
-    from immex.store.unit import Repositories
-
-    Repositories(conn).audit.record(
-        at=system_clock(), actor=default_actor(), action=action, detail=detail,
-        company_id=company_id,
-    )  # fmt: skip
