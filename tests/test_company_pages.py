@@ -199,3 +199,21 @@ def test_ledger_pages_by_keyset(plant: Any) -> None:
             nxt = re.search(r'id="next-page" href="([^"]+)"', text)
             target = f"/c/{rfc}/ledger{nxt.group(1).replace('&amp;', '&')}" if nxt else ""
         assert seen == sorted(set(seen)) and len(seen) > 50
+
+
+def test_audit_users_and_reference_data_pages_by_role(plant: Any) -> None:
+    url, rfc, _ = plant
+    expected = {
+        "admin": (200, 200),
+        "specialist": (403, 403),
+        "viewer": (403, 403),
+        "auditor": (200, 403),
+    }
+    for role, (audit, admin) in expected.items():
+        with _client(url) as client:
+            _login(client, role)
+            assert client.get(f"/c/{rfc}/audit").status_code == audit, role
+            assert client.get("/admin/users").status_code == admin, role
+            assert client.get("/refdata").status_code == 200
+            nav = client.get(f"/c/{rfc}/").text
+            assert (f"/c/{rfc}/audit" in nav) == (audit == 200), role

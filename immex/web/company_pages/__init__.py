@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from immex.web.company_pages import (
+    admin_pages,
     discharge_pages,
     imports_pages,
     ledger_pages,
@@ -17,7 +18,7 @@ from immex.web.company_pages import (
 from immex.web.company_pages.page_access import PageProblem, SignInFirst, page_caller
 from immex.web.company_pages.page_render import STATIC, render
 
-ROUTERS = (overview_pages, ledger_pages, month_pages, imports_pages, discharge_pages)
+ROUTERS = (admin_pages, overview_pages, ledger_pages, month_pages, imports_pages, discharge_pages)
 
 
 def install(app: FastAPI) -> None:

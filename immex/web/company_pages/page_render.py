@@ -12,10 +12,12 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from immex.api.v1.auth import Caller, server_of
+from immex.domain.accounts import Permission
 from immex.web.company_pages.page_texts import page_texts
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
 LANG_COOKIE = "immex_lang"
+READ_AUDIT = Permission.READ_AUDIT
 YEAR = 365 * 24 * 3600
 
 
@@ -50,7 +52,8 @@ def render(
     lang = page_lang(request)
     ctx.setdefault("company", None)
     ctx.setdefault("can_operate", False)
-    ctx.setdefault("can_audit", False)
+    company = ctx["company"]
+    ctx.setdefault("can_audit", bool(who and company and who.user.can(READ_AUDIT, company.id)))
     response = TEMPLATES.TemplateResponse(
         request,
         f"pages/{name}",
