@@ -33,8 +33,16 @@ class LotBrowserRepository:
         """Up to ``limit`` lots with an id above ``after``, by id, each with its material's
         ``kind``; ``search`` matches the start of the part number or fraction, or any part
         of the pedimento number."""
-        lots = t.lots
-        q = self._base(company_id, keys).where(lots.c.id > after)
+        lots, m = t.lots, t.materials
+        # walk the primary key (id > after … LIMIT): ``company_id + 0`` keeps the planners
+        # off the (company, pedimento) index, which would sort every lot of the company
+        q = (
+            select(lots, m.c.kind)
+            .outerjoin(
+                m, and_(m.c.company_id == lots.c.company_id, m.c.part_number == lots.c.part_number)
+            )
+            .where(lots.c.company_id + 0 == company_id, lots.c.clave.in_(keys), lots.c.id > after)
+        )
         if search:
             text = search.strip().upper().replace("%", "").replace("_", "")
             digits = "".join(ch for ch in text if ch.isdigit())
