@@ -35,7 +35,11 @@ def _qty(value: Any) -> str:
 
 
 def _rate(value: Any) -> str:
-    return "—" if value is None else f"{Decimal(value) * 100:.2f} %"
+    """A rate as the engine gives it: a percentage (35 → "35 %"), never a fraction."""
+    if value is None:
+        return "—"
+    d = Decimal(value).normalize()
+    return f"{d:f} %" if d == d.to_integral() else f"{d:.2f} %"
 
 
 TEMPLATES.env.filters.update(money=_money, qty=_qty, rate=_rate)
