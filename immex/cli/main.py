@@ -30,6 +30,7 @@ AREAS = [
     "api_cmds",
     "accounts_cmds",
     "worker_cmds",
+    "decide_cmds",
 ]
 
 

@@ -19,6 +19,7 @@ from immex.store import migrate
 from immex.store.database import StoreError, is_initialised, make_engine
 from immex.store.repositories.accounts import AccountsRepository, AuditTrailRepository
 from immex.store.repositories.companies import AuditRepository, CompanyRepository
+from immex.store.repositories.decisions import DecisionsRepository
 from immex.store.repositories.discharge_inputs import DischargeInputsRepository
 from immex.store.repositories.jobs import JobRepository
 from immex.store.repositories.journal import JournalRepository
@@ -105,6 +106,11 @@ class Repositories:
     @cached_property
     def lot_browser(self) -> LotBrowserRepository:
         return LotBrowserRepository(self.conn)
+
+    @cached_property
+    def decisions(self) -> DecisionsRepository:
+        """The ledger reads of the decision tools (what-if, advisor, packs)."""
+        return DecisionsRepository(self.conn)
 
 
 class Store:

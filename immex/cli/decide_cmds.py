@@ -1,0 +1,197 @@
+"""Decide after production: `immex whatif sell|mix` (and the advisor, the expiry plan,
+decree impact and the program packs as they land). Each command calls one service and
+prints its result; no rules here. Everything is a simulation: nothing is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from immex.cli.common import (
+    CompanyOpt,
+    DbOpt,
+    JsonOpt,
+    console,
+    handle_errors,
+    open_ws,
+    parse_date,
+    print_json,
+)
+from immex.domain.errors import InvalidInput
+from immex.domain.money import D
+from immex.services.decide.mix import whatif_mix
+from immex.services.decide.whatif import whatif_sell
+
+whatif_app = typer.Typer(
+    help="Simulate before deciding: sell in Mexico or export (nothing is written).",
+    no_args_is_help=True,
+)
+
+WIDE = 140
+
+
+def _wide() -> Console:
+    return Console(width=max(console.width, WIDE), soft_wrap=True)
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.0f}"
+
+
+def _decimal(text: str, option: str) -> Decimal:
+    try:
+        return D(text)
+    except InvalidInput:
+        raise InvalidInput(f"{option} {text!r}: not a number", field=option[2:]) from None
+
+
+def _lines(title: str, items: Any, limit: int = 10) -> None:
+    items = list(items)
+    if not items:
+        return
+    console.print(f"[bold]{title}[/bold]")
+    for item in items[:limit]:
+        console.print(f"  - {item}", markup=False, highlight=False)
+    if len(items) > limit:
+        console.print(f"  … and {len(items) - limit} more")
+
+
+def _options_table(options: Any, cheapest: str | None) -> Table:
+    table = Table(title="Mexican duties by destination (MXN)")
+    table.add_column("")
+    for o in options:
+        mark = " ★ cheapest" if o.destination == cheapest else ""
+        table.add_column(f"{o.destination} ({o.key}){mark}", justify="right")
+    rows: list[tuple[str, Callable[[Any], str]]] = [
+        ("IGI updated / 63-A owed", lambda o: _money(o.igi)),
+        ("DTA", lambda o: _money(o.dta)),
+        ("IVA", lambda o: _money(o.iva)),
+        ("IVA credited", lambda o: _money(o.iva_credit)),
+        ("Pedimento total", lambda o: _money(o.total)),
+        ("Cash cost", lambda o: _money(o.cash_cost)),
+        ("At MFN only", lambda o: _money(o.total_mfn)),
+        ("Saved by programs", lambda o: _money(o.savings)),
+        ("Programs", lambda o: ", ".join(o.programs)),
+        ("Due by", lambda o: str(o.due_by or "—")),
+        ("Rules", lambda o: o.rules),
+    ]
+    for label, cell in rows:
+        table.add_row(label, *[cell(o) if o.priced else "not priced" for o in options])
+    return table
+
+
+def _print_sale(r: Any) -> None:
+    out = _wide()
+    out.print(
+        f"[bold]What-if (simulation, nothing written):[/bold] {r.quantity} × {r.product} on "
+        f"{r.date} — {r.company_name} ({r.company_rfc}); inputs USD {r.value_usd:,.2f}"
+    )
+    out.print(_options_table(r.options, r.cheapest))
+    lots = Table(title="Lots the shipment would use (FIFO)")
+    for col in ("lot", "pedimento", "part", "fracción", "origin", "entered", "limit",
+                "days left", "quantity", "USD", "open after"):  # fmt: skip
+        lots.add_column(col)
+    for u in r.lots:
+        lots.add_row(
+            str(u.lot_id), u.pedimento + (" (directed)" if u.directed else ""), u.part,
+            u.fraccion, u.origin, str(u.entry_date), str(u.limit_date or "—"),
+            "—" if u.days_left is None else str(u.days_left), f"{u.quantity.normalize():f}",
+            f"{u.value_usd:,.2f}", f"{u.open_after.normalize():f}",
+        )  # fmt: skip
+    out.print(lots)
+    _lines("Would fall short", [f"{s.part}: needs {s.required.normalize():f}, missing "
+                                f"{s.missing.normalize():f}" for s in r.shortfalls])  # fmt: skip
+    _lines("Past their limit (skipped; regularize with A3)", [
+        f"lot {x.lot_id} {x.pedimento} {x.part}: limit {x.limit_date} ({x.days_past} days "
+        f"ago), open {x.open_quantity.normalize():f}" for x in r.past_limit])  # fmt: skip
+    for o in r.options:
+        _lines(f"{o.destination}: notes", o.notes, limit=6)
+    _lines("Warnings", r.warnings)
+    _lines("Notes", r.notes)
+    _lines("Data used", r.data_used)
+
+
+@whatif_app.command("sell")
+@handle_errors
+def whatif_sell_cmd(
+    product: str = typer.Option(..., "--product", help="Finished product (part number)."),
+    quantity: str = typer.Option(..., "--quantity", help="Units to ship."),
+    when: str = typer.Option(..., "--date", help="Shipment date, YYYY-MM-DD."),
+    destination: list[str] = typer.Option(  # noqa: B008 - typer's way
+        [],
+        "--destination",
+        help="ISO-3 country, repeatable (default: MEX, USA and the first other country "
+        "in the company's exports).",
+    ),  # fmt: skip
+    pedimento: str = typer.Option(None, "--pedimento", help="Directed pedimento (optional)."),
+    us_duty: str = typer.Option(
+        None, "--us-duty", help="US/CA duty paid on the exported good, USD (63-A)."
+    ),
+    db: str = DbOpt,
+    company: str = CompanyOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Simulate shipping QUANTITY of PRODUCT on DATE: FIFO through the BOM in force against
+    the open lots, and the Mexican duties of each destination side by side."""
+    day = parse_date(when, "date")
+    assert day is not None
+    ws = open_ws(db, company)
+    try:
+        result = whatif_sell(
+            ws, product, _decimal(quantity, "--quantity"), day, destination,
+            pedimento=pedimento,
+            us_duty_usd=None if us_duty is None else _decimal(us_duty, "--us-duty"),
+        )  # fmt: skip
+    finally:
+        ws.store.dispose()
+    if json_out:
+        print_json(result.to_dict())
+    else:
+        _print_sale(result)
+
+
+@whatif_app.command("mix")
+@handle_errors
+def whatif_mix_cmd(
+    period: str = typer.Option(..., "--period", help="Month, YYYY-MM."),
+    domestic_share: str = typer.Option(
+        ..., "--domestic-share", help="Percent of the month's production sold in Mexico."
+    ),
+    product: str = typer.Option(..., "--product", help="Finished product (part number)."),
+    change_date: str = typer.Option(None, "--change-date", help="F4 date (default: last weekday)."),
+    db: str = DbOpt,
+    company: str = CompanyOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """The month's F4 if DOMESTIC-SHARE percent of PRODUCT's production went to Mexico."""
+    ws = open_ws(db, company)
+    try:
+        r = whatif_mix(ws, period, _decimal(domestic_share, "--domestic-share"), product,
+                       change_date=parse_date(change_date, "change-date"))  # fmt: skip
+    finally:
+        ws.store.dispose()
+    if json_out:
+        print_json(r.to_dict())
+        return
+    out = _wide()
+    out.print(
+        f"[bold]What-if mix (simulation, nothing written):[/bold] {r.domestic_share} % of "
+        f"{r.product} in {r.period} sold in Mexico — {r.shipment_lines} shipment line(s), "
+        f"inputs USD {r.inputs_value_usd:,.2f}, shifted USD {r.shifted_value_usd:,.2f}"
+    )
+    out.print(_options_table([r.option], None))
+    out.print(
+        f"F4 the product's actual domestic sales of the month pay: {_money(r.actual_f4_total)}"
+    )
+    _lines("Warnings", r.warnings)
+    _lines("Notes", [*r.notes, *r.option.notes])
+    _lines("Data used", r.data_used)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(whatif_app, name="whatif")

@@ -1,0 +1,291 @@
+"""``immex whatif sell``: ship Q units of a product on a date — sell in Mexico or export?
+
+The use case: read the plant a discharge run reads, simulate the line's FIFO through the
+BOM in force (:mod:`.simulate`; nothing written), then price the lots it would use for
+every destination (:mod:`immex.domain.whatif`): MEX with the F4 plan's pricing (best lawful
+rate vs MFN only, the LFD 49 DTA minimum of the pedimento, IVA credited for a certified
+company), USA/CAN with the 63-A pricing, any other country with none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from immex.domain.company import IVA_IEPS_CERTIFICATION, Company
+from immex.domain.discharge import kernel as fe
+from immex.domain.duties import DutyContext
+from immex.domain.errors import ImmexError, InvalidInput
+from immex.domain.f4_plan import plan_portions
+from immex.domain.lot_portions import LotPortion, PortionLot
+from immex.domain.money import ZERO
+from immex.domain.rates import normalize_iso3
+from immex.domain.usmca_63a import build_report, price_exports
+from immex.domain.whatif import (
+    LotUse,
+    OptionCost,
+    PastLimitLot,
+    Route,
+    ShortLine,
+    WhatIfSale,
+    cheapest,
+    default_destinations,
+    route_of,
+)
+from immex.services.decide.simulate import SimulatedLine, Simulation, simulate
+from immex.services.discharge.plant import load_plant
+from immex.services.duties.journal_portions import duty_context_of
+from immex.services.ledger.field_checks import parse_pedimento
+from immex.services.workspace.context import Workspace
+
+#: the document name of the simulated line (never stored)
+DOCUMENT = "WHATIF"
+
+
+def _q(micro: int) -> Decimal:
+    return Decimal(int(micro)).scaleb(-6)
+
+
+def _v(e4: int) -> Decimal:
+    return Decimal(int(e4)).scaleb(-4)
+
+
+def _lot_uses(sim: Simulation, lots: dict[int, PortionLot], when: date) -> list[LotUse]:
+    p = sim.plant
+    out = []
+    for i, qty, value, directed in zip(
+        sim.lot_index.tolist(), sim.qty.tolist(), sim.value.tolist(), sim.directed.tolist(),
+        strict=True,
+    ):  # fmt: skip
+        lot = lots[int(p.lot_id[i])]
+        limit = None if p.lot_limit[i] == fe.NO_LIMIT else fe.from_day(int(p.lot_limit[i]))
+        out.append(
+            LotUse(
+                lot.id, lot.pedimento, lot.part_number, lot.fraccion, lot.origin,
+                lot.entry_date, limit, None if limit is None else (limit - when).days,
+                _q(qty), _v(value), bool(directed), _q(int(sim.open_after[i])),
+            )
+        )  # fmt: skip
+    return out
+
+
+def _portions(uses: Sequence[LotUse], lots: dict[int, PortionLot], product: str,
+              when: date, destination: str) -> list[LotPortion]:  # fmt: skip
+    route = route_of(destination)
+    return [
+        LotPortion(
+            allocation_id=n,
+            shipment_id=0,
+            document=DOCUMENT,
+            shipment_date=when,
+            destination=destination,
+            product=product,
+            key=route.key,
+            lot_id=u.lot_id,
+            pedimento=u.pedimento,
+            part=u.part,
+            fraccion=u.fraccion,
+            origin=u.origin,
+            entry_date=u.entry_date,
+            certificate=lots[u.lot_id].certificate,
+            quantity=u.quantity,
+            value_usd=u.value_usd,
+        )  # fmt: skip
+        for n, u in enumerate(uses, start=1)
+        if u.value_usd > 0
+    ]
+
+
+def _domestic(portions: list[LotPortion], ctx: DutyContext, company: Company, when: date,
+              certified: bool) -> OptionCost:  # fmt: skip
+    plan = plan_portions(
+        portions, ctx, company_rfc=company.rfc, company_name=company.name,
+        period=(when.year, when.month), prosec_sectors=tuple(company.prosec_sectors),
+        change_date=when,
+    )  # fmt: skip
+    t, m = plan.totals, plan.totals_mfn
+    credit = t["iva"] if certified else ZERO
+    notes = list(plan.notes)
+    if certified:
+        notes.append("IVA credited in full: the company recorded an IVA/IEPS certification "
+                     "covering the date (LIVA 28-A; RULES C-9)")  # fmt: skip
+    return OptionCost(
+        "MEX", Route.DOMESTIC, "F4", igi=t["igi_updated"], dta=t["dta"], iva=t["iva"],
+        iva_credit=credit, total=t["total"], cash_cost=t["total"] - credit,
+        total_mfn=m["total"], savings=plan.savings,
+        programs=tuple(plan.savings_by_program) or ("MFN",),
+        due_by=when,
+        detail={"igi_mfn": m["igi_updated"], "iva_mfn": m["iva"], "dta_mfn": m["dta"],
+                "savings_by_program": plan.savings_by_program,
+                "lines": [{"fraccion": ln.fraccion, "origin": ln.origin,
+                           "program": ln.program, "detail": ln.program_detail,
+                           "rate": ln.rate, "mfn_rate": ln.mfn_rate, "total": ln.total,
+                           "total_mfn": ln.total_mfn} for ln in plan.lines]},
+        notes=tuple(dict.fromkeys([*notes, *plan.warnings])),
+    )  # fmt: skip
+
+
+def _usmca(portions: list[LotPortion], ctx: DutyContext, company: Company, destination: str,
+           us_duty_usd: Decimal | None) -> OptionCost:  # fmt: skip
+    us = {DOCUMENT: us_duty_usd} if us_duty_usd is not None else {}
+    priced = price_exports(portions, ctx, us, tuple(company.prosec_sectors))
+    report = build_report(priced, us, company_rfc=company.rfc, company_name=company.name,
+                          period="what-if", us_duties_file=None)  # fmt: skip
+    t = report.totals
+    due = report.documents[0].due_by if report.documents else None
+    notes = list(report.notes)
+    if us_duty_usd is None:
+        notes.append(
+            "no --us-duty given: the full Mexican duty on the non-originating inputs is owed "
+            "unless proof of the US/CA duty paid is given within 60 days (RULES U-2)"
+        )
+    return OptionCost(
+        destination, Route.USMCA_EXPORT, "RT", igi=t["owed"], total=t["owed"],
+        cash_cost=t["owed"], total_mfn=t["owed"], due_by=due,
+        programs=tuple(sorted({f"{ln.program} {ln.program_detail}".strip()
+                               for ln in report.lines if not ln.originating})) or ("—",),
+        detail={"mx_duty": t["mx_duty"], "us_duty_usd": us_duty_usd or ZERO,
+                "us_duty_mxn": t["us_duty_mxn"], "exemption": t["exemption"]},
+        notes=tuple(dict.fromkeys([*notes, *report.warnings])),
+    )  # fmt: skip
+
+
+def _other(destination: str) -> OptionCost:
+    return OptionCost(
+        destination, Route.EXPORT, "RT",
+        notes=("the inputs return abroad (RT): no Mexican duty on them (RULES I-1); the duties "
+               f"of {destination} on the finished good are not computed",),
+    )  # fmt: skip
+
+
+def _price(destination: str, uses: list[LotUse], lots: dict[int, PortionLot], product: str,
+           when: date, ctx: DutyContext, company: Company, certified: bool,
+           us_duty_usd: Decimal | None) -> OptionCost:  # fmt: skip
+    route = route_of(destination)
+    if route is Route.EXPORT:
+        return _other(destination)
+    portions = _portions(uses, lots, product, when, destination)
+    try:
+        if route is Route.DOMESTIC:
+            return _domestic(portions, ctx, company, when, certified)
+        return _usmca(portions, ctx, company, destination, us_duty_usd)
+    except ImmexError as exc:
+        return OptionCost(destination, route, route.key, priced=False,
+                          notes=(f"could not be priced: {exc.message}",))  # fmt: skip
+
+
+def _destinations(given: Sequence[str], history: list[str]) -> list[str]:
+    if not given:
+        return default_destinations(history)
+    out = []
+    for d in given:
+        try:
+            out.append(normalize_iso3(d))
+        except ImmexError:
+            raise InvalidInput(f"--destination {d!r}: not an ISO 3166 alpha-3 country code",
+                               field="destination") from None  # fmt: skip
+    return list(dict.fromkeys(out))
+
+
+def whatif_sell(
+    ws: Workspace,
+    product: str,
+    quantity: Decimal,
+    when: date,
+    destinations: Sequence[str] = (),
+    *,
+    pedimento: str | None = None,
+    us_duty_usd: Decimal | None = None,
+    context: DutyContext | None = None,
+) -> WhatIfSale:
+    """Simulate shipping ``quantity`` of ``product`` on ``when`` and price each destination;
+    nothing is written."""
+    company = ws.the_company
+    ped = parse_pedimento(pedimento) if pedimento else None
+    if us_duty_usd is not None and us_duty_usd < 0:
+        raise InvalidInput("--us-duty must not be negative", field="us_duty")
+    with ws.read() as repos:
+        plant, policy = load_plant(repos, company)
+        line = SimulatedLine(product, int(quantity.scaleb(6)), fe.day(when),
+                             None if ped is None else int(ped))  # fmt: skip
+        sim = simulate(plant, line)
+        ids = [int(sim.plant.lot_id[i]) for i in
+               [*sim.lot_index.tolist(), *sim.expired_index.tolist()]]  # fmt: skip
+        lots = repos.reports.portion_lots(ids)
+        certs = repos.companies.authorizations(company.id, IVA_IEPS_CERTIFICATION)
+        chosen = _destinations(destinations, repos.decisions.export_destinations(company.id))
+        ctx = context or duty_context_of(ws)
+    certified = any(c.covers(when) for c in certs)
+    uses = _lot_uses(sim, lots, when)
+    options = [_price(d, uses, lots, product, when, ctx, company, certified, us_duty_usd)
+               for d in chosen]  # fmt: skip
+    past = [
+        PastLimitLot(lots[int(sim.plant.lot_id[i])].id, lots[int(sim.plant.lot_id[i])].pedimento,
+                     sim.plant.parts[int(sim.plant.lot_part[i])],
+                     fe.from_day(int(sim.plant.lot_limit[i])),
+                     line.day - int(sim.plant.lot_limit[i]), _q(int(o)))
+        for i, o in zip(sim.expired_index.tolist(), sim.expired_open.tolist(), strict=True)
+    ]  # fmt: skip
+    shorts = [ShortLine(part, _q(r), _q(m)) for part, r, m in sim.shortfalls]
+    return WhatIfSale(
+        company.rfc,
+        company.name,
+        product,
+        quantity,
+        when,
+        ped,
+        tuple(uses),
+        tuple(shorts),
+        tuple(past),
+        tuple(options),
+        cheapest(options),
+        data_used=_data_used(ctx, sim, policy.notes),
+        notes=_notes(sim, when),
+        warnings=_warnings(shorts, past, uses),
+    )
+
+
+def _data_used(ctx: DutyContext, sim: Simulation, limit_notes: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([
+        f"ledger: {len(sim.plant.lot_id)} temporary-import lot(s) of the "
+        f"{len(sim.components)} component(s) of the BOM in force, "
+        f"{sim.recorded_shipments} recorded shipment line(s) using them up to the date",
+        "IMMEX time limits: bundled parameters immex.limit.* (LA 108; RULES I-2)",
+        *limit_notes, *ctx.notes,
+    ]))  # fmt: skip
+
+
+def _notes(sim: Simulation, when: date) -> tuple[str, ...]:
+    out = [
+        "a simulation: nothing was written; the line is discharged FIFO (entry date, "
+        "pedimento, lot) after every recorded shipment up to its date, as the last of its day",
+        "figures are Mexican duties in MXN (whole pesos per lot portion, CFF 20); prices, "
+        "freight and the importing country's duties are not part of them",
+    ]
+    if sim.later_shipments:
+        out.append(
+            f"{sim.later_shipments} recorded shipment line(s) dated after {when} use the same "
+            "components: a real shipment on that date would be discharged before them"
+        )
+    return tuple(out)
+
+
+def _warnings(shorts: list[ShortLine], past: list[PastLimitLot],
+              uses: list[LotUse]) -> tuple[str, ...]:  # fmt: skip
+    out = []
+    if shorts:
+        out.append(f"{len(shorts)} component(s) short: the open lots cannot cover the line "
+                   "(the figures cover only what they can)")  # fmt: skip
+    if past:
+        out.append(
+            f"{len(past)} lot(s) of these components are past their limit with an open "
+            "balance: skipped; regularize them (A3; RULES I-4) — see `immex expiry plan`"
+        )
+    soon = [u for u in uses if u.days_left is not None and u.days_left <= 30]
+    if soon:
+        out.append(f"{len(soon)} of the lots used reach their limit within 30 days")
+    return tuple(out)
+
+
+__all__ = ["DOCUMENT", "whatif_sell"]
