@@ -41,22 +41,47 @@ FILES: dict[str, list[list[str]]] = {
         ["P1", "M1", "1", "0", "", ""],
     ],
     "pedimentos": [
-        ["pedimento", "clave", "date", "part_number", "quantity", "value_usd", "origin",
-         "fraccion", "fx", "certificate"],
+        [
+            "pedimento",
+            "clave",
+            "date",
+            "part_number",
+            "quantity",
+            "value_usd",
+            "origin",
+            "fraccion",
+            "fx",
+            "certificate",
+        ],
         [L0, "IN", "2023-05-15", "M1", "50", "5000", "CHN", "8501.52.04", "", ""],
         [L1, "IN", "2024-06-10", "M1", "200", "20000", "CHN", "8501.52.04", "", ""],
     ],
     "shipments": [
-        ["document", "kind", "date", "product", "quantity", "destination", "value_usd",
-         "pedimento"],
+        [
+            "document",
+            "kind",
+            "date",
+            "product",
+            "quantity",
+            "destination",
+            "value_usd",
+            "pedimento",
+        ],
         ["EXP-1", "export", "2024-07-01", "P1", "20", "DEU", "3000", ""],
     ],
-}  # fmt: skip
+}
 PROSEC_ROWS = [
     ["sector", "sector_name", "fraccion", "arancel", "vigencia_desde", "acotacion", "fuente"],
-    ["XIX", "Automotriz y de Autopartes", "8501.52.04", "Ex.", "2020-01-01", "",
-     "ILLUSTRATIVE row (test)"],
-]  # fmt: skip
+    [
+        "XIX",
+        "Automotriz y de Autopartes",
+        "8501.52.04",
+        "Ex.",
+        "2020-01-01",
+        "",
+        "ILLUSTRATIVE row (test)",
+    ],
+]
 
 
 def _write(path: Path, rows: list[list[str]]) -> Path:
@@ -69,8 +94,9 @@ def small_plant(url: str, tmp: Path, *, prosec: bool = False) -> Any:
     """The workspace of the small plant (company in sector XIX with ``prosec``)."""
     tmp.mkdir(parents=True, exist_ok=True)
     space = workspace.create_workspace(url, actor="tester")
-    company = workspace.add_company(space, RFC, "Motores Ilustrativos",
-                                    prosec=("XIX",) if prosec else ())  # fmt: skip
+    company = workspace.add_company(
+        space, RFC, "Motores Ilustrativos", prosec=("XIX",) if prosec else ()
+    )
     ws = space.with_company(company)
     for name in ("materials", "products", "bom", "pedimentos", "shipments"):
         import_file(ws, name, _write(tmp / f"{name}.csv", FILES[name]))

@@ -55,8 +55,9 @@ def _by_dest(result):  # type: ignore[no-untyped-def]
 
 
 def test_domestic_sale_without_prosec_and_export_to_the_us_with_a_us_duty(plain) -> None:  # type: ignore[no-untyped-def]
-    r = whatif_sell(plain, "P1", Decimal(100), SALE, ["MEX", "USA", "DEU"],
-                    us_duty_usd=Decimal(500))  # fmt: skip
+    r = whatif_sell(
+        plain, "P1", Decimal(100), SALE, ["MEX", "USA", "DEU"], us_duty_usd=Decimal(500)
+    )
     # FIFO: L0 is past its limit (skipped), 100 units of L1 = USD 10,000.0000
     assert [(u.pedimento, u.quantity, u.value_usd, u.days_left) for u in r.lots] == [
         (L1, Decimal(100), Decimal("10000"), 329)
@@ -150,24 +151,75 @@ def test_cli_whatif_sell_and_mix(plain) -> None:  # type: ignore[no-untyped-def]
     assert out.exit_code == 0, out.output
     doc = json.loads(out.stdout)
     assert doc["simulation"] is True and doc["options"][0]["total"] == "60947"
-    text = cli.invoke(app, ["whatif", "sell", "--db", db, "--product", "P1", "--quantity",
-                            "100", "--date", "2025-01-15"])  # fmt: skip
+    text = cli.invoke(
+        app,
+        [
+            "whatif",
+            "sell",
+            "--db",
+            db,
+            "--product",
+            "P1",
+            "--quantity",
+            "100",
+            "--date",
+            "2025-01-15",
+        ],
+    )
     assert text.exit_code == 0 and "60,947" in text.output and "cheapest" in text.output
-    bad = cli.invoke(app, ["whatif", "sell", "--db", db, "--product", "P1", "--quantity",
-                           "x", "--date", "2025-01-15", "--json"])  # fmt: skip
+    bad = cli.invoke(
+        app,
+        [
+            "whatif",
+            "sell",
+            "--db",
+            db,
+            "--product",
+            "P1",
+            "--quantity",
+            "x",
+            "--date",
+            "2025-01-15",
+            "--json",
+        ],
+    )
     assert bad.exit_code == 2 and json.loads(bad.stdout)["errors"]
     runs.run_discharge(plain)
-    mix = cli.invoke(app, ["whatif", "mix", "--db", db, "--period", "2024-07",
-                           "--domestic-share", "50", "--product", "P1", "--json"])  # fmt: skip
+    mix = cli.invoke(
+        app,
+        [
+            "whatif",
+            "mix",
+            "--db",
+            db,
+            "--period",
+            "2024-07",
+            "--domestic-share",
+            "50",
+            "--product",
+            "P1",
+            "--json",
+        ],
+    )
     assert mix.exit_code == 0, mix.output
     assert json.loads(mix.stdout)["f4"]["total"] == "6509"
 
 
 # --------------------------------------------------------------------------- properties
 
-SPEC = PlantSpec(seed=11, materials=30, products=5, components=4, shipments=120, lots=200,
-                 days=700, directed=0.05, slow_movers=0.1, short_parts=0.1,
-                 start=date(2024, 1, 1))  # fmt: skip
+SPEC = PlantSpec(
+    seed=11,
+    materials=30,
+    products=5,
+    components=4,
+    shipments=120,
+    lots=200,
+    days=700,
+    directed=0.05,
+    slow_movers=0.1,
+    short_parts=0.1,
+    start=date(2024, 1, 1),
+)
 
 
 @cache
@@ -197,8 +249,12 @@ SLOW = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=SLOW)
-@given(product=st.integers(0, 4), quantity=st.integers(1, 400), offset=st.integers(30, 720),
-       n=st.integers(0, 10**6))  # fmt: skip
+@given(
+    product=st.integers(0, 4),
+    quantity=st.integers(1, 400),
+    offset=st.integers(30, 720),
+    n=st.integers(0, 10**6),
+)
 def test_whatif_never_writes_and_equals_a_real_run_on_a_copy(
     base: tuple[Path, Path], product: int, quantity: int, offset: int, n: int
 ) -> None:
@@ -219,8 +275,10 @@ def test_whatif_never_writes_and_equals_a_real_run_on_a_copy(
     copy = work / "copy.db"
     shutil.copy(db, copy)
     ship = work / "shipments.csv"
-    ship.write_text("document,kind,date,product,quantity,destination,value_usd,pedimento\n"
-                    f"~WHATIF,export,{when},{name},{quantity},DEU,,\n")  # fmt: skip
+    ship.write_text(
+        "document,kind,date,product,quantity,destination,value_usd,pedimento\n"
+        f"~WHATIF,export,{when},{name},{quantity},DEU,,\n"
+    )
     real = workspace.open_workspace(f"sqlite:///{copy}", actor="tester", require_company=True)
     try:
         import_file(real, "shipments", ship)

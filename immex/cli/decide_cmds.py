@@ -5,6 +5,7 @@ prints its result; no rules here. Everything is a simulation: nothing is written
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from immex.cli import ledger_cmds
 from immex.cli.common import (
     CompanyOpt,
     DbOpt,
@@ -21,9 +23,11 @@ from immex.cli.common import (
     open_ws,
     parse_date,
     print_json,
+    today_default,
 )
 from immex.domain.errors import InvalidInput
 from immex.domain.money import D
+from immex.services.decide.expiry_plan import expiry_plan
 from immex.services.decide.mix import whatif_mix
 from immex.services.decide.whatif import whatif_sell
 
@@ -93,22 +97,50 @@ def _print_sale(r: Any) -> None:
     )
     out.print(_options_table(r.options, r.cheapest))
     lots = Table(title="Lots the shipment would use (FIFO)")
-    for col in ("lot", "pedimento", "part", "fracción", "origin", "entered", "limit",
-                "days left", "quantity", "USD", "open after"):  # fmt: skip
+    for col in (
+        "lot",
+        "pedimento",
+        "part",
+        "fracción",
+        "origin",
+        "entered",
+        "limit",
+        "days left",
+        "quantity",
+        "USD",
+        "open after",
+    ):
         lots.add_column(col)
     for u in r.lots:
         lots.add_row(
-            str(u.lot_id), u.pedimento + (" (directed)" if u.directed else ""), u.part,
-            u.fraccion, u.origin, str(u.entry_date), str(u.limit_date or "—"),
-            "—" if u.days_left is None else str(u.days_left), f"{u.quantity.normalize():f}",
-            f"{u.value_usd:,.2f}", f"{u.open_after.normalize():f}",
-        )  # fmt: skip
+            str(u.lot_id),
+            u.pedimento + (" (directed)" if u.directed else ""),
+            u.part,
+            u.fraccion,
+            u.origin,
+            str(u.entry_date),
+            str(u.limit_date or "—"),
+            "—" if u.days_left is None else str(u.days_left),
+            f"{u.quantity.normalize():f}",
+            f"{u.value_usd:,.2f}",
+            f"{u.open_after.normalize():f}",
+        )
     out.print(lots)
-    _lines("Would fall short", [f"{s.part}: needs {s.required.normalize():f}, missing "
-                                f"{s.missing.normalize():f}" for s in r.shortfalls])  # fmt: skip
-    _lines("Past their limit (skipped; regularize with A3)", [
-        f"lot {x.lot_id} {x.pedimento} {x.part}: limit {x.limit_date} ({x.days_past} days "
-        f"ago), open {x.open_quantity.normalize():f}" for x in r.past_limit])  # fmt: skip
+    _lines(
+        "Would fall short",
+        [
+            f"{s.part}: needs {s.required.normalize():f}, missing {s.missing.normalize():f}"
+            for s in r.shortfalls
+        ],
+    )
+    _lines(
+        "Past their limit (skipped; regularize with A3)",
+        [
+            f"lot {x.lot_id} {x.pedimento} {x.part}: limit {x.limit_date} ({x.days_past} days "
+            f"ago), open {x.open_quantity.normalize():f}"
+            for x in r.past_limit
+        ],
+    )
     for o in r.options:
         _lines(f"{o.destination}: notes", o.notes, limit=6)
     _lines("Warnings", r.warnings)
@@ -127,7 +159,7 @@ def whatif_sell_cmd(
         "--destination",
         help="ISO-3 country, repeatable (default: MEX, USA and the first other country "
         "in the company's exports).",
-    ),  # fmt: skip
+    ),
     pedimento: str = typer.Option(None, "--pedimento", help="Directed pedimento (optional)."),
     us_duty: str = typer.Option(
         None, "--us-duty", help="US/CA duty paid on the exported good, USD (63-A)."
@@ -143,10 +175,14 @@ def whatif_sell_cmd(
     ws = open_ws(db, company)
     try:
         result = whatif_sell(
-            ws, product, _decimal(quantity, "--quantity"), day, destination,
+            ws,
+            product,
+            _decimal(quantity, "--quantity"),
+            day,
+            destination,
             pedimento=pedimento,
             us_duty_usd=None if us_duty is None else _decimal(us_duty, "--us-duty"),
-        )  # fmt: skip
+        )
     finally:
         ws.store.dispose()
     if json_out:
@@ -171,8 +207,13 @@ def whatif_mix_cmd(
     """The month's F4 if DOMESTIC-SHARE percent of PRODUCT's production went to Mexico."""
     ws = open_ws(db, company)
     try:
-        r = whatif_mix(ws, period, _decimal(domestic_share, "--domestic-share"), product,
-                       change_date=parse_date(change_date, "change-date"))  # fmt: skip
+        r = whatif_mix(
+            ws,
+            period,
+            _decimal(domestic_share, "--domestic-share"),
+            product,
+            change_date=parse_date(change_date, "change-date"),
+        )
     finally:
         ws.store.dispose()
     if json_out:
@@ -193,5 +234,117 @@ def whatif_mix_cmd(
     _lines("Data used", r.data_used)
 
 
+expiry_app = typer.Typer(
+    help="Lots past their IMMEX limit or near it; `immex expiry plan`: each way out, costed.",
+    invoke_without_command=True,
+)
+WithinOpt = typer.Option(30, "--within", help="Days ahead to warn about.")
+AsOfOpt = typer.Option(None, "--as-of", help="Reference date (default today).")
+
+
+@expiry_app.callback()
+def expiry_root(
+    ctx: typer.Context,
+    within: int = WithinOpt,
+    as_of: str | None = AsOfOpt,
+    company: str | None = CompanyOpt,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Lots past their IMMEX limit or within --within days of it, with the value at risk."""
+    if ctx.invoked_subcommand is None:
+        ledger_cmds.expiry_cmd(
+            within=within, as_of=as_of, company=company, db=db, json_out=json_out
+        )
+
+
+def _way_cell(cells: dict[str, Any], name: str) -> str:
+    w = cells.get(name)
+    if w is None:
+        return "closed"
+    text = "?" if w.cost is None else _money(w.cost)
+    return text + (" ★" if w.cheapest else "")
+
+
+def _print_expiry_plan(p: Any) -> None:
+    out = _wide()
+    out.print(
+        f"[bold]Expiry action plan (simulation, nothing written):[/bold] {p.company_name} "
+        f"({p.company_rfc}) on {p.as_of}, lots past their limit or within {p.within_days} days"
+    )
+    table = Table(title="Ways out per lot (MXN; ★ cheapest; ? = not in the data)")
+    for col in (
+        "lot",
+        "pedimento",
+        "part",
+        "limit",
+        "days left",
+        "open USD",
+        "return RT/H1",
+        "F4",
+        "V1",
+        "destruction*",
+        "A3 (taxes; fines not in data)",
+        "deadline",
+    ):
+        table.add_column(col)
+    for lp in p.lots:
+        cells = {w.way.value: w for w in lp.ways}
+        table.add_row(
+            str(lp.lot_id),
+            lp.pedimento,
+            lp.part,
+            str(lp.limit_date or "—"),
+            "—" if lp.days_left is None else str(lp.days_left),
+            f"{lp.open_value_usd:,.2f}",
+            *[
+                _way_cell(cells, n)
+                for n in (
+                    "return",
+                    "change_of_regime",
+                    "virtual_transfer",
+                    "destruction",
+                    "regularization",
+                )
+            ],
+            "now (past)" if (lp.days_left or 0) < 0 else str(lp.limit_date or "—"),
+        )
+    out.print(table)
+    out.print("* destruction: waste and scrap only (LA 109 ¶3; RULES C-5)")
+    missing = sorted({m for lp in p.lots for w in lp.ways for m in w.missing})
+    _lines("Not in the data", missing)
+    _lines("Warnings", p.warnings)
+    _lines("Notes", p.notes)
+    _lines("Data used", p.data_used)
+
+
+@expiry_app.command("plan")
+@handle_errors
+def expiry_plan_cmd(
+    within: int = WithinOpt,
+    as_of: str | None = AsOfOpt,
+    company: str | None = CompanyOpt,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """For every lot at or within --within days of its limit: the cost and deadline of each
+    lawful way out (return, F4, V1, destruction of waste; A3 past the limit), the cheapest
+    marked."""
+    notes: list[str] = []
+    when = today_default(parse_date(as_of, "as-of"), notes)
+    ws = open_ws(db, company)
+    try:
+        plan = expiry_plan(ws, within, when)
+    finally:
+        ws.store.dispose()
+    if notes:
+        plan = replace(plan, warnings=(*notes, *plan.warnings))
+    if json_out:
+        print_json(plan.to_dict())
+    else:
+        _print_expiry_plan(plan)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(whatif_app, name="whatif")
+    app.add_typer(expiry_app, name="expiry")

@@ -18,6 +18,11 @@ def _is_group(cmd: Any) -> bool:
     return isinstance(getattr(cmd, "commands", None), dict)
 
 
+def _runs_alone(cmd: Any) -> bool:
+    """A group that also runs without a subcommand (``immex expiry`` beside ``expiry plan``)."""
+    return bool(getattr(cmd, "invoke_without_command", False))
+
+
 def _walk(cmd: Any, path: list[str]) -> list[tuple[list[str], Any]]:
     out = [(path, cmd)]
     if _is_group(cmd):
@@ -51,7 +56,7 @@ def render() -> str:
         params = [
             p for p in cmd.params if p.name not in ("help",) and not getattr(p, "hidden", False)
         ]
-        if params and not _is_group(cmd):
+        if params and (not _is_group(cmd) or _runs_alone(cmd)):
             lines.extend(_param_line(p) for p in params)
             lines.append("")
         if _is_group(cmd):
@@ -66,11 +71,11 @@ def command_exists(words: list[str]) -> bool:
     for w in words:
         if _is_group(cmd):
             if w not in cmd.commands:
-                return False
+                return _runs_alone(cmd) and w.startswith("-")
             cmd = cmd.commands[w]
         else:
             return True
-    return not _is_group(cmd)
+    return not _is_group(cmd) or _runs_alone(cmd)
 
 
 if __name__ == "__main__":

@@ -286,4 +286,4 @@ def register(app: typer.Typer) -> None:
         import_app.command(entity.value)(_importer(entity))
     app.add_typer(discharge_app, name="discharge")
     app.command("balance")(balance_cmd)
-    app.command("expiry")(expiry_cmd)
+    # `immex expiry` is registered with its `plan` subcommand by decide_cmds

@@ -40,60 +40,92 @@ def whatif_mix(
 ) -> MixResult:
     """The F4 of ``domestic_share`` percent of the period's production of ``product``."""
     if not ZERO <= domestic_share <= 100:
-        raise InvalidInput("--domestic-share is a percentage from 0 to 100",
-                           field="domestic_share")  # fmt: skip
+        raise InvalidInput("--domestic-share is a percentage from 0 to 100", field="domestic_share")
     company = ws.the_company
     month = as_month(period)
     start, end = period_bounds(month)
     when = change_date or default_change_date(month)
     with ws.read() as repos:
         if not has_run(ws):
-            raise InvalidInput("no discharge run yet: run `immex discharge run` first",
-                               field="period")  # fmt: skip
+            raise InvalidInput(
+                "no discharge run yet: run `immex discharge run` first", field="period"
+            )
         keys = ("RT", "F4", "F5", "V1")
-        portions = [p for p in lot_portions(ws, keys, start, end, split=PortionSplit.ALLOCATION)
-                    if p.product == product]  # fmt: skip
+        portions = [
+            p
+            for p in lot_portions(ws, keys, start, end, split=PortionSplit.ALLOCATION)
+            if p.product == product
+        ]
         caveats = journal_caveats(ws, start, end, ("export", "domestic", "transfer"))
         certs = repos.companies.authorizations(company.id, IVA_IEPS_CERTIFICATION)
         ctx = context or duty_context_of(ws)
     shifted = share_of(portions, domestic_share / 100)
-    plan = plan_portions(shifted, ctx, company_rfc=company.rfc, company_name=company.name,
-                         period=month, prosec_sectors=tuple(company.prosec_sectors),
-                         change_date=when)  # fmt: skip
+    plan = plan_portions(
+        shifted,
+        ctx,
+        company_rfc=company.rfc,
+        company_name=company.name,
+        period=month,
+        prosec_sectors=tuple(company.prosec_sectors),
+        change_date=when,
+    )
     actual_f4 = [p for p in portions if p.key == "F4" and p.value_usd > 0]
     actual = ZERO
     if actual_f4:
-        actual = plan_portions(actual_f4, ctx, company_rfc=company.rfc, company_name=company.name,
-                               period=month, prosec_sectors=tuple(company.prosec_sectors),
-                               change_date=when).totals["total"]  # fmt: skip
+        actual = plan_portions(
+            actual_f4,
+            ctx,
+            company_rfc=company.rfc,
+            company_name=company.name,
+            period=month,
+            prosec_sectors=tuple(company.prosec_sectors),
+            change_date=when,
+        ).totals["total"]
     certified = any(c.covers(when) for c in certs)
     t, m = plan.totals, plan.totals_mfn
     credit = t["iva"] if certified else ZERO
     option = OptionCost(
-        "MEX", Route.DOMESTIC, "F4", igi=t["igi_updated"], dta=t["dta"], iva=t["iva"],
-        iva_credit=credit, total=t["total"], cash_cost=t["total"] - credit,
-        total_mfn=m["total"], savings=plan.savings,
-        programs=tuple(plan.savings_by_program) or ("MFN",), due_by=when,
+        "MEX",
+        Route.DOMESTIC,
+        "F4",
+        igi=t["igi_updated"],
+        dta=t["dta"],
+        iva=t["iva"],
+        iva_credit=credit,
+        total=t["total"],
+        cash_cost=t["total"] - credit,
+        total_mfn=m["total"],
+        savings=plan.savings,
+        programs=tuple(plan.savings_by_program) or ("MFN",),
+        due_by=when,
         detail={"savings_by_program": plan.savings_by_program, "lot_portions": plan.portions},
         notes=tuple(dict.fromkeys([*plan.notes, *plan.warnings])),
-    )  # fmt: skip
+    )
     shipments = {p.shipment_id: p for p in portions}
     warnings = list(caveats)
     if not portions:
         warnings.append(f"no discharged shipment lines of {product} in {month_str(month)}")
     return MixResult(
-        company.rfc, product, month_str(month), domestic_share,
+        company.rfc,
+        product,
+        month_str(month),
+        domestic_share,
         shipment_lines=len(shipments),
         inputs_value_usd=sum_decimals(p.value_usd for p in portions),
         shifted_value_usd=sum_decimals(p.value_usd for p in shifted),
-        actual_f4_total=actual, option=option,
-        data_used=(f"ledger: the current discharge run's {len(portions)} allocation(s) of "
-                   f"{len(shipments)} shipment line(s) of {product} in {month_str(month)}",
-                   *ctx.notes),
-        notes=("a simulation: nothing was written; each shipment line's lot portions are "
-               "taken pro rata (quantity to 6, value to 4 decimals, half-up): the FIFO lots "
-               "stay those the run used",
-               f"change date {when}" + ("" if change_date else
-                                        " (last weekday of the period; pass --change-date)")),
+        actual_f4_total=actual,
+        option=option,
+        data_used=(
+            f"ledger: the current discharge run's {len(portions)} allocation(s) of "
+            f"{len(shipments)} shipment line(s) of {product} in {month_str(month)}",
+            *ctx.notes,
+        ),
+        notes=(
+            "a simulation: nothing was written; each shipment line's lot portions are "
+            "taken pro rata (quantity to 6, value to 4 decimals, half-up): the FIFO lots "
+            "stay those the run used",
+            f"change date {when}"
+            + ("" if change_date else " (last weekday of the period; pass --change-date)"),
+        ),
         warnings=tuple(warnings),
-    )  # fmt: skip
+    )

@@ -72,17 +72,26 @@ def restrict(plant: fe.Plant, components: np.ndarray) -> fe.Plant:
     ships = np.isin(plant.ship_product, users)
     return replace(
         plant,
-        lot_id=plant.lot_id[lots], lot_part=plant.lot_part[lots],
-        lot_entry=plant.lot_entry[lots], lot_limit=plant.lot_limit[lots],
-        lot_qty=plant.lot_qty[lots], lot_value=plant.lot_value[lots],
-        lot_ped=plant.lot_ped[lots], lot_af=plant.lot_af[lots],
-        ship_id=plant.ship_id[ships], ship_date=plant.ship_date[ships],
-        ship_kind=plant.ship_kind[ships], ship_product=plant.ship_product[ships],
-        ship_qty=plant.ship_qty[ships], ship_ped=plant.ship_ped[ships],
-        bom_product=plant.bom_product[bom], bom_comp=plant.bom_comp[bom],
-        bom_factor=plant.bom_factor[bom], bom_from=plant.bom_from[bom],
+        lot_id=plant.lot_id[lots],
+        lot_part=plant.lot_part[lots],
+        lot_entry=plant.lot_entry[lots],
+        lot_limit=plant.lot_limit[lots],
+        lot_qty=plant.lot_qty[lots],
+        lot_value=plant.lot_value[lots],
+        lot_ped=plant.lot_ped[lots],
+        lot_af=plant.lot_af[lots],
+        ship_id=plant.ship_id[ships],
+        ship_date=plant.ship_date[ships],
+        ship_kind=plant.ship_kind[ships],
+        ship_product=plant.ship_product[ships],
+        ship_qty=plant.ship_qty[ships],
+        ship_ped=plant.ship_ped[ships],
+        bom_product=plant.bom_product[bom],
+        bom_comp=plant.bom_comp[bom],
+        bom_factor=plant.bom_factor[bom],
+        bom_from=plant.bom_from[bom],
         bom_to=plant.bom_to[bom],
-    )  # fmt: skip
+    )
 
 
 def _with_line(plant: fe.Plant, line: SimulatedLine, product: int) -> tuple[fe.Plant, int]:

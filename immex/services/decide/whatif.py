@@ -55,23 +55,36 @@ def _lot_uses(sim: Simulation, lots: dict[int, PortionLot], when: date) -> list[
     p = sim.plant
     out = []
     for i, qty, value, directed in zip(
-        sim.lot_index.tolist(), sim.qty.tolist(), sim.value.tolist(), sim.directed.tolist(),
+        sim.lot_index.tolist(),
+        sim.qty.tolist(),
+        sim.value.tolist(),
+        sim.directed.tolist(),
         strict=True,
-    ):  # fmt: skip
+    ):
         lot = lots[int(p.lot_id[i])]
         limit = None if p.lot_limit[i] == fe.NO_LIMIT else fe.from_day(int(p.lot_limit[i]))
         out.append(
             LotUse(
-                lot.id, lot.pedimento, lot.part_number, lot.fraccion, lot.origin,
-                lot.entry_date, limit, None if limit is None else (limit - when).days,
-                _q(qty), _v(value), bool(directed), _q(int(sim.open_after[i])),
+                lot.id,
+                lot.pedimento,
+                lot.part_number,
+                lot.fraccion,
+                lot.origin,
+                lot.entry_date,
+                limit,
+                None if limit is None else (limit - when).days,
+                _q(qty),
+                _v(value),
+                bool(directed),
+                _q(int(sim.open_after[i])),
             )
-        )  # fmt: skip
+        )
     return out
 
 
-def _portions(uses: Sequence[LotUse], lots: dict[int, PortionLot], product: str,
-              when: date, destination: str) -> list[LotPortion]:  # fmt: skip
+def _portions(
+    uses: Sequence[LotUse], lots: dict[int, PortionLot], product: str, when: date, destination: str
+) -> list[LotPortion]:
     route = route_of(destination)
     return [
         LotPortion(
@@ -91,47 +104,86 @@ def _portions(uses: Sequence[LotUse], lots: dict[int, PortionLot], product: str,
             certificate=lots[u.lot_id].certificate,
             quantity=u.quantity,
             value_usd=u.value_usd,
-        )  # fmt: skip
+        )
         for n, u in enumerate(uses, start=1)
         if u.value_usd > 0
     ]
 
 
-def _domestic(portions: list[LotPortion], ctx: DutyContext, company: Company, when: date,
-              certified: bool) -> OptionCost:  # fmt: skip
+def _domestic(
+    portions: list[LotPortion], ctx: DutyContext, company: Company, when: date, certified: bool
+) -> OptionCost:
     plan = plan_portions(
-        portions, ctx, company_rfc=company.rfc, company_name=company.name,
-        period=(when.year, when.month), prosec_sectors=tuple(company.prosec_sectors),
+        portions,
+        ctx,
+        company_rfc=company.rfc,
+        company_name=company.name,
+        period=(when.year, when.month),
+        prosec_sectors=tuple(company.prosec_sectors),
         change_date=when,
-    )  # fmt: skip
+    )
     t, m = plan.totals, plan.totals_mfn
     credit = t["iva"] if certified else ZERO
     notes = list(plan.notes)
     if certified:
-        notes.append("IVA credited in full: the company recorded an IVA/IEPS certification "
-                     "covering the date (LIVA 28-A; RULES C-9)")  # fmt: skip
+        notes.append(
+            "IVA credited in full: the company recorded an IVA/IEPS certification "
+            "covering the date (LIVA 28-A; RULES C-9)"
+        )
     return OptionCost(
-        "MEX", Route.DOMESTIC, "F4", igi=t["igi_updated"], dta=t["dta"], iva=t["iva"],
-        iva_credit=credit, total=t["total"], cash_cost=t["total"] - credit,
-        total_mfn=m["total"], savings=plan.savings,
+        "MEX",
+        Route.DOMESTIC,
+        "F4",
+        igi=t["igi_updated"],
+        dta=t["dta"],
+        iva=t["iva"],
+        iva_credit=credit,
+        total=t["total"],
+        cash_cost=t["total"] - credit,
+        total_mfn=m["total"],
+        savings=plan.savings,
         programs=tuple(plan.savings_by_program) or ("MFN",),
         due_by=when,
-        detail={"igi_mfn": m["igi_updated"], "iva_mfn": m["iva"], "dta_mfn": m["dta"],
-                "savings_by_program": plan.savings_by_program,
-                "lines": [{"fraccion": ln.fraccion, "origin": ln.origin,
-                           "program": ln.program, "detail": ln.program_detail,
-                           "rate": ln.rate, "mfn_rate": ln.mfn_rate, "total": ln.total,
-                           "total_mfn": ln.total_mfn} for ln in plan.lines]},
+        detail={
+            "igi_mfn": m["igi_updated"],
+            "iva_mfn": m["iva"],
+            "dta_mfn": m["dta"],
+            "savings_by_program": plan.savings_by_program,
+            "lines": [
+                {
+                    "fraccion": ln.fraccion,
+                    "origin": ln.origin,
+                    "program": ln.program,
+                    "detail": ln.program_detail,
+                    "rate": ln.rate,
+                    "mfn_rate": ln.mfn_rate,
+                    "total": ln.total,
+                    "total_mfn": ln.total_mfn,
+                }
+                for ln in plan.lines
+            ],
+        },
         notes=tuple(dict.fromkeys([*notes, *plan.warnings])),
-    )  # fmt: skip
+    )
 
 
-def _usmca(portions: list[LotPortion], ctx: DutyContext, company: Company, destination: str,
-           us_duty_usd: Decimal | None) -> OptionCost:  # fmt: skip
+def _usmca(
+    portions: list[LotPortion],
+    ctx: DutyContext,
+    company: Company,
+    destination: str,
+    us_duty_usd: Decimal | None,
+) -> OptionCost:
     us = {DOCUMENT: us_duty_usd} if us_duty_usd is not None else {}
     priced = price_exports(portions, ctx, us, tuple(company.prosec_sectors))
-    report = build_report(priced, us, company_rfc=company.rfc, company_name=company.name,
-                          period="what-if", us_duties_file=None)  # fmt: skip
+    report = build_report(
+        priced,
+        us,
+        company_rfc=company.rfc,
+        company_name=company.name,
+        period="what-if",
+        us_duties_file=None,
+    )
     t = report.totals
     due = report.documents[0].due_by if report.documents else None
     notes = list(report.notes)
@@ -141,27 +193,57 @@ def _usmca(portions: list[LotPortion], ctx: DutyContext, company: Company, desti
             "unless proof of the US/CA duty paid is given within 60 days (RULES U-2)"
         )
     return OptionCost(
-        destination, Route.USMCA_EXPORT, "RT", igi=t["owed"], total=t["owed"],
-        cash_cost=t["owed"], total_mfn=t["owed"], due_by=due,
-        programs=tuple(sorted({f"{ln.program} {ln.program_detail}".strip()
-                               for ln in report.lines if not ln.originating})) or ("—",),
-        detail={"mx_duty": t["mx_duty"], "us_duty_usd": us_duty_usd or ZERO,
-                "us_duty_mxn": t["us_duty_mxn"], "exemption": t["exemption"]},
+        destination,
+        Route.USMCA_EXPORT,
+        "RT",
+        igi=t["owed"],
+        total=t["owed"],
+        cash_cost=t["owed"],
+        total_mfn=t["owed"],
+        due_by=due,
+        programs=tuple(
+            sorted(
+                {
+                    f"{ln.program} {ln.program_detail}".strip()
+                    for ln in report.lines
+                    if not ln.originating
+                }
+            )
+        )
+        or ("—",),
+        detail={
+            "mx_duty": t["mx_duty"],
+            "us_duty_usd": us_duty_usd or ZERO,
+            "us_duty_mxn": t["us_duty_mxn"],
+            "exemption": t["exemption"],
+        },
         notes=tuple(dict.fromkeys([*notes, *report.warnings])),
-    )  # fmt: skip
+    )
 
 
 def _other(destination: str) -> OptionCost:
     return OptionCost(
-        destination, Route.EXPORT, "RT",
-        notes=("the inputs return abroad (RT): no Mexican duty on them (RULES I-1); the duties "
-               f"of {destination} on the finished good are not computed",),
-    )  # fmt: skip
+        destination,
+        Route.EXPORT,
+        "RT",
+        notes=(
+            "the inputs return abroad (RT): no Mexican duty on them (RULES I-1); the duties "
+            f"of {destination} on the finished good are not computed",
+        ),
+    )
 
 
-def _price(destination: str, uses: list[LotUse], lots: dict[int, PortionLot], product: str,
-           when: date, ctx: DutyContext, company: Company, certified: bool,
-           us_duty_usd: Decimal | None) -> OptionCost:  # fmt: skip
+def _price(
+    destination: str,
+    uses: list[LotUse],
+    lots: dict[int, PortionLot],
+    product: str,
+    when: date,
+    ctx: DutyContext,
+    company: Company,
+    certified: bool,
+    us_duty_usd: Decimal | None,
+) -> OptionCost:
     route = route_of(destination)
     if route is Route.EXPORT:
         return _other(destination)
@@ -171,8 +253,34 @@ def _price(destination: str, uses: list[LotUse], lots: dict[int, PortionLot], pr
             return _domestic(portions, ctx, company, when, certified)
         return _usmca(portions, ctx, company, destination, us_duty_usd)
     except ImmexError as exc:
-        return OptionCost(destination, route, route.key, priced=False,
-                          notes=(f"could not be priced: {exc.message}",))  # fmt: skip
+        return OptionCost(
+            destination,
+            route,
+            route.key,
+            priced=False,
+            notes=(f"could not be priced: {exc.message}",),
+        )
+
+
+def price_simulation(
+    sim: Simulation,
+    lots: dict[int, PortionLot],
+    product: str,
+    when: date,
+    destinations: Sequence[str],
+    ctx: DutyContext,
+    company: Company,
+    *,
+    certified: bool = False,
+    us_duty_usd: Decimal | None = None,
+) -> tuple[list[LotUse], list[OptionCost]]:
+    """The lots a simulation used (with their days left) and each destination's cost."""
+    uses = _lot_uses(sim, lots, when)
+    options = [
+        _price(d, uses, lots, product, when, ctx, company, certified, us_duty_usd)
+        for d in destinations
+    ]
+    return uses, options
 
 
 def _destinations(given: Sequence[str], history: list[str]) -> list[str]:
@@ -183,8 +291,9 @@ def _destinations(given: Sequence[str], history: list[str]) -> list[str]:
         try:
             out.append(normalize_iso3(d))
         except ImmexError:
-            raise InvalidInput(f"--destination {d!r}: not an ISO 3166 alpha-3 country code",
-                               field="destination") from None  # fmt: skip
+            raise InvalidInput(
+                f"--destination {d!r}: not an ISO 3166 alpha-3 country code", field="destination"
+            ) from None
     return list(dict.fromkeys(out))
 
 
@@ -207,26 +316,32 @@ def whatif_sell(
         raise InvalidInput("--us-duty must not be negative", field="us_duty")
     with ws.read() as repos:
         plant, policy = load_plant(repos, company)
-        line = SimulatedLine(product, int(quantity.scaleb(6)), fe.day(when),
-                             None if ped is None else int(ped))  # fmt: skip
+        line = SimulatedLine(
+            product, int(quantity.scaleb(6)), fe.day(when), None if ped is None else int(ped)
+        )
         sim = simulate(plant, line)
-        ids = [int(sim.plant.lot_id[i]) for i in
-               [*sim.lot_index.tolist(), *sim.expired_index.tolist()]]  # fmt: skip
+        ids = [
+            int(sim.plant.lot_id[i]) for i in [*sim.lot_index.tolist(), *sim.expired_index.tolist()]
+        ]
         lots = repos.reports.portion_lots(ids)
         certs = repos.companies.authorizations(company.id, IVA_IEPS_CERTIFICATION)
         chosen = _destinations(destinations, repos.decisions.export_destinations(company.id))
         ctx = context or duty_context_of(ws)
     certified = any(c.covers(when) for c in certs)
-    uses = _lot_uses(sim, lots, when)
-    options = [_price(d, uses, lots, product, when, ctx, company, certified, us_duty_usd)
-               for d in chosen]  # fmt: skip
+    uses, options = price_simulation(
+        sim, lots, product, when, chosen, ctx, company, certified=certified, us_duty_usd=us_duty_usd
+    )
     past = [
-        PastLimitLot(lots[int(sim.plant.lot_id[i])].id, lots[int(sim.plant.lot_id[i])].pedimento,
-                     sim.plant.parts[int(sim.plant.lot_part[i])],
-                     fe.from_day(int(sim.plant.lot_limit[i])),
-                     line.day - int(sim.plant.lot_limit[i]), _q(int(o)))
+        PastLimitLot(
+            lots[int(sim.plant.lot_id[i])].id,
+            lots[int(sim.plant.lot_id[i])].pedimento,
+            sim.plant.parts[int(sim.plant.lot_part[i])],
+            fe.from_day(int(sim.plant.lot_limit[i])),
+            line.day - int(sim.plant.lot_limit[i]),
+            _q(int(o)),
+        )
         for i, o in zip(sim.expired_index.tolist(), sim.expired_open.tolist(), strict=True)
-    ]  # fmt: skip
+    ]
     shorts = [ShortLine(part, _q(r), _q(m)) for part, r, m in sim.shortfalls]
     return WhatIfSale(
         company.rfc,
@@ -247,13 +362,18 @@ def whatif_sell(
 
 
 def _data_used(ctx: DutyContext, sim: Simulation, limit_notes: list[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys([
-        f"ledger: {len(sim.plant.lot_id)} temporary-import lot(s) of the "
-        f"{len(sim.components)} component(s) of the BOM in force, "
-        f"{sim.recorded_shipments} recorded shipment line(s) using them up to the date",
-        "IMMEX time limits: bundled parameters immex.limit.* (LA 108; RULES I-2)",
-        *limit_notes, *ctx.notes,
-    ]))  # fmt: skip
+    return tuple(
+        dict.fromkeys(
+            [
+                f"ledger: {len(sim.plant.lot_id)} temporary-import lot(s) of the "
+                f"{len(sim.components)} component(s) of the BOM in force, "
+                f"{sim.recorded_shipments} recorded shipment line(s) using them up to the date",
+                "IMMEX time limits: bundled parameters immex.limit.* (LA 108; RULES I-2)",
+                *limit_notes,
+                *ctx.notes,
+            ]
+        )
+    )
 
 
 def _notes(sim: Simulation, when: date) -> tuple[str, ...]:
@@ -271,12 +391,15 @@ def _notes(sim: Simulation, when: date) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _warnings(shorts: list[ShortLine], past: list[PastLimitLot],
-              uses: list[LotUse]) -> tuple[str, ...]:  # fmt: skip
+def _warnings(
+    shorts: list[ShortLine], past: list[PastLimitLot], uses: list[LotUse]
+) -> tuple[str, ...]:
     out = []
     if shorts:
-        out.append(f"{len(shorts)} component(s) short: the open lots cannot cover the line "
-                   "(the figures cover only what they can)")  # fmt: skip
+        out.append(
+            f"{len(shorts)} component(s) short: the open lots cannot cover the line "
+            "(the figures cover only what they can)"
+        )
     if past:
         out.append(
             f"{len(past)} lot(s) of these components are past their limit with an open "
