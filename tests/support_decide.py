@@ -90,16 +90,36 @@ def _write(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-def small_plant(url: str, tmp: Path, *, prosec: bool = False) -> Any:
-    """The workspace of the small plant (company in sector XIX with ``prosec``)."""
+#: a domestic sale of 10 P1 in September 2024 and an export of 10 P1 to the US in October
+#: 2024 (each takes 10 units of L0, USD 1,000: FIFO, before L0's limit)
+SALES_2024 = [
+    ["NAC-1", "domestic", "2024-09-10", "P1", "10", "", "", ""],
+    ["EXP-2", "export", "2024-10-15", "P1", "10", "USA", "1500", ""],
+]
+
+
+def small_plant(
+    url: str,
+    tmp: Path,
+    *,
+    prosec: bool = False,
+    held: bool | None = None,
+    shipments: list[list[str]] = (),  # type: ignore[assignment]
+) -> Any:
+    """The workspace of the small plant: the PROSEC row loaded with ``prosec``, the company
+    registered in sector XIX with ``held`` (default: as ``prosec``); extra ``shipments``."""
     tmp.mkdir(parents=True, exist_ok=True)
     space = workspace.create_workspace(url, actor="tester")
     company = workspace.add_company(
-        space, RFC, "Motores Ilustrativos", prosec=("XIX",) if prosec else ()
+        space,
+        RFC,
+        "Motores Ilustrativos",
+        prosec=("XIX",) if (prosec if held is None else held) else (),
     )
     ws = space.with_company(company)
     for name in ("materials", "products", "bom", "pedimentos", "shipments"):
-        import_file(ws, name, _write(tmp / f"{name}.csv", FILES[name]))
+        rows = FILES[name] + (list(shipments) if name == "shipments" else [])
+        import_file(ws, name, _write(tmp / f"{name}.csv", rows))
     if prosec:
         load_rates(ws, "prosec", _write(tmp / "prosec.csv", PROSEC_ROWS))
     return ws

@@ -29,6 +29,7 @@ from immex.domain.errors import InvalidInput
 from immex.domain.money import D
 from immex.services.decide.expiry_plan import expiry_plan
 from immex.services.decide.mix import whatif_mix
+from immex.services.decide.prosec_advice import prosec_advise
 from immex.services.decide.whatif import whatif_sell
 
 whatif_app = typer.Typer(
@@ -345,6 +346,79 @@ def expiry_plan_cmd(
         _print_expiry_plan(plan)
 
 
+prosec_app = typer.Typer(
+    help="PROSEC: which sector pays (advisor) and the data of an application.",
+    no_args_is_help=True,
+)
+
+
+def _print_advice(a: Any) -> None:
+    out = _wide()
+    out.print(
+        f"[bold]PROSEC advisor (simulation, nothing written):[/bold] {a.company_name} "
+        f"({a.company_rfc}), {a.date_from} … {a.date_to}"
+    )
+    out.print(a.summary(), markup=False, highlight=False)
+    table = Table(title="Sectors with loaded rows, ranked by saving (MXN)")
+    for col in (
+        "sector",
+        "name",
+        "held",
+        "saving",
+        "on F4",
+        "on 63-A",
+        "parts covered",
+        "acotaciones",
+    ):
+        table.add_column(col)
+    for s in a.sectors:
+        table.add_row(
+            s.sector,
+            s.sector_name,
+            "yes (realised)" if s.held else "no (potential)",
+            _money(s.saving),
+            _money(s.f4_saving),
+            _money(s.usmca_saving),
+            f"{s.parts_covered}/{s.parts_total}",
+            str(len(s.acotaciones)),
+        )
+    out.print(table)
+    for s in a.sectors:
+        out.print(f"- {s.explanation(a.date_from, a.date_to)}", markup=False, highlight=False)
+        _lines(f"Sector {s.sector}: acotaciones to confirm", s.acotaciones)
+    _lines("Warnings", a.warnings)
+    _lines("Notes", a.notes)
+    _lines("Data used", a.data_used)
+
+
+@prosec_app.command("advise")
+@handle_errors
+def prosec_advise_cmd(
+    date_from: str = typer.Option(..., "--from", help="First day, YYYY-MM-DD."),
+    date_to: str = typer.Option(..., "--to", help="Last day, YYYY-MM-DD."),
+    us_duties: str | None = typer.Option(
+        None, "--us-duties", help="CSV document,us_duty_usd of the US/CA duties paid (63-A)."
+    ),
+    company: str | None = CompanyOpt,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """For every PROSEC sector with rows loaded: what it saved (held) or would have saved
+    (not held) on the period's F4s and 63-A duties, per fracción and month, ranked."""
+    start, end = parse_date(date_from, "from"), parse_date(date_to, "to")
+    assert start is not None and end is not None
+    ws = open_ws(db, company)
+    try:
+        advice = prosec_advise(ws, start, end, us_duties_file=us_duties)
+    finally:
+        ws.store.dispose()
+    if json_out:
+        print_json(advice.to_dict())
+    else:
+        _print_advice(advice)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(whatif_app, name="whatif")
     app.add_typer(expiry_app, name="expiry")
+    app.add_typer(prosec_app, name="prosec")

@@ -23,3 +23,15 @@ class DecisionsRepository:
             .order_by(first, t.c.destination)
         )
         return [str(r[0]) for r in self.conn.execute(q)]
+
+    def material_fractions(self, company_id: int) -> dict[str, str]:
+        """Part number → fracción of the company's materials."""
+        t = lt.materials
+        q = select(t.c.part_number, t.c.fraccion).where(t.c.company_id == company_id)
+        return {str(r[0]): str(r[1]) for r in self.conn.execute(q)}
+
+    def product_fractions(self, company_id: int) -> dict[str, str]:
+        """Part number → fracción of the company's products."""
+        t = lt.products
+        q = select(t.c.part_number, t.c.fraccion).where(t.c.company_id == company_id)
+        return {str(r[0]): str(r[1]) for r in self.conn.execute(q)}
