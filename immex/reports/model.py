@@ -85,6 +85,8 @@ class ReportMeta:
     illustrative: bool
     lang: str = "es"
     warnings: tuple[str, ...] = ()
+    #: i18n key (or text) of the title: the month-end close unless another report says so
+    title: str = "report.title"
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,7 @@ def _on_page(report: Report):  # type: ignore[no-untyped-def]
         canvas.drawString(
             1.2 * cm,
             height - 0.8 * cm,
-            f"{t('report.title', lang)} — {m.company_name} ({m.company_rfc}) — "
+            f"{t(m.title, lang)} — {m.company_name} ({m.company_rfc}) — "
             f"{t('report.period', lang)} {m.period}",
         )
         canvas.setFont("Helvetica", 7)
@@ -205,7 +205,7 @@ def _table(report: Report, tb: ReportTable, st: dict[str, ParagraphStyle]) -> li
 def _front(report: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
     """Title, company and period, the summary and the warnings."""
     lang, m = report.meta.lang, report.meta
-    story: list[Any] = [Paragraph(_esc(t("report.title", lang)), st["h1"])]
+    story: list[Any] = [Paragraph(_esc(t(m.title, lang)), st["h1"])]
     story.append(
         Paragraph(
             _esc(f"{m.company_name} ({m.company_rfc}) — {t('report.period', lang)} {m.period}"),
@@ -288,7 +288,7 @@ def build_pdf(report: Report) -> bytes:
         rightMargin=1.2 * cm,
         topMargin=1.6 * cm,
         bottomMargin=1.3 * cm,
-        title=f"{t('report.title', lang)} {m.period}",
+        title=f"{t(m.title, lang)} {m.period}",
         author="immex",
         subject=f"{t('report.data_version', lang)}: {m.data_version}",
         invariant=1,

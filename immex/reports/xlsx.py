@@ -144,7 +144,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
     used = {ws.title}
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 36
-    for r in _frame(ws, report, t("report.title", lang)):
+    for r in _frame(ws, report, t(report.meta.title, lang)):
         ws.append(r)
     ws.append(
         [_cell(ws, t("col.item", lang), font=BOLD), _cell(ws, t("col.value", lang), font=BOLD)]

@@ -49,8 +49,14 @@ def _f4_effect(
     for (month, w), (_m, wo) in zip(a, b, strict=True):
         out[(w.portion.fraccion, month)] += wo.best.total - w.best.total
         if not why:
-            why = next((o.reason for o in w.best.options
-                        if o.program == "PROSEC" and not o.eligible and o.reason), "")  # fmt: skip
+            why = next(
+                (
+                    o.reason
+                    for o in w.best.options
+                    if o.program == "PROSEC" and not o.eligible and o.reason
+                ),
+                "",
+            )
     return dict(out), why
 
 
@@ -70,10 +76,18 @@ def _usmca_effect(
 
 
 def _sector(
-    code: str, rows: list[ProsecRow], held: tuple[str, ...], dom: list[LotPortion],
-    exp: list[LotPortion], ctx: DutyContext, us: dict[str, Decimal], materials: dict[str, str],
-    names: dict[str, str], date_from: date, date_to: date,
-) -> SectorSaving:  # fmt: skip
+    code: str,
+    rows: list[ProsecRow],
+    held: tuple[str, ...],
+    dom: list[LotPortion],
+    exp: list[LotPortion],
+    ctx: DutyContext,
+    us: dict[str, Decimal],
+    materials: dict[str, str],
+    names: dict[str, str],
+    date_from: date,
+    date_to: date,
+) -> SectorSaving:
     mine = [r for r in rows if r.sector == code and _in_period(r, date_from, date_to)]
     fractions = {r.fraccion for r in mine}
     with_s = tuple(sorted(set(held) | {code}))
@@ -98,7 +112,7 @@ def _sector(
             sorted(
                 {f"{r.fraccion}: {r.acotacion}" for r in mine if r.acotacion and r.fraccion in used}
             )
-        ),  # fmt: skip
+        ),
         products_in_goods=None,
         rows_source=tuple(sorted({r.source for r in mine})),
         rejected=why,
@@ -123,10 +137,18 @@ def prosec_advise(
         ctx = context or duty_context_of(ws)
         rows = list(ctx.book.prosec)
         fractions = {r.fraccion for r in rows}
-        dom = lot_portions(ws, ("F4",), date_from, date_to, split=PortionSplit.LOT_MONTH,
-                           fractions=fractions)  # fmt: skip
-        exp = lot_portions(ws, ("RT",), date_from, date_to, split=PortionSplit.LOT_DOCUMENT,
-                           fractions=fractions, destinations=DESTINATIONS)  # fmt: skip
+        dom = lot_portions(
+            ws, ("F4",), date_from, date_to, split=PortionSplit.LOT_MONTH, fractions=fractions
+        )
+        exp = lot_portions(
+            ws,
+            ("RT",),
+            date_from,
+            date_to,
+            split=PortionSplit.LOT_DOCUMENT,
+            fractions=fractions,
+            destinations=DESTINATIONS,
+        )
         materials = repos.decisions.material_fractions(company.id)
         warnings = (
             journal_caveats(ws, date_from, date_to, ("domestic", "export"))
@@ -135,13 +157,17 @@ def prosec_advise(
         )
     names = {s.code: s.name for s in sector_catalog()}
     codes = sorted({r.sector for r in rows if _in_period(r, date_from, date_to)})
-    sectors = rank([
-        _sector(c, rows, held, dom, exp, ctx, us, materials, names, date_from, date_to)
-        for c in codes
-    ])  # fmt: skip
+    sectors = rank(
+        [
+            _sector(c, rows, held, dom, exp, ctx, us, materials, names, date_from, date_to)
+            for c in codes
+        ]
+    )
     if not rows:
-        warnings.append("no PROSEC rows loaded: load a sector's list with `immex rates load "
-                        "prosec FILE` (Decree art. 5; RULES P-3, P-6)")  # fmt: skip
+        warnings.append(
+            "no PROSEC rows loaded: load a sector's list with `immex rates load "
+            "prosec FILE` (Decree art. 5; RULES P-3, P-6)"
+        )
     notes = [
         "a simulation: nothing was written",
         "saving of a sector = the duties with the company's registrations minus the sector "
@@ -153,10 +179,17 @@ def prosec_advise(
         "list (Decree art. 4) is not loaded, so the company's products are not checked",
     ]
     if not us:
-        notes.append("no US/CA duties file: the 63-A figures take no US/CA duty paid "
-                     "(the full Mexican duty owed; RULES U-2)")  # fmt: skip
+        notes.append(
+            "no US/CA duties file: the 63-A figures take no US/CA duty paid "
+            "(the full Mexican duty owed; RULES U-2)"
+        )
     return ProsecAdvice(
-        company.rfc, company.name, date_from, date_to, held, tuple(sectors),
+        company.rfc,
+        company.name,
+        date_from,
+        date_to,
+        held,
+        tuple(sectors),
         data_used=(
             f"ledger: {len(dom)} domestic-sale and {len(exp)} US/CA export lot portion(s) of "
             "the current discharge run on fracciones the loaded PROSEC rows list",
@@ -165,4 +198,4 @@ def prosec_advise(
         ),
         notes=tuple(notes),
         warnings=tuple(dict.fromkeys(warnings)),
-    )  # fmt: skip
+    )

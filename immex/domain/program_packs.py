@@ -1,0 +1,175 @@
+"""The program packs: the annual report of foreign-trade operations (IMMEX, PROSEC) and the
+data of a PROSEC application, as figures the ledger gives and the user completes.
+
+- Due dates (RULES I-7, I-12, P-5): the IMMEX report by the last business day of May, one
+  report by the last business day of April for a company with IMMEX and PROSEC; PROSEC by
+  the last business day of April; late → suspension; IMMEX not filed by the last business
+  day of August → cancellation; PROSEC not filed by the last business day of June →
+  permanent loss. Holidays are not in the data: "business day" is taken as the last weekday
+  of the month, and the pack says so.
+- The IMMEX program test (RULES I-11, confidence M): annual sales abroad over US$500,000,
+  or exports of at least 10 % of total sales — the total sales are the user's figure (from
+  the financial statements or the ISR return, RULES I-12); without it only the first branch
+  is evaluated.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+#: RULES I-11 (practitioners' summary, confidence M): the thresholds of the IMMEX test
+EXPORTS_USD_THRESHOLD = Decimal(500_000)
+EXPORTS_SHARE_PCT = Decimal(10)
+THRESHOLD_SOURCE = "RULES I-11 (Decreto IMMEX art. 3/11 as summarised by practitioners; M)"
+
+
+class Program(StrEnum):
+    IMMEX = "immex"
+    PROSEC = "prosec"
+
+
+def last_weekday(year: int, month: int) -> date:
+    """The last Monday–Friday of the month (holidays are not in the data)."""
+    d = date(year, month, calendar.monthrange(year, month)[1])
+    while d.weekday() >= 5:
+        d -= timedelta(days=1)
+    return d
+
+
+@dataclass(frozen=True, slots=True)
+class DueDate:
+    report: str
+    due: date
+    rule: str
+    consequences: tuple[tuple[date | None, str], ...] = ()
+
+
+def due_dates(program: Program, year: int, *, with_prosec: bool) -> list[DueDate]:
+    """When the report on ``year`` is due (filed in ``year + 1``), and what lateness costs."""
+    y = year + 1
+    if program is Program.PROSEC:
+        return [
+            DueDate(
+                f"PROSEC annual report {year}",
+                last_weekday(y, 4),
+                "RULES P-5, I-12",
+                (
+                    (None, "late: the program is suspended until the report is filed"),
+                    (last_weekday(y, 6), "not filed by then: the program is lost for good"),
+                ),
+            )
+        ]
+    month, rule = (
+        (4, "RULES I-7, I-12 (IMMEX with PROSEC: one report)")
+        if with_prosec
+        else (5, "RULES I-7, I-12")
+    )
+    return [
+        DueDate(
+            f"IMMEX annual report {year}",
+            last_weekday(y, month),
+            rule,
+            (
+                (None, "late: the program is suspended"),
+                (
+                    last_weekday(y, 8),
+                    "IMMEX not filed by then: the program is cancelled (RULES I-12)",
+                ),
+            ),
+        )
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramTest:
+    """The IMMEX program test (RULES I-11) and how it came out."""
+
+    exports_usd: Decimal
+    exports_mxn: Decimal
+    sales_mxn: Decimal | None
+    over_usd: bool
+    share_pct: Decimal | None  # exports / sales, when the sales are given
+    passed: bool | None  # None: cannot be decided without the sales
+    explanation: str
+
+
+def program_test(
+    exports_usd: Decimal, exports_mxn: Decimal, sales_mxn: Decimal | None
+) -> ProgramTest:
+    over = exports_usd > EXPORTS_USD_THRESHOLD
+    share = None if not sales_mxn else (exports_mxn * 100 / sales_mxn).quantize(Decimal("0.01"))
+    if over:
+        passed: bool | None = True
+        why = f"exports of US${exports_usd:,.2f} exceed US${EXPORTS_USD_THRESHOLD:,.0f}"
+    elif share is not None:
+        passed = share >= EXPORTS_SHARE_PCT
+        why = (
+            f"exports of US${exports_usd:,.2f} do not exceed US${EXPORTS_USD_THRESHOLD:,.0f}; "
+            f"they are {share} % of the total sales given "
+            f"({'at least' if passed else 'below'} {EXPORTS_SHARE_PCT} %)"
+        )
+    else:
+        passed = None
+        why = (
+            f"exports of US${exports_usd:,.2f} do not exceed US${EXPORTS_USD_THRESHOLD:,.0f}, "
+            "and without the total sales (--sales-total) the 10 % branch cannot be "
+            "evaluated"
+        )
+    return ProgramTest(
+        exports_usd,
+        exports_mxn,
+        sales_mxn,
+        over,
+        share,
+        passed,
+        f"{why} — thresholds: {THRESHOLD_SOURCE}",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A program pack: summary figures and tables (rows of plain values), with its dates,
+    what the user supplied and which data it used."""
+
+    kind: str  # "annual-report immex" | "annual-report prosec" | "prosec application"
+    company_rfc: str
+    company_name: str
+    period: str
+    summary: tuple[tuple[str, Any], ...]
+    tables: tuple[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]], ...]
+    due: tuple[DueDate, ...] = ()
+    supplied_by_user: tuple[str, ...] = ()
+    data_used: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pack": self.kind,
+            "company": {"rfc": self.company_rfc, "name": self.company_name},
+            "period": self.period,
+            "summary": dict(self.summary),
+            "tables": {
+                name: [dict(zip(cols, row, strict=True)) for row in rows]
+                for name, cols, rows in self.tables
+            },
+            "due_dates": [
+                {
+                    "report": d.report,
+                    "due": d.due,
+                    "rule": d.rule,
+                    "consequences": [{"by": when, "what": what} for when, what in d.consequences],
+                    "business_days": "last weekday of the month; holidays are not in the data",
+                }
+                for d in self.due
+            ],
+            "supplied_by_user": list(self.supplied_by_user),
+            "data_used": list(self.data_used),
+            "notes": list(self.notes),
+            "warnings": list(self.warnings),
+        }
