@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -28,13 +27,9 @@ from immex.cli.common import (
 )
 from immex.domain.errors import InvalidInput
 from immex.domain.money import D
-from immex.services.decide.annual_report import annual_report
 from immex.services.decide.expiry_plan import expiry_plan
-from immex.services.decide.impact import impact
 from immex.services.decide.mix import whatif_mix
-from immex.services.decide.pack_files import PackFormat, write_pack
 from immex.services.decide.prosec_advice import prosec_advise
-from immex.services.decide.prosec_application import prosec_application
 from immex.services.decide.whatif import whatif_sell
 
 whatif_app = typer.Typer(
@@ -45,7 +40,7 @@ whatif_app = typer.Typer(
 WIDE = 140
 
 
-def _wide() -> Console:
+def wide_console() -> Console:
     return Console(width=max(console.width, WIDE), soft_wrap=True)
 
 
@@ -53,14 +48,14 @@ def _money(value: Decimal) -> str:
     return f"{value:,.0f}"
 
 
-def _decimal(text: str, option: str) -> Decimal:
+def decimal_option(text: str, option: str) -> Decimal:
     try:
         return D(text)
     except InvalidInput:
         raise InvalidInput(f"{option} {text!r}: not a number", field=option[2:]) from None
 
 
-def _lines(title: str, items: Any, limit: int = 10) -> None:
+def print_lines(title: str, items: Any, limit: int = 10) -> None:
     items = list(items)
     if not items:
         return
@@ -96,7 +91,7 @@ def _options_table(options: Any, cheapest: str | None) -> Table:
 
 
 def _print_sale(r: Any) -> None:
-    out = _wide()
+    out = wide_console()
     out.print(
         f"[bold]What-if (simulation, nothing written):[/bold] {r.quantity} × {r.product} on "
         f"{r.date} — {r.company_name} ({r.company_rfc}); inputs USD {r.value_usd:,.2f}"
@@ -132,14 +127,14 @@ def _print_sale(r: Any) -> None:
             f"{u.open_after.normalize():f}",
         )
     out.print(lots)
-    _lines(
+    print_lines(
         "Would fall short",
         [
             f"{s.part}: needs {s.required.normalize():f}, missing {s.missing.normalize():f}"
             for s in r.shortfalls
         ],
     )
-    _lines(
+    print_lines(
         "Past their limit (skipped; regularize with A3)",
         [
             f"lot {x.lot_id} {x.pedimento} {x.part}: limit {x.limit_date} ({x.days_past} days "
@@ -148,10 +143,10 @@ def _print_sale(r: Any) -> None:
         ],
     )
     for o in r.options:
-        _lines(f"{o.destination}: notes", o.notes, limit=6)
-    _lines("Warnings", r.warnings)
-    _lines("Notes", r.notes)
-    _lines("Data used", r.data_used)
+        print_lines(f"{o.destination}: notes", o.notes, limit=6)
+    print_lines("Warnings", r.warnings)
+    print_lines("Notes", r.notes)
+    print_lines("Data used", r.data_used)
 
 
 @whatif_app.command("sell")
@@ -183,11 +178,11 @@ def whatif_sell_cmd(
         result = whatif_sell(
             ws,
             product,
-            _decimal(quantity, "--quantity"),
+            decimal_option(quantity, "--quantity"),
             day,
             destination,
             pedimento=pedimento,
-            us_duty_usd=None if us_duty is None else _decimal(us_duty, "--us-duty"),
+            us_duty_usd=None if us_duty is None else decimal_option(us_duty, "--us-duty"),
         )
     finally:
         ws.store.dispose()
@@ -216,7 +211,7 @@ def whatif_mix_cmd(
         r = whatif_mix(
             ws,
             period,
-            _decimal(domestic_share, "--domestic-share"),
+            decimal_option(domestic_share, "--domestic-share"),
             product,
             change_date=parse_date(change_date, "change-date"),
         )
@@ -225,7 +220,7 @@ def whatif_mix_cmd(
     if json_out:
         print_json(r.to_dict())
         return
-    out = _wide()
+    out = wide_console()
     out.print(
         f"[bold]What-if mix (simulation, nothing written):[/bold] {r.domestic_share} % of "
         f"{r.product} in {r.period} sold in Mexico — {r.shipment_lines} shipment line(s), "
@@ -235,9 +230,9 @@ def whatif_mix_cmd(
     out.print(
         f"F4 the product's actual domestic sales of the month pay: {_money(r.actual_f4_total)}"
     )
-    _lines("Warnings", r.warnings)
-    _lines("Notes", [*r.notes, *r.option.notes])
-    _lines("Data used", r.data_used)
+    print_lines("Warnings", r.warnings)
+    print_lines("Notes", [*r.notes, *r.option.notes])
+    print_lines("Data used", r.data_used)
 
 
 expiry_app = typer.Typer(
@@ -273,7 +268,7 @@ def _way_cell(cells: dict[str, Any], name: str) -> str:
 
 
 def _print_expiry_plan(p: Any) -> None:
-    out = _wide()
+    out = wide_console()
     out.print(
         f"[bold]Expiry action plan (simulation, nothing written):[/bold] {p.company_name} "
         f"({p.company_rfc}) on {p.as_of}, lots past their limit or within {p.within_days} days"
@@ -318,10 +313,10 @@ def _print_expiry_plan(p: Any) -> None:
     out.print(table)
     out.print("* destruction: waste and scrap only (LA 109 ¶3; RULES C-5)")
     missing = sorted({m for lp in p.lots for w in lp.ways for m in w.missing})
-    _lines("Not in the data", missing)
-    _lines("Warnings", p.warnings)
-    _lines("Notes", p.notes)
-    _lines("Data used", p.data_used)
+    print_lines("Not in the data", missing)
+    print_lines("Warnings", p.warnings)
+    print_lines("Notes", p.notes)
+    print_lines("Data used", p.data_used)
 
 
 @expiry_app.command("plan")
@@ -358,7 +353,7 @@ prosec_app = typer.Typer(
 
 
 def _print_advice(a: Any) -> None:
-    out = _wide()
+    out = wide_console()
     out.print(
         f"[bold]PROSEC advisor (simulation, nothing written):[/bold] {a.company_name} "
         f"({a.company_rfc}), {a.date_from} … {a.date_to}"
@@ -390,10 +385,10 @@ def _print_advice(a: Any) -> None:
     out.print(table)
     for s in a.sectors:
         out.print(f"- {s.explanation(a.date_from, a.date_to)}", markup=False, highlight=False)
-        _lines(f"Sector {s.sector}: acotaciones to confirm", s.acotaciones)
-    _lines("Warnings", a.warnings)
-    _lines("Notes", a.notes)
-    _lines("Data used", a.data_used)
+        print_lines(f"Sector {s.sector}: acotaciones to confirm", s.acotaciones)
+    print_lines("Warnings", a.warnings)
+    print_lines("Notes", a.notes)
+    print_lines("Data used", a.data_used)
 
 
 @prosec_app.command("advise")
@@ -423,177 +418,7 @@ def prosec_advise_cmd(
         _print_advice(advice)
 
 
-FormatOpt = typer.Option("json", "--format", help="json (printed), xlsx or pdf (written).")
-OutOpt = typer.Option(Path("."), "--out", help="File or folder for xlsx/pdf (default .).")
-
-
-def _pack_format(text: str) -> PackFormat:
-    try:
-        return PackFormat(text)
-    except ValueError:
-        raise InvalidInput(
-            f"--format must be json, xlsx or pdf, not {text!r}", field="format"
-        ) from None
-
-
-def _emit_pack(pack: Any, fmt: PackFormat, out: Path, ws: Any) -> None:
-    if fmt is PackFormat.JSON:
-        print_json(pack.to_dict())
-        return
-    path = write_pack(pack, fmt, out, ws.now(), illustrative=ws.demo)
-    console.print(f"{pack.kind} {pack.period}: written {path}", markup=False, highlight=False)
-    for d in pack.due:
-        console.print(
-            f"  due {d.due} ({d.rule}; last weekday, holidays not in the data)",
-            markup=False,
-            highlight=False,
-        )
-    _lines("Warnings", pack.warnings)
-
-
-@handle_errors
-def annual_report_cmd(
-    program: str = typer.Argument(..., help="immex or prosec."),
-    year: int = typer.Option(..., "--year", help="The year reported on."),
-    sales_total: str | None = typer.Option(
-        None, "--sales-total", help="Total sales of the year, MXN (financial statements / ISR)."
-    ),
-    fmt: str = FormatOpt,
-    out: Path = OutOpt,
-    company: str | None = CompanyOpt,
-    db: str | None = DbOpt,
-) -> None:
-    """The annual report of foreign-trade operations pre-filled from the ledger (RULES I-7,
-    I-12, P-5): exports by destination, imports, goods produced, the IMMEX test (I-11), due
-    dates. The total sales are yours (--sales-total); the pack says so."""
-    if program not in ("immex", "prosec"):
-        raise InvalidInput(f"PROGRAM must be immex or prosec, not {program!r}", field="program")
-    chosen = _pack_format(fmt)
-    sales = None if sales_total is None else _decimal(sales_total, "--sales-total")
-    ws = open_ws(db, company)
-    try:
-        pack = annual_report(ws, program, year, sales_total_mxn=sales)
-        _emit_pack(pack, chosen, out, ws)
-    finally:
-        ws.store.dispose()
-
-
-@prosec_app.command("application")
-@handle_errors
-def prosec_application_cmd(
-    sector: str = typer.Option(..., "--sector", help="PROSEC sector (Roman numeral)."),
-    as_of: str | None = typer.Option(None, "--as-of", help="End of the 12 months (default today)."),
-    fmt: str = FormatOpt,
-    out: Path = OutOpt,
-    company: str | None = CompanyOpt,
-    db: str | None = DbOpt,
-) -> None:
-    """The data a PROSEC application asks for: goods produced, components imported by
-    fracción with the sector's and the general rate, 12-month volumes, savings estimate."""
-    chosen = _pack_format(fmt)
-    notes: list[str] = []
-    when = today_default(parse_date(as_of, "as-of"), notes)
-    ws = open_ws(db, company)
-    try:
-        pack = prosec_application(ws, sector, when)
-        if notes:
-            pack = replace(pack, warnings=(*notes, *pack.warnings))
-        _emit_pack(pack, chosen, out, ws)
-    finally:
-        ws.store.dispose()
-
-
-@handle_errors
-def impact_cmd(
-    file: Path = typer.Argument(..., help="The list: a rates-load file or the SE workbook."),
-    kind: str | None = typer.Option(
-        None, "--kind", help="tariff | amendments | prosec | agreement (default: from the name)."
-    ),
-    as_of: str | None = typer.Option(None, "--as-of", help="Date of the balances (default today)."),
-    in_force_from: str | None = typer.Option(
-        None, "--in-force-from", help="Tariff workbook: the date its rates take effect."
-    ),
-    source: str = typer.Option("", "--source", help="Tariff workbook: where it comes from."),
-    company: str | None = CompanyOpt,
-    db: str | None = DbOpt,
-    json_out: bool = JsonOpt,
-) -> None:
-    """Before loading a list, what it would change for this company: parts and fracciones,
-    the open temporary balance, the last 12 months' F4 and 63-A at the new rates."""
-    notes: list[str] = []
-    when = today_default(parse_date(as_of, "as-of"), notes)
-    if kind is not None and kind not in ("tariff", "amendments", "prosec", "agreement"):
-        raise InvalidInput("--kind must be tariff, amendments, prosec or agreement", field="kind")
-    ws = open_ws(db, company)
-    try:
-        r = impact(
-            ws,
-            file,
-            when,
-            kind=kind,
-            source=source,
-            in_force_from=parse_date(in_force_from, "in-force-from"),
-        )
-    finally:
-        ws.store.dispose()
-    if notes:
-        r = replace(r, warnings=(*notes, *r.warnings))
-    if json_out:
-        print_json(r.to_dict())
-        return
-    _print_impact(r)
-
-
-def _print_impact(r: Any) -> None:
-    out = _wide()
-    t = r.totals()
-    out.print(
-        f"[bold]Impact of {r.file} ({r.kind}, {r.rows} rows; simulation, nothing "
-        f"loaded):[/bold] rates in force on {r.rates_as_of}; 12 months "
-        f"{r.period[0]} … {r.period[1]}"
-    )
-    out.print(
-        f"Last 12 months would have paid {t['change_12_months']:+,.2f} MXN of IGI "
-        f"(F4 {t['f4_igi_before']:,.2f} → {t['f4_igi_after']:,.2f}; 63-A "
-        f"{t['usmca_igi_before']:,.2f} → {t['usmca_igi_after']:,.2f}); open balance "
-        f"USD {t['open_value_usd']:,.2f}: IGI {t['open_igi_before']:,.2f} → "
-        f"{t['open_igi_after']:,.2f}",
-        markup=False,
-        highlight=False,
-    )
-    table = Table(title="Fracciones that concern the company (MXN of IGI)")
-    for col in (
-        "fracción",
-        "parts",
-        "rate",
-        "open lots",
-        "open IGI",
-        "F4 12m",
-        "63-A 12m",
-        "change 12m",
-    ):
-        table.add_column(col)
-    for f in r.fractions:
-        table.add_row(
-            f.fraccion,
-            ", ".join(f.parts[:4]) + (" …" if len(f.parts) > 4 else ""),
-            f"{f.rate_before} → {f.rate_after}",
-            str(f.open_lots),
-            f"{f.open_igi_before:,.0f} → {f.open_igi_after:,.0f}",
-            f"{f.f4_igi_before:,.0f} → {f.f4_igi_after:,.0f}",
-            f"{f.usmca_igi_before:,.0f} → {f.usmca_igi_after:,.0f}",
-            f"{f.change:+,.0f}",
-        )
-    out.print(table)
-    out.print(f"{r.untouched} fracción(es) of the list concern none of the company's goods.")
-    _lines("Warnings", r.warnings)
-    _lines("Notes", r.notes)
-    _lines("Data used", r.data_used)
-
-
 def register(app: typer.Typer) -> None:
     app.add_typer(whatif_app, name="whatif")
     app.add_typer(expiry_app, name="expiry")
     app.add_typer(prosec_app, name="prosec")
-    app.command("annual-report")(annual_report_cmd)
-    app.command("impact")(impact_cmd)

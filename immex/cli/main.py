@@ -31,6 +31,7 @@ AREAS = [
     "accounts_cmds",
     "worker_cmds",
     "decide_cmds",
+    "program_cmds",
 ]
 
 
