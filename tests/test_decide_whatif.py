@@ -299,3 +299,11 @@ def test_whatif_never_writes_and_equals_a_real_run_on_a_copy(
     ]
     assert {s.part: s.missing for s in sim.shortfalls} == shorts
     shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_certified_company_credits_the_iva(plain) -> None:  # type: ignore[no-untyped-def]
+    workspace.add_certification(plain, plain.the_company, date(2025, 1, 1), None, "ILLUSTRATIVE")
+    mex = whatif_sell(plain, "P1", Decimal(100), SALE, ["MEX"]).options[0]
+    # LIVA 28-A (RULES C-9): the IVA of 32486 is paid and credited in full
+    assert (mex.iva, mex.iva_credit, mex.total, mex.cash_cost) == (32486, 32486, 60947, 28461)
+    assert any("LIVA 28-A" in n for n in mex.notes)
