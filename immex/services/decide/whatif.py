@@ -1,10 +1,11 @@
 """``immex whatif sell``: ship Q units of a product on a date — sell in Mexico or export?
 
-The use case: read the plant a discharge run reads, simulate the line's FIFO through the
-BOM in force (:mod:`.simulate`; nothing written), then price the lots it would use for
-every destination (:mod:`immex.domain.whatif`): MEX with the F4 plan's pricing (best lawful
-rate vs MFN only, the LFD 49 DTA minimum of the pedimento, IVA credited for a certified
-company), USA/CAN with the 63-A pricing, any other country with none.
+The use case: read the slice of the plant the line can touch (:mod:`.plant_slice`),
+simulate the line's FIFO through the BOM in force (:mod:`.simulate`; nothing written),
+price the lots it would use for every destination (:mod:`immex.domain.whatif`): MEX with
+the F4 plan's pricing (best lawful rate vs MFN only, the LFD 49 DTA minimum of the
+pedimento, IVA credited for a certified company), USA/CAN with the 63-A pricing, any other
+country with none.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ from immex.domain.whatif import (
     default_destinations,
     route_of,
 )
+from immex.services.decide.plant_slice import load_slice
 from immex.services.decide.simulate import SimulatedLine, Simulation, simulate
-from immex.services.discharge.plant import load_plant
 from immex.services.duties.journal_portions import duty_context_of
 from immex.services.ledger.field_checks import parse_pedimento
 from immex.services.workspace.context import Workspace
@@ -315,7 +316,7 @@ def whatif_sell(
     if us_duty_usd is not None and us_duty_usd < 0:
         raise InvalidInput("--us-duty must not be negative", field="us_duty")
     with ws.read() as repos:
-        plant, policy = load_plant(repos, company)
+        plant, policy = load_slice(repos, company, product, when)
         line = SimulatedLine(
             product, int(quantity.scaleb(6)), fe.day(when), None if ped is None else int(ped)
         )
