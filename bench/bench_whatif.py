@@ -113,18 +113,26 @@ def on_store(n: int) -> dict[str, object]:
         f.unlink()
     url = f"sqlite:///{db}"
     load_workspace(url, paths)
+    from immex.services.discharge.runs import run_discharge
+
     ws = workspace.open_workspace(url, actor="bench", require_company=True)
     try:
+        whatif_sell(ws, "P00001", Decimal(1), date(2026, 1, 1), DESTINATIONS)  # warm-up
         t = time.perf_counter()
         first = whatif_sell(ws, "P00000", Decimal(100), date(2026, 1, 1), DESTINATIONS)
         t_whatif = time.perf_counter() - t
+        t = time.perf_counter()
+        run_discharge(ws, dry_run=True)
+        t_run = time.perf_counter() - t
     finally:
         ws.store.dispose()
     return {
-        "what": "store (SQLite), whatif_sell end to end",
+        "what": "store (SQLite): whatif_sell end to end vs discharge run --dry-run",
         "target": n,
-        "whatif_s": round(t_whatif, 2),
+        "whatif_s": round(t_whatif, 3),
         "lots_used": len(first.lots),
+        "discharge_dry_run_s": round(t_run, 2),
+        "ratio": round(t_run / t_whatif, 1),
     }
 
 
