@@ -8,8 +8,6 @@ Marked ``browser``: skipped without Chromium or Playwright, except under CI
 
 from __future__ import annotations
 
-import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,40 +16,18 @@ from typing import Any
 
 import pytest
 
-from immex.reports.browser import find_chromium
 from immex.services.accounts import users
 from immex.services.workspace.companies import add_company, create_workspace
+from tests.support_browser import free_port, launch_chromium
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery"
 
 
-def _required(what: str) -> None:
-    if os.environ.get("IMMEX_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{what} is required (IMMEX_REQUIRE_BROWSER=1)")
-    pytest.skip(f"{what} not available")
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    binary = find_chromium()
-    if binary is None:
-        _required("Chromium (/usr/bin/chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _required("Playwright (pip install playwright)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=binary, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    yield from launch_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +41,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     add_company(ws, "EKU9003173C9", "Planta A")
     users.add_user(ws, "ana@example.com", "specialist", ["EKU9003173C9"], password=PASSWORD)
     ws.store.dispose()
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_site(db), host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)

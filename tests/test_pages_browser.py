@@ -11,7 +11,6 @@ Marked ``browser``: skipped without Chromium or Playwright, except under CI
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -20,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from immex.reports.browser import find_chromium
 from immex.samples import demo as sample
 from immex.services.accounts import users
 from immex.services.rates import loading as rates_loading
 from immex.services.workspace.companies import add_company, create_workspace
+from tests.support_browser import free_port, launch_chromium
 from tests.support_demo import demo_run
 
 pytestmark = pytest.mark.browser
@@ -32,12 +31,6 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
 FILES = ("materials", "products", "bom", "pedimentos", "shipments")
 BAD = "part_number,description,kind,fraccion,umc\nZ1,Sin tipo,nonsense,8533.21.01,PZA\n"
-
-
-def _required(what: str) -> None:
-    if os.environ.get("IMMEX_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{what} is required (IMMEX_REQUIRE_BROWSER=1)")
-    pytest.skip(f"{what} not available")
 
 
 def _screens() -> Path | None:
@@ -54,23 +47,7 @@ def _screens() -> Path | None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    binary = find_chromium()
-    if binary is None:
-        _required("Chromium (/usr/bin/chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _required("Playwright (pip install playwright)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=binary, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    yield from launch_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +64,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                              / "prosec_dof_2026-04-23_excerpt.csv")  # fmt: skip
     users.add_user(ws, "ana@example.com", "specialist", [sample.COMPANY_RFC], password=PASSWORD)
     ws.store.dispose()
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_site(db), host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
