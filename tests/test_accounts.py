@@ -22,7 +22,7 @@ from immex.services.workspace.companies import add_company, create_workspace
 from immex.services.workspace.context import Workspace
 
 PASSWORD = "correct horse battery"
-RFC_A, RFC_B = "EKU9003173C9", "AAA010101AAA"
+RFC_A, RFC_B = "EKU9003173C9", "AAA010101AA1"
 
 
 class Clock:

@@ -19,7 +19,7 @@ from immex.services.accounts import tokens, users
 from immex.services.workspace.companies import add_company, create_workspace
 from immex.web.site import create_site
 
-A, B = "EKU9003173C9", "AAA010101AAA"
+A, B = "EKU9003173C9", "AAA010101AA1"
 PASSWORD = "correct horse battery"
 MATERIALS = b"part_number,description,kind,fraccion,umc\nP1,Resistor,input,8533.21.01,PZA\n"
 ROLES = ("admin", "specialist", "viewer", "auditor")

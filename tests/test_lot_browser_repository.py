@@ -19,7 +19,7 @@ def test_keyset_pages_and_search(workspace_url: str) -> None:
     ws = create_workspace(workspace_url, actor="t", today=date(2026, 3, 2))
     company = add_company(ws, sample.COMPANY_RFC, sample.COMPANY_NAME, sample.IMMEX_PROGRAM,
                           sample.PROSEC_SECTORS)  # fmt: skip
-    other = add_company(ws, "AAA010101AAA", "Otra")
+    other = add_company(ws, "AAA010101AA1", "Otra")
     ws = ws.with_company(company)
     for kind in ("materials", "products", "bom", "pedimentos"):
         importer.import_file(ws, kind, data / f"{kind}.csv")

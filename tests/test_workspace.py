@@ -31,7 +31,9 @@ def test_company_add_resolve_and_audit(workspace_url: str) -> None:
     assert workspace.resolve_company(ws, None) == c
     with pytest.raises(InvalidInput):
         workspace.add_company(ws, "EKU9003173C9", "again")
-    workspace.add_company(ws, "CACX7605101P8", "Otra")  # a person's 13-character RFC
+    with pytest.raises(InvalidFormat, match="natural person"):
+        workspace.add_company(ws, "CACX7605101P8", "Otra")  # a person's 13-character RFC
+    workspace.add_company(ws, "AAA010101AA1", "Otra")
     with pytest.raises(InvalidInput, match="--company"):
         workspace.resolve_company(ws, None)
     with engine.connect() as conn:

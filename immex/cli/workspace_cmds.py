@@ -41,12 +41,21 @@ def company_add(
     prosec: list[str] = typer.Option(
         [], "--prosec", help="PROSEC sector registered (repeatable): I … XXIV."
     ),
+    accept_sat_issued_rfc: bool = typer.Option(
+        False,
+        "--accept-sat-issued-rfc",
+        help="Accept an RFC whose check digit does not follow the SAT algorithm because SAT "
+        "itself issued it so (as on the Constancia de Situación Fiscal); recorded in the audit.",
+    ),
     db: str | None = DbOpt,
     json_out: bool = JsonOpt,
 ) -> None:
-    """Add a company to the workspace."""
+    """Add a company to the workspace (a legal person's RFC: 12 characters, a real date,
+    the SAT check digit)."""
     ws = open_ws(db, need_company=False)
-    company = workspace.add_company(ws, rfc, name, immex_program, prosec)
+    company = workspace.add_company(
+        ws, rfc, name, immex_program, prosec, accept_sat_issued_rfc=accept_sat_issued_rfc
+    )
     if json_out:
         print_json(company)
     else:
@@ -96,6 +105,26 @@ def company_list(db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
     for c in companies:
         sectors = ", ".join(c.prosec_sectors) or "-"
         console.print(f"{c.rfc}  {c.name}  IMMEX {c.immex_program or '-'}  PROSEC {sectors}")
+
+
+@company_app.command("remove")
+@handle_errors
+def company_remove(
+    rfc: str = typer.Argument(..., help="RFC of the company to remove."),
+    with_data: bool = typer.Option(
+        False, "--with-data", help="Also delete its data (imports, runs, SAT files): needed when "
+        "it has any.",
+    ),
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Remove a company from the workspace. One with data needs --with-data; either way the
+    audit trail keeps an entry (who, when, what was deleted)."""
+    removal = workspace.remove_company(open_ws(db, need_company=False), rfc, with_data=with_data)
+    if json_out:
+        print_json(removal)
+    else:
+        console.print(removal.message, markup=False)
 
 
 def register(app: typer.Typer) -> None:

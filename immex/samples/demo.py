@@ -29,7 +29,7 @@ ILLUSTRATIVE_NOTICE = (
 #: the seed of every random draw (change it and the whole demo changes, reproducibly)
 DEMO_SEED = 20260228
 
-COMPANY_RFC = "EIN150301AB3"  # well-formed, fictitious
+COMPANY_RFC = "EIN150301ABA"  # well-formed, fictitious
 COMPANY_NAME = "Electrónica Ilustrativa del Norte, S.A. de C.V. (ilustrativa)"
 IMMEX_PROGRAM = "IMMEX-2015-0000 (ilustrativo)"
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
-from stdnum.exceptions import ValidationError
-from stdnum.mx import rfc as stdnum_rfc
-
 from immex.domain.company import IVA_IEPS_CERTIFICATION, Authorization, Company
-from immex.domain.errors import InvalidFormat, InvalidInput, NotFound
+from immex.domain.errors import InvalidInput, NotFound
+from immex.domain.messages import Template
 from immex.services.workspace.context import UnitOfWork, Workspace, default_actor, system_clock
+from immex.services.workspace.rfc import check_digit_differs, validate_rfc
 from immex.store.unit import Store
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "create_workspace",
     "list_companies",
     "open_workspace",
+    "remove_company",
     "resolve_company",
     "validate_rfc",
 ]
@@ -61,16 +62,31 @@ def open_workspace(
     return ws
 
 
-def validate_rfc(value: str) -> str:
-    text = value.strip().upper()
-    try:
-        return str(stdnum_rfc.validate(text, validate_check_digits=False))
-    except ValidationError as exc:
-        raise InvalidFormat(
-            f"invalid RFC {value!r}: {exc}; expected 12 characters for a company "
-            "(3 letters, YYMMDD, 3-character homoclave), e.g. EKU9003173C9",
-            field="rfc",
-        ) from None
+COMPANY_HAS_DATA = Template(
+    "company.has_data",
+    "company {rfc} has data ({tables}); removing it deletes that data for good (the audit "
+    "trail keeps what was deleted): repeat with --with-data to do so",
+)
+COMPANY_REMOVED = Template("company.removed", "company {rfc} removed ({name})")
+COMPANY_REMOVED_DATA = Template(
+    "company.removed_with_data", "company {rfc} removed ({name}) with its data: {tables}"
+)
+SAT_ISSUED_RFC = Template(
+    "company.sat_issued_rfc",
+    "RFC {rfc} accepted as issued by SAT although its check digit does not follow the "
+    "algorithm (--accept-sat-issued-rfc); the audit trail records it",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """What ``immex company remove`` did: the company, the rows deleted per table."""
+
+    rfc: str
+    name: str
+    with_data: bool
+    deleted: dict[str, int]
+    message: str
 
 
 def add_company(
@@ -79,17 +95,61 @@ def add_company(
     name: str,
     immex_program: str | None = None,
     prosec: Iterable[str] = (),
+    *,
+    accept_sat_issued_rfc: bool = False,
 ) -> Company:
-    rfc_norm = validate_rfc(rfc)
+    """A company of the workspace (its RFC a legal person's, see :mod:`.rfc`); the RFC of a
+    removed company takes it back into use."""
+    rfc_norm = validate_rfc(rfc, accept_sat_issued=accept_sat_issued_rfc)
     if not name.strip():
         raise InvalidInput("company name is empty", field="name")
     sectors = tuple(sorted({s.strip().upper() for s in prosec if s.strip()}))
+    detail: dict[str, object] = {"rfc": rfc_norm, "prosec": list(sectors)}
+    if check_digit_differs(rfc_norm):
+        detail["note"] = SAT_ISSUED_RFC(rfc=rfc_norm)
     with ws.write() as uow:
-        if uow.repos.companies.by_rfc(rfc_norm) is not None:
+        repo = uow.repos.companies
+        if repo.by_rfc(rfc_norm) is not None:
             raise InvalidInput(f"company {rfc_norm} already exists in this workspace", field="rfc")
-        company = uow.repos.companies.add(rfc_norm, name.strip(), immex_program, sectors, ws.now())
-        uow.audit("company.add", {"rfc": rfc_norm, "prosec": list(sectors)}, company.id)
+        removed = repo.removed(rfc_norm)
+        if removed is not None:
+            company = repo.restore(removed[0], name.strip(), immex_program, sectors)
+            uow.audit("company.restore", detail, company.id)
+            return company
+        company = repo.add(rfc_norm, name.strip(), immex_program, sectors, ws.now())
+        uow.audit("company.add", detail, company.id)
     return company
+
+
+def remove_company(ws: Workspace, rfc: str, *, with_data: bool = False) -> Removal:
+    """Remove a company from the workspace: one without data at once; one with data only
+    ``with_data`` (its data deleted, rows per table in the audit entry). The company row
+    stays, marked removed, so its audit trail keeps naming it."""
+    company = resolve_company(ws, rfc)
+    with ws.write() as uow:
+        repo = uow.repos.companies
+        counts = repo.data_counts(company.id)
+        tables = ", ".join(f"{n:,} {t}" for t, n in counts.items())
+        if counts and not with_data:
+            raise InvalidInput(COMPANY_HAS_DATA(rfc=company.rfc, tables=tables), field="with_data")
+        batches = [
+            {"id": b.id, "entity": b.entity, "file": b.file_name, "sha256": b.sha256}
+            for b in uow.repos.ledger.batches(company.id)
+        ]
+        deleted = repo.delete_data(company.id) if counts else {}
+        repo.mark_removed(company.id, ws.now(), ws.actor)
+        uow.audit(
+            "company.remove",
+            {"rfc": company.rfc, "name": company.name, "with_data": bool(counts),
+             "deleted": deleted, "batches": batches},
+            company.id,
+        )  # fmt: skip
+    message = (
+        COMPANY_REMOVED_DATA(rfc=company.rfc, name=company.name, tables=tables)
+        if counts
+        else COMPANY_REMOVED(rfc=company.rfc, name=company.name)
+    )
+    return Removal(company.rfc, company.name, bool(counts), deleted, message)
 
 
 def add_certification(

@@ -5,11 +5,37 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 
 from immex.domain.company import Authorization, Company
 from immex.store.database import inserted_id
-from immex.store.tables import core
+from immex.store.tables import core, metadata
+
+#: the company's own settings and trail: not "data" (kept when a company is removed)
+_SETTINGS = {"companies", "company_prosec", "company_authorizations", "user_roles", "audit_log"}
+
+
+def _company_filter(table: Table, company_id: int) -> Any | None:
+    """The rows of ``table`` that belong to the company: by its ``company_id`` or, for a
+    table without one, by a foreign key to a table that has it (a run's allocations)."""
+    if "company_id" in table.c:
+        return table.c.company_id == company_id
+    for fk in table.foreign_keys:
+        parent = fk.column.table
+        if "company_id" in parent.c and parent.name not in _SETTINGS:
+            return fk.parent.in_(
+                select(fk.column).where(parent.c.company_id == company_id).scalar_subquery()
+            )
+    return None
+
+
+def _data_tables() -> list[Table]:
+    """Every table holding company data, children before parents."""
+    return [
+        t
+        for t in reversed(metadata.sorted_tables)
+        if t.name not in _SETTINGS and _company_filter(t, 0) is not None
+    ]
 
 
 class CompanyRepository:
@@ -25,20 +51,77 @@ class CompanyRepository:
         return Company(row.id, row.rfc, row.name, row.immex_program, tuple(sectors))
 
     def by_rfc(self, rfc: str) -> Company | None:
+        """The company of that RFC (None when there is none or it was removed)."""
+        c = core.companies
         row = self.conn.execute(
-            select(core.companies).where(core.companies.c.rfc == rfc)
+            select(c).where(c.c.rfc == rfc, c.c.removed_at.is_(None))
         ).first()
         return None if row is None else self._load(row)
 
     def by_id(self, company_id: int) -> Company | None:
+        c = core.companies
         row = self.conn.execute(
-            select(core.companies).where(core.companies.c.id == company_id)
+            select(c).where(c.c.id == company_id, c.c.removed_at.is_(None))
         ).first()
         return None if row is None else self._load(row)
 
     def all(self) -> list[Company]:
-        rows = self.conn.execute(select(core.companies).order_by(core.companies.c.rfc)).all()
-        return [self._load(r) for r in rows]
+        c = core.companies
+        rows = self.conn.execute(select(c).where(c.c.removed_at.is_(None)).order_by(c.c.rfc))
+        return [self._load(r) for r in rows.all()]
+
+    def removed(self, rfc: str) -> tuple[int, datetime, str] | None:
+        """(id, when, by whom) of a removed company of that RFC, if there is one."""
+        c = core.companies
+        row = self.conn.execute(
+            select(c.c.id, c.c.removed_at, c.c.removed_by).where(
+                c.c.rfc == rfc, c.c.removed_at.is_not(None)
+            )
+        ).first()
+        return None if row is None else (row.id, row.removed_at, row.removed_by or "")
+
+    def data_counts(self, company_id: int) -> dict[str, int]:
+        """Rows of company data per table (only tables that have some)."""
+        out: dict[str, int] = {}
+        for table in _data_tables():
+            where = _company_filter(table, company_id)
+            n = self.conn.execute(select(func.count()).select_from(table).where(where)).scalar()
+            if n:
+                out[table.name] = int(n)
+        return out
+
+    def delete_data(self, company_id: int) -> dict[str, int]:
+        """Delete the company's data (children first); rows deleted per table. Its settings
+        (PROSEC sectors, authorisations, grants) and the audit trail stay."""
+        out: dict[str, int] = {}
+        for table in _data_tables():
+            n = self.conn.execute(delete(table).where(_company_filter(table, company_id))).rowcount
+            if n:
+                out[table.name] = int(n)
+        return out
+
+    def mark_removed(self, company_id: int, at: datetime, actor: str) -> None:
+        c = core.companies
+        self.conn.execute(
+            update(c).where(c.c.id == company_id).values(removed_at=at, removed_by=actor)
+        )
+
+    def restore(
+        self, company_id: int, name: str, immex_program: str | None, sectors: tuple[str, ...]
+    ) -> Company:
+        """A removed company in use again (added anew with the same RFC)."""
+        c, cp = core.companies, core.company_prosec
+        self.conn.execute(
+            update(c)
+            .where(c.c.id == company_id)
+            .values(name=name, immex_program=immex_program, removed_at=None, removed_by=None)
+        )
+        self.conn.execute(delete(cp).where(cp.c.company_id == company_id))
+        for sector in sectors:
+            self.conn.execute(insert(cp).values(company_id=company_id, sector=sector))
+        found = self.by_id(company_id)
+        assert found is not None
+        return found
 
     def add(
         self, rfc: str, name: str, immex_program: str | None, sectors: tuple[str, ...],

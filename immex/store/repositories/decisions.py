@@ -23,7 +23,7 @@ class DecisionsRepository:
         first = func.min(t.c.ship_date)
         q = (
             select(t.c.destination, first)
-            .where(t.c.company_id == company_id, t.c.kind == "export")
+            .where(t.c.company_id == company_id, t.c.kind == "export", t.c.withdrawn_by.is_(None))
             .where(t.c.destination.is_not(None), t.c.destination != "")
             .group_by(t.c.destination)
             .order_by(first, t.c.destination)
@@ -33,13 +33,17 @@ class DecisionsRepository:
     def material_fractions(self, company_id: int) -> dict[str, str]:
         """Part number → fracción of the company's materials."""
         t = lt.materials
-        q = select(t.c.part_number, t.c.fraccion).where(t.c.company_id == company_id)
+        q = select(t.c.part_number, t.c.fraccion).where(
+            t.c.company_id == company_id, t.c.withdrawn_by.is_(None)
+        )
         return {str(r[0]): str(r[1]) for r in self.conn.execute(q)}
 
     def product_fractions(self, company_id: int) -> dict[str, str]:
         """Part number → fracción of the company's products."""
         t = lt.products
-        q = select(t.c.part_number, t.c.fraccion).where(t.c.company_id == company_id)
+        q = select(t.c.part_number, t.c.fraccion).where(
+            t.c.company_id == company_id, t.c.withdrawn_by.is_(None)
+        )
         return {str(r[0]): str(r[1]) for r in self.conn.execute(q)}
 
     # -- a what-if's slice of the discharge inputs (same tuples as DischargeInputsRepository)
@@ -72,7 +76,8 @@ class DecisionsRepository:
             f"{self._day('COALESCE(l.start_date, l.entry_date)')}, l.quantity_micro, "
             f"l.value_e4, CAST(l.pedimento AS {integer}), "
             "CASE WHEN l.clave = 'AF' THEN 1 ELSE 0 END FROM ledger_lots l "
-            "WHERE l.company_id = :cid AND l.clave IN :keys AND l.part_number IN :parts"
+            "WHERE l.company_id = :cid AND l.clave IN :keys AND l.part_number IN :parts "
+            "AND l.withdrawn_by IS NULL"
         )
         rows = self._in_chunks(sql, "parts", parts, {"cid": company_id, "keys": list(keys)})
         rows.sort(key=lambda r: r[0])
@@ -85,7 +90,7 @@ class DecisionsRepository:
         sql = (
             f"SELECT id, {self._day('ship_date')}, document, line, kind, product, "
             "quantity_micro, pedimento FROM ledger_shipments "
-            "WHERE company_id = :cid AND product IN :products"
+            "WHERE company_id = :cid AND product IN :products AND withdrawn_by IS NULL"
         )
         rows = self._in_chunks(sql, "products", products, {"cid": company_id})
         rows.sort(key=lambda r: (r[1], r[2], r[3], r[0]))

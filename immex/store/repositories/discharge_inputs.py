@@ -42,7 +42,9 @@ class DischargeInputsRepository:
         """(id, part_number, kind) of every material of the company."""
         m = t.materials
         rows = self.conn.execute(
-            select(m.c.id, m.c.part_number, m.c.kind).where(m.c.company_id == company_id)
+            select(m.c.id, m.c.part_number, m.c.kind).where(
+                m.c.company_id == company_id, m.c.withdrawn_by.is_(None)
+            )
         )
         return [(int(r.id), r.part_number, r.kind) for r in rows]
 
@@ -57,7 +59,8 @@ class DischargeInputsRepository:
             f"l.value_e4, CAST(l.pedimento AS {integer}), "
             "CASE WHEN l.clave = 'AF' THEN 1 ELSE 0 END "
             "FROM ledger_lots l "
-            f"WHERE l.company_id = {int(company_id)} AND l.clave IN ({keys_sql}) ORDER BY l.id"
+            f"WHERE l.company_id = {int(company_id)} AND l.clave IN ({keys_sql}) "
+            "AND l.withdrawn_by IS NULL ORDER BY l.id"
         )
 
     def shipment_tuples(self, company_id: int) -> list[tuple[Any, ...]]:
@@ -65,7 +68,8 @@ class DischargeInputsRepository:
         line, kind, product, quantity µ, directed pedimento or None)."""
         rows = self._fetch(
             f"SELECT id, {self._day('ship_date')}, document, line, kind, product, "
-            f"quantity_micro, pedimento FROM ledger_shipments WHERE company_id = {int(company_id)}"
+            f"quantity_micro, pedimento FROM ledger_shipments WHERE company_id = {int(company_id)} "
+            "AND withdrawn_by IS NULL"
         )
         rows.sort(key=lambda r: (r[1], r[2], r[3], r[0]))
         return rows
@@ -73,7 +77,12 @@ class DischargeInputsRepository:
     def bom(self, company_id: int) -> list[Any]:
         """BOM lines: product, component, qty_per_unit_micro, scrap_pct_e4, valid_from,
         valid_to."""
-        return list(self.conn.execute(select(t.bom).where(t.bom.c.company_id == company_id)))
+        b = t.bom
+        return list(
+            self.conn.execute(
+                select(b).where(b.c.company_id == company_id, b.c.withdrawn_by.is_(None))
+            )
+        )
 
     # -- rows ------------------------------------------------------------------------------
 
@@ -87,9 +96,15 @@ class DischargeInputsRepository:
         q = (
             select(lots, m.c.kind)
             .outerjoin(
-                m, and_(m.c.company_id == lots.c.company_id, m.c.part_number == lots.c.part_number)
+                m,
+                and_(
+                    m.c.company_id == lots.c.company_id,
+                    m.c.part_number == lots.c.part_number,
+                    m.c.withdrawn_by.is_(None),
+                ),
             )
             .where(lots.c.company_id == company_id, lots.c.clave.in_(keys))
+            .where(lots.c.withdrawn_by.is_(None))
         )
         if entered_by is not None:
             q = q.where(lots.c.entry_date <= entered_by)
@@ -101,7 +116,11 @@ class DischargeInputsRepository:
 
     def shipments(self, company_id: int) -> list[Any]:
         return list(
-            self.conn.execute(select(t.shipments).where(t.shipments.c.company_id == company_id))
+            self.conn.execute(
+                select(t.shipments).where(
+                    t.shipments.c.company_id == company_id, t.shipments.c.withdrawn_by.is_(None)
+                )
+            )
         )
 
     def lots_by_id(self, company_id: int, ids: Iterable[int]) -> dict[int, Any]:

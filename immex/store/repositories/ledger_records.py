@@ -89,6 +89,9 @@ class StoredPart:
 
     id: int
     values: dict[str, Any]
+    #: the batch of the stored version; the correction that withdrew the part, if any
+    batch_id: int | None = None
+    withdrawn_by: int | None = None
 
 
 class LedgerRepository:
@@ -140,11 +143,12 @@ class LedgerRepository:
 
     def stored_parts(self, master: MasterData, company_id: int) -> dict[str, StoredPart]:
         table = _MASTER_TABLES[master]
-        skip = {"id", "company_id", "part_number", "batch_id"}
+        skip = {"id", "company_id", "part_number", "batch_id", "withdrawn_by"}
         out: dict[str, StoredPart] = {}
         for r in self.conn.execute(select(table).where(table.c.company_id == company_id)):
             m = r._mapping
-            out[r.part_number] = StoredPart(r.id, {k: v for k, v in m.items() if k not in skip})
+            values = {k: v for k, v in m.items() if k not in skip}
+            out[r.part_number] = StoredPart(r.id, values, r.batch_id, r.withdrawn_by)
         return out
 
     def add_parts(self, master: MasterData, rows: Sequence[dict[str, Any]]) -> None:
@@ -160,7 +164,9 @@ class LedgerRepository:
         """part number → (fracción, kind) of every material of the company."""
         m = t.materials
         rows = self.conn.execute(
-            select(m.c.part_number, m.c.fraccion, m.c.kind).where(m.c.company_id == company_id)
+            select(m.c.part_number, m.c.fraccion, m.c.kind).where(
+                m.c.company_id == company_id, m.c.withdrawn_by.is_(None)
+            )
         )
         return {r.part_number: (r.fraccion, r.kind) for r in rows}
 
@@ -170,7 +176,9 @@ class LedgerRepository:
     ) -> dict[tuple[str, str], list[tuple[int, int, date | None, date | None]]]:
         """(product, component) → its versions (qty per unit µ, scrap % e4, valid from, to)."""
         out: dict[tuple[str, str], list[tuple[int, int, date | None, date | None]]] = {}
-        for r in self.conn.execute(select(t.bom).where(t.bom.c.company_id == company_id)):
+        b = t.bom
+        current = select(b).where(b.c.company_id == company_id, b.c.withdrawn_by.is_(None))
+        for r in self.conn.execute(current):
             out.setdefault((r.product, r.component), []).append(
                 (r.qty_per_unit_micro, r.scrap_pct_e4, r.valid_from, r.valid_to)
             )
@@ -209,7 +217,9 @@ class LedgerRepository:
         names = list(pedimentos)
         for i in range(0, len(names), _IN_CHUNK):
             query = select(*cols).where(
-                lots.c.company_id == company_id, lots.c.pedimento.in_(names[i : i + _IN_CHUNK])
+                lots.c.company_id == company_id,
+                lots.c.pedimento.in_(names[i : i + _IN_CHUNK]),
+                lots.c.withdrawn_by.is_(None),
             )
             for r in self.conn.execute(query):
                 yield tuple(r)
@@ -246,15 +256,18 @@ class LedgerRepository:
             query = (
                 select(*cols)
                 .where(s.c.company_id == company_id, s.c.document.in_(names[i : i + _IN_CHUNK]))
+                .where(s.c.withdrawn_by.is_(None))
                 .order_by(s.c.document, s.c.line)
             )
             for r in self.conn.execute(query):
                 yield tuple(r)
 
     def _distinct(self, table: Table, column: str, company_id: int) -> set[str]:
+        """The distinct values of ``column`` among the company's current rows."""
         col = table.c[column]
+        current = table.c.withdrawn_by.is_(None)
         return set(
             self.conn.execute(
-                select(col).where(table.c.company_id == company_id).distinct()
+                select(col).where(table.c.company_id == company_id, current).distinct()
             ).scalars()
         )

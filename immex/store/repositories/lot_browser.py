@@ -21,9 +21,15 @@ class LotBrowserRepository:
         return (
             select(lots, m.c.kind)
             .outerjoin(
-                m, and_(m.c.company_id == lots.c.company_id, m.c.part_number == lots.c.part_number)
+                m,
+                and_(
+                    m.c.company_id == lots.c.company_id,
+                    m.c.part_number == lots.c.part_number,
+                    m.c.withdrawn_by.is_(None),
+                ),
             )
             .where(lots.c.company_id == company_id, lots.c.clave.in_(keys))
+            .where(lots.c.withdrawn_by.is_(None))
         )
 
     def page(
@@ -39,9 +45,15 @@ class LotBrowserRepository:
         q = (
             select(lots, m.c.kind)
             .outerjoin(
-                m, and_(m.c.company_id == lots.c.company_id, m.c.part_number == lots.c.part_number)
+                m,
+                and_(
+                    m.c.company_id == lots.c.company_id,
+                    m.c.part_number == lots.c.part_number,
+                    m.c.withdrawn_by.is_(None),
+                ),
             )
             .where(lots.c.company_id + 0 == company_id, lots.c.clave.in_(keys), lots.c.id > after)
+            .where(lots.c.withdrawn_by.is_(None))
         )
         if search:
             text = search.strip().upper().replace("%", "").replace("_", "")

@@ -62,7 +62,7 @@ class ReportsRepository:
         m = lt.materials
         rows = self.conn.execute(
             select(m.c.part_number, m.c.description, m.c.fraccion).where(
-                m.c.company_id == company_id
+                m.c.company_id == company_id, m.c.withdrawn_by.is_(None)
             )
         )
         return {r.part_number: (r.description, r.fraccion) for r in rows}
@@ -73,6 +73,7 @@ class ReportsRepository:
         rows = self.conn.execute(
             select(t)
             .where(t.c.company_id == company_id, t.c.entry_date >= start, t.c.entry_date <= end)
+            .where(t.c.withdrawn_by.is_(None))
             .order_by(t.c.entry_date, t.c.pedimento, t.c.id)
         )
         return [
@@ -95,6 +96,7 @@ class ReportsRepository:
         rows = self.conn.execute(
             select(t)
             .where(t.c.company_id == company_id, t.c.ship_date >= start, t.c.ship_date <= end)
+            .where(t.c.withdrawn_by.is_(None))
             .order_by(t.c.ship_date, t.c.document, t.c.line)
         )
         return [

@@ -392,7 +392,7 @@ class SatRepository:
             r.part_number: r.umc
             for r in self.conn.execute(
                 select(t.materials.c.part_number, t.materials.c.umc).where(
-                    t.materials.c.company_id == company_id
+                    t.materials.c.company_id == company_id, t.materials.c.withdrawn_by.is_(None)
                 )
             )
         }
@@ -407,7 +407,9 @@ class SatRepository:
         peds: dict[str, rc.LedgerPedimento] = {}
         lines: list[rc.LedgerLine] = []
         lot_info: dict[int, tuple[str, str, str | None]] = {}
-        for r in self.conn.execute(select(t.lots).where(t.lots.c.company_id == company_id)):
+        lots = t.lots
+        current = select(lots).where(lots.c.company_id == company_id, lots.c.withdrawn_by.is_(None))
+        for r in self.conn.execute(current):
             where = f"{files.get(r.batch_id, 'ledger')}:{r.source_line}"
             if r.pedimento not in peds or r.entry_date < peds[r.pedimento].entry_date:
                 peds[r.pedimento] = rc.LedgerPedimento(

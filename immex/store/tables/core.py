@@ -25,6 +25,9 @@ companies = Table(
     Column("name", Text, nullable=False),
     Column("immex_program", String(40)),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    #: a removed company stays (its audit trail names it); 0010_corrections
+    Column("removed_at", DateTime(timezone=True)),
+    Column("removed_by", String(254)),
 )
 
 company_prosec = Table(

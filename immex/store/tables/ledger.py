@@ -52,6 +52,7 @@ materials = Table(
     Column("fraccion", String(10), nullable=False),
     Column("umc", String(10), nullable=False),
     Column("batch_id", Integer, ForeignKey("ledger_import_batches.id")),
+    Column("withdrawn_by", Integer, ForeignKey("ledger_corrections.id")),  # 0010_corrections
     UniqueConstraint("company_id", "part_number", name="uq_ledger_materials_part"),
 )
 
@@ -65,6 +66,7 @@ products = Table(
     Column("fraccion", String(10), nullable=False),
     Column("umc", String(10), nullable=False),
     Column("batch_id", Integer, ForeignKey("ledger_import_batches.id")),
+    Column("withdrawn_by", Integer, ForeignKey("ledger_corrections.id")),  # 0010_corrections
     UniqueConstraint("company_id", "part_number", name="uq_ledger_products_part"),
 )
 
@@ -80,6 +82,7 @@ bom = Table(
     Column("valid_from", Date),
     Column("valid_to", Date),
     Column("batch_id", Integer, ForeignKey("ledger_import_batches.id")),
+    Column("withdrawn_by", Integer, ForeignKey("ledger_corrections.id")),  # 0010_corrections
     Index("ix_ledger_bom_company_product", "company_id", "product"),
 )
 
@@ -102,6 +105,7 @@ lots = Table(
     Column("certificate", Text),
     Column("source_line", Integer, nullable=False),
     Column("batch_id", Integer, ForeignKey("ledger_import_batches.id"), nullable=False),
+    Column("withdrawn_by", Integer, ForeignKey("ledger_corrections.id")),  # 0010_corrections
     Index("ix_ledger_lots_company_pedimento", "company_id", "pedimento"),
 )
 
@@ -122,6 +126,7 @@ shipments = Table(
     Column("source_line", Integer, nullable=False),
     Column("batch_id", Integer, ForeignKey("ledger_import_batches.id"), nullable=False),
     Column("evidence", Text),  # a destruction's notice or acta (0009_shipment_destruction)
+    Column("withdrawn_by", Integer, ForeignKey("ledger_corrections.id")),  # 0010_corrections
     Index("ix_ledger_shipments_company_document", "company_id", "document"),
 )
 
@@ -139,6 +144,42 @@ discharge_runs = Table(
     Column("summary", JSON, nullable=False),
     #: the run this one replaces (the current run is the company's latest); never updated
     Column("supersedes", Integer, ForeignKey("ledger_discharge_runs.id")),
+)
+
+#: a correction of the ledger (0010_corrections): a batch voided, pedimentos rectified; the
+#: rows it withdraws name it in ``withdrawn_by``; ``stale_run`` is the discharge run that was
+#: current when it was made (that run's journal is stale until a new run supersedes it)
+corrections = Table(
+    "ledger_corrections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", Integer, ForeignKey("companies.id"), nullable=False),
+    Column("kind", String(20), nullable=False),  # void | rectify
+    Column("batch_id", Integer, ForeignKey("ledger_import_batches.id"), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(254), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("stale_run", Integer, ForeignKey("ledger_discharge_runs.id")),
+    Column("detail", JSON, nullable=False),
+    Index("ix_ledger_corrections_company_id", "company_id"),
+)
+
+#: an earlier version of a material or product: replaced by an import (``replaced_by``) or
+#: set aside by a void (``correction_id``)
+part_versions = Table(
+    "ledger_part_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("company_id", Integer, ForeignKey("companies.id"), nullable=False),
+    Column("master", String(20), nullable=False),  # materials | products
+    Column("part_number", String(80), nullable=False),
+    Column("part_values", JSON, nullable=False),
+    Column("batch_id", Integer, ForeignKey("ledger_import_batches.id")),
+    Column("replaced_by", Integer, ForeignKey("ledger_import_batches.id")),
+    Column("correction_id", Integer, ForeignKey("ledger_corrections.id")),
+    Column("replaced_at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(254), nullable=False),
+    Index("ix_ledger_part_versions_company_part", "company_id", "part_number"),
 )
 
 #: the allocations of a run, append-only, as compressed numpy columns (repositories.journal)
@@ -193,6 +234,8 @@ TABLES = [
     lots,
     shipments,
     discharge_runs,
+    corrections,
+    part_versions,
     allocation_chunks,
     shortfalls,
     expired_uses,
