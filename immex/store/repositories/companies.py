@@ -29,13 +29,15 @@ def _company_filter(table: Table, company_id: int) -> Any | None:
     return None
 
 
-def _data_tables() -> list[Table]:
-    """Every table holding company data, children before parents."""
-    return [
-        t
-        for t in reversed(metadata.sorted_tables)
-        if t.name not in _SETTINGS and _company_filter(t, 0) is not None
-    ]
+def _data_tables(company_id: int) -> list[tuple[Table, Any]]:
+    """Every table holding company data with the filter of the company's rows, children
+    before parents."""
+    out: list[tuple[Table, Any]] = []
+    for table in reversed(metadata.sorted_tables):
+        where = None if table.name in _SETTINGS else _company_filter(table, company_id)
+        if where is not None:
+            out.append((table, where))
+    return out
 
 
 class CompanyRepository:
@@ -83,8 +85,7 @@ class CompanyRepository:
     def data_counts(self, company_id: int) -> dict[str, int]:
         """Rows of company data per table (only tables that have some)."""
         out: dict[str, int] = {}
-        for table in _data_tables():
-            where = _company_filter(table, company_id)
+        for table, where in _data_tables(company_id):
             n = self.conn.execute(select(func.count()).select_from(table).where(where)).scalar()
             if n:
                 out[table.name] = int(n)
@@ -94,8 +95,8 @@ class CompanyRepository:
         """Delete the company's data (children first); rows deleted per table. Its settings
         (PROSEC sectors, authorisations, grants) and the audit trail stay."""
         out: dict[str, int] = {}
-        for table in _data_tables():
-            n = self.conn.execute(delete(table).where(_company_filter(table, company_id))).rowcount
+        for table, where in _data_tables(company_id):
+            n = self.conn.execute(delete(table).where(where)).rowcount
             if n:
                 out[table.name] = int(n)
         return out
