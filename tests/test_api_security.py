@@ -89,13 +89,29 @@ ROUTES: list[tuple[str, str, set[str]]] = [
     ("GET", "/api/v1/companies/{rfc}/63a?period=2026-01", set(ROLES)),
     ("POST", "/api/v1/companies/{rfc}/imports/materials", {"admin", "specialist"}),
     ("POST", "/api/v1/companies/{rfc}/discharge-runs", {"admin", "specialist"}),
+    ("GET", "/api/v1/companies/{rfc}/batches", set(ROLES)),
+    ("POST", "/api/v1/companies/{rfc}/batches/new/void", {"admin", "specialist"}),
     ("GET", "/api/v1/companies/{rfc}/audit", {"admin", "auditor"}),
     ("GET", "/api/v1/companies/{rfc}/audit?format=csv", {"admin", "auditor"}),
 ]
 OK = {"GET": 200, "POST": None}
 
 
+def _new_batch(site: Site) -> int:
+    """A fresh materials batch of company A (imported by the admin) to void."""
+    n = len(site.client.get(f"/api/v1/companies/{A}/batches", headers=site.as_("admin")).json())
+    body = MATERIALS.replace(b"P1,", f"V{n},".encode())
+    r = site.client.post(f"/api/v1/companies/{A}/imports/materials", headers=site.as_("admin"),
+                         files={"file": (f"v{n}.csv", body)})  # fmt: skip
+    assert r.status_code == 201, r.text
+    return int(r.json()["batch_id"])
+
+
 def _call(site: Site, method: str, path: str, headers: dict[str, str]) -> Any:
+    if path.endswith("/batches/new/void"):
+        batch = _new_batch(site) if f"/companies/{A}/" in path else 1
+        path = path.replace("/new/", f"/{batch}/")
+        return site.client.post(path, headers=headers, json={"reason": "matrix"})
     if path.endswith("/imports/materials"):
         files = {"file": ("materials.csv", MATERIALS)}
         return site.client.post(path, headers=headers, files=files)
@@ -154,6 +170,36 @@ def test_other_companies_answer_404_whatever_the_rfc_or_id(site: Site) -> None:
         assert site.client.post(f"/api/v1/jobs/{job_id}/retry",
                                 headers=site.as_(role)).status_code == 404  # fmt: skip
     assert site.client.get("/api/v1/jobs/99999", headers=site.as_("admin")).status_code == 404
+
+
+def test_batches_of_another_company_are_404_and_a_void_is_audited(site: Site) -> None:
+    batch = _new_batch(site)
+    admin, spec = site.as_("admin"), site.as_("specialist")
+    # the batch is A's: through B's address it does not exist, even for the admin
+    r = site.client.post(f"/api/v1/companies/{B}/batches/{batch}/void", headers=admin,
+                         json={"reason": "x"})  # fmt: skip
+    assert r.status_code == 404
+    url = f"/api/v1/companies/{A}/batches/{batch}/void"
+    assert site.client.post(url, headers=spec, json={}).status_code == 400  # no reason
+    r = site.client.post(url, headers=spec, json={"reason": "archivo duplicado"})
+    assert r.status_code == 200 and r.json()["withdrawn"] == 1
+    assert site.client.post(url, headers=spec, json={"reason": "again"}).status_code == 400
+    listed = site.client.get(f"/api/v1/companies/{A}/batches", headers=site.as_("viewer")).json()
+    mine = next(b for b in listed if b["id"] == batch)
+    assert mine["status"] == "void" and mine["voided_by"] == "specialist@example.com"
+    assert mine["reason"] == "archivo duplicado"
+    trail = site.client.get(f"/api/v1/companies/{A}/audit", headers=site.as_("auditor")).json()
+    voids = [e for e in trail if e["action"] == "import.void"]
+    assert voids[-1]["actor"] == "specialist@example.com"
+    assert site.client.get(f"/api/v1/companies/{B}/batches", headers=spec).status_code == 404
+    # session callers need the CSRF token like every other write
+    client = TestClient(site.client.app)
+    assert _login(client, "specialist@example.com").status_code == 303
+    other = _new_batch(site)
+    url = f"/api/v1/companies/{A}/batches/{other}/void"
+    assert client.post(url, json={"reason": "x"}).status_code == 403
+    ok = client.post(url, json={"reason": "x"}, headers={"X-CSRF-Token": _csrf(client)})
+    assert ok.status_code == 200
 
 
 def _wait(site: Site, job_id: int, role: str = "specialist") -> dict[str, Any]:

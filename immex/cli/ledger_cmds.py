@@ -1,5 +1,6 @@
-"""`immex import materials|products|bom|pedimentos|shipments`, `immex discharge …`,
-`immex balance`, `immex expiry` — the Annex 24 ledger."""
+"""`immex import materials|products|bom|pedimentos|shipments`, `immex import list|void`,
+`immex pedimento history`, `immex discharge …`, `immex balance`, `immex expiry` — the
+Annex 24 ledger and its corrections."""
 
 from __future__ import annotations
 
@@ -28,8 +29,12 @@ from immex.cli.common import (
     today_default,
 )
 from immex.cli.import_group import import_app
+from immex.cli.sat_cmds import pedimento_app
 from immex.domain.codes import format_pedimento
+from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.services.discharge import balances, journal, runs
+from immex.services.ledger import corrections
 from immex.services.ledger import importer as ledger_import
 
 discharge_app = typer.Typer(
@@ -62,35 +67,149 @@ def _progress(enabled: bool) -> Iterator[Any]:
         yield update
 
 
+FileArg = typer.Argument(
+    ..., help="CSV/TXT (any encoding; , ; or tab), XLSX, XLSB or ODS file, header row."
+)
+RectifyOpt = typer.Option(
+    False,
+    "--rectify",
+    help="Record new versions of pedimentos already stored (as a rectification R1 replaces "
+    "the original's data); every earlier version is kept (`immex pedimento history`).",
+)
+ReasonOpt = typer.Option(None, "--reason", help="Why (kept in the ledger's history).")
+REASON_WITHOUT_RECTIFY = Template(
+    "import.reason_without_rectify",
+    "--reason goes with --rectify (the reason of a rectification); a plain import takes none",
+)
+
+
+def _run_import(
+    entity: ledger_import.Entity, file: Path, company: str | None, db: str | None,
+    json_out: bool, dry_run: bool, rectify: str | None = None,
+) -> None:  # fmt: skip
+    ws = open_ws(db, company)
+    with _progress(not json_out) as bar:
+        cb = (lambda stage, n: bar(stage, n, None)) if bar else None
+        result = ledger_import.import_file(
+            ws, entity, file, progress=cb, dry_run=dry_run, rectify=rectify
+        )
+    if json_out:
+        print_json(result)
+    else:
+        console.print(result.message, markup=False)
+        for note in result.notes:
+            console.print(f"note: {note}", markup=False, highlight=False)
+
+
 def _importer(entity: ledger_import.Entity) -> Any:
     @handle_errors
     def command(
-        file: Path = typer.Argument(
-            ..., help="CSV/TXT (any encoding; , ; or tab), XLSX, XLSB or ODS file, header row."
-        ),
+        file: Path = FileArg,
         company: str | None = CompanyOpt,
         db: str | None = DbOpt,
         json_out: bool = JsonOpt,
         dry_run: bool = DryRunOpt,
     ) -> None:
-        ws = open_ws(db, company)
-        with _progress(not json_out) as bar:
-            cb = (lambda stage, n: bar(stage, n, None)) if bar else None
-            result = ledger_import.import_file(ws, entity, file, progress=cb, dry_run=dry_run)
-        if json_out:
-            print_json(result)
-        else:
-            console.print(result.message, markup=False)
-            for note in result.notes:
-                console.print(f"note: {note}", markup=False, highlight=False)
+        _run_import(entity, file, company, db, json_out, dry_run)
+
+    @handle_errors
+    def pedimentos_command(
+        file: Path = FileArg,
+        rectify: bool = RectifyOpt,
+        reason: str | None = ReasonOpt,
+        company: str | None = CompanyOpt,
+        db: str | None = DbOpt,
+        json_out: bool = JsonOpt,
+        dry_run: bool = DryRunOpt,
+    ) -> None:
+        if reason is not None and not rectify:
+            raise InvalidInput(REASON_WITHOUT_RECTIFY(), field="reason")
+        why = (reason or "") if rectify else None
+        _run_import(entity, file, company, db, json_out, dry_run, why)
 
     required, optional = ledger_import.COLUMNS[entity]
-    command.__doc__ = (
+    chosen = pedimentos_command if entity is ledger_import.Entity.PEDIMENTOS else command
+    chosen.__doc__ = (
         f"Import {entity} (all-or-nothing; re-importing the same file writes nothing). "
         f"Columns: {', '.join(required)}"
         + (f"; optional: {', '.join(optional)}." if optional else ".")
     )
-    return command
+    return chosen
+
+
+@import_app.command("list")
+@handle_errors
+def import_list(
+    company: str | None = CompanyOpt, db: str | None = DbOpt, json_out: bool = JsonOpt
+) -> None:
+    """The company's import batches: id, file, SHA-256, rows, who, when, and whether voided."""
+    rows = corrections.list_batches(open_ws(db, company))
+    if json_out:
+        print_json(rows)
+        return
+    for b in rows:
+        status = b.status
+        if b.voided_at is not None:
+            status = f"void {b.voided_at:%Y-%m-%d %H:%M} by {b.voided_by}: {b.reason}"
+        console.print(
+            f"batch {b.id}  {b.entity}  {b.file_name}  sha256 {b.sha256[:12]}…  "
+            f"{b.rows:,} rows ({b.current_rows:,} current)  {b.imported_at:%Y-%m-%d %H:%M}  "
+            f"{b.actor}  {status}",
+            markup=False, highlight=False,
+        )  # fmt: skip
+
+
+@import_app.command("void")
+@handle_errors
+def import_void(
+    batch: int = typer.Argument(..., help="Batch id (see `immex import list`)."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (kept in the history)."),
+    company: str | None = CompanyOpt,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Withdraw a batch: its rows leave the ledger (balances, the discharge's inputs) and stay
+    in its history with the reason and who did it. The current discharge run becomes stale."""
+    result = corrections.void_batch(open_ws(db, company), batch, reason)
+    if json_out:
+        print_json(result)
+        return
+    console.print(result.message, markup=False)
+    if result.stale_run is not None:
+        console.print(
+            f"note: {corrections.STALE_NOTE(run=result.stale_run)}", markup=False, highlight=False
+        )
+
+
+@pedimento_app.command("history")
+@handle_errors
+def pedimento_history(
+    number: str = typer.Argument(..., help="Pedimento number (15 digits, spaces or dashes)."),
+    company: str | None = CompanyOpt,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Every version of a pedimento in the ledger (imports and rectifications), with who
+    withdrew each earlier one, when and why."""
+    versions = corrections.pedimento_history(open_ws(db, company), number)
+    if json_out:
+        print_json(versions)
+        return
+    for v in versions:
+        head = f"version {v.version}: batch {v.batch_id} {v.file_name} "
+        head += f"{v.imported_at:%Y-%m-%d %H:%M} by {v.actor} — "
+        if v.current:
+            head += "current"
+        else:
+            head += f"withdrawn ({v.withdrawn_by}) {v.withdrawn_at:%Y-%m-%d %H:%M} by "
+            head += f"{v.withdrawn_actor}: {v.reason}"
+        console.print(head, markup=False, highlight=False)
+        for x in v.lines:
+            console.print(
+                f"  line {x.line}: {x.clave} {x.entry_date.isoformat()} {x.part} "
+                f"{x.quantity:f} USD {x.value_usd:f} {x.origin} {x.fraccion}",
+                markup=False, highlight=False,
+            )  # fmt: skip
 
 
 @discharge_app.command("run")

@@ -19,6 +19,7 @@ from immex.store import migrate
 from immex.store.database import StoreError, is_initialised, make_engine
 from immex.store.repositories.accounts import AccountsRepository, AuditTrailRepository
 from immex.store.repositories.companies import AuditRepository, CompanyRepository
+from immex.store.repositories.corrections import CorrectionsRepository
 from immex.store.repositories.decisions import DecisionsRepository
 from immex.store.repositories.discharge_inputs import DischargeInputsRepository
 from immex.store.repositories.jobs import JobRepository
@@ -75,6 +76,10 @@ class Repositories:
     @cached_property
     def ledger(self) -> LedgerRepository:
         return LedgerRepository(self.conn)
+
+    @cached_property
+    def corrections(self) -> CorrectionsRepository:
+        return CorrectionsRepository(self.conn)
 
     @cached_property
     def journal(self) -> JournalRepository:

@@ -1,6 +1,7 @@
-"""What a figure built from the current run's journal leaves out: a run that stops before
-the period ends, imports made after the run, shipment lines the run could not discharge in
-full (shortfall) or could not explode (no BOM version in force on their date)."""
+"""What a figure built from the current run's journal leaves out: a journal made stale by a
+correction (a batch voided, a pedimento rectified), a run that stops before the period ends,
+imports made after the run, shipment lines the run could not discharge in full (shortfall) or
+could not explode (no BOM version in force on their date)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from immex.domain.company import Company
+from immex.services.ledger.corrections import stale_notes
 from immex.services.workspace.context import Workspace
 from immex.store.repositories.journal import RunRecord
 from immex.store.unit import Repositories
@@ -20,8 +22,9 @@ def _naive(moment: datetime) -> datetime:
 
 def run_caveats(repos: Repositories, company: Company, run: RunRecord, date_to: date) -> list[str]:
     """Why the current run may not cover a period ending ``date_to``: it stops before it,
-    or the ledger was imported into after the run (the journal is older than the data)."""
-    out: list[str] = []
+    or the ledger was imported into or corrected after the run (the journal is older than
+    the data; a correction makes it stale)."""
+    out: list[str] = list(stale_notes(repos, company.id, run.id))
     if run.through is not None and run.through < date_to:
         out.append(
             f"the current discharge run {run.id} covers shipments through "

@@ -145,6 +145,8 @@ class ImportJob:
     fx_last: date | None = None
     #: notes of the import for the person (warnings that do not stop it)
     notes: list[str] = field(default_factory=list)
+    #: a rectification: new versions of stored pedimentos, and why (``--rectify --reason``)
+    rectify: str | None = None
 
     def result(self, rows: int, inserted: int, updated: int, same: int, batch: int) -> ImportResult:
         msg = f"{self.path.name}: {rows} rows — {inserted} new, {updated} updated, {same} unchanged"

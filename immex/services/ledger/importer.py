@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.services.ledger.field_checks import require_reference_data
 from immex.services.ledger.import_job import (
     COLUMNS,
@@ -33,6 +34,22 @@ from immex.services.rates.workspace_data import series_of
 from immex.services.workspace.context import UnitOfWork, Workspace
 
 __all__ = ["COLUMNS", "ENTITIES", "Entity", "ImportResult", "Progress", "import_file"]
+
+RECTIFY_PEDIMENTOS_ONLY = Template(
+    "import.rectify_pedimentos_only",
+    "--rectify applies to pedimentos only; correct {entity} by voiding the batch "
+    "(`immex import void BATCH --reason TEXT`) and importing the corrected file",
+)
+RECTIFY_NO_REASON = Template(
+    "import.rectify_no_reason",
+    "a rectification needs --reason TEXT (e.g. the R1 pedimento that rectifies): it stays in "
+    "the pedimento's history",
+)
+VOIDED_FILE = Template(
+    "import.voided_file",
+    "{file} was imported in batch {batch} and that batch was voided on {day} ({reason}); the "
+    "same file is not imported again: import the corrected file",
+)
 
 _IMPORTERS: dict[Entity, Callable[[UnitOfWork, ImportJob], ImportResult]] = {
     Entity.MATERIALS: import_parts,
@@ -60,10 +77,18 @@ def import_file(
     progress: Progress | None = None,
     *,
     dry_run: bool = False,
+    rectify: str | None = None,
 ) -> ImportResult:
     """Validate ``path`` and write it all, or raise :class:`BatchError` and write nothing;
-    with ``dry_run`` every check (and every write) is done and nothing is kept."""
+    with ``dry_run`` every check (and every write) is done and nothing is kept. With
+    ``rectify`` (the reason) a pedimentos file records new versions of stored pedimentos."""
     kind = entity_of(entity)
+    if rectify is not None:
+        if kind is not Entity.PEDIMENTOS:
+            raise InvalidInput(RECTIFY_PEDIMENTOS_ONLY(entity=kind.value), field="rectify")
+        rectify = rectify.strip()
+        if not rectify:
+            raise InvalidInput(RECTIFY_NO_REASON(), field="reason")
     company = ws.the_company
     path = Path(path)
     if not path.is_file():
@@ -71,6 +96,13 @@ def import_file(
     sha = file_sha256(path)
     with ws.read() as repos:
         previous = repos.ledger.batch_of_file(company.id, kind.value, sha)
+        voids = [] if previous is None else repos.corrections.of_batch(company.id, previous.id)
+    for void in (c for c in voids if c.kind == "void"):
+        raise InvalidInput(
+            VOIDED_FILE(file=path.name, batch=void.batch_id, day=f"{void.created_at:%Y-%m-%d}",
+                        reason=void.reason),
+            field="file",
+        )  # fmt: skip
     if previous is not None:
         return ImportResult(
             kind.value, str(path), sha, 0, 0, 0, 0, True, previous.id,
@@ -84,7 +116,9 @@ def import_file(
     fx_last = None
     if kind in (Entity.PEDIMENTOS, Entity.SHIPMENTS):
         fx_last = series_of(ws)[0].last
-    job = ImportJob(kind, path, sha, company.id, fields, rows, progress, ws.today, fx_last)
+    job = ImportJob(
+        kind, path, sha, company.id, fields, rows, progress, ws.today, fx_last, rectify=rectify
+    )
     with ws.write(dry_run=dry_run) as uow:
         uow.repos.ledger.prepare_bulk_load()
         result = _IMPORTERS[kind](uow, job)

@@ -22,7 +22,7 @@ from immex.services.ledger.field_checks import (
 )
 from immex.services.ledger.import_job import Entity, ImportJob, ImportResult, open_batch
 from immex.services.workspace.context import UnitOfWork
-from immex.store.repositories.ledger_records import MasterData
+from immex.store.repositories.ledger_records import MasterData, StoredPart
 
 #: the longest part number the store keeps
 PART_NUMBER_MAX = 80
@@ -44,7 +44,11 @@ def import_parts(uow: UnitOfWork, job: ImportJob) -> ImportResult:
     changed = [
         p
         for p in parsed
-        if p in existing and any(existing[p].values[f] != parsed[p][f] for f in fields)
+        if p in existing
+        and (
+            existing[p].withdrawn_by is not None
+            or any(existing[p].values[f] != parsed[p][f] for f in fields)
+        )
     ]
     batch = open_batch(uow, job, n)
     ledger.add_parts(
@@ -55,9 +59,25 @@ def import_parts(uow: UnitOfWork, job: ImportJob) -> ImportResult:
         ],
     )
     for p in changed:
-        ledger.update_part(master, existing[p].id, {"batch_id": batch, **parsed[p]})
+        _keep_version(uow, master, job.company_id, p, existing[p], batch)
+        ledger.update_part(
+            master, existing[p].id, {"batch_id": batch, "withdrawn_by": None, **parsed[p]}
+        )
     uow.audit(f"import.{job.entity}", job.audit_detail(n, new=len(new), updated=len(changed)))
     return job.result(n, len(new), len(changed), n - len(new) - len(changed), batch)
+
+
+def _keep_version(
+    uow: UnitOfWork, master: MasterData, company_id: int, part: str, old: StoredPart, batch: int
+) -> None:
+    """The version an import replaces stays in the part's history (a withdrawn part's
+    was kept by the void that withdrew it)."""
+    if old.withdrawn_by is None:
+        ws = uow.workspace
+        uow.repos.corrections.keep_version(
+            master, company_id, part, old.values, old.batch_id, replaced_by=batch,
+            correction_id=None, at=ws.now(), actor=ws.actor,
+        )  # fmt: skip
 
 
 def _read_parts(job: ImportJob) -> tuple[dict[str, dict[str, Any]], int]:

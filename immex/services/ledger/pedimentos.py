@@ -2,7 +2,10 @@
 
 A pedimento is stored once: the lines of a pedimento already imported for the company are
 compared with the stored ones — identical lines are counted as unchanged, different ones are
-an error (a re-import never changes a stored pedimento). Lots load through bulk inserts.
+an error (a plain re-import never changes a stored pedimento). A rectification
+(``rectify``: its reason) stores the new lines of each pedimento that differs as a new
+version and withdraws the earlier lines, which stay in the pedimento's history
+(:mod:`.corrections`); the current discharge run becomes stale. Lots load through bulk inserts.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from immex.domain.codes import format_pedimento
 from immex.domain.entry_rules import (
     UNDECLARED_ORIGIN,
     after_fx_note,
@@ -23,6 +27,8 @@ from immex.domain.entry_rules import (
 )
 from immex.domain.errors import ImmexError
 from immex.domain.ledger import lot_key_mismatch
+from immex.domain.messages import Template
+from immex.services.ledger.corrections import STALE_NOTE
 from immex.services.ledger.field_checks import (
     FX_PLACES,
     QUANTITY_PLACES,
@@ -55,6 +61,21 @@ UNKNOWN_MATERIAL = "unknown material; import it with `immex import materials`"
 #: notes on single pedimentos shown at most
 MAX_NOTES = 20
 EMPTY = "required value is empty"
+DIFFERENT = Template(
+    "import.pedimento_differs",
+    "already imported for this company with different lines ({stored} stored, {given} in this "
+    "file); a plain re-import never changes a stored pedimento: to record its rectification "
+    "(R1) import the file with --rectify --reason TEXT",
+)
+NOT_STORED = Template(
+    "import.rectify_not_stored",
+    "not stored for this company, so there is nothing to rectify; import it without --rectify",
+)
+RECTIFIED = Template(
+    "import.rectified",
+    "{count} pedimento(s) rectified ({pedimentos}): the earlier lines stay in their history "
+    "(`immex pedimento history NUMBER`)",
+)
 
 
 class _Cached:
@@ -251,7 +272,9 @@ def import_pedimentos(uow: UnitOfWork, job: ImportJob) -> ImportResult:
         ledger.pedimentos(job.company_id),
     )
     lots = reader.read()
-    same = _same_as_stored(uow, job, lots.again) if lots.again else 0
+    if job.rectify is not None:
+        return _rectify(uow, job, lots)
+    same, _ = _same_as_stored(uow, job, lots.again) if lots.again else (0, {})
     job.fields.fail_if_errors()
     if not lots.new:
         return job.nothing_new(lots.rows, same)
@@ -263,6 +286,42 @@ def import_pedimentos(uow: UnitOfWork, job: ImportJob) -> ImportResult:
         "import.pedimentos", job.audit_detail(lots.rows, pedimentos=len({r[1] for r in rows}))
     )
     return job.result(lots.rows, len(rows), 0, same, batch)
+
+
+def _rectify(uow: UnitOfWork, job: ImportJob, lots: _Lots) -> ImportResult:
+    """New versions of stored pedimentos: the lines of each one that differs are stored
+    under a new batch, the earlier ones withdrawn by a correction naming the reason."""
+    reported: set[str] = set()
+    for row in lots.new:
+        if row[1] not in reported:
+            reported.add(row[1])
+            job.fields.error(row[_LINE], "pedimento", NOT_STORED(), row[1])
+    same, changed = _same_as_stored(uow, job, lots.again) if lots.again else (0, {})
+    job.fields.fail_if_errors()
+    if not changed:
+        return job.nothing_new(lots.rows, same)
+    batch = open_batch(uow, job, lots.rows)
+    rows = [r[:_BATCH] + (batch,) for ped in sorted(changed) for r in changed[ped]]
+    uow.repos.ledger.add_lots(rows)
+    peds = sorted(changed)
+    run = uow.repos.journal.current_run(job.company_id)
+    stale = None if run is None else run.id
+    ws = uow.workspace
+    correction = uow.repos.corrections.add(
+        company_id=job.company_id, kind="rectify", batch_id=batch, reason=job.rectify or "",
+        actor=ws.actor, created_at=ws.now(), stale_run=stale, detail={"pedimentos": peds},
+    )  # fmt: skip
+    withdrawn = uow.repos.corrections.withdraw_lots(job.company_id, peds, batch, correction)
+    uow.audit(
+        "import.rectify",
+        job.audit_detail(lots.rows, pedimentos=peds, reason=job.rectify, withdrawn=withdrawn,
+                         stale_run=stale),
+    )  # fmt: skip
+    shown = ", ".join(format_pedimento(p) for p in peds[:5]) + (" …" if len(peds) > 5 else "")
+    job.notes.append(RECTIFIED(count=len(peds), pedimentos=shown))
+    if stale is not None:
+        job.notes.append(STALE_NOTE(run=stale))
+    return job.result(lots.rows, 0, len(rows), same, batch)
 
 
 def _lot_row(cid: int, ped: Any, *fields: Any) -> LotRow:
@@ -303,24 +362,26 @@ def _lot_content(row: tuple[Any, ...]) -> tuple[Any, ...]:
     )
 
 
-def _same_as_stored(uow: UnitOfWork, job: ImportJob, again: dict[str, list[LotRow]]) -> int:
+def _same_as_stored(
+    uow: UnitOfWork, job: ImportJob, again: dict[str, list[LotRow]]
+) -> tuple[int, dict[str, list[LotRow]]]:
     """Rows of pedimentos already imported: identical lines are left as they are (their
-    count is returned); a pedimento whose lines differ from the stored ones is an error."""
+    count is returned) and the pedimentos whose lines differ from the stored ones with
+    their rows — an error, unless the job is a rectification."""
     stored: dict[str, Counter[tuple[Any, ...]]] = {}
     for r in uow.repos.ledger.lot_lines(job.company_id, sorted(again)):
         stored.setdefault(r[0], Counter())[_lot_content(r[1:])] += 1
     same = 0
+    changed: dict[str, list[LotRow]] = {}
     for ped, rows in again.items():
         mine = Counter(_lot_content(r[2:12]) for r in rows)
         if mine == stored.get(ped):
             same += len(rows)
             continue
-        theirs = sum(stored.get(ped, Counter()).values())
-        job.fields.error(
-            rows[0][_LINE],
-            "pedimento",
-            f"already imported for this company with different lines ({theirs} stored, "
-            f"{len(rows)} in this file); a re-import never changes a stored pedimento",
-            ped,
-        )
-    return same
+        changed[ped] = rows
+        if job.rectify is None:
+            theirs = sum(stored.get(ped, Counter()).values())
+            job.fields.error(
+                rows[0][_LINE], "pedimento", DIFFERENT(stored=theirs, given=len(rows)), ped
+            )
+    return same, changed

@@ -14,6 +14,7 @@ from immex.domain.usmca_63a import UsmcaReport
 from immex.services.duties.f4_plan import plan_f4
 from immex.services.duties.journal_portions import duty_context_of
 from immex.services.duties.usmca import report_63a
+from immex.services.ledger.corrections import stale_notes
 from immex.services.refdata.status import Currency, SourceStatus, status
 from immex.services.reports.annex24 import expiry_radar, ledger_tables
 from immex.services.workspace.context import Workspace
@@ -28,8 +29,10 @@ class Dashboard:
     plan: F4Plan
     usmca: UsmcaReport
     last_run: RunRecord | None
-    ledger_changed: bool  # a file was imported after the last run
+    ledger_changed: bool  # a file was imported or the ledger corrected after the last run
     stale_data: tuple[SourceStatus, ...]
+    #: why the last run's journal is stale (a batch voided, a pedimento rectified after it)
+    stale_journal: tuple[str, ...] = ()
 
 
 def month_to_close(as_of: date) -> Month:
@@ -47,9 +50,11 @@ def dashboard(ws: Workspace, as_of: date, month: Month, soon_days: int = 90) -> 
         led = ledger_tables(ws, start, end)
         run = repos.journal.current_run(company.id)
         batches = repos.ledger.batches(company.id)
+        stale = tuple(stale_notes(repos, company.id, run.id)) if run is not None else ()
     changed = run is not None and any(b.imported_at > run.created_at for b in batches)
+    changed = changed or bool(stale)
     sources = tuple(s for s in status(ws, as_of) if s.status is not Currency.CURRENT)
     return Dashboard(
         as_of, plan.period, expiry_radar(led["balances"], end, soon_days), plan, usmca, run,
-        changed, sources,
+        changed, sources, stale,
     )  # fmt: skip

@@ -1,0 +1,328 @@
+"""Corrections of the ledger, append-only: the company's import batches (``immex import
+list``), a batch voided (``immex import void``), the history of a pedimento's versions
+(``immex pedimento history``) and of a part's, and whether the current discharge journal is
+stale.
+
+A void takes the batch's rows out of the current ledger (balances, the discharge's inputs,
+reports) and keeps them, with the reason and who did it; a rectification
+(``immex import pedimentos FILE --rectify --reason``, :mod:`.pedimentos`) stores the new
+lines of a pedimento and withdraws the earlier ones the same way. Either marks the discharge
+run current at that moment stale: figures built from it say so until a new run supersedes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from immex.domain.codes import format_pedimento
+from immex.domain.errors import InvalidInput, NotFound
+from immex.domain.messages import Msg, Template
+from immex.services.ledger.field_checks import parse_pedimento
+from immex.services.workspace.context import UnitOfWork, Workspace
+from immex.store.repositories.corrections import Correction, LotVersion, PartVersion
+from immex.store.repositories.ledger_records import MasterData
+from immex.store.unit import Repositories
+
+VOID = "void"
+RECTIFY = "rectify"
+
+NO_BATCH = Template(
+    "batch.not_found", "no import batch {batch} for company {rfc}; see `immex import list`"
+)
+NO_REASON = Template(
+    "batch.no_reason",
+    "say why (--reason TEXT): the reason stays in the ledger's history for an audit",
+)
+ALREADY_VOID = Template(
+    "batch.already_void", "batch {batch} ({file}) was already voided on {day} by {actor}: {reason}"
+)
+VOID_RECTIFICATION = Template(
+    "batch.void_rectification",
+    "batch {batch} ({file}) is a rectification; a rectification is corrected by another one: "
+    "import the right lines with `immex import pedimentos FILE --rectify --reason TEXT`",
+)
+PART_IN_USE = Template(
+    "batch.part_in_use",
+    "batch {batch} ({file}) introduced parts that current lots, BOM lines or shipments use "
+    "({parts}); void those batches first",
+)
+VOIDED = Template(
+    "batch.voided",
+    "batch {batch} ({file}, {entity}) voided: {rows} row(s) withdrawn from the ledger and kept "
+    "in its history; reason: {reason}",
+)
+VOIDED_PARTS = Template(
+    "batch.voided_parts",
+    "batch {batch} ({file}, {entity}) voided: {restored} part(s) back to their earlier version, "
+    "{withdrawn} withdrawn; reason: {reason}",
+)
+STALE_NOTE = Template(
+    "journal.stale_after",
+    "the current discharge run {run} is stale after this correction: run `immex discharge run`",
+)
+STALE = Template(
+    "journal.stale",
+    "the current discharge run {run} is STALE: the ledger was corrected after it ({what}); "
+    "these figures use the old journal until `immex discharge run` supersedes it",
+)
+STALE_VOID = Template("journal.stale_void", "batch {batch} {file} voided by {actor} on {day}")
+STALE_RECTIFY = Template(
+    "journal.stale_rectify", "pedimento(s) {pedimentos} rectified by {actor} on {day}"
+)
+NO_HISTORY = Template(
+    "pedimento.no_history",
+    "pedimento {number} was never imported for company {rfc}; see `immex import list`",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRow:
+    """One import batch as ``immex import list`` shows it."""
+
+    id: int
+    entity: str
+    file_name: str
+    sha256: str
+    rows: int
+    imported_at: datetime
+    actor: str
+    #: void | rectifies (the batch recorded a rectification) | current
+    status: str
+    #: rows of the batch still in the current ledger
+    current_rows: int
+    voided_at: datetime | None = None
+    voided_by: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VoidResult:
+    batch_id: int
+    entity: str
+    file_name: str
+    withdrawn: int
+    restored: int
+    reason: str
+    correction_id: int
+    stale_run: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class PedimentoLine:
+    line: int
+    clave: str
+    entry_date: date
+    part: str
+    quantity: Decimal
+    value_usd: Decimal
+    origin: str
+    fraccion: str
+
+
+@dataclass(frozen=True, slots=True)
+class PedimentoVersion:
+    """The lines one batch stored for a pedimento; current or withdrawn (and why)."""
+
+    version: int
+    batch_id: int
+    file_name: str
+    imported_at: datetime
+    actor: str
+    current: bool
+    withdrawn_by: str | None
+    withdrawn_at: datetime | None
+    withdrawn_actor: str | None
+    reason: str | None
+    lines: list[PedimentoLine]
+
+
+def _need_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise InvalidInput(NO_REASON(), field="reason")
+    return text
+
+
+def list_batches(ws: Workspace) -> list[BatchRow]:
+    """The company's import batches, oldest first, each with what became of it."""
+    company = ws.the_company
+    with ws.read() as repos:
+        corrections = repos.corrections.of_company(company.id)
+        voids = {c.batch_id: c for c in corrections if c.kind == VOID}
+        rectifying = {c.batch_id for c in corrections if c.kind == RECTIFY}
+        out = []
+        for b in repos.ledger.batches(company.id):
+            void = voids.get(b.id)
+            status = "void" if void else ("rectifies" if b.id in rectifying else "current")
+            out.append(
+                BatchRow(
+                    b.id, b.entity, b.file_name, b.sha256, b.rows, b.imported_at, b.actor,
+                    status, repos.corrections.current_rows(company.id, b.id, b.entity),
+                    void.created_at if void else None, void.actor if void else None,
+                    void.reason if void else None,
+                )  # fmt: skip
+            )
+    return out
+
+
+def void_batch(ws: Workspace, batch_id: int, reason: str | None) -> VoidResult:
+    """Withdraw a batch's rows from the current ledger, keeping them with ``reason``; the
+    current discharge run becomes stale."""
+    why = _need_reason(reason)
+    company = ws.the_company
+    with ws.write() as uow:
+        repos = uow.repos
+        batch = repos.corrections.batch(company.id, batch_id)
+        if batch is None:
+            raise NotFound(NO_BATCH(batch=batch_id, rfc=company.rfc), field="batch")
+        for c in repos.corrections.of_batch(company.id, batch_id):
+            if c.kind == VOID:
+                raise InvalidInput(
+                    ALREADY_VOID(batch=batch_id, file=batch.file_name,
+                                 day=f"{c.created_at:%Y-%m-%d}", actor=c.actor, reason=c.reason),
+                    field="batch",
+                )  # fmt: skip
+            if c.kind == RECTIFY:
+                raise InvalidInput(
+                    VOID_RECTIFICATION(batch=batch_id, file=batch.file_name), field="batch"
+                )
+        run = repos.journal.current_run(company.id)
+        stale_run = None if run is None else run.id
+        correction = repos.corrections.add(
+            company_id=company.id, kind=VOID, batch_id=batch_id, reason=why, actor=ws.actor,
+            created_at=ws.now(), stale_run=stale_run, detail={"entity": batch.entity},
+        )  # fmt: skip
+        restored = 0
+        if batch.entity in (MasterData.MATERIALS, MasterData.PRODUCTS):
+            restored, withdrawn = _void_parts(uow, MasterData(batch.entity), batch, correction)
+        else:
+            withdrawn = repos.corrections.withdraw_batch(
+                company.id, batch_id, batch.entity, correction
+            )
+        uow.audit(
+            "import.void",
+            {"batch": batch_id, "entity": batch.entity, "file": batch.file_name,
+             "sha256": batch.sha256, "reason": why, "withdrawn": withdrawn,
+             "restored": restored, "stale_run": stale_run},
+        )  # fmt: skip
+    message = (
+        VOIDED_PARTS(batch=batch_id, file=batch.file_name, entity=batch.entity,
+                     restored=restored, withdrawn=withdrawn, reason=why)
+        if batch.entity in (MasterData.MATERIALS, MasterData.PRODUCTS)
+        else VOIDED(batch=batch_id, file=batch.file_name, entity=batch.entity, rows=withdrawn,
+                    reason=why)
+    )  # fmt: skip
+    return VoidResult(
+        batch_id, batch.entity, batch.file_name, withdrawn, restored, why, correction,
+        stale_run, message,
+    )  # fmt: skip
+
+
+def _void_parts(
+    uow: UnitOfWork, master: MasterData, batch: Any, correction: int
+) -> tuple[int, int]:
+    """The parts whose current version is the batch's: back to the version the batch
+    replaced, or withdrawn when the batch introduced them (refused while they are in use).
+    Each version set aside is kept. Returns (restored, withdrawn)."""
+    repo = uow.repos.corrections
+    ws = uow.workspace
+    company_id = batch.company_id
+    parts = repo.parts_of_batch(master, company_id, batch.id)
+    earlier = {p: repo.version_replaced_by(master, company_id, p, batch.id) for _, p, _ in parts}
+    introduced = [p for _, p, _ in parts if earlier[p] is None]
+    used = repo.lots_using_parts(company_id, introduced) if introduced else {}
+    if used:
+        shown = ", ".join(f"{p} ({n})" for p, n in sorted(used.items())[:5])
+        raise InvalidInput(
+            PART_IN_USE(batch=batch.id, file=batch.file_name, parts=shown), field="batch"
+        )
+    restored = withdrawn = 0
+    for part_id, part, values in parts:
+        repo.keep_version(
+            master, company_id, part, values, batch.id, replaced_by=None,
+            correction_id=correction, at=ws.now(), actor=ws.actor,
+        )  # fmt: skip
+        before = earlier[part]
+        if before is None:
+            repo.withdraw_part(master, part_id, correction)
+            withdrawn += 1
+        else:
+            repo.restore_part(master, part_id, before.values, before.batch_id)
+            restored += 1
+    return restored, withdrawn
+
+
+def stale_notes(repos: Repositories, company_id: int, run_id: int) -> list[Msg]:
+    """Why run ``run_id``'s journal is stale (the corrections made while it was current),
+    as one note; empty when it is not."""
+    made = repos.corrections.making_stale(company_id, run_id)
+    if not made:
+        return []
+    what = [_stale_part(repos, company_id, c) for c in made[:3]]
+    more = " …" if len(made) > 3 else ""
+    return [STALE(run=run_id, what="; ".join(what) + more)]
+
+
+def is_stale(ws: Workspace) -> bool:
+    """Whether the company's current discharge run is stale (corrected after it)."""
+    company = ws.the_company
+    with ws.read() as repos:
+        run = repos.journal.current_run(company.id)
+        return run is not None and bool(repos.corrections.making_stale(company.id, run.id))
+
+
+def _stale_part(repos: Repositories, company_id: int, c: Correction) -> Msg:
+    day = f"{c.created_at:%Y-%m-%d %H:%M}"
+    if c.kind == VOID:
+        batch = repos.corrections.batch(company_id, c.batch_id)
+        name = batch.file_name if batch else ""
+        return STALE_VOID(batch=c.batch_id, file=name, actor=c.actor, day=day)
+    peds = ", ".join(format_pedimento(p) for p in c.detail.get("pedimentos", [])[:3])
+    return STALE_RECTIFY(pedimentos=peds, actor=c.actor, day=day)
+
+
+def pedimento_history(ws: Workspace, number: str) -> list[PedimentoVersion]:
+    """Every version of a pedimento the company stored, oldest first: the lines of each
+    batch that wrote it, and who withdrew them, when and why."""
+    company = ws.the_company
+    ped = parse_pedimento(number)
+    with ws.read() as repos:
+        rows = repos.corrections.pedimento_versions(company.id, ped)
+        if not rows:
+            raise NotFound(NO_HISTORY(number=number, rfc=company.rfc), field="pedimento")
+        corrections = {c.id: c for c in repos.corrections.of_company(company.id)}
+    by_batch: dict[int, list[LotVersion]] = {}
+    for r in rows:
+        by_batch.setdefault(r.batch_id, []).append(r)
+    out = []
+    for i, (batch_id, lines) in enumerate(sorted(by_batch.items()), start=1):
+        first = lines[0]
+        gone = next((corrections.get(x.withdrawn_by) for x in lines if x.withdrawn_by), None)
+        out.append(
+            PedimentoVersion(
+                i, batch_id, first.file_name, first.imported_at, first.actor, gone is None,
+                gone.kind if gone else None, gone.created_at if gone else None,
+                gone.actor if gone else None, gone.reason if gone else None,
+                [_line(x) for x in lines],
+            )  # fmt: skip
+        )
+    return out
+
+
+def _line(x: LotVersion) -> PedimentoLine:
+    return PedimentoLine(
+        x.source_line, x.clave, x.entry_date, x.part_number,
+        Decimal(x.quantity_micro).scaleb(-6), Decimal(x.value_e4).scaleb(-4),
+        x.origin, x.fraccion,
+    )  # fmt: skip
+
+
+def part_history(ws: Workspace, part: str) -> list[PartVersion]:
+    """The earlier versions of a material or product, oldest first."""
+    company = ws.the_company
+    with ws.read() as repos:
+        return repos.corrections.part_history(company.id, part.strip())
