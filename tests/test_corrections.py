@@ -7,6 +7,7 @@ one product (HARN-1) that takes 2 of it, two pedimentos and two shipment files."
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,8 +19,10 @@ from immex.cli.main import app
 from immex.domain.errors import BatchError, InvalidInput, NotFound
 from immex.services.discharge import balances, journal
 from immex.services.discharge.runs import run_discharge
+from immex.services.duties.f4_plan import plan_f4
 from immex.services.ledger import corrections
 from immex.services.ledger.importer import import_file
+from immex.services.month_end.dashboard import dashboard
 from immex.services.workspace import companies as workspace
 from immex.services.workspace.context import Workspace
 from immex.store.tables import ledger as t
@@ -72,8 +75,6 @@ def _load(ws: Workspace, tmp: Path) -> dict[str, int]:
 
 def _open(ws: Workspace) -> tuple[dict[str, tuple[Decimal, Decimal]], list[str]]:
     """pedimento → (open quantity, open value USD) on AS_OF, and the notes."""
-    from datetime import date
-
     rows, notes = balances.balance(ws, date.fromisoformat(AS_OF))
     out: dict[str, tuple[Decimal, Decimal]] = {}
     for b in rows:
@@ -126,6 +127,10 @@ def test_the_correction_story_end_to_end(ws: Workspace, tmp_path: Path) -> None:
     assert listed[ids["pedimentos.csv"]].current_rows == 1  # P2 only: P1 was rectified
     assert listed[r1.batch_id].status == "rectifies"  # type: ignore[index]
     assert corrections.is_stale(ws)
+    plan = plan_f4(ws, "2025-03")  # the F4 plan says so too
+    assert any("STALE" in w and "voided" in w and "rectified" in w for w in plan.warnings)
+    board = dashboard(ws, date(2025, 4, 1), (2025, 3))  # and the dashboard's data
+    assert board.ledger_changed and "STALE" in board.stale_journal[0]
 
     # a new run supersedes the stale one: 100 harnesses × 2 = 200 from the rectified P1
     second = run_discharge(ws)
@@ -133,6 +138,8 @@ def test_the_correction_story_end_to_end(ws: Workspace, tmp_path: Path) -> None:
     assert not corrections.is_stale(ws)
     opened, notes = _open(ws)
     assert not any("STALE" in n for n in notes)
+    assert not any("STALE" in w for w in plan_f4(ws, "2025-03").warnings)
+    assert dashboard(ws, date(2025, 4, 1), (2025, 3)).stale_journal == ()
     assert opened[P1] == (Decimal(600), Decimal("60.0000"))  # 800 − 200, 80 × 600/800
     assert opened[P2] == (Decimal(500), Decimal("50.0000"))
 
@@ -288,3 +295,48 @@ def test_cli_list_void_rectify_history(tmp_path: Path, monkeypatch: pytest.Monke
     assert "withdrawn" in text.output  # type: ignore[attr-defined]
     listing = run("import", "list")
     assert "void" in listing.output and "duplicada" in listing.output  # type: ignore[attr-defined]
+
+
+def test_a_voided_file_is_not_imported_again_but_its_correction_is(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    ids = _load(ws, tmp_path)
+    corrections.void_batch(ws, ids["pedimentos.csv"], "pedimentos equivocados")
+    with pytest.raises(InvalidInput, match="voided") as again:
+        import_file(ws, "pedimentos", tmp_path / "pedimentos.csv")
+    assert "pedimentos equivocados" in again.value.message
+    # the corrected file: its pedimentos are no longer in the ledger, so they are new
+    fixed = _write(tmp_path, "fixed.csv", PEDIMENTOS.replace(",1000,100.00,", ",900,90.00,"))
+    result = import_file(ws, "pedimentos", fixed)
+    assert result.inserted == 2
+    history = corrections.pedimento_history(ws, P1)
+    assert [(v.current, v.withdrawn_by, v.lines[0].quantity) for v in history] == [
+        (False, "void", Decimal(1000)), (True, None, Decimal(900))
+    ]  # fmt: skip
+
+
+def test_a_dry_run_rectification_writes_nothing(ws: Workspace, tmp_path: Path) -> None:
+    _load(ws, tmp_path)
+    run_discharge(ws)
+    r1 = _write(tmp_path, "r1.csv", RECTIFIED)
+    dry = import_file(ws, "pedimentos", r1, rectify="R1", dry_run=True)
+    assert dry.dry_run and dry.updated == 1 and dry.batch_id is None
+    assert not corrections.is_stale(ws)
+    assert len(corrections.pedimento_history(ws, P1)) == 1
+    real = import_file(ws, "pedimentos", r1, rectify="R1")  # the same file, for real
+    assert real.batch_id is not None and corrections.is_stale(ws)
+
+
+def test_a_corrected_company_is_removed_with_its_history(ws: Workspace, tmp_path: Path) -> None:
+    ids = _load(ws, tmp_path)
+    run_discharge(ws)
+    import_file(ws, "pedimentos", _write(tmp_path, "r1.csv", RECTIFIED), rectify="R1")
+    corrections.void_batch(ws, ids["ship2.csv"], "x")
+    changed = _write(tmp_path, "m2.csv", MATERIALS.replace("Resistor 10k", "Resistencia"))
+    import_file(ws, "materials", changed)
+    removal = workspace.remove_company(ws, ws.the_company.rfc, with_data=True)
+    assert removal.deleted["ledger_corrections"] == 2
+    assert removal.deleted["ledger_part_versions"] == 1
+    with ws.store.engine.connect() as conn:
+        for table in (t.lots, t.corrections, t.part_versions, t.import_batches):
+            assert conn.execute(select(func.count()).select_from(table)).scalar() == 0

@@ -1,14 +1,12 @@
-"""The imports page's history: the company's import batches (who, when, what), newest
-first."""
+"""The imports page's history: the company's import batches (who, when, what, and whether
+voided or a rectification), newest first."""
 
 from __future__ import annotations
 
+from immex.services.ledger.corrections import BatchRow, list_batches
 from immex.services.workspace.context import Workspace
-from immex.store.repositories.ledger_records import ImportBatch
 
 
-def batch_history(ws: Workspace) -> list[ImportBatch]:
-    company = ws.the_company
-    with ws.read() as repos:
-        batches = repos.ledger.batches(company.id)
-    return sorted(batches, key=lambda b: b.id, reverse=True)
+def batch_history(ws: Workspace) -> list[BatchRow]:
+    """The company's batches, newest first (see :func:`.corrections.list_batches`)."""
+    return sorted(list_batches(ws), key=lambda b: b.id, reverse=True)

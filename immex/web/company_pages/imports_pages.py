@@ -1,5 +1,6 @@
 """The imports page (``/c/{rfc}/imports``): upload a file per kind — every error line by
-line and nothing written, or the batch; a dry run; the history of batches."""
+line and nothing written, or the batch; a dry run; the history of batches, each voidable
+with a reason (``POST /c/{rfc}/imports/void``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from immex.domain.errors import BatchError
+from immex.services.ledger import corrections
 from immex.services.ledger import importer as ledger_imports
 from immex.services.ledger.batch_history import batch_history
 from immex.web.company_pages.page_access import (
@@ -31,6 +33,7 @@ def _imports(request: Request, page: CompanyPage, status: int = 200, **ctx: Any)
     ctx.setdefault("errors", None)
     ctx.setdefault("failure", None)
     ctx.setdefault("chosen", "materials")
+    ctx.setdefault("voided", None)
     return render(request, page.who, "imports.html", status, company=page.ws.the_company,
                   can_operate=page.can_operate, kinds=ledger_imports.ENTITIES,
                   batches=batch_history(page.ws), **ctx)  # fmt: skip
@@ -62,3 +65,14 @@ def import_upload(
                                 file_name=name, chosen=kind)  # fmt: skip
     return _imports(request, page, 200 if dry_run else 201, result=result, file_name=name,
                     chosen=kind)  # fmt: skip
+
+
+@router.post("/c/{rfc}/imports/void", response_class=HTMLResponse)
+def import_void(
+    request: Request, page: OperateForm,
+    batch: Annotated[int, Form()], reason: Annotated[str, Form()] = "",
+) -> HTMLResponse:  # fmt: skip
+    """Void a batch of the company (its rows leave the ledger, kept with the reason)."""
+    with shown_on_page():
+        voided = corrections.void_batch(page.ws, batch, reason)
+    return _imports(request, page, voided=voided)
