@@ -22,6 +22,8 @@ from immex.domain.errors import InvalidInput
 from immex.domain.money import D
 from immex.services.duties import single as duties_service
 from immex.services.rates import best_rate as rate_service
+from immex.services.rates.annex_load import KIND as ANNEX_KIND
+from immex.services.rates.annex_load import load_annex_file
 from immex.services.rates.batches import LoadResult
 from immex.services.rates.loading import load_rates
 from immex.services.rates.parameters import load_parameters_file
@@ -78,6 +80,8 @@ def _load(kind: str, file: Path, db: str | None, json_out: bool, dry_run: bool =
             result = load_series(ws, kind, file, dry_run=dry_run)
         elif kind == "parameters":
             result = load_parameters_file(ws, file, dry_run=dry_run)
+        elif kind == ANNEX_KIND:
+            result = load_annex_file(ws, file, dry_run=dry_run)
         else:
             result = load_rates(ws, kind, file, dry_run=dry_run)
     finally:
@@ -126,6 +130,21 @@ def load_amendments(
 ) -> None:
     """LIGIE rate changes after the bundled text: fraccion, rate, valid_from, valid_to, source."""
     _load("amendments", file, db, json_out, dry_run)
+
+
+@load_app.command("immex-annex")
+@handle_errors
+def load_immex_annex(
+    file: Path = FileArg,
+    db: str | None = DbOpt,
+    json_out: bool = JsonOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
+    """IMMEX Decree Annex I (no temporary import) / Annex II (only with requirements) rows:
+    fraccion (chapter, heading, subheading or fracción), annex (I|II), valid_from, source,
+    confidence [, valid_to, exceptions, note]. Temporary imports of those goods on those dates
+    are flagged in the import summary, balance, expiry radar and month reports."""
+    _load(ANNEX_KIND, file, db, json_out, dry_run)
 
 
 @load_app.command("fix")

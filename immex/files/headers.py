@@ -112,6 +112,13 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "valor": ("INPC", "valor del índice"),
         "index": ("índice",),
     },
+    "immex-annex": {
+        "fraccion": (*_FRACCION, "partida", "capítulo", "fracción, partida o capítulo"),
+        "annex": ("anexo", "anexo IMMEX"),
+        "confidence": ("confianza",),
+        "exceptions": ("excepciones", "excepto"),
+        "note": ("nota", "notas", "observaciones"),
+    },
     "parameters": {
         "name": ("nombre", "parámetro"),
         "value": ("valor",),
@@ -211,6 +218,7 @@ COMMANDS = {
     "fix": "immex rates load fix",
     "inpc": "immex rates load inpc",
     "parameters": "immex rates load parameters",
+    "immex-annex": "immex rates load immex-annex",
 }
 
 
@@ -278,6 +286,11 @@ LAYOUTS: dict[str, Layout] = {
             "parameters",
             ("name", "valid_from", "valid_to", "value", "source", "confidence"),
             ("note",),
+        ),
+        _layout(
+            "immex-annex",
+            ("fraccion", "annex", "valid_from", "source", "confidence"),
+            ("valid_to", "exceptions", "note"),
         ),
     )
 }

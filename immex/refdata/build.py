@@ -31,6 +31,7 @@ BUILDERS: tuple[tuple[str, str], ...] = (
     ("immex.refdata.ligie", "LIGIE Tarifa, NICO, rate history (tariff engineer)"),
     ("immex.refdata.hs", "HS 2022 nomenclature (tariff engineer)"),
     ("immex.refdata.rules_build", "the rule book: rules, legal citations, confidence"),
+    ("immex.refdata.annex_build", "IMMEX Decree Annex I rows known from the DOF (RULES I-10)"),
 )
 
 MANIFEST = "manifest.json"
@@ -67,7 +68,9 @@ COVERAGE: tuple[dict[str, str | None], ...] = (
     {
         "id": "immex_annexes",
         "from": None,
-        "note": "IMMEX decree annexes I, I BIS, I TER and II are not bundled: user-supplied data.",
+        "note": "IMMEX decree annexes: only the Annex I restrictions of RULES I-10 are bundled "
+        "(DOF 19-12-2024, DOF 28-08-2025; confidence M); Annex II, I BIS and I TER are "
+        "user-supplied data (`immex rates load immex-annex`).",
     },
     {
         "id": "fta_schedules",

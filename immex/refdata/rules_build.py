@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from immex.domain.errors import BatchError, ErrorRecord
-from immex.refdata.framework import BuiltTable, source_file, write_csv
+from immex.refdata.framework import BuiltTable, SourceFile, source_file, write_csv
 
 #: relative to the ``shared/data`` source root
 RULES_REL = "../domain/RULES.md"
@@ -103,17 +103,22 @@ def parse_rules(text: str, where: str = RULES_REL) -> list[tuple[str, str, str, 
     return sorted(rows, key=lambda r: (r[0][0], int(re.sub(r"\D", "", r[0])), r[0]))
 
 
-def build(source: Path, out: Path) -> list[BuiltTable]:
-    path = (source / RULES_REL).resolve()
-    rows = parse_rules(path.read_text(encoding="utf-8"))
-    count = write_csv(out / TABLE, HEADER, rows)
-    src = source_file(
+def rules_source(source: Path) -> SourceFile:
+    """The rule book as a source of a built table (this table's and any that rests on it)."""
+    return source_file(
         source,
         RULES_REL,
         "wave 2 edition",
         "the immex project's rule book, written from the laws it cites (confidence per rule); "
         "licence: the project's own",
     )
+
+
+def build(source: Path, out: Path) -> list[BuiltTable]:
+    path = (source / RULES_REL).resolve()
+    rows = parse_rules(path.read_text(encoding="utf-8"))
+    count = write_csv(out / TABLE, HEADER, rows)
+    src = rules_source(source)
     return [
         BuiltTable(
             TABLE,

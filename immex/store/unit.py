@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from immex.store import migrate
 from immex.store.database import StoreError, is_initialised, make_engine
 from immex.store.repositories.accounts import AccountsRepository, AuditTrailRepository
+from immex.store.repositories.annex_rows import AnnexRepository
 from immex.store.repositories.companies import AuditRepository, CompanyRepository
 from immex.store.repositories.corrections import CorrectionsRepository
 from immex.store.repositories.decisions import DecisionsRepository
@@ -72,6 +73,11 @@ class Repositories:
     @cached_property
     def parameters(self) -> ParameterRepository:
         return ParameterRepository(self.conn)
+
+    @cached_property
+    def annex(self) -> AnnexRepository:
+        """IMMEX Decree Annex I / II rows loaded into the workspace."""
+        return AnnexRepository(self.conn)
 
     @cached_property
     def ledger(self) -> LedgerRepository:

@@ -14,10 +14,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from immex.domain.duties import DUTY_PARAMETERS
+from immex.domain.immex_annex import Annex
+from immex.domain.messages import Template
 from immex.domain.rates import AmendmentRow
 from immex.domain.series import month_str
 from immex.refdata.bundled import load_fx, load_inpc, load_parameters
 from immex.refdata.tariff_data import REFORM_WARNINGS, load_tariff_book
+from immex.services.rates.annex_load import REFRESH_COMMAND as ANNEX_REFRESH
+from immex.services.rates.annex_load import AnnexData, annex_data
 from immex.services.rates.workspace_data import WorkspaceData, extend, workspace_data
 from immex.services.workspace.context import Workspace
 
@@ -161,20 +165,62 @@ def _lists(data: WorkspaceData) -> list[SourceStatus]:
             "immex rates load fta FILE",
             "the agreement's tariff schedule (e.g. T-MEC annex 2-B)",
         ),
-        SourceStatus(
-            "IMMEX annexes I / II", "", Currency.MISSING,
-            "no loader yet: temporary imports are not checked against Annex I (RULES I-10)",
-            "(not available yet)",
-            "the IMMEX decree annexes as amended (DOF 19-12-2024, DOF 28-08-2025)",
-        ),
     ]  # fmt: skip
+
+
+ANNEX_ROWS = Template(
+    "status.annex_rows",
+    "{bundled} bundled row(s) ({bundled_from}) and {loaded} loaded from files{files}; "
+    "temporary imports of these goods are flagged (RULES I-5, I-10)",
+)
+ANNEX_NONE = Template(
+    "status.annex_none",
+    "none bundled (the shared material lists no Annex {annex} goods) and none loaded: "
+    "temporary imports are not checked against Annex {annex}",
+)
+ANNEX_FILE = Template(
+    "status.annex_file",
+    "the IMMEX Decree annexes as amended in the DOF (Annex I last amended DOF 19-12-2024 and "
+    "DOF 28-08-2025), as a table: fraccion, annex, valid_from, valid_to, source, confidence",
+)
+ANNEX_LOADED_ONLY = Template(
+    "status.annex_loaded_only",
+    "none bundled; {loaded} loaded from files{files}; temporary imports of these goods are "
+    "flagged (RULES I-5)",
+)
+BUNDLED_FROM = Template(
+    "status.annex_bundled_from", "RULES I-10, confidence M, in force from {dates}"
+)
+
+
+def _annexes(data: AnnexData) -> list[SourceStatus]:
+    """Annex I and Annex II: the rows bundled (RULES I-10) and loaded, their latest date."""
+    out = []
+    for annex in Annex:
+        bundled = [r for r in data.bundled if r.annex is annex]
+        loaded = [r for r in data.loaded if r.annex is annex]
+        last = max((r.valid_from for r in (*bundled, *loaded)), default=None)
+        files = f" ({', '.join(data.files)})" if loaded and data.files else ""
+        if last is None:
+            detail = ANNEX_NONE(annex=annex.value)
+        elif not bundled:
+            detail = ANNEX_LOADED_ONLY(loaded=len(loaded), files=files)
+        else:
+            dates = ", ".join(sorted({r.valid_from.isoformat() for r in bundled}))
+            detail = ANNEX_ROWS(bundled=len(bundled), loaded=len(loaded),
+                                bundled_from=BUNDLED_FROM(dates=dates), files=files)  # fmt: skip
+        out.append(SourceStatus(
+            f"IMMEX Annex {annex.value}", last.isoformat() if last else "",
+            Currency.CURRENT if last else Currency.MISSING, detail, ANNEX_REFRESH, ANNEX_FILE(),
+        ))  # fmt: skip
+    return out
 
 
 def status(ws: Workspace | None, as_of: date) -> list[SourceStatus]:
     """Every source's currency on ``as_of`` (the workspace's loaded data included)."""
     data = workspace_data(ws)
     return [*_ligie(data, as_of), *_series(data, as_of), *_parameters(data, as_of),
-            *_lists(data)]  # fmt: skip
+            *_lists(data), *_annexes(annex_data(ws))]  # fmt: skip
 
 
 def status_dict(rows: list[SourceStatus], as_of: date, workspace: str | None) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """All tables, on one MetaData. Importing this package registers every area's tables."""
 
-from immex.store.tables import core, ledger, rates, sat  # noqa: F401  (registers tables)
+from immex.store.tables import annex, core, ledger, rates, sat  # noqa: F401  (registers tables)
 from immex.store.tables.base import metadata
 
 __all__ = ["metadata"]
