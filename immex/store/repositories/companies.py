@@ -176,6 +176,10 @@ class AuditRepository:
             )
         )
 
+    def last_id(self) -> int:
+        """The id of the newest entry (0 when none): every committed write moves it."""
+        return int(self.conn.execute(select(func.max(core.audit_log.c.id))).scalar() or 0)
+
     def entries(self, company_id: int | None = None) -> list[dict[str, Any]]:
         t = core.audit_log
         query = select(t).order_by(t.c.id)
