@@ -24,7 +24,7 @@ from immex.store.tables import metadata, sat
 from immex.store.unit import Store
 
 #: the revision ids existing workspaces are stamped with (they never change)
-HEADS = {"0004_sat", "0007_accounts", "0008_fta_scope", "0010_corrections"}
+HEADS = {"0004_sat", "0008_fta_scope", "0010_corrections", "0014_load"}
 
 
 def _upgraded(url: str) -> Engine:

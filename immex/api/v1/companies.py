@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Query, UploadFile
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from immex.api.v1.auth import CallerDep, OperateWs, ReadWs
-from immex.domain.errors import BatchError, InvalidInput
+from immex.api.v1.auth import CallerDep, ReadWs
+from immex.domain.errors import InvalidInput
 from immex.services import inputs as formats
 from immex.services.accounts import access
 from immex.services.discharge import balances
@@ -18,8 +16,6 @@ from immex.services.duties.f4_plan import parse_period, plan_f4
 from immex.services.duties.usmca import report_63a
 from immex.services.figure_cache import cached
 from immex.services.inputs import jsonable
-from immex.services.ledger import importer as ledger_imports
-from immex.services.ledger.importer import Entity
 
 router = APIRouter(tags=["companies"])
 
@@ -117,33 +113,3 @@ def usmca_63a(ws: ReadWs, period: str = Period, traces: bool = False) -> JSONRes
     body = cached(ws, "api.63a", (month, traces),
                   lambda: jsonable(report_63a(ws, month, None).to_dict(traces=traces)))  # fmt: skip
     return JSONResponse(body)
-
-
-@router.post("/companies/{rfc}/imports/{kind}", status_code=201)
-def import_file(ws: OperateWs, kind: Entity, file: UploadFile) -> Any:
-    """Import a CSV/XLSX file (all or nothing): 201 with the batch, or 422 with every
-    error ``{"line", "column", "message"}`` and nothing written."""
-    suffix = Path(file.filename or "upload.csv").suffix.lower() or ".csv"
-    if suffix not in (".csv", ".xlsx", ".xlsm", ".txt"):
-        raise InvalidInput(f"file: {suffix} is not a CSV or XLSX file", field="file")
-    with tempfile.TemporaryDirectory(prefix="immex-upload-") as folder:
-        name = Path(file.filename or f"upload{suffix}").name
-        path = Path(folder) / name
-        path.write_bytes(file.file.read())
-        try:
-            result = ledger_imports.import_file(ws, kind, path)
-        except BatchError as exc:
-            return JSONResponse(
-                status_code=422,
-                content={
-                    "error": exc.message,
-                    "errors": [
-                        {"line": e.line, "column": e.field, "message": e.message,
-                         "value": e.value}
-                        for e in exc.errors
-                    ],
-                },
-            )  # fmt: skip
-    body = jsonable(result)
-    body["file"] = name
-    return body
