@@ -181,7 +181,7 @@ def test_one_computation_for_concurrent_requests() -> None:
 
     results: list[list[int]] = []
     threads = [
-        threading.Thread(target=lambda: results.append(cache.get(3, ("f",), slow)))
+        threading.Thread(target=lambda: results.append(cache.get((3, 3), ("f",), slow)))
         for _ in range(8)
     ]
     for t in threads:
@@ -195,20 +195,20 @@ def test_one_computation_for_concurrent_requests() -> None:
 
 def test_a_new_version_drops_the_old_figures_and_errors_are_not_kept() -> None:
     cache = figure_cache.FigureCache()
-    assert cache.get(1, ("f",), lambda: "one") == "one"
-    assert cache.get(1, ("f",), lambda: "other") == "one"
-    assert cache.get(2, ("f",), lambda: "two") == "two"
+    assert cache.get((1, 1), ("f",), lambda: "one") == "one"
+    assert cache.get((1, 1), ("f",), lambda: "other") == "one"
+    assert cache.get((2, 2), ("f",), lambda: "two") == "two"
     assert len(cache) == 1
     # a request that read the version before the newest write: computed, not kept
-    assert cache.get(1, ("f",), lambda: "late") == "late"
-    assert cache.get(2, ("f",), lambda: "x") == "two"
+    assert cache.get((1, 1), ("f",), lambda: "late") == "late"
+    assert cache.get((2, 2), ("f",), lambda: "x") == "two"
 
     def boom() -> str:
         raise ValueError("bad")
 
     with pytest.raises(ValueError):
-        cache.get(2, ("g",), boom)
-    assert cache.get(2, ("g",), lambda: "fine") == "fine"
+        cache.get((2, 2), ("g",), boom)
+    assert cache.get((2, 2), ("g",), lambda: "fine") == "fine"
 
 
 def test_the_cli_keeps_no_figures(tmp_path: Path) -> None:
@@ -228,3 +228,18 @@ def test_every_committed_write_moves_the_data_version(workspace_url: str) -> Non
     users.add_user(ws.with_company(company), "ana@example.com", "viewer", [RFC])
     assert figure_cache.data_version(ws) > second
     ws.store.dispose()
+
+
+def test_a_lower_audit_id_committed_late_still_moves_the_version() -> None:
+    # PostgreSQL hands out ids at insert: a write holding id 100 may commit after the one
+    # holding 101. The newest id stays 101; only the count says the data changed.
+    cache = figure_cache.FigureCache()
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert cache.get((101, 100), ("balance",), compute) == 1
+    assert cache.get((101, 100), ("balance",), compute) == 1  # kept
+    assert cache.get((101, 101), ("balance",), compute) == 2  # the late commit is seen

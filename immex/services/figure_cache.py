@@ -4,12 +4,12 @@ The balances, the expiry list, the F4 plan, 63-A and the dashboard change only w
 data behind them changes — an import, a void or rectification, a discharge run, a rates,
 series or parameters load, a company or certification change. Each of those is a write
 through ``ws.write()`` that appends to the append-only audit trail in the same
-transaction. So the key of a cached figure holds **the id of the last audit entry** as
-the database says it when the request starts (read before any figure is read), with the
+transaction. So the key of a cached figure holds **the newest audit id and the number of audit
+entries** as the database says them when the request starts (read before any figure is read), with the
 company, the workspace's day, what is asked and the arguments: once a write has
-committed, the next request reads a new id and computes afresh — a stale figure is never
+committed, the next request reads a new pair and computes afresh — a stale figure is never
 served. Several server processes share one database and each keeps its own cache; each
-reads the id from the database, so a run started through one process is seen by all.
+reads the pair from the database, so a run started through one process is seen by all.
 
 The cache is off unless the store was opened by a server (:func:`enable`): a CLI command
 computes once and exits. Callers receive the cached object itself: the services return
@@ -51,11 +51,11 @@ class FigureCache:
         self.max_entries = max_entries
         self._lock = threading.Lock()
         self._slots: OrderedDict[tuple[Hashable, ...], _Slot] = OrderedDict()
-        self._version = -1
+        self._version: tuple[int, int] = (-1, -1)
         self.hits = 0
         self.misses = 0
 
-    def get(self, version: int, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+    def get(self, version: tuple[int, int], key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
         full = (version, *key)
         with self._lock:
             if version > self._version:  # the database changed: older figures are gone
@@ -113,10 +113,11 @@ def cache_of(store: Store) -> FigureCache | None:
     return _CACHES.get(store)
 
 
-def data_version(ws: Workspace) -> int:
-    """The id of the last audit entry (0 for none): it changes with every committed write."""
+def data_version(ws: Workspace) -> tuple[int, int]:
+    """The newest audit id and the count of entries: the pair moves with every committed
+    write, also when PostgreSQL commits a lower id after a higher one."""
     with ws.read() as repos:
-        return repos.audit.last_id()
+        return repos.audit.state()
 
 
 def cached(ws: Workspace, name: str, args: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
