@@ -1,19 +1,27 @@
 """Load benchmark: concurrent signed-in users on loopback against a plant on PostgreSQL.
 
     python bench/bench_api_load.py                              # 100k consumptions, 50 users
-    python bench/bench_api_load.py --consumptions 10000000      # the issue's 10M plant
+    python bench/bench_api_load.py --consumptions 2000 --users 5 --requests 200   # CI-sized
+    python bench/bench_api_load.py --consumptions 10000000 --keep   # the issue's 10M plant,
+                                                                    # the database kept
+    python bench/bench_api_load.py --db postgresql+psycopg://…/immex_bench_x   # reuse it
 
-Builds the synthetic ILLUSTRATIVE plant (bench/_plant.py), imports it, runs the discharge,
-starts `immex serve` (the whole site, uvicorn) on 127.0.0.1 and has ``--users`` threads,
-each with its own bearer token, call balance, expiry and the F4 plan in turn. Bounded by
-``--requests`` in all and ``--seconds``; prints p50/p95/max per route and the errors.
-Traffic goes to 127.0.0.1 only.
+Builds the synthetic ILLUSTRATIVE plant (bench/_plant.py), imports it, runs the discharge
+and adds ``--users`` viewers (or reuses a database a ``--keep`` run left), starts
+`immex serve --workers N` on 127.0.0.1, signs every user in (session cookie) and has one
+thread per user call, in turn, the API's balance, expiry and F4 plan and the pages
+dashboard, ledger and F4 — bounded by ``--requests`` in all and ``--seconds``. Before the
+load, one request per route computes the figures the server then keeps (their time is
+printed as "first"). Prints p50/p95/max and errors per route, and the ratio of each p95 to
+the p95 of a trivial signed-in route (``/api/v1/me``) measured in the same run, with the
+machine's load average. Traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -31,27 +39,25 @@ from _plant import drop_pg, load_workspace, pg_database, plant_files  # noqa: E4
 
 ROOT = Path(__file__).resolve().parents[1]
 RFC = "EKU9003173C9"
+PASSWORD = "bench password 2025"
+REFERENCE = "me"
 
 
-def _prepare(url: str, consumptions: int, users: int) -> list[str]:
-    from immex.services.accounts import tokens
+def _prepare(url: str, consumptions: int, users: int) -> None:
     from immex.services.accounts import users as accounts
     from immex.services.discharge.runs import run_discharge
     from immex.services.workspace.companies import open_workspace
 
     t = time.perf_counter()
-    load_workspace(url, plant_files(consumptions))
+    timings = load_workspace(url, plant_files(consumptions))
+    print(f"imported in {time.perf_counter() - t:.0f} s {timings}", flush=True)
     ws = open_workspace(url, RFC, actor="bench")
     summary = run_discharge(ws)
-    issued = []
     for n in range(users):
-        email = f"user{n}@example.com"
-        accounts.add_user(ws, email, "viewer", [RFC])
-        issued.append(tokens.create_token(ws, email).token)
+        accounts.add_user(ws, f"user{n}@example.com", "viewer", [RFC], password=PASSWORD)
     ws.store.dispose()
     print(f"plant: {summary.consumptions:,} consumptions, {summary.allocations:,} allocations; "
           f"ready in {time.perf_counter() - t:.0f} s", flush=True)  # fmt: skip
-    return issued
 
 
 def _free_port() -> int:
@@ -60,13 +66,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
+def _serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "immex.cli.main", "serve", "--db", url, "--port", str(port)]
+    cmd = [sys.executable, "-m", "immex.cli.main", "serve", "--db", url, "--port", str(port),
+           "--workers", str(workers)]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
+    for _ in range(600):
         try:
-            httpx.get(f"http://127.0.0.1:{port}/api/refdata", timeout=1)
+            httpx.get(f"http://127.0.0.1:{port}/api/refdata", timeout=1, trust_env=False)
             return proc
         except httpx.HTTPError:
             time.sleep(0.1)
@@ -74,79 +81,169 @@ def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start")
 
 
-def _load(base: str, tokens: list[str], routes: list[str], total: int, seconds: float) -> None:
+def _signed_in(base: str, n: int, timeout: float) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=timeout, trust_env=False)
+    form = client.get("/login").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    if csrf is None:
+        raise SystemExit("no sign-in form")
+    r = client.post("/login", data={"email": f"user{n}@example.com", "password": PASSWORD,
+                                    "csrf_token": csrf.group(1)})  # fmt: skip
+    if r.status_code not in (200, 303):
+        raise SystemExit(f"user{n} could not sign in: {r.status_code}")
+    return client
+
+
+def _name(route: str) -> str:
+    path = route.split("?")[0]
+    if path.startswith("/api/"):
+        return path.rsplit("/", 1)[1]
+    tail = path.split(f"/c/{RFC}/", 1)[1]
+    return "page " + (tail or "dashboard")
+
+
+def _pct(ms: list[float], p: float) -> float:
+    return ms[max(0, int(len(ms) * p + 0.5) - 1)]
+
+
+def _first(clients: list[httpx.Client], route: str) -> float:
+    """Every user asks once at the same time (each server process computes the figures
+    once, the others wait for them): the slowest answer, in ms."""
+    took: list[float] = []
+
+    def one(client: httpx.Client) -> None:
+        t = time.perf_counter()
+        try:
+            client.get(route)
+        except httpx.HTTPError:  # e.g. not computed within the client's timeout
+            took.append(float("inf"))
+            return
+        took.append(time.perf_counter() - t)
+
+    threads = [threading.Thread(target=one, args=(c,)) for c in clients]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return max(took) * 1000
+
+
+def _load(
+    clients: list[httpx.Client], routes: list[str], total: int, seconds: float
+) -> tuple[dict[str, list[float]], dict[str, int], float]:
     times: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     lock = threading.Lock()
     sent = [0]
     stop_at = time.perf_counter() + seconds
 
-    def user(token: str, offset: int) -> None:
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
-                          timeout=60, trust_env=False) as client:  # fmt: skip
-            n = offset
-            while time.perf_counter() < stop_at:
-                with lock:
-                    if sent[0] >= total:
-                        return
-                    sent[0] += 1
-                route = routes[n % len(routes)]
-                n += 1
-                t = time.perf_counter()
-                try:
-                    ok = client.get(route).status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                with lock:
-                    times[route.split("?")[0].rsplit("/", 1)[1]].append(time.perf_counter() - t)
-                    if not ok:
-                        errors[route] += 1
+    def user(client: httpx.Client, offset: int) -> None:
+        n = offset
+        while time.perf_counter() < stop_at:
+            with lock:
+                if sent[0] >= total:
+                    return
+                sent[0] += 1
+            route = routes[n % len(routes)]
+            n += 1
+            t = time.perf_counter()
+            try:
+                ok = client.get(route).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            with lock:
+                times[_name(route)].append(time.perf_counter() - t)
+                if not ok:
+                    errors[_name(route)] += 1
 
-    threads = [threading.Thread(target=user, args=(tok, i)) for i, tok in enumerate(tokens)]
+    threads = [threading.Thread(target=user, args=(c, i)) for i, c in enumerate(clients)]
     t0 = time.perf_counter()
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    wall = time.perf_counter() - t0
+    return times, errors, time.perf_counter() - t0
+
+
+def _report(times: dict[str, list[float]], errors: dict[str, int], wall: float, users: int,
+            first: dict[str, float]) -> None:  # fmt: skip
     done = sum(len(v) for v in times.values())
-    print(f"{len(tokens)} users, {done} requests in {wall:.1f} s ({done / wall:.0f}/s); "
+    print(f"{users} users, {done} requests in {wall:.1f} s ({done / wall:.0f}/s); "
           f"errors: {sum(errors.values())} {dict(errors) or ''}")  # fmt: skip
+    ref = sorted(v * 1000 for v in times.get(REFERENCE, [])) or [float("nan")]
+    ref95 = _pct(ref, 0.95)
+    print(f"  {'route':14} {'n':>5}  {'first':>9}  {'p50':>9}  {'p95':>9}  {'max':>9}  "
+          f"p95/ref  errors")  # fmt: skip
     for name, values in sorted(times.items()):
         ms = sorted(v * 1000 for v in values)
-        p95 = ms[max(0, int(len(ms) * 0.95) - 1)]
-        print(f"  {name:10} n={len(ms):5}  p50 {statistics.median(ms):7.1f} ms  "
-              f"p95 {p95:7.1f} ms  max {ms[-1]:7.1f} ms")  # fmt: skip
+        cold = f"{first[name]:7.0f}ms" if name in first else " " * 9
+        print(f"  {name:14} {len(ms):5}  {cold}  {statistics.median(ms):7.1f}ms  "
+              f"{_pct(ms, 0.95):7.1f}ms  {ms[-1]:7.1f}ms  {_pct(ms, 0.95) / ref95:7.1f}  "
+              f"{errors.get(name, 0)}")  # fmt: skip
+    print(f"  reference: {REFERENCE} (GET /api/v1/me, signed in), p95 {ref95:.1f} ms")
+
+
+def _load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--consumptions", type=int, default=100_000)
     ap.add_argument("--users", type=int, default=50)
-    ap.add_argument("--requests", type=int, default=1000, help="requests in all (bound)")
+    ap.add_argument("--requests", type=int, default=2000, help="requests in all (bound)")
     ap.add_argument("--seconds", type=float, default=120, help="time bound of the load")
+    ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     ap.add_argument("--as-of", default="2025-12-31")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds a request may take")
+    ap.add_argument("--db", help="a database a --keep run prepared (its users are reused)")
+    ap.add_argument("--keep", action="store_true", help="keep the database (print its URL)")
+    ap.add_argument("--prepare-only", action="store_true", help="build the plant and stop")
     args = ap.parse_args()
-    url = pg_database()
+    url = args.db or pg_database()
+    print(f"database: {url}", flush=True)
     server = None
+    clients: list[httpx.Client] = []
     try:
-        tokens = _prepare(url, args.consumptions, args.users)
+        if not args.db:
+            _prepare(url, args.consumptions, args.users)
+        if args.keep or args.prepare_only:
+            print(f"database kept: {url}", flush=True)
+        if args.prepare_only:
+            return
         month = args.as_of[:7]
         port = _free_port()
-        server = _serve(url, port)
+        server = _serve(url, port, args.workers)
         base = f"http://127.0.0.1:{port}"
-        company = f"/api/v1/companies/{RFC}"
+        clients = [_signed_in(base, n, args.timeout) for n in range(args.users)]
+        api, page = f"/api/v1/companies/{RFC}", f"/c/{RFC}"
         routes = [
-            f"{company}/balance?as_of={args.as_of}",
-            f"{company}/expiry?as_of={args.as_of}&within=90",
-            f"{company}/f4-plan?period={month}",
+            "/api/v1/me",
+            f"{api}/balance?as_of={args.as_of}",
+            f"{api}/expiry?as_of={args.as_of}&within=90",
+            f"{api}/f4-plan?period={month}",
+            f"{page}/?as_of={args.as_of}",
+            f"{page}/ledger?as_of={args.as_of}",
+            f"{page}/f4?period={month}",
         ]
-        _load(base, tokens, routes, args.requests, args.seconds)
+        print(f"{args.workers} server process(es); {_load_average()}", flush=True)
+        first = {_name(route): _first(clients, route) for route in routes}
+        times, errors, wall = _load(clients, routes, args.requests, args.seconds)
+        _report(times, errors, wall, len(clients), first)
+        print(_load_average())
     finally:
+        for client in clients:
+            client.close()
         if server is not None:
             server.terminate()
-            server.wait(timeout=30)
-        drop_pg(url)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # still computing a figure
+                server.kill()
+                server.wait(timeout=60)
+        if not (args.db or args.keep or args.prepare_only):
+            drop_pg(url)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,28 @@ runner.HANDLERS[JobKind.DISCHARGE_RUN] = stuck
 runner.run_job(open_workspace(sys.argv[1]), int(sys.argv[2]))
 """
 
+#: a runner whose import writes its rows and then never commits (killed by the test)
+STUCK_IMPORT = """
+import sys, time
+from immex.services.ledger import importer
+from immex.services.ledger.importer import Entity
+from immex.services.jobs import runner
+from immex.services.workspace.companies import open_workspace
+
+real = importer._IMPORTERS[Entity.MATERIALS]
+
+def stuck(uow, job):
+    result = real(uow, job)  # the rows are written, the transaction is still open
+    print("running", flush=True)
+    time.sleep(600)
+    return result
+
+importer._IMPORTERS[Entity.MATERIALS] = stuck
+runner.run_job(open_workspace(sys.argv[1]), int(sys.argv[2]))
+"""
+
+MATERIALS = "part_number,description,kind,fraccion,umc\nM1,Cable,input,8544.42.99,6\n"
+
 
 @pytest.fixture
 def pg_site(workspace_url: str) -> Iterator[tuple[TestClient, dict[str, str], str]]:
@@ -145,3 +167,50 @@ def test_two_web_processes_share_sessions_and_jobs(workspace_url: str) -> None:
         assert first.get(f"/api/v1/jobs/{queued.json()['job_id']}").json()["status"] == "done"
     one.state.immex_server.close()
     two.state.immex_server.close()
+
+
+def _materials(url: str) -> int:
+    from sqlalchemy import create_engine, func, select
+
+    from immex.store.tables import ledger
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            count = select(func.count()).select_from(ledger.materials)
+            return int(conn.execute(count).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_an_import_killed_mid_way_writes_nothing_and_is_retried(
+    pg_site: tuple[TestClient, dict[str, str], str],
+) -> None:
+    client, auth, url = pg_site
+    r = client.post(f"/api/v1/companies/{RFC}/imports/materials?async=1", headers=auth,
+                    files={"file": ("m.csv", MATERIALS.encode(), "text/csv")})  # fmt: skip
+    assert r.status_code == 202, r.text
+    job_id = r.json()["job_id"]
+    stuck = subprocess.Popen(
+        [sys.executable, "-c", STUCK_IMPORT, url, str(job_id)],
+        env=_env(), stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert stuck.stdout is not None and stuck.stdout.readline().strip() == "running"
+        assert _job(client, auth, job_id)["status"] == "running"
+    finally:
+        os.kill(stuck.pid, signal.SIGKILL)
+        stuck.wait(timeout=30)
+    for _ in range(50):
+        body = _job(client, auth, job_id)
+        if body["status"] != "running":
+            break
+        time.sleep(0.1)
+    assert body["status"] == "failed" and body["retryable"] and "retry" in body["error"]
+    assert _materials(url) == 0  # the rows it had written were rolled back
+    r = client.post(f"/api/v1/jobs/{job_id}/retry", headers=auth)
+    assert r.status_code == 202
+    _worker_once(url)  # the files were kept with the job: read again
+    body = _job(client, auth, job_id)
+    assert body["status"] == "done" and body["attempts"] == 2, body
+    assert body["result"]["inserted"] == 1 and _materials(url) == 1

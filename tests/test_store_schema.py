@@ -25,7 +25,11 @@ from immex.store.unit import Store
 
 #: the revision ids existing workspaces are stamped with (they never change)
 HEADS = {
-    "0004_sat", "0007_accounts", "0008_fta_scope", "0010_corrections", "0011_immex_annex"
+    "0004_sat",
+    "0008_fta_scope",
+    "0010_corrections",
+    "0011_immex_annex",
+    "0014_load",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from immex.api.v1 import audit, batches, companies, jobs
+from immex.api.v1 import audit, batches, companies, imports, jobs
 from immex.api.v1.auth import Server, ServerSettings
 from immex.domain.accounts import Forbidden, NotSignedIn, TooManyAttempts
 
@@ -36,6 +36,6 @@ def install(app: FastAPI, db: str | None, settings: ServerSettings | None = None
         wait = max(1, int((exc.until - server.settings.clock()).total_seconds()))
         return JSONResponse(status_code=429, content=_body(exc), headers={"Retry-After": str(wait)})
 
-    for module in (companies, batches, jobs, audit):
+    for module in (companies, batches, imports, jobs, audit):
         app.include_router(module.router, prefix=PREFIX)
     return server

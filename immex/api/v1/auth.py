@@ -21,6 +21,7 @@ from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from immex.domain.accounts import Forbidden, NotSignedIn, Permission, User
+from immex.services import figure_cache
 from immex.services.accounts import access, signin, tokens
 from immex.services.jobs.runner import InProcessRunner
 from immex.services.jobs.worker import WorkerQueue
@@ -70,6 +71,7 @@ class Server:
         with self._lock:
             if self._base is None:
                 self._base = open_workspace(self.db, actor="anonymous")
+                figure_cache.enable(self._base.store)  # figures kept between requests
         now = self.settings.clock()
         return Workspace(
             store=self._base.store, actor="anonymous", today=now.date(),

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Query, UploadFile
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from immex.api.v1.auth import CallerDep, OperateWs, ReadWs
-from immex.domain.errors import BatchError, InvalidInput
+from immex.api.v1.auth import CallerDep, ReadWs
+from immex.domain.errors import InvalidInput
 from immex.services import inputs as formats
 from immex.services.accounts import access
 from immex.services.discharge import balances
-from immex.services.duties.f4_plan import plan_f4
+from immex.services.duties.f4_plan import parse_period, plan_f4
 from immex.services.duties.usmca import report_63a
+from immex.services.figure_cache import cached
 from immex.services.inputs import jsonable
-from immex.services.ledger import importer as ledger_imports
-from immex.services.ledger.importer import Entity
 
 router = APIRouter(tags=["companies"])
 
@@ -50,61 +47,69 @@ def _as_of(text: str) -> Any:
     return day
 
 
+#: lots in one answer of balance and expiry (``offset`` pages through the rest)
+PAGE = 1000
+Offset = Query(0, ge=0, le=2**31 - 1, description="Lots to skip (the page's start).")
+Limit = Query(PAGE, ge=1, le=10 * PAGE, description="Lots in this answer.")
+
+
+def _lots_page(
+    head: dict[str, Any], rows: list[Any], notes: list[str], offset: int, limit: int
+) -> JSONResponse:
+    end = offset + limit
+    return JSONResponse({
+        **head, "lots": rows[offset:end], "notes": notes, "total": len(rows),
+        "offset": offset, "next_offset": end if end < len(rows) else None,
+    })  # fmt: skip
+
+
 @router.get("/companies/{rfc}/balance")
-def balance(ws: ReadWs, as_of: str = AsOf, part: str | None = None) -> dict[str, Any]:
-    """Open quantity and value per lot on ``as_of``."""
+def balance(
+    ws: ReadWs, as_of: str = AsOf, part: str | None = None, offset: int = Offset,
+    limit: int = Limit,
+) -> JSONResponse:  # fmt: skip
+    """Open quantity and value per lot on ``as_of``, ``limit`` lots from ``offset`` (in the
+    order of ``immex balance``; ``total`` lots in all, ``next_offset`` for the next page)."""
     day = _as_of(as_of)
-    rows, notes = balances.balance(ws, day, part)
-    return {"as_of": day, "lots": jsonable(rows), "notes": notes}
+
+    def rows() -> tuple[list[Any], list[str]]:
+        lots, notes = balances.balance(ws, day, part)
+        return jsonable(lots), jsonable(notes)
+
+    lots, notes = cached(ws, "api.balance", (day, part), rows)
+    return _lots_page({"as_of": day.isoformat()}, lots, notes, offset, limit)
 
 
 @router.get("/companies/{rfc}/expiry")
-def expiry(ws: ReadWs, as_of: str = AsOf, within: int = Query(30, ge=0, le=3660)) -> dict[str, Any]:
-    """Lots past their IMMEX limit or within ``within`` days of it, with the value at risk."""
+def expiry(
+    ws: ReadWs, as_of: str = AsOf, within: int = Query(30, ge=0, le=3660),
+    offset: int = Offset, limit: int = Limit,
+) -> JSONResponse:  # fmt: skip
+    """Lots past their IMMEX limit or within ``within`` days of it, with the value at risk
+    (by limit date; paged as the balance)."""
     day = _as_of(as_of)
-    rows, notes = balances.expiry(ws, within, day)
-    return {"as_of": day, "within": within, "lots": jsonable(rows), "notes": notes}
+
+    def rows() -> tuple[list[Any], list[str]]:
+        lots, notes = balances.expiry(ws, within, day)
+        return jsonable(lots), jsonable(notes)
+
+    lots, notes = cached(ws, "api.expiry", (day, within), rows)
+    return _lots_page({"as_of": day.isoformat(), "within": within}, lots, notes, offset, limit)
 
 
 @router.get("/companies/{rfc}/f4-plan")
-def f4_plan(ws: ReadWs, period: str = Period, traces: bool = False) -> Any:
+def f4_plan(ws: ReadWs, period: str = Period, traces: bool = False) -> JSONResponse:
     """The F4 change-of-regime plan of the month."""
-    plan = plan_f4(ws, period)
-    return jsonable(plan.to_dict(traces=traces))
+    month = parse_period(period)
+    body = cached(ws, "api.f4_plan", (month, traces),
+                  lambda: jsonable(plan_f4(ws, month).to_dict(traces=traces)))  # fmt: skip
+    return JSONResponse(body)
 
 
 @router.get("/companies/{rfc}/63a")
-def usmca_63a(ws: ReadWs, period: str = Period, traces: bool = False) -> Any:
+def usmca_63a(ws: ReadWs, period: str = Period, traces: bool = False) -> JSONResponse:
     """What LA 63-A / USMCA 2.5 makes owed on the month's exports to the US and Canada."""
-    report = report_63a(ws, period, None)
-    return jsonable(report.to_dict(traces=traces))
-
-
-@router.post("/companies/{rfc}/imports/{kind}", status_code=201)
-def import_file(ws: OperateWs, kind: Entity, file: UploadFile) -> Any:
-    """Import a CSV/XLSX file (all or nothing): 201 with the batch, or 422 with every
-    error ``{"line", "column", "message"}`` and nothing written."""
-    suffix = Path(file.filename or "upload.csv").suffix.lower() or ".csv"
-    if suffix not in (".csv", ".xlsx", ".xlsm", ".txt"):
-        raise InvalidInput(f"file: {suffix} is not a CSV or XLSX file", field="file")
-    with tempfile.TemporaryDirectory(prefix="immex-upload-") as folder:
-        name = Path(file.filename or f"upload{suffix}").name
-        path = Path(folder) / name
-        path.write_bytes(file.file.read())
-        try:
-            result = ledger_imports.import_file(ws, kind, path)
-        except BatchError as exc:
-            return JSONResponse(
-                status_code=422,
-                content={
-                    "error": exc.message,
-                    "errors": [
-                        {"line": e.line, "column": e.field, "message": e.message,
-                         "value": e.value}
-                        for e in exc.errors
-                    ],
-                },
-            )  # fmt: skip
-    body = jsonable(result)
-    body["file"] = name
-    return body
+    month = parse_period(period)
+    body = cached(ws, "api.63a", (month, traces),
+                  lambda: jsonable(report_63a(ws, month, None).to_dict(traces=traces)))  # fmt: skip
+    return JSONResponse(body)

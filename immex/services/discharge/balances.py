@@ -18,8 +18,8 @@ from immex.services.discharge.caveats import run_caveats
 from immex.services.discharge.journal import open_value
 from immex.services.discharge.limits import limit_policy
 from immex.services.discharge.plant import lot_kind
+from immex.services.figure_cache import cached
 from immex.services.workspace.context import Workspace
-from immex.store.unit import Repositories
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +39,26 @@ class LotBalance:
     status: LotStatus
 
 
-def _used(repos: Repositories, run_id: int, as_of: date) -> dict[int, int]:
-    """Quantity (µ) the run allocated from each lot to shipments dated up to ``as_of``."""
-    cols = repos.journal.allocations(run_id)
-    m = cols["ship_date"] <= fe.day(as_of)
-    ids, inv = np.unique(cols["lot_id"][m], return_inverse=True)
-    totals = np.zeros(len(ids), dtype=np.int64)
-    np.add.at(totals, inv, cols["qty"][m])
+def used_by_lot(ws: Workspace, run_id: int, as_of: date) -> tuple[np.ndarray, np.ndarray]:
+    """Quantity (µ) the run allocated from each lot to shipments dated up to ``as_of``:
+    (lot ids ascending, totals), computed once per state of the database on a server."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        with ws.read() as repos:
+            cols = repos.journal.allocations(run_id)
+        m = cols["ship_date"] <= fe.day(as_of)
+        ids, inv = np.unique(cols["lot_id"][m], return_inverse=True)
+        totals = np.zeros(len(ids), dtype=np.int64)
+        np.add.at(totals, inv, cols["qty"][m])
+        ids.setflags(write=False)
+        totals.setflags(write=False)
+        return ids, totals
+
+    return cached(ws, "discharge.used_by_lot", (run_id, as_of), compute)
+
+
+def _used(ws: Workspace, run_id: int, as_of: date) -> dict[int, int]:
+    ids, totals = used_by_lot(ws, run_id, as_of)
     return dict(zip(ids.tolist(), totals.tolist(), strict=True))
 
 
@@ -91,7 +104,7 @@ def _balances(
             notes.append("no discharge run yet: every lot is shown whole")
         else:
             notes += run_caveats(repos, company, run, as_of)
-            used = _used(repos, run.id, as_of)
+            used = _used(ws, run.id, as_of)
     limits: dict[tuple[GoodsKind, date], date | None] = {}
     out = [
         b
@@ -106,7 +119,9 @@ def balance(
 ) -> tuple[list[LotBalance], list[str]]:
     """Open quantity and value per lot on ``as_of`` (current run's allocations up to that
     date), with its limit date and days left. Returns (balances, notes)."""
-    return _balances(ws, as_of, part, None)
+    rows, notes = cached(ws, "discharge.balance", (as_of, part),
+                         lambda: _balances(ws, as_of, part, None))  # fmt: skip
+    return list(rows), list(notes)
 
 
 def expiry(ws: Workspace, within_days: int, as_of: date) -> tuple[list[LotBalance], list[str]]:
@@ -116,6 +131,11 @@ def expiry(ws: Workspace, within_days: int, as_of: date) -> tuple[list[LotBalanc
         raise InvalidInput(
             f"--within: {within_days} is negative (days ahead, 0 or more)", field="within"
         )
-    rows, notes = _balances(ws, as_of, None, within_days)
-    rows.sort(key=lambda b: (b.limit_date or date.max, b.lot_id))
-    return rows, notes
+
+    def compute() -> tuple[list[LotBalance], list[str]]:
+        rows, notes = _balances(ws, as_of, None, within_days)
+        rows.sort(key=lambda b: (b.limit_date or date.max, b.lot_id))
+        return rows, notes
+
+    rows, notes = cached(ws, "discharge.expiry", (as_of, within_days), compute)
+    return list(rows), list(notes)

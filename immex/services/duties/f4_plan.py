@@ -21,6 +21,7 @@ from immex.services.duties.journal_portions import (
     journal_caveats,
     lot_portions,
 )
+from immex.services.figure_cache import cached
 from immex.services.inputs import parse_month
 from immex.services.rates.best_rate import coverage_notes
 from immex.services.workspace.context import Workspace
@@ -53,9 +54,20 @@ def plan_f4(
     policy: str | F4Policy = F4Policy.ENTRY_DATE,
     context: DutyContext | None = None,
 ) -> F4Plan:
-    """The F4 pedimento lines for the period's domestic sales of ``ws.company``."""
+    """The F4 pedimento lines for the period's domestic sales of ``ws.company``
+    (computed once per state of the database on a server, unless a ``context`` is given)."""
     chosen = as_policy(policy)
     month = as_month(period)
+    if context is None:
+        return cached(ws, "duties.plan_f4", (month, change_date, chosen),
+                      lambda: _plan_f4(ws, month, change_date, chosen, None))  # fmt: skip
+    return _plan_f4(ws, month, change_date, chosen, context)
+
+
+def _plan_f4(
+    ws: Workspace, month: Month, change_date: date | None, chosen: F4Policy,
+    context: DutyContext | None,
+) -> F4Plan:  # fmt: skip
     start, end = period_bounds(month)
     if change_date is not None and change_date < start:
         raise InvalidInput(

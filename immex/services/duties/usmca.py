@@ -27,6 +27,7 @@ from immex.services.duties.journal_portions import (
     journal_caveats,
     lot_portions,
 )
+from immex.services.figure_cache import cached
 from immex.services.workspace.context import Workspace
 
 
@@ -75,9 +76,19 @@ def report_63a(
     *,
     context: DutyContext | None = None,
 ) -> UsmcaReport:
-    """The period's exports to the US/Canada of ``ws.company`` and what 63-A makes owed."""
-    company = ws.the_company
+    """The period's exports to the US/Canada of ``ws.company`` and what 63-A makes owed
+    (computed once per state of the database on a server, without a file or ``context``)."""
     month = as_month(period)
+    if us_duties_file is None and context is None:
+        return cached(ws, "duties.report_63a", (month,),
+                      lambda: _report_63a(ws, month, None, None))  # fmt: skip
+    return _report_63a(ws, month, us_duties_file, context)
+
+
+def _report_63a(
+    ws: Workspace, month: Month, us_duties_file: Path | str | None, context: DutyContext | None
+) -> UsmcaReport:
+    company = ws.the_company
     start, end = period_bounds(month)
     us_duties = read_us_duties(Path(us_duties_file)) if us_duties_file else {}
     label = month_str(month)

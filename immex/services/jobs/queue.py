@@ -20,6 +20,7 @@ from immex.services.workspace.context import Workspace
 
 class JobKind(enum.StrEnum):
     DISCHARGE_RUN = "discharge_run"
+    IMPORT = "import"  # a file uploaded through the API (services/jobs/import_jobs.py)
 
 
 class JobStatus(enum.StrEnum):

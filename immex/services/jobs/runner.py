@@ -15,6 +15,7 @@ from typing import Any
 from immex.domain.errors import ImmexError
 from immex.services.discharge import runs as discharge
 from immex.services.inputs import jsonable
+from immex.services.jobs import import_jobs
 from immex.services.jobs.queue import JobKind, job_of
 from immex.services.workspace.context import Workspace
 
@@ -41,8 +42,10 @@ def _discharge_run(ws: Workspace, params: dict[str, Any], report: Reporter) -> d
     return result
 
 
+#: what runs each kind of job: (workspace, the job's params and its ``job_id``, reporter)
 HANDLERS: dict[JobKind, Callable[[Workspace, dict[str, Any], Reporter], dict[str, Any]]] = {
     JobKind.DISCHARGE_RUN: _discharge_run,
+    JobKind.IMPORT: import_jobs.run_import,
 }
 
 
@@ -90,7 +93,10 @@ def _run_claimed(ws: Workspace, job_id: int) -> None:
         company = repos.companies.by_id(job.company_id) if job.company_id else None
     job_ws = ws.with_actor(job.created_by).with_company(company)
     try:
-        result = HANDLERS[job.kind](job_ws, job.params, _reporter(job_ws, job_id))
+        params = {**job.params, "job_id": job_id}
+        result = HANDLERS[job.kind](job_ws, params, _reporter(job_ws, job_id))
+    except import_jobs.ImportRefused as exc:  # every error line, nothing written
+        _fail(job_ws, job_id, exc.message, {"errors": exc.errors})
     except ImmexError as exc:
         _fail(job_ws, job_id, exc.message)
     except Exception as exc:  # a bug: recorded on the job, logged with its traceback
@@ -102,9 +108,9 @@ def _run_claimed(ws: Workspace, job_id: int) -> None:
             uow.audit("job.done", {"object": f"job {job_id}", "kind": job.kind.value})
 
 
-def _fail(ws: Workspace, job_id: int, error: str) -> None:
+def _fail(ws: Workspace, job_id: int, error: str, result: dict[str, Any] | None = None) -> None:
     with ws.write() as uow:
-        uow.repos.jobs.fail(job_id, error, ws.now())
+        uow.repos.jobs.fail(job_id, error, ws.now(), result)
         uow.audit("job.failed", {"object": f"job {job_id}", "outcome": "failed", "error": error})
 
 

@@ -16,12 +16,11 @@ from immex.domain.discharge.kernel_pack import KEY_NAMES
 from immex.domain.discharge.limits import GoodsKind, LotStatus, lot_status
 from immex.domain.errors import InvalidInput, NotFound
 from immex.domain.ledger import TEMPORARY_KEYS
-from immex.services.discharge.balances import LotBalance, expiry
+from immex.services.discharge.balances import LotBalance, expiry, used_by_lot
 from immex.services.discharge.journal import open_value
 from immex.services.discharge.limits import limit_policy
 from immex.services.discharge.plant import lot_kind
 from immex.services.workspace.context import Workspace
-from immex.store.unit import Repositories
 
 MAX_PAGE = 200
 
@@ -70,17 +69,16 @@ def lot_filter(text: str) -> LotFilter:
         ) from None
 
 
-def _used(
-    repos: Repositories, run_id: int | None, as_of: date, lot_ids: list[int]
-) -> dict[int, int]:
+def _used(ws: Workspace, run_id: int | None, as_of: date, lot_ids: list[int]) -> dict[int, int]:
     if run_id is None or not lot_ids:
         return {}
-    cols = repos.journal.allocations(run_id)
-    m = (cols["ship_date"] <= fe.day(as_of)) & np.isin(cols["lot_id"], lot_ids)
-    out: dict[int, int] = {}
-    for lot_id, qty in zip(cols["lot_id"][m].tolist(), cols["qty"][m].tolist(), strict=True):
-        out[lot_id] = out.get(lot_id, 0) + qty
-    return out
+    ids, totals = used_by_lot(ws, run_id, as_of)
+    wanted = np.asarray(lot_ids, dtype=ids.dtype if len(ids) else np.int64)
+    at = np.searchsorted(ids, wanted)
+    inside = at < len(ids)
+    found = np.zeros(len(wanted), dtype=bool)
+    found[inside] = ids[at[inside]] == wanted[inside]
+    return dict(zip(wanted[found].tolist(), totals[at[found]].tolist(), strict=True))
 
 
 def _row(lot: object, taken: int, repos_policy: object, as_of: date, within: int) -> LotBalance:
@@ -131,7 +129,7 @@ def lot_page(
             if not lots:
                 break
             cursor = lots[-1].id
-            used = _used(repos, run.id if run else None, as_of, [lot.id for lot in lots])
+            used = _used(ws, run.id if run else None, as_of, [lot.id for lot in lots])
             rows = [_row(lot, used.get(lot.id, 0), policy, as_of, within) for lot in lots]
             if status is LotFilter.OPEN:
                 rows = [r for r in rows if r.open_quantity > 0]

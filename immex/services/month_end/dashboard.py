@@ -14,6 +14,7 @@ from immex.domain.usmca_63a import UsmcaReport
 from immex.services.duties.f4_plan import plan_f4
 from immex.services.duties.journal_portions import duty_context_of
 from immex.services.duties.usmca import report_63a
+from immex.services.figure_cache import cached
 from immex.services.ledger.corrections import stale_notes
 from immex.services.refdata.status import Currency, SourceStatus, status
 from immex.services.reports.annex24 import expiry_radar, ledger_tables
@@ -41,6 +42,13 @@ def month_to_close(as_of: date) -> Month:
 
 
 def dashboard(ws: Workspace, as_of: date, month: Month, soon_days: int = 90) -> Dashboard:
+    """The dashboard on ``as_of`` for ``month`` (once per state of the database on a
+    server)."""
+    return cached(ws, "month_end.dashboard", (as_of, month, soon_days),
+                  lambda: _dashboard(ws, as_of, month, soon_days))  # fmt: skip
+
+
+def _dashboard(ws: Workspace, as_of: date, month: Month, soon_days: int) -> Dashboard:
     start, end = period_bounds(month)
     company = ws.the_company
     with ws.read() as repos:

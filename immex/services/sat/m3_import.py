@@ -80,11 +80,18 @@ def _plans(parsed: list[M3File]) -> tuple[list[Plan], list[ErrorRecord], list[st
 def import_m3(
     ws: Workspace, paths: Sequence[str | Path], *, dry_run: bool = False
 ) -> dict[str, Any]:
-    """Import validation files; returns the summary (see module docstring). With
+    """Import validation files; returns the summary (see module docstring). With a company
+    in ``ws``, only pedimentos of that company may be in the files. With
     ``dry_run`` everything is read, checked and written in a transaction that is rolled
     back."""
     parsed = [parse_m3(p) for p in paths]
     plans, errors, warnings = _plans(parsed)
+    only = ws.company.rfc if ws.company is not None else None
+    errors += [
+        ErrorRecord(f.name, ped.line, "rfc", f"pedimento of another company than {only}", rfc)
+        for f, ped, rfc, _year in plans
+        if only is not None and rfc != only
+    ]
     if errors:
         raise BatchError(errors)
     try:

@@ -176,6 +176,18 @@ class AuditRepository:
             )
         )
 
+    def state(self) -> tuple[int, int]:
+        """The id of the newest entry and the number of entries ((0, 0) when none).
+
+        Every committed write moves the pair. The count matters on PostgreSQL: ids are
+        taken when a row is inserted, not when its transaction commits, so a write that
+        took id 100 may commit after one that took 101 — the newest id alone would not
+        move, the count does.
+        """
+        t = core.audit_log
+        row = self.conn.execute(select(func.max(t.c.id), func.count())).one()
+        return int(row[0] or 0), int(row[1] or 0)
+
     def entries(self, company_id: int | None = None) -> list[dict[str, Any]]:
         t = core.audit_log
         query = select(t).order_by(t.c.id)

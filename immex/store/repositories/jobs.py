@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, inspect, select, text, update
+from sqlalchemy import Connection, delete, insert, inspect, select, text, update
 
 from immex.store.database import inserted_id
 from immex.store.repositories.accounts import plain_row
@@ -60,11 +60,29 @@ class JobRepository:
             .values(status="done", progress=100, result=result, finished_at=at)
         )
 
-    def fail(self, job_id: int, error: str, at: datetime) -> None:
+    def fail(
+        self, job_id: int, error: str, at: datetime, result: dict[str, Any] | None = None
+    ) -> None:
         j = core.jobs
         self.conn.execute(
-            update(j).where(j.c.id == job_id).values(status="failed", error=error, finished_at=at)
+            update(j)
+            .where(j.c.id == job_id)
+            .values(status="failed", error=error, finished_at=at, result=result)
         )
+
+    def add_file(self, job_id: int, name: str, data: bytes) -> None:
+        self.conn.execute(insert(core.job_files).values(job_id=job_id, name=name, data=data))
+
+    def files(self, job_id: int) -> list[tuple[str, bytes]]:
+        """(name, content) of the job's files, in the order they were given."""
+        f = core.job_files
+        rows = self.conn.execute(
+            select(f.c.name, f.c.data).where(f.c.job_id == job_id).order_by(f.c.id)
+        )
+        return [(r.name, bytes(r.data)) for r in rows]
+
+    def drop_files(self, job_id: int) -> None:
+        self.conn.execute(delete(core.job_files).where(core.job_files.c.job_id == job_id))
 
     def requeue(self, job_id: int) -> bool:
         """failed → queued (a retry); True when it was failed."""

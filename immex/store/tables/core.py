@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -145,6 +146,16 @@ jobs = Table(
     Column("started_at", DateTime(timezone=True)),
     Column("finished_at", DateTime(timezone=True)),
     Column("attempts", Integer, nullable=False),
+)
+
+#: the files of an import job until it is done (0014_load)
+job_files = Table(
+    "job_files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("job_id", Integer, ForeignKey("jobs.id"), nullable=False, index=True),
+    Column("name", String(255), nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )
 
 #: append-only (0007_accounts adds triggers refusing UPDATE and DELETE)

@@ -1,0 +1,59 @@
+"""Imports through the API: ``POST /companies/{rfc}/imports/{kind}`` (multipart field
+``file``; kind as in ``immex import KIND``, also ``datastage`` and ``m3``, which take one
+or more files).
+
+A small file is imported at once: 201 with the batch, or 422 with every error
+``{"line", "column", "message"}`` and nothing written. With ``?async=1``, or for uploads
+above 5 MiB (``import_jobs.INLINE_BYTES``), the import is a background job: 202
+``{"job_id"}``, its progress and result at ``GET /jobs/{id}`` (a refused file: the job
+fails with the same errors in ``result.errors``; nothing written).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from immex.api.v1.auth import OperateWs, server_of
+from immex.domain.errors import BatchError
+from immex.services.jobs.import_jobs import (
+    INLINE_BYTES,
+    ImportKind,
+    batch_errors,
+    import_now,
+    submit_import,
+)
+
+router = APIRouter(tags=["imports"])
+
+AsyncQuery = Query(False, alias="async", description="Run the import as a job (202).")
+
+
+def _read(uploads: list[UploadFile]) -> list[tuple[str, bytes]]:
+    return [(u.filename or f"upload{n}", u.file.read()) for n, u in enumerate(uploads)]
+
+
+@router.post("/companies/{rfc}/imports/{kind}", status_code=201)
+def import_files(
+    request: Request, ws: OperateWs, kind: ImportKind, file: list[UploadFile],
+    run_async: bool = AsyncQuery,
+) -> Any:  # fmt: skip
+    """Import the file(s) all or nothing: 201 with the batch or 422 with every error; as a
+    job (202 ``{"job_id"}``) with ``?async=1`` or above 5 MiB."""
+    files = _read(file)
+    if run_async or sum(len(data) for _, data in files) > INLINE_BYTES:
+        job = submit_import(ws, kind, files)
+        server_of(request).dispatch(job.id)
+        return JSONResponse(
+            status_code=202,
+            content={"job_id": job.id, "status": job.status.value,
+                     "url": f"/api/v1/jobs/{job.id}"},
+        )  # fmt: skip
+    try:
+        return import_now(ws, kind, files)
+    except BatchError as exc:
+        return JSONResponse(
+            status_code=422, content={"error": exc.message, "errors": batch_errors(exc)}
+        )
