@@ -8,7 +8,8 @@ the only modules of the domain that use numpy. Quantities are integers in micro-
 cannot overflow, Python integers where it could).
 
 How it is fast: shipments explode through precomputed BOM versions in one vectorised
-step; each component is then discharged on its own. FIFO with entry dates has a closed
+step (one more per level of sub-assemblies, the leaves then merged per shipment and
+material); each component is then discharged on its own. FIFO with entry dates has a closed
 form: after consumption i the part's cumulative use is
 ``C_i = P_i + min(0, min_{j<=i}(S_j - P_j))`` (P = cumulative need, S = quantity of lots
 entered by the date), and the allocations are the pieces of the merged cumulative axes
@@ -21,11 +22,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from immex.domain.discharge.bom_tree import check_acyclic
 from immex.domain.discharge.kernel_pack import (
     DAY_MAX,
     DAY_MIN,
@@ -152,31 +155,97 @@ def _bom_versions(plant: Plant) -> tuple[I64, I64, I64, I32, I64]:
     )
 
 
+def _explode_items(
+    versions: tuple[I64, I64, I64, I32, I64, I64], prod: I32, when: I32, qty: I64
+) -> tuple[I32, I32, I64, I64]:
+    """Items (product, date, quantity µ) through the BOM version of each product in force
+    on its date: (item index, component, need µ) per line, and each item's line count."""
+    keys, offs, lens, flat_comp, line_num, line_den = versions
+    skey = (prod.astype(np.int64) << 32) + (when.astype(np.int64) + 2**31)
+    ver = np.searchsorted(keys, skey, side="right") - 1
+    ok = ver >= 0
+    ver_c = np.where(ok, ver, 0)
+    ok &= (keys[ver_c] >> 32) == prod
+    counts = np.where(ok, lens[ver_c], 0)
+    total = int(counts.sum())
+    item = np.repeat(np.arange(len(prod), dtype=np.int32), counts)
+    starts = np.cumsum(counts) - counts
+    within = np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
+    line = np.repeat(offs[ver_c], counts) + within
+    need = muldiv_half_up(qty[item], line_num[line], line_den[line])
+    return item, flat_comp[line], need, counts
+
+
+def _assemblies(plant: Plant) -> I32 | None:
+    """Per part, the product index of the sub-assembly of that part number (-1: a
+    material); None when no BOM line has a sub-assembly for component."""
+    with_bom = {plant.products[i] for i in np.unique(plant.bom_product).tolist()}
+    used = {plant.parts[i] for i in np.unique(plant.bom_comp).tolist()}
+    if not with_bom & used:
+        return None
+    check_acyclic(
+        BomLine(plant.products[p], plant.parts[c], Decimal(1))
+        for p, c in zip(plant.bom_product.tolist(), plant.bom_comp.tolist(), strict=True)
+    )
+    qi = {p: i for i, p in enumerate(plant.products)}
+    return np.asarray(
+        [qi[p] if p in with_bom else -1 for p in plant.parts] or [-1], dtype=np.int32
+    )
+
+
+def _merge_leaves(ship: I32, comp: I32, need: I64) -> tuple[I32, I32, I64]:
+    """Leaves of every level in journal order (shipment, component), one per pair."""
+    order = np.lexsort((comp, ship))
+    ship, comp, need = ship[order], comp[order], need[order]
+    if not len(ship):
+        return ship, comp, need
+    first = np.ones(len(ship), dtype=np.bool_)
+    first[1:] = (ship[1:] != ship[:-1]) | (comp[1:] != comp[:-1])
+    starts = np.flatnonzero(first)
+    return ship[starts], comp[starts], np.add.reduceat(need, starts)
+
+
 def explode(plant: Plant) -> tuple[I32, I32, I64, I32]:
-    """Consumptions in journal order: (shipment index, component, need µ, unexploded idx)."""
+    """Consumptions in journal order: (shipment index, component, need µ, unexploded idx).
+
+    A component that is a sub-assembly explodes again, level by level, through its own
+    version in force on the shipment date (:mod:`.bom_tree`); the leaves of a shipment are
+    then one per material (routes added up), in component order."""
     keys, offs, lens, flat_comp, flat_factor = _bom_versions(plant)
     n = len(plant.ship_id)
     if n == 0 or len(keys) == 0:
         empty = np.zeros(0, dtype=np.int32)
         return empty, empty, np.zeros(0, dtype=np.int64), np.arange(n, dtype=np.int32)
-    skey = (plant.ship_product.astype(np.int64) << 32) + (plant.ship_date.astype(np.int64) + 2**31)
-    ver = np.searchsorted(keys, skey, side="right") - 1
-    ok = ver >= 0
-    ver_c = np.where(ok, ver, 0)
-    ok &= (keys[ver_c] >> 32) == plant.ship_product
-    counts = np.where(ok, lens[ver_c], 0)
-    unexploded = np.flatnonzero(counts == 0).astype(np.int32)
-    total = int(counts.sum())
-    ship_idx = np.repeat(np.arange(n, dtype=np.int32), counts)
-    starts = np.cumsum(counts) - counts
-    within = np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
-    line = np.repeat(offs[ver_c], counts) + within
-    comp = flat_comp[line]
     g = np.gcd(flat_factor, np.int64(10**12))
-    line_num = flat_factor // g
-    line_den = np.int64(10**12) // g
-    need = muldiv_half_up(plant.ship_qty[ship_idx], line_num[line], line_den[line])
-    return ship_idx, comp, need, unexploded
+    versions = (keys, offs, lens, flat_comp, flat_factor // g, np.int64(10**12) // g)
+    ship_idx, comp, need, counts = _explode_items(
+        versions, plant.ship_product, plant.ship_date, plant.ship_qty
+    )
+    unexploded = np.flatnonzero(counts == 0).astype(np.int32)
+    assembly = _assemblies(plant)
+    if assembly is None:
+        return ship_idx, comp, need, unexploded
+    leaves: list[tuple[I32, I32, I64]] = []
+    for _level in range(len(plant.products) + 1):
+        sub = assembly[comp]
+        at = np.flatnonzero(sub >= 0)
+        if not len(at):
+            break
+        s_ship = ship_idx[at]
+        item, r_comp, r_need, r_counts = _explode_items(
+            versions, sub[at], plant.ship_date[s_ship], need[at]
+        )
+        leaf = sub < 0
+        leaf[at[r_counts == 0]] = True  # no version in force: needed as a part of its own
+        leaves.append((ship_idx[leaf], comp[leaf], need[leaf]))
+        ship_idx, comp, need = s_ship[item], r_comp, r_need
+    leaves.append((ship_idx, comp, need))
+    c_ship, c_comp, c_need = _merge_leaves(
+        np.concatenate([x[0] for x in leaves]),
+        np.concatenate([x[1] for x in leaves]),
+        np.concatenate([x[2] for x in leaves]),
+    )
+    return c_ship, c_comp, c_need, unexploded
 
 
 # --------------------------------------------------------------------------- FIFO

@@ -80,7 +80,8 @@ def load_plant(
     lots = inputs.lot_tuples(cid, temporary_keys)
     bom = inputs.bom(cid)
     ships = inputs.shipment_tuples(cid)
-    parts = sorted(part for _id, part, _kind in mats)
+    # the materials, and the sub-assemblies (products that are components of products)
+    parts = sorted({part for _id, part, _kind in mats} | {b.component for b in bom})
     products = sorted({r[5] for r in ships} | {b.product for b in bom})
     pi = {p: i for i, p in enumerate(parts)}
     qi = {p: i for i, p in enumerate(products)}
