@@ -165,3 +165,112 @@ def test_cli_refuses_a_cycle_exit_2_file_and_line(tmp_path: Path) -> None:
 def test_the_whole_plant_runs_through_a_date(ws: Workspace) -> None:
     cut = runs.run_discharge(ws, through=date(2025, 3, 31))
     assert cut.consumptions == 4  # EXP-1 only
+
+
+def test_annex24_lists_the_materials_of_each_finished_product(ws: Workspace) -> None:
+    from immex.services.reports.annex24 import ledger_tables
+
+    runs.run_discharge(ws)
+    led = ledger_tables(ws, date(2025, 4, 1), date(2025, 4, 30))
+    rows = {(r["product"], r["part"]): r for r in led["materials_by_product"]}
+    assert sorted(rows) == [
+        ("HARN-2", "CU-WIRE"),
+        ("HARN-2", "SCREW"),
+        ("HARN-2", "TERM"),
+        ("MOD-1", "CU-WIRE"),
+        ("MOD-1", "HOUSING"),
+        ("MOD-1", "SCREW"),
+        ("MOD-1", "TERM"),
+    ]
+    # April: 10 MOD-1 (EXP-2) and 3 HARN-2 sold on their own (NAC-1), worked by hand in
+    # test_subassemblies: SCREW of MOD-1 = 41 direct + 42.42 through HARN-2 → CONN-3
+    screw = rows[("MOD-1", "SCREW")]
+    assert screw["shipped"] == D(10) and screw["level"] == "1, 3"
+    assert screw["route"] == "MOD-1 → HARN-2 → CONN-3 → SCREW; MOD-1 → SCREW"
+    assert screw["required"] == screw["quantity"] == D("83.42")
+    assert screw["value_usd"] == D("4.171") and screw["fraccion"] == "7318.15.99"
+    term = rows[("MOD-1", "TERM")]
+    assert (term["level"], term["required"], term["value_usd"]) == (
+        "3",
+        D("129.8052"),
+        D("0.1948") + D("15.3429"),
+    )
+    wire = rows[("HARN-2", "CU-WIRE")]
+    assert (wire["shipped"], wire["route"], wire["required"], wire["value_usd"]) == (
+        D(3),
+        "HARN-2 → CU-WIRE",
+        D("1.236"),
+        D("13.596"),
+    )
+    assert led["materials_by_product_notes"] == ()
+
+
+def test_the_report_workbook_has_the_sheet(ws: Workspace, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from openpyxl import load_workbook
+
+    from immex.reports.i18n import t
+    from immex.services.month_end.close import month_end_reports
+
+    runs.run_discharge(ws)
+    done = month_end_reports(
+        ws, "2025-03", formats=["xlsx", "html"], out=tmp_path / "r",
+        computed_at=datetime(2025, 4, 1, tzinfo=UTC),
+    )  # fmt: skip
+    wb = load_workbook(done.files["xlsx"], read_only=True)
+    sheet = wb[t("sheet.materials_by_product", "es")]
+    cells = [[c for c in r if c is not None] for r in sheet.iter_rows(values_only=True)]
+    assert [t("sec.materials_by_product", "es")] in cells
+    header = next(r for r in cells if t("col.bom_route", "es") in r)
+    assert header[:3] == ["Producto", "Cantidad embarcada", "Material"]
+    wire = next(r for r in cells if r[:1] == ["MOD-1"] and "CU-WIRE" in r)
+    assert "MOD-1 → HARN-2 → CU-WIRE" in wire and 75.705 in wire
+    html = Path(done.files["html"]).read_text(encoding="utf-8")
+    assert t("sec.materials_by_product", "es") in html and "MOD-1 → HARN-2 → CONN-3 → TERM" in html
+
+
+@pytest.mark.parametrize(("product", "when"), [("MOD-1", "2025-04-16"), ("HARN-2", "2025-03-11")])
+def test_whatif_takes_the_lots_a_real_run_would(tmp_path: Path, product: str, when: str) -> None:
+    """The what-if reads only the slice of the plant a line can touch (plant_slice): on a
+    multi-level plant that slice goes down every level (a HARN-2 line touches the lots that
+    the MOD-1 shipments draw through HARN-2 and CONN-3). Compared with recording the line
+    and running the discharge on a copy."""
+    import shutil
+
+    from immex.services.decide.whatif import whatif_sell
+
+    db = tmp_path / "w.db"
+    space = workspace.create_workspace(f"sqlite:///{db}", actor="tester")
+    space = space.with_company(workspace.add_company(space, "EKU9003173C9", "Ilustrativa"))
+    for name, text in FILES.items():
+        import_file(space, name, _write(tmp_path, name, text))
+    day = date.fromisoformat(when)
+    try:
+        sim = whatif_sell(space, product, D(40), day, ["USA"])
+    finally:
+        space.store.dispose()
+    copy = tmp_path / "copy.db"
+    shutil.copy(db, copy)
+    real = workspace.open_workspace(f"sqlite:///{copy}", actor="tester", require_company=True)
+    try:
+        line = (
+            f"document,kind,date,product,quantity,destination\nW-1,export,{when},{product},40,USA\n"
+        )
+        import_file(real, "shipments", _write(tmp_path, "w", line))
+        run = runs.run_discharge(real)
+        with real.read() as repos:
+            sid = max(r.id for r in repos.discharge_inputs.shipments(real.the_company.id))
+            shorts = {
+                r.part_number: Decimal(r.missing_micro).scaleb(-6)
+                for r in repos.journal.shortfalls(run.run_id)
+                if r.shipment_id == sid
+            }
+        rows = [r for r in journal.run_domain_result(real, run.run_id) if r[0] == sid]
+    finally:
+        real.store.dispose()
+    assert rows  # the line does take lots, through the sub-assemblies
+    assert [(u.lot_id, u.quantity, u.value_usd, u.directed) for u in sim.lots] == [
+        (lot, qty, value, directed) for _sid, lot, qty, value, _key, directed in rows
+    ]
+    assert {s.part: s.missing for s in sim.shortfalls} == shorts

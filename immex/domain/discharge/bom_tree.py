@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from immex.domain.discharge.rules import consumption_quantity
 from immex.domain.errors import InvalidInput
@@ -183,3 +184,37 @@ class BomTree:
         for r in routes:
             total[r.material] = total.get(r.material, Decimal(0)) + r.quantity
         return sorted(total.items())
+
+
+def _dated(line: Any, when: date) -> bool:
+    return (line.valid_from is None or line.valid_from <= when) and (
+        line.valid_to is None or when <= line.valid_to
+    )
+
+
+def parts_consumed(bom: Sequence[Any], product: str, when: date) -> set[str]:
+    """The parts a line of ``product`` shipped on ``when`` consumes: its components in force,
+    a sub-assembly's replaced by its own (every level), as in :meth:`BomTree.routes`.
+    ``bom``: lines with product, component, valid_from, valid_to (records or rows)."""
+    products = {b.product for b in bom}
+    frontier, out, seen = {product}, set(), {product}
+    while frontier:
+        comps = {b.component for b in bom if b.product in frontier and _dated(b, when)}
+        below = {c for c in comps if c in products and any(
+            b.product == c and _dated(b, when) for b in bom
+        )}  # fmt: skip
+        out |= comps - below
+        frontier = below - seen
+        seen |= below
+    return out
+
+
+def assemblies_reaching(bom: Sequence[Any], parts: Iterable[str]) -> set[str]:
+    """The products whose BOM (any version, any level) reaches one of ``parts``."""
+    wanted = set(parts)
+    found: set[str] = set()
+    while True:
+        more = {b.product for b in bom if b.component in wanted or b.component in found}
+        if more <= found:
+            return found
+        found |= more

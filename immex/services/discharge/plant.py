@@ -158,6 +158,11 @@ def _bom_line(r: Any) -> BomLine:
     )  # fmt: skip
 
 
+def bom_lines(repos: Repositories, company_id: int) -> list[BomLine]:
+    """The company's BOM lines (every version, sub-assemblies included) as domain records."""
+    return [_bom_line(r) for r in repos.discharge_inputs.bom(company_id)]
+
+
 def load_domain_inputs(
     ws: Workspace, temporary_keys: Sequence[str] = TEMPORARY_KEYS
 ) -> tuple[list[ImportLot], list[Shipment], list[BomLine]]:
