@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -256,3 +257,41 @@ def test_tiny_windows_chain_exactly(plant, widths) -> None:  # type: ignore[no-u
         assert discharge_domain(lots, ships, bom) == discharge_reference(lots, ships, bom)
     finally:
         fe.WINDOW_MAX, fe.WINDOW_AFTER_LATE = saved
+
+
+def _flattened(bom: list[BomLine]) -> list[BomLine]:
+    """A single-level BOM with the same needs as ``bom`` (open versions, exact factors):
+    each product's factor per material summed over every route, computed independently."""
+    lines: dict[str, list[BomLine]] = defaultdict(list)
+    for b in bom:
+        lines[b.product].append(b)
+
+    def factors(product: str) -> dict[str, Decimal]:
+        out: dict[str, Decimal] = defaultdict(Decimal)
+        for b in lines[product]:
+            if b.component in lines:
+                for m, f in factors(b.component).items():
+                    out[m] += b.qty_per_unit * f
+            else:
+                out[b.component] += b.qty_per_unit
+        return out
+
+    return [BomLine(p, m, f) for p in lines for m, f in sorted(factors(p).items())]
+
+
+@SETTINGS
+@given(plants(multilevel=True))
+def test_multilevel_equals_its_flattened_bom_when_nothing_rounds(plant) -> None:  # type: ignore[no-untyped-def]
+    """With whole quantities per unit, no scrap and open versions nothing is rounded, so the
+    explosion through sub-assemblies must equal a hand-flattened single-level BOM."""
+    lots, ships, bom = plant
+    whole = {p: Decimal(1 + (i % 3)) for i, p in enumerate(sorted({b.product for b in bom}))}
+    simple = list(
+        {
+            (b.product, b.component): BomLine(b.product, b.component, whole[b.product]) for b in bom
+        }.values()
+    )
+    ships = [replace(s, quantity=Decimal(int(s.quantity) + 1)) for s in ships]
+    flat = discharge_domain(lots, ships, _flattened(simple))
+    assert discharge_domain(lots, ships, simple) == flat
+    assert discharge_reference(lots, ships, simple) == flat

@@ -166,3 +166,27 @@ def test_a_cycle_is_refused_by_both_engines_with_its_path() -> None:
         assert "P1 → S2 → P1" in str(info.value)
     assert find_cycle({"A": ["B"], "B": ["C"], "C": []}) is None
     assert find_cycle({"A": ["A"]}) == ("A", "A")
+
+
+def test_report_rows_name_shipments_without_a_bom_in_force() -> None:
+    from types import SimpleNamespace as Row
+
+    from immex.reports.i18n import tr
+    from immex.services.reports.product_materials import product_material_rows
+
+    exits = [
+        Row(product="MOD-1", quantity=D(100), ship_date=date(2025, 3, 10)),
+        Row(product="GHOST", quantity=D(1), ship_date=date(2025, 3, 11)),
+    ]
+    journal = [Row(product="MOD-1", component="SCREW", quantity=D("834.2"), value_usd=D("41.71"))]
+    rows, notes = product_material_rows(exits, BOM, journal, {"SCREW": ("Tornillo", "7318.15.99")})
+    screw = next(r for r in rows if r["part"] == "SCREW")
+    assert (screw["required"], screw["quantity"], screw["level"]) == (
+        D("834.2"),
+        D("834.2"),
+        "1, 3",
+    )
+    assert screw["description"] == "Tornillo" and screw["shipped"] == D(100)
+    assert [r["part"] for r in rows] == ["CU-WIRE", "HOUSING", "SCREW", "TERM"]
+    [note] = notes
+    assert "GHOST" in note and tr(note, "es").startswith("1 línea(s) de embarque")
