@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -23,29 +24,43 @@ QTY = ["1", "2", "5", "10", "0.5", "7.123456", "100", "250000.5"]
 VALUE = ["1", "10.5", "999.9999", "12345.6789", "0.0001", "80000000"]
 
 
+def _versions(draw: st.DrawFn, product: str, comp: str) -> list[BomLine]:
+    """One BOM line of ``product`` → ``comp``: open, or two versions split on a date."""
+    qpu = Decimal(draw(st.sampled_from(QPU)))
+    scrap = Decimal(draw(st.sampled_from(SCRAP)))
+    split = draw(st.one_of(st.none(), st.integers(1, 50)))
+    start = draw(st.one_of(st.none(), st.integers(0, 20)))
+    vf = None if start is None else BASE + timedelta(days=start)
+    if split is None:
+        return [BomLine(product, comp, qpu, scrap, vf, None)]
+    cut = BASE + timedelta(days=split)
+    if vf is not None and vf >= cut:
+        vf = None
+    qpu2 = Decimal(draw(st.sampled_from(QPU)))
+    scrap2 = Decimal(draw(st.sampled_from(SCRAP)))
+    gap = draw(st.integers(0, 3))
+    return [
+        BomLine(product, comp, qpu, scrap, vf, cut - timedelta(days=1)),
+        BomLine(product, comp, qpu2, scrap2, cut + timedelta(days=gap), None),
+    ]
+
+
+#: products in build order: each may use the materials and the products before it, so
+#: S2 is a sub-assembly of S1, both of A, B, C (and C of A …): up to four levels
+LEVELED = ["S2", "S1", "C", "B", "A"]
+
+
 @st.composite
-def plants(draw: st.DrawFn) -> tuple[list[ImportLot], list[Shipment], list[BomLine]]:
+def plants(
+    draw: st.DrawFn, multilevel: bool = False
+) -> tuple[list[ImportLot], list[Shipment], list[BomLine]]:
     bom: list[BomLine] = []
-    for product in PRODUCTS:
-        comps = draw(st.lists(st.sampled_from(PARTS), min_size=0, max_size=3, unique=True))
+    products = LEVELED if multilevel else PRODUCTS
+    for k, product in enumerate(products):
+        usable = PARTS + (products[:k] if multilevel else [])
+        comps = draw(st.lists(st.sampled_from(usable), min_size=0, max_size=3, unique=True))
         for comp in comps:
-            qpu = Decimal(draw(st.sampled_from(QPU)))
-            scrap = Decimal(draw(st.sampled_from(SCRAP)))
-            split = draw(st.one_of(st.none(), st.integers(1, 50)))
-            start = draw(st.one_of(st.none(), st.integers(0, 20)))
-            vf = None if start is None else BASE + timedelta(days=start)
-            if split is None:
-                bom.append(BomLine(product, comp, qpu, scrap, vf, None))
-            else:
-                cut = BASE + timedelta(days=split)
-                if vf is not None and vf >= cut:
-                    vf = None
-                qpu2 = Decimal(draw(st.sampled_from(QPU)))
-                bom.append(BomLine(product, comp, qpu, scrap, vf, cut - timedelta(days=1)))
-                gap = draw(st.integers(0, 3))
-                bom.append(
-                    BomLine(product, comp, qpu2, Decimal(0), cut + timedelta(days=gap), None)
-                )
+            bom.extend(_versions(draw, product, comp))
     lots: list[ImportLot] = []
     n_lots = draw(st.integers(0, 14))
     for i in range(n_lots):
@@ -72,7 +87,7 @@ def plants(draw: st.DrawFn) -> tuple[list[ImportLot], list[Shipment], list[BomLi
                 line=draw(st.integers(1, 3)),
                 kind=draw(st.sampled_from(["export", "domestic", "transfer"])),
                 date=BASE + timedelta(days=draw(st.integers(0, 120))),
-                product=draw(st.sampled_from(PRODUCTS)),
+                product=draw(st.sampled_from(products)),  # sub-assemblies shipped on their own
                 quantity=Decimal(draw(st.sampled_from(QTY[:6]))),
                 pedimento=draw(st.one_of(st.none(), st.none(), st.sampled_from(PEDS))),
             )
@@ -86,6 +101,19 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 @SETTINGS
 @given(plants(), st.one_of(st.none(), st.integers(0, 120)))
 def test_fast_engine_equals_reference(plant, through_days) -> None:  # type: ignore[no-untyped-def]
+    _same_journal(plant, through_days)
+
+
+@SETTINGS
+@given(plants(multilevel=True), st.one_of(st.none(), st.integers(0, 120)))
+def test_fast_engine_equals_reference_multilevel(plant, through_days) -> None:  # type: ignore[no-untyped-def]
+    """Sub-assemblies down to four levels, scrap and several versions at every level."""
+    _same_journal(plant, through_days)
+
+
+def _same_journal(
+    plant: tuple[list[ImportLot], list[Shipment], list[BomLine]], through_days: int | None
+) -> None:
     lots, ships, bom = plant
     through = None if through_days is None else BASE + timedelta(days=through_days)
     ref = discharge_reference(lots, ships, bom, through=through)
@@ -132,7 +160,7 @@ def _invariants(lots: list[ImportLot], ships: list[Shipment], result: DischargeR
 
 
 @SETTINGS
-@given(plants())
+@given(st.booleans().flatmap(lambda m: plants(multilevel=m)))
 def test_invariants_and_determinism(plant) -> None:  # type: ignore[no-untyped-def]
     lots, ships, bom = plant
     result = discharge_domain(lots, ships, bom)
@@ -215,7 +243,9 @@ def test_generated_plants_fast_equals_reference(seed: int) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plants(), st.sampled_from([(1, 1), (2, 1), (3, 2)]))
+@given(
+    st.booleans().flatmap(lambda m: plants(multilevel=m)), st.sampled_from([(1, 1), (2, 1), (3, 2)])
+)
 def test_tiny_windows_chain_exactly(plant, widths) -> None:  # type: ignore[no-untyped-def]
     """The fast engine's windows restart from balances; tiny windows must not change a thing."""
     from immex.domain.discharge import kernel as fe
@@ -227,3 +257,41 @@ def test_tiny_windows_chain_exactly(plant, widths) -> None:  # type: ignore[no-u
         assert discharge_domain(lots, ships, bom) == discharge_reference(lots, ships, bom)
     finally:
         fe.WINDOW_MAX, fe.WINDOW_AFTER_LATE = saved
+
+
+def _flattened(bom: list[BomLine]) -> list[BomLine]:
+    """A single-level BOM with the same needs as ``bom`` (open versions, exact factors):
+    each product's factor per material summed over every route, computed independently."""
+    lines: dict[str, list[BomLine]] = defaultdict(list)
+    for b in bom:
+        lines[b.product].append(b)
+
+    def factors(product: str) -> dict[str, Decimal]:
+        out: dict[str, Decimal] = defaultdict(Decimal)
+        for b in lines[product]:
+            if b.component in lines:
+                for m, f in factors(b.component).items():
+                    out[m] += b.qty_per_unit * f
+            else:
+                out[b.component] += b.qty_per_unit
+        return out
+
+    return [BomLine(p, m, f) for p in lines for m, f in sorted(factors(p).items())]
+
+
+@SETTINGS
+@given(plants(multilevel=True))
+def test_multilevel_equals_its_flattened_bom_when_nothing_rounds(plant) -> None:  # type: ignore[no-untyped-def]
+    """With whole quantities per unit, no scrap and open versions nothing is rounded, so the
+    explosion through sub-assemblies must equal a hand-flattened single-level BOM."""
+    lots, ships, bom = plant
+    whole = {p: Decimal(1 + (i % 3)) for i, p in enumerate(sorted({b.product for b in bom}))}
+    simple = list(
+        {
+            (b.product, b.component): BomLine(b.product, b.component, whole[b.product]) for b in bom
+        }.values()
+    )
+    ships = [replace(s, quantity=Decimal(int(s.quantity) + 1)) for s in ships]
+    flat = discharge_domain(lots, ships, _flattened(simple))
+    assert discharge_domain(lots, ships, simple) == flat
+    assert discharge_reference(lots, ships, simple) == flat

@@ -33,6 +33,7 @@ class Table:
     notes: tuple[str, ...] = ()  # plain text shown under the table (already translated)
     only: tuple[str, ...] = ()  # formats that show it ("xlsx",); empty = every format
     empty: str = "report.no_rows"  # i18n key of the text shown when there are no rows
+    sheet: str = ""  # i18n key of a shorter sheet name (Excel: 31 characters); "" = title
 
     def shown_in(self, fmt: str) -> bool:
         return not self.only or fmt in self.only

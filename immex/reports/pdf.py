@@ -239,6 +239,9 @@ def _section(report: Report, section: Section, st: dict[str, ParagraphStyle]) ->
     """A section on a fresh page unless the previous one left room: title, the data it
     used and as of when, its charts and tables."""
     lang = report.meta.lang
+    shown = [tb for tb in section.tables if tb.shown_in("pdf")]
+    if section.tables and not shown and not section.charts:
+        return []  # its tables are for other formats (the workbook's detail sheets)
     story: list[Any] = [CondPageBreak(6 * cm), Paragraph(_esc(t(section.title, lang)), st["h2"])]
     story.append(Paragraph(_esc(section_basis(report, section)), st["stamp"]))
     for chart in section.charts:

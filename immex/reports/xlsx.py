@@ -163,7 +163,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
         for table in section.tables:
             if not table.shown_in("xlsx"):
                 continue
-            sheet = wb.create_sheet(_sheet_name(t(table.title, lang), used))
+            sheet = wb.create_sheet(_sheet_name(t(table.sheet or table.title, lang), used))
             _write_table(sheet, report, table, section)
     if report.rules:
         table = rules_table(report.rules)

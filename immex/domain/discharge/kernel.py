@@ -8,7 +8,8 @@ the only modules of the domain that use numpy. Quantities are integers in micro-
 cannot overflow, Python integers where it could).
 
 How it is fast: shipments explode through precomputed BOM versions in one vectorised
-step; each component is then discharged on its own. FIFO with entry dates has a closed
+step (one more per level of sub-assemblies, the leaves then merged per shipment and
+material); each component is then discharged on its own. FIFO with entry dates has a closed
 form: after consumption i the part's cumulative use is
 ``C_i = P_i + min(0, min_{j<=i}(S_j - P_j))`` (P = cumulative need, S = quantity of lots
 entered by the date), and the allocations are the pieces of the merged cumulative axes
@@ -40,8 +41,12 @@ from immex.domain.discharge.kernel_pack import (
     Journal,
     Plant,
     day,
+    explode,
     from_day,
     journal_to_domain,
+    muldiv_half_up,
+    parts_consumed_on,
+    parts_reaching,
     plant_from_domain,
     to_e4,
     to_micro,
@@ -66,6 +71,8 @@ __all__ = [
     "from_day",
     "journal_to_domain",
     "muldiv_half_up",
+    "parts_consumed_on",
+    "parts_reaching",
     "plant_from_domain",
     "to_e4",
     "to_micro",
@@ -75,108 +82,6 @@ Progress = Callable[[int, int], None]
 #: consumptions per closed-form window: the largest, and the first after a late lot
 WINDOW_MAX = 1 << 16
 WINDOW_AFTER_LATE = 256
-
-
-def muldiv_half_up(a: I64, b: I64, d: I64 | int) -> I64:
-    """round_half_up(a × b / d) for non-negative integers, exactly.
-
-    int64 where the product cannot overflow; else the fraction b/d is reduced first; what
-    still could overflow is done with Python integers."""
-    n = len(a)
-    dd = np.broadcast_to(np.asarray(d, dtype=np.int64), (n,))
-    safe = a.astype(np.float64) * b.astype(np.float64) < 2.0**60
-    if safe.all():
-        return (2 * a * b + dd) // (2 * dd)
-    out = np.empty(n, dtype=np.int64)
-    s = np.flatnonzero(safe)
-    out[s] = (2 * a[s] * b[s] + dd[s]) // (2 * dd[s])
-    u = np.flatnonzero(~safe)
-    au, bu, du = a[u], b[u], dd[u]
-    g = np.gcd(bu, du)
-    bu = bu // g
-    du = du // g
-    safe2 = au.astype(np.float64) * bu.astype(np.float64) < 2.0**60
-    s2 = np.flatnonzero(safe2)
-    out[u[s2]] = (2 * au[s2] * bu[s2] + du[s2]) // (2 * du[s2])
-    u2 = np.flatnonzero(~safe2)
-    out[u[u2]] = [
-        (2 * x * y + z) // (2 * z)
-        for x, y, z in zip(au[u2].tolist(), bu[u2].tolist(), du[u2].tolist(), strict=True)
-    ]
-    return out
-
-
-# --------------------------------------------------------------------------- explosion
-
-
-def _bom_versions(plant: Plant) -> tuple[I64, I64, I64, I32, I64]:
-    """BOM versions per product: (key, offset, length) sorted by key, and flat lines."""
-    order = np.lexsort((plant.bom_comp, plant.bom_product))
-    prod = plant.bom_product[order]
-    keys: list[int] = []
-    offs: list[int] = []
-    lens: list[int] = []
-    flat_comp: list[int] = []
-    flat_factor: list[int] = []
-    bounds = np.flatnonzero(np.diff(prod)) + 1
-    starts = np.concatenate(([0], bounds)).tolist()
-    ends = np.concatenate((bounds, [len(prod)])).tolist()
-    comp_all = plant.bom_comp[order].tolist()
-    fac_all = plant.bom_factor[order].tolist()
-    vf_all = plant.bom_from[order].tolist()
-    vt_all = plant.bom_to[order].tolist()
-    for s, e in zip(starts, ends, strict=True):
-        if s == e:
-            continue
-        p = int(prod[s])
-        lines = list(range(s, e))
-        cuts = sorted(
-            {vf_all[i] for i in lines} | {vt_all[i] + 1 for i in lines if vt_all[i] < DAY_MAX}
-        )
-        if cuts[0] > DAY_MIN:
-            cuts.insert(0, DAY_MIN)
-        for c in cuts:
-            keys.append((p << 32) + (c + 2**31))
-            offs.append(len(flat_comp))
-            inforce = [i for i in lines if vf_all[i] <= c <= vt_all[i]]
-            inforce.sort(key=lambda i: comp_all[i])
-            flat_comp.extend(comp_all[i] for i in inforce)
-            flat_factor.extend(fac_all[i] for i in inforce)
-            lens.append(len(inforce))
-    return (
-        np.asarray(keys, dtype=np.int64),
-        np.asarray(offs, dtype=np.int64),
-        np.asarray(lens, dtype=np.int64),
-        np.asarray(flat_comp, dtype=np.int32),
-        np.asarray(flat_factor, dtype=np.int64),
-    )
-
-
-def explode(plant: Plant) -> tuple[I32, I32, I64, I32]:
-    """Consumptions in journal order: (shipment index, component, need µ, unexploded idx)."""
-    keys, offs, lens, flat_comp, flat_factor = _bom_versions(plant)
-    n = len(plant.ship_id)
-    if n == 0 or len(keys) == 0:
-        empty = np.zeros(0, dtype=np.int32)
-        return empty, empty, np.zeros(0, dtype=np.int64), np.arange(n, dtype=np.int32)
-    skey = (plant.ship_product.astype(np.int64) << 32) + (plant.ship_date.astype(np.int64) + 2**31)
-    ver = np.searchsorted(keys, skey, side="right") - 1
-    ok = ver >= 0
-    ver_c = np.where(ok, ver, 0)
-    ok &= (keys[ver_c] >> 32) == plant.ship_product
-    counts = np.where(ok, lens[ver_c], 0)
-    unexploded = np.flatnonzero(counts == 0).astype(np.int32)
-    total = int(counts.sum())
-    ship_idx = np.repeat(np.arange(n, dtype=np.int32), counts)
-    starts = np.cumsum(counts) - counts
-    within = np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
-    line = np.repeat(offs[ver_c], counts) + within
-    comp = flat_comp[line]
-    g = np.gcd(flat_factor, np.int64(10**12))
-    line_num = flat_factor // g
-    line_den = np.int64(10**12) // g
-    need = muldiv_half_up(plant.ship_qty[ship_idx], line_num[line], line_den[line])
-    return ship_idx, comp, need, unexploded
 
 
 # --------------------------------------------------------------------------- FIFO

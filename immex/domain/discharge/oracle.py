@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from immex.domain.discharge.bom_tree import BomTree
 from immex.domain.discharge.rules import (
     allocation_value,
-    consumption_quantity,
     discharge_key,
     fifo_key,
     shipment_order,
@@ -37,7 +37,8 @@ def discharge_reference(
     through: date | None = None,
     temporary_keys: tuple[str, ...] = TEMPORARY_KEYS,
 ) -> DischargeResult:
-    """Allocate every shipment (up to ``through``) to lots, following :mod:`.rules`."""
+    """Allocate every shipment (up to ``through``) to lots, following :mod:`.rules` (and
+    :mod:`.bom_tree` for the explosion through sub-assemblies)."""
     by_part: dict[str, list[ImportLot]] = defaultdict(list)
     for lot in lots:
         if lot.clave in temporary_keys:
@@ -45,9 +46,7 @@ def discharge_reference(
     for queue in by_part.values():
         queue.sort(key=fifo_key)
     used: dict[int, Decimal] = {lot.lot_id: ZERO for q in by_part.values() for lot in q}
-    bom_by_product: dict[str, list[BomLine]] = defaultdict(list)
-    for line in bom:
-        bom_by_product[line.product].append(line)
+    tree = BomTree(bom)
 
     allocations: list[Allocation] = []
     shortfalls: list[Shortfall] = []
@@ -59,18 +58,14 @@ def discharge_reference(
     for ship in sorted(shipments, key=shipment_order):
         if through is not None and ship.date > through:
             continue
-        lines = sorted(
-            (b for b in bom_by_product.get(ship.product, []) if b.in_force(ship.date)),
-            key=lambda b: b.component,
-        )
-        if not lines:
+        needs = tree.needs(ship.product, ship.quantity, ship.date)
+        if needs is None:
             unexploded.append(UnexplodedShipment(ship.shipment_id, ship.product, ship.date))
             continue
-        for line in lines:
-            need = consumption_quantity(ship.quantity, line.qty_per_unit, line.scrap_pct)
+        for component, need in needs:
             required = need
             consumptions += 1
-            queue = by_part.get(line.component, [])
+            queue = by_part.get(component, [])
             walks: list[tuple[list[ImportLot], bool]] = []
             if ship.pedimento:
                 walks.append(([lot for lot in queue if lot.pedimento == ship.pedimento], True))
@@ -105,7 +100,7 @@ def discharge_reference(
                     allocations.append(
                         Allocation(
                             ship.shipment_id,
-                            line.component,
+                            component,
                             lot.lot_id,
                             take,
                             allocation_value(lot.value_usd, lot.quantity, before, before + take),
@@ -114,7 +109,7 @@ def discharge_reference(
                         )
                     )
             if need > ZERO:
-                shortfalls.append(Shortfall(ship.shipment_id, line.component, required, need))
+                shortfalls.append(Shortfall(ship.shipment_id, component, required, need))
     return DischargeResult(
         tuple(allocations), tuple(shortfalls), tuple(expired), tuple(unexploded), consumptions
     )

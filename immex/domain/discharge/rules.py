@@ -1,7 +1,8 @@
 """The discharge rules, stated once; both engines follow them to the digit.
 
 - Shipments are processed in the order (date, document, line, id).
-- A shipment explodes through the BOM lines of its product in force on its date, in
+- A shipment explodes through the BOM lines of its product in force on its date (and down
+  every level of its sub-assemblies, :mod:`.bom_tree`), one consumption per material, in
   component order; need = quantity × qty_per_unit × (1 + scrap_pct / 100), rounded half-up
   to 6 decimals (the store's quantity step).
 - The lots of a component are taken first-in-first-out: (entry date, pedimento, lot id).

@@ -1,9 +1,10 @@
 """What a what-if reads: the slice of the plant one shipment line can touch.
 
 The FIFO is per component, so a simulated line of a product needs only the lots of the
-components of its BOM in force on its date and the recorded shipments of the products
-that use those components (:func:`immex.services.decide.simulate.restrict` says the same on
-a whole plant). This reads just that slice — the discharge's own packing
+components of its BOM in force on its date (through every level of its sub-assemblies) and
+the recorded shipments of the products that use those components at any level
+(:func:`immex.services.decide.simulate.restrict` says the same on a whole plant). This reads
+just that slice — the discharge's own packing
 (:func:`immex.services.discharge.plant.load_plant`) over a narrowed view of its inputs — so
 a what-if on a ten-million-consumption plant reads thousands of rows, not millions.
 """
@@ -16,17 +17,12 @@ from typing import Any, cast
 
 from immex.domain.company import Company
 from immex.domain.discharge import kernel as fe
+from immex.domain.discharge.bom_tree import assemblies_reaching, parts_consumed
 from immex.domain.discharge.limits import LimitPolicy
 from immex.domain.errors import NotFound
 from immex.domain.ledger import TEMPORARY_KEYS
 from immex.services.discharge.plant import load_plant
 from immex.store.unit import Repositories
-
-
-def _in_force(line: Any, day: date) -> bool:
-    return (line.valid_from is None or line.valid_from <= day) and (
-        line.valid_to is None or day <= line.valid_to
-    )
 
 
 class _SliceInputs:
@@ -67,7 +63,8 @@ def load_slice(
 ) -> tuple[fe.Plant, LimitPolicy]:
     """The plant slice a line of ``product`` shipped on ``day`` can touch."""
     bom = repos.discharge_inputs.bom(company.id)
-    parts = sorted({b.component for b in bom if b.product == product and _in_force(b, day)})
+    # the materials it consumes through every level of its sub-assemblies (bom_tree)
+    parts = sorted(parts_consumed(bom, product, day))
     if not parts:
         known = any(b.product == product for b in bom)
         raise NotFound(
@@ -77,7 +74,7 @@ def load_slice(
             "`immex import bom`",
             field="product",
         )
-    wanted = set(parts)
-    users = sorted({b.product for b in bom if b.component in wanted})
-    inputs = _SliceInputs(repos, [b for b in bom if b.component in wanted], parts, users)
+    users = assemblies_reaching(bom, parts)  # the products (at any level) that use them
+    keep = users | set(parts)
+    inputs = _SliceInputs(repos, [b for b in bom if b.component in keep], parts, sorted(users))
     return load_plant(cast(Repositories, _SliceRepos(repos, inputs)), company, temporary_keys)

@@ -59,15 +59,16 @@ class Simulation:
 
 
 def _components(plant: fe.Plant, product: int, day: int) -> np.ndarray:
-    on = (plant.bom_product == product) & (plant.bom_from <= day) & (plant.bom_to >= day)
-    return np.unique(plant.bom_comp[on])
+    """The parts the line consumes, through every level of its sub-assemblies."""
+    return fe.parts_consumed_on(plant, product, day)
 
 
 def restrict(plant: fe.Plant, components: np.ndarray) -> fe.Plant:
     """The plant limited to ``components``: their lots, BOM lines, and the shipments of
     the products that use them (the FIFO of those components is unchanged)."""
     lots = np.isin(plant.lot_part, components)
-    bom = np.isin(plant.bom_comp, components)
+    # the lines of those components and of the sub-assemblies that lead to them
+    bom = np.isin(plant.bom_comp, fe.parts_reaching(plant, components))
     users = np.unique(plant.bom_product[bom])
     ships = np.isin(plant.ship_product, users)
     return replace(

@@ -80,7 +80,8 @@ def load_plant(
     lots = inputs.lot_tuples(cid, temporary_keys)
     bom = inputs.bom(cid)
     ships = inputs.shipment_tuples(cid)
-    parts = sorted(part for _id, part, _kind in mats)
+    # the materials, and the sub-assemblies (products that are components of products)
+    parts = sorted({part for _id, part, _kind in mats} | {b.component for b in bom})
     products = sorted({r[5] for r in ships} | {b.product for b in bom})
     pi = {p: i for i, p in enumerate(parts)}
     qi = {p: i for i, p in enumerate(products)}
@@ -155,6 +156,11 @@ def _bom_line(r: Any) -> BomLine:
         r.product, r.component, Decimal(r.qty_per_unit_micro).scaleb(-6),
         Decimal(r.scrap_pct_e4).scaleb(-4), r.valid_from, r.valid_to,
     )  # fmt: skip
+
+
+def bom_lines(repos: Repositories, company_id: int) -> list[BomLine]:
+    """The company's BOM lines (every version, sub-assemblies included) as domain records."""
+    return [_bom_line(r) for r in repos.discharge_inputs.bom(company_id)]
 
 
 def load_domain_inputs(

@@ -2,7 +2,9 @@
 
 A part number is the key: a re-imported part with other values is updated, an identical one
 left as it is. A BOM line is versioned by its validity: a new version may not overlap a
-stored one of the same product and component.
+stored one of the same product and component. A component is a material or, for a
+sub-assembly, a product (:mod:`immex.domain.discharge.bom_tree`); a line that would make a
+product contain itself is refused with the cycle's path.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from immex.domain.discharge.bom_tree import BomCycle, route_between
 from immex.domain.ledger import MATERIAL_KINDS
+from immex.domain.messages import Template
 from immex.services.ledger.field_checks import (
     QUANTITY_PLACES,
     VALUE_PLACES,
@@ -27,7 +31,16 @@ from immex.store.repositories.ledger_records import MasterData, StoredPart
 #: the longest part number the store keeps
 PART_NUMBER_MAX = 80
 UNKNOWN_PRODUCT = "unknown product; import it with `immex import products`"
-UNKNOWN_MATERIAL = "unknown material; import it with `immex import materials`"
+UNKNOWN_COMPONENT = Template(
+    "bom.unknown_component",
+    "unknown component: neither a material nor a product; import it with `immex import "
+    "materials` (or, for a sub-assembly, `immex import products`)",
+)
+BOTH_KINDS = Template(
+    "bom.both_kinds",
+    "is both a material and a product: a component must be one or the other (a product "
+    "as a component is a sub-assembly, exploded through its own BOM)",
+)
 
 BomVersion = tuple[int, int, date | None, date | None]
 
@@ -114,6 +127,7 @@ def import_bom(uow: UnitOfWork, job: ImportJob) -> ImportResult:
     materials = ledger.part_numbers(MasterData.MATERIALS, job.company_id)
     lines, n = _read_bom(job, products, materials)
     existing = ledger.bom_versions(job.company_id)
+    _refuse_cycles(job, lines, existing, products)
     same = 0
     to_insert: list[dict[str, Any]] = []
     for line, key, rec in lines:
@@ -168,13 +182,38 @@ def _read_bom(
         vt = acc.parse(line, cells, "valid_to", parse_day, required=False)
         if product and product not in products:
             acc.error(line, "product", UNKNOWN_PRODUCT, product)
-        if component and component not in materials:
-            acc.error(line, "component", UNKNOWN_MATERIAL, component)
+        if component and component not in materials and component not in products:
+            acc.error(line, "component", UNKNOWN_COMPONENT(), component)
+        elif component in materials and component in products:
+            acc.error(line, "component", BOTH_KINDS(), component)
         if vf and vt and vt < vf:
             acc.error(line, "valid_to", f"ends before valid_from {vf.isoformat()}", vt.isoformat())
         if product and component and qpu is not None:
             lines.append((line, (product, component), (qpu, scrap, vf, vt)))
     return lines, n
+
+
+def _refuse_cycles(
+    job: ImportJob,
+    lines: list[tuple[int, tuple[str, str], BomVersion]],
+    existing: dict[tuple[str, str], list[BomVersion]],
+    products: set[str],
+) -> None:
+    """A row whose sub-assembly contains, at some level, the row's product closes a cycle:
+    refused at that row with the path (whatever the versions' dates)."""
+    edges: dict[str, set[str]] = {}
+    for product, component in existing:
+        if component in products:
+            edges.setdefault(product, set()).add(component)
+    for line, (product, component), _rec in lines:
+        if component not in products or component in edges.get(product, ()):
+            continue
+        back = route_between(edges, component, product)
+        if back is not None:
+            err = BomCycle((product, *back))
+            job.fields.error(line, "component", err.message, component)
+            continue
+        edges.setdefault(product, set()).add(component)
 
 
 def _overlapping(rec: BomVersion, versions: list[BomVersion]) -> BomVersion | None:

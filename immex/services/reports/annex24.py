@@ -19,7 +19,12 @@ from immex.domain.money import ZERO
 from immex.reports.model import Chart, Column, Section, Table
 from immex.services.discharge import balances as lot_balances
 from immex.services.discharge import journal as discharge_journal
+from immex.services.discharge.plant import bom_lines
 from immex.services.rates.workspace_data import series_of
+from immex.services.reports.product_materials import (
+    product_material_rows,
+    product_materials_table,
+)
 from immex.services.workspace.context import Workspace
 
 C = Column
@@ -45,11 +50,15 @@ def ledger_tables(ws: Workspace, start: date, end: date) -> dict[str, Any]:
         fx_series = series_of(ws)[0]  # bundled FIX, extended by the workspace's
         journal = discharge_journal.journal_rows(ws, date_from=start, date_to=end)
         balances, notes = lot_balances.balance(ws, end)
+        bom = bom_lines(repos, company.id)
     used_rows, ped_rows = _journal_tables(journal, mats)
+    by_product = product_material_rows(exits, bom, journal, mats)
     return {
         "entries": _entry_rows(entries, mats),
         "exits": _exit_rows(exits),
         "materials_used": used_rows,
+        "materials_by_product": by_product[0],
+        "materials_by_product_notes": by_product[1],
         "discharge": ped_rows,
         "balances": _balance_rows(balances, lot_info, fx_series),
         "notes": tuple(notes),
@@ -341,5 +350,14 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
         Section("exits", "sec.exits", (exits,)),
         Section("balances", "sec.balances", (balances,), (balance_chart(bal),)),
         Section("materials_used", "sec.materials_used", (used,)),
+        Section(
+            "materials_by_product",
+            "sec.materials_by_product",
+            (
+                product_materials_table(
+                    led["materials_by_product"], led["materials_by_product_notes"]
+                ),
+            ),
+        ),
         Section("discharge", "sec.discharge", (disc,)),
     ]
