@@ -23,9 +23,11 @@ from immex.cli.common import (
     console,
     err_console,
     handle_errors,
+    money,
     open_ws,
     parse_date,
     print_json,
+    qty,
     today_default,
 )
 from immex.cli.import_group import import_app
@@ -282,21 +284,21 @@ def discharge_show(
             a.component,
             format_pedimento(a.pedimento),
             a.entry_date.isoformat(),
-            f"{a.quantity:f}",
-            f"{a.value_usd:f}",
+            qty(a.quantity),
+            money(a.value_usd),
             a.key + (" (directed)" if a.directed else ""),
         )
     console.print(table)
     for s in detail["shortfalls"][:50]:
         console.print(
             f"shortfall: {format_pedimento(s['document'])}/{s['line']} {s['date']} {s['part']} "
-            f"missing {s['missing']:f} of {s['required']:f}",
+            f"missing {qty(s['missing'])} of {qty(s['required'])}",
             markup=False,
         )
     for e in detail["expired_lots"][:50]:
         console.print(
             f"expired: lot {e['lot_id']} {format_pedimento(e['pedimento'])} {e['part']} open "
-            f"{e['open_quantity']:f} — {e['action']}",
+            f"{qty(e['open_quantity'])} — {e['action']}",
             markup=False,
         )
     for u in detail["unexploded_shipments"][:50]:
@@ -355,13 +357,13 @@ def _print_balances(
             b.entry_date.isoformat(),
             b.limit_date.isoformat() if b.limit_date else "program",
             "" if b.days_left is None else str(b.days_left),
-            f"{b.open_quantity:f}",
-            f"{b.open_value_usd:f}",
+            qty(b.open_quantity),
+            money(b.open_value_usd),
             b.status,
         )
     console.print(table)
     more = f" (first 200 of {len(rows):,} shown; --json for all)" if len(rows) > 200 else ""
-    console.print(f"{len(rows):,} lots, open value USD {total:f}{more}", markup=False)
+    console.print(f"{len(rows):,} lots, open value USD {money(total)}{more}", markup=False)
 
 
 @handle_errors
