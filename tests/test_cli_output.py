@@ -120,3 +120,31 @@ def test_json_keeps_the_fifteen_digits(demo_db: str) -> None:
 
     body = json.loads(run("balance", "--as-of", "2026-02-28", "--db", demo_db, "--json"))
     assert any(lot["pedimento"] == "244730124000286" for lot in body["lots"])
+
+
+def test_discharge_run_names_its_first_ten_shortfalls_and_where_all_are(tmp_path: Path) -> None:
+    from immex.samples.plant_generator import ORDER, PlantSpec, write_plant
+    from immex.services.ledger.importer import import_file
+    from immex.services.workspace import companies as workspace
+
+    url = f"sqlite:///{tmp_path / 'immex.db'}"
+    ws = workspace.create_workspace(url, actor="tester")
+    ws = ws.with_company(workspace.add_company(ws, "EKU9003173C9", "Planta Ilustrativa"))
+    spec = PlantSpec(seed=3, materials=40, products=6, components=5, shipments=150, lots=300,
+                     days=760, directed=0.05, slow_movers=0.1, short_parts=0.1)  # fmt: skip
+    paths = write_plant(spec, tmp_path / "plant")
+    for name in ORDER:
+        import_file(ws, name, paths[name])
+    ws.store.dispose()
+    dry = runner.invoke(app, ["--lang", "es", "discharge", "run", "--dry-run", "--db", url])
+    assert dry.exit_code == 0, dry.output
+    assert "una corrida de prueba no guarda diario" in dry.stdout
+    out = runner.invoke(app, ["--lang", "es", "discharge", "run", "--db", url]).stdout
+    total = re.search(r"faltantes \(los primeros 10 de ([\d,]+)\):", out)
+    assert total and int(total.group(1).replace(",", "")) > 10, out
+    line = re.compile(r"  \S+/\d+ \d{4}-\d\d-\d\d \S+: faltan ")
+    named = [ln for ln in out.splitlines() if line.match(ln)]
+    assert len(named) == 10
+    assert "`immex discharge show 1 --json`, o la página /c/EKU9003173C9/discharge/runs/1" in out
+    en = runner.invoke(app, ["--lang", "en", "discharge", "run", "--db", url]).stdout
+    assert "shortfalls (the first 10 of" in en and ": missing " in en
