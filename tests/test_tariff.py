@@ -242,7 +242,8 @@ def test_cli_search_json_and_text() -> None:
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert len(data) == 3 and data[0]["fraccion"] == "8517.13.01"
-    assert set(data[0]) == {"fraccion", "description", "score"}
+    assert set(data[0]) == {"fraccion", "description", "score", "heading", "heading_description",
+                            "subheading", "subheading_description", "igi_published"}  # fmt: skip
     res = runner.invoke(app, ["tariff", "search", "circuitos integrados"])
     assert res.exit_code == 0 and "8542" in res.output
     assert runner.invoke(app, ["tariff", "search", "x", "--limit", "0"]).exit_code == 2

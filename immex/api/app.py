@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from immex.api import docs_pages
 from immex.api import v1 as api_v1
-from immex.api.i18n import messages
+from immex.api.i18n import cell_filter, messages
 from immex.api.v1.auth import ServerSettings
 from immex.domain.errors import BatchError, ImmexError, InvalidInput, NotFound
 from immex.domain.money import D
@@ -27,6 +27,7 @@ from immex.services.tariff import lookup as tariff_service
 from immex.services.tariff.fraction_view import show_in_workspace
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.filters["cell"] = cell_filter
 
 
 def _date(value: str | None, field: str) -> date | None:
@@ -184,7 +185,7 @@ def _web_pages(app: FastAPI, db: str | None) -> None:
             when = _date(as_of, "as_of") or today
             with optional_workspace(db) as ws:
                 doc = jsonable(show_in_workspace(ws, code, when))
-                if origin.strip():
+                if origin.strip() and doc["level"] == "fraction":
                     sectors = [s for s in prosec.replace(" ", "").split(",") if s]
                     found = rate_service.rate_decision(ws, code, origin, when, sectors, today=today)
                     decision = jsonable(rate_service.decision_dict(found))

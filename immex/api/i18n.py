@@ -1,6 +1,39 @@
-"""Strings of the web pages, Spanish first."""
+"""Strings of the web pages, Spanish first; how a value reads in a table cell."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from immex.domain.messages import Template
+from immex.reports.i18n import tr
+
+YES = Template("web.yes", "Yes")
+NO = Template("web.no", "No")
+#: what an empty cell shows (never "None")
+EMPTY = "—"
+
+
+def cell(value: Any, lang: str) -> Any:
+    """A value as a table cell reads it in ``lang``: yes/no for a flag (Sí/No), "—" for
+    nothing, a catalog message in the page's language; anything else as it is — never the
+    words None, True or False."""
+    if value is None or value == "":
+        return EMPTY
+    if value is True:
+        return tr(YES(), lang)
+    if value is False:
+        return tr(NO(), lang)
+    return tr(value, lang)
+
+
+@pass_context
+def cell_filter(ctx: Context, value: Any) -> Any:
+    """``{{ value|cell }}`` in the page's language (the template's ``lang``)."""
+    return cell(value, str(ctx.get("lang") or "es"))
+
 
 MESSAGES: dict[str, dict[str, str]] = {
     "es": {

@@ -1,24 +1,131 @@
-"""Shared CLI plumbing: JSON output, error reporting, dates, the visible 'today'."""
+"""Shared CLI plumbing: JSON output, error reporting, dates, the visible 'today', and how
+figures and tables are printed for a person (a terminal) and for a log (a pipe, a file)."""
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
+from immex.domain.codes import format_pedimento
 from immex.domain.errors import BatchError, ImmexError
 from immex.domain.series import Month
 from immex.services import inputs as formats
 from immex.services.inputs import jsonable
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+
+class Out(Console):
+    """The CLI's console: a table never loses a character of a value.
+
+    On a terminal a column too narrow for a value wraps it (``overflow="fold"``) instead of
+    cutting it with ``…``. When the output is not a terminal (a pipe, a file, a log, a test)
+    a table is written as plain columns — a title line, a header line, one line per row,
+    columns two spaces apart, every value in full — whatever the width of the screen."""
+
+    @property
+    def to_screen(self) -> bool:
+        """Whether the output is a terminal (the file itself, whatever FORCE_COLOR says)."""
+        isatty = getattr(self.file, "isatty", None)
+        try:
+            return bool(isatty and isatty())
+        except ValueError:  # a closed file
+            return False
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if not any(isinstance(o, Table) for o in objects):
+            super().print(*objects, **kwargs)
+            return
+        for obj in objects:
+            if not isinstance(obj, Table):
+                super().print(obj, **kwargs)
+            elif self.to_screen:
+                for column in obj.columns:
+                    column.overflow = "fold"
+                super().print(obj, **kwargs)
+            else:
+                self.file.write(plain_table(obj, self))
+
+
+def _cell_text(cell: Any, out: Console) -> str:
+    if isinstance(cell, Text):
+        return cell.plain
+    if isinstance(cell, str):
+        return out.render_str(cell).plain
+    return str(cell)
+
+
+_NUMBER = re.compile(r"[-+]?[\d,]*\.?\d+ ?%?")
+
+
+def _numeric(values: list[str]) -> bool:
+    """A column of numbers (amounts, quantities, rates): aligned on the right."""
+    shown = [v for v in values if v not in ("", "-", "—")]
+    return bool(shown) and all(_NUMBER.fullmatch(v) for v in shown)
+
+
+def plain_table(table: Table, out: Console) -> str:
+    """``table`` as plain text columns: every value whole, numbers aligned as the column says
+    (``justify="right"``), multi-line cells on several lines, no box characters."""
+    heads = [_cell_text(c.header, out) for c in table.columns]
+    cells = [[_cell_text(v, out) for v in c.cells] for c in table.columns]
+    n_rows = max((len(c) for c in cells), default=0)
+    rows: list[list[str]] = [heads] if table.show_header else []
+    rows += [[col[i] if i < len(col) else "" for col in cells] for i in range(n_rows)]
+    lines: list[list[str]] = []
+    for row in rows:  # a cell with line breaks spreads its row over several lines
+        split = [v.splitlines() or [""] for v in row]
+        depth = max((len(s) for s in split), default=1)
+        lines += [[s[k] if k < len(s) else "" for s in split] for k in range(depth)]
+    widths = [max((len(line[i]) for line in lines), default=0) for i in range(len(heads))]
+    right = [c.justify == "right" or _numeric(v) for c, v in zip(table.columns, cells, strict=True)]
+    text = [
+        "  ".join(
+            v.rjust(w) if r else v.ljust(w) for v, w, r in zip(line, widths, right, strict=True)
+        ).rstrip()
+        for line in lines
+    ]
+    for label in (table.title, table.caption):
+        if label:
+            pos = 0 if label is table.title else len(text)
+            text.insert(pos, _cell_text(label, out))
+    return "\n".join(text) + "\n"
+
+
+console = Out(soft_wrap=True)
+err_console = Out(stderr=True, soft_wrap=True)
+
+
+def qty(value: Any) -> str:
+    """A quantity as a person reads it: no meaningless trailing zeros (``12.000000`` → ``12``,
+    ``708.500000`` → ``708.5``), thousands grouped (``14,833.25``)."""
+    if value is None or value == "":
+        return "-"
+    d = Decimal(value)
+    d = d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+    return f"{d:,f}"
+
+
+def money(value: Any) -> str:
+    """An amount with its two decimals and thousands grouped (``1,234.50``)."""
+    if value is None or value == "":
+        return "-"
+    return f"{Decimal(value):,.2f}"
+
+
+def pedimento_text(number: Any) -> str:
+    """A pedimento as a person reads it (``YY AD PPPP NNNNNNN``); JSON keeps the 15 digits."""
+    return "-" if number is None else format_pedimento(str(number))
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 

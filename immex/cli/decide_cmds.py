@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from immex.cli import ledger_cmds
@@ -18,10 +17,12 @@ from immex.cli.common import (
     CompanyOpt,
     DbOpt,
     JsonOpt,
+    Out,
     console,
     handle_errors,
     open_ws,
     parse_date,
+    pedimento_text,
     print_json,
     today_default,
 )
@@ -40,8 +41,8 @@ whatif_app = typer.Typer(
 WIDE = 140
 
 
-def wide_console() -> Console:
-    return Console(width=max(console.width, WIDE), soft_wrap=True)
+def wide_console() -> Out:
+    return Out(width=max(console.width, WIDE), soft_wrap=True)
 
 
 def _money(value: Decimal) -> str:
@@ -115,7 +116,7 @@ def _print_sale(r: Any) -> None:
     for u in r.lots:
         lots.add_row(
             str(u.lot_id),
-            u.pedimento + (" (directed)" if u.directed else ""),
+            pedimento_text(u.pedimento) + (" (directed)" if u.directed else ""),
             u.part,
             u.fraccion,
             u.origin,
@@ -137,8 +138,8 @@ def _print_sale(r: Any) -> None:
     print_lines(
         "Past their limit (skipped; regularize with A3)",
         [
-            f"lot {x.lot_id} {x.pedimento} {x.part}: limit {x.limit_date} ({x.days_past} days "
-            f"ago), open {x.open_quantity.normalize():f}"
+            f"lot {x.lot_id} {pedimento_text(x.pedimento)} {x.part}: limit {x.limit_date} "
+            f"({x.days_past} days ago), open {x.open_quantity.normalize():f}"
             for x in r.past_limit
         ],
     )
@@ -293,7 +294,7 @@ def _print_expiry_plan(p: Any) -> None:
         cells = {w.way.value: w for w in lp.ways}
         table.add_row(
             str(lp.lot_id),
-            lp.pedimento,
+            pedimento_text(lp.pedimento),
             lp.part,
             str(lp.limit_date or "—"),
             "—" if lp.days_left is None else str(lp.days_left),

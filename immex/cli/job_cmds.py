@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -18,6 +17,7 @@ from immex.cli.common import (
     CompanyOpt,
     DbOpt,
     JsonOpt,
+    Out,
     console,
     err_console,
     handle_errors,
@@ -51,9 +51,9 @@ LangOpt = typer.Option(
 )
 
 
-def _wide() -> Console:
+def _wide() -> Out:
     """A console at least WIDE columns wide for the tables (pipes and narrow terminals)."""
-    return Console(width=max(console.width, WIDE), soft_wrap=True)
+    return Out(width=max(console.width, WIDE), soft_wrap=True)
 
 
 def _money(value: Decimal) -> str:

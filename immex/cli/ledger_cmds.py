@@ -23,9 +23,12 @@ from immex.cli.common import (
     console,
     err_console,
     handle_errors,
+    money,
     open_ws,
     parse_date,
+    pedimento_text,
     print_json,
+    qty,
     today_default,
 )
 from immex.cli.import_group import import_app
@@ -33,9 +36,29 @@ from immex.cli.sat_cmds import pedimento_app
 from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput
 from immex.domain.messages import Template
+from immex.reports.i18n import default_lang, tr
 from immex.services.discharge import balances, journal, runs
 from immex.services.ledger import corrections
 from immex.services.ledger import importer as ledger_import
+
+SHORTFALLS_FIRST = Template(
+    "cli.discharge.shortfalls_first", "shortfalls (the first {shown} of {total}):"
+)
+SHORTFALL_LINE = Template(
+    "cli.discharge.shortfall_line",
+    "  {document}/{line} {day} {part}: missing {missing} of {required}",
+)
+SHORTFALLS_ALL = Template(
+    "cli.discharge.shortfalls_all",
+    "all of them: `immex discharge show {run} --json`, or the page /c/{rfc}/discharge/runs/{run}",
+)
+SHORTFALLS_DRY = Template(
+    "cli.discharge.shortfalls_dry",
+    "{total} shortfalls: a dry run keeps no journal; run without --dry-run, then "
+    "`immex discharge show RUN` lists them",
+)
+#: how many shortfalls `immex discharge run` names
+FIRST_SHORTFALLS = 10
 
 discharge_app = typer.Typer(
     help="FIFO discharge of temporary imports (Annex 24).", no_args_is_help=True
@@ -245,11 +268,33 @@ def discharge_run(
         f"{summary.unexploded_shipments:,} shipments without BOM in force",
         markup=False,
     )
+    _print_shortfalls(ws, summary)
     if summary.same_as_previous:
         console.print("same inputs and journal as the previous run", markup=False)
     for note in summary.parameters.get("limit_notes", []):
         err_console.print(f"note: {note}", markup=False)
     console.print(f"seconds: {summary.seconds}", markup=False)
+
+
+def _print_shortfalls(ws: Any, summary: runs.RunSummary) -> None:
+    """Name the first shortfalls of the run and say where all of them are."""
+    if not summary.shortfalls:
+        return
+    lang = default_lang()
+    if summary.run_id is None:
+        console.print(tr(SHORTFALLS_DRY(total=f"{summary.shortfalls:,}"), lang), markup=False)
+        return
+    shorts = journal.show_run(ws, summary.run_id, 1)["shortfalls"][:FIRST_SHORTFALLS]
+    head = SHORTFALLS_FIRST(shown=len(shorts), total=f"{summary.shortfalls:,}")
+    console.print(tr(head, lang), markup=False)
+    for sh in shorts:
+        line = SHORTFALL_LINE(
+            document=pedimento_text(sh["document"]), line=sh["line"], day=sh["date"],
+            part=sh["part"], missing=qty(sh["missing"]), required=qty(sh["required"]),
+        )  # fmt: skip
+        console.print(tr(line, lang), markup=False)
+    where = SHORTFALLS_ALL(run=summary.run_id, rfc=summary.company)
+    console.print(tr(where, lang), markup=False)
 
 
 @discharge_app.command("show")
@@ -282,21 +327,21 @@ def discharge_show(
             a.component,
             format_pedimento(a.pedimento),
             a.entry_date.isoformat(),
-            f"{a.quantity:f}",
-            f"{a.value_usd:f}",
+            qty(a.quantity),
+            money(a.value_usd),
             a.key + (" (directed)" if a.directed else ""),
         )
     console.print(table)
     for s in detail["shortfalls"][:50]:
         console.print(
             f"shortfall: {format_pedimento(s['document'])}/{s['line']} {s['date']} {s['part']} "
-            f"missing {s['missing']:f} of {s['required']:f}",
+            f"missing {qty(s['missing'])} of {qty(s['required'])}",
             markup=False,
         )
     for e in detail["expired_lots"][:50]:
         console.print(
             f"expired: lot {e['lot_id']} {format_pedimento(e['pedimento'])} {e['part']} open "
-            f"{e['open_quantity']:f} — {e['action']}",
+            f"{qty(e['open_quantity'])} — {e['action']}",
             markup=False,
         )
     for u in detail["unexploded_shipments"][:50]:
@@ -355,13 +400,13 @@ def _print_balances(
             b.entry_date.isoformat(),
             b.limit_date.isoformat() if b.limit_date else "program",
             "" if b.days_left is None else str(b.days_left),
-            f"{b.open_quantity:f}",
-            f"{b.open_value_usd:f}",
+            qty(b.open_quantity),
+            money(b.open_value_usd),
             b.status,
         )
     console.print(table)
     more = f" (first 200 of {len(rows):,} shown; --json for all)" if len(rows) > 200 else ""
-    console.print(f"{len(rows):,} lots, open value USD {total:f}{more}", markup=False)
+    console.print(f"{len(rows):,} lots, open value USD {money(total)}{more}", markup=False)
 
 
 @handle_errors

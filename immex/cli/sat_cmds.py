@@ -16,9 +16,11 @@ from immex.cli.common import (
     JsonOpt,
     console,
     handle_errors,
+    money,
     open_ws,
     parse_date,
     print_json,
+    qty,
     today_default,
 )
 from immex.cli.import_group import import_app
@@ -100,8 +102,8 @@ def pedimento_show(
     for ln in data["partidas"]:
         lines.add_row(
             str(ln["secuencia"]), ln["fraccion"], ln["nico"] or "", ln["descripcion"] or "",
-            f"{ln['cantidad_umc']} ({ln['umc']})", f"{ln['cantidad_umt']} ({ln['umt']})",
-            str(ln["valor_dolares"]),
+            f"{qty(ln['cantidad_umc'])} ({ln['umc']})", f"{qty(ln['cantidad_umt'])} ({ln['umt']})",
+            money(ln["valor_dolares"]),
         )  # fmt: skip
     console.print(lines)
     for c in data["contribuciones"]:
@@ -111,12 +113,13 @@ def pedimento_show(
     for d in data["descargos"]:
         orig = f"{d['patente_orig']}-{d['pedimento_orig']} ({d['aduana_orig']})"
         console.print(
-            f"discharges {d['cantidad']} (unit {d['unidad']}) of {d['fraccion_orig'] or '-'} "
+            f"discharges {qty(d['cantidad'])} (unit {d['unidad']}) of {d['fraccion_orig'] or '-'} "
             f"from {d['documento_orig']} {orig}"
         )
     for d in data["descargado_por"]:
         console.print(
-            f"discharged by {d['discharging_number']}: {d['cantidad']} of {d['fraccion_orig']}"
+            f"discharged by {format_pedimento(d['discharging_number'])}: {qty(d['cantidad'])} "
+            f"of {d['fraccion_orig']}"
         )
     if len(data["chain"]) > 1:
         chain = " → ".join(c["number"] + (" (this)" if c["this"] else "") for c in data["chain"])

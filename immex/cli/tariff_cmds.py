@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from immex.cli.common import (
@@ -14,9 +17,55 @@ from immex.cli.common import (
     print_json,
     today_default,
 )
+from immex.domain.messages import Template
+from immex.reports.i18n import default_lang, tr
 from immex.services.rates.workspace_data import optional_workspace
 from immex.services.tariff import lookup as tariff_service
 from immex.services.tariff.fraction_view import show_in_workspace
+
+LEVEL = {
+    "heading": Template("cli.tariff.level.heading", "heading"),
+    "subheading": Template("cli.tariff.level.subheading", "subheading"),
+}
+GROUP_TITLE = Template("cli.tariff.group_title", "{level} {code}: {description}")
+IN_HEADING = Template("cli.tariff.in_heading", "heading {code}: {description}")
+IN_SUBHEADING = Template("cli.tariff.in_subheading", "subheading {code}: {description}")
+FRACTIONS_ON = Template("cli.tariff.fractions_on", "fracciones with the IGI in force on {day}:")
+SUBHEADINGS_ON = Template(
+    "cli.tariff.subheadings_on", "subheadings and their fracciones, IGI in force on {day}:"
+)
+
+
+def _say(message: object) -> str:
+    return str(tr(message, default_lang()))
+
+
+def _print_group(data: dict[str, Any]) -> None:
+    """A heading or a subheading as a tree of plain lines (nothing to cut in a log)."""
+    level = _say(LEVEL[data["level"]]())
+    title = GROUP_TITLE(level=level, code=data["code"], description=data["description"])
+    console.print(f"[bold]{escape(_say(title))}[/bold]", highlight=False)
+    if data["level"] == "subheading":
+        parent = IN_HEADING(code=data["heading"], description=data["heading_description"])
+        console.print("  " + _say(parent), markup=False, highlight=False)
+        console.print(_say(FRACTIONS_ON(day=data["as_of"])), markup=False, highlight=False)
+        groups = [("", data["fractions"])]
+    else:
+        console.print(_say(SUBHEADINGS_ON(day=data["as_of"])), markup=False, highlight=False)
+        groups = [(f"  {s['subheading']}  {s['description']}", s["fractions"])
+                  for s in data["subheadings"]]  # fmt: skip
+    for head, fractions in groups:
+        if head:
+            console.print(head, markup=False, highlight=False)
+        for f in fractions:
+            console.print(
+                f"    {f['fraccion']}  {f['description']}  ({f['umt']}; IGI {f['igi']})",
+                markup=False,
+                highlight=False,
+            )
+    for w in data["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {escape(_say(w))}", highlight=False)
+
 
 tariff_app = typer.Typer(
     help="LIGIE tariff: look up a fracción, search descriptions.", no_args_is_help=True
@@ -26,7 +75,11 @@ tariff_app = typer.Typer(
 @tariff_app.command("show")
 @handle_errors
 def show(
-    fraccion: str = typer.Argument(..., help="8542.31.03, 85423103 or 10 digits with the NICO."),
+    fraccion: str = typer.Argument(
+        ...,
+        help="A fracción (8542.31.03, 85423103, or 10 digits with the NICO), a subheading "
+        "(8471.80: its fracciones) or a heading (8471: its subheadings).",
+    ),
     as_of: str | None = typer.Option(
         None, "--as-of", help="Date of the rate (YYYY-MM-DD); default today."
     ),
@@ -34,13 +87,17 @@ def show(
     json_out: bool = JsonOpt,
 ) -> None:
     """Show a fracción: description, UMT, import rate in force on the date (a LIGIE amendment
-    loaded into the workspace wins over the bundled text), history, NICO."""
+    loaded into the workspace wins over the bundled text), history, NICO. A subheading lists
+    its fracciones, a heading its subheadings, each fracción with its rate on the date."""
     warnings: list[str] = []
     when = today_default(parse_date(as_of, "as-of"), warnings)
     with optional_workspace(db) as ws:
         data = show_in_workspace(ws, fraccion, when, warnings)
     if json_out:
         print_json(data)
+        return
+    if data["level"] != "fraction":
+        _print_group(data)
         return
     console.print(f"[bold]{data['fraccion']}[/bold]  {data['description']}", highlight=False)
     if data["nico"]:
@@ -76,23 +133,27 @@ def search(
     limit: int = typer.Option(10, "--limit", help="How many results."),
     json_out: bool = JsonOpt,
 ) -> None:
-    """Search fracciones by description (accents and case ignored), best matches first."""
+    """Search fracciones by description (accents and case ignored), best matches first; each
+    hit with its heading and subheading."""
     results = tariff_service.search(text, limit)
     if json_out:
-        print_json(
-            [
-                {"fraccion": r["fraccion"], "description": r["description"], "score": r["score"]}
-                for r in results
-            ]
-        )
+        print_json(results)
         return
     if not results:
         console.print("no match")
         return
     table = Table("fracción", "description", "IGI", "score")
     for r in results:
-        table.add_row(r["fraccion"], r["description"], r["igi_published"], f"{r['score']:.2f}")
+        table.add_row(r["fraccion"], escape(_hit_text(r)), r["igi_published"], f"{r['score']:.2f}")
     console.print(table)
+
+
+def _hit_text(r: dict[str, Any]) -> str:
+    """A hit with where it sits: its heading and its subheading ("Los demás." alone says
+    nothing)."""
+    heading = IN_HEADING(code=r["heading"], description=r["heading_description"])
+    sub = IN_SUBHEADING(code=r["subheading"], description=r["subheading_description"])
+    return "\n".join([r["description"], "  " + _say(heading), "  " + _say(sub)])
 
 
 def register(app: typer.Typer) -> None:

@@ -54,14 +54,12 @@ def show(
     nicos = [_nico_dict(frac, n) for n in frac.nicos]
     asked = parse_tariff_code(code).nico
     return {
+        "level": "fraction",
         "fraccion": frac.fraccion,
         "description": frac.description,
         "section": frac.section,
         "chapter": frac.chapter,
-        "heading": frac.heading[:2] + "." + frac.heading[2:],
-        "heading_description": frac.heading_description,
-        "subheading": frac.subheading,
-        "subheading_description": frac.subheading_description,
+        **context(frac),
         "umt": frac.umt,
         "as_of": as_of.isoformat(),
         "igi": igi.display,
@@ -107,7 +105,8 @@ def _nico_dict(frac: Fraction, n: Nico) -> dict[str, Any]:
 
 
 def search(text: str, limit: int = 10, book: TariffBook | None = None) -> list[dict[str, Any]]:
-    """Best matching fracciones for a Spanish text: ``[{fraccion, description, score}]``."""
+    """Best matching fracciones for a Spanish text, best first: ``[{fraccion, description,
+    score, heading, heading_description, subheading, subheading_description, igi_published}]``."""
     if not text.strip():
         raise InvalidInput(
             "search text is empty; give words such as 'circuitos integrados'", field="text"
@@ -119,11 +118,22 @@ def search(text: str, limit: int = 10, book: TariffBook | None = None) -> list[d
             "fraccion": f.fraccion,
             "description": f.description,
             "score": score,
-            "heading_description": f.heading_description,
+            **context(f),
             "igi_published": f.import_rate.display,
         }
         for f, score in _book(book).search(text, limit)
     ]
+
+
+def context(f: Fraction) -> dict[str, str]:
+    """Where a fracción sits in the Tarifa: its heading and subheading with their texts (a
+    hit such as "Los demás." reads only with them)."""
+    return {
+        "heading": f.heading[:2] + "." + f.heading[2:],
+        "heading_description": f.heading_description,
+        "subheading": f.subheading,
+        "subheading_description": f.subheading_description,
+    }
 
 
 def fraction_exists() -> Callable[[str], bool] | None:

@@ -1,4 +1,4 @@
-"""The company picker (``/``), the dashboard (``/c/{rfc}/``) and the tariff search."""
+"""The company picker (``/``) and the dashboard (``/c/{rfc}/``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from immex.services import inputs as formats
 from immex.services.accounts import access
 from immex.services.month_end.dashboard import dashboard, month_to_close
-from immex.services.tariff import lookup as tariff_service
 from immex.web.company_pages.page_access import PageCallerDep, ReadPage, shown_on_page
 from immex.web.company_pages.page_render import render
 
@@ -42,12 +41,3 @@ def dashboard_page(request: Request, page: ReadPage, as_of: str = "") -> HTMLRes
     top = max((m["value_mxn"] for m in board.radar["months"]), default=0) or 1
     return render(request, page.who, "dashboard.html", company=page.ws.the_company, page=page,
                   board=board, top=top)  # fmt: skip
-
-
-@router.get("/tariff", response_class=HTMLResponse)
-def tariff_page(request: Request, who: PageCallerDep, q: str = "") -> HTMLResponse:
-    results = []
-    if q.strip():
-        with shown_on_page():
-            results = tariff_service.search(q, 30)
-    return render(request, who, "tariff.html", q=q, results=results)

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from immex.api.i18n import cell_filter
 from immex.api.v1.auth import Caller, server_of
 from immex.domain.accounts import Permission
 from immex.web.company_pages.page_texts import page_texts
@@ -42,7 +43,7 @@ def _rate(value: Any) -> str:
     return f"{d:f} %" if d == d.to_integral() else f"{d:.2f} %"
 
 
-TEMPLATES.env.filters.update(money=_money, qty=_qty, rate=_rate)
+TEMPLATES.env.filters.update(money=_money, qty=_qty, rate=_rate, cell=cell_filter)
 
 
 def page_lang(request: Request) -> str:
