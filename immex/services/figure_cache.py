@@ -4,9 +4,9 @@ The balances, the expiry list, the F4 plan, 63-A and the dashboard change only w
 data behind them changes — an import, a void or rectification, a discharge run, a rates,
 series or parameters load, a company or certification change. Each of those is a write
 through ``ws.write()`` that appends to the append-only audit trail in the same
-transaction. So the key of a cached figure holds **the newest audit id and the number of audit
-entries** as the database says them when the request starts (read before any figure is read), with the
-company, the workspace's day, what is asked and the arguments: once a write has
+transaction. So the key of a cached figure holds **the newest audit id and the number of
+audit entries** as the database says them when the request starts (read before any figure
+is read), with the company, the workspace's day, what is asked and the arguments: once a write has
 committed, the next request reads a new pair and computes afresh — a stale figure is never
 served. Several server processes share one database and each keeps its own cache; each
 reads the pair from the database, so a run started through one process is seen by all.
@@ -55,7 +55,9 @@ class FigureCache:
         self.hits = 0
         self.misses = 0
 
-    def get(self, version: tuple[int, int], key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+    def get(
+        self, version: tuple[int, int], key: tuple[Hashable, ...], compute: Callable[[], T]
+    ) -> T:
         full = (version, *key)
         with self._lock:
             if version > self._version:  # the database changed: older figures are gone
