@@ -66,7 +66,7 @@ def test_load_writes_all_or_nothing_and_feeds_the_book(ws, tmp_path: Path) -> No
     assert data.files == ("good.csv",) and len(data.bundled) == 10 and len(data.loaded) == 1
     book = annex_book(ws)
     car = book.flag("8703.23.99", date(2022, 6, 1))
-    assert car is not None and car.kind is FlagKind.RESTRICTED and car.row.source == "ILLUSTRATIVE"
+    assert car is not None and car.kind is FlagKind.RESTRICTED and car.source == "ILLUSTRATIVE"
     assert book.flag("8703.23.02", date(2022, 6, 1)).kind is FlagKind.EXCEPTION  # type: ignore[union-attr]
     assert book.flag("8703.23.99", date(2023, 1, 1)) is None
     assert book.flag("6109.10.01", date(2025, 1, 1)) is not None  # bundled rows still there

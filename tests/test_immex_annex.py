@@ -50,9 +50,9 @@ def test_bundled_rows_are_the_ten_of_rules_i10_with_their_citations() -> None:
 
 def test_flags_on_their_dates_hand_worked() -> None:
     # a knitted T-shirt (chapter 61) entered the day before the DOF 19-12-2024 decree: clean
-    assert BUNDLED.flag("6109.10.01", date(2024, 12, 18)) is None
-    shirt = BUNDLED.flag("6109.10.01", date(2024, 12, 19))
-    assert shirt is not None and shirt.kind is FlagKind.RESTRICTED and shirt.row.scope == "61"
+    assert BUNDLED.flag("6109.10.03", date(2024, 12, 18)) is None
+    shirt = BUNDLED.flag("6109.10.03", date(2024, 12, 19))
+    assert shirt is not None and shirt.kind is FlagKind.RESTRICTED and shirt.scope == "61"
     # cut pieces of 6117.90 remain allowed: inside chapter 61 but in its exception
     piece = BUNDLED.flag("6117.90.01", date(2025, 3, 1))
     assert piece is not None and piece.kind is FlagKind.EXCEPTION and piece.exception == "6117.90"
@@ -67,7 +67,7 @@ def test_flags_on_their_dates_hand_worked() -> None:
 
 
 def test_the_flag_message_cites_its_source_in_both_languages() -> None:
-    flag = BUNDLED.flag("6109.10.01", date(2025, 1, 15))
+    flag = BUNDLED.flag("6109.10.03", date(2025, 1, 15))
     assert flag is not None
     es, en = tr(flag.message, "es"), tr(flag.message, "en")
     assert es.startswith("Anexo I del Decreto IMMEX (capítulo 61, Decreto IMMEX Anexo I, reforma")
@@ -86,7 +86,7 @@ def test_annex_i_outranks_annex_ii_and_an_exception() -> None:
     narrow = AnnexRow("8471.30", Annex.I, date(2020, 1, 1), None, "ILLUSTRATIVE", "L",
                       ("8471.30.01",))  # fmt: skip
     book = AnnexBook((wide, narrow))
-    assert [f.row.annex for f in book.flags("8471.30.99", day)] == [Annex.I, Annex.II]
+    assert [f.annex for f in book.flags("8471.30.99", day)] == [Annex.I, Annex.II]
     inside = book.flag("8471.30.01", day)
     assert inside is not None and inside.kind is FlagKind.RESTRICTED and inside.annex is Annex.II
     ended = AnnexRow("85", Annex.I, date(2020, 1, 1), date(2020, 12, 31), "ILLUSTRATIVE", "L")
@@ -264,3 +264,27 @@ def test_status_reports_the_bundled_annex_i_and_the_missing_annex_ii(
         assert row["refresh_command"] == "immex rates load immex-annex FILE"
         assert "DOF 28-08-2025" in row["official_file"]
     assert "IMMEX annexes I / II" not in rows
+
+
+# --------------------------------------------------------------------------- import summary
+
+
+def test_import_notes_group_by_fraccion_and_date_and_stop_at_the_cap() -> None:
+    from immex.services.ledger.annex_flags import MAX_GROUPS, flagged_lots, import_notes
+
+    # (pedimento, clave, entry, fracción, line): 7 T-shirt lines of one day, a definitive
+    # import (A1: not a temporary import, never flagged), a clean cable, 25 days of shoes
+    rows = [(f"2547301250001{i:02d}", "IN", "2025-03-03", "6109.10.03", i + 2) for i in range(7)]
+    rows += [("25473012500200", "A1", "2025-03-03", "6109.10.03", 20),
+             ("25473012500201", "IN", "2025-03-03", "8544.42.99", 21)]  # fmt: skip
+    rows += [("25473012500300", "V1", f"2025-09-{d:02d}", "6403.99.99", 30 + d)
+             for d in range(1, 26)]  # fmt: skip
+    flagged = flagged_lots(BUNDLED, rows, (0, 1, 2, 3, 4))
+    assert len(flagged) == 7 + 25
+    notes = import_notes("p.csv", flagged)
+    assert notes[0].startswith("p.csv: 32 temporary-import line(s)")
+    assert notes[1].startswith("p.csv: line(s) 2, 3, 4, 5, 6 … (+2) (pedimento 25 47 3012 ")
+    assert "fracción 6109.10.03: Annex I" in notes[1]
+    assert len(notes) == 1 + MAX_GROUPS + 1
+    assert notes[-1] == "p.csv: 6 more group(s) of flagged lines (see `immex balance`)"
+    assert import_notes("p.csv", []) == []

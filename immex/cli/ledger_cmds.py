@@ -390,6 +390,7 @@ def _print_balances(
         "open qty",
         "open value USD",
         "status",
+        "annex",
         title=title,
     )
     for b in rows[:200]:
@@ -403,6 +404,7 @@ def _print_balances(
             qty(b.open_quantity),
             money(b.open_value_usd),
             b.status,
+            b.annex.label if b.annex else "",  # Annex I/II of the IMMEX Decree (RULES I-10)
         )
     console.print(table)
     more = f" (first 200 of {len(rows):,} shown; --json for all)" if len(rows) > 200 else ""

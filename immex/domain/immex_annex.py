@@ -26,6 +26,15 @@ from immex.domain.rate_rows import in_period, scope_contains, scope_level
 RULE_ANNEX = "RULES I-5, I-10"
 
 
+#: pedimento keys of temporary imports under the program (RULES §5): inputs and fixed
+#: assets, and the virtual transfers received from another IMMEX company
+TEMPORARY_IMPORT_KEYS = ("IN", "AF", "V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V9")
+
+
+def is_temporary_import(clave: str) -> bool:
+    return clave in TEMPORARY_IMPORT_KEYS
+
+
 class Annex(StrEnum):
     """Annex I: may not be imported temporarily; Annex II: only with requirements."""
 
@@ -103,42 +112,41 @@ def scope_name(scope: str) -> Msg:
 
 @dataclass(frozen=True, slots=True)
 class AnnexFlag:
-    """A temporary-import line whose fracción is in an annex on its entry date."""
+    """A temporary-import line whose fracción is in an annex on its entry date: what it is
+    (``label``: ``Anexo I``) and what it means with its citation (``message``)."""
 
     fraccion: str
     day: date
     kind: FlagKind
-    row: AnnexRow
-    exception: str | None = None  # the exception scope, for kind EXCEPTION
+    annex: Annex
+    scope: str  # the row's scope that covers the fracción
+    source: str
+    confidence: str
+    exception: str | None  # the exception scope, for kind EXCEPTION
+    label: Msg
+    message: Msg
 
-    @property
-    def annex(self) -> Annex:
-        return self.row.annex
-
-    @property
-    def label(self) -> Msg:
-        """A short label for a table cell: ``Anexo I``, ``excepción Anexo I``."""
-        return LABELS[(self.kind, self.row.annex)]()
-
-    @property
-    def message(self) -> Msg:
-        """What the flag means, with its citation and confidence."""
-        row = self.row
-        if self.kind is FlagKind.EXCEPTION:
-            return FLAG_EXCEPTION(
+    @classmethod
+    def of(cls, fraccion: str, day: date, row: AnnexRow, exception: str | None) -> AnnexFlag:
+        kind = FlagKind.RESTRICTED if exception is None else FlagKind.EXCEPTION
+        if kind is FlagKind.EXCEPTION:
+            message = FLAG_EXCEPTION(
                 annex=row.annex.value, scope=scope_name(row.scope), source=row.source,
-                exception=self.exception, note=f" ({row.note})" if row.note else "",
+                exception=exception, note=f" ({row.note})" if row.note else "",
             )  # fmt: skip
-        return FLAG_RESTRICTED[row.annex](
-            scope=scope_name(row.scope), source=row.source, confidence=row.confidence,
-            day=self.day.isoformat(),
-        )  # fmt: skip
+        else:
+            message = FLAG_RESTRICTED[row.annex](
+                scope=scope_name(row.scope), source=row.source, confidence=row.confidence,
+                day=day.isoformat(),
+            )  # fmt: skip
+        return cls(fraccion, day, kind, row.annex, row.scope, row.source, row.confidence,
+                   exception, LABELS[(kind, row.annex)](), message)  # fmt: skip
 
 
 def _severity(flag: AnnexFlag) -> tuple[int, int]:
     """Annex I before Annex II, restricted before an exception, the specific row first."""
     kind = 0 if flag.kind is FlagKind.RESTRICTED else 1
-    return (kind * 2 + (0 if flag.row.annex is Annex.I else 1), scope_level(flag.row.scope))
+    return (kind * 2 + (0 if flag.annex is Annex.I else 1), scope_level(flag.scope))
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +165,7 @@ class AnnexBook:
         for row in self.rows:
             if not (row.covers(day) and row.contains(fraccion)):
                 continue
-            exception = row.exception_of(fraccion)
-            kind = FlagKind.RESTRICTED if exception is None else FlagKind.EXCEPTION
-            found.append(AnnexFlag(fraccion, day, kind, row, exception))
+            found.append(AnnexFlag.of(fraccion, day, row, row.exception_of(fraccion)))
         return tuple(sorted(found, key=_severity))
 
     def flag(self, fraccion: str, day: date) -> AnnexFlag | None:
@@ -177,6 +183,10 @@ class AnnexBook:
             if f is not None:
                 out[key] = f
         return out
+
+    def lot_flag(self, clave: str, fraccion: str, day: date) -> AnnexFlag | None:
+        """The flag of a lot: only a temporary import (IN, AF, a V1-V9 transfer received)."""
+        return self.flag(fraccion, day) if is_temporary_import(clave) else None
 
     @property
     def last_from(self) -> date | None:

@@ -13,12 +13,15 @@ import numpy as np
 from immex.domain.discharge import kernel as fe
 from immex.domain.discharge.limits import GoodsKind, LimitPolicy, LotStatus, lot_status
 from immex.domain.errors import InvalidInput
+from immex.domain.immex_annex import AnnexBook, AnnexFlag
 from immex.domain.ledger import TEMPORARY_KEYS
+from immex.domain.messages import Template
 from immex.services.discharge.caveats import run_caveats
 from immex.services.discharge.journal import open_value
 from immex.services.discharge.limits import limit_policy
 from immex.services.discharge.plant import lot_kind
 from immex.services.figure_cache import cached
+from immex.services.rates.annex_load import annex_book_of
 from immex.services.workspace.context import Workspace
 
 
@@ -37,6 +40,9 @@ class LotBalance:
     open_quantity: Decimal
     open_value_usd: Decimal
     status: LotStatus
+    fraccion: str = ""
+    #: the fracción is in Annex I/II of the IMMEX Decree on the entry date (RULES I-10)
+    annex: AnnexFlag | None = None
 
 
 def used_by_lot(ws: Workspace, run_id: int, as_of: date) -> tuple[np.ndarray, np.ndarray]:
@@ -64,7 +70,7 @@ def _used(ws: Workspace, run_id: int, as_of: date) -> dict[int, int]:
 
 def _balance(
     lot: Any, taken: int, policy: LimitPolicy, as_of: date, within: int | None,
-    limits: dict[tuple[GoodsKind, date], date | None],
+    limits: dict[tuple[GoodsKind, date], date | None], book: AnnexBook,
 ) -> LotBalance | None:  # fmt: skip
     """The lot's balance on ``as_of`` (None when nothing is open, or — with ``within`` —
     when it is neither expired nor near its limit)."""
@@ -84,7 +90,7 @@ def _balance(
         lot.id, lot.pedimento, lot.clave, lot.part_number, kind, lot.entry_date, limit,
         days_left, Decimal(lot.quantity_micro).scaleb(-6), Decimal(taken).scaleb(-6),
         Decimal(open_micro).scaleb(-6), open_value(lot.value_e4, lot.quantity_micro, taken),
-        status,
+        status, lot.fraccion, book.lot_flag(lot.clave, lot.fraccion, lot.entry_date),
     )  # fmt: skip
 
 
@@ -98,6 +104,7 @@ def _balances(
             company.id, TEMPORARY_KEYS, entered_by=as_of, part=part, fifo_order=True
         )
         policy = limit_policy(repos, company)
+        book = annex_book_of(repos)
         run = repos.journal.current_run(company.id)
         used: dict[int, int] = {}
         if run is None:
@@ -109,9 +116,26 @@ def _balances(
     out = [
         b
         for lot in lots
-        if (b := _balance(lot, used.get(lot.id, 0), policy, as_of, within, limits)) is not None
+        if (b := _balance(lot, used.get(lot.id, 0), policy, as_of, within, limits, book))
+        is not None
     ]
-    return out, notes + policy.notes
+    return out, notes + policy.notes + flagged_note(out)
+
+
+FLAGGED_LOTS = Template(
+    "annex.balance.flagged",
+    "{lots} open lot(s) (USD {value}) of a fracción in Annex I/II of the IMMEX Decree on its "
+    "entry date: column annex; the citation of each in --json (RULES I-5, I-10)",
+)
+
+
+def flagged_note(rows: list[LotBalance]) -> list[str]:
+    """One note when some lots are flagged (their count and open value)."""
+    flagged = [b for b in rows if b.annex is not None]
+    if not flagged:
+        return []
+    value = sum((b.open_value_usd for b in flagged), Decimal(0))
+    return [FLAGGED_LOTS(lots=len(flagged), value=f"{value:,.2f}")]
 
 
 def balance(

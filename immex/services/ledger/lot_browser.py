@@ -15,11 +15,13 @@ from immex.domain.discharge import kernel as fe
 from immex.domain.discharge.kernel_pack import KEY_NAMES
 from immex.domain.discharge.limits import GoodsKind, LotStatus, lot_status
 from immex.domain.errors import InvalidInput, NotFound
+from immex.domain.immex_annex import AnnexBook
 from immex.domain.ledger import TEMPORARY_KEYS
 from immex.services.discharge.balances import LotBalance, expiry, used_by_lot
 from immex.services.discharge.journal import open_value
 from immex.services.discharge.limits import limit_policy
 from immex.services.discharge.plant import lot_kind
+from immex.services.rates.annex_load import annex_book_of
 from immex.services.workspace.context import Workspace
 
 MAX_PAGE = 200
@@ -81,7 +83,9 @@ def _used(ws: Workspace, run_id: int | None, as_of: date, lot_ids: list[int]) ->
     return dict(zip(wanted[found].tolist(), totals[at[found]].tolist(), strict=True))
 
 
-def _row(lot: object, taken: int, repos_policy: object, as_of: date, within: int) -> LotBalance:
+def _row(
+    lot: object, taken: int, repos_policy: object, as_of: date, within: int, book: AnnexBook
+) -> LotBalance:
     kind: GoodsKind = lot_kind(lot)
     start = getattr(lot, "start_date", None) or lot.entry_date  # type: ignore[attr-defined]
     limit = repos_policy.limit_date(kind, start)  # type: ignore[attr-defined]
@@ -93,7 +97,8 @@ def _row(lot: object, taken: int, repos_policy: object, as_of: date, within: int
         lot.id, lot.pedimento, lot.clave, lot.part_number, kind,  # type: ignore[attr-defined]
         lot.entry_date, limit, days_left, Decimal(q).scaleb(-6),  # type: ignore[attr-defined]
         Decimal(taken).scaleb(-6), Decimal(open_micro).scaleb(-6), open_value(v, q, taken),
-        status,
+        status, lot.fraccion,  # type: ignore[attr-defined]
+        book.lot_flag(lot.clave, lot.fraccion, lot.entry_date),  # type: ignore[attr-defined]
     )  # fmt: skip
 
 
@@ -118,6 +123,7 @@ def lot_page(
     cursor, more = after, True
     with ws.read() as repos:
         policy = limit_policy(repos, company)
+        book = annex_book_of(repos)
         run = repos.journal.current_run(company.id)
         notes = [] if run is not None else ["no discharge run yet: every lot is shown whole"]
         while len(out) <= limit and more:
@@ -130,7 +136,7 @@ def lot_page(
                 break
             cursor = lots[-1].id
             used = _used(ws, run.id if run else None, as_of, [lot.id for lot in lots])
-            rows = [_row(lot, used.get(lot.id, 0), policy, as_of, within) for lot in lots]
+            rows = [_row(lot, used.get(lot.id, 0), policy, as_of, within, book) for lot in lots]
             if status is LotFilter.OPEN:
                 rows = [r for r in rows if r.open_quantity > 0]
             out += rows
@@ -152,6 +158,7 @@ def lot_detail(ws: Workspace, lot_id: int, as_of: date, within: int = 30) -> Lot
         if lot is None:
             raise NotFound(f"no lot {lot_id} in {company.rfc}", field="lot_id")
         policy = limit_policy(repos, company)
+        book = annex_book_of(repos)
         run = repos.journal.current_run(company.id)
         cols = repos.journal.allocations(run.id) if run else None
     allocations: list[LotAllocation] = []
@@ -172,6 +179,6 @@ def lot_detail(ws: Workspace, lot_id: int, as_of: date, within: int = 30) -> Lot
             ))  # fmt: skip
     allocations.sort(key=lambda a: (a.ship_date, a.shipment_id))
     return LotDetail(
-        _row(lot, taken, policy, as_of, within), lot.fraccion, lot.origin, lot.source_line,
+        _row(lot, taken, policy, as_of, within, book), lot.fraccion, lot.origin, lot.source_line,
         lot.batch_id, tuple(allocations),
     )  # fmt: skip

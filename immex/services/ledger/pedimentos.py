@@ -28,6 +28,7 @@ from immex.domain.entry_rules import (
 from immex.domain.errors import ImmexError
 from immex.domain.ledger import lot_key_mismatch
 from immex.domain.messages import Template
+from immex.services.ledger.annex_flags import flagged_lots, import_notes
 from immex.services.ledger.corrections import STALE_NOTE
 from immex.services.ledger.field_checks import (
     FX_PLACES,
@@ -51,12 +52,15 @@ from immex.services.ledger.import_job import (
     RowFields,
     open_batch,
 )
+from immex.services.rates.annex_load import annex_book_of
 from immex.services.workspace.context import UnitOfWork
 
 #: a lot as LOT_COLUMNS of the ledger repository (batch id 0 until the batch exists)
 LotRow = tuple[Any, ...]
 #: the positions of the source line and of the batch id in a LotRow
 _LINE, _BATCH = 12, 13
+#: the pedimento, clave, entry date, fracción and line of a LotRow (the annex flags)
+_ANNEX_COLUMNS = (1, 2, 3, 9, _LINE)
 UNKNOWN_MATERIAL = "unknown material; import it with `immex import materials`"
 #: notes on single pedimentos shown at most
 MAX_NOTES = 20
@@ -278,6 +282,8 @@ def import_pedimentos(uow: UnitOfWork, job: ImportJob) -> ImportResult:
     job.fields.fail_if_errors()
     if not lots.new:
         return job.nothing_new(lots.rows, same)
+    flagged = flagged_lots(annex_book_of(uow.repos), lots.new, _ANNEX_COLUMNS)
+    job.notes.extend(import_notes(job.path.name, flagged))
     batch = open_batch(uow, job, lots.rows)
     rows = [r[:_BATCH] + (batch,) for r in lots.new]
     del lots.new[:]

@@ -37,6 +37,7 @@ from immex.services.rates.rowfile import RowChecker, read_table_notes
 from immex.services.tariff.lookup import fraction_exists
 from immex.services.workspace.context import Workspace
 from immex.store.database import StoreError
+from immex.store.unit import Repositories
 
 KIND = "immex-annex"
 REQUIRED = ("fraccion", "annex", "valid_from", "source", "confidence")
@@ -260,3 +261,8 @@ def annex_data(ws: Workspace | None) -> AnnexData:
 def annex_book(ws: Workspace | None) -> AnnexBook:
     """Every Annex I / II row the workspace sees (bundled + loaded)."""
     return annex_data(ws).book
+
+
+def annex_book_of(repos: Repositories) -> AnnexBook:
+    """As :func:`annex_book`, on a connection a use case already holds."""
+    return AnnexBook.of(load_annex_rows(), (r for r, _ in repos.annex.rows()))

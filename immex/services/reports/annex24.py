@@ -171,6 +171,9 @@ def _balance_rows(
                 "value_usd": b.open_value_usd,
                 "value_mxn": (b.open_value_usd * rate) if rate is not None else ZERO,
                 "status": f"status.{b.status}",
+                # Annex I/II of the IMMEX Decree on the entry date (flagged, RULES I-10)
+                "annex": b.annex.label if b.annex else "",
+                "annex_reason": b.annex.message if b.annex else "",
             }
         )
     return tuple(rows)
@@ -199,6 +202,7 @@ def expiry_section(
         C("open_qty", "col.open_qty", "qty"),
         C("value_usd", "col.open_value", "money", "USD"),
         C("value_mxn", "col.value_at_risk", "money", "MXN"),
+        C("annex", "col.annex"),
     )
     totals = {
         "lots": sum(r["lots"] for r in radar),
@@ -306,6 +310,7 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
             C("value_usd", "col.open_value", "money", "USD"),
             C("value_mxn", "col.value_mxn", "money", "MXN"),
             C("status", "col.status", "label"),
+            C("annex", "col.annex"),
         ),
         bal,
         {

@@ -24,6 +24,7 @@ from immex.domain.usmca_63a import UsmcaReport
 from immex.refdata.bundled import load_fx, load_inpc, load_manifest
 from immex.reports.i18n import t
 from immex.reports.model import CitedRule, Report, ReportMeta, Section, SummaryItem
+from immex.services.rates.annex_load import annex_data
 from immex.services.refdata.rules import rules_cited
 from immex.services.reports.annex24 import (
     annex24_sections,
@@ -31,6 +32,7 @@ from immex.services.reports.annex24 import (
     expiry_section,
     ledger_tables,
 )
+from immex.services.reports.annex_section import annex_section, annex_summary
 from immex.services.reports.duty_sections import f4_section, savings_section, usmca_section
 from immex.services.workspace.context import Workspace
 
@@ -150,9 +152,10 @@ def build_report(
     meta = make_meta(
         company.name, company.rfc, label, computed_at, illustrative or ws.demo, lang, warnings
     )
+    annex = annex_section(led, annex_data(ws))  # Annex I/II of the IMMEX Decree (RULES I-10)
     summary = summary_items(
         plan, usmca, sav, radar["soon_value_mxn"], len(radar["soon"]), len(radar["expired"])
-    )
+    ) + annex_summary(annex)
     span = f"{start.isoformat()} … {end.isoformat()}"
     as_of = {
         "balances": end.isoformat(),
@@ -168,6 +171,7 @@ def build_report(
             usmca_section(usmca),
             savings_section(sav, lang),
             expiry_section(radar["months"], [*radar["expired"], *radar["soon"]], label),
+            annex,
         )
     ]
     report = assemble(meta, summary, sections)

@@ -10,10 +10,12 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from immex.api.i18n import cell_filter
 from immex.api.v1.auth import Caller, server_of
 from immex.domain.accounts import Permission
+from immex.reports.i18n import tr
 from immex.web.company_pages.page_texts import page_texts
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
@@ -43,7 +45,13 @@ def _rate(value: Any) -> str:
     return f"{d:f} %" if d == d.to_integral() else f"{d:.2f} %"
 
 
-TEMPLATES.env.filters.update(money=_money, qty=_qty, rate=_rate, cell=cell_filter)
+@pass_context
+def _msg(context: Any, value: Any) -> Any:
+    """A message of the core in the page's language (anything else as it is)."""
+    return tr(value, context.get("lang", "es"))
+
+
+TEMPLATES.env.filters.update(money=_money, qty=_qty, rate=_rate, msg=_msg, cell=cell_filter)
 
 
 def page_lang(request: Request) -> str:
