@@ -76,3 +76,15 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data not present (only needed to rebuild reference data)")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _language_does_not_leak() -> Iterator[None]:
+    """`--lang` on a command run in-process sets IMMEX_LANG for the process; a test must not
+    hand its language to the next one (the demo's report names carry the language)."""
+    before = os.environ.get("IMMEX_LANG")
+    yield
+    if before is None:
+        os.environ.pop("IMMEX_LANG", None)
+    else:
+        os.environ["IMMEX_LANG"] = before

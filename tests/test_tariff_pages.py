@@ -26,7 +26,7 @@ from immex.web.site import create_site
 from tests.support_demo import demo_run
 
 PASSWORD = "correct horse battery"
-OTHER = "AAA010101AAA"
+OTHER = "AAA010101AA1"
 CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
 RAW = re.compile(r"\b(None|True|False)\b")
 
