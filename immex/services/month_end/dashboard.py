@@ -17,7 +17,7 @@ from immex.services.duties.usmca import report_63a
 from immex.services.figure_cache import cached
 from immex.services.ledger.corrections import stale_notes
 from immex.services.refdata.status import Currency, SourceStatus, status
-from immex.services.reports.annex24 import expiry_radar, ledger_tables
+from immex.services.reports.annex24 import balance_table, expiry_radar
 from immex.services.workspace.context import Workspace
 from immex.store.repositories.journal import RunRecord
 
@@ -49,13 +49,13 @@ def dashboard(ws: Workspace, as_of: date, month: Month, soon_days: int = 90) -> 
 
 
 def _dashboard(ws: Workspace, as_of: date, month: Month, soon_days: int) -> Dashboard:
-    start, end = period_bounds(month)
+    end = period_bounds(month)[1]
     company = ws.the_company
     with ws.read() as repos:
         ctx = duty_context_of(ws)
         plan = plan_f4(ws, month, context=ctx)
         usmca = report_63a(ws, month, None, context=ctx)
-        led = ledger_tables(ws, start, end)
+        balances, _notes = balance_table(ws, end)
         run = repos.journal.current_run(company.id)
         batches = repos.ledger.batches(company.id)
         stale = tuple(stale_notes(repos, company.id, run.id)) if run is not None else ()
@@ -63,6 +63,6 @@ def _dashboard(ws: Workspace, as_of: date, month: Month, soon_days: int) -> Dash
     changed = changed or bool(stale)
     sources = tuple(s for s in status(ws, as_of) if s.status is not Currency.CURRENT)
     return Dashboard(
-        as_of, plan.period, expiry_radar(led["balances"], end, soon_days), plan, usmca, run,
+        as_of, plan.period, expiry_radar(balances, end, soon_days), plan, usmca, run,
         changed, sources, stale,
     )  # fmt: skip

@@ -66,6 +66,18 @@ def ledger_tables(ws: Workspace, start: date, end: date) -> dict[str, Any]:
     }
 
 
+def balance_table(ws: Workspace, on: date) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+    """The rows of the report's balance table on ``on`` (open quantity and value per lot,
+    MXN at the entry's exchange rate) and the balance's notes — without the period's
+    journal tables, for the dashboard's expiry radar."""
+    company = ws.the_company
+    with ws.read() as repos:
+        lot_info = repos.reports.lot_fracciones_and_origins(company.id)
+        fx_series = series_of(ws)[0]
+        balances, notes = lot_balances.balance(ws, on)
+    return _balance_rows(balances, lot_info, fx_series), tuple(notes)
+
+
 def _entry_rows(entries: Sequence[Any], mats: dict[str, tuple[str, str]]) -> tuple[Any, ...]:
     return tuple(
         {
