@@ -158,6 +158,7 @@ def _write(
             strict=True,
         ),
     )
+    journal_repo.refresh_statistics(len(journal.s_ship) + len(journal.e_lot))
     journal_repo.add_unexploded(run_id, plant.ship_id[journal.u_ship].tolist())
     detail = {"run_id": run_id, "inputs_hash": header["inputs_hash"],
               "journal_hash": header["journal_hash"], **header["summary"]}  # fmt: skip

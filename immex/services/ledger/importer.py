@@ -122,6 +122,8 @@ def import_file(
     with ws.write(dry_run=dry_run) as uow:
         uow.repos.ledger.prepare_bulk_load()
         result = _IMPORTERS[kind](uow, job)
+        if not dry_run:
+            uow.repos.ledger.refresh_statistics(kind.value, result.inserted)
     if dry_run:
         message = f"dry run (nothing written): {result.message}"
         result = replace(result, batch_id=None, message=message, dry_run=True)

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Select, func, insert, select
 
 from immex.store.bulk import bulk_insert
 from immex.store.database import inserted_id
+from immex.store.repositories.statistics import refresh_statistics
 from immex.store.tables import ledger as t
 
 CHUNK_ROWS = 1_000_000
@@ -173,6 +174,11 @@ class JournalRepository:
         if not parts:
             return {n: np.zeros(0, dtype=d) for n, d in ALLOCATION_COLUMNS.items()}
         return {n: np.concatenate([p[n] for p in parts]) for n in ALLOCATION_COLUMNS}
+
+    def refresh_statistics(self, rows: int) -> None:
+        """After a run that wrote ``rows`` shortfall and expired-lot rows: their tables'
+        planner statistics (see :mod:`immex.store.repositories.statistics`)."""
+        refresh_statistics(self.conn, [t.shortfalls, t.expired_uses, t.unexploded], rows)
 
     def add_shortfalls(self, run_id: int, rows: Iterable[tuple[int, str, int, int]]) -> None:
         """(shipment id, part, required µ, missing µ) per component short on a shipment."""

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Table, insert, select, update
 
 from immex.store.bulk import bulk_insert
 from immex.store.database import inserted_id
+from immex.store.repositories.statistics import refresh_statistics
 from immex.store.tables import ledger as t
 
 #: a lot row as the pedimento importer builds it (the order of the values)
@@ -94,6 +95,11 @@ class StoredPart:
     withdrawn_by: int | None = None
 
 
+#: the table each import fills
+_BULK_TABLES = {"materials": t.materials, "products": t.products, "bom": t.bom,
+                "pedimentos": t.lots, "shipments": t.shipments}  # fmt: skip
+
+
 class LedgerRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -102,6 +108,12 @@ class LedgerRepository:
         """A larger page cache for the transaction of a big import (SQLite only)."""
         if self.conn.dialect.name == "sqlite":
             self.conn.exec_driver_sql("PRAGMA cache_size=-262144")
+
+    def refresh_statistics(self, entity: str, rows: int) -> None:
+        """After an import of ``rows`` rows of ``entity``: the planner's statistics of its
+        table (see :mod:`immex.store.repositories.statistics`)."""
+        table = _BULK_TABLES.get(entity)
+        refresh_statistics(self.conn, [table] if table is not None else [], rows)
 
     # -- import batches -------------------------------------------------------------------
     def add_batch(
