@@ -96,8 +96,9 @@ FileArg = typer.Argument(
 RectifyOpt = typer.Option(
     False,
     "--rectify",
-    help="Record new versions of pedimentos already stored (as a rectification R1 replaces "
-    "the original's data); every earlier version is kept (`immex pedimento history`).",
+    help="Record new versions of data already stored: pedimentos (as a rectification R1 "
+    "replaces the original's data), materials, products, a product's BOM lines; every earlier "
+    "version is kept (`immex pedimento history`, `immex part history`).",
 )
 ReasonOpt = typer.Option(None, "--reason", help="Why (kept in the ledger's history).")
 REASON_WITHOUT_RECTIFY = Template(
@@ -151,7 +152,8 @@ def _importer(entity: ledger_import.Entity) -> Any:
         _run_import(entity, file, company, db, json_out, dry_run, why)
 
     required, optional = ledger_import.COLUMNS[entity]
-    chosen = pedimentos_command if entity is ledger_import.Entity.PEDIMENTOS else command
+    rectifiable = entity.value in ledger_import.RECTIFIABLE
+    chosen = pedimentos_command if rectifiable else command
     chosen.__doc__ = (
         f"Import {entity} (all-or-nothing; re-importing the same file writes nothing). "
         f"Columns: {', '.join(required)}"

@@ -35,11 +35,14 @@ from immex.services.workspace.context import UnitOfWork, Workspace
 
 __all__ = ["COLUMNS", "ENTITIES", "Entity", "ImportResult", "Progress", "import_file"]
 
-RECTIFY_PEDIMENTOS_ONLY = Template(
-    "import.rectify_pedimentos_only",
-    "--rectify applies to pedimentos only; correct {entity} by voiding the batch "
-    "(`immex import void BATCH --reason TEXT`) and importing the corrected file",
+RECTIFY_NOT_SHIPMENTS = Template(
+    "import.rectify_not_shipments",
+    "--rectify applies to pedimentos, materials, products and the BOM; correct {entity} by "
+    "voiding the batch (`immex import void BATCH --reason TEXT`) and importing the corrected "
+    "file",
 )
+#: the entities a rectification corrects (shipments are voided and imported again)
+RECTIFIABLE = ("pedimentos", "materials", "products", "bom")
 RECTIFY_NO_REASON = Template(
     "import.rectify_no_reason",
     "a rectification needs --reason TEXT (e.g. the R1 pedimento that rectifies): it stays in "
@@ -81,11 +84,12 @@ def import_file(
 ) -> ImportResult:
     """Validate ``path`` and write it all, or raise :class:`BatchError` and write nothing;
     with ``dry_run`` every check (and every write) is done and nothing is kept. With
-    ``rectify`` (the reason) a pedimentos file records new versions of stored pedimentos."""
+    ``rectify`` (the reason) the file records new versions of stored pedimentos, materials,
+    products or BOM lines (:mod:`.pedimentos`, :mod:`.master`)."""
     kind = entity_of(entity)
     if rectify is not None:
-        if kind is not Entity.PEDIMENTOS:
-            raise InvalidInput(RECTIFY_PEDIMENTOS_ONLY(entity=kind.value), field="rectify")
+        if kind.value not in RECTIFIABLE:
+            raise InvalidInput(RECTIFY_NOT_SHIPMENTS(entity=kind.value), field="rectify")
         rectify = rectify.strip()
         if not rectify:
             raise InvalidInput(RECTIFY_NO_REASON(), field="reason")
