@@ -13,7 +13,7 @@ run current at that moment stale: figures built from it say so until a new run s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,9 +28,36 @@ from immex.store.unit import Repositories
 
 VOID = "void"
 RECTIFY = "rectify"
+#: the source of a Data Stage or archivo M batch (``S3`` on the command line)
+SAT = "sat"
 
 NO_BATCH = Template(
     "batch.not_found", "no import batch {batch} for company {rfc}; see `immex import list`"
+)
+NO_SAT_BATCH = Template(
+    "batch.sat_not_found",
+    "no Data Stage or archivo M batch S{batch} with pedimentos of company {rfc}; see `immex "
+    "import list`",
+)
+BAD_BATCH = Template(
+    "batch.bad_label",
+    "not a batch: {value!r}; give the number `immex import list` shows (12, or S3 for a Data "
+    "Stage or archivo M load)",
+)
+SAT_NOT_VOIDED = Template(
+    "batch.sat_not_voided",
+    "batch S{batch} ({file}) is a Data Stage load: SAT's own record of the pedimentos, and it is "
+    "not voided. A pedimento's data change only through its rectification (Ley Aduanera art. 89), "
+    "which a later extraction brings as a 701 record: import it with `immex import datastage`. "
+    "The ledger's lots are corrected with `immex import pedimentos FILE --rectify --reason TEXT`",
+)
+M3_NOT_VOIDED = Template(
+    "batch.m3_not_voided",
+    "batch S{batch} ({file}) is an archivo M load: the pedimentos as the customs broker validated "
+    "them, and it is not voided. A validated pedimento changes only through its rectification "
+    "(Ley Aduanera art. 89): import the validation file of the rectification (R1) with `immex "
+    "import m3`. The ledger's lots are corrected with `immex import pedimentos FILE --rectify "
+    "--reason TEXT`",
 )
 NO_REASON = Template(
     "batch.no_reason",
@@ -110,6 +137,15 @@ class BatchRow:
     voided_at: datetime | None = None
     voided_by: str | None = None
     reason: str | None = None
+    #: ``ledger`` (an ``immex import`` of the Annex 24 ledger) or ``sat`` (a Data Stage or
+    #: archivo M load: ``entity`` is ``datastage`` or ``m3``, rows are the company's
+    #: pedimentos in it, current ones those no rectification superseded)
+    source: str = "ledger"
+
+    @property
+    def label(self) -> str:
+        """The batch as ``immex import void`` names it: ``12``, or ``S3`` for a SAT load."""
+        return f"S{self.id}" if self.source == SAT else str(self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,12 +224,59 @@ def list_batches(ws: Workspace) -> list[BatchRow]:
                     void.reason if void else None,
                 )  # fmt: skip
             )
-    return out
+        for r, n, current in repos.sat.company_batches(company.id):
+            out.append(
+                BatchRow(
+                    r.id,
+                    r.kind,
+                    r.source_name,
+                    r.sha256,
+                    n,
+                    r.imported_at,
+                    r.actor,
+                    "current",
+                    current,
+                    source=SAT,
+                )  # fmt: skip
+            )
+    return sorted(out, key=lambda b: (_utc(b.imported_at), b.source, b.id))
 
 
-def void_batch(ws: Workspace, batch_id: int, reason: str | None) -> VoidResult:
+def _utc(at: datetime) -> datetime:
+    """``at`` comparable with any other (SQLite gives naive UTC, PostgreSQL aware)."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def batch_label(text: str | int) -> tuple[str, int]:
+    """(source, id) of a batch as ``immex import list`` shows it: ``12`` is batch 12 of the
+    ledger, ``S3`` the Data Stage or archivo M batch 3."""
+    raw = str(text).strip()
+    sat = raw[:1] in ("S", "s")
+    digits = raw[1:] if sat else raw
+    if not digits.isdigit():
+        raise InvalidInput(BAD_BATCH(value=raw), field="batch")
+    return (SAT if sat else "ledger"), int(digits)
+
+
+def refuse_sat_void(ws: Workspace, batch_id: int) -> None:
+    """A Data Stage or archivo M batch is not voided: say why and how to correct."""
+    company = ws.the_company
+    with ws.read() as repos:
+        batch = repos.sat.company_batch(company.id, batch_id)
+    if batch is None:
+        raise NotFound(NO_SAT_BATCH(batch=batch_id, rfc=company.rfc), field="batch")
+    why = SAT_NOT_VOIDED if batch.kind == "datastage" else M3_NOT_VOIDED
+    raise InvalidInput(why(batch=batch_id, file=batch.source_name), field="batch")
+
+
+def void_batch(
+    ws: Workspace, batch_id: int, reason: str | None, source: str = "ledger"
+) -> VoidResult:
     """Withdraw a batch's rows from the current ledger, keeping them with ``reason``; the
-    current discharge run becomes stale."""
+    current discharge run becomes stale. A Data Stage or archivo M batch (``source`` sat)
+    is refused, saying how to correct it."""
+    if source == SAT:
+        refuse_sat_void(ws, batch_id)
     why = _need_reason(reason)
     company = ws.the_company
     with ws.write() as uow:
