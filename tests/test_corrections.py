@@ -107,9 +107,7 @@ def test_the_correction_story_end_to_end(ws: Workspace, tmp_path: Path) -> None:
 
     # the rectification R1: 800 pieces for 80 USD
     ws_bob = ws.with_actor("bob@example.com")
-    r1 = import_file(
-        ws_bob, "pedimentos", tmp_path / "r1.csv", rectify="R1 firmada el 2025-02-01"
-    )
+    r1 = import_file(ws_bob, "pedimentos", tmp_path / "r1.csv", rectify="R1 firmada el 2025-02-01")
     assert (r1.inserted, r1.updated, r1.unchanged) == (0, 1, 0)  # a new version, no new lot
     opened, notes = _open(ws)
     assert any("STALE" in n and "rectified" in n for n in notes)  # the old journal, said so
@@ -297,21 +295,52 @@ def test_cli_list_void_rectify_history(tmp_path: Path, monkeypatch: pytest.Monke
     assert "void" in listing.output and "duplicada" in listing.output  # type: ignore[attr-defined]
 
 
-def test_a_voided_file_is_not_imported_again_but_its_correction_is(
+def test_a_voided_file_can_be_imported_again_and_the_void_stays(
     ws: Workspace, tmp_path: Path
 ) -> None:
     ids = _load(ws, tmp_path)
-    corrections.void_batch(ws, ids["pedimentos.csv"], "pedimentos equivocados")
-    with pytest.raises(InvalidInput, match="voided") as again:
-        import_file(ws, "pedimentos", tmp_path / "pedimentos.csv")
-    assert "pedimentos equivocados" in again.value.message
-    # the corrected file: its pedimentos are no longer in the ledger, so they are new
+    first = ids["pedimentos.csv"]
+    corrections.void_batch(ws, first, "importado en la empresa equivocada")
+    # the same file (same SHA-256) again: a new batch, and a note naming the voided one
+    again = import_file(ws, "pedimentos", tmp_path / "pedimentos.csv")
+    assert again.inserted == 2 and again.batch_id not in (None, first)
+    [note] = [n for n in again.notes if "voided" in n]
+    assert f"batch {first}" in note and "importado en la empresa equivocada" in note
+    assert "ana@example.com" in note and "stays in the history" in note
+    listed = [b for b in corrections.list_batches(ws) if b.file_name == "pedimentos.csv"]
+    assert [(b.id, b.status, b.current_rows) for b in listed] == [
+        (first, "void", 0), (again.batch_id, "current", 2)
+    ]  # fmt: skip
+    assert listed[0].sha256 == listed[1].sha256
+    # a current file is still not imported twice
+    twice = import_file(ws, "pedimentos", tmp_path / "pedimentos.csv")
+    assert twice.already_imported and twice.batch_id == again.batch_id and twice.inserted == 0
+    # voided and imported a third time: each void stays, each batch keeps its rows
+    corrections.void_batch(ws, again.batch_id, "otra vez")  # type: ignore[arg-type]
+    third = import_file(ws, "pedimentos", tmp_path / "pedimentos.csv")
+    assert third.inserted == 2 and f"batch {again.batch_id}" in third.notes[0]
+    history = corrections.pedimento_history(ws, P1)
+    assert [(v.batch_id, v.current, v.withdrawn_by, v.reason) for v in history] == [
+        (first, False, "void", "importado en la empresa equivocada"),
+        (again.batch_id, False, "void", "otra vez"),
+        (third.batch_id, True, None, None),
+    ]
+    with ws.store.engine.connect() as conn:
+        attempts = [
+            a for (a,) in conn.execute(
+                select(t.import_batches.c.attempt)
+                .where(t.import_batches.c.file_name == "pedimentos.csv")
+                .order_by(t.import_batches.c.id)
+            )
+        ]  # fmt: skip
+    assert attempts == [0, 1, 2]
+    # the corrected file of a voided batch is imported as usual
+    corrections.void_batch(ws, third.batch_id, "cantidades equivocadas")  # type: ignore[arg-type]
     fixed = _write(tmp_path, "fixed.csv", PEDIMENTOS.replace(",1000,100.00,", ",900,90.00,"))
     result = import_file(ws, "pedimentos", fixed)
-    assert result.inserted == 2
-    history = corrections.pedimento_history(ws, P1)
-    assert [(v.current, v.withdrawn_by, v.lines[0].quantity) for v in history] == [
-        (False, "void", Decimal(1000)), (True, None, Decimal(900))
+    assert result.inserted == 2 and not any("voided" in n for n in result.notes)
+    assert [v.lines[0].quantity for v in corrections.pedimento_history(ws, P1)] == [
+        Decimal(1000), Decimal(1000), Decimal(1000), Decimal(900)
     ]  # fmt: skip
 
 

@@ -142,3 +142,37 @@ def test_part_versions_keep_every_earlier_value(store: Store) -> None:
     with store.connect() as repos:
         assert repos.ledger.part_numbers(MasterData.MATERIALS, a) == set()
         assert repos.ledger.stored_parts(MasterData.MATERIALS, a)["RES"].withdrawn_by == c
+
+
+def test_bom_lines_are_withdrawn_by_id_and_kept(store: Store) -> None:
+    a, b, first, _ = _setup(store)
+    with store.begin() as repos:
+        bom = repos.ledger.add_batch(a, "bom", "b.csv", "33" * 32, 2, AT, "ana")
+        line = {"qty_per_unit_micro": 2_000_000, "scrap_pct_e4": 0, "valid_to": None,
+                "batch_id": bom}  # fmt: skip
+        repos.ledger.add_bom_lines([
+            {"company_id": a, "product": "HARN", "component": "RES", "valid_from": None, **line},
+            {"company_id": a, "product": "HARN", "component": "CAB", "valid_from": None, **line},
+            {"company_id": b, "product": "HARN", "component": "RES", "valid_from": None, **line},
+        ])  # fmt: skip
+        lines = repos.corrections.bom_lines(a, ["HARN", "NONE"])
+        assert [(x.component, x.version, x.batch_id) for x in lines] == [
+            ("CAB", (2_000_000, 0, None, None), bom), ("RES", (2_000_000, 0, None, None), bom)
+        ]  # fmt: skip
+        c = repos.corrections.add(
+            company_id=a, kind="rectify", batch_id=bom, reason="ECN", actor="ana",
+            created_at=LATER, stale_run=None, detail={"entity": "bom"},
+        )  # fmt: skip
+        other = repos.corrections.bom_lines(b, ["HARN"])[0].id
+        # another company's line is not withdrawn by this company's correction
+        assert repos.corrections.withdraw_bom_lines(a, [lines[1].id, other], c) == 1
+        assert repos.corrections.withdraw_bom_lines(a, [lines[1].id], c) == 0
+    with store.connect() as repos:
+        assert [x.component for x in repos.corrections.bom_lines(a, ["HARN"])] == ["CAB"]
+        every = repos.corrections.bom_lines(a, ["HARN"], withdrawn=True)
+        assert [(x.component, x.withdrawn_by) for x in every] == [("CAB", None), ("RES", c)]
+        assert [
+            (x.product, x.withdrawn_by) for x in repos.corrections.bom_components(a, "RES")
+        ] == [("HARN", c)]
+        assert repos.corrections.bom_components(b, "CAB") == []
+        assert list(repos.ledger.bom_versions(a)) == [("HARN", "CAB")]

@@ -96,8 +96,9 @@ FileArg = typer.Argument(
 RectifyOpt = typer.Option(
     False,
     "--rectify",
-    help="Record new versions of pedimentos already stored (as a rectification R1 replaces "
-    "the original's data); every earlier version is kept (`immex pedimento history`).",
+    help="Record new versions of data already stored: pedimentos (as a rectification R1 "
+    "replaces the original's data), materials, products, a product's BOM lines; every earlier "
+    "version is kept (`immex pedimento history`, `immex part history`).",
 )
 ReasonOpt = typer.Option(None, "--reason", help="Why (kept in the ledger's history).")
 REASON_WITHOUT_RECTIFY = Template(
@@ -151,7 +152,8 @@ def _importer(entity: ledger_import.Entity) -> Any:
         _run_import(entity, file, company, db, json_out, dry_run, why)
 
     required, optional = ledger_import.COLUMNS[entity]
-    chosen = pedimentos_command if entity is ledger_import.Entity.PEDIMENTOS else command
+    rectifiable = entity.value in ledger_import.RECTIFIABLE
+    chosen = pedimentos_command if rectifiable else command
     chosen.__doc__ = (
         f"Import {entity} (all-or-nothing; re-importing the same file writes nothing). "
         f"Columns: {', '.join(required)}"
@@ -175,7 +177,7 @@ def import_list(
         if b.voided_at is not None:
             status = f"void {b.voided_at:%Y-%m-%d %H:%M} by {b.voided_by}: {b.reason}"
         console.print(
-            f"batch {b.id}  {b.entity}  {b.file_name}  sha256 {b.sha256[:12]}…  "
+            f"batch {b.label}  {b.entity}  {b.file_name}  sha256 {b.sha256[:12]}…  "
             f"{b.rows:,} rows ({b.current_rows:,} current)  {b.imported_at:%Y-%m-%d %H:%M}  "
             f"{b.actor}  {status}",
             markup=False, highlight=False,
@@ -185,15 +187,17 @@ def import_list(
 @import_app.command("void")
 @handle_errors
 def import_void(
-    batch: int = typer.Argument(..., help="Batch id (see `immex import list`)."),
+    batch: str = typer.Argument(..., help="Batch id (see `immex import list`)."),
     reason: str | None = typer.Option(None, "--reason", help="Why (kept in the history)."),
     company: str | None = CompanyOpt,
     db: str | None = DbOpt,
     json_out: bool = JsonOpt,
 ) -> None:
     """Withdraw a batch: its rows leave the ledger (balances, the discharge's inputs) and stay
-    in its history with the reason and who did it. The current discharge run becomes stale."""
-    result = corrections.void_batch(open_ws(db, company), batch, reason)
+    in its history with the reason and who did it. The current discharge run becomes stale.
+    A Data Stage or archivo M load (S3) is not voided: the refusal says how to correct it."""
+    source, batch_id = corrections.batch_label(batch)
+    result = corrections.void_batch(open_ws(db, company), batch_id, reason, source)
     if json_out:
         print_json(result)
         return
@@ -369,6 +373,8 @@ def discharge_list(
             + ("  (current)" if r["current"] else f"  (superseded by run {listed[-1]['run_id']})"),
             markup=False,
         )
+        for note in r["stale"]:  # the current run, corrected after it
+            console.print(f"  {tr(note, default_lang())}", markup=False, highlight=False)
 
 
 def _print_balances(

@@ -25,6 +25,7 @@ AREAS = [
     "workspace_cmds",
     "rates_cmds",
     "ledger_cmds",
+    "part_cmds",
     "sat_cmds",
     "job_cmds",
     "api_cmds",

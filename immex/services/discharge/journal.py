@@ -15,6 +15,7 @@ import numpy as np
 from immex.domain.discharge import kernel as fe
 from immex.domain.discharge.rules import open_value_e4
 from immex.domain.errors import NotFound
+from immex.services.ledger.corrections import stale_notes
 from immex.services.workspace.context import Workspace
 from immex.store.repositories.journal import RunRecord
 from immex.store.unit import Repositories
@@ -206,9 +207,12 @@ def show_run(ws: Workspace, run_id: int | None = None, limit: int | None = None)
 
 
 def list_runs(ws: Workspace) -> list[dict[str, Any]]:
+    """The company's runs, oldest first; the current one (the latest) with ``stale``: why
+    its journal is stale (the corrections made after it), empty when it is not."""
     with ws.read() as repos:
         runs = repos.journal.runs(ws.the_company.id)
-    current = runs[-1].id if runs else None  # the latest run supersedes the others
+        current = runs[-1].id if runs else None  # the latest run supersedes the others
+        stale = [] if current is None else stale_notes(repos, ws.the_company.id, current)
     return [
         {
             "run_id": r.id,
@@ -218,6 +222,7 @@ def list_runs(ws: Workspace) -> list[dict[str, Any]]:
             "through": r.through,
             "supersedes": r.supersedes,
             "journal_hash": r.journal_hash,
+            "stale": stale if r.id == current else [],
             **r.summary,
         }
         for r in runs

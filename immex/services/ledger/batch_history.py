@@ -9,4 +9,4 @@ from immex.services.workspace.context import Workspace
 
 def batch_history(ws: Workspace) -> list[BatchRow]:
     """The company's batches, newest first (see :func:`.corrections.list_batches`)."""
-    return sorted(list_batches(ws), key=lambda b: b.id, reverse=True)
+    return list_batches(ws)[::-1]

@@ -13,7 +13,7 @@ run current at that moment stale: figures built from it say so until a new run s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,15 +22,42 @@ from immex.domain.errors import InvalidInput, NotFound
 from immex.domain.messages import Msg, Template
 from immex.services.ledger.field_checks import parse_pedimento
 from immex.services.workspace.context import UnitOfWork, Workspace
-from immex.store.repositories.corrections import Correction, LotVersion, PartVersion
+from immex.store.repositories.corrections import BomLine, Correction, LotVersion, PartVersion
 from immex.store.repositories.ledger_records import MasterData
 from immex.store.unit import Repositories
 
 VOID = "void"
 RECTIFY = "rectify"
+#: the source of a Data Stage or archivo M batch (``S3`` on the command line)
+SAT = "sat"
 
 NO_BATCH = Template(
     "batch.not_found", "no import batch {batch} for company {rfc}; see `immex import list`"
+)
+NO_SAT_BATCH = Template(
+    "batch.sat_not_found",
+    "no Data Stage or archivo M batch S{batch} with pedimentos of company {rfc}; see `immex "
+    "import list`",
+)
+BAD_BATCH = Template(
+    "batch.bad_label",
+    "not a batch: {value!r}; give the number `immex import list` shows (12, or S3 for a Data "
+    "Stage or archivo M load)",
+)
+SAT_NOT_VOIDED = Template(
+    "batch.sat_not_voided",
+    "batch S{batch} ({file}) is a Data Stage load: SAT's own record of the pedimentos, and it is "
+    "not voided. A pedimento's data change only through its rectification (Ley Aduanera art. 89), "
+    "which a later extraction brings as a 701 record: import it with `immex import datastage`. "
+    "The ledger's lots are corrected with `immex import pedimentos FILE --rectify --reason TEXT`",
+)
+M3_NOT_VOIDED = Template(
+    "batch.m3_not_voided",
+    "batch S{batch} ({file}) is an archivo M load: the pedimentos as the customs broker validated "
+    "them, and it is not voided. A validated pedimento changes only through its rectification "
+    "(Ley Aduanera art. 89): import the validation file of the rectification (R1) with `immex "
+    "import m3`. The ledger's lots are corrected with `immex import pedimentos FILE --rectify "
+    "--reason TEXT`",
 )
 NO_REASON = Template(
     "batch.no_reason",
@@ -43,6 +70,12 @@ VOID_RECTIFICATION = Template(
     "batch.void_rectification",
     "batch {batch} ({file}) is a rectification; a rectification is corrected by another one: "
     "import the right lines with `immex import pedimentos FILE --rectify --reason TEXT`",
+)
+VOID_RECTIFICATION_OF = Template(
+    "batch.void_rectification_of",
+    "batch {batch} ({file}) is a rectification of {entity}; a rectification is corrected by "
+    "another one: import the right data with `immex import {entity} FILE --rectify --reason "
+    "TEXT`",
 )
 PART_IN_USE = Template(
     "batch.part_in_use",
@@ -72,6 +105,14 @@ STALE_VOID = Template("journal.stale_void", "batch {batch} {file} voided by {act
 STALE_RECTIFY = Template(
     "journal.stale_rectify", "pedimento(s) {pedimentos} rectified by {actor} on {day}"
 )
+STALE_RECTIFY_MASTER = Template(
+    "journal.stale_rectify_master", "{entity} {names} rectified by {actor} on {day}"
+)
+NO_PART = Template(
+    "part.no_history",
+    "part {part} was never imported for company {rfc} (neither a material nor a product, nor "
+    "in a BOM); see `immex import list`",
+)
 NO_HISTORY = Template(
     "pedimento.no_history",
     "pedimento {number} was never imported for company {rfc}; see `immex import list`",
@@ -96,6 +137,15 @@ class BatchRow:
     voided_at: datetime | None = None
     voided_by: str | None = None
     reason: str | None = None
+    #: ``ledger`` (an ``immex import`` of the Annex 24 ledger) or ``sat`` (a Data Stage or
+    #: archivo M load: ``entity`` is ``datastage`` or ``m3``, rows are the company's
+    #: pedimentos in it, current ones those no rectification superseded)
+    source: str = "ledger"
+
+    @property
+    def label(self) -> str:
+        """The batch as ``immex import void`` names it: ``12``, or ``S3`` for a SAT load."""
+        return f"S{self.id}" if self.source == SAT else str(self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,18 +210,73 @@ def list_batches(ws: Workspace) -> list[BatchRow]:
             status = "void" if void else ("rectifies" if b.id in rectifying else "current")
             out.append(
                 BatchRow(
-                    b.id, b.entity, b.file_name, b.sha256, b.rows, b.imported_at, b.actor,
-                    status, repos.corrections.current_rows(company.id, b.id, b.entity),
-                    void.created_at if void else None, void.actor if void else None,
+                    b.id,
+                    b.entity,
+                    b.file_name,
+                    b.sha256,
+                    b.rows,
+                    b.imported_at,
+                    b.actor,
+                    status,
+                    repos.corrections.current_rows(company.id, b.id, b.entity),
+                    void.created_at if void else None,
+                    void.actor if void else None,
                     void.reason if void else None,
                 )  # fmt: skip
             )
-    return out
+        for r, n, current in repos.sat.company_batches(company.id):
+            out.append(
+                BatchRow(
+                    r.id,
+                    r.kind,
+                    r.source_name,
+                    r.sha256,
+                    n,
+                    r.imported_at,
+                    r.actor,
+                    "current",
+                    current,
+                    source=SAT,
+                )  # fmt: skip
+            )
+    return sorted(out, key=lambda b: (_utc(b.imported_at), b.source, b.id))
 
 
-def void_batch(ws: Workspace, batch_id: int, reason: str | None) -> VoidResult:
+def _utc(at: datetime) -> datetime:
+    """``at`` comparable with any other (SQLite gives naive UTC, PostgreSQL aware)."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def batch_label(text: str | int) -> tuple[str, int]:
+    """(source, id) of a batch as ``immex import list`` shows it: ``12`` is batch 12 of the
+    ledger, ``S3`` the Data Stage or archivo M batch 3."""
+    raw = str(text).strip()
+    sat = raw[:1] in ("S", "s")
+    digits = raw[1:] if sat else raw
+    if not digits.isdigit():
+        raise InvalidInput(BAD_BATCH(value=raw), field="batch")
+    return (SAT if sat else "ledger"), int(digits)
+
+
+def refuse_sat_void(ws: Workspace, batch_id: int) -> None:
+    """A Data Stage or archivo M batch is not voided: say why and how to correct."""
+    company = ws.the_company
+    with ws.read() as repos:
+        batch = repos.sat.company_batch(company.id, batch_id)
+    if batch is None:
+        raise NotFound(NO_SAT_BATCH(batch=batch_id, rfc=company.rfc), field="batch")
+    why = SAT_NOT_VOIDED if batch.kind == "datastage" else M3_NOT_VOIDED
+    raise InvalidInput(why(batch=batch_id, file=batch.source_name), field="batch")
+
+
+def void_batch(
+    ws: Workspace, batch_id: int, reason: str | None, source: str = "ledger"
+) -> VoidResult:
     """Withdraw a batch's rows from the current ledger, keeping them with ``reason``; the
-    current discharge run becomes stale."""
+    current discharge run becomes stale. A Data Stage or archivo M batch (``source`` sat)
+    is refused, saying how to correct it."""
+    if source == SAT:
+        refuse_sat_void(ws, batch_id)
     why = _need_reason(reason)
     company = ws.the_company
     with ws.write() as uow:
@@ -187,9 +292,14 @@ def void_batch(ws: Workspace, batch_id: int, reason: str | None) -> VoidResult:
                     field="batch",
                 )  # fmt: skip
             if c.kind == RECTIFY:
-                raise InvalidInput(
-                    VOID_RECTIFICATION(batch=batch_id, file=batch.file_name), field="batch"
+                refusal = (
+                    VOID_RECTIFICATION(batch=batch_id, file=batch.file_name)
+                    if batch.entity == "pedimentos"
+                    else VOID_RECTIFICATION_OF(
+                        batch=batch_id, file=batch.file_name, entity=batch.entity
+                    )
                 )
+                raise InvalidInput(refusal, field="batch")
         run = repos.journal.current_run(company.id)
         stale_run = None if run is None else run.id
         correction = repos.corrections.add(
@@ -281,6 +391,11 @@ def _stale_part(repos: Repositories, company_id: int, c: Correction) -> Msg:
         batch = repos.corrections.batch(company_id, c.batch_id)
         name = batch.file_name if batch else ""
         return STALE_VOID(batch=c.batch_id, file=name, actor=c.actor, day=day)
+    entity = c.detail.get("entity", "pedimentos")
+    if entity != "pedimentos":
+        names = list(c.detail.get("parts") or c.detail.get("products") or [])
+        shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+        return STALE_RECTIFY_MASTER(entity=entity, names=shown, actor=c.actor, day=day)
     peds = ", ".join(format_pedimento(p) for p in c.detail.get("pedimentos", [])[:3])
     return STALE_RECTIFY(pedimentos=peds, actor=c.actor, day=day)
 
@@ -304,9 +419,16 @@ def pedimento_history(ws: Workspace, number: str) -> list[PedimentoVersion]:
         gone = next((corrections.get(x.withdrawn_by) for x in lines if x.withdrawn_by), None)
         out.append(
             PedimentoVersion(
-                i, batch_id, first.file_name, first.imported_at, first.actor, gone is None,
-                gone.kind if gone else None, gone.created_at if gone else None,
-                gone.actor if gone else None, gone.reason if gone else None,
+                i,
+                batch_id,
+                first.file_name,
+                first.imported_at,
+                first.actor,
+                gone is None,
+                gone.kind if gone else None,
+                gone.created_at if gone else None,
+                gone.actor if gone else None,
+                gone.reason if gone else None,
                 [_line(x) for x in lines],
             )  # fmt: skip
         )
@@ -326,3 +448,124 @@ def part_history(ws: Workspace, part: str) -> list[PartVersion]:
     company = ws.the_company
     with ws.read() as repos:
         return repos.corrections.part_history(company.id, part.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class PartVersionRow:
+    """One version of a material or product: the batch that wrote it and, unless it is
+    current, how it stopped being so (a later ``import``, a ``rectify`` or a ``void``),
+    when, by whom and why (a plain import gives no reason)."""
+
+    version: int
+    master: str
+    values: dict[str, Any]
+    batch_id: int | None
+    file_name: str | None
+    imported_at: datetime | None
+    imported_by: str | None
+    current: bool
+    ended_by: str | None = None
+    ended_at: datetime | None = None
+    ended_actor: str | None = None
+    ended_batch: int | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BomLineRow:
+    """A BOM line naming the part (as the product or a component), current or withdrawn."""
+
+    product: str
+    component: str
+    qty_per_unit: Decimal
+    scrap_pct: Decimal
+    valid_from: date | None
+    valid_to: date | None
+    batch_id: int | None
+    file_name: str | None
+    imported_at: datetime | None
+    imported_by: str | None
+    current: bool
+    withdrawn_by: str | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_actor: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PartHistory:
+    """``immex part history PART``: every version of the part as a material or product,
+    oldest first, and every BOM line that names it."""
+
+    part: str
+    versions: list[PartVersionRow]
+    bom: list[BomLineRow]
+
+
+def part_versions(ws: Workspace, part: str) -> PartHistory:
+    """Every version of ``part`` (earlier ones and the current one) and its BOM lines,
+    current and withdrawn, each with its batch, who, when and why."""
+    company = ws.the_company
+    name = part.strip()
+    with ws.read() as repos:
+        corrections = {c.id: c for c in repos.corrections.of_company(company.id)}
+        batches = {b.id: b for b in repos.ledger.batches(company.id)}
+        earlier = repos.corrections.part_history(company.id, name)
+        stored = {
+            m: repos.ledger.stored_parts(m, company.id).get(name)
+            for m in (MasterData.MATERIALS, MasterData.PRODUCTS)
+        }
+        bom = repos.corrections.bom_lines(company.id, [name], withdrawn=True)
+        bom += [x for x in repos.corrections.bom_components(company.id, name) if x.product != name]
+    if not earlier and not bom and all(v is None for v in stored.values()):
+        raise NotFound(NO_PART(part=name, rfc=company.rfc), field="part")
+    versions: list[PartVersionRow] = []
+    for master in (MasterData.MATERIALS, MasterData.PRODUCTS):
+        mine = [v for v in earlier if v.master == master.value]
+        for v in mine:
+            c = corrections.get(v.correction_id) if v.correction_id else None
+            how = c.kind if c else "import"
+            versions.append(
+                PartVersionRow(
+                    len(versions) + 1,
+                    master.value,
+                    v.values,
+                    v.batch_id,
+                    *_batch_of(batches, v.batch_id),
+                    False,
+                    how,
+                    v.replaced_at,
+                    v.actor,
+                    v.replaced_by,
+                    c.reason if c else None,
+                )  # fmt: skip
+            )
+        now = stored[master]
+        if now is not None and now.withdrawn_by is None:
+            versions.append(
+                PartVersionRow(
+                    len(versions) + 1,
+                    master.value,
+                    now.values,
+                    now.batch_id,
+                    *_batch_of(batches, now.batch_id),
+                    True,
+                )  # fmt: skip
+            )
+    lines = [_bom_row(x, batches, corrections) for x in bom]
+    return PartHistory(name, versions, lines)
+
+
+def _batch_of(batches: dict[int, Any], batch_id: int | None) -> tuple[Any, Any, Any]:
+    b = batches.get(batch_id) if batch_id is not None else None
+    return (b.file_name, b.imported_at, b.actor) if b else (None, None, None)
+
+
+def _bom_row(x: BomLine, batches: dict[int, Any], corrections: dict[int, Correction]) -> BomLineRow:
+    c = corrections.get(x.withdrawn_by) if x.withdrawn_by else None
+    return BomLineRow(
+        x.product, x.component, Decimal(x.qty_per_unit_micro).scaleb(-6),
+        Decimal(x.scrap_pct_e4).scaleb(-4), x.valid_from, x.valid_to, x.batch_id,
+        *_batch_of(batches, x.batch_id), c is None, c.kind if c else None,
+        c.created_at if c else None, c.actor if c else None, c.reason if c else None,
+    )  # fmt: skip

@@ -147,6 +147,8 @@ class ImportJob:
     notes: list[str] = field(default_factory=list)
     #: a rectification: new versions of stored pedimentos, and why (``--rectify --reason``)
     rectify: str | None = None
+    #: 0 for the file's first import; n for its import after n voided batches of it
+    attempt: int = 0
 
     def result(self, rows: int, inserted: int, updated: int, same: int, batch: int) -> ImportResult:
         msg = f"{self.path.name}: {rows} rows — {inserted} new, {updated} updated, {same} unchanged"
@@ -175,5 +177,6 @@ def open_batch(uow: UnitOfWork, job: ImportJob, rows: int) -> int:
     """Record the file as an import batch (when, by the workspace's actor); its id."""
     ws = uow.workspace
     return uow.repos.ledger.add_batch(
-        job.company_id, job.entity.value, job.path.name, job.sha256, rows, ws.now(), ws.actor
-    )
+        job.company_id, job.entity.value, job.path.name, job.sha256, rows, ws.now(), ws.actor,
+        job.attempt,
+    )  # fmt: skip

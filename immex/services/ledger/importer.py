@@ -5,7 +5,9 @@ separator, XLSX, XLSB, ODS; Spanish header names accepted, see docs/FILES.md).
 Every row is validated and every problem collected as an :class:`ErrorRecord` (file:line,
 column, message, value); if there is any, :class:`BatchError` is raised and nothing is
 written. A file already imported for the company (same SHA-256) is not imported again: the
-result says so. The import batch and the audit entry name the workspace's actor.
+result says so — unless its batch was voided: then it is imported as a new batch (the
+voided one stays in the history) and a note says so. The import batch and the audit entry
+name the workspace's actor.
 """
 
 from __future__ import annotations
@@ -35,20 +37,24 @@ from immex.services.workspace.context import UnitOfWork, Workspace
 
 __all__ = ["COLUMNS", "ENTITIES", "Entity", "ImportResult", "Progress", "import_file"]
 
-RECTIFY_PEDIMENTOS_ONLY = Template(
-    "import.rectify_pedimentos_only",
-    "--rectify applies to pedimentos only; correct {entity} by voiding the batch "
-    "(`immex import void BATCH --reason TEXT`) and importing the corrected file",
+RECTIFY_NOT_SHIPMENTS = Template(
+    "import.rectify_not_shipments",
+    "--rectify applies to pedimentos, materials, products and the BOM; correct {entity} by "
+    "voiding the batch (`immex import void BATCH --reason TEXT`) and importing the corrected "
+    "file",
 )
+#: the entities a rectification corrects (shipments are voided and imported again)
+RECTIFIABLE = ("pedimentos", "materials", "products", "bom")
 RECTIFY_NO_REASON = Template(
     "import.rectify_no_reason",
     "a rectification needs --reason TEXT (e.g. the R1 pedimento that rectifies): it stays in "
     "the pedimento's history",
 )
-VOIDED_FILE = Template(
-    "import.voided_file",
-    "{file} was imported in batch {batch} and that batch was voided on {day} ({reason}); the "
-    "same file is not imported again: import the corrected file",
+REIMPORTED_FILE = Template(
+    "import.reimported_file",
+    "{file} was imported before in batch {batch}, voided on {day} by {actor} ({reason}); it is "
+    "imported again as a new batch, and the voided one stays in the history (`immex import "
+    "list`)",
 )
 
 _IMPORTERS: dict[Entity, Callable[[UnitOfWork, ImportJob], ImportResult]] = {
@@ -81,11 +87,12 @@ def import_file(
 ) -> ImportResult:
     """Validate ``path`` and write it all, or raise :class:`BatchError` and write nothing;
     with ``dry_run`` every check (and every write) is done and nothing is kept. With
-    ``rectify`` (the reason) a pedimentos file records new versions of stored pedimentos."""
+    ``rectify`` (the reason) the file records new versions of stored pedimentos, materials,
+    products or BOM lines (:mod:`.pedimentos`, :mod:`.master`)."""
     kind = entity_of(entity)
     if rectify is not None:
-        if kind is not Entity.PEDIMENTOS:
-            raise InvalidInput(RECTIFY_PEDIMENTOS_ONLY(entity=kind.value), field="rectify")
+        if kind.value not in RECTIFIABLE:
+            raise InvalidInput(RECTIFY_NOT_SHIPMENTS(entity=kind.value), field="rectify")
         rectify = rectify.strip()
         if not rectify:
             raise InvalidInput(RECTIFY_NO_REASON(), field="reason")
@@ -97,13 +104,14 @@ def import_file(
     with ws.read() as repos:
         previous = repos.ledger.batch_of_file(company.id, kind.value, sha)
         voids = [] if previous is None else repos.corrections.of_batch(company.id, previous.id)
-    for void in (c for c in voids if c.kind == "void"):
-        raise InvalidInput(
-            VOIDED_FILE(file=path.name, batch=void.batch_id, day=f"{void.created_at:%Y-%m-%d}",
-                        reason=void.reason),
-            field="file",
+    void = next((c for c in voids if c.kind == "void"), None)
+    again: list[str] = []
+    if void is not None and previous is not None:  # a voided file may come back: a new batch
+        again.append(
+            REIMPORTED_FILE(file=path.name, batch=previous.id, actor=void.actor,
+                            day=f"{void.created_at:%Y-%m-%d}", reason=void.reason)
         )  # fmt: skip
-    if previous is not None:
+    elif previous is not None:
         return ImportResult(
             kind.value, str(path), sha, 0, 0, 0, 0, True, previous.id,
             f"{path.name} was already imported (batch {previous.id}, "
@@ -117,8 +125,9 @@ def import_file(
     if kind in (Entity.PEDIMENTOS, Entity.SHIPMENTS):
         fx_last = series_of(ws)[0].last
     job = ImportJob(
-        kind, path, sha, company.id, fields, rows, progress, ws.today, fx_last, rectify=rectify
-    )
+        kind, path, sha, company.id, fields, rows, progress, ws.today, fx_last, rectify=rectify,
+        attempt=0 if previous is None else previous.attempt + 1,
+    )  # fmt: skip
     with ws.write(dry_run=dry_run) as uow:
         uow.repos.ledger.prepare_bulk_load()
         result = _IMPORTERS[kind](uow, job)
@@ -128,4 +137,4 @@ def import_file(
         message = f"dry run (nothing written): {result.message}"
         result = replace(result, batch_id=None, message=message, dry_run=True)
     read_notes = [f"{path.name}: {note}" for note in notes]
-    return replace(result, notes=(*read_notes, *job.notes))
+    return replace(result, notes=(*again, *read_notes, *job.notes))

@@ -94,6 +94,10 @@ class _ZipImport:
                                     f"--company {ctx.only_company}", rfc)
                     )  # fmt: skip
                     continue
+                gone = ctx.removed_problem(rfc)
+                if gone is not None:
+                    ctx.errors.append(ErrorRecord(src, line, "Rfc", gone, rfc))
+                    continue
                 year, consistent = pedimento_year(v[1], int(v[30][:4]))
                 if not consistent:
                     dz.warnings.append(

@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from immex.domain.errors import BatchError, ErrorRecord
+from immex.domain.messages import Msg, Template
 from immex.services.workspace.context import UnitOfWork
+
+REMOVED_COMPANY = Template(
+    "sat.removed_company",
+    "company {rfc} was removed from the workspace on {day} by {actor}: its pedimentos are not "
+    "imported; add it again with `immex company add --rfc {rfc} --name NAME` first",
+)
 
 RFC = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
 #: summary names of the counted tables
@@ -54,6 +61,8 @@ class ImportBatch:
         self.errors: list[ErrorRecord] = []
         self.warnings: list[str] = []
         self.companies = self.repo.company_ids()
+        #: RFC → (when, by whom) of the removed companies: their rows are errors
+        self.removed = self.repo.removed_companies()
         self.only_company = company_rfc
         self.registered: list[str] = []
         self.touched: set[int] = set()
@@ -77,7 +86,22 @@ class ImportBatch:
             imported_at=ws.now(), actor=ws.actor,
         )  # fmt: skip
 
-    def company_id(self, rfc: str, name: str | None) -> int:
+    def removed_problem(self, rfc: str) -> Msg | None:
+        """Why rows of ``rfc`` are not imported, when its company was removed."""
+        if rfc not in self.removed or rfc in self.companies:
+            return None
+        at, actor = self.removed[rfc]
+        return REMOVED_COMPANY(rfc=rfc, day=f"{at:%Y-%m-%d}", actor=actor or "-")
+
+    def company_id(
+        self, rfc: str, name: str | None, where: tuple[str, int | None] | None = None
+    ) -> int:
+        """The id of the company of ``rfc``, registered from the 501 data when new; a
+        removed company's rows stop the import (at ``where``: file, line)."""
+        problem = self.removed_problem(rfc)
+        if problem is not None:
+            source, line = where or ("", None)
+            raise BatchError([ErrorRecord(source, line, "rfc", problem, rfc)])
         cid = self.companies.get(rfc)
         if cid is None:
             company = self.uow.repos.companies.add(

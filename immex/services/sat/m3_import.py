@@ -116,7 +116,9 @@ def _write_m3(
         for f, f_path in zip(parsed, paths, strict=True):
             batch_id: int | None = None
             for _f, ped, rfc, year in (pl for pl in plans if pl[0] is f):
-                cid = ctx.company_id(rfc, ped.records["501"][0].get("nombre"))
+                rec501 = ped.records["501"][0]
+                where = (f.name, rec501.get("_line"))
+                cid = ctx.company_id(rfc, rec501.get("nombre"), where)
                 existing = ctx.repo.existing_keys([cid], "m3")
                 if (cid, year, ped.patente, ped.pedimento, ped.aduana) in existing:
                     duplicates += 1

@@ -84,6 +84,26 @@ class PartVersion:
     actor: str
 
 
+@dataclass(frozen=True, slots=True)
+class BomLine:
+    """A stored BOM line, current or withdrawn, with the batch that wrote it."""
+
+    id: int
+    product: str
+    component: str
+    qty_per_unit_micro: int
+    scrap_pct_e4: int
+    valid_from: Any
+    valid_to: Any
+    batch_id: int | None
+    withdrawn_by: int | None
+
+    @property
+    def version(self) -> tuple[int, int, Any, Any]:
+        """(qty per unit µ, scrap % e4, valid from, valid to), as the BOM importer compares."""
+        return (self.qty_per_unit_micro, self.scrap_pct_e4, self.valid_from, self.valid_to)
+
+
 def _correction(row: Any) -> Correction:
     return Correction(
         row.id, row.company_id, row.kind, row.batch_id, row.reason, row.actor, row.created_at,
@@ -103,8 +123,14 @@ class CorrectionsRepository:
         return inserted_id(
             self.conn.execute(
                 insert(t.corrections).values(
-                    company_id=company_id, kind=kind, batch_id=batch_id, reason=reason,
-                    actor=actor, created_at=created_at, stale_run=stale_run, detail=detail,
+                    company_id=company_id,
+                    kind=kind,
+                    batch_id=batch_id,
+                    reason=reason,
+                    actor=actor,
+                    created_at=created_at,
+                    stale_run=stale_run,
+                    detail=detail,
                 )  # fmt: skip
             )
         )
@@ -117,9 +143,7 @@ class CorrectionsRepository:
     def of_batch(self, company_id: int, batch_id: int) -> list[Correction]:
         c = t.corrections
         rows = self.conn.execute(
-            select(c)
-            .where(c.c.company_id == company_id, c.c.batch_id == batch_id)
-            .order_by(c.c.id)
+            select(c).where(c.c.company_id == company_id, c.c.batch_id == batch_id).order_by(c.c.id)
         )
         return [_correction(r) for r in rows]
 
@@ -195,9 +219,19 @@ class CorrectionsRepository:
         lots, b = t.lots, t.import_batches
         q = (
             select(
-                lots.c.id, lots.c.batch_id, b.c.file_name, b.c.imported_at, b.c.actor,
-                lots.c.source_line, lots.c.clave, lots.c.entry_date, lots.c.part_number,
-                lots.c.quantity_micro, lots.c.value_e4, lots.c.origin, lots.c.fraccion,
+                lots.c.id,
+                lots.c.batch_id,
+                b.c.file_name,
+                b.c.imported_at,
+                b.c.actor,
+                lots.c.source_line,
+                lots.c.clave,
+                lots.c.entry_date,
+                lots.c.part_number,
+                lots.c.quantity_micro,
+                lots.c.value_e4,
+                lots.c.origin,
+                lots.c.fraccion,
                 lots.c.withdrawn_by,
             )  # fmt: skip
             .join(b, b.c.id == lots.c.batch_id)
@@ -230,6 +264,61 @@ class CorrectionsRepository:
                     out[part] = out.get(part, 0) + int(n)
         return out
 
+    # -- BOM lines ------------------------------------------------------------------------
+    def bom_lines(
+        self, company_id: int, products: Sequence[str], *, withdrawn: bool = False
+    ) -> list[BomLine]:
+        """The BOM lines of ``products`` (current ones; withdrawn ones too with
+        ``withdrawn``), by product, component and id."""
+        b = t.bom
+        names = sorted(set(products))
+        out: list[BomLine] = []
+        for i in range(0, len(names), _IN_CHUNK):
+            q = select(
+                b.c.id,
+                b.c.product,
+                b.c.component,
+                b.c.qty_per_unit_micro,
+                b.c.scrap_pct_e4,
+                b.c.valid_from,
+                b.c.valid_to,
+                b.c.batch_id,
+                b.c.withdrawn_by,
+            ).where(  # fmt: skip
+                b.c.company_id == company_id, b.c.product.in_(names[i : i + _IN_CHUNK])
+            )
+            if not withdrawn:
+                q = q.where(b.c.withdrawn_by.is_(None))
+            out.extend(BomLine(*tuple(r)) for r in self.conn.execute(q))
+        return sorted(out, key=lambda x: (x.product, x.component, x.id))
+
+    def bom_components(self, company_id: int, component: str) -> list[BomLine]:
+        """Every BOM line (withdrawn ones too) naming ``component``, by product and id."""
+        b = t.bom
+        q = select(
+            b.c.id, b.c.product, b.c.component, b.c.qty_per_unit_micro, b.c.scrap_pct_e4,
+            b.c.valid_from, b.c.valid_to, b.c.batch_id, b.c.withdrawn_by,
+        ).where(b.c.company_id == company_id, b.c.component == component)  # fmt: skip
+        rows = [BomLine(*tuple(r)) for r in self.conn.execute(q)]
+        return sorted(rows, key=lambda x: (x.product, x.id))
+
+    def withdraw_bom_lines(self, company_id: int, ids: Sequence[int], correction: int) -> int:
+        """Withdraw these current BOM lines of the company; how many."""
+        b = t.bom
+        wanted = sorted(set(ids))
+        n = 0
+        for i in range(0, len(wanted), _IN_CHUNK):
+            n += self.conn.execute(
+                update(b)
+                .where(
+                    b.c.company_id == company_id,
+                    b.c.id.in_(wanted[i : i + _IN_CHUNK]),
+                    b.c.withdrawn_by.is_(None),
+                )
+                .values(withdrawn_by=correction)
+            ).rowcount
+        return n
+
     # -- master data versions -------------------------------------------------------------
     def parts_of_batch(
         self, master: MasterData, company_id: int, batch_id: int
@@ -257,9 +346,15 @@ class CorrectionsRepository:
         """Record a version of a part before it is replaced (by an import or a void)."""
         self.conn.execute(
             insert(t.part_versions).values(
-                company_id=company_id, master=master.value, part_number=part,
-                part_values=values, batch_id=batch_id, replaced_by=replaced_by,
-                correction_id=correction_id, replaced_at=at, actor=actor,
+                company_id=company_id,
+                master=master.value,
+                part_number=part,
+                part_values=values,
+                batch_id=batch_id,
+                replaced_by=replaced_by,
+                correction_id=correction_id,
+                replaced_at=at,
+                actor=actor,
             )  # fmt: skip
         )
 
@@ -271,8 +366,10 @@ class CorrectionsRepository:
         row = self.conn.execute(
             select(v)
             .where(
-                v.c.company_id == company_id, v.c.master == master.value,
-                v.c.part_number == part, v.c.replaced_by == batch_id,
+                v.c.company_id == company_id,
+                v.c.master == master.value,
+                v.c.part_number == part,
+                v.c.replaced_by == batch_id,
             )  # fmt: skip
             .order_by(v.c.id.desc())
         ).first()

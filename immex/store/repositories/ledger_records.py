@@ -82,6 +82,8 @@ class ImportBatch:
     rows: int
     imported_at: datetime
     actor: str
+    #: 0 for the file's first import, n for its import after n voided batches of it
+    attempt: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,7 @@ class LedgerRepository:
     # -- import batches -------------------------------------------------------------------
     def add_batch(
         self, company_id: int, entity: str, file_name: str, sha256: str, rows: int,
-        imported_at: datetime, actor: str,
+        imported_at: datetime, actor: str, attempt: int = 0,
     ) -> int:  # fmt: skip
         return inserted_id(
             self.conn.execute(
@@ -130,17 +132,19 @@ class LedgerRepository:
                     rows=rows,
                     imported_at=imported_at,
                     actor=actor,
+                    attempt=attempt,
                 )
             )
         )
 
     def batch_of_file(self, company_id: int, entity: str, sha256: str) -> ImportBatch | None:
-        """The batch that imported this file (by content) for the company, if any."""
+        """The latest batch that imported this file (by content) for the company, if any
+        (earlier ones were voided before it was imported again)."""
         b = t.import_batches
         row = self.conn.execute(
-            select(b).where(
-                b.c.company_id == company_id, b.c.entity == entity, b.c.sha256 == sha256
-            )
+            select(b)
+            .where(b.c.company_id == company_id, b.c.entity == entity, b.c.sha256 == sha256)
+            .order_by(b.c.attempt.desc())
         ).first()
         return None if row is None else ImportBatch(**row._mapping)
 

@@ -17,7 +17,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, insert, inspect, select, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from immex.domain import reconcile as rc
@@ -71,9 +82,39 @@ class SatRepository:
 
     # -- import batches and pedimentos ---------------------------------------------------
     def company_ids(self) -> dict[str, int]:
-        """RFC → id of every company of the workspace."""
+        """RFC → id of every company of the workspace (a removed company is not one)."""
         c = core.companies
-        return {r.rfc: r.id for r in self.conn.execute(select(c.c.rfc, c.c.id))}
+        rows = self.conn.execute(select(c.c.rfc, c.c.id).where(c.c.removed_at.is_(None)))
+        return {r.rfc: r.id for r in rows}
+
+    def removed_companies(self) -> dict[str, tuple[datetime, str]]:
+        """RFC → (when, by whom) of every removed company of the workspace."""
+        c = core.companies
+        q = select(c.c.rfc, c.c.removed_at, c.c.removed_by).where(c.c.removed_at.is_not(None))
+        return {r.rfc: (r.removed_at, r.removed_by or "") for r in self.conn.execute(q)}
+
+    def company_batches(self, company_id: int) -> list[tuple[Any, int, int]]:
+        """The Data Stage and archivo M batches that wrote pedimentos of the company, by
+        id: (batch row, its pedimentos of the company, those not superseded by a
+        rectification)."""
+        b, p = sat.sat_import_batches, sat.sat_pedimentos
+        current = func.sum(case((p.c.superseded_by_id.is_(None), 1), else_=0))
+        counts = (
+            select(p.c.batch_id, func.count().label("n"), current.label("current"))
+            .where(p.c.company_id == company_id)
+            .group_by(p.c.batch_id)
+            .subquery()
+        )
+        q = (
+            select(b, counts.c.n, counts.c.current)
+            .join(counts, counts.c.batch_id == b.c.id)
+            .order_by(b.c.id)
+        )
+        return [(r, int(r.n), int(r.current or 0)) for r in self.conn.execute(q)]
+
+    def company_batch(self, company_id: int, batch_id: int) -> Any | None:
+        """The batch of that id, if it wrote pedimentos of the company."""
+        return next((r for r, _, _ in self.company_batches(company_id) if r.id == batch_id), None)
 
     def add_batch(
         self, *, kind: str, source_name: str, sha256: str, folio: str | None,
@@ -82,8 +123,12 @@ class SatRepository:
         return inserted_id(
             self.conn.execute(
                 insert(sat.sat_import_batches).values(
-                    kind=kind, source_name=source_name, sha256=sha256, folio=folio,
-                    imported_at=imported_at, actor=actor,
+                    kind=kind,
+                    source_name=source_name,
+                    sha256=sha256,
+                    folio=folio,
+                    imported_at=imported_at,
+                    actor=actor,
                 )  # fmt: skip
             )
         )
@@ -317,8 +362,13 @@ class SatRepository:
         )  # fmt: skip
         return [
             rc.SatPedimento(
-                r.number, r.clave_documento, int(r.tipo_operacion), _date(r.fecha_pago),
-                f"SAT 501 {r.number} ({r.source_name})", r.next_number, rect.get(r.id),
+                r.number,
+                r.clave_documento,
+                int(r.tipo_operacion),
+                _date(r.fecha_pago),
+                f"SAT 501 {r.number} ({r.source_name})",
+                r.next_number,
+                rect.get(r.id),
             )  # fmt: skip
             for r in self.conn.execute(q)
         ]
@@ -333,9 +383,14 @@ class SatRepository:
         )  # fmt: skip
         return [
             rc.SatLine(
-                r.number, r.fraccion, int(r.secuencia), r.cantidad_umc,
-                None if r.umc is None else str(r.umc), r.cantidad_umt,
-                None if r.umt is None else str(r.umt), r.valor_dolares,
+                r.number,
+                r.fraccion,
+                int(r.secuencia),
+                r.cantidad_umc,
+                None if r.umc is None else str(r.umc),
+                r.cantidad_umt,
+                None if r.umt is None else str(r.umt),
+                r.valor_dolares,
                 f"SAT 551 {r.number} partida {r.secuencia}",
             )  # fmt: skip
             for r in self.conn.execute(q)
@@ -355,8 +410,13 @@ class SatRepository:
                     f"{dr.pedimento_orig}")  # fmt: skip
             out.append(
                 rc.SatDischarge(
-                    dr.number, _date(dr.fecha_pago), orig, dr.documento_orig, dr.fraccion_orig,
-                    None if dr.unidad is None else str(dr.unidad), dr.cantidad,
+                    dr.number,
+                    _date(dr.fecha_pago),
+                    orig,
+                    dr.documento_orig,
+                    dr.fraccion_orig,
+                    None if dr.unidad is None else str(dr.unidad),
+                    dr.cantidad,
                     f"SAT 512 on {dr.number} (discharges {orig})",
                 )  # fmt: skip
             )
@@ -418,7 +478,10 @@ class SatRepository:
             unit = units.get(r.part_number)
             lines.append(
                 rc.LedgerLine(
-                    r.pedimento, r.fraccion, Decimal(r.quantity_micro).scaleb(-6), unit,
+                    r.pedimento,
+                    r.fraccion,
+                    Decimal(r.quantity_micro).scaleb(-6),
+                    unit,
                     Decimal(r.value_e4).scaleb(-4),
                     f"ledger lot {r.id} ({r.part_number}, {where})",
                 )  # fmt: skip

@@ -38,7 +38,11 @@ import_batches = Table(
     Column("rows", Integer, nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
     Column("actor", String(80), nullable=False),
-    UniqueConstraint("company_id", "entity", "sha256", name="uq_ledger_import_batches_file"),
+    #: 0 for a file's first import; n after its n-th batch was voided (0016_batch_reimport)
+    Column("attempt", Integer, nullable=False, server_default="0"),
+    UniqueConstraint(
+        "company_id", "entity", "sha256", "attempt", name="uq_ledger_import_batches_file_attempt"
+    ),
 )
 
 materials = Table(
