@@ -27,7 +27,7 @@ from immex.store.unit import Store
 HEADS = {
     "0004_sat",
     "0008_fta_scope",
-    "0010_corrections",
+    "0017_lot_part_index",
     "0011_immex_annex",
     "0014_load",
 }
