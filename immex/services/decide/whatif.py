@@ -326,7 +326,8 @@ def whatif_sell(
         ]
         lots = repos.reports.portion_lots(ids)
         certs = repos.companies.authorizations(company.id, IVA_IEPS_CERTIFICATION)
-        chosen = _destinations(destinations, repos.decisions.export_destinations(company.id))
+        history = [] if destinations else repos.decisions.export_destinations(company.id)
+        chosen = _destinations(destinations, history)
         ctx = context or duty_context_of(ws)
     certified = any(c.covers(when) for c in certs)
     uses, options = price_simulation(
