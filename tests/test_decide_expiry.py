@@ -91,9 +91,11 @@ def test_cli_expiry_plan_and_the_listing_beside_it(plant) -> None:  # type: igno
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert doc["lots"][0]["ways"][1]["cost"] == "18680"
-    text = cli.invoke(
-        app, ["expiry", "plan", "--within", "400", "--as-of", "2025-01-15", "--db", db]
-    )
+    args = ["expiry", "plan", "--within", "400", "--as-of", "2025-01-15", "--db", db]
+    text = cli.invoke(app, ["--lang", "en", *args])
     assert text.exit_code == 0 and "Not in the data" in text.output
+    es = cli.invoke(app, ["--lang", "es", *args])
+    assert es.exit_code == 0 and "Fuera de los datos" in es.output
+    assert "Plan de acción de vencimientos" in es.output and "solo desperdicios" in es.output
     listing = cli.invoke(app, ["expiry", "--within", "30", "--as-of", "2024-11-01", "--db", db])
     assert listing.exit_code == 0 and "near" in listing.output

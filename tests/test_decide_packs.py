@@ -7,6 +7,7 @@ Real data: FIX determined 2024-06-27 18.3773 (export Mon 2024-07-01), 2024-10-11
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,16 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from immex.cli.main import app
-from immex.domain.program_packs import Program, due_dates, last_weekday, program_test
+from immex.domain.program_packs import (
+    PARAM_EXPORTS_SHARE,
+    PARAM_EXPORTS_USD,
+    Program,
+    due_dates,
+    last_weekday,
+    program_test,
+)
+from immex.refdata.bundled import param
+from immex.reports.i18n import tr
 from immex.services.decide.annual_report import annual_report
 from immex.services.decide.prosec_application import prosec_application
 from immex.services.discharge import runs
@@ -77,9 +87,33 @@ def test_annual_report_prosec_without_sales_and_the_due_dates(plant) -> None:  #
     [i] = due_dates(Program.IMMEX, 2024, with_prosec=True)
     assert i.due == date(2025, 4, 30) and i.consequences[1][0] == date(2025, 8, 29)
     assert last_weekday(2026, 5) == date(2026, 5, 29)  # 30 and 31 May 2026: weekend
-    undecided = program_test(Decimal(1000), Decimal(20000), None)
+    end = date(2024, 12, 31)
+    usd, pct = param(PARAM_EXPORTS_USD, end), param(PARAM_EXPORTS_SHARE, end)
+    undecided = program_test(
+        Decimal(1000), Decimal(20000), None, threshold_usd=usd, share_pct=pct, day=end
+    )
     assert undecided.passed is None and "--sales-total" in undecided.explanation
-    assert program_test(Decimal(600_000), Decimal(1), None).passed is True
+    assert program_test(
+        Decimal(600_000), Decimal(1), None, threshold_usd=usd, share_pct=pct, day=end
+    ).passed
+
+
+def test_the_program_test_thresholds_are_dated_parameters_with_their_citation() -> None:
+    """RULES I-11's figures come from the curated parameters (value, source, confidence M),
+    and the test uses whatever is in force: exactly the threshold is not "over"."""
+    end = date(2024, 12, 31)
+    usd, pct = param(PARAM_EXPORTS_USD, end), param(PARAM_EXPORTS_SHARE, end)
+    assert (usd.value, pct.value) == (Decimal(500_000), Decimal(10))
+    assert usd.confidence == pct.confidence == "M" and "RULES I-11" in usd.source
+    at = program_test(Decimal(500_000), Decimal(100), Decimal(1000), threshold_usd=usd,
+                      share_pct=pct, day=end)  # fmt: skip
+    assert at.passed is True and not at.over_usd and at.share_pct == Decimal("10.00")
+    assert "RULES I-11" in at.explanation and "2024-12-31" in at.explanation
+    # a later value (e.g. loaded from an amended decree) is the one applied
+    lower = replace(usd, value=Decimal(400_000))
+    assert program_test(Decimal(450_000), Decimal(1), Decimal(10**9), threshold_usd=lower,
+                        share_pct=pct, day=end).passed is True  # fmt: skip
+    assert tr(at.result, "es") != tr(at.result, "en") and tr(at.explanation, "es") != at.explanation
 
 
 def test_prosec_application_and_the_files(plant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -27,7 +27,9 @@ from immex.cli.common import (
     today_default,
 )
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.domain.money import D
+from immex.reports.i18n import default_lang, tr
 from immex.services.decide.expiry_plan import expiry_plan
 from immex.services.decide.mix import whatif_mix
 from immex.services.decide.prosec_advice import prosec_advise
@@ -56,15 +58,83 @@ def decimal_option(text: str, option: str) -> Decimal:
         raise InvalidInput(f"{option} {text!r}: not a number", field=option[2:]) from None
 
 
+#: the words of the decision commands' text output (catalog keys ``cli.decide.*``)
+WORDS = {
+    "more": Template("cli.decide.more", "… and {n} more"),
+    "warnings": Template("cli.decide.warnings", "Warnings"),
+    "notes": Template("cli.decide.notes", "Notes"),
+    "data_used": Template("cli.decide.data_used", "Data used"),
+    "not_in_data": Template("cli.decide.not_in_data", "Not in the data"),
+    "advice_head": Template(
+        "cli.decide.advice_head",
+        "PROSEC advisor (simulation, nothing written): {name} ({rfc}), {start} … {end}",
+    ),
+    "advice_table": Template(
+        "cli.decide.advice_table", "Sectors with loaded rows, ranked by saving (MXN)"
+    ),
+    "col_sector": Template("cli.decide.col_sector", "sector"),
+    "col_name": Template("cli.decide.col_name", "name"),
+    "col_held": Template("cli.decide.col_held", "held"),
+    "col_saving": Template("cli.decide.col_saving", "saving"),
+    "col_on_f4": Template("cli.decide.col_on_f4", "on F4"),
+    "col_on_63a": Template("cli.decide.col_on_63a", "on 63-A"),
+    "col_parts_covered": Template("cli.decide.col_parts_covered", "parts covered"),
+    "col_own_products": Template("cli.decide.col_own_products", "own products in its goods"),
+    "col_acotaciones": Template("cli.decide.col_acotaciones", "acotaciones"),
+    "held_yes": Template("cli.decide.held_yes", "yes (realised)"),
+    "held_no": Template("cli.decide.held_no", "no (potential)"),
+    "acotaciones_of": Template(
+        "cli.decide.acotaciones_of", "Sector {sector}: acotaciones to confirm"
+    ),
+    "plan_head": Template(
+        "cli.decide.plan_head",
+        "Expiry action plan (simulation, nothing written): {name} ({rfc}) on {day}, lots past "
+        "their limit or within {days} days",
+    ),
+    "plan_table": Template(
+        "cli.decide.plan_table", "Ways out per lot (MXN; ★ cheapest; ? = not in the data)"
+    ),
+    "col_lot": Template("cli.decide.col_lot", "lot"),
+    "col_pedimento": Template("cli.decide.col_pedimento", "pedimento"),
+    "col_part": Template("cli.decide.col_part", "part"),
+    "col_limit": Template("cli.decide.col_limit", "limit"),
+    "col_days_left": Template("cli.decide.col_days_left", "days left"),
+    "col_open_usd": Template("cli.decide.col_open_usd", "open USD"),
+    "col_return": Template("cli.decide.col_return", "return RT/H1"),
+    "col_f4": Template("cli.decide.col_f4", "F4"),
+    "col_v1": Template("cli.decide.col_v1", "V1"),
+    "col_destruction": Template("cli.decide.col_destruction", "destruction*"),
+    "col_a3": Template("cli.decide.col_a3", "A3 (taxes; fines not in data)"),
+    "col_deadline": Template("cli.decide.col_deadline", "deadline"),
+    "closed": Template("cli.decide.closed", "closed"),
+    "now_past": Template("cli.decide.now_past", "now (past)"),
+    "destruction_note": Template(
+        "cli.decide.destruction_note", "* destruction: waste and scrap only (LA 109 ¶3; RULES C-5)"
+    ),
+}
+
+
+def say(lang: str, key: str, **fields: Any) -> str:
+    return str(tr(WORDS[key](**fields), lang))
+
+
 def print_lines(title: str, items: Any, limit: int = 10) -> None:
+    lang = default_lang()
     items = list(items)
     if not items:
         return
     console.print(f"[bold]{title}[/bold]")
     for item in items[:limit]:
-        console.print(f"  - {item}", markup=False, highlight=False)
+        console.print(f"  - {tr(item, lang)}", markup=False, highlight=False)
     if len(items) > limit:
-        console.print(f"  … and {len(items) - limit} more")
+        console.print(f"  {say(lang, 'more', n=len(items) - limit)}")
+
+
+def print_texts(lang: str, result: Any) -> None:
+    """A result's warnings, notes and data used, in ``lang``."""
+    print_lines(say(lang, "warnings"), result.warnings)
+    print_lines(say(lang, "notes"), result.notes)
+    print_lines(say(lang, "data_used"), result.data_used)
 
 
 def _options_table(options: Any, cheapest: str | None) -> Table:
@@ -260,36 +330,26 @@ def expiry_root(
         )
 
 
-def _way_cell(cells: dict[str, Any], name: str) -> str:
+def _way_cell(cells: dict[str, Any], name: str, lang: str) -> str:
     w = cells.get(name)
     if w is None:
-        return "closed"
+        return say(lang, "closed")
     text = "?" if w.cost is None else _money(w.cost)
     return text + (" ★" if w.cheapest else "")
 
 
 def _print_expiry_plan(p: Any) -> None:
+    lang = default_lang()
     out = wide_console()
     out.print(
-        f"[bold]Expiry action plan (simulation, nothing written):[/bold] {p.company_name} "
-        f"({p.company_rfc}) on {p.as_of}, lots past their limit or within {p.within_days} days"
-    )
-    table = Table(title="Ways out per lot (MXN; ★ cheapest; ? = not in the data)")
-    for col in (
-        "lot",
-        "pedimento",
-        "part",
-        "limit",
-        "days left",
-        "open USD",
-        "return RT/H1",
-        "F4",
-        "V1",
-        "destruction*",
-        "A3 (taxes; fines not in data)",
-        "deadline",
-    ):
-        table.add_column(col)
+        say(lang, "plan_head", name=p.company_name, rfc=p.company_rfc, day=p.as_of.isoformat(),
+            days=p.within_days),
+        markup=False, highlight=False,
+    )  # fmt: skip
+    table = Table(title=say(lang, "plan_table"))
+    for col in ("lot", "pedimento", "part", "limit", "days_left", "open_usd", "return", "f4",
+                "v1", "destruction", "a3", "deadline"):  # fmt: skip
+        table.add_column(say(lang, f"col_{col}"))
     for lp in p.lots:
         cells = {w.way.value: w for w in lp.ways}
         table.add_row(
@@ -300,7 +360,7 @@ def _print_expiry_plan(p: Any) -> None:
             "—" if lp.days_left is None else str(lp.days_left),
             f"{lp.open_value_usd:,.2f}",
             *[
-                _way_cell(cells, n)
+                _way_cell(cells, n, lang)
                 for n in (
                     "return",
                     "change_of_regime",
@@ -309,15 +369,13 @@ def _print_expiry_plan(p: Any) -> None:
                     "regularization",
                 )
             ],
-            "now (past)" if (lp.days_left or 0) < 0 else str(lp.limit_date or "—"),
+            say(lang, "now_past") if (lp.days_left or 0) < 0 else str(lp.limit_date or "—"),
         )
     out.print(table)
-    out.print("* destruction: waste and scrap only (LA 109 ¶3; RULES C-5)")
+    out.print(say(lang, "destruction_note"), markup=False, highlight=False)
     missing = sorted({m for lp in p.lots for w in lp.ways for m in w.missing})
-    print_lines("Not in the data", missing)
-    print_lines("Warnings", p.warnings)
-    print_lines("Notes", p.notes)
-    print_lines("Data used", p.data_used)
+    print_lines(say(lang, "not_in_data"), missing)
+    print_texts(lang, p)
 
 
 @expiry_app.command("plan")
@@ -354,42 +412,36 @@ prosec_app = typer.Typer(
 
 
 def _print_advice(a: Any) -> None:
+    lang = default_lang()
     out = wide_console()
     out.print(
-        f"[bold]PROSEC advisor (simulation, nothing written):[/bold] {a.company_name} "
-        f"({a.company_rfc}), {a.date_from} … {a.date_to}"
-    )
-    out.print(a.summary(), markup=False, highlight=False)
-    table = Table(title="Sectors with loaded rows, ranked by saving (MXN)")
-    for col in (
-        "sector",
-        "name",
-        "held",
-        "saving",
-        "on F4",
-        "on 63-A",
-        "parts covered",
-        "acotaciones",
-    ):
-        table.add_column(col)
+        say(lang, "advice_head", name=a.company_name, rfc=a.company_rfc,
+            start=a.date_from.isoformat(), end=a.date_to.isoformat()),
+        markup=False, highlight=False,
+    )  # fmt: skip
+    out.print(tr(a.summary(), lang), markup=False, highlight=False)
+    table = Table(title=say(lang, "advice_table"))
+    for col in ("sector", "name", "held", "saving", "on_f4", "on_63a", "parts_covered",
+                "own_products", "acotaciones"):  # fmt: skip
+        table.add_column(say(lang, f"col_{col}"))
     for s in a.sectors:
         table.add_row(
             s.sector,
             s.sector_name,
-            "yes (realised)" if s.held else "no (potential)",
+            say(lang, "held_yes" if s.held else "held_no"),
             _money(s.saving),
             _money(s.f4_saving),
             _money(s.usmca_saving),
             f"{s.parts_covered}/{s.parts_total}",
+            "?" if s.products_in_goods is None else f"{s.products_in_goods}/{s.products_total}",
             str(len(s.acotaciones)),
         )
     out.print(table)
     for s in a.sectors:
-        out.print(f"- {s.explanation(a.date_from, a.date_to)}", markup=False, highlight=False)
-        print_lines(f"Sector {s.sector}: acotaciones to confirm", s.acotaciones)
-    print_lines("Warnings", a.warnings)
-    print_lines("Notes", a.notes)
-    print_lines("Data used", a.data_used)
+        out.print(f"- {tr(s.explanation(a.date_from, a.date_to), lang)}", markup=False,
+                  highlight=False)  # fmt: skip
+        print_lines(say(lang, "acotaciones_of", sector=s.sector), s.acotaciones)
+    print_texts(lang, a)
 
 
 @prosec_app.command("advise")
@@ -399,6 +451,12 @@ def prosec_advise_cmd(
     date_to: str = typer.Option(..., "--to", help="Last day, YYYY-MM-DD."),
     us_duties: str | None = typer.Option(
         None, "--us-duties", help="CSV document,us_duty_usd of the US/CA duties paid (63-A)."
+    ),
+    sector_goods: str | None = typer.Option(
+        None,
+        "--sector-goods",
+        help="Your file of the sectors' goods (Decree art. 4): sector, fraccion, source "
+        "(docs/FILES.md); checks whether your products are the sector's goods.",
     ),
     company: str | None = CompanyOpt,
     db: str | None = DbOpt,
@@ -410,7 +468,7 @@ def prosec_advise_cmd(
     assert start is not None and end is not None
     ws = open_ws(db, company)
     try:
-        advice = prosec_advise(ws, start, end, us_duties_file=us_duties)
+        advice = prosec_advise(ws, start, end, us_duties_file=us_duties, sector_goods=sector_goods)
     finally:
         ws.store.dispose()
     if json_out:

@@ -8,9 +8,10 @@ data of a PROSEC application, as figures the ledger gives and the user completes
   permanent loss. Holidays are not in the data: "business day" is taken as the last weekday
   of the month, and the pack says so.
 - The IMMEX program test (RULES I-11, confidence M): annual sales abroad over US$500,000,
-  or exports of at least 10 % of total sales — the total sales are the user's figure (from
-  the financial statements or the ISR return, RULES I-12); without it only the first branch
-  is evaluated.
+  or exports of at least 10 % of total sales — both figures dated parameters
+  (``immex.program_test.*``, read at the end of the year reported on); the total sales are
+  the user's figure (from the financial statements or the ISR return, RULES I-12); without
+  it only the first branch is evaluated.
 """
 
 from __future__ import annotations
@@ -22,10 +23,39 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-#: RULES I-11 (practitioners' summary, confidence M): the thresholds of the IMMEX test
-EXPORTS_USD_THRESHOLD = Decimal(500_000)
-EXPORTS_SHARE_PCT = Decimal(10)
-THRESHOLD_SOURCE = "RULES I-11 (Decreto IMMEX art. 3/11 as summarised by practitioners; M)"
+from immex.domain.dated import DatedValue
+from immex.domain.messages import Msg, Template
+
+#: the dated parameters of the IMMEX test (RULES I-11; immex/refdata/sources/parameters.yaml)
+PARAM_EXPORTS_USD = "immex.program_test.exports_usd"
+PARAM_EXPORTS_SHARE = "immex.program_test.exports_share_pct"
+
+TEST_OVER = Template("pack.test.over", "exports of US${usd} exceed US${threshold}")
+TEST_SHARE_MET = Template(
+    "pack.test.share_met",
+    "exports of US${usd} do not exceed US${threshold}; they are {share} % of the total sales "
+    "given (at least {pct} %)",
+)
+TEST_SHARE_NOT_MET = Template(
+    "pack.test.share_not_met",
+    "exports of US${usd} do not exceed US${threshold}; they are {share} % of the total sales "
+    "given (below {pct} %)",
+)
+TEST_UNDECIDED = Template(
+    "pack.test.undecided",
+    "exports of US${usd} do not exceed US${threshold}, and without the total sales "
+    "(--sales-total) the {pct} % branch cannot be evaluated",
+)
+TEST_WHY = Template(
+    "pack.test.why",
+    "{why} — thresholds in force on {day}: US${threshold} ({threshold_source}; confidence "
+    "{threshold_confidence}) and {pct} % ({pct_source}; confidence {pct_confidence})",
+)
+TEST_RESULT = {
+    True: Template("pack.test.met", "met"),
+    False: Template("pack.test.not_met", "NOT met"),
+    None: Template("pack.test.undecided_short", "undecided"),
+}
 
 
 class Program(StrEnum):
@@ -97,29 +127,34 @@ class ProgramTest:
     passed: bool | None  # None: cannot be decided without the sales
     explanation: str
 
+    @property
+    def result(self) -> Msg:
+        return TEST_RESULT[self.passed]()
+
 
 def program_test(
-    exports_usd: Decimal, exports_mxn: Decimal, sales_mxn: Decimal | None
+    exports_usd: Decimal,
+    exports_mxn: Decimal,
+    sales_mxn: Decimal | None,
+    *,
+    threshold_usd: DatedValue[Decimal],
+    share_pct: DatedValue[Decimal],
+    day: date,
 ) -> ProgramTest:
-    over = exports_usd > EXPORTS_USD_THRESHOLD
+    """The IMMEX test on the year's exports (RULES I-11) with the thresholds in force on
+    ``day`` (the last day of the year reported on)."""
+    limit, pct = threshold_usd.value, share_pct.value
+    over = exports_usd > limit
     share = None if not sales_mxn else (exports_mxn * 100 / sales_mxn).quantize(Decimal("0.01"))
+    fields = {"usd": f"{exports_usd:,.2f}", "threshold": f"{limit:,.0f}", "pct": f"{pct:f}"}
+    passed: bool | None
     if over:
-        passed: bool | None = True
-        why = f"exports of US${exports_usd:,.2f} exceed US${EXPORTS_USD_THRESHOLD:,.0f}"
+        passed, why = True, TEST_OVER(**fields)
     elif share is not None:
-        passed = share >= EXPORTS_SHARE_PCT
-        why = (
-            f"exports of US${exports_usd:,.2f} do not exceed US${EXPORTS_USD_THRESHOLD:,.0f}; "
-            f"they are {share} % of the total sales given "
-            f"({'at least' if passed else 'below'} {EXPORTS_SHARE_PCT} %)"
-        )
+        passed = share >= pct
+        why = (TEST_SHARE_MET if passed else TEST_SHARE_NOT_MET)(share=f"{share}", **fields)
     else:
-        passed = None
-        why = (
-            f"exports of US${exports_usd:,.2f} do not exceed US${EXPORTS_USD_THRESHOLD:,.0f}, "
-            "and without the total sales (--sales-total) the 10 % branch cannot be "
-            "evaluated"
-        )
+        passed, why = None, TEST_UNDECIDED(**fields)
     return ProgramTest(
         exports_usd,
         exports_mxn,
@@ -127,7 +162,16 @@ def program_test(
         over,
         share,
         passed,
-        f"{why} — thresholds: {THRESHOLD_SOURCE}",
+        TEST_WHY(
+            why=why,
+            day=day.isoformat(),
+            threshold=fields["threshold"],
+            threshold_source=threshold_usd.source,
+            threshold_confidence=threshold_usd.confidence,
+            pct=fields["pct"],
+            pct_source=share_pct.source,
+            pct_confidence=share_pct.confidence,
+        ),
     )
 
 

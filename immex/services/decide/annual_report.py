@@ -20,7 +20,15 @@ from immex.domain.duties import DutyContext
 from immex.domain.errors import ImmexError, InvalidInput
 from immex.domain.lot_portions import PortionSplit
 from immex.domain.money import ZERO
-from immex.domain.program_packs import Pack, Program, due_dates, program_test
+from immex.domain.program_packs import (
+    PARAM_EXPORTS_SHARE,
+    PARAM_EXPORTS_USD,
+    Pack,
+    Program,
+    due_dates,
+    program_test,
+)
+from immex.refdata.bundled import param
 from immex.services.duties.journal_portions import duty_context_of, has_run, lot_portions
 from immex.services.workspace.context import Workspace
 
@@ -142,12 +150,16 @@ def annual_report(
     ]
     warnings: list[str] = []
     if chosen is Program.IMMEX:
-        test = program_test(ex_usd, ex_mxn, sales_total_mxn)
+        test = program_test(
+            ex_usd,
+            ex_mxn,
+            sales_total_mxn,
+            threshold_usd=param(PARAM_EXPORTS_USD, end),
+            share_pct=param(PARAM_EXPORTS_SHARE, end),
+            day=end,
+        )
         summary += [
-            (
-                "IMMEX program test (RULES I-11)",
-                {True: "met", False: "NOT met", None: "undecided"}[test.passed],
-            ),
+            ("IMMEX program test (RULES I-11)", test.result),
             ("IMMEX program test: why", test.explanation),
         ]
     else:

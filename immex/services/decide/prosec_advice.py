@@ -15,15 +15,18 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from immex.domain.duties import DutyContext
 from immex.domain.errors import InvalidInput
 from immex.domain.lot_portions import LotPortion, PortionSplit
+from immex.domain.messages import Template
 from immex.domain.money import ZERO
 from immex.domain.prosec_advice import ProsecAdvice, SectorSaving, rank
 from immex.domain.rates import ProsecRow
 from immex.domain.savings import realised
 from immex.domain.usmca_63a import DESTINATIONS, price_exports
+from immex.services.decide.sector_goods import SectorGoods, read_sector_goods
 from immex.services.duties.journal_portions import (
     duty_context_of,
     has_run,
@@ -33,6 +36,57 @@ from immex.services.duties.journal_portions import (
 from immex.services.duties.usmca import read_us_duties
 from immex.services.rates.sectors import sector_catalog
 from immex.services.workspace.context import Workspace
+
+NO_RUN = Template("advice.no_run", "no discharge run yet: run `immex discharge run` first")
+NO_ROWS = Template(
+    "advice.no_rows",
+    "no PROSEC rows loaded: load a sector's list with `immex rates load prosec FILE` "
+    "(Decree art. 5; RULES P-3, P-6)",
+)
+GOODS_EXTRA = Template(
+    "advice.goods_extra",
+    "the goods list {file} names sector(s) {sectors} with no PROSEC rows loaded: not advised",
+)
+SIMULATION = Template("advice.simulation", "a simulation: nothing was written")
+SAVING_IS = Template(
+    "advice.saving_is",
+    "saving of a sector = the duties with the company's registrations minus the sector − the "
+    "duties with them plus the sector: F4 of each month (change date: its last weekday; RULES "
+    "C-4) and LA 63-A on exports to the US/Canada (RULES U-3)",
+)
+REALISED_IS = Template(
+    "advice.realised_is",
+    "realised = sectors held; potential = sectors not held, as if the registration had been "
+    "in force over the whole period",
+)
+GOODS_NOT_GIVEN = Template(
+    "advice.goods_not_given",
+    "a sector's inputs may be used only for the sector's goods (RULES P-4); no goods list "
+    "(Decree art. 4) was given (--sector-goods FILE), so the company's products are not checked",
+)
+GOODS_GIVEN = Template(
+    "advice.goods_given",
+    "a sector's inputs may be used only for the sector's goods (RULES P-4): the company's "
+    "products (their fracción in the product master) checked against the goods list {file}, "
+    "the user's transcription of Decree art. 4",
+)
+NO_US_DUTIES = Template(
+    "advice.no_us_duties",
+    "no US/CA duties file: the 63-A figures take no US/CA duty paid (the full Mexican duty "
+    "owed; RULES U-2)",
+)
+USED_LEDGER = Template(
+    "advice.used_ledger",
+    "ledger: {domestic} domestic-sale and {exports} US/CA export lot portion(s) of the current "
+    "discharge run on fracciones the loaded PROSEC rows list",
+)
+USED_MATERIALS = Template(
+    "advice.used_materials",
+    "{materials} material(s) and {products} product(s) with their fracciones",
+)
+USED_GOODS = Template(
+    "advice.used_goods", "sector goods list {file} ({rows} row(s), given by the user)"
+)
 
 
 def _in_period(r: ProsecRow, date_from: date, date_to: date) -> bool:
@@ -87,6 +141,8 @@ def _sector(
     names: dict[str, str],
     date_from: date,
     date_to: date,
+    products: dict[str, str],
+    goods: SectorGoods | None,
 ) -> SectorSaving:
     mine = [r for r in rows if r.sector == code and _in_period(r, date_from, date_to)]
     fractions = {r.fraccion for r in mine}
@@ -113,10 +169,29 @@ def _sector(
                 {f"{r.fraccion}: {r.acotacion}" for r in mine if r.acotacion and r.fraccion in used}
             )
         ),
-        products_in_goods=None,
         rows_source=tuple(sorted({r.source for r in mine})),
         rejected=why,
+        **_goods_check(code, products, goods, date_from, date_to),
     )
+
+
+def _goods_check(
+    code: str, products: dict[str, str], goods: SectorGoods | None, start: date, end: date
+) -> dict[str, Any]:
+    """Which of the company's products (by their fracción) the sector's goods list has."""
+    if goods is None:
+        return {"products_in_goods": None, "products_total": len(products)}
+    listed = goods.fractions(code, start, end)
+    if not listed:
+        return {"products_in_goods": None, "products_total": len(products),
+                "goods_file": goods.file}  # fmt: skip
+    outside = tuple(sorted(p for p, f in products.items() if f not in listed))
+    return {
+        "products_in_goods": len(products) - len(outside),
+        "products_total": len(products),
+        "products_outside": outside,
+        "goods_file": goods.file,
+    }
 
 
 def prosec_advise(
@@ -125,6 +200,7 @@ def prosec_advise(
     date_to: date,
     *,
     us_duties_file: Path | str | None = None,
+    sector_goods: Path | str | None = None,
     context: DutyContext | None = None,
 ) -> ProsecAdvice:
     """Every PROSEC sector with rows loaded, priced on the period's F4s and 63-A duties."""
@@ -133,6 +209,7 @@ def prosec_advise(
     company = ws.the_company
     held = tuple(company.prosec_sectors)
     us = read_us_duties(Path(us_duties_file)) if us_duties_file else {}
+    goods = read_sector_goods(sector_goods) if sector_goods else None
     with ws.read() as repos:
         ctx = context or duty_context_of(ws)
         rows = list(ctx.book.prosec)
@@ -150,39 +227,42 @@ def prosec_advise(
             destinations=DESTINATIONS,
         )
         materials = repos.decisions.material_fractions(company.id)
-        warnings = (
+        products = repos.decisions.product_fractions(company.id)
+        warnings: list[str] = (
             journal_caveats(ws, date_from, date_to, ("domestic", "export"))
             if has_run(ws)
-            else ["no discharge run yet: run `immex discharge run` first"]
+            else [NO_RUN()]
         )
     names = {s.code: s.name for s in sector_catalog()}
     codes = sorted({r.sector for r in rows if _in_period(r, date_from, date_to)})
     sectors = rank(
         [
-            _sector(c, rows, held, dom, exp, ctx, us, materials, names, date_from, date_to)
+            _sector(
+                c,
+                rows,
+                held,
+                dom,
+                exp,
+                ctx,
+                us,
+                materials,
+                names,
+                date_from,
+                date_to,
+                products,
+                goods,
+            )  # fmt: skip
             for c in codes
         ]
     )
     if not rows:
-        warnings.append(
-            "no PROSEC rows loaded: load a sector's list with `immex rates load "
-            "prosec FILE` (Decree art. 5; RULES P-3, P-6)"
-        )
-    notes = [
-        "a simulation: nothing was written",
-        "saving of a sector = the duties with the company's registrations minus the sector "
-        "− the duties with them plus the sector: F4 of each month (change date: its last "
-        "weekday; RULES C-4) and LA 63-A on exports to the US/Canada (RULES U-3)",
-        "realised = sectors held; potential = sectors not held, as if the registration had "
-        "been in force over the whole period",
-        "a sector's inputs may be used only for the sector's goods (RULES P-4); the goods "
-        "list (Decree art. 4) is not loaded, so the company's products are not checked",
-    ]
+        warnings.append(NO_ROWS())
+    if goods is not None and (extra := sorted(goods.sectors() - set(codes))):
+        warnings.append(GOODS_EXTRA(file=goods.file, sectors=", ".join(extra)))
+    notes = [SIMULATION(), SAVING_IS(), REALISED_IS(), GOODS_GIVEN(file=goods.file) if goods
+             else GOODS_NOT_GIVEN()]  # fmt: skip
     if not us:
-        notes.append(
-            "no US/CA duties file: the 63-A figures take no US/CA duty paid "
-            "(the full Mexican duty owed; RULES U-2)"
-        )
+        notes.append(NO_US_DUTIES())
     return ProsecAdvice(
         company.rfc,
         company.name,
@@ -191,9 +271,9 @@ def prosec_advise(
         held,
         tuple(sectors),
         data_used=(
-            f"ledger: {len(dom)} domestic-sale and {len(exp)} US/CA export lot portion(s) of "
-            "the current discharge run on fracciones the loaded PROSEC rows list",
-            f"{len(materials)} material(s) and their fracciones",
+            USED_LEDGER(domestic=len(dom), exports=len(exp)),
+            USED_MATERIALS(materials=len(materials), products=len(products)),
+            *([USED_GOODS(file=goods.file, rows=len(goods.rows))] if goods else []),
             *ctx.notes,
         ),
         notes=tuple(notes),

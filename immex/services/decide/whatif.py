@@ -160,6 +160,18 @@ def _domestic(
                     "mfn_rate": ln.mfn_rate,
                     "total": ln.total,
                     "total_mfn": ln.total_mfn,
+                    "portions": [
+                        {
+                            "lot_id": p.portion.lot_id,
+                            "pedimento": p.portion.pedimento,
+                            "part": p.portion.part,
+                            "value_usd": p.portion.value_usd,
+                            "total": p.best.total,
+                            "total_mfn": p.mfn.total,
+                            "trace": p.best.trace,
+                        }
+                        for p in ln.portions
+                    ],
                 }
                 for ln in plan.lines
             ],
@@ -284,6 +296,12 @@ def price_simulation(
     return uses, options
 
 
+def whatif_products(ws: Workspace) -> list[str]:
+    """The company's products (the what-if form's choices)."""
+    with ws.read() as repos:
+        return sorted(repos.decisions.product_fractions(ws.the_company.id))
+
+
 def _destinations(given: Sequence[str], history: list[str]) -> list[str]:
     if not given:
         return default_destinations(history)
@@ -326,7 +344,8 @@ def whatif_sell(
         ]
         lots = repos.reports.portion_lots(ids)
         certs = repos.companies.authorizations(company.id, IVA_IEPS_CERTIFICATION)
-        chosen = _destinations(destinations, repos.decisions.export_destinations(company.id))
+        history = [] if destinations else repos.decisions.export_destinations(company.id)
+        chosen = _destinations(destinations, history)
         ctx = context or duty_context_of(ws)
     certified = any(c.covers(when) for c in certs)
     uses, options = price_simulation(
@@ -412,4 +431,4 @@ def _warnings(
     return tuple(out)
 
 
-__all__ = ["DOCUMENT", "whatif_sell"]
+__all__ = ["DOCUMENT", "whatif_products", "whatif_sell"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, text
+from sqlalchemy import Connection, func, select
 
 from immex.store.tables import ledger as lt
 
@@ -46,52 +46,97 @@ class DecisionsRepository:
         )
         return {str(r[0]): str(r[1]) for r in self.conn.execute(q)}
 
-    # -- a what-if's slice of the discharge inputs (same tuples as DischargeInputsRepository)
+    # -- a what-if's slice of the discharge inputs: plain driver rows, few columns
 
-    def _day(self, column: str) -> str:
+    def _raw(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Rows as plain tuples straight from the driver (``?`` placeholders in ``sql``)."""
+        dbapi = self.conn.connection.driver_connection
         if self.conn.dialect.name == "postgresql":
-            return f"({column} - DATE '1970-01-01')"
-        return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+            sql = sql.replace("?", "%s")
+        cur = dbapi.cursor()  # type: ignore[union-attr]
+        try:
+            cur.execute(sql, tuple(params))
+            return list(cur.fetchall())
+        finally:
+            cur.close()
 
-    def _in_chunks(
-        self, sql: str, name: str, values: Sequence[str], params: dict[str, Any]
+    def _raw_in(
+        self, sql: str, before: Sequence[Any], values: Sequence[str], after: Sequence[Any] = ()
     ) -> list[tuple[Any, ...]]:
-        stmt = text(sql).bindparams(bindparam(name, expanding=True))
-        if "keys" in params:
-            stmt = stmt.bindparams(bindparam("keys", expanding=True))
+        """``sql`` with one ``IN ({in})`` list, run in chunks of values."""
         out: list[tuple[Any, ...]] = []
         wanted = sorted(set(values))
         for i in range(0, len(wanted), _CHUNK):
-            rows = self.conn.execute(stmt, {**params, name: wanted[i : i + _CHUNK]})
-            out.extend(tuple(r) for r in rows)
+            chunk = wanted[i : i + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            out.extend(self._raw(sql.format(marks=marks), [*before, *chunk, *after]))
         return out
 
-    def lot_tuples_of_parts(
+    def bom_of_products(self, company_id: int, products: Sequence[str]) -> list[tuple[Any, ...]]:
+        """BOM lines (id, product, component, qty_per_unit_micro, scrap_pct_e4, valid_from,
+        valid_to) of ``products``; dates as the driver gives them."""
+        return self._raw_in(
+            "SELECT id, product, component, qty_per_unit_micro, scrap_pct_e4, valid_from, valid_to "
+            "FROM ledger_bom WHERE company_id = ? AND product IN ({marks}) "
+            "AND withdrawn_by IS NULL ORDER BY id",
+            [company_id],
+            products,
+        )
+
+    def bom_of_components(
+        self, company_id: int, components: Sequence[str]
+    ) -> list[tuple[Any, ...]]:
+        """BOM lines (as :meth:`bom_of_products`) whose component is one of ``components``."""
+        return self._raw_in(
+            "SELECT id, product, component, qty_per_unit_micro, scrap_pct_e4, valid_from, valid_to "
+            "FROM ledger_bom WHERE company_id = ? AND component IN ({marks}) "
+            "AND withdrawn_by IS NULL ORDER BY id",
+            [company_id],
+            components,
+        )
+
+    def material_kinds(self, company_id: int, parts: Sequence[str]) -> dict[str, str]:
+        """Part number → kind of good of those of ``parts`` that are materials."""
+        rows = self._raw_in(
+            "SELECT part_number, kind FROM ledger_materials WHERE company_id = ? "
+            "AND part_number IN ({marks}) AND withdrawn_by IS NULL",
+            [company_id],
+            parts,
+        )
+        return {str(p): str(k) for p, k in rows}
+
+    def lots_of_parts(
         self, company_id: int, keys: Sequence[str], parts: Sequence[str]
     ) -> list[tuple[Any, ...]]:
-        """:meth:`DischargeInputsRepository.lot_tuples` for lots of ``parts`` only."""
-        integer = "BIGINT" if self.conn.dialect.name == "postgresql" else "INTEGER"
-        sql = (
-            f"SELECT l.id, l.part_number, {self._day('l.entry_date')}, "
-            f"{self._day('COALESCE(l.start_date, l.entry_date)')}, l.quantity_micro, "
-            f"l.value_e4, CAST(l.pedimento AS {integer}), "
-            "CASE WHEN l.clave = 'AF' THEN 1 ELSE 0 END FROM ledger_lots l "
-            "WHERE l.company_id = :cid AND l.clave IN :keys AND l.part_number IN :parts "
-            "AND l.withdrawn_by IS NULL"
+        """Lots of pedimento ``keys`` of ``parts``: (id, part_number, entry_date,
+        start_date, quantity_micro, value_e4, pedimento, clave), by id — read from the
+        covering index ``ix_ledger_lots_company_part`` (0017) alone."""
+        marks = ", ".join("?" * len(keys))
+        rows = self._raw_in(
+            "SELECT id, part_number, entry_date, start_date, quantity_micro, value_e4, "
+            "pedimento, clave FROM ledger_lots WHERE company_id = ? AND part_number IN "
+            f"({{marks}}) AND clave IN ({marks}) AND withdrawn_by IS NULL",
+            [company_id],
+            parts,
+            list(keys),
         )
-        rows = self._in_chunks(sql, "parts", parts, {"cid": company_id, "keys": list(keys)})
         rows.sort(key=lambda r: r[0])
         return rows
 
-    def shipment_tuples_of_products(
+    def shipments_of_products(
         self, company_id: int, products: Sequence[str]
     ) -> list[tuple[Any, ...]]:
-        """:meth:`DischargeInputsRepository.shipment_tuples` for shipments of ``products``."""
+        """Shipment lines of ``products`` in processing order (date, document, line, id):
+        (id, ship_date, kind, product, quantity_micro, pedimento)."""
+        several = len(set(products)) > _CHUNK
         sql = (
-            f"SELECT id, {self._day('ship_date')}, document, line, kind, product, "
-            "quantity_micro, pedimento FROM ledger_shipments "
-            "WHERE company_id = :cid AND product IN :products AND withdrawn_by IS NULL"
+            "SELECT id, ship_date, kind, product, quantity_micro, pedimento"
+            + (", document, line" if several else "")
+            + " FROM ledger_shipments WHERE company_id = ? AND product IN ({marks}) "
+            "AND withdrawn_by IS NULL ORDER BY ship_date, document, line, id"
         )
-        rows = self._in_chunks(sql, "products", products, {"cid": company_id})
-        rows.sort(key=lambda r: (r[1], r[2], r[3], r[0]))
+        rows = self._raw_in(sql, [company_id], products)
+        if several:  # one query per chunk: merge them in processing order
+            rows.sort(key=lambda r: (str(r[1]), r[6], r[7], r[0]))
+            rows = [r[:6] for r in rows]
         return rows

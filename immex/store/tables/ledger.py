@@ -111,6 +111,12 @@ lots = Table(
     Column("batch_id", Integer, ForeignKey("ledger_import_batches.id"), nullable=False),
     Column("withdrawn_by", Integer, ForeignKey("ledger_corrections.id")),  # 0010_corrections
     Index("ix_ledger_lots_company_pedimento", "company_id", "pedimento"),
+    # covering: the columns a what-if reads of a few parts' lots (0017_lot_part_index)
+    Index(
+        "ix_ledger_lots_company_part",
+        "company_id", "part_number", "clave", "withdrawn_by", "entry_date", "start_date",
+        "quantity_micro", "value_e4", "pedimento", "id",
+    ),  # fmt: skip
 )
 
 shipments = Table(
@@ -132,6 +138,12 @@ shipments = Table(
     Column("evidence", Text),  # a destruction's notice or acta (0009_shipment_destruction)
     Column("withdrawn_by", Integer, ForeignKey("ledger_corrections.id")),  # 0010_corrections
     Index("ix_ledger_shipments_company_document", "company_id", "document"),
+    # covering, in processing order: what a what-if reads (0017_lot_part_index)
+    Index(
+        "ix_ledger_shipments_company_order",
+        "company_id", "ship_date", "document", "line", "id", "product", "kind",
+        "quantity_micro", "pedimento", "withdrawn_by",
+    ),  # fmt: skip
 )
 
 discharge_runs = Table(

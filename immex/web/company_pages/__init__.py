@@ -15,13 +15,14 @@ from immex.web.company_pages import (
     month_pages,
     overview_pages,
     tariff_pages,
+    whatif_pages,
 )
 from immex.web.company_pages.page_access import PageProblem, SignInFirst, page_caller
 from immex.web.company_pages.page_render import STATIC, render
 
 ROUTERS = (
     admin_pages, overview_pages, ledger_pages, month_pages, imports_pages, discharge_pages,
-    tariff_pages,
+    tariff_pages, whatif_pages,
 )  # fmt: skip
 
 
