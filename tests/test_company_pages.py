@@ -185,6 +185,7 @@ def test_f4_page_shows_the_services_figures_and_downloads(plant: Any) -> None:
         en = client.get(f"/c/{rfc}/f4?period={period}&lang=en")
         assert 'lang="en"' in en.text and "F4 plan" in en.text
         assert 'lang="en"' in client.get(f"/c/{rfc}/ledger").text  # remembered
+        client.get(f"/c/{rfc}/ledger?lang=es")  # back to Spanish (the account remembers)
 
 
 def test_ledger_pages_by_keyset(plant: Any) -> None:

@@ -29,7 +29,7 @@ HEADS = {
     "0008_fta_scope",
     "0010_corrections",
     "0011_immex_annex",
-    "0014_load",
+    "0015_user_language",
 }
 
 
