@@ -1,20 +1,48 @@
-"""The audit trail of a company (admins, auditors), the users of the installation (admins)
-and the reference data's as-of (everyone signed in)."""
+"""The audit trail of a company (admins, auditors), the users of the installation (admins:
+add, grant or revoke a company's role, set an expiry, disable — the services of ``immex
+user …``, each change audited, each form with the session's CSRF token, each error in the
+page's language next to its field) and the reference data's as-of (everyone signed in)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
 
-from immex.domain.accounts import Permission
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from immex.api.v1.auth import Caller, check_csrf
+from immex.domain.accounts import Forbidden, Permission, Role
+from immex.domain.errors import ImmexError
+from immex.reports.i18n import tr
+from immex.services import inputs as formats
 from immex.services.accounts import access, audit_trail, users
 from immex.services.refdata.status import status
 from immex.web.company_pages.overview_pages import day_or_today
-from immex.web.company_pages.page_access import AuditPage, PageCallerDep, shown_on_page
-from immex.web.company_pages.page_render import render
+from immex.web.company_pages.page_access import (
+    AuditPage,
+    PageCallerDep,
+    PageProblem,
+    shown_on_page,
+)
+from immex.web.company_pages.page_render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
 PAGE = 200
+USERS = "/admin/users"
+FormText = Annotated[str, Form()]
+#: the forms of /admin/users and the fields their errors go next to (others: the form's)
+FORM_FIELDS = {
+    "add": ("email", "role", "company", "password", "expires", "display_name"),
+    "grant": ("email", "company", "role"),
+    "revoke": ("email", "company"),
+    "expiry": ("email", "expires"),
+    "disable": ("email",),
+}
+#: the notice shown after each change (page words)
+DONE = {"add": "user_added", "grant": "granted", "revoke": "revoked", "expiry": "expiry_set",
+        "disable": "disabled_ok"}  # fmt: skip
 
 
 @router.get("/c/{rfc}/audit", response_class=HTMLResponse)
@@ -29,11 +57,119 @@ def audit_page(
                   after=after)  # fmt: skip
 
 
-@router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, who: PageCallerDep) -> HTMLResponse:
+def _admin(who: Caller) -> Caller:
     with shown_on_page():
         ws = access.installation_workspace(who.ws, who.user, Permission.MANAGE_USERS)
-    return render(request, who, "users.html", accounts=users.list_users(ws))
+    return Caller(who.user, ws, who.session)
+
+
+def _admin_form(who: PageCallerDep, csrf_token: FormText = "") -> Caller:
+    """A form of /admin/users: an admin of every company (403 otherwise) with the session's
+    CSRF token (403 otherwise)."""
+    admin = _admin(who)
+    assert who.session is not None
+    try:
+        check_csrf(who.session, csrf_token)
+    except Forbidden:
+        raise PageProblem(403, "csrf") from None
+    return admin
+
+
+AdminForm = Annotated[Caller, Depends(_admin_form)]
+
+
+def _users_page(
+    request: Request, admin: Caller, status_code: int = 200, **ctx: Any
+) -> HTMLResponse:
+    ctx.setdefault("form_errors", {})
+    ctx.setdefault("values", {})
+    done = request.query_params.get("done")
+    return render(
+        request, admin, "users.html", status_code, accounts=users.list_users(admin.ws),
+        companies=access.visible_companies(admin.ws, admin.user), roles=[r.value for r in Role],
+        notice=DONE.get(done or ""), done_email=request.query_params.get("email", ""), **ctx,
+    )  # fmt: skip
+
+
+@router.get(USERS, response_class=HTMLResponse)
+def users_page(request: Request, who: PageCallerDep) -> HTMLResponse:
+    return _users_page(request, _admin(who))
+
+
+def _change(
+    request: Request, admin: Caller, form: str, key: str, email: str,
+    change: Callable[[], Any], values: dict[str, Any],
+) -> Response:  # fmt: skip
+    """Run one change; its error goes next to the field it names (400), in the page's
+    language; done: back to the list with a notice (303)."""
+    try:
+        change()
+    except ImmexError as exc:
+        field = exc.field if exc.field in FORM_FIELDS[form] else "form"
+        message = str(tr(exc.message, page_lang(request)))
+        return _users_page(request, admin, 400, form_errors={key: {field: message}},
+                           values={key: values})  # fmt: skip
+    target = f"{USERS}?done={form}&email={email.strip().lower()}"
+    return RedirectResponse(target, status_code=303)
+
+
+def _day(text: str, field: str) -> date | None:
+    return formats.parse_date(text.strip() or None, field)
+
+
+@router.post(USERS)
+def user_add(
+    request: Request, admin: AdminForm, email: FormText = "", role: FormText = "",
+    company: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI reads it, never mutated
+    password: FormText = "", expires: FormText = "", display_name: FormText = "",
+) -> Response:  # fmt: skip
+    values = {"email": email, "role": role, "company": company, "expires": expires,
+              "display_name": display_name}  # fmt: skip
+    return _change(
+        request, admin, "add", "add", email,
+        lambda: users.add_user(
+            admin.ws, email, role, [c for c in company if c], password=password or None,
+            expires_on=_day(expires, "expires"), display_name=display_name.strip() or None,
+        ),
+        values,
+    )  # fmt: skip
+
+
+@router.post(f"{USERS}/grant")
+def user_grant(
+    request: Request, admin: AdminForm, email: FormText = "", company: FormText = "",
+    role: FormText = "",
+) -> Response:  # fmt: skip
+    values = {"email": email, "company": company, "role": role}
+    return _change(request, admin, "grant", "grant", email,
+                   lambda: users.grant(admin.ws, email, company or None, role), values)  # fmt: skip
+
+
+@router.post(f"{USERS}/revoke")
+def user_revoke(
+    request: Request, admin: AdminForm, email: FormText = "", company: FormText = ""
+) -> Response:
+    key = f"revoke-{email}-{company or '*'}"
+    return _change(request, admin, "revoke", key, email,
+                   lambda: users.revoke(admin.ws, email, company or None), {})  # fmt: skip
+
+
+@router.post(f"{USERS}/expiry")
+def user_expiry(
+    request: Request, admin: AdminForm, email: FormText = "", expires: FormText = ""
+) -> Response:
+    key = f"expiry-{email}"
+    return _change(
+        request, admin, "expiry", key, email,
+        lambda: users.set_expiry(admin.ws, email, _day(expires, "expires")), {"expires": expires},
+    )  # fmt: skip
+
+
+@router.post(f"{USERS}/disable")
+def user_disable(request: Request, admin: AdminForm, email: FormText = "") -> Response:
+    key = f"disable-{email}"
+    return _change(request, admin, "disable", key, email,
+                   lambda: users.disable_user(admin.ws, email), {})  # fmt: skip
 
 
 @router.get("/refdata", response_class=HTMLResponse)

@@ -90,6 +90,7 @@ def render(
     lang = page_lang(request)
     ctx.setdefault("company", None)
     ctx.setdefault("can_operate", False)
+    ctx.setdefault("form_errors", {})
     company = ctx["company"]
     ctx.setdefault("can_audit", bool(who and company and who.user.can(READ_AUDIT, company.id)))
     response = TEMPLATES.TemplateResponse(

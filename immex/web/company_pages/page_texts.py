@@ -186,6 +186,31 @@ ENGLISH: dict[str, str] = {
     "reference": "Legal reference",
     "summary": "Summary",
     "retry": "Retry",
+    "add_user": "Add a user",
+    "password_initial": "Initial password (optional)",
+    "display_name": "Name (optional)",
+    "roles_hint": (
+        "An auditor needs an expiry date; every role but admin needs at least one company."
+    ),
+    "grant_role": "Grant a role in a company",
+    "company": "Company",
+    "every_company": "every company",
+    "accounts": "Accounts",
+    "roles": "Roles",
+    "disable": "Disable",
+    "disabled": "Disabled",
+    "revoke": "Revoke",
+    "set_expiry": "Expires on",
+    "save": "Save",
+    "role_admin": "Administrator",
+    "role_specialist": "Specialist",
+    "role_viewer": "Viewer",
+    "role_auditor": "Auditor",
+    "user_added": "User added",
+    "granted": "Role granted",
+    "revoked": "Role revoked",
+    "expiry_set": "Expiry saved",
+    "disabled_ok": "Account disabled",
 }
 
 #: ``page_texts(lang)``: every word of the pages in ``lang`` (a dict, as templates read it)
