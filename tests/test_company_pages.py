@@ -329,3 +329,32 @@ def test_accessible_markup_on_every_page(plant: Any) -> None:
         client.get(f"/c/{rfc}/?lang=es")
     with _client(url) as anonymous:
         assert unlabelled(anonymous.get("/login").text) == []
+
+
+def test_a_runs_journal_page_by_page_equals_the_cli_service(plant: Any) -> None:
+    from immex.services.discharge.journal import journal_rows
+
+    url, rfc, _ = plant
+    ws = open_workspace(url, actor="t")
+    with ws.read() as repos:
+        company = repos.companies.by_rfc(rfc)
+    expected = journal_rows(ws.with_company(company), run_id=1)
+    ws.store.dispose()
+    assert len(expected) > 100
+    row = re.compile(r'<tr><td class="n">(\d+)</td><td>([^<]*)</td><td>(\d+)</td>.*?/lots/(\d+)"')
+    with _client(url) as client:
+        _login(client, "viewer")
+        seen: list[tuple[int, str, int, int]] = []
+        target = f"/c/{rfc}/discharge/runs/1"
+        while target:
+            text = client.get(target).text
+            journal = text.split('id="journal"')[1].split("</table>")[0]
+            seen += [(int(n), d, int(ln), int(lot)) for n, d, ln, lot in row.findall(journal)]
+            nxt = re.search(r'id="journal-next" href="\?offset=(\d+)', text)
+            target = f"/c/{rfc}/discharge/runs/1?offset={nxt.group(1)}" if nxt else ""
+        assert f"({len(expected)})" in client.get(f"/c/{rfc}/discharge/runs/1").text
+        assert client.get(f"/c/{rfc}/discharge/runs/1?offset=-1").status_code == 422
+    assert [n for n, *_ in seen] == list(range(1, len(expected) + 1))
+    assert [(d, ln, lot) for _, d, ln, lot in seen] == [
+        (r.document, r.line, r.lot_id) for r in expected
+    ]

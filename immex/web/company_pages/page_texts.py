@@ -211,6 +211,10 @@ ENGLISH: dict[str, str] = {
     "revoked": "Role revoked",
     "expiry_set": "Expiry saved",
     "disabled_ok": "Account disabled",
+    "journal": "Discharge journal",
+    "rows_shown": "Rows",
+    "of": "of",
+    "previous_page": "Previous page",
 }
 
 #: ``page_texts(lang)``: every word of the pages in ``lang`` (a dict, as templates read it)
