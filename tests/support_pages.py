@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
@@ -17,8 +17,9 @@ PASSWORD = "correct horse battery"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def site_client(url: str, hour: int = 9) -> TestClient:
-    clock = lambda: datetime(2026, 3, 2, hour, 0, tzinfo=UTC)  # noqa: E731
+def site_client(url: str, day: date = date(2026, 3, 2)) -> TestClient:
+    """The site on ``url``, its clock at 09:00 UTC of ``day``; jobs run in the process."""
+    clock = lambda: datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)  # noqa: E731
     return TestClient(create_site(url, ServerSettings(clock=clock, jobs=JobRunners.HERE)))
 
 

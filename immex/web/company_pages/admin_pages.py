@@ -1,23 +1,28 @@
 """The audit trail of a company (admins, auditors), the users of the installation (admins:
 add, grant or revoke a company's role, set an expiry, disable — the services of ``immex
 user …``, each change audited, each form with the session's CSRF token, each error in the
-page's language next to its field) and the reference data's as-of (everyone signed in)."""
+page's language next to its field) and the reference data: the as-of of every source
+(everyone signed in) and, for specialists and admins, a newer file checked by a dry run,
+then loaded (the services of ``immex rates load``)."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from immex.api.v1.auth import Caller, check_csrf
 from immex.domain.accounts import Forbidden, Permission, Role
-from immex.domain.errors import ImmexError
+from immex.domain.errors import BatchError, ImmexError
 from immex.reports.i18n import tr
 from immex.services import inputs as formats
 from immex.services.accounts import access, audit_trail, users
+from immex.services.refdata import uploads
 from immex.services.refdata.status import status
 from immex.web.company_pages.overview_pages import day_or_today
 from immex.web.company_pages.page_access import (
@@ -27,6 +32,7 @@ from immex.web.company_pages.page_access import (
     shown_on_page,
 )
 from immex.web.company_pages.page_render import page_lang, render
+from immex.web.company_pages.page_texts import page_texts
 
 router = APIRouter(include_in_schema=False)
 PAGE = 200
@@ -172,9 +178,67 @@ def user_disable(request: Request, admin: AdminForm, email: FormText = "") -> Re
                    lambda: users.disable_user(admin.ws, email), {})  # fmt: skip
 
 
-@router.get("/refdata", response_class=HTMLResponse)
-def refdata_page(request: Request, who: PageCallerDep, as_of: str = "") -> HTMLResponse:
-    day = day_or_today(as_of, who.ws.today)
+def _refdata(request: Request, who: Caller, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    day = day_or_today(request.query_params.get("as_of", ""), who.ws.today)
     with shown_on_page():
         rows = status(who.ws, day)
-    return render(request, who, "refdata.html", rows=rows, as_of=day)
+    for key in ("result", "errors", "failure", "checked", "values"):
+        ctx.setdefault(key, None)
+    return render(request, who, "refdata.html", status_code, rows=rows, as_of=day,
+                  can_load=access.may_load_reference_data(who.user), kinds=uploads.KINDS,
+                  **ctx)  # fmt: skip
+
+
+@router.get("/refdata", response_class=HTMLResponse)
+def refdata_page(request: Request, who: PageCallerDep) -> HTMLResponse:
+    return _refdata(request, who)
+
+
+def _signed_form(who: PageCallerDep, csrf_token: FormText = "") -> Caller:
+    assert who.session is not None
+    try:
+        check_csrf(who.session, csrf_token)
+    except Forbidden:
+        raise PageProblem(403, "csrf") from None
+    return who
+
+
+SignedForm = Annotated[Caller, Depends(_signed_form)]
+REFDATA_FIELDS = ("kind", "file", "in_force_from", "source")
+
+
+@router.post("/refdata", response_class=HTMLResponse)
+def refdata_upload(
+    request: Request, who: SignedForm, file: UploadFile, kind: FormText = "",
+    step: FormText = "check", checked: FormText = "", in_force_from: FormText = "",
+    source: FormText = "",
+) -> HTMLResponse:  # fmt: skip
+    """Check a newer reference file (a dry run: 200, nothing written) and then load the
+    same file (201) — the load is refused until that very file (its SHA-256) was checked;
+    every refused line listed (422), any other error next to its field (400)."""
+    with shown_on_page():
+        ws = access.reference_workspace(who.ws, who.user)
+    lang = page_lang(request)
+    name = Path(file.filename or "upload").name
+    values = {"kind": kind, "in_force_from": in_force_from, "source": source}
+    with tempfile.TemporaryDirectory(prefix="immex-refdata-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(file.file.read())
+        dry_run = step != "load"
+        if not dry_run and checked != uploads.file_digest(path):
+            message = page_texts(lang)["check_first"]
+            return _refdata(request, who, 400, form_errors={"refdata": {"file": message}},
+                            values=values)  # fmt: skip
+        try:
+            day = _day(in_force_from, "in_force_from")
+            result = uploads.load_reference(ws, kind, path, dry_run=dry_run, in_force_from=day,
+                                            source=source)  # fmt: skip
+        except BatchError as exc:
+            return _refdata(request, who, 422, errors=exc.errors, failure=exc.message,
+                            file_name=name, values=values)  # fmt: skip
+        except ImmexError as exc:
+            field = exc.field if exc.field in REFDATA_FIELDS else "file"
+            errors = {"refdata": {field: str(tr(exc.message, lang))}}
+            return _refdata(request, who, 400, values=values, form_errors=errors)
+    return _refdata(request, who, 200 if dry_run else 201, result=result, values=values,
+                    checked=result.sha256 if dry_run else None)  # fmt: skip

@@ -215,6 +215,21 @@ ENGLISH: dict[str, str] = {
     "rows_shown": "Rows",
     "of": "of",
     "previous_page": "Previous page",
+    "load_newer": "Load a newer file",
+    "load_hint": (
+        "FIX, INPC, PROSEC, agreement schedules, LIGIE amendments, Annex I/II and the tariff "
+        "workbook: first a check that writes nothing, then the load of the same file."
+    ),
+    "load_checked": "Checked (nothing written)",
+    "load_done": "Loaded",
+    "in_force_from": "In force from (tariff only)",
+    "workbook_source": "Source cited (tariff only, e.g. DOF 29-12-2025)",
+    "check_file": "Check the file (dry run)",
+    "load_now": "Load it",
+    "load_same_file": (
+        "Choose the same file again and load it: only the file just checked is accepted."
+    ),
+    "check_first": "Check this file first (dry run): only the file just checked can be loaded.",
 }
 
 #: ``page_texts(lang)``: every word of the pages in ``lang`` (a dict, as templates read it)
