@@ -185,6 +185,7 @@ def test_f4_page_shows_the_services_figures_and_downloads(plant: Any) -> None:
         en = client.get(f"/c/{rfc}/f4?period={period}&lang=en")
         assert 'lang="en"' in en.text and "F4 plan" in en.text
         assert 'lang="en"' in client.get(f"/c/{rfc}/ledger").text  # remembered
+        client.get(f"/c/{rfc}/ledger?lang=es")  # back to Spanish (the account remembers)
 
 
 def test_ledger_pages_by_keyset(plant: Any) -> None:
@@ -217,3 +218,143 @@ def test_audit_users_and_reference_data_pages_by_role(plant: Any) -> None:
             assert client.get("/refdata").status_code == 200
             nav = client.get(f"/c/{rfc}/").text
             assert (f"/c/{rfc}/audit" in nav) == (audit == 200), role
+
+
+def _post_forms(client: TestClient, rfc: str) -> dict[str, Any]:
+    """Every form that changes something on the company's pages, as the user sees them:
+    action → the form."""
+    from tests.support_pages import parse
+
+    found: dict[str, Any] = {}
+    for path in PAGES + ["/audit"]:
+        page = client.get(f"/c/{rfc}{path}")
+        for form in parse(page.text).forms:
+            if form.method == "post":
+                found.setdefault(form.action, form)
+    return found
+
+
+def test_every_form_carries_the_csrf_token_and_is_refused_without_it(plant: Any) -> None:
+    url, rfc, _ = plant
+    with _client(url) as client:
+        _login(client, "admin")
+        forms = _post_forms(client, rfc)
+        for path in ("/admin/users", "/account", "/account/password"):
+            from tests.support_pages import parse
+
+            for form in parse(client.get(path).text).forms:
+                if form.method == "post":
+                    forms.setdefault(form.action, form)
+        assert {
+            f"/c/{rfc}/imports",
+            f"/c/{rfc}/discharge",
+            "/logout",
+            "/admin/users",
+            "/account/password",
+        } <= {action.split("?")[0] for action in forms}
+        for action, form in forms.items():
+            assert form.has_csrf, action
+            for token in ("", "wrong"):
+                data = {**form.fields, "csrf_token": token}
+                kw: dict[str, Any] = {}
+                if form.enctype == "multipart/form-data":
+                    kw["files"] = {"file": ("x.csv", b"part_number\n")}
+                r = client.post(action, data=data, follow_redirects=False, **kw)
+                assert r.status_code == 403, (action, token, r.status_code)
+        assert client.get(f"/c/{rfc}/").status_code == 200  # still signed in
+
+
+def test_a_viewer_sees_no_button_that_changes_and_every_post_is_403(plant: Any) -> None:
+    url, rfc, _ = plant
+    with _client(url) as client:
+        _login(client, "specialist")
+        forms = _post_forms(client, rfc)
+    changing = {a: f for a, f in forms.items() if a.startswith(f"/c/{rfc}/")}
+    assert {f"/c/{rfc}/imports", f"/c/{rfc}/discharge"} <= set(changing)
+    for role in ("viewer", "auditor"):
+        with _client(url) as client:
+            _login(client, role)
+            seen = _post_forms(client, rfc)
+            assert [a for a in seen if a.startswith(f"/c/{rfc}/")] == [], role
+            for path in ("/imports", "/discharge"):
+                text = client.get(f"/c/{rfc}{path}").text
+                assert 'id="upload"' not in text and 'id="start-run"' not in text, (role, path)
+            token = _csrf(client.get(f"/c/{rfc}/").text)
+            for action, form in changing.items():
+                data = {**form.fields, "csrf_token": token}
+                kw: dict[str, Any] = {}
+                if form.enctype == "multipart/form-data":
+                    kw["files"] = {"file": ("x.csv", b"part_number\n")}
+                r = client.post(action, data=data, follow_redirects=False, **kw)
+                assert r.status_code == 403, (role, action, r.status_code)
+
+
+def test_every_company_page_is_404_for_a_company_not_granted(plant: Any) -> None:
+    url, rfc, _ = plant
+    for role in ("specialist", "viewer", "auditor"):
+        with _client(url) as client:
+            _login(client, role)
+            for path in PAGES + ["/audit", "/reports/download?format=xlsx", "/jobs/1"]:
+                r = client.get(f"/c/{OTHER}{path}")
+                assert r.status_code == 404, (role, path, r.status_code)
+                assert "Otra planta" not in r.text
+            token = _csrf(client.get(f"/c/{rfc}/").text)
+            for path in ("/imports", "/discharge", "/imports/void"):
+                r = client.post(f"/c/{OTHER}{path}", data={"csrf_token": token, "batch": "1"})
+                assert r.status_code == 404, (role, path, r.status_code)
+
+
+def test_accessible_markup_on_every_page(plant: Any) -> None:
+    from tests.support_pages import unlabelled
+
+    url, rfc, _ = plant
+    css = (Path(__file__).parents[1] / "immex/web/static/pages.css").read_text()
+    assert ":focus-visible{outline:3px" in css.replace(" ", "")
+    with _client(url) as client:
+        _login(client, "admin")
+        paths = [f"/c/{rfc}{p}" for p in PAGES + ["/audit"]] + [
+            "/refdata",
+            "/tariff?q=circuitos",
+            "/admin/users",
+            "/account",
+            "/account/password",
+        ]
+        for path in paths:
+            for lang in ("es", "en"):
+                page = client.get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+                assert page.status_code == 200, path
+                assert f'<html lang="{lang}">' in page.text, path
+                assert unlabelled(page.text) == [], (path, unlabelled(page.text))
+                assert page.text.count("<h1") + page.text.count("<h2") >= 1, path
+        client.get(f"/c/{rfc}/?lang=es")
+    with _client(url) as anonymous:
+        assert unlabelled(anonymous.get("/login").text) == []
+
+
+def test_a_runs_journal_page_by_page_equals_the_cli_service(plant: Any) -> None:
+    from immex.services.discharge.journal import journal_rows
+
+    url, rfc, _ = plant
+    ws = open_workspace(url, actor="t")
+    with ws.read() as repos:
+        company = repos.companies.by_rfc(rfc)
+    expected = journal_rows(ws.with_company(company), run_id=1)
+    ws.store.dispose()
+    assert len(expected) > 100
+    row = re.compile(r'<tr><td class="n">(\d+)</td><td>([^<]*)</td><td>(\d+)</td>.*?/lots/(\d+)"')
+    with _client(url) as client:
+        _login(client, "viewer")
+        seen: list[tuple[int, str, int, int]] = []
+        target = f"/c/{rfc}/discharge/runs/1"
+        while target:
+            text = client.get(target).text
+            journal = text.split('id="journal"')[1].split("</table>")[0]
+            seen += [(int(n), d, int(ln), int(lot)) for n, d, ln, lot in row.findall(journal)]
+            nxt = re.search(r'id="journal-next" href="\?offset=(\d+)', text)
+            target = f"/c/{rfc}/discharge/runs/1?offset={nxt.group(1)}" if nxt else ""
+        assert f"({len(expected)})" in client.get(f"/c/{rfc}/discharge/runs/1").text
+        assert client.get(f"/c/{rfc}/discharge/runs/1?offset=-1").status_code == 422
+    assert [n for n, *_ in seen] == list(range(1, len(expected) + 1))
+    assert [(d, ln, lot) for _, d, ln, lot in seen] == [
+        (r.document, r.line, r.lot_id) for r in expected
+    ]

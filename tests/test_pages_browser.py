@@ -2,7 +2,7 @@
 downloaded): sign in, upload a bad file and read its errors, upload the demo plant's files,
 run the discharge and watch it finish, open the F4 plan and a line's trace, download the
 XLSX, switch to English, sign out. Screenshots of the main pages go to
-$IMMEX_SCREENS (default /work/tools/screens/pages when it exists; else none).
+$IMMEX_ARTEFACTS/pages (default tests/artefacts/pages, git-ignored).
 
 Marked ``browser``: skipped without Chromium or Playwright, except under CI
 (``IMMEX_REQUIRE_BROWSER=1``), where that is a failure.
@@ -33,16 +33,15 @@ FILES = ("materials", "products", "bom", "pedimentos", "shipments")
 BAD = "part_number,description,kind,fraccion,umc\nZ1,Sin tipo,nonsense,8533.21.01,PZA\n"
 
 
-def _screens() -> Path | None:
-    chosen = os.environ.get("IMMEX_SCREENS")
-    if chosen:
-        Path(chosen).mkdir(parents=True, exist_ok=True)
-        return Path(chosen)
-    default = Path("/work/tools/screens")
-    if default.is_dir():
-        (default / "pages").mkdir(exist_ok=True)
-        return default / "pages"
-    return None
+#: where the screenshots go: $IMMEX_ARTEFACTS/pages, else tests/artefacts/pages (git-ignored)
+ARTEFACTS = Path(__file__).parent / "artefacts"
+
+
+def _screens() -> Path:
+    root = Path(os.environ.get("IMMEX_ARTEFACTS") or ARTEFACTS)
+    folder = root / "pages"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +78,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _shot(page: Any, name: str) -> None:
-    folder = _screens()
-    if folder is not None:
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    path = _screens() / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 5000, name  # a page was drawn
 
 
 def test_the_month_end_in_chromium(browser: Any, server: str, tmp_path: Path) -> None:
@@ -139,6 +138,12 @@ def test_the_month_end_in_chromium(browser: Any, server: str, tmp_path: Path) ->
     _shot(page, "lot")
     page.goto(f"{server}/c/{rfc}/expiry")
     _shot(page, "expiry")
+    for name in ("63a", "savings", "reports"):
+        page.goto(f"{server}/c/{rfc}/{name}?period={summary.period}")
+        _shot(page, name)
+    page.goto(f"{server}/refdata")
+    assert page.locator("#sources tbody tr").count() >= 3
+    _shot(page, "refdata")
 
     page.goto(f"{server}/c/{rfc}/f4?period={summary.period}")
     total = page.locator("#f4-plan-total").inner_text()
@@ -165,9 +170,24 @@ def test_the_month_end_in_chromium(browser: Any, server: str, tmp_path: Path) ->
     page.goto(f"{server}/c/{rfc}/")
     _shot(page, "dashboard-phone")
 
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.click("#sign-out")
-    page.wait_for_url(f"{server}/login?lang=es")
+    page.wait_for_url(f"{server}/login?lang=en")
     page.goto(f"{server}/c/{rfc}/ledger")
     assert "/login" in page.url
+    # another browser: the account remembers English; switching back is remembered too
+    other = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    other.goto(f"{server}/")
+    other.fill("input[name=email]", "ana@example.com")
+    other.fill("input[name=password]", PASSWORD)
+    other.click("button[type=submit]")
+    other.wait_for_url(f"{server}/c/{rfc}/")
+    assert other.locator("html").get_attribute("lang") == "en"
+    assert other.locator("h1").inner_text() == "Dashboard"
+    other.click("#lang-switch")
+    assert other.locator("h1").inner_text() == "Tablero"
+    other.click("#sign-out")
+    other.wait_for_url(f"{server}/login?lang=es")
+    other.context.close()
     assert outside == []
     context.close()

@@ -30,7 +30,7 @@ HEADS = {
     "0016_batch_reimport",
     "0017_lot_part_index",
     "0011_immex_annex",
-    "0014_load",
+    "0015_user_language",
 }
 
 

@@ -92,6 +92,7 @@ def test_fraction_page_best_rate_with_the_company_sectors_in_words(site: Any) ->
         en = client.get(
             "/tariff/8708.29.99", params={"as_of": "2026-02-01", "origin": "CHN", "lang": "en"}
         ).text
+        client.get("/tariff", params={"lang": "es"})  # the account remembers: back to Spanish
     assert "Historial del arancel de importación" in page and 'id="history"' in page
     assert 'name="prosec" value="II"' in page  # the demo company's sector, filled in
     options = cells(page.split('id="options"')[1].split("</table>")[0])

@@ -1,7 +1,9 @@
-"""Strings of the web pages, Spanish first; how a value reads in a table cell."""
+"""The words of the web pages, through the one message catalog (``immex/reports/locale``:
+Spanish first, English), and how a value reads in a table cell."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import pass_context
@@ -35,73 +37,51 @@ def cell_filter(ctx: Context, value: Any) -> Any:
     return cell(value, str(ctx.get("lang") or "es"))
 
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "es": {
-        "title": "immex — consulta arancelaria",
-        "search": "Buscar fracción",
-        "search_placeholder": "p. ej. circuitos integrados",
-        "go": "Buscar",
-        "fraccion": "Fracción",
-        "description": "Descripción",
-        "score": "Relevancia",
-        "igi": "IGI vigente",
-        "as_of": "Fecha",
-        "umt": "UMT",
-        "history": "Historial de aranceles",
-        "valid_from": "Desde",
-        "valid_to": "Hasta",
-        "rate": "Tasa",
-        "source": "Fuente",
-        "nicos": "NICO",
-        "warnings": "Advertencias",
-        "error": "Error",
-        "no_results": "Sin resultados.",
-        "heading": "Partida",
-        "subheading": "Subpartida",
-        "best_rate": "Mejor tasa",
-        "origin": "Origen (ISO-3)",
-        "prosec": "Sectores PROSEC (separados por coma)",
-        "program": "Programa",
-        "eligible": "Elegible",
-        "reason": "Motivo",
-        "chosen": "Elegida",
-        "lang_other": "English",
-        "data_note": "Datos de referencia: LIGIE (texto vigente, última reforma DOF 21-07-2025).",
-    },
-    "en": {
-        "title": "immex — tariff look-up",
-        "search": "Search a tariff fraction",
-        "search_placeholder": "e.g. circuitos integrados (Spanish text)",
-        "go": "Search",
-        "fraccion": "Fraction",
-        "description": "Description",
-        "score": "Score",
-        "igi": "Import duty in force",
-        "as_of": "Date",
-        "umt": "Unit (UMT)",
-        "history": "Rate history",
-        "valid_from": "From",
-        "valid_to": "To",
-        "rate": "Rate",
-        "source": "Source",
-        "nicos": "NICO",
-        "warnings": "Warnings",
-        "error": "Error",
-        "no_results": "No results.",
-        "heading": "Heading",
-        "subheading": "Subheading",
-        "best_rate": "Best rate",
-        "origin": "Origin (ISO-3)",
-        "prosec": "PROSEC sectors (comma-separated)",
-        "program": "Program",
-        "eligible": "Eligible",
-        "reason": "Reason",
-        "chosen": "Chosen",
-        "lang_other": "Español",
-        "data_note": "Reference data: LIGIE (consolidated text, last reform DOF 21-07-2025).",
-    },
+ENGLISH: dict[str, str] = {
+    "title": "immex — tariff look-up",
+    "search": "Search a tariff fraction",
+    "search_placeholder": "e.g. circuitos integrados (Spanish text)",
+    "go": "Search",
+    "fraccion": "Fraction",
+    "description": "Description",
+    "score": "Score",
+    "igi": "Import duty in force",
+    "as_of": "Date",
+    "umt": "Unit (UMT)",
+    "history": "Rate history",
+    "valid_from": "From",
+    "valid_to": "To",
+    "rate": "Rate",
+    "source": "Source",
+    "nicos": "NICO",
+    "warnings": "Warnings",
+    "error": "Error",
+    "no_results": "No results.",
+    "heading": "Heading",
+    "subheading": "Subheading",
+    "best_rate": "Best rate",
+    "origin": "Origin (ISO-3)",
+    "prosec": "PROSEC sectors (comma-separated)",
+    "program": "Program",
+    "eligible": "Eligible",
+    "reason": "Reason",
+    "chosen": "Chosen",
+    "lang_other": "Español",
+    "data_note": "Reference data: LIGIE (consolidated text, last reform DOF 21-07-2025).",
 }
 
 
-def messages(lang: str) -> dict[str, str]:
-    return MESSAGES.get(lang, MESSAGES["es"])
+def keyed_words(prefix: str, english: dict[str, str]) -> Callable[[str], dict[str, str]]:
+    """Declare ``prefix.KEY`` with its English text for every word (the catalog holds every
+    language; a test fails when one lacks a translation) and return ``words(lang)``."""
+    templates = {key: Template(f"{prefix}.{key}", text) for key, text in english.items()}
+
+    def words(lang: str) -> dict[str, str]:
+        chosen = "en" if lang == "en" else "es"
+        return {key: str(tr(tpl(), chosen)) for key, tpl in templates.items()}
+
+    return words
+
+
+#: the reference pages' words (``/fraccion``; catalog keys ``web.ref.*``)
+messages = keyed_words("web.ref", ENGLISH)

@@ -11,6 +11,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from immex.domain.errors import ImmexError, InvalidInput
+from immex.domain.messages import Template
+
+UNKNOWN_ROLE = Template("accounts.unknown_role", "unknown role {role}; one of {roles}")
+NAMED_COMPANIES = Template(
+    "accounts.named_companies", "a {role} works for named companies: add --company RFC"
+)
+AUDITOR_EXPIRES = Template(
+    "accounts.auditor_expires", "an auditor account is time-limited: give --expires YYYY-MM-DD"
+)
 
 
 class Role(enum.StrEnum):
@@ -61,9 +70,8 @@ def parse_role(text: str) -> Role:
     try:
         return Role(text.strip().lower())
     except ValueError:
-        raise InvalidInput(
-            f"unknown role {text!r}; one of {', '.join(r.value for r in Role)}", field="role"
-        ) from None
+        roles = ", ".join(r.value for r in Role)
+        raise InvalidInput(UNKNOWN_ROLE(role=repr(text), roles=roles), field="role") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +92,8 @@ class User:
     #: the account stops working on this date (auditors must have one)
     expires_on: date | None
     grants: tuple[Grant, ...] = ()
+    #: the pages' language the user chose (``es`` | ``en``); None: the default, Spanish
+    language: str | None = None
 
     def usable_on(self, today: date) -> bool:
         """Not disabled, and not yet at its expiry date."""
@@ -110,13 +120,9 @@ class User:
 def check_grant(role: Role, company_ids: Sequence[int], expires_on: date | None) -> None:
     """Only an admin may hold a role across every company; an auditor needs an end date."""
     if not company_ids and role is not Role.ADMIN:
-        raise InvalidInput(
-            f"a {role.value} works for named companies: add --company RFC", field="company"
-        )
+        raise InvalidInput(NAMED_COMPANIES(role=role.value), field="company")
     if role is Role.AUDITOR and expires_on is None:
-        raise InvalidInput(
-            "an auditor account is time-limited: give --expires YYYY-MM-DD", field="expires"
-        )
+        raise InvalidInput(AUDITOR_EXPIRES(), field="expires")
 
 
 def locked_until(failures: Iterable[datetime], now: datetime) -> datetime | None:

@@ -25,20 +25,25 @@ from immex.api.v1.auth import (
 )
 from immex.domain.accounts import NotSignedIn, TooManyAttempts
 from immex.domain.errors import InvalidInput
+from immex.reports.i18n import tr
 from immex.services.accounts import signin, users
+from immex.web.company_pages.page_render import (
+    LANG_COOKIE,
+    YEAR,
+    asked_lang,
+    page_lang,
+    remember_language,
+)
 from immex.web.messages import messages
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 LOGIN_CSRF_COOKIE = "immex_login_csrf"
 HOME = "/account"
+PASSWORD_FIELDS = ("current_password", "new_password")
 
 router = APIRouter(include_in_schema=False)
 
 FormText = Annotated[str, Form()]
-
-
-def _lang(lang: str) -> str:
-    return "en" if lang == "en" else "es"
 
 
 def _safe_next(target: str) -> str:
@@ -48,13 +53,16 @@ def _safe_next(target: str) -> str:
     return target
 
 
-def _page(request: Request, name: str, lang: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-    t = messages(_lang(lang))
+def _page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    lang = page_lang(request)
     ctx.setdefault("error", None)
+    ctx.setdefault("errors", {})
     ctx.setdefault("notice", None)
     response = TEMPLATES.TemplateResponse(
-        request, name, {"t": t, "lang": _lang(lang), **ctx}, status_code=status
+        request, name, {"t": messages(lang), "lang": lang, **ctx}, status_code=status
     )
+    if asked_lang(request) is not None:  # the sign-in page remembers it in the browser
+        _cookie(server_of(request), response, LANG_COOKIE, lang, YEAR)
     # never framed by another site (clickjacking), never cached (a signed-in page)
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
@@ -70,21 +78,19 @@ def _cookie(server: Server, response: Response, name: str, value: str, max_age: 
     )  # fmt: skip
 
 
-def _login_form(
-    request: Request, lang: str, next_url: str, status: int = 200, **ctx: Any
-) -> HTMLResponse:
+def _login_form(request: Request, next_url: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     server = server_of(request)
     token = secrets.token_urlsafe(32)
-    t = messages(_lang(lang))
-    response = _page(request, "login.html", lang, status, heading=t["login"], csrf_token=token,
+    t = messages(page_lang(request))
+    response = _page(request, "login.html", status, heading=t["login"], csrf_token=token,
                      next=_safe_next(next_url), email=ctx.pop("email", ""), **ctx)  # fmt: skip
     _cookie(server, response, LOGIN_CSRF_COOKIE, server.sign(token), 3600, "/login")
     return response
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = HOME, lang: str = "es") -> HTMLResponse:
-    return _login_form(request, lang, next)
+def login_page(request: Request, next: str = HOME) -> HTMLResponse:
+    return _login_form(request, next)
 
 
 def _login_csrf_ok(request: Request, sent: str) -> bool:
@@ -115,18 +121,17 @@ def login_submit(
     password: FormText = "",
     csrf_token: FormText = "",
     next: FormText = HOME,
-    lang: str = "es",
 ) -> Response:
-    t = messages(_lang(lang))
+    t = messages(page_lang(request))
     if not _login_csrf_ok(request, csrf_token):
-        return _login_form(request, lang, next, 403, error=t["csrf"], email=email)
+        return _login_form(request, next, 403, error=t["csrf"], email=email)
     server = server_of(request)
     try:
         session = signin.login(server.workspace(), email, password, _previous_session(request))
     except TooManyAttempts:
-        return _login_form(request, lang, next, 429, error=t["throttled"], email=email)
+        return _login_form(request, next, 429, errors={"login": t["throttled"]}, email=email)
     except NotSignedIn:
-        return _login_form(request, lang, next, 401, error=t["wrong"], email=email)
+        return _login_form(request, next, 401, errors={"login": t["wrong"]}, email=email)
     response = RedirectResponse(_safe_next(next), status_code=303)
     lifetime = int(signin.SESSION_LIFETIME.total_seconds())
     _cookie(server, response, SESSION_COOKIE, server.sign(session.session_id), lifetime)
@@ -135,46 +140,51 @@ def login_submit(
 
 
 def _session(request: Request) -> signin.Session | None:
+    """The signed-in user's session (their language remembered when ``?lang=`` asks)."""
     try:
-        return session_of_request(request)
+        session = session_of_request(request)
     except NotSignedIn:
         return None
+    if session is not None:
+        ws = server_of(request).workspace().with_actor(session.user.email)
+        remember_language(request, ws, session.user)
+    return session
 
 
-def _to_login(request: Request, lang: str) -> RedirectResponse:
+def _to_login(request: Request) -> RedirectResponse:
     target = request.url.path
-    return RedirectResponse(f"/login?next={target}&lang={_lang(lang)}", status_code=303)
+    return RedirectResponse(f"/login?next={target}&lang={page_lang(request)}", status_code=303)
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account_page(request: Request, lang: str = "es") -> Response:
+def account_page(request: Request) -> Response:
     session = _session(request)
     if session is None:
-        return _to_login(request, lang)
-    t = messages(_lang(lang))
-    return _page(request, "account.html", lang, heading=t["account"], user=session.user,
+        return _to_login(request)
+    t = messages(page_lang(request))
+    return _page(request, "account.html", heading=t["account"], user=session.user,
                  csrf_token=session.csrf_token)  # fmt: skip
 
 
 @router.post("/logout")
-def logout(request: Request, csrf_token: FormText = "", lang: str = "es") -> Response:
+def logout(request: Request, csrf_token: FormText = "") -> Response:
     session = _session(request)
     if session is None:
-        return _to_login(request, lang)
+        return _to_login(request)
     check_csrf(session, csrf_token)
     signin.logout(server_of(request).workspace(), session.session_id)
-    response = RedirectResponse(f"/login?lang={_lang(lang)}", status_code=303)
+    response = RedirectResponse(f"/login?lang={page_lang(request)}", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
 @router.get("/account/password", response_class=HTMLResponse)
-def password_page(request: Request, lang: str = "es") -> Response:
+def password_page(request: Request) -> Response:
     session = _session(request)
     if session is None:
-        return _to_login(request, lang)
-    t = messages(_lang(lang))
-    return _page(request, "password.html", lang, heading=t["change_password"],
+        return _to_login(request)
+    t = messages(page_lang(request))
+    return _page(request, "password.html", heading=t["change_password"],
                  csrf_token=session.csrf_token)  # fmt: skip
 
 
@@ -184,19 +194,21 @@ def password_submit(
     current_password: FormText = "",
     new_password: FormText = "",
     csrf_token: FormText = "",
-    lang: str = "es",
 ) -> Response:
     session = _session(request)
     if session is None:
-        return _to_login(request, lang)
+        return _to_login(request)
     check_csrf(session, csrf_token)
-    t = messages(_lang(lang))
+    lang = page_lang(request)
+    t = messages(lang)
     ws = server_of(request).workspace().with_actor(session.user.email)
     try:
         users.change_password(ws, session.user, current_password, new_password)
     except InvalidInput as exc:
-        return _page(request, "password.html", lang, 400, heading=t["change_password"],
-                     csrf_token=session.csrf_token, error=exc.message)  # fmt: skip
-    response = _login_form(request, lang, HOME, notice=t["password_changed"])
+        field = exc.field if exc.field in PASSWORD_FIELDS else "new_password"
+        return _page(request, "password.html", 400, heading=t["change_password"],
+                     csrf_token=session.csrf_token,
+                     errors={field: str(tr(exc.message, lang))})  # fmt: skip
+    response = _login_form(request, HOME, notice=t["password_changed"])
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

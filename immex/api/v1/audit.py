@@ -1,4 +1,4 @@
-"""The audit trail (admins and auditors) and who the caller is."""
+"""The audit trail (admins and auditors), who the caller is and the language they chose."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from immex.api.v1.auth import AuditWs, CallerDep
 from immex.domain.accounts import Permission
-from immex.services.accounts import access, audit_trail
+from immex.services.accounts import access, audit_trail, users
 from immex.services.inputs import jsonable
 
 router = APIRouter(tags=["audit"])
@@ -60,7 +61,20 @@ def me(who: CallerDep) -> dict[str, Any]:
         "email": who.user.email,
         "display_name": who.user.display_name,
         "expires_on": who.user.expires_on,
+        "language": who.user.language or users.LANGUAGES[0],
         "grants": [{"role": g.role.value, "company": g.company_rfc or "*"}
                    for g in who.user.grants],
         "csrf_token": who.session.csrf_token if who.session else None,
     }  # fmt: skip
+
+
+class LanguageBody(BaseModel):
+    language: str = Field(description="es (Spanish, the default) or en.")
+
+
+@router.put("/me/language")
+def me_language(who: CallerDep, body: LanguageBody) -> dict[str, str]:
+    """The language the caller's pages are shown in, remembered in their account (audited);
+    400 for a language other than es or en."""
+    user = users.set_language(who.ws, who.user, body.language)
+    return {"email": user.email, "language": user.language or users.LANGUAGES[0]}

@@ -48,3 +48,19 @@ def installation_workspace(ws: Workspace, user: User, permission: Permission) ->
     if not user.can(permission, None):
         raise Forbidden(f"{user.email} may not {_WORDS[permission]}")
     return ws.with_actor(user.email)
+
+
+def may_load_reference_data(user: User) -> bool:
+    """Reference data (FIX, INPC, PROSEC, agreements, the tariff) is shared by every
+    company of the installation: whoever may operate in at least one company may load it
+    (specialists and admins; never a viewer or an auditor)."""
+    return user.can(Permission.OPERATE, None) or any(
+        user.can(Permission.OPERATE, company_id) for company_id in user.granted_company_ids()
+    )
+
+
+def reference_workspace(ws: Workspace, user: User) -> Workspace:
+    """``ws`` acting as ``user`` to load reference data (Forbidden unless they may)."""
+    if not may_load_reference_data(user):
+        raise Forbidden(f"{user.email} may not load reference data (specialists and admins)")
+    return ws.with_actor(user.email)

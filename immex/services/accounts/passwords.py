@@ -6,6 +6,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
+
+TOO_SHORT = Template(
+    "accounts.password_too_short", "the password is too short: at least {length} characters"
+)
+SPACES = Template("accounts.password_spaces", "the password starts or ends with a space")
 
 MIN_LENGTH = 10
 
@@ -18,11 +24,9 @@ _DUMMY = _HASHER.hash("not a password of anyone")
 
 def check_strength(password: str) -> None:
     if len(password) < MIN_LENGTH:
-        raise InvalidInput(
-            f"the password is too short: at least {MIN_LENGTH} characters", field="password"
-        )
+        raise InvalidInput(TOO_SHORT(length=MIN_LENGTH), field="password")
     if password.strip() != password:
-        raise InvalidInput("the password starts or ends with a space", field="password")
+        raise InvalidInput(SPACES(), field="password")
 
 
 def hash_password(password: str) -> str:

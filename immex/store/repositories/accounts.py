@@ -55,6 +55,7 @@ class AccountsRepository:
             disabled=row.disabled_at is not None,
             expires_on=row.expires_on,
             grants=self._grants(row.id),
+            language=row.language,
         )
 
     def add_user(
@@ -109,6 +110,11 @@ class AccountsRepository:
             update(core.users).where(core.users.c.id == user_id).values(expires_on=expires_on)
         )
 
+    def set_language(self, user_id: int, language: str | None) -> None:
+        self.conn.execute(
+            update(core.users).where(core.users.c.id == user_id).values(language=language)
+        )
+
     def set_grant(
         self, user_id: int, company_id: int | None, role: Role, at: datetime, by: str
     ) -> None:
@@ -128,6 +134,13 @@ class AccountsRepository:
                     granted_at=at, granted_by=by,
                 )
             )  # fmt: skip
+
+    def delete_grant(self, user_id: int, company_id: int | None) -> bool:
+        """The user's role in the company (None: every company) removed; False: none there."""
+        r = core.user_roles
+        scope = r.c.company_id.is_(None) if company_id is None else r.c.company_id == company_id
+        removed = self.conn.execute(r.delete().where(r.c.user_id == user_id, scope)).rowcount
+        return bool(removed)
 
     # ------------------------------------------------------------------ API tokens
     def add_token(

@@ -180,6 +180,21 @@ class JournalRepository:
         planner statistics (see :mod:`immex.store.repositories.statistics`)."""
         refresh_statistics(self.conn, [t.shortfalls, t.expired_uses, t.unexploded], rows)
 
+    def allocation_count(self, run_id: int) -> int:
+        """How many allocations the run's journal holds (the chunks' row counts)."""
+        c = t.allocation_chunks
+        total = self.conn.execute(select(func.sum(c.c.rows)).where(c.c.run_id == run_id))
+        return int(total.scalar_one() or 0)
+
+    def allocation_chunk(self, run_id: int, chunk_no: int) -> dict[str, np.ndarray] | None:
+        """One chunk of the run's journal (rows ``chunk_no * CHUNK_ROWS`` on), found by its
+        unique (run, chunk number) index; None past the end."""
+        c = t.allocation_chunks
+        data = self.conn.execute(
+            select(c.c.data).where(c.c.run_id == run_id, c.c.chunk_no == chunk_no)
+        ).scalar_one_or_none()
+        return None if data is None else unpack_columns(data)
+
     def add_shortfalls(self, run_id: int, rows: Iterable[tuple[int, str, int, int]]) -> None:
         """(shipment id, part, required µ, missing µ) per component short on a shipment."""
         bulk_insert(

@@ -66,6 +66,8 @@ users = Table(
     Column("password_changed_at", DateTime(timezone=True)),
     Column("disabled_at", DateTime(timezone=True)),
     Column("expires_on", Date),
+    #: the pages' language the user chose (es | en; NULL: Spanish) — migration 0015
+    Column("language", String(5)),
 )
 
 #: role of a user in a company (company_id NULL: every company): admin | specialist |

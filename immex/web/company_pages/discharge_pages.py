@@ -1,6 +1,6 @@
 """The discharge page (``/c/{rfc}/discharge``): start a run (a background job, as
 ``POST /api/v1/…/discharge-runs``), watch it, the history of runs, a run's shortfalls,
-expired lots and shipments without a BOM."""
+expired lots, shipments without a BOM and its journal a page at a time."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from immex.api.v1.auth import server_of
 from immex.services import inputs as formats
-from immex.services.discharge.run_history import run_detail, run_history
+from immex.services.discharge.run_history import journal_page, run_detail, run_history
 from immex.services.jobs import queue
 from immex.web.company_pages.page_access import OperateForm, PageProblem, ReadPage, shown_on_page
 from immex.web.company_pages.page_render import render
@@ -51,7 +51,13 @@ def job_page(request: Request, page: ReadPage, job_id: int) -> HTMLResponse:
 
 
 @router.get("/c/{rfc}/discharge/runs/{run_id}", response_class=HTMLResponse)
-def run_page(request: Request, page: ReadPage, run_id: int) -> HTMLResponse:
+def run_page(
+    request: Request, page: ReadPage, run_id: int, offset: int = Query(0, ge=0, le=2**62)
+) -> HTMLResponse:
+    """A run: its summary, shortfalls, expired lots and its journal a page at a time
+    (``?offset=``)."""
     with shown_on_page():
         detail = run_detail(page.ws, run_id)
-    return render(request, page.who, "run.html", company=page.ws.the_company, detail=detail)
+        journal = journal_page(page.ws, run_id, offset)
+    return render(request, page.who, "run.html", company=page.ws.the_company, detail=detail,
+                  journal=journal)  # fmt: skip

@@ -18,6 +18,7 @@ from immex.domain.accounts import Forbidden, NotSignedIn, Permission
 from immex.domain.errors import ImmexError, NotFound
 from immex.services.accounts import access
 from immex.services.workspace.context import Workspace
+from immex.web.company_pages.page_render import remember_language
 
 
 class SignInFirst(Exception):
@@ -59,8 +60,9 @@ def page_caller(request: Request) -> Caller:
         session = None
     if session is None:
         raise SignInFirst(f"/login?next={quote(target, safe='/')}")
-    ws = server_of(request).workspace()
-    return Caller(session.user, ws.with_actor(session.user.email), session)
+    ws = server_of(request).workspace().with_actor(session.user.email)
+    remember_language(request, ws, session.user)
+    return Caller(session.user, ws, session)
 
 
 PageCallerDep = Annotated[Caller, Depends(page_caller)]

@@ -1,5 +1,6 @@
 """Rendering a company page: the template with its texts in the page's language (``?lang=``
-on any page, remembered in a cookie), the user, the company, the CSRF token for forms."""
+on any page, remembered in the user's account and a cookie), the user, the company, the
+CSRF token for forms."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from jinja2 import pass_context
 
 from immex.api.i18n import cell_filter
 from immex.api.v1.auth import Caller, server_of
-from immex.domain.accounts import Permission
+from immex.domain.accounts import Permission, User
 from immex.reports.i18n import tr
+from immex.services.accounts import users
+from immex.services.accounts.users import LANGUAGES
+from immex.services.workspace.context import Workspace
 from immex.web.company_pages.page_texts import page_texts
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
@@ -54,9 +58,30 @@ def _msg(context: Any, value: Any) -> Any:
 TEMPLATES.env.filters.update(money=_money, qty=_qty, rate=_rate, msg=_msg, cell=cell_filter)
 
 
+def asked_lang(request: Request) -> str | None:
+    """The language ``?lang=`` asks for (es or en), or None."""
+    asked = request.query_params.get("lang")
+    return asked if asked in LANGUAGES else None
+
+
 def page_lang(request: Request) -> str:
-    asked = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "es"
-    return "en" if asked == "en" else "es"
+    """The page's language: ``?lang=``, else the signed-in user's choice (their account),
+    else the browser's cookie (the sign-in page), else Spanish."""
+    chosen = (
+        asked_lang(request)
+        or getattr(request.state, "user_language", None)
+        or request.cookies.get(LANG_COOKIE)
+    )
+    return "en" if chosen == "en" else "es"
+
+
+def remember_language(request: Request, ws: Workspace, user: User) -> None:
+    """``?lang=`` on any page of a signed-in user is remembered in their account (audited,
+    once per change); the page then reads the account's choice."""
+    asked = asked_lang(request)
+    if asked is not None and asked != user.language:
+        user = users.set_language(ws, user, asked)
+    request.state.user_language = user.language
 
 
 def render(
@@ -65,6 +90,7 @@ def render(
     lang = page_lang(request)
     ctx.setdefault("company", None)
     ctx.setdefault("can_operate", False)
+    ctx.setdefault("form_errors", {})
     company = ctx["company"]
     ctx.setdefault("can_audit", bool(who and company and who.user.can(READ_AUDIT, company.id)))
     response = TEMPLATES.TemplateResponse(
@@ -77,7 +103,7 @@ def render(
         },
         status_code=status,
     )  # fmt: skip
-    if request.query_params.get("lang") in ("es", "en"):
+    if asked_lang(request) is not None:
         response.set_cookie(
             LANG_COOKIE, lang, max_age=YEAR, httponly=True, samesite="lax",
             secure=server_of(request).settings.secure_cookies,
