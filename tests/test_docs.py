@@ -69,6 +69,7 @@ def test_readme_shows_what_the_demo_prints(tmp_path: Path, monkeypatch: pytest.M
     assert block, "README lost the demo's sample output"
     shown = [ln for ln in block.group(1).splitlines() if not ln.startswith("Done in")]
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("IMMEX_LANG")  # the default language: Spanish
     res = CliRunner().invoke(app, ["demo"])
     assert res.exit_code == 0, res.output
     printed = [ln.rstrip() for ln in res.stdout.splitlines()]
