@@ -11,6 +11,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from immex.domain.errors import ImmexError, InvalidInput
+from immex.domain.messages import Template
+
+UNKNOWN_ROLE = Template("role.unknown", "unknown role {role}; one of {roles}")
+NEEDS_COMPANY = Template(
+    "role.needs_company", "a {role} works for named companies: add --company RFC"
+)
+AUDITOR_EXPIRES = Template(
+    "role.auditor_expires", "an auditor account is time-limited: give --expires YYYY-MM-DD"
+)
 
 
 class Role(enum.StrEnum):
@@ -62,7 +71,7 @@ def parse_role(text: str) -> Role:
         return Role(text.strip().lower())
     except ValueError:
         raise InvalidInput(
-            f"unknown role {text!r}; one of {', '.join(r.value for r in Role)}", field="role"
+            UNKNOWN_ROLE(role=repr(text), roles=", ".join(r.value for r in Role)), field="role"
         ) from None
 
 
@@ -110,13 +119,9 @@ class User:
 def check_grant(role: Role, company_ids: Sequence[int], expires_on: date | None) -> None:
     """Only an admin may hold a role across every company; an auditor needs an end date."""
     if not company_ids and role is not Role.ADMIN:
-        raise InvalidInput(
-            f"a {role.value} works for named companies: add --company RFC", field="company"
-        )
+        raise InvalidInput(NEEDS_COMPANY(role=role.value), field="company")
     if role is Role.AUDITOR and expires_on is None:
-        raise InvalidInput(
-            "an auditor account is time-limited: give --expires YYYY-MM-DD", field="expires"
-        )
+        raise InvalidInput(AUDITOR_EXPIRES(), field="expires")
 
 
 def locked_until(failures: Iterable[datetime], now: datetime) -> datetime | None:

@@ -6,6 +6,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
+
+TOO_SHORT = Template("password.too_short", "the password is too short: at least {n} characters")
+SPACE = Template("password.space", "the password starts or ends with a space")
+
 
 MIN_LENGTH = 10
 
@@ -18,11 +23,9 @@ _DUMMY = _HASHER.hash("not a password of anyone")
 
 def check_strength(password: str) -> None:
     if len(password) < MIN_LENGTH:
-        raise InvalidInput(
-            f"the password is too short: at least {MIN_LENGTH} characters", field="password"
-        )
+        raise InvalidInput(TOO_SHORT(n=MIN_LENGTH), field="password")
     if password.strip() != password:
-        raise InvalidInput("the password starts or ends with a space", field="password")
+        raise InvalidInput(SPACE(), field="password")
 
 
 def hash_password(password: str) -> str:

@@ -8,15 +8,27 @@ from datetime import date
 from immex.domain.accounts import Role, User, check_grant, parse_role
 from immex.domain.company import Company
 from immex.domain.errors import InvalidInput, NotFound
+from immex.domain.messages import Template
 from immex.services.accounts.passwords import hash_password, verify_password
 from immex.services.workspace.context import UnitOfWork, Workspace
+
+BAD_EMAIL = Template("user.bad_email", "invalid email {email}: expected name@example.com")
+NO_COMPANY = Template(
+    "user.no_company", "no company with RFC {rfc} in this workspace; see `immex company list`"
+)
+EXPIRES_NOT_AFTER_TODAY = Template("user.expires_past", "--expires {day} is not after today")
+USER_EXISTS = Template("user.exists", "user {email} already exists")
+NO_USER = Template("user.not_found", "no user {email}; see `immex user list`")
+ALREADY_DISABLED = Template("user.already_disabled", "user {email} is already disabled")
+SAME_PASSWORD = Template("user.same_password", "the new password is the current one")
+WRONG_PASSWORD = Template("user.wrong_password", "the current password is wrong")
 
 
 def normalise_email(email: str) -> str:
     text = email.strip().lower()
     local, _, domain = text.partition("@")
     if not local or "." not in domain or " " in text or len(text) > 254:
-        raise InvalidInput(f"invalid email {email!r}: expected name@example.com", field="email")
+        raise InvalidInput(BAD_EMAIL(email=repr(email)), field="email")
     return text
 
 
@@ -25,10 +37,7 @@ def _companies(uow: UnitOfWork, rfcs: Sequence[str]) -> list[Company]:
     for rfc in rfcs:
         company = uow.repos.companies.by_rfc(rfc.strip().upper())
         if company is None:
-            raise NotFound(
-                f"no company with RFC {rfc!r} in this workspace; see `immex company list`",
-                field="company",
-            )
+            raise NotFound(NO_COMPANY(rfc=repr(rfc)), field="company")
         found.append(company)
     return found
 
@@ -48,14 +57,14 @@ def add_user(
     address = normalise_email(email)
     role = parse_role(role) if isinstance(role, str) else role
     if expires_on is not None and expires_on <= ws.today:
-        raise InvalidInput(f"--expires {expires_on} is not after today", field="expires")
+        raise InvalidInput(EXPIRES_NOT_AFTER_TODAY(day=expires_on), field="expires")
     digest = hash_password(password) if password is not None else None
     with ws.write() as uow:
         targets = _companies(uow, companies)
         check_grant(role, [c.id for c in targets], expires_on)
         accounts = uow.repos.accounts
         if accounts.user_by_email(address) is not None:
-            raise InvalidInput(f"user {address} already exists", field="email")
+            raise InvalidInput(USER_EXISTS(email=address), field="email")
         user_id = accounts.add_user(address, display_name, digest, expires_on, ws.now())
         uow.audit("user.add", {"object": address, "role": role.value,
                                "expires": str(expires_on or "")}, None)  # fmt: skip
@@ -79,7 +88,7 @@ def _audit_grant(uow: UnitOfWork, email: str, role: Role, company: Company | Non
 def _existing(uow: UnitOfWork, email: str) -> User:
     user = uow.repos.accounts.user_by_email(normalise_email(email))
     if user is None:
-        raise NotFound(f"no user {email!r}; see `immex user list`", field="email")
+        raise NotFound(NO_USER(email=repr(email)), field="email")
     return user
 
 
@@ -105,7 +114,7 @@ def disable_user(ws: Workspace, email: str) -> User:
     with ws.write() as uow:
         user = _existing(uow, email)
         if user.disabled:
-            raise InvalidInput(f"user {user.email} is already disabled", field="email")
+            raise InvalidInput(ALREADY_DISABLED(email=user.email), field="email")
         uow.repos.accounts.disable(user.id, ws.now())
         uow.repos.accounts.end_sessions_of(user.id, ws.now())
         uow.audit("user.disable", {"object": user.email}, None)
@@ -123,7 +132,7 @@ def find_user(ws: Workspace, email: str) -> User:
     with ws.read() as repos:
         user = repos.accounts.user_by_email(normalise_email(email))
     if user is None:
-        raise NotFound(f"no user {email!r}; see `immex user list`", field="email")
+        raise NotFound(NO_USER(email=repr(email)), field="email")
     return user
 
 
@@ -141,7 +150,7 @@ def change_password(ws: Workspace, user: User, current: str, new: str) -> None:
     """The user changes their own password (the current one must match); every other
     session of theirs ends."""
     if current == new:
-        raise InvalidInput("the new password is the current one", field="new_password")
+        raise InvalidInput(SAME_PASSWORD(), field="new_password")
     digest = hash_password(new)
     with ws.write() as uow:
         matches = verify_password(uow.repos.accounts.password_hash(user.id), current)
@@ -152,4 +161,4 @@ def change_password(ws: Workspace, user: User, current: str, new: str) -> None:
         else:  # recorded, then refused
             uow.audit("user.password_change", {"object": user.email, "outcome": "failed"}, None)
     if not matches:
-        raise InvalidInput("the current password is wrong", field="current_password")
+        raise InvalidInput(WRONG_PASSWORD(), field="current_password")
