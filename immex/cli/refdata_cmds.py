@@ -180,8 +180,9 @@ def status_cmd(
     for n in notes:
         _say(n)
     _say(STATUS_HEAD(day=when.isoformat(), workspace=url or text(NO_WORKSPACE())))
+    width = max(len(text(m)) for m in STATES.values())
     for r in rows:
-        state = f"[{text(STATES.get(r.status.value, r.status.value)):<14}]"
+        state = f"[{text(STATES.get(r.status.value, r.status.value)):<{width}}]"
         last = r.last or text(NONE())
         _say(STATUS_ROW(state=state, source=text(r.source), last=last, detail=r.detail))
         if r.status is not status_service.Currency.CURRENT:
