@@ -157,14 +157,12 @@ def say(message: Any, *, err: bool = False) -> None:
     (err_console if err else console).print(text(message), markup=False, highlight=False)
 
 
-def run_lang(lang: str | None) -> str:
+def run_lang(ctx: typer.Context, lang: str | None) -> str:
     """A command's own ``--lang``: the language of the rest of the command (its reports and
-    its messages); returns the language in force."""
+    its messages) — reset when the command's context closes; returns the language in force."""
     if lang:
-        import click
-
         token = set_lang(lang)
-        click.get_current_context().call_on_close(lambda: reset_lang(token))
+        ctx.call_on_close(lambda: reset_lang(token))
     return default_lang()
 
 
