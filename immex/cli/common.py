@@ -18,10 +18,10 @@ from rich.table import Table
 from rich.text import Text
 
 from immex.domain.codes import format_pedimento
-from immex.domain.errors import BatchError, ErrorRecord, ImmexError
+from immex.domain.errors import BatchError, ImmexError
 from immex.domain.messages import Msg, Template
 from immex.domain.series import Month
-from immex.reports.i18n import default_lang, reset_lang, set_lang, tr
+from immex.reports.i18n import default_lang, record_text, reset_lang, set_lang, tr
 from immex.services import inputs as formats
 from immex.services.inputs import jsonable
 
@@ -169,7 +169,6 @@ def run_lang(ctx: typer.Context, lang: str | None) -> str:
 ERROR_LINE = Template("cli.error", "error: {message}")
 WARNING_LINE = Template("cli.warning", "warning: {message}")
 NOTE_LINE = Template("cli.note", "note: {message}")
-GOT_VALUE = Template("cli.error.got", "(got {value})")
 
 
 def error_code(message: Any) -> str | None:
@@ -193,19 +192,6 @@ def error_records(exc: ImmexError, lang: str | None = None) -> list[dict[str, An
         {"file": None, "line": None, "column": exc.field, "message": str(tr(exc.message, lang)),
          "value": None, "code": error_code(exc.message)}
     ]  # fmt: skip
-
-
-def record_text(record: ErrorRecord, lang: str | None = None) -> str:
-    """``file:line: column: message (got 'value')`` in ``lang``."""
-    lang = lang or default_lang()
-    where = record.source if record.line is None else f"{record.source}:{record.line}"
-    col = f" {record.field}:" if record.field else ""
-    val = (
-        " " + str(tr(GOT_VALUE(value=repr(record.value)), lang))
-        if record.value not in (None, "")
-        else ""
-    )
-    return f"{where}:{col} {tr(record.message, lang)}{val}"
 
 
 def report_error(exc: ImmexError, json_out: bool = False) -> None:

@@ -28,7 +28,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 import immex
-from immex.domain.errors import InvalidInput
+from immex.domain.errors import ErrorRecord, InvalidInput
 from immex.domain.messages import JOIN, TEMPLATES, Msg, Template
 
 LANGS = ("es", "en")
@@ -118,6 +118,23 @@ def use_lang(lang: str | None) -> Iterator[str]:
         yield default_lang()
     finally:
         reset_lang(token)
+
+
+GOT_VALUE = Template("cli.error.got", "(got {value})")
+
+
+def record_text(record: ErrorRecord, lang: str | None = None) -> str:
+    """One error of a batch as a person reads it, in ``lang`` (the run's by default):
+    ``file:line: column: message (got 'value')``."""
+    lang = lang or default_lang()
+    where = record.source if record.line is None else f"{record.source}:{record.line}"
+    col = f" {record.field}:" if record.field else ""
+    val = (
+        " " + str(tr(GOT_VALUE(value=repr(record.value)), lang))
+        if record.value not in (None, "")
+        else ""
+    )
+    return f"{where}:{col} {tr(record.message, lang)}{val}"
 
 
 def keys() -> list[str]:
