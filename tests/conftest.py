@@ -79,12 +79,11 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _language_does_not_leak() -> Iterator[None]:
-    """`--lang` on a command run in-process sets IMMEX_LANG for the process; a test must not
-    hand its language to the next one (the demo's report names carry the language)."""
-    before = os.environ.get("IMMEX_LANG")
+def _cli_language_english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The CLI speaks Spanish by default; the tests written against its English messages run
+    it in English (``IMMEX_LANG=en``). A test that checks the Spanish output says
+    ``--lang es`` (or removes IMMEX_LANG to check the default). ``--lang`` itself never
+    touches the environment (a context variable), so one in-process command does not hand its
+    language to the next."""
+    monkeypatch.setenv("IMMEX_LANG", "en")
     yield
-    if before is None:
-        os.environ.pop("IMMEX_LANG", None)
-    else:
-        os.environ["IMMEX_LANG"] = before

@@ -32,7 +32,7 @@ def test_batch_errors_as_json_records(tmp_path: Path) -> None:
     assert res.exit_code == 2
     doc = json.loads(res.stdout)
     assert doc["message"].endswith("nothing was written")
-    assert {"file", "line", "column", "message", "value"} == set(doc["errors"][0])
+    assert {"file", "line", "column", "message", "value", "code"} == set(doc["errors"][0])
     by_column = {e["column"]: e for e in doc["errors"]}
     assert by_column["kind"]["line"] == 2 and by_column["kind"]["value"] == "bogus"
     assert by_column["description"]["message"] == "required value is empty"

@@ -67,11 +67,12 @@ def test_readme_shows_what_the_demo_prints(tmp_path: Path, monkeypatch: pytest.M
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```text\n(DATOS ILUSTRATIVOS.*?)```", text, flags=re.S)
     assert block, "README lost the demo's sample output"
-    shown = [ln for ln in block.group(1).splitlines() if not ln.startswith("Done in")]
+    shown = [ln for ln in block.group(1).splitlines() if not ln.startswith("Terminado en")]
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("IMMEX_LANG")  # the default language: Spanish
     res = CliRunner().invoke(app, ["demo"])
     assert res.exit_code == 0, res.output
     printed = [ln.rstrip() for ln in res.stdout.splitlines()]
-    printed = [ln for ln in printed if ln and "━" not in ln and not ln.startswith("Done in")]
+    printed = [ln for ln in printed if ln and "━" not in ln and not ln.startswith("Terminado en")]
     assert printed == shown
     assert (tmp_path / "immex-demo" / "reports").is_dir()

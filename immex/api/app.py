@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
@@ -15,7 +15,8 @@ from immex.api import docs_pages
 from immex.api import v1 as api_v1
 from immex.api.i18n import cell_filter, messages
 from immex.api.v1.auth import ServerSettings
-from immex.domain.errors import BatchError, ImmexError, InvalidInput, NotFound
+from immex.domain.errors import ImmexError, InvalidInput
+from immex.domain.messages import Template
 from immex.domain.money import D
 from immex.services import inputs as formats
 from immex.services.duties import single as duties_service
@@ -34,12 +35,15 @@ def _date(value: str | None, field: str) -> date | None:
     return formats.parse_date(value, field)
 
 
+DATE_REQUIRED = Template(
+    "api.date_required", "{field} is required (YYYY-MM-DD); the API never assumes today"
+)
+
+
 def _required_date(value: str | None, field: str) -> date:
     parsed = _date(value, field)
     if parsed is None:
-        raise InvalidInput(
-            f"{field} is required (YYYY-MM-DD); the API never assumes today", field=field
-        )
+        raise InvalidInput(DATE_REQUIRED(field=field), field=field)
     return parsed
 
 
@@ -75,15 +79,7 @@ def _new_app(db: str | None, settings: ServerSettings | None) -> FastAPI:
 
 def create_app(db: str | None = None, settings: ServerSettings | None = None) -> FastAPI:
     """The app; ``db`` is the workspace (None: $IMMEX_DB/./immex.db); ``settings``: /api/v1's."""
-    app = _new_app(db, settings)
-
-    @app.exception_handler(ImmexError)
-    async def _immex_error(_request: Request, exc: ImmexError) -> JSONResponse:
-        status = 404 if isinstance(exc, NotFound) else 400
-        body: dict[str, Any] = {"error": exc.message, "field": exc.field}
-        if isinstance(exc, BatchError):
-            body["errors"] = [str(e) for e in exc.errors]
-        return JSONResponse(status_code=status, content=body)
+    app = _new_app(db, settings)  # its error answers: immex.api.v1.errors
 
     # ------------------------------------------------------------------ JSON API
     @app.get("/api/tariff/search")

@@ -14,9 +14,12 @@ from immex.cli.common import (
     open_ws,
     parse_date,
     print_json,
+    say,
+    text,
 )
 from immex.domain.accounts import User
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.services.accounts import tokens as token_service
 from immex.services.accounts import users as user_service
 from immex.services.workspace.context import Workspace
@@ -33,6 +36,31 @@ PasswordStdinOpt = typer.Option(
 )
 
 
+NO_STDIN_PASSWORD = Template(
+    "cli.user.no_stdin_password", "--password-stdin: standard input has no password"
+)
+STATE_DISABLED = Template("cli.user.state.disabled", "disabled")
+STATE_EXPIRES = Template("cli.user.state.expires", "expires {day}")
+STATE_ACTIVE = Template("cli.user.state.active", "active")
+USER_ADDED = Template("cli.user.added", "user {email} added: {grants} ({state})")
+NO_PASSWORD = Template(
+    "cli.user.no_password",
+    "no password set: sign-in needs one (immex user passwd EMAIL --password-stdin); "
+    "API tokens work without",
+)
+USER_DISABLED = Template("cli.user.disabled", "user {email} disabled")
+USER_GRANTS = Template("cli.user.grants", "user {email}: {grants}")
+PASSWORD_SET = Template("cli.user.password_set", "password of {email} set")
+TOKEN_EXPIRES = Template("cli.token.expires", "expires {when} UTC")
+TOKEN_NO_EXPIRY = Template("cli.token.no_expiry", "no expiry")
+TOKEN_CREATED = Template(
+    "cli.token.created", "token {prefix}… for {user} ({until}); it is shown only now:"
+)
+TOKEN_REVOKED_STATE = Template("cli.token.state.revoked", "revoked")
+TOKEN_LIVE_STATE = Template("cli.token.state.live", "live")
+TOKEN_REVOKED = Template("cli.token.revoked", "token {prefix} of {email} revoked")
+
+
 def _ws(db: str | None) -> Workspace:
     return open_ws(db, None, need_company=False)  # type: ignore[no-any-return]
 
@@ -40,7 +68,7 @@ def _ws(db: str | None) -> Workspace:
 def _stdin_password() -> str:
     line = sys.stdin.readline().rstrip("\r\n")
     if not line:
-        raise InvalidInput("--password-stdin: standard input has no password", field="password")
+        raise InvalidInput(NO_STDIN_PASSWORD(), field="password")
     return line
 
 
@@ -50,8 +78,8 @@ def _grants(user: User) -> str:
 
 def _state(user: User) -> str:
     if user.disabled:
-        return "disabled"
-    return f"expires {user.expires_on}" if user.expires_on else "active"
+        return text(STATE_DISABLED())
+    return text(STATE_EXPIRES(day=user.expires_on) if user.expires_on else STATE_ACTIVE())
 
 
 @user_app.command("add")
@@ -79,12 +107,9 @@ def user_add(
     if json_out:
         print_json(user)
         return
-    console.print(f"user {user.email} added: {_grants(user)} ({_state(user)})", markup=False)
+    say(USER_ADDED(email=user.email, grants=_grants(user), state=_state(user)))
     if password is None:
-        console.print(
-            "no password set: sign-in needs one (immex user passwd EMAIL --password-stdin); "
-            "API tokens work without", markup=False,
-        )  # fmt: skip
+        say(NO_PASSWORD())
 
 
 @user_app.command("list")
@@ -106,7 +131,7 @@ def user_disable(
 ) -> None:
     """Disable an account: no sign-in, and its sessions and tokens stop working."""
     user = user_service.disable_user(_ws(db), email)
-    console.print(f"user {user.email} disabled", markup=False)
+    say(USER_DISABLED(email=user.email))
 
 
 @user_app.command("grant")
@@ -121,7 +146,7 @@ def user_grant(
 ) -> None:
     """Give the user a role in a company (replacing the role they had there)."""
     user = user_service.grant(_ws(db), email, company, role)
-    console.print(f"user {user.email}: {_grants(user)}", markup=False)
+    say(USER_GRANTS(email=user.email, grants=_grants(user)))
 
 
 @user_app.command("passwd")
@@ -135,7 +160,7 @@ def user_passwd(
 ) -> None:
     """Set a user's password (their sessions end)."""
     user_service.set_password(_ws(db), email, _stdin_password())
-    console.print(f"password of {email.strip().lower()} set", markup=False)
+    say(PASSWORD_SET(email=email.strip().lower()))
 
 
 @token_app.command("create")
@@ -150,8 +175,11 @@ def token_create(
     """Create an API token; it is printed once, alone on the last line (only its hash is
     kept)."""
     new = token_service.create_token(_ws(db), email, expires_days)
-    until = f"expires {new.expires_at:%Y-%m-%d %H:%M} UTC" if new.expires_at else "no expiry"
-    typer.echo(f"token {new.prefix}… for {new.user} ({until}); it is shown only now:")
+    until = (
+        TOKEN_EXPIRES(when=f"{new.expires_at:%Y-%m-%d %H:%M}") if new.expires_at
+        else TOKEN_NO_EXPIRY()
+    )  # fmt: skip
+    typer.echo(text(TOKEN_CREATED(prefix=new.prefix, user=new.user, until=until)))
     typer.echo(new.token)
 
 
@@ -167,7 +195,7 @@ def token_list(
         print_json(rows)
         return
     for r in rows:
-        state = "revoked" if r["revoked_at"] else "live"
+        state = text(TOKEN_REVOKED_STATE() if r["revoked_at"] else TOKEN_LIVE_STATE())
         console.print(f"{r['prefix']}…  {r['created_at']:%Y-%m-%d}  {state}", markup=False)
 
 
@@ -180,7 +208,7 @@ def token_revoke(
 ) -> None:
     """Revoke a token: requests with it answer 401 from now on."""
     token_service.revoke_token(_ws(db), email, prefix.rstrip("…"))
-    console.print(f"token {prefix} of {email} revoked", markup=False)
+    say(TOKEN_REVOKED(prefix=prefix, email=email))
 
 
 def register(app: typer.Typer) -> None:

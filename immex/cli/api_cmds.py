@@ -9,9 +9,22 @@ import typer
 
 from immex.cli.common import DbOpt, handle_errors
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 
 #: how long a worker process may take to answer its supervisor (it imports the whole
 #: site first; on a busy machine that takes more than uvicorn's default 5 s)
+BAD_JOBS = Template("cli.serve.bad_jobs", "--jobs must be here or workers, not {value}")
+WORKERS_NEED_PG = Template(
+    "cli.serve.workers_need_pg",
+    "--workers above 1 needs a PostgreSQL workspace (--db postgresql://…): an SQLite file has "
+    "one writer and its jobs run in the one server process",
+)
+WORKERS_NOT_HERE = Template(
+    "cli.serve.workers_not_here",
+    "--workers above 1 runs jobs on `immex worker`s, not --jobs here",
+)
+
+
 WORKER_HEALTHCHECK_SECONDS = 120
 
 
@@ -43,7 +56,10 @@ def serve(
         "PostgreSQL). Default: here on SQLite, workers on PostgreSQL.",
     ),
     workers: int = typer.Option(
-        1, "--workers", min=1, max=64,
+        1,
+        "--workers",
+        min=1,
+        max=64,
         help="Web processes on the port (PostgreSQL; jobs then run on `immex worker`s). "
         "Each is stateless: sessions are signed and kept in the database, the signing key "
         "is $IMMEX_SECRET_KEY or the workspace's own.",
@@ -60,22 +76,15 @@ def serve(
         try:
             JobRunners(jobs)
         except ValueError:
-            message = f"--jobs must be here or workers, not {jobs!r}"
-            raise InvalidInput(message, field="jobs") from None
+            raise InvalidInput(BAD_JOBS(value=repr(jobs)), field="jobs") from None
     if workers > 1:
         ws = open_workspace(db, actor="server")
         dialect = ws.store.dialect
         ws.store.dispose()
         if dialect != "postgresql":
-            raise InvalidInput(
-                "--workers above 1 needs a PostgreSQL workspace (--db postgresql://…): an "
-                "SQLite file has one writer and its jobs run in the one server process",
-                field="workers",
-            )
+            raise InvalidInput(WORKERS_NEED_PG(), field="workers")
         if jobs == JobRunners.HERE:
-            raise InvalidInput(
-                "--workers above 1 runs jobs on `immex worker`s, not --jobs here", field="jobs"
-            )
+            raise InvalidInput(WORKERS_NOT_HERE(), field="jobs")
     os.environ.update(_settings_env(db, secure_cookies, jobs))
     uvicorn.run(
         "immex.cli.api_cmds:site_from_environment", factory=True, host=host, port=port,

@@ -19,7 +19,9 @@ from rich.text import Text
 
 from immex.domain.codes import format_pedimento
 from immex.domain.errors import BatchError, ImmexError
+from immex.domain.messages import Msg, Template
 from immex.domain.series import Month
+from immex.reports.i18n import default_lang, record_text, reset_lang, set_lang, tr
 from immex.services import inputs as formats
 from immex.services.inputs import jsonable
 
@@ -145,28 +147,70 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(jsonable(obj), ensure_ascii=False, indent=2) + "\n")
 
 
-def error_records(exc: ImmexError) -> list[dict[str, Any]]:
-    """The errors of ``exc`` as records ``{file, line, column, message, value}``."""
+def text(message: Any) -> str:
+    """A message of the catalog (or any text) in the run's language (``--lang``)."""
+    return str(tr(message, default_lang()))
+
+
+def say(message: Any, *, err: bool = False) -> None:
+    """Print one line for a person, in the run's language, exactly as given (no markup)."""
+    (err_console if err else console).print(text(message), markup=False, highlight=False)
+
+
+def run_lang(ctx: typer.Context, lang: str | None) -> str:
+    """A command's own ``--lang``: the language of the rest of the command (its reports and
+    its messages) — reset when the command's context closes; returns the language in force."""
+    if lang:
+        token = set_lang(lang)
+        ctx.call_on_close(lambda: reset_lang(token))
+    return default_lang()
+
+
+ERROR_LINE = Template("cli.error", "error: {message}")
+WARNING_LINE = Template("cli.warning", "warning: {message}")
+NOTE_LINE = Template("cli.note", "note: {message}")
+
+
+def error_code(message: Any) -> str | None:
+    """The stable code of an error message: its catalog key (``None`` for a text that is not
+    yet a message of the catalog)."""
+    return message.key if isinstance(message, Msg) else None
+
+
+def error_records(exc: ImmexError, lang: str | None = None) -> list[dict[str, Any]]:
+    """The errors of ``exc`` as records ``{file, line, column, message, value, code}``: the
+    message in ``lang`` (the run's language), ``code`` its catalog key."""
+    lang = lang or default_lang()
     if isinstance(exc, BatchError) and exc.errors:
         return [
-            {"file": r.source, "line": r.line, "column": r.field, "message": r.message,
-             "value": r.value}
+            {"file": r.source, "line": r.line, "column": r.field,
+             "message": str(tr(r.message, lang)), "value": r.value,
+             "code": error_code(r.message)}
             for r in exc.errors
         ]  # fmt: skip
     return [
-        {"file": None, "line": None, "column": exc.field, "message": exc.message, "value": None}
-    ]
+        {"file": None, "line": None, "column": exc.field, "message": str(tr(exc.message, lang)),
+         "value": None, "code": error_code(exc.message)}
+    ]  # fmt: skip
 
 
 def report_error(exc: ImmexError, json_out: bool = False) -> None:
     """``file:line: column: message`` on stderr; with ``json_out`` also
-    ``{"errors": [{file, line, column, message, value}], "message": …}`` on stdout."""
+    ``{"errors": [{file, line, column, message, value, code}], "message": …, "code": …}`` on
+    stdout — in the run's language, ``code`` the message's catalog key."""
+    lang = default_lang()
     if json_out:
-        print_json({"errors": error_records(exc), "message": exc.message})
+        print_json(
+            {
+                "errors": error_records(exc, lang),
+                "message": str(tr(exc.message, lang)),
+                "code": error_code(exc.message),
+            }
+        )
     if isinstance(exc, BatchError):
         for record in exc.errors:
-            err_console.print(str(record), markup=False, highlight=False)
-    err_console.print(f"error: {exc.message}", markup=False, highlight=False)
+            err_console.print(record_text(record, lang), markup=False, highlight=False)
+    say(ERROR_LINE(message=exc.message), err=True)
 
 
 def handle_errors(func: F) -> F:
@@ -194,6 +238,9 @@ def parse_month(text: str, field: str = "month", *, label: str | None = None) ->
     return formats.parse_month(text, label or field, field.replace("-", "_").lower())
 
 
+TODAY_USED = Template("cli.today_used", "no {option} given: using today's date {day}")
+
+
 def today_default(
     value: date | None, warnings: list[str] | None = None, option: str = "--as-of"
 ) -> date:
@@ -202,7 +249,7 @@ def today_default(
         return value
     today = date.today()
     if warnings is not None:
-        warnings.append(f"no {option} given: using today's date {today.isoformat()}")
+        warnings.append(TODAY_USED(option=option, day=today.isoformat()))
     return today
 
 

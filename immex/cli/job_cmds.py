@@ -14,6 +14,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from immex.cli.common import (
+    NOTE_LINE,
+    WARNING_LINE,
     CompanyOpt,
     DbOpt,
     JsonOpt,
@@ -24,17 +26,113 @@ from immex.cli.common import (
     open_ws,
     parse_date,
     print_json,
+    run_lang,
+    say,
+    text,
     today_default,
 )
 from immex.domain.codes import format_pedimento
+from immex.domain.messages import Template
 from immex.domain.savings import savings_start
-from immex.reports.i18n import default_lang
 from immex.samples.demo import is_demo_company
 from immex.samples.showcase import STEPS, run_demo
 from immex.services.duties.f4_plan import plan_f4
 from immex.services.duties.savings import savings
 from immex.services.duties.usmca import report_63a
 from immex.services.month_end.close import month_end_reports
+
+DEMO_COMPANY = Template("demo.company", "Company: {name} — RFC {rfc} — PROSEC sector II")
+DEMO_WORKSPACE = Template("demo.workspace", "Workspace: {db}")
+DEMO_LEDGER = Template(
+    "demo.ledger",
+    "Ledger: {pedimentos} IN pedimentos ({lines} lines), {shipments} shipment lines, "
+    "{allocations} allocations ({by_key}), {shortfalls} shortfalls",
+)
+DEMO_CLOSE = Template("demo.close", "Month-end close {period} (data {version}):")
+DEMO_F4 = Template(
+    "demo.f4",
+    "  F4 to file {day}: {lines} lines, {portions} lot portions — owed MXN {total} (at MFN "
+    "only {mfn}; programs saved {saved})",
+)
+DEMO_63A = Template(
+    "demo.63a",
+    "  63-A on {n} exports to USA/CAN: owed MXN {owed} (MX duty {duty} less US/CA duty paid)",
+)
+DEMO_FIRST_DUE = Template("demo.first_due", ", first due {day}")
+DEMO_PROSEC = Template("demo.prosec", "  PROSEC saved {start} … {end}: MXN {saved}")
+DEMO_SECTOR = Template("demo.sector", "  Sector to add: PROSEC {sector} would save MXN {saving}")
+DEMO_EXPIRING = Template(
+    "demo.expiring",
+    "  Expiring within 90 days: {lots} lot(s), MXN {value} at risk",
+)
+DEMO_EXPIRING_FIRST = Template(
+    "demo.expiring_first",
+    " — first: {part} (pedimento {pedimento}) on {day}",
+)
+DEMO_EXPIRED = Template("demo.expired", "  Past their limit (regularize with A3): {lots} lot(s)")
+DEMO_REPORTS = Template("demo.reports", "Reports: {files}")
+DEMO_DONE = Template("demo.done", "Done in {seconds} s.")
+
+
+MORE_WARNINGS = Template("cli.more_warnings", "… {n} more warning(s) in --json")
+F4_TITLE = Template("cli.f4.title", "F4 {period} — {name} ({rfc}) — change date {day}")
+F4_TOTALS = Template(
+    "cli.f4.totals",
+    "total to pay {total} MXN · at MFN only {mfn} · savings {savings}",
+)
+USMCA_TOTALS = Template("cli.63a.totals", "owed {owed} MXN on MX duty {duty}")
+NO_FROM = Template(
+    "cli.savings.no_from",
+    "no --from given: using {day} (11 months before --to, 1st)",
+)
+SAVINGS_HEAD = Template(
+    "cli.savings.head",
+    "{name} ({rfc}) {start} … {end}: F4 at the best rate {best} MXN, at MFN {mfn}, saved {saved}",
+)
+WHICH_SECTOR = Template(
+    "cli.savings.which_sector",
+    "Which PROSEC sector should we add? (rates of {day})",
+)
+REGISTERED = Template("cli.savings.registered", "registered")
+NOT_REGISTERED = Template("cli.savings.not_registered", "not registered")
+
+
+#: the columns of the tables, in the run's language
+F4_COLUMNS = (
+    Template("cli.f4.col.#", "#"),
+    Template("cli.f4.col.fraccion", "fracción"),
+    Template("cli.f4.col.origin", "origin"),
+    Template("cli.f4.col.program", "program"),
+    Template("cli.f4.col.rate", "rate %"),
+    Template("cli.f4.col.portions", "portions"),
+    Template("cli.f4.col.customs_value_mxn", "customs value MXN"),
+    Template("cli.f4.col.igi_updated", "IGI upd."),
+    Template("cli.f4.col.dta", "DTA"),
+    Template("cli.f4.col.iva", "IVA"),
+    Template("cli.f4.col.total", "total"),
+    Template("cli.f4.col.at_mfn", "at MFN"),
+    Template("cli.f4.col.savings", "savings"),
+)
+USMCA_COLUMNS = (
+    Template("cli.63a.col.document", "document"),
+    Template("cli.63a.col.date", "date"),
+    Template("cli.63a.col.dest", "dest."),
+    Template("cli.63a.col.inputs", "inputs"),
+    Template("cli.63a.col.mx_duty", "MX duty"),
+    Template("cli.63a.col.us_duty_mxn", "US/CA duty MXN"),
+    Template("cli.63a.col.exemption", "exemption"),
+    Template("cli.63a.col.owed", "owed"),
+    Template("cli.63a.col.due_by", "due by"),
+)
+SECTOR_COLUMNS = (
+    Template("cli.savings.col.sector", "sector"),
+    Template("cli.savings.col.name", "name"),
+    Template("cli.savings.col.status", "status"),
+    Template("cli.savings.col.fracciones", "fracciones"),
+    Template("cli.savings.col.portions", "portions"),
+    Template("cli.savings.col.would_save_mxn", "would save MXN"),
+    Template("cli.savings.col.reason", "reason"),
+)
 
 f4_app = typer.Typer(
     help="F4 change of regime planned from the discharge journal.", no_args_is_help=True
@@ -69,9 +167,9 @@ def _open(db: str | None, company_rfc: str | None) -> Any:
 def _warnings(items: Any, limit: int = 8) -> None:
     items = list(items)
     for w in items[:limit]:
-        err_console.print(f"warning: {w}", markup=False, highlight=False)
+        say(WARNING_LINE(message=w), err=True)
     if len(items) > limit:
-        err_console.print(f"… {len(items) - limit} more warning(s) in --json", highlight=False)
+        say(MORE_WARNINGS(n=len(items) - limit), err=True)
 
 
 def _change_date(text: str | None) -> date | None:
@@ -108,28 +206,27 @@ def f4_plan(
         print_json(plan.to_dict(traces=traces))
         return
     table = Table(
-        title=f"F4 {plan.period} — {comp.name} ({comp.rfc}) — change date {plan.change_date}"
-    )
-    for col in ("#", "fracción", "origin", "program", "rate %", "portions", "customs value MXN",
-                "IGI upd.", "DTA", "IVA", "total", "at MFN", "savings"):  # fmt: skip
-        table.add_column(
-            col, justify="left" if col in ("fracción", "origin", "program") else "right"
-        )
+        title=text(F4_TITLE(period=plan.period, name=comp.name, rfc=comp.rfc,
+                            day=plan.change_date))
+    )  # fmt: skip
+    for i, col in enumerate(F4_COLUMNS):
+        table.add_column(text(col()), justify="left" if 1 <= i <= 3 else "right")
     for ln in plan.lines:
         table.add_row(
-            str(ln.number), ln.fraccion, ln.origin, f"{ln.program} {ln.program_detail}".strip(),
+            str(ln.number), ln.fraccion, ln.origin,
+            f"{ln.program} {text(ln.program_detail)}".strip(),
             f"{ln.rate.normalize():f}", str(len(ln.portions)), _money(ln.customs_value_mxn),
             _money(ln.igi_updated), _money(ln.dta), _money(ln.iva), _money(ln.total),
             _money(ln.total_mfn), _money(ln.savings),
         )  # fmt: skip
     _wide().print(table)
-    console.print(
-        f"total to pay {_money(plan.totals['total'])} MXN · at MFN only "
-        f"{_money(plan.totals_mfn['total'])} · savings {_money(plan.savings)}"
+    say(
+        text(F4_TOTALS(total=_money(plan.totals["total"]), mfn=_money(plan.totals_mfn["total"]),
+                  savings=_money(plan.savings)))
         + "".join(f" · {k} {_money(v)}" for k, v in plan.savings_by_program.items())
-    )
+    )  # fmt: skip
     for note in plan.notes:
-        console.print(f"note: {note}", highlight=False)
+        say(NOTE_LINE(message=note))
     _warnings(plan.warnings)
 
 
@@ -158,18 +255,8 @@ def usmca_report(
         print_json(rep.to_dict(traces=traces))
         return
     table = Table(title=f"63-A {rep.period} — {comp.name} ({comp.rfc})")
-    for col in (
-        "document",
-        "date",
-        "dest.",
-        "inputs",
-        "MX duty",
-        "US/CA duty MXN",
-        "exemption",
-        "owed",
-        "due by",
-    ):
-        table.add_column(col, justify="left" if col in ("document", "dest.") else "right")
+    for i, col in enumerate(USMCA_COLUMNS):
+        table.add_column(text(col()), justify="left" if i in (0, 2) else "right")
     for d in rep.documents:
         table.add_row(
             format_pedimento(d.document),
@@ -183,9 +270,7 @@ def usmca_report(
             str(d.due_by),
         )
     _wide().print(table)
-    console.print(
-        f"owed {_money(rep.totals['owed'])} MXN on MX duty {_money(rep.totals['mx_duty'])}"
-    )
+    say(USMCA_TOTALS(owed=_money(rep.totals["owed"]), duty=_money(rep.totals["mx_duty"])))
     _warnings(rep.warnings)
 
 
@@ -212,7 +297,7 @@ def savings_cmd(
     end = today_default(parse_date(date_to, "to"), notes, option="--to")
     start = parse_date(date_from, "from") or savings_start((end.year, end.month))
     if date_from is None:
-        notes.append(f"no --from given: using {start.isoformat()} (11 months before --to, 1st)")
+        notes.append(NO_FROM(day=start.isoformat()))
     ws = _open(db, company)
     comp = ws.the_company
     rep = savings(ws, start, end, rates_as_of=parse_date(rates_as_of, "rates-as-of"))
@@ -220,29 +305,30 @@ def savings_cmd(
         print_json({**rep.to_dict(), "cli_notes": notes})
         return
     for n in notes:
-        err_console.print(f"note: {n}", highlight=False)
-    console.print(
-        f"{comp.name} ({comp.rfc}) {rep.date_from} … {rep.date_to}: F4 at the best rate "
-        f"{_money(rep.total_best)} MXN, at MFN {_money(rep.total_mfn)}, saved {_money(rep.total)}"
-    )
+        say(NOTE_LINE(message=n), err=True)
+    say(
+        SAVINGS_HEAD(name=comp.name, rfc=comp.rfc, start=rep.date_from, end=rep.date_to,
+                     best=_money(rep.total_best), mfn=_money(rep.total_mfn),
+                     saved=_money(rep.total))
+    )  # fmt: skip
     for k, v in rep.by_program.items():
-        console.print(f"  {k}: {_money(v)}")
-    table = Table(title=f"Which PROSEC sector should we add? (rates of {rep.rates_as_of})")
-    for col in ("sector", "name", "status", "fracciones", "portions", "would save MXN", "reason"):
-        table.add_column(col)
+        console.print(f"  {k}: {_money(v)} MXN", markup=False)
+    table = Table(title=text(WHICH_SECTOR(day=rep.rates_as_of)))
+    for col in SECTOR_COLUMNS:
+        table.add_column(text(col()))
     for w in rep.what_if:
         table.add_row(
             w.sector,
             w.sector_name,
-            "registered" if w.registered else "not registered",
+            text(REGISTERED() if w.registered else NOT_REGISTERED()),
             ", ".join(w.fractions),
             str(w.portions),
             _money(w.igi_saving),
-            w.reason,
+            text(w.reason),
         )
     _wide().print(table)
     for n in rep.notes:
-        console.print(f"note: {n}", highlight=False)
+        say(NOTE_LINE(message=n))
     _warnings(rep.warnings)
 
 
@@ -251,6 +337,7 @@ def savings_cmd(
 
 @handle_errors
 def report_cmd(
+    ctx: typer.Context,
     period: str = PeriodOpt,
     formats: list[str] = typer.Option(
         ["xlsx", "html", "pdf"], "--format", help="xlsx, html or pdf (repeatable)."
@@ -270,7 +357,7 @@ def report_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """Write the month-end reports: Annex 24, discharge by pedimento, F4, 63-A, savings, expiry."""
-    lang = lang or default_lang()
+    lang = run_lang(ctx, lang)
     written = month_end_reports(
         _open(db, company),
         period,
@@ -292,7 +379,7 @@ def report_cmd(
         )
         return
     for f, path in written.files.items():
-        console.print(f"{f}: {path}")
+        console.print(f"{f}: {path}", markup=False, highlight=False)
 
 
 # --------------------------------------------------------------------------- demo
@@ -300,6 +387,7 @@ def report_cmd(
 
 @handle_errors
 def demo_cmd(
+    ctx: typer.Context,
     out: Path = typer.Option(
         Path("immex-demo"), "--out", help="Folder for the demo workspace and reports."
     ),
@@ -307,7 +395,7 @@ def demo_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """The month-end job on an ILLUSTRATIVE electronics manufacturer (real tariff data)."""
-    lang = lang or default_lang()
+    lang = run_lang(ctx, lang)
     if json_out:
         summary = run_demo(out, lang=lang)
         print_json(summary)
@@ -334,43 +422,38 @@ def demo_cmd(
 
 
 def demo_lines(s: Any) -> list[str]:
-    """What `immex demo` prints (the README shows it)."""
+    """What `immex demo` prints (the README shows it), in the run's language."""
+    by_key = ", ".join(f"{k} {v}" for k, v in sorted(s.discharge["by_key"].items()))
     lines = [
-        f"{s.illustrative}",
-        f"Company: {s.company_name} — RFC {s.company_rfc} — PROSEC sector II",
-        f"Workspace: {s.db}",
-        f"Ledger: {s.counts['pedimentos']} IN pedimentos ({s.counts['pedimento_rows']} lines), "
-        f"{s.counts['shipments']} shipment lines, {s.discharge['allocations']} allocations "
-        f"({', '.join(f'{k} {v}' for k, v in sorted(s.discharge['by_key'].items()))}), "
-        f"{s.discharge['shortfalls']} shortfalls",
-        f"Month-end close {s.period} (data {s.data_version}):",
-        f"  F4 to file {s.change_date}: {s.f4_lines} lines, {s.f4_portions} lot portions — "
-        f"owed MXN {_money(s.f4_total)} (at MFN only {_money(s.f4_total_mfn)}; "
-        f"programs saved {_money(s.f4_savings)})",
-        f"    {s.f4_dta}",
-        f"  63-A on {s.usmca_documents} exports to USA/CAN: owed MXN {_money(s.usmca_owed)} "
-        f"(MX duty {_money(s.usmca_mx_duty)} less US/CA duty paid)"
-        + (f", first due {s.usmca_due_by}" if s.usmca_due_by else ""),
-        f"  PROSEC saved {s.savings_from} … {s.savings_to}: MXN {_money(s.prosec_saved)}"
-        + (f" — {s.prosec_note}" if s.prosec_note else ""),
-    ]
+        DEMO_COMPANY(name=s.company_name, rfc=s.company_rfc),
+        DEMO_WORKSPACE(db=s.db),
+        DEMO_LEDGER(pedimentos=s.counts["pedimentos"], lines=s.counts["pedimento_rows"],
+                    shipments=s.counts["shipments"], allocations=s.discharge["allocations"],
+                    by_key=by_key, shortfalls=s.discharge["shortfalls"]),
+        DEMO_CLOSE(period=s.period, version=s.data_version),
+        DEMO_F4(day=s.change_date, lines=s.f4_lines, portions=s.f4_portions,
+                total=_money(s.f4_total), mfn=_money(s.f4_total_mfn),
+                saved=_money(s.f4_savings)),
+        "    " + text(s.f4_dta),
+        text(DEMO_63A(n=s.usmca_documents, owed=_money(s.usmca_owed),
+                 duty=_money(s.usmca_mx_duty)))
+        + (text(DEMO_FIRST_DUE(day=s.usmca_due_by)) if s.usmca_due_by else ""),
+        text(DEMO_PROSEC(start=s.savings_from, end=s.savings_to, saved=_money(s.prosec_saved)))
+        + (f" — {text(s.prosec_note)}" if s.prosec_note else ""),
+    ]  # fmt: skip
     if s.best_sector:
-        lines.append(
-            f"  Sector to add: PROSEC {s.best_sector} would save MXN {_money(s.best_sector_saving)}"
-        )
-    exp = (
-        f"  Expiring within 90 days: {s.expiring_lots} lot(s), "
-        f"MXN {_money(s.expiring_value_mxn)} at risk"
-    )
+        lines.append(DEMO_SECTOR(sector=s.best_sector, saving=_money(s.best_sector_saving)))
+    exp = text(DEMO_EXPIRING(lots=s.expiring_lots, value=_money(s.expiring_value_mxn)))
     if s.expiring_first:
         f = s.expiring_first
-        exp += f" — first: {f['part']} (pedimento {f['pedimento']}) on {f['limit_date']}"
+        exp += text(DEMO_EXPIRING_FIRST(part=f["part"], pedimento=f["pedimento"],
+                                        day=f["limit_date"]))  # fmt: skip
     lines.append(exp)
     if s.expired_lots:
-        lines.append(f"  Past their limit (regularize with A3): {s.expired_lots} lot(s)")
-    lines.append("Reports: " + ", ".join(s.reports[k] for k in sorted(s.reports)))
-    lines.append(f"Done in {sum(s.seconds.values()):.1f} s.")
-    return lines
+        lines.append(DEMO_EXPIRED(lots=s.expired_lots))
+    lines.append(DEMO_REPORTS(files=", ".join(s.reports[k] for k in sorted(s.reports))))
+    lines.append(DEMO_DONE(seconds=f"{sum(s.seconds.values()):.1f}"))
+    return [f"{s.illustrative}", *(text(line) for line in lines)]
 
 
 def register(app: typer.Typer) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import os
 
 import typer
 
 from immex import __version__
-from immex.reports.i18n import check_lang
+from immex.domain.errors import ImmexError
+from immex.reports.i18n import reset_lang, set_lang, tr
 
 app = typer.Typer(
     name="immex",
@@ -42,9 +42,16 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def _lang(value: str | None) -> str | None:
-    if value:  # the run's language: every report and message of this command
-        os.environ["IMMEX_LANG"] = check_lang(value.strip().lower())
+def _lang(ctx: typer.Context, value: str | None) -> str | None:
+    """The run's language: every report and message of this command, until it ends (a
+    context variable reset when the command's context closes — the process environment is
+    left alone, so an in-process command does not choose the language of the next)."""
+    if value:
+        try:
+            token = set_lang(value)
+        except ImmexError as exc:
+            raise typer.BadParameter(str(tr(exc.message, "es"))) from None
+        ctx.call_on_close(lambda: reset_lang(token))
     return value
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from immex.cli.common import (
+    WARNING_LINE,
     DbOpt,
     DryRunOpt,
     JsonOpt,
@@ -17,8 +18,11 @@ from immex.cli.common import (
     open_ws,
     parse_date,
     print_json,
+    say,
+    text,
 )
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.domain.money import D
 from immex.services.duties import single as duties_service
 from immex.services.rates import best_rate as rate_service
@@ -31,6 +35,22 @@ from immex.services.rates.sectors import sector_catalog
 from immex.services.rates.series import SERIES, load_series
 from immex.services.rates.tariff_load import load_tariff
 from immex.services.rates.workspace_data import optional_workspace
+
+REQUIRED = Template("cli.option_required", "{option} is required")
+NOT_A_NUMBER = Template(
+    "cli.not_a_number",
+    "{option}: not a number: {value} (expected digits such as 1234.56)",
+)
+NEW_FRACTIONS = Template("cli.tariff_load.new", "  new: {codes}")
+UNIT_CHANGE = Template("cli.tariff_load.unit", "  unit {code}: {before} → {after}")
+CHOSEN = Template("cli.rate.chosen", "chosen")
+ELIGIBLE = Template("cli.rate.eligible", "eligible")
+NOT_ELIGIBLE = Template("cli.rate.not_eligible", "not eligible")
+RATE_HEAD = Template("cli.rate.head", "{code} from {origin} on {day}:")
+RATE_CHOSEN = Template("cli.rate.chosen_line", "chosen: {program} {rate}%")
+F4_TOTAL = Template("cli.duty.f4_total", "total to pay: {total} MXN (policy {policy})")
+USMCA_OWED = Template("cli.duty.usmca_owed", "owed: {owed} MXN, due by {due}")
+
 
 rates_app = typer.Typer(
     help="Rate data in the workspace: PROSEC lists, agreement schedules, LIGIE amendments.",
@@ -59,7 +79,7 @@ CertifiedOpt = typer.Option(
 def _required_date(text: str, name: str) -> date:
     day = parse_date(text, name)
     if day is None:  # pragma: no cover - typer enforces the option
-        raise InvalidInput(f"--{name} is required", field=name)
+        raise InvalidInput(REQUIRED(option=f"--{name}"), field=name)
     return day
 
 
@@ -67,9 +87,7 @@ def _money(text: str, name: str) -> Any:
     try:
         return D(text)
     except InvalidInput:
-        raise InvalidInput(
-            f"--{name}: not a number: {text!r} (expected digits such as 1234.56)", field=name
-        ) from None
+        raise InvalidInput(NOT_A_NUMBER(option=f"--{name}", value=repr(text)), field=name) from None
 
 
 def _load(kind: str, file: Path, db: str | None, json_out: bool, dry_run: bool = False) -> None:
@@ -89,9 +107,9 @@ def _load(kind: str, file: Path, db: str | None, json_out: bool, dry_run: bool =
     if json_out:
         print_json(result)
         return
-    console.print(result.message, markup=False, highlight=False)
+    say(result.message)
     for w in result.warnings:
-        console.print(f"warning: {w}", markup=False, highlight=False)
+        say(WARNING_LINE(message=w))
 
 
 @load_app.command("prosec")
@@ -216,16 +234,15 @@ def load_tariff_cmd(
     if json_out:
         print_json(summary)
         return
-    console.print(loaded.message, markup=False, highlight=False)
+    say(loaded.message)
     examples = summary["examples"]
     for c in examples["changes"]:
         console.print(f"  {c['fraccion']}  {c['before']} → {c['after']}  ({c['kind']})",
                       markup=False, highlight=False)  # fmt: skip
     if examples["new"]:
-        console.print(f"  new: {', '.join(examples['new'])}", markup=False, highlight=False)
+        say(NEW_FRACTIONS(codes=", ".join(examples["new"])))
     for u in examples["unit_changes"]:
-        console.print(f"  unit {u['fraccion']}: {u['before']} → {u['after']}", markup=False,
-                      highlight=False)  # fmt: skip
+        say(UNIT_CHANGE(code=u["fraccion"], before=u["before"], after=u["after"]))
 
 
 @rates_app.command("sectors")
@@ -237,7 +254,7 @@ def sectors(json_out: bool = JsonOpt) -> None:
         print_json(list(catalog))
         return
     for s in catalog:
-        console.print(f"{s.code:>6}  {s.name}  [{s.confidence}]  {s.source}", markup=False)
+        console.print(f"{s.code:>6}  {s.name}  [{s.confidence}]  {text(s.source)}", markup=False)
 
 
 def _print_options(options: list[dict[str, Any]]) -> None:
@@ -245,14 +262,17 @@ def _print_options(options: list[dict[str, Any]]) -> None:
         label = o["program"] + (f" ({o['detail']})" if o["detail"] else "")
         rate = o["rate_text"] or "-"
         mark = "*" if o["chosen"] else " "
-        status = "chosen" if o["chosen"] else ("eligible" if o["eligible"] else "not eligible")
-        why = f" — {o['reason']}" if o["reason"] else ""
+        status = text(
+            CHOSEN() if o["chosen"] else (ELIGIBLE() if o["eligible"] else NOT_ELIGIBLE())
+        )
+        why = f" — {text(o['reason'])}" if o["reason"] else ""
+        label = text(label)
         console.print(f" {mark} {label}: {rate} [{status}]{why}", markup=False, highlight=False)
 
 
 def _print_warnings(warnings: list[str]) -> None:
     for w in warnings:
-        console.print(f"warning: {w}", markup=False, highlight=False)
+        say(WARNING_LINE(message=w))
 
 
 @handle_errors
@@ -277,11 +297,11 @@ def rate(
     if json_out:
         print_json(doc)
         return
-    console.print(f"{doc['fraccion']} from {doc['origin']} on {when}:", markup=False)
+    say(RATE_HEAD(code=doc["fraccion"], origin=doc["origin"], day=when))
     _print_options(doc["options"])
     chosen = doc["chosen"]
     if chosen:
-        console.print(f"chosen: {chosen['program']} {chosen['rate']}%", markup=False)
+        say(RATE_CHOSEN(program=chosen["program"], rate=chosen["rate"]))
     _print_warnings(doc["warnings"])
 
 
@@ -289,8 +309,8 @@ def _print_trace(doc: dict[str, Any]) -> None:
     for step in doc["trace"]:
         value = step["value"]
         console.print(
-            f"{step['step']:>3}. {step['name']}: {value}  = {step['formula']}"
-            f"  [{step['reference']}]",
+            f"{step['step']:>3}. {text(step['name'])}: {text(value)}  = {text(step['formula'])}"
+            f"  [{text(step['reference'])}]",
             markup=False,
             highlight=False,
         )
@@ -338,7 +358,7 @@ def duty_f4(
         return
     _print_options(doc["options"])
     _print_trace(doc)
-    console.print(f"total to pay: {doc['total']} MXN (policy {doc['policy']})", markup=False)
+    say(F4_TOTAL(total=doc["total"], policy=doc["policy"]))
     _print_warnings(doc["warnings"])
 
 
@@ -376,7 +396,7 @@ def duty_63a(
         return
     _print_options(doc["options"])
     _print_trace(doc)
-    console.print(f"owed: {doc['owed']} MXN, due by {doc['due_by']}", markup=False)
+    say(USMCA_OWED(owed=doc["owed"], due=doc["due_by"]))
     _print_warnings(doc["warnings"])
 
 

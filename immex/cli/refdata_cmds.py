@@ -10,18 +10,73 @@ import typer
 from immex.cli.common import (
     DbOpt,
     JsonOpt,
-    console,
     handle_errors,
     parse_date,
     parse_month,
     print_json,
+    say,
+    text,
     today_default,
 )
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.services.rates.workspace_data import optional_workspace
 from immex.services.refdata import info as refdata
 from immex.services.refdata import rules as rules_service
 from immex.services.refdata import status as status_service
+
+BUILD_MATCHES = Template(
+    "cli.refdata.build_matches",
+    "immex/data matches a fresh build from {source}",
+)
+TABLE_ROWS = Template("cli.refdata.table_rows", "{file} {rows} rows")
+BUILDER_MISSING = Template(
+    "cli.refdata.builder_missing",
+    "WARNING: builder {builder} not available: its tables were not built",
+)
+MANIFEST_WRITTEN = Template("cli.refdata.manifest_written", "manifest written to {path}")
+BUILD_DIFFERS = Template(
+    "cli.refdata.build_differs",
+    "error: immex/data differs from a fresh build; run `immex refdata build`",
+)
+INFO_HEAD = Template("cli.refdata.info_head", "reference data {version} in {data}")
+INFO_AS_OF = Template("cli.refdata.as_of", "as of: {day}")
+INFO_TABLE = Template("cli.refdata.info_table", "  {file} {rows} rows  as of {day}")
+INFO_FIX = Template("cli.refdata.info_fix", "FIX {first} … {last} (determination dates)")
+INFO_PARAMS = Template("cli.refdata.info_params", "parameters (value, period, confidence):")
+OPEN = Template("cli.open", "open")
+INFO_SOURCES = Template("cli.refdata.info_sources", "sources:")
+INFO_SOURCE = Template("cli.refdata.info_source", "  {path}  as of {day}  — {attribution}")
+INFO_COVERAGE = Template("cli.refdata.info_coverage", "coverage warnings:")
+STATUS_HEAD = Template("cli.refdata.status_head", "data currency on {day} — workspace: {workspace}")
+NO_WORKSPACE = Template("cli.refdata.no_workspace", "none (bundled data only)")
+STATUS_ROW = Template("cli.refdata.status_row", "  {state} {source}: last {last} — {detail}")
+STATUS_REFRESH = Template("cli.refdata.status_refresh", "             refresh: {command}  ← {file}")
+STATUS_TOTAL = Template("cli.refdata.status_total", "{stale} stale, {missing} missing")
+NONE = Template("cli.none", "none")
+DATE_REQUIRED = Template("cli.date_required", "DATE is required (YYYY-MM-DD)")
+FX_LINE = Template(
+    "cli.fx.line",
+    "{day}: {rate} MXN per USD — FIX determined {determined}, published in the DOF {published}",
+)
+RULE_LINE = Template("cli.rule_line", "rule: {rule}")
+BAD_ROUNDING = Template(
+    "cli.inpc.bad_rounding",
+    "--rounding must be truncate or round, not {value}",
+)
+FACTOR_LINE = Template(
+    "cli.inpc.factor_line",
+    "factor {factor} ({rounding}) = INPC {num_month} {num} / INPC {den_month} {den} = {raw}",
+)
+NO_CITATION = Template("cli.rules.no_citation", "(no legal citation: an observation)")
+
+
+#: the state of a source of data, as `refdata status` prints it
+STATES = {
+    "current": Template("cli.refdata.state.current", "current")(),
+    "stale": Template("cli.refdata.state.stale", "stale")(),
+    "missing": Template("cli.refdata.state.missing", "missing")(),
+}
 
 refdata_app = typer.Typer(
     help="The compiled reference database (immex/data): build, check, describe.",
@@ -30,8 +85,8 @@ refdata_app = typer.Typer(
 inpc_app = typer.Typer(help="INEGI INPC and CFF art. 17-A update factors.", no_args_is_help=True)
 
 
-def _say(text: str) -> None:
-    console.print(text, markup=False, highlight=False)
+def _say(message: object) -> None:
+    say(message)
 
 
 @refdata_app.command("build")
@@ -54,18 +109,18 @@ def build_cmd(
         print_json(result)
     elif check:
         if result["ok"]:
-            _say(f"immex/data matches a fresh build from {result['source']}")
+            _say(BUILD_MATCHES(source=result["source"]))
         for problem in result["problems"]:
-            _say(f"  {problem}")
+            _say("  " + text(problem))
     else:
         for t in result["tables"]:
-            _say(f"{t['file']:<40} {t['rows']:>8} rows")
+            _say(TABLE_ROWS(file=f"{t['file']:<40}", rows=f"{t['rows']:>8}"))
         for m in result["skipped"]:
-            _say(f"WARNING: builder {m} not available: its tables were not built")
-        _say(f"manifest written to {result['data']}/manifest.json")
+            _say(BUILDER_MISSING(builder=m))
+        _say(MANIFEST_WRITTEN(path=f"{result['data']}/manifest.json"))
     if check and not result["ok"]:
         if not json_out:
-            _say("error: immex/data differs from a fresh build; run `immex refdata build`")
+            _say(BUILD_DIFFERS())
         raise typer.Exit(2)
 
 
@@ -77,28 +132,28 @@ def info_cmd(json_out: bool = JsonOpt) -> None:
     if json_out:
         print_json(result)
         return
-    _say(f"reference data {result['data_version']} in {result['data']}")
-    _say(f"as of: {result['as_of']}")
+    _say(INFO_HEAD(version=result["data_version"], data=result["data"]))
+    _say(INFO_AS_OF(day=result["as_of"]))
     for t in result["tables"]:
-        _say(f"  {t['file']:<36} {t['rows']:>8} rows  as of {t['as_of']}")
+        _say(INFO_TABLE(file=f"{t['file']:<36}", rows=f"{t['rows']:>8}", day=t["as_of"]))
         for note in t["notes"]:
-            _say(f"      {note}")
-    _say(f"FIX {result['fx']['first']} … {result['fx']['last']} (determination dates)")
+            _say("      " + text(note))
+    _say(INFO_FIX(first=result["fx"]["first"], last=result["fx"]["last"]))
     _say(f"INPC {result['inpc']['first']} … {result['inpc']['last']}")
-    _say("parameters (value, period, confidence):")
+    _say(INFO_PARAMS())
     for name, values in result["parameter_values"].items():
         for v in values:
-            end = v["valid_to"] or "open"
+            end = v["valid_to"] or text(OPEN())
             _say(
                 f"  {name:<28} {v['value']} {v['unit']}  {v['valid_from']} … {end}  "
                 f"[{v['confidence']}]"
             )
-    _say("sources:")
+    _say(INFO_SOURCES())
     for s in result["sources"]:
-        _say(f"  {s['path']}  as of {s['as_of']}  — {s['attribution']}")
-    _say("coverage warnings:")
+        _say(INFO_SOURCE(path=s["path"], day=s["as_of"], attribution=s["attribution"]))
+    _say(INFO_COVERAGE())
     for w in result["coverage_warnings"]:
-        _say(f"  ! {w}")
+        _say("  ! " + text(w))
 
 
 @refdata_app.command("status")
@@ -124,12 +179,15 @@ def status_cmd(
         return
     for n in notes:
         _say(n)
-    _say(f"data currency on {when.isoformat()} — workspace: {url or 'none (bundled data only)'}")
+    _say(STATUS_HEAD(day=when.isoformat(), workspace=url or text(NO_WORKSPACE())))
+    width = max(len(text(m)) for m in STATES.values())
     for r in rows:
-        _say(f"  [{r.status.value:<7}] {r.source}: last {r.last or 'none'} — {r.detail}")
+        state = f"[{text(STATES.get(r.status.value, r.status.value)):<{width}}]"
+        last = r.last or text(NONE())
+        _say(STATUS_ROW(state=state, source=text(r.source), last=last, detail=r.detail))
         if r.status is not status_service.Currency.CURRENT:
-            _say(f"             refresh: {r.refresh_command}  ← {r.official_file}")
-    _say(f"{doc['stale']} stale, {doc['missing']} missing")
+            _say(STATUS_REFRESH(command=r.refresh_command, file=text(r.official_file)))
+    _say(STATUS_TOTAL(stale=doc["stale"], missing=doc["missing"]))
 
 
 @handle_errors
@@ -141,18 +199,18 @@ def fx_cmd(
     """The FIX USD/MXN applicable to a pedimento on DATE (published in the DOF the day before)."""
     when = parse_date(day, "date", label="DATE")
     if when is None:
-        raise InvalidInput("DATE is required (YYYY-MM-DD)", field="date")
+        raise InvalidInput(DATE_REQUIRED(), field="date")
     result = refdata.fx_for_pedimento(when, db)
     if json_out:
         print_json(result)
         return
     _say(
-        f"{result['date']}: {result['rate']} MXN per USD — FIX determined "
-        f"{result['determined_on']}, published in the DOF {result['published_on']}"
-    )
-    _say(f"rule: {result['rule']}")
+        FX_LINE(day=result["date"], rate=result["rate"], determined=result["determined_on"],
+                published=result["published_on"])
+    )  # fmt: skip
+    _say(RULE_LINE(rule=result["rule"]))
     for w in result["warnings"]:
-        _say(f"! {w}")
+        _say("! " + text(w))
 
 
 @inpc_app.command("factor")
@@ -170,19 +228,20 @@ def factor_cmd(
     start = parse_month(from_month, "FROM_MONTH")
     end = parse_month(to_month, "TO_MONTH")
     if rounding not in ("truncate", "round"):
-        raise InvalidInput(f"--rounding must be truncate or round, not {rounding!r}")
+        raise InvalidInput(BAD_ROUNDING(value=repr(rounding)), field="rounding")
     result = refdata.inpc_factor(start, end, rounding, db)
     if json_out:
         print_json(result)
         return
     num, den = result["numerator"], result["denominator"]
     _say(
-        f"factor {result['factor']} ({result['rounding']}) = INPC {num['month']} {num['inpc']} / "
-        f"INPC {den['month']} {den['inpc']} = {result['raw']:.10f}"
-    )
-    _say(f"rule: {result['rule']}")
+        FACTOR_LINE(factor=result["factor"], rounding=result["rounding"], num_month=num["month"],
+                    num=num["inpc"], den_month=den["month"], den=den["inpc"],
+                    raw=f"{result['raw']:.10f}")
+    )  # fmt: skip
+    _say(RULE_LINE(rule=result["rule"]))
     for n in result["notes"]:
-        _say(f"! {n}")
+        _say("! " + text(n))
 
 
 @handle_errors
@@ -199,7 +258,7 @@ def rules_cmd(
         print_json([asdict(r) for r in rules] if rule_id is None else asdict(rules[0]))
         return
     for r in rules:
-        cites = "; ".join(r.citations) or "(no legal citation: an observation)"
+        cites = "; ".join(r.citations) or text(NO_CITATION())
         _say(f"{r.id}  [{r.confidence}]  {cites}  — {r.section}")
         _say(f"    {r.text}")
 

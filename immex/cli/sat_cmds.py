@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from immex.cli.common import (
+    NOTE_LINE,
+    WARNING_LINE,
     CompanyOpt,
     DbOpt,
     DryRunOpt,
@@ -21,29 +24,65 @@ from immex.cli.common import (
     parse_date,
     print_json,
     qty,
+    say,
+    text,
     today_default,
 )
 from immex.cli.import_group import import_app
 from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.domain.reconcile import Tolerance
 from immex.services.sat import reconcile as rec
 from immex.services.sat.datastage_import import import_datastage as import_zips
 from immex.services.sat.m3_import import import_m3 as import_validation_files
 from immex.services.sat.pedimento_show import pedimento_show as show_pedimento
 
+SAT_IMPORTED = Template(
+    "cli.sat.imported",
+    "pedimentos {pedimentos}, partidas {partidas}, descargos {descargos}, rectificaciones "
+    "{rectificaciones} written; {duplicates} pedimento(s) already present",
+)
+DRY_RUN = Template("cli.dry_run", "dry run (nothing written): {summary}")
+PEDIMENTO_HEAD = Template(
+    "cli.pedimento.head",
+    "{key}  {kind}  paid {paid}  RFC {rfc}  ({source}, {status})",
+)
+IMPORT_WORD = Template("cli.pedimento.import", "import")
+EXPORT_WORD = Template("cli.pedimento.export", "export")
+H_DESCRIPCION = Template("cli.col.descripcion", "descripción")
+H_UMC_QTY = Template("cli.col.umc_qty", "UMC qty")
+H_UMT_QTY = Template("cli.col.umt_qty", "UMT qty")
+CONTRIBUTION = Template("cli.pedimento.contribution", "contribution {key}: {amount} (forma {form})")
+DISCHARGES = Template(
+    "cli.pedimento.discharges",
+    "discharges {qty} (unit {unit}) of {code} from {doc} {orig}",
+)
+DISCHARGED_BY = Template("cli.pedimento.discharged_by", "discharged by {number}: {qty} of {code}")
+THIS_ONE = Template("cli.pedimento.this", "(this)")
+CHAIN = Template("cli.pedimento.chain", "rectification chain: {chain}")
+BAD_FORMAT = Template("cli.reconcile.bad_format", "--format: {value}; use xlsx or html")
+NEEDS_OUT = Template("cli.reconcile.needs_out", "--format needs --out DIR")
+H_CATEGORY = Template("cli.col.category", "category")
+H_DIFFERENCES = Template("cli.col.differences", "differences")
+DIFFERENCE = Template(
+    "cli.reconcile.difference",
+    "{category}: {pedimento} {code} {field}: SAT {sat} / ledger {ledger}  [{sat_ref} | "
+    "{ledger_ref}] {note}",
+)
+MORE_DIFFERENCES = Template("cli.reconcile.more", "… {n} more (use --json or --format)")
+WRITTEN = Template("cli.written", "written: {path}")
+
+
 pedimento_app = typer.Typer(help="Pedimentos as SAT has them.", no_args_is_help=True)
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
-    dry = "dry run (nothing written): " if summary.get("dry_run") else ""
-    console.print(
-        f"{dry}pedimentos {summary['pedimentos']}, partidas {summary['partidas']}, "
-        f"descargos {summary['descargos']}, rectificaciones {summary['rectificaciones']} "
-        f"written; {summary['duplicates']} pedimento(s) already present"
-    )
+    counts = {k: summary[k] for k in ("pedimentos", "partidas", "descargos", "rectificaciones")}
+    line = SAT_IMPORTED(**counts, duplicates=summary["duplicates"])
+    say(DRY_RUN(summary=line) if summary.get("dry_run") else line)
     for w in summary.get("warnings", []):
-        console.print(f"warning: {w}", markup=False, highlight=False)
+        say(WARNING_LINE(message=w))
 
 
 @handle_errors
@@ -93,12 +132,18 @@ def pedimento_show(
         print_json(data)
         return
     h = data["header"]
-    console.print(
-        f"[bold]{data['display']}[/bold]  {h['clave_documento']}  "
-        f"{'import' if h['tipo_operacion'] == 1 else 'export'}  paid {h['fecha_pago']}  "
-        f"RFC {data['company']}  ({data['source']}, {data['status']})"
+    kind = IMPORT_WORD() if h["tipo_operacion"] == 1 else EXPORT_WORD()
+    head = PEDIMENTO_HEAD(
+        key=h["clave_documento"],
+        kind=kind,
+        paid=h["fecha_pago"],
+        rfc=data["company"],
+        source=data["source"],
+        status=data["status"],
     )
-    lines = Table("partida", "fracción", "NICO", "descripción", "UMC qty", "UMT qty", "USD")
+    console.print(f"[bold]{data['display']}[/bold]  " + escape(text(head)))  # fmt: skip
+    lines = Table("partida", "fracción", "NICO", text(H_DESCRIPCION()), text(H_UMC_QTY()),
+                  text(H_UMT_QTY()), "USD")  # fmt: skip
     for ln in data["partidas"]:
         lines.add_row(
             str(ln["secuencia"]), ln["fraccion"], ln["nico"] or "", ln["descripcion"] or "",
@@ -107,23 +152,18 @@ def pedimento_show(
         )  # fmt: skip
     console.print(lines)
     for c in data["contribuciones"]:
-        console.print(
-            f"contribution {c['clave_contribucion']}: {c['importe']} (forma {c['forma_pago']})"
-        )
+        say(CONTRIBUTION(key=c["clave_contribucion"], amount=c["importe"], form=c["forma_pago"]))
     for d in data["descargos"]:
         orig = f"{d['patente_orig']}-{d['pedimento_orig']} ({d['aduana_orig']})"
-        console.print(
-            f"discharges {qty(d['cantidad'])} (unit {d['unidad']}) of {d['fraccion_orig'] or '-'} "
-            f"from {d['documento_orig']} {orig}"
-        )
+        say(DISCHARGES(qty=qty(d["cantidad"]), unit=d["unidad"], code=d["fraccion_orig"] or "-",
+                       doc=d["documento_orig"], orig=orig))  # fmt: skip
     for d in data["descargado_por"]:
-        console.print(
-            f"discharged by {format_pedimento(d['discharging_number'])}: {qty(d['cantidad'])} "
-            f"of {d['fraccion_orig']}"
-        )
+        say(DISCHARGED_BY(number=format_pedimento(d["discharging_number"]),
+                          qty=qty(d["cantidad"]), code=d["fraccion_orig"]))  # fmt: skip
     if len(data["chain"]) > 1:
-        chain = " → ".join(c["number"] + (" (this)" if c["this"] else "") for c in data["chain"])
-        console.print(f"rectification chain: {chain}")
+        this = " " + text(THIS_ONE())
+        chain = " → ".join(c["number"] + (this if c["this"] else "") for c in data["chain"])
+        say(CHAIN(chain=chain))
 
 
 @handle_errors
@@ -146,9 +186,9 @@ def reconcile_cmd(
     """Where the ledger and SAT's data disagree: pedimentos, quantities, discharges,
     rectifications, temporary imports open past their limit."""
     if fmt not in (None, "xlsx", "html"):
-        raise InvalidInput(f"--format: {fmt!r}; use xlsx or html", field="format")
+        raise InvalidInput(BAD_FORMAT(value=repr(fmt)), field="format")
     if fmt and out is None:
-        raise InvalidInput("--format needs --out DIR", field="out")
+        raise InvalidInput(NEEDS_OUT(), field="out")
     warnings: list[str] = []
     when = today_default(parse_date(as_of, "as-of"), warnings)
     tol = Tolerance(Decimal(qty_tolerance), Decimal(value_tolerance))
@@ -165,23 +205,22 @@ def reconcile_cmd(
     if json_out:
         print_json(report | ({"written": str(written)} if written else {}))
         return
-    table = Table("category", "differences")
+    table = Table(text(H_CATEGORY()), text(H_DIFFERENCES()))
     for cat, n in report["totals"].items():
         table.add_row(cat, str(n))
     console.print(table)
     for d in report["differences"][:50]:
-        console.print(
-            f"{d.category}: {format_pedimento(d.pedimento)} {d.fraccion or ''} {d.field}: "
-            f"SAT {d.sat_value} / "
-            f"ledger {d.ledger_value}  [{d.sat_ref or '-'} | {d.ledger_ref or '-'}] {d.note}",
-            markup=False, highlight=False,
-        )  # fmt: skip
+        say(DIFFERENCE(
+            category=d.category, pedimento=format_pedimento(d.pedimento), code=d.fraccion or "",
+            field=d.field, sat=d.sat_value, ledger=d.ledger_value, sat_ref=d.sat_ref or "-",
+            ledger_ref=d.ledger_ref or "-", note=d.note,
+        ))  # fmt: skip
     if len(report["differences"]) > 50:
-        console.print(f"… {len(report['differences']) - 50} more (use --json or --format)")
+        say(MORE_DIFFERENCES(n=len(report["differences"]) - 50))
     for n in report["notes"]:
-        console.print(f"note: {n}", markup=False, highlight=False)
+        say(NOTE_LINE(message=n))
     if written:
-        console.print(f"written: {written}")
+        say(WRITTEN(path=written))
 
 
 def register(app: typer.Typer) -> None:

@@ -23,6 +23,22 @@ from immex.services.rates.workspace_data import optional_workspace
 from immex.services.tariff import lookup as tariff_service
 from immex.services.tariff.fraction_view import show_in_workspace
 
+WARNING_WORD = Template("cli.warning_word", "warning:")
+UMT_EXPORT = Template("cli.tariff.umt_export", "UMT {umt}   export {export}")
+IGI_ON = Template("cli.tariff.igi_on", "IGI on {day}: {igi}")
+H_FROM = Template("cli.col.from", "from")
+H_TO = Template("cli.col.to", "to")
+H_RATE = Template("cli.col.rate", "rate")
+H_SOURCE = Template("cli.col.source", "source")
+H_CERTAINTY = Template("cli.col.certainty", "certainty")
+IGI_HISTORY = Template("cli.tariff.igi_history", "import-rate history")
+H_DESCRIPTION = Template("cli.col.description", "description")
+H_UMT_CODE = Template("cli.col.umt_code", "UMT code")
+NICO_TITLE = Template("cli.tariff.nico_title", "NICO (SAT catalog)")
+NO_MATCH = Template("cli.tariff.no_match", "no match")
+H_SCORE = Template("cli.col.score", "score")
+
+
 LEVEL = {
     "heading": Template("cli.tariff.level.heading", "heading"),
     "subheading": Template("cli.tariff.level.subheading", "subheading"),
@@ -64,7 +80,8 @@ def _print_group(data: dict[str, Any]) -> None:
                 highlight=False,
             )
     for w in data["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {escape(_say(w))}", highlight=False)
+        console.print(f"[yellow]{escape(_say(WARNING_WORD()))}[/yellow] {escape(_say(w))}",
+                      highlight=False)  # fmt: skip
 
 
 tariff_app = typer.Typer(
@@ -103,27 +120,34 @@ def show(
     if data["nico"]:
         nico = data["nico"]
         console.print(f"  NICO {nico['code']}: {nico['description']}", highlight=False)
-    console.print(f"  heading {data['heading']}: {data['heading_description']}", highlight=False)
+    heading = IN_HEADING(code=data["heading"], description=data["heading_description"])
+    console.print("  " + _say(heading), markup=False, highlight=False)
+    sub = IN_SUBHEADING(code=data["subheading"], description=data["subheading_description"])
+    console.print("  " + _say(sub), markup=False, highlight=False)
     console.print(
-        f"  subheading {data['subheading']}: {data['subheading_description']}", highlight=False
+        "  " + _say(UMT_EXPORT(umt=data["umt"], export=data["export_rate"])), highlight=False
     )
-    console.print(f"  UMT {data['umt']}   export {data['export_rate']}", highlight=False)
-    src = f" ({data['igi_source']})" if data["igi_source"] else ""
-    console.print(f"  [bold]IGI on {data['as_of']}: {data['igi']}[/bold]{src}", highlight=False)
+    src = f" ({_say(data['igi_source'])})" if data["igi_source"] else ""
+    igi = escape(_say(IGI_ON(day=data["as_of"], igi=data["igi"])))
+    console.print(f"  [bold]{igi}[/bold]{escape(src)}", highlight=False)
     if data["igi_history"]:
-        table = Table("from", "to", "rate", "source", "certainty", title="import-rate history")
+        table = Table(
+            *(_say(h()) for h in (H_FROM, H_TO, H_RATE, H_SOURCE, H_CERTAINTY)),
+            title=_say(IGI_HISTORY()),
+        )
         for p in data["igi_history"]:
             table.add_row(
                 p["valid_from"] or "?", p["valid_to"] or "-", p["rate"], p["source"], p["certainty"]
             )
         console.print(table)
     if data["nicos"]:
-        table = Table("NICO", "description", "UMT code", title="NICO (SAT catalog)")
+        table = Table("NICO", _say(H_DESCRIPTION()), _say(H_UMT_CODE()), title=_say(NICO_TITLE()))
         for n in data["nicos"]:
             table.add_row(n["nico"], n["description"], n["umt_code"])
         console.print(table)
     for w in data["warnings"]:
-        console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+        console.print(f"[yellow]{escape(_say(WARNING_WORD()))}[/yellow] {escape(_say(w))}",
+                      highlight=False)  # fmt: skip
 
 
 @tariff_app.command("search")
@@ -140,9 +164,9 @@ def search(
         print_json(results)
         return
     if not results:
-        console.print("no match")
+        console.print(_say(NO_MATCH()), markup=False)
         return
-    table = Table("fracción", "description", "IGI", "score")
+    table = Table("fracción", _say(H_DESCRIPTION()), "IGI", _say(H_SCORE()))
     for r in results:
         table.add_row(r["fraccion"], escape(_hit_text(r)), r["igi_published"], f"{r['score']:.2f}")
     console.print(table)

@@ -13,9 +13,22 @@ from immex.cli.common import (
     open_ws,
     parse_date,
     print_json,
+    say,
+    text,
 )
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.services.workspace import companies as workspace
+
+WORKSPACE_READY = Template("cli.workspace.ready", "workspace ready: {url}")
+COMPANY_ADDED = Template("cli.company.added", "company {rfc} added ({name})")
+FROM_EMPTY = Template("cli.company.from_empty", "--from is empty")
+CERTIFIED = Template(
+    "cli.company.certified",
+    "{rfc}: IVA/IEPS certification from {start} to {end} recorded; run `immex discharge run` again",
+)
+OPEN_END = Template("cli.company.open_end", "open")
+
 
 company_app = typer.Typer(
     help="Companies in the workspace (a consultant may serve many).", no_args_is_help=True
@@ -29,7 +42,7 @@ def init(db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
     if json_out:
         print_json({"db": url, "initialised": True})
     else:
-        console.print(f"workspace ready: {url}")
+        say(WORKSPACE_READY(url=url))
 
 
 @company_app.command("add")
@@ -59,7 +72,7 @@ def company_add(
     if json_out:
         print_json(company)
     else:
-        console.print(f"company {company.rfc} added ({company.name})")
+        say(COMPANY_ADDED(rfc=company.rfc, name=company.name))
 
 
 @company_app.command("certify")
@@ -82,16 +95,12 @@ def company_certify(
     comp = ws.the_company
     start = parse_date(date_from, "from")
     if start is None:
-        raise InvalidInput("--from is empty", field="from")
+        raise InvalidInput(FROM_EMPTY(), field="from")
     auth = workspace.add_certification(ws, comp, start, parse_date(date_to, "to"), reference)
     if json_out:
         print_json(auth)
     else:
-        console.print(
-            f"{comp.rfc}: IVA/IEPS certification from {auth.valid_from} to "
-            f"{auth.valid_to or 'open'} recorded; run `immex discharge run` again",
-            markup=False,
-        )
+        say(CERTIFIED(rfc=comp.rfc, start=auth.valid_from, end=auth.valid_to or text(OPEN_END())))
 
 
 @company_app.command("list")
@@ -104,7 +113,9 @@ def company_list(db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
         return
     for c in companies:
         sectors = ", ".join(c.prosec_sectors) or "-"
-        console.print(f"{c.rfc}  {c.name}  IMMEX {c.immex_program or '-'}  PROSEC {sectors}")
+        console.print(
+            f"{c.rfc}  {c.name}  IMMEX {c.immex_program or '-'}  PROSEC {sectors}", markup=False
+        )
 
 
 @company_app.command("remove")
@@ -112,8 +123,9 @@ def company_list(db: str | None = DbOpt, json_out: bool = JsonOpt) -> None:
 def company_remove(
     rfc: str = typer.Argument(..., help="RFC of the company to remove."),
     with_data: bool = typer.Option(
-        False, "--with-data", help="Also delete its data (imports, runs, SAT files): needed when "
-        "it has any.",
+        False,
+        "--with-data",
+        help="Also delete its data (imports, runs, SAT files): needed when it has any.",
     ),
     db: str | None = DbOpt,
     json_out: bool = JsonOpt,
@@ -124,7 +136,7 @@ def company_remove(
     if json_out:
         print_json(removal)
     else:
-        console.print(removal.message, markup=False)
+        say(removal.message)
 
 
 def register(app: typer.Typer) -> None:

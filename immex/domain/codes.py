@@ -6,6 +6,24 @@ import re
 from dataclasses import dataclass
 
 from immex.domain.errors import InvalidFormat
+from immex.domain.messages import Template
+
+NOT_FRACTION = Template(
+    "code.not_fraction",
+    "not a tariff fraction: {raw}; expected 8 digits (8542.31.03 or 85423103) or 10 with the "
+    "NICO (8542.31.03.01)",
+)
+NOT_PEDIMENTO = Template(
+    "code.not_pedimento",
+    "not a pedimento number: {raw}; expected 15 digits 'AA AD PPPP NNNNNNN' (e.g. 25 47 3012 "
+    "5001234)",
+)
+PEDIMENTO_YEAR = Template(
+    "code.pedimento_year",
+    "pedimento {raw}: the 7-digit number must start with the last digit of the year {year} "
+    "({digit}), found {first}",
+)
+
 
 _SEPARATORS = re.compile(r"[\s.\-]")
 
@@ -35,11 +53,7 @@ def parse_tariff_code(text: str) -> TariffCode:
     raw = str(text).strip()
     digits = _SEPARATORS.sub("", raw)
     if not digits.isdigit() or len(digits) not in (8, 10):
-        raise InvalidFormat(
-            f"not a tariff fraction: {raw!r}; expected 8 digits (8542.31.03 or 85423103) "
-            "or 10 with the NICO (8542.31.03.01)",
-            field="fraccion",
-        )
+        raise InvalidFormat(NOT_FRACTION(raw=repr(raw)), field="fraccion")
     return TariffCode(digits[:8], digits[8:] or None)
 
 
@@ -85,19 +99,14 @@ def parse_pedimento_number(text: str, *, check_year: bool = True) -> PedimentoNu
     raw = str(text).strip()
     digits = _SEPARATORS.sub("", raw)
     if not digits.isdigit() or len(digits) != 15:
-        raise InvalidFormat(
-            f"not a pedimento number: {raw!r}; expected 15 digits 'AA AD PPPP NNNNNNN' "
-            "(e.g. 25 47 3012 5001234)",
-            field="pedimento",
-        )
+        raise InvalidFormat(NOT_PEDIMENTO(raw=repr(raw)), field="pedimento")
     ped = PedimentoNumber(digits[:2], digits[2:4], digits[4:8], digits[8:])
     if check_year:
         year_digit = int(ped.year[1])
         first = int(ped.number[0])
         if first not in (year_digit, (year_digit + 1) % 10, (year_digit - 1) % 10):
             raise InvalidFormat(
-                f"pedimento {raw!r}: the 7-digit number must start with the last digit of the "
-                f"year 20{ped.year} ({year_digit}), found {first}",
+                PEDIMENTO_YEAR(raw=repr(raw), year=f"20{ped.year}", digit=year_digit, first=first),
                 field="pedimento",
             )
     return ped

@@ -10,6 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from immex.domain.messages import Template
+
+BATCH_ERRORS = Template("batch.errors", "{n} errors found; nothing was written")
+BATCH_ONE_ERROR = Template("batch.one_error", "1 error found; nothing was written")
+
 
 class ImmexError(Exception):
     """Root of every error immex raises on purpose."""
@@ -67,4 +72,4 @@ class BatchError(ImmexError):
     def __init__(self, errors: Sequence[ErrorRecord], summary: str | None = None) -> None:
         self.errors = list(errors)
         n = len(self.errors)
-        super().__init__(summary or f"{n} error{'s' if n != 1 else ''} found; nothing was written")
+        super().__init__(summary or (BATCH_ONE_ERROR() if n == 1 else BATCH_ERRORS(n=n)))

@@ -55,6 +55,12 @@ from immex.domain.rate_rows import (
 )
 from immex.domain.tariff import RateAt, RateKind, RatePeriod
 
+NO_PROSEC_LIST = Template(
+    "rates.no_prosec_list",
+    "no PROSEC list loaded (the bundled data has none): load one with `immex rates load prosec`",
+)
+
+
 __all__ = [
     "AmendmentRow",
     "FTA_PREFIX",
@@ -321,8 +327,7 @@ class RateBook:
                     None,
                     "",
                     False,
-                    "no PROSEC list loaded (the bundled data has none): "
-                    "load one with `immex rates load prosec`",
+                    NO_PROSEC_LIST(),
                     RULE_PROSEC,
                 )
             ], warnings

@@ -24,6 +24,30 @@ from immex.domain.tariff import Fraction, Nico, PublishedRate, RateAt, RateKind,
 from immex.refdata.framework import DATA_DIR
 
 #: what the bundled Tarifa covers (PROVENANCE.md, RULES.md §6)
+TABLE_MISSING = Template(
+    "tariff.table_missing",
+    "the LIGIE tariff table is missing ({path}); run `immex refdata build`",
+)
+NOT_IN_TARIFF = Template(
+    "tariff.not_in_tariff",
+    "fracción {code} is not in the LIGIE Tarifa (bundled text, last reform DOF 21-07-2025); "
+    "check the code or search by description with `immex tariff search`",
+)
+NO_NICO = Template(
+    "tariff.no_nico",
+    "NICO {nico} does not exist under {code} in the SAT catalog; valid: {valid}",
+)
+BEFORE_LIGIE_2022 = Template(
+    "tariff.before_2022",
+    "{day} is before the LIGIE 2022 (published DOF 07-06-2022); the bundled data has no rates "
+    "for the LIGIE 2020",
+)
+NO_RATE_BEFORE = Template(
+    "tariff.no_rate_before",
+    "fracción {code} has no rate before {since} ({note}); it did not exist on {day}",
+)
+
+
 LIGIE_PUBLISHED = date(2022, 6, 7)
 REFORM_2025_12_29 = date(2026, 1, 1)
 DECREE_2026_04_23 = date(2026, 4, 23)
@@ -89,9 +113,7 @@ class TariffBook:
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
         fractions = data_dir / "ligie_fractions.csv"
         if not fractions.is_file():
-            raise DataCoverageError(
-                f"the LIGIE tariff table is missing ({fractions}); run `immex refdata build`"
-            )
+            raise DataCoverageError(TABLE_MISSING(path=fractions))
         self._rows: dict[str, dict[str, str]] = {r["fraccion"]: r for r in _read(fractions)}
         self._codes = sorted(self._rows)
         self._headings = {
@@ -154,16 +176,13 @@ class TariffBook:
         tc = parse_tariff_code(code)
         if tc.dotted not in self._rows:
             raise NotFound(
-                f"fracción {tc.dotted} is not in the LIGIE Tarifa (bundled text, last reform "
-                "DOF 21-07-2025); check the code or search by description with "
-                "`immex tariff search`",
+                NOT_IN_TARIFF(code=tc.dotted),
                 field="fraccion",
             )
         frac = self._fraction(tc.dotted)
         if tc.nico and not any(n.code == tc.nico for n in frac.nicos) and frac.nicos:
             raise NotFound(
-                f"NICO {tc.nico} does not exist under {tc.dotted} in the SAT catalog; valid: "
-                + ", ".join(n.code for n in frac.nicos),
+                NO_NICO(nico=tc.nico, code=tc.dotted, valid=", ".join(n.code for n in frac.nicos)),
                 field="fraccion",
             )
         return frac
@@ -222,20 +241,16 @@ class TariffBook:
         """The import rate in force on ``when`` from the rate history, with warnings."""
         frac = self.get(code)
         if when < LIGIE_PUBLISHED:
-            raise DataCoverageError(
-                f"{when.isoformat()} is before the LIGIE 2022 (published DOF 07-06-2022); the "
-                "bundled data has no rates for the LIGIE 2020",
-                field="as_of",
-            )
+            raise DataCoverageError(BEFORE_LIGIE_2022(day=when.isoformat()), field="as_of")
         starts = [p.valid_from for p in frac.igi_history]
         if starts and all(s is not None and when < s for s in starts):
             first = frac.igi_history[0]
             since = first.valid_from.isoformat() if first.valid_from else "?"
             raise DataCoverageError(
-                f"fracción {frac.fraccion} has no rate before {since} "
-                f"({first.note or first.source}); it did not exist on {when.isoformat()}",
+                NO_RATE_BEFORE(code=frac.fraccion, since=since, note=first.note or first.source,
+                               day=when.isoformat()),
                 field="as_of",
-            )
+            )  # fmt: skip
         warnings: list[str] = []
         period: RatePeriod | None = None
         for p in frac.igi_history:

@@ -17,6 +17,9 @@ import importlib
 import os
 import pkgutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,8 +28,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 import immex
-from immex.domain.errors import InvalidInput
-from immex.domain.messages import JOIN, TEMPLATES, Msg
+from immex.domain.errors import ErrorRecord, InvalidInput
+from immex.domain.messages import JOIN, TEMPLATES, Msg, Template
 
 LANGS = ("es", "en")
 DEFAULT_LANG = "es"
@@ -71,15 +74,67 @@ def tr(text: Any, lang: str = DEFAULT_LANG) -> Any:
     return template.format(**fields)
 
 
+BAD_LANG = Template("lang.bad", "--lang must be one of {langs}, not {lang}")
+
+#: the language chosen for this run (``immex --lang``), read before ``IMMEX_LANG``; a context
+#: variable, never the process environment: one in-process command does not choose the
+#: language of the next
+_RUN_LANG: ContextVar[str | None] = ContextVar("immex_run_lang", default=None)
+
+
 def check_lang(lang: str) -> str:
     if lang not in LANGS:
-        raise InvalidInput(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}", field="lang")
+        raise InvalidInput(BAD_LANG(langs=", ".join(LANGS), lang=repr(lang)), field="lang")
     return lang
 
 
 def default_lang() -> str:
-    """The language of a run: ``IMMEX_LANG`` (es or en), Spanish when unset."""
+    """The language of a run: the one chosen with :func:`set_lang` (``--lang``), else
+    ``IMMEX_LANG`` (es or en), Spanish when neither says."""
+    chosen = _RUN_LANG.get()
+    if chosen:
+        return chosen
     return check_lang(os.environ.get("IMMEX_LANG", "").strip().lower() or DEFAULT_LANG)
+
+
+def set_lang(lang: str | None) -> Token[str | None]:
+    """Choose the language of this run (``None``: back to ``IMMEX_LANG``); returns the token
+    that :func:`reset_lang` takes to undo it."""
+    return _RUN_LANG.set(check_lang(lang.strip().lower()) if lang else None)
+
+
+def reset_lang(token: Token[str | None]) -> None:
+    try:
+        _RUN_LANG.reset(token)
+    except ValueError:  # set in another context: that context's choice ends with it
+        _RUN_LANG.set(None)
+
+
+@contextmanager
+def use_lang(lang: str | None) -> Iterator[str]:
+    """Within the block, ``default_lang()`` is ``lang`` (or what it was, when ``None``)."""
+    token = set_lang(lang)
+    try:
+        yield default_lang()
+    finally:
+        reset_lang(token)
+
+
+GOT_VALUE = Template("cli.error.got", "(got {value})")
+
+
+def record_text(record: ErrorRecord, lang: str | None = None) -> str:
+    """One error of a batch as a person reads it, in ``lang`` (the run's by default):
+    ``file:line: column: message (got 'value')``."""
+    lang = lang or default_lang()
+    where = record.source if record.line is None else f"{record.source}:{record.line}"
+    col = f" {record.field}:" if record.field else ""
+    val = (
+        " " + str(tr(GOT_VALUE(value=repr(record.value)), lang))
+        if record.value not in (None, "")
+        else ""
+    )
+    return f"{where}:{col} {tr(record.message, lang)}{val}"
 
 
 def keys() -> list[str]:

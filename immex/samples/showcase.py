@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from immex.domain.f4_dta import DtaBasis
 from immex.domain.f4_plan import F4Plan, period_bounds
+from immex.domain.messages import Template
 from immex.domain.money import ZERO
 from immex.domain.savings import SavingsReport, savings_start
 from immex.domain.usmca_63a import UsmcaReport
@@ -39,6 +40,25 @@ from immex.services.rates import loading as rates_service
 from immex.services.reports.figures import build_report, data_version
 from immex.services.workspace import companies as workspace
 from immex.services.workspace.context import Workspace
+
+DTA_NONE = Template("demo.dta_none", "DTA: no line pays DTA on value")
+DTA_NOT_CHECKED = Template(
+    "demo.dta_not_checked",
+    "DTA minimum (LFD 49) not applied: the fr. III fee of {year} is not in the data — load it "
+    "with `immex rates load parameters`",
+)
+DTA_MINIMUM = Template(
+    "demo.dta_minimum",
+    "DTA: 8 per thousand ({amount}) is below the LFD 49-III fee ({fee}): the pedimento pays "
+    "the fee",
+)
+DTA_ON_VALUE = Template(
+    "demo.dta_on_value",
+    "DTA: 8 per thousand ({amount}), above the LFD 49-III fee",
+)
+PROSEC_NOTE = Template("demo.prosec_note", "{fraccion} ({detail}): {reason}")
+SECTOR_NOTE = Template("demo.sector_note", "sector {sector}: {reason}")
+
 
 T = TypeVar("T")
 
@@ -100,18 +120,12 @@ def dta_sentence(plan: F4Plan) -> str:
     """How the F4 pedimento's DTA was settled (LFD 49 and its minimum, RULES C-10)."""
     dta = plan.dta
     if dta is None or dta.basis is DtaBasis.NOTHING_ON_VALUE:
-        return "DTA: no line pays DTA on value"
+        return DTA_NONE()
     if dta.basis is DtaBasis.NOT_CHECKED:
-        return (
-            f"DTA minimum (LFD 49) not applied: the fr. III fee of {dta.date.year} is not in "
-            "the data — load it with `immex rates load parameters`"
-        )
+        return DTA_NOT_CHECKED(year=dta.date.year)
     if dta.basis is DtaBasis.MINIMUM_FEE:
-        return (
-            f"DTA: 8 per thousand ({_pesos(dta.per_thousand_exact)}) is below the LFD 49-III fee "
-            f"({dta.fee}): the pedimento pays the fee"
-        )
-    return f"DTA: 8 per thousand ({_pesos(dta.per_thousand_exact)}), above the LFD 49-III fee"
+        return DTA_MINIMUM(amount=_pesos(dta.per_thousand_exact), fee=dta.fee)
+    return DTA_ON_VALUE(amount=_pesos(dta.per_thousand_exact))
 
 
 def _pesos(amount: Decimal) -> str:
@@ -197,9 +211,7 @@ def run_demo(
     timeline = sample.DemoTimeline(period, last_entry=min(end, fx_last))
     files = sample.generate(folder / "data", timeline, seed)
     _import_files(ws, files, clock)
-    run = clock.one(
-        "discharge", lambda: discharge.run_discharge(ws, through=end)
-    )
+    run = clock.one("discharge", lambda: discharge.run_discharge(ws, through=end))
 
     # 5-7. the month's F4 and 63-A, the year's savings (one connection, one duty context)
     with ws.read():
@@ -307,7 +319,7 @@ def _prosec_note(plan: Any, sav: Any) -> str:
         for pp in line.portions:
             for o in pp.best.options:
                 if o.program == "PROSEC" and not o.eligible and "in force" in o.reason:
-                    note = f"{line.fraccion} ({o.detail}): {o.reason}"
+                    note = PROSEC_NOTE(fraccion=line.fraccion, detail=o.detail, reason=o.reason)
                     if o.detail in registered:
                         return note
                     found = found or note
@@ -315,5 +327,5 @@ def _prosec_note(plan: Any, sav: Any) -> str:
         return found
     for w in sav.what_if:
         if w.reason:
-            return f"sector {w.sector}: {w.reason}"
+            return SECTOR_NOTE(sector=w.sector, reason=w.reason)
     return ""

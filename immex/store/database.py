@@ -9,6 +9,14 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 
 from immex.domain.errors import ImmexError, InvalidInput
+from immex.domain.messages import Template
+
+BAD_URL = Template(
+    "store.bad_url",
+    "unsupported database URL {url}: use a SQLite path or postgresql://user@host/db",
+)
+CANNOT_OPEN = Template("store.cannot_open", "cannot open the workspace database {url}: {error}")
+
 
 DEFAULT_DB_FILE = "immex.db"
 
@@ -30,10 +38,7 @@ def resolve_url(url: str | None = None) -> str:
     if chosen.startswith("postgresql://"):
         chosen = "postgresql+psycopg://" + chosen[len("postgresql://") :]
     if not (chosen.startswith("sqlite") or chosen.startswith("postgresql")):
-        raise InvalidInput(
-            f"unsupported database URL {chosen!r}: use a SQLite path or postgresql://user@host/db",
-            field="db",
-        )
+        raise InvalidInput(BAD_URL(url=repr(chosen)), field="db")
     return chosen
 
 
@@ -57,7 +62,7 @@ def is_initialised(engine: Engine) -> bool:
     try:
         return inspect(engine).has_table("companies")
     except Exception as exc:  # driver errors differ between SQLite and PostgreSQL
-        raise StoreError(f"cannot open the workspace database {engine.url!r}: {exc}") from exc
+        raise StoreError(CANNOT_OPEN(url=repr(engine.url), error=exc)) from exc
 
 
 def inserted_id(result: Any) -> int:

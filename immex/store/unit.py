@@ -15,6 +15,7 @@ from functools import cached_property
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from immex.domain.messages import Template
 from immex.store import migrate
 from immex.store.database import StoreError, is_initialised, make_engine
 from immex.store.repositories.accounts import AccountsRepository, AuditTrailRepository
@@ -32,6 +33,16 @@ from immex.store.repositories.parameters import ParameterRepository
 from immex.store.repositories.reports import ReportsRepository
 from immex.store.repositories.sat_records import SatRepository
 from immex.store.repositories.series import SeriesRepository
+
+NO_WORKSPACE_FILE = Template(
+    "store.no_workspace_file",
+    "no immex workspace file {path}; run `immex init` first (or pass --db / set IMMEX_DB)",
+)
+NO_WORKSPACE = Template(
+    "store.no_workspace",
+    "no immex workspace at {url}; run `immex init` first (or pass --db / set IMMEX_DB)",
+)
+CANNOT_INIT = Template("store.cannot_init", "cannot initialise the workspace at {url}: {error}")
 
 
 class Repositories:
@@ -139,7 +150,7 @@ class Store:
         except StoreError:
             raise
         except Exception as exc:
-            raise StoreError(f"cannot initialise the workspace at {engine.url!r}: {exc}") from exc
+            raise StoreError(CANNOT_INIT(url=repr(engine.url), error=exc)) from exc
         return cls(engine)
 
     @classmethod
@@ -152,15 +163,9 @@ class Store:
             path = engine.url.database
             if path and path != ":memory:" and not Path(path).is_file():
                 engine.dispose()
-                raise StoreError(
-                    f"no immex workspace file {path!r}; run `immex init` first "
-                    "(or pass --db / set IMMEX_DB)"
-                )
+                raise StoreError(NO_WORKSPACE_FILE(path=repr(path)))
         if not is_initialised(engine):
-            raise StoreError(
-                f"no immex workspace at {engine.url.render_as_string(hide_password=True)}; "
-                "run `immex init` first (or pass --db / set IMMEX_DB)"
-            )
+            raise StoreError(NO_WORKSPACE(url=engine.url.render_as_string(hide_password=True)))
         return cls(engine)
 
     @property

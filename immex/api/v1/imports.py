@@ -17,11 +17,11 @@ from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from immex.api.v1.auth import OperateWs, server_of
+from immex.api.v1.errors import RefusedFile
 from immex.domain.errors import BatchError
 from immex.services.jobs.import_jobs import (
     INLINE_BYTES,
     ImportKind,
-    batch_errors,
     import_now,
     submit_import,
 )
@@ -54,6 +54,4 @@ def import_files(
     try:
         return import_now(ws, kind, files)
     except BatchError as exc:
-        return JSONResponse(
-            status_code=422, content={"error": exc.message, "errors": batch_errors(exc)}
-        )
+        raise RefusedFile(exc) from None

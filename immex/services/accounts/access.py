@@ -10,13 +10,20 @@ from __future__ import annotations
 from immex.domain.accounts import Forbidden, Permission, User
 from immex.domain.company import Company
 from immex.domain.errors import NotFound
+from immex.domain.messages import Template
 from immex.services.workspace.context import Workspace
 
+NOT_GRANTED = Template("access.not_granted", "no company {rfc} among those granted to {email}")
+MAY_NOT = Template("access.may_not", "{email} may not {action} in {rfc}")
+
+
 _WORDS = {
-    Permission.READ: "read this company's data",
-    Permission.OPERATE: "import, correct, run discharges or load rates",
-    Permission.READ_AUDIT: "read the audit trail",
-    Permission.MANAGE_USERS: "manage users",
+    Permission.READ: Template("access.action.read", "read this company's data")(),
+    Permission.OPERATE: Template(
+        "access.action.operate", "import, correct, run discharges or load rates"
+    )(),
+    Permission.READ_AUDIT: Template("access.action.read_audit", "read the audit trail")(),
+    Permission.MANAGE_USERS: Template("access.action.manage_users", "manage users")(),
 }
 
 
@@ -36,9 +43,9 @@ def company_workspace(ws: Workspace, user: User, rfc: str, permission: Permissio
     with ws.read() as repos:
         company = repos.companies.by_rfc(key)
     if company is None or not user.roles_in(company.id):
-        raise NotFound(f"no company {key} among those granted to {user.email}", field="rfc")
+        raise NotFound(NOT_GRANTED(rfc=key, email=user.email), field="rfc")
     if not user.can(permission, company.id):
-        raise Forbidden(f"{user.email} may not {_WORDS[permission]} in {key}", field="rfc")
+        raise Forbidden(MAY_NOT(email=user.email, action=_WORDS[permission], rfc=key), field="rfc")
     return ws.with_actor(user.email).with_company(company)
 
 

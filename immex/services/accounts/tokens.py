@@ -10,8 +10,16 @@ from typing import Any
 
 from immex.domain.accounts import NotSignedIn, User
 from immex.domain.errors import InvalidInput, NotFound
+from immex.domain.messages import Template
 from immex.services.accounts.users import find_user
 from immex.services.workspace.context import Workspace
+
+BAD_DAYS = Template("token.bad_days", "--expires-days {days}: give 1 or more")
+USER_UNUSABLE = Template("token.user_unusable", "user {email} is disabled or expired")
+AMBIGUOUS = Template(
+    "token.ambiguous", "{n} live tokens of {email} start with {prefix}; see `immex token list`"
+)
+
 
 TOKEN_PREFIX = "immex_"
 #: how long a token's last use may be stale before it is written again
@@ -32,10 +40,10 @@ class NewToken:
 
 def create_token(ws: Workspace, email: str, expires_days: int | None = None) -> NewToken:
     if expires_days is not None and expires_days <= 0:
-        raise InvalidInput(f"--expires-days {expires_days}: give 1 or more", field="expires_days")
+        raise InvalidInput(BAD_DAYS(days=expires_days), field="expires_days")
     user = find_user(ws, email)
     if not user.usable_on(ws.today):
-        raise InvalidInput(f"user {user.email} is disabled or expired", field="email")
+        raise InvalidInput(USER_UNUSABLE(email=user.email), field="email")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     prefix = token[: len(TOKEN_PREFIX) + 8]
     expires = ws.now() + timedelta(days=expires_days) if expires_days else None
@@ -67,9 +75,8 @@ def revoke_token(ws: Workspace, email: str, prefix: str) -> None:
         live = [r for r in matches if r["revoked_at"] is None]
         if len(live) != 1:
             raise NotFound(
-                f"{len(live)} live tokens of {user.email} start with {prefix!r}; "
-                "see `immex token list`", field="token",
-            )  # fmt: skip
+                AMBIGUOUS(n=len(live), email=user.email, prefix=repr(prefix)), field="token"
+            )
         uow.repos.accounts.revoke_token(live[0]["id"], ws.now())
         uow.audit("token.revoke", {"object": user.email, "token": live[0]["prefix"]}, None)
 

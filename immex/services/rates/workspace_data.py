@@ -32,10 +32,11 @@ from immex.store.unit import Repositories
 #: parameter values loaded into a workspace, by parameter name
 LoadedValues = dict[str, list[DatedValue[Decimal]]]
 
-NO_WORKSPACE_NOTE = (
+NO_WORKSPACE_NOTE = Template(
+    "rates.no_workspace",
     "no workspace found (--db, $IMMEX_DB or ./immex.db): only bundled data was used — no "
-    "PROSEC lists, agreement schedules or LIGIE amendments; load them with `immex rates load`"
-)
+    "PROSEC lists, agreement schedules or LIGIE amendments; load them with `immex rates load`",
+)()
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from immex.domain.duties import DUTY_PARAMETERS
 from immex.domain.immex_annex import Annex
-from immex.domain.messages import Template
+from immex.domain.messages import Template, joined
 from immex.domain.rates import AmendmentRow
 from immex.domain.series import month_str
 from immex.refdata.bundled import load_fx, load_inpc, load_parameters
@@ -24,6 +24,68 @@ from immex.services.rates.annex_load import REFRESH_COMMAND as ANNEX_REFRESH
 from immex.services.rates.annex_load import AnnexData, annex_data
 from immex.services.rates.workspace_data import WorkspaceData, extend, workspace_data
 from immex.services.workspace.context import Workspace
+
+SRC_ANNEX = Template("status.src.annex", "IMMEX Annex {annex}")
+
+
+NO_REFORM = Template("status.no_reform", "no known reform after the bundled text")
+AMENDED = Template(
+    "status.ligie_amended",
+    "bundled text as of {day}; {n} amendment(s) loaded, latest in force from {latest}",
+)
+SRC_LIGIE = Template("status.src.ligie", "LIGIE tariff")
+FILE_LIGIE = Template(
+    "status.file.ligie",
+    "SE tariff workbook (SNICE): FRACCIONESARANCELARIAS_<fecha>.XLSX or "
+    "BASEUNICA-LIGIE_<aaaammdd>.xlsb",
+)
+SRC_AMENDMENTS = Template("status.src.amendments", "LIGIE amendments (workspace)")
+N_LOADED = Template("status.n_loaded", "{n} loaded")
+NONE_LOADED = Template("status.none_loaded", "none loaded")
+FILE_AMENDMENTS = Template(
+    "status.file.amendments",
+    "the DOF decree amending the LIGIE (fraccion, rate, valid_from, source)",
+)
+FX_TAKES = Template(
+    "status.fx_takes",
+    "a pedimento of {day} takes the FIX determined on {determined} (published the next banking "
+    "day, CFF 20)",
+)
+FX_SHORT = Template(
+    "status.fx_short",
+    "a pedimento of {day} takes the FIX determined on {determined} (published the next banking "
+    "day, CFF 20); the series ends {days} day(s) before",
+)
+FILE_FIX = Template("status.file.fix", "Banxico SIE, series SF43718 (FIX), CSV download")
+INPC_READS = Template(
+    "status.inpc_reads",
+    "an update (CFF 17-A) in {month} reads the INPC of {needed}; INEGI publishes a month's "
+    "index early the next month (until then CFF 17-A takes the last published one)",
+)
+FILE_INPC = Template(
+    "status.file.inpc",
+    "INEGI BIE, Índice Nacional de Precios al Consumidor, índice general, CSV download",
+)
+PARAM_VALUE = Template("status.param_value", "{value} ({source}; confidence {confidence})")
+NO_VALUE = Template("status.no_value", "no value in force on {day}")
+OPEN = Template("status.open", "open")
+SRC_PARAM = Template("status.src.param", "parameter {name}")
+FILE_PARAM = Template(
+    "status.file.param",
+    "the law or rule that sets it for the year (e.g. RMF Annex 19 for the DTA fixed fee, the "
+    "Ley de Ingresos for the surcharge rate), as a CSV row with its citation",
+)
+SRC_PROSEC = Template("status.src.prosec", "PROSEC lists (workspace)")
+PROSEC_ROWS = Template("status.prosec_rows", "{rows} row(s) in {sectors} sector(s)")
+PROSEC_NONE = Template("status.prosec_none", "none loaded: PROSEC rates are not applied")
+FILE_PROSEC = Template(
+    "status.file.prosec",
+    "the DOF decree with the sector's art. 5 list (e.g. DOF 23-04-2026)",
+)
+SRC_FTA = Template("status.src.fta", "Trade-agreement preferences (workspace)")
+FTA_ROWS = Template("status.fta_rows", "{rows} row(s)")
+FTA_NONE = Template("status.fta_none", "none loaded: no preference is applied")
+FILE_FTA = Template("status.file.fta", "the agreement's tariff schedule (e.g. T-MEC annex 2-B)")
 
 
 class Currency(enum.StrEnum):
@@ -58,20 +120,18 @@ def _ligie(data: WorkspaceData, today: date) -> list[SourceStatus]:
         latest >= start for _w, start in REFORM_WARNINGS if start <= today
     )
     if not gaps:
-        status, detail = Currency.CURRENT, "no known reform after the bundled text"
+        status, detail = Currency.CURRENT, NO_REFORM()
     elif covered:
         status = Currency.CURRENT
-        detail = (f"bundled text as of {book.coverage.as_of}; {len(amendments)} amendment(s) "
-                  f"loaded, latest in force from {latest}")  # fmt: skip
+        detail = AMENDED(day=book.coverage.as_of, n=len(amendments), latest=latest)
     else:
         status = Currency.STALE
-        detail = "; ".join(gaps)
+        detail = joined(gaps)
     rows = [
         SourceStatus(
-            "LIGIE tariff", book.coverage.as_of, status, detail,
+            SRC_LIGIE(), book.coverage.as_of, status, detail,
             "immex rates load tariff FILE --in-force-from DATE --source TEXT",
-            "SE tariff workbook (SNICE): FRACCIONESARANCELARIAS_<fecha>.XLSX or "
-            "BASEUNICA-LIGIE_<aaaammdd>.xlsb",
+            FILE_LIGIE(),
         ),
     ]  # fmt: skip
     rows.append(_amendments(amendments, latest))
@@ -80,12 +140,12 @@ def _ligie(data: WorkspaceData, today: date) -> list[SourceStatus]:
 
 def _amendments(amendments: list[AmendmentRow], latest: date | None) -> SourceStatus:
     return SourceStatus(
-        "LIGIE amendments (workspace)",
+        SRC_AMENDMENTS(),
         latest.isoformat() if latest else "",
         Currency.CURRENT if amendments else Currency.MISSING,
-        f"{len(amendments)} loaded" if amendments else "none loaded",
+        N_LOADED(n=len(amendments)) if amendments else NONE_LOADED(),
         "immex rates load amendments FILE",
-        "the DOF decree amending the LIGIE (fraccion, rate, valid_from, source)",
+        FILE_AMENDMENTS(),
     )
 
 
@@ -102,20 +162,18 @@ def _series(data: WorkspaceData, today: date) -> list[SourceStatus]:
         SourceStatus(
             "FIX USD/MXN (Banxico)", fx.last.isoformat(),
             Currency.CURRENT if fx_ok else Currency.STALE,
-            f"a pedimento of {today.isoformat()} takes the FIX determined on "
-            f"{needed_fx.isoformat()} (published the next banking day, CFF 20)"
-            + ("" if fx_ok else f"; the series ends {(needed_fx - fx.last).days} day(s) before"),
+            FX_TAKES(day=today.isoformat(), determined=needed_fx.isoformat()) if fx_ok
+            else FX_SHORT(day=today.isoformat(), determined=needed_fx.isoformat(),
+                          days=(needed_fx - fx.last).days),
             "immex rates load fix FILE",
-            "Banxico SIE, series SF43718 (FIX), CSV download",
+            FILE_FIX(),
         ),
         SourceStatus(
             "INPC (INEGI)", month_str(last_month),
             Currency.CURRENT if inpc_ok else Currency.STALE,
-            f"an update (CFF 17-A) in {today:%Y-%m} reads the INPC of {month_str(needed_month)}; "
-            "INEGI publishes a month's index early the next month (until then CFF 17-A takes "
-            "the last published one)",
+            INPC_READS(month=f"{today:%Y-%m}", needed=month_str(needed_month)),
             "immex rates load inpc FILE",
-            "INEGI BIE, Índice Nacional de Precios al Consumidor, índice general, CSV download",
+            FILE_INPC(),
         ),
     ]  # fmt: skip
 
@@ -131,16 +189,18 @@ def _parameters(data: WorkspaceData, today: date) -> list[SourceStatus]:
         covering = [v for v in values if v.covers(today)]
         if covering:
             v = covering[-1]
-            status, detail = Currency.CURRENT, f"{v.value} ({v.source}; confidence {v.confidence})"
+            status, detail = (
+                Currency.CURRENT,
+                PARAM_VALUE(value=v.value, source=v.source, confidence=v.confidence),
+            )
         else:
             status = Currency.STALE if values else Currency.MISSING
-            detail = f"no value in force on {today.isoformat()}"
-        last_text = "open" if last == date.max else (last.isoformat() if last else "")
+            detail = NO_VALUE(day=today.isoformat())
+        last_text = OPEN() if last == date.max else (last.isoformat() if last else "")
         out.append(SourceStatus(
-            f"parameter {name}", last_text, status, detail,
+            SRC_PARAM(name=name), last_text, status, detail,
             "immex rates load parameters FILE",
-            "the law or rule that sets it for the year (e.g. RMF Annex 19 for the DTA fixed "
-            "fee, the Ley de Ingresos for the surcharge rate), as a CSV row with its citation",
+            FILE_PARAM(),
         ))  # fmt: skip
     return out
 
@@ -151,19 +211,19 @@ def _lists(data: WorkspaceData) -> list[SourceStatus]:
     f_last = max((r.valid_from for r in fta), default=None)
     return [
         SourceStatus(
-            "PROSEC lists (workspace)", p_last.isoformat() if p_last else "",
+            SRC_PROSEC(), p_last.isoformat() if p_last else "",
             Currency.CURRENT if prosec else Currency.MISSING,
-            f"{len(prosec)} row(s) in {len({r.sector for r in prosec})} sector(s)"
-            if prosec else "none loaded: PROSEC rates are not applied",
+            PROSEC_ROWS(rows=len(prosec), sectors=len({r.sector for r in prosec}))
+            if prosec else PROSEC_NONE(),
             "immex rates load prosec FILE",
-            "the DOF decree with the sector's art. 5 list (e.g. DOF 23-04-2026)",
+            FILE_PROSEC(),
         ),
         SourceStatus(
-            "Trade-agreement preferences (workspace)", f_last.isoformat() if f_last else "",
+            SRC_FTA(), f_last.isoformat() if f_last else "",
             Currency.CURRENT if fta else Currency.MISSING,
-            f"{len(fta)} row(s)" if fta else "none loaded: no preference is applied",
+            FTA_ROWS(rows=len(fta)) if fta else FTA_NONE(),
             "immex rates load fta FILE",
-            "the agreement's tariff schedule (e.g. T-MEC annex 2-B)",
+            FILE_FTA(),
         ),
     ]  # fmt: skip
 
@@ -210,7 +270,7 @@ def _annexes(data: AnnexData) -> list[SourceStatus]:
             detail = ANNEX_ROWS(bundled=len(bundled), loaded=len(loaded),
                                 bundled_from=BUNDLED_FROM(dates=dates), files=files)  # fmt: skip
         out.append(SourceStatus(
-            f"IMMEX Annex {annex.value}", last.isoformat() if last else "",
+            SRC_ANNEX(annex=annex.value), last.isoformat() if last else "",
             Currency.CURRENT if last else Currency.MISSING, detail, ANNEX_REFRESH, ANNEX_FILE(),
         ))  # fmt: skip
     return out

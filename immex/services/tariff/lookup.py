@@ -14,9 +14,16 @@ from typing import Any
 
 from immex.domain.codes import parse_tariff_code
 from immex.domain.errors import ImmexError, InvalidInput
+from immex.domain.messages import Template
 from immex.domain.rates import AmendmentRow, MfnLookup
 from immex.domain.tariff import Fraction, Nico, RateAt, RatePeriod
 from immex.refdata.tariff_data import REFORM_WARNINGS, TariffBook, load_tariff_book
+
+SEARCH_EMPTY = Template(
+    "tariff.search_empty",
+    "search text is empty; give words such as 'circuitos integrados'",
+)
+BAD_LIMIT = Template("tariff.bad_limit", "--limit must be at least 1 (got {limit})")
 
 
 def _book(book: TariffBook | None) -> TariffBook:
@@ -108,11 +115,9 @@ def search(text: str, limit: int = 10, book: TariffBook | None = None) -> list[d
     """Best matching fracciones for a Spanish text, best first: ``[{fraccion, description,
     score, heading, heading_description, subheading, subheading_description, igi_published}]``."""
     if not text.strip():
-        raise InvalidInput(
-            "search text is empty; give words such as 'circuitos integrados'", field="text"
-        )
+        raise InvalidInput(SEARCH_EMPTY(), field="text")
     if limit < 1:
-        raise InvalidInput(f"--limit must be at least 1 (got {limit})", field="limit")
+        raise InvalidInput(BAD_LIMIT(limit=limit), field="limit")
     return [
         {
             "fraccion": f.fraccion,

@@ -13,6 +13,24 @@ from immex.services.workspace.context import UnitOfWork, Workspace, default_acto
 from immex.services.workspace.rfc import check_digit_differs, validate_rfc
 from immex.store.unit import Store
 
+NAME_EMPTY = Template("company.name_empty", "company name is empty")
+COMPANY_EXISTS = Template("company.exists", "company {rfc} already exists in this workspace")
+TO_BEFORE_FROM = Template("company.cert_to_before_from", "--to is before --from")
+CERT_REFERENCE = Template(
+    "company.cert_reference", "say which resolution grants the certification (--reference)"
+)
+CERT_OVERLAP = Template("company.cert_overlap", "overlaps the certification recorded from {day}")
+NO_SUCH_COMPANY = Template(
+    "user.no_company", "no company with RFC {rfc} in this workspace; see `immex company list`"
+)
+NO_COMPANY_YET = Template(
+    "company.none_yet", "the workspace has no company yet; add one with `immex company add`"
+)
+WHICH_COMPANY = Template(
+    "company.which", "the workspace has {n} companies; say which with --company RFC"
+)
+
+
 __all__ = [
     "IVA_IEPS_CERTIFICATION",
     "Authorization",
@@ -102,7 +120,7 @@ def add_company(
     removed company takes it back into use."""
     rfc_norm = validate_rfc(rfc, accept_sat_issued=accept_sat_issued_rfc)
     if not name.strip():
-        raise InvalidInput("company name is empty", field="name")
+        raise InvalidInput(NAME_EMPTY(), field="name")
     sectors = tuple(sorted({s.strip().upper() for s in prosec if s.strip()}))
     detail: dict[str, object] = {"rfc": rfc_norm, "prosec": list(sectors)}
     if check_digit_differs(rfc_norm):
@@ -110,7 +128,7 @@ def add_company(
     with ws.write() as uow:
         repo = uow.repos.companies
         if repo.by_rfc(rfc_norm) is not None:
-            raise InvalidInput(f"company {rfc_norm} already exists in this workspace", field="rfc")
+            raise InvalidInput(COMPANY_EXISTS(rfc=rfc_norm), field="rfc")
         removed = repo.removed(rfc_norm)
         if removed is not None:
             company = repo.restore(removed[0], name.strip(), immex_program, sectors)
@@ -162,18 +180,14 @@ def add_certification(
     """Record the company's IVA/IEPS certification for a period (opt-in: it lengthens the
     IMMEX time limit of inputs whose clock starts within it — RULES I-6, confidence L)."""
     if valid_to is not None and valid_to < valid_from:
-        raise InvalidInput("--to is before --from", field="to")
+        raise InvalidInput(TO_BEFORE_FROM(), field="to")
     if not reference.strip():
-        raise InvalidInput(
-            "say which resolution grants the certification (--reference)", field="reference"
-        )
+        raise InvalidInput(CERT_REFERENCE(), field="reference")
     auth = Authorization(IVA_IEPS_CERTIFICATION, valid_from, valid_to, reference.strip())
     with ws.write() as uow:
         for other in uow.repos.companies.authorizations(company.id, IVA_IEPS_CERTIFICATION):
             if auth.overlaps(other):
-                raise InvalidInput(
-                    f"overlaps the certification recorded from {other.valid_from}", field="from"
-                )
+                raise InvalidInput(CERT_OVERLAP(day=other.valid_from), field="from")
         uow.repos.companies.add_authorization(company.id, auth)
         _audit_certification(uow, auth, company)
     return auth
@@ -204,20 +218,11 @@ def resolve_company(ws: Workspace, rfc: str | None) -> Company:
         if rfc:
             found = repos.companies.by_rfc(rfc.strip().upper())
             if found is None:
-                raise NotFound(
-                    f"no company with RFC {rfc!r} in this workspace; see `immex company list`",
-                    field="company",
-                )
+                raise NotFound(NO_SUCH_COMPANY(rfc=repr(rfc)), field="company")
             return found
         companies = repos.companies.all()
     if len(companies) == 1:
         return companies[0]
     if not companies:
-        raise NotFound(
-            "the workspace has no company yet; add one with `immex company add`",
-            field="company",
-        )
-    raise InvalidInput(
-        f"the workspace has {len(companies)} companies; say which with --company RFC",
-        field="company",
-    )
+        raise NotFound(NO_COMPANY_YET(), field="company")
+    raise InvalidInput(WHICH_COMPANY(n=len(companies)), field="company")

@@ -19,7 +19,12 @@ from typing import Any
 
 from immex.domain.company import Company
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.store.unit import Repositories, Store
+
+NO_COMPANY_CHOSEN = Template(
+    "company.not_chosen", "no company chosen; say which with --company RFC"
+)
 
 
 def default_actor() -> str:
@@ -85,7 +90,7 @@ class Workspace:
     def the_company(self) -> Company:
         """The company of the workspace; a clear error when none was chosen."""
         if self.company is None:
-            raise InvalidInput("no company chosen; say which with --company RFC", field="company")
+            raise InvalidInput(NO_COMPANY_CHOSEN(), field="company")
         return self.company
 
     @contextmanager
