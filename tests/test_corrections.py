@@ -159,6 +159,32 @@ def test_the_correction_story_end_to_end(ws: Workspace, tmp_path: Path) -> None:
         actions = [a for (a,) in conn.execute(select(t.corrections.c.kind))]
     assert actions == ["rectify", "void"]
 
+    # the BOM was wrong too: the engineering change says 3 per harness (a rectification of
+    # master data), and the second shipments file was voided by mistake: imported again
+    bom = import_file(
+        ws_bob, "bom", _write(tmp_path, "bom-r.csv", BOM.replace(",2\n", ",3\n")),
+        rectify="ECN-7: 3 resistencias por arnés",
+    )  # fmt: skip
+    assert bom.updated == 1 and corrections.is_stale(ws)
+    back = import_file(ws, "shipments", tmp_path / "ship2.csv")
+    assert back.inserted == 1 and any("voided" in n for n in back.notes)
+    third = run_discharge(ws)
+    assert third.supersedes == second.run_id and third.shipments == 2
+    assert not corrections.is_stale(ws)
+    # by hand: (100 + 50) harnesses × 3 = 450 resistors, all from the rectified P1 (800):
+    # 350 left, worth 80 × 350/800 = 35 USD; P2 untouched
+    opened, _ = _open(ws)
+    assert opened[P1] == (Decimal(350), Decimal("35.0000"))
+    assert opened[P2] == (Decimal(500), Decimal("50.0000"))
+    harness = corrections.part_versions(ws, "HARN-1").bom
+    assert [(x.qty_per_unit, x.current, x.reason) for x in harness] == [
+        (Decimal(2), False, "ECN-7: 3 resistencias por arnés"), (Decimal(3), True, None)
+    ]  # fmt: skip
+    batches = [(b.file_name, b.status) for b in corrections.list_batches(ws)]
+    assert batches[-3:] == [("r1.csv", "rectifies"), ("bom-r.csv", "rectifies"),
+                            ("ship2.csv", "current")]  # fmt: skip
+    assert ("ship2.csv", "void") in batches  # the voided batch stays beside the new one
+
 
 def test_void_and_rectify_refusals(ws: Workspace, tmp_path: Path) -> None:
     ids = _load(ws, tmp_path)

@@ -72,9 +72,15 @@ def batch_errors(exc: BatchError) -> list[dict[str, Any]]:
     ]
 
 
-def import_now(ws: Workspace, kind: ImportKind, files: Sequence[tuple[str, bytes]]) -> Any:
+def import_now(
+    ws: Workspace, kind: ImportKind, files: Sequence[tuple[str, bytes]],
+    rectify: str | None = None,
+) -> Any:  # fmt: skip
     """Import the files at once (all or nothing): the result as JSON-ready values, or
-    :class:`BatchError` with nothing written."""
+    :class:`BatchError` with nothing written. ``rectify`` (the reason) records new
+    versions of what is stored (see :func:`ledger_imports.import_file`)."""
+    if rectify is not None:
+        ledger_imports.rectification(kind.value, True, rectify)
     check_files(kind, [name for name, _ in files])
     with tempfile.TemporaryDirectory(prefix="immex-upload-") as folder:
         paths = []
@@ -89,18 +95,25 @@ def import_now(ws: Workspace, kind: ImportKind, files: Sequence[tuple[str, bytes
             return jsonable(import_m3(ws, paths))
         if len(paths) != 1:
             raise InvalidInput(f"one {kind.value} file at a time", field="file")
-        body = jsonable(ledger_imports.import_file(ws, kind.value, paths[0]))
+        body = jsonable(ledger_imports.import_file(ws, kind.value, paths[0], rectify=rectify))
         body["file"] = Path(files[0][0]).name
         return body
 
 
-def submit_import(ws: Workspace, kind: ImportKind, files: Sequence[tuple[str, bytes]]) -> Job:
+def submit_import(
+    ws: Workspace, kind: ImportKind, files: Sequence[tuple[str, bytes]],
+    rectify: str | None = None,
+) -> Job:  # fmt: skip
     """Queue the import of ``files`` for the workspace's company (audited); the files are
     kept with the job until it is done."""
     check_files(kind, [name for name, _ in files])
+    if rectify is not None:
+        ledger_imports.rectification(kind.value, True, rectify)
     company = ws.the_company
     names = [Path(name).name for name, _ in files]
-    params = {"import": kind.value, "files": names}
+    params: dict[str, Any] = {"import": kind.value, "files": names}
+    if rectify is not None:
+        params["rectify"] = rectify
     with ws.write() as uow:
         job_id = uow.repos.jobs.add(JobKind.IMPORT.value, company.id, params, ws.actor, ws.now())
         for name, (_, data) in zip(names, files, strict=True):
@@ -129,7 +142,7 @@ def run_import(ws: Workspace, params: dict[str, Any], report: Reporter) -> dict[
         raise InvalidInput(f"job {job_id} has no files left to import", field="job_id")
     report(10)
     try:
-        result = import_now(ws, ImportKind(params["import"]), files)
+        result = import_now(ws, ImportKind(params["import"]), files, params.get("rectify"))
     except BatchError as exc:
         raise ImportRefused(exc) from None
     with ws.write() as uow:

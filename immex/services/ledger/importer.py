@@ -50,6 +50,10 @@ RECTIFY_NO_REASON = Template(
     "a rectification needs --reason TEXT (e.g. the R1 pedimento that rectifies): it stays in "
     "the pedimento's history",
 )
+REASON_ALONE = Template(
+    "import.reason_alone",
+    "a reason goes with a rectification (rectify); a plain import takes none",
+)
 REIMPORTED_FILE = Template(
     "import.reimported_file",
     "{file} was imported before in batch {batch}, voided on {day} by {actor} ({reason}); it is "
@@ -64,6 +68,23 @@ _IMPORTERS: dict[Entity, Callable[[UnitOfWork, ImportJob], ImportResult]] = {
     Entity.PEDIMENTOS: import_pedimentos,
     Entity.SHIPMENTS: import_shipments,
 }
+
+
+def rectification(kind: str, rectify: bool, reason: str | None) -> str | None:
+    """The ``rectify`` argument of :func:`import_file` from a form or a query (rectify
+    or not, and the reason): checked before any file is read or a job queued — a reason
+    without a rectification, a rectification without one or of an entity that takes none
+    is refused (``InvalidInput`` naming the field)."""
+    text = (reason or "").strip()
+    if not rectify:
+        if text:
+            raise InvalidInput(REASON_ALONE(), field="reason")
+        return None
+    if kind not in RECTIFIABLE:
+        raise InvalidInput(RECTIFY_NOT_SHIPMENTS(entity=kind), field="rectify")
+    if not text:
+        raise InvalidInput(RECTIFY_NO_REASON(), field="reason")
+    return text
 
 
 def entity_of(name: str) -> Entity:

@@ -64,8 +64,8 @@ BOM_NOT_STORED = Template(
 )
 PARTS_RECTIFIED = Template(
     "import.parts_rectified",
-    "{count} {entity} rectified ({parts}): each earlier version stays in its history "
-    "(`immex part history PART`)",
+    "{count} part(s) of {entity} rectified ({parts}): each earlier version stays in its "
+    "history (`immex part history PART`)",
 )
 BOM_RECTIFIED = Template(
     "import.bom_rectified",
