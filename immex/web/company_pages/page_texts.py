@@ -230,6 +230,9 @@ ENGLISH: dict[str, str] = {
         "Choose the same file again and load it: only the file just checked is accepted."
     ),
     "check_first": "Check this file first (dry run): only the file just checked can be loaded.",
+    "currency_current": "current",
+    "currency_stale": "stale",
+    "currency_missing": "missing",
 }
 
 #: ``page_texts(lang)``: every word of the pages in ``lang`` (a dict, as templates read it)
