@@ -23,8 +23,9 @@ from tests.support_pages import PASSWORD, csrf, login, parse, site_client, unlab
 PLANT = "PLA010101AA7"
 WEB = Path(__file__).parents[1] / "immex" / "web" / "templates"
 API = Path(__file__).parents[1] / "immex" / "api" / "templates"
-#: ``t.word`` and ``t['word']`` in a template (``t[key ~ ...]`` is built at run time)
-USED = re.compile(r"\bt\.(\w+)|\bt\[['\"](\w+)['\"]\]")
+#: ``t.word`` and ``t['word']`` in a template (``t[key ~ ...]`` and ``t.get(…)`` are built
+#: at run time)
+USED = re.compile(r"\bt\.(\w+)\b(?!\s*\()|\bt\[['\"](\w+)['\"]\]")
 
 
 @pytest.fixture
