@@ -248,6 +248,7 @@ ENGLISH: dict[str, str] = {
     "job_dry_run": "Dry run",
     "job_through": "Through",
     "job_supersedes": "Supersedes run",
+    "installation_audit": "Audit trail of users, grants and sign-ins",
 }
 
 #: ``page_texts(lang)``: every word of the pages in ``lang`` (a dict, as templates read it)
