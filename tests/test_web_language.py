@@ -92,6 +92,8 @@ def test_spanish_first_then_the_account_remembers_the_switch(url: str) -> None:
         assert _lang(board.text) == "es" and "<h1>Tablero</h1>" in board.text
         for path in ("/refdata", "/tariff", "/account", f"/c/{PLANT}/ledger"):
             assert _lang(client.get(path).text) == "es", path
+        search = client.get("/tariff?q=circuitos").text  # the switch keeps the page's query
+        assert 'href="/tariff?q=circuitos&amp;lang=en" hreflang="en" id="lang-switch"' in search
         en = client.get(f"/c/{PLANT}/ledger?lang=en")
         assert _lang(en.text) == "en" and "Inventory (Annex 24)" in en.text
     with site_client(url) as client:  # another browser: the account remembers
