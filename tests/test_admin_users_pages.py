@@ -210,3 +210,12 @@ def test_only_admins_and_only_with_the_sessions_csrf_token(url: str) -> None:
             )
             assert r.status_code == 403, path
     assert [g.role.value for g in _user(url, "spec@example.com").grants] == ["specialist"]
+
+
+def test_the_installation_audit_is_downloadable_from_the_page(url: str) -> None:
+    with _admin(url) as client:
+        page = client.get("/admin/users").text
+        link = re.search(r'href="([^"]+)" id="installation-audit-xlsx"', page)
+        assert link
+        r = client.get(link.group(1).replace("&amp;", "&"))
+        assert r.status_code == 200 and r.content[:2] == b"PK"

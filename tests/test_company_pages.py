@@ -358,3 +358,22 @@ def test_a_runs_journal_page_by_page_equals_the_cli_service(plant: Any) -> None:
     assert [(d, ln, lot) for _, d, ln, lot in seen] == [
         (r.document, r.line, r.lot_id) for r in expected
     ]
+
+
+def test_a_bad_date_on_the_run_form_is_shown_next_to_its_field(plant: Any) -> None:
+    from tests.support_pages import parse
+
+    url, rfc, _ = plant
+    with _client(url) as client:
+        _login(client, "specialist")
+        token = _csrf(client.get(f"/c/{rfc}/discharge").text)
+        r = client.post(
+            f"/c/{rfc}/discharge",
+            data={"csrf_token": token, "through": "2026-02-30"},
+            follow_redirects=False,
+        )
+        assert r.status_code == 400 and 'lang="es"' in r.text
+        through = [c for c in parse(r.text).controls if c.id == "through"][0]
+        assert through.describedby == "run-through-error"
+        assert 'id="run-through-error"' in r.text and 'value="2026-02-30"' in r.text
+        assert "no es una fecha" in r.text

@@ -62,6 +62,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     rates_loading.load_rates(ws, "prosec", Path(sample.__file__).parent
                              / "prosec_dof_2026-04-23_excerpt.csv")  # fmt: skip
     users.add_user(ws, "ana@example.com", "specialist", [sample.COMPANY_RFC], password=PASSWORD)
+    users.add_user(ws, "admin@example.com", "admin", [], password=PASSWORD)
     ws.store.dispose()
     port = free_port()
     config = uvicorn.Config(create_site(db), host="127.0.0.1", port=port, log_level="warning")
@@ -127,7 +128,10 @@ def test_the_month_end_in_chromium(browser: Any, server: str, tmp_path: Path) ->
     _shot(page, "discharge-job-done")
     page.click("#open-run")
     assert page.locator("h1").inner_text().startswith("Corrida #")
+    assert page.locator("#journal tbody tr").count() == 100  # the journal's first page
     _shot(page, "discharge-run")
+    page.click("#journal-next")
+    assert page.locator("#journal-range").inner_text().startswith("Renglones 101–")
 
     page.goto(f"{server}/c/{rfc}/")
     _shot(page, "dashboard")
@@ -189,5 +193,26 @@ def test_the_month_end_in_chromium(browser: Any, server: str, tmp_path: Path) ->
     other.click("#sign-out")
     other.wait_for_url(f"{server}/login?lang=es")
     other.context.close()
+    # the administrator's pages: users (a form error next to its field) and the audit trail
+    admin = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    admin.goto(f"{server}/admin/users")
+    admin.fill("input[name=email]", "admin@example.com")
+    admin.fill("input[name=password]", PASSWORD)
+    admin.click("button[type=submit]")
+    admin.wait_for_url(f"{server}/admin/users")
+    admin.fill("#add-email", "auditora@example.com")
+    admin.select_option("#add-role", "auditor")
+    admin.select_option("#add-company", rfc)
+    admin.click("#add-submit")
+    assert "vigencia limitada" in admin.locator("#add-expires-error").inner_text()
+    assert admin.locator("#add-expires").get_attribute("aria-describedby") == "add-expires-error"
+    _shot(admin, "admin-users-error")
+    admin.fill("#add-expires", "2099-12-31")
+    admin.click("#add-submit")
+    assert "auditora@example.com" in admin.locator("#users-notice").inner_text()
+    _shot(admin, "admin-users")
+    admin.goto(f"{server}/c/{rfc}/audit")
+    _shot(admin, "audit")
+    admin.context.close()
     assert outside == []
     context.close()

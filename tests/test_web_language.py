@@ -23,8 +23,9 @@ from tests.support_pages import PASSWORD, csrf, login, parse, site_client, unlab
 PLANT = "PLA010101AA7"
 WEB = Path(__file__).parents[1] / "immex" / "web" / "templates"
 API = Path(__file__).parents[1] / "immex" / "api" / "templates"
-#: ``t.word`` and ``t['word']`` in a template (``t[key ~ ...]`` is built at run time)
-USED = re.compile(r"\bt\.(\w+)|\bt\[['\"](\w+)['\"]\]")
+#: ``t.word`` and ``t['word']`` in a template (``t[key ~ ...]`` and ``t.get(…)`` are built
+#: at run time)
+USED = re.compile(r"\bt\.(\w+)\b(?!\s*\()|\bt\[['\"](\w+)['\"]\]")
 
 
 @pytest.fixture
@@ -91,6 +92,8 @@ def test_spanish_first_then_the_account_remembers_the_switch(url: str) -> None:
         assert _lang(board.text) == "es" and "<h1>Tablero</h1>" in board.text
         for path in ("/refdata", "/tariff", "/account", f"/c/{PLANT}/ledger"):
             assert _lang(client.get(path).text) == "es", path
+        search = client.get("/tariff?q=circuitos").text  # the switch keeps the page's query
+        assert 'href="/tariff?q=circuitos&amp;lang=en" hreflang="en" id="lang-switch"' in search
         en = client.get(f"/c/{PLANT}/ledger?lang=en")
         assert _lang(en.text) == "en" and "Inventory (Annex 24)" in en.text
     with site_client(url) as client:  # another browser: the account remembers

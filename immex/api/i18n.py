@@ -10,7 +10,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from immex.domain.messages import Template
-from immex.reports.i18n import tr
+from immex.reports.i18n import catalog, tr
 
 YES = Template("web.yes", "Yes")
 NO = Template("web.no", "No")
@@ -75,10 +75,15 @@ def keyed_words(prefix: str, english: dict[str, str]) -> Callable[[str], dict[st
     """Declare ``prefix.KEY`` with its English text for every word (the catalog holds every
     language; a test fails when one lacks a translation) and return ``words(lang)``."""
     templates = {key: Template(f"{prefix}.{key}", text) for key, text in english.items()}
+    #: per language: the catalog read (its identity) and the words made from it
+    made: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
 
     def words(lang: str) -> dict[str, str]:
         chosen = "en" if lang == "en" else "es"
-        return {key: str(tr(tpl(), chosen)) for key, tpl in templates.items()}
+        read = catalog(chosen)
+        if chosen not in made or made[chosen][0] is not read:  # the catalog was re-read
+            made[chosen] = (read, {key: str(tr(tpl(), chosen)) for key, tpl in templates.items()})
+        return dict(made[chosen][1])
 
     return words
 

@@ -27,6 +27,11 @@ ENGLISH: dict[str, str] = {
     "expires": "The account expires on",
     "api_docs": "API documentation",
     "lang_other": "Español",
+    "role_admin": "Administrator",
+    "role_specialist": "Specialist",
+    "role_viewer": "Viewer",
+    "role_auditor": "Auditor",
+    "every_company": "every company",
 }
 
 #: ``messages(lang)``: the words in ``lang``

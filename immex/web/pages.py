@@ -33,6 +33,7 @@ from immex.web.company_pages.page_render import (
     asked_lang,
     page_lang,
     remember_language,
+    switch_url,
 )
 from immex.web.messages import messages
 
@@ -59,7 +60,10 @@ def _page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLRes
     ctx.setdefault("errors", {})
     ctx.setdefault("notice", None)
     response = TEMPLATES.TemplateResponse(
-        request, name, {"t": messages(lang), "lang": lang, **ctx}, status_code=status
+        request,
+        name,
+        {"t": messages(lang), "lang": lang, "lang_url": switch_url(request, lang), **ctx},
+        status_code=status,
     )
     if asked_lang(request) is not None:  # the sign-in page remembers it in the browser
         _cookie(server_of(request), response, LANG_COOKIE, lang, YEAR)

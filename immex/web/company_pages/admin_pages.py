@@ -89,6 +89,8 @@ def _users_page(
 ) -> HTMLResponse:
     ctx.setdefault("form_errors", {})
     ctx.setdefault("values", {})
+    other = "es" if page_lang(request) == "en" else "en"
+    ctx.setdefault("lang_url", f"{USERS}?lang={other}")  # after a form's POST too
     done = request.query_params.get("done")
     return render(
         request, admin, "users.html", status_code, accounts=users.list_users(admin.ws),

@@ -4,35 +4,54 @@ expired lots, shipments without a BOM and its journal a page at a time."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from immex.api.v1.auth import server_of
+from immex.domain.errors import ImmexError
+from immex.reports.i18n import tr
 from immex.services import inputs as formats
 from immex.services.discharge.run_history import journal_page, run_detail, run_history
 from immex.services.jobs import queue
-from immex.web.company_pages.page_access import OperateForm, PageProblem, ReadPage, shown_on_page
-from immex.web.company_pages.page_render import render
+from immex.web.company_pages.page_access import (
+    CompanyPage,
+    OperateForm,
+    PageProblem,
+    ReadPage,
+    shown_on_page,
+)
+from immex.web.company_pages.page_render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
 JobId = Query(ge=1, le=2**31 - 1)
 
 
+def _discharge(request: Request, page: CompanyPage, status: int = 200, **ctx: Any) -> HTMLResponse:
+    runs, current = run_history(page.ws)
+    return render(request, page.who, "discharge.html", status, company=page.ws.the_company,
+                  can_operate=page.can_operate, runs=runs, current=current, **ctx)  # fmt: skip
+
+
 @router.get("/c/{rfc}/discharge", response_class=HTMLResponse)
 def discharge_page(request: Request, page: ReadPage) -> HTMLResponse:
-    runs, current = run_history(page.ws)
-    return render(request, page.who, "discharge.html", company=page.ws.the_company,
-                  can_operate=page.can_operate, runs=runs, current=current)  # fmt: skip
+    return _discharge(request, page)
 
 
-@router.post("/c/{rfc}/discharge")
+@router.post("/c/{rfc}/discharge", response_model=None)
 def discharge_start(
     request: Request, page: OperateForm, through: Annotated[str, Form()] = ""
-) -> RedirectResponse:
-    with shown_on_page():
+) -> RedirectResponse | HTMLResponse:
+    """Queue a run (a background job) and follow it; a date that does not read is shown
+    next to its field."""
+    try:
         day = formats.parse_date(through or None, "through")
+    except ImmexError as exc:
+        message = str(tr(exc.message, page_lang(request)))
+        return _discharge(request, page, 400, form_errors={"run": {"through": message}},
+                          through=through)  # fmt: skip
+    with shown_on_page():
         job = queue.submit(page.ws, queue.JobKind.DISCHARGE_RUN,
                            {"through": day.isoformat() if day else None})  # fmt: skip
     server_of(request).dispatch(job.id)

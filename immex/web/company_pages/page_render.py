@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -75,6 +76,13 @@ def page_lang(request: Request) -> str:
     return "en" if chosen == "en" else "es"
 
 
+def switch_url(request: Request, lang: str) -> str:
+    """This page (its path and query: the period, the filters) in the other language."""
+    other = "es" if lang == "en" else "en"
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return f"{request.url.path}?{urlencode([*query, ('lang', other)])}"
+
+
 def remember_language(request: Request, ws: Workspace, user: User) -> None:
     """``?lang=`` on any page of a signed-in user is remembered in their account (audited,
     once per change); the page then reads the account's choice."""
@@ -99,7 +107,7 @@ def render(
         {
             "t": page_texts(lang), "lang": lang, "user": who.user if who else None,
             "csrf_token": who.session.csrf_token if who and who.session else "",
-            "path": request.url.path, **ctx,
+            "path": request.url.path, "lang_url": switch_url(request, lang), **ctx,
         },
         status_code=status,
     )  # fmt: skip

@@ -230,6 +230,25 @@ ENGLISH: dict[str, str] = {
         "Choose the same file again and load it: only the file just checked is accepted."
     ),
     "check_first": "Check this file first (dry run): only the file just checked can be loaded.",
+    "currency_current": "current",
+    "currency_stale": "stale",
+    "currency_missing": "missing",
+    "job_run_id": "Run",
+    "job_lots": "Lots",
+    "job_shipments": "Shipments",
+    "job_consumptions": "Consumptions",
+    "job_allocations": "Allocations (discharges)",
+    "job_allocated_quantity": "Quantity discharged",
+    "job_allocated_value_usd": "Value discharged (USD)",
+    "job_shortfalls": "Shortfalls",
+    "job_expired_lots": "Expired lots reached",
+    "job_unexploded_shipments": "Shipments without BOM",
+    "job_shipments_through": "Shipments through the date",
+    "job_same_as_previous": "Same as the previous run",
+    "job_dry_run": "Dry run",
+    "job_through": "Through",
+    "job_supersedes": "Supersedes run",
+    "installation_audit": "Audit trail of users, grants and sign-ins",
 }
 
 #: ``page_texts(lang)``: every word of the pages in ``lang`` (a dict, as templates read it)
