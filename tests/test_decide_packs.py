@@ -150,11 +150,24 @@ def test_prosec_application_and_the_files(plant, tmp_path: Path) -> None:  # typ
     )
     assert res.exit_code == 0, res.output
     [xlsx] = tmp_path.glob("annual-report_immex_*.xlsx")
-    sheets = load_workbook(xlsx, read_only=True).sheetnames
+    wb = load_workbook(xlsx, read_only=True)  # Spanish by default, through the catalog
+    assert any("exportaciones" in s for s in wb.sheetnames)
+    assert any("fechas límite" in s for s in wb.sheetnames)
+    summary = [
+        [c for c in r if c is not None] for r in wb.worksheets[0].iter_rows(values_only=True)
+    ]  # noqa: E501
+    assert ["condición del programa IMMEX (RULES I-11)", "NO cumple"] in summary
+    out_en = str(tmp_path / "en.xlsx")
+    en = cli.invoke(app, ["--lang", "en", "annual-report", "immex", "--year", "2024",
+                          "--format", "xlsx", "--out", out_en, "--db", db])  # fmt: skip
+    assert en.exit_code == 0, en.output
+    sheets = load_workbook(tmp_path / "en.xlsx", read_only=True).sheetnames
     assert any("exports" in s for s in sheets) and any("due" in s for s in sheets)
     pdf = cli.invoke(
         app,
         [
+            "--lang",
+            "es",
             "prosec",
             "application",
             "--sector",

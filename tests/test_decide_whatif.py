@@ -154,6 +154,8 @@ def test_cli_whatif_sell_and_mix(plain) -> None:  # type: ignore[no-untyped-def]
     text = cli.invoke(
         app,
         [
+            "--lang",
+            "en",
             "whatif",
             "sell",
             "--db",
@@ -167,6 +169,10 @@ def test_cli_whatif_sell_and_mix(plain) -> None:  # type: ignore[no-untyped-def]
         ],
     )
     assert text.exit_code == 0 and "60,947" in text.output and "cheapest" in text.output
+    es = cli.invoke(app, ["--lang", "es", "whatif", "sell", "--db", db, "--product", "P1",
+                          "--quantity", "100", "--date", "2025-01-15"])  # fmt: skip
+    assert es.exit_code == 0 and "60,947" in es.output and "el más barato" in es.output
+    assert "Costo en efectivo" in es.output and "Cash cost" not in es.output
     bad = cli.invoke(
         app,
         [

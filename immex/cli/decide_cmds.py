@@ -108,6 +108,51 @@ WORDS = {
     "col_deadline": Template("cli.decide.col_deadline", "deadline"),
     "closed": Template("cli.decide.closed", "closed"),
     "now_past": Template("cli.decide.now_past", "now (past)"),
+    "by_destination": Template("cli.decide.by_destination", "Mexican duties by destination (MXN)"),
+    "cheapest": Template("cli.decide.cheapest", "cheapest"),
+    "not_priced": Template("cli.decide.not_priced", "not priced"),
+    "row_igi": Template("cli.decide.row_igi", "IGI updated / 63-A owed"),
+    "row_dta": Template("cli.decide.row_dta", "DTA"),
+    "row_iva": Template("cli.decide.row_iva", "IVA"),
+    "row_iva_credit": Template("cli.decide.row_iva_credit", "IVA credited"),
+    "row_total": Template("cli.decide.row_total", "Pedimento total"),
+    "row_cash": Template("cli.decide.row_cash", "Cash cost"),
+    "row_mfn": Template("cli.decide.row_mfn", "At MFN only"),
+    "row_savings": Template("cli.decide.row_savings", "Saved by programs"),
+    "row_programs": Template("cli.decide.row_programs", "Programs"),
+    "row_due": Template("cli.decide.row_due", "Due by"),
+    "row_rules": Template("cli.decide.row_rules", "Rules"),
+    "sale_head": Template(
+        "cli.decide.sale_head",
+        "What-if (simulation, nothing written): {quantity} × {product} on {day} — {name} ({rfc}); "
+        "inputs USD {value}",
+    ),
+    "lots_title": Template("cli.decide.lots_title", "Lots the shipment would use (FIFO)"),
+    "col_fraccion": Template("cli.decide.col_fraccion", "fracción"),
+    "col_origin": Template("cli.decide.col_origin", "origin"),
+    "col_entered": Template("cli.decide.col_entered", "entered"),
+    "col_quantity": Template("cli.decide.col_quantity", "quantity"),
+    "col_usd": Template("cli.decide.col_usd", "USD"),
+    "col_open_after": Template("cli.decide.col_open_after", "open after"),
+    "directed": Template("cli.decide.directed", "directed"),
+    "short_title": Template("cli.decide.short_title", "Would fall short"),
+    "short_line": Template("cli.decide.short_line", "{part}: needs {required}, missing {missing}"),
+    "past_title": Template(
+        "cli.decide.past_title", "Past their limit (skipped; regularize with A3)"
+    ),
+    "past_line": Template(
+        "cli.decide.past_line",
+        "lot {lot} {pedimento} {part}: limit {day} ({days} days ago), open {open}",
+    ),
+    "option_notes": Template("cli.decide.option_notes", "{destination}: notes"),
+    "mix_head": Template(
+        "cli.decide.mix_head",
+        "What-if mix (simulation, nothing written): {share} % of {product} in {period} sold in "
+        "Mexico — {lines} shipment line(s), inputs USD {inputs}, shifted USD {shifted}",
+    ),
+    "mix_actual": Template(
+        "cli.decide.mix_actual", "F4 the product's actual domestic sales of the month pay: {total}"
+    ),
     "destruction_note": Template(
         "cli.decide.destruction_note", "* destruction: waste and scrap only (LA 109 ¶3; RULES C-5)"
     ),
@@ -137,56 +182,50 @@ def print_texts(lang: str, result: Any) -> None:
     print_lines(say(lang, "data_used"), result.data_used)
 
 
-def _options_table(options: Any, cheapest: str | None) -> Table:
-    table = Table(title="Mexican duties by destination (MXN)")
+def _options_table(options: Any, cheapest: str | None, lang: str) -> Table:
+    table = Table(title=say(lang, "by_destination"))
     table.add_column("")
     for o in options:
-        mark = " ★ cheapest" if o.destination == cheapest else ""
+        mark = f" ★ {say(lang, 'cheapest')}" if o.destination == cheapest else ""
         table.add_column(f"{o.destination} ({o.key}){mark}", justify="right")
     rows: list[tuple[str, Callable[[Any], str]]] = [
-        ("IGI updated / 63-A owed", lambda o: _money(o.igi)),
-        ("DTA", lambda o: _money(o.dta)),
-        ("IVA", lambda o: _money(o.iva)),
-        ("IVA credited", lambda o: _money(o.iva_credit)),
-        ("Pedimento total", lambda o: _money(o.total)),
-        ("Cash cost", lambda o: _money(o.cash_cost)),
-        ("At MFN only", lambda o: _money(o.total_mfn)),
-        ("Saved by programs", lambda o: _money(o.savings)),
-        ("Programs", lambda o: ", ".join(o.programs)),
-        ("Due by", lambda o: str(o.due_by or "—")),
-        ("Rules", lambda o: o.rules),
+        ("row_igi", lambda o: _money(o.igi)),
+        ("row_dta", lambda o: _money(o.dta)),
+        ("row_iva", lambda o: _money(o.iva)),
+        ("row_iva_credit", lambda o: _money(o.iva_credit)),
+        ("row_total", lambda o: _money(o.total)),
+        ("row_cash", lambda o: _money(o.cash_cost)),
+        ("row_mfn", lambda o: _money(o.total_mfn)),
+        ("row_savings", lambda o: _money(o.savings)),
+        ("row_programs", lambda o: ", ".join(o.programs)),
+        ("row_due", lambda o: str(o.due_by or "—")),
+        ("row_rules", lambda o: o.rules),
     ]
-    for label, cell in rows:
-        table.add_row(label, *[cell(o) if o.priced else "not priced" for o in options])
+    for key, cell in rows:
+        table.add_row(
+            say(lang, key), *[cell(o) if o.priced else say(lang, "not_priced") for o in options]
+        )
     return table
 
 
 def _print_sale(r: Any) -> None:
+    lang = default_lang()
     out = wide_console()
     out.print(
-        f"[bold]What-if (simulation, nothing written):[/bold] {r.quantity} × {r.product} on "
-        f"{r.date} — {r.company_name} ({r.company_rfc}); inputs USD {r.value_usd:,.2f}"
-    )
-    out.print(_options_table(r.options, r.cheapest))
-    lots = Table(title="Lots the shipment would use (FIFO)")
-    for col in (
-        "lot",
-        "pedimento",
-        "part",
-        "fracción",
-        "origin",
-        "entered",
-        "limit",
-        "days left",
-        "quantity",
-        "USD",
-        "open after",
-    ):
-        lots.add_column(col)
+        say(lang, "sale_head", quantity=r.quantity, product=r.product, day=r.date.isoformat(),
+            name=r.company_name, rfc=r.company_rfc, value=f"{r.value_usd:,.2f}"),
+        markup=False, highlight=False,
+    )  # fmt: skip
+    out.print(_options_table(r.options, r.cheapest, lang))
+    lots = Table(title=say(lang, "lots_title"))
+    for col in ("lot", "pedimento", "part", "fraccion", "origin", "entered", "limit",
+                "days_left", "quantity", "usd", "open_after"):  # fmt: skip
+        lots.add_column(say(lang, f"col_{col}"))
+    directed = f" ({say(lang, 'directed')})"
     for u in r.lots:
         lots.add_row(
             str(u.lot_id),
-            pedimento_text(u.pedimento) + (" (directed)" if u.directed else ""),
+            pedimento_text(u.pedimento) + (directed if u.directed else ""),
             u.part,
             u.fraccion,
             u.origin,
@@ -199,25 +238,25 @@ def _print_sale(r: Any) -> None:
         )
     out.print(lots)
     print_lines(
-        "Would fall short",
+        say(lang, "short_title"),
         [
-            f"{s.part}: needs {s.required.normalize():f}, missing {s.missing.normalize():f}"
+            say(lang, "short_line", part=s.part, required=f"{s.required.normalize():f}",
+                missing=f"{s.missing.normalize():f}")
             for s in r.shortfalls
         ],
-    )
+    )  # fmt: skip
     print_lines(
-        "Past their limit (skipped; regularize with A3)",
+        say(lang, "past_title"),
         [
-            f"lot {x.lot_id} {pedimento_text(x.pedimento)} {x.part}: limit {x.limit_date} "
-            f"({x.days_past} days ago), open {x.open_quantity.normalize():f}"
+            say(lang, "past_line", lot=x.lot_id, pedimento=pedimento_text(x.pedimento),
+                part=x.part, day=x.limit_date.isoformat(), days=x.days_past,
+                open=f"{x.open_quantity.normalize():f}")
             for x in r.past_limit
         ],
-    )
+    )  # fmt: skip
     for o in r.options:
-        print_lines(f"{o.destination}: notes", o.notes, limit=6)
-    print_lines("Warnings", r.warnings)
-    print_lines("Notes", r.notes)
-    print_lines("Data used", r.data_used)
+        print_lines(say(lang, "option_notes", destination=o.destination), o.notes, limit=6)
+    print_texts(lang, r)
 
 
 @whatif_app.command("sell")
@@ -291,19 +330,19 @@ def whatif_mix_cmd(
     if json_out:
         print_json(r.to_dict())
         return
+    lang = default_lang()
     out = wide_console()
     out.print(
-        f"[bold]What-if mix (simulation, nothing written):[/bold] {r.domestic_share} % of "
-        f"{r.product} in {r.period} sold in Mexico — {r.shipment_lines} shipment line(s), "
-        f"inputs USD {r.inputs_value_usd:,.2f}, shifted USD {r.shifted_value_usd:,.2f}"
-    )
-    out.print(_options_table([r.option], None))
-    out.print(
-        f"F4 the product's actual domestic sales of the month pay: {_money(r.actual_f4_total)}"
-    )
-    print_lines("Warnings", r.warnings)
-    print_lines("Notes", [*r.notes, *r.option.notes])
-    print_lines("Data used", r.data_used)
+        say(lang, "mix_head", share=r.domestic_share, product=r.product, period=r.period,
+            lines=r.shipment_lines, inputs=f"{r.inputs_value_usd:,.2f}",
+            shifted=f"{r.shifted_value_usd:,.2f}"),
+        markup=False, highlight=False,
+    )  # fmt: skip
+    out.print(_options_table([r.option], None, lang))
+    out.print(say(lang, "mix_actual", total=_money(r.actual_f4_total)), markup=False)
+    print_lines(say(lang, "warnings"), r.warnings)
+    print_lines(say(lang, "notes"), [*r.notes, *r.option.notes])
+    print_lines(say(lang, "data_used"), r.data_used)
 
 
 expiry_app = typer.Typer(

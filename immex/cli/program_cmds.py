@@ -22,13 +22,25 @@ from immex.cli.common import (
     print_json,
     today_default,
 )
-from immex.cli.decide_cmds import decimal_option, print_lines, prosec_app, wide_console
+from immex.cli.decide_cmds import (
+    WORDS as DECIDE_WORDS,
+)
+from immex.cli.decide_cmds import (
+    decimal_option,
+    print_lines,
+    print_texts,
+    prosec_app,
+    wide_console,
+)
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
+from immex.reports.i18n import default_lang, tr
 from immex.services.decide.annual_report import annual_report
 from immex.services.decide.impact import impact
 from immex.services.decide.pack_files import PackFormat, write_pack
 from immex.services.decide.prosec_application import prosec_application
 
+WARNINGS = DECIDE_WORDS["warnings"]
 FormatOpt = typer.Option("json", "--format", help="json (printed), xlsx or pdf (written).")
 OutOpt = typer.Option(Path("."), "--out", help="File or folder for xlsx/pdf (default .).")
 
@@ -42,19 +54,65 @@ def _pack_format(text: str) -> PackFormat:
         ) from None
 
 
+#: the words of the packs' and impact's text output (catalog keys ``cli.pack.*``)
+WORDS = {
+    "written": Template("cli.pack.written", "{kind} {period}: written {path}"),
+    "due": Template("cli.pack.due", "  due {day} ({rule}; last weekday, holidays not in the data)"),
+    "impact_head": Template(
+        "cli.pack.impact_head",
+        "Impact of {file} ({kind}, {rows} rows; simulation, nothing loaded): rates in force on "
+        "{day}; 12 months {start} … {end}",
+    ),
+    "impact_totals": Template(
+        "cli.pack.impact_totals",
+        "Last 12 months would have paid {change} MXN of IGI (F4 {f4_before} → {f4_after}; 63-A "
+        "{usmca_before} → {usmca_after}); open balance USD {open_usd}: IGI {open_before} → "
+        "{open_after}",
+    ),
+    "impact_table": Template(
+        "cli.pack.impact_table", "Fracciones that concern the company (MXN of IGI)"
+    ),
+    "untouched": Template(
+        "cli.pack.untouched", "{n} fracción(es) of the list concern none of the company's goods."
+    ),
+    **{
+        f"col_{k}": Template(f"cli.pack.col_{k}", english)
+        for k, english in (
+            ("fraccion", "fracción"),
+            ("parts", "parts"),
+            ("rate", "rate"),
+            ("open_lots", "open lots"),
+            ("open_igi", "open IGI"),
+            ("f4_12m", "F4 12m"),
+            ("usmca_12m", "63-A 12m"),
+            ("change_12m", "change 12m"),
+        )
+    },
+}
+
+
+def _say(lang: str, key: str, **fields: Any) -> str:
+    return str(tr(WORDS[key](**fields), lang))
+
+
 def _emit_pack(pack: Any, fmt: PackFormat, out: Path, ws: Any) -> None:
     if fmt is PackFormat.JSON:
         print_json(pack.to_dict())
         return
-    path = write_pack(pack, fmt, out, ws.now(), illustrative=ws.demo)
-    console.print(f"{pack.kind} {pack.period}: written {path}", markup=False, highlight=False)
+    lang = default_lang()
+    path = write_pack(pack, fmt, out, ws.now(), illustrative=ws.demo, lang=lang)
+    console.print(
+        _say(lang, "written", kind=pack.kind, period=pack.period, path=path),
+        markup=False,
+        highlight=False,
+    )
     for d in pack.due:
         console.print(
-            f"  due {d.due} ({d.rule}; last weekday, holidays not in the data)",
+            _say(lang, "due", day=d.due.isoformat(), rule=tr(d.rule, lang)),
             markup=False,
             highlight=False,
         )
-    print_lines("Warnings", pack.warnings)
+    print_lines(tr(WARNINGS(), lang), pack.warnings)
 
 
 @handle_errors
@@ -151,34 +209,29 @@ def impact_cmd(
 
 
 def _print_impact(r: Any) -> None:
+    lang = default_lang()
     out = wide_console()
     t = r.totals()
     out.print(
-        f"[bold]Impact of {r.file} ({r.kind}, {r.rows} rows; simulation, nothing "
-        f"loaded):[/bold] rates in force on {r.rates_as_of}; 12 months "
-        f"{r.period[0]} … {r.period[1]}"
-    )
+        _say(lang, "impact_head", file=r.file, kind=r.kind, rows=r.rows, day=r.rates_as_of,
+             start=r.period[0], end=r.period[1]),
+        markup=False, highlight=False,
+    )  # fmt: skip
     out.print(
-        f"Last 12 months would have paid {t['change_12_months']:+,.2f} MXN of IGI "
-        f"(F4 {t['f4_igi_before']:,.2f} → {t['f4_igi_after']:,.2f}; 63-A "
-        f"{t['usmca_igi_before']:,.2f} → {t['usmca_igi_after']:,.2f}); open balance "
-        f"USD {t['open_value_usd']:,.2f}: IGI {t['open_igi_before']:,.2f} → "
-        f"{t['open_igi_after']:,.2f}",
+        _say(
+            lang, "impact_totals", change=f"{t['change_12_months']:+,.2f}",
+            f4_before=f"{t['f4_igi_before']:,.2f}", f4_after=f"{t['f4_igi_after']:,.2f}",
+            usmca_before=f"{t['usmca_igi_before']:,.2f}",
+            usmca_after=f"{t['usmca_igi_after']:,.2f}", open_usd=f"{t['open_value_usd']:,.2f}",
+            open_before=f"{t['open_igi_before']:,.2f}", open_after=f"{t['open_igi_after']:,.2f}",
+        ),
         markup=False,
         highlight=False,
-    )
-    table = Table(title="Fracciones that concern the company (MXN of IGI)")
-    for col in (
-        "fracción",
-        "parts",
-        "rate",
-        "open lots",
-        "open IGI",
-        "F4 12m",
-        "63-A 12m",
-        "change 12m",
-    ):
-        table.add_column(col)
+    )  # fmt: skip
+    table = Table(title=_say(lang, "impact_table"))
+    for col in ("fraccion", "parts", "rate", "open_lots", "open_igi", "f4_12m", "usmca_12m",
+                "change_12m"):  # fmt: skip
+        table.add_column(_say(lang, f"col_{col}"))
     for f in r.fractions:
         table.add_row(
             f.fraccion,
@@ -191,10 +244,8 @@ def _print_impact(r: Any) -> None:
             f"{f.change:+,.0f}",
         )
     out.print(table)
-    out.print(f"{r.untouched} fracción(es) of the list concern none of the company's goods.")
-    print_lines("Warnings", r.warnings)
-    print_lines("Notes", r.notes)
-    print_lines("Data used", r.data_used)
+    out.print(_say(lang, "untouched", n=r.untouched), markup=False, highlight=False)
+    print_texts(lang, r)
 
 
 def register(app: typer.Typer) -> None:

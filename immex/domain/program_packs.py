@@ -58,6 +58,24 @@ TEST_RESULT = {
 }
 
 
+DUE_PROSEC = Template("pack.due.prosec", "PROSEC annual report {year}")
+DUE_IMMEX = Template("pack.due.immex", "IMMEX annual report {year}")
+LATE_PROSEC = Template(
+    "pack.due.late_prosec", "late: the program is suspended until the report is filed"
+)
+LOST_PROSEC = Template("pack.due.lost_prosec", "not filed by then: the program is lost for good")
+LATE_IMMEX = Template("pack.due.late_immex", "late: the program is suspended")
+CANCELLED_IMMEX = Template(
+    "pack.due.cancelled_immex", "IMMEX not filed by then: the program is cancelled (RULES I-12)"
+)
+RULE_WITH_PROSEC = Template(
+    "pack.due.with_prosec", "RULES I-7, I-12 (IMMEX with PROSEC: one report)"
+)
+BUSINESS_DAYS = Template(
+    "pack.due.business_days", "last weekday of the month; holidays are not in the data"
+)
+
+
 class Program(StrEnum):
     IMMEX = "immex"
     PROSEC = "prosec"
@@ -85,31 +103,24 @@ def due_dates(program: Program, year: int, *, with_prosec: bool) -> list[DueDate
     if program is Program.PROSEC:
         return [
             DueDate(
-                f"PROSEC annual report {year}",
+                DUE_PROSEC(year=year),
                 last_weekday(y, 4),
                 "RULES P-5, I-12",
                 (
-                    (None, "late: the program is suspended until the report is filed"),
-                    (last_weekday(y, 6), "not filed by then: the program is lost for good"),
+                    (None, LATE_PROSEC()),
+                    (last_weekday(y, 6), LOST_PROSEC()),
                 ),
             )
         ]
-    month, rule = (
-        (4, "RULES I-7, I-12 (IMMEX with PROSEC: one report)")
-        if with_prosec
-        else (5, "RULES I-7, I-12")
-    )
+    month, rule = (4, RULE_WITH_PROSEC()) if with_prosec else (5, "RULES I-7, I-12")
     return [
         DueDate(
-            f"IMMEX annual report {year}",
+            DUE_IMMEX(year=year),
             last_weekday(y, month),
             rule,
             (
-                (None, "late: the program is suspended"),
-                (
-                    last_weekday(y, 8),
-                    "IMMEX not filed by then: the program is cancelled (RULES I-12)",
-                ),
+                (None, LATE_IMMEX()),
+                (last_weekday(y, 8), CANCELLED_IMMEX()),
             ),
         )
     ]
@@ -208,7 +219,7 @@ class Pack:
                     "due": d.due,
                     "rule": d.rule,
                     "consequences": [{"by": when, "what": what} for when, what in d.consequences],
-                    "business_days": "last weekday of the month; holidays are not in the data",
+                    "business_days": BUSINESS_DAYS(),
                 }
                 for d in self.due
             ],

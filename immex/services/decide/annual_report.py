@@ -19,6 +19,7 @@ from typing import Any
 from immex.domain.duties import DutyContext
 from immex.domain.errors import ImmexError, InvalidInput
 from immex.domain.lot_portions import PortionSplit
+from immex.domain.messages import Template
 from immex.domain.money import ZERO
 from immex.domain.program_packs import (
     PARAM_EXPORTS_SHARE,
@@ -33,6 +34,64 @@ from immex.services.duties.journal_portions import duty_context_of, has_run, lot
 from immex.services.workspace.context import Workspace
 
 TEMPORARY = ("IN", "AF")
+
+L_SALES = Template("pack.sales_total", "total sales (MXN, supplied by the user)")
+L_EXPORTS_USD = Template("pack.exports_usd", "exports (USD)")
+L_EXPORTS_MXN = Template("pack.exports_mxn", "exports (MXN at the FIX of each date)")
+L_IMPORTS_USD = Template("pack.imports_usd", "imports (USD)")
+L_TEST = Template("pack.test", "IMMEX program test (RULES I-11)")
+L_TEST_WHY = Template("pack.test_why", "IMMEX program test: why")
+L_HELD = Template("pack.held", "PROSEC sectors held")
+NONE = Template("pack.none", "none")
+W_NO_SECTOR = Template(
+    "pack.no_sector", "the company holds no PROSEC sector (`immex company add --prosec`)"
+)
+W_NO_SALES = Template(
+    "pack.no_sales",
+    "total sales not supplied (--sales-total): the report needs the figure of the financial "
+    "statements or the ISR return (RULES I-12)",
+)
+W_NO_VALUE = Template(
+    "pack.no_value", "{n} export line(s) carry no value: not in the export totals"
+)
+W_NO_FIX = Template(
+    "pack.no_fix",
+    "no FIX in the data for {n} date(s) (e.g. {first}): their MXN figures are left out",
+)
+W_NO_RUN = Template(
+    "pack.no_run", "no discharge run: the year's changes of regime (F4) are not counted"
+)
+T_EXPORTS = Template("pack.t.exports", "exports by destination")
+T_IMPORTS = Template("pack.t.imports", "imports")
+T_PRODUCED = Template("pack.t.produced", "goods produced by fraction")
+R_TEMPORARY = Template("pack.regime.temporary", "temporary")
+R_DEFINITIVE = Template("pack.regime.definitive", "definitive")
+R_OTHER = Template("pack.regime.other", "other")
+R_CHANGE = Template("pack.regime.change", "definitive (change of regime)")
+U_SALES = Template("pack.user_sales", "total sales: {amount} MXN")
+U_NO_SALES = Template("pack.user_no_sales", "total sales: not supplied")
+D_LEDGER = Template(
+    "pack.used_ledger",
+    "ledger {year}: {lots} lot(s) entered, {lines} shipment line(s), {changes} "
+    "change-of-regime lot portion(s) of the current discharge run",
+)
+D_FIX = Template(
+    "pack.used_fix",
+    "FIX (CFF 20) for the MXN figures; products' fracciones from the product master",
+)
+N_PREFILLED = Template(
+    "pack.prefilled",
+    "pre-filled from the ledger for a person to review and file through VUCEM (RULES I-12); "
+    "the total sales are the user's figure, not the ledger's",
+)
+N_WHAT = Template(
+    "pack.what",
+    "exports: shipment lines of kind export with their stated value; imports: lots entered by "
+    "key, and the journal's changes of regime (F4/F5) as definitive imports",
+)
+N_DUE = Template(
+    "pack.due_note", "due dates: the last weekday of the month (holidays are not in the data)"
+)
 DEFINITIVE = ("A1",)
 
 
@@ -86,11 +145,11 @@ def _imports(
     acc: dict[tuple[str, str, str], list[Any]] = defaultdict(lambda: [0, ZERO, ZERO])
     for lot in lots:
         regime = (
-            "temporary"
+            R_TEMPORARY()
             if lot.clave in TEMPORARY
-            else "definitive"
+            else R_DEFINITIVE()
             if lot.clave in DEFINITIVE
-            else "other"
+            else R_OTHER()
         )
         sector = _sector_of(ctx, held, lot.fraccion, lot.entry_date) if by_sector else ""
         a = acc[(regime, lot.clave, sector)]
@@ -99,7 +158,7 @@ def _imports(
         a[2] += fx.mxn(lot.value_usd, lot.entry_date)
     for p in changes:
         sector = _sector_of(ctx, held, p.fraccion, p.entry_date) if by_sector else ""
-        a = acc[("definitive (change of regime)", p.key, sector)]
+        a = acc[(R_CHANGE(), p.key, sector)]
         a[0] += 1
         a[1] += p.value_usd
         a[2] += fx.mxn(p.value_usd, p.entry_date)
@@ -143,10 +202,10 @@ def annual_report(
     imports = _imports(lots, changes, fx, ctx, held, chosen is Program.PROSEC)
     produced = _produced(ships, products)
     summary: list[tuple[str, Any]] = [
-        ("total sales (MXN, supplied by the user)", sales_total_mxn),
-        ("exports (USD)", ex_usd),
-        ("exports (MXN at the FIX of each date)", ex_mxn),
-        ("imports (USD)", sum((r[4] for r in imports), ZERO)),
+        (L_SALES(), sales_total_mxn),
+        (L_EXPORTS_USD(), ex_usd),
+        (L_EXPORTS_MXN(), ex_mxn),
+        (L_IMPORTS_USD(), sum((r[4] for r in imports), ZERO)),
     ]
     warnings: list[str] = []
     if chosen is Program.IMMEX:
@@ -159,40 +218,34 @@ def annual_report(
             day=end,
         )
         summary += [
-            ("IMMEX program test (RULES I-11)", test.result),
-            ("IMMEX program test: why", test.explanation),
+            (L_TEST(), test.result),
+            (L_TEST_WHY(), test.explanation),
         ]
     else:
-        summary.append(("PROSEC sectors held", ", ".join(held) or "none"))
+        summary.append((L_HELD(), ", ".join(held) or NONE()))
         if not held:
-            warnings.append("the company holds no PROSEC sector (`immex company add --prosec`)")
+            warnings.append(W_NO_SECTOR())
     if sales_total_mxn is None:
-        warnings.append(
-            "total sales not supplied (--sales-total): the report needs the figure "
-            "of the financial statements or the ISR return (RULES I-12)"
-        )
+        warnings.append(W_NO_SALES())
     if no_value:
-        warnings.append(f"{no_value} export line(s) carry no value: not in the export totals")
+        warnings.append(W_NO_VALUE(n=no_value))
     if fx.missing:
-        warnings.append(
-            f"no FIX in the data for {len(fx.missing)} date(s) (e.g. "
-            f"{min(fx.missing)}): their MXN figures are left out"
-        )
+        warnings.append(W_NO_FIX(n=len(fx.missing), first=min(fx.missing).isoformat()))
     if not run:
-        warnings.append("no discharge run: the year's changes of regime (F4) are not counted")
+        warnings.append(W_NO_RUN())
     tables = (
         (
-            "exports by destination",
+            T_EXPORTS(),
             ("destination", "lines", "value_usd", "value_mxn"),
             tuple(exports),
         ),
         (
-            "imports",
+            T_IMPORTS(),
             ("regime", "key", "prosec_sector", "lines", "value_usd", "value_mxn"),
             tuple(imports),
         ),
         (
-            "goods produced by fraction",
+            T_PRODUCED(),
             ("fraccion", "products", "quantity", "lines"),
             tuple(produced),
         ),
@@ -206,23 +259,19 @@ def annual_report(
         tables,
         due=tuple(due_dates(chosen, year, with_prosec=bool(held))),
         supplied_by_user=(
-            (
-                "total sales: "
-                + (f"{sales_total_mxn:,.2f} MXN" if sales_total_mxn is not None else "not supplied")
-            ),
+            U_SALES(amount=f"{sales_total_mxn:,.2f}")
+            if sales_total_mxn is not None
+            else U_NO_SALES(),
         ),
         data_used=(
-            f"ledger {year}: {len(lots)} lot(s) entered, {len(ships)} shipment line(s), "
-            f"{len(changes)} change-of-regime lot portion(s) of the current discharge run",
-            "FIX (CFF 20) for the MXN figures; products' fracciones from the product master",
+            D_LEDGER(year=year, lots=len(lots), lines=len(ships), changes=len(changes)),
+            D_FIX(),
             *ctx.notes,
         ),
         notes=(
-            "pre-filled from the ledger for a person to review and file through VUCEM "
-            "(RULES I-12); the total sales are the user's figure, not the ledger's",
-            "exports: shipment lines of kind export with their stated value; imports: lots "
-            "entered by key, and the journal's changes of regime (F4/F5) as definitive imports",
-            "due dates: the last weekday of the month (holidays are not in the data)",
+            N_PREFILLED(),
+            N_WHAT(),
+            N_DUE(),
         ),
         warnings=tuple(warnings),
     )

@@ -25,6 +25,7 @@ from immex.domain.expiry_plan import (
 )
 from immex.domain.f4_plan import plan_portions
 from immex.domain.lot_portions import LotPortion, PortionLot
+from immex.domain.messages import Template
 from immex.domain.money import ZERO, round_pesos
 from immex.services.discharge.balances import LotBalance, expiry
 from immex.services.duties.journal_portions import duty_context_of
@@ -32,10 +33,57 @@ from immex.services.workspace.context import Workspace
 
 #: what the data lacks for the regularization (RULES I-4 names the amounts; they are not
 #: among the bundled parameters, so no figure is shown)
-FINES_MISSING = (
+FINES_MISSING = Template(
+    "plan.fines_missing",
     "the fines of LA 182-II / 183-II (amounts per period, DOF 27-12-2025) and LA 178-I (a "
     "percentage of the omitted taxes) are not in the bundled parameters: not included — a "
-    "person must compute them (RULES I-4)"
+    "person must compute them (RULES I-4)",
+)()
+FEE_MISSING = Template(
+    "plan.fee_missing",
+    "the LFD 49-III fee in force on {day} is not in the data — load it with `immex rates load "
+    "parameters` (dta.immex_temporary_fee)",
+)
+FEE_SHARED = Template(
+    "plan.fee_shared", "one pedimento's fee: several lots leaving on one pedimento share it"
+)
+FEE_EXCLUDES = Template(
+    "plan.fee_excludes", "freight and the receiving side's costs are not included"
+)
+DESTRUCTION_ONLY = Template(
+    "plan.destruction_only",
+    "only for waste and scrap destroyed under the rules (LA 109 ¶3): a person must confirm the "
+    "goods are waste; the destruction's own costs are not included",
+)
+A3_TAXES = Template(
+    "plan.a3_taxes",
+    "the taxes are estimated as the change of regime of the open balance on the plan's date "
+    "(IGI updated, DTA, IVA); the goods are illegally in the country since the limit (LA 108): "
+    "regularize as soon as possible",
+)
+PAST = Template(
+    "plan.past",
+    "{n} lot(s) already past their limit: the goods are illegally in the country (LA 108); "
+    "only the regularization (A3) is open — {fines}",
+)
+USED_LEDGER = Template(
+    "plan.used_ledger",
+    "ledger: the open balances of the current discharge run's journal up to the date",
+)
+USED_LIMITS = Template(
+    "plan.used_limits", "IMMEX time limits: bundled parameters immex.limit.* (LA 108; RULES I-2)"
+)
+SIMULATION = Template("plan.simulation", "a simulation: nothing was written")
+F4_ALONE = Template(
+    "plan.f4_alone",
+    "the change of regime prices each lot's open balance alone on one F4 pedimento dated {day} "
+    "(its DTA minimum per pedimento included, RULES C-10); several lots on one pedimento may pay "
+    "less DTA",
+)
+CHEAPEST_IS = Template(
+    "plan.cheapest_is",
+    "cheapest: the lowest complete cost among the ways that need no further condition "
+    "(destruction applies to waste only)",
 )
 
 
@@ -101,10 +149,7 @@ def _fee(way: WayOut, ctx: DutyContext, when: date) -> WayCost:
             None,
             None,
             {},
-            (
-                f"the LFD 49-III fee in force on {when} is not in the data — load it with "
-                "`immex rates load parameters` (dta.immex_temporary_fee)",
-            ),
+            (FEE_MISSING(day=when.isoformat()),),
         )
     amount, source = fee
     rounded = round_pesos(amount)  # CFF 20
@@ -113,10 +158,7 @@ def _fee(way: WayOut, ctx: DutyContext, when: date) -> WayCost:
         rounded,
         None,
         {"dta_fee": amount, "source": source},
-        notes=(
-            "one pedimento's fee: several lots leaving on one pedimento share it",
-            "freight and the receiving side's costs are not included",
-        ),
+        notes=(FEE_SHARED(), FEE_EXCLUDES()),
     )
 
 
@@ -136,10 +178,7 @@ def _ways(
                 ZERO,
                 None,
                 {},
-                notes=(
-                    "only for waste and scrap destroyed under the rules (LA 109 ¶3): a person must "
-                    "confirm the goods are waste; the destruction's own costs are not included",
-                ),
+                notes=(DESTRUCTION_ONLY(),),
             )
         else:
             taxes = _f4(_portion(b, lot, when), ws, ctx, when)
@@ -150,11 +189,7 @@ def _ways(
                     None,
                     {**taxes.detail, "taxes": taxes.cost},
                     (*taxes.missing, FINES_MISSING),
-                    notes=(
-                        "the taxes are estimated as the change of regime of the open balance "
-                        "on the plan's date (IGI updated, DTA, IVA); the goods are illegally "
-                        "in the country since the limit (LA 108): regularize as soon as possible",
-                    ),
+                    notes=(A3_TAXES(),),
                 )
             )
             continue
@@ -202,10 +237,7 @@ def expiry_plan(
     }
     warnings = list(notes)
     if past:
-        warnings.append(
-            f"{len(past)} lot(s) already past their limit: the goods are illegally in the "
-            "country (LA 108); only the regularization (A3) is open — " + FINES_MISSING
-        )
+        warnings.append(PAST(n=len(past), fines=FINES_MISSING))
     return ExpiryPlan(
         company.rfc,
         company.name,
@@ -213,18 +245,7 @@ def expiry_plan(
         within_days,
         tuple(plans),
         totals,
-        data_used=(
-            "ledger: the open balances of the current discharge run's journal up to the date",
-            "IMMEX time limits: bundled parameters immex.limit.* (LA 108; RULES I-2)",
-            *ctx.notes,
-        ),
-        notes=(
-            "a simulation: nothing was written",
-            "the change of regime prices each lot's open balance alone on one F4 pedimento "
-            f"dated {as_of} (its DTA minimum per pedimento included, RULES C-10); several lots "
-            "on one pedimento may pay less DTA",
-            "cheapest: the lowest complete cost among the ways that need no further condition "
-            "(destruction applies to waste only)",
-        ),
+        data_used=(USED_LEDGER(), USED_LIMITS(), *ctx.notes),
+        notes=(SIMULATION(), F4_ALONE(day=as_of.isoformat()), CHEAPEST_IS()),
         warnings=tuple(warnings),
     )

@@ -21,6 +21,7 @@ from immex.domain.duties import DutyContext
 from immex.domain.errors import InvalidInput
 from immex.domain.impact import FractionImpact, ImpactReport, igi, rank
 from immex.domain.lot_portions import LotPortion, PortionSplit
+from immex.domain.messages import Template
 from immex.domain.rates import AmendmentRow, FtaRow, ProsecRow, RateBook, RateQuery
 from immex.domain.savings import savings_start
 from immex.domain.usmca_63a import DESTINATIONS
@@ -31,6 +32,29 @@ from immex.services.rates.tariff_load import load_tariff
 from immex.services.workspace.context import Workspace
 
 Row = ProsecRow | FtaRow | AmendmentRow
+
+
+NO_RUN = Template(
+    "impact.no_run",
+    "no discharge run yet: the open balances are whole lots and the last twelve months have no "
+    "F4 or 63-A (run `immex discharge run`)",
+)
+USED_FILE = Template(
+    "impact.used_file",
+    "the file {file} read as `immex rates load {loader}` reads it ({rows} row(s)); nothing loaded",
+)
+USED_LEDGER = Template(
+    "impact.used_ledger",
+    "ledger: {materials} material(s); open balances on {day}; the current discharge run's F4 "
+    "and US/CA exports from {start} to {day}",
+)
+SIMULATION = Template("impact.simulation", "a simulation: nothing was written")
+COMPARED = Template(
+    "impact.compared",
+    "IGI compared at the rates in force on {day} (customs value at the FIX of the entry × rate; "
+    "before the INPC update and the 63-A offset, which the list does not change); the "
+    "company's registrations and certificates of origin considered",
+)
 
 
 class ListKind(StrEnum):
@@ -178,10 +202,7 @@ def impact(
                 _price(table[p.fraccion], where, p, before, after, when, sectors)
     ranked = rank(list(table.values()))
     if not run:
-        warnings.append(
-            "no discharge run yet: the open balances are whole lots and the "
-            "last twelve months have no F4 or 63-A (run `immex discharge run`)"
-        )
+        warnings.append(NO_RUN())
     return ImpactReport(
         company.rfc,
         path.name,
@@ -192,17 +213,13 @@ def impact(
         tuple(ranked),
         len(touched) - len(ranked),
         data_used=(
-            f"the file {path.name} read as `immex rates load {chosen.loader}` reads it "
-            f"({len(rows)} row(s)); nothing loaded",
-            f"ledger: {len(materials)} material(s); open balances on {as_of}; the current "
-            f"discharge run's F4 and US/CA exports from {start} to {as_of}",
+            USED_FILE(file=path.name, loader=chosen.loader, rows=len(rows)),
+            USED_LEDGER(materials=len(materials), day=as_of.isoformat(), start=start.isoformat()),
             *before.notes,
         ),
         notes=(
-            "a simulation: nothing was written",
-            f"IGI compared at the rates in force on {when} (customs value at the FIX of the "
-            "entry × rate; before the INPC update and the 63-A offset, which the list does "
-            "not change); the company's registrations and certificates of origin considered",
+            SIMULATION(),
+            COMPARED(day=when.isoformat()),
             *notes,
         ),
         warnings=tuple(dict.fromkeys(warnings)),

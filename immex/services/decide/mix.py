@@ -16,6 +16,7 @@ from immex.domain.duties import DutyContext
 from immex.domain.errors import InvalidInput
 from immex.domain.f4_plan import default_change_date, period_bounds, plan_portions
 from immex.domain.lot_portions import PortionSplit, sum_decimals
+from immex.domain.messages import Template
 from immex.domain.money import ZERO
 from immex.domain.series import month_str
 from immex.domain.whatif import MixResult, OptionCost, Route, share_of
@@ -27,6 +28,22 @@ from immex.services.duties.journal_portions import (
     lot_portions,
 )
 from immex.services.workspace.context import Workspace
+
+MIX_NONE = Template("mix.none", "no discharged shipment lines of {product} in {month}")
+MIX_USED = Template(
+    "mix.used",
+    "ledger: the current discharge run's {allocations} allocation(s) of {lines} shipment "
+    "line(s) of {product} in {month}",
+)
+MIX_PRO_RATA = Template(
+    "mix.pro_rata",
+    "a simulation: nothing was written; each shipment line's lot portions are taken pro rata "
+    "(quantity to 6, value to 4 decimals, half-up): the FIFO lots stay those the run used",
+)
+MIX_CHANGE_DATE = Template("mix.change_date", "change date {day}")
+MIX_CHANGE_DATE_DEFAULT = Template(
+    "mix.change_date_default", "change date {day} (last weekday of the period; pass --change-date)"
+)
 
 
 def whatif_mix(
@@ -104,7 +121,7 @@ def whatif_mix(
     shipments = {p.shipment_id: p for p in portions}
     warnings = list(caveats)
     if not portions:
-        warnings.append(f"no discharged shipment lines of {product} in {month_str(month)}")
+        warnings.append(MIX_NONE(product=product, month=month_str(month)))
     return MixResult(
         company.rfc,
         product,
@@ -116,16 +133,17 @@ def whatif_mix(
         actual_f4_total=actual,
         option=option,
         data_used=(
-            f"ledger: the current discharge run's {len(portions)} allocation(s) of "
-            f"{len(shipments)} shipment line(s) of {product} in {month_str(month)}",
+            MIX_USED(
+                allocations=len(portions),
+                lines=len(shipments),
+                product=product,
+                month=month_str(month),
+            ),
             *ctx.notes,
         ),
         notes=(
-            "a simulation: nothing was written; each shipment line's lot portions are "
-            "taken pro rata (quantity to 6, value to 4 decimals, half-up): the FIFO lots "
-            "stay those the run used",
-            f"change date {when}"
-            + ("" if change_date else " (last weekday of the period; pass --change-date)"),
+            MIX_PRO_RATA(),
+            (MIX_CHANGE_DATE if change_date else MIX_CHANGE_DATE_DEFAULT)(day=when.isoformat()),
         ),
         warnings=tuple(warnings),
     )

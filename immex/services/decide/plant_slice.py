@@ -11,7 +11,8 @@ just that slice and packs it into the fast engine's columns as
   its components (the products that use them, every level) — not the whole BOM;
 - the lots of those components from the covering index ``ix_ledger_lots_company_part``
   (migration 0017: one contiguous range per part, the table itself not read);
-- the shipments of the products that use them, in processing order, sorted by the store;
+- the shipments of the products that use them, in processing order, sorted by the store —
+  their date, product, quantity and directed pedimento (what the FIFO depends on);
 - dates, pedimentos and kinds converted by numpy, not row by row.
 
 So a what-if on a ten-million-consumption plant reads the lots of forty parts and the
@@ -118,7 +119,7 @@ def load_slice(
     ships = dec.shipments_of_products(cid, sorted(users))
     kinds = dec.material_kinds(cid, sorted({r[1] for r in lots}))
     parts = sorted(set(kinds) | {b.component for b in bom})
-    products = sorted({r[3] for r in ships} | {b.product for b in bom})
+    products = sorted({r[1] for r in ships} | {b.product for b in bom})
     return _pack(parts, products, lots, ships, bom, kinds, limit_policy(repos, company))
 
 
@@ -157,12 +158,14 @@ def _pack(
         lot_value=_col(lots, 5),
         lot_ped=np.fromiter((int(r[6]) for r in lots), np.int64, len(lots)),
         lot_af=np.fromiter((r[7] == "AF" for r in lots), np.bool_, len(lots)),
-        ship_id=_col(ships, 0),
-        ship_date=_days([r[1] for r in ships]),
-        ship_kind=np.fromiter((fe.KIND_CODES[r[2]] for r in ships), np.int8, len(ships)),
-        ship_product=np.fromiter((qi[r[3]] for r in ships), np.int32, len(ships)),
-        ship_qty=_col(ships, 4),
-        ship_ped=np.fromiter((int(r[5]) if r[5] else -1 for r in ships), np.int64, len(ships)),
+        # the recorded lines' ids and kinds do not change the FIFO (they name and key its
+        # allocations): positions and "export" stand in; the simulated line is added after
+        ship_id=np.arange(1, len(ships) + 1, dtype=np.int64),
+        ship_date=_days([r[0] for r in ships]),
+        ship_kind=np.zeros(len(ships), dtype=np.int8),
+        ship_product=np.fromiter((qi[r[1]] for r in ships), np.int32, len(ships)),
+        ship_qty=_col(ships, 2),
+        ship_ped=np.fromiter((int(r[3]) if r[3] else -1 for r in ships), np.int64, len(ships)),
         bom_product=np.asarray([qi[b.product] for b in bom], dtype=np.int32),
         bom_comp=np.asarray([pi[b.component] for b in bom], dtype=np.int32),
         bom_factor=np.asarray(

@@ -43,6 +43,11 @@ NO_ROWS = Template(
     "no PROSEC rows loaded: load a sector's list with `immex rates load prosec FILE` "
     "(Decree art. 5; RULES P-3, P-6)",
 )
+NONE_IN_FORCE = Template(
+    "advice.none_in_force",
+    "{rows} PROSEC row(s) loaded, none in force from {start} to {end} (the first from "
+    "{first}): no sector to advise on in the period",
+)
 GOODS_EXTRA = Template(
     "advice.goods_extra",
     "the goods list {file} names sector(s) {sectors} with no PROSEC rows loaded: not advised",
@@ -257,6 +262,10 @@ def prosec_advise(
     )
     if not rows:
         warnings.append(NO_ROWS())
+    elif not codes:
+        first = min(r.valid_from for r in rows)
+        span = {"start": date_from.isoformat(), "end": date_to.isoformat()}
+        warnings.append(NONE_IN_FORCE(rows=len(rows), first=first.isoformat(), **span))
     if goods is not None and (extra := sorted(goods.sectors() - set(codes))):
         warnings.append(GOODS_EXTRA(file=goods.file, sectors=", ".join(extra)))
     notes = [SIMULATION(), SAVING_IS(), REALISED_IS(), GOODS_GIVEN(file=goods.file) if goods

@@ -16,6 +16,7 @@ from typing import Any
 
 from immex.domain.duties import DutyContext
 from immex.domain.errors import ImmexError
+from immex.domain.messages import Template
 from immex.domain.money import ZERO
 from immex.domain.program_packs import Pack
 from immex.domain.savings import savings_start
@@ -23,6 +24,43 @@ from immex.services.decide.prosec_advice import prosec_advise
 from immex.services.duties.journal_portions import duty_context_of
 from immex.services.rates.sectors import normalize_sector, sector_catalog
 from immex.services.workspace.context import Workspace
+
+NOT_LISTED = Template("app.not_listed", "not in the sector's list")
+NO_ROWS = Template(
+    "app.no_rows",
+    "no loaded PROSEC rows of sector {sector} in force on {day}: the sector's rates and the "
+    "savings estimate are empty (load the list with `immex rates load prosec FILE`)",
+)
+L_SECTOR = Template("app.sector", "sector")
+L_HELD = Template("app.held", "held already")
+L_PRODUCTS = Template("app.products", "products")
+L_IMPORTED = Template("app.imported", "imported fracciones")
+L_LISTED = Template("app.listed", "of them in the sector's list")
+L_IMPORTS_12M = Template("app.imports_12m", "12-month imports (USD)")
+L_SAVING = Template("app.saving", "savings estimate, 12 months (MXN)")
+L_HOW = Template("app.how", "savings estimate: how")
+NO_SAVING = Template(
+    "app.no_saving", "no loaded row of the sector lists a fracción the company used in the period"
+)
+T_GOODS = Template("app.t.goods", "goods produced")
+T_COMPONENTS = Template("app.t.components", "components imported")
+D_ROWS = Template(
+    "app.used_rows", "{rows} loaded PROSEC row(s) of sector {sector} in force on {day}"
+)
+D_LEDGER = Template(
+    "app.used_ledger",
+    "ledger: {products} product(s), {materials} material(s), {lots} lot(s) entered from {start} "
+    "to {end}",
+)
+N_GOODS = Template(
+    "app.goods",
+    "the goods the company produces must be the sector's goods (Decree art. 4; RULES P-1, P-4): "
+    "check them with `immex prosec advise --sector-goods FILE`, or a person must confirm",
+)
+N_ACOTACIONES = Template(
+    "app.acotaciones",
+    "acotaciones limit which goods of a fracción qualify (RULES P-3): confirm each",
+)
 
 
 def _mfn_text(ctx: DutyContext, fraccion: str, when: date) -> str:
@@ -59,7 +97,7 @@ def prosec_application(
         (
             f,
             ", ".join(sorted(p for p, fr in materials.items() if fr == f)),
-            listed[f].rate.text if f in listed else "not in the sector's list",
+            listed[f].rate.text if f in listed else NOT_LISTED(),
             _mfn_text(ctx, f, as_of),
             listed[f].acotacion if f in listed else "",
             volumes[f][1] if f in volumes else 0,
@@ -72,25 +110,16 @@ def prosec_application(
     name = {s.code: s.name for s in sector_catalog()}.get(code, "")
     warnings = list(advice.warnings)
     if not rows:
-        warnings.append(
-            f"no loaded PROSEC rows of sector {code} in force on {as_of}: the "
-            "sector's rates and the savings estimate are empty (load the list with "
-            "`immex rates load prosec FILE`)"
-        )
+        warnings.append(NO_ROWS(sector=code, day=as_of.isoformat()))
     summary: tuple[tuple[str, Any], ...] = (
-        ("sector", f"{code} {name}".strip()),
-        ("held already", code in company.prosec_sectors),
-        ("products", len(products)),
-        ("imported fracciones", len(imported)),
-        ("of them in the sector's list", sum(1 for f in imported if f in listed)),
-        ("12-month imports (USD)", sum((v[3] for v in volumes.values()), ZERO)),
-        ("savings estimate, 12 months (MXN)", saving.saving if saving else Decimal(0)),
-        (
-            "savings estimate: how",
-            saving.explanation(start, as_of)
-            if saving
-            else "no loaded row of the sector lists a fracción the company used in the period",
-        ),
+        (L_SECTOR(), f"{code} {name}".strip()),
+        (L_HELD(), code in company.prosec_sectors),
+        (L_PRODUCTS(), len(products)),
+        (L_IMPORTED(), len(imported)),
+        (L_LISTED(), sum(1 for f in imported if f in listed)),
+        (L_IMPORTS_12M(), sum((v[3] for v in volumes.values()), ZERO)),
+        (L_SAVING(), saving.saving if saving else Decimal(0)),
+        (L_HOW(), saving.explanation(start, as_of) if saving else NO_SAVING()),
     )
     return Pack(
         "prosec application",
@@ -99,9 +128,9 @@ def prosec_application(
         f"{start} … {as_of}",
         summary,
         (
-            ("goods produced", ("product", "fraccion"), tuple(sorted(products.items()))),
+            (T_GOODS(), ("product", "fraccion"), tuple(sorted(products.items()))),
             (
-                "components imported",
+                T_COMPONENTS(),
                 (
                     "fraccion",
                     "parts",
@@ -116,15 +145,19 @@ def prosec_application(
             ),
         ),
         data_used=(
-            f"{len(rows)} loaded PROSEC row(s) of sector {code} in force on {as_of}",
-            f"ledger: {len(products)} product(s), {len(materials)} material(s), {len(lots)} "
-            f"lot(s) entered from {start} to {as_of}",
+            D_ROWS(rows=len(rows), sector=code, day=as_of.isoformat()),
+            D_LEDGER(
+                products=len(products),
+                materials=len(materials),
+                lots=len(lots),
+                start=start.isoformat(),
+                end=as_of.isoformat(),
+            ),
             *advice.data_used,
         ),
         notes=(
-            "the goods the company produces must be the sector's goods (Decree art. 4; RULES "
-            "P-1, P-4): the goods list is not loaded — a person must confirm",
-            "acotaciones limit which goods of a fracción qualify (RULES P-3): confirm each",
+            N_GOODS(),
+            N_ACOTACIONES(),
             *advice.notes,
         ),
         warnings=tuple(dict.fromkeys(warnings)),

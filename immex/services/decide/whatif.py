@@ -20,6 +20,7 @@ from immex.domain.duties import DutyContext
 from immex.domain.errors import ImmexError, InvalidInput
 from immex.domain.f4_plan import plan_portions
 from immex.domain.lot_portions import LotPortion, PortionLot
+from immex.domain.messages import Template
 from immex.domain.money import ZERO
 from immex.domain.rates import normalize_iso3
 from immex.domain.usmca_63a import build_report, price_exports
@@ -42,6 +43,58 @@ from immex.services.workspace.context import Workspace
 
 #: the document name of the simulated line (never stored)
 DOCUMENT = "WHATIF"
+
+IVA_CREDITED = Template(
+    "whatif.iva_credited",
+    "IVA credited in full: the company recorded an IVA/IEPS certification covering the date "
+    "(LIVA 28-A; RULES C-9)",
+)
+NO_US_DUTY = Template(
+    "whatif.no_us_duty",
+    "no --us-duty given: the full Mexican duty on the non-originating inputs is owed unless "
+    "proof of the US/CA duty paid is given within 60 days (RULES U-2)",
+)
+RETURN_ABROAD = Template(
+    "whatif.return_abroad",
+    "the inputs return abroad (RT): no Mexican duty on them (RULES I-1); the duties of "
+    "{destination} on the finished good are not computed",
+)
+NOT_PRICED = Template("whatif.not_priced", "could not be priced: {why}")
+USED_SLICE = Template(
+    "whatif.used_slice",
+    "ledger: {lots} temporary-import lot(s) of the {components} component(s) of the BOM in "
+    "force, {lines} recorded shipment line(s) using them up to the date",
+)
+USED_LIMITS = Template(
+    "whatif.used_limits",
+    "IMMEX time limits: bundled parameters immex.limit.* (LA 108; RULES I-2)",
+)
+SIMULATED = Template(
+    "whatif.simulated",
+    "a simulation: nothing was written; the line is discharged FIFO (entry date, pedimento, "
+    "lot) after every recorded shipment up to its date, as the last of its day",
+)
+FIGURES_ARE = Template(
+    "whatif.figures_are",
+    "figures are Mexican duties in MXN (whole pesos per lot portion, CFF 20); prices, freight "
+    "and the importing country's duties are not part of them",
+)
+LATER = Template(
+    "whatif.later",
+    "{n} recorded shipment line(s) dated after {day} use the same components: a real shipment "
+    "on that date would be discharged before them",
+)
+SHORT = Template(
+    "whatif.short",
+    "{n} component(s) short: the open lots cannot cover the line (the figures cover only what "
+    "they can)",
+)
+PAST = Template(
+    "whatif.past",
+    "{n} lot(s) of these components are past their limit with an open balance: skipped; "
+    "regularize them (A3; RULES I-4) — see `immex expiry plan`",
+)
+SOON = Template("whatif.soon", "{n} of the lots used reach their limit within 30 days")
 
 
 def _q(micro: int) -> Decimal:
@@ -127,10 +180,7 @@ def _domestic(
     credit = t["iva"] if certified else ZERO
     notes = list(plan.notes)
     if certified:
-        notes.append(
-            "IVA credited in full: the company recorded an IVA/IEPS certification "
-            "covering the date (LIVA 28-A; RULES C-9)"
-        )
+        notes.append(IVA_CREDITED())
     return OptionCost(
         "MEX",
         Route.DOMESTIC,
@@ -201,10 +251,7 @@ def _usmca(
     due = report.documents[0].due_by if report.documents else None
     notes = list(report.notes)
     if us_duty_usd is None:
-        notes.append(
-            "no --us-duty given: the full Mexican duty on the non-originating inputs is owed "
-            "unless proof of the US/CA duty paid is given within 60 days (RULES U-2)"
-        )
+        notes.append(NO_US_DUTY())
     return OptionCost(
         destination,
         Route.USMCA_EXPORT,
@@ -239,10 +286,7 @@ def _other(destination: str) -> OptionCost:
         destination,
         Route.EXPORT,
         "RT",
-        notes=(
-            "the inputs return abroad (RT): no Mexican duty on them (RULES I-1); the duties "
-            f"of {destination} on the finished good are not computed",
-        ),
+        notes=(RETURN_ABROAD(destination=destination),),
     )
 
 
@@ -271,7 +315,7 @@ def _price(
             route,
             route.key,
             priced=False,
-            notes=(f"could not be priced: {exc.message}",),
+            notes=(NOT_PRICED(why=exc.message),),
         )
 
 
@@ -385,10 +429,12 @@ def _data_used(ctx: DutyContext, sim: Simulation, limit_notes: list[str]) -> tup
     return tuple(
         dict.fromkeys(
             [
-                f"ledger: {len(sim.plant.lot_id)} temporary-import lot(s) of the "
-                f"{len(sim.components)} component(s) of the BOM in force, "
-                f"{sim.recorded_shipments} recorded shipment line(s) using them up to the date",
-                "IMMEX time limits: bundled parameters immex.limit.* (LA 108; RULES I-2)",
+                USED_SLICE(
+                    lots=len(sim.plant.lot_id),
+                    components=len(sim.components),
+                    lines=sim.recorded_shipments,
+                ),
+                USED_LIMITS(),
                 *limit_notes,
                 *ctx.notes,
             ]
@@ -397,17 +443,9 @@ def _data_used(ctx: DutyContext, sim: Simulation, limit_notes: list[str]) -> tup
 
 
 def _notes(sim: Simulation, when: date) -> tuple[str, ...]:
-    out = [
-        "a simulation: nothing was written; the line is discharged FIFO (entry date, "
-        "pedimento, lot) after every recorded shipment up to its date, as the last of its day",
-        "figures are Mexican duties in MXN (whole pesos per lot portion, CFF 20); prices, "
-        "freight and the importing country's duties are not part of them",
-    ]
+    out = [SIMULATED(), FIGURES_ARE()]
     if sim.later_shipments:
-        out.append(
-            f"{sim.later_shipments} recorded shipment line(s) dated after {when} use the same "
-            "components: a real shipment on that date would be discharged before them"
-        )
+        out.append(LATER(n=sim.later_shipments, day=when.isoformat()))
     return tuple(out)
 
 
@@ -416,18 +454,12 @@ def _warnings(
 ) -> tuple[str, ...]:
     out = []
     if shorts:
-        out.append(
-            f"{len(shorts)} component(s) short: the open lots cannot cover the line "
-            "(the figures cover only what they can)"
-        )
+        out.append(SHORT(n=len(shorts)))
     if past:
-        out.append(
-            f"{len(past)} lot(s) of these components are past their limit with an open "
-            "balance: skipped; regularize them (A3; RULES I-4) — see `immex expiry plan`"
-        )
+        out.append(PAST(n=len(past)))
     soon = [u for u in uses if u.days_left is not None and u.days_left <= 30]
     if soon:
-        out.append(f"{len(soon)} of the lots used reach their limit within 30 days")
+        out.append(SOON(n=len(soon)))
     return tuple(out)
 
 

@@ -24,6 +24,8 @@ from immex.domain.usmca_63a import UsmcaReport
 from immex.refdata.bundled import load_fx, load_inpc, load_manifest
 from immex.reports.i18n import t
 from immex.reports.model import CitedRule, Report, ReportMeta, Section, SummaryItem
+from immex.services.decide.expiry_plan import expiry_plan
+from immex.services.decide.prosec_advice import prosec_advise
 from immex.services.rates.annex_load import annex_data
 from immex.services.refdata.rules import rules_cited
 from immex.services.reports.annex24 import (
@@ -33,6 +35,11 @@ from immex.services.reports.annex24 import (
     ledger_tables,
 )
 from immex.services.reports.annex_section import annex_section, annex_summary
+from immex.services.reports.decide_sections import (
+    advice_section,
+    decide_summary,
+    expiry_plan_section,
+)
 from immex.services.reports.duty_sections import f4_section, savings_section, usmca_section
 from immex.services.workspace.context import Workspace
 
@@ -153,9 +160,17 @@ def build_report(
         company.name, company.rfc, label, computed_at, illustrative or ws.demo, lang, warnings
     )
     annex = annex_section(led, annex_data(ws))  # Annex I/II of the IMMEX Decree (RULES I-10)
-    summary = summary_items(
-        plan, usmca, sav, radar["soon_value_mxn"], len(radar["soon"]), len(radar["expired"])
-    ) + annex_summary(annex)
+    # the decision tools (issue 15): the PROSEC advisor over the savings' period, the expiry
+    # action plan of the lots the radar shows (past their limit or within soon_days)
+    advice = prosec_advise(ws, sav.date_from, sav.date_to)
+    way_out = expiry_plan(ws, soon_days, end)
+    summary = (
+        summary_items(
+            plan, usmca, sav, radar["soon_value_mxn"], len(radar["soon"]), len(radar["expired"])
+        )
+        + annex_summary(annex)
+        + decide_summary(advice, way_out)
+    )
     span = f"{start.isoformat()} … {end.isoformat()}"
     as_of = {
         "balances": end.isoformat(),
@@ -169,13 +184,23 @@ def build_report(
             *annex24_sections(led),
             f4_section(plan),
             usmca_section(usmca),
-            savings_section(sav, lang),
-            expiry_section(radar["months"], [*radar["expired"], *radar["soon"]], label),
+            # the advisor and the plan as the last tables of the sections they extend (no
+            # section of their own: the PDF stays within its page budget)
+            with_tables(savings_section(sav, lang), advice_section(advice)),
+            with_tables(
+                expiry_section(radar["months"], [*radar["expired"], *radar["soon"]], label),
+                expiry_plan_section(way_out),
+            ),
             annex,
         )
     ]
     report = assemble(meta, summary, sections)
     return replace(report, rules=cited_rules(report)), {"ledger": led, "radar": radar}
+
+
+def with_tables(section: Section, extra: Section) -> Section:
+    """``section`` followed by the tables of ``extra``."""
+    return replace(section, tables=(*section.tables, *extra.tables))
 
 
 def cited_rules(report: Report) -> tuple[CitedRule, ...]:

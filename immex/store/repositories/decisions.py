@@ -127,16 +127,18 @@ class DecisionsRepository:
         self, company_id: int, products: Sequence[str]
     ) -> list[tuple[Any, ...]]:
         """Shipment lines of ``products`` in processing order (date, document, line, id):
-        (id, ship_date, kind, product, quantity_micro, pedimento)."""
+        (ship_date, product, quantity_micro, pedimento) — what the FIFO of the lots depends
+        on (a line's id and kind only name and key its allocations, which a what-if of
+        another line does not read)."""
         several = len(set(products)) > _CHUNK
         sql = (
-            "SELECT id, ship_date, kind, product, quantity_micro, pedimento"
-            + (", document, line" if several else "")
+            "SELECT ship_date, product, quantity_micro, pedimento"
+            + (", document, line, id" if several else "")
             + " FROM ledger_shipments WHERE company_id = ? AND product IN ({marks}) "
             "AND withdrawn_by IS NULL ORDER BY ship_date, document, line, id"
         )
         rows = self._raw_in(sql, [company_id], products)
         if several:  # one query per chunk: merge them in processing order
-            rows.sort(key=lambda r: (str(r[1]), r[6], r[7], r[0]))
-            rows = [r[:6] for r in rows]
+            rows.sort(key=lambda r: (str(r[0]), r[4], r[5], r[6]))
+            rows = [r[:4] for r in rows]
         return rows

@@ -42,6 +42,7 @@ WORDS = {
     ),
     "us_duty": Template("web.whatif.us_duty", "US/CA duty paid on the good, USD (63-A)"),
     "pedimento": Template("web.whatif.pedimento", "Directed pedimento (optional)"),
+    "ped": Template("web.whatif.ped", "Pedimento"),
     "simulate": Template("web.whatif.simulate", "Simulate"),
     "result": Template("web.whatif.result", "{quantity} × {product} on {day}: inputs USD {value}"),
     "by_destination": Template("web.whatif.by_destination", "Mexican duties by destination (MXN)"),
