@@ -22,6 +22,7 @@ ENGLISH: dict[str, str] = {
     "f4": "F4 plan",
     "usmca": "63-A / USMCA",
     "savings": "Savings",
+    "whatif": "Export or sell here?",
     "reports": "Reports",
     "tariff": "Tariff",
     "refdata": "Reference data",
