@@ -34,7 +34,7 @@ from immex.domain.discharge.limits import LimitPolicy
 from immex.domain.errors import NotFound
 from immex.domain.ledger import TEMPORARY_KEYS
 from immex.services.discharge.limits import limit_policy
-from immex.services.discharge.plant import _limit_column, unknown_part
+from immex.services.discharge.plant import _limit_column, bom_columns, unknown_part
 from immex.store.unit import Repositories
 
 
@@ -166,18 +166,6 @@ def _pack(
         ship_product=np.fromiter((qi[r[1]] for r in ships), np.int32, len(ships)),
         ship_qty=_col(ships, 2),
         ship_ped=np.fromiter((int(r[3]) if r[3] else -1 for r in ships), np.int64, len(ships)),
-        bom_product=np.asarray([qi[b.product] for b in bom], dtype=np.int32),
-        bom_comp=np.asarray([pi[b.component] for b in bom], dtype=np.int32),
-        bom_factor=np.asarray(
-            [b.qty_per_unit_micro * (fe.MICRO + b.scrap_pct_e4) for b in bom], dtype=np.int64
-        ),
-        bom_from=np.asarray(
-            [fe.DAY_MIN if b.valid_from is None else fe.day(b.valid_from) for b in bom],
-            dtype=np.int32,
-        ),
-        bom_to=np.asarray(
-            [fe.DAY_MAX if b.valid_to is None else fe.day(b.valid_to) for b in bom],
-            dtype=np.int32,
-        ),
+        **bom_columns(bom, qi, pi),
     )
     return plant, policy

@@ -69,6 +69,29 @@ def _lot_array(lots: list[tuple[Any, ...]], mat_id: dict[str, int]) -> np.ndarra
     return np.array(rows, dtype=np.int64).reshape(len(rows), 8)
 
 
+def bom_columns(
+    bom: Sequence[Any], product_index: dict[str, int], part_index: dict[str, int]
+) -> dict[str, np.ndarray]:
+    """The kernel's BOM columns of ``bom`` lines (product, component, quantity per unit µ
+    with its scrap, validity in kernel days; open ends as the kernel's bounds)."""
+    qi, pi = product_index, part_index
+    return {
+        "bom_product": np.asarray([qi[b.product] for b in bom], dtype=np.int32),
+        "bom_comp": np.asarray([pi[b.component] for b in bom], dtype=np.int32),
+        "bom_factor": np.asarray(
+            [b.qty_per_unit_micro * (fe.MICRO + b.scrap_pct_e4) for b in bom], dtype=np.int64
+        ),
+        "bom_from": np.asarray(
+            [fe.DAY_MIN if b.valid_from is None else fe.day(b.valid_from) for b in bom],
+            dtype=np.int32,
+        ),
+        "bom_to": np.asarray(
+            [fe.DAY_MAX if b.valid_to is None else fe.day(b.valid_to) for b in bom],
+            dtype=np.int32,
+        ),
+    }
+
+
 def load_plant(
     repos: Repositories, company: Company, temporary_keys: Sequence[str] = TEMPORARY_KEYS
 ) -> tuple[fe.Plant, LimitPolicy]:
@@ -115,19 +138,7 @@ def load_plant(
         ship_product=np.asarray([qi[r[5]] for r in ships], dtype=np.int32),
         ship_qty=np.asarray([r[6] for r in ships], dtype=np.int64),
         ship_ped=np.asarray([int(r[7]) if r[7] else -1 for r in ships], dtype=np.int64),
-        bom_product=np.asarray([qi[b.product] for b in bom], dtype=np.int32),
-        bom_comp=np.asarray([pi[b.component] for b in bom], dtype=np.int32),
-        bom_factor=np.asarray(
-            [b.qty_per_unit_micro * (fe.MICRO + b.scrap_pct_e4) for b in bom], dtype=np.int64
-        ),
-        bom_from=np.asarray(
-            [fe.DAY_MIN if b.valid_from is None else fe.day(b.valid_from) for b in bom],
-            dtype=np.int32,
-        ),
-        bom_to=np.asarray(
-            [fe.DAY_MAX if b.valid_to is None else fe.day(b.valid_to) for b in bom],
-            dtype=np.int32,
-        ),
+        **bom_columns(bom, qi, pi),
     )
     return plant, policy
 
