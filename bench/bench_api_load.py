@@ -5,6 +5,7 @@
     python bench/bench_api_load.py --consumptions 10000000 --keep   # the 10M plant,
                                                                     # the database kept
     python bench/bench_api_load.py --db postgresql+psycopg://…/immex_bench_x   # reuse it
+    python bench/bench_api_load.py --db … --think 1   # each user reads a second per page
 
 Builds the synthetic ILLUSTRATIVE plant (bench/_plant.py), imports it, runs the discharge
 and adds ``--users`` viewers (or reuses a database a ``--keep`` run left), starts
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import socket
 import statistics
@@ -129,8 +131,9 @@ def _first(clients: list[httpx.Client], route: str) -> float:
 
 
 def _load(
-    clients: list[httpx.Client], routes: list[str], total: int, seconds: float
-) -> tuple[dict[str, list[float]], dict[str, int], float]:
+    clients: list[httpx.Client], routes: list[str], total: int, seconds: float,
+    think: float = 0.0,
+) -> tuple[dict[str, list[float]], dict[str, int], float]:  # fmt: skip
     times: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     lock = threading.Lock()
@@ -138,6 +141,7 @@ def _load(
     stop_at = time.perf_counter() + seconds
 
     def user(client: httpx.Client, offset: int) -> None:
+        rng = random.Random(offset)
         n = offset
         while time.perf_counter() < stop_at:
             with lock:
@@ -155,6 +159,8 @@ def _load(
                 times[_name(route)].append(time.perf_counter() - t)
                 if not ok:
                     errors[_name(route)] += 1
+            if think:  # a person reads the page before the next click (0.5–1.5 × think)
+                time.sleep(think * rng.uniform(0.5, 1.5))
 
     threads = [threading.Thread(target=user, args=(c, i)) for i, c in enumerate(clients)]
     t0 = time.perf_counter()
@@ -196,6 +202,12 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=120, help="time bound of the load")
     ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     ap.add_argument("--as-of", default="2025-12-31")
+    ap.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds each user pauses between requests (0: back to back)",
+    )
     ap.add_argument("--timeout", type=float, default=600, help="seconds a request may take")
     ap.add_argument("--db", help="a database a --keep run prepared (its users are reused)")
     ap.add_argument("--keep", action="store_true", help="keep the database (print its URL)")
@@ -227,9 +239,10 @@ def main() -> None:
             f"{page}/ledger?as_of={args.as_of}",
             f"{page}/f4?period={month}",
         ]
-        print(f"{args.workers} server process(es); {_load_average()}", flush=True)
+        print(f"{args.workers} server process(es); think time {args.think} s; "
+              f"{_load_average()}", flush=True)  # fmt: skip
         first = {_name(route): _first(clients, route) for route in routes}
-        times, errors, wall = _load(clients, routes, args.requests, args.seconds)
+        times, errors, wall = _load(clients, routes, args.requests, args.seconds, args.think)
         _report(times, errors, wall, len(clients), first)
         print(_load_average())
     finally:
