@@ -77,10 +77,13 @@ def serve(
             JobRunners(jobs)
         except ValueError:
             raise InvalidInput(BAD_JOBS(value=repr(jobs)), field="jobs") from None
-    if workers > 1:
-        ws = open_workspace(db, actor="server")
+    ws = open_workspace(db, actor="server")
+    try:
+        ws.store.check_schema()
         dialect = ws.store.dialect
+    finally:
         ws.store.dispose()
+    if workers > 1:
         if dialect != "postgresql":
             raise InvalidInput(WORKERS_NEED_PG(), field="workers")
         if jobs == JobRunners.HERE:

@@ -17,7 +17,9 @@ def worker(
     many workers, on as many machines, as the work needs."""
     from immex.services.jobs.worker import run_worker  # procrastinate: only here
 
-    run_worker(open_ws(db, None, need_company=False), concurrency=concurrency, wait=not once)
+    ws = open_ws(db, None, need_company=False)
+    ws.store.check_schema()
+    run_worker(ws, concurrency=concurrency, wait=not once)
 
 
 def register(app: typer.Typer) -> None:

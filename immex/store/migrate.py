@@ -35,3 +35,16 @@ def current_heads(engine: Engine) -> set[str]:
 
     with engine.connect() as conn:
         return set(MigrationContext.configure(conn).get_current_heads())
+
+
+def code_heads() -> set[str]:
+    """The revisions this version of immex upgrades a workspace to."""
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def missing_heads(engine: Engine) -> set[str]:
+    """The revisions of this version the workspace has not been upgraded to (empty when
+    it is current)."""
+    return code_heads() - current_heads(engine)

@@ -42,6 +42,11 @@ NO_WORKSPACE = Template(
     "store.no_workspace",
     "no immex workspace at {url}; run `immex init` first (or pass --db / set IMMEX_DB)",
 )
+OUTDATED = Template(
+    "store.outdated",
+    "the workspace at {url} was made by an earlier version of immex (it lacks {revisions}): "
+    "upgrade it first with `immex init --db {url}` (nothing is lost)",
+)
 CANNOT_INIT = Template("store.cannot_init", "cannot initialise the workspace at {url}: {error}")
 
 
@@ -167,6 +172,13 @@ class Store:
         if not is_initialised(engine):
             raise StoreError(NO_WORKSPACE(url=engine.url.render_as_string(hide_password=True)))
         return cls(engine)
+
+    def check_schema(self) -> None:
+        """Refuse a workspace an earlier version made and nobody upgraded (a server on it
+        would fail on the first request that reads a new column)."""
+        missing = migrate.missing_heads(self.engine)
+        if missing:
+            raise StoreError(OUTDATED(url=self.display_url, revisions=", ".join(sorted(missing))))
 
     @property
     def dialect(self) -> str:
