@@ -6,6 +6,8 @@ discharge of the same plant measured in the same run.
     python bench/bench_whatif.py --sizes 1000000        # other sizes
     python bench/bench_whatif.py --sizes 100000 --store # also end to end on a SQLite workspace
     python bench/bench_whatif.py --sizes 10000000 --store --reuse  # keep the imported workspace
+    python bench/bench_whatif.py --sizes 10000000 --db postgresql+psycopg://…/immex_bench_x
+                                   # on the PostgreSQL plant bench_api_load.py --keep left
 
 IMMEX_BENCH_DIR (default /tmp/immex_bench_ledger) holds the plant files and workspaces; the
 10M workspace takes a few GB of disk and some minutes of import (run it on a quiet machine).
@@ -116,23 +118,25 @@ def _timed(fn: Any) -> tuple[Any, float, float]:
     return out, time.perf_counter() - w, time.process_time() - c
 
 
-def on_store(n: int, reuse: bool) -> dict[str, object]:
+def on_store(n: int, reuse: bool, url: str | None = None) -> dict[str, object]:
     """``whatif_sell`` end to end on a SQLite workspace (reading the slice from the store
-    included) for five products, against ``discharge run --dry-run`` of the same workspace."""
+    included) for five products, against ``discharge run --dry-run`` of the same workspace;
+    with ``url``, on that workspace instead (e.g. the PostgreSQL one of bench_api_load)."""
     from immex.services.discharge.runs import run_discharge
     from immex.services.workspace import companies as workspace
 
     db = BENCH_DIR / f"whatif_{n}.db"
     ready = BENCH_DIR / f"whatif_{n}.ready"
     built = None
-    if not (reuse and ready.exists()):
+    if url is None and not (reuse and ready.exists()):
         for f in BENCH_DIR.glob(f"whatif_{n}.*"):
             f.unlink()
         t = time.perf_counter()
         load_workspace(f"sqlite:///{db}", plant_files(n))
         built = round(time.perf_counter() - t, 1)
         ready.write_text("imported")
-    ws = workspace.open_workspace(f"sqlite:///{db}", actor="bench", require_company=True)
+    url = url or f"sqlite:///{db}"
+    ws = workspace.open_workspace(url, actor="bench", require_company=True)
     try:
         when = date.fromordinal(date(2024, 1, 1).toordinal() + 720)
         whatif_sell(ws, "P00004", Decimal(1), when, DESTINATIONS)  # warm-up (imports, rates)
@@ -150,7 +154,8 @@ def on_store(n: int, reuse: bool) -> dict[str, object]:
         ws.store.dispose()
     wall, cpu = statistics.median(walls), statistics.median(cpus)
     return {
-        "what": "store (SQLite): whatif_sell end to end vs discharge run --dry-run",
+        "what": f"store ({url.split(':', 1)[0]}): whatif_sell end to end vs discharge run "
+        "--dry-run",
         "target": n,
         "imported_s": built,
         "whatif_wall_s": round(wall, 3),
@@ -172,8 +177,20 @@ def main() -> None:
     ap.add_argument(
         "--reuse", action="store_true", help="--store: reuse a workspace imported before"
     )
+    ap.add_argument(
+        "--db", help="--store on this workspace of --sizes consumptions (no in-memory part)"
+    )
     args = ap.parse_args()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    if args.db:
+        n = int(args.sizes.split(",")[0])
+        s = on_store(n, True, args.db)
+        print(json.dumps(s), flush=True)
+        print(f"whatif_sell at {n:,} consumptions ({args.db.split(':', 1)[0]}): "
+              f"{s['whatif_wall_s']} s wall, {s['whatif_cpu_s']} s CPU (median of 4 products); "
+              f"discharge run --dry-run {s['discharge_dry_run_wall_s']} s wall — "
+              f"×{s['ratio_wall']} (CPU ×{s['ratio_cpu']})", flush=True)  # fmt: skip
+        return
     for n in [int(s) for s in args.sizes.split(",")]:
         r = in_memory(n)
         print(json.dumps(r), flush=True)
