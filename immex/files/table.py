@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from immex.domain.errors import ErrorRecord
+from immex.domain.messages import Template, joined
 from immex.files.delimited import DELIMITER_NAMES, Dialect, choose_delimiter, text_rows
 from immex.files.encoding import Encoding, detect_file
 from immex.files.errors import UnreadableFile, WrongLayout
@@ -23,6 +24,27 @@ from immex.files.sniff import KIND_NAMES, SUFFIX_KINDS, FileKind, kind_of
 from immex.files.workbook import workbook_rows
 
 #: rows looked at for the header when line 1 is not it (title rows above a table)
+NO_COLUMN_NAMED = Template(
+    "file.no_column_named",
+    "the header names none of the columns of a {kind} file (expected {columns}; Spanish names "
+    "are accepted, see docs/FILES.md)",
+)
+MISSING_ALSO = Template("file.missing_column_also", "missing column (also accepted: {names})")
+MISSING_COLUMN = Template("file.missing_column", "missing column")
+OTHER_SEPARATOR = Template(
+    "file.other_separator",
+    "the header holds {name} characters: is the file {name}-separated? Save it as CSV with "
+    "commas, or check the header names",
+)
+NO_SUCH_FILE = Template("import.no_such_file", "no such file: {path}")
+CANNOT_OPEN = Template("file.cannot_open", "cannot be opened: {error}")
+HEADER_ON_LINE = Template(
+    "file.header_on_line",
+    "header found on line {line}; the lines above it were skipped",
+)
+RENAMED = Template("file.renamed", "columns read by their Spanish or alternative names: {names}")
+
+
 HEADER_SEARCH = 10
 HEAD_BYTES = 1 << 12
 
@@ -78,7 +100,6 @@ def _missing_errors(
 ) -> list[ErrorRecord]:
     out = list(header.errors)
     missing = header.missing(layout.required)
-    tail = f"; {hint}" if hint else ""
     if missing and not any(c in header.columns for c in layout.columns):
         shown = " | ".join(c.strip() for c in cells[:8]) + (" …" if len(cells) > 8 else "")
         out.append(
@@ -86,17 +107,20 @@ def _missing_errors(
                 source,
                 line,
                 None,
-                f"the header names none of the columns of a {layout.name} file (expected "
-                f"{', '.join(layout.required)}; Spanish names are accepted, see docs/FILES.md)"
-                f"{tail}",
+                joined(
+                    [
+                        NO_COLUMN_NAMED(kind=layout.name, columns=", ".join(layout.required)),
+                        *([hint] if hint else []),
+                    ]
+                ),
                 shown or None,
             )
         )
         return out
     for column in missing:
         also = aliases_of(layout.name, column)
-        accepted = f" (also accepted: {', '.join(also)})" if also else ""
-        out.append(ErrorRecord(source, line, column, f"missing column{accepted}", None))
+        message = MISSING_ALSO(names=", ".join(also)) if also else MISSING_COLUMN()
+        out.append(ErrorRecord(source, line, column, message, None))
     return out
 
 
@@ -110,10 +134,7 @@ def _separator_hint(
     joined = dialect.delimiter.join(cells)
     for other, name in DELIMITER_NAMES.items():
         if other != dialect.delimiter and joined.count(other) >= 2:
-            return (
-                f"the header holds {name} characters: is the file {name}-separated? "
-                "Save it as CSV with commas, or check the header names"
-            )
+            return OTHER_SEPARATOR(name=name)
     return how
 
 
@@ -132,9 +153,9 @@ def open_table(
         with path.open("rb") as fh:
             head = fh.read(HEAD_BYTES)
     except FileNotFoundError:
-        raise UnreadableFile(source, f"no such file: {path}") from None
+        raise UnreadableFile(source, NO_SUCH_FILE(path=path)) from None
     except OSError as exc:
-        raise UnreadableFile(source, f"cannot be opened: {exc.strerror or exc}") from None
+        raise UnreadableFile(source, CANNOT_OPEN(error=exc.strerror or exc)) from None
     kind = kind_of(path, head, source)
     notes: list[str] = []
     named = SUFFIX_KINDS.get(path.suffix.lower())
@@ -157,10 +178,10 @@ def open_table(
         if errors:
             raise WrongLayout(source, errors)
     if line > 1:
-        notes.append(f"header found on line {line}; the lines above it were skipped")
+        notes.append(HEADER_ON_LINE(line=line))
     if header.renamed:
         shown = ", ".join(f"{k!r} → {v}" for k, v in header.renamed.items())
-        notes.append(f"columns read by their Spanish or alternative names: {shown}")
+        notes.append(RENAMED(names=shown))
     return TableFile(
         source,
         kind,
