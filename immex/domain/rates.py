@@ -321,16 +321,7 @@ class RateBook:
         rows = self.prosec_for(fraccion)
         warnings: list[str] = []
         if not self.prosec:
-            return [
-                RateOption(
-                    PROSEC,
-                    None,
-                    "",
-                    False,
-                    NO_PROSEC_LIST(),
-                    RULE_PROSEC,
-                )
-            ], warnings
+            return [RateOption(PROSEC, None, "", False, NO_PROSEC_LIST(), RULE_PROSEC)], warnings
         if not rows:
             detail = ", ".join(sorted(registered)) or "none"
             return [

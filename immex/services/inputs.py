@@ -18,8 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from immex.domain.errors import InvalidFormat, InvalidInput
+from immex.domain.messages import Template
 from immex.domain.series import Month
 from immex.domain.series import parse_month as month_of_text
+
+NOT_A_DATE = Template("input.not_a_date", "{label}: not a date: {text} (expected YYYY-MM-DD)")
+NOT_A_MONTH = Template("input.not_a_month", "{label}: not a month: {text} (expected YYYY-MM)")
 
 
 def field_name(label: str) -> str:
@@ -35,8 +39,7 @@ def parse_date(text: str | None, label: str, field: str | None = None) -> date |
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
-            f"{label}: not a date: {text!r} (expected YYYY-MM-DD)",
-            field=field or field_name(label),
+            NOT_A_DATE(label=label, text=repr(text)), field=field or field_name(label)
         ) from None
 
 
@@ -46,8 +49,7 @@ def parse_month(text: str, label: str, field: str | None = None) -> Month:
         return month_of_text(text)
     except InvalidFormat:
         raise InvalidInput(
-            f"{label}: not a month: {text!r} (expected YYYY-MM)",
-            field=field or field_name(label),
+            NOT_A_MONTH(label=label, text=repr(text)), field=field or field_name(label)
         ) from None
 
 
