@@ -23,7 +23,6 @@ from immex.files.headers import Header, Layout, aliases_of, resolve_header
 from immex.files.sniff import KIND_NAMES, SUFFIX_KINDS, FileKind, kind_of
 from immex.files.workbook import workbook_rows
 
-#: rows looked at for the header when line 1 is not it (title rows above a table)
 NO_COLUMN_NAMED = Template(
     "file.no_column_named",
     "the header names none of the columns of a {kind} file (expected {columns}; Spanish names "
@@ -45,6 +44,7 @@ HEADER_ON_LINE = Template(
 RENAMED = Template("file.renamed", "columns read by their Spanish or alternative names: {names}")
 
 
+#: rows looked at for the header when line 1 is not it (title rows above a table)
 HEADER_SEARCH = 10
 HEAD_BYTES = 1 << 12
 

@@ -18,7 +18,6 @@ from immex.domain.numbers import ungrouped
 from immex.refdata.bundled import load_catalogs
 from immex.refdata.tariff_data import load_tariff_book
 
-#: decimals kept: quantities in micro-units, USD values in ten-thousandths, FX rates
 UNKNOWN_COUNTRY = Template(
     "check.unknown_country",
     "unknown country; expected an ISO 3166 alpha-3 code such as USA, CHN",
@@ -36,6 +35,7 @@ NEGATIVE = Template("check.negative", "must not be negative")
 NOT_A_DATE = Template("check.not_a_date", "not a date (expected YYYY-MM-DD)")
 
 
+#: decimals kept: quantities in micro-units, USD values in ten-thousandths, FX rates
 QUANTITY_PLACES = 6
 VALUE_PLACES = 4
 FX_PLACES = 6

@@ -28,13 +28,13 @@ from immex.services.ledger.import_job import Entity, ImportJob, ImportResult, op
 from immex.services.workspace.context import UnitOfWork
 from immex.store.repositories.ledger_records import MasterData, StoredPart
 
-#: the longest part number the store keeps
 UNKNOWN_KIND = Template("import.unknown_kind", "unknown kind; one of {kinds}")
 TOO_LONG = Template("import.too_long", "longer than {n} characters")
 REPEATED = Template("import.repeated", "repeated in this file")
 ENDS_BEFORE = Template("import.ends_before", "ends before valid_from {day}")
 
 
+#: the longest part number the store keeps
 PART_NUMBER_MAX = 80
 UNKNOWN_PRODUCT = Template(
     "import.unknown_product", "unknown product; import it with `immex import products`"

@@ -55,11 +55,11 @@ from immex.services.ledger.import_job import (
 from immex.services.rates.annex_load import annex_book_of
 from immex.services.workspace.context import UnitOfWork
 
-#: a lot as LOT_COLUMNS of the ledger repository (batch id 0 until the batch exists)
 UNKNOWN_KEY = Template("import.unknown_key", "unknown pedimento key")
 UNKNOWN_ORIGIN = Template("import.unknown_country", "unknown country")
 
 
+#: a lot as LOT_COLUMNS of the ledger repository (batch id 0 until the batch exists)
 LotRow = tuple[Any, ...]
 #: the positions of the source line and of the batch id in a LotRow
 _LINE, _BATCH = 12, 13

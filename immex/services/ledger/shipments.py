@@ -31,7 +31,6 @@ from immex.services.ledger.import_job import ImportJob, ImportResult, open_batch
 from immex.services.workspace.context import UnitOfWork
 from immex.store.repositories.ledger_records import MasterData
 
-#: a shipment line as SHIPMENT_COLUMNS of the ledger repository (batch id 0 until known)
 UNKNOWN_KIND = Template("import.unknown_kind", "unknown kind; one of {kinds}")
 UNKNOWN_PRODUCT = Template(
     "import.unknown_product",
@@ -43,6 +42,7 @@ DIRECTED_UNKNOWN = Template(
 )
 
 
+#: a shipment line as SHIPMENT_COLUMNS of the ledger repository (batch id 0 until known)
 ShipmentRow = tuple[Any, ...]
 #: the positions of the source line, the batch id and the evidence in a ShipmentRow
 _LINE, _BATCH, _EVIDENCE = 10, 11, 12
