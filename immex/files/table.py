@@ -23,6 +23,12 @@ from immex.files.headers import Header, Layout, aliases_of, resolve_header
 from immex.files.sniff import KIND_NAMES, SUFFIX_KINDS, FileKind, kind_of
 from immex.files.workbook import workbook_rows
 
+NO_HEADER = Template(
+    "file.no_header",
+    "no header row: the file has no data; export the table with its header",
+)
+
+
 NO_COLUMN_NAMED = Template(
     "file.no_column_named",
     "the header names none of the columns of a {kind} file (expected {columns}; Spanish names "
@@ -77,9 +83,7 @@ def _header_row(rows: Rows, layout: Layout | None, source: str) -> tuple[int, li
     column (an export with title rows above the table); line 1 when none does."""
     first = next(rows, None)
     if first is None:
-        raise UnreadableFile(
-            source, "no header row: the file has no data; export the table with its header"
-        )
+        raise UnreadableFile(source, NO_HEADER())
     line, cells = first
     header = resolve_header(cells, layout, source, line)
     if layout is None or not header.missing(layout.required):

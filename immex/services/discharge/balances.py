@@ -24,6 +24,11 @@ from immex.services.figure_cache import cached
 from immex.services.rates.annex_load import annex_book_of
 from immex.services.workspace.context import Workspace
 
+NEGATIVE_WITHIN = Template(
+    "balance.negative_within",
+    "--within: {within_days} is negative (days ahead, 0 or more)",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class LotBalance:
@@ -152,9 +157,7 @@ def expiry(ws: Workspace, within_days: int, as_of: date) -> tuple[list[LotBalanc
     """Lots with open quantity past their limit or within ``within_days`` of it, with the
     value at risk (open value). Sorted by limit date."""
     if within_days < 0:
-        raise InvalidInput(
-            f"--within: {within_days} is negative (days ahead, 0 or more)", field="within"
-        )
+        raise InvalidInput(NEGATIVE_WITHIN(within_days=within_days), field="within")
 
     def compute() -> tuple[list[LotBalance], list[str]]:
         rows, notes = _balances(ws, as_of, None, within_days)

@@ -8,9 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from immex.domain.errors import NotFound
+from immex.domain.messages import Template
 from immex.services.discharge.journal import open_value
 from immex.services.workspace.context import Workspace
 from immex.store.repositories.journal import RunRecord
+
+NO_RUN_IN = Template("journal.no_run_in", "no discharge run {run_id} in {rfc}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +40,7 @@ def run_detail(ws: Workspace, run_id: int) -> RunDetail:
     with ws.read() as repos:
         run = repos.journal.run(company.id, run_id)
         if run is None:
-            raise NotFound(f"no discharge run {run_id} in {company.rfc}", field="run_id")
+            raise NotFound(NO_RUN_IN(run_id=run_id, rfc=company.rfc), field="run_id")
         current = repos.journal.current_run(company.id)
         short = repos.journal.shortfalls(run_id)
         expired = repos.journal.expired_uses(run_id)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from immex.domain.errors import NotFound
+from immex.domain.messages import Template
 from immex.refdata.rulebook import Rule, cited_ids, load_rules
+
+NO_RULE = Template(
+    "rules.no_rule",
+    "no rule {rule_id} in the rule book; {known} (see `immex rules`)",
+)
+
 
 __all__ = ["Rule", "all_rules", "get_rule", "rules_cited"]
 
@@ -22,9 +29,7 @@ def get_rule(rule_id: str) -> Rule:
         return rules[key]
     same = [r for r in rules if r.startswith(key[:1] + "-")]
     known = f"rules {key[:1]}-: {', '.join(same)}" if same else f"known rules: {', '.join(rules)}"
-    raise NotFound(
-        f"no rule {rule_id!r} in the rule book; {known} (see `immex rules`)", field="rule"
-    )
+    raise NotFound(NO_RULE(rule_id=repr(rule_id), known=known), field="rule")
 
 
 def rules_cited(texts: Iterable[str]) -> list[Rule]:

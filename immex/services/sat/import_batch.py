@@ -21,7 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from immex.domain.errors import BatchError, ErrorRecord
+from immex.domain.messages import Template
 from immex.services.workspace.context import UnitOfWork
+
+DB_REFUSED = Template("sat.db_refused", "the database refused the data: {detail}")
+
 
 RFC = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
 #: summary names of the counted tables
@@ -41,7 +45,7 @@ def refused(paths: Sequence[str | Path], exc: BaseException) -> BatchError:
     detail = getattr(exc, "orig", None) or exc
     return BatchError(
         [ErrorRecord(", ".join(str(p) for p in paths), None, None,
-                     f"the database refused the data: {detail}")]
+                     DB_REFUSED(detail=detail))]
     )  # fmt: skip
 
 
