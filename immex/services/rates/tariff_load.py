@@ -32,6 +32,13 @@ from immex.services.rates.batches import (
 from immex.services.rates.workspace_data import workspace_data
 from immex.services.workspace.context import Workspace
 
+HAS_AMENDMENT = Template(
+    "tariff_load.has_amendment",
+    "fracción {fraccion} already has an amendment from {day} (rate {rate}, loaded from "
+    "{file}); a workbook does not replace a loaded amendment",
+)
+
+
 NO_SOURCE = Template(
     "tariff_load.no_source",
     'say where the workbook comes from (--source), e.g. "SE, Tarifa LIGIE vigente (DOF '
@@ -195,9 +202,8 @@ def _refuse_conflicts(
         if old is not None:
             errors.append(ErrorRecord(
                 name, line, "import_rate",
-                f"fracción {row.fraccion} already has an amendment from "
-                f"{row.valid_from.isoformat()} (rate {old[0].rate.display}, loaded from "
-                f"{old[1]}); a workbook does not replace a loaded amendment",
+                HAS_AMENDMENT(fraccion=row.fraccion, day=row.valid_from.isoformat(),
+                              rate=old[0].rate.display, file=old[1]),
                 row.rate.display,
             ))  # fmt: skip
     if errors:
