@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from immex.domain.errors import NotFound
 from immex.domain.messages import Template
 from immex.refdata.rulebook import Rule, cited_ids, load_rules
+from immex.reports.i18n import tr
 
 NO_RULE = Template(
     "rules.no_rule",
@@ -14,7 +15,33 @@ NO_RULE = Template(
 )
 
 
-__all__ = ["Rule", "all_rules", "get_rule", "rules_cited"]
+__all__ = ["Rule", "all_rules", "get_rule", "rule_section", "rule_text", "rules_cited"]
+
+
+def _declare() -> tuple[dict[str, Template], dict[str, Template]]:
+    """The rule book's texts and section headings as messages of the catalog: the English is
+    the rule book's own wording (``rules.csv``, built from RULES.md — a test fails when the
+    book changes and the catalog did not follow), the Spanish its translation."""
+    texts = {r.id: Template(f"rule.{r.id}.text", r.text) for r in load_rules().values()}
+    sections = {
+        r.section: Template(f"rule.section.{r.section.split('.', 1)[0]}", r.section)
+        for r in load_rules().values()
+    }
+    return texts, sections
+
+
+RULE_TEXTS, RULE_SECTIONS = _declare()
+
+
+def rule_text(rule: Rule, lang: str) -> str:
+    """The rule's text in ``lang`` (the rule book's English when it has no translation)."""
+    message = RULE_TEXTS.get(rule.id)
+    return str(tr(message(), lang)) if message else rule.text
+
+
+def rule_section(rule: Rule, lang: str) -> str:
+    message = RULE_SECTIONS.get(rule.section)
+    return str(tr(message(), lang)) if message else rule.section
 
 
 def all_rules() -> list[Rule]:
