@@ -15,7 +15,15 @@ NO_RULE = Template(
 )
 
 
-__all__ = ["Rule", "all_rules", "get_rule", "rule_section", "rule_text", "rules_cited"]
+__all__ = [
+    "Rule",
+    "all_rules",
+    "get_rule",
+    "rule_message",
+    "rule_section",
+    "rule_text",
+    "rules_cited",
+]
 
 
 def _declare() -> tuple[dict[str, Template], dict[str, Template]]:
@@ -31,6 +39,12 @@ def _declare() -> tuple[dict[str, Template], dict[str, Template]]:
 
 
 RULE_TEXTS, RULE_SECTIONS = _declare()
+
+
+def rule_message(rule: Rule) -> str:
+    """The rule's text as a message of the catalog (a report shows it in its language)."""
+    message = RULE_TEXTS.get(rule.id)
+    return message() if message else rule.text
 
 
 def rule_text(rule: Rule, lang: str) -> str:

@@ -25,7 +25,7 @@ from immex.refdata.bundled import load_fx, load_inpc, load_manifest
 from immex.reports.i18n import t
 from immex.reports.model import CitedRule, Report, ReportMeta, Section, SummaryItem
 from immex.services.rates.annex_load import annex_data
-from immex.services.refdata.rules import rules_cited
+from immex.services.refdata.rules import rule_message, rules_cited
 from immex.services.reports.annex24 import (
     annex24_sections,
     expiry_radar,
@@ -184,4 +184,6 @@ def cited_rules(report: Report) -> tuple[CitedRule, ...]:
     for table in report.tables():
         texts.extend(table.notes)
         texts.extend(str(v) for row in table.rows for v in row.values() if isinstance(v, str))
-    return tuple(CitedRule(r.id, r.text, r.citations, r.confidence) for r in rules_cited(texts))
+    return tuple(
+        CitedRule(r.id, rule_message(r), r.citations, r.confidence) for r in rules_cited(texts)
+    )
