@@ -61,6 +61,9 @@ def _commands(db: str, bad: tuple[str, str]) -> list[tuple[list[str], int]]:
         (["refdata", "status", "--as-of", AS_OF, "--db", db], 0),
         (["f4", "plan", "--period", "2026-02", "--db", db], 0),
         (["rate", "8542.31.03", "--origin", "CHN", "--as-of", AS_OF, "--db", db], 0),
+        (["savings", "--to", "2026-02-28", "--db", db], 0),
+        (["63a", "report", "--period", "2026-02", "--db", db], 0),
+        (["rules"], 0),
         (["import", "materials", bad_file, "--db", w], 2),
         (["import", "materials", bad_file + ".nada", "--db", w], 2),
         (["f4", "plan", "--period", "2026-13", "--db", db], 2),
@@ -172,3 +175,13 @@ def test_api_errors_follow_accept_language(monkeypatch: pytest.MonkeyPatch) -> N
     assert missing["detail"][0]["msg"] == "falta un valor obligatorio"
     assert missing["detail"][0]["code"] == "api.field_missing"
     assert client.get("/api/nothing-here").json()["detail"] == "no encontrado"
+
+
+def test_rules_speak_the_language_asked_for() -> None:
+    from immex.services.refdata.rules import get_rule
+
+    spanish = "\n".join(_run("rules", "U-2", "--lang", "es"))
+    assert "se debe el IGI mexicano" in spanish and "T-MEC art. 2.5" in spanish
+    english = "\n".join(_run("--lang", "en", "rules", "U-2"))
+    assert get_rule("U-2").text in english  # the rule book's own wording
+    assert i18n.default_lang() == "es"  # the command's --lang ended with it
