@@ -177,9 +177,10 @@ def test_api_errors_follow_accept_language(monkeypatch: pytest.MonkeyPatch) -> N
     assert client.get("/api/nothing-here").json()["detail"] == "no encontrado"
 
 
-def test_rules_speak_the_language_asked_for() -> None:
+def test_rules_speak_the_language_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     from immex.services.refdata.rules import get_rule
 
+    monkeypatch.delenv("IMMEX_LANG", raising=False)
     spanish = "\n".join(_run("rules", "U-2", "--lang", "es"))
     assert "se debe el IGI mexicano" in spanish and "T-MEC art. 2.5" in spanish
     english = "\n".join(_run("--lang", "en", "rules", "U-2"))
