@@ -131,6 +131,8 @@ def test_immex_lang_chooses_and_lang_does_not_leak(
     assert after[0].startswith("vigencia de los datos al")
     assert i18n.default_lang() == "es"
     assert _run("--lang", "fr", "company", "list", code=2)
+    monkeypatch.setenv("IMMEX_LANG", "fr")
+    assert "IMMEX_LANG" in "\n".join(_run("company", "list", code=2))
 
 
 def test_json_errors_keep_their_fields_and_gain_a_stable_code(
