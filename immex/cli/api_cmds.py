@@ -11,8 +11,6 @@ from immex.cli.common import DbOpt, handle_errors
 from immex.domain.errors import InvalidInput
 from immex.domain.messages import Template
 
-#: how long a worker process may take to answer its supervisor (it imports the whole
-#: site first; on a busy machine that takes more than uvicorn's default 5 s)
 BAD_JOBS = Template("cli.serve.bad_jobs", "--jobs must be here or workers, not {value}")
 WORKERS_NEED_PG = Template(
     "cli.serve.workers_need_pg",
@@ -25,6 +23,8 @@ WORKERS_NOT_HERE = Template(
 )
 
 
+#: how long a worker process may take to answer its supervisor (it imports the whole
+#: site first; on a busy machine that takes more than uvicorn's default 5 s)
 WORKER_HEALTHCHECK_SECONDS = 120
 
 

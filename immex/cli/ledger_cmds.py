@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from immex.cli.common import (
+    NOTE_LINE,
     CompanyOpt,
     DbOpt,
     DryRunOpt,
@@ -29,6 +30,8 @@ from immex.cli.common import (
     pedimento_text,
     print_json,
     qty,
+    say,
+    text,
     today_default,
 )
 from immex.cli.import_group import import_app
@@ -38,8 +41,57 @@ from immex.domain.errors import InvalidInput
 from immex.domain.messages import Template
 from immex.reports.i18n import default_lang, tr
 from immex.services.discharge import balances, journal, runs
+from immex.services.discharge.balances import values_mxn
 from immex.services.ledger import corrections
 from immex.services.ledger import importer as ledger_import
+
+SHOW_HEAD = Template("cli.discharge.show_head", "run {run} by {actor} at {when}: {summary}")
+DIRECTED = Template("cli.discharge.directed", "(directed)")
+SHOW_SHORTFALL = Template(
+    "cli.discharge.show_shortfall",
+    "shortfall: {document}/{line} {day} {part} missing {missing} of {required}",
+)
+SHOW_EXPIRED = Template(
+    "cli.discharge.show_expired",
+    "expired: lot {lot} {pedimento} {part} open {open} — {action}",
+)
+SHOW_UNEXPLODED = Template(
+    "cli.discharge.show_unexploded",
+    "not discharged: {document}/{line} {day} {product} — {problem}",
+)
+
+
+RUN_DRY = Template("cli.discharge.dry", "dry run (nothing written)")
+RUN_HEAD = Template("cli.discharge.run_head", "run {run}")
+RUN_SUPERSEDES = Template("cli.discharge.supersedes", " supersedes run {run}")
+RUN_SHIPMENTS = Template("cli.discharge.shipments", "{n} shipment lines")
+RUN_SHIPMENTS_THROUGH = Template(
+    "cli.discharge.shipments_through",
+    "{n} of {total} shipment lines (through {day})",
+)
+RUN_COUNTS = Template(
+    "cli.discharge.counts",
+    "{lines} → {consumptions} consumptions → {allocations} allocations {by_key}; {shortfalls} "
+    "shortfalls, {expired} expired lots reached (A3), {unexploded} shipments without BOM in "
+    "force",
+)
+RUN_SAME = Template("cli.discharge.same", "same inputs and journal as the previous run")
+RUN_SECONDS = Template("cli.discharge.seconds", "seconds: {seconds}")
+RUN_ROW = Template(
+    "cli.discharge.row",
+    "run {run}  {when}  {actor}  through {through}  {allocations} allocations",
+)
+RUN_CURRENT = Template("cli.discharge.current", "  (current)")
+RUN_SUPERSEDED = Template("cli.discharge.superseded", "  (superseded by run {run})")
+PROGRAM = Template("cli.balance.program", "program")
+BALANCE_TOTAL = Template(
+    "cli.balance.total",
+    "{n} lots, open value USD {usd} (MXN {mxn} at the FIX of each entry date)",
+)
+FIRST_200 = Template("cli.balance.first_200", " (first 200 of {n} shown; --json for all)")
+BALANCE_TITLE = Template("cli.balance.title", "balance on {day}")
+EXPIRY_TITLE = Template("cli.expiry.title", "expired or expiring within {within} days of {day}")
+
 
 SHORTFALLS_FIRST = Template(
     "cli.discharge.shortfalls_first", "shortfalls (the first {shown} of {total}):"
@@ -56,6 +108,36 @@ SHORTFALLS_DRY = Template(
     "cli.discharge.shortfalls_dry",
     "{total} shortfalls: a dry run keeps no journal; run without --dry-run, then "
     "`immex discharge show RUN` lists them",
+)
+#: the columns of `immex balance` and `immex expiry`, in the run's language
+BALANCE_COLUMNS = (
+    Template("cli.balance.col.lot", "lot"),
+    Template("cli.balance.col.pedimento", "pedimento"),
+    Template("cli.balance.col.part", "part"),
+    Template("cli.balance.col.entry", "entry"),
+    Template("cli.balance.col.limit", "limit"),
+    Template("cli.balance.col.days_left", "days left"),
+    Template("cli.balance.col.open_qty", "open qty"),
+    Template("cli.balance.col.open_usd", "open value USD"),
+    Template("cli.balance.col.open_mxn", "open value MXN"),
+    Template("cli.balance.col.status", "status"),
+    Template("cli.balance.col.annex", "annex"),
+)
+LOT_STATUS = {
+    "open": Template("cli.balance.status.open", "open"),
+    "near": Template("cli.balance.status.near", "near"),
+    "expired": Template("cli.balance.status.expired", "expired"),
+}
+SHOW_COLUMNS = (
+    Template("cli.discharge.col.document", "document"),
+    Template("cli.discharge.col.line", "line"),
+    Template("cli.discharge.col.date", "date"),
+    Template("cli.discharge.col.component", "component"),
+    Template("cli.discharge.col.pedimento", "pedimento"),
+    Template("cli.discharge.col.entry", "entry"),
+    Template("cli.discharge.col.qty", "qty"),
+    Template("cli.discharge.col.value_usd", "value USD"),
+    Template("cli.discharge.col.key", "key"),
 )
 #: how many shortfalls `immex discharge run` names
 FIRST_SHORTFALLS = 10
@@ -120,9 +202,9 @@ def _run_import(
     if json_out:
         print_json(result)
     else:
-        console.print(result.message, markup=False)
+        say(result.message)
         for note in result.notes:
-            console.print(f"note: {note}", markup=False, highlight=False)
+            say(NOTE_LINE(message=note))
 
 
 def _importer(entity: ledger_import.Entity) -> Any:
@@ -255,29 +337,27 @@ def discharge_run(
     if json_out:
         print_json(summary)
         return
-    head = "dry run (nothing written)" if dry_run else f"run {summary.run_id}"
+    head = text(RUN_DRY() if dry_run else RUN_HEAD(run=summary.run_id))
     if summary.supersedes and not dry_run:
-        head += f" supersedes run {summary.supersedes}"
-    console.print(head, markup=False)
-    lines = f"{summary.shipments:,} shipment lines"
+        head += text(RUN_SUPERSEDES(run=summary.supersedes))
+    say(head)
+    lines = RUN_SHIPMENTS(n=f"{summary.shipments:,}")
     if summary.through is not None:
-        lines = (
-            f"{summary.shipments_through:,} of {summary.shipments:,} shipment lines "
-            f"(through {summary.through.isoformat()})"
-        )
-    console.print(
-        f"{lines} → {summary.consumptions:,} consumptions → "
-        f"{summary.allocations:,} allocations {summary.by_key}; "
-        f"{summary.shortfalls:,} shortfalls, {summary.expired_lots:,} expired lots reached (A3), "
-        f"{summary.unexploded_shipments:,} shipments without BOM in force",
-        markup=False,
-    )
+        lines = RUN_SHIPMENTS_THROUGH(n=f"{summary.shipments_through:,}",
+                                      total=f"{summary.shipments:,}",
+                                      day=summary.through.isoformat())  # fmt: skip
+    say(RUN_COUNTS(
+        lines=lines, consumptions=f"{summary.consumptions:,}",
+        allocations=f"{summary.allocations:,}", by_key=summary.by_key,
+        shortfalls=f"{summary.shortfalls:,}", expired=f"{summary.expired_lots:,}",
+        unexploded=f"{summary.unexploded_shipments:,}",
+    ))  # fmt: skip
     _print_shortfalls(ws, summary)
     if summary.same_as_previous:
-        console.print("same inputs and journal as the previous run", markup=False)
+        say(RUN_SAME())
     for note in summary.parameters.get("limit_notes", []):
-        err_console.print(f"note: {note}", markup=False)
-    console.print(f"seconds: {summary.seconds}", markup=False)
+        say(NOTE_LINE(message=note), err=True)
+    say(RUN_SECONDS(seconds=summary.seconds))
 
 
 def _print_shortfalls(ws: Any, summary: runs.RunSummary) -> None:
@@ -315,14 +395,9 @@ def discharge_show(
     if json_out:
         print_json(detail)
         return
-    console.print(
-        f"run {detail['run_id']} by {detail['actor']} at {detail['created_at']}: "
-        f"{detail['summary']}",
-        markup=False,
-    )
-    table = Table(
-        "document", "line", "date", "component", "pedimento", "entry", "qty", "value USD", "key"
-    )
+    say(SHOW_HEAD(run=detail["run_id"], actor=detail["actor"], when=detail["created_at"],
+                  summary=detail["summary"]))  # fmt: skip
+    table = Table(*(text(col()) for col in SHOW_COLUMNS))
     for a in detail["allocations"][: limit or 50]:
         table.add_row(
             format_pedimento(a.document),
@@ -333,27 +408,20 @@ def discharge_show(
             a.entry_date.isoformat(),
             qty(a.quantity),
             money(a.value_usd),
-            a.key + (" (directed)" if a.directed else ""),
+            a.key + (" " + text(DIRECTED()) if a.directed else ""),
         )
     console.print(table)
     for s in detail["shortfalls"][:50]:
-        console.print(
-            f"shortfall: {format_pedimento(s['document'])}/{s['line']} {s['date']} {s['part']} "
-            f"missing {qty(s['missing'])} of {qty(s['required'])}",
-            markup=False,
-        )
+        say(SHOW_SHORTFALL(document=format_pedimento(s["document"]), line=s["line"],
+                           day=s["date"], part=s["part"], missing=qty(s["missing"]),
+                           required=qty(s["required"])))  # fmt: skip
     for e in detail["expired_lots"][:50]:
-        console.print(
-            f"expired: lot {e['lot_id']} {format_pedimento(e['pedimento'])} {e['part']} open "
-            f"{qty(e['open_quantity'])} — {e['action']}",
-            markup=False,
-        )
+        say(SHOW_EXPIRED(lot=e["lot_id"], pedimento=format_pedimento(e["pedimento"]),
+                         part=e["part"], open=qty(e["open_quantity"]),
+                         action=e["action"]))  # fmt: skip
     for u in detail["unexploded_shipments"][:50]:
-        console.print(
-            f"not discharged: {u['document']}/{u['line']} {u['date']} {u['product']} — "
-            f"{u['problem']}",
-            markup=False,
-        )
+        say(SHOW_UNEXPLODED(document=u["document"], line=u["line"], day=u["date"],
+                            product=u["product"], problem=u["problem"]))  # fmt: skip
 
 
 @discharge_app.command("list")
@@ -367,54 +435,47 @@ def discharge_list(
         print_json(listed)
         return
     for r in listed:
-        console.print(
-            f"run {r['run_id']}  {r['created_at']:%Y-%m-%d %H:%M}  {r['actor']}  "
-            f"through {r['through'] or '-'}  {r['allocations']:,} allocations"
-            + ("  (current)" if r["current"] else f"  (superseded by run {listed[-1]['run_id']})"),
-            markup=False,
-        )
+        say(
+            text(RUN_ROW(run=r["run_id"], when=f"{r['created_at']:%Y-%m-%d %H:%M}",
+                         actor=r["actor"], through=r["through"] or "-",
+                         allocations=f"{r['allocations']:,}"))
+            + text(RUN_CURRENT() if r["current"] else RUN_SUPERSEDED(run=listed[-1]["run_id"]))
+        )  # fmt: skip
         for note in r["stale"]:  # the current run, corrected after it
-            console.print(f"  {tr(note, default_lang())}", markup=False, highlight=False)
+            say("  " + text(note))
 
 
 def _print_balances(
-    rows: list[balances.LotBalance], notes: list[str], as_of: date, json_out: bool, title: str
-) -> None:
+    ws: Any, rows: list[balances.LotBalance], notes: list[str], as_of: date, json_out: bool,
+    title: Any,
+) -> None:  # fmt: skip
     total = sum((b.open_value_usd for b in rows), start=Decimal(0))
     if json_out:
         print_json({"as_of": as_of, "notes": notes, "lots": rows, "open_value_usd": total})
         return
     for n in notes:
-        err_console.print(f"note: {n}", markup=False)
-    table = Table(
-        "lot",
-        "pedimento",
-        "part",
-        "entry",
-        "limit",
-        "days left",
-        "open qty",
-        "open value USD",
-        "status",
-        "annex",
-        title=title,
-    )
-    for b in rows[:200]:
+        say(NOTE_LINE(message=n), err=True)
+    table = Table(*(text(col()) for col in BALANCE_COLUMNS), title=text(title))
+    mxn = values_mxn(ws, rows[:200])
+    for b, value_mxn in zip(rows[:200], mxn, strict=True):
         table.add_row(
             str(b.lot_id),
             format_pedimento(b.pedimento),
             b.part,
             b.entry_date.isoformat(),
-            b.limit_date.isoformat() if b.limit_date else "program",
+            b.limit_date.isoformat() if b.limit_date else text(PROGRAM()),
             "" if b.days_left is None else str(b.days_left),
             qty(b.open_quantity),
             money(b.open_value_usd),
-            b.status,
+            money(value_mxn),
+            text(LOT_STATUS[b.status]()) if b.status in LOT_STATUS else b.status,
             b.annex.label if b.annex else "",  # Annex I/II of the IMMEX Decree (RULES I-10)
         )
     console.print(table)
-    more = f" (first 200 of {len(rows):,} shown; --json for all)" if len(rows) > 200 else ""
-    console.print(f"{len(rows):,} lots, open value USD {money(total)}{more}", markup=False)
+    known = [v for v in values_mxn(ws, rows) if v is not None]
+    line = BALANCE_TOTAL(n=f"{len(rows):,}", usd=money(total), mxn=money(sum(known, Decimal(0))))
+    more = text(FIRST_200(n=f"{len(rows):,}")) if len(rows) > 200 else ""
+    say(text(line) + more)
 
 
 @handle_errors
@@ -428,8 +489,9 @@ def balance_cmd(
     """Open quantity and value per lot, with its limit date and days left."""
     notes: list[str] = []
     when = today_default(parse_date(as_of, "as-of"), notes)
-    rows, more = balances.balance(open_ws(db, company), when, part)
-    _print_balances(rows, notes + more, when, json_out, f"balance on {when.isoformat()}")
+    ws = open_ws(db, company)
+    rows, more = balances.balance(ws, when, part)
+    _print_balances(ws, rows, notes + more, when, json_out, BALANCE_TITLE(day=when.isoformat()))
 
 
 @handle_errors
@@ -443,13 +505,15 @@ def expiry_cmd(
     """Lots past their IMMEX limit or within --within days of it, with the value at risk."""
     notes: list[str] = []
     when = today_default(parse_date(as_of, "as-of"), notes)
-    rows, more = balances.expiry(open_ws(db, company), within, when)
+    ws = open_ws(db, company)
+    rows, more = balances.expiry(ws, within, when)
     _print_balances(
+        ws,
         rows,
         notes + more,
         when,
         json_out,
-        f"expired or expiring within {within} days of {when.isoformat()}",
+        EXPIRY_TITLE(within=within, day=when.isoformat()),
     )
 
 

@@ -8,7 +8,7 @@ import typer
 
 from immex import __version__
 from immex.domain.errors import ImmexError
-from immex.reports.i18n import reset_lang, set_lang, tr
+from immex.reports.i18n import default_lang, reset_lang, set_lang, tr
 
 app = typer.Typer(
     name="immex",
@@ -52,6 +52,11 @@ def _lang(ctx: typer.Context, value: str | None) -> str | None:
         except ImmexError as exc:
             raise typer.BadParameter(str(tr(exc.message, "es"))) from None
         ctx.call_on_close(lambda: reset_lang(token))
+        return value
+    try:  # no --lang: IMMEX_LANG must be a language too (checked once, before any output)
+        default_lang()
+    except ImmexError as exc:
+        raise typer.BadParameter(f"IMMEX_LANG: {tr(exc.message, 'es')}") from None
     return value
 
 

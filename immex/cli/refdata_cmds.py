@@ -14,6 +14,7 @@ from immex.cli.common import (
     parse_date,
     parse_month,
     print_json,
+    run_lang,
     say,
     text,
     today_default,
@@ -246,21 +247,26 @@ def factor_cmd(
 
 @handle_errors
 def rules_cmd(
+    ctx: typer.Context,
     rule_id: str | None = typer.Argument(
         None, metavar="[ID]", help="A rule id as outputs cite it (C-3, U-2, I-4); all if omitted."
+    ),
+    lang: str | None = typer.Option(
+        None, "--lang", help="Language of the texts: es or en (default: immex --lang, else es)."
     ),
     json_out: bool = JsonOpt,
 ) -> None:
     """The rules immex applies: text, legal citations and confidence (H read in the law,
     M secondary sources, L a single weak source)."""
+    lang = run_lang(ctx, lang)
     rules = [rules_service.get_rule(rule_id)] if rule_id else rules_service.all_rules()
     if json_out:
         print_json([asdict(r) for r in rules] if rule_id is None else asdict(rules[0]))
         return
     for r in rules:
         cites = "; ".join(r.citations) or text(NO_CITATION())
-        _say(f"{r.id}  [{r.confidence}]  {cites}  — {r.section}")
-        _say(f"    {r.text}")
+        _say(f"{r.id}  [{r.confidence}]  {cites}  — {rules_service.rule_section(r, lang)}")
+        _say(f"    {rules_service.rule_text(r, lang)}")
 
 
 def register(app: typer.Typer) -> None:

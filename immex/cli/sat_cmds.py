@@ -74,6 +74,16 @@ MORE_DIFFERENCES = Template("cli.reconcile.more", "… {n} more (use --json or -
 WRITTEN = Template("cli.written", "written: {path}")
 
 
+#: the categories of a reconciliation, as the CLI names them
+CATEGORY = {
+    "only_in_sat": Template("cli.reconcile.cat.only_in_sat", "only in SAT"),
+    "only_in_ledger": Template("cli.reconcile.cat.only_in_ledger", "only in the ledger"),
+    "quantity_value": Template("cli.reconcile.cat.quantity_value", "quantity or value"),
+    "discharge": Template("cli.reconcile.cat.discharge", "discharge"),
+    "rectification": Template("cli.reconcile.cat.rectification", "rectification"),
+    "open_past_limit": Template("cli.reconcile.cat.open_past_limit", "open past its limit"),
+}
+
 pedimento_app = typer.Typer(help="Pedimentos as SAT has them.", no_args_is_help=True)
 
 
@@ -207,11 +217,12 @@ def reconcile_cmd(
         return
     table = Table(text(H_CATEGORY()), text(H_DIFFERENCES()))
     for cat, n in report["totals"].items():
-        table.add_row(cat, str(n))
+        table.add_row(text(CATEGORY[cat]()) if cat in CATEGORY else cat, str(n))
     console.print(table)
     for d in report["differences"][:50]:
+        category = CATEGORY[d.category]() if d.category in CATEGORY else d.category
         say(DIFFERENCE(
-            category=d.category, pedimento=format_pedimento(d.pedimento), code=d.fraccion or "",
+            category=category, pedimento=format_pedimento(d.pedimento), code=d.fraccion or "",
             field=d.field, sat=d.sat_value, ledger=d.ledger_value, sat_ref=d.sat_ref or "-",
             ledger_ref=d.ledger_ref or "-", note=d.note,
         ))  # fmt: skip

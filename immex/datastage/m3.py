@@ -26,7 +26,12 @@ from typing import Any
 
 from immex.datastage.layout import KIND_HELP, KIND_RE
 from immex.domain.errors import ErrorRecord
+from immex.domain.messages import Template
 from immex.files import UnreadableFile, decode_bytes
+
+CANNOT_READ = Template("m3.cannot_read", "cannot read: {exc}")
+NO_TRAILER = Template("m3.no_trailer", "no 801 trailer: truncated file?")
+
 
 _FILE_NAME = re.compile(r"^m(?P<patente>\d{4})(?P<seq>\d{3})\.(?P<day>\d{3})$", re.IGNORECASE)
 _DATE_RANGE = (1990, 2099)
@@ -179,7 +184,7 @@ def parse_m3(path: str | Path) -> M3File:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        out.errors.append(ErrorRecord(path.name, None, None, f"cannot read: {exc}"))
+        out.errors.append(ErrorRecord(path.name, None, None, CANNOT_READ(exc=exc)))
         return out
     try:
         text, encoding = decode_bytes(data, path.name)
@@ -262,7 +267,7 @@ def parse_m3(path: str | Path) -> M3File:
                 continue
         ped_obj.records.setdefault(rtype, []).append(rec | {"_line": no})
     if out.trailer is None:
-        out.errors.append(ErrorRecord(path.name, None, None, "no 801 trailer: truncated file?"))
+        out.errors.append(ErrorRecord(path.name, None, None, NO_TRAILER()))
     else:
         tl = out.trailer["line"]
         if int(out.trailer["pedimentos"]) != len(out.pedimentos):

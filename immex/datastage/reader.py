@@ -30,6 +30,12 @@ from immex.datastage.charset import encoding_problem
 from immex.datastage.layout import KEYED_TABLES, KIND_HELP, LAYOUTS, TABLE_CODES, TableLayout
 from immex.datastage.models import RECORD_TYPES
 from immex.domain.errors import ErrorRecord
+from immex.domain.messages import Template
+
+NOT_A_ZIP = Template("datastage.not_a_zip", "not a readable ZIP: {exc}")
+TABLE_TWICE = Template("datastage.table_twice", "table {code} appears twice in the ZIP")
+NO_501 = Template("datastage.no_501", "no <folio>_501.asc table: not a Data Stage extraction")
+
 
 ENCODING = "cp1252"
 CHUNK = 1 << 22  # 4 MiB
@@ -354,7 +360,7 @@ class DataStageZip:
             self._zip = zipfile.ZipFile(self.path)
             infos = self._zip.infolist()
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-            self.errors.append(ErrorRecord(self.name, None, None, f"not a readable ZIP: {exc}"))
+            self.errors.append(ErrorRecord(self.name, None, None, NOT_A_ZIP(exc=exc)))
             self._zip = None
             return
         for info in infos:
@@ -366,9 +372,7 @@ class DataStageZip:
                 self.warnings.append(f"{self.name}: unexpected member {info.filename!r} ignored")
                 continue
             if code in self.members:
-                self.errors.append(
-                    ErrorRecord(self.name, None, None, f"table {code} appears twice in the ZIP")
-                )
+                self.errors.append(ErrorRecord(self.name, None, None, TABLE_TWICE(code=code)))
                 continue
             if self.folio is None:
                 self.folio = mm.group("folio")
@@ -379,11 +383,7 @@ class DataStageZip:
                 )
             self.members[code] = info
         if "501" not in self.members:
-            self.errors.append(
-                ErrorRecord(
-                    self.name, None, None, "no <folio>_501.asc table: not a Data Stage extraction"
-                )
-            )
+            self.errors.append(ErrorRecord(self.name, None, None, NO_501()))
         for code in TABLE_CODES:
             if code not in self.members and code != "501" and self._zip is not None:
                 self.warnings.append(f"{self.name}: table {code} absent; nothing read from it")

@@ -14,6 +14,16 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from immex.domain.errors import InvalidInput, ParameterNotInForce
+from immex.domain.messages import Template
+
+ENDS_BEFORE = Template("dated.ends_before", "dated value ends ({end}) before it starts ({start})")
+BAD_CONFIDENCE = Template("dated.bad_confidence", "confidence must be one of {levels}, not {value}")
+NOT_IN_FORCE = Template(
+    "dated.not_in_force",
+    "parameter {name} has no value in force on {day} (known periods: {known}); load or correct "
+    "the parameter data",
+)
+
 
 T = TypeVar("T")
 
@@ -35,12 +45,11 @@ class DatedValue(Generic[T]):
     def __post_init__(self) -> None:
         if self.valid_to is not None and self.valid_to < self.valid_from:
             raise InvalidInput(
-                f"dated value ends ({self.valid_to.isoformat()}) before it starts "
-                f"({self.valid_from.isoformat()})"
+                ENDS_BEFORE(end=self.valid_to.isoformat(), start=self.valid_from.isoformat())
             )
         if self.confidence not in CONFIDENCE_LEVELS:
             raise InvalidInput(
-                f"confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, not {self.confidence!r}"
+                BAD_CONFIDENCE(levels=", ".join(CONFIDENCE_LEVELS), value=repr(self.confidence))
             )
 
     @property
@@ -74,8 +83,7 @@ class Parameter(Generic[T]):
         if not found:
             known = "; ".join(v.period for v in self.values) or "no values"
             raise ParameterNotInForce(
-                f"parameter {self.name!r} has no value in force on {when.isoformat()} "
-                f"(known periods: {known}); load or correct the parameter data",
+                NOT_IN_FORCE(name=repr(self.name), day=when.isoformat(), known=known),
                 field=self.name,
             )
         return found[-1]

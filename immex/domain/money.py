@@ -9,6 +9,14 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
+
+NOT_A_NUMBER = Template(
+    "money.not_a_number",
+    "not a number: {value} (expected digits such as 1234.56)",
+)
+NOT_FINITE = Template("money.not_finite", "not a finite number: {value}")
+
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -32,11 +40,9 @@ def D(value: object) -> Decimal:  # noqa: N802 - beancount's name for the same h
         try:
             result = Decimal(text)
         except InvalidOperation:
-            raise InvalidInput(
-                f"not a number: {value!r} (expected digits such as 1234.56)"
-            ) from None
+            raise InvalidInput(NOT_A_NUMBER(value=repr(value))) from None
         if not result.is_finite():
-            raise InvalidInput(f"not a finite number: {value!r}")
+            raise InvalidInput(NOT_FINITE(value=repr(value)))
         return result
     raise TypeError(f"cannot build a Decimal from {type(value).__name__}")
 

@@ -10,6 +10,13 @@ from __future__ import annotations
 import re
 
 from immex.domain.errors import InvalidFormat
+from immex.domain.messages import Template
+
+DECIMAL_COMMA = Template(
+    "number.decimal_comma",
+    "the comma in {text} is not a thousands separator: write decimals with a point (2.5, not 2,5)",
+)
+
 
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 
@@ -21,7 +28,4 @@ def ungrouped(text: str) -> str:
         return s
     if _GROUPED.fullmatch(s):
         return s.replace(",", "")
-    raise InvalidFormat(
-        f"the comma in {s!r} is not a thousands separator: write decimals with a point "
-        "(2.5, not 2,5)"
-    )
+    raise InvalidFormat(DECIMAL_COMMA(text=repr(s)))

@@ -12,8 +12,20 @@ from datetime import date
 from decimal import Decimal
 
 from immex.domain.errors import InvalidFormat, InvalidInput
+from immex.domain.messages import Template
 from immex.domain.money import D
 from immex.domain.tariff import PublishedRate, RateKind
+
+EMPTY_RATE = Template(
+    "rates.empty_rate",
+    "empty rate; expected Ex., a percentage such as 5, or Prohibida",
+)
+RATE_RANGE = Template("rates.rate_range", "rate out of range: {raw} (expected 0 … 1000 percent)")
+NOT_ISO3 = Template(
+    "rates.not_iso3",
+    "not an ISO-3 country code: {code} (expected three letters such as CHN, USA)",
+)
+
 
 MFN = "MFN"
 PROSEC = "PROSEC"
@@ -58,12 +70,10 @@ def parse_rate_text(text: str) -> PublishedRate:
         pct = D(number)
     except (InvalidInput, TypeError):
         if not raw:
-            raise InvalidFormat(
-                "empty rate; expected Ex., a percentage such as 5, or Prohibida"
-            ) from None
+            raise InvalidFormat(EMPTY_RATE()) from None
         return PublishedRate(raw, RateKind.OTHER, None)
     if pct < 0 or pct > 1000:
-        raise InvalidFormat(f"rate out of range: {raw!r} (expected 0 … 1000 percent)")
+        raise InvalidFormat(RATE_RANGE(raw=repr(raw)))
     return PublishedRate(raw, RateKind.AD_VALOREM, pct)
 
 
@@ -71,7 +81,7 @@ def normalize_iso3(code: str) -> str:
     text = code.strip().upper()
     if len(text) != 3 or not text.isalpha():
         raise InvalidFormat(
-            f"not an ISO-3 country code: {code!r} (expected three letters such as CHN, USA)",
+            NOT_ISO3(code=repr(code)),
             field="origin",
         )
     return text

@@ -55,6 +55,9 @@ from immex.domain.rate_rows import (
 )
 from immex.domain.tariff import RateAt, RateKind, RatePeriod
 
+NO_SECTORS = Template("rates.no_sectors", "none")
+
+
 NO_PROSEC_LIST = Template(
     "rates.no_prosec_list",
     "no PROSEC list loaded (the bundled data has none): load one with `immex rates load prosec`",
@@ -321,18 +324,9 @@ class RateBook:
         rows = self.prosec_for(fraccion)
         warnings: list[str] = []
         if not self.prosec:
-            return [
-                RateOption(
-                    PROSEC,
-                    None,
-                    "",
-                    False,
-                    NO_PROSEC_LIST(),
-                    RULE_PROSEC,
-                )
-            ], warnings
+            return [RateOption(PROSEC, None, "", False, NO_PROSEC_LIST(), RULE_PROSEC)], warnings
         if not rows:
-            detail = ", ".join(sorted(registered)) or "none"
+            detail = ", ".join(sorted(registered)) or NO_SECTORS()
             return [
                 RateOption(
                     PROSEC,

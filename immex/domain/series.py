@@ -9,7 +9,47 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from immex.domain.errors import DataCoverageError, InvalidFormat, InvalidInput
+from immex.domain.messages import Template
 from immex.domain.money import ONE, round_half_up, truncate
+
+FIX_EMPTY = Template("series.fix_empty", "the FIX series is empty")
+FIX_BAD = Template(
+    "series.fix_bad",
+    "FIX series: {n} bad point(s), first on {day} (rates must be positive and dated on banking "
+    "days)",
+)
+FIX_DIFFERS = Template("series.fix_differs", "FIX {day}: {rate} differs from {known} in {source}")
+FIX_ENDS = Template(
+    "series.fix_ends",
+    "the FIX series ends on {last}; cannot tell the banking day before {day} — load a newer "
+    "FIX series",
+)
+FIX_STARTS = Template("series.fix_starts", "the FIX series starts on {first}; no rate for {day}")
+NOT_A_MONTH = Template("series.not_a_month", "not a month: {text} (expected YYYY-MM)")
+BAD_MONTH = Template("series.bad_month", "not a month: {text} (expected YYYY-MM with MM 01…12)")
+INPC_EMPTY = Template("series.inpc_empty", "the INPC series is empty")
+INPC_NOT_POSITIVE = Template(
+    "series.inpc_not_positive",
+    "INPC {month}: index must be positive, not {value}",
+)
+INPC_DIFFERS = Template(
+    "series.inpc_differs",
+    "INPC {month}: {value} differs from {known} in {source}",
+)
+BAD_ROUNDING = Template(
+    "series.bad_rounding",
+    "factor rounding must be one of {options}, not {value}",
+)
+PERIOD_BACKWARDS = Template(
+    "series.period_backwards",
+    "update period ends ({end}) before it starts ({start})",
+)
+INPC_NOT_IN_DATA = Template(
+    "series.inpc_not_in_data",
+    "INPC for {month} is not in the data ({first} … {last})",
+)
+INPC_MISSING = Template("series.inpc_missing", "INPC for {month} is missing from the data")
+
 
 Month = tuple[int, int]  # (year, month)
 
@@ -34,13 +74,10 @@ class FxSeries:
 
     def __init__(self, points: dict[date, Decimal], source: str = "Banxico FIX") -> None:
         if not points:
-            raise DataCoverageError("the FIX series is empty")
+            raise DataCoverageError(FIX_EMPTY())
         bad = sorted(d for d, r in points.items() if not r > 0 or d.weekday() >= 5)
         if bad:
-            raise InvalidInput(
-                f"FIX series: {len(bad)} bad point(s), first on {bad[0].isoformat()} "
-                "(rates must be positive and dated on banking days)"
-            )
+            raise InvalidInput(FIX_BAD(n=len(bad), day=bad[0].isoformat()))
         self._dates = sorted(points)
         self._rates = dict(points)
         self.source = source
@@ -68,7 +105,9 @@ class FxSeries:
         if clash:
             d = clash[0]
             raise InvalidInput(
-                f"FIX {d.isoformat()}: {points[d]} differs from {self._rates[d]} in {self.source}"
+                FIX_DIFFERS(
+                    day=d.isoformat(), rate=points[d], known=self._rates[d], source=self.source
+                )
             )
         return FxSeries({**self._rates, **points}, f"{self.source} + {source}")
 
@@ -80,16 +119,11 @@ class FxSeries:
         probe = day - timedelta(days=1)
         while probe > self.last:
             if probe.weekday() < 5:
-                raise DataCoverageError(
-                    f"the FIX series ends on {self.last.isoformat()}; cannot tell the banking "
-                    f"day before {day.isoformat()} — load a newer FIX series"
-                )
+                raise DataCoverageError(FIX_ENDS(last=self.last.isoformat(), day=day.isoformat()))
             probe -= timedelta(days=1)
         i = bisect.bisect_right(self._dates, probe) - 1
         if i < 0:
-            raise DataCoverageError(
-                f"the FIX series starts on {self.first.isoformat()}; no rate for {day.isoformat()}"
-            )
+            raise DataCoverageError(FIX_STARTS(first=self.first.isoformat(), day=day.isoformat()))
         return self._dates[i]
 
     def for_pedimento(self, day: date) -> FxQuote:
@@ -115,7 +149,7 @@ def parse_month(text: str) -> Month:
         if not 1 <= month <= 12 or len(year_s) != 4:
             raise ValueError
     except ValueError:
-        raise InvalidFormat(f"not a month: {text!r} (expected YYYY-MM)", field="month") from None
+        raise InvalidFormat(NOT_A_MONTH(text=repr(text)), field="month") from None
     return year, month
 
 
@@ -123,7 +157,7 @@ def check_month(month: Month) -> Month:
     """``month`` if it is a real (year, month) pair, else InvalidInput."""
     year, m = month
     if not (1 <= m <= 12 and 1 <= year <= 9999):
-        raise InvalidInput(f"not a month: {year}-{m} (expected YYYY-MM with MM 01…12)")
+        raise InvalidInput(BAD_MONTH(text=f"{year}-{m}"))
     return month
 
 
@@ -167,11 +201,11 @@ class InpcSeries:
 
     def __init__(self, points: dict[Month, Decimal], source: str = "INEGI INPC") -> None:
         if not points:
-            raise DataCoverageError("the INPC series is empty")
+            raise DataCoverageError(INPC_EMPTY())
         for month, value in points.items():
             check_month(month)
             if not value > 0:
-                raise InvalidInput(f"INPC {month_str(month)}: index must be positive, not {value}")
+                raise InvalidInput(INPC_NOT_POSITIVE(month=month_str(month), value=value))
         self._points = dict(points)
         self.last_month = max(points)
         self.first_month = min(points)
@@ -192,7 +226,9 @@ class InpcSeries:
         if clash:
             m = clash[0]
             raise InvalidInput(
-                f"INPC {month_str(m)}: {points[m]} differs from {self._points[m]} in {self.source}"
+                INPC_DIFFERS(
+                    month=month_str(m), value=points[m], known=self._points[m], source=self.source
+                )
             )
         return InpcSeries({**self._points, **points}, f"{self.source} + {source}")
 
@@ -206,22 +242,19 @@ class InpcSeries:
         check_month(from_month)
         check_month(to_month)
         if rounding not in FACTOR_ROUNDINGS:
-            raise InvalidInput(
-                f"factor rounding must be one of {FACTOR_ROUNDINGS}, not {rounding!r}"
-            )
+            raise InvalidInput(BAD_ROUNDING(options=FACTOR_ROUNDINGS, value=repr(rounding)))
         if to_month < from_month:
             raise InvalidInput(
-                f"update period ends ({month_str(to_month)}) before it starts "
-                f"({month_str(from_month)})"
+                PERIOD_BACKWARDS(end=month_str(to_month), start=month_str(from_month))
             )
         notes: list[str] = []
         den_month = previous_month(from_month)
         denominator = self._points.get(den_month)
         if denominator is None:
             raise DataCoverageError(
-                f"INPC for {month_str(den_month)} is not in the data "
-                f"({month_str(self.first_month)} … {month_str(self.last_month)})"
-            )
+                INPC_NOT_IN_DATA(month=month_str(den_month), first=month_str(self.first_month),
+                                 last=month_str(self.last_month))
+            )  # fmt: skip
         num_month = previous_month(to_month)
         if num_month > self.last_month:
             note = (
@@ -238,7 +271,7 @@ class InpcSeries:
             num_month = self.last_month
         numerator = self._points.get(num_month)
         if numerator is None:
-            raise DataCoverageError(f"INPC for {month_str(num_month)} is missing from the data")
+            raise DataCoverageError(INPC_MISSING(month=month_str(num_month)))
         raw = numerator / denominator
         stepped = truncate(raw, 4) if rounding == "truncate" else round_half_up(raw, 4)
         floored = stepped < ONE

@@ -27,6 +27,9 @@ from immex.domain.lot_portions import sum_decimals as _sum
 from immex.domain.messages import Template
 from immex.domain.money import ZERO
 
+SOME_FAILED = Template("usmca.some_failed", "{n} 63-A computations failed; nothing computed")
+
+
 #: the 63-A destinations (USMCA partners)
 DESTINATIONS = ("USA", "CAN")
 
@@ -158,7 +161,7 @@ def price_exports(
             except ImmexError as exc:
                 errors.append(ErrorRecord(f"63-A {r.reference}", i, exc.field, exc.message))
         if errors:
-            raise BatchError(errors, f"{len(errors)} 63-A computations failed; nothing computed")
+            raise BatchError(errors, SOME_FAILED(n=len(errors)))
         return out
 
     first = run([(p, request(p, ZERO)) for p in portions])

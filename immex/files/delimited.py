@@ -13,9 +13,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from immex.domain.messages import Template
 from immex.files.encoding import Encoding, locate_decode_error
 from immex.files.errors import UnreadableFile
 from immex.files.headers import Layout, header_key
+
+MALFORMED = Template(
+    "file.malformed",
+    "not a well-formed {value}-separated file ({exc}); check the quotes on that line, or save "
+    "the file again from Excel",
+)
+
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon (;)", "\t": "tab", "|": "pipe (|)"}
@@ -78,7 +86,6 @@ def text_rows(
     except csv.Error as exc:
         raise UnreadableFile(
             source,
-            f"not a well-formed {DELIMITER_NAMES[dialect.delimiter]}-separated file ({exc}); "
-            "check the quotes on that line, or save the file again from Excel",
+            MALFORMED(value=DELIMITER_NAMES[dialect.delimiter], exc=exc),
             line=end + 1,
         ) from None

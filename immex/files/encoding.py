@@ -16,7 +16,38 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from immex.domain.messages import Template
 from immex.files.errors import UnreadableFile
+
+READ_AS = Template("file.read_as", "read as {label} (not UTF-8); to avoid doubt, {resave}")
+
+
+BINARY_CHARS = Template(
+    "file.binary_chars",
+    "not a text table: it holds binary data ({n} control characters in the first {n2} "
+    "characters read as {label}); is it the right file? Export the table as CSV or XLSX",
+)
+EMPTY_FILE = Template("file.empty", "empty file (0 bytes): nothing to read; is it the right file?")
+BINARY_BYTES = Template(
+    "file.binary_bytes",
+    "not a text table: it holds binary data ({controls} control bytes in the first {n}); is it "
+    "the right file? Export the table as CSV or XLSX",
+)
+MIXED_ENCODINGS = Template(
+    "file.mixed_encodings",
+    "the file mixes encodings: earlier lines are UTF-8 but this one is not; {resave}",
+)
+NOT_TEXT = Template(
+    "file.not_text",
+    "not readable text: the bytes are neither UTF-8, UTF-16 nor a Windows code page (binary "
+    "data?); {resave}",
+)
+BAD_BYTE = Template(
+    "file.bad_byte",
+    "byte {value} cannot be read as {label} (damaged or truncated file?); {resave}",
+)
+CANNOT_DECODE = Template("file.cannot_decode", "cannot be read as {label}; {resave}")
+
 
 #: bytes read at once while scanning
 CHUNK = 1 << 20
@@ -26,7 +57,9 @@ DETECTOR_SAMPLE = 1 << 16
 MAX_CONTROL_SHARE = 0.01
 #: single-byte code pages considered, in order of preference
 CODE_PAGES = ("cp1252", "cp850", "latin_1")
-RESAVE = "save it again as CSV UTF-8 (Excel: File › Save as › “CSV UTF-8”)"
+RESAVE = Template(
+    "file.resave", "save it again as CSV UTF-8 (Excel: File › Save as › “CSV UTF-8”)"
+)()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +126,7 @@ def _check_text(text: str, source: str, enc: Encoding) -> None:
         first = controls[0]
         raise UnreadableFile(
             source,
-            f"not a text table: it holds binary data ({len(controls)} control characters in "
-            f"the first {len(text):,} characters read as {enc.label}); is it the right file? "
-            f"Export the table as CSV or XLSX",
+            BINARY_CHARS(n=len(controls), n2=format(len(text), ","), label=enc.label),
             line=text.count("\n", 0, first) + 1,
             value=f"{ord(text[first]):#04x}",
         )
@@ -177,12 +208,12 @@ def _code_page(sample: bytes) -> Encoding | None:
         return None  # neither the detector nor the letters see text
     codec = max(scores, key=lambda c: (scores[c], c == "cp1252")) if scores else "latin_1"
     label = _LABELS.get(codec, codec)
-    return Encoding(codec, label, f"read as {label} (not UTF-8); to avoid doubt, {RESAVE}")
+    return Encoding(codec, label, READ_AS(label=label, resave=RESAVE))
 
 
 def _detect(head: bytes, chunks: Iterable[bytes], source: str) -> Encoding:
     if not head:
-        raise UnreadableFile(source, "empty file (0 bytes): nothing to read; is it the right file?")
+        raise UnreadableFile(source, EMPTY_FILE())
     for bom, enc in _BOMS:
         if head.startswith(bom):
             return enc
@@ -194,8 +225,7 @@ def _detect(head: bytes, chunks: Iterable[bytes], source: str) -> Encoding:
         first = next(i for i, b in enumerate(head) if b in _CONTROL_BYTES)
         raise UnreadableFile(
             source,
-            f"not a text table: it holds binary data ({controls} control bytes in the first "
-            f"{len(head):,}); is it the right file? Export the table as CSV or XLSX",
+            BINARY_BYTES(controls=controls, n=format(len(head), ",")),
             line=_line_of(head, first),
             value=f"{head[first]:#04x}",
         )
@@ -206,7 +236,7 @@ def _detect(head: bytes, chunks: Iterable[bytes], source: str) -> Encoding:
     if seen_non_ascii:
         raise UnreadableFile(
             source,
-            f"the file mixes encodings: earlier lines are UTF-8 but this one is not; {RESAVE}",
+            MIXED_ENCODINGS(resave=RESAVE),
             line=line,
             value=around[max(0, bad - 12) : bad + 12].decode("latin_1"),
         )
@@ -214,8 +244,7 @@ def _detect(head: bytes, chunks: Iterable[bytes], source: str) -> Encoding:
     if found is None:
         raise UnreadableFile(
             source,
-            "not readable text: the bytes are neither UTF-8, UTF-16 nor a Windows code page "
-            f"(binary data?); {RESAVE}",
+            NOT_TEXT(resave=RESAVE),
             line=line,
         )
     return found
@@ -280,8 +309,7 @@ def decode_error(source: str, enc: Encoding, data: bytes, offset: int) -> Unread
         line = _line_of(data, offset)
     return UnreadableFile(
         source,
-        f"byte {data[offset]:#04x} cannot be read as {enc.label} (damaged or truncated "
-        f"file?); {RESAVE}",
+        BAD_BYTE(value=format(data[offset], "#04x"), label=enc.label, resave=RESAVE),
         line=line,
         value=f"{data[offset]:#04x}",
     )
@@ -294,4 +322,4 @@ def locate_decode_error(path: Path, source: str, enc: Encoding) -> UnreadableFil
         data.decode(enc.codec)
     except UnicodeDecodeError as exc:
         return decode_error(source, enc, data, min(exc.start, len(data) - 1))
-    return UnreadableFile(source, f"cannot be read as {enc.label}; {RESAVE}")
+    return UnreadableFile(source, CANNOT_DECODE(label=enc.label, resave=RESAVE))

@@ -11,6 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from immex.domain.errors import BatchError, ErrorRecord
+from immex.domain.messages import Template
+
+CANNOT_READ = Template("file.cannot_read", "{file}: cannot be read; nothing was written")
+WRONG_LAYOUT = Template("annex.err.wrong_layout", "{file}: wrong layout; nothing was written")
 
 
 class UnreadableFile(BatchError):
@@ -26,7 +30,7 @@ class UnreadableFile(BatchError):
         value: str | None = None,
     ) -> None:
         record = ErrorRecord(source, line, column, message, value)
-        super().__init__([record], f"{source}: cannot be read; nothing was written")
+        super().__init__([record], CANNOT_READ(file=source))
         self.field = "file"
 
 
@@ -34,5 +38,5 @@ class WrongLayout(BatchError):
     """The file is a readable table but its header lacks columns the import needs."""
 
     def __init__(self, source: str, errors: Sequence[ErrorRecord]) -> None:
-        super().__init__(errors, f"{source}: wrong layout; nothing was written")
+        super().__init__(errors, WRONG_LAYOUT(file=source))
         self.field = "file"

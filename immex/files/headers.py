@@ -17,6 +17,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from immex.domain.errors import ErrorRecord
+from immex.domain.messages import Template
+
+SAME_COLUMN = Template(
+    "file.same_column",
+    "columns {value} ({value2}) and {value3} ({text}) both mean {canonical}: keep one of them",
+)
+
 
 _WORD = re.compile(r"[a-z0-9]+")
 _LITTLE = frozenset({"de", "del", "la", "el", "los", "las", "en", "y", "of", "the", "a"})
@@ -191,8 +198,13 @@ def resolve_header(cells: Sequence[str], layout: Layout | None, source: str, lin
                     source,
                     line,
                     canonical,
-                    f"columns {columns[canonical] + 1} ({cells[columns[canonical]]!r}) and "
-                    f"{i + 1} ({text!r}) both mean {canonical}: keep one of them",
+                    SAME_COLUMN(
+                        value=columns[canonical] + 1,
+                        value2=repr(cells[columns[canonical]]),
+                        value3=i + 1,
+                        text=repr(text),
+                        canonical=canonical,
+                    ),
                     text,
                 )
             )

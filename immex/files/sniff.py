@@ -11,7 +11,25 @@ import enum
 import zipfile
 from pathlib import Path
 
+from immex.domain.messages import Template
 from immex.files.errors import UnreadableFile
+
+BAD_ZIP = Template(
+    "file.bad_zip",
+    "damaged or truncated ZIP container ({exc}): the workbook cannot be opened; download or "
+    "export it again, or {save_as}",
+)
+NOT_A_TABLE_ZIP = Template(
+    "file.not_a_table_zip",
+    "this is {what}, not a table: export the data as CSV or XLSX (a SAT Data Stage ZIP is "
+    "imported with `immex sat import`)",
+)
+NOT_A_TABLE = Template("file.not_a_table", "this is {found}, not a table: {save_as}")
+PROTECTED_ZIP = Template(
+    "file.protected_zip",
+    "the workbook is protected with a password: open it in Excel, remove the password (File › "
+    "Info › Protect workbook) and save it again, or {save_as}",
+)
 
 
 class FileKind(enum.StrEnum):
@@ -44,7 +62,7 @@ SUFFIX_KINDS = {
     ".xls": FileKind.XLS,
 }
 
-SAVE_AS = "save it again as CSV (UTF-8) or as an Excel workbook (.xlsx)"
+SAVE_AS = Template("file.save_as", "save it again as CSV (UTF-8) or as an Excel workbook (.xlsx)")()
 
 #: files that are certainly not tables: their signature and what they are
 _NOT_TABLES: tuple[tuple[bytes, str], ...] = (
@@ -99,8 +117,7 @@ def _zip_kind(path: Path, source: str) -> FileKind:
     ) as exc:
         raise UnreadableFile(
             source,
-            f"damaged or truncated ZIP container ({exc}): the workbook cannot be opened; "
-            f"download or export it again, or {SAVE_AS}",
+            BAD_ZIP(exc=exc, save_as=SAVE_AS),
         ) from None
     lowered = {n.lower() for n in names}
     if "xl/workbook.xml" in lowered:
@@ -120,8 +137,7 @@ def _zip_kind(path: Path, source: str) -> FileKind:
         what = f"a ZIP archive of {len(names)} file(s) ({shown or 'empty'})"
     raise UnreadableFile(
         source,
-        f"this is {what}, not a table: export the data as CSV or XLSX "
-        "(a SAT Data Stage ZIP is imported with `immex sat import`)",
+        NOT_A_TABLE_ZIP(what=what),
     )
 
 
@@ -129,13 +145,12 @@ def kind_of(path: Path, head: bytes, source: str) -> FileKind:
     """The kind of table in ``path`` (first bytes ``head``), or :class:`UnreadableFile`."""
     found = sniff(head)
     if isinstance(found, str) and not isinstance(found, FileKind):
-        raise UnreadableFile(source, f"this is {found}, not a table: {SAVE_AS}")
+        raise UnreadableFile(source, NOT_A_TABLE(found=found, save_as=SAVE_AS))
     if found is FileKind.XLSX:
         return _zip_kind(path, source)
     if found is FileKind.XLS and _ENCRYPTED in path.read_bytes()[: 1 << 22]:
         raise UnreadableFile(
             source,
-            "the workbook is protected with a password: open it in Excel, remove the "
-            f"password (File › Info › Protect workbook) and save it again, or {SAVE_AS}",
+            PROTECTED_ZIP(save_as=SAVE_AS),
         )
     return FileKind.TEXT if found is None else found

@@ -15,12 +15,40 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from immex.domain.errors import ErrorRecord
+from immex.domain.messages import Template, joined
 from immex.files.delimited import DELIMITER_NAMES, Dialect, choose_delimiter, text_rows
 from immex.files.encoding import Encoding, detect_file
 from immex.files.errors import UnreadableFile, WrongLayout
 from immex.files.headers import Header, Layout, aliases_of, resolve_header
 from immex.files.sniff import KIND_NAMES, SUFFIX_KINDS, FileKind, kind_of
 from immex.files.workbook import workbook_rows
+
+NO_HEADER = Template(
+    "file.no_header",
+    "no header row: the file has no data; export the table with its header",
+)
+
+
+NO_COLUMN_NAMED = Template(
+    "file.no_column_named",
+    "the header names none of the columns of a {kind} file (expected {columns}; Spanish names "
+    "are accepted, see docs/FILES.md)",
+)
+MISSING_ALSO = Template("file.missing_column_also", "missing column (also accepted: {names})")
+MISSING_COLUMN = Template("file.missing_column", "missing column")
+OTHER_SEPARATOR = Template(
+    "file.other_separator",
+    "the header holds {name} characters: is the file {name}-separated? Save it as CSV with "
+    "commas, or check the header names",
+)
+NO_SUCH_FILE = Template("import.no_such_file", "no such file: {path}")
+CANNOT_OPEN = Template("file.cannot_open", "cannot be opened: {error}")
+HEADER_ON_LINE = Template(
+    "file.header_on_line",
+    "header found on line {line}; the lines above it were skipped",
+)
+RENAMED = Template("file.renamed", "columns read by their Spanish or alternative names: {names}")
+
 
 #: rows looked at for the header when line 1 is not it (title rows above a table)
 HEADER_SEARCH = 10
@@ -55,9 +83,7 @@ def _header_row(rows: Rows, layout: Layout | None, source: str) -> tuple[int, li
     column (an export with title rows above the table); line 1 when none does."""
     first = next(rows, None)
     if first is None:
-        raise UnreadableFile(
-            source, "no header row: the file has no data; export the table with its header"
-        )
+        raise UnreadableFile(source, NO_HEADER())
     line, cells = first
     header = resolve_header(cells, layout, source, line)
     if layout is None or not header.missing(layout.required):
@@ -78,7 +104,6 @@ def _missing_errors(
 ) -> list[ErrorRecord]:
     out = list(header.errors)
     missing = header.missing(layout.required)
-    tail = f"; {hint}" if hint else ""
     if missing and not any(c in header.columns for c in layout.columns):
         shown = " | ".join(c.strip() for c in cells[:8]) + (" …" if len(cells) > 8 else "")
         out.append(
@@ -86,17 +111,20 @@ def _missing_errors(
                 source,
                 line,
                 None,
-                f"the header names none of the columns of a {layout.name} file (expected "
-                f"{', '.join(layout.required)}; Spanish names are accepted, see docs/FILES.md)"
-                f"{tail}",
+                joined(
+                    [
+                        NO_COLUMN_NAMED(kind=layout.name, columns=", ".join(layout.required)),
+                        *([hint] if hint else []),
+                    ]
+                ),
                 shown or None,
             )
         )
         return out
     for column in missing:
         also = aliases_of(layout.name, column)
-        accepted = f" (also accepted: {', '.join(also)})" if also else ""
-        out.append(ErrorRecord(source, line, column, f"missing column{accepted}", None))
+        message = MISSING_ALSO(names=", ".join(also)) if also else MISSING_COLUMN()
+        out.append(ErrorRecord(source, line, column, message, None))
     return out
 
 
@@ -110,10 +138,7 @@ def _separator_hint(
     joined = dialect.delimiter.join(cells)
     for other, name in DELIMITER_NAMES.items():
         if other != dialect.delimiter and joined.count(other) >= 2:
-            return (
-                f"the header holds {name} characters: is the file {name}-separated? "
-                "Save it as CSV with commas, or check the header names"
-            )
+            return OTHER_SEPARATOR(name=name)
     return how
 
 
@@ -132,9 +157,9 @@ def open_table(
         with path.open("rb") as fh:
             head = fh.read(HEAD_BYTES)
     except FileNotFoundError:
-        raise UnreadableFile(source, f"no such file: {path}") from None
+        raise UnreadableFile(source, NO_SUCH_FILE(path=path)) from None
     except OSError as exc:
-        raise UnreadableFile(source, f"cannot be opened: {exc.strerror or exc}") from None
+        raise UnreadableFile(source, CANNOT_OPEN(error=exc.strerror or exc)) from None
     kind = kind_of(path, head, source)
     notes: list[str] = []
     named = SUFFIX_KINDS.get(path.suffix.lower())
@@ -157,10 +182,10 @@ def open_table(
         if errors:
             raise WrongLayout(source, errors)
     if line > 1:
-        notes.append(f"header found on line {line}; the lines above it were skipped")
+        notes.append(HEADER_ON_LINE(line=line))
     if header.renamed:
         shown = ", ".join(f"{k!r} → {v}" for k, v in header.renamed.items())
-        notes.append(f"columns read by their Spanish or alternative names: {shown}")
+        notes.append(RENAMED(names=shown))
     return TableFile(
         source,
         kind,

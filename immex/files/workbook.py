@@ -19,8 +19,22 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
+from immex.domain.messages import Template
 from immex.files.errors import UnreadableFile
 from immex.files.sniff import KIND_NAMES, SAVE_AS, FileKind
+
+BAD_CELL = Template(
+    "file.bad_cell",
+    "{value} that cannot be read ({name}: {exc}); open it in Excel and save it again, or {save_as}",
+)
+NO_SHEET = Template("file.no_sheet", "the workbook has no worksheet: {save_as}")
+NO_SHEET = Template("file.no_sheet", "the workbook has no worksheet: {save_as}")
+PROTECTED = Template(
+    "file.protected",
+    "the workbook is protected with a password: remove it in Excel and save the workbook "
+    "again, or {save_as}",
+)
+
 
 Rows = Iterator[tuple[int, list[str]]]
 
@@ -54,8 +68,7 @@ def cell_text(value: Any, number_format: str = "") -> str:
 def _damaged(source: str, kind: FileKind, exc: BaseException, line: int | None = None) -> Exception:
     return UnreadableFile(
         source,
-        f"{KIND_NAMES[kind]} that cannot be read ({type(exc).__name__}: {exc}); open it in "
-        f"Excel and save it again, or {SAVE_AS}",
+        BAD_CELL(value=KIND_NAMES[kind], name=type(exc).__name__, exc=exc, save_as=SAVE_AS),
         line=line,
     )
 
@@ -90,7 +103,7 @@ def _xlsx(path: Path, source: str, notes: list[str]) -> Rows:
     if not wb.worksheets:
         wb.close()
         fh.close()
-        raise UnreadableFile(source, f"the workbook has no worksheet: {SAVE_AS}")
+        raise UnreadableFile(source, NO_SHEET(save_as=SAVE_AS))
     sheet = wb.worksheets[0]
     if len(wb.worksheets) > 1:
         notes.append(f"read sheet {sheet.title!r}, the first of {len(wb.worksheets)}")
@@ -120,7 +133,7 @@ def _calamine(path: Path, source: str, kind: FileKind, notes: list[str]) -> Rows
         wb = CalamineWorkbook.from_path(str(path))
         names = wb.sheet_names
         if not names:
-            raise UnreadableFile(source, f"the workbook has no worksheet: {SAVE_AS}")
+            raise UnreadableFile(source, NO_SHEET(save_as=SAVE_AS))
         sheet = wb.get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
     except UnreadableFile:
@@ -128,8 +141,7 @@ def _calamine(path: Path, source: str, kind: FileKind, notes: list[str]) -> Rows
     except PasswordError:
         raise UnreadableFile(
             source,
-            f"the workbook is protected with a password: remove it in Excel and save the "
-            f"workbook again, or {SAVE_AS}",
+            PROTECTED(save_as=SAVE_AS),
         ) from None
     except (CalamineError, *_BROKEN) as exc:
         raise _damaged(source, kind, exc) from None

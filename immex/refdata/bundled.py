@@ -32,13 +32,32 @@ from immex.domain.series import FxSeries, InpcSeries, Month, month_str, previous
 from immex.refdata.build import COVERAGE
 from immex.refdata.framework import DATA_DIR
 
+TABLE_MISSING = Template(
+    "refdata.table_missing",
+    "reference table {name} is missing from {data_dir}; run `immex refdata build`",
+)
+UNKNOWN_PARAMETER = Template("limits.unknown_parameter", "unknown parameter {name}; known: {items}")
+BAD_OPERATION = Template(
+    "refdata.bad_operation",
+    "operation type must be 1 (import) or 2 (export), not {operation}",
+)
+UNKNOWN_UNIT = Template(
+    "refdata.unknown_unit",
+    "unknown unit of measure {text}; expected a SAT UMT code (01 … 22, 99), a name such as "
+    "KILO or PIEZA, or a LIGIE abbreviation such as Kg, Pza, L, M2",
+)
+UNKNOWN_KEY = Template(
+    "refdata.unknown_key",
+    "unknown pedimento key {code} (RGCE Annex 22 appendix 2: two characters such as IN, AF, "
+    "RT, V1, F4)",
+)
+UNKNOWN_ADUANA = Template("refdata.unknown_aduana", "unknown customs office {code}")
+
 
 def _path(name: str) -> Path:
     path = DATA_DIR / name
     if not path.is_file():
-        raise DataCoverageError(
-            f"reference table {name} is missing from {DATA_DIR}; run `immex refdata build`"
-        )
+        raise DataCoverageError(TABLE_MISSING(name=name, data_dir=DATA_DIR))
     return path
 
 
@@ -102,7 +121,7 @@ def param(name: str, when: date) -> DatedValue[Any]:
     params = load_parameters()
     if name not in params:
         raise NotFound(
-            f"unknown parameter {name!r}; known: {', '.join(sorted(params))}", field="parameter"
+            UNKNOWN_PARAMETER(name=repr(name), items=", ".join(sorted(params))), field="parameter"
         )
     return params[name].at(when)
 
@@ -161,7 +180,7 @@ class PedimentoKey:
             return self.on_import
         if operation == 2:
             return self.on_export
-        raise InvalidInput(f"operation type must be 1 (import) or 2 (export), not {operation!r}")
+        raise InvalidInput(BAD_OPERATION(operation=repr(operation)))
 
 
 @dataclass(frozen=True)
@@ -186,8 +205,7 @@ class Catalogs:
             code = self.unit_aliases.get(str(int(key)))
         if code is None:
             raise InvalidInput(
-                f"unknown unit of measure {text!r}; expected a SAT UMT code (01 … 22, 99), a "
-                "name such as KILO or PIEZA, or a LIGIE abbreviation such as Kg, Pza, L, M2",
+                UNKNOWN_UNIT(text=repr(text)),
                 field="unit",
             )
         return code
@@ -203,8 +221,7 @@ class Catalogs:
         found = self.pedimento_keys.get(key)
         if found is None:
             raise NotFound(
-                f"unknown pedimento key {code!r} (RGCE Annex 22 appendix 2: two characters "
-                "such as IN, AF, RT, V1, F4)",
+                UNKNOWN_KEY(code=repr(code)),
                 field="pedimento_key",
             )
         return found
@@ -214,7 +231,7 @@ class Catalogs:
         found = self.customs_sections.get(text) if len(text) == 3 else None
         found = found or self.customs_offices.get(text.zfill(2)[:2] if len(text) <= 2 else text)
         if found is None:
-            raise NotFound(f"unknown customs office {code!r}", field="aduana")
+            raise NotFound(UNKNOWN_ADUANA(code=repr(code)), field="aduana")
         return found
 
 

@@ -23,7 +23,6 @@ from immex.domain.search import SearchIndex
 from immex.domain.tariff import Fraction, Nico, PublishedRate, RateAt, RateKind, RatePeriod
 from immex.refdata.framework import DATA_DIR
 
-#: what the bundled Tarifa covers (PROVENANCE.md, RULES.md §6)
 TABLE_MISSING = Template(
     "tariff.table_missing",
     "the LIGIE tariff table is missing ({path}); run `immex refdata build`",
@@ -37,6 +36,9 @@ NO_NICO = Template(
     "tariff.no_nico",
     "NICO {nico} does not exist under {code} in the SAT catalog; valid: {valid}",
 )
+
+
+#: what the bundled Tarifa covers (PROVENANCE.md, RULES.md §6)
 BEFORE_LIGIE_2022 = Template(
     "tariff.before_2022",
     "{day} is before the LIGIE 2022 (published DOF 07-06-2022); the bundled data has no rates "

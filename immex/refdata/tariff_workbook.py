@@ -27,9 +27,43 @@ from pathlib import Path
 from typing import Any
 
 from immex.domain.errors import BatchError, ErrorRecord, ImmexError, InvalidFormat
+from immex.domain.messages import Template
 from immex.domain.rates import parse_rate_text
 from immex.domain.tariff import PublishedRate
 from immex.refdata.framework import sha256_file
+
+CANNOT_READ_SE = Template(
+    "workbook.cannot_read_se",
+    "{name}: cannot read the workbook ({name2}: {exc}); is it an Excel file as downloaded from "
+    "the Secretaría de Economía, complete and not renamed?",
+)
+CANNOT_READ = Template("workbook.cannot_read", "{name}: cannot read the workbook ({name2}: {exc})")
+NOT_EXCEL = Template(
+    "workbook.not_excel",
+    "{name}: expected an Excel workbook (.xlsx, .xlsb, .xls or .ods), not {value}",
+)
+NO_SUCH_FILE = Template("import.no_such_file", "no such file: {path}")
+NO_TARIFF_SHEET = Template(
+    "workbook.no_tariff_sheet",
+    "{name}: no sheet has a header row with a fraction column ({items}) and an import-rate "
+    "column ({items2}) in its first {header_scan_rows} rows, and no sheet is named 'Base "
+    "Única'; is this an SE tariff workbook?",
+)
+NOT_8_DIGITS = Template("workbook.not_8_digits", "not an 8-digit fraction (NNNN.NN.NN)")
+RATE_DIFFERS = Template(
+    "workbook.rate_differs",
+    "fracción {code} has rate {display} on row {row} and {display2} here; the rate of a "
+    "fraction is the same on every NICO row — correct the workbook",
+)
+UNIT_DIFFERS = Template(
+    "workbook.unit_differs",
+    "fracción {code} has unit {unit} on row {row} and {unit2} here",
+)
+NO_FRACTION_ROWS = Template(
+    "workbook.no_fraction_rows",
+    "{where}: the sheet has a header but no fraction rows",
+)
+
 
 #: canonical column → the header names that mean it (folded: no accents, upper case)
 HEADER_NAMES: dict[str, tuple[str, ...]] = {
@@ -95,17 +129,15 @@ def _sheets(path: Path) -> list[tuple[str, list[list[Any]], list[list[str]]]]:
         raise
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, TypeError) as exc:
         raise InvalidFormat(
-            f"{path.name}: cannot read the workbook ({type(exc).__name__}: {exc}); is it an "
-            "Excel file as downloaded from the Secretaría de Economía, complete and not renamed?",
+            CANNOT_READ_SE(name=path.name, name2=type(exc).__name__, exc=exc),
             field="file",
         ) from None
     except Exception as exc:  # the readers raise their own exception types on corrupt files
         raise InvalidFormat(
-            f"{path.name}: cannot read the workbook ({type(exc).__name__}: {exc})", field="file"
+            CANNOT_READ(name=path.name, name2=type(exc).__name__, exc=exc), field="file"
         ) from None
     raise InvalidFormat(
-        f"{path.name}: expected an Excel workbook (.xlsx, .xlsb, .xls or .ods), not "
-        f"{suffix or 'a file without extension'}",
+        NOT_EXCEL(name=path.name, value=suffix or "a file without extension"),
         field="file",
     )
 
@@ -213,7 +245,7 @@ def _fraction_code(value: Any) -> str | None:
 def read_tariff_workbook(path: Path) -> TariffWorkbook:
     """Every fraction of an SE tariff workbook, or a BatchError naming each bad cell."""
     if not path.is_file():
-        raise InvalidFormat(f"no such file: {path}", field="file")
+        raise InvalidFormat(NO_SUCH_FILE(path=path), field="file")
     sheets = _sheets(path)
     for name, rows, formats in sheets:
         if fold(name) == BASE_UNICA_SHEET:
@@ -232,10 +264,12 @@ def read_tariff_workbook(path: Path) -> TariffWorkbook:
             )
         return _rows(path, name, "snapshot", header, cols, rows[first:], formats[first:], first)
     raise InvalidFormat(
-        f"{path.name}: no sheet has a header row with a fraction column "
-        f"({' / '.join(HEADER_NAMES['fraccion'])}) and an import-rate column "
-        f"({' / '.join(HEADER_NAMES['import_rate'])}) in its first {HEADER_SCAN_ROWS} rows, "
-        "and no sheet is named 'Base Única'; is this an SE tariff workbook?",
+        NO_TARIFF_SHEET(
+            name=path.name,
+            items=" / ".join(HEADER_NAMES["fraccion"]),
+            items2=" / ".join(HEADER_NAMES["import_rate"]),
+            header_scan_rows=HEADER_SCAN_ROWS,
+        ),
         field="file",
     )
 
@@ -263,7 +297,7 @@ def _rows(
             if re.fullmatch(r"\d{2}(\.?\d{2})?", str(raw_code).strip()):
                 continue  # chapter / heading rows of the snapshot layout
             errors.append(ErrorRecord(where, line, "fraccion",
-                          "not an 8-digit fraction (NNNN.NN.NN)", str(raw_code)))  # fmt: skip
+                          NOT_8_DIGITS(), str(raw_code)))  # fmt: skip
             continue
         fmt = formats[offset] if offset < len(formats) else []
         index = cols["import_rate"]
@@ -281,14 +315,13 @@ def _rows(
             out[code] = WorkbookFraction(code, description, unit, rate, line, int(has_nico))
             continue
         if known.import_rate.display != rate.display:
-            errors.append(ErrorRecord(where, line, "import_rate",
-                          f"fracción {code} has rate {known.import_rate.display} on row "
-                          f"{known.row} and {rate.display} here; the rate of a fraction is the "
-                          "same on every NICO row — correct the workbook", text))  # fmt: skip
+            differs = RATE_DIFFERS(code=code, display=known.import_rate.display, row=known.row,
+                                   display2=rate.display)  # fmt: skip
+            errors.append(ErrorRecord(where, line, "import_rate", differs, text))
         elif unit and known.unit and fold(unit) != fold(known.unit):
-            errors.append(ErrorRecord(where, line, "unit",
-                          f"fracción {code} has unit {known.unit!r} on row {known.row} and "
-                          f"{unit!r} here", unit))  # fmt: skip
+            differs = UNIT_DIFFERS(code=code, unit=repr(known.unit), row=known.row,
+                                   unit2=repr(unit))  # fmt: skip
+            errors.append(ErrorRecord(where, line, "unit", differs, unit))
         else:
             out[code] = WorkbookFraction(known.fraccion, known.description or description,
                                          known.unit or unit, known.import_rate, known.row,
@@ -296,6 +329,6 @@ def _rows(
     if errors:
         raise BatchError(errors)
     if not out:
-        raise InvalidFormat(f"{where}: the sheet has a header but no fraction rows", field="file")
+        raise InvalidFormat(NO_FRACTION_ROWS(where=where), field="file")
     return TariffWorkbook(path, sha256_file(path), sheet, layout, header + 1,
                           tuple(sorted(out.values(), key=lambda f: f.fraccion)))  # fmt: skip

@@ -10,7 +10,14 @@ import enum
 from pathlib import Path
 
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.reports.model import Report
+
+BAD_FORMAT = Template("report.bad_format", "--format must be one of {items}, not {fmt}")
+CANNOT_WRITE = Template(
+    "report.cannot_write",
+    "--out {out_dir}: cannot write {name} ({value}); choose a folder you can write to",
+)
 
 
 class ReportFormat(enum.StrEnum):
@@ -30,7 +37,7 @@ def report_format(fmt: str) -> ReportFormat:
         return ReportFormat(fmt)
     except ValueError:
         raise InvalidInput(
-            f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}", field="format"
+            BAD_FORMAT(items=", ".join(FORMATS), fmt=repr(fmt)), field="format"
         ) from None
 
 
@@ -47,8 +54,7 @@ def render(report: Report, fmt: str, out_dir: Path) -> Path:
         return _write(report, chosen, path)
     except OSError as exc:
         raise InvalidInput(
-            f"--out {out_dir}: cannot write {path.name} ({exc.strerror or exc}); "
-            "choose a folder you can write to",
+            CANNOT_WRITE(out_dir=out_dir, name=path.name, value=exc.strerror or exc),
             field="out",
         ) from None
 

@@ -14,7 +14,13 @@ from immex.domain.codes import parse_pedimento_number
 from immex.domain.discharge.rules import limit_date
 from immex.domain.errors import InvalidInput
 from immex.domain.ledger import BomLine, ImportLot, Shipment
+from immex.domain.messages import Template
 from immex.domain.money import D
+
+NOT_MATERIALS = Template(
+    "samples.not_materials",
+    "pedimento rows name parts that are not materials: {items}",
+)
 
 
 def records_from_rows(
@@ -32,7 +38,7 @@ def records_from_rows(
     unknown = sorted({r[3] for r in data["pedimentos"]} - set(kinds))
     if unknown:
         raise InvalidInput(
-            f"pedimento rows name parts that are not materials: {', '.join(unknown[:5])}",
+            NOT_MATERIALS(items=", ".join(unknown[:5])),
             field="part_number",
         )
     lots = []

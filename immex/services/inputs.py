@@ -22,6 +22,9 @@ from immex.domain.messages import Template
 from immex.domain.series import Month
 from immex.domain.series import parse_month as month_of_text
 
+NOT_A_DATE = Template("input.not_a_date", "{label}: not a date: {text} (expected YYYY-MM-DD)")
+NOT_A_MONTH = Template("input.not_a_month", "{label}: not a month: {text} (expected YYYY-MM)")
+
 
 def field_name(label: str) -> str:
     """``--as-of`` → ``as_of``; ``FROM_MONTH`` → ``from_month``."""

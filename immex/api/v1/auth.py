@@ -21,12 +21,22 @@ from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from immex.domain.accounts import Forbidden, NotSignedIn, Permission, User
+from immex.domain.messages import Template
 from immex.services import figure_cache
 from immex.services.accounts import access, signin, tokens
 from immex.services.jobs.runner import InProcessRunner
 from immex.services.jobs.worker import WorkerQueue
 from immex.services.workspace.companies import open_workspace
 from immex.services.workspace.context import Workspace, system_clock
+
+BAD_COOKIE = Template("auth.bad_cookie", "the session cookie is not valid; sign in again")
+USE_BEARER = Template("auth.use_bearer", "use the header Authorization: Bearer TOKEN")
+BAD_CSRF = Template(
+    "auth.bad_csrf",
+    "CSRF token missing or wrong: send the X-CSRF-Token of your session",
+)
+SIGN_IN = Template("auth.sign_in", "sign in at /login, or send Authorization: Bearer TOKEN")
+
 
 SESSION_COOKIE = "immex_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -93,7 +103,7 @@ class Server:
                 cookie, max_age=int(signin.SESSION_LIFETIME.total_seconds())
             )
         except BadSignature:
-            raise NotSignedIn("the session cookie is not valid; sign in again") from None
+            raise NotSignedIn(BAD_COOKIE()) from None
         return str(value)
 
     def runners(self) -> JobRunners:
@@ -145,7 +155,7 @@ def bearer_token(request: Request) -> str | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotSignedIn("use the header Authorization: Bearer TOKEN")
+        raise NotSignedIn(USE_BEARER())
     return token.strip()
 
 
@@ -159,14 +169,14 @@ def session_of_request(request: Request) -> signin.Session | None:
 
 def check_csrf(session: signin.Session, sent: str | None) -> None:
     if not sent or not secrets.compare_digest(sent, session.csrf_token):
-        raise Forbidden("CSRF token missing or wrong: send the X-CSRF-Token of your session")
+        raise Forbidden(BAD_CSRF())
 
 
 def caller(request: Request) -> Caller:
     """The dependency every /api/v1 route has: 401 without valid credentials."""
     token = bearer_token(request)
     if token is None and not request.cookies.get(SESSION_COOKIE):
-        raise NotSignedIn("sign in at /login, or send Authorization: Bearer TOKEN")
+        raise NotSignedIn(SIGN_IN())
     ws = server_of(request).workspace()
     if token is not None:
         user = tokens.user_of_token(ws, token)

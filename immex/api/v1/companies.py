@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from immex.api.v1.auth import CallerDep, ReadWs
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.services import inputs as formats
 from immex.services.accounts import access
 from immex.services.discharge import balances
@@ -16,6 +17,9 @@ from immex.services.duties.f4_plan import parse_period, plan_f4
 from immex.services.duties.usmca import report_63a
 from immex.services.figure_cache import cached
 from immex.services.inputs import jsonable
+
+AS_OF_REQUIRED = Template("api.as_of_required", "as_of is required (YYYY-MM-DD)")
+
 
 router = APIRouter(tags=["companies"])
 
@@ -43,7 +47,7 @@ def company(ws: ReadWs) -> dict[str, Any]:
 def _as_of(text: str) -> Any:
     day = formats.parse_date(text, "as_of")
     if day is None:
-        raise InvalidInput("as_of is required (YYYY-MM-DD)", field="as_of")
+        raise InvalidInput(AS_OF_REQUIRED(), field="as_of")
     return day
 
 

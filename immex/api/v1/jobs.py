@@ -9,10 +9,14 @@ from pydantic import BaseModel
 
 from immex.api.v1.auth import CallerDep, OperateWs, server_of
 from immex.domain.accounts import Forbidden, Permission
+from immex.domain.messages import Template
 from immex.services import inputs as formats
 from immex.services.accounts import access
 from immex.services.inputs import jsonable
 from immex.services.jobs import queue
+
+MAY_NOT_RUN_JOBS = Template("api.may_not_run_jobs", "{email} may not run jobs of this company")
+
 
 router = APIRouter(tags=["jobs"])
 
@@ -49,7 +53,7 @@ def retry(request: Request, job_id: JobId, who: CallerDep) -> Any:
     """Queue a failed job again."""
     found = queue.job_for(who.ws, who.user, job_id)
     if found.company_id is None or not who.user.can(Permission.OPERATE, found.company_id):
-        raise Forbidden(f"{who.user.email} may not run jobs of this company")
+        raise Forbidden(MAY_NOT_RUN_JOBS(email=who.user.email))
     with who.ws.read() as repos:
         company = repos.companies.by_id(found.company_id)
     assert company is not None

@@ -20,6 +20,10 @@ from immex.domain.company import Authorization
 from immex.domain.dated import DatedValue, Parameter
 from immex.domain.discharge.rules import add_months
 from immex.domain.errors import DataCoverageError, NotFound, ParameterNotInForce
+from immex.domain.messages import Template
+
+NO_LIMIT = Template("limits.no_limit", "no IMMEX time limit known for goods of kind {kind}")
+UNKNOWN_PARAMETER = Template("limits.unknown_parameter", "unknown parameter {name}; known: {items}")
 
 
 class GoodsKind(StrEnum):
@@ -37,9 +41,7 @@ class GoodsKind(StrEnum):
         try:
             return cls(kind)
         except ValueError:
-            raise DataCoverageError(
-                f"no IMMEX time limit known for goods of kind {kind!r}"
-            ) from None
+            raise DataCoverageError(NO_LIMIT(kind=repr(kind))) from None
 
 
 INPUTS_LIMIT = "immex.limit.inputs"
@@ -67,7 +69,7 @@ class LimitParameters:
         parameter = self.parameters.get(name)
         if parameter is None:
             raise NotFound(
-                f"unknown parameter {name!r}; known: {', '.join(sorted(self.parameters))}",
+                UNKNOWN_PARAMETER(name=repr(name), items=", ".join(sorted(self.parameters))),
                 field="parameter",
             )
         return parameter.at(start)

@@ -23,6 +23,13 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 from immex.domain.errors import InvalidInput
 from immex.domain.ledger import DESTRUCTION_KEY, ImportLot, Shipment
+from immex.domain.messages import Template
+
+UNKNOWN_SHIPMENT_KIND = Template(
+    "discharge.unknown_shipment_kind",
+    "unknown shipment kind {shipment_kind}",
+)
+
 
 QTY_PLACES = 6
 VALUE_PLACES = 4
@@ -64,7 +71,7 @@ def discharge_key(shipment_kind: str, lot_clave: str) -> str:
         return "F5" if lot_clave == "AF" else "F4"
     if shipment_kind == "destruction":
         return DESTRUCTION_KEY
-    raise InvalidInput(f"unknown shipment kind {shipment_kind!r}", field="kind")
+    raise InvalidInput(UNKNOWN_SHIPMENT_KIND(shipment_kind=repr(shipment_kind)), field="kind")
 
 
 def fifo_key(lot: ImportLot) -> tuple[date, str, int]:

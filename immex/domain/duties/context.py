@@ -14,6 +14,7 @@ from immex.domain.duties.parameters import DutyParameters
 from immex.domain.duties.results import FactorUsed, FxUsed
 from immex.domain.duties.trace import TraceStep, factor_steps, fx_step, rate_steps
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.domain.money import ONE
 from immex.domain.rates import MfnLookup, RateBook, RateDecision, RateOption, RateQuery
 from immex.domain.series import (
@@ -26,6 +27,14 @@ from immex.domain.series import (
     previous_month,
 )
 from immex.domain.tariff import RateAt
+
+NOT_POSITIVE = Template("duty.not_positive", "--{value} must be positive, got {value2}")
+NO_AD_VALOREM = Template(
+    "duty.no_ad_valorem",
+    "no ad-valorem rate applies to {fraccion} on {when} ({texts}); the duty cannot be computed "
+    "as a percentage — a person must determine it",
+)
+
 
 V = TypeVar("V")
 _MISSING = object()
@@ -166,7 +175,7 @@ def update_factor(inpc: InpcSeries, start: Month, end: Month, rounding: str) -> 
 
 def check_positive(value: Decimal, name: str) -> None:
     if value <= 0:
-        raise InvalidInput(f"--{name.replace('_', '-')} must be positive, got {value}", field=name)
+        raise InvalidInput(NOT_POSITIVE(value=name.replace("_", "-"), value2=value), field=name)
 
 
 def chosen_option(decision: RateDecision, when: date) -> RateOption:
@@ -174,8 +183,7 @@ def chosen_option(decision: RateDecision, when: date) -> RateOption:
     if chosen is None or chosen.rate is None:
         texts = ", ".join(f"{o.program} {o.rate_text or '-'}" for o in decision.options)
         raise InvalidInput(
-            f"no ad-valorem rate applies to {decision.fraccion} on {when} ({texts}); "
-            "the duty cannot be computed as a percentage — a person must determine it",
+            NO_AD_VALOREM(fraccion=decision.fraccion, when=when, texts=texts),
             field="fraccion",
         )
     return chosen

@@ -48,6 +48,17 @@ from immex.domain.money import ZERO, round_half_up, round_pesos
 from immex.domain.rates import FTA_PREFIX, RateOption, RateQuery, unique
 from immex.domain.series import month_of
 
+CHANGE_BEFORE_ENTRY = Template(
+    "f4.change_before_entry",
+    "--change-date {change_date} is before --entry-date {entry_date}",
+)
+PAID_BEFORE_CHANGE = Template(
+    "f4.paid_before_change",
+    "--paid-on {paid_on} is before the change of regime {change_date}",
+)
+SOME_FAILED = Template("f4.some_failed", "{n} of {i} F4 computations failed; nothing computed")
+
+
 POLICY_ENTRY = Template("formula.policy_entry", "rates and exchange rate of the entry date ({day})")
 POLICY_CHANGE = Template(
     "formula.policy_change", "rates and exchange rate of the change date ({day})"
@@ -119,12 +130,12 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
     policy, rounding = as_policy(r.policy), as_factor_rounding(r.factor_rounding)
     if r.change_date < r.entry_date:
         raise InvalidInput(
-            f"--change-date {r.change_date} is before --entry-date {r.entry_date}",
+            CHANGE_BEFORE_ENTRY(change_date=r.change_date, entry_date=r.entry_date),
             field="change_date",
         )
     if r.paid_on is not None and r.paid_on < r.change_date:
         raise InvalidInput(
-            f"--paid-on {r.paid_on} is before the change of regime {r.change_date}",
+            PAID_BEFORE_CHANGE(paid_on=r.paid_on, change_date=r.change_date),
             field="paid_on",
         )
     warnings: list[str] = []
@@ -353,5 +364,5 @@ def compute_f4_batch(
             where = f"{source} {request.reference}" if request.reference else source
             errors.append(ErrorRecord(where, i, exc.field, exc.message))
     if errors:
-        raise BatchError(errors, f"{len(errors)} of {i} F4 computations failed; nothing computed")
+        raise BatchError(errors, SOME_FAILED(n=len(errors), i=i))
     return results

@@ -10,6 +10,13 @@ from typing import Any
 
 from immex.domain.dated import Parameter
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
+
+PARAMETERS_MISSING = Template(
+    "duty.parameters_missing",
+    "reference parameters missing: {items}; rebuild with `immex refdata build`",
+)
+
 
 PARAM_IVA = "iva.rate"
 PARAM_DTA = "dta.ad_valorem"
@@ -48,10 +55,7 @@ class DutyParameters:
         # the DTA fixed fee may be absent: the duty says when it could not apply it
         missing = [n for n in DUTY_PARAMETERS if n != PARAM_DTA_FEE and n not in params]
         if missing:
-            raise InvalidInput(
-                f"reference parameters missing: {', '.join(missing)}; "
-                "rebuild with `immex refdata build`"
-            )
+            raise InvalidInput(PARAMETERS_MISSING(items=", ".join(missing)))
         return cls(
             iva_rate=params[PARAM_IVA],
             dta_rate=params[PARAM_DTA],

@@ -10,8 +10,15 @@ from decimal import Decimal
 
 from immex.domain.duties.trace import TraceStep
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.domain.rates import RateOption, Regla8Authorization
 from immex.domain.series import FACTOR_ROUNDINGS, FactorRounding, FxQuote, InpcFactor, month_str
+
+BAD_POLICY = Template("duty.bad_policy", "--policy must be one of {policies}, not {value}")
+BAD_FACTOR_ROUNDING = Template(
+    "duty.bad_factor_rounding",
+    "--factor-rounding must be one of {factor_roundings}, not {value}",
+)
 
 
 class F4Policy(enum.StrEnum):
@@ -29,7 +36,7 @@ POLICIES = tuple(p.value for p in F4Policy)
 def as_policy(value: str) -> F4Policy:
     """The policy a user named; a clear error naming the choices for any other."""
     if value not in POLICIES:
-        raise InvalidInput(f"--policy must be one of {POLICIES}, not {value!r}", field="policy")
+        raise InvalidInput(BAD_POLICY(policies=POLICIES, value=repr(value)), field="policy")
     return F4Policy(value)
 
 
@@ -37,7 +44,7 @@ def as_factor_rounding(value: str) -> FactorRounding:
     """The CFF 17-A rounding a user named; a clear error naming the choices for any other."""
     if value not in FACTOR_ROUNDINGS:
         raise InvalidInput(
-            f"--factor-rounding must be one of {FACTOR_ROUNDINGS}, not {value!r}",
+            BAD_FACTOR_ROUNDING(factor_roundings=FACTOR_ROUNDINGS, value=repr(value)),
             field="factor_rounding",
         )
     return FactorRounding(value)

@@ -23,6 +23,16 @@ from immex.domain.messages import Template
 from immex.domain.money import ZERO, round_pesos
 from immex.domain.rates import USMCA_PARTIES, RateQuery, is_usmca_agreement, unique
 
+NEGATIVE_US_DUTY = Template(
+    "usmca.negative_us_duty",
+    "--us-duty-usd must not be negative, got {us_duty_usd}",
+)
+EXPORT_BEFORE_ENTRY = Template(
+    "usmca.export_before_entry",
+    "--export-date {export_date} is before --entry-date {entry_date}",
+)
+
+
 FX_ENTRY = Template("step.fx_entry", "exchange rate (entry)")()
 FX_EXPORT = Template("step.fx_export", "exchange rate (export)")()
 STEP_DAYS = Template("step.days_to_pay", "days to pay / prove")()
@@ -72,12 +82,10 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
     r = request
     check_positive(r.value_usd, "value_usd")
     if r.us_duty_usd < 0:
-        raise InvalidInput(
-            f"--us-duty-usd must not be negative, got {r.us_duty_usd}", field="us_duty_usd"
-        )
+        raise InvalidInput(NEGATIVE_US_DUTY(us_duty_usd=r.us_duty_usd), field="us_duty_usd")
     if r.export_date < r.entry_date:
         raise InvalidInput(
-            f"--export-date {r.export_date} is before --entry-date {r.entry_date}",
+            EXPORT_BEFORE_ENTRY(export_date=r.export_date, entry_date=r.entry_date),
             field="export_date",
         )
     warnings: list[str] = []
@@ -102,9 +110,7 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
     trace.add(STEP["us_duty_usd"], AS_STATED, r.us_duty_usd, REF_63A)
     trace.steps.append(us_fx_step)
     us_mxn = r.us_duty_usd * us_quote.rate
-    trace.add(
-        STEP["us_duty_mxn"], f"{fmt(r.us_duty_usd)} × {fmt(us_quote.rate)}", us_mxn, REF_FX
-    )
+    trace.add(STEP["us_duty_mxn"], f"{fmt(r.us_duty_usd)} × {fmt(us_quote.rate)}", us_mxn, REF_FX)
     originating, origin_note = _usmca_origin(r)
     if origin_note:
         warnings.append(origin_note)

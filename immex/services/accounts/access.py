@@ -13,6 +13,9 @@ from immex.domain.errors import NotFound
 from immex.domain.messages import Template
 from immex.services.workspace.context import Workspace
 
+MAY_NOT_HERE = Template("access.may_not_here", "{email} may not {value}")
+
+
 NOT_GRANTED = Template("access.not_granted", "no company {rfc} among those granted to {email}")
 MAY_NOT = Template("access.may_not", "{email} may not {action} in {rfc}")
 
@@ -53,7 +56,7 @@ def installation_workspace(ws: Workspace, user: User, permission: Permission) ->
     """``ws`` acting as ``user`` on the installation (users, grants): admins of every
     company only."""
     if not user.can(permission, None):
-        raise Forbidden(f"{user.email} may not {_WORDS[permission]}")
+        raise Forbidden(MAY_NOT_HERE(email=user.email, value=_WORDS[permission]))
     return ws.with_actor(user.email)
 
 

@@ -20,10 +20,23 @@ from immex.domain.accounts import (
     locked_until,
 )
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.services.accounts.passwords import verify_password
 from immex.services.accounts.tokens import digest
 from immex.services.accounts.users import normalise_email
 from immex.services.workspace.context import UnitOfWork, Workspace
+
+TOO_MANY = Template(
+    "signin.too_many",
+    "too many failed logins for {address}: try again in {minutes} minutes",
+)
+NOT_SIGNED_IN = Template("signin.not_signed_in", "not signed in")
+SESSION_EXPIRED = Template("signin.session_expired", "the session has expired; sign in again")
+ACCOUNT_UNUSABLE = Template(
+    "signin.account_unusable",
+    "the account {email} is disabled or has expired",
+)
+
 
 SESSION_LIFETIME = timedelta(hours=12)
 WRONG = "wrong email or password"
@@ -71,9 +84,7 @@ def login(ws: Workspace, email: str, password: str, previous: str | None = None)
                                            "reason": reason}, None)  # fmt: skip
     if until is not None:
         minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-        raise TooManyAttempts(
-            f"too many failed logins for {address}: try again in {minutes} minutes", until
-        )
+        raise TooManyAttempts(TOO_MANY(address=address, minutes=minutes), until)
     if not usable:
         raise NotSignedIn(WRONG if not ok else f"the account {address} is disabled or expired")
     return session
@@ -97,11 +108,11 @@ def session_of(ws: Workspace, session_id: str) -> Session:
         row = repos.accounts.session_by_hash(digest(session_id))
         user = repos.accounts.user_by_id(row["user_id"]) if row else None
     if row is None or user is None or row["ended_at"] is not None:
-        raise NotSignedIn("not signed in")
+        raise NotSignedIn(NOT_SIGNED_IN())
     if row["expires_at"] <= ws.now():
-        raise NotSignedIn("the session has expired; sign in again")
+        raise NotSignedIn(SESSION_EXPIRED())
     if not user.usable_on(ws.today):
-        raise NotSignedIn(f"the account {user.email} is disabled or has expired")
+        raise NotSignedIn(ACCOUNT_UNUSABLE(email=user.email))
     return Session(session_id, row["csrf_token"], user)
 
 

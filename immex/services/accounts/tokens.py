@@ -14,6 +14,18 @@ from immex.domain.messages import Template
 from immex.services.accounts.users import find_user
 from immex.services.workspace.context import Workspace
 
+UNKNOWN_TOKEN = Template("token.unknown", "unknown API token")
+TOKEN_REVOKED = Template("token.revoked", "this API token was revoked")
+TOKEN_EXPIRED = Template(
+    "token.expired",
+    "this API token has expired; create another with `immex token create`",
+)
+ACCOUNT_UNUSABLE = Template(
+    "signin.account_unusable",
+    "the account {email} is disabled or has expired",
+)
+
+
 BAD_DAYS = Template("token.bad_days", "--expires-days {days}: give 1 or more")
 USER_UNUSABLE = Template("token.user_unusable", "user {email} is disabled or expired")
 AMBIGUOUS = Template(
@@ -89,13 +101,13 @@ def user_of_token(ws: Workspace, token: str) -> User:
         user = repos.accounts.user_by_id(row["user_id"]) if row else None
     now = ws.now()
     if row is None or user is None:
-        raise NotSignedIn("unknown API token")
+        raise NotSignedIn(UNKNOWN_TOKEN())
     if row["revoked_at"] is not None:
-        raise NotSignedIn("this API token was revoked")
+        raise NotSignedIn(TOKEN_REVOKED())
     if row["expires_at"] is not None and row["expires_at"] <= now:
-        raise NotSignedIn("this API token has expired; create another with `immex token create`")
+        raise NotSignedIn(TOKEN_EXPIRED())
     if not user.usable_on(ws.today):
-        raise NotSignedIn(f"the account {user.email} is disabled or has expired")
+        raise NotSignedIn(ACCOUNT_UNUSABLE(email=user.email))
     if row["last_used_at"] is None or now - row["last_used_at"] > TOUCH_EVERY:
         with ws.write() as uow:
             uow.repos.accounts.touch_token(row["id"], now)

@@ -12,7 +12,7 @@ import numpy as np
 
 from immex.domain.discharge import kernel as fe
 from immex.domain.discharge.limits import GoodsKind, LimitPolicy, LotStatus, lot_status
-from immex.domain.errors import InvalidInput
+from immex.domain.errors import ImmexError, InvalidInput
 from immex.domain.immex_annex import AnnexBook, AnnexFlag
 from immex.domain.ledger import TEMPORARY_KEYS
 from immex.domain.messages import Template
@@ -22,7 +22,13 @@ from immex.services.discharge.limits import limit_policy
 from immex.services.discharge.plant import lot_kind
 from immex.services.figure_cache import cached
 from immex.services.rates.annex_load import annex_book_of
+from immex.services.rates.workspace_data import series_of
 from immex.services.workspace.context import Workspace
+
+NEGATIVE_WITHIN = Template(
+    "balance.negative_within",
+    "--within: {within_days} is negative (days ahead, 0 or more)",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,9 +158,7 @@ def expiry(ws: Workspace, within_days: int, as_of: date) -> tuple[list[LotBalanc
     """Lots with open quantity past their limit or within ``within_days`` of it, with the
     value at risk (open value). Sorted by limit date."""
     if within_days < 0:
-        raise InvalidInput(
-            f"--within: {within_days} is negative (days ahead, 0 or more)", field="within"
-        )
+        raise InvalidInput(NEGATIVE_WITHIN(within_days=within_days), field="within")
 
     def compute() -> tuple[list[LotBalance], list[str]]:
         rows, notes = _balances(ws, as_of, None, within_days)
@@ -163,3 +167,21 @@ def expiry(ws: Workspace, within_days: int, as_of: date) -> tuple[list[LotBalanc
 
     rows, notes = cached(ws, "discharge.expiry", (as_of, within_days), compute)
     return list(rows), list(notes)
+
+
+def values_mxn(ws: Workspace, rows: list[LotBalance]) -> list[Decimal | None]:
+    """Each lot's open value in pesos — the value at risk the reports show: its open USD
+    value at the FIX of its pedimento's entry date (LA 56, CFF 20; the workspace's loaded FIX
+    included); ``None`` for a date outside the FIX series."""
+    fx = series_of(ws)[0]
+    rates: dict[date, Decimal | None] = {}
+    out: list[Decimal | None] = []
+    for b in rows:
+        if b.entry_date not in rates:
+            try:
+                rates[b.entry_date] = fx.for_pedimento(b.entry_date).rate
+            except ImmexError:
+                rates[b.entry_date] = None
+        rate = rates[b.entry_date]
+        out.append(None if rate is None else b.open_value_usd * rate)
+    return out

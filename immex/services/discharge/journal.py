@@ -15,10 +15,17 @@ import numpy as np
 from immex.domain.discharge import kernel as fe
 from immex.domain.discharge.rules import open_value_e4
 from immex.domain.errors import NotFound
+from immex.domain.messages import Template
 from immex.services.ledger.corrections import stale_notes
 from immex.services.workspace.context import Workspace
 from immex.store.repositories.journal import RunRecord
 from immex.store.unit import Repositories
+
+NO_RUN = Template("journal.no_run", "no discharge run {run_id} for company {rfc}")
+NO_RUN_YET = Template(
+    "journal.no_run_yet",
+    "company {rfc} has no discharge run yet; run `immex discharge run`",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +68,7 @@ def run_record(repos: Repositories, ws: Workspace, run_id: int | None) -> RunRec
         return repos.journal.current_run(company.id)
     run = repos.journal.run(company.id, run_id)
     if run is None:
-        raise NotFound(f"no discharge run {run_id} for company {company.rfc}", field="run")
+        raise NotFound(NO_RUN(run_id=run_id, rfc=company.rfc), field="run")
     return run
 
 
@@ -182,7 +189,7 @@ def show_run(ws: Workspace, run_id: int | None = None, limit: int | None = None)
         run = run_record(repos, ws, run_id)
         if run is None:
             raise NotFound(
-                f"company {company.rfc} has no discharge run yet; run `immex discharge run`",
+                NO_RUN_YET(rfc=company.rfc),
                 field="run",
             )
         shorts = repos.journal.shortfalls(run.id)

@@ -16,18 +16,24 @@ from immex.domain.discharge import kernel as fe
 from immex.domain.discharge.limits import GoodsKind, LimitPolicy
 from immex.domain.errors import NotFound
 from immex.domain.ledger import TEMPORARY_KEYS, BomLine, ImportLot, Shipment
+from immex.domain.messages import Template
 from immex.services.discharge.limits import limit_policy
 from immex.services.workspace.context import Workspace
 from immex.store.unit import Repositories
+
+LOT_NOT_MATERIAL = Template(
+    "plant.lot_not_material",
+    "lot {lot_id} is of part {part}, which is not among the company's materials: its kind of "
+    "good (and so its IMMEX time limit) is unknown; import the material with `immex import "
+    "materials`",
+)
 
 
 def unknown_part(lot_id: int, part: str) -> NotFound:
     """A lot whose part is not among the company's materials (the import refuses such a
     lot; the store does not forbid it): its kind of good, hence its time limit, is unknown."""
     return NotFound(
-        f"lot {lot_id} is of part {part!r}, which is not among the company's materials: its "
-        "kind of good (and so its IMMEX time limit) is unknown; import the material with "
-        "`immex import materials`",
+        LOT_NOT_MATERIAL(lot_id=lot_id, part=repr(part)),
         field="part_number",
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from immex.domain.discharge.kernel import KEY_NAMES
 from immex.domain.errors import InvalidInput, NotFound
+from immex.domain.messages import Template
 from immex.services.discharge.journal import JournalRow, open_value
 from immex.services.workspace.context import Workspace
 from immex.store.repositories.journal import CHUNK_ROWS, RunRecord
@@ -25,6 +26,8 @@ MAX_PAGE = 1000
 _CHUNKS: OrderedDict[tuple[str, int, str, int], dict[str, Any]] = OrderedDict()
 _KEEP = 2
 _LOCK = threading.Lock()
+
+NO_RUN_IN = Template("journal.no_run_in", "no discharge run {run_id} in {rfc}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,7 @@ def run_detail(ws: Workspace, run_id: int) -> RunDetail:
     with ws.read() as repos:
         run = repos.journal.run(company.id, run_id)
         if run is None:
-            raise NotFound(f"no discharge run {run_id} in {company.rfc}", field="run_id")
+            raise NotFound(NO_RUN_IN(run_id=run_id, rfc=company.rfc), field="run_id")
         current = repos.journal.current_run(company.id)
         short = repos.journal.shortfalls(run_id)
         expired = repos.journal.expired_uses(run_id)

@@ -14,6 +14,7 @@ from immex.domain.duties import POLICIES, DutyContext
 from immex.domain.errors import InvalidInput
 from immex.domain.f4_plan import F4Plan, F4Policy, period_bounds, plan_portions
 from immex.domain.lot_portions import PortionSplit
+from immex.domain.messages import Template
 from immex.domain.series import Month, month_str
 from immex.services.duties.journal_portions import (
     duty_context_of,
@@ -25,6 +26,12 @@ from immex.services.figure_cache import cached
 from immex.services.inputs import parse_month
 from immex.services.rates.best_rate import coverage_notes
 from immex.services.workspace.context import Workspace
+
+BAD_POLICY = Template("f4.bad_policy", "--policy must be one of {items}, not {policy}")
+CHANGE_BEFORE_PERIOD = Template(
+    "f4.change_before_period",
+    "--change-date {change_date} is before the period {value}",
+)
 
 
 def parse_period(text: str) -> Month:
@@ -42,7 +49,7 @@ def as_policy(policy: str | F4Policy) -> F4Policy:
         return F4Policy(policy)
     except ValueError:
         raise InvalidInput(
-            f"--policy must be one of {', '.join(POLICIES)}, not {policy!r}", field="policy"
+            BAD_POLICY(items=", ".join(POLICIES), policy=repr(policy)), field="policy"
         ) from None
 
 
@@ -71,7 +78,7 @@ def _plan_f4(
     start, end = period_bounds(month)
     if change_date is not None and change_date < start:
         raise InvalidInput(
-            f"--change-date {change_date} is before the period {month_str(month)}",
+            CHANGE_BEFORE_PERIOD(change_date=change_date, value=month_str(month)),
             field="change_date",
         )
     company = ws.the_company

@@ -15,6 +15,7 @@ from datetime import date
 from immex.domain.duties import DutyContext
 from immex.domain.errors import InvalidInput
 from immex.domain.lot_portions import PortionSplit
+from immex.domain.messages import Template
 from immex.domain.savings import SavingsReport, build_savings, realised, what_if
 from immex.domain.usmca_63a import DESTINATIONS
 from immex.services.duties.journal_portions import (
@@ -25,6 +26,8 @@ from immex.services.duties.journal_portions import (
 )
 from immex.services.rates.sectors import sector_catalog
 from immex.services.workspace.context import Workspace
+
+TO_BEFORE_FROM = Template("savings.to_before_from", "--to {date_to} is before --from {date_from}")
 
 
 def savings(
@@ -37,7 +40,7 @@ def savings(
 ) -> SavingsReport:
     """Realised program savings and the sector what-if of ``ws.company`` over a range."""
     if date_to < date_from:
-        raise InvalidInput(f"--to {date_to} is before --from {date_from}", field="to")
+        raise InvalidInput(TO_BEFORE_FROM(date_to=date_to, date_from=date_from), field="to")
     company = ws.the_company
     with ws.read():
         ctx = context or duty_context_of(ws)

@@ -17,6 +17,7 @@ from immex.domain.duties import DutyContext
 from immex.domain.errors import BatchError, ErrorRecord, ImmexError, InvalidInput
 from immex.domain.f4_plan import period_bounds
 from immex.domain.lot_portions import PortionSplit
+from immex.domain.messages import Template
 from immex.domain.money import ZERO, D
 from immex.domain.series import Month, month_str
 from immex.domain.usmca_63a import DESTINATIONS, UsmcaReport, build_report, price_exports
@@ -30,6 +31,14 @@ from immex.services.duties.journal_portions import (
 from immex.services.figure_cache import cached
 from immex.services.workspace.context import Workspace
 
+CANNOT_READ = Template("usmca.cannot_read", "{path}: cannot read the US/CA duties file: {exc}")
+MISSING_COLUMNS = Template(
+    "usmca.missing_columns",
+    "{path}:1: missing column(s) {items}; expected: document, us_duty_usd",
+)
+NEGATIVE = Template("check.negative", "must not be negative")
+EMPTY_DOCUMENT = Template("usmca.empty_document", "empty document")
+
 
 def read_us_duties(path: Path) -> dict[str, Decimal]:
     """The file ``document, us_duty_usd`` (CSV); all-or-nothing with ``file:line`` errors."""
@@ -38,15 +47,13 @@ def read_us_duties(path: Path) -> dict[str, Decimal]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise InvalidInput(
-            f"{path}: cannot read the US/CA duties file: {exc}", field="us_duties"
-        ) from None
+        raise InvalidInput(CANNOT_READ(path=path, exc=exc), field="us_duties") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     cols = [c.strip() for c in (reader.fieldnames or [])]
     missing = [c for c in ("document", "us_duty_usd") if c not in cols]
     if missing:
         raise InvalidInput(
-            f"{path}:1: missing column(s) {', '.join(missing)}; expected: document, us_duty_usd",
+            MISSING_COLUMNS(path=path, items=", ".join(missing)),
             field="us_duties",
         )
     for n, row in enumerate(reader, start=2):
@@ -55,13 +62,13 @@ def read_us_duties(path: Path) -> dict[str, Decimal]:
         try:
             amount = D(row["us_duty_usd"])
             if amount < 0:
-                raise InvalidInput("must not be negative")
+                raise InvalidInput(NEGATIVE())
         except (ImmexError, TypeError) as exc:
             msg = exc.message if isinstance(exc, ImmexError) else str(exc)
             errors.append(ErrorRecord(str(path), n, "us_duty_usd", msg, row["us_duty_usd"]))
             continue
         if not doc:
-            errors.append(ErrorRecord(str(path), n, "document", "empty document"))
+            errors.append(ErrorRecord(str(path), n, "document", EMPTY_DOCUMENT()))
             continue
         out[doc] = out.get(doc, ZERO) + amount
     if errors:

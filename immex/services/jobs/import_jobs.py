@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from immex.domain.errors import BatchError, ImmexError, InvalidInput
+from immex.domain.messages import Template
 from immex.services.inputs import jsonable
 from immex.services.jobs.queue import Job, JobKind, job_of
 from immex.services.ledger import importer as ledger_imports
@@ -24,6 +25,12 @@ from immex.services.ledger.importer import Entity
 from immex.services.sat.datastage_import import import_datastage
 from immex.services.sat.m3_import import import_m3
 from immex.services.workspace.context import Workspace
+
+NO_FILE_FIELD = Template("jobs.no_file_field", "send the file(s) in the multipart field 'file'")
+WRONG_FILE_KIND = Template("jobs.wrong_file_kind", "file: {name} is not a {value} file ({items})")
+ONE_FILE = Template("jobs.one_file", "one {value} file at a time")
+NO_FILES_LEFT = Template("jobs.no_files_left", "job {job_id} has no files left to import")
+
 
 #: an upload larger than this is imported by a job even without ``?async=1`` (202)
 INLINE_BYTES = 5 * 1024 * 1024
@@ -53,14 +60,14 @@ SUFFIXES: dict[ImportKind, tuple[str, ...]] = {
 def check_files(kind: ImportKind, names: Sequence[str]) -> None:
     """Refuse a file the kind cannot read, before anything is written."""
     if not names:
-        raise InvalidInput("send the file(s) in the multipart field 'file'", field="file")
+        raise InvalidInput(NO_FILE_FIELD(), field="file")
     if kind is ImportKind.M3:
         return  # mPPPPNNN.DDD: the extension is the day of the year
     allowed = SUFFIXES[kind]
     for name in names:
         if Path(name).suffix.lower() not in allowed:
             raise InvalidInput(
-                f"file: {name} is not a {kind.value} file ({', '.join(allowed)})", field="file"
+                WRONG_FILE_KIND(name=name, value=kind.value, items=", ".join(allowed)), field="file"
             )
 
 
@@ -94,7 +101,7 @@ def import_now(
         if kind is ImportKind.M3:
             return jsonable(import_m3(ws, paths))
         if len(paths) != 1:
-            raise InvalidInput(f"one {kind.value} file at a time", field="file")
+            raise InvalidInput(ONE_FILE(value=kind.value), field="file")
         body = jsonable(ledger_imports.import_file(ws, kind.value, paths[0], rectify=rectify))
         body["file"] = Path(files[0][0]).name
         return body
@@ -139,7 +146,7 @@ def run_import(ws: Workspace, params: dict[str, Any], report: Reporter) -> dict[
     with ws.read() as repos:
         files = repos.jobs.files(job_id)
     if not files:
-        raise InvalidInput(f"job {job_id} has no files left to import", field="job_id")
+        raise InvalidInput(NO_FILES_LEFT(job_id=job_id), field="job_id")
     report(10)
     try:
         result = import_now(ws, ImportKind(params["import"]), files, params.get("rectify"))

@@ -15,7 +15,15 @@ from typing import Any
 
 from immex.domain.accounts import User
 from immex.domain.errors import InvalidInput, NotFound
+from immex.domain.messages import Template
 from immex.services.workspace.context import Workspace
+
+NO_JOB = Template("jobs.not_found", "no job {job_id}")
+NO_JOB_OF_YOURS = Template("jobs.not_yours", "no job {job_id} among those of your companies")
+NOT_FAILED = Template(
+    "jobs.not_failed",
+    "job {job_id} has not failed; only failed jobs are retried",
+)
 
 
 class JobKind(enum.StrEnum):
@@ -89,7 +97,7 @@ def get_job(ws: Workspace, job_id: int) -> Job:
             uow.audit("job.failed", {"object": f"job {job_id}", "outcome": "failed",
                                      "error": ORPHANED}, row["company_id"])  # fmt: skip
     if row is None:
-        raise NotFound(f"no job {job_id}", field="job_id")
+        raise NotFound(NO_JOB(job_id=job_id), field="job_id")
     return job_of(row)
 
 
@@ -101,7 +109,7 @@ def job_for(ws: Workspace, user: User, job_id: int) -> Job:
     except NotFound:
         job = None
     if job is None or job.company_id is None or not user.roles_in(job.company_id):
-        raise NotFound(f"no job {job_id} among those of your companies", field="job_id")
+        raise NotFound(NO_JOB_OF_YOURS(job_id=job_id), field="job_id")
     return job
 
 
@@ -109,7 +117,7 @@ def retry(ws: Workspace, job_id: int) -> Job:
     """A failed job queued again (the same parameters)."""
     with ws.write() as uow:
         if not uow.repos.jobs.requeue(job_id):
-            raise InvalidInput(f"job {job_id} has not failed; only failed jobs are retried")
+            raise InvalidInput(NOT_FAILED(job_id=job_id))
         uow.audit("job.retry", {"object": f"job {job_id}"})
         row = uow.repos.jobs.get(job_id)
     assert row is not None

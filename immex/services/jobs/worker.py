@@ -13,8 +13,16 @@ from typing import Any
 import procrastinate
 
 from immex.domain.errors import InvalidInput
+from immex.domain.messages import Template
 from immex.services.jobs.runner import run_job
 from immex.services.workspace.context import Workspace
+
+WORKERS_NEED_PG = Template(
+    "jobs.workers_need_pg",
+    "job workers need a PostgreSQL workspace (--db postgresql://…); on SQLite the server runs "
+    "jobs itself",
+)
+
 
 QUEUE = "immex"
 TASK = "immex.run_job"
@@ -23,8 +31,7 @@ TASK = "immex.run_job"
 def _check(ws: Workspace) -> None:
     if ws.store.dialect != "postgresql":
         raise InvalidInput(
-            "job workers need a PostgreSQL workspace (--db postgresql://…); on SQLite the "
-            "server runs jobs itself",
+            WORKERS_NEED_PG(),
             field="db",
         )
 

@@ -13,9 +13,27 @@ from decimal import Decimal, InvalidOperation
 
 from immex.domain.codes import parse_pedimento_number, parse_tariff_code
 from immex.domain.errors import ImmexError, InvalidInput
+from immex.domain.messages import Template
 from immex.domain.numbers import ungrouped
 from immex.refdata.bundled import load_catalogs
 from immex.refdata.tariff_data import load_tariff_book
+
+UNKNOWN_COUNTRY = Template(
+    "check.unknown_country",
+    "unknown country; expected an ISO 3166 alpha-3 code such as USA, CHN",
+)
+NOT_AN_ADUANA = Template(
+    "check.not_an_aduana",
+    "aduana {code} (digits 3-4 of the number) is not a customs office of SAT's catalog (RGCE "
+    "Annex 22, appendix 1); check the number",
+)
+NOT_IN_TARIFF = Template("check.not_in_tariff", "fracción not in the bundled LIGIE tariff")
+NOT_A_NUMBER = Template("check.not_a_number", "not a number")
+TOO_MANY_DECIMALS = Template("check.too_many_decimals", "more than {places} decimals")
+NOT_POSITIVE = Template("check.not_positive", "must be greater than zero")
+NEGATIVE = Template("check.negative", "must not be negative")
+NOT_A_DATE = Template("check.not_a_date", "not a date (expected YYYY-MM-DD)")
+
 
 #: decimals kept: quantities in micro-units, USD values in ten-thousandths, FX rates
 QUANTITY_PLACES = 6
@@ -40,7 +58,7 @@ def check_unit(text: str) -> str:
 def check_country(iso3: str) -> str:
     code = iso3.strip().upper()
     if not load_catalogs().is_country(code):
-        raise InvalidInput("unknown country; expected an ISO 3166 alpha-3 code such as USA, CHN")
+        raise InvalidInput(UNKNOWN_COUNTRY())
     return code
 
 
@@ -49,10 +67,7 @@ def check_customs_office(code: str) -> str:
     try:
         load_catalogs().customs_office(code)
     except ImmexError:
-        raise InvalidInput(
-            f"aduana {code} (digits 3-4 of the number) is not a customs office of SAT's "
-            "catalog (RGCE Annex 22, appendix 1); check the number"
-        ) from None
+        raise InvalidInput(NOT_AN_ADUANA(code=code)) from None
     return code
 
 
@@ -66,7 +81,7 @@ def check_fraccion(text: str) -> str:
     """The dotted fracción, checked against the bundled tariff."""
     code = parse_tariff_code(text).dotted
     if code not in load_tariff_book():
-        raise InvalidInput("fracción not in the bundled LIGIE tariff")
+        raise InvalidInput(NOT_IN_TARIFF())
     return code
 
 
@@ -81,10 +96,10 @@ def fixed(text: str, places: int) -> int:
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        raise InvalidInput("not a number")
+        raise InvalidInput(NOT_A_NUMBER())
     scaled = value.scaleb(places)
     if scaled != scaled.to_integral_value():
-        raise InvalidInput(f"more than {places} decimals")
+        raise InvalidInput(TOO_MANY_DECIMALS(places=places))
     return int(scaled)
 
 
@@ -94,7 +109,7 @@ def positive(places: int) -> Callable[[str], int]:
     def check(text: str) -> int:
         n = fixed(text, places)
         if n <= 0:
-            raise InvalidInput("must be greater than zero")
+            raise InvalidInput(NOT_POSITIVE())
         return n
 
     return check
@@ -106,7 +121,7 @@ def non_negative(places: int) -> Callable[[str], int]:
     def check(text: str) -> int:
         n = fixed(text, places)
         if n < 0:
-            raise InvalidInput("must not be negative")
+            raise InvalidInput(NEGATIVE())
         return n
 
     return check
@@ -115,7 +130,7 @@ def non_negative(places: int) -> Callable[[str], int]:
 def check_fx(text: str) -> str:
     """An exchange rate greater than zero, kept as written."""
     if fixed(text, FX_PLACES) <= 0:
-        raise InvalidInput("must be greater than zero")
+        raise InvalidInput(NOT_POSITIVE())
     return text
 
 
@@ -132,7 +147,7 @@ def parse_day(text: str) -> date:
         try:
             found = date.fromisoformat(text.strip()[:10])
         except ValueError:
-            raise InvalidInput("not a date (expected YYYY-MM-DD)") from None
+            raise InvalidInput(NOT_A_DATE()) from None
         if len(_DATES) < _DATES_MAX:
             _DATES[text] = found
     return found

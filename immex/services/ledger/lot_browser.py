@@ -17,12 +17,17 @@ from immex.domain.discharge.limits import GoodsKind, LotStatus, lot_status
 from immex.domain.errors import InvalidInput, NotFound
 from immex.domain.immex_annex import AnnexBook
 from immex.domain.ledger import TEMPORARY_KEYS
+from immex.domain.messages import Template
 from immex.services.discharge.balances import LotBalance, expiry, used_by_lot
 from immex.services.discharge.journal import open_value
 from immex.services.discharge.limits import limit_policy
 from immex.services.discharge.plant import lot_kind
 from immex.services.rates.annex_load import annex_book_of
 from immex.services.workspace.context import Workspace
+
+BAD_STATUS = Template("lots.bad_status", "status must be one of {choices}, not {text}")
+NO_LOT = Template("lots.no_lot", "no lot {lot_id} in {rfc}")
+
 
 MAX_PAGE = 200
 
@@ -66,9 +71,7 @@ def lot_filter(text: str) -> LotFilter:
         return LotFilter(text or "all")
     except ValueError:
         choices = ", ".join(f.value for f in LotFilter)
-        raise InvalidInput(
-            f"status must be one of {choices}, not {text!r}", field="status"
-        ) from None
+        raise InvalidInput(BAD_STATUS(choices=choices, text=repr(text)), field="status") from None
 
 
 def _used(ws: Workspace, run_id: int | None, as_of: date, lot_ids: list[int]) -> dict[int, int]:
@@ -156,7 +159,7 @@ def lot_detail(ws: Workspace, lot_id: int, as_of: date, within: int = 30) -> Lot
     with ws.read() as repos:
         lot = repos.lot_browser.lot(company.id, TEMPORARY_KEYS, lot_id)
         if lot is None:
-            raise NotFound(f"no lot {lot_id} in {company.rfc}", field="lot_id")
+            raise NotFound(NO_LOT(lot_id=lot_id, rfc=company.rfc), field="lot_id")
         policy = limit_policy(repos, company)
         book = annex_book_of(repos)
         run = repos.journal.current_run(company.id)

@@ -38,9 +38,17 @@ from immex.services.workspace.context import UnitOfWork
 from immex.store.repositories.corrections import BomLine
 from immex.store.repositories.ledger_records import MasterData, StoredPart
 
+UNKNOWN_KIND = Template("import.unknown_kind", "unknown kind; one of {kinds}")
+TOO_LONG = Template("import.too_long", "longer than {n} characters")
+REPEATED = Template("import.repeated", "repeated in this file")
+ENDS_BEFORE = Template("import.ends_before", "ends before valid_from {day}")
+
+
 #: the longest part number the store keeps
 PART_NUMBER_MAX = 80
-UNKNOWN_PRODUCT = "unknown product; import it with `immex import products`"
+UNKNOWN_PRODUCT = Template(
+    "import.unknown_product", "unknown product; import it with `immex import products`"
+)()
 UNKNOWN_COMPONENT = Template(
     "bom.unknown_component",
     "unknown component: neither a material nor a product; import it with `immex import "
@@ -196,12 +204,12 @@ def _read_parts(job: ImportJob) -> tuple[dict[str, dict[str, Any]], dict[str, in
         if job.entity is Entity.MATERIALS:
             kind = acc.need(line, cells, "kind").lower().replace("-", "_").replace(" ", "_")
             if kind and kind not in MATERIAL_KINDS:
-                acc.error(line, "kind", f"unknown kind; one of {', '.join(MATERIAL_KINDS)}", kind)
+                acc.error(line, "kind", UNKNOWN_KIND(kinds=", ".join(MATERIAL_KINDS)), kind)
             rec["kind"] = kind
         if part and len(part) > PART_NUMBER_MAX:
-            acc.error(line, "part_number", f"longer than {PART_NUMBER_MAX} characters", part)
+            acc.error(line, "part_number", TOO_LONG(n=PART_NUMBER_MAX), part)
         if part in parsed:
-            acc.error(line, "part_number", "repeated in this file", part)
+            acc.error(line, "part_number", REPEATED(), part)
         if part:
             parsed[part] = rec
             lines.setdefault(part, line)
@@ -339,7 +347,7 @@ def _read_bom(
         elif component in materials and component in products:
             acc.error(line, "component", BOTH_KINDS(), component)
         if vf and vt and vt < vf:
-            acc.error(line, "valid_to", f"ends before valid_from {vf.isoformat()}", vt.isoformat())
+            acc.error(line, "valid_to", ENDS_BEFORE(day=vf.isoformat()), vt.isoformat())
         if product and component and qpu is not None:
             lines.append((line, (product, component), (qpu, scrap, vf, vt)))
     return lines, n

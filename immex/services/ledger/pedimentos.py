@@ -55,16 +55,22 @@ from immex.services.ledger.import_job import (
 from immex.services.rates.annex_load import annex_book_of
 from immex.services.workspace.context import UnitOfWork
 
+UNKNOWN_KEY = Template("import.unknown_key", "unknown pedimento key")
+UNKNOWN_ORIGIN = Template("import.unknown_country", "unknown country")
+
+
 #: a lot as LOT_COLUMNS of the ledger repository (batch id 0 until the batch exists)
 LotRow = tuple[Any, ...]
 #: the positions of the source line and of the batch id in a LotRow
 _LINE, _BATCH = 12, 13
 #: the pedimento, clave, entry date, fracción and line of a LotRow (the annex flags)
 _ANNEX_COLUMNS = (1, 2, 3, 9, _LINE)
-UNKNOWN_MATERIAL = "unknown material; import it with `immex import materials`"
+UNKNOWN_MATERIAL = Template(
+    "import.unknown_material", "unknown material; import it with `immex import materials`"
+)()
 #: notes on single pedimentos shown at most
 MAX_NOTES = 20
-EMPTY = "required value is empty"
+EMPTY = Template("import.empty", "required value is empty")()
 DIFFERENT = Template(
     "import.pedimento_differs",
     "already imported for this company with different lines ({stored} stored, {given} in this "
@@ -130,8 +136,8 @@ class _LotReader:
         self.acc = job.fields
         self.materials = materials
         self.known = known
-        self.keys = _Cached(check_pedimento_key, "clave", "unknown pedimento key")
-        self.countries = _Cached(check_country, "origin", "unknown country")
+        self.keys = _Cached(check_pedimento_key, "clave", UNKNOWN_KEY())
+        self.countries = _Cached(check_country, "origin", UNKNOWN_ORIGIN())
         self.fracciones = _Cached(check_fraccion, "fraccion", None)
         #: the problem of each distinct pedimento number (office, consecutive), "" for none
         self.numbers: dict[str, str] = {}

@@ -17,6 +17,7 @@ from typing import Any
 
 from immex.domain.entry_rules import after_fx_note, future_problem
 from immex.domain.ledger import SHIPMENT_KINDS
+from immex.domain.messages import Template
 from immex.services.ledger.field_checks import (
     QUANTITY_PLACES,
     VALUE_PLACES,
@@ -29,6 +30,17 @@ from immex.services.ledger.field_checks import (
 from immex.services.ledger.import_job import ImportJob, ImportResult, open_batch
 from immex.services.workspace.context import UnitOfWork
 from immex.store.repositories.ledger_records import MasterData
+
+UNKNOWN_KIND = Template("import.unknown_kind", "unknown kind; one of {kinds}")
+UNKNOWN_PRODUCT = Template(
+    "import.unknown_product",
+    "unknown product; import it with `immex import products`",
+)
+DIRECTED_UNKNOWN = Template(
+    "import.directed_unknown",
+    "directed discharge names a pedimento not imported",
+)
+
 
 #: a shipment line as SHIPMENT_COLUMNS of the ledger repository (batch id 0 until known)
 ShipmentRow = tuple[Any, ...]
@@ -89,15 +101,13 @@ def _read(uow: UnitOfWork, job: ImportJob) -> _Lines:
         doc = acc.need(line, cells, "document")
         kind = acc.need(line, cells, "kind").lower()
         if kind and kind not in SHIPMENT_KINDS:
-            acc.error(line, "kind", f"unknown kind; one of {', '.join(SHIPMENT_KINDS)}", kind)
+            acc.error(line, "kind", UNKNOWN_KIND(kinds=", ".join(SHIPMENT_KINDS)), kind)
         when = acc.parse(line, cells, "date", parse_day)
         if when is not None:
             _check_date(job, out, line, when, acc.get(cells, "date"))
         product = acc.need(line, cells, "product")
         if product and product not in products:
-            acc.error(
-                line, "product", "unknown product; import it with `immex import products`", product
-            )
+            acc.error(line, "product", UNKNOWN_PRODUCT(), product)
         qty = acc.parse(line, cells, "quantity", qty_check)
         dest = acc.parse(line, cells, "destination", check_country, required=False)
         value = acc.parse(line, cells, "value_usd", value_check, required=False)
@@ -107,7 +117,7 @@ def _read(uow: UnitOfWork, job: ImportJob) -> _Lines:
             acc.error(
                 line,
                 "pedimento",
-                "directed discharge names a pedimento not imported",
+                DIRECTED_UNKNOWN(),
                 acc.get(cells, "pedimento"),
             )
         seq = seqs.get(doc, 0) + 1

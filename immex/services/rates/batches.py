@@ -8,9 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from immex.domain.errors import NotFound
+from immex.domain.messages import Template
 from immex.services.workspace.context import UnitOfWork, Workspace
 from immex.store.database import StoreError
 from immex.store.unit import Repositories
+
+NO_SUCH_FILE = Template("rates.no_such_file", "{path}: no such file")
+NO_RATE_TABLES = Template(
+    "rates.no_rate_tables",
+    "the workspace {display_url} has no rate tables yet; run `immex init` (it upgrades the "
+    "workspace) and try again",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,17 +45,14 @@ def loaded_verb(dry_run: bool) -> str:
 def file_digest(path: Path) -> str:
     """The SHA-256 of a file to load; NotFound naming it when there is none."""
     if not path.is_file():
-        raise NotFound(f"{path}: no such file", field="file")
+        raise NotFound(NO_SUCH_FILE(path=path), field="file")
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def require_rates_tables(ws: Workspace, repos: Repositories) -> None:
     """A clear error when the workspace predates the rates tables (migration 0002_rates)."""
     if not repos.rates.has_tables():
-        raise StoreError(
-            f"the workspace {ws.store.display_url} has no rate tables yet; run `immex init` "
-            "(it upgrades the workspace) and try again"
-        )
+        raise StoreError(NO_RATE_TABLES(display_url=ws.store.display_url))
 
 
 def already_loaded(repos: Repositories, kind: str, path: Path, digest: str) -> LoadResult | None:

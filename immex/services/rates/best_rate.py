@@ -15,6 +15,7 @@ from typing import Any
 
 from immex.domain.codes import normalize_fraccion
 from immex.domain.errors import DataCoverageError, ImmexError, InvalidInput
+from immex.domain.messages import Template
 from immex.domain.rates import (
     MfnLookup,
     RateBook,
@@ -32,13 +33,24 @@ from immex.services.rates.workspace_data import WorkspaceData, workspace_data
 from immex.services.tariff.lookup import check_nico, mfn_lookup
 from immex.services.workspace.context import Workspace
 
+AS_OF_FUTURE = Template(
+    "rate.as_of_future",
+    "--as-of {as_of} is in the future (today is {today}): the rates in force then are not "
+    "known to the data; use a date up to today",
+)
+BAD_REGLA8 = Template(
+    "rate.bad_regla8",
+    "--regla8 {v}: a Regla 8ª authorisation is given by the LIGIE Chapter 98 fracción it "
+    "covers (9802.00.xx)",
+)
+UNKNOWN_COUNTRY = Template("rate.unknown_country", "unknown country {origin} (ISO-3, SAT catalog)")
+
 
 def refuse_future(as_of: date, today: date, field: str = "as_of") -> None:
     """The rates in force after today are not known to the data: a date up to today."""
     if as_of > today:
         raise InvalidInput(
-            f"--as-of {as_of} is in the future (today is {today}): the rates in force then are "
-            "not known to the data; use a date up to today",
+            AS_OF_FUTURE(as_of=as_of, today=today),
             field=field,
         )
 
@@ -49,8 +61,7 @@ def parse_regla8(values: Iterable[str]) -> tuple[Regla8Authorization, ...]:
         fr = normalize_fraccion(v)
         if not fr.startswith("98"):
             raise InvalidInput(
-                f"--regla8 {v!r}: a Regla 8ª authorisation is given by the LIGIE Chapter 98 "
-                "fracción it covers (9802.00.xx)",
+                BAD_REGLA8(v=repr(v)),
                 field="regla8",
             )
         out.append(Regla8Authorization(fr, reference="stated by the user (--regla8)"))
@@ -79,7 +90,7 @@ def build_query(
 
 def check_origin(origin: str) -> list[str]:
     if origin and not known_country(origin):
-        raise InvalidInput(f"unknown country {origin!r} (ISO-3, SAT catalog)", field="origin")
+        raise InvalidInput(UNKNOWN_COUNTRY(origin=repr(origin)), field="origin")
     return []
 
 

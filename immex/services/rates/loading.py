@@ -26,6 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from immex.domain.errors import BatchError, InvalidFormat, InvalidInput
+from immex.domain.messages import Template
 from immex.domain.rate_rows import SCOPE_WHOLE, scope_contains, scope_level
 from immex.domain.rates import AmendmentRow, FtaRow, ProsecRow, Sector, normalize_iso3
 from immex.services.rates.batches import (
@@ -43,6 +44,11 @@ from immex.services.rates.workspace_data import WorkspaceData
 from immex.services.tariff.lookup import fraction_exists
 from immex.services.workspace.context import Workspace
 from immex.store.unit import Repositories
+
+UNKNOWN_KIND = Template("rates.unknown_kind", "unknown rate file kind {kind}; use one of {items}")
+WRONG_LAYOUT = Template("rates.wrong_layout", "{name}: wrong layout; nothing was written")
+EMPTY_FILE = Template("rates.empty_file", "{name}: empty file; nothing was written")
+
 
 __all__ = [
     # named here by the F4 plan's tests (their homes: workspace_data, sectors)
@@ -196,9 +202,7 @@ def rate_file_kind(kind: str) -> RateFileKind:
     try:
         return RateFileKind(kind)
     except ValueError:
-        raise InvalidInput(
-            f"unknown rate file kind {kind!r}; use one of {', '.join(KINDS)}"
-        ) from None
+        raise InvalidInput(UNKNOWN_KIND(kind=repr(kind), items=", ".join(KINDS))) from None
 
 
 # --------------------------------------------------------------------------- parse
@@ -216,10 +220,10 @@ def parse_file(kind: str, path: Path) -> tuple[list[tuple[int, Row]], list[str]]
     for col in missing:
         c.err(1, col, f"missing column (layout: {', '.join(required + optional)})")
     if missing:
-        raise BatchError(c.errors, f"{name}: wrong layout; nothing was written")
+        raise BatchError(c.errors, WRONG_LAYOUT(name=name))
     if not rows:
         c.err(1, "", "no data rows")
-        raise BatchError(c.errors, f"{name}: empty file; nothing was written")
+        raise BatchError(c.errors, EMPTY_FILE(name=name))
     parsed: list[tuple[int, Row]] = []
     seen: dict[tuple[object, ...], int] = {}
     for line, raw in rows:

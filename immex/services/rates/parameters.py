@@ -21,6 +21,7 @@ from typing import Any
 from immex.domain.dated import CONFIDENCE_LEVELS, DatedValue, Parameter
 from immex.domain.duties import DUTY_PARAMETERS
 from immex.domain.errors import BatchError, InvalidInput
+from immex.domain.messages import Template
 from immex.refdata.bundled import load_parameters
 from immex.services.rates.batches import (
     LoadResult,
@@ -33,6 +34,18 @@ from immex.services.rates.batches import (
 from immex.services.rates.rowfile import RowChecker, read_table
 from immex.services.rates.workspace_data import LoadedValues, merged
 from immex.services.workspace.context import Workspace
+
+OLD_WORKSPACE = Template(
+    "parameters.old_workspace",
+    "this workspace predates loaded parameters; run `immex init` (it upgrades the workspace) "
+    "and try again",
+)
+MISSING_COLUMNS = Template(
+    "parameters.missing_columns",
+    "{name}: missing column(s) {items} (expected {items2}[, note])",
+)
+NO_ROWS = Template("series.no_rows", "{name}: no data rows")
+
 
 __all__ = ["COLUMNS", "load_parameters_file", "merged"]
 
@@ -54,10 +67,7 @@ def load_parameters_file(ws: Workspace, path: Path, *, dry_run: bool = False) ->
     with ws.read() as repos:
         require_rates_tables(ws, repos)
         if not repos.parameters.has_table():
-            raise InvalidInput(
-                "this workspace predates loaded parameters; run `immex init` (it upgrades the "
-                "workspace) and try again"
-            )
+            raise InvalidInput(OLD_WORKSPACE())
         prior = already_loaded(repos, "parameters", path, digest)
     if prior is not None:
         return prior
@@ -88,12 +98,11 @@ def parse_parameters_file(path: Path, bundled: dict[str, Parameter[Any]]) -> lis
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise InvalidInput(
-            f"{path.name}: missing column(s) {', '.join(missing)} (expected "
-            f"{', '.join(COLUMNS)}[, note])",
+            MISSING_COLUMNS(name=path.name, items=", ".join(missing), items2=", ".join(COLUMNS)),
             field="header",
         )
     if not rows:
-        raise InvalidInput(f"{path.name}: no data rows", field="file")
+        raise InvalidInput(NO_ROWS(name=path.name), field="file")
     c = RowChecker(path.name)
     parsed: list[ParsedValue] = []
     for line, row in rows:

@@ -10,8 +10,20 @@ from functools import lru_cache
 from pathlib import Path
 
 from immex.domain.errors import InvalidFormat, InvalidInput
+from immex.domain.messages import Template
 from immex.domain.rates import Sector
 from immex.store.unit import Repositories
+
+NOT_A_SECTOR = Template(
+    "prosec.not_a_sector",
+    "not a PROSEC sector: {text}; expected a Roman numeral I … XXIII (Decree art. 3)",
+)
+UNKNOWN_SECTOR = Template(
+    "prosec.unknown_sector",
+    "unknown PROSEC sector {code}; the catalog has {items} (sources disagree on 23 vs 24 "
+    "sectors; load a list naming the sector first)",
+)
+
 
 SECTORS_CSV = Path(__file__).resolve().parents[2] / "refdata" / "sources" / "prosec_sectors.csv"
 ROMAN = re.compile(r"^[IVXL]+$")
@@ -35,14 +47,13 @@ def normalize_sector(text: str, known: Iterable[str] | None = None) -> str:
     code = str(text).strip().upper()
     if not ROMAN.match(code):
         raise InvalidFormat(
-            f"not a PROSEC sector: {text!r}; expected a Roman numeral I … XXIII (Decree art. 3)",
+            NOT_A_SECTOR(text=repr(text)),
             field="prosec",
         )
     allowed = set(sector_codes() if known is None else known)
     if code not in allowed:
         raise InvalidInput(
-            f"unknown PROSEC sector {code!r}; the catalog has {', '.join(sector_codes())} "
-            "(sources disagree on 23 vs 24 sectors; load a list naming the sector first)",
+            UNKNOWN_SECTOR(code=repr(code), items=", ".join(sector_codes())),
             field="prosec",
         )
     return code

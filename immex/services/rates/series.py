@@ -19,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from immex.domain.errors import BatchError, InvalidFormat, InvalidInput
+from immex.domain.messages import Template
 from immex.domain.numbers import ungrouped
 from immex.domain.series import FxSeries, InpcSeries, parse_month
 from immex.refdata.bundled import load_fx, load_inpc
@@ -40,6 +41,16 @@ from immex.services.rates.workspace_data import (
     series_of,
 )
 from immex.services.workspace.context import Workspace
+
+BAD_HEADER = Template("series.bad_header", "{name}: the header must name the columns {expected}")
+BAD_SERIES = Template("series.bad_kind", "series must be one of {items}, not {kind}")
+NO_ROWS = Template("series.no_rows", "{name}: no data rows")
+OLD_WORKSPACE = Template(
+    "series.old_workspace",
+    "this workspace predates loaded series; run `immex init` (it upgrades the workspace) and "
+    "try again",
+)
+
 
 __all__ = [
     "NO_POINTS",
@@ -75,7 +86,7 @@ def _layout(kind: str, header: list[str], name: str) -> tuple[str, ...]:
         if all(col in header for col in layout):
             return layout
     expected = " or ".join(",".join(cols) for cols in LAYOUTS[kind])
-    raise InvalidInput(f"{name}: the header must name the columns {expected}", field="header")
+    raise InvalidInput(BAD_HEADER(name=name, expected=expected), field="header")
 
 
 def _value(c: RowChecker, line: int, text: str, column: str) -> Decimal | None:
@@ -97,10 +108,10 @@ def parse_series_file(kind: str, path: Path) -> tuple[list[tuple[int, date, str]
     """Every point of the file as (line, day, exact value text) — or BatchError with all
     problems. For the INPC the day is the first of the month."""
     if kind not in SERIES:
-        raise InvalidInput(f"series must be one of {', '.join(SERIES)}, not {kind!r}")
+        raise InvalidInput(BAD_SERIES(items=", ".join(SERIES), kind=repr(kind)))
     header, rows, notes = read_table_notes(path, kind)
     if not rows:
-        raise InvalidInput(f"{path.name}: no data rows", field="file")
+        raise InvalidInput(NO_ROWS(name=path.name), field="file")
     layout = _layout(kind, header, path.name)
     c = RowChecker(path.name)
     out: list[tuple[int, date, str]] = []
@@ -168,10 +179,7 @@ def load_series(ws: Workspace, kind: str, path: Path, *, dry_run: bool = False) 
     with ws.read() as repos:
         require_rates_tables(ws, repos)
         if not repos.series.has_table():
-            raise InvalidInput(
-                "this workspace predates loaded series; run `immex init` (it upgrades the "
-                "workspace) and try again"
-            )
+            raise InvalidInput(OLD_WORKSPACE())
         prior = already_loaded(repos, kind, path, digest)
     if prior is not None:
         return prior

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from immex.domain.errors import BatchError, ErrorRecord, InvalidInput
+from immex.domain.messages import Template
 from immex.domain.rates import AmendmentRow
 from immex.domain.tariff_diff import ChangeKind, InForce, Published, TariffDiff, compare_tariff
 from immex.refdata.bundled import normalize_unit
@@ -30,6 +31,25 @@ from immex.services.rates.batches import (
 )
 from immex.services.rates.workspace_data import workspace_data
 from immex.services.workspace.context import Workspace
+
+HAS_AMENDMENT = Template(
+    "tariff_load.has_amendment",
+    "fracción {fraccion} already has an amendment from {day} (rate {rate}, loaded from "
+    "{file}); a workbook does not replace a loaded amendment",
+)
+
+
+NO_SOURCE = Template(
+    "tariff_load.no_source",
+    'say where the workbook comes from (--source), e.g. "SE, Tarifa LIGIE vigente (DOF '
+    '29-12-2025)"; it is cited by every rate it changes',
+)
+IN_FORCE_FUTURE = Template(
+    "tariff_load.in_force_future",
+    "--in-force-from {in_force_from} is after today ({today}); load a workbook once its rates "
+    "are in force",
+)
+
 
 KIND = "amendments"
 #: how many examples of each kind of difference the summary lists
@@ -69,8 +89,12 @@ class TariffLoad:
             "unit_changes": len(d.unit_changes),
             "examples": {
                 "changes": [
-                    {"fraccion": c.fraccion, "before": c.before.display, "after": c.after.display,
-                     "kind": c.kind.value}
+                    {
+                        "fraccion": c.fraccion,
+                        "before": c.before.display,
+                        "after": c.after.display,
+                        "kind": c.kind.value,
+                    }
                     for c in d.changes[:EXAMPLES]
                 ],  # fmt: skip
                 "new": [n.fraccion for n in d.new[:EXAMPLES]],
@@ -140,14 +164,12 @@ def load_tariff(
     ``dry_run``) record every difference as a dated amendment."""
     if not source.strip():
         raise InvalidInput(
-            "say where the workbook comes from (--source), e.g. \"SE, Tarifa LIGIE vigente "
-            "(DOF 29-12-2025)\"; it is cited by every rate it changes",
+            NO_SOURCE(),
             field="source",
         )
     if in_force_from > ws.today:
         raise InvalidInput(
-            f"--in-force-from {in_force_from.isoformat()} is after today "
-            f"({ws.today.isoformat()}); load a workbook once its rates are in force",
+            IN_FORCE_FUTURE(in_force_from=in_force_from.isoformat(), today=ws.today.isoformat()),
             field="in_force_from",
         )
     path = Path(path)
@@ -180,9 +202,8 @@ def _refuse_conflicts(
         if old is not None:
             errors.append(ErrorRecord(
                 name, line, "import_rate",
-                f"fracción {row.fraccion} already has an amendment from "
-                f"{row.valid_from.isoformat()} (rate {old[0].rate.display}, loaded from "
-                f"{old[1]}); a workbook does not replace a loaded amendment",
+                HAS_AMENDMENT(fraccion=row.fraccion, day=row.valid_from.isoformat(),
+                              rate=old[0].rate.display, file=old[1]),
                 row.rate.display,
             ))  # fmt: skip
     if errors:

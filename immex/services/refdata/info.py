@@ -11,9 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from immex.domain.errors import DataCoverageError, InvalidInput
+from immex.domain.messages import Template
 from immex.domain.series import FACTOR_ROUNDINGS, FxSeries, Month, month_str
 from immex.refdata import bundled as reference
 from immex.refdata.framework import DATA_DIR
+
+NO_SOURCE_FOLDER = Template(
+    "refdata.no_source_folder",
+    "reference source folder not found: {path} — pass {how} pointing at the shared/data folder "
+    "(with ligie/, sat/, banxico/, inegi/ …)",
+)
+BAD_ROUNDING = Template("refdata.bad_rounding", "--rounding must be one of {items}, not {rounding}")
+
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 ENV_SOURCE = "IMMEX_SHARED_DATA"
@@ -41,8 +50,7 @@ def resolve_source(source: Path | None) -> Path:
     if not path.is_dir():
         how = "--source DIR" if source is not None else f"--source DIR or ${ENV_SOURCE}"
         raise InvalidInput(
-            f"reference source folder not found: {path} — pass {how} pointing at the "
-            "shared/data folder (with ligie/, sat/, banxico/, inegi/ …)",
+            NO_SOURCE_FOLDER(path=path, how=how),
             field="source",
         )
     return path
@@ -152,7 +160,7 @@ def inpc_factor(
 ) -> dict[str, Any]:
     if rounding not in FACTOR_ROUNDINGS:
         raise InvalidInput(
-            f"--rounding must be one of {', '.join(FACTOR_ROUNDINGS)}, not {rounding!r}",
+            BAD_ROUNDING(items=", ".join(FACTOR_ROUNDINGS), rounding=repr(rounding)),
             field="rounding",
         )
     from immex.services.rates.series import workspace_series

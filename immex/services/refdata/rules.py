@@ -5,9 +5,57 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from immex.domain.errors import NotFound
+from immex.domain.messages import Template
 from immex.refdata.rulebook import Rule, cited_ids, load_rules
+from immex.reports.i18n import tr
 
-__all__ = ["Rule", "all_rules", "get_rule", "rules_cited"]
+NO_RULE = Template(
+    "rules.no_rule",
+    "no rule {rule_id} in the rule book; {known} (see `immex rules`)",
+)
+
+
+__all__ = [
+    "Rule",
+    "all_rules",
+    "get_rule",
+    "rule_message",
+    "rule_section",
+    "rule_text",
+    "rules_cited",
+]
+
+
+def _declare() -> tuple[dict[str, Template], dict[str, Template]]:
+    """The rule book's texts and section headings as messages of the catalog: the English is
+    the rule book's own wording (``rules.csv``, built from RULES.md — a test fails when the
+    book changes and the catalog did not follow), the Spanish its translation."""
+    texts = {r.id: Template(f"rule.{r.id}.text", r.text) for r in load_rules().values()}
+    sections = {
+        r.section: Template(f"rule.section.{r.section.split('.', 1)[0]}", r.section)
+        for r in load_rules().values()
+    }
+    return texts, sections
+
+
+RULE_TEXTS, RULE_SECTIONS = _declare()
+
+
+def rule_message(rule: Rule) -> str:
+    """The rule's text as a message of the catalog (a report shows it in its language)."""
+    message = RULE_TEXTS.get(rule.id)
+    return message() if message else rule.text
+
+
+def rule_text(rule: Rule, lang: str) -> str:
+    """The rule's text in ``lang`` (the rule book's English when it has no translation)."""
+    message = RULE_TEXTS.get(rule.id)
+    return str(tr(message(), lang)) if message else rule.text
+
+
+def rule_section(rule: Rule, lang: str) -> str:
+    message = RULE_SECTIONS.get(rule.section)
+    return str(tr(message(), lang)) if message else rule.section
 
 
 def all_rules() -> list[Rule]:
@@ -22,9 +70,7 @@ def get_rule(rule_id: str) -> Rule:
         return rules[key]
     same = [r for r in rules if r.startswith(key[:1] + "-")]
     known = f"rules {key[:1]}-: {', '.join(same)}" if same else f"known rules: {', '.join(rules)}"
-    raise NotFound(
-        f"no rule {rule_id!r} in the rule book; {known} (see `immex rules`)", field="rule"
-    )
+    raise NotFound(NO_RULE(rule_id=repr(rule_id), known=known), field="rule")
 
 
 def rules_cited(texts: Iterable[str]) -> list[Rule]:

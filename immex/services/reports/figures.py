@@ -27,7 +27,7 @@ from immex.reports.model import CitedRule, Report, ReportMeta, Section, SummaryI
 from immex.services.decide.expiry_plan import expiry_plan
 from immex.services.decide.prosec_advice import prosec_advise
 from immex.services.rates.annex_load import annex_data
-from immex.services.refdata.rules import rules_cited
+from immex.services.refdata.rules import rule_message, rules_cited
 from immex.services.reports.annex24 import (
     annex24_sections,
     expiry_radar,
@@ -209,4 +209,6 @@ def cited_rules(report: Report) -> tuple[CitedRule, ...]:
     for table in report.tables():
         texts.extend(table.notes)
         texts.extend(str(v) for row in table.rows for v in row.values() if isinstance(v, str))
-    return tuple(CitedRule(r.id, r.text, r.citations, r.confidence) for r in rules_cited(texts))
+    return tuple(
+        CitedRule(r.id, rule_message(r), r.citations, r.confidence) for r in rules_cited(texts)
+    )

@@ -32,9 +32,22 @@ from immex.datastage.layout import LAYOUTS, TABLE_CODES
 from immex.datastage.parallel import Part, PartLoader, Tally, WorkerFailed, bulk_rows
 from immex.datastage.reader import DataStageZip
 from immex.domain.errors import BatchError, ErrorRecord
+from immex.domain.messages import Template
 from immex.services.sat.import_batch import COUNTED, RFC, ImportBatch, refused, sha256_of
 from immex.services.workspace.context import Workspace
 from immex.store.repositories.sat_bulk import BulkWriter
+
+REPEATED_501 = Template(
+    "sat.repeated_501",
+    "pedimento repeated (first on line {value}): one 501 row per pedimento",
+)
+NOT_AN_RFC = Template("sat.not_an_rfc", "not an RFC")
+OTHER_COMPANY = Template(
+    "sat.other_company",
+    "pedimento of another company than --company {only_company}",
+)
+FILE_NOT_FOUND = Template("sat.file_not_found", "file not found")
+
 
 #: SQLite: a ZIP whose tables other than 501 hold at least this many decompressed bytes
 #: (about 50,000 lines) is read by two processes (see ``import_datastage(parallel=)``)
@@ -79,20 +92,17 @@ class _ZipImport:
                 key3 = (v[0], v[1], v[2])
                 if key3 in seen:
                     ctx.errors.append(
-                        ErrorRecord(src, line, "Pedimento", f"pedimento repeated (first on line "
-                                    f"{seen[key3]}): one 501 row per pedimento", v[1])
+                        ErrorRecord(src, line, "Pedimento", REPEATED_501(value=seen[key3]), v[1])
                     )  # fmt: skip
                     continue
                 seen[key3] = line
                 rfc = v[7].upper()
                 if not RFC.match(rfc):
-                    ctx.errors.append(ErrorRecord(src, line, "Rfc", "not an RFC", v[7] or None))
+                    ctx.errors.append(ErrorRecord(src, line, "Rfc", NOT_AN_RFC(), v[7] or None))
                     continue
                 if ctx.only_company and rfc != ctx.only_company:
-                    ctx.errors.append(
-                        ErrorRecord(src, line, "Rfc", f"pedimento of another company than "
-                                    f"--company {ctx.only_company}", rfc)
-                    )  # fmt: skip
+                    other = OTHER_COMPANY(only_company=ctx.only_company)
+                    ctx.errors.append(ErrorRecord(src, line, "Rfc", other, rfc))
                     continue
                 gone = ctx.removed_problem(rfc)
                 if gone is not None:
@@ -362,7 +372,7 @@ def _import_zips(
     for raw_path in paths:
         path = Path(raw_path)
         if not path.is_file():
-            ctx.errors.append(ErrorRecord(str(path), None, None, "file not found"))
+            ctx.errors.append(ErrorRecord(str(path), None, None, FILE_NOT_FOUND()))
             continue
         with DataStageZip(path) as dz:
             _ZipImport(ctx, dz, sha256_of(path)).run(parallel)

@@ -29,6 +29,8 @@ REMOVED_COMPANY = Template(
     "company {rfc} was removed from the workspace on {day} by {actor}: its pedimentos are not "
     "imported; add it again with `immex company add --rfc {rfc} --name NAME` first",
 )
+DB_REFUSED = Template("sat.db_refused", "the database refused the data: {detail}")
+
 
 RFC = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
 #: summary names of the counted tables
@@ -48,7 +50,7 @@ def refused(paths: Sequence[str | Path], exc: BaseException) -> BatchError:
     detail = getattr(exc, "orig", None) or exc
     return BatchError(
         [ErrorRecord(", ".join(str(p) for p in paths), None, None,
-                     f"the database refused the data: {detail}")]
+                     DB_REFUSED(detail=detail))]
     )  # fmt: skip
 
 

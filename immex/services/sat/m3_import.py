@@ -20,8 +20,17 @@ from immex.datastage.layout import LAYOUTS
 from immex.datastage.m3 import M3File, M3Pedimento, parse_m3
 from immex.datastage.reader import CONVERTERS
 from immex.domain.errors import BatchError, ErrorRecord
+from immex.domain.messages import Template
 from immex.services.sat.import_batch import COUNTED, RFC, ImportBatch, refused, sha256_of
 from immex.services.workspace.context import Workspace
+
+NOT_AN_RFC = Template("sat.not_an_rfc", "not an RFC")
+NO_YEAR = Template(
+    "sat.no_year",
+    "pedimento {pedimento} has no 506 date nor invoice date: its year is unknown",
+)
+OTHER_COMPANY_M3 = Template("sat.other_company_m3", "pedimento of another company than {only}")
+
 
 _KEYS3 = ("patente", "pedimento", "aduana")
 #: one pedimento to write: its file, the pedimento, the RFC of its 501 row, its year
@@ -60,12 +69,12 @@ def _plans(parsed: list[M3File]) -> tuple[list[Plan], list[ErrorRecord], list[st
             rec501 = ped.records.get("501", [{}])[0]
             rfc = (rec501.get("rfc") or "").upper()
             if rec501 and not RFC.match(rfc):
-                errors.append(ErrorRecord(f.name, rec501["_line"], "rfc", "not an RFC", rfc))
+                errors.append(ErrorRecord(f.name, rec501["_line"], "rfc", NOT_AN_RFC(), rfc))
                 continue
             when = _m3_payment_date(ped)
             if when is None:
-                errors.append(ErrorRecord(f.name, ped.line, None, f"pedimento {ped.pedimento} "
-                              "has no 506 date nor invoice date: its year is unknown"))  # fmt: skip
+                no_year = NO_YEAR(pedimento=ped.pedimento)
+                errors.append(ErrorRecord(f.name, ped.line, None, no_year))
                 continue
             year, ok = pedimento_year(ped.pedimento, int(when[:4]))
             if not ok:
@@ -88,7 +97,7 @@ def import_m3(
     plans, errors, warnings = _plans(parsed)
     only = ws.company.rfc if ws.company is not None else None
     errors += [
-        ErrorRecord(f.name, ped.line, "rfc", f"pedimento of another company than {only}", rfc)
+        ErrorRecord(f.name, ped.line, "rfc", OTHER_COMPANY_M3(only=only), rfc)
         for f, ped, rfc, _year in plans
         if only is not None and rfc != only
     ]

@@ -8,8 +8,21 @@ from typing import Any
 from immex.datastage.keys import SatKey
 from immex.domain.codes import parse_pedimento_number
 from immex.domain.errors import InvalidFormat, InvalidInput, NotFound
+from immex.domain.messages import Template
 from immex.services.workspace.context import Workspace
 from immex.store.unit import Repositories
+
+NOT_A_NUMBER = Template(
+    "sat.not_a_number",
+    "not a pedimento number: {number}; give the 15 digits 'AA AD PPPP NNNNNNN' (e.g. 25 24 "
+    "3999 5000101) or the 7-digit number",
+)
+NOT_IN_SAT_DATA = Template(
+    "sat.not_in_sat_data",
+    "pedimento {number} is not in the SAT data of this workspace; import the Data Stage "
+    "extraction that holds it with `immex import datastage`",
+)
+
 
 #: child tables shown, by Data Stage table
 _SHOWN = {"fechas": "506", "identificadores": "507", "facturas": "505", "tasas": "509",
@@ -27,8 +40,7 @@ def _find(repos: Repositories, number: str, company_id: int | None) -> list[Any]
     if len(digits) == 7 and digits.isdigit():
         return repos.sat.find_pedimentos(company_id=company_id, pedimento=digits)
     raise InvalidFormat(
-        f"not a pedimento number: {number!r}; give the 15 digits 'AA AD PPPP NNNNNNN' "
-        "(e.g. 25 24 3999 5000101) or the 7-digit number",
+        NOT_A_NUMBER(number=repr(number)),
         field="number",
     )
 
@@ -83,8 +95,7 @@ def pedimento_show(ws: Workspace, number: str) -> dict[str, Any]:
         found = _find(repos, number, company_id)
         if not found:
             raise NotFound(
-                f"pedimento {number!r} is not in the SAT data of this workspace; import the Data "
-                "Stage extraction that holds it with `immex import datastage`",
+                NOT_IN_SAT_DATA(number=repr(number)),
                 field="number",
             )
         keys = {(r.company_id, r.year, r.patente, r.pedimento, r.aduana) for r in found}

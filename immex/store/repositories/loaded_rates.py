@@ -16,10 +16,17 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, inspect, select
 
+from immex.domain.messages import Template
 from immex.domain.rates import AmendmentRow, FtaRow, ProsecRow, Sector, parse_rate_text
 from immex.domain.tariff import PublishedRate
 from immex.store.database import StoreError, inserted_id
 from immex.store.tables import rates as t
+
+RATE_DISAGREES = Template(
+    "store.rate_disagrees",
+    "stored rate {text} disagrees with its number {value}",
+)
+
 
 RateRow = ProsecRow | FtaRow | AmendmentRow
 
@@ -47,7 +54,7 @@ def _rate(text: str, value: Decimal | None) -> PublishedRate:
     """The stored rate: its text is the truth; the numeric column must agree with it."""
     rate = parse_rate_text(text)
     if rate.percent != value:  # Decimal compares by value: 5 == 5.000000
-        raise StoreError(f"stored rate {text!r} disagrees with its number {value!r}")
+        raise StoreError(RATE_DISAGREES(text=repr(text), value=repr(value)))
     return rate
 
 
