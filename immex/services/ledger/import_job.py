@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from immex.domain.errors import BatchError, ErrorRecord, ImmexError
+from immex.domain.messages import Template
 from immex.services.ledger.tabular import Rows
 from immex.services.workspace.context import UnitOfWork
 
@@ -47,6 +48,17 @@ COLUMNS: dict[Entity, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("destination", "value_usd", "pedimento", "evidence"),
     ),
 }
+MISSING_COLUMN = Template("import.missing_column", "missing column (expected {columns})")
+REQUIRED_EMPTY = Template("import.required_empty", "required value is empty")
+IMPORTED_ROWS = Template(
+    "import.rows_result",
+    "{file}: {rows} rows — {inserted} new, {updated} updated, {same} unchanged",
+)
+ALL_SAME = Template(
+    "import.rows_all_same",
+    "{file}: {rows} rows, all already imported with the same content; nothing written",
+)
+NO_ROWS = Template("import.no_rows", "{file}: no rows; nothing written")
 #: stop collecting after this many errors (the file is obviously wrong)
 MAX_ERRORS = 1000
 #: how often (in rows) a long import reports progress
@@ -84,7 +96,7 @@ class RowFields:
         self.index = {name: i for i, name in enumerate(header)}
         for name in required:
             if name not in self.index:
-                self.error(1, name, f"missing column (expected {', '.join(required)})", None)
+                self.error(1, name, MISSING_COLUMN(columns=", ".join(required)), None)
         self.optional = {name for name in optional if name in self.index}
 
     def error(self, line: int | None, field: str | None, message: str, value: str | None) -> None:
@@ -101,7 +113,7 @@ class RowFields:
     def need(self, line: int, cells: list[str], name: str) -> str:
         value = self.get(cells, name)
         if not value:
-            self.error(line, name, "required value is empty", value)
+            self.error(line, name, REQUIRED_EMPTY(), value)
         return value
 
     def parse(
@@ -115,7 +127,7 @@ class RowFields:
         value = self.get(cells, name)
         if not value:
             if required:
-                self.error(line, name, "required value is empty", value)
+                self.error(line, name, REQUIRED_EMPTY(), value)
             return None
         try:
             return fn(value)
@@ -151,7 +163,9 @@ class ImportJob:
     attempt: int = 0
 
     def result(self, rows: int, inserted: int, updated: int, same: int, batch: int) -> ImportResult:
-        msg = f"{self.path.name}: {rows} rows — {inserted} new, {updated} updated, {same} unchanged"
+        msg = IMPORTED_ROWS(
+            file=self.path.name, rows=rows, inserted=inserted, updated=updated, same=same
+        )
         return ImportResult(
             self.entity.value, str(self.path), self.sha256, rows, inserted, updated, same, False,
             batch, msg,
@@ -159,12 +173,8 @@ class ImportJob:
 
     def nothing_new(self, rows: int, same: int) -> ImportResult:
         """Every row is already in the store, identical: nothing is written."""
-        msg = (
-            f"{self.path.name}: {rows} rows, all already imported with the same content; "
-            "nothing written"
-            if rows
-            else f"{self.path.name}: no rows; nothing written"
-        )
+        name = self.path.name
+        msg = ALL_SAME(file=name, rows=rows) if rows else NO_ROWS(file=name)
         return ImportResult(
             self.entity.value, str(self.path), self.sha256, rows, 0, 0, same, rows > 0, None, msg
         )

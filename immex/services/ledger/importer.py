@@ -60,6 +60,14 @@ REIMPORTED_FILE = Template(
     "imported again as a new batch, and the voided one stays in the history (`immex import "
     "list`)",
 )
+UNKNOWN_IMPORT = Template("import.unknown_entity", "unknown import {name}; one of {choices}")
+NO_SUCH_FILE = Template("import.no_such_file", "no such file: {path}")
+ALREADY_IMPORTED = Template(
+    "import.already_imported",
+    "{file} was already imported (batch {batch}, {when}); nothing written",
+)
+DRY_RUN_RESULT = Template("import.dry_run_result", "dry run (nothing written): {result}")
+FILE_NOTE = Template("import.file_note", "{file}: {note}")
 
 _IMPORTERS: dict[Entity, Callable[[UnitOfWork, ImportJob], ImportResult]] = {
     Entity.MATERIALS: import_parts,
@@ -93,7 +101,7 @@ def entity_of(name: str) -> Entity:
         return Entity(name)
     except ValueError:
         raise InvalidInput(
-            f"unknown import {name!r}; one of {', '.join(ENTITIES)}", field="entity"
+            UNKNOWN_IMPORT(name=repr(name), choices=", ".join(ENTITIES)), field="entity"
         ) from None
 
 
@@ -120,7 +128,7 @@ def import_file(
     company = ws.the_company
     path = Path(path)
     if not path.is_file():
-        raise InvalidInput(f"no such file: {path}", field="file")
+        raise InvalidInput(NO_SUCH_FILE(path=str(path)), field="file")
     sha = file_sha256(path)
     with ws.read() as repos:
         previous = repos.ledger.batch_of_file(company.id, kind.value, sha)
@@ -135,8 +143,8 @@ def import_file(
     elif previous is not None:
         return ImportResult(
             kind.value, str(path), sha, 0, 0, 0, 0, True, previous.id,
-            f"{path.name} was already imported (batch {previous.id}, "
-            f"{previous.imported_at:%Y-%m-%d %H:%M}); nothing written",
+            ALREADY_IMPORTED(file=path.name, batch=previous.id,
+                             when=f"{previous.imported_at:%Y-%m-%d %H:%M}"),
         )  # fmt: skip
     header, rows, notes = read_rows(path, kind.value)
     require_reference_data(header)
@@ -155,7 +163,7 @@ def import_file(
         if not dry_run:
             uow.repos.ledger.refresh_statistics(kind.value, result.inserted)
     if dry_run:
-        message = f"dry run (nothing written): {result.message}"
+        message = DRY_RUN_RESULT(result=result.message)
         result = replace(result, batch_id=None, message=message, dry_run=True)
-    read_notes = [f"{path.name}: {note}" for note in notes]
+    read_notes = [FILE_NOTE(file=path.name, note=note) for note in notes]
     return replace(result, notes=(*again, *read_notes, *job.notes))
