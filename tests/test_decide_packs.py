@@ -134,6 +134,8 @@ def test_prosec_application_and_the_files(plant, tmp_path: Path) -> None:  # typ
     res = cli.invoke(
         app,
         [
+            "--lang",
+            "es",
             "annual-report",
             "immex",
             "--year",
@@ -150,7 +152,7 @@ def test_prosec_application_and_the_files(plant, tmp_path: Path) -> None:  # typ
     )
     assert res.exit_code == 0, res.output
     [xlsx] = tmp_path.glob("annual-report_immex_*.xlsx")
-    wb = load_workbook(xlsx, read_only=True)  # Spanish by default, through the catalog
+    wb = load_workbook(xlsx, read_only=True)  # Spanish (--lang es), through the catalog
     assert any("exportaciones" in s for s in wb.sheetnames)
     assert any("fechas límite" in s for s in wb.sheetnames)
     summary = [

@@ -17,7 +17,12 @@ from immex.web.company_pages import (
     tariff_pages,
     whatif_pages,
 )
-from immex.web.company_pages.page_access import PageProblem, SignInFirst, page_caller
+from immex.web.company_pages.page_access import (
+    AnsweredPage,
+    PageProblem,
+    SignInFirst,
+    page_caller,
+)
 from immex.web.company_pages.page_render import STATIC, render
 
 ROUTERS = (
@@ -33,6 +38,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(SignInFirst)
     async def _sign_in(_request: Request, exc: SignInFirst) -> Response:
         return RedirectResponse(exc.target, status_code=303)
+
+    @app.exception_handler(AnsweredPage)
+    async def _answered(_request: Request, exc: AnsweredPage) -> Response:
+        return exc.response
 
     @app.exception_handler(PageProblem)
     async def _problem(request: Request, exc: PageProblem) -> HTMLResponse:

@@ -7,13 +7,15 @@ pedimentos, materials, products or BOM lines, with its reason, as ``immex import
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
-from immex.domain.errors import BatchError, ErrorRecord, InvalidInput
+from immex.domain.errors import BatchError, DataCoverageError, ErrorRecord, InvalidInput
 from immex.domain.messages import Template
 from immex.services.ledger import corrections
 from immex.services.ledger import importer as ledger_imports
@@ -21,7 +23,6 @@ from immex.services.ledger.batch_history import batch_history
 from immex.web.company_pages.page_access import (
     CompanyPage,
     OperateForm,
-    PageProblem,
     ReadPage,
     shown_on_page,
 )
@@ -35,6 +36,14 @@ RECTIFY_LABEL = Template(
     "every earlier version is kept",
 )
 REASON_LABEL = Template("page.imports.rectify_reason", "Reason of the rectification")
+NOT_A_TABLE = Template(
+    "page.imports.not_a_table", "{file}: not a CSV or XLSX file (send .csv, .xlsx, .xlsm or .txt)"
+)
+
+
+def _located(errors: Sequence[ErrorRecord], name: str) -> list[ErrorRecord]:
+    """Every error named by the uploaded file's name (not the server's temporary copy)."""
+    return [replace(e, source=name) for e in errors]
 
 
 def _imports(request: Request, page: CompanyPage, status: int = 200, **ctx: Any) -> HTMLResponse:
@@ -44,6 +53,7 @@ def _imports(request: Request, page: CompanyPage, status: int = 200, **ctx: Any)
     ctx.setdefault("chosen", "materials")
     ctx.setdefault("voided", None)
     ctx.setdefault("reason", "")
+    ctx.setdefault("bad_field", None)
     return render(request, page.who, "imports.html", status, company=page.ws.the_company,
                   can_operate=page.can_operate, kinds=ledger_imports.ENTITIES,
                   batches=batch_history(page.ws), rectify_label=RECTIFY_LABEL(),
@@ -66,13 +76,16 @@ def import_upload(
     name = Path(file.filename or "upload.csv").name
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise PageProblem(400, "bad_input", f"{name}: not a CSV or XLSX file")
+        problem = NOT_A_TABLE(file=name)
+        errors = [ErrorRecord(name, None, "file", problem, None)]
+        return _imports(request, page, 400, errors=errors, failure=problem, file_name=name,
+                        chosen=kind, reason=reason, bad_field="file")  # fmt: skip
     try:
         why = ledger_imports.rectification(kind, bool(rectify), reason)
     except InvalidInput as exc:
         errors = [ErrorRecord(name, None, exc.field, exc.message, None)]
         return _imports(request, page, 422, errors=errors, failure=exc.message, file_name=name,
-                        chosen=kind, reason=reason)  # fmt: skip
+                        chosen=kind, reason=reason, bad_field=exc.field)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="immex-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(file.file.read())
@@ -82,7 +95,12 @@ def import_upload(
                     page.ws, kind, path, dry_run=bool(dry_run), rectify=why
                 )
             except BatchError as exc:
-                return _imports(request, page, 422, errors=exc.errors, failure=exc.message,
+                return _imports(request, page, 422, errors=_located(exc.errors, name),
+                                failure=exc.message, file_name=name, chosen=kind,
+                                reason=reason)  # fmt: skip
+            except (InvalidInput, DataCoverageError) as exc:  # the file as a whole: unreadable …
+                errors = [ErrorRecord(name, None, exc.field, exc.message, None)]
+                return _imports(request, page, 422, errors=errors, failure=exc.message,
                                 file_name=name, chosen=kind, reason=reason)  # fmt: skip
     return _imports(request, page, 200 if dry_run else 201, result=result, file_name=name,
                     chosen=kind)  # fmt: skip

@@ -20,7 +20,7 @@ from immex.services.duties.usmca import report_63a
 from immex.services.inputs import jsonable
 from immex.services.month_end.close import month_end_reports
 from immex.services.month_end.dashboard import month_to_close
-from immex.web.company_pages.page_access import PageProblem, ReadPage, shown_on_page
+from immex.web.company_pages.page_access import PageProblem, PageQuery, ReadPage, shown_on_page
 from immex.web.company_pages.page_render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
@@ -34,9 +34,17 @@ def _period(page: ReadPage, text: str) -> str:
     return f"{month[0]:04d}-{month[1]:02d}"
 
 
+def _month(request: Request, page: ReadPage, text: str, template: str, **ctx: object) -> str:
+    """The page's ``period``: a bad one answers with the page's own form and the error."""
+    query = PageQuery(request, page, template)
+    month = query.period(text)
+    query.check(**ctx)
+    return month
+
+
 @router.get("/c/{rfc}/f4", response_class=HTMLResponse)
 def f4_page(request: Request, page: ReadPage, period: str = "") -> HTMLResponse:
-    month = _period(page, period)
+    month = _month(request, page, period, "f4.html")
     with shown_on_page():
         plan = plan_f4(page.ws, month)
     return render(request, page.who, "f4.html", company=page.ws.the_company, plan=plan,
@@ -57,7 +65,7 @@ def f4_line_page(request: Request, page: ReadPage, number: int, period: str = ""
 
 @router.get("/c/{rfc}/63a", response_class=HTMLResponse)
 def usmca_page(request: Request, page: ReadPage, period: str = "") -> HTMLResponse:
-    month = _period(page, period)
+    month = _month(request, page, period, "usmca.html")
     with shown_on_page():
         report = report_63a(page.ws, month, None)
     return render(request, page.who, "usmca.html", company=page.ws.the_company,
@@ -66,7 +74,7 @@ def usmca_page(request: Request, page: ReadPage, period: str = "") -> HTMLRespon
 
 @router.get("/c/{rfc}/savings", response_class=HTMLResponse)
 def savings_page(request: Request, page: ReadPage, period: str = "") -> HTMLResponse:
-    month = _period(page, period)
+    month = _month(request, page, period, "savings.html")
     with shown_on_page():
         parsed = parse_period(month)
         report = savings(page.ws, savings_start(parsed), period_bounds(parsed)[1])
@@ -77,7 +85,8 @@ def savings_page(request: Request, page: ReadPage, period: str = "") -> HTMLResp
 @router.get("/c/{rfc}/reports", response_class=HTMLResponse)
 def reports_page(request: Request, page: ReadPage, period: str = "") -> HTMLResponse:
     return render(request, page.who, "reports.html", company=page.ws.the_company,
-                  period=_period(page, period), formats=list(DOWNLOADS))  # fmt: skip
+                  period=_month(request, page, period, "reports.html", formats=list(DOWNLOADS)),
+                  formats=list(DOWNLOADS))  # fmt: skip
 
 
 @router.get("/c/{rfc}/reports/download")
@@ -85,7 +94,7 @@ def report_download(
     request: Request, page: ReadPage, period: str = "", format: str = "xlsx"
 ) -> FileResponse:
     """The month report in one format (a viewer may download: reading is enough)."""
-    month = _period(page, period)
+    month = _month(request, page, period, "reports.html", formats=list(DOWNLOADS))
     if format not in DOWNLOADS:
         raise PageProblem(400, "bad_input", f"format must be one of {', '.join(DOWNLOADS)}")
     folder = Path(tempfile.mkdtemp(prefix="immex-report-"))

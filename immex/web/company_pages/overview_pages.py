@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from immex.services import inputs as formats
 from immex.services.accounts import access
 from immex.services.month_end.dashboard import dashboard, month_to_close
-from immex.web.company_pages.page_access import PageCallerDep, ReadPage, shown_on_page
+from immex.web.company_pages.page_access import PageCallerDep, PageQuery, ReadPage, shown_on_page
 from immex.web.company_pages.page_render import render
 
 router = APIRouter(include_in_schema=False)
@@ -35,9 +35,11 @@ def picker(request: Request, who: PageCallerDep, q: str = "") -> Response:
 
 @router.get("/c/{rfc}/", response_class=HTMLResponse)
 def dashboard_page(request: Request, page: ReadPage, as_of: str = "") -> HTMLResponse:
-    day = day_or_today(as_of, page.ws.today)
+    query = PageQuery(request, page, "dashboard.html")
+    day = query.day(as_of)
+    query.check(as_of=as_of)
     with shown_on_page():
         board = dashboard(page.ws, day, month_to_close(day))
     top = max((m["value_mxn"] for m in board.radar["months"]), default=0) or 1
     return render(request, page.who, "dashboard.html", company=page.ws.the_company, page=page,
-                  board=board, top=top)  # fmt: skip
+                  board=board, top=top, as_of=day)  # fmt: skip

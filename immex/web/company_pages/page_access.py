@@ -5,20 +5,27 @@ sign-in page)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Form, Request
+from fastapi.responses import HTMLResponse
 
 from immex.api.v1.auth import Caller, check_csrf, server_of, session_of_request
 from immex.domain.accounts import Forbidden, NotSignedIn, Permission
 from immex.domain.errors import ImmexError, NotFound
+from immex.domain.messages import Template
+from immex.reports.i18n import tr
+from immex.services import inputs as formats
 from immex.services.accounts import access
+from immex.services.duties.f4_plan import parse_period
+from immex.services.month_end.dashboard import month_to_close
 from immex.services.workspace.context import Workspace
-from immex.web.company_pages.page_render import remember_language
+from immex.web.company_pages.page_render import page_lang, remember_language, render
 
 
 class SignInFirst(Exception):
@@ -119,3 +126,86 @@ def company_form(permission: Permission) -> Callable[..., CompanyPage]:
 ReadPage = Annotated[CompanyPage, Depends(company_page(Permission.READ))]
 AuditPage = Annotated[CompanyPage, Depends(company_page(Permission.READ_AUDIT))]
 OperateForm = Annotated[CompanyPage, Depends(company_form(Permission.OPERATE))]
+
+
+class AnsweredPage(Exception):
+    """The page has answered already (its filter form with the errors): ``response``."""
+
+    def __init__(self, response: HTMLResponse) -> None:
+        super().__init__("answered")
+        self.response = response
+
+
+NOT_DAYS = Template("page.filter.days", "a whole number of days from 0 to {top}, not {value}")
+NOT_A_CHOICE = Template("page.filter.choice", "one of {choices}, not {value}")
+#: the form of a page's filters (``form_errors["filter"][field]``: the error next to its field)
+FILTER_FORM = "filter"
+
+
+class PageQuery:
+    """A company page's GET filters, read once for all the pages (period, as_of, within,
+    a choice): every bad one is kept with its message and the value typed, and
+    :meth:`check` then answers with the page's own template — its filter form, each error
+    next to its field (``aria-invalid``, ``aria-describedby``), in the page's language, 400 —
+    instead of a problem page. A bad filter's reader returns the default meanwhile."""
+
+    def __init__(self, request: Request, page: CompanyPage, template: str) -> None:
+        self.request = request
+        self.page = page
+        self.template = template
+        self.errors: dict[str, str] = {}
+        self.typed: dict[str, str] = {}
+
+    def _bad(self, field: str, text: str, message: str, shown_as: str | None = None) -> None:
+        self.errors[field] = str(tr(message, page_lang(self.request)))
+        self.typed[shown_as or field] = text
+
+    def period(self, text: str, field: str = "period") -> str:
+        """``YYYY-MM``; blank: the month to close on the workspace's today."""
+        month = month_to_close(self.page.ws.today)
+        if text:
+            try:
+                month = parse_period(text)
+            except ImmexError as exc:
+                self._bad(field, text, exc.message)
+        return f"{month[0]:04d}-{month[1]:02d}"
+
+    def day(self, text: str, field: str = "as_of") -> date:
+        """``YYYY-MM-DD``; blank: the workspace's today."""
+        try:
+            return formats.parse_date(text or None, field) or self.page.ws.today
+        except ImmexError as exc:
+            self._bad(field, text, exc.message)
+            return self.page.ws.today
+
+    def days(self, text: str, default: int, field: str = "within", top: int = 3660) -> int:
+        """A number of days ``0 … top``; blank: ``default``."""
+        if not text.strip():
+            return default
+        value = text.strip()
+        if value.isdigit() and int(value) <= top:
+            return int(value)
+        self._bad(field, text, NOT_DAYS(top=top, value=repr(text)))
+        return default
+
+    def choice(
+        self, text: str, choices: Sequence[str], default: str, field: str, shown_as: str
+    ) -> str:
+        """One of ``choices``; blank: ``default`` (the template reads it as ``shown_as``)."""
+        if not text:
+            return default
+        if text in choices:
+            return text
+        self._bad(field, text, NOT_A_CHOICE(choices=", ".join(choices), value=repr(text)), shown_as)
+        return default
+
+    def check(self, **ctx: Any) -> None:
+        """Any bad filter: the page's template with its filter form and the errors (400)."""
+        if not self.errors:
+            return
+        shown = {**ctx, **self.typed}
+        shown.setdefault("company", self.page.ws.the_company)
+        shown.setdefault("can_operate", self.page.can_operate)
+        response = render(self.request, self.page.who, self.template, 400, bad_filter=True,
+                          form_errors={FILTER_FORM: self.errors}, **shown)  # fmt: skip
+        raise AnsweredPage(response)

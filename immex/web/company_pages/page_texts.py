@@ -117,6 +117,8 @@ ENGLISH: dict[str, str] = {
     "import_ok": "Imported",
     "import_errors": "The file has errors; nothing was written.",
     "column": "Column",
+    "file_name": "File",
+    "import_notes": "Notes on the file",
     "message": "Message",
     "value": "Value",
     "history": "History",
