@@ -80,8 +80,8 @@ def test_errors_in_spanish_by_default_each_with_its_file_line_and_column(url: st
         header = re.findall(r'<th scope="col">([^<]+)</th>', area)
         assert header == ["Archivo", "Línea", "Columna", "Valor", "Mensaje"]
         assert _rows(area) == [
-            ["bad.csv", "2", "description", "", "el valor es obligatorio y está vacío"],
-            ["bad.csv", "3", "fraccion", "", "el valor es obligatorio y está vacío"],
+            ["bad.csv", "2", "description", "", "falta un valor obligatorio"],
+            ["bad.csv", "3", "fraccion", "", "falta un valor obligatorio"],
         ]
         file_input = re.search(r'<input id="file"[^>]*>', r.text)
         assert file_input and 'aria-describedby="import-errors"' in file_input.group(0)
@@ -115,7 +115,7 @@ def test_dry_run_import_and_the_same_file_again_in_the_pages_language(url: str) 
         dry = _post(client, token, GOOD, name="good.csv", dry_run="1")
         assert dry.status_code == 200
         shown = _area(dry.text, "import-result")
-        assert "solo validación (no se escribió nada): good.csv: 1 filas — 1 nuevas" in shown
+        assert "simulación (no se escribió nada): good.csv: 1 filas — 1 nuevas" in shown
         assert not any(english in shown for english in ENGLISH)
         assert "good.csv" not in _history(dry.text)  # a dry run keeps nothing
         dry_en = _post(client, token, GOOD, lang="en", name="good.csv", dry_run="1")
@@ -124,7 +124,7 @@ def test_dry_run_import_and_the_same_file_again_in_the_pages_language(url: str) 
         assert done.status_code == 201 and "good.csv" in _history(done.text)
         assert "good.csv: 1 filas — 1 nuevas, 0 actualizadas, 0 sin cambios" in done.text
         again = _post(client, token, GOOD, name="good.csv")
-        assert "good.csv ya se había importado (lote 1," in _area(again.text, "import-result")
+        assert "good.csv ya se importó (lote 1," in _area(again.text, "import-result")
         again_en = _post(client, token, GOOD, lang="en", name="good.csv")
         assert "good.csv was already imported (batch 1," in again_en.text
 
