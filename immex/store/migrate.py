@@ -22,12 +22,16 @@ def alembic_config() -> Config:
 
 
 def upgrade(engine: Engine) -> None:
+    """Every branch to its head, one branch per transaction (a SQLite table rebuild —
+    foreign keys deferred until its commit — does not share a transaction with another
+    branch's changes)."""
     from alembic import command
 
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "heads")
+    for head in sorted(code_heads()):
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, head)
 
 
 def current_heads(engine: Engine) -> set[str]:
