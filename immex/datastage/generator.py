@@ -101,6 +101,10 @@ class _Writer:
             fh.close()
 
 
+#: the customs broker's CURP in the synthetic 501 records: the generic CURP for foreigners
+#: (a published placeholder, so the sample names no real person)
+AGENT_CURP = "XEXX010101HNEXXXA4"
+
 def _dec(value_e: int, places: int, leading_dot: bool) -> str:
     neg = value_e < 0
     value_e = abs(value_e)
@@ -224,7 +228,7 @@ def _write_pedimento(
     recv = paid - timedelta(minutes=rnd.randint(1, 300))
     tc = 1700000 + rnd.randrange(0, 600000)  # × 10^-5
     w.row("501", [
-        p, n, a, str(ped.op), ped.clave, a, "", rfc, "XEXX010101HNEXXXA4", _dec(tc, 5, False),
+        p, n, a, str(ped.op), ped.clave, a, "", rfc, AGENT_CURP, _dec(tc, 5, False),
         str(rnd.choice([0, 0, 1500, 23000])), "0", "0", str(rnd.choice([0, 0, 850])),
         rnd.choice(["0", "0", ""]), _dec(rnd.randrange(1000, 9999999), 3, False),
         "7", "7", "7", "9", "EMPRESA SINTETICA GENERADA SA DE CV", "AV. PRUEBA Nº 1", "",

@@ -359,7 +359,8 @@ class DataStageZip:
         try:
             self._zip = zipfile.ZipFile(self.path)
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
+            # RuntimeError: an encrypted member, or (its subclass) an unsupported compression
             self.errors.append(ErrorRecord(self.name, None, None, NOT_A_ZIP(exc=exc)))
             self._zip = None
             return
@@ -459,8 +460,8 @@ class DataStageZip:
         try:
             with self._zip.open(info) as fh:
                 yield from self._iter_lines(code, layout, norm, fh, start_errors, numbered, chunks)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
-                ValueError, RuntimeError) as exc:  # fmt: skip
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
+                RuntimeError) as exc:  # RuntimeError: also an unsupported compression  # fmt: skip
             self._error(code, None, None, f"damaged ZIP member: {exc}")
 
     def _iter_lines(

@@ -112,8 +112,7 @@ def _zip_kind(path: Path, source: str) -> FileKind:
         EOFError,
         ValueError,
         KeyError,
-        NotImplementedError,
-        RuntimeError,
+        RuntimeError,  # also zipfile: encrypted member, unsupported compression
     ) as exc:
         raise UnreadableFile(
             source,

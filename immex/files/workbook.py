@@ -85,8 +85,7 @@ _BROKEN = (
     AttributeError,
     OSError,
     EOFError,
-    NotImplementedError,
-    RuntimeError,
+    RuntimeError,  # also zipfile: encrypted member, unsupported compression
     LookupError,
 )
 
