@@ -22,6 +22,7 @@ from immex.domain.errors import BatchError, ImmexError
 from immex.reports.i18n import tr
 from immex.services import inputs as formats
 from immex.services.accounts import access, audit_trail, users
+from immex.services.rates.batches import file_digest
 from immex.services.refdata import uploads
 from immex.services.refdata.status import status
 from immex.web.company_pages.overview_pages import day_or_today
@@ -227,7 +228,7 @@ def refdata_upload(
         path = Path(folder) / name
         path.write_bytes(file.file.read())
         dry_run = step != "load"
-        if not dry_run and checked != uploads.file_digest(path):
+        if not dry_run and checked != file_digest(path):
             message = page_texts(lang)["check_first"]
             return _refdata(request, who, 400, form_errors={"refdata": {"file": message}},
                             values=values)  # fmt: skip
