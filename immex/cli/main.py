@@ -7,11 +7,13 @@ import importlib
 import typer
 
 from immex import __version__
+from immex.cli.language import RootGroup, localize_classes
 from immex.domain.errors import ImmexError
 from immex.reports.i18n import default_lang, reset_lang, set_lang, tr
 
 app = typer.Typer(
     name="immex",
+    cls=RootGroup,
     help="immex — IMMEX/PROSEC assistant: tariff, best lawful rate, Annex 24 ledger, duties.",
     no_args_is_help=True,
     add_completion=False,
@@ -84,6 +86,8 @@ from immex.cli.import_group import import_app  # noqa: E402
 
 if import_app.registered_commands:
     app.add_typer(import_app, name="import")
+
+localize_classes(app)  # help and Click's messages in the run's language (immex.cli.language)
 
 
 def main() -> None:
