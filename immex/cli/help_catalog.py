@@ -17,7 +17,9 @@ from immex.domain.messages import Template
 
 def declare() -> dict[str, Template]:
     """The help texts of the tree, by key."""
-    return {key: Template(key, english) for key, english, _ in help_texts(typer.main.get_command(app))}
+    return {
+        key: Template(key, english) for key, english, _ in help_texts(typer.main.get_command(app))
+    }
 
 
 HELP_TEMPLATES = declare()

@@ -29,6 +29,7 @@ from typing import Any
 import typer
 from typer import rich_utils
 from typer._click import exceptions as click_errors
+from typer._click.core import Context as ClickContext
 from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
 from typer.models import DefaultPlaceholder
@@ -103,6 +104,14 @@ def _chosen(args: Sequence[str]) -> str | None:
     return found if found in LANGS else None
 
 
+def display_lang() -> str:
+    """The run's language; Spanish while a bad ``IMMEX_LANG`` waits for the root's check."""
+    try:
+        return default_lang()
+    except ImmexError:
+        return "es"
+
+
 def run_language(args: Sequence[str]) -> tuple[str, str | None]:
     """The language to speak before Click parses ``args``, and the ``--lang`` they name
     (``None`` when they name none): a bad ``IMMEX_LANG`` is Spanish here (the root's check
@@ -110,10 +119,7 @@ def run_language(args: Sequence[str]) -> tuple[str, str | None]:
     chosen = _chosen(args)
     if chosen:
         return chosen, chosen
-    try:
-        return default_lang(), None
-    except ImmexError:
-        return "es", None
+    return display_lang(), None
 
 
 # ---------------------------------------------------------------- help texts by key
@@ -226,7 +232,7 @@ def typer_words(lang: str) -> Iterator[None]:
 
 
 def _say(msg: Any) -> str:
-    return str(tr(msg, default_lang()))
+    return str(tr(msg, display_lang()))
 
 
 def _hint(param: Any, given: Any = None) -> str:
@@ -330,6 +336,19 @@ def localized(exc: click_errors.ClickException, command: Any = None) -> click_er
     return new
 
 
+@contextmanager
+def speaking(command: Any) -> Iterator[None]:
+    """Within the block, an error of Click's (parsing or invoking ``command``) is raised
+    again with its message in the run's language."""
+    try:
+        yield
+    except click_errors.ClickException as exc:
+        new = localized(exc, command)
+        if new is exc:
+            raise
+        raise new from None
+
+
 # ---------------------------------------------------------------- the classes of the tree
 
 
@@ -346,7 +365,7 @@ class Localized:
     """What every command and group of ``immex`` adds to Typer's: the ``Usage:`` line, the
     ``--help`` option and the parse errors in the run's language."""
 
-    context_class = Context
+    context_class: type[ClickContext] = Context
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -354,14 +373,11 @@ class Localized:
             option.help = _say(HELP_OPTION())
         return option
 
-    def make_context(self, info_name: Any, args: list[str], parent: Any = None, **extra: Any):  # type: ignore[no-untyped-def]
-        try:
-            return super().make_context(info_name, args, parent, **extra)  # type: ignore[misc]
-        except click_errors.ClickException as exc:
-            new = localized(exc, self)
-            if new is exc:
-                raise
-            raise new from None
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> ClickContext:
+        with speaking(self):
+            return super().make_context(info_name, args, parent, **extra)  # type: ignore[misc,no-any-return]
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if ctx.allow_extra_args or ctx.resilient_parsing:
@@ -378,13 +394,8 @@ class Localized:
 
 class Command(Localized, TyperCommand):
     def invoke(self, ctx: Any) -> Any:
-        try:
+        with speaking(self):
             return super().invoke(ctx)
-        except click_errors.ClickException as exc:
-            new = localized(exc, self)
-            if new is exc:
-                raise
-            raise new from None
 
 
 class Group(Localized, TyperGroup):
@@ -406,13 +417,8 @@ class Group(Localized, TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         if not ctx._protected_args and not self.invoke_without_command:
             ctx.fail(_say(MISSING_COMMAND()))
-        try:
+        with speaking(self):
             return super().invoke(ctx)
-        except click_errors.ClickException as exc:
-            new = localized(exc, self)
-            if new is exc:
-                raise
-            raise new from None
 
 
 class RootGroup(Group):
@@ -425,6 +431,7 @@ class RootGroup(Group):
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
+        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         words = list(sys.argv[1:] if args is None else args)
@@ -433,7 +440,9 @@ class RootGroup(Group):
         try:
             translate_help(self, lang)
             with typer_words(lang):
-                return super().main(words, prog_name, complete_var, standalone_mode, **extra)
+                return super().main(
+                    args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra
+                )
         finally:
             if token is not None:
                 reset_lang(token)

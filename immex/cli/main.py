@@ -7,7 +7,7 @@ import importlib
 import typer
 
 from immex import __version__
-from immex.cli.language import RootGroup, localize_classes
+from immex.cli.language import RootGroup, display_lang, localize_classes
 from immex.domain.errors import ImmexError
 from immex.reports.i18n import default_lang, reset_lang, set_lang, tr
 
@@ -52,13 +52,13 @@ def _lang(ctx: typer.Context, value: str | None) -> str | None:
         try:
             token = set_lang(value)
         except ImmexError as exc:
-            raise typer.BadParameter(str(tr(exc.message, "es"))) from None
+            raise typer.BadParameter(str(tr(exc.message, display_lang()))) from None
         ctx.call_on_close(lambda: reset_lang(token))
         return value
     try:  # no --lang: IMMEX_LANG must be a language too (checked once, before any output)
         default_lang()
     except ImmexError as exc:
-        raise typer.BadParameter(f"IMMEX_LANG: {tr(exc.message, 'es')}") from None
+        raise typer.BadParameter(f"IMMEX_LANG: {tr(exc.message, display_lang())}") from None
     return value
 
 
