@@ -241,3 +241,15 @@ def test_the_key_of_a_help_comes_from_the_tree() -> None:
     assert i18n.t("cli.help.import.materials.--rectify", "es").startswith(
         "Registra nuevas versiones"
     )
+
+
+def test_the_catalog_tool_knows_every_help_key() -> None:
+    """``python -m immex.reports.i18n`` declares every module's messages, the help texts of
+    the tree among them: a new command's help is added to both catalogs for translation."""
+    from immex.domain.messages import TEMPLATES
+
+    i18n.declare_all()
+    root = typer.main.get_command(app)
+    keys = {key for key, _, _ in language.help_texts(root)}
+    assert keys and keys <= set(TEMPLATES)
+    assert TEMPLATES["cli.help.import.materials.--rectify"].startswith("Record new versions")
