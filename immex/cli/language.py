@@ -9,10 +9,13 @@ adds the missing ones.
 
 Typer vendors its own copy of Click, whose messages are plain English f-strings (no gettext to
 hook into). So every command and group of ``immex`` is built from the classes below
-(:func:`localize_classes`): their context writes the ``Usage:`` line from the catalog, their
-parse and lookup errors are raised with messages of the catalog, and the errors Typer's
-parser raises (a missing option, an unknown option, a bad value …) are rewritten from their
-fields (the exception's type, option, parameter) — never by matching their English text.
+(:func:`localize_classes`): a help page puts what it shows in the run's language as it is
+written (:func:`translate_page`); the ``Usage:`` line, Typer's panel titles and the ``--help``
+option come from the catalog; their own parse and lookup errors are raised with messages of
+the catalog; and the errors Typer's parser raises (a missing option, an unknown option, a bad
+value …) are rebuilt from their fields (the exception's type, option, parameter, the pydantic
+error's type) — never by matching their English text. Typer's panel strings are module
+settings of ``typer.rich_utils``: set for the run, restored after it.
 The language of a run is known before Click parses anything (``--lang`` anywhere before
 ``--``, else ``IMMEX_LANG``, else Spanish), so ``immex --lang en import materials --help``
 is English and ``immex import materials --help`` Spanish.
@@ -151,31 +154,46 @@ def param_key(path: tuple[str, ...], param: Any) -> str:
     return f"{command_key(path)}.{name}"
 
 
+def _entries(path: tuple[str, ...], cmd: Any) -> Iterator[tuple[str, str, Any]]:
+    if cmd.help:
+        yield command_key(path), cmd.help, cmd
+    for param in cmd.params:
+        if getattr(param, "help", None):
+            yield param_key(path, param), param.help, param
+
+
 def help_texts(root: Any) -> Iterator[tuple[str, str, Any]]:
     """``(key, English help, the command or parameter)`` for every help of the tree."""
     for path, cmd in walk(root):
-        if cmd.help:
-            yield command_key(path), cmd.help, cmd
-        for param in cmd.params:
-            if getattr(param, "help", None):
-                yield param_key(path, param), param.help, param
+        yield from _entries(path, cmd)
 
 
-def translate_help(root: Any, lang: str) -> None:
-    """Put the help of every command and parameter under ``root`` in ``lang`` (the English
-    text of the code stays when the catalog lacks a key)."""
-    for key, english, obj in list(help_texts(root)):
-        text = t(key, lang)
-        obj.help = english if text == key else text
-    for _, cmd in walk(root):  # the usage line's words, where a command keeps Click's own
-        if cmd.options_metavar in _metavars(OPTIONS_METAVAR):
-            cmd.options_metavar = str(tr(OPTIONS_METAVAR(), lang))
-        if _is_group(cmd) and cmd.subcommand_metavar in _metavars(COMMAND_METAVAR):
-            cmd.subcommand_metavar = str(tr(COMMAND_METAVAR(), lang))
+def translate_page(cmd: Any, path: tuple[str, ...], lang: str) -> None:
+    """Put in ``lang`` what the help page of ``cmd`` shows: its help, its parameters' and
+    its subcommands' (their one-line summaries). The code's English stays where the catalog
+    lacks a key."""
+    shown = [(path, cmd)]
+    if _is_group(cmd):
+        shown += [((*path, name), sub) for name, sub in cmd.commands.items()]
+    for where, command in shown:
+        for key, english, obj in list(_entries(where, command)):
+            text = t(key, lang)
+            obj.help = english if text == key else text
 
 
-def _metavars(msg: Template) -> set[str]:
-    return {str(tr(msg(), lang)) for lang in LANGS}
+def path_of(ctx: Any) -> tuple[str, ...]:
+    """The names from the root to the command of ``ctx`` (``("import", "materials")``)."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return tuple(reversed(names))
+
+
+def _usage_word(current: str, msg: Template) -> str:
+    """A word of the usage line in the run's language, where the command keeps Click's own."""
+    own = {str(tr(msg(), lang)) for lang in LANGS}
+    return _say(msg()) if current in own else current
 
 
 # ---------------------------------------------------------------- Typer's own words
@@ -367,6 +385,17 @@ class Localized:
 
     context_class: type[ClickContext] = Context
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        translate_page(self, path_of(ctx), display_lang())
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        cmd: Any = self  # a TyperCommand or TyperGroup (the class this one is mixed into)
+        cmd.options_metavar = _usage_word(cmd.options_metavar, OPTIONS_METAVAR)
+        if _is_group(cmd):
+            cmd.subcommand_metavar = _usage_word(cmd.subcommand_metavar, COMMAND_METAVAR)
+        return super().collect_usage_pieces(ctx)  # type: ignore[misc,no-any-return]
+
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
@@ -422,8 +451,8 @@ class Group(Localized, TyperGroup):
 
 
 class RootGroup(Group):
-    """``immex`` itself: it knows the run's language before parsing and speaks it in every
-    help text and message of the tree."""
+    """``immex`` itself: it knows the run's language before Click parses a word (``--help``
+    of a subcommand is answered before the root's callback reads ``--lang``)."""
 
     def main(
         self,
@@ -438,7 +467,6 @@ class RootGroup(Group):
         lang, chosen = run_language(words)
         token = set_lang(chosen) if chosen else None
         try:
-            translate_help(self, lang)
             with typer_words(lang):
                 return super().main(
                     args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra
