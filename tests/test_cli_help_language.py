@@ -214,6 +214,12 @@ def test_every_command_argument_and_option_has_its_help_in_both_languages() -> N
     assert not no_help, f"commands and parameters without help: {no_help}"
     assert not missing, f"run python -m immex.reports.i18n and translate: {missing}"
     assert not untranslated, untranslated
+    tree_keys = {key for key, _, _ in language.help_texts(typer.main.get_command(app))}
+    for lang in i18n.LANGS:
+        stale = sorted(
+            k for k in i18n.catalog(lang) if k.startswith("cli.help.") and k not in tree_keys
+        )
+        assert not stale, f"help keys of commands or options that are gone ({lang}): {stale}"
     for key in ("click.help_option", "click.usage", "click.options", "click.missing.option"):
         assert i18n.catalog("es")[key] != i18n.catalog("en")[key]
 
