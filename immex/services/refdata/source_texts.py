@@ -1,0 +1,76 @@
+"""The legal sources of the bundled parameters, and the FIX and INPC rules, as messages of
+the catalog (keys ``refdata.source.…``): a reader sees them in their language.
+
+The bundled data keeps its own words (``parameters.json`` is compiled from
+``sources/parameters.yaml`` and a rebuild test compares it byte for byte); the texts are
+translated when shown, by the parameter's name and the date its value takes effect — never
+by matching the sentence. The English of each message is the data's own wording, declared
+from the data: a test fails when the data changes and the catalog did not follow. A value a
+user loaded from a file keeps its own text (it has no message).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from immex.domain.dated import DatedValue
+from immex.domain.messages import Template
+from immex.refdata.bundled import load_parameters
+
+FX_RULE = Template(
+    "refdata.source.fx_rule",
+    "CFF art. 20 (3rd paragraph) and LA art. 56: the FIX the Banco de México publishes in the "
+    "DOF the day before; when it publishes none that day, the last one published before. A FIX "
+    "determined on a banking day is published in the DOF on the next banking day.",
+)
+INPC_RULE = Template(
+    "refdata.source.inpc_rule",
+    "CFF art. 17-A: factor = INPC of the month before the latest month of the period / INPC of "
+    "the month before the earliest month; no fractions of a month; if the latest index is not yet "
+    "published, the last published one; a factor below 1 is 1; computed to the ten-thousandth.",
+)
+FX_WEEKEND = Template(
+    "refdata.source.fx_weekend",
+    "{day} is a {weekday}: customs rarely operate; the rule still gives the last FIX published "
+    "before it",
+)
+WEEKDAYS = {
+    5: Template("refdata.source.saturday", "Saturday"),
+    6: Template("refdata.source.sunday", "Sunday"),
+}
+FX_SERIES_ENDS = Template(
+    "refdata.source.fx_series_ends",
+    "the FIX series ends on {last}; the answer relies on its last points",
+)
+INPC_FLOORED = Template(
+    "refdata.source.inpc_floored",
+    "the quotient {raw} is below 1: the factor is 1 (CFF 17-A)",
+)
+BUILDER_NOT_RUN = Template("refdata.source.builder_not_run", "builder not run: {builder}")
+
+
+def _key(name: str, value: DatedValue[Any]) -> str:
+    return f"refdata.source.{name}.{value.valid_from.isoformat()}"
+
+
+def _declare() -> dict[str, Template]:
+    """One message per bundled value's source (``refdata.source.<name>.<valid_from>``)."""
+    out = {}
+    for name, parameter in load_parameters().items():
+        for value in parameter.values:
+            if "{" not in value.source and "}" not in value.source:
+                out[_key(name, value)] = Template(_key(name, value), value.source)
+    return out
+
+
+PARAMETER_SOURCES = _declare()
+
+
+def parameter_source(name: str, value: DatedValue[Any]) -> str:
+    """The legal source of ``value`` of parameter ``name``: the catalog's message when it is
+    the bundled value (shown in the reader's language), else the text it was loaded with."""
+    bundled = load_parameters().get(name)
+    template = PARAMETER_SOURCES.get(_key(name, value))
+    if template is None or bundled is None or value not in bundled.values:
+        return value.source
+    return template()
