@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from immex.api.v1.auth import Caller, check_csrf
@@ -30,6 +30,7 @@ from immex.web.company_pages.page_access import (
     AuditPage,
     PageCallerDep,
     PageProblem,
+    cursor,
     shown_on_page,
 )
 from immex.web.company_pages.page_render import page_lang, render
@@ -53,15 +54,14 @@ DONE = {"add": "user_added", "grant": "granted", "revoke": "revoked", "expiry": 
 
 
 @router.get("/c/{rfc}/audit", response_class=HTMLResponse)
-def audit_page(
-    request: Request, page: AuditPage, after: int = Query(0, ge=0, le=2**31 - 1)
-) -> HTMLResponse:
-    entries = audit_trail.company_entries(page.ws, after_id=after, limit=PAGE + 1)
+def audit_page(request: Request, page: AuditPage, after: str = "") -> HTMLResponse:
+    position = cursor(after, "after", 2**31 - 1)
+    entries = audit_trail.company_entries(page.ws, after_id=position, limit=PAGE + 1)
     more = len(entries) > PAGE
     entries = entries[:PAGE]
     return render(request, page.who, "audit.html", company=page.ws.the_company,
                   entries=entries, next_after=entries[-1]["id"] if more else None,
-                  after=after)  # fmt: skip
+                  after=position)  # fmt: skip
 
 
 def _admin(who: Caller) -> Caller:

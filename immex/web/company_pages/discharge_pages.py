@@ -20,6 +20,7 @@ from immex.web.company_pages.page_access import (
     OperateForm,
     PageProblem,
     ReadPage,
+    cursor,
     shown_on_page,
 )
 from immex.web.company_pages.page_render import page_lang, render
@@ -70,13 +71,11 @@ def job_page(request: Request, page: ReadPage, job_id: int) -> HTMLResponse:
 
 
 @router.get("/c/{rfc}/discharge/runs/{run_id}", response_class=HTMLResponse)
-def run_page(
-    request: Request, page: ReadPage, run_id: int, offset: int = Query(0, ge=0, le=2**62)
-) -> HTMLResponse:
+def run_page(request: Request, page: ReadPage, run_id: int, offset: str = "") -> HTMLResponse:
     """A run: its summary, shortfalls, expired lots and its journal a page at a time
     (``?offset=``)."""
     with shown_on_page():
         detail = run_detail(page.ws, run_id)
-        journal = journal_page(page.ws, run_id, offset)
+        journal = journal_page(page.ws, run_id, cursor(offset, "offset"))
     return render(request, page.who, "run.html", company=page.ws.the_company, detail=detail,
                   journal=journal)  # fmt: skip
