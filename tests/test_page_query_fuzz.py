@@ -104,7 +104,7 @@ def _field_error(page: str, field: str) -> str:
         ("quantity=0", "quantity", "mayor que 0", "above 0"),
         ("day=nonsense", "day", "no es una fecha", "not a date"),
         ("us_duty=-5", "us_duty", "0 o más", "0 or more"),
-        ("destinations=XX", "destinations", "XX", "XX"),
+        ("destinations=XX", "destinations", "'XX': no es una clave de país", "'XX': not an ISO"),
     ],
 )
 def test_the_whatif_form_shows_a_bad_value_next_to_its_field(
