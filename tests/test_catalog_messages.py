@@ -114,10 +114,9 @@ ENGLISH_WORDS = frozenset(
 )
 #: texts still in English in the Spanish report, because they are reference *data* in
 #: English, not messages of the code (the to-do list of the catalog; nothing else may be):
-#: the legal sources of the bundled parameters and the manifest's summary of the bundled data
-#: (the rule book's texts of the appendix are translated: they are checked like the rest)
+#: the manifest's summary of the bundled data (the rule book's texts of the appendix and the
+#: legal sources of the bundled parameters are translated: they are checked like the rest)
 DATA_TEXTS = (
-    re.compile(r"(text|consolidated text) last reform DOF|reformed DOF|RGCE rules under LA 63-A"),
     re.compile(r"^datos de referencia incluidos: LIGIE last reform|parameters curated from laws"),
 )
 

@@ -5,13 +5,17 @@ user loaded keeps the text it was loaded with."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
+from decimal import Decimal
+from pathlib import Path
 
 from immex.refdata.bundled import load_parameters
 from immex.reports.i18n import catalog, tr
+from immex.services.rates.parameters import load_parameters_file
 from immex.services.refdata import info
-from immex.services.refdata.source_texts import PARAMETER_SOURCES, parameter_source
+from immex.services.refdata.source_texts import PARAMETER_SOURCES
+from immex.services.refdata.status import status
+from immex.services.workspace.companies import create_workspace
 
 
 def test_every_bundled_source_is_a_message_whose_english_is_the_datas_own() -> None:
@@ -23,15 +27,42 @@ def test_every_bundled_source_is_a_message_whose_english_is_the_datas_own() -> N
             assert catalog("es")[key] not in ("", value.source), key
 
 
-def test_a_bundled_source_in_spanish_and_english_and_a_loaded_one_as_it_was_loaded() -> None:
+def test_a_bundled_source_in_spanish_and_english_and_a_loaded_one_as_it_was_loaded(
+    tmp_path: Path,
+) -> None:
     iva = load_parameters()["iva.rate"].at(date(2026, 2, 27))
-    shown = parameter_source("iva.rate", iva)
-    assert shown == iva.source  # the English of the message is the data's text
-    assert tr(shown, "es").startswith("LIVA art. 1, segundo párrafo ('la tasa del 16%')")
-    assert tr(shown, "en") == iva.source
-    loaded = replace(iva, source="Oficio 123 de la empresa")
-    assert tr(parameter_source("iva.rate", loaded), "en") == "Oficio 123 de la empresa"
-    assert tr(parameter_source("iva.rate", loaded), "es") == "Oficio 123 de la empresa"
+    assert iva.source == "LIVA art. 1, 2nd paragraph ('la tasa del 16%'), paragraph reformed " \
+        "DOF 07-12-2009; consolidated text last reform DOF 12-11-2021"  # fmt: skip
+    assert tr(iva.source, "es").startswith("LIVA art. 1, segundo párrafo ('la tasa del 16%')")
+    assert tr(iva.source, "en") == iva.source
+    # a value the user loaded (ILLUSTRATIVE) keeps its own words in every language
+    ws = create_workspace(f"sqlite:///{tmp_path / 'w.db'}")
+    csv = tmp_path / "p.csv"
+    csv.write_text("name,valid_from,valid_to,value,source,confidence,note\n"
+                   "recargos.lif_monthly_rate,2027-01-01,2027-12-31,1.5,ILUSTRATIVO LIF 2027,L,"
+                   "prueba\n", encoding="utf-8")  # fmt: skip
+    load_parameters_file(ws, csv)
+    rows = {r.source: r.detail for r in status(ws, date(2027, 2, 1))}
+    bundled = {r.source: r.detail for r in status(ws, date(2026, 2, 1))}
+    ws.store.dispose()
+    loaded = str(tr(rows["parameter recargos.lif_monthly_rate"], "es"))
+    assert loaded == "1.5 (ILUSTRATIVO LIF 2027 (cargado de p.csv); confianza L)"
+    assert "en vigor el 01-01-2026" in str(tr(bundled["parameter recargos.lif_monthly_rate"], "es"))
+
+
+def test_a_trace_cites_the_bundled_source_in_the_readers_language() -> None:
+    from immex.services.duties import single as duties
+
+    request = duties.f4_request(
+        "8517.11.01", Decimal("1000"), date(2026, 1, 10), date(2026, 2, 16),
+        origin="CHN", paid_on=date(2026, 2, 20), known_sectors=(),
+    )  # fmt: skip
+    result = duties.f4(request, duties.duty_context())
+    refs = [s.reference for s in result.trace if "LFD art. 49-I" in str(s.reference)]
+    assert refs, [s.reference for s in result.trace]
+    spanish = str(tr(refs[0], "es"))
+    assert "fracción reformada DOF 01-12-2004; texto vigente" in spanish, spanish
+    assert "consolidated text" not in spanish
 
 
 def test_fx_and_inpc_rules_and_notes_translate() -> None:

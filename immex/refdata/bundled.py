@@ -26,7 +26,7 @@ from typing import Any
 
 from immex.domain.dated import DatedValue, Parameter
 from immex.domain.errors import DataCoverageError, InvalidInput, NotFound
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template
 from immex.domain.money import D
 from immex.domain.series import FxSeries, InpcSeries, Month, month_str, previous_month
 from immex.refdata.build import COVERAGE
@@ -93,6 +93,20 @@ def _parameters_doc() -> dict[str, Any]:
     return data
 
 
+def source_key(name: str, valid_from: str) -> str:
+    """The catalog key of a bundled value's legal source (``refdata.source.<name>.<day>``)."""
+    return f"refdata.source.{name}.{valid_from}"
+
+
+def source_message(name: str, valid_from: str, text: str) -> str:
+    """A bundled value's legal source as a message of the catalog: its English is the
+    data's own words (the data keeps them; ``immex.services.refdata.source_texts`` declares
+    the keys), shown in the reader's language wherever a result cites it."""
+    if "{" in text or "}" in text:
+        return text
+    return Msg(source_key(name, valid_from), text, {})
+
+
 @lru_cache(maxsize=1)
 def load_parameters() -> dict[str, Parameter[Any]]:
     """Every curated parameter by name (values are Decimal, or str for type ``text``)."""
@@ -103,7 +117,7 @@ def load_parameters() -> dict[str, Parameter[Any]]:
                 valid_from=date.fromisoformat(v["valid_from"]),
                 valid_to=date.fromisoformat(v["valid_to"]) if v["valid_to"] else None,
                 value=D(v["value"]) if spec["type"] == "decimal" else v["value"],
-                source=v["source"],
+                source=source_message(name, v["valid_from"], v["source"]),
                 confidence=v["confidence"],
                 note=v["note"],
             )

@@ -23,7 +23,6 @@ from immex.services.refdata.source_texts import (
     INPC_FLOORED,
     INPC_RULE,
     WEEKDAYS,
-    parameter_source,
 )
 
 NO_SOURCE_FOLDER = Template(
@@ -113,7 +112,7 @@ def info() -> dict[str, Any]:
                     "value": v.value,
                     "unit": p.unit,
                     "confidence": v.confidence,
-                    "source": parameter_source(name, v),
+                    "source": v.source,
                 }
                 for v in p.values
             ]

@@ -3,19 +3,17 @@ the catalog (keys ``refdata.source.…``): a reader sees them in their language.
 
 The bundled data keeps its own words (``parameters.json`` is compiled from
 ``sources/parameters.yaml`` and a rebuild test compares it byte for byte); the texts are
-translated when shown, by the parameter's name and the date its value takes effect — never
-by matching the sentence. The English of each message is the data's own wording, declared
-from the data: a test fails when the data changes and the catalog did not follow. A value a
-user loaded from a file keeps its own text (it has no message).
+translated when shown — in ``refdata status``, on ``/refdata`` and in every trace that cites
+them — by the parameter's name and the date its value takes effect, never by matching the
+sentence. The English of each message is the data's own wording, declared from the data: a
+test fails when the data changes and the catalog did not follow. A value a user loaded from
+a file keeps its own text (it has no message).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from immex.domain.dated import DatedValue
-from immex.domain.messages import Template
-from immex.refdata.bundled import load_parameters
+from immex.domain.messages import Msg, Template
+from immex.refdata.bundled import load_parameters, source_key
 
 FX_RULE = Template(
     "refdata.source.fx_rule",
@@ -49,28 +47,16 @@ INPC_FLOORED = Template(
 BUILDER_NOT_RUN = Template("refdata.source.builder_not_run", "builder not run: {builder}")
 
 
-def _key(name: str, value: DatedValue[Any]) -> str:
-    return f"refdata.source.{name}.{value.valid_from.isoformat()}"
-
-
 def _declare() -> dict[str, Template]:
-    """One message per bundled value's source (``refdata.source.<name>.<valid_from>``)."""
+    """One message per bundled value's source (``refdata.source.<name>.<valid_from>``): the
+    keys :func:`immex.refdata.bundled.source_message` gives the values it loads."""
     out = {}
     for name, parameter in load_parameters().items():
         for value in parameter.values:
-            if "{" not in value.source and "}" not in value.source:
-                out[_key(name, value)] = Template(_key(name, value), value.source)
+            key = source_key(name, value.valid_from.isoformat())
+            if isinstance(value.source, Msg) and value.source.key == key:
+                out[key] = Template(key, value.source.english)
     return out
 
 
 PARAMETER_SOURCES = _declare()
-
-
-def parameter_source(name: str, value: DatedValue[Any]) -> str:
-    """The legal source of ``value`` of parameter ``name``: the catalog's message when it is
-    the bundled value (shown in the reader's language), else the text it was loaded with."""
-    bundled = load_parameters().get(name)
-    template = PARAMETER_SOURCES.get(_key(name, value))
-    if template is None or bundled is None or value not in bundled.values:
-        return value.source
-    return template()

@@ -23,7 +23,6 @@ from immex.refdata.tariff_data import REFORM_WARNINGS, load_tariff_book
 from immex.services.rates.annex_load import REFRESH_COMMAND as ANNEX_REFRESH
 from immex.services.rates.annex_load import AnnexData, annex_data
 from immex.services.rates.workspace_data import WorkspaceData, extend, workspace_data
-from immex.services.refdata.source_texts import parameter_source
 from immex.services.workspace.context import Workspace
 
 SRC_ANNEX = Template("status.src.annex", "IMMEX Annex {annex}")
@@ -192,9 +191,7 @@ def _parameters(data: WorkspaceData, today: date) -> list[SourceStatus]:
             v = covering[-1]
             status, detail = (
                 Currency.CURRENT,
-                PARAM_VALUE(
-                    value=v.value, source=parameter_source(name, v), confidence=v.confidence
-                ),
+                PARAM_VALUE(value=v.value, source=v.source, confidence=v.confidence),
             )
         else:
             status = Currency.STALE if values else Currency.MISSING
