@@ -9,11 +9,12 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from immex.refdata.bundled import load_parameters
+from immex.domain.messages import Msg
+from immex.refdata.bundled import load_manifest, load_parameters, manifest_as_of, source_as_of
 from immex.reports.i18n import catalog, tr
 from immex.services.rates.parameters import load_parameters_file
 from immex.services.refdata import info
-from immex.services.refdata.source_texts import PARAMETER_SOURCES
+from immex.services.refdata.source_texts import PARAMETER_SOURCES, SOURCE_AS_OF
 from immex.services.refdata.status import status
 from immex.services.workspace.companies import create_workspace
 
@@ -85,3 +86,15 @@ def test_the_coverage_warnings_of_refdata_info_translate_by_id() -> None:
     spanish = [tr(w, "es") for w in warnings]
     assert any(w.startswith("Las tasas de la LIGIE no incluyen") for w in spanish), spanish
     assert any(w.startswith("LIGIE rates do not include") for w in warnings)
+
+
+def test_the_manifests_summary_line_reads_in_the_readers_language() -> None:
+    line = manifest_as_of()
+    assert line == load_manifest()["as_of"]  # the manifest's own words, in English
+    spanish = str(tr(line, "es"))
+    assert "parámetros curados a partir de las leyes hasta el DOF" in spanish
+    assert "fracciones del SAT" in spanish and "NO incluye" in spanish
+    for key, template in SOURCE_AS_OF.items():
+        assert catalog("en")[key] == template.english
+    # a source whose as-of is only dates is shown as it is (no message to keep current)
+    assert not isinstance(source_as_of("inegi/inpc.csv", "2000-01 … 2026-01"), Msg)

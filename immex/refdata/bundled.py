@@ -26,10 +26,10 @@ from typing import Any
 
 from immex.domain.dated import DatedValue, Parameter
 from immex.domain.errors import DataCoverageError, InvalidInput, NotFound
-from immex.domain.messages import Msg, Template
+from immex.domain.messages import Msg, Template, joined
 from immex.domain.money import D
 from immex.domain.series import FxSeries, InpcSeries, Month, month_str, previous_month
-from immex.refdata.build import COVERAGE
+from immex.refdata.build import AS_OF_LABELS, COVERAGE
 from immex.refdata.framework import DATA_DIR
 
 TABLE_MISSING = Template(
@@ -298,6 +298,42 @@ def pedimento_key(code: str) -> PedimentoKey:
 def load_manifest() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(_path("manifest.json").read_text(encoding="utf-8"))
     return data
+
+
+#: the labels of the manifest's one-line summary (``AS_OF_LABELS``) as messages
+AS_OF_LABEL_TEXTS = {
+    label: Template(f"refdata.source.label.{label.lower().replace(' ', '_')}", label)
+    for label, _path in AS_OF_LABELS
+}
+
+
+def as_of_key(path: str) -> str:
+    """The catalog key of a source's as-of text (``refdata.source.as_of.<path>``)."""
+    return f"refdata.source.as_of.{path}"
+
+
+def source_as_of(path: str, text: str) -> str:
+    """A source's as-of as the manifest says it; a message of the catalog when it is words
+    (``last reform DOF …``), the text itself when it is only dates (``2000-01 … 2026-01``)."""
+    if not any(c.isalpha() for c in text) or "{" in text or "}" in text:
+        return text
+    return Msg(as_of_key(path), text, {})
+
+
+def manifest_as_of() -> str:
+    """The manifest's one line saying what the bundled data covers, as a message whose
+    parts (each label, each source's as-of) read in the reader's language — the
+    manifest's own line when the two would not say the same."""
+    manifest = load_manifest()
+    line = str(manifest.get("as_of", ""))
+    by_path = {s["path"]: str(s["as_of"]) for s in manifest.get("sources", [])}
+    parts = [
+        joined([AS_OF_LABEL_TEXTS[label](), source_as_of(path, by_path[path])], " ")
+        for label, path in AS_OF_LABELS
+        if path in by_path
+    ]
+    message = joined(parts)
+    return message if message == line else line
 
 
 #: the manifest's coverage notes as messages of the catalog (key ``coverage.<id>``)

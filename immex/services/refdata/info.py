@@ -89,7 +89,7 @@ def info() -> dict[str, Any]:
     return {
         "data": str(DATA_DIR),
         "data_version": manifest.get("data_version", ""),
-        "as_of": manifest.get("as_of", ""),
+        "as_of": reference.manifest_as_of(),
         "tables": [
             {
                 "file": t["file"],

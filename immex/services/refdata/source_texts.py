@@ -13,7 +13,14 @@ a file keeps its own text (it has no message).
 from __future__ import annotations
 
 from immex.domain.messages import Msg, Template
-from immex.refdata.bundled import load_parameters, source_key
+from immex.refdata.build import AS_OF_LABELS
+from immex.refdata.bundled import (
+    as_of_key,
+    load_manifest,
+    load_parameters,
+    source_as_of,
+    source_key,
+)
 
 FX_RULE = Template(
     "refdata.source.fx_rule",
@@ -60,3 +67,18 @@ def _declare() -> dict[str, Template]:
 
 
 PARAMETER_SOURCES = _declare()
+
+
+def _declare_as_of() -> dict[str, Template]:
+    """The as-of texts of the sources the manifest's summary line names
+    (``refdata.source.as_of.<path>``), when they are words rather than dates."""
+    paths = {path for _label, path in AS_OF_LABELS}
+    out = {}
+    for source in load_manifest().get("sources", []):
+        text = source_as_of(source["path"], str(source["as_of"]))
+        if source["path"] in paths and isinstance(text, Msg):
+            out[text.key] = Template(as_of_key(source["path"]), text.english)
+    return out
+
+
+SOURCE_AS_OF = _declare_as_of()
