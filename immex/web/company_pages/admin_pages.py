@@ -1,7 +1,7 @@
 """The audit trail of a company (admins, auditors), the users of the installation (admins:
-add, grant or revoke a company's role, set an expiry, disable — the services of ``immex
-user …``, each change audited, each form with the session's CSRF token, each error in the
-page's language next to its field) and the reference data: the as-of of every source
+add, grant or revoke a company's role, set an expiry, disable, enable — the services of
+``immex user …``, each change audited, each form with the session's CSRF token, each error
+in the page's language next to its field) and the reference data: the as-of of every source
 (everyone signed in) and, for specialists and admins, a newer file checked by a dry run,
 then loaded (the services of ``immex rates load``)."""
 
@@ -47,10 +47,11 @@ FORM_FIELDS = {
     "revoke": ("email", "company"),
     "expiry": ("email", "expires"),
     "disable": ("email",),
+    "enable": ("email",),
 }
 #: the notice shown after each change (page words)
 DONE = {"add": "user_added", "grant": "granted", "revoke": "revoked", "expiry": "expiry_set",
-        "disable": "disabled_ok"}  # fmt: skip
+        "disable": "disabled_ok", "enable": "enabled_ok"}  # fmt: skip
 
 
 @router.get("/c/{rfc}/audit", response_class=HTMLResponse)
@@ -179,6 +180,14 @@ def user_disable(request: Request, admin: AdminForm, email: FormText = "") -> Re
     key = f"disable-{email}"
     return _change(request, admin, "disable", key, email,
                    lambda: users.disable_user(admin.ws, email), {})  # fmt: skip
+
+
+@router.post(f"{USERS}/enable")
+def user_enable(request: Request, admin: AdminForm, email: FormText = "") -> Response:
+    """A disabled account signs in again (the tokens it had stay revoked)."""
+    key = f"enable-{email}"
+    return _change(request, admin, "enable", key, email,
+                   lambda: users.enable_user(admin.ws, email), {})  # fmt: skip
 
 
 def _refdata(request: Request, who: Caller, status_code: int = 200, **ctx: Any) -> HTMLResponse:
