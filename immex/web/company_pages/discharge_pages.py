@@ -16,6 +16,7 @@ from immex.services import inputs as formats
 from immex.services.discharge.run_history import journal_page, run_detail, run_history
 from immex.services.jobs import queue
 from immex.web.company_pages.page_access import (
+    NO_JOB,
     CompanyPage,
     OperateForm,
     PageProblem,
@@ -65,7 +66,7 @@ def job_page(request: Request, page: ReadPage, job_id: int) -> HTMLResponse:
     with shown_on_page():
         job = queue.job_for(page.who.ws, page.who.user, job_id)
     if job.company_id != page.ws.the_company.id:
-        raise PageProblem(404, "not_found", f"no job {job_id} in this company")
+        raise PageProblem(404, "not_found", NO_JOB(job_id=job_id))
     return render(request, page.who, "job.html", company=page.ws.the_company,
                   job=job.public(), can_operate=page.can_operate)  # fmt: skip
 

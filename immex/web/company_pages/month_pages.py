@@ -20,6 +20,7 @@ from immex.services.duties.usmca import report_63a
 from immex.services.inputs import jsonable
 from immex.services.month_end.close import month_end_reports
 from immex.web.company_pages.page_access import (
+    NO_F4_LINE,
     NOT_A_CHOICE,
     PageProblem,
     PageQuery,
@@ -57,7 +58,7 @@ def f4_line_page(request: Request, page: ReadPage, number: int, period: str = ""
         plan = plan_f4(page.ws, month)
     lines = [ln for ln in plan.to_dict(traces=True)["lines"] if ln["line"] == number]
     if not lines:
-        raise PageProblem(404, "not_found", f"no line {number} in the F4 plan of {month}")
+        raise PageProblem(404, "not_found", NO_F4_LINE(number=number, month=month))
     return render(request, page.who, "f4_line.html", company=page.ws.the_company,
                   line=jsonable(lines[0]), period=month, number=number)  # fmt: skip
 

@@ -142,6 +142,8 @@ NOT_A_CHOICE = Template("page.filter.choice", "one of {choices}, not {value}")
 NOT_A_NUMBER = Template("page.filter.number", "a number, not {value}")
 NOT_POSITIVE = Template("page.filter.positive", "a number above 0, not {value}")
 NEGATIVE = Template("page.filter.not_negative", "a number of 0 or more, not {value}")
+NO_F4_LINE = Template("page.no_f4_line", "no line {number} in the F4 plan of {month}")
+NO_JOB = Template("page.no_job", "no job {job_id} in this company")
 NOT_A_CURSOR = Template(
     "page.filter.cursor",
     "{field} must be a whole number from 0 to {top}, not {value} (follow the page's own links)",
