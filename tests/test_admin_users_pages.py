@@ -219,3 +219,26 @@ def test_the_installation_audit_is_downloadable_from_the_page(url: str) -> None:
         assert link
         r = client.get(link.group(1).replace("&amp;", "&"))
         assert r.status_code == 200 and r.content[:2] == b"PK"
+
+
+def test_an_admin_enables_a_disabled_account_from_the_page(url: str) -> None:
+    with _admin(url) as client:
+        assert "enable-form" not in client.get("/admin/users").text  # nobody is disabled
+        assert (
+            _post(client, "/admin/users/disable", {"email": "spec@example.com"}).status_code == 303
+        )
+        page = client.get("/admin/users").text
+        row = page.split('data-email="spec@example.com"')[1].split("</tr>")[0]
+        assert 'action="/admin/users/enable"' in row and "Habilitar" in row
+        forged = client.post("/admin/users/enable", data={"csrf_token": "wrong",
+                                                          "email": "spec@example.com"})  # fmt: skip
+        assert forged.status_code == 403 and _user(url, "spec@example.com").disabled
+        done = _post(client, "/admin/users/enable", {"email": "spec@example.com"})
+        assert done.status_code == 303 and not _user(url, "spec@example.com").disabled
+        assert "Cuenta habilitada" in client.get(done.headers["location"]).text
+        again = _post(client, "/admin/users/enable", {"email": "spec@example.com"})
+        assert again.status_code == 400 and "no está deshabilitado" in again.text
+    with site_client(url) as client:  # the account signs in again
+        login(client, "spec@example.com")
+        assert client.get(f"/c/{PLANT}/", follow_redirects=False).status_code == 200
+    assert ("admin@example.com", "user.enable", "spec@example.com") in _audit(url)

@@ -112,24 +112,16 @@ ENGLISH_WORDS = frozenset(
         "last",
     ]
 )
-#: texts still in English in the Spanish report, because they are reference *data* in
-#: English, not messages of the code (the to-do list of the catalog; nothing else may be):
-#: the legal sources of the bundled parameters and the manifest's summary of the bundled data
-#: (the rule book's texts of the appendix are translated: they are checked like the rest)
-DATA_TEXTS = (
-    re.compile(r"(text|consolidated text) last reform DOF|reformed DOF|RGCE rules under LA 63-A"),
-    re.compile(r"^datos de referencia incluidos: LIGIE last reform|parameters curated from laws"),
-)
 
 
 def english_sentences(texts: list[str]) -> list[str]:
     """The texts that read as English (two English function words, quotes and `commands`
-    left out), except the reference data listed above."""
+    left out) — reference data included: its texts are translated by key too."""
     found = []
     for text in texts:
         bare = re.sub(r"'[^']*'|`[^`]*`|\"[^\"]*\"", "", text)
         words = [w for w in re.findall(r"[A-Za-z]+", bare) if w.lower() in ENGLISH_WORDS]
-        if len(words) >= 2 and not any(p.search(text) for p in DATA_TEXTS):
+        if len(words) >= 2:
             found.append(text)
     return found
 

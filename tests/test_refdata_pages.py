@@ -6,6 +6,7 @@ and auditors see no form and get 403."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -125,3 +126,26 @@ def test_viewers_see_no_form_and_every_post_needs_a_role_and_csrf(url: str) -> N
             )
             assert r.status_code == 403
     assert _points(url) == 0
+
+
+def _cells(page: str) -> list[str]:
+    table = page.split('id="sources"')[1].split("</table>")[0]
+    cells = re.findall(r"<td>(.*?)</td>", table, flags=re.S)
+    return [html.unescape(re.sub(r"<code>.*?</code>", "", c)) for c in cells]  # commands apart
+
+
+def test_the_sources_and_their_legal_basis_read_in_the_pages_language(url: str) -> None:
+    """Every cell of the table — the source's name, its detail with the bundled parameter's
+    legal source, the official file — in Spanish by default, in English on ``?lang=en``."""
+    from tests.test_catalog_messages import english_sentences
+
+    with site_client(url, TODAY) as client:
+        login(client, "viewer@example.com")
+        page = client.get("/refdata?as_of=2026-02-27").text
+        cells = _cells(page)
+        assert any("LIVA art. 1, segundo párrafo" in c for c in cells), cells
+        assert any(c.startswith("Tarifa de la LIGIE") for c in cells)
+        assert english_sentences(cells) == []
+        english = _cells(client.get("/refdata?as_of=2026-02-27&lang=en").text)
+        assert any("LIVA art. 1, 2nd paragraph" in c for c in english)
+        assert any(c.startswith("LIGIE tariff") for c in english)

@@ -49,6 +49,22 @@ NO_PASSWORD = Template(
     "API tokens work without",
 )
 USER_DISABLED = Template("cli.user.disabled", "user {email} disabled")
+USER_ENABLED = Template("cli.user.enabled", "user {email} enabled ({state})")
+TOKENS_REVOKED = Template(
+    "cli.user.tokens_revoked",
+    "{n} token(s) it had before it was disabled stay revoked: create new ones with "
+    "`immex token create`",
+)
+USER_REVOKED = Template("cli.user.revoked", "user {email}: role in {scope} removed; now {grants}")
+USER_EXPIRES = Template(
+    "cli.user.expires", "user {email} expires {day} (it stops working that day)"
+)
+USER_NEVER_EXPIRES = Template("cli.user.never_expires", "user {email} has no expiry date")
+EXPIRES_ONE = Template(
+    "cli.user.expires_one", "give one of --date YYYY-MM-DD or --never (not {given})"
+)
+NEITHER = Template("cli.user.neither", "neither")
+BOTH = Template("cli.user.both", "both")
 USER_GRANTS = Template("cli.user.grants", "user {email}: {grants}")
 PASSWORD_SET = Template("cli.user.password_set", "password of {email} set")
 TOKEN_EXPIRES = Template("cli.token.expires", "expires {when} UTC")
@@ -132,6 +148,56 @@ def user_disable(
     """Disable an account: no sign-in, and its sessions and tokens stop working."""
     user = user_service.disable_user(_ws(db), email)
     say(USER_DISABLED(email=user.email))
+
+
+@user_app.command("enable")
+@handle_errors
+def user_enable(
+    email: str = typer.Argument(..., help="The user's email."), db: str | None = DbOpt
+) -> None:
+    """Enable a disabled account: it may sign in again (its expiry date still applies); the
+    tokens it had stay revoked."""
+    user, revoked = user_service.enable_user(_ws(db), email)
+    say(USER_ENABLED(email=user.email, state=_state(user)))
+    if revoked:
+        say(TOKENS_REVOKED(n=revoked))
+
+
+@user_app.command("revoke")
+@handle_errors
+def user_revoke(
+    email: str = typer.Argument(..., help="The user's email."),
+    company: str | None = typer.Option(
+        None, "--company", help="Company RFC (omit only for the role in every company)."
+    ),
+    db: str | None = DbOpt,
+) -> None:
+    """Take away the user's role in a company: its data answers 404 to them from now on
+    (the last administrator of every company keeps that role)."""
+    user = user_service.revoke(_ws(db), email, company)
+    scope = company.strip().upper() if company else "*"
+    say(USER_REVOKED(email=user.email, scope=scope, grants=_grants(user)))
+
+
+@user_app.command("expires")
+@handle_errors
+def user_expires(
+    email: str = typer.Argument(..., help="The user's email."),
+    day: str | None = typer.Option(
+        None, "--date", help="The day the account stops working (YYYY-MM-DD, after today)."
+    ),
+    never: bool = typer.Option(False, "--never", help="No expiry (refused for an auditor)."),
+    db: str | None = DbOpt,
+) -> None:
+    """Set, extend or bring forward the day an account stops working (an auditor's account
+    is always time-limited: it takes --date)."""
+    if (day is None) == (not never):
+        raise InvalidInput(EXPIRES_ONE(given=BOTH() if never else NEITHER()), field="date")
+    user = user_service.set_expiry(_ws(db), email, None if never else parse_date(day, "date"))
+    if user.expires_on is None:
+        say(USER_NEVER_EXPIRES(email=user.email))
+    else:
+        say(USER_EXPIRES(email=user.email, day=user.expires_on))
 
 
 @user_app.command("grant")

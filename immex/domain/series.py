@@ -48,6 +48,16 @@ INPC_NOT_IN_DATA = Template(
     "series.inpc_not_in_data",
     "INPC for {month} is not in the data ({first} … {last})",
 )
+INPC_NOT_PUBLISHED = Template(
+    "refdata.source.inpc_not_published",
+    "INPC {month} not yet published in the data; using the last published, {last} (CFF 17-A)",
+)
+INPC_SERIES_SHORT = Template(
+    "refdata.source.inpc_series_short",
+    "INPC {month} not yet published in the data; using the last published, {last} (CFF 17-A)"
+    " — the series ends {gap} months earlier: if INEGI has published the missing months, load "
+    "a newer INPC series; this factor may be understated",
+)
 INPC_MISSING = Template("series.inpc_missing", "INPC for {month} is missing from the data")
 
 
@@ -257,17 +267,12 @@ class InpcSeries:
             )  # fmt: skip
         num_month = previous_month(to_month)
         if num_month > self.last_month:
-            note = (
-                f"INPC {month_str(num_month)} not yet published in the data; using the last "
-                f"published, {month_str(self.last_month)} (CFF 17-A)"
-            )
+            months = {"month": month_str(num_month), "last": month_str(self.last_month)}
             gap = (num_month[0] - self.last_month[0]) * 12 + num_month[1] - self.last_month[1]
             if gap > 1:  # CFF 17-A covers an index not yet published, not a stale series
-                note += (
-                    f" — the series ends {gap} months earlier: if INEGI has published the "
-                    "missing months, load a newer INPC series; this factor may be understated"
-                )
-            notes.append(note)
+                notes.append(INPC_SERIES_SHORT(**months, gap=gap))
+            else:
+                notes.append(INPC_NOT_PUBLISHED(**months))
             num_month = self.last_month
         numerator = self._points.get(num_month)
         if numerator is None:

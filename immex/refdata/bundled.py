@@ -26,10 +26,10 @@ from typing import Any
 
 from immex.domain.dated import DatedValue, Parameter
 from immex.domain.errors import DataCoverageError, InvalidInput, NotFound
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template, joined
 from immex.domain.money import D
 from immex.domain.series import FxSeries, InpcSeries, Month, month_str, previous_month
-from immex.refdata.build import COVERAGE
+from immex.refdata.build import AS_OF_LABELS, COVERAGE
 from immex.refdata.framework import DATA_DIR
 
 TABLE_MISSING = Template(
@@ -93,6 +93,20 @@ def _parameters_doc() -> dict[str, Any]:
     return data
 
 
+def source_key(name: str, valid_from: str) -> str:
+    """The catalog key of a bundled value's legal source (``refdata.source.<name>.<day>``)."""
+    return f"refdata.source.{name}.{valid_from}"
+
+
+def source_message(name: str, valid_from: str, text: str) -> str:
+    """A bundled value's legal source as a message of the catalog: its English is the
+    data's own words (the data keeps them; ``immex.services.refdata.source_texts`` declares
+    the keys), shown in the reader's language wherever a result cites it."""
+    if "{" in text or "}" in text:
+        return text
+    return Msg(source_key(name, valid_from), text, {})
+
+
 @lru_cache(maxsize=1)
 def load_parameters() -> dict[str, Parameter[Any]]:
     """Every curated parameter by name (values are Decimal, or str for type ``text``)."""
@@ -103,7 +117,7 @@ def load_parameters() -> dict[str, Parameter[Any]]:
                 valid_from=date.fromisoformat(v["valid_from"]),
                 valid_to=date.fromisoformat(v["valid_to"]) if v["valid_to"] else None,
                 value=D(v["value"]) if spec["type"] == "decimal" else v["value"],
-                source=v["source"],
+                source=source_message(name, v["valid_from"], v["source"]),
                 confidence=v["confidence"],
                 note=v["note"],
             )
@@ -284,6 +298,42 @@ def pedimento_key(code: str) -> PedimentoKey:
 def load_manifest() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(_path("manifest.json").read_text(encoding="utf-8"))
     return data
+
+
+#: the labels of the manifest's one-line summary (``AS_OF_LABELS``) as messages
+AS_OF_LABEL_TEXTS = {
+    label: Template(f"refdata.source.label.{label.lower().replace(' ', '_')}", label)
+    for label, _path in AS_OF_LABELS
+}
+
+
+def as_of_key(path: str) -> str:
+    """The catalog key of a source's as-of text (``refdata.source.as_of.<path>``)."""
+    return f"refdata.source.as_of.{path}"
+
+
+def source_as_of(path: str, text: str) -> str:
+    """A source's as-of as the manifest says it; a message of the catalog when it is words
+    (``last reform DOF …``), the text itself when it is only dates (``2000-01 … 2026-01``)."""
+    if not any(c.isalpha() for c in text) or "{" in text or "}" in text:
+        return text
+    return Msg(as_of_key(path), text, {})
+
+
+def manifest_as_of() -> str:
+    """The manifest's one line saying what the bundled data covers, as a message whose
+    parts (each label, each source's as-of) read in the reader's language — the
+    manifest's own line when the two would not say the same."""
+    manifest = load_manifest()
+    line = str(manifest.get("as_of", ""))
+    by_path = {s["path"]: str(s["as_of"]) for s in manifest.get("sources", [])}
+    parts = [
+        joined([AS_OF_LABEL_TEXTS[label](), source_as_of(path, by_path[path])], " ")
+        for label, path in AS_OF_LABELS
+        if path in by_path
+    ]
+    message = joined(parts)
+    return message if message == line else line
 
 
 #: the manifest's coverage notes as messages of the catalog (key ``coverage.<id>``)

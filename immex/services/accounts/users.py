@@ -1,4 +1,5 @@
-"""Users and their roles per company (`immex user add|list|disable|grant`)."""
+"""Users and their roles per company (`immex user add|list|disable|enable|grant|revoke|
+expires`)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ BAD_LANGUAGE = Template(
     "accounts.bad_language", "language must be one of {languages}, not {language}"
 )
 DISABLED = Template("accounts.disabled", "user {email} is already disabled")
+NOT_DISABLED = Template("accounts.not_disabled", "user {email} is not disabled")
 SAME_PASSWORD = Template("accounts.same_password", "the new password is the current one")
 WRONG_PASSWORD = Template("accounts.wrong_password", "the current password is wrong")
 
@@ -154,7 +156,9 @@ def revoke(ws: Workspace, email: str, company_rfc: str | None) -> User:
 
 def set_expiry(ws: Workspace, email: str, expires_on: date | None) -> User:
     """The date the account stops working (None: never — refused for an auditor, whose
-    account is always time-limited); its sessions end when the date is changed."""
+    account is always time-limited): set, brought forward or extended — an expired
+    account works again once extended. Every request checks it, so a session or token of
+    the account stops on that date."""
     if expires_on is not None and expires_on <= ws.today:
         raise InvalidInput(NOT_AFTER_TODAY(day=expires_on), field="expires")
     with ws.write() as uow:
@@ -200,6 +204,26 @@ def disable_user(ws: Workspace, email: str) -> User:
         updated = uow.repos.accounts.user_by_id(user.id)
     assert updated is not None
     return updated
+
+
+def enable_user(ws: Workspace, email: str) -> tuple[User, int]:
+    """A disabled account can sign in again (its expiry date still applies). The tokens it
+    had stay out of use — revoked now, so that re-enabling never revives a credential
+    handed out before the account was disabled; returns the user and how many tokens were
+    revoked."""
+    with ws.write() as uow:
+        user = _existing(uow, email)
+        if not user.disabled:
+            raise InvalidInput(NOT_DISABLED(email=user.email), field="email")
+        accounts = uow.repos.accounts
+        accounts.enable(user.id)
+        live = [t for t in accounts.tokens_of(user.id) if t["revoked_at"] is None]
+        for token in live:
+            accounts.revoke_token(token["id"], ws.now())
+        uow.audit("user.enable", {"object": user.email, "tokens_revoked": len(live)}, None)
+        updated = accounts.user_by_id(user.id)
+    assert updated is not None
+    return updated, len(live)
 
 
 def list_users(ws: Workspace) -> list[User]:

@@ -59,6 +59,10 @@ RETURN_ABROAD = Template(
     "the inputs return abroad (RT): no Mexican duty on them (RULES I-1); the duties of "
     "{destination} on the finished good are not computed",
 )
+BAD_DESTINATION = Template(
+    "whatif.bad_destination", "--destination {value}: not an ISO 3166 alpha-3 country code"
+)
+US_DUTY_NEGATIVE = Template("whatif.us_duty_negative", "--us-duty must not be negative")
 NOT_PRICED = Template("whatif.not_priced", "could not be priced: {why}")
 USED_SLICE = Template(
     "whatif.used_slice",
@@ -354,9 +358,7 @@ def _destinations(given: Sequence[str], history: list[str]) -> list[str]:
         try:
             out.append(normalize_iso3(d))
         except ImmexError:
-            raise InvalidInput(
-                f"--destination {d!r}: not an ISO 3166 alpha-3 country code", field="destination"
-            ) from None
+            raise InvalidInput(BAD_DESTINATION(value=repr(d)), field="destination") from None
     return list(dict.fromkeys(out))
 
 
@@ -376,7 +378,7 @@ def whatif_sell(
     company = ws.the_company
     ped = parse_pedimento(pedimento) if pedimento else None
     if us_duty_usd is not None and us_duty_usd < 0:
-        raise InvalidInput("--us-duty must not be negative", field="us_duty")
+        raise InvalidInput(US_DUTY_NEGATIVE(), field="us_duty")
     with ws.read() as repos:
         plant, policy = load_slice(repos, company, product, when)
         line = SimulatedLine(

@@ -39,7 +39,13 @@ from immex.domain.duties import (
 from immex.domain.messages import Template
 from immex.domain.rates import MfnLookup, unique
 from immex.domain.series import FactorRounding
-from immex.refdata.bundled import load_fx, load_inpc, load_manifest, load_parameters
+from immex.refdata.bundled import (
+    load_fx,
+    load_inpc,
+    load_manifest,
+    load_parameters,
+    manifest_as_of,
+)
 from immex.services.rates.best_rate import build_query, check_origin, coverage_notes, option_dict
 from immex.services.rates.workspace_data import (
     WorkspaceData,
@@ -101,7 +107,7 @@ def duty_context(
     notes = list(data.book.data_notes)
     try:
         manifest = load_manifest()
-        built = manifest.get("built_from") or manifest.get("as_of") or ""
+        built = manifest.get("built_from") or manifest_as_of()
         if built:
             notes.append(BUNDLED_DATA(built=built))
     except Exception:  # noqa: BLE001 - the note is informative only

@@ -15,6 +15,15 @@ from immex.domain.messages import Template
 from immex.domain.series import FACTOR_ROUNDINGS, FxSeries, Month, month_str
 from immex.refdata import bundled as reference
 from immex.refdata.framework import DATA_DIR
+from immex.services.refdata.source_texts import (
+    BUILDER_NOT_RUN,
+    FX_RULE,
+    FX_SERIES_ENDS,
+    FX_WEEKEND,
+    INPC_FLOORED,
+    INPC_RULE,
+    WEEKDAYS,
+)
 
 NO_SOURCE_FOLDER = Template(
     "refdata.no_source_folder",
@@ -26,17 +35,6 @@ BAD_ROUNDING = Template("refdata.bad_rounding", "--rounding must be one of {item
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 ENV_SOURCE = "IMMEX_SHARED_DATA"
-
-FX_RULE = (
-    "CFF art. 20 (3rd paragraph) and LA art. 56: the FIX the Banco de México publishes in the "
-    "DOF the day before; when it publishes none that day, the last one published before. A FIX "
-    "determined on a banking day is published in the DOF on the next banking day."
-)
-INPC_RULE = (
-    "CFF art. 17-A: factor = INPC of the month before the latest month of the period / INPC of "
-    "the month before the earliest month; no fractions of a month; if the latest index is not yet "
-    "published, the last published one; a factor below 1 is 1; computed to the ten-thousandth."
-)
 
 
 def default_source() -> Path:
@@ -86,12 +84,12 @@ def info() -> dict[str, Any]:
     fx = reference.load_fx()
     inpc = reference.load_inpc()
     params = reference.load_parameters()
-    warnings = [str(c["note"]) for c in manifest.get("coverage", [])]
-    warnings += [f"builder not run: {m}" for m in manifest.get("skipped", [])]
+    warnings = [_coverage_note(c) for c in manifest.get("coverage", [])]
+    warnings += [BUILDER_NOT_RUN(builder=m) for m in manifest.get("skipped", [])]
     return {
         "data": str(DATA_DIR),
         "data_version": manifest.get("data_version", ""),
-        "as_of": manifest.get("as_of", ""),
+        "as_of": reference.manifest_as_of(),
         "tables": [
             {
                 "file": t["file"],
@@ -124,6 +122,14 @@ def info() -> dict[str, Any]:
     }
 
 
+def _coverage_note(item: dict[str, Any]) -> str:
+    """A coverage note of the manifest as the catalog's message (by its id), or the
+    manifest's own words when it says something the code does not know."""
+    note = str(item["note"])
+    template = reference.COVERAGE_NOTES.get(str(item.get("id")))
+    return template() if template is not None and template.english == note else note
+
+
 def fx_for_pedimento(day: date, db: str | None = None) -> dict[str, Any]:
     """The FIX for a pedimento on ``day`` (bundled series, extended by the workspace's)."""
     from immex.services.rates.series import workspace_series
@@ -136,7 +142,7 @@ def fx_for_pedimento(day: date, db: str | None = None) -> dict[str, Any]:
         "currency": "USD/MXN",
         "determined_on": quote.determined_on,
         "published_on": quote.published_on,
-        "rule": FX_RULE,
+        "rule": FX_RULE(),
         "source": quote.source,
         "warnings": _fx_warnings(day, fx),
     }
@@ -144,15 +150,8 @@ def fx_for_pedimento(day: date, db: str | None = None) -> dict[str, Any]:
 
 def _fx_warnings(day: date, fx: FxSeries) -> list[str]:
     if day.weekday() >= 5:
-        return [
-            f"{day.isoformat()} is a {day.strftime('%A')}: customs rarely operate; the rule "
-            "still gives the last FIX published before it"
-        ]
-    return (
-        []
-        if day <= fx.last
-        else [f"the FIX series ends on {fx.last.isoformat()}; the answer relies on its last points"]
-    )
+        return [FX_WEEKEND(day=day.isoformat(), weekday=WEEKDAYS[day.weekday()]())]
+    return [] if day <= fx.last else [FX_SERIES_ENDS(last=fx.last.isoformat())]
 
 
 def inpc_factor(
@@ -168,7 +167,7 @@ def inpc_factor(
     f = workspace_series(db)[1].factor(from_month, to_month, rounding)
     notes = list(f.notes)
     if f.floored:
-        notes.append(f"the quotient {f.raw:.6f} is below 1: the factor is 1 (CFF 17-A)")
+        notes.append(INPC_FLOORED(raw=f"{f.raw:.6f}"))
     return {
         "from_month": month_str(f.from_month),
         "to_month": month_str(f.to_month),
@@ -178,7 +177,7 @@ def inpc_factor(
         "floored": f.floored,
         "numerator": {"month": month_str(f.numerator_month), "inpc": f.numerator},
         "denominator": {"month": month_str(f.denominator_month), "inpc": f.denominator},
-        "rule": INPC_RULE,
+        "rule": INPC_RULE(),
         "notes": notes,
     }
 

@@ -105,6 +105,11 @@ class AccountsRepository:
             update(core.users).where(core.users.c.id == user_id).values(disabled_at=at)
         )
 
+    def enable(self, user_id: int) -> None:
+        self.conn.execute(
+            update(core.users).where(core.users.c.id == user_id).values(disabled_at=None)
+        )
+
     def set_expiry(self, user_id: int, expires_on: date | None) -> None:
         self.conn.execute(
             update(core.users).where(core.users.c.id == user_id).values(expires_on=expires_on)

@@ -10,9 +10,12 @@ from decimal import Decimal
 from sqlalchemy import Connection, insert, inspect, select
 
 from immex.domain.dated import DatedValue
+from immex.domain.messages import Template
 from immex.store.tables import rates as t
 
 LoadedValues = dict[str, list[DatedValue[Decimal]]]
+#: a loaded value's source: the user's own words, and the file they came from
+LOADED_SOURCE = Template("refdata.source.loaded", "{source} (loaded from {file})")
 
 
 class ParameterRepository:
@@ -38,7 +41,7 @@ class ParameterRepository:
                     r.valid_from,
                     r.valid_to,
                     Decimal(r.value),
-                    f"{r.source} (loaded from {r.file_name})",
+                    LOADED_SOURCE(source=r.source, file=r.file_name),
                     r.confidence,
                     r.note,
                 )  # fmt: skip

@@ -1,7 +1,7 @@
 """The audit trail of a company (admins, auditors), the users of the installation (admins:
-add, grant or revoke a company's role, set an expiry, disable — the services of ``immex
-user …``, each change audited, each form with the session's CSRF token, each error in the
-page's language next to its field) and the reference data: the as-of of every source
+add, grant or revoke a company's role, set an expiry, disable, enable — the services of
+``immex user …``, each change audited, each form with the session's CSRF token, each error
+in the page's language next to its field) and the reference data: the as-of of every source
 (everyone signed in) and, for specialists and admins, a newer file checked by a dry run,
 then loaded (the services of ``immex rates load``)."""
 
@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from immex.api.v1.auth import Caller, check_csrf
@@ -30,6 +30,7 @@ from immex.web.company_pages.page_access import (
     AuditPage,
     PageCallerDep,
     PageProblem,
+    cursor,
     shown_on_page,
 )
 from immex.web.company_pages.page_render import page_lang, render
@@ -46,22 +47,22 @@ FORM_FIELDS = {
     "revoke": ("email", "company"),
     "expiry": ("email", "expires"),
     "disable": ("email",),
+    "enable": ("email",),
 }
 #: the notice shown after each change (page words)
 DONE = {"add": "user_added", "grant": "granted", "revoke": "revoked", "expiry": "expiry_set",
-        "disable": "disabled_ok"}  # fmt: skip
+        "disable": "disabled_ok", "enable": "enabled_ok"}  # fmt: skip
 
 
 @router.get("/c/{rfc}/audit", response_class=HTMLResponse)
-def audit_page(
-    request: Request, page: AuditPage, after: int = Query(0, ge=0, le=2**31 - 1)
-) -> HTMLResponse:
-    entries = audit_trail.company_entries(page.ws, after_id=after, limit=PAGE + 1)
+def audit_page(request: Request, page: AuditPage, after: str = "") -> HTMLResponse:
+    position = cursor(after, "after", 2**31 - 1)
+    entries = audit_trail.company_entries(page.ws, after_id=position, limit=PAGE + 1)
     more = len(entries) > PAGE
     entries = entries[:PAGE]
     return render(request, page.who, "audit.html", company=page.ws.the_company,
                   entries=entries, next_after=entries[-1]["id"] if more else None,
-                  after=after)  # fmt: skip
+                  after=position)  # fmt: skip
 
 
 def _admin(who: Caller) -> Caller:
@@ -179,6 +180,14 @@ def user_disable(request: Request, admin: AdminForm, email: FormText = "") -> Re
     key = f"disable-{email}"
     return _change(request, admin, "disable", key, email,
                    lambda: users.disable_user(admin.ws, email), {})  # fmt: skip
+
+
+@router.post(f"{USERS}/enable")
+def user_enable(request: Request, admin: AdminForm, email: FormText = "") -> Response:
+    """A disabled account signs in again (the tokens it had stay revoked)."""
+    key = f"enable-{email}"
+    return _change(request, admin, "enable", key, email,
+                   lambda: users.enable_user(admin.ws, email), {})  # fmt: skip
 
 
 def _refdata(request: Request, who: Caller, status_code: int = 200, **ctx: Any) -> HTMLResponse:

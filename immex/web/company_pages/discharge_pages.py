@@ -16,10 +16,12 @@ from immex.services import inputs as formats
 from immex.services.discharge.run_history import journal_page, run_detail, run_history
 from immex.services.jobs import queue
 from immex.web.company_pages.page_access import (
+    NO_JOB,
     CompanyPage,
     OperateForm,
     PageProblem,
     ReadPage,
+    cursor,
     shown_on_page,
 )
 from immex.web.company_pages.page_render import page_lang, render
@@ -64,19 +66,17 @@ def job_page(request: Request, page: ReadPage, job_id: int) -> HTMLResponse:
     with shown_on_page():
         job = queue.job_for(page.who.ws, page.who.user, job_id)
     if job.company_id != page.ws.the_company.id:
-        raise PageProblem(404, "not_found", f"no job {job_id} in this company")
+        raise PageProblem(404, "not_found", NO_JOB(job_id=job_id))
     return render(request, page.who, "job.html", company=page.ws.the_company,
                   job=job.public(), can_operate=page.can_operate)  # fmt: skip
 
 
 @router.get("/c/{rfc}/discharge/runs/{run_id}", response_class=HTMLResponse)
-def run_page(
-    request: Request, page: ReadPage, run_id: int, offset: int = Query(0, ge=0, le=2**62)
-) -> HTMLResponse:
+def run_page(request: Request, page: ReadPage, run_id: int, offset: str = "") -> HTMLResponse:
     """A run: its summary, shortfalls, expired lots and its journal a page at a time
     (``?offset=``)."""
     with shown_on_page():
         detail = run_detail(page.ws, run_id)
-        journal = journal_page(page.ws, run_id, offset)
+        journal = journal_page(page.ws, run_id, cursor(offset, "offset"))
     return render(request, page.who, "run.html", company=page.ws.the_company, detail=detail,
                   journal=journal)  # fmt: skip

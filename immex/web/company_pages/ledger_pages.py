@@ -3,13 +3,13 @@ pages), one lot's page and the expiry radar — the balances of ``immex balance`
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from immex.services.discharge import balances
 from immex.services.ledger import lot_browser
 from immex.web.company_pages.overview_pages import day_or_today
-from immex.web.company_pages.page_access import PageQuery, ReadPage, shown_on_page
+from immex.web.company_pages.page_access import PageQuery, ReadPage, cursor, shown_on_page
 from immex.web.company_pages.page_render import render
 
 router = APIRouter(include_in_schema=False)
@@ -18,8 +18,9 @@ router = APIRouter(include_in_schema=False)
 @router.get("/c/{rfc}/ledger", response_class=HTMLResponse)
 def ledger_page(
     request: Request, page: ReadPage, q: str = "", status: str = "all",
-    after: int = Query(0, ge=0, le=2**62), as_of: str = "", within: str = "",
+    after: str = "", as_of: str = "", within: str = "",
 ) -> HTMLResponse:  # fmt: skip
+    position = cursor(after, "after")
     filters = [f.value for f in lot_browser.LotFilter]
     query = PageQuery(request, page, "ledger.html")
     day = query.day(as_of)
@@ -28,9 +29,11 @@ def ledger_page(
     query.check(q=q, filters=filters, chosen=status, as_of=as_of, within=within or 30)
     with shown_on_page():
         chosen = lot_browser.lot_filter(shown)
-        lots = lot_browser.lot_page(page.ws, day, search=q, status=chosen, after=after, within=days)
+        lots = lot_browser.lot_page(
+            page.ws, day, search=q, status=chosen, after=position, within=days
+        )
     return render(request, page.who, "ledger.html", company=page.ws.the_company, lots=lots,
-                  q=q, chosen=chosen.value, as_of=day, within=days, after=after,
+                  q=q, chosen=chosen.value, as_of=day, within=days, after=position,
                   filters=filters)  # fmt: skip
 
 

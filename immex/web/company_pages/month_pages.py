@@ -19,19 +19,19 @@ from immex.services.duties.savings import savings
 from immex.services.duties.usmca import report_63a
 from immex.services.inputs import jsonable
 from immex.services.month_end.close import month_end_reports
-from immex.services.month_end.dashboard import month_to_close
-from immex.web.company_pages.page_access import PageProblem, PageQuery, ReadPage, shown_on_page
+from immex.web.company_pages.page_access import (
+    NO_F4_LINE,
+    NOT_A_CHOICE,
+    PageProblem,
+    PageQuery,
+    ReadPage,
+    shown_on_page,
+)
 from immex.web.company_pages.page_render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
 DOWNLOADS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "pdf": "application/pdf", "html": "text/html; charset=utf-8"}  # fmt: skip
-
-
-def _period(page: ReadPage, text: str) -> str:
-    with shown_on_page():
-        month = parse_period(text) if text else month_to_close(page.ws.today)
-    return f"{month[0]:04d}-{month[1]:02d}"
 
 
 def _month(request: Request, page: ReadPage, text: str, template: str, **ctx: object) -> str:
@@ -53,14 +53,14 @@ def f4_page(request: Request, page: ReadPage, period: str = "") -> HTMLResponse:
 
 @router.get("/c/{rfc}/f4/lines/{number}", response_class=HTMLResponse)
 def f4_line_page(request: Request, page: ReadPage, number: int, period: str = "") -> HTMLResponse:
-    month = _period(page, period)
+    month = _month(request, page, period, "f4_line.html", line=None, number=number)
     with shown_on_page():
         plan = plan_f4(page.ws, month)
     lines = [ln for ln in plan.to_dict(traces=True)["lines"] if ln["line"] == number]
     if not lines:
-        raise PageProblem(404, "not_found", f"no line {number} in the F4 plan of {month}")
+        raise PageProblem(404, "not_found", NO_F4_LINE(number=number, month=month))
     return render(request, page.who, "f4_line.html", company=page.ws.the_company,
-                  line=jsonable(lines[0]), period=month)  # fmt: skip
+                  line=jsonable(lines[0]), period=month, number=number)  # fmt: skip
 
 
 @router.get("/c/{rfc}/63a", response_class=HTMLResponse)
@@ -96,7 +96,8 @@ def report_download(
     """The month report in one format (a viewer may download: reading is enough)."""
     month = _month(request, page, period, "reports.html", formats=list(DOWNLOADS))
     if format not in DOWNLOADS:
-        raise PageProblem(400, "bad_input", f"format must be one of {', '.join(DOWNLOADS)}")
+        choices = ", ".join(DOWNLOADS)
+        raise PageProblem(400, "bad_input", NOT_A_CHOICE(choices=choices, value=repr(format)))
     folder = Path(tempfile.mkdtemp(prefix="immex-report-"))
     try:
         with shown_on_page():

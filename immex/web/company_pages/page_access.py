@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -138,13 +139,35 @@ class AnsweredPage(Exception):
 
 NOT_DAYS = Template("page.filter.days", "a whole number of days from 0 to {top}, not {value}")
 NOT_A_CHOICE = Template("page.filter.choice", "one of {choices}, not {value}")
+NOT_A_NUMBER = Template("page.filter.number", "a number, not {value}")
+NOT_POSITIVE = Template("page.filter.positive", "a number above 0, not {value}")
+NEGATIVE = Template("page.filter.not_negative", "a number of 0 or more, not {value}")
+NO_F4_LINE = Template("page.no_f4_line", "no line {number} in the F4 plan of {month}")
+NO_JOB = Template("page.no_job", "no job {job_id} in this company")
+NOT_A_CURSOR = Template(
+    "page.filter.cursor",
+    "{field} must be a whole number from 0 to {top}, not {value} (follow the page's own links)",
+)
+
+
+def cursor(text: str, field: str, top: int = 2**62) -> int:
+    """A position in a long list (``?after=``, ``?offset=``: the page's own links write it):
+    a whole number ``0 … top``, blank 0; anything else is a 400 page saying so."""
+    value = text.strip()
+    if not value:
+        return 0
+    if value.isdigit() and int(value) <= top:
+        return int(value)
+    raise PageProblem(400, "bad_input", NOT_A_CURSOR(field=field, top=top, value=repr(text)))
+
+
 #: the form of a page's filters (``form_errors["filter"][field]``: the error next to its field)
 FILTER_FORM = "filter"
 
 
 class PageQuery:
     """A company page's GET filters, read once for all the pages (period, as_of, within,
-    a choice): every bad one is kept with its message and the value typed, and
+    a number, a choice): every bad one is kept with its message and the value typed, and
     :meth:`check` then answers with the page's own template — its filter form, each error
     next to its field (``aria-invalid``, ``aria-describedby``), in the page's language, 400 —
     instead of a problem page. A bad filter's reader returns the default meanwhile."""
@@ -187,6 +210,26 @@ class PageQuery:
             return int(value)
         self._bad(field, text, NOT_DAYS(top=top, value=repr(text)))
         return default
+
+    def number(self, text: str, field: str, *, positive: bool = False) -> Decimal | None:
+        """A decimal number (``positive``: above 0, else 0 or more); blank: None."""
+        if not text.strip():
+            return None
+        try:
+            value = Decimal(text.strip())
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            self._bad(field, text, NOT_A_NUMBER(value=repr(text)))
+            return None
+        if value < 0 or (positive and value == 0):
+            self._bad(field, text, (NOT_POSITIVE if positive else NEGATIVE)(value=repr(text)))
+            return None
+        return value
+
+    def problem(self, field: str, text: str, message: str) -> None:
+        """An error a service found in the filter ``field`` (its message), shown next to it."""
+        self._bad(field, text, message)
 
     def choice(
         self, text: str, choices: Sequence[str], default: str, field: str, shown_as: str

@@ -214,6 +214,8 @@ ENGLISH: dict[str, str] = {
     "revoked": "Role revoked",
     "expiry_set": "Expiry saved",
     "disabled_ok": "Account disabled",
+    "enable": "Enable",
+    "enabled_ok": "Account enabled (its earlier tokens stay revoked)",
     "journal": "Discharge journal",
     "rows_shown": "Rows",
     "of": "of",

@@ -18,8 +18,7 @@ from immex.domain.money import D
 from immex.reports.i18n import tr
 from immex.services.decide.whatif import whatif_products, whatif_sell
 from immex.services.inputs import jsonable
-from immex.web.company_pages.overview_pages import day_or_today
-from immex.web.company_pages.page_access import ReadPage, shown_on_page
+from immex.web.company_pages.page_access import PageQuery, ReadPage, shown_on_page
 from immex.web.company_pages.page_render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
@@ -94,18 +93,13 @@ WORDS = {
         "web.whatif.no_products", "The company has no products yet: import its BOM first."
     ),
 }
-BAD_QUANTITY = Template("web.whatif.bad_quantity", "quantity {text!r}: not a number")
+#: a service's error on a field of the form: the form's field it is shown next to
+FORM_FIELDS = {"quantity": "quantity", "us_duty": "us_duty", "destination": "destinations",
+               "pedimento": "pedimento", "day": "day"}  # fmt: skip
 
 
 def words(lang: str) -> dict[str, str]:
     return {k: str(tr(tpl(), lang)) for k, tpl in WORDS.items() if "{" not in tpl.english}
-
-
-def _number(text: str, field: str) -> Any:
-    try:
-        return D(text.strip())
-    except InvalidInput:
-        raise InvalidInput(BAD_QUANTITY(text=text), field=field) from None
 
 
 @router.get("/c/{rfc}/whatif", response_class=HTMLResponse)
@@ -113,32 +107,43 @@ def whatif_page(
     request: Request, page: ReadPage, product: str = "", quantity: str = "", day: str = "",
     destinations: str = "", us_duty: str = "", pedimento: str = "",
 ) -> HTMLResponse:  # fmt: skip
+    """A bad quantity, date, destination, US duty or pedimento answers with the form, the
+    error next to its field and the value typed kept (400), like every page's filters."""
     lang = page_lang(request)
-    when = day_or_today(day, page.ws.today, "day")
+    query = PageQuery(request, page, "whatif.html")
+    when = query.day(day, "day")
+    amount = query.number(quantity or "1", "quantity", positive=True) or D(1)
+    duty = query.number(us_duty, "us_duty")
     with shown_on_page():
         products = whatif_products(page.ws)
-    result = None
     chosen = [d.strip() for d in destinations.replace(";", ",").split(",") if d.strip()]
-    if product.strip():
-        with shown_on_page():
-            sale = whatif_sell(
-                page.ws, product.strip(), _number(quantity or "1", "quantity"), when, chosen,
-                pedimento=pedimento.strip() or None,
-                us_duty_usd=_number(us_duty, "us_duty") if us_duty.strip() else None,
-            )  # fmt: skip
-        result = jsonable(sale.to_dict())
-        result["heading"] = str(tr(WORDS["result"](
-            quantity=f"{sale.quantity.normalize():f}", product=sale.product,
-            day=sale.date.isoformat(), value=f"{sale.value_usd:,.2f}",
-        ), lang))  # fmt: skip
-        for o, option in zip(result["options"], sale.options, strict=True):
-            o["trace_title"] = str(tr(WORDS["trace"](destination=option.destination), lang))
-            o["notes"] = [str(tr(n, lang)) for n in option.notes]
-        for name in ("warnings", "notes", "data_used"):
-            result[name] = [str(tr(n, lang)) for n in getattr(sale, name)]
-    return render(
-        request, page.who, "whatif.html", company=page.ws.the_company, w=words(lang),
-        products=products, product=product.strip(), quantity=quantity or "1",
-        day=when.isoformat(), destinations=", ".join(chosen), us_duty=us_duty,
-        pedimento=pedimento, result=result,
+    form: dict[str, Any] = dict(
+        company=page.ws.the_company, w=words(lang), products=products, product=product.strip(),
+        quantity=quantity or "1", day=day or when.isoformat(), destinations=", ".join(chosen),
+        us_duty=us_duty, pedimento=pedimento, result=None,
     )  # fmt: skip
+    query.check(**form)
+    if not product.strip():
+        return render(request, page.who, "whatif.html", **form)
+    with shown_on_page():
+        try:
+            sale = whatif_sell(page.ws, product.strip(), amount, when, chosen,
+                               pedimento=pedimento.strip() or None, us_duty_usd=duty)  # fmt: skip
+        except InvalidInput as exc:
+            field = FORM_FIELDS.get(exc.field or "")
+            if field is None:
+                raise
+            query.problem(field, str(form[field]), exc.message)
+            query.check(**form)  # the form, the error next to its field (400)
+            raise
+    result = jsonable(sale.to_dict())
+    result["heading"] = str(tr(WORDS["result"](
+        quantity=f"{sale.quantity.normalize():f}", product=sale.product,
+        day=sale.date.isoformat(), value=f"{sale.value_usd:,.2f}",
+    ), lang))  # fmt: skip
+    for o, option in zip(result["options"], sale.options, strict=True):
+        o["trace_title"] = str(tr(WORDS["trace"](destination=option.destination), lang))
+        o["notes"] = [str(tr(n, lang)) for n in option.notes]
+    for name in ("warnings", "notes", "data_used"):
+        result[name] = [str(tr(n, lang)) for n in getattr(sale, name)]
+    return render(request, page.who, "whatif.html", **{**form, "result": result})
