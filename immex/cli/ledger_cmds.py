@@ -142,6 +142,51 @@ SHOW_COLUMNS = (
 #: how many shortfalls `immex discharge run` names
 FIRST_SHORTFALLS = 10
 
+BATCH_LINE = Template(
+    "cli.import.batch_line",
+    "batch {batch}  {entity}  {file}  sha256 {sha}…  {rows} rows ({current} current)  {when}  "
+    "{actor}  {status}",
+)
+#: what a batch holds, as `immex import list` names it (the JSON keeps the code)
+BATCH_ENTITY = {
+    "materials": Template("cli.import.entity.materials", "materials"),
+    "products": Template("cli.import.entity.products", "products"),
+    "bom": Template("cli.import.entity.bom", "bom"),
+    "pedimentos": Template("cli.import.entity.pedimentos", "pedimentos"),
+    "shipments": Template("cli.import.entity.shipments", "shipments"),
+    "datastage": Template("cli.import.entity.datastage", "datastage"),
+    "m3": Template("cli.import.entity.m3", "m3"),
+}
+BATCH_STATUS = {
+    "current": Template("cli.import.status.current", "current"),
+    "rectifies": Template("cli.import.status.rectifies", "rectifies"),
+    "void": Template("cli.import.status.void", "void"),
+}
+BATCH_VOIDED = Template("cli.import.status.voided", "void {when} by {actor}: {reason}")
+VERSION_HEAD = Template(
+    "cli.ledger.version_head", "version {version}: batch {batch} {file} {when} by {actor} — {state}"
+)
+VERSION_CURRENT = Template("cli.ledger.version_current", "current")
+VERSION_WITHDRAWN = Template(
+    "cli.ledger.version_withdrawn", "withdrawn ({how}) {when} by {actor}: {reason}"
+)
+#: how a version left the ledger (the kind of correction that withdrew it)
+WITHDRAWN_BY = {
+    corrections.VOID: Template("cli.ledger.withdrawn.void", "void"),
+    corrections.RECTIFY: Template("cli.ledger.withdrawn.rectify", "rectification"),
+}
+VERSION_LINE = Template(
+    "cli.ledger.version_line",
+    "  line {line}: {clave} {day} {part} {qty} USD {usd} {origin} {fraccion}",
+)
+#: the stages of a long import or discharge run, as its progress bar names them
+STAGES = {
+    "validated": Template("cli.ledger.stage.validated", "rows checked"),
+    "load": Template("cli.ledger.stage.load", "loading the ledger"),
+    "discharge": Template("cli.ledger.stage.discharge", "discharging"),
+    "write": Template("cli.ledger.stage.write", "writing the journal"),
+}
+
 discharge_app = typer.Typer(
     help="FIFO discharge of temporary imports (Annex 24).", no_args_is_help=True
 )
@@ -165,7 +210,8 @@ def _progress(enabled: bool) -> Iterator[Any]:
 
     def update(stage: str, done: int, total: int | None = None) -> None:
         if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
+            label = text(STAGES[stage]()) if stage in STAGES else stage
+            tasks[stage] = bar.add_task(label, total=total)
         bar.update(tasks[stage], completed=done, total=total)
 
     with bar:
@@ -255,15 +301,16 @@ def import_list(
         print_json(rows)
         return
     for b in rows:
-        status = b.status
+        status: Any = BATCH_STATUS[b.status]() if b.status in BATCH_STATUS else b.status
         if b.voided_at is not None:
-            status = f"void {b.voided_at:%Y-%m-%d %H:%M} by {b.voided_by}: {b.reason}"
-        console.print(
-            f"batch {b.label}  {b.entity}  {b.file_name}  sha256 {b.sha256[:12]}…  "
-            f"{b.rows:,} rows ({b.current_rows:,} current)  {b.imported_at:%Y-%m-%d %H:%M}  "
-            f"{b.actor}  {status}",
-            markup=False, highlight=False,
-        )  # fmt: skip
+            status = BATCH_VOIDED(when=f"{b.voided_at:%Y-%m-%d %H:%M}", actor=b.voided_by,
+                                  reason=b.reason)  # fmt: skip
+        entity = BATCH_ENTITY[b.entity]() if b.entity in BATCH_ENTITY else b.entity
+        say(BATCH_LINE(
+            batch=b.label, entity=entity, file=b.file_name, sha=b.sha256[:12], rows=f"{b.rows:,}",
+            current=f"{b.current_rows:,}", when=f"{b.imported_at:%Y-%m-%d %H:%M}", actor=b.actor,
+            status=status,
+        ))  # fmt: skip
 
 
 @import_app.command("void")
@@ -283,11 +330,9 @@ def import_void(
     if json_out:
         print_json(result)
         return
-    console.print(result.message, markup=False)
+    say(result.message)
     if result.stale_run is not None:
-        console.print(
-            f"note: {corrections.STALE_NOTE(run=result.stale_run)}", markup=False, highlight=False
-        )
+        say(NOTE_LINE(message=corrections.STALE_NOTE(run=result.stale_run)))
 
 
 @pedimento_app.command("history")
@@ -305,20 +350,19 @@ def pedimento_history(
         print_json(versions)
         return
     for v in versions:
-        head = f"version {v.version}: batch {v.batch_id} {v.file_name} "
-        head += f"{v.imported_at:%Y-%m-%d %H:%M} by {v.actor} — "
-        if v.current:
-            head += "current"
-        else:
-            head += f"withdrawn ({v.withdrawn_by}) {v.withdrawn_at:%Y-%m-%d %H:%M} by "
-            head += f"{v.withdrawn_actor}: {v.reason}"
-        console.print(head, markup=False, highlight=False)
+        state: Any = VERSION_CURRENT()
+        if not v.current:
+            how = WITHDRAWN_BY.get(v.withdrawn_by or "")
+            when = f"{v.withdrawn_at:%Y-%m-%d %H:%M}" if v.withdrawn_at else "-"
+            state = VERSION_WITHDRAWN(how=how() if how else v.withdrawn_by, when=when,
+                                      actor=v.withdrawn_actor, reason=v.reason)  # fmt: skip
+        say(VERSION_HEAD(version=v.version, batch=v.batch_id, file=v.file_name,
+                         when=f"{v.imported_at:%Y-%m-%d %H:%M}", actor=v.actor,
+                         state=state))  # fmt: skip
         for x in v.lines:
-            console.print(
-                f"  line {x.line}: {x.clave} {x.entry_date.isoformat()} {x.part} "
-                f"{x.quantity:f} USD {x.value_usd:f} {x.origin} {x.fraccion}",
-                markup=False, highlight=False,
-            )  # fmt: skip
+            say(VERSION_LINE(line=x.line, clave=x.clave, day=x.entry_date.isoformat(),
+                             part=x.part, qty=qty(x.quantity), usd=money(x.value_usd),
+                             origin=x.origin, fraccion=x.fraccion))  # fmt: skip
 
 
 @discharge_app.command("run")
