@@ -19,7 +19,7 @@ from typing import Any
 
 from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput, NotFound
-from immex.domain.messages import Msg, Template
+from immex.domain.messages import Msg, Template, joined
 from immex.services.ledger.field_checks import parse_pedimento
 from immex.services.workspace.context import UnitOfWork, Workspace
 from immex.store.repositories.corrections import BomLine, Correction, LotVersion, PartVersion
@@ -372,9 +372,8 @@ def stale_notes(repos: Repositories, company_id: int, run_id: int) -> list[Msg]:
     made = repos.corrections.making_stale(company_id, run_id)
     if not made:
         return []
-    what = [_stale_part(repos, company_id, c) for c in made[:3]]
-    more = " …" if len(made) > 3 else ""
-    return [STALE(run=run_id, what="; ".join(what) + more)]
+    what = joined([_stale_part(repos, company_id, c) for c in made[:3]])
+    return [STALE(run=run_id, what=joined([what, "…"], " ") if len(made) > 3 else what)]
 
 
 def is_stale(ws: Workspace) -> bool:
