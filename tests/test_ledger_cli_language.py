@@ -78,6 +78,7 @@ def _outputs(lang: str, db: str, out: Path) -> dict[str, str]:
         "list": _run(lang, db, "import", "list"),
         "history": _run(lang, db, "pedimento", "history", "25-24-3999-5000199"),
         "runs": _run(lang, db, "discharge", "list"),
+        "show": _run(lang, db, "pedimento", "show", "252439995000300"),
         "reconcile": _run(
             lang, db, "reconcile", "--as-of", AS_OF, "--format", "html", "--out", str(out)
         ),  # fmt: skip
@@ -103,6 +104,8 @@ def test_spanish_output_has_no_english_sentence(plant: tuple[str, Path]) -> None
     assert re.search(r"lote \d+  embarques  embarques\.csv .* anulado el .* embarque duplicado",
                      out["list"])  # fmt: skip
     assert "retirada (rectificación)" in out["history"] and "— vigente" in out["history"]
+    assert "(Data Stage, vigente)" in out["show"]
+    assert "25 24 3999 5000280 → 25 24 3999 5000300 (este)" in out["show"]
     rec = out["reconcile"]
     assert "descargo: 25 24 3999 5000101 85443099 cantidad descargada: SAT 100 / control 90" in rec
     assert "corrida de descargo 1, lote" in rec and "SAT 512 del pedimento" in rec
@@ -125,6 +128,7 @@ def test_english_output_says_the_key_phrases_in_english(plant: tuple[str, Path])
     assert "withdrawn (rectification)" in out["history"] and "— current" in out["history"]
     assert "  line 2: IN 2025-04-01 ARN-1 8 USD 80.00 USA 8544.30.99" in out["history"]
     assert "STALE" in out["runs"] and "embarques.csv voided by" in out["runs"]
+    assert "(Data Stage, current)" in out["show"] and "(this)" in out["show"]
     rec = out["reconcile"]
     assert "discharge: 25 24 3999 5000101 85443099 discharged: SAT 100 / ledger 90" in rec
     assert "discharge run 1, lot" in rec and "SAT 512 on 252439995000250" in rec

@@ -62,6 +62,15 @@ DISCHARGES = Template(
 )
 DISCHARGED_BY = Template("cli.pedimento.discharged_by", "discharged by {number}: {qty} of {code}")
 THIS_ONE = Template("cli.pedimento.this", "(this)")
+#: where SAT's record of a pedimento came from, and whether it is its current version
+PEDIMENTO_SOURCE = {
+    "datastage": Template("cli.pedimento.source.datastage", "Data Stage"),
+    "m3": Template("cli.pedimento.source.m3", "archivo M"),
+}
+PEDIMENTO_STATUS = {
+    "current": Template("cli.pedimento.status.current", "current"),
+    "rectified": Template("cli.pedimento.status.rectified", "rectified"),
+}
 CHAIN = Template("cli.pedimento.chain", "rectification chain: {chain}")
 BAD_FORMAT = Template("cli.reconcile.bad_format", "--format: {value}; use xlsx or html")
 NEEDS_OUT = Template("cli.reconcile.needs_out", "--format needs --out DIR")
@@ -140,9 +149,11 @@ def pedimento_show(
         kind=kind,
         paid=h["fecha_pago"],
         rfc=data["company"],
-        source=data["source"],
-        status=data["status"],
-    )
+        source=PEDIMENTO_SOURCE[data["source"]]() if data["source"] in PEDIMENTO_SOURCE
+        else data["source"],
+        status=PEDIMENTO_STATUS[data["status"]]() if data["status"] in PEDIMENTO_STATUS
+        else data["status"],
+    )  # fmt: skip
     console.print(f"[bold]{data['display']}[/bold]  " + escape(text(head)))  # fmt: skip
     lines = Table("partida", "fracción", "NICO", text(H_DESCRIPCION()), text(H_UMC_QTY()),
                   text(H_UMT_QTY()), "USD")  # fmt: skip
@@ -164,7 +175,9 @@ def pedimento_show(
                           qty=qty(d["cantidad"]), code=d["fraccion_orig"]))  # fmt: skip
     if len(data["chain"]) > 1:
         this = " " + text(THIS_ONE())
-        chain = " → ".join(c["number"] + (this if c["this"] else "") for c in data["chain"])
+        chain = " → ".join(
+            format_pedimento(c["number"]) + (this if c["this"] else "") for c in data["chain"]
+        )
         say(CHAIN(chain=chain))
 
 
