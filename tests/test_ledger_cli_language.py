@@ -26,14 +26,17 @@ runner = CliRunner()
 FILES = {
     "materiales.csv": "part_number,description,kind,fraccion,umc\n"
     "ARN-1,Arnes,input,8544.30.99,Pza\nTOR-1,Tornillo,input,7318.15.99,Pza\n",
-    "productos.csv": "part_number,description,fraccion,umc\nHARN-1,Arnes final,8544.30.01,Pza\n",
+    "productos.csv": "part_number,description,fraccion,umc\nHARN-1,Arnes final,8544.30.01,Pza\n"
+    "CAJ-1,Caja sin BOM,8544.30.01,Pza\n",
     "bom.csv": "product,component,qty_per_unit\nHARN-1,ARN-1,1\n",
     "pedimentos.csv": "pedimento,clave,date,part_number,quantity,value_usd,origin\n"
     "25 24 3999 5000101,IN,2025-03-03,ARN-1,334,8350.50,USA\n"
     "25 24 3999 5000101,IN,2025-03-03,TOR-1,72000,3649.50,USA\n"
     "25 24 3999 5000199,IN,2025-04-01,ARN-1,10,100.00,USA\n",
     "embarques.csv": "document,kind,date,product,quantity,destination,value_usd\n"
-    "EXP-1,export,2025-06-10,HARN-1,90,USA,2600\n",
+    "EXP-1,export,2025-06-10,HARN-1,90,USA,2600\n"
+    "EXP-2,export,2025-06-11,CAJ-1,1,USA,10\n"
+    "EXP-3,export,2026-12-01,HARN-1,10,USA,290\n",
 }
 ENTITIES = ("materials", "products", "bom", "pedimentos", "shipments")
 RECTIFIED = (
@@ -79,6 +82,7 @@ def _outputs(lang: str, db: str, out: Path) -> dict[str, str]:
         "history": _run(lang, db, "pedimento", "history", "25-24-3999-5000199"),
         "runs": _run(lang, db, "discharge", "list"),
         "show": _run(lang, db, "pedimento", "show", "252439995000300"),
+        "run": _run(lang, db, "discharge", "show", "1"),
         "reconcile": _run(
             lang, db, "reconcile", "--as-of", AS_OF, "--format", "html", "--out", str(out)
         ),  # fmt: skip
@@ -99,12 +103,15 @@ def test_spanish_output_has_no_english_sentence(plant: tuple[str, Path]) -> None
     found = [f"{cmd}: {ln}" for cmd, text in out.items()
              for ln in english_sentences(text.splitlines())]  # fmt: skip
     assert found == []
-    assert "anulado: 1 renglón(es) retirado(s)" in out["void"]
+    assert "(embarques.csv, embarques) anulado: 3 renglón(es) retirado(s)" in out["void"]
     assert "nota: la corrida de descargo vigente 1 queda desactualizada" in out["void"]
     assert re.search(r"lote \d+  embarques  embarques\.csv .* anulado el .* embarque duplicado",
                      out["list"])  # fmt: skip
     assert "retirada (rectificación)" in out["history"] and "— vigente" in out["history"]
     assert "(Data Stage, vigente)" in out["show"]
+    assert "lotes vencidos alcanzados (A3)" in out["run"] and "(RT 1)" in out["run"]
+    assert "— regularícelo con pedimento A3 (LA 108; RULES I-4)" in out["run"]
+    assert "CAJ-1 — ninguna versión de la lista de materiales está vigente" in out["run"]
     assert "25 24 3999 5000280 → 25 24 3999 5000300 (este)" in out["show"]
     rec = out["reconcile"]
     assert "descargo: 25 24 3999 5000101 85443099 cantidad descargada: SAT 100 / control 90" in rec
@@ -120,7 +127,7 @@ def test_spanish_output_has_no_english_sentence(plant: tuple[str, Path]) -> None
 def test_english_output_says_the_key_phrases_in_english(plant: tuple[str, Path]) -> None:
     db, tmp = plant
     out = _outputs("en", _copy(db, tmp, "en.db"), tmp / "en")
-    assert "voided: 1 row(s) withdrawn" in out["void"]
+    assert "(embarques.csv, shipments) voided: 3 row(s) withdrawn" in out["void"]
     assert "note: the current discharge run 1 is stale after this correction" in out["void"]
     assert re.search(r"batch S\d+  datastage  synthetic_9990001_solicitudes\.zip", out["list"])
     assert re.search(r"  shipments  embarques\.csv .* void .* by .*: embarque duplicado",
@@ -129,6 +136,8 @@ def test_english_output_says_the_key_phrases_in_english(plant: tuple[str, Path])
     assert "  line 2: IN 2025-04-01 ARN-1 8 USD 80.00 USA 8544.30.99" in out["history"]
     assert "STALE" in out["runs"] and "embarques.csv voided by" in out["runs"]
     assert "(Data Stage, current)" in out["show"] and "(this)" in out["show"]
+    assert "3 lots, 3 shipment lines, 2 consumptions, 1 allocations (RT 1)" in out["run"]
+    assert "CAJ-1 — no BOM version in force on the shipment date" in out["run"]
     rec = out["reconcile"]
     assert "discharge: 25 24 3999 5000101 85443099 discharged: SAT 100 / ledger 90" in rec
     assert "discharge run 1, lot" in rec and "SAT 512 on 252439995000250" in rec

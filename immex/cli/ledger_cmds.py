@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from immex.cli.import_group import import_app
 from immex.cli.sat_cmds import pedimento_app
 from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template, joined
 from immex.reports.i18n import default_lang, tr
 from immex.services.discharge import balances, journal, runs
 from immex.services.discharge.balances import values_mxn
@@ -147,16 +147,6 @@ BATCH_LINE = Template(
     "batch {batch}  {entity}  {file}  sha256 {sha}…  {rows} rows ({current} current)  {when}  "
     "{actor}  {status}",
 )
-#: what a batch holds, as `immex import list` names it (the JSON keeps the code)
-BATCH_ENTITY = {
-    "materials": Template("cli.import.entity.materials", "materials"),
-    "products": Template("cli.import.entity.products", "products"),
-    "bom": Template("cli.import.entity.bom", "bom"),
-    "pedimentos": Template("cli.import.entity.pedimentos", "pedimentos"),
-    "shipments": Template("cli.import.entity.shipments", "shipments"),
-    "datastage": Template("cli.import.entity.datastage", "datastage"),
-    "m3": Template("cli.import.entity.m3", "m3"),
-}
 BATCH_STATUS = {
     "current": Template("cli.import.status.current", "current"),
     "rectifies": Template("cli.import.status.rectifies", "rectifies"),
@@ -179,6 +169,19 @@ VERSION_LINE = Template(
     "cli.ledger.version_line",
     "  line {line}: {clave} {day} {part} {qty} USD {usd} {origin} {fraccion}",
 )
+RUN_SUMMARY = Template(
+    "cli.ledger.run_summary",
+    "{lots} lots, {shipments} shipment lines, {consumptions} consumptions, {allocations} "
+    "allocations {by_key}; {shortfalls} shortfalls, {expired} expired lots reached (A3), "
+    "{unexploded} shipments without BOM in force",
+)
+#: the parts of a discharge run's time, as `immex discharge run` names them
+SECONDS_PART = {
+    "load": Template("cli.ledger.seconds.load", "load {seconds}"),
+    "discharge": Template("cli.ledger.seconds.discharge", "discharge {seconds}"),
+    "write": Template("cli.ledger.seconds.write", "write {seconds}"),
+    "total": Template("cli.ledger.seconds.total", "total {seconds}"),
+}
 #: the stages of a long import or discharge run, as its progress bar names them
 STAGES = {
     "validated": Template("cli.ledger.stage.validated", "rows checked"),
@@ -305,11 +308,10 @@ def import_list(
         if b.voided_at is not None:
             status = BATCH_VOIDED(when=f"{b.voided_at:%Y-%m-%d %H:%M}", actor=b.voided_by,
                                   reason=b.reason)  # fmt: skip
-        entity = BATCH_ENTITY[b.entity]() if b.entity in BATCH_ENTITY else b.entity
         say(BATCH_LINE(
-            batch=b.label, entity=entity, file=b.file_name, sha=b.sha256[:12], rows=f"{b.rows:,}",
-            current=f"{b.current_rows:,}", when=f"{b.imported_at:%Y-%m-%d %H:%M}", actor=b.actor,
-            status=status,
+            batch=b.label, entity=corrections.entity_name(b.entity), file=b.file_name,
+            sha=b.sha256[:12], rows=f"{b.rows:,}", current=f"{b.current_rows:,}",
+            when=f"{b.imported_at:%Y-%m-%d %H:%M}", actor=b.actor, status=status,
         ))  # fmt: skip
 
 
@@ -392,7 +394,7 @@ def discharge_run(
                                       day=summary.through.isoformat())  # fmt: skip
     say(RUN_COUNTS(
         lines=lines, consumptions=f"{summary.consumptions:,}",
-        allocations=f"{summary.allocations:,}", by_key=summary.by_key,
+        allocations=f"{summary.allocations:,}", by_key=_by_key(summary.by_key),
         shortfalls=f"{summary.shortfalls:,}", expired=f"{summary.expired_lots:,}",
         unexploded=f"{summary.unexploded_shipments:,}",
     ))  # fmt: skip
@@ -401,7 +403,33 @@ def discharge_run(
         say(RUN_SAME())
     for note in summary.parameters.get("limit_notes", []):
         say(NOTE_LINE(message=note), err=True)
-    say(RUN_SECONDS(seconds=summary.seconds))
+    say(RUN_SECONDS(seconds=_seconds(summary.seconds)))
+
+
+def _by_key(by_key: Any) -> str:
+    """Allocations per pedimento key: ``(RT 2,245, F4 863)``."""
+    if not isinstance(by_key, dict) or not by_key:
+        return ""
+    return "(" + ", ".join(f"{k} {n:,}" for k, n in by_key.items()) + ")"
+
+
+def _seconds(seconds: dict[str, float]) -> Msg:
+    """The time of each stage of a run, named in the run's language."""
+    return joined([SECONDS_PART[k](seconds=v) if k in SECONDS_PART else f"{k} {v}"
+                   for k, v in seconds.items()], ", ")  # fmt: skip
+
+
+def _run_summary(summary: Any) -> Any:
+    """A stored run's counts as a sentence (an older run's summary as it was stored)."""
+    keys = ("lots", "shipments", "consumptions", "allocations", "shortfalls", "expired_lots",
+            "unexploded_shipments")  # fmt: skip
+    if not isinstance(summary, dict) or not all(k in summary for k in keys):
+        return summary
+    n = {k: f"{summary[k]:,}" for k in keys}
+    return RUN_SUMMARY(lots=n["lots"], shipments=n["shipments"], consumptions=n["consumptions"],
+                       allocations=n["allocations"], by_key=_by_key(summary.get("by_key")),
+                       shortfalls=n["shortfalls"], expired=n["expired_lots"],
+                       unexploded=n["unexploded_shipments"])  # fmt: skip
 
 
 def _print_shortfalls(ws: Any, summary: runs.RunSummary) -> None:
@@ -439,8 +467,10 @@ def discharge_show(
     if json_out:
         print_json(detail)
         return
-    say(SHOW_HEAD(run=detail["run_id"], actor=detail["actor"], when=detail["created_at"],
-                  summary=detail["summary"]))  # fmt: skip
+    when = detail["created_at"]
+    when = f"{when:%Y-%m-%d %H:%M}" if isinstance(when, datetime) else when
+    say(SHOW_HEAD(run=detail["run_id"], actor=detail["actor"], when=when,
+                  summary=_run_summary(detail["summary"])))  # fmt: skip
     table = Table(*(text(col()) for col in SHOW_COLUMNS))
     for a in detail["allocations"][: limit or 50]:
         table.add_row(
