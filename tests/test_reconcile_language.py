@@ -15,7 +15,7 @@ import pytest
 
 from immex.domain import reconcile as rc
 from immex.domain.messages import JOIN, TEMPLATES, Msg
-from immex.domain.reconcile import messages as m
+from immex.domain.reconcile import wording as m
 from immex.reports.i18n import tr
 from immex.services.sat.reconcile import write_html, write_xlsx
 from tests.test_catalog_messages import english_sentences

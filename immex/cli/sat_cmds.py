@@ -33,7 +33,7 @@ from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput
 from immex.domain.messages import JOIN, Msg, Template
 from immex.domain.reconcile import Difference, Tolerance
-from immex.domain.reconcile.messages import CATEGORY_NAMES as CATEGORY
+from immex.domain.reconcile.wording import CATEGORY_NAMES as CATEGORY
 from immex.reports.i18n import default_lang, tr
 from immex.services.sat import reconcile as rec
 from immex.services.sat.datastage_import import import_datastage as import_zips

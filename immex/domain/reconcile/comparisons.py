@@ -19,7 +19,7 @@ from immex.domain.discharge.rules import add_months
 from immex.domain.ledger import TEMPORARY_KEYS
 from immex.domain.messages import Msg, joined
 from immex.domain.money import D
-from immex.domain.reconcile import messages as m
+from immex.domain.reconcile import wording as m
 from immex.domain.reconcile.records import (
     Agg,
     Difference,

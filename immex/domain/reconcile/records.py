@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from immex.domain.messages import Msg, joined
-from immex.domain.reconcile.messages import REFS_MORE
+from immex.domain.reconcile.wording import REFS_MORE
 
 CATEGORIES = (
     "only_in_sat",

@@ -26,7 +26,7 @@ from immex.domain.company import Company
 from immex.domain.discharge.kernel_pack import from_day
 from immex.domain.errors import ImmexError
 from immex.domain.messages import Msg, Template
-from immex.domain.reconcile.messages import CATEGORY_NAMES, REF_RUN_LOT
+from immex.domain.reconcile.wording import CATEGORY_NAMES, REF_RUN_LOT
 from immex.reports.i18n import default_lang, tr
 from immex.services.discharge.limits import limit_months
 from immex.services.workspace.context import Workspace

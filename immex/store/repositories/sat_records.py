@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from immex.domain import reconcile as rc
-from immex.domain.reconcile.messages import REF_LEDGER_LOT, REF_LEDGER_PEDIMENTO, REF_SAT_512
+from immex.domain.reconcile.wording import REF_LEDGER_LOT, REF_LEDGER_PEDIMENTO, REF_SAT_512
 from immex.store.database import inserted_id
 from immex.store.repositories.sat_bulk import BulkWriter, ScratchCopies
 from immex.store.tables import core, ledger, sat
