@@ -54,6 +54,8 @@ def _commands(db: str, bad: tuple[str, str]) -> list[tuple[list[str], int]]:
     return [
         (["company", "list", "--db", db], 0),
         (["import", "list", "--db", db], 0),
+        (["pedimento", "history", "244730124000286", "--db", db], 0),
+        (["reconcile", "--as-of", AS_OF, "--db", db], 0),
         (["balance", "--as-of", AS_OF, "--db", db], 0),
         (["expiry", "--within", "90", "--as-of", AS_OF, "--db", db], 0),
         (["tariff", "search", "circuitos integrados", "--limit", "3"], 0),
@@ -100,6 +102,12 @@ def test_english_output_says_the_key_phrases_in_english(
     assert "data currency on" in status and "stale" in status
     search = "\n".join(_run("--lang", "en", "tariff", "search", "memorias", "--limit", "1"))
     assert "heading 85.42" in search
+    history = "\n".join(_run("--lang", "en", "pedimento", "history", "244730124000286", "--db",
+                              demo_db))  # fmt: skip
+    assert "version 1: batch" in history and "— current" in history and "line 102:" in history
+    rec = "\n".join(_run("--lang", "en", "reconcile", "--as-of", AS_OF, "--db", demo_db))
+    assert "only in the ledger: 24 24 3012 4000101  pedimento: SAT - / ledger IN entered" in rec
+    assert "no SAT data for this company: import a Data Stage extraction first" in rec
 
 
 def test_spanish_is_the_default_and_the_key_phrases_are_spanish(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from immex.cli.import_group import import_app
 from immex.cli.sat_cmds import pedimento_app
 from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template, joined
 from immex.reports.i18n import default_lang, tr
 from immex.services.discharge import balances, journal, runs
 from immex.services.discharge.balances import values_mxn
@@ -142,6 +142,54 @@ SHOW_COLUMNS = (
 #: how many shortfalls `immex discharge run` names
 FIRST_SHORTFALLS = 10
 
+BATCH_LINE = Template(
+    "cli.import.batch_line",
+    "batch {batch}  {entity}  {file}  sha256 {sha}…  {rows} rows ({current} current)  {when}  "
+    "{actor}  {status}",
+)
+BATCH_STATUS = {
+    "current": Template("cli.import.status.current", "current"),
+    "rectifies": Template("cli.import.status.rectifies", "rectifies"),
+    "void": Template("cli.import.status.void", "void"),
+}
+BATCH_VOIDED = Template("cli.import.status.voided", "void {when} by {actor}: {reason}")
+VERSION_HEAD = Template(
+    "cli.ledger.version_head", "version {version}: batch {batch} {file} {when} by {actor} — {state}"
+)
+VERSION_CURRENT = Template("cli.ledger.version_current", "current")
+VERSION_WITHDRAWN = Template(
+    "cli.ledger.version_withdrawn", "withdrawn ({how}) {when} by {actor}: {reason}"
+)
+#: how a version left the ledger (the kind of correction that withdrew it)
+WITHDRAWN_BY = {
+    corrections.VOID: Template("cli.ledger.withdrawn.void", "void"),
+    corrections.RECTIFY: Template("cli.ledger.withdrawn.rectify", "rectification"),
+}
+VERSION_LINE = Template(
+    "cli.ledger.version_line",
+    "  line {line}: {clave} {day} {part} {qty} USD {usd} {origin} {fraccion}",
+)
+RUN_SUMMARY = Template(
+    "cli.ledger.run_summary",
+    "{lots} lots, {shipments} shipment lines, {consumptions} consumptions, {allocations} "
+    "allocations {by_key}; {shortfalls} shortfalls, {expired} expired lots reached (A3), "
+    "{unexploded} shipments without BOM in force",
+)
+#: the parts of a discharge run's time, as `immex discharge run` names them
+SECONDS_PART = {
+    "load": Template("cli.ledger.seconds.load", "load {seconds}"),
+    "discharge": Template("cli.ledger.seconds.discharge", "discharge {seconds}"),
+    "write": Template("cli.ledger.seconds.write", "write {seconds}"),
+    "total": Template("cli.ledger.seconds.total", "total {seconds}"),
+}
+#: the stages of a long import or discharge run, as its progress bar names them
+STAGES = {
+    "validated": Template("cli.ledger.stage.validated", "rows checked"),
+    "load": Template("cli.ledger.stage.load", "loading the ledger"),
+    "discharge": Template("cli.ledger.stage.discharge", "discharging"),
+    "write": Template("cli.ledger.stage.write", "writing the journal"),
+}
+
 discharge_app = typer.Typer(
     help="FIFO discharge of temporary imports (Annex 24).", no_args_is_help=True
 )
@@ -165,7 +213,8 @@ def _progress(enabled: bool) -> Iterator[Any]:
 
     def update(stage: str, done: int, total: int | None = None) -> None:
         if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
+            label = text(STAGES[stage]()) if stage in STAGES else stage
+            tasks[stage] = bar.add_task(label, total=total)
         bar.update(tasks[stage], completed=done, total=total)
 
     with bar:
@@ -255,15 +304,15 @@ def import_list(
         print_json(rows)
         return
     for b in rows:
-        status = b.status
+        status: Any = BATCH_STATUS[b.status]() if b.status in BATCH_STATUS else b.status
         if b.voided_at is not None:
-            status = f"void {b.voided_at:%Y-%m-%d %H:%M} by {b.voided_by}: {b.reason}"
-        console.print(
-            f"batch {b.label}  {b.entity}  {b.file_name}  sha256 {b.sha256[:12]}…  "
-            f"{b.rows:,} rows ({b.current_rows:,} current)  {b.imported_at:%Y-%m-%d %H:%M}  "
-            f"{b.actor}  {status}",
-            markup=False, highlight=False,
-        )  # fmt: skip
+            status = BATCH_VOIDED(when=f"{b.voided_at:%Y-%m-%d %H:%M}", actor=b.voided_by,
+                                  reason=b.reason)  # fmt: skip
+        say(BATCH_LINE(
+            batch=b.label, entity=corrections.entity_name(b.entity), file=b.file_name,
+            sha=b.sha256[:12], rows=f"{b.rows:,}", current=f"{b.current_rows:,}",
+            when=f"{b.imported_at:%Y-%m-%d %H:%M}", actor=b.actor, status=status,
+        ))  # fmt: skip
 
 
 @import_app.command("void")
@@ -283,11 +332,9 @@ def import_void(
     if json_out:
         print_json(result)
         return
-    console.print(result.message, markup=False)
+    say(result.message)
     if result.stale_run is not None:
-        console.print(
-            f"note: {corrections.STALE_NOTE(run=result.stale_run)}", markup=False, highlight=False
-        )
+        say(NOTE_LINE(message=corrections.STALE_NOTE(run=result.stale_run)))
 
 
 @pedimento_app.command("history")
@@ -305,20 +352,19 @@ def pedimento_history(
         print_json(versions)
         return
     for v in versions:
-        head = f"version {v.version}: batch {v.batch_id} {v.file_name} "
-        head += f"{v.imported_at:%Y-%m-%d %H:%M} by {v.actor} — "
-        if v.current:
-            head += "current"
-        else:
-            head += f"withdrawn ({v.withdrawn_by}) {v.withdrawn_at:%Y-%m-%d %H:%M} by "
-            head += f"{v.withdrawn_actor}: {v.reason}"
-        console.print(head, markup=False, highlight=False)
+        state: Any = VERSION_CURRENT()
+        if not v.current:
+            how = WITHDRAWN_BY.get(v.withdrawn_by or "")
+            when = f"{v.withdrawn_at:%Y-%m-%d %H:%M}" if v.withdrawn_at else "-"
+            state = VERSION_WITHDRAWN(how=how() if how else v.withdrawn_by, when=when,
+                                      actor=v.withdrawn_actor, reason=v.reason)  # fmt: skip
+        say(VERSION_HEAD(version=v.version, batch=v.batch_id, file=v.file_name,
+                         when=f"{v.imported_at:%Y-%m-%d %H:%M}", actor=v.actor,
+                         state=state))  # fmt: skip
         for x in v.lines:
-            console.print(
-                f"  line {x.line}: {x.clave} {x.entry_date.isoformat()} {x.part} "
-                f"{x.quantity:f} USD {x.value_usd:f} {x.origin} {x.fraccion}",
-                markup=False, highlight=False,
-            )  # fmt: skip
+            say(VERSION_LINE(line=x.line, clave=x.clave, day=x.entry_date.isoformat(),
+                             part=x.part, qty=qty(x.quantity), usd=money(x.value_usd),
+                             origin=x.origin, fraccion=x.fraccion))  # fmt: skip
 
 
 @discharge_app.command("run")
@@ -348,7 +394,7 @@ def discharge_run(
                                       day=summary.through.isoformat())  # fmt: skip
     say(RUN_COUNTS(
         lines=lines, consumptions=f"{summary.consumptions:,}",
-        allocations=f"{summary.allocations:,}", by_key=summary.by_key,
+        allocations=f"{summary.allocations:,}", by_key=_by_key(summary.by_key),
         shortfalls=f"{summary.shortfalls:,}", expired=f"{summary.expired_lots:,}",
         unexploded=f"{summary.unexploded_shipments:,}",
     ))  # fmt: skip
@@ -357,7 +403,33 @@ def discharge_run(
         say(RUN_SAME())
     for note in summary.parameters.get("limit_notes", []):
         say(NOTE_LINE(message=note), err=True)
-    say(RUN_SECONDS(seconds=summary.seconds))
+    say(RUN_SECONDS(seconds=_seconds(summary.seconds)))
+
+
+def _by_key(by_key: Any) -> str:
+    """Allocations per pedimento key: ``(RT 2,245, F4 863)``."""
+    if not isinstance(by_key, dict) or not by_key:
+        return ""
+    return "(" + ", ".join(f"{k} {n:,}" for k, n in by_key.items()) + ")"
+
+
+def _seconds(seconds: dict[str, float]) -> Msg:
+    """The time of each stage of a run, named in the run's language."""
+    return joined([SECONDS_PART[k](seconds=v) if k in SECONDS_PART else f"{k} {v}"
+                   for k, v in seconds.items()], ", ")  # fmt: skip
+
+
+def _run_summary(summary: Any) -> Any:
+    """A stored run's counts as a sentence (an older run's summary as it was stored)."""
+    keys = ("lots", "shipments", "consumptions", "allocations", "shortfalls", "expired_lots",
+            "unexploded_shipments")  # fmt: skip
+    if not isinstance(summary, dict) or not all(k in summary for k in keys):
+        return summary
+    n = {k: f"{summary[k]:,}" for k in keys}
+    return RUN_SUMMARY(lots=n["lots"], shipments=n["shipments"], consumptions=n["consumptions"],
+                       allocations=n["allocations"], by_key=_by_key(summary.get("by_key")),
+                       shortfalls=n["shortfalls"], expired=n["expired_lots"],
+                       unexploded=n["unexploded_shipments"])  # fmt: skip
 
 
 def _print_shortfalls(ws: Any, summary: runs.RunSummary) -> None:
@@ -395,8 +467,10 @@ def discharge_show(
     if json_out:
         print_json(detail)
         return
-    say(SHOW_HEAD(run=detail["run_id"], actor=detail["actor"], when=detail["created_at"],
-                  summary=detail["summary"]))  # fmt: skip
+    when = detail["created_at"]
+    when = f"{when:%Y-%m-%d %H:%M}" if isinstance(when, datetime) else when
+    say(SHOW_HEAD(run=detail["run_id"], actor=detail["actor"], when=when,
+                  summary=_run_summary(detail["summary"])))  # fmt: skip
     table = Table(*(text(col()) for col in SHOW_COLUMNS))
     for a in detail["allocations"][: limit or 50]:
         table.add_row(

@@ -31,8 +31,10 @@ from immex.cli.common import (
 from immex.cli.import_group import import_app
 from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput
-from immex.domain.messages import Template
-from immex.domain.reconcile import Tolerance
+from immex.domain.messages import JOIN, Msg, Template
+from immex.domain.reconcile import Difference, Tolerance
+from immex.domain.reconcile.wording import CATEGORY_NAMES as CATEGORY
+from immex.reports.i18n import default_lang, tr
 from immex.services.sat import reconcile as rec
 from immex.services.sat.datastage_import import import_datastage as import_zips
 from immex.services.sat.m3_import import import_m3 as import_validation_files
@@ -60,6 +62,15 @@ DISCHARGES = Template(
 )
 DISCHARGED_BY = Template("cli.pedimento.discharged_by", "discharged by {number}: {qty} of {code}")
 THIS_ONE = Template("cli.pedimento.this", "(this)")
+#: where SAT's record of a pedimento came from, and whether it is its current version
+PEDIMENTO_SOURCE = {
+    "datastage": Template("cli.pedimento.source.datastage", "Data Stage"),
+    "m3": Template("cli.pedimento.source.m3", "archivo M"),
+}
+PEDIMENTO_STATUS = {
+    "current": Template("cli.pedimento.status.current", "current"),
+    "rectified": Template("cli.pedimento.status.rectified", "rectified"),
+}
 CHAIN = Template("cli.pedimento.chain", "rectification chain: {chain}")
 BAD_FORMAT = Template("cli.reconcile.bad_format", "--format: {value}; use xlsx or html")
 NEEDS_OUT = Template("cli.reconcile.needs_out", "--format needs --out DIR")
@@ -73,16 +84,6 @@ DIFFERENCE = Template(
 MORE_DIFFERENCES = Template("cli.reconcile.more", "… {n} more (use --json or --format)")
 WRITTEN = Template("cli.written", "written: {path}")
 
-
-#: the categories of a reconciliation, as the CLI names them
-CATEGORY = {
-    "only_in_sat": Template("cli.reconcile.cat.only_in_sat", "only in SAT"),
-    "only_in_ledger": Template("cli.reconcile.cat.only_in_ledger", "only in the ledger"),
-    "quantity_value": Template("cli.reconcile.cat.quantity_value", "quantity or value"),
-    "discharge": Template("cli.reconcile.cat.discharge", "discharge"),
-    "rectification": Template("cli.reconcile.cat.rectification", "rectification"),
-    "open_past_limit": Template("cli.reconcile.cat.open_past_limit", "open past its limit"),
-}
 
 pedimento_app = typer.Typer(help="Pedimentos as SAT has them.", no_args_is_help=True)
 
@@ -148,9 +149,11 @@ def pedimento_show(
         kind=kind,
         paid=h["fecha_pago"],
         rfc=data["company"],
-        source=data["source"],
-        status=data["status"],
-    )
+        source=PEDIMENTO_SOURCE[data["source"]]() if data["source"] in PEDIMENTO_SOURCE
+        else data["source"],
+        status=PEDIMENTO_STATUS[data["status"]]() if data["status"] in PEDIMENTO_STATUS
+        else data["status"],
+    )  # fmt: skip
     console.print(f"[bold]{data['display']}[/bold]  " + escape(text(head)))  # fmt: skip
     lines = Table("partida", "fracción", "NICO", text(H_DESCRIPCION()), text(H_UMC_QTY()),
                   text(H_UMT_QTY()), "USD")  # fmt: skip
@@ -172,7 +175,9 @@ def pedimento_show(
                           qty=qty(d["cantidad"]), code=d["fraccion_orig"]))  # fmt: skip
     if len(data["chain"]) > 1:
         this = " " + text(THIS_ONE())
-        chain = " → ".join(c["number"] + (this if c["this"] else "") for c in data["chain"])
+        chain = " → ".join(
+            format_pedimento(c["number"]) + (this if c["this"] else "") for c in data["chain"]
+        )
         say(CHAIN(chain=chain))
 
 
@@ -213,7 +218,7 @@ def reconcile_cmd(
     elif fmt == "html":
         written = rec.write_html(report, out)  # type: ignore[arg-type]
     if json_out:
-        print_json(report | ({"written": str(written)} if written else {}))
+        print_json(_json_report(report) | ({"written": str(written)} if written else {}))
         return
     table = Table(text(H_CATEGORY()), text(H_DIFFERENCES()))
     for cat, n in report["totals"].items():
@@ -223,8 +228,8 @@ def reconcile_cmd(
         category = CATEGORY[d.category]() if d.category in CATEGORY else d.category
         say(DIFFERENCE(
             category=category, pedimento=format_pedimento(d.pedimento), code=d.fraccion or "",
-            field=d.field, sat=d.sat_value, ledger=d.ledger_value, sat_ref=d.sat_ref or "-",
-            ledger_ref=d.ledger_ref or "-", note=d.note,
+            field=d.field, sat=_value(d.sat_value), ledger=_value(d.ledger_value),
+            sat_ref=d.sat_ref or "-", ledger_ref=d.ledger_ref or "-", note=d.note,
         ))  # fmt: skip
     if len(report["differences"]) > 50:
         say(MORE_DIFFERENCES(n=len(report["differences"]) - 50))
@@ -232,6 +237,44 @@ def reconcile_cmd(
         say(NOTE_LINE(message=n))
     if written:
         say(WRITTEN(path=written))
+
+
+def _value(v: Any) -> Any:
+    """One side's value as a person reads it: ``-`` when the side has none, quantities
+    without trailing zeros, pedimento numbers spaced, words in the run's language."""
+    if v is None or v == "":
+        return "-"
+    if isinstance(v, Decimal):
+        return qty(v)
+    if isinstance(v, Msg):
+        return v
+    return format_pedimento(str(v))
+
+
+def _json_report(report: dict[str, Any]) -> dict[str, Any]:
+    """The report for ``--json``: every difference keeps its stable codes (``category``,
+    ``field`` in English) and carries its words in the run's language (``field_text``,
+    ``note`` and its catalog key ``note_code``); the notes likewise (``note_codes``)."""
+    lang = default_lang()
+
+    def words(v: Any) -> Any:
+        return str(tr(v, lang)) if isinstance(v, Msg) else v
+
+    def difference(d: Difference) -> dict[str, Any]:
+        return {
+            "category": d.category, "pedimento": d.pedimento, "fraccion": d.fraccion,
+            "field": str(d.field), "field_text": words(d.field),
+            "sat_value": words(d.sat_value), "ledger_value": words(d.ledger_value),
+            "difference": d.difference, "sat_ref": words(d.sat_ref),
+            "ledger_ref": words(d.ledger_ref), "note": words(d.note),
+            "note_code": d.note.key if isinstance(d.note, Msg) and d.note.key != JOIN else None,
+        }  # fmt: skip
+
+    return report | {
+        "notes": [words(n) for n in report["notes"]],
+        "note_codes": [n.key if isinstance(n, Msg) else None for n in report["notes"]],
+        "differences": [difference(d) for d in report["differences"]],
+    }
 
 
 def register(app: typer.Typer) -> None:

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from immex.domain.codes import format_pedimento
 from immex.domain.discharge.rules import add_months
 from immex.domain.ledger import TEMPORARY_KEYS
+from immex.domain.messages import Msg, joined
 from immex.domain.money import D
+from immex.domain.reconcile import wording as m
 from immex.domain.reconcile.records import (
     Agg,
     Difference,
@@ -47,7 +50,7 @@ class Comparison:
     as_of: date
     tolerance: Tolerance
     diffs: list[Difference] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)
     compared: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def head(self, n: str) -> str:
@@ -92,11 +95,12 @@ def compare_presence(
         if not in_ledger:
             if paid_in_period:
                 c.compared["pedimentos"] += 1
-                note = (f"current version of {', '.join(sorted(group - {h}))} (rectified)"
-                        if len(group) > 1 else "")  # fmt: skip
-                c.diffs.append(Difference("only_in_sat", h, None, "pedimento",
-                                          f"{hp.clave} paid {hp.paid.isoformat()}", None, None,
-                                          hp.ref, None, note))  # fmt: skip
+                older = ", ".join(format_pedimento(x) for x in sorted(group - {h}))
+                note = m.NOTE_CURRENT_VERSION_OF(numbers=older) if len(group) > 1 else ""
+                c.diffs.append(Difference("only_in_sat", h, None, m.FIELD_PEDIMENTO(),
+                                          m.VALUE_SAT_PAID(clave=hp.clave,
+                                                           day=hp.paid.isoformat()),
+                                          None, None, hp.ref, None, note))  # fmt: skip
             continue
         for n in in_ledger:
             lp = lpeds[n]
@@ -106,14 +110,15 @@ def compare_presence(
             pairs[n] = h
             if n != h:
                 c.diffs.append(Difference(
-                    "rectification", n, None, "current version", h, n, None, hp.ref, lp.ref,
-                    f"SAT shows {n} rectified; its current version is {h} ({hp.clave}, paid "
-                    f"{hp.paid.isoformat()}): the ledger should carry {h}",
+                    "rectification", n, None, m.FIELD_CURRENT_VERSION(), h, n, None, hp.ref,
+                    lp.ref,
+                    m.NOTE_RECTIFIED(number=format_pedimento(n), current=format_pedimento(h),
+                                     clave=hp.clave, day=hp.paid.isoformat()),
                 ))  # fmt: skip
             if lp.clave != hp.clave:
-                c.diffs.append(Difference("quantity_value", n, None, "clave", hp.clave,
+                c.diffs.append(Difference("quantity_value", n, None, m.FIELD_CLAVE(), hp.clave,
                                           lp.clave, None, hp.ref, lp.ref,
-                                          "pedimento keys differ"))  # fmt: skip
+                                          m.NOTE_KEYS_DIFFER()))  # fmt: skip
     for n, lp in sorted(lpeds.items()):
         if n in speds or not c.in_period(lp.entry_date):
             continue
@@ -121,9 +126,10 @@ def compare_presence(
             c.compared["ledger_outside_sat_coverage"] += 1
             continue
         c.compared["pedimentos"] += 1
-        c.diffs.append(Difference("only_in_ledger", n, None, "pedimento", None,
-                                  f"{lp.clave} entered {lp.entry_date.isoformat()}", None, None,
-                                  lp.ref))  # fmt: skip
+        c.diffs.append(Difference("only_in_ledger", n, None, m.FIELD_PEDIMENTO(), None,
+                                  m.VALUE_LEDGER_ENTERED(clave=lp.clave,
+                                                         day=lp.entry_date.isoformat()),
+                                  None, None, lp.ref))  # fmt: skip
     return members, pairs
 
 
@@ -179,12 +185,12 @@ def compare_lines(c: Comparison, groups: LineGroups) -> None:
         if s is None or g is None:
             present = s or g
             assert present is not None
-            qty = "; ".join(f"{q} (unit {u})" for u, q in sorted(
-                present.qty.items(), key=lambda kv: str(kv[0])))  # fmt: skip
+            qty = joined([m.VALUE_QTY_UNIT(qty=q, unit=u) for u, q in sorted(
+                present.qty.items(), key=lambda kv: str(kv[0]))])  # fmt: skip
             c.diffs.append(Difference(
-                "quantity_value", h, frac, "fracción", qty if s else None, qty if g else None,
-                None, refs_text(s.refs) if s else None, refs_text(g.refs) if g else None,
-                "fracción on one side only",
+                "quantity_value", h, frac, m.FIELD_FRACCION(), qty if s else None,
+                qty if g else None, None, refs_text(s.refs) if s else None,
+                refs_text(g.refs) if g else None, m.NOTE_FRACCION_ONE_SIDE(),
             ))  # fmt: skip
             continue
         sat_ref, led_ref = refs_text(s.refs), refs_text(g.refs)
@@ -192,26 +198,27 @@ def compare_lines(c: Comparison, groups: LineGroups) -> None:
             for unit in sorted(s.qty, key=str):
                 d = s.qty[unit] - g.qty[unit]
                 if beyond(d, tolerance.quantity):
-                    c.diffs.append(Difference("quantity_value", h, frac, f"qty_umc (unit {unit})",
-                                              s.qty[unit], g.qty[unit], d, sat_ref,
-                                              led_ref))  # fmt: skip
+                    c.diffs.append(Difference("quantity_value", h, frac,
+                                              m.FIELD_QTY_UMC(unit=unit), s.qty[unit],
+                                              g.qty[unit], d, sat_ref, led_ref))  # fmt: skip
         else:
             c.diffs.append(Difference(
-                "quantity_value", h, frac, "unit",
+                "quantity_value", h, frac, m.FIELD_UNIT(),
                 ", ".join(f"{q} ({u})" for u, q in s.qty.items()),
                 ", ".join(f"{q} ({u})" for u, q in g.qty.items()),
-                None, sat_ref, led_ref, "units differ: quantities not comparable",
+                None, sat_ref, led_ref, m.NOTE_UNITS_NOT_COMPARABLE(),
             ))  # fmt: skip
         if s.has_umt and g.has_umt:
             d = s.qty_umt - g.qty_umt
             if beyond(d, tolerance.quantity):
-                c.diffs.append(Difference("quantity_value", h, frac, "qty_umt", s.qty_umt,
-                                          g.qty_umt, d, sat_ref, led_ref))  # fmt: skip
+                c.diffs.append(Difference("quantity_value", h, frac, m.FIELD_QTY_UMT(),
+                                          s.qty_umt, g.qty_umt, d, sat_ref,
+                                          led_ref))  # fmt: skip
         if s.has_value and g.has_value:
             d = s.value - g.value
             if beyond(d, tolerance.value_usd):
-                c.diffs.append(Difference("quantity_value", h, frac, "value_usd", s.value,
-                                          g.value, d, sat_ref, led_ref))  # fmt: skip
+                c.diffs.append(Difference("quantity_value", h, frac, m.FIELD_VALUE_USD(),
+                                          s.value, g.value, d, sat_ref, led_ref))  # fmt: skip
 
 
 # --------------------------------------------------------------------------- discharges
@@ -231,8 +238,7 @@ def compare_discharges(
 ) -> None:
     """What SAT's 512 rows say was discharged from each original vs the discharge journal."""
     if journal is None:
-        c.notes.append("the ledger has no discharge journal yet (run `immex discharge run`): "
-                       "SAT's 512 discharges were not compared")  # fmt: skip
+        c.notes.append(m.NOTE_NO_JOURNAL())
         return
     s_dis: dict[tuple[str, str | None], Agg] = defaultdict(Agg)
     for sd in sat_discharges:
@@ -265,34 +271,34 @@ def compare_discharges(
         c.compared["discharge_groups"] += 1
         if dfrac is None:  # SAT did not say the fracción: compare the pedimento's total
             s, g = _total(s_by_orig[orig]), _total(l_by_orig[orig])
-            note = "SAT 512 rows without fracción: compared per pedimento"
+            note: Msg | str = m.NOTE_PER_PEDIMENTO()
         else:
             s, g, note = s_dis.get((orig, dfrac), Agg()), l_dis.get((orig, dfrac), Agg()), ""
         _compare_discharged(c, orig, dfrac, s, g, note)
 
 
 def _compare_discharged(
-    c: Comparison, orig: str, dfrac: str | None, s: Agg, g: Agg, note: str
+    c: Comparison, orig: str, dfrac: str | None, s: Agg, g: Agg, note: Msg | str
 ) -> None:
     units = set(s.qty) | set(g.qty)
     if len(units) > 1:
         c.diffs.append(Difference(
-            "discharge", orig, dfrac, "unit",
+            "discharge", orig, dfrac, m.FIELD_UNIT(),
             ", ".join(f"{q} ({u})" for u, q in s.qty.items()) or None,
             ", ".join(f"{q} ({u})" for u, q in g.qty.items()) or None, None,
             refs_text(s.refs) or None, refs_text(g.refs) or None,
-            (note + "; " if note else "") + "units differ or are missing",
+            joined([note, m.NOTE_UNITS_MISSING()] if note else [m.NOTE_UNITS_MISSING()]),
         ))  # fmt: skip
         return
     sq = sum(s.qty.values(), Decimal(0))
     gq = sum(g.qty.values(), Decimal(0))
     if beyond(sq - gq, c.tolerance.quantity):
         c.diffs.append(Difference(
-            "discharge", orig, dfrac, "discharged", sq if s.refs else None,
+            "discharge", orig, dfrac, m.FIELD_DISCHARGED(), sq if s.refs else None,
             gq if g.refs else None, sq - gq, refs_text(s.refs) or None,
             refs_text(g.refs) or None,
-            note or ("not in SAT's 512" if not s.refs else
-                     "not in the discharge journal" if not g.refs else ""),
+            note or (m.NOTE_NOT_IN_512() if not s.refs else
+                     m.NOTE_NOT_IN_JOURNAL() if not g.refs else ""),
         ))  # fmt: skip
 
 
@@ -368,11 +374,10 @@ def _compare_open(
         if beyond(open_qty, c.tolerance.quantity) and open_qty > 0:
             lo = ledger_open.get(frac)
             c.diffs.append(Difference(
-                "open_past_limit", h, frac, "open quantity (UMT)", open_qty, lo,
+                "open_past_limit", h, frac, m.FIELD_OPEN_UMT(), open_qty, lo,
                 None if lo is None else open_qty - lo, refs_text(a.refs + dis.refs), None,
-                f"{hp.clave} paid {start.isoformat()}, limit {months} months → "
-                f"{limit.isoformat()}, still open on {as_of.isoformat()}; regularise (A3) "
-                "or return it",
+                m.NOTE_OPEN_PAST_LIMIT(clave=hp.clave, start=start.isoformat(), months=months,
+                                       limit=limit.isoformat(), as_of=as_of.isoformat()),
             ))  # fmt: skip
     if unassigned:
         total = sum((sum(a.qty.values(), Decimal(0)) for a in by_frac.values()), Decimal(0))
@@ -381,10 +386,9 @@ def _compare_open(
         if beyond(total, c.tolerance.quantity) and total > 0:
             lo_total = sum(ledger_open.values(), Decimal(0)) if ledger_open else None
             c.diffs.append(Difference(
-                "open_past_limit", h, None, "open quantity (all fracciones)", total,
+                "open_past_limit", h, None, m.FIELD_OPEN_ALL(), total,
                 lo_total, None if lo_total is None else total - lo_total, hp.ref, None,
-                f"limit {limit.isoformat()} passed; SAT's 512 rows without fracción "
-                f"({unassigned}) counted against the whole pedimento",
+                m.NOTE_OPEN_PAST_LIMIT_WHOLE(limit=limit.isoformat(), quantity=unassigned),
             ))  # fmt: skip
 
 

@@ -10,6 +10,9 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from immex.domain.messages import Msg, joined
+from immex.domain.reconcile.wording import REFS_MORE
+
 CATEGORIES = (
     "only_in_sat",
     "only_in_ledger",
@@ -166,10 +169,11 @@ def in_period(d: date, lo: date | None, hi: date | None) -> bool:
     return (lo is None or d >= lo) and (hi is None or d <= hi)
 
 
-def refs_text(refs: Iterable[str], limit: int = 3) -> str:
+def refs_text(refs: Iterable[str], limit: int = 3) -> Msg:
+    """The first ``limit`` records, and how many more (each record a message or a code)."""
     items = sorted(set(refs))
-    more = f" (+{len(items) - limit} more)" if len(items) > limit else ""
-    return "; ".join(items[:limit]) + more
+    shown = joined(items[:limit])
+    return REFS_MORE(refs=shown, n=len(items) - limit) if len(items) > limit else shown
 
 
 def chain_heads(peds: Iterable[SatPedimento]) -> dict[str, str]:

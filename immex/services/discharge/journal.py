@@ -22,6 +22,12 @@ from immex.store.repositories.journal import RunRecord
 from immex.store.unit import Repositories
 
 NO_RUN = Template("journal.no_run", "no discharge run {run_id} for company {rfc}")
+EXPIRED_ACTION = Template(
+    "journal.expired_action", "regularise with pedimento A3 (LA 108; RULES I-4)"
+)
+NO_BOM_IN_FORCE = Template(
+    "journal.no_bom_in_force", "no BOM version in force on the shipment date"
+)
 NO_RUN_YET = Template(
     "journal.no_run_yet",
     "company {rfc} has no discharge run yet; run `immex discharge run`",
@@ -167,7 +173,7 @@ def _expired(e: Any) -> dict[str, Any]:
         "first_reached_by_shipment": e.shipment_id,
         "open_quantity": Decimal(e.open_micro).scaleb(-6),
         "open_value_usd": open_value(e.value_e4, e.quantity_micro, e.quantity_micro - e.open_micro),
-        "action": "regularise with pedimento A3 (LA 108; RULES.md I-4)",
+        "action": EXPIRED_ACTION(),
     }
 
 
@@ -178,7 +184,7 @@ def _unexploded(u: Any) -> dict[str, Any]:
         "line": u.line,
         "product": u.product,
         "date": u.ship_date,
-        "problem": "no BOM version in force on the shipment date",
+        "problem": NO_BOM_IN_FORCE(),
     }
 
 

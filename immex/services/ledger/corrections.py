@@ -19,7 +19,7 @@ from typing import Any
 
 from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput, NotFound
-from immex.domain.messages import Msg, Template
+from immex.domain.messages import Msg, Template, joined
 from immex.services.ledger.field_checks import parse_pedimento
 from immex.services.workspace.context import UnitOfWork, Workspace
 from immex.store.repositories.corrections import BomLine, Correction, LotVersion, PartVersion
@@ -30,6 +30,25 @@ VOID = "void"
 RECTIFY = "rectify"
 #: the source of a Data Stage or archivo M batch (``S3`` on the command line)
 SAT = "sat"
+
+#: what a batch holds, as a person reads it (messages and `immex import list`; the JSON and
+#: the commands keep the code)
+ENTITY_NAMES = {
+    "materials": Template("cli.import.entity.materials", "materials"),
+    "products": Template("cli.import.entity.products", "products"),
+    "bom": Template("cli.import.entity.bom", "bom"),
+    "pedimentos": Template("cli.import.entity.pedimentos", "pedimentos"),
+    "shipments": Template("cli.import.entity.shipments", "shipments"),
+    "datastage": Template("cli.import.entity.datastage", "datastage"),
+    "m3": Template("cli.import.entity.m3", "m3"),
+}
+
+
+def entity_name(entity: str) -> Msg | str:
+    """The name of what a batch holds in the reader's language (a code it does not know as
+    it is)."""
+    return ENTITY_NAMES[entity]() if entity in ENTITY_NAMES else entity
+
 
 NO_BATCH = Template(
     "batch.not_found", "no import batch {batch} for company {rfc}; see `immex import list`"
@@ -320,10 +339,11 @@ def void_batch(
              "restored": restored, "stale_run": stale_run},
         )  # fmt: skip
     message = (
-        VOIDED_PARTS(batch=batch_id, file=batch.file_name, entity=batch.entity,
+        VOIDED_PARTS(batch=batch_id, file=batch.file_name, entity=entity_name(batch.entity),
                      restored=restored, withdrawn=withdrawn, reason=why)
         if batch.entity in (MasterData.MATERIALS, MasterData.PRODUCTS)
-        else VOIDED(batch=batch_id, file=batch.file_name, entity=batch.entity, rows=withdrawn,
+        else VOIDED(batch=batch_id, file=batch.file_name, entity=entity_name(batch.entity),
+                    rows=withdrawn,
                     reason=why)
     )  # fmt: skip
     return VoidResult(
@@ -372,9 +392,8 @@ def stale_notes(repos: Repositories, company_id: int, run_id: int) -> list[Msg]:
     made = repos.corrections.making_stale(company_id, run_id)
     if not made:
         return []
-    what = [_stale_part(repos, company_id, c) for c in made[:3]]
-    more = " …" if len(made) > 3 else ""
-    return [STALE(run=run_id, what="; ".join(what) + more)]
+    what = joined([_stale_part(repos, company_id, c) for c in made[:3]])
+    return [STALE(run=run_id, what=joined([what, "…"], " ") if len(made) > 3 else what)]
 
 
 def is_stale(ws: Workspace) -> bool:
@@ -395,7 +414,8 @@ def _stale_part(repos: Repositories, company_id: int, c: Correction) -> Msg:
     if entity != "pedimentos":
         names = list(c.detail.get("parts") or c.detail.get("products") or [])
         shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
-        return STALE_RECTIFY_MASTER(entity=entity, names=shown, actor=c.actor, day=day)
+        return STALE_RECTIFY_MASTER(entity=entity_name(entity), names=shown, actor=c.actor,
+                                    day=day)  # fmt: skip
     peds = ", ".join(format_pedimento(p) for p in c.detail.get("pedimentos", [])[:3])
     return STALE_RECTIFY(pedimentos=peds, actor=c.actor, day=day)
 

@@ -21,9 +21,13 @@ from typing import Any
 import numpy as np
 
 from immex.domain import reconcile as rc
+from immex.domain.codes import format_pedimento
 from immex.domain.company import Company
 from immex.domain.discharge.kernel_pack import from_day
 from immex.domain.errors import ImmexError
+from immex.domain.messages import Msg, Template
+from immex.domain.reconcile.wording import CATEGORY_NAMES, REF_RUN_LOT
+from immex.reports.i18n import default_lang, tr
 from immex.services.discharge.limits import limit_months
 from immex.services.workspace.context import Workspace
 from immex.store.unit import Repositories
@@ -31,6 +35,55 @@ from immex.store.unit import Repositories
 #: SAT pedimento key → kind of goods whose limit applies (containers cannot be told apart
 #: in SAT's data: IN is read as inputs, 18 months — said in every report)
 _KIND_OF_KEY = {"IN": "input", "AF": "fixed_asset"}
+
+NO_LEDGER_TABLES = Template(
+    "reconcile.note.no_ledger_tables", "the ledger tables do not exist in this workspace"
+)
+NO_RUN = Template(
+    "reconcile.note.no_run", "no discharge run yet: `immex discharge run` creates the journal"
+)
+LIMIT_UNKNOWN = Template(
+    "reconcile.note.limit_unknown",
+    "time limit of {clave} unknown on {day}: {error}; open temporary imports of that key not "
+    "checked",
+)
+NO_SAT_DATA = Template(
+    "reconcile.note.no_sat_data",
+    "no SAT data for this company: import a Data Stage extraction first (`immex import "
+    "datastage`)",
+)
+IN_LIMIT = Template(
+    "reconcile.note.in_limit",
+    "IN pedimentos are checked against the inputs limit (containers, 2 years, cannot be told "
+    "apart in SAT's data)",
+)
+#: the workbook's and the page's words
+TITLE = Template("reconcile.report.title", "Reconciliation of the Annex 24 ledger with SAT")
+PAGE_TITLE = Template("reconcile.report.page_title", "Reconciliation {company}")
+SHEET_SUMMARY = Template("reconcile.report.sheet_summary", "Summary")
+SHEET_DIFFERENCES = Template("reconcile.report.sheet_differences", "Differences")
+FROM = Template("reconcile.report.from", "From")
+TO = Template("reconcile.report.to", "To")
+AS_OF = Template("reconcile.report.as_of", "Time limits as of")
+CATEGORY = Template("reconcile.report.category", "Category")
+COUNT = Template("reconcile.report.count", "Differences")
+NOTE = Template("reconcile.report.note", "Note")
+PERIOD = Template(
+    "reconcile.report.period", "Period {date_from} to {date_to}; time limits as of {as_of}."
+)
+#: the columns of the differences, in the order of :data:`_COLUMNS`
+COLUMN_NAMES = {
+    "category": Template("reconcile.col.category", "category"),
+    "pedimento": Template("reconcile.col.pedimento", "pedimento"),
+    "fraccion": Template("reconcile.col.fraccion", "fracción"),
+    "field": Template("reconcile.col.field", "field"),
+    "sat_value": Template("reconcile.col.sat_value", "SAT value"),
+    "ledger_value": Template("reconcile.col.ledger_value", "ledger value"),
+    "difference": Template("reconcile.col.difference", "difference (SAT − ledger)"),
+    "sat_ref": Template("reconcile.col.sat_ref", "SAT record"),
+    "ledger_ref": Template("reconcile.col.ledger_ref", "ledger record"),
+    "note": Template("reconcile.col.note", "note"),
+}
 
 
 def load_sat(
@@ -59,16 +112,15 @@ def load_sat(
 def load_ledger(
     repos: Repositories, company: Company
 ) -> tuple[
-    list[rc.LedgerPedimento], list[rc.LedgerLine], list[rc.LedgerDischarge] | None, list[str]
+    list[rc.LedgerPedimento], list[rc.LedgerLine], list[rc.LedgerDischarge] | None, list[Msg]
 ]:
     """The ledger's pedimentos, lines (lots) and journal; notes say what is missing."""
     if not repos.sat.has_ledger():
-        return [], [], None, ["the ledger tables do not exist in this workspace"]
+        return [], [], None, [NO_LEDGER_TABLES()]
     peds, lines, lot_info = repos.sat.reconcile_ledger(company.id)
     run = repos.journal.current_run(company.id)
     if run is None:
-        notes = ["no discharge run yet: `immex discharge run` creates the journal"]
-        return peds, lines, None, notes
+        return peds, lines, None, [NO_RUN()]
     return peds, lines, _journal(repos, run.id, lot_info), []
 
 
@@ -89,13 +141,13 @@ def _journal(
             journal.append(
                 rc.LedgerDischarge(
                     ped, frac, Decimal(int(total)).scaleb(-6), unit, from_day(day),
-                    f"discharge run {run_id}, lot {lot_id}",
+                    REF_RUN_LOT(run=run_id, lot=lot_id),
                 )  # fmt: skip
             )
     return journal
 
 
-def _limits(notes: list[str]) -> Callable[[str, date], int | None]:
+def _limits(notes: list[Msg]) -> Callable[[str, date], int | None]:
     failed: set[str] = set()
 
     def limit(clave: str, start: date) -> int | None:
@@ -107,8 +159,8 @@ def _limits(notes: list[str]) -> Callable[[str, date], int | None]:
         except (ImmexError, OSError) as exc:
             if clave not in failed:
                 failed.add(clave)
-                notes.append(f"time limit of {clave} unknown on {start.isoformat()}: {exc}; "
-                             "open temporary imports of that key not checked")  # fmt: skip
+                error = exc.message if isinstance(exc, ImmexError) else str(exc)
+                notes.append(LIMIT_UNKNOWN(clave=clave, day=start.isoformat(), error=error))
             return None
 
     return limit
@@ -129,9 +181,8 @@ def reconcile(
         speds, slines, sdis, coverage = load_sat(repos, comp.id)
         lpeds, llines, ldis, notes = load_ledger(repos, comp)
     if not speds:
-        notes.append("no SAT data for this company: import a Data Stage extraction first "
-                     "(`immex import datastage`)")  # fmt: skip
-    limit_notes: list[str] = []
+        notes.append(NO_SAT_DATA())
+    limit_notes: list[Msg] = []
     report = rc.reconcile(
         speds, slines, sdis, lpeds, llines, ldis,
         as_of=as_of, limit_months=_limits(limit_notes), date_from=date_from, date_to=date_to,
@@ -146,9 +197,7 @@ def reconcile(
         "tolerance": report.tolerance,
         "totals": report.totals,
         "compared": report.compared,
-        "notes": [*notes, *report.notes, *limit_notes,
-                  "IN pedimentos are checked against the inputs limit (containers, 2 years, "
-                  "cannot be told apart in SAT's data)"],
+        "notes": [*notes, *report.notes, *limit_notes, IN_LIMIT()],
         "differences": list(report.differences),
     }  # fmt: skip
     with ws.write() as uow:
@@ -169,79 +218,112 @@ def reconcile(
 
 _COLUMNS = ("category", "pedimento", "fraccion", "field", "sat_value", "ledger_value",
             "difference", "sat_ref", "ledger_ref", "note")  # fmt: skip
+#: the columns that may hold numbers (kept as numbers in the workbook)
+_NUMBERS = frozenset({"sat_value", "ledger_value", "difference"})
 
 
-def _cell(v: Any) -> Any:
+def _cell(v: Any, lang: str) -> Any:
+    """A value of a difference for the workbook: numbers as numbers, messages translated."""
     if v is None:
         return ""
     if isinstance(v, Decimal):
         return float(v) if abs(v) < Decimal(10) ** 15 else str(v)
-    return v
+    return str(tr(v, lang))
 
 
-def write_xlsx(report: dict[str, Any], out_dir: str | Path) -> Path:
-    """``reconcile_<RFC>.xlsx``: a summary sheet and one sheet of differences."""
+def _text(d: rc.Difference, column: str, lang: str) -> str:
+    """A cell of a difference as a person reads it (pedimentos spaced, categories named)."""
+    v = getattr(d, column)
+    if column == "category":
+        return str(tr(CATEGORY_NAMES[v](), lang)) if v in CATEGORY_NAMES else str(v)
+    if column == "pedimento":
+        return format_pedimento(v)
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):  # no meaningless trailing zeros (12.000000 → 12)
+        return f"{v.quantize(Decimal(1)) if v == v.to_integral_value() else v.normalize():f}"
+    return str(tr(v, lang)) if isinstance(v, Msg) else str(v)
+
+
+def _say(message: Any, lang: str) -> str:
+    return str(tr(message, lang))
+
+
+def write_xlsx(report: dict[str, Any], out_dir: str | Path, lang: str | None = None) -> Path:
+    """``reconcile_<RFC>.xlsx``: a summary sheet and one sheet of differences, in ``lang``
+    (the run's language by default)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    lang = lang or default_lang()
     path = Path(out_dir) / f"reconcile_{report['company']}.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
     ws = wb.active
-    ws.title = "Resumen"
-    ws.append(["Conciliación ledger vs SAT", report["company"]])
+    ws.title = _say(SHEET_SUMMARY(), lang)
+    ws.append([_say(TITLE(), lang), report["company"]])
     ws["A1"].font = Font(bold=True)
-    for label, key in (("Desde", "date_from"), ("Hasta", "date_to"), ("Al", "as_of")):
-        ws.append([label, str(report[key] or "")])
+    for label, key in ((FROM, "date_from"), (TO, "date_to"), (AS_OF, "as_of")):
+        ws.append([_say(label(), lang), str(report[key] or "")])
     ws.append([])
-    ws.append(["Categoría", "Diferencias"])
+    ws.append([_say(CATEGORY(), lang), _say(COUNT(), lang)])
     for cat, n in report["totals"].items():
-        ws.append([cat, n])
+        name = CATEGORY_NAMES[cat]() if cat in CATEGORY_NAMES else cat
+        ws.append([_say(name, lang), n])
     ws.append([])
     for note in report["notes"]:
-        ws.append(["Nota", note])
-    ds = wb.create_sheet("Diferencias")
-    ds.append(list(_COLUMNS))
+        ws.append([_say(NOTE(), lang), _say(note, lang)])
+    ds = wb.create_sheet(_say(SHEET_DIFFERENCES(), lang))
+    ds.append([_say(COLUMN_NAMES[c](), lang) for c in _COLUMNS])
     for c in ds[1]:
         c.font = Font(bold=True)
     for d in report["differences"]:
-        ds.append([_cell(getattr(d, c)) for c in _COLUMNS])
+        ds.append([
+            _cell(getattr(d, c), lang) if c in _NUMBERS else _text(d, c, lang) for c in _COLUMNS
+        ])  # fmt: skip
     ds.freeze_panes = "A2"
     wb.save(path)
     return path
 
 
-def write_html(report: dict[str, Any], out_dir: str | Path) -> Path:
-    """``reconcile_<RFC>.html``: one self-contained page (inline CSS, no scripts)."""
+def write_html(report: dict[str, Any], out_dir: str | Path, lang: str | None = None) -> Path:
+    """``reconcile_<RFC>.html``: one self-contained page (inline CSS, no scripts), in
+    ``lang`` (the run's language by default)."""
+    lang = lang or default_lang()
     path = Path(out_dir) / f"reconcile_{report['company']}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     e = html.escape
     by_cat: dict[str, list[Any]] = defaultdict(list)
     for d in report["differences"]:
         by_cat[d.category].append(d)
+    period = PERIOD(date_from=str(report["date_from"] or "…"),
+                    date_to=str(report["date_to"] or "…"), as_of=str(report["as_of"]))  # fmt: skip
     parts = [
-        "<!doctype html><html lang='es'><meta charset='utf-8'>",
-        f"<title>Conciliación {e(report['company'])}</title>",
+        f"<!doctype html><html lang='{e(lang)}'><meta charset='utf-8'>",
+        f"<title>{e(_say(PAGE_TITLE(company=report['company']), lang))}</title>",
         "<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}"
         "th{background:#eee}td.n{text-align:right}</style>",
-        f"<h1>Conciliación ledger vs SAT — {e(report['company'])}</h1>",
-        f"<p>Periodo {e(str(report['date_from'] or '…'))} a {e(str(report['date_to'] or '…'))};"
-        f" plazos al {e(str(report['as_of']))}.</p><table><tr><th>Categoría</th>"
-        "<th>Diferencias</th></tr>",
+        f"<h1>{e(_say(TITLE(), lang))} — {e(report['company'])}</h1>",
+        f"<p>{e(_say(period, lang))}</p><table><tr><th>{e(_say(CATEGORY(), lang))}</th>"
+        f"<th>{e(_say(COUNT(), lang))}</th></tr>",
     ]
-    parts += [f"<tr><td>{e(c)}</td><td class=n>{n}</td></tr>" for c, n in report["totals"].items()]
+    for cat, n in report["totals"].items():
+        name = CATEGORY_NAMES[cat]() if cat in CATEGORY_NAMES else cat
+        parts.append(f"<tr><td>{e(_say(name, lang))}</td><td class=n>{n}</td></tr>")
     parts.append("</table>")
-    parts += [f"<p><em>{e(n)}</em></p>" for n in report["notes"]]
+    parts += [f"<p><em>{e(_say(n, lang))}</em></p>" for n in report["notes"]]
     for cat, items in by_cat.items():
-        parts.append(f"<h2>{e(cat)} ({len(items)})</h2><table><tr>")
-        parts += [f"<th>{e(c)}</th>" for c in _COLUMNS[1:]]
+        name = CATEGORY_NAMES[cat]() if cat in CATEGORY_NAMES else cat
+        parts.append(f"<h2>{e(_say(name, lang))} ({len(items)})</h2><table><tr>")
+        parts += [f"<th>{e(_say(COLUMN_NAMES[c](), lang))}</th>" for c in _COLUMNS[1:]]
         parts.append("</tr>")
         for d in items:
             cells = "".join(
-                f"<td>{e('' if getattr(d, c) is None else str(getattr(d, c)))}</td>"
+                f"<td class=n>{e(_text(d, c, lang))}</td>" if c in _NUMBERS
+                else f"<td>{e(_text(d, c, lang))}</td>"
                 for c in _COLUMNS[1:]
-            )
+            )  # fmt: skip
             parts.append(f"<tr>{cells}</tr>")
         parts.append("</table>")
     parts.append("</html>")

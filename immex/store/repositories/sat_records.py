@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from immex.domain import reconcile as rc
+from immex.domain.reconcile.wording import REF_LEDGER_LOT, REF_LEDGER_PEDIMENTO, REF_SAT_512
 from immex.store.database import inserted_id
 from immex.store.repositories.sat_bulk import BulkWriter, ScratchCopies
 from immex.store.tables import core, ledger, sat
@@ -417,7 +418,7 @@ class SatRepository:
                     dr.fraccion_orig,
                     None if dr.unidad is None else str(dr.unidad),
                     dr.cantidad,
-                    f"SAT 512 on {dr.number} (discharges {orig})",
+                    REF_SAT_512(number=dr.number, original=orig),
                 )  # fmt: skip
             )
         return out
@@ -473,7 +474,7 @@ class SatRepository:
             where = f"{files.get(r.batch_id, 'ledger')}:{r.source_line}"
             if r.pedimento not in peds or r.entry_date < peds[r.pedimento].entry_date:
                 peds[r.pedimento] = rc.LedgerPedimento(
-                    r.pedimento, r.clave, r.entry_date, f"ledger pedimentos {where}"
+                    r.pedimento, r.clave, r.entry_date, REF_LEDGER_PEDIMENTO(where=where)
                 )
             unit = units.get(r.part_number)
             lines.append(
@@ -483,7 +484,7 @@ class SatRepository:
                     Decimal(r.quantity_micro).scaleb(-6),
                     unit,
                     Decimal(r.value_e4).scaleb(-4),
-                    f"ledger lot {r.id} ({r.part_number}, {where})",
+                    REF_LEDGER_LOT(lot=r.id, part=r.part_number, where=where),
                 )  # fmt: skip
             )
             lot_info[r.id] = (r.pedimento, r.fraccion, unit)
