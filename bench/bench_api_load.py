@@ -189,6 +189,31 @@ def _report(times: dict[str, list[float]], errors: dict[str, int], wall: float, 
     print(f"  reference: {REFERENCE} (GET /api/v1/me, signed in), p95 {ref95:.1f} ms")
 
 
+def _tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) of process ``root`` and its descendants, from /proc
+    (Linux); the server's own cost of the load, whatever else the machine does."""
+    children: dict[int, list[int]] = defaultdict(list)
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = text.rsplit(")", 1)[1].split()  # after "pid (comm)"
+        stats[int(entry.name)] = fields
+        children[int(fields[1])].append(int(entry.name))
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += (int(stats[pid][11]) + int(stats[pid][12])) / tick
+        todo += children.get(pid, [])
+    return total
+
+
 def _load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
@@ -242,8 +267,14 @@ def main() -> None:
         print(f"{args.workers} server process(es); think time {args.think} s; "
               f"{_load_average()}", flush=True)  # fmt: skip
         first = {_name(route): _first(clients, route) for route in routes}
+        server_cpu, own_cpu = _tree_cpu(server.pid), time.process_time()
         times, errors, wall = _load(clients, routes, args.requests, args.seconds, args.think)
+        server_cpu, own_cpu = _tree_cpu(server.pid) - server_cpu, time.process_time() - own_cpu
         _report(times, errors, wall, len(clients), first)
+        done = sum(len(v) for v in times.values())
+        print(f"  CPU per request: server {server_cpu / done * 1000:.1f} ms, "
+              f"load client {own_cpu / done * 1000:.1f} ms (of {wall * (os.cpu_count() or 1):.0f} "
+              f"CPU-seconds the machine had; server {server_cpu:.0f} s, client {own_cpu:.0f} s)")
         print(_load_average())
     finally:
         for client in clients:

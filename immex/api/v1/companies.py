@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from immex.api.v1.auth import CallerDep, ReadWs
 from immex.domain.errors import InvalidInput
@@ -101,19 +102,31 @@ def expiry(
     return _lots_page({"as_of": day.isoformat(), "within": within}, lots, notes, offset, limit)
 
 
+def _encoded(body: Any) -> bytes:
+    """A figure's answer as the bytes sent (encoded once, kept with the figure: a month's F4
+    plan is megabytes of JSON, which takes longer to encode than to send)."""
+    return json.dumps(
+        jsonable(body), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    ).encode()
+
+
+def _json(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
+
+
 @router.get("/companies/{rfc}/f4-plan")
-def f4_plan(ws: ReadWs, period: str = Period, traces: bool = False) -> JSONResponse:
+def f4_plan(ws: ReadWs, period: str = Period, traces: bool = False) -> Response:
     """The F4 change-of-regime plan of the month."""
     month = parse_period(period)
     body = cached(ws, "api.f4_plan", (month, traces),
-                  lambda: jsonable(plan_f4(ws, month).to_dict(traces=traces)))  # fmt: skip
-    return JSONResponse(body)
+                  lambda: _encoded(plan_f4(ws, month).to_dict(traces=traces)))  # fmt: skip
+    return _json(body)
 
 
 @router.get("/companies/{rfc}/63a")
-def usmca_63a(ws: ReadWs, period: str = Period, traces: bool = False) -> JSONResponse:
+def usmca_63a(ws: ReadWs, period: str = Period, traces: bool = False) -> Response:
     """What LA 63-A / USMCA 2.5 makes owed on the month's exports to the US and Canada."""
     month = parse_period(period)
     body = cached(ws, "api.63a", (month, traces),
-                  lambda: jsonable(report_63a(ws, month, None).to_dict(traces=traces)))  # fmt: skip
-    return JSONResponse(body)
+                  lambda: _encoded(report_63a(ws, month, None).to_dict(traces=traces)))  # fmt: skip
+    return _json(body)
