@@ -22,6 +22,7 @@ NO_SOURCE_FOLDER = Template(
     "(with ligie/, sat/, banxico/, inegi/ …)",
 )
 BAD_ROUNDING = Template("refdata.bad_rounding", "--rounding must be one of {items}, not {rounding}")
+NOT_RUN = Template("refdata.build.not_run", "builder not run: {module}")
 
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -86,8 +87,11 @@ def info() -> dict[str, Any]:
     fx = reference.load_fx()
     inpc = reference.load_inpc()
     params = reference.load_parameters()
-    warnings = [str(c["note"]) for c in manifest.get("coverage", [])]
-    warnings += [f"builder not run: {m}" for m in manifest.get("skipped", [])]
+    warnings: list[str] = []
+    for c in manifest.get("coverage", []):  # the catalog's text when the manifest's is the same
+        note = reference.COVERAGE_NOTES.get(str(c["id"]))
+        warnings.append(note() if note and note.english == c["note"] else str(c["note"]))
+    warnings += [NOT_RUN(module=m) for m in manifest.get("skipped", [])]
     return {
         "data": str(DATA_DIR),
         "data_version": manifest.get("data_version", ""),
