@@ -173,9 +173,8 @@ def test_the_check_finds_english() -> None:
 
 @pytest.mark.parametrize("key", sorted(PLURALS))
 def test_every_plural_has_all_its_forms_and_their_fields_agree(key: str) -> None:
-    singular, plural, count = PLURALS[key]
+    singular, plural, _count = PLURALS[key]
     fields = set(re.findall(r"{(\w+)", singular + plural))
-    assert count in fields
     assert i18n.plural_forms("en")[key] == (singular, plural)
     for lang in i18n.LANGS:
         forms = i18n.plural_forms(lang)[key]
@@ -208,8 +207,6 @@ def test_a_plural_message_survives_pickling_and_is_declared_once() -> None:
         Template("import.rows", "{n} row", "{n} lines")
     with pytest.raises(ValueError, match="declared twice"):
         Template("import.rows", "{n} row")  # the same key without its plural
-    with pytest.raises(ValueError, match="no field"):
-        Template("test.plural_without_count", "a row", "rows")
 
 
 def test_a_plural_with_an_empty_form_is_missing_and_sync_makes_a_text_plural(

@@ -51,7 +51,8 @@ class Msg(str):
 class Template:
     """A message of the catalog: ``Template("f4.change_date", "change date {day} …")``; with
     ``plural``, a message about a count: ``Template("import.rows", "{n} row", "{n} rows")``
-    (the count in field ``count``, ``n`` unless told)."""
+    (the count in field ``count``, ``n`` unless told; a field the texts need not show:
+    ``Template("annex.import.lines", "line {lines}", "lines {lines}")(lines="3, 4", n=2)``)."""
 
     __slots__ = ("count", "english", "key", "plural")
 
@@ -61,8 +62,6 @@ class Template:
             key in TEMPLATES and PLURALS.get(key) != forms
         ):
             raise ValueError(f"message key {key!r} declared twice with different texts")
-        if plural is not None and "{" + count not in english + plural:
-            raise ValueError(f"plural message {key!r} has no field {count!r}")
         TEMPLATES[key] = english
         if forms is not None:
             PLURALS[key] = forms
