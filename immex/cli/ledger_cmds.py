@@ -165,6 +165,15 @@ discharge_app = typer.Typer(
 )
 
 
+#: the stages a long import or discharge run reports, as the progress bar names them
+STAGES = {
+    "validated": Template("import.stage.validated", "rows checked"),
+    "load": Template("cli.discharge.stage.load", "loading the ledger"),
+    "discharge": Template("cli.discharge.stage.discharge", "discharging"),
+    "write": Template("cli.discharge.stage.write", "writing the journal"),
+}
+
+
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Any]:
     """A Rich progress bar on stderr, or a no-op callback (with --json)."""
@@ -183,7 +192,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
 
     def update(stage: str, done: int, total: int | None = None) -> None:
         if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
+            tasks[stage] = bar.add_task(text(STAGES.get(stage, stage)), total=total)
         bar.update(tasks[stage], completed=done, total=total)
 
     with bar:
