@@ -106,7 +106,7 @@ def test_balance_flags_the_open_lot(plant) -> None:  # type: ignore[no-untyped-d
     assert flagged["annex"]["annex"] == "I" and flagged["annex"]["scope"] == "61"
     assert flagged["annex"]["kind"] == "restricted" and flagged["annex"]["confidence"] == "M"
     assert "DOF 19-12-2024" in flagged["annex"]["source"]
-    assert any(n.startswith("1 open lot(s) (USD 250.00) of a fracción in Annex I/II")
+    assert any(n.startswith("1 open lot (USD 250.00) of a fracción in Annex I/II")
                for n in doc["notes"])  # fmt: skip
     code, text = _run("balance", "--as-of", "2025-05-31", "--db", db)
     assert code == 0 and "Annex I" in text
