@@ -81,10 +81,10 @@ def test_import_summary_flags_the_line_and_stores_it(plant) -> None:  # type: ig
         assert result["inserted"] == 3  # accepted: history
         notes = [n for n in result["notes"] if "IMMEX" in n]
         assert notes == [
-            "pedimentos.csv: 1 temporary-import line(s) with a fracción in Annex I/II of the "
-            "IMMEX Decree on their entry date: accepted as history, flagged here and in the "
+            "pedimentos.csv: 1 temporary-import line with a fracción in Annex I/II of the "
+            "IMMEX Decree on its entry date: accepted as history, flagged here and in the "
             "balance, the expiry radar and the month reports",
-            "pedimentos.csv: line(s) 3 (pedimento 25 47 3012 5000101), fracción 6109.10.03: "
+            "pedimentos.csv: line 3 (pedimento 25 47 3012 5000101), fracción 6109.10.03: "
             "Annex I of the IMMEX Decree (chapter 61, Decreto IMMEX Anexo I, reforma DOF "
             "19-12-2024 (RULES I-10); confidence M): may not be imported temporarily on "
             "2025-03-03 — accepted as history, flagged (RULES I-5, I-10)",
@@ -106,7 +106,7 @@ def test_balance_flags_the_open_lot(plant) -> None:  # type: ignore[no-untyped-d
     assert flagged["annex"]["annex"] == "I" and flagged["annex"]["scope"] == "61"
     assert flagged["annex"]["kind"] == "restricted" and flagged["annex"]["confidence"] == "M"
     assert "DOF 19-12-2024" in flagged["annex"]["source"]
-    assert any(n.startswith("1 open lot(s) (USD 250.00) of a fracción in Annex I/II")
+    assert any(n.startswith("1 open lot (USD 250.00) of a fracción in Annex I/II")
                for n in doc["notes"])  # fmt: skip
     code, text = _run("balance", "--as-of", "2025-05-31", "--db", db)
     assert code == 0 and "Annex I" in text

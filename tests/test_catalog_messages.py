@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from immex.domain.messages import TEMPLATES, Msg, Template, joined
+from immex.domain.messages import PLURALS, TEMPLATES, Msg, Template, joined
 from immex.reports import i18n
 
 i18n.declare_all()  # every module imported: every message the code declares is known
@@ -158,3 +158,75 @@ def test_the_demo_spanish_workbook_and_pdf_have_no_english_sentence() -> None:
 def test_the_check_finds_english() -> None:
     assert english_sentences(["not yet in force (in force from 2026-04-24)"])
     assert not english_sentences(["aún no está en vigor (en vigor a partir del 2026-04-24)"])
+
+
+# ------------------------------------------------------------------------------ plurals
+
+
+@pytest.mark.parametrize("key", sorted(PLURALS))
+def test_every_plural_has_all_its_forms_and_their_fields_agree(key: str) -> None:
+    singular, plural, _count = PLURALS[key]
+    fields = set(re.findall(r"{(\w+)", singular + plural))
+    assert i18n.plural_forms("en")[key] == (singular, plural)
+    for lang in i18n.LANGS:
+        forms = i18n.plural_forms(lang)[key]
+        assert len(forms) == i18n._read(lang).num_plurals == 2  # Plural-Forms: nplurals=2
+        for form in forms:
+            assert form and set(re.findall(r"{(\w+)", form)) == fields, (lang, form)
+
+
+def test_the_form_follows_the_count_in_each_language() -> None:
+    rows = Template("import.rows", "{n} row", "{n} rows")  # declared by the importers
+    shown = {(n, lang): i18n.tr(rows(n=n), lang) for n in (0, 1, 2) for lang in i18n.LANGS}
+    assert shown == {
+        (0, "es"): "0 filas", (1, "es"): "1 fila", (2, "es"): "2 filas",
+        (0, "en"): "0 rows", (1, "en"): "1 row", (2, "en"): "2 rows",
+    }  # fmt: skip
+    assert rows(n=1) == "1 row" and rows(n=0) == "0 rows"  # the Msg is its English text
+    assert i18n.tr(rows(n="1,250"), "es") == "1,250 filas"  # a count written with its commas
+    assert i18n.t("import.rows", "es", n=1) == "1 fila"
+    assert i18n.t("import.rows", "en", n=21) == "21 rows"
+    assert [i18n.plural_index("es", n) for n in (0, 1, 2, 1_000_000)] == [1, 0, 1, 1]
+
+
+def test_a_plural_message_survives_pickling_and_is_declared_once() -> None:
+    import pickle
+
+    rows = Template("import.rows", "{n} row", "{n} rows")
+    back = pickle.loads(pickle.dumps(rows(n=1)))
+    assert isinstance(back, Msg) and i18n.tr(back, "es") == "1 fila"
+    with pytest.raises(ValueError, match="declared twice"):
+        Template("import.rows", "{n} row", "{n} lines")
+    with pytest.raises(ValueError, match="declared twice"):
+        Template("import.rows", "{n} row")  # the same key without its plural
+
+
+def test_a_plural_with_an_empty_form_is_missing_and_sync_makes_a_text_plural(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from babel.messages.pofile import write_po
+
+    for lang in i18n.LANGS:
+        shutil.copytree(i18n.LOCALE_DIR / lang, tmp_path / lang)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    try:
+        cat = i18n._read("es")
+        cat["import.rows"].string = ("{n} fila", "")  # the plural form not translated
+        cat.delete("import.rows_new")
+        cat.add("import.rows_new", "{n} nuevas")  # a single text where a plural is declared
+        with i18n.po_path("es").open("wb") as fh:
+            write_po(fh, cat, width=100, omit_header=False, sort_output=False)
+        i18n._entries.cache_clear()
+        i18n.catalog.cache_clear()
+        assert {"import.rows", "import.rows_new"} <= set(i18n.missing("es"))
+        assert i18n.tr(Template("import.rows", "{n} row", "{n} rows")(n=2), "es") == "2 rows"
+        assert i18n.sync()["es"] >= 1
+        entry = i18n._read("es")["import.rows_new"]
+        assert entry.pluralizable and tuple(entry.string) == ("{n} nuevas", "")
+    finally:
+        monkeypatch.undo()
+        i18n._entries.cache_clear()
+        i18n.catalog.cache_clear()
+    assert i18n.missing("es") == []

@@ -140,7 +140,7 @@ def test_a_bom_is_rectified_per_product_and_the_discharge_follows(
     fixed = BOM.replace(",2\n", ",3\n") + "HARN-1,CAP-1,1\n"
     r = import_file(ws, "bom", write(tmp_path, "bom-r.csv", fixed), rectify="ECN-7: 3 por pieza")
     assert (r.inserted, r.updated, r.unchanged) == (0, 2, 0)
-    assert any("1 earlier line(s) withdrawn" in n for n in r.notes)
+    assert any("1 earlier line withdrawn" in n for n in r.notes)
     assert corrections.is_stale(ws)
     run_discharge(ws)
     opened, _ = _open(ws)

@@ -308,7 +308,7 @@ def test_the_messages_say_what_the_file_is(tmp_path: Path) -> None:
         "empty.csv": "empty file (0 bytes)",
         "blank.csv": "no header row",
         "doc.xlsx": "Word document",
-        "archive.csv": "a ZIP archive of 1 file(s) (notas.txt)",
+        "archive.csv": "a ZIP archive of 1 file (notas.txt)",
         "report.csv": "a PDF document",
         "random.csv": "binary data",
     }

@@ -282,9 +282,9 @@ def test_import_notes_group_by_fraccion_and_date_and_stop_at_the_cap() -> None:
     flagged = flagged_lots(BUNDLED, rows, (0, 1, 2, 3, 4))
     assert len(flagged) == 7 + 25
     notes = import_notes("p.csv", flagged)
-    assert notes[0].startswith("p.csv: 32 temporary-import line(s)")
-    assert notes[1].startswith("p.csv: line(s) 2, 3, 4, 5, 6 … (+2) (pedimento 25 47 3012 ")
+    assert notes[0].startswith("p.csv: 32 temporary-import lines")
+    assert notes[1].startswith("p.csv: lines 2, 3, 4, 5, 6 … (+2) (pedimento 25 47 3012 ")
     assert "fracción 6109.10.03: Annex I" in notes[1]
     assert len(notes) == 1 + MAX_GROUPS + 1
-    assert notes[-1] == "p.csv: 6 more group(s) of flagged lines (see `immex balance`)"
+    assert notes[-1] == "p.csv: 6 more groups of flagged lines (see `immex balance`)"
     assert import_notes("p.csv", []) == []

@@ -24,7 +24,7 @@ HEADER = b"part_number,description,kind,fraccion,umc\n"
 #: line 2: an empty description; line 3: an empty fraccion
 BAD = HEADER + b"Z1,,input,8533.21.01,PZA\nZ2,Resistor,input,,PZA\n"
 GOOD = HEADER + b"Z9,Nuevo,input,8533.21.01,PZA\n"
-ENGLISH = ("nothing was written", "errors found", "required value is empty", "rows —",
+ENGLISH = ("nothing was written", "errors found", "required value is empty", "rows —", "row —",
            "dry run", "already imported", "not a CSV")  # fmt: skip
 
 
@@ -115,14 +115,14 @@ def test_dry_run_import_and_the_same_file_again_in_the_pages_language(url: str) 
         dry = _post(client, token, GOOD, name="good.csv", dry_run="1")
         assert dry.status_code == 200
         shown = _area(dry.text, "import-result")
-        assert "simulación (no se escribió nada): good.csv: 1 filas — 1 nuevas" in shown
+        assert "simulación (no se escribió nada): good.csv: 1 fila — 1 nueva" in shown
         assert not any(english in shown for english in ENGLISH)
         assert "good.csv" not in _history(dry.text)  # a dry run keeps nothing
         dry_en = _post(client, token, GOOD, lang="en", name="good.csv", dry_run="1")
-        assert "dry run (nothing written): good.csv: 1 rows — 1 new" in dry_en.text
+        assert "dry run (nothing written): good.csv: 1 row — 1 new" in dry_en.text
         done = _post(client, token, GOOD, lang="es", name="good.csv")
         assert done.status_code == 201 and "good.csv" in _history(done.text)
-        assert "good.csv: 1 filas — 1 nuevas, 0 actualizadas, 0 sin cambios" in done.text
+        assert "good.csv: 1 fila — 1 nueva, 0 actualizadas, 0 sin cambios" in done.text
         again = _post(client, token, GOOD, name="good.csv")
         assert "good.csv ya se importó (lote 1," in _area(again.text, "import-result")
         again_en = _post(client, token, GOOD, lang="en", name="good.csv")

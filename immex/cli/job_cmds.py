@@ -63,18 +63,29 @@ DEMO_PROSEC = Template("demo.prosec", "  PROSEC saved {start} … {end}: MXN {sa
 DEMO_SECTOR = Template("demo.sector", "  Sector to add: PROSEC {sector} would save MXN {saving}")
 DEMO_EXPIRING = Template(
     "demo.expiring",
-    "  Expiring within 90 days: {lots} lot(s), MXN {value} at risk",
+    "Expiring within 90 days: {lots} lot, MXN {value} at risk",
+    "Expiring within 90 days: {lots} lots, MXN {value} at risk",
+    count="lots",
 )
 DEMO_EXPIRING_FIRST = Template(
     "demo.expiring_first",
     " — first: {part} (pedimento {pedimento}) on {day}",
 )
-DEMO_EXPIRED = Template("demo.expired", "  Past their limit (regularize with A3): {lots} lot(s)")
+DEMO_EXPIRED = Template(
+    "demo.expired",
+    "Past its limit (regularize with A3): {lots} lot",
+    "Past their limit (regularize with A3): {lots} lots",
+    count="lots",
+)
 DEMO_REPORTS = Template("demo.reports", "Reports: {files}")
 DEMO_DONE = Template("demo.done", "Done in {seconds} s.")
 
 
-MORE_WARNINGS = Template("cli.more_warnings", "… {n} more warning(s) in --json")
+MORE_WARNINGS = Template(
+    "cli.more_warnings",
+    "… {n} more warning in --json",
+    "… {n} more warnings in --json",
+)
 F4_TITLE = Template("cli.f4.title", "F4 {period} — {name} ({rfc}) — change date {day}")
 F4_TOTALS = Template(
     "cli.f4.totals",

@@ -64,28 +64,43 @@ SHOW_UNEXPLODED = Template(
 RUN_DRY = Template("cli.discharge.dry", "dry run (nothing written)")
 RUN_HEAD = Template("cli.discharge.run_head", "run {run}")
 RUN_SUPERSEDES = Template("cli.discharge.supersedes", " supersedes run {run}")
-RUN_SHIPMENTS = Template("cli.discharge.shipments", "{n} shipment lines")
+RUN_SHIPMENTS = Template("cli.discharge.shipments", "{n} shipment line", "{n} shipment lines")
 RUN_SHIPMENTS_THROUGH = Template(
     "cli.discharge.shipments_through",
+    "{n} of {total} shipment line (through {day})",
     "{n} of {total} shipment lines (through {day})",
+    count="total",
 )
 RUN_COUNTS = Template(
     "cli.discharge.counts",
-    "{lines} → {consumptions} consumptions → {allocations} allocations {by_key}; {shortfalls} "
-    "shortfalls, {expired} expired lots reached (A3), {unexploded} shipments without BOM in "
-    "force",
+    "{lines} → {consumptions} → {allocations} {by_key}; {shortfalls}, {expired}, {unexploded}",
+)
+#: the counts of a discharge run, each in the form its number takes
+N_CONSUMPTIONS = Template("cli.discharge.n_consumptions", "{n} consumption", "{n} consumptions")
+N_ALLOCATIONS = Template("cli.discharge.n_allocations", "{n} allocation", "{n} allocations")
+N_SHORTFALLS = Template("cli.discharge.n_shortfalls", "{n} shortfall", "{n} shortfalls")
+N_EXPIRED = Template(
+    "cli.discharge.n_expired", "{n} expired lot reached (A3)", "{n} expired lots reached (A3)"
+)
+N_UNEXPLODED = Template(
+    "cli.discharge.n_unexploded",
+    "{n} shipment without BOM in force",
+    "{n} shipments without BOM in force",
 )
 RUN_SAME = Template("cli.discharge.same", "same inputs and journal as the previous run")
 RUN_SECONDS = Template("cli.discharge.seconds", "seconds: {seconds}")
 RUN_ROW = Template(
     "cli.discharge.row",
+    "run {run}  {when}  {actor}  through {through}  {allocations} allocation",
     "run {run}  {when}  {actor}  through {through}  {allocations} allocations",
+    count="allocations",
 )
 RUN_CURRENT = Template("cli.discharge.current", "  (current)")
 RUN_SUPERSEDED = Template("cli.discharge.superseded", "  (superseded by run {run})")
 PROGRAM = Template("cli.balance.program", "program")
 BALANCE_TOTAL = Template(
     "cli.balance.total",
+    "{n} lot, open value USD {usd} (MXN {mxn} at the FIX of its entry date)",
     "{n} lots, open value USD {usd} (MXN {mxn} at the FIX of each entry date)",
 )
 FIRST_200 = Template("cli.balance.first_200", " (first 200 of {n} shown; --json for all)")
@@ -106,8 +121,11 @@ SHORTFALLS_ALL = Template(
 )
 SHORTFALLS_DRY = Template(
     "cli.discharge.shortfalls_dry",
+    "{total} shortfall: a dry run keeps no journal; run without --dry-run, then "
+    "`immex discharge show RUN` lists it",
     "{total} shortfalls: a dry run keeps no journal; run without --dry-run, then "
     "`immex discharge show RUN` lists them",
+    count="total",
 )
 #: the columns of `immex balance` and `immex expiry`, in the run's language
 BALANCE_COLUMNS = (
@@ -393,10 +411,11 @@ def discharge_run(
                                       total=f"{summary.shipments:,}",
                                       day=summary.through.isoformat())  # fmt: skip
     say(RUN_COUNTS(
-        lines=lines, consumptions=f"{summary.consumptions:,}",
-        allocations=f"{summary.allocations:,}", by_key=_by_key(summary.by_key),
-        shortfalls=f"{summary.shortfalls:,}", expired=f"{summary.expired_lots:,}",
-        unexploded=f"{summary.unexploded_shipments:,}",
+        lines=lines, consumptions=N_CONSUMPTIONS(n=f"{summary.consumptions:,}"),
+        allocations=N_ALLOCATIONS(n=f"{summary.allocations:,}"), by_key=_by_key(summary.by_key),
+        shortfalls=N_SHORTFALLS(n=f"{summary.shortfalls:,}"),
+        expired=N_EXPIRED(n=f"{summary.expired_lots:,}"),
+        unexploded=N_UNEXPLODED(n=f"{summary.unexploded_shipments:,}"),
     ))  # fmt: skip
     _print_shortfalls(ws, summary)
     if summary.same_as_previous:

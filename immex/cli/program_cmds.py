@@ -73,7 +73,9 @@ WORDS = {
         "cli.pack.impact_table", "Fracciones that concern the company (MXN of IGI)"
     ),
     "untouched": Template(
-        "cli.pack.untouched", "{n} fracción(es) of the list concern none of the company's goods."
+        "cli.pack.untouched",
+        "{n} fracción of the list concerns none of the company's goods.",
+        "{n} fracciones of the list concern none of the company's goods.",
     ),
     **{
         f"col_{k}": Template(f"cli.pack.col_{k}", english)

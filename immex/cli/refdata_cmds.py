@@ -30,7 +30,9 @@ BUILD_MATCHES = Template(
     "cli.refdata.build_matches",
     "immex/data matches a fresh build from {source}",
 )
-TABLE_ROWS = Template("cli.refdata.table_rows", "{file} {rows} rows")
+TABLE_ROWS = Template(
+    "cli.refdata.table_rows", "{file} {rows} row", "{file} {rows} rows", count="rows"
+)
 BUILDER_MISSING = Template(
     "cli.refdata.builder_missing",
     "WARNING: builder {builder} not available: its tables were not built",
@@ -42,7 +44,12 @@ BUILD_DIFFERS = Template(
 )
 INFO_HEAD = Template("cli.refdata.info_head", "reference data {version} in {data}")
 INFO_AS_OF = Template("cli.refdata.as_of", "as of: {day}")
-INFO_TABLE = Template("cli.refdata.info_table", "  {file} {rows} rows  as of {day}")
+INFO_TABLE = Template(
+    "cli.refdata.info_table",
+    "  {file} {rows} row   as of {day}",
+    "  {file} {rows} rows  as of {day}",
+    count="rows",
+)
 INFO_FIX = Template("cli.refdata.info_fix", "FIX {first} … {last} (determination dates)")
 INFO_PARAMS = Template("cli.refdata.info_params", "parameters (value, period, confidence):")
 OPEN = Template("cli.open", "open")

@@ -49,7 +49,8 @@ NO_EFFECT = Template(
 REJECTED = Template("advice.rejected", "Why its rate did not apply: {why}.")
 ACOTACIONES = Template(
     "advice.acotaciones",
-    "{n} fracción(es) carry an acotación a person must confirm (RULES P-3).",
+    "{n} fracción carries an acotación a person must confirm (RULES P-3).",
+    "{n} fracciones carry an acotación a person must confirm (RULES P-3).",
 )
 GOODS_UNKNOWN = Template(
     "advice.goods_unknown",

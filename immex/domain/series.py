@@ -15,8 +15,8 @@ from immex.domain.money import ONE, round_half_up, truncate
 FIX_EMPTY = Template("series.fix_empty", "the FIX series is empty")
 FIX_BAD = Template(
     "series.fix_bad",
-    "FIX series: {n} bad point(s), first on {day} (rates must be positive and dated on banking "
-    "days)",
+    "FIX series: {n} bad point, on {day} (rates must be positive and dated on banking days)",
+    "FIX series: {n} bad points, first on {day} (rates must be positive and dated on banking days)",
 )
 FIX_DIFFERS = Template("series.fix_differs", "FIX {day}: {rate} differs from {known} in {source}")
 FIX_ENDS = Template(

@@ -36,7 +36,9 @@ DESTINATIONS = ("USA", "CAN")
 
 WARN_WITHOUT_PROOF = Template(
     "warn.usmca_without_proof",
-    "{n} export document(s) without a US/CA duty in the file: the full MX duty is owed for them "
+    "{n} export document without a US/CA duty in the file: the full MX duty is owed for it "
+    "unless proof is given within 60 days (RULES U-2)",
+    "{n} export documents without a US/CA duty in the file: the full MX duty is owed for them "
     "unless proof is given within 60 days (RULES U-2)",
 )
 NOTE_SPREAD = Template(

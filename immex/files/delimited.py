@@ -26,7 +26,13 @@ MALFORMED = Template(
 
 
 DELIMITERS = (",", ";", "\t", "|")
-DELIMITER_NAMES = {",": "comma", ";": "semicolon (;)", "\t": "tab", "|": "pipe (|)"}
+DELIMITER_NAMES = {
+    ",": Template("import.file.sep_comma", "comma")(),
+    ";": Template("import.file.sep_semicolon", "semicolon (;)")(),
+    "\t": Template("import.file.sep_tab", "tab")(),
+    "|": Template("import.file.sep_pipe", "pipe (|)")(),
+}
+READ_WITH = Template("import.file.read_with", "read as {name}-separated (not comma-separated)")
 #: lines looked at to choose the separator
 PROBE_LINES = 50
 csv.field_size_limit(1 << 24)
@@ -65,7 +71,7 @@ def choose_delimiter(sample: str, layout: Layout | None) -> Dialect:
     delimiter = best[1] if best is not None else ","
     note = None
     if delimiter != ",":
-        note = f"read as {DELIMITER_NAMES[delimiter]}-separated (not comma-separated)"
+        note = READ_WITH(name=DELIMITER_NAMES[delimiter])
     return Dialect(delimiter, note)
 
 

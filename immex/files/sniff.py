@@ -11,7 +11,7 @@ import enum
 import zipfile
 from pathlib import Path
 
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template
 from immex.files.errors import UnreadableFile
 
 BAD_ZIP = Template(
@@ -30,6 +30,17 @@ PROTECTED_ZIP = Template(
     "the workbook is protected with a password: open it in Excel, remove the password (File › "
     "Info › Protect workbook) and save it again, or {save_as}",
 )
+IS_DOCX = Template("import.file.is_docx", "a Word document (DOCX)")
+IS_PPTX = Template("import.file.is_pptx", "a PowerPoint presentation (PPTX)")
+IS_OTHER_ODF = Template(
+    "import.file.is_other_odf", "an OpenDocument file of another kind ({mimetype})"
+)
+IS_ZIP = Template(
+    "import.file.is_zip",
+    "a ZIP archive of {n} file ({names})",
+    "a ZIP archive of {n} files ({names})",
+)
+IS_EMPTY_ZIP = Template("import.file.is_empty_zip", "an empty ZIP archive")
 
 
 class FileKind(enum.StrEnum):
@@ -42,11 +53,11 @@ class FileKind(enum.StrEnum):
 
 #: how each kind is named to a person
 KIND_NAMES = {
-    FileKind.TEXT: "a text table (CSV)",
-    FileKind.XLSX: "an Excel workbook (XLSX)",
-    FileKind.XLSB: "an Excel binary workbook (XLSB)",
-    FileKind.ODS: "an OpenDocument spreadsheet (ODS)",
-    FileKind.XLS: "an Excel 97-2003 workbook (XLS)",
+    FileKind.TEXT: Template("import.file.kind_text", "a text table (CSV)")(),
+    FileKind.XLSX: Template("import.file.kind_xlsx", "an Excel workbook (XLSX)")(),
+    FileKind.XLSB: Template("import.file.kind_xlsb", "an Excel binary workbook (XLSB)")(),
+    FileKind.ODS: Template("import.file.kind_ods", "an OpenDocument spreadsheet (ODS)")(),
+    FileKind.XLS: Template("import.file.kind_xls", "an Excel 97-2003 workbook (XLS)")(),
 }
 
 #: file name endings and the kind a person means by them
@@ -64,23 +75,36 @@ SUFFIX_KINDS = {
 
 SAVE_AS = Template("file.save_as", "save it again as CSV (UTF-8) or as an Excel workbook (.xlsx)")()
 
+_PNG = Template("import.file.is_png", "a PNG image")()
+_JPEG = Template("import.file.is_jpeg", "a JPEG image")()
+_GIF = Template("import.file.is_gif", "a GIF image")()
+_TIFF = Template("import.file.is_tiff", "a TIFF image")()
+_PDF = Template("import.file.is_pdf", "a PDF document")()
+_GZIP = Template("import.file.is_gzip", "a gzip archive")()
+_BZIP2 = Template("import.file.is_bzip2", "a bzip2 archive")()
+_XZ = Template("import.file.is_xz", "an xz archive")()
+_SEVEN_ZIP = Template("import.file.is_7zip", "a 7-Zip archive")()
+_RAR = Template("import.file.is_rar", "a RAR archive")()
+_ELF = Template("import.file.is_elf", "a program (ELF executable)")()
+_SQLITE = Template("import.file.is_sqlite", "an SQLite database")()
+_RTF = Template("import.file.is_rtf", "an RTF document")()
 #: files that are certainly not tables: their signature and what they are
-_NOT_TABLES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"BZh", "a bzip2 archive"),
-    (b"\xfd7zXZ\x00", "an xz archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"\x7fELF", "a program (ELF executable)"),
-    (b"SQLite format 3\x00", "an SQLite database"),
-    (b"{\\rtf", "an RTF document"),
+_NOT_TABLES: tuple[tuple[bytes, Msg], ...] = (
+    (b"\x89PNG\r\n\x1a\n", _PNG),
+    (b"\xff\xd8\xff", _JPEG),
+    (b"GIF87a", _GIF),
+    (b"GIF89a", _GIF),
+    (b"II*\x00", _TIFF),
+    (b"MM\x00*", _TIFF),
+    (b"%PDF-", _PDF),
+    (b"\x1f\x8b", _GZIP),
+    (b"BZh", _BZIP2),
+    (b"\xfd7zXZ\x00", _XZ),
+    (b"7z\xbc\xaf\x27\x1c", _SEVEN_ZIP),
+    (b"Rar!\x1a\x07", _RAR),
+    (b"\x7fELF", _ELF),
+    (b"SQLite format 3\x00", _SQLITE),
+    (b"{\\rtf", _RTF),
 )
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
@@ -126,14 +150,16 @@ def _zip_kind(path: Path, source: str) -> FileKind:
     if mimetype.startswith(_ODS_MIME):
         return FileKind.ODS
     if "word/document.xml" in lowered:
-        what = "a Word document (DOCX)"
+        what = IS_DOCX()
     elif "ppt/presentation.xml" in lowered:
-        what = "a PowerPoint presentation (PPTX)"
+        what = IS_PPTX()
     elif mimetype.startswith(b"application/vnd.oasis.opendocument"):
-        what = f"an OpenDocument file of another kind ({mimetype.decode('ascii', 'replace')})"
-    else:
+        what = IS_OTHER_ODF(mimetype=mimetype.decode("ascii", "replace"))
+    elif names:
         shown = ", ".join(sorted(names)[:3]) + (" …" if len(names) > 3 else "")
-        what = f"a ZIP archive of {len(names)} file(s) ({shown or 'empty'})"
+        what = IS_ZIP(n=len(names), names=shown)
+    else:
+        what = IS_EMPTY_ZIP()
     raise UnreadableFile(
         source,
         NOT_A_TABLE_ZIP(what=what),

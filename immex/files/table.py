@@ -47,6 +47,9 @@ HEADER_ON_LINE = Template(
     "file.header_on_line",
     "header found on line {line}; the lines above it were skipped",
 )
+READ_AS_KIND = Template(
+    "import.file.read_as_kind", "{file} is {kind} though named {suffix}: read as such"
+)
 RENAMED = Template("file.renamed", "columns read by their Spanish or alternative names: {names}")
 
 
@@ -164,7 +167,7 @@ def open_table(
     notes: list[str] = []
     named = SUFFIX_KINDS.get(path.suffix.lower())
     if named is not None and named is not kind:
-        notes.append(f"{source} is {KIND_NAMES[kind]} though named {path.suffix}: read as such")
+        notes.append(READ_AS_KIND(file=source, kind=KIND_NAMES[kind], suffix=path.suffix))
     encoding: Encoding | None = None
     dialect: Dialect | None = None
     if kind is FileKind.TEXT:

@@ -28,7 +28,7 @@ BAD_CELL = Template(
     "{value} that cannot be read ({name}: {exc}); open it in Excel and save it again, or {save_as}",
 )
 NO_SHEET = Template("file.no_sheet", "the workbook has no worksheet: {save_as}")
-NO_SHEET = Template("file.no_sheet", "the workbook has no worksheet: {save_as}")
+FIRST_SHEET = Template("import.file.first_sheet", "read sheet {sheet}, the first of {n}")
 PROTECTED = Template(
     "file.protected",
     "the workbook is protected with a password: remove it in Excel and save the workbook "
@@ -105,7 +105,7 @@ def _xlsx(path: Path, source: str, notes: list[str]) -> Rows:
         raise UnreadableFile(source, NO_SHEET(save_as=SAVE_AS))
     sheet = wb.worksheets[0]
     if len(wb.worksheets) > 1:
-        notes.append(f"read sheet {sheet.title!r}, the first of {len(wb.worksheets)}")
+        notes.append(FIRST_SHEET(sheet=repr(sheet.title), n=len(wb.worksheets)))
 
     def gen() -> Rows:
         n = 0
@@ -147,7 +147,7 @@ def _calamine(path: Path, source: str, kind: FileKind, notes: list[str]) -> Rows
     except Exception as exc:  # noqa: BLE001 - calamine raises several types of its own
         raise _damaged(source, kind, exc) from None
     if len(names) > 1:
-        notes.append(f"read sheet {names[0]!r}, the first of {len(names)}")
+        notes.append(FIRST_SHEET(sheet=repr(names[0]), n=len(names)))
 
     def gen() -> Rows:
         for n, row in enumerate(rows, start=1):

@@ -24,6 +24,7 @@ from pathlib import Path
 from immex.domain.dated import CONFIDENCE_LEVELS
 from immex.domain.errors import BatchError, ErrorRecord
 from immex.domain.immex_annex import Annex, AnnexRow
+from immex.domain.messages import Msg, Template
 from immex.refdata.framework import DATA_DIR, BuiltTable, SourceFile, sha256_file, write_csv
 from immex.refdata.rules_build import RULES_REL, parse_rules, rules_source
 
@@ -38,6 +39,32 @@ HEADER = (
 HEADINGS = "ligie_headings.csv"
 
 _DOF = re.compile(r"DOF (\d{2})-(\d{2})-(\d{4})")
+NOT_A_DATE = Template("refdata.build.not_a_date", "not a date (YYYY-MM-DD)")
+ENDS_BEFORE_START = Template("refdata.build.ends_before_start", "ends before it starts")
+NO_DOF_DATE = Template("refdata.build.no_dof_date", "the quote states no DOF date")
+QUOTE_STATES = Template("refdata.build.quote_states", "the quote states {day}")
+NO_ENTRY_INTO_FORCE = Template(
+    "refdata.build.no_entry_into_force",
+    "the quote states no entry-into-force date: say that valid_from is the DOF publication date",
+)
+NOT_A_SCOPE = Template(
+    "refdata.build.not_a_scope", "expected a chapter, heading, subheading or fracción"
+)
+NOT_IN_LIGIE = Template("refdata.build.not_in_ligie", "not in the bundled LIGIE")
+OUTSIDE_SCOPE = Template("refdata.build.outside_scope", "not inside the row's scope {scope}")
+NOT_AN_ANNEX = Template("refdata.build.not_an_annex", "expected I or II")
+NOT_A_RULE = Template("refdata.build.not_a_rule", "not a rule of {rules}")
+NOT_IN_RULE = Template("refdata.build.not_in_rule", "not in the text of rule {rule}")
+RULE_CONFIDENCE = Template(
+    "refdata.build.rule_confidence", "rule {rule} has confidence {confidence}"
+)
+NO_SOURCE_BASIS = Template("refdata.build.no_source_basis", "source and basis are required")
+DUPLICATE = Template(
+    "refdata.build.duplicate_annex_row", "duplicate row (same annex, scope and valid_from)"
+)
+BUILD_ORDER = Template(
+    "refdata.build.order", "{headings} must be built before {table} (LIGIE builder first)"
+)
 _IN_FORCE = re.compile(r"in force (\d{2})-(\d{2})-(\d{4})")
 
 
@@ -62,23 +89,26 @@ def _check_dates(
 ) -> date | None:
     try:
         start = date.fromisoformat(row["valid_from"])
+    except ValueError:
+        errors.append(ErrorRecord(SOURCE_REL, line, "valid_from", NOT_A_DATE(), row["valid_from"]))
+        return None
+    try:
         end = date.fromisoformat(row["valid_to"]) if row["valid_to"] else None
-    except ValueError as exc:
-        errors.append(ErrorRecord(SOURCE_REL, line, "valid_from", f"not a date: {exc}"))
+    except ValueError:
+        errors.append(ErrorRecord(SOURCE_REL, line, "valid_to", NOT_A_DATE(), row["valid_to"]))
         return None
     if end is not None and end < start:
-        errors.append(ErrorRecord(SOURCE_REL, line, "valid_to", "ends before it starts"))
+        errors.append(ErrorRecord(SOURCE_REL, line, "valid_to", ENDS_BEFORE_START()))
     stated = _IN_FORCE.search(quote)
     dof = _DOF.search(quote)
     expected = _dmy(stated) if stated else (_dmy(dof) if dof else None)
     if expected is None:
-        errors.append(ErrorRecord(SOURCE_REL, line, "quote", "the quote states no DOF date"))
+        errors.append(ErrorRecord(SOURCE_REL, line, "quote", NO_DOF_DATE()))
     elif start != expected:
-        message = f"the quote states {expected.isoformat()}"
+        message = QUOTE_STATES(day=expected.isoformat())
         errors.append(ErrorRecord(SOURCE_REL, line, "valid_from", message, row["valid_from"]))
     elif not stated and "publication date" not in row["basis"]:
-        message = "the quote states no entry-into-force date: say that valid_from is the DOF "
-        errors.append(ErrorRecord(SOURCE_REL, line, "basis", message + "publication date"))
+        errors.append(ErrorRecord(SOURCE_REL, line, "basis", NO_ENTRY_INTO_FORCE()))
     return start
 
 
@@ -93,34 +123,35 @@ def compile_rows(
     seen: set[tuple[str, str, str]] = set()
     for line, row in enumerate(rows, start=2):
 
-        def err(column: str, message: str, value: str | None = None, at: int = line) -> None:
+        def err(column: str, message: Msg, value: str | None = None, at: int = line) -> None:
             errors.append(ErrorRecord(SOURCE_REL, at, column, message, value))
 
         scope, exceptions = row["fraccion"], [x for x in row["exceptions"].split(",") if x]
         for column, code in [("fraccion", scope), *(("exceptions", x) for x in exceptions)]:
             if not _scope_ok(code):
-                err(column, "expected a chapter, heading, subheading or fracción", code)
+                err(column, NOT_A_SCOPE(), code)
             elif heading_code(code) not in known:
-                err(column, "not in the bundled LIGIE", code)
+                err(column, NOT_IN_LIGIE(), code)
             elif column == "exceptions" and not code.replace(".", "").startswith(
                 scope.replace(".", "")
             ):
-                err(column, f"not inside the row's scope {scope}", code)
+                err(column, OUTSIDE_SCOPE(scope=scope), code)
         if row["annex"] not in tuple(Annex):
-            err("annex", "expected I or II", row["annex"])
+            err("annex", NOT_AN_ANNEX(), row["annex"])
         rule = rules.get(row["rule"])
         if rule is None:
-            err("rule", f"not a rule of {RULES_REL}", row["rule"])
+            err("rule", NOT_A_RULE(rules=RULES_REL), row["rule"])
         elif row["quote"] not in rule[1]:
-            err("quote", f"not in the text of rule {row['rule']}", row["quote"])
+            err("quote", NOT_IN_RULE(rule=row["rule"]), row["quote"])
         elif row["confidence"] != rule[0] or row["confidence"] not in CONFIDENCE_LEVELS:
-            err("confidence", f"rule {row['rule']} has confidence {rule[0]}", row["confidence"])
+            err("confidence", RULE_CONFIDENCE(rule=row["rule"], confidence=rule[0]),
+                row["confidence"])  # fmt: skip
         if not row["source"] or not row["basis"]:
-            err("source", "source and basis are required")
+            err("source", NO_SOURCE_BASIS())
         start = _check_dates(errors, line, row, row["quote"])
         key = (row["annex"], scope, row["valid_from"])
         if key in seen:
-            err("fraccion", "duplicate row (same annex, scope and valid_from)", scope)
+            err("fraccion", DUPLICATE(), scope)
         seen.add(key)
         if start is not None:
             out.append(tuple(row[c] if c != "exceptions" else ",".join(exceptions)
@@ -140,7 +171,7 @@ def build(source: Path, out: Path, csv_path: Path = SOURCE_CSV) -> list[BuiltTab
     rules = {r[0]: (r[2], r[3]) for r in rule_rows}
     headings = out / HEADINGS
     if not headings.is_file():
-        raise RuntimeError(f"{HEADINGS} must be built before {TABLE} (LIGIE builder first)")
+        raise RuntimeError(BUILD_ORDER(headings=HEADINGS, table=TABLE))
     known = {r["code"] for r in _read(headings)}
     rows = compile_rows(_read(csv_path), rules, known)
     count = write_csv(out / TABLE, HEADER, rows)
@@ -170,10 +201,14 @@ def load_annex_rows() -> tuple[AnnexRow, ...]:
         return ()
     return tuple(
         AnnexRow(
-            r["fraccion"], Annex(r["annex"]), date.fromisoformat(r["valid_from"]),
+            r["fraccion"],
+            Annex(r["annex"]),
+            date.fromisoformat(r["valid_from"]),
             date.fromisoformat(r["valid_to"]) if r["valid_to"] else None,
-            f"{r['source']} (RULES {r['rule']})", r["confidence"],
-            tuple(x for x in r["exceptions"].split(",") if x), r["note"],
+            f"{r['source']} (RULES {r['rule']})",
+            r["confidence"],
+            tuple(x for x in r["exceptions"].split(",") if x),
+            r["note"],
         )  # fmt: skip
         for r in _read(path)
     )

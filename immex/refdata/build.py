@@ -19,7 +19,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from immex.domain.messages import Msg, Template
 from immex.refdata.framework import DATA_DIR, BuiltTable, sha256_file, write_json
+
+NO_SOURCE = Template(
+    "refdata.build.no_source",
+    "reference source folder not found: {path} (pass --source DIR or set IMMEX_SHARED_DATA to "
+    "the shared/data folder)",
+)
+NOT_AVAILABLE = Template(
+    "refdata.build.not_available",
+    "builder {module} not available yet ({description}): its tables are NOT built",
+)
+WARNING = Template("refdata.build.warning", "WARNING: {message}")
+#: the differences of ``refdata build --check``
+SKIPPED = Template("refdata.build.skipped", "builder skipped: {module}")
+MISSING_IN_DATA = Template("refdata.build.missing_in_data", "{file}: missing in {data}")
+DIFFERS = Template("refdata.build.differs", "{file}: differs from a fresh build")
+NOT_BUILT = Template("refdata.build.not_built", "{file}: in {data} but not produced by any builder")
 
 Builder = Callable[[Path, Path], list[BuiltTable]]
 
@@ -137,8 +154,11 @@ def _load_builder(module: str) -> Builder | None:
     return build if callable(build) else None
 
 
-def _note(message: str) -> None:
-    sys.stderr.write(f"WARNING: {message}\n")
+def _note(message: Msg) -> None:
+    """A warning on stderr, in the run's language."""
+    from immex.reports.i18n import default_lang, tr
+
+    sys.stderr.write(f"{tr(WARNING(message=message), default_lang())}\n")
 
 
 def build_all(source: Path, out: Path = DATA_DIR, *, strict: bool = False) -> Manifest:
@@ -152,10 +172,7 @@ def build_all(source: Path, out: Path = DATA_DIR, *, strict: bool = False) -> Ma
     if not source.is_dir():
         from immex.domain.errors import DataCoverageError
 
-        raise DataCoverageError(
-            f"reference source folder not found: {source} (pass --source DIR or set "
-            "IMMEX_SHARED_DATA to the shared/data folder)"
-        )
+        raise DataCoverageError(NO_SOURCE(path=source))
     out.mkdir(parents=True, exist_ok=True)
     tables: list[BuiltTable] = []
     builders: list[dict[str, str]] = []
@@ -163,7 +180,7 @@ def build_all(source: Path, out: Path = DATA_DIR, *, strict: bool = False) -> Ma
     for module, description in BUILDERS:
         build = _load_builder(module)
         if build is None:
-            msg = f"builder {module} not available yet ({description}): its tables are NOT built"
+            msg = NOT_AVAILABLE(module=module, description=description)
             if strict:
                 raise RuntimeError(msg)
             _note(msg)
@@ -260,25 +277,25 @@ def _manifest(
     )
 
 
-def check(source: Path, data: Path = DATA_DIR) -> list[str]:
+def check(source: Path, data: Path = DATA_DIR) -> list[Msg]:
     """Rebuild into a temporary folder; return the differences with ``data`` (empty = same)."""
-    problems: list[str] = []
+    problems: list[Msg] = []
     with tempfile.TemporaryDirectory(prefix="immex-refdata-") as tmp:
         fresh = Path(tmp)
         manifest = build_all(source, fresh)
-        problems.extend(f"builder skipped: {m}" for m in manifest.skipped)
+        problems.extend(SKIPPED(module=m) for m in manifest.skipped)
         built = sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
         for rel in built:
             committed = data / rel
             if not committed.is_file():
-                problems.append(f"{rel}: missing in {data}")
+                problems.append(MISSING_IN_DATA(file=rel, data=data))
             elif committed.read_bytes() != (fresh / rel).read_bytes():
-                problems.append(f"{rel}: differs from a fresh build")
+                problems.append(DIFFERS(file=rel))
         if data.is_dir():
             for p in sorted(data.rglob("*")):
                 rel = p.relative_to(data).as_posix()
                 if p.is_file() and rel not in built and not _ignored(rel):
-                    problems.append(f"{rel}: in {data} but not produced by any builder")
+                    problems.append(NOT_BUILT(file=rel, data=data))
     return problems
 
 

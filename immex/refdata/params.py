@@ -16,11 +16,30 @@ import yaml
 
 from immex.domain.dated import CONFIDENCE_LEVELS
 from immex.domain.errors import BatchError, ErrorRecord
+from immex.domain.messages import Template
 from immex.refdata.framework import BuiltTable, SourceFile, sha256_file, write_json
 
 PARAMETERS_YAML = Path(__file__).resolve().parent / "sources" / "parameters.yaml"
 PARAMETERS_REL = "immex/refdata/sources/parameters.yaml"
 TYPES = ("decimal", "text")
+
+NOT_A_TYPE = Template("refdata.build.not_a_type", "must be one of {types}")
+BAD_DATE = Template(
+    "refdata.build.bad_date",
+    "valid_from missing, or valid_from or valid_to not a date (YYYY-MM-DD)",
+)
+TO_BEFORE_FROM = Template("refdata.build.to_before_from", "valid_to before valid_from")
+NOT_QUOTED = Template("refdata.build.not_quoted", "value must be a quoted string")
+NOT_A_NUMBER = Template("refdata.build.not_a_number", "not a number")
+BAD_CONFIDENCE = Template("refdata.build.bad_confidence", "confidence must be one of {levels}")
+NO_SOURCE = Template("refdata.build.no_param_source", "source (law, article, DOF) missing")
+OVERLAP = Template("refdata.build.overlap", "records overlap: {first} and {second}")
+NO_VALUES = Template("refdata.build.no_values", "no values")
+ERRORS_IN = Template("refdata.build.errors_in", "{n} error in {where}", "{n} errors in {where}")
+LATE_RATE = Template(
+    "refdata.build.late_rate",
+    "{value} on {day} disagrees with the LIF rate {lif} + {increase} % (CFF 21) = {expected}",
+)
 
 
 def _day(value: Any) -> str | None:
@@ -38,38 +57,42 @@ def compile_parameters(raw: dict[str, Any], where: str = PARAMETERS_REL) -> dict
     for name, spec in sorted((raw.get("parameters") or {}).items()):
         kind = spec.get("type", "decimal")
         if kind not in TYPES:
-            errors.append(ErrorRecord(where, None, f"{name}.type", f"must be one of {TYPES}", kind))
+            errors.append(
+                ErrorRecord(where, None, f"{name}.type", NOT_A_TYPE(types=", ".join(TYPES)), kind)
+            )
         values = []
         for i, rec in enumerate(spec.get("values") or []):
             field = f"{name}.values[{i}]"
             try:
                 start = _day(rec["valid_from"])
                 end = _day(rec.get("valid_to"))
-            except (KeyError, ValueError) as exc:
-                errors.append(ErrorRecord(where, None, field, f"bad or missing date: {exc}"))
+            except (KeyError, ValueError):
+                errors.append(ErrorRecord(where, None, field, BAD_DATE()))
                 continue
             if end is not None and start is not None and end < start:
-                errors.append(ErrorRecord(where, None, field, "valid_to before valid_from"))
+                errors.append(ErrorRecord(where, None, field, TO_BEFORE_FROM()))
             value = rec.get("value")
             if not isinstance(value, str):
-                errors.append(
-                    ErrorRecord(where, None, field, "value must be a quoted string", repr(value))
-                )
+                errors.append(ErrorRecord(where, None, field, NOT_QUOTED(), repr(value)))
                 continue
             if kind == "decimal":
                 try:
                     Decimal(value)
                 except InvalidOperation:
-                    errors.append(ErrorRecord(where, None, field, "not a number", value))
+                    errors.append(ErrorRecord(where, None, field, NOT_A_NUMBER(), value))
             conf = rec.get("confidence")
             if conf not in CONFIDENCE_LEVELS:
                 errors.append(
                     ErrorRecord(
-                        where, None, field, f"confidence must be one of {CONFIDENCE_LEVELS}", conf
+                        where,
+                        None,
+                        field,
+                        BAD_CONFIDENCE(levels=", ".join(CONFIDENCE_LEVELS)),
+                        conf,  # fmt: skip
                     )
                 )
             if not rec.get("source"):
-                errors.append(ErrorRecord(where, None, field, "source (law, article, DOF) missing"))
+                errors.append(ErrorRecord(where, None, field, NO_SOURCE()))
             values.append(
                 {
                     "valid_from": start,
@@ -88,11 +111,11 @@ def compile_parameters(raw: dict[str, Any], where: str = PARAMETERS_REL) -> dict
                         where,
                         None,
                         name,
-                        f"records overlap: {a['valid_from']} and {b['valid_from']}",
+                        OVERLAP(first=a["valid_from"], second=b["valid_from"]),
                     )
                 )
         if not values:
-            errors.append(ErrorRecord(where, None, name, "no values"))
+            errors.append(ErrorRecord(where, None, name, NO_VALUES()))
         params[name] = {
             "description": spec.get("description", ""),
             "unit": spec.get("unit", ""),
@@ -111,7 +134,7 @@ def compile_parameters(raw: dict[str, Any], where: str = PARAMETERS_REL) -> dict
         }
     errors.extend(_check_late_payment_rate(params, where))
     if errors:
-        raise BatchError(errors, f"{len(errors)} error(s) in {where}")
+        raise BatchError(errors, ERRORS_IN(n=len(errors), where=where))
     return {"parameters": params, "observations": observations}
 
 
@@ -140,8 +163,9 @@ def _check_late_payment_rate(params: dict[str, Any], where: str) -> list[ErrorRe
                     where,
                     None,
                     "recargos.late_payment_rate",
-                    f"{v['value']} on {day} disagrees with the LIF rate {lif} + {increase} % "
-                    f"(CFF 21) = {expected}",
+                    LATE_RATE(
+                        value=v["value"], day=day, lif=lif, increase=increase, expected=expected
+                    ),  # fmt: skip
                     v["value"],
                 )
             )

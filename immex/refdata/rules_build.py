@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from immex.domain.errors import BatchError, ErrorRecord
+from immex.domain.messages import Template
 from immex.refdata.framework import BuiltTable, SourceFile, source_file, write_csv
 
 #: relative to the ``shared/data`` source root
@@ -67,6 +68,14 @@ def citations(text: str, section: str = "", rule_id: str = "") -> list[str]:
     return seen
 
 
+TWICE = Template("refdata.build.rule_twice", "rule {rule} is defined twice")
+BAD_CONFIDENCE = Template(
+    "refdata.build.rule_bad_confidence",
+    "rule {rule}: confidence {confidence} is not H, M or L (optionally H/M, M-H, L — note)",
+)
+NO_ROWS = Template("refdata.build.no_rule_rows", "no rule rows (| id | rule | conf |) found")
+
+
 def parse_rules(text: str, where: str = RULES_REL) -> list[tuple[str, str, str, str, str]]:
     """(id, section, confidence, text, citations joined by "; ") for every table row."""
     rows: list[tuple[str, str, str, str, str]] = []
@@ -83,12 +92,12 @@ def parse_rules(text: str, where: str = RULES_REL) -> list[tuple[str, str, str, 
             continue
         rule_id, body, confidence = match.group(1), match.group(2).strip(), match.group(3)
         if rule_id in ids:
-            errors.append(ErrorRecord(where, line_no, "id", f"rule {rule_id} is defined twice"))
+            errors.append(ErrorRecord(where, line_no, "id", TWICE(rule=rule_id)))
             continue
         if not _CONFIDENCE.match(confidence):
             errors.append(
-                ErrorRecord(where, line_no, "conf", f"rule {rule_id}: confidence {confidence!r} "
-                            "is not H, M or L (optionally H/M, M-H, L — note)")
+                ErrorRecord(where, line_no, "conf",
+                            BAD_CONFIDENCE(rule=rule_id, confidence=repr(confidence)))
             )  # fmt: skip
             continue
         ids.add(rule_id)
@@ -99,7 +108,7 @@ def parse_rules(text: str, where: str = RULES_REL) -> list[tuple[str, str, str, 
     if errors:
         raise BatchError(errors)
     if not rows:
-        raise BatchError([ErrorRecord(where, 0, "", "no rule rows (| id | rule | conf |) found")])
+        raise BatchError([ErrorRecord(where, 0, "", NO_ROWS())])
     return sorted(rows, key=lambda r: (r[0][0], int(re.sub(r"\D", "", r[0])), r[0]))
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from immex.domain.errors import BatchError, ErrorRecord
+from immex.domain.messages import Template
 from immex.refdata.framework import BuiltTable, source_file, write_csv
 
 FX_SOURCE = "banxico/fix_usd_mxn_1991_2026.csv"
@@ -24,6 +25,15 @@ INPC_ATTR = (
     "INEGI INPC general index (base 2Q July 2018 = 100), via hisoto/comportamiento_precios; "
     "INEGI data, free use with attribution"
 )
+
+NOT_A_DATE = Template("refdata.build.not_a_date", "not a date (YYYY-MM-DD)")
+WEEKEND = Template("refdata.build.fix_weekend", "FIX dated on a weekend")
+NOT_A_RATE = Template("refdata.build.not_a_rate", "not a positive rate")
+OUT_OF_ORDER = Template("refdata.build.out_of_order", "out of order or duplicate")
+NOT_A_MONTH = Template("refdata.build.not_a_month", "not a month")
+MONTH_RANGE = Template("refdata.build.month_range", "out of range")
+NOT_AN_INDEX = Template("refdata.build.not_an_index", "not a positive index")
+MONTH_GAP = Template("refdata.build.month_gap", "gap or disorder in months")
 
 
 class SeriesBuildError(BatchError):
@@ -47,14 +57,14 @@ def read_fx(path: Path, rel: str = FX_SOURCE) -> list[tuple[str, str]]:
             try:
                 day = date.fromisoformat(day_s)
             except ValueError:
-                errors.append(ErrorRecord(rel, line, "fecha", "not a date", day_s))
+                errors.append(ErrorRecord(rel, line, "fecha", NOT_A_DATE(), day_s))
                 continue
             if day.weekday() >= 5:
-                errors.append(ErrorRecord(rel, line, "fecha", "FIX dated on a weekend", day_s))
+                errors.append(ErrorRecord(rel, line, "fecha", WEEKEND(), day_s))
             if not _positive(rate):
-                errors.append(ErrorRecord(rel, line, "tipo_cambio", "not a positive rate", rate))
+                errors.append(ErrorRecord(rel, line, "tipo_cambio", NOT_A_RATE(), rate))
             if rows and day_s <= rows[-1][0]:
-                errors.append(ErrorRecord(rel, line, "fecha", "out of order or duplicate", day_s))
+                errors.append(ErrorRecord(rel, line, "fecha", OUT_OF_ORDER(), day_s))
             rows.append((day_s, rate))
     if errors:
         raise SeriesBuildError(errors)
@@ -70,13 +80,13 @@ def read_inpc(path: Path, rel: str = INPC_SOURCE) -> list[tuple[str, str]]:
             try:
                 month = (int(rec["year"]), int(rec["month"]))
             except ValueError:
-                errors.append(ErrorRecord(rel, line, "year/month", "not a month", str(rec)))
+                errors.append(ErrorRecord(rel, line, "year/month", NOT_A_MONTH(), str(rec)))
                 continue
             if not 1 <= month[1] <= 12:
-                errors.append(ErrorRecord(rel, line, "month", "out of range", rec["month"]))
+                errors.append(ErrorRecord(rel, line, "month", MONTH_RANGE(), rec["month"]))
             value = rec["valor"].strip()
             if not _positive(value):
-                errors.append(ErrorRecord(rel, line, "valor", "not a positive index", value))
+                errors.append(ErrorRecord(rel, line, "valor", NOT_AN_INDEX(), value))
             if prev is not None:
                 expected = (prev[0] + 1, 1) if prev[1] == 12 else (prev[0], prev[1] + 1)
                 if month != expected:
@@ -85,7 +95,7 @@ def read_inpc(path: Path, rel: str = INPC_SOURCE) -> list[tuple[str, str]]:
                             rel,
                             line,
                             "month",
-                            "gap or disorder in months",
+                            MONTH_GAP(),
                             f"{month[0]}-{month[1]:02d}",
                         )
                     )

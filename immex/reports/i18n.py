@@ -9,15 +9,22 @@ pedimento, LA 109, RGCE …) stay Spanish in both languages.
 
 ``python -m immex.reports.i18n`` adds to both files every key the code declares and the
 catalog lacks (msgstr empty: a test fails until someone translates it).
+
+A message about a count (a plural :class:`~immex.domain.messages.Template`) is a gettext
+plural entry: ``msgid``/``msgid_plural`` its key, one ``msgstr[i]`` per form of the
+language's ``Plural-Forms`` header (Spanish and English: ``nplurals=2; plural=(n != 1)``,
+digits are written, never "un millón de"); the form is chosen by the header's rule, compiled
+by :func:`gettext.c2py`, from the count field of the message.
 """
 
 from __future__ import annotations
 
+import gettext
 import importlib
 import os
 import pkgutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from functools import cache
@@ -29,7 +36,7 @@ from babel.messages.pofile import read_po, write_po
 
 import immex
 from immex.domain.errors import ErrorRecord, InvalidInput
-from immex.domain.messages import JOIN, TEMPLATES, Msg, Template
+from immex.domain.messages import JOIN, PLURALS, TEMPLATES, Msg, Template, count_of
 
 LANGS = ("es", "en")
 DEFAULT_LANG = "es"
@@ -47,30 +54,77 @@ def _read(lang: str) -> Catalog:
 
 
 @cache
+def _entries(lang: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]], Callable[[int], int]]:
+    """The texts of ``lang``'s catalog, its plural entries (every form translated) and its
+    plural rule (form index of a count)."""
+    read = _read(lang)
+    single: dict[str, str] = {}
+    plural: dict[str, tuple[str, ...]] = {}
+    for m in read:
+        if not m.id:
+            continue
+        if m.pluralizable and isinstance(m.string, (tuple, list)):
+            forms = tuple(str(f) for f in m.string)
+            if len(forms) == read.num_plurals and all(forms):
+                plural[str(m.id[0])] = forms
+        elif m.string:
+            single[str(m.id)] = str(m.string)
+    return single, plural, gettext.c2py(read.plural_expr)
+
+
+@cache
 def catalog(lang: str) -> dict[str, str]:
-    """``key → text`` of ``lang`` (messages without a translation are left out)."""
-    return {str(m.id): str(m.string) for m in _read(lang) if m.id and m.string}
+    """``key → text`` of ``lang`` (messages without a translation are left out; a plural
+    message by its first form, the singular: :func:`plural_forms` has them all)."""
+    single, plural, _rule = _entries(lang)
+    return {**single, **{key: forms[0] for key, forms in plural.items()}}
+
+
+def plural_forms(lang: str) -> dict[str, tuple[str, ...]]:
+    """``key → forms`` of the plural messages of ``lang`` (those with every form translated)."""
+    return _entries(lang)[1]
+
+
+def plural_index(lang: str, count: object) -> int:
+    """The form of ``lang`` a count takes (its catalog's ``Plural-Forms`` rule)."""
+    return int(_entries(lang)[2](count_of(count)))
+
+
+def _plural_text(key: str, lang: str, count: object) -> str | None:
+    forms = plural_forms(lang).get(key)
+    if forms is None:
+        return None
+    return forms[min(plural_index(lang, count), len(forms) - 1)]
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     """The text of ``key`` in ``lang`` (Spanish when missing, then the key itself),
-    formatted with ``fmt``."""
-    text = catalog(lang).get(key) or catalog(DEFAULT_LANG).get(key)
+    formatted with ``fmt`` (a plural message in the form of its count field)."""
+    if key in PLURALS and PLURALS[key][2] in fmt:
+        count = fmt[PLURALS[key][2]]
+        text = _plural_text(key, lang, count) or _plural_text(key, DEFAULT_LANG, count)
+    else:
+        text = catalog(lang).get(key) or catalog(DEFAULT_LANG).get(key)
     if text is None:
         return key
     return text.format(**fmt) if fmt else text
 
 
 def tr(text: Any, lang: str = DEFAULT_LANG) -> Any:
-    """A message of the core in ``lang`` (its fields translated too); anything else as it is
-    (numbers, codes, a user's own text)."""
+    """A message of the core in ``lang`` (its fields translated too; a plural message in
+    the form its count takes in ``lang``); anything else as it is (numbers, codes, a
+    user's own text)."""
     if not isinstance(text, Msg):
         return text
     fields = {k: tr(v, lang) for k, v in text.params.items()}
     if text.key == JOIN:
         sep = str(fields.pop("sep"))
         return sep.join(str(fields[f"p{i}"]) for i in range(len(fields)))
-    template = catalog(lang).get(text.key) or text.english
+    counted = getattr(text, "counted", None)  # a Msg unpickled from before plurals: none
+    if counted is not None:
+        template = _plural_text(text.key, lang, text.params[counted]) or text.english
+    else:
+        template = catalog(lang).get(text.key) or text.english
     return template.format(**fields)
 
 
@@ -145,26 +199,51 @@ def missing(lang: str) -> list[str]:
     """Keys without a translation in ``lang``: those of the other language and every
     message the code declares (a test keeps this empty)."""
     have = catalog(lang)
+    forms = plural_forms(lang)
     wanted = set(keys()) | set(TEMPLATES)
-    return sorted(k for k in wanted if k not in have)
+    return sorted(k for k in wanted if k not in (forms if k in PLURALS else have))
 
 
 def sync() -> dict[str, int]:
     """Add every declared key a catalog lacks (empty msgstr for Spanish, the English text
-    for English), keeping the files' order and comments; returns how many were added."""
+    for English), keeping the files' order and comments; a message declared plural that the
+    catalog holds as a single text becomes a plural entry (its text kept as the first form);
+    returns how many were added."""
     added = {}
     for lang in LANGS:
         cat = _read(lang)
         n = 0
         for key in sorted(set(TEMPLATES) | set(keys())):
-            if key not in cat:
+            if key in PLURALS:
+                n += _sync_plural(cat, key, lang)
+            elif key not in cat:
                 cat.add(key, TEMPLATES.get(key, "") if lang == "en" else "")
                 n += 1
         with po_path(lang).open("wb") as fh:
             write_po(fh, cat, width=100, omit_header=False, sort_output=False)
         added[lang] = n
+    _entries.cache_clear()
     catalog.cache_clear()
     return added
+
+
+def _sync_plural(cat: Catalog, key: str, lang: str) -> int:
+    """The plural entry of ``key`` in ``cat`` (1 when added or made plural)."""
+    old = cat.get(key)
+    if old is not None and old.pluralizable:
+        return 0
+    singular, plural, _count = PLURALS[key]
+    if lang == "en":
+        forms = (singular, *[plural] * (cat.num_plurals - 1))
+    else:
+        kept = str(old.string) if old is not None and old.string else ""
+        forms = (kept, *[""] * (cat.num_plurals - 1))
+    if old is None:
+        cat.add((key, key), forms)
+    else:  # in its place: the file's order stays
+        old.id = (key, key)
+        old.string = forms
+    return 1
 
 
 def declare_all() -> None:

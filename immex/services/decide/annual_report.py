@@ -52,11 +52,14 @@ W_NO_SALES = Template(
     "statements or the ISR return (RULES I-12)",
 )
 W_NO_VALUE = Template(
-    "pack.no_value", "{n} export line(s) carry no value: not in the export totals"
+    "pack.no_value",
+    "{n} export line carries no value: not in the export totals",
+    "{n} export lines carry no value: not in the export totals",
 )
 W_NO_FIX = Template(
     "pack.no_fix",
-    "no FIX in the data for {n} date(s) (e.g. {first}): their MXN figures are left out",
+    "no FIX in the data for {n} date (e.g. {first}): its MXN figures are left out",
+    "no FIX in the data for {n} dates (e.g. {first}): their MXN figures are left out",
 )
 W_NO_RUN = Template(
     "pack.no_run", "no discharge run: the year's changes of regime (F4) are not counted"

@@ -63,8 +63,10 @@ A3_TAXES = Template(
 )
 PAST = Template(
     "plan.past",
-    "{n} lot(s) already past their limit: the goods are illegally in the country (LA 108); "
-    "only the regularization (A3) is open — {fines}",
+    "{n} lot already past its limit: the goods are illegally in the country (LA 108); only the "
+    "regularization (A3) is open — {fines}",
+    "{n} lots already past their limit: the goods are illegally in the country (LA 108); only "
+    "the regularization (A3) is open — {fines}",
 )
 USED_LEDGER = Template(
     "plan.used_ledger",

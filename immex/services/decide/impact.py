@@ -41,7 +41,9 @@ NO_RUN = Template(
 )
 USED_FILE = Template(
     "impact.used_file",
-    "the file {file} read as `immex rates load {loader}` reads it ({rows} row(s)); nothing loaded",
+    "the file {file} read as `immex rates load {loader}` reads it ({rows} row); nothing loaded",
+    "the file {file} read as `immex rates load {loader}` reads it ({rows} rows); nothing loaded",
+    count="rows",
 )
 USED_LEDGER = Template(
     "impact.used_ledger",

@@ -45,8 +45,11 @@ NO_ROWS = Template(
 )
 NONE_IN_FORCE = Template(
     "advice.none_in_force",
-    "{rows} PROSEC row(s) loaded, none in force from {start} to {end} (the first from "
-    "{first}): no sector to advise on in the period",
+    "{rows} PROSEC row loaded, not in force from {start} to {end} (in force from {first}): no "
+    "sector to advise on in the period",
+    "{rows} PROSEC rows loaded, none in force from {start} to {end} (the first from {first}): no "
+    "sector to advise on in the period",
+    count="rows",
 )
 GOODS_EXTRA = Template(
     "advice.goods_extra",
@@ -90,7 +93,10 @@ USED_MATERIALS = Template(
     "{materials} material(s) and {products} product(s) with their fracciones",
 )
 USED_GOODS = Template(
-    "advice.used_goods", "sector goods list {file} ({rows} row(s), given by the user)"
+    "advice.used_goods",
+    "sector goods list {file} ({rows} row, given by the user)",
+    "sector goods list {file} ({rows} rows, given by the user)",
+    count="rows",
 )
 
 

@@ -45,7 +45,10 @@ NO_SAVING = Template(
 T_GOODS = Template("app.t.goods", "goods produced")
 T_COMPONENTS = Template("app.t.components", "components imported")
 D_ROWS = Template(
-    "app.used_rows", "{rows} loaded PROSEC row(s) of sector {sector} in force on {day}"
+    "app.used_rows",
+    "{rows} loaded PROSEC row of sector {sector} in force on {day}",
+    "{rows} loaded PROSEC rows of sector {sector} in force on {day}",
+    count="rows",
 )
 D_LEDGER = Template(
     "app.used_ledger",

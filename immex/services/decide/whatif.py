@@ -85,18 +85,24 @@ FIGURES_ARE = Template(
 )
 LATER = Template(
     "whatif.later",
-    "{n} recorded shipment line(s) dated after {day} use the same components: a real shipment "
-    "on that date would be discharged before them",
+    "{n} recorded shipment line dated after {day} uses the same components: a real shipment on "
+    "that date would be discharged before it",
+    "{n} recorded shipment lines dated after {day} use the same components: a real shipment on "
+    "that date would be discharged before them",
 )
 SHORT = Template(
     "whatif.short",
-    "{n} component(s) short: the open lots cannot cover the line (the figures cover only what "
-    "they can)",
+    "{n} component short: the open lots cannot cover the line (the figures cover only what they "
+    "can)",
+    "{n} components short: the open lots cannot cover the line (the figures cover only what they "
+    "can)",
 )
 PAST = Template(
     "whatif.past",
-    "{n} lot(s) of these components are past their limit with an open balance: skipped; "
-    "regularize them (A3; RULES I-4) — see `immex expiry plan`",
+    "{n} lot of these components is past its limit with an open balance: skipped; regularize it "
+    "(A3; RULES I-4) — see `immex expiry plan`",
+    "{n} lots of these components are past their limit with an open balance: skipped; regularize "
+    "them (A3; RULES I-4) — see `immex expiry plan`",
 )
 SOON = Template("whatif.soon", "{n} of the lots used reach their limit within 30 days")
 

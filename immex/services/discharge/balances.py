@@ -130,8 +130,11 @@ def _balances(
 
 FLAGGED_LOTS = Template(
     "annex.balance.flagged",
-    "{lots} open lot(s) (USD {value}) of a fracción in Annex I/II of the IMMEX Decree on its "
-    "entry date: column annex; the citation of each in --json (RULES I-5, I-10)",
+    "{lots} open lot (USD {value}) of a fracción in Annex I/II of the IMMEX Decree on its entry "
+    "date: column annex; its citation in --json (RULES I-5, I-10)",
+    "{lots} open lots (USD {value}) of a fracción in Annex I/II of the IMMEX Decree on its entry "
+    "date: column annex; the citation of each in --json (RULES I-5, I-10)",
+    count="lots",
 )
 
 

@@ -23,16 +23,25 @@ MAX_LINES = 5
 
 FLAGGED_TOTAL = Template(
     "annex.import.total",
-    "{file}: {lines} temporary-import line(s) with a fracción in Annex I/II of the IMMEX Decree "
+    "{file}: {lines} temporary-import line with a fracción in Annex I/II of the IMMEX Decree "
+    "on its entry date: accepted as history, flagged here and in the balance, the expiry "
+    "radar and the month reports",
+    "{file}: {lines} temporary-import lines with a fracción in Annex I/II of the IMMEX Decree "
     "on their entry date: accepted as history, flagged here and in the balance, the expiry "
     "radar and the month reports",
+    count="lines",
 )
 FLAGGED_GROUP = Template(
     "annex.import.group",
-    "{file}: line(s) {lines} (pedimento {pedimentos}), fracción {fraccion}: {message}",
+    "{file}: {lines} (pedimento {pedimentos}), fracción {fraccion}: {message}",
 )
+#: the lines of a group ("line 3", "lines 3, 4, 5 … (+2)"): the form follows ``n``, the count
+LINES = Template("annex.import.lines", "line {lines}", "lines {lines}")
 MORE_GROUPS = Template(
-    "annex.import.more", "{file}: {more} more group(s) of flagged lines (see `immex balance`)"
+    "annex.import.more",
+    "{file}: {more} more group of flagged lines (see `immex balance`)",
+    "{file}: {more} more groups of flagged lines (see `immex balance`)",
+    count="more",
 )
 
 
@@ -71,7 +80,8 @@ def import_notes(name: str, flagged: Sequence[tuple[int, str, AnnexFlag]]) -> li
             lines += f" … (+{len(items) - MAX_LINES})"
         peds = ", ".join(dict.fromkeys(format_pedimento(p) for _l, p, _f in items[:MAX_LINES]))
         flag = items[0][2]
-        notes.append(FLAGGED_GROUP(file=name, lines=lines, pedimentos=peds,
+        notes.append(FLAGGED_GROUP(file=name, lines=LINES(lines=lines, n=len(items)),
+                                   pedimentos=peds,
                                    fraccion=flag.fraccion, message=flag.message))  # fmt: skip
     if len(groups) > MAX_GROUPS:
         notes.append(MORE_GROUPS(file=name, more=len(groups) - MAX_GROUPS))

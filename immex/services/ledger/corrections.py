@@ -103,14 +103,22 @@ PART_IN_USE = Template(
 )
 VOIDED = Template(
     "batch.voided",
-    "batch {batch} ({file}, {entity}) voided: {rows} row(s) withdrawn from the ledger and kept "
-    "in its history; reason: {reason}",
+    "batch {batch} ({file}, {entity}) voided: {rows} row withdrawn from the ledger and kept in "
+    "its history; reason: {reason}",
+    "batch {batch} ({file}, {entity}) voided: {rows} rows withdrawn from the ledger and kept in "
+    "its history; reason: {reason}",
+    count="rows",
 )
 VOIDED_PARTS = Template(
     "batch.voided_parts",
-    "batch {batch} ({file}, {entity}) voided: {restored} part(s) back to their earlier version, "
-    "{withdrawn} withdrawn; reason: {reason}",
+    "batch {batch} ({file}, {entity}) voided: {restored}, {withdrawn}; reason: {reason}",
 )
+N_RESTORED = Template(
+    "batch.n_restored",
+    "{n} part back to its earlier version",
+    "{n} parts back to their earlier version",
+)
+N_WITHDRAWN = Template("batch.n_withdrawn", "{n} withdrawn", "{n} withdrawn")
 STALE_NOTE = Template(
     "journal.stale_after",
     "the current discharge run {run} is stale after this correction: run `immex discharge run`",
@@ -340,7 +348,8 @@ def void_batch(
         )  # fmt: skip
     message = (
         VOIDED_PARTS(batch=batch_id, file=batch.file_name, entity=entity_name(batch.entity),
-                     restored=restored, withdrawn=withdrawn, reason=why)
+                     restored=N_RESTORED(n=restored), withdrawn=N_WITHDRAWN(n=withdrawn),
+                     reason=why)
         if batch.entity in (MasterData.MATERIALS, MasterData.PRODUCTS)
         else VOIDED(batch=batch_id, file=batch.file_name, entity=entity_name(batch.entity),
                     rows=withdrawn,

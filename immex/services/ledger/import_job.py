@@ -21,15 +21,22 @@ from immex.services.workspace.context import UnitOfWork
 
 MISSING_COLUMN = Template("import.missing_column", "missing column (expected {columns})")
 EMPTY = Template("import.empty", "required value is empty")
-IMPORTED = Template(
-    "import.result",
-    "{file}: {rows} rows — {new} new, {updated} updated, {same} unchanged",
-)
+IMPORTED = Template("import.result", "{file}: {rows} — {new}, {updated}, {same}")
+#: the counts of an import's result, each in the form its number takes
+ROWS = Template("import.rows", "{n} row", "{n} rows")
+NEW_ROWS = Template("import.rows_new", "{n} new", "{n} new")
+UPDATED_ROWS = Template("import.rows_updated", "{n} updated", "{n} updated")
+SAME_ROWS = Template("import.rows_same", "{n} unchanged", "{n} unchanged")
 ALL_SAME = Template(
     "import.all_same",
+    "{file}: {rows} row, already imported with the same content; nothing written",
     "{file}: {rows} rows, all already imported with the same content; nothing written",
+    count="rows",
 )
 NO_ROWS = Template("import.no_rows", "{file}: no rows; nothing written")
+#: a note of the import on the file, on one of its lines
+FILE_NOTE = Template("import.read_note", "{file}: {note}")
+LINE_NOTE = Template("import.line_note", "{file}:{line}: {note}")
 
 
 class Entity(StrEnum):
@@ -164,7 +171,10 @@ class ImportJob:
     attempt: int = 0
 
     def result(self, rows: int, inserted: int, updated: int, same: int, batch: int) -> ImportResult:
-        msg = IMPORTED(file=self.path.name, rows=rows, new=inserted, updated=updated, same=same)
+        msg = IMPORTED(
+            file=self.path.name, rows=ROWS(n=rows), new=NEW_ROWS(n=inserted),
+            updated=UPDATED_ROWS(n=updated), same=SAME_ROWS(n=same),
+        )  # fmt: skip
         return ImportResult(
             self.entity.value, str(self.path), self.sha256, rows, inserted, updated, same, False,
             batch, msg,

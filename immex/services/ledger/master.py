@@ -42,6 +42,10 @@ UNKNOWN_KIND = Template("import.unknown_kind", "unknown kind; one of {kinds}")
 TOO_LONG = Template("import.too_long", "longer than {n} characters")
 REPEATED = Template("import.repeated", "repeated in this file")
 ENDS_BEFORE = Template("import.ends_before", "ends before valid_from {day}")
+OVERLAPS = Template(
+    "import.bom_overlaps",
+    "overlaps another version of {product} → {component} ({span}); close it with valid_to first",
+)
 
 
 #: the longest part number the store keeps
@@ -72,13 +76,20 @@ BOM_NOT_STORED = Template(
 )
 PARTS_RECTIFIED = Template(
     "import.parts_rectified",
-    "{count} part(s) of {entity} rectified ({parts}): each earlier version stays in its "
-    "history (`immex part history PART`)",
+    "{count} part of {entity} rectified ({parts}): its earlier version stays in its history "
+    "(`immex part history PART`)",
+    "{count} parts of {entity} rectified ({parts}): each earlier version stays in its history "
+    "(`immex part history PART`)",
+    count="count",
 )
 BOM_RECTIFIED = Template(
     "import.bom_rectified",
-    "BOM of {count} product(s) rectified ({products}): {withdrawn} earlier line(s) withdrawn "
-    "and kept in their history (`immex part history PRODUCT`)",
+    "BOM of {count} rectified ({products}): {withdrawn} (the history keeps every version: "
+    "`immex part history PRODUCT`)",
+)
+N_PRODUCTS = Template("import.n_products", "{n} product", "{n} products")
+N_EARLIER_LINES = Template(
+    "import.n_earlier_lines", "{n} earlier line withdrawn", "{n} earlier lines withdrawn"
 )
 
 BomVersion = tuple[int, int, date | None, date | None]
@@ -244,8 +255,9 @@ def import_bom(uow: UnitOfWork, job: ImportJob) -> ImportResult:
             job.fields.error(
                 line,
                 "valid_from",
-                f"overlaps another version of {key[0]} → {key[1]} "
-                f"({_span(overlapping[2], overlapping[3])}); close it with valid_to first",
+                OVERLAPS(
+                    product=key[0], component=key[1], span=_span(overlapping[2], overlapping[3])
+                ),  # fmt: skip
                 _span(rec[2], rec[3]),
             )
         versions.append(rec)
@@ -279,7 +291,11 @@ def import_bom(uow: UnitOfWork, job: ImportJob) -> ImportResult:
                          withdrawn=withdrawn, stale_run=stale),
     )  # fmt: skip
     job.notes.append(
-        BOM_RECTIFIED(count=len(rectified), products=_few(rectified), withdrawn=withdrawn)
+        BOM_RECTIFIED(
+            count=N_PRODUCTS(n=len(rectified)),
+            products=_few(rectified),
+            withdrawn=N_EARLIER_LINES(n=withdrawn),
+        )  # fmt: skip
     )
     if stale is not None:
         job.notes.append(STALE_NOTE(run=stale))
@@ -387,4 +403,6 @@ def _overlapping(rec: BomVersion, versions: list[BomVersion]) -> BomVersion | No
 
 
 def _span(a: date | None, b: date | None) -> str:
-    return f"{a.isoformat() if a else '…'} to {b.isoformat() if b else '…'}"
+    """A validity as an ISO 8601 interval, in every language (``2026-01-01/..``, open ends
+    as ``..``)."""
+    return f"{a.isoformat() if a else '..'}/{b.isoformat() if b else '..'}"

@@ -18,6 +18,8 @@ from typing import Any
 
 from immex.domain.codes import format_pedimento
 from immex.domain.entry_rules import (
+    FUTURE_ENTRY,
+    LOTS_AFTER_FX,
     UNDECLARED_ORIGIN,
     after_fx_note,
     consecutive_problem,
@@ -27,7 +29,7 @@ from immex.domain.entry_rules import (
 )
 from immex.domain.errors import ImmexError
 from immex.domain.ledger import lot_key_mismatch
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template
 from immex.services.ledger.annex_flags import flagged_lots, import_notes
 from immex.services.ledger.corrections import STALE_NOTE
 from immex.services.ledger.field_checks import (
@@ -46,6 +48,8 @@ from immex.services.ledger.field_checks import (
     positive,
 )
 from immex.services.ledger.import_job import (
+    FILE_NOTE,
+    LINE_NOTE,
     PROGRESS_EVERY,
     ImportJob,
     ImportResult,
@@ -83,8 +87,11 @@ NOT_STORED = Template(
 )
 RECTIFIED = Template(
     "import.rectified",
-    "{count} pedimento(s) rectified ({pedimentos}): the earlier lines stay in their history "
+    "{count} pedimento rectified ({pedimentos}): its earlier lines stay in its history "
     "(`immex pedimento history NUMBER`)",
+    "{count} pedimentos rectified ({pedimentos}): the earlier lines stay in their history "
+    "(`immex pedimento history NUMBER`)",
+    count="count",
 )
 
 
@@ -120,7 +127,7 @@ class _Lots:
     latest: date = date.min
     after_fx: int = 0
     #: notes on single pedimentos (late-December pedimentos entering in January)
-    notes: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, Msg] = field(default_factory=dict)
     new: list[LotRow] = field(default_factory=list)
     #: rows of pedimentos already imported, compared with the stored lines
     again: dict[str, list[LotRow]] = field(default_factory=dict)
@@ -258,8 +265,8 @@ class _LotReader:
             if error:
                 acc.error(line, "date", error, text)
             elif note and len(lots.notes) < MAX_NOTES:
-                lots.notes.setdefault(ped, f"{job.path.name}:{line}: {note}")
-        if job.today is not None and (late := future_problem(day, job.today, "an entry")):
+                lots.notes.setdefault(ped, LINE_NOTE(file=job.path.name, line=line, note=note))
+        if job.today is not None and (late := future_problem(day, job.today, FUTURE_ENTRY)):
             acc.error(line, "date", late, text)
         if day > lots.latest:
             lots.latest = day
@@ -270,8 +277,8 @@ class _LotReader:
         job = self.job
         job.notes.extend(lots.notes.values())
         if job.fx_last is not None and lots.after_fx:
-            note = after_fx_note(lots.latest, job.fx_last, lots.after_fx, "pedimento line(s)")
-            job.notes.append(f"{job.path.name}: {note}")
+            note = after_fx_note(lots.latest, job.fx_last, lots.after_fx, LOTS_AFTER_FX)
+            job.notes.append(FILE_NOTE(file=job.path.name, note=note))
 
 
 def import_pedimentos(uow: UnitOfWork, job: ImportJob) -> ImportResult:

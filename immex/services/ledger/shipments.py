@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from immex.domain.entry_rules import after_fx_note, future_problem
+from immex.domain.entry_rules import (
+    FUTURE_SHIPMENT,
+    SHIPMENTS_AFTER_FX,
+    after_fx_note,
+    future_problem,
+)
 from immex.domain.ledger import SHIPMENT_KINDS
 from immex.domain.messages import Template
 from immex.services.ledger.field_checks import (
@@ -27,7 +32,7 @@ from immex.services.ledger.field_checks import (
     parse_pedimento,
     positive,
 )
-from immex.services.ledger.import_job import ImportJob, ImportResult, open_batch
+from immex.services.ledger.import_job import FILE_NOTE, ImportJob, ImportResult, open_batch
 from immex.services.workspace.context import UnitOfWork
 from immex.store.repositories.ledger_records import MasterData
 
@@ -39,6 +44,16 @@ UNKNOWN_PRODUCT = Template(
 DIRECTED_UNKNOWN = Template(
     "import.directed_unknown",
     "directed discharge names a pedimento not imported",
+)
+DOCUMENT_DIFFERS = Template(
+    "import.document_differs",
+    "already imported for this company with different lines ({stored} stored, {given} in this "
+    "file); a shipment document's stored lines are never changed by a re-import",
+)
+NO_EVIDENCE = Template(
+    "import.destruction_evidence",
+    "a destruction needs its evidence: the destruction notice or acta number (LA 109 ¶3; RULES "
+    "C-5) in the column evidence",
 )
 
 
@@ -63,7 +78,7 @@ class _Lines:
 
 def _check_date(job: ImportJob, out: _Lines, line: int, day: date, text: str) -> None:
     """A shipment's date against today and the FIX data of the workspace."""
-    if job.today is not None and (late := future_problem(day, job.today, "a shipment")):
+    if job.today is not None and (late := future_problem(day, job.today, FUTURE_SHIPMENT)):
         job.fields.error(line, "date", late, text)
     out.latest = max(out.latest, day)
     if job.fx_last is not None and day > job.fx_last:
@@ -73,8 +88,8 @@ def _check_date(job: ImportJob, out: _Lines, line: int, day: date, text: str) ->
 def import_shipments(uow: UnitOfWork, job: ImportJob) -> ImportResult:
     lines = _read(uow, job)
     if job.fx_last is not None and lines.after_fx:
-        note = after_fx_note(lines.latest, job.fx_last, lines.after_fx, "shipment line(s)")
-        job.notes.append(f"{job.path.name}: {note}")
+        note = after_fx_note(lines.latest, job.fx_last, lines.after_fx, SHIPMENTS_AFTER_FX)
+        job.notes.append(FILE_NOTE(file=job.path.name, note=note))
     same = _same_as_stored(uow, job, lines.again) if lines.again else 0
     job.fields.fail_if_errors()
     if not lines.new:
@@ -160,9 +175,7 @@ def _same_as_stored(uow: UnitOfWork, job: ImportJob, again: dict[str, list[Shipm
         job.fields.error(
             rows[0][_LINE],
             "document",
-            f"already imported for this company with different lines "
-            f"({len(stored.get(doc, []))} stored, {len(rows)} in this file); a shipment "
-            "document's stored lines are never changed by a re-import",
+            DOCUMENT_DIFFERS(stored=len(stored.get(doc, [])), given=len(rows)),
             doc,
         )
     return same
@@ -172,10 +185,5 @@ def _evidence(acc: Any, line: int, cells: Any, kind: str) -> str | None:
     """A destruction's notice or acta number: required for kind ``destruction``."""
     text = (acc.get(cells, "evidence") or "").strip()
     if kind == "destruction" and not text:
-        acc.error(
-            line, "evidence",
-            "a destruction needs its evidence: the destruction notice or acta number "
-            "(LA 109 ¶3; RULES C-5) in the column evidence",
-            "",
-        )  # fmt: skip
+        acc.error(line, "evidence", NO_EVIDENCE(), "")
     return text or None

@@ -74,9 +74,17 @@ NO_TABLE = Template(
     "the workspace {url} has no annex table yet; run `immex init` (it upgrades the workspace) "
     "and try again",
 )
-LOADED = Template("annex.loaded", "{file}: {new} Annex I/II row(s) loaded")
+LOADED = Template(
+    "annex.loaded",
+    "{file}: {new} Annex I/II row loaded",
+    "{file}: {new} Annex I/II rows loaded",
+    count="new",
+)
 LOADED_DRY = Template(
-    "annex.loaded_dry", "{file}: {new} Annex I/II row(s) would be loaded (dry run: nothing written)"
+    "annex.loaded_dry",
+    "{file}: {new} Annex I/II row would be loaded (dry run: nothing written)",
+    "{file}: {new} Annex I/II rows would be loaded (dry run: nothing written)",
+    count="new",
 )
 PRESENT = Template("annex.present", "{message}, {present} already present")
 NOT_IN_LIGIE = Template(

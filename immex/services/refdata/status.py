@@ -31,7 +31,8 @@ SRC_ANNEX = Template("status.src.annex", "IMMEX Annex {annex}")
 NO_REFORM = Template("status.no_reform", "no known reform after the bundled text")
 AMENDED = Template(
     "status.ligie_amended",
-    "bundled text as of {day}; {n} amendment(s) loaded, latest in force from {latest}",
+    "bundled text as of {day}; {n} amendment loaded, in force from {latest}",
+    "bundled text as of {day}; {n} amendments loaded, latest in force from {latest}",
 )
 SRC_LIGIE = Template("status.src.ligie", "LIGIE tariff")
 FILE_LIGIE = Template(
@@ -83,7 +84,12 @@ FILE_PROSEC = Template(
     "the DOF decree with the sector's art. 5 list (e.g. DOF 23-04-2026)",
 )
 SRC_FTA = Template("status.src.fta", "Trade-agreement preferences (workspace)")
-FTA_ROWS = Template("status.fta_rows", "{rows} row(s)")
+FTA_ROWS = Template(
+    "status.fta_rows",
+    "{rows} row",
+    "{rows} rows",
+    count="rows",
+)
 FTA_NONE = Template("status.fta_none", "none loaded: no preference is applied")
 FILE_FTA = Template("status.file.fta", "the agreement's tariff schedule (e.g. T-MEC annex 2-B)")
 

@@ -34,8 +34,11 @@ PLAN_TOP = Template(
 )
 PLAN_ALL = Template(
     "report.plan_all",
-    "{total} lot(s) past their limit or within {days} days on {day}; ★ the cheapest complete "
-    "way out (destruction, for waste only, is never marked)",
+    "{total} lot past its limit or within {days} days on {day}; ★ the cheapest complete way out "
+    "(destruction, for waste only, is never marked)",
+    "{total} lots past their limit or within {days} days on {day}; ★ the cheapest complete way "
+    "out (destruction, for waste only, is never marked)",
+    count="total",
 )
 NOT_IN_DATA = Template("report.plan_not_in_data", "not in the data")
 WAY = {

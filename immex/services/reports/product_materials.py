@@ -23,8 +23,10 @@ from immex.reports.model import Column, Table
 
 NOT_EXPLODED = Template(
     "report.not_exploded",
-    "{n} shipment line(s) of the period have no BOM version in force on their date "
-    "({products}): no material is listed for them",
+    "{n} shipment line of the period has no BOM version in force on its date ({products}): no "
+    "material is listed for it",
+    "{n} shipment lines of the period have no BOM version in force on their date ({products}): "
+    "no material is listed for them",
 )
 
 
