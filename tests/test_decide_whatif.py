@@ -27,6 +27,7 @@ from immex.cli.main import app
 from immex.domain.errors import InvalidInput, NotFound
 from immex.samples.plant_generator import ORDER, PlantSpec, write_plant
 from immex.services.decide.mix import whatif_mix
+from immex.services.decide.plant_slice import load_slice
 from immex.services.decide.whatif import whatif_sell
 from immex.services.discharge import journal, runs
 from immex.services.ledger.importer import import_file
@@ -254,6 +255,50 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 SLOW = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 
 
+def _real(db: Path, work: Path, name: str, quantity: int, when: date):  # type: ignore[no-untyped-def]
+    """The real thing on a copy of ``db``: record the shipment (last of its day), run the
+    discharge; the new line's allocations and shortfalls."""
+    copy = work / "copy.db"
+    shutil.copy(db, copy)
+    ship = work / "shipments.csv"
+    ship.write_text(
+        "document,kind,date,product,quantity,destination,value_usd,pedimento\n"
+        f"~WHATIF,export,{when},{name},{quantity},DEU,,\n"
+    )
+    real = workspace.open_workspace(f"sqlite:///{copy}", actor="tester", require_company=True)
+    try:
+        import_file(real, "shipments", ship)
+        run = runs.run_discharge(real)
+        assert run.run_id is not None
+        with real.read() as repos:
+            sid = max(r.id for r in repos.discharge_inputs.shipments(real.the_company.id))
+            shorts = {
+                r.part_number: Decimal(r.missing_micro).scaleb(-6)
+                for r in repos.journal.shortfalls(run.run_id)
+                if r.shipment_id == sid
+            }
+        rows = [r for r in journal.run_domain_result(real, run.run_id) if r[0] == sid]
+    finally:
+        real.store.dispose()
+    return [(lot, qty, value, d) for _sid, lot, qty, value, _key, d in rows], shorts
+
+
+def _as_real(sim):  # type: ignore[no-untyped-def]
+    return [(u.lot_id, u.quantity, u.value_usd, u.directed) for u in sim.lots], {
+        s.part: s.missing for s in sim.shortfalls
+    }
+
+
+def _start(db: Path, name: str, when: date):  # type: ignore[no-untyped-def]
+    """The run a what-if of ``name`` on ``when`` would start from (None: a replay)."""
+    ws = workspace.open_workspace(f"sqlite:///{db}", actor="tester", require_company=True)
+    try:
+        with ws.read() as repos:
+            return load_slice(repos, ws.the_company, name, when).start
+    finally:
+        ws.store.dispose()
+
+
 @settings(max_examples=6, deadline=None, suppress_health_check=SLOW)
 @given(
     product=st.integers(0, 4),
@@ -277,34 +322,90 @@ def test_whatif_never_writes_and_equals_a_real_run_on_a_copy(
     finally:
         ws.store.dispose()
     assert _digest(db) == before  # nothing written, not even an audit entry
-    # the real thing on a copy: record the shipment (last of its day) and run the discharge
-    copy = work / "copy.db"
-    shutil.copy(db, copy)
-    ship = work / "shipments.csv"
+    assert _as_real(sim) == _real(db, work, name, quantity, when)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+@cache
+def _base_run(root: str) -> Path:
+    """The generated plant with a discharge run recorded (its lot uses and ledger state)."""
+    db, _ = _base(root)
+    ran = db.parent / "ran.db"
+    shutil.copy(db, ran)
+    ws = workspace.open_workspace(f"sqlite:///{ran}", actor="tester", require_company=True)
+    try:
+        runs.run_discharge(ws)
+    finally:
+        ws.store.dispose()
+    return ran
+
+
+@pytest.fixture(scope="module")
+def ran(base: tuple[Path, Path]) -> Path:
+    return _base_run(str(base[0].parent))
+
+
+#: the last shipment of the generated plant is on or before SPEC.start + SPEC.days
+@settings(max_examples=8, deadline=None, suppress_health_check=SLOW)
+@given(
+    product=st.integers(0, 4),
+    quantity=st.integers(1, 400),
+    offset=st.one_of(st.integers(SPEC.days, SPEC.days + 60), st.integers(30, SPEC.days)),
+    n=st.integers(0, 10**6),
+)
+def test_whatif_from_the_runs_balances_equals_the_replay_and_a_real_run(
+    ran: Path, product: int, quantity: int, offset: int, n: int
+) -> None:
+    """After a run, a line dated on or after the last recorded shipment starts from the
+    run's lot balances (no shipment replayed); earlier lines replay: both give the replay's
+    answer, which is a real run's."""
+    work = ran.parent / f"ran_{n}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    when = SPEC.start + timedelta(days=offset)
+    name = f"P{product:05d}"
+    before = _digest(ran)
+    ws = workspace.open_workspace(f"sqlite:///{ran}", actor="tester", require_company=True)
+    try:
+        fast = whatif_sell(ws, name, Decimal(quantity), when, ["MEX", "USA", "DEU"])
+        slow = whatif_sell(ws, name, Decimal(quantity), when, ["MEX", "USA", "DEU"], from_run=False)
+    finally:
+        ws.store.dispose()
+    assert _digest(ran) == before
+    assert fast == slow
+    start = _start(ran, name, when)
+    if offset >= SPEC.days:
+        assert start is not None and start.lines > 0
+    assert _as_real(fast) == _real(ran, work, name, quantity, when)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_change_of_the_ledger_after_the_run_means_a_replay(ran: Path, tmp_path: Path) -> None:
+    when = SPEC.start + timedelta(days=SPEC.days + 10)
+    assert _start(ran, "P00001", when) is not None
+    copy = tmp_path / "changed.db"
+    shutil.copy(ran, copy)
+    ship = tmp_path / "more.csv"
     ship.write_text(
         "document,kind,date,product,quantity,destination,value_usd,pedimento\n"
-        f"~WHATIF,export,{when},{name},{quantity},DEU,,\n"
+        f"~EARLY,export,{SPEC.start + timedelta(days=200)},P00001,50,DEU,,\n"
     )
-    real = workspace.open_workspace(f"sqlite:///{copy}", actor="tester", require_company=True)
+    ws = workspace.open_workspace(f"sqlite:///{copy}", actor="tester", require_company=True)
     try:
-        import_file(real, "shipments", ship)
-        run = runs.run_discharge(real)
-        assert run.run_id is not None
-        with real.read() as repos:
-            sid = max(r.id for r in repos.discharge_inputs.shipments(real.the_company.id))
-            shorts = {
-                r.part_number: Decimal(r.missing_micro).scaleb(-6)
-                for r in repos.journal.shortfalls(run.run_id)
-                if r.shipment_id == sid
-            }
-        rows = [r for r in journal.run_domain_result(real, run.run_id) if r[0] == sid]
+        import_file(ws, "shipments", ship)
+        # the run no longer covers the ledger: the line replays (with the new shipment)
+        assert _start(copy, "P00001", when) is None
+        sim = whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"])
+        assert sim == whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"], from_run=False)
+        runs.run_discharge(ws)  # a new run covers it again, and gives the same answer
+        start = _start(copy, "P00001", when)
+        assert start is not None
+        assert whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"]) == sim
+        # a run that stops at a date does not record balances to start from
+        runs.run_discharge(ws, through=SPEC.start + timedelta(days=SPEC.days + 30))
+        assert _start(copy, "P00001", when) is None
     finally:
-        real.store.dispose()
-    assert [(u.lot_id, u.quantity, u.value_usd, u.directed) for u in sim.lots] == [
-        (lot, qty, value, directed) for _sid, lot, qty, value, _key, directed in rows
-    ]
-    assert {s.part: s.missing for s in sim.shortfalls} == shorts
-    shutil.rmtree(work, ignore_errors=True)
+        ws.store.dispose()
 
 
 def test_a_certified_company_credits_the_iva(plain) -> None:  # type: ignore[no-untyped-def]

@@ -17,11 +17,24 @@ just that slice and packs it into the fast engine's columns as
 
 So a what-if on a ten-million-consumption plant reads the lots of forty parts and the
 shipment lines that consume them, never the whole ledger nor the journal.
+
+When the line is dated on or after the last recorded shipment of those products and the
+company's current discharge run still covers the ledger, not even those shipment lines are
+read: the run recorded what it used of each part's lots (``ledger_lot_uses``, migration
+0018) and the FIFO starts from those balances (:class:`RunStart`). The run covers the
+ledger when it discharged every shipment with the default temporary keys and the limit
+parameters in force now, no import batch or correction was added since it read the ledger
+(every change of the discharge inputs adds one), and the lots it recorded for each part
+are the slice's lots with the same digest (id, entry, limit, quantity, value, pedimento).
+Otherwise the recorded shipments are replayed from the beginning, as before; both give the
+same allocations (the property test runs both against a real run).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -35,6 +48,7 @@ from immex.domain.errors import NotFound
 from immex.domain.ledger import TEMPORARY_KEYS
 from immex.services.discharge.limits import limit_policy
 from immex.services.discharge.plant import _limit_column, bom_columns, unknown_part
+from immex.services.discharge.runs import run_parameters
 from immex.store.unit import Repositories
 
 
@@ -90,14 +104,79 @@ def slice_bom(repos: Repositories, company_id: int, product: str) -> list[SliceB
     return [lines[i] for i in sorted(lines)]
 
 
+class RunStart(NamedTuple):
+    """The slice's lots start from run ``run_id``'s balances after ``lines`` shipment lines."""
+
+    run_id: int
+    lines: int
+
+
+class Slice(NamedTuple):
+    plant: fe.Plant
+    policy: LimitPolicy
+    #: None: the plant holds the recorded shipments to replay
+    start: RunStart | None
+
+
+def _normal(value: Any) -> Any:
+    return json.loads(json.dumps(value, sort_keys=True, default=str))
+
+
+def _run_covering(
+    repos: Repositories, cid: int, policy: LimitPolicy, temporary_keys: Sequence[str],
+    users: set[str], day: date,
+) -> tuple[int, int, dict[str, list[int]]] | None:  # fmt: skip
+    """(run id, shipment lines of ``users``, ledger mark) when the current run covers the
+    ledger and every shipment line of ``users`` is dated on or before ``day``."""
+    run = repos.journal.current_run(cid)
+    if run is None or run.through is not None or tuple(temporary_keys) != TEMPORARY_KEYS:
+        return None
+    state = repos.journal.run_state(run.id)
+    if state is None:
+        return None
+    recorded_mark, products = state
+    mark = repos.journal.ledger_mark(cid)
+    if _normal(recorded_mark) != _normal(mark):
+        return None
+    if _normal(run.parameters) != _normal(run_parameters(None, tuple(temporary_keys), policy)):
+        return None
+    mine = [products[p] for p in users if p in products]
+    if any(date.fromisoformat(last) > day for _n, last in mine):
+        return None
+    return run.id, sum(int(n) for n, _last in mine), mark
+
+
+def _opening_use(repos: Repositories, run_id: int, plant: fe.Plant) -> np.ndarray | None:
+    """Each slice lot's use by the run, or None when the run recorded other lots."""
+    if not len(plant.lot_id):
+        return np.zeros(0, dtype=np.int64)
+    present = np.unique(plant.lot_part)
+    stored = repos.journal.lot_uses(run_id, [plant.parts[p] for p in present.tolist()])
+    used = np.zeros(len(plant.lot_id), dtype=np.int64)
+    for p in present.tolist():
+        got = stored.get(plant.parts[p])
+        idx = np.flatnonzero(plant.lot_part == p)  # ascending id: the slice is by id
+        if got is None:
+            return None
+        ids, use, digest = got
+        if not np.array_equal(ids, plant.lot_id[idx]) or digest != fe.lots_digest(plant, idx):
+            return None
+        used[idx] = use
+    return used
+
+
 def load_slice(
     repos: Repositories,
     company: Company,
     product: str,
     day: date,
     temporary_keys: Sequence[str] = TEMPORARY_KEYS,
-) -> tuple[fe.Plant, LimitPolicy]:
-    """The plant slice a line of ``product`` shipped on ``day`` can touch."""
+    *,
+    from_run: bool = True,
+) -> Slice:
+    """The plant slice a line of ``product`` shipped on ``day`` can touch: with the
+    current run's balances when it covers them (and ``from_run``), else with the recorded
+    shipments to replay."""
     cid = int(company.id)
     bom = slice_bom(repos, cid, product)
     # the materials it consumes through every level of its sub-assemblies (bom_tree)
@@ -115,12 +194,22 @@ def load_slice(
     keep = users | set(consumed)
     bom = [b for b in bom if b.component in keep]
     dec = repos.decisions
+    policy = limit_policy(repos, company)
+    covering = _run_covering(repos, cid, policy, temporary_keys, users, day) if from_run else None
     lots = dec.lots_of_parts(cid, temporary_keys, consumed)
-    ships = dec.shipments_of_products(cid, sorted(users))
     kinds = dec.material_kinds(cid, sorted({r[1] for r in lots}))
     parts = sorted(set(kinds) | {b.component for b in bom})
+    if covering is not None:
+        run_id, lines, mark = covering
+        products = sorted({b.product for b in bom})
+        plant = _pack(parts, products, lots, [], bom, kinds, policy)
+        used = _opening_use(repos, run_id, plant)
+        # nothing imported or corrected while the slice was read
+        if used is not None and repos.journal.ledger_mark(cid) == mark:
+            return Slice(replace(plant, lot_used=used), policy, RunStart(run_id, lines))
+    ships = dec.shipments_of_products(cid, sorted(users))
     products = sorted({r[1] for r in ships} | {b.product for b in bom})
-    return _pack(parts, products, lots, ships, bom, kinds, limit_policy(repos, company))
+    return Slice(_pack(parts, products, lots, ships, bom, kinds, policy), policy, None)
 
 
 def _col(rows: list[tuple[Any, ...]], i: int) -> np.ndarray:
@@ -135,7 +224,7 @@ def _pack(
     bom: list[SliceBomLine],
     kinds: dict[str, str],
     policy: LimitPolicy,
-) -> tuple[fe.Plant, LimitPolicy]:
+) -> fe.Plant:
     pi = {p: i for i, p in enumerate(parts)}
     qi = {p: i for i, p in enumerate(products)}
     kind_names = sorted(set(kinds.values()))
@@ -168,4 +257,4 @@ def _pack(
         ship_ped=np.fromiter((int(r[3]) if r[3] else -1 for r in ships), np.int64, len(ships)),
         **bom_columns(bom, qi, pi),
     )
-    return plant, policy
+    return plant

@@ -56,6 +56,9 @@ class Simulation:
     #: recorded shipments after the day that use the same components (displaced if real)
     later_shipments: int
     recorded_shipments: int
+    #: the discharge run whose open balances the line started from (None: every recorded
+    #: shipment up to the date was replayed)
+    from_run: int | None = None
 
 
 def _components(plant: fe.Plant, product: int, day: int) -> np.ndarray:
@@ -92,6 +95,7 @@ def restrict(plant: fe.Plant, components: np.ndarray) -> fe.Plant:
         bom_factor=plant.bom_factor[bom],
         bom_from=plant.bom_from[bom],
         bom_to=plant.bom_to[bom],
+        lot_used=None if plant.lot_used is None else plant.lot_used[lots],
     )
 
 
@@ -114,8 +118,13 @@ def _with_line(plant: fe.Plant, line: SimulatedLine, product: int) -> tuple[fe.P
     return out, at
 
 
-def simulate(plant: fe.Plant, line: SimulatedLine) -> Simulation:
-    """Run the engine with ``line`` added; nothing is stored."""
+def simulate(
+    plant: fe.Plant, line: SimulatedLine, *, earlier_lines: int = 0, from_run: int | None = None
+) -> Simulation:
+    """Run the engine with ``line`` added; nothing is stored. A ``plant`` whose lots carry
+    the use of run ``from_run`` (``lot_used``: the balances after ``earlier_lines``
+    recorded shipment lines, all dated on or before the line) holds no shipment of its own:
+    the line is then the next one the FIFO sees, as it would be after replaying them."""
     if line.quantity_micro <= 0:
         raise InvalidInput("--quantity must be positive", field="quantity")
     if line.product not in plant.products:
@@ -139,6 +148,8 @@ def simulate(plant: fe.Plant, line: SimulatedLine) -> Simulation:
     mine = journal.a_ship == at
     # lot balances after the run (the simulated line included)
     taken = np.zeros(len(small.lot_id), dtype=np.int64)
+    if small.lot_used is not None:
+        taken += small.lot_used
     np.add.at(taken, journal.a_lot, journal.a_qty)
     open_after = small.lot_qty - taken
     past = (small.lot_limit < line.day) & (small.lot_entry <= line.day) & (open_after > 0)
@@ -163,5 +174,6 @@ def simulate(plant: fe.Plant, line: SimulatedLine) -> Simulation:
         components=[small.parts[c] for c in comps.tolist()],
         plant=small,
         later_shipments=later,
-        recorded_shipments=at,
+        recorded_shipments=earlier_lines + at,
+        from_run=from_run,
     )

@@ -242,6 +242,34 @@ unexploded = Table(
     Index("ix_ledger_unexploded_run", "run_id"),
 )
 
+#: what a run used of each part's lots (0018_lot_uses): the part's lots (ascending id) and the
+#: quantity allocated from each as compressed numpy columns, with the digest of what the FIFO
+#: read of them — the open balances a what-if dated after the run starts from
+lot_uses = Table(
+    "ledger_lot_uses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("ledger_discharge_runs.id"), nullable=False),
+    Column("part_number", String(80), nullable=False),
+    Column("lots", Integer, nullable=False),
+    Column("lots_digest", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    UniqueConstraint("run_id", "part_number", name="uq_ledger_lot_uses_part"),
+)
+
+#: the ledger a run read (0018_lot_uses): its import batches and corrections (how many, the
+#: last id) before it read them, and per product the shipment lines it discharged and the
+#: date of the last — what tells a later reader that the run still covers the ledger
+run_states = Table(
+    "ledger_run_states",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("ledger_discharge_runs.id"), nullable=False),
+    Column("ledger_mark", JSON, nullable=False),
+    Column("products", JSON, nullable=False),
+    UniqueConstraint("run_id", name="uq_ledger_run_states_run"),
+)
+
 TABLES = [
     import_batches,
     materials,
@@ -256,4 +284,6 @@ TABLES = [
     shortfalls,
     expired_uses,
     unexploded,
+    lot_uses,
+    run_states,
 ]
