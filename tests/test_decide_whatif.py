@@ -408,6 +408,28 @@ def test_a_change_of_the_ledger_after_the_run_means_a_replay(ran: Path, tmp_path
         ws.store.dispose()
 
 
+def test_after_a_run_a_whatif_starts_from_its_balances_on_each_store(plain) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite and PostgreSQL: after a run, a line dated on or after the last shipment
+    (EXP-1, 2024-07-01) starts from the run's balances — L0 past its limit on SALE included,
+    a directed line too — with the replay's answer; an earlier line replays."""
+
+    def start(when: date):  # type: ignore[no-untyped-def]
+        with plain.read() as repos:
+            return load_slice(repos, plain.the_company, "P1", when).start
+
+    cases = [(SALE, None), (SALE, L1), (date(2024, 7, 1), None), (date(2024, 8, 1), L0),
+             (date(2024, 11, 15), None)]  # L0 on its limit day: still usable  # fmt: skip
+    replayed = [whatif_sell(plain, "P1", Decimal(100), d, pedimento=p) for d, p in cases]
+    assert start(SALE) is None  # no run yet
+    run = runs.run_discharge(plain)
+    assert start(SALE) == (run.run_id, 1) and start(date(2024, 7, 1)) == (run.run_id, 1)
+    assert start(date(2024, 6, 30)) is None  # before EXP-1: replayed
+    for (d, p), before in zip(cases, replayed, strict=True):
+        assert whatif_sell(plain, "P1", Decimal(100), d, pedimento=p) == before
+        assert whatif_sell(plain, "P1", Decimal(100), d, pedimento=p, from_run=False) == before
+    assert replayed[0].past_limit and replayed[0].lots  # L0 is past its limit on SALE
+
+
 def test_a_certified_company_credits_the_iva(plain) -> None:  # type: ignore[no-untyped-def]
     workspace.add_certification(plain, plain.the_company, date(2025, 1, 1), None, "ILLUSTRATIVE")
     mex = whatif_sell(plain, "P1", Decimal(100), SALE, ["MEX"]).options[0]

@@ -74,10 +74,16 @@ def _bom(rows: Iterable[tuple[Any, ...]]) -> dict[int, SliceBomLine]:
     }
 
 
+#: the engine's day 0 (1970-01-01) as a proleptic ordinal
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
 def _days(values: Sequence[Any]) -> np.ndarray:
     """ISO dates (SQLite's text) or ``date`` objects (PostgreSQL's) as engine days."""
     if not len(values):
         return np.zeros(0, dtype=np.int32)
+    if isinstance(values[0], date):  # numpy converts date objects one by one, slowly
+        return np.fromiter((d.toordinal() - _EPOCH for d in values), np.int32, len(values))
     return np.asarray(values, dtype="datetime64[D]").astype(np.int64).astype(np.int32)
 
 
@@ -212,8 +218,33 @@ def load_slice(
     return Slice(_pack(parts, products, lots, ships, bom, kinds, policy), policy, None)
 
 
-def _col(rows: list[tuple[Any, ...]], i: int) -> np.ndarray:
-    return np.fromiter((r[i] for r in rows), np.int64, len(rows))
+def _ints(values: Sequence[Any]) -> np.ndarray:
+    """Integers (or digit strings: pedimento numbers) as int64."""
+    return np.fromiter(map(int, values), np.int64, len(values))
+
+
+def _lot_columns(
+    lots: list[tuple[Any, ...]], pi: dict[str, int], kinds: dict[str, str], kind_names: list[str]
+) -> tuple[np.ndarray, ...]:
+    """(id, part, entry, start, kind, quantity, value, pedimento, AF) of the lot rows, by
+    column rather than row by row."""
+    if not lots:
+        z = np.zeros(0, np.int64)
+        return z, z.astype(np.int32), z.astype(np.int32), z.astype(np.int32), z, z, z, z, \
+            z.astype(np.bool_)  # fmt: skip
+    ids, parts, entries, starts, qty, value, ped, clave = zip(*lots, strict=True)
+    missing = set(parts) - kinds.keys()
+    if missing:
+        r = next(r for r in lots if r[1] in missing)
+        raise unknown_part(int(r[0]), r[1])
+    kind_of = {k: i for i, k in enumerate(kind_names)}
+    by_part = {p: (pi[p], kind_of[kinds[p]]) for p in set(parts)}
+    codes = np.array([by_part[p] for p in parts], dtype=np.int64).reshape(len(lots), 2)
+    entry = _days(entries)
+    start = _days([e if s is None else s for e, s in zip(entries, starts, strict=True)])
+    af = np.fromiter((c == "AF" for c in clave), np.bool_, len(clave))
+    return (_ints(ids), codes[:, 0].astype(np.int32), entry, start, codes[:, 1], _ints(qty),
+            _ints(value), _ints(ped), af)  # fmt: skip
 
 
 def _pack(
@@ -228,32 +259,25 @@ def _pack(
     pi = {p: i for i, p in enumerate(parts)}
     qi = {p: i for i, p in enumerate(products)}
     kind_names = sorted(set(kinds.values()))
-    for r in lots:
-        if r[1] not in kinds:
-            raise unknown_part(int(r[0]), r[1])
-    lot_parts = [r[1] for r in lots]
-    entry_days = _days([r[2] for r in lots])
-    start_days = _days([r[2] if r[3] is None else r[3] for r in lots])
-    kind_of = {k: i for i, k in enumerate(kind_names)}
-    kind_codes = np.fromiter((kind_of[kinds[p]] for p in lot_parts), np.int64, len(lots))
+    ids, part, entry, start, kind, qty, value, ped, af = _lot_columns(lots, pi, kinds, kind_names)
     plant = fe.Plant(
         parts=parts,
         products=products,
-        lot_id=_col(lots, 0),
-        lot_part=np.fromiter((pi[p] for p in lot_parts), np.int32, len(lots)),
-        lot_entry=entry_days,
-        lot_limit=_limit_column(policy, kind_names, kind_codes, start_days),
-        lot_qty=_col(lots, 4),
-        lot_value=_col(lots, 5),
-        lot_ped=np.fromiter((int(r[6]) for r in lots), np.int64, len(lots)),
-        lot_af=np.fromiter((r[7] == "AF" for r in lots), np.bool_, len(lots)),
+        lot_id=ids,
+        lot_part=part,
+        lot_entry=entry,
+        lot_limit=_limit_column(policy, kind_names, kind, start),
+        lot_qty=qty,
+        lot_value=value,
+        lot_ped=ped,
+        lot_af=af,
         # the recorded lines' ids and kinds do not change the FIFO (they name and key its
         # allocations): positions and "export" stand in; the simulated line is added after
         ship_id=np.arange(1, len(ships) + 1, dtype=np.int64),
         ship_date=_days([r[0] for r in ships]),
         ship_kind=np.zeros(len(ships), dtype=np.int8),
         ship_product=np.fromiter((qi[r[1]] for r in ships), np.int32, len(ships)),
-        ship_qty=_col(ships, 2),
+        ship_qty=np.fromiter((r[2] for r in ships), np.int64, len(ships)),
         ship_ped=np.fromiter((int(r[3]) if r[3] else -1 for r in ships), np.int64, len(ships)),
         **bom_columns(bom, qi, pi),
     )

@@ -118,6 +118,18 @@ def _with_line(plant: fe.Plant, line: SimulatedLine, product: int) -> tuple[fe.P
     return out, at
 
 
+def _past_emptied(plant: fe.Plant, day: int) -> fe.Plant:
+    """``plant`` with every lot past its limit on ``day`` starting empty. The line's walk
+    allocates nothing from such a lot (it writes it off when it reaches it), but from a
+    run's balances one may still show what the run left (the run wrote it off, or never
+    reached it): starting it empty gives the same allocations, without restarting the walk
+    at each of them."""
+    if plant.lot_used is None:
+        return plant
+    past = plant.lot_limit < day
+    return replace(plant, lot_used=np.where(past, plant.lot_qty, plant.lot_used))
+
+
 def simulate(
     plant: fe.Plant, line: SimulatedLine, *, earlier_lines: int = 0, from_run: int | None = None
 ) -> Simulation:
@@ -144,7 +156,7 @@ def simulate(
     small = restrict(plant, comps)
     later = int((small.ship_date > line.day).sum())
     small, at = _with_line(small, line, product)
-    journal = fe.discharge_fast(small)
+    journal = fe.discharge_fast(_past_emptied(small, line.day))
     mine = journal.a_ship == at
     # lot balances after the run (the simulated line included)
     taken = np.zeros(len(small.lot_id), dtype=np.int64)

@@ -88,6 +88,8 @@ bom = Table(
     Column("batch_id", Integer, ForeignKey("ledger_import_batches.id")),
     Column("withdrawn_by", Integer, ForeignKey("ledger_corrections.id")),  # 0010_corrections
     Index("ix_ledger_bom_company_product", "company_id", "product"),
+    # the products that use a component: what a what-if reads (0019_bom_component_index)
+    Index("ix_ledger_bom_company_component", "company_id", "component"),
 )
 
 #: one row per part on a pedimento line: the lots the FIFO discharge draws from
