@@ -38,6 +38,8 @@ ALLOCATION_COLUMNS: dict[str, type] = {
     "key": np.int8,
     "directed": np.bool_,
 }
+#: a run's lot uses per part (``ledger_lot_uses.data``): lot ids, then µ used, compressed
+LOT_USE_DTYPE = np.dtype("<i8")
 #: (stage, done, total)
 WriteProgress = Callable[[str, int, int], None]
 
@@ -200,11 +202,12 @@ class JournalRepository:
     def add_lot_uses(
         self, run_id: int, uses: Iterable[tuple[str, np.ndarray, np.ndarray, str]]
     ) -> None:
-        """(part, lot ids ascending, µ allocated from each, digest of the lots) per part."""
+        """(part, lot ids ascending, µ allocated from each, digest of the lots) per part;
+        ``data`` holds the ids then the uses as little-endian int64, compressed."""
         rows = [
             {
                 "run_id": run_id, "part_number": part, "lots": len(ids), "lots_digest": digest,
-                "data": pack_columns({"lot_id": ids, "used": used}, 0, len(ids)),
+                "data": zlib.compress(np.concatenate((ids, used)).astype(LOT_USE_DTYPE).data, 1),
             }
             for part, ids, used, digest in uses
         ]  # fmt: skip
@@ -219,12 +222,12 @@ class JournalRepository:
         out: dict[str, tuple[np.ndarray, np.ndarray, str]] = {}
         wanted = sorted(set(parts))
         for i in range(0, len(wanted), 2000):
-            q = select(u.c.part_number, u.c.lots_digest, u.c.data).where(
+            q = select(u.c.part_number, u.c.lots, u.c.lots_digest, u.c.data).where(
                 u.c.run_id == run_id, u.c.part_number.in_(wanted[i : i + 2000])
             )
-            for part, digest, data in self.conn.execute(q):
-                cols = unpack_columns(data)
-                out[str(part)] = (cols["lot_id"], cols["used"], str(digest))
+            for part, n, digest, data in self.conn.execute(q):
+                cols = np.frombuffer(zlib.decompress(data), dtype=LOT_USE_DTYPE).astype(np.int64)
+                out[str(part)] = (cols[:n], cols[n:], str(digest))
         return out
 
     def add_run_state(

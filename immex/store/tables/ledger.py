@@ -245,7 +245,7 @@ unexploded = Table(
 )
 
 #: what a run used of each part's lots (0018_lot_uses): the part's lots (ascending id) and the
-#: quantity allocated from each as compressed numpy columns, with the digest of what the FIFO
+#: quantity allocated from each (int64 ids then uses, compressed), with the digest of what the FIFO
 #: read of them — the open balances a what-if dated after the run starts from
 lot_uses = Table(
     "ledger_lot_uses",

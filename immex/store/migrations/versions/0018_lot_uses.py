@@ -3,7 +3,7 @@
 ``immex whatif sell`` on a date after a run's last shipment starts from the open balances
 the run left instead of replaying every recorded shipment since the beginning. Each run
 (covering every shipment) writes, per part with lots, the quantity it allocated from each
-lot (compressed numpy columns) with a digest of what the FIFO read of those lots
+lot (the ids then the uses, int64, compressed) with a digest of what the FIFO read of those lots
 (``ledger_lot_uses``), and the ledger it read (``ledger_run_states``): how many import
 batches and corrections there were and the last id of each, and per product its shipment
 lines and the date of the last. A run written before this migration has neither: a what-if
