@@ -10,6 +10,12 @@ simulated line (the lots of its components, the BOM lines of those components an
 shipments of the products that use them), which gives the same allocations as a run over
 everything — FIFO is per component (RULES I-9; the property test compares with a real
 run on a copy of the workspace).
+
+Between shipments the FIFO's state is just the lots' balances, so when the line comes after
+every recorded shipment of those products and the current discharge run covers the ledger,
+the plant carries no shipment at all: its lots start from what that run used of each
+(``Plant.lot_used``, :mod:`.plant_slice`) and the line is the only one the engine walks
+(the property test checks that this and the replay give the same answer).
 """
 
 from __future__ import annotations
