@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from immex.cli.main import app
+from immex.domain.discharge import kernel as fe
 from immex.domain.errors import InvalidInput, NotFound
 from immex.samples.plant_generator import ORDER, PlantSpec, write_plant
 from immex.services.decide.mix import whatif_mix
@@ -380,30 +381,82 @@ def test_whatif_from_the_runs_balances_equals_the_replay_and_a_real_run(
     shutil.rmtree(work, ignore_errors=True)
 
 
-def test_a_change_of_the_ledger_after_the_run_means_a_replay(ran: Path, tmp_path: Path) -> None:
-    when = SPEC.start + timedelta(days=SPEC.days + 10)
+def _shipment_file(path: Path, *lines: str) -> Path:
+    path.write_text(
+        "document,kind,date,product,quantity,destination,value_usd,pedimento\n"
+        + "".join(f"{x}\n" for x in lines)
+    )
+    return path
+
+
+def test_shipments_imported_after_the_run_follow_its_balances_other_changes_replay(
+    ran: Path, tmp_path: Path
+) -> None:
+    end = SPEC.start + timedelta(days=SPEC.days)
+    when = end + timedelta(days=10)
     assert _start(ran, "P00001", when) is not None
     copy = tmp_path / "changed.db"
     shutil.copy(ran, copy)
-    ship = tmp_path / "more.csv"
-    ship.write_text(
-        "document,kind,date,product,quantity,destination,value_usd,pedimento\n"
-        f"~EARLY,export,{SPEC.start + timedelta(days=200)},P00001,50,DEU,,\n"
-    )
     ws = workspace.open_workspace(f"sqlite:///{copy}", actor="tester", require_company=True)
     try:
-        import_file(ws, "shipments", ship)
-        # the run no longer covers the ledger: the line replays (with the new shipment)
+        # lines imported after the run, dated after every line it discharged: the FIFO
+        # starts from the run's balances and walks them before the simulated line
+        late = f"~LATE,export,{end + timedelta(days=5)},P00001,120,DEU,,"
+        import_file(ws, "shipments", _shipment_file(tmp_path / "late.csv", late))
+        for day, qty in ((when, 80), (end + timedelta(days=2), 30)):
+            start = _start(copy, "P00001", day)
+            assert start is not None
+            sim = whatif_sell(ws, "P00001", Decimal(qty), day, ["DEU"])
+            assert sim == whatif_sell(ws, "P00001", Decimal(qty), day, ["DEU"], from_run=False)
+            work = tmp_path / f"real_{qty}"
+            work.mkdir()
+            assert _as_real(sim) == _real(copy, work, "P00001", qty, day)
+        assert any("dated after" in n for n in sim.notes)  # ~LATE comes after the line
+        # a line dated before one the run discharged: the run no longer covers it, a replay
+        early = f"~EARLY,export,{SPEC.start + timedelta(days=200)},P00001,50,DEU,,"
+        import_file(ws, "shipments", _shipment_file(tmp_path / "early.csv", early))
         assert _start(copy, "P00001", when) is None
         sim = whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"])
         assert sim == whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"], from_run=False)
         runs.run_discharge(ws)  # a new run covers it again, and gives the same answer
-        start = _start(copy, "P00001", when)
-        assert start is not None
+        assert _start(copy, "P00001", when) is not None
         assert whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"]) == sim
-        # a run that stops at a date does not record balances to start from
-        runs.run_discharge(ws, through=SPEC.start + timedelta(days=SPEC.days + 30))
+        # any other import (here the same BOM again, as a new file) means a replay
+        bom = tmp_path / "bom.csv"
+        shutil.copy(_base(str(ran.parent))[1].parent / "bom.csv", bom)
+        bom.write_text(bom.read_text() + "\n")
+        import_file(ws, "bom", bom)
         assert _start(copy, "P00001", when) is None
+        assert whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"]) == sim
+        runs.run_discharge(ws)
+        assert _start(copy, "P00001", when) is not None
+        # a run that stops at a date does not record balances to start from
+        runs.run_discharge(ws, through=end + timedelta(days=30))
+        assert _start(copy, "P00001", when) is None
+    finally:
+        ws.store.dispose()
+
+
+def test_a_line_imported_on_the_day_of_the_runs_last_replays(ran: Path, tmp_path: Path) -> None:
+    """A line imported after the run but dated on the day of the last line the run
+    discharged may come before it in processing order (document, line): a replay."""
+    when = SPEC.start + timedelta(days=SPEC.days + 10)
+    ws = workspace.open_workspace(f"sqlite:///{ran}", actor="tester", require_company=True)
+    try:
+        with ws.read() as repos:
+            replay = load_slice(repos, ws.the_company, "P00001", when, from_run=False).plant
+    finally:
+        ws.store.dispose()
+    last = fe.from_day(int(replay.ship_date.max()))
+    copy = tmp_path / "same_day.db"
+    shutil.copy(ran, copy)
+    ws = workspace.open_workspace(f"sqlite:///{copy}", actor="tester", require_company=True)
+    try:
+        line = f"!SAME,export,{last},P00001,40,DEU,,"
+        import_file(ws, "shipments", _shipment_file(tmp_path / "same.csv", line))
+        assert _start(copy, "P00001", when) is None
+        sim = whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"])
+        assert sim == whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"], from_run=False)
     finally:
         ws.store.dispose()
 

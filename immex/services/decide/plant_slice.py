@@ -18,16 +18,17 @@ just that slice and packs it into the fast engine's columns as
 So a what-if on a ten-million-consumption plant reads the lots of forty parts and the
 shipment lines that consume them, never the whole ledger nor the journal.
 
-When the line is dated on or after the last recorded shipment of those products and the
-company's current discharge run still covers the ledger, not even those shipment lines are
-read: the run recorded what it used of each part's lots (``ledger_lot_uses``, migration
-0018) and the FIFO starts from those balances (:class:`RunStart`). The run covers the
-ledger when it discharged every shipment with the default temporary keys and the limit
-parameters in force now, no import batch or correction was added since it read the ledger
-(every change of the discharge inputs adds one), and the lots it recorded for each part
-are the slice's lots with the same digest (id, entry, limit, quantity, value, pedimento).
-Otherwise the recorded shipments are replayed from the beginning, as before; both give the
-same allocations (the property test runs both against a real run).
+When the line is dated on or after the last shipment of those products that the company's
+current discharge run discharged, and the run still covers the ledger, those shipment lines
+are not read: the run recorded what it used of each part's lots (``ledger_lot_uses``,
+migration 0018) and the FIFO starts from those balances (:class:`RunStart`), followed by
+the lines imported since the run (all dated after the run's). The run covers the ledger when
+it discharged every shipment with the default temporary keys and the limit parameters in
+force now, no import batch but shipment batches and no correction was added since it read
+the ledger (every change of the discharge inputs adds one), and the lots it recorded for
+each part are the slice's lots with the same digest (id, entry, limit, quantity, value,
+pedimento). Otherwise the recorded shipments are replayed from the beginning, as before;
+both give the same allocations (the property test runs both against a real run).
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ def slice_bom(repos: Repositories, company_id: int, product: str) -> list[SliceB
 
 
 class RunStart(NamedTuple):
-    """The slice's lots start from run ``run_id``'s balances after ``lines`` shipment lines."""
+    """The slice's lots start from run ``run_id``'s balances after ``lines`` shipment lines
+    (the plant then holds only the lines imported since the run, all dated after them)."""
 
     run_id: int
     lines: int
@@ -128,12 +130,40 @@ def _normal(value: Any) -> Any:
     return json.loads(json.dumps(value, sort_keys=True, default=str))
 
 
+class _Covering(NamedTuple):
+    run_id: int
+    #: shipment lines of the slice's products the run discharged, and the last one's day
+    lines: int
+    last: int
+    #: the ledger now, and the shipment batches imported since the run (none: the same)
+    mark: dict[str, list[int]]
+    batches: list[int]
+
+
+def _batches_since(
+    repos: Repositories, cid: int, recorded: dict[str, list[int]], now: dict[str, list[int]]
+) -> list[int] | None:
+    """The import batches added since the run read the ledger when they are all shipment
+    batches (appended lines, nothing else changed); None otherwise."""
+    if _normal(recorded) == _normal(now):
+        return []
+    if _normal(recorded["corrections"]) != _normal(now["corrections"]):
+        return None
+    added = repos.decisions.batches_after(cid, int(recorded["batches"][1]))
+    # every batch since is after the run's last one (none committed late with a lower id)
+    if len(added) != now["batches"][0] - recorded["batches"][0]:
+        return None
+    if any(entity != "shipments" for _id, entity in added):
+        return None
+    return [i for i, _entity in added]
+
+
 def _run_covering(
     repos: Repositories, cid: int, policy: LimitPolicy, temporary_keys: Sequence[str],
     users: set[str], day: date,
-) -> tuple[int, int, dict[str, list[int]]] | None:  # fmt: skip
-    """(run id, shipment lines of ``users``, ledger mark) when the current run covers the
-    ledger and every shipment line of ``users`` is dated on or before ``day``."""
+) -> _Covering | None:  # fmt: skip
+    """The current run when it covers the ledger but for shipment batches imported since
+    and every shipment line of ``users`` it discharged is dated on or before ``day``."""
     run = repos.journal.current_run(cid)
     if run is None or run.through is not None or tuple(temporary_keys) != TEMPORARY_KEYS:
         return None
@@ -142,14 +172,16 @@ def _run_covering(
         return None
     recorded_mark, products = state
     mark = repos.journal.ledger_mark(cid)
-    if _normal(recorded_mark) != _normal(mark):
+    batches = _batches_since(repos, cid, recorded_mark, mark)
+    if batches is None:
         return None
     if _normal(run.parameters) != _normal(run_parameters(None, tuple(temporary_keys), policy)):
         return None
     mine = [products[p] for p in users if p in products]
-    if any(date.fromisoformat(last) > day for _n, last in mine):
+    last = max((fe.day(date.fromisoformat(d)) for _n, d in mine), default=fe.DAY_MIN)
+    if last > fe.day(day):
         return None
-    return run.id, sum(int(n) for n, _last in mine), mark
+    return _Covering(run.id, sum(int(n) for n, _d in mine), last, mark, batches)
 
 
 def _opening_use(repos: Repositories, run_id: int, plant: fe.Plant) -> np.ndarray | None:
@@ -206,13 +238,16 @@ def load_slice(
     kinds = dec.material_kinds(cid, sorted({r[1] for r in lots}))
     parts = sorted(set(kinds) | {b.component for b in bom})
     if covering is not None:
-        run_id, lines, mark = covering
-        products = sorted({b.product for b in bom})
-        plant = _pack(parts, products, lots, [], bom, kinds, policy)
-        used = _opening_use(repos, run_id, plant)
-        # nothing imported or corrected while the slice was read
-        if used is not None and repos.journal.ledger_mark(cid) == mark:
-            return Slice(replace(plant, lot_used=used), policy, RunStart(run_id, lines))
+        # shipment lines imported since the run, all after the lines it discharged
+        later = dec.shipments_of_batches(cid, sorted(users), covering.batches)
+        if all(d > covering.last for d in _days([r[0] for r in later]).tolist()):
+            products = sorted({r[1] for r in later} | {b.product for b in bom})
+            plant = _pack(parts, products, lots, later, bom, kinds, policy)
+            used = _opening_use(repos, covering.run_id, plant)
+            # nothing imported or corrected while the slice was read
+            if used is not None and repos.journal.ledger_mark(cid) == covering.mark:
+                start = RunStart(covering.run_id, covering.lines)
+                return Slice(replace(plant, lot_used=used), policy, start)
     ships = dec.shipments_of_products(cid, sorted(users))
     products = sorted({r[1] for r in ships} | {b.product for b in bom})
     return Slice(_pack(parts, products, lots, ships, bom, kinds, policy), policy, None)

@@ -12,10 +12,11 @@ everything — FIFO is per component (RULES I-9; the property test compares with
 run on a copy of the workspace).
 
 Between shipments the FIFO's state is just the lots' balances, so when the line comes after
-every recorded shipment of those products and the current discharge run covers the ledger,
-the plant carries no shipment at all: its lots start from what that run used of each
-(``Plant.lot_used``, :mod:`.plant_slice`) and the line is the only one the engine walks
-(the property test checks that this and the replay give the same answer).
+every shipment of those products the current discharge run discharged, and the run covers
+the ledger, the plant carries none of them: its lots start from what that run used of each
+(``Plant.lot_used``, :mod:`.plant_slice`) and the engine walks only the lines imported
+since the run and the simulated one (the property test checks that this and the replay give
+the same answer).
 """
 
 from __future__ import annotations
@@ -124,15 +125,15 @@ def _with_line(plant: fe.Plant, line: SimulatedLine, product: int) -> tuple[fe.P
     return out, at
 
 
-def _past_emptied(plant: fe.Plant, day: int) -> fe.Plant:
-    """``plant`` with every lot past its limit on ``day`` starting empty. The line's walk
-    allocates nothing from such a lot (it writes it off when it reaches it), but from a
+def _past_emptied(plant: fe.Plant) -> fe.Plant:
+    """``plant`` with every lot past its limit before its first shipment starting empty.
+    No shipment allocates from such a lot (a walk that reaches it writes it off), but from a
     run's balances one may still show what the run left (the run wrote it off, or never
     reached it): starting it empty gives the same allocations, without restarting the walk
     at each of them."""
-    if plant.lot_used is None:
+    if plant.lot_used is None or not len(plant.ship_date):
         return plant
-    past = plant.lot_limit < day
+    past = plant.lot_limit < plant.ship_date[0]
     return replace(plant, lot_used=np.where(past, plant.lot_qty, plant.lot_used))
 
 
@@ -141,8 +142,9 @@ def simulate(
 ) -> Simulation:
     """Run the engine with ``line`` added; nothing is stored. A ``plant`` whose lots carry
     the use of run ``from_run`` (``lot_used``: the balances after ``earlier_lines``
-    recorded shipment lines, all dated on or before the line) holds no shipment of its own:
-    the line is then the next one the FIFO sees, as it would be after replaying them."""
+    recorded shipment lines, all dated on or before the line) holds only the lines
+    recorded after those: the FIFO walks them and the line as it would after replaying
+    the earlier ones."""
     if line.quantity_micro <= 0:
         raise InvalidInput("--quantity must be positive", field="quantity")
     if line.product not in plant.products:
@@ -162,7 +164,7 @@ def simulate(
     small = restrict(plant, comps)
     later = int((small.ship_date > line.day).sum())
     small, at = _with_line(small, line, product)
-    journal = fe.discharge_fast(_past_emptied(small, line.day))
+    journal = fe.discharge_fast(_past_emptied(small))
     mine = journal.a_ship == at
     # lot balances after the run (the simulated line included)
     taken = np.zeros(len(small.lot_id), dtype=np.int64)
