@@ -8,6 +8,7 @@ discharge of the same plant measured in the same run.
     python bench/bench_whatif.py --sizes 10000000 --store --reuse  # keep the imported workspace
     python bench/bench_whatif.py --sizes 10000000 --db postgresql+psycopg://…/immex_bench_x
                                    # on the PostgreSQL plant bench_api_load.py --keep left
+                                   # (--run: record a discharge run there first if needed)
 
 IMMEX_BENCH_DIR (default /tmp/immex_bench_ledger) holds the plant files and workspaces; the
 10M workspace takes a few GB of disk and some minutes of import (run it on a quiet machine).
@@ -16,7 +17,10 @@ The what-if is the simulation (the plant restricted to the product's components,
 engine over the recorded shipments up to the date plus the simulated line) and the pricing
 of MEX (F4), USA (63-A) and DEU; the plant is built in memory from the generator's rows,
 as a discharge run would read it. ``--store`` also imports the plant into SQLite and times
-the whole use case (``whatif_sell``: reading the plant from the store included).
+the whole use case (``whatif_sell``: reading the plant from the store included) after a
+recorded discharge run — the line dated after the last shipment starts from that run's lot
+balances — and the same line replaying every recorded shipment (``from_run=False``; the
+two answers must be equal).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from immex.domain.discharge.kernel_pack import plant_from_domain  # noqa: E402
 from immex.domain.lot_portions import PortionLot  # noqa: E402
 from immex.samples.plant_generator import PlantSpec, generate  # noqa: E402
 from immex.samples.plant_records import records_from_rows  # noqa: E402
+from immex.services.decide.plant_slice import load_slice  # noqa: E402
 from immex.services.decide.simulate import SimulatedLine, simulate  # noqa: E402
 from immex.services.decide.whatif import price_simulation, whatif_sell  # noqa: E402
 from immex.services.duties.single import duty_context  # noqa: E402
@@ -118,10 +123,22 @@ def _timed(fn: Any) -> tuple[Any, float, float]:
     return out, time.perf_counter() - w, time.process_time() - c
 
 
-def on_store(n: int, reuse: bool, url: str | None = None) -> dict[str, object]:
+PRODUCTS = ("P00000", "P00001", "P00002", "P00003")
+
+
+def _start(ws: Any, product: str, when: date) -> str:
+    """Where the what-if's FIFO started: a discharge run's balances, or a replay."""
+    with ws.read() as repos:
+        start = load_slice(repos, ws.the_company, product, when).start
+    return "replay" if start is None else f"run {start.run_id} ({start.lines:,} lines before)"
+
+
+def on_store(n: int, reuse: bool, url: str | None = None, record: bool = True) -> dict[str, object]:
     """``whatif_sell`` end to end on a SQLite workspace (reading the slice from the store
     included) for five products, against ``discharge run --dry-run`` of the same workspace;
-    with ``url``, on that workspace instead (e.g. the PostgreSQL one of bench_api_load)."""
+    with ``url``, on that workspace instead (e.g. the PostgreSQL one of bench_api_load).
+    With ``record``, a discharge run is recorded first when the current one does not cover
+    the ledger (a what-if then starts from its balances, as after the month's run)."""
     from immex.services.discharge.runs import run_discharge
     from immex.services.workspace import companies as workspace
 
@@ -139,9 +156,13 @@ def on_store(n: int, reuse: bool, url: str | None = None) -> dict[str, object]:
     ws = workspace.open_workspace(url, actor="bench", require_company=True)
     try:
         when = date.fromordinal(date(2024, 1, 1).toordinal() + 720)
+        recorded = None
+        if record and _start(ws, PRODUCTS[0], when) == "replay":
+            _, recorded, _cpu = _timed(lambda: run_discharge(ws))
         whatif_sell(ws, "P00004", Decimal(1), when, DESTINATIONS)  # warm-up (imports, rates)
-        walls, cpus, lots, ships = [], [], [], []
-        for product in ("P00000", "P00001", "P00002", "P00003"):
+        walls, cpus, lots, ships, starts = [], [], [], [], []
+        replay_walls, replay_cpus = [], []
+        for product in PRODUCTS:
             r, wall, cpu = _timed(
                 lambda p=product: whatif_sell(ws, p, Decimal(100), when, DESTINATIONS)
             )
@@ -149,6 +170,15 @@ def on_store(n: int, reuse: bool, url: str | None = None) -> dict[str, object]:
             cpus.append(cpu)
             lots.append(len(r.lots))
             ships.append(r.data_used[0])
+            starts.append(_start(ws, product, when))
+            # the same line replaying every recorded shipment (the answer must not change)
+            again, wall, cpu = _timed(
+                lambda p=product: whatif_sell(ws, p, Decimal(100), when, DESTINATIONS,
+                                              from_run=False)
+            )  # fmt: skip
+            assert again == r, f"{product}: the replay and the run's balances disagree"
+            replay_walls.append(wall)
+            replay_cpus.append(cpu)
         _, run_wall, run_cpu = _timed(lambda: run_discharge(ws, dry_run=True))
     finally:
         ws.store.dispose()
@@ -158,11 +188,15 @@ def on_store(n: int, reuse: bool, url: str | None = None) -> dict[str, object]:
         "--dry-run",
         "target": n,
         "imported_s": built,
+        "discharge_recorded_s": None if recorded is None else round(recorded, 1),
         "whatif_wall_s": round(wall, 3),
         "whatif_cpu_s": round(cpu, 3),
         "whatif_wall_each_s": [round(x, 3) for x in walls],
         "lots_used": lots,
         "slice_read": ships[0],
+        "started_from": starts,
+        "replay_wall_s": round(statistics.median(replay_walls), 3),
+        "replay_cpu_s": round(statistics.median(replay_cpus), 3),
         "discharge_dry_run_wall_s": round(run_wall, 2),
         "discharge_dry_run_cpu_s": round(run_cpu, 2),
         "ratio_wall": round(run_wall / wall, 1),
@@ -180,14 +214,21 @@ def main() -> None:
     ap.add_argument(
         "--db", help="--store on this workspace of --sizes consumptions (no in-memory part)"
     )
+    ap.add_argument(
+        "--run",
+        action="store_true",
+        help="--db: record a discharge run first when the current one does not cover the ledger",
+    )
     args = ap.parse_args()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     if args.db:
         n = int(args.sizes.split(",")[0])
-        s = on_store(n, True, args.db)
+        s = on_store(n, True, args.db, args.run)
         print(json.dumps(s), flush=True)
         print(f"whatif_sell at {n:,} consumptions ({args.db.split(':', 1)[0]}): "
-              f"{s['whatif_wall_s']} s wall, {s['whatif_cpu_s']} s CPU (median of 4 products); "
+              f"{s['whatif_wall_s']} s wall, {s['whatif_cpu_s']} s CPU (median of 4 products; "
+              f"started from {s['started_from'][0]}; replaying instead: "
+              f"{s['replay_wall_s']} s wall, {s['replay_cpu_s']} s CPU); "
               f"discharge run --dry-run {s['discharge_dry_run_wall_s']} s wall — "
               f"×{s['ratio_wall']} (CPU ×{s['ratio_cpu']})", flush=True)  # fmt: skip
         return
@@ -206,8 +247,9 @@ def main() -> None:
             print(json.dumps(s), flush=True)
             print(
                 f"whatif_sell at {n:,} consumptions (store): {s['whatif_wall_s']} s wall, "
-                f"{s['whatif_cpu_s']} s CPU (median of 4 products); discharge run --dry-run "
-                f"{s['discharge_dry_run_wall_s']} s wall — ×{s['ratio_wall']} "
+                f"{s['whatif_cpu_s']} s CPU (median of 4 products; started from "
+                f"{s['started_from'][0]}; replaying: {s['replay_wall_s']} s); discharge run "
+                f"--dry-run {s['discharge_dry_run_wall_s']} s wall — ×{s['ratio_wall']} "
                 f"(CPU ×{s['ratio_cpu']})",
                 flush=True,
             )

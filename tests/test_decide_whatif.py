@@ -24,9 +24,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from immex.cli.main import app
+from immex.domain.discharge import kernel as fe
 from immex.domain.errors import InvalidInput, NotFound
 from immex.samples.plant_generator import ORDER, PlantSpec, write_plant
 from immex.services.decide.mix import whatif_mix
+from immex.services.decide.plant_slice import load_slice
 from immex.services.decide.whatif import whatif_sell
 from immex.services.discharge import journal, runs
 from immex.services.ledger.importer import import_file
@@ -254,6 +256,50 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 SLOW = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 
 
+def _real(db: Path, work: Path, name: str, quantity: int, when: date):  # type: ignore[no-untyped-def]
+    """The real thing on a copy of ``db``: record the shipment (last of its day), run the
+    discharge; the new line's allocations and shortfalls."""
+    copy = work / "copy.db"
+    shutil.copy(db, copy)
+    ship = work / "shipments.csv"
+    ship.write_text(
+        "document,kind,date,product,quantity,destination,value_usd,pedimento\n"
+        f"~WHATIF,export,{when},{name},{quantity},DEU,,\n"
+    )
+    real = workspace.open_workspace(f"sqlite:///{copy}", actor="tester", require_company=True)
+    try:
+        import_file(real, "shipments", ship)
+        run = runs.run_discharge(real)
+        assert run.run_id is not None
+        with real.read() as repos:
+            sid = max(r.id for r in repos.discharge_inputs.shipments(real.the_company.id))
+            shorts = {
+                r.part_number: Decimal(r.missing_micro).scaleb(-6)
+                for r in repos.journal.shortfalls(run.run_id)
+                if r.shipment_id == sid
+            }
+        rows = [r for r in journal.run_domain_result(real, run.run_id) if r[0] == sid]
+    finally:
+        real.store.dispose()
+    return [(lot, qty, value, d) for _sid, lot, qty, value, _key, d in rows], shorts
+
+
+def _as_real(sim):  # type: ignore[no-untyped-def]
+    return [(u.lot_id, u.quantity, u.value_usd, u.directed) for u in sim.lots], {
+        s.part: s.missing for s in sim.shortfalls
+    }
+
+
+def _start(db: Path, name: str, when: date):  # type: ignore[no-untyped-def]
+    """The run a what-if of ``name`` on ``when`` would start from (None: a replay)."""
+    ws = workspace.open_workspace(f"sqlite:///{db}", actor="tester", require_company=True)
+    try:
+        with ws.read() as repos:
+            return load_slice(repos, ws.the_company, name, when).start
+    finally:
+        ws.store.dispose()
+
+
 @settings(max_examples=6, deadline=None, suppress_health_check=SLOW)
 @given(
     product=st.integers(0, 4),
@@ -277,34 +323,164 @@ def test_whatif_never_writes_and_equals_a_real_run_on_a_copy(
     finally:
         ws.store.dispose()
     assert _digest(db) == before  # nothing written, not even an audit entry
-    # the real thing on a copy: record the shipment (last of its day) and run the discharge
-    copy = work / "copy.db"
-    shutil.copy(db, copy)
-    ship = work / "shipments.csv"
-    ship.write_text(
-        "document,kind,date,product,quantity,destination,value_usd,pedimento\n"
-        f"~WHATIF,export,{when},{name},{quantity},DEU,,\n"
-    )
-    real = workspace.open_workspace(f"sqlite:///{copy}", actor="tester", require_company=True)
-    try:
-        import_file(real, "shipments", ship)
-        run = runs.run_discharge(real)
-        assert run.run_id is not None
-        with real.read() as repos:
-            sid = max(r.id for r in repos.discharge_inputs.shipments(real.the_company.id))
-            shorts = {
-                r.part_number: Decimal(r.missing_micro).scaleb(-6)
-                for r in repos.journal.shortfalls(run.run_id)
-                if r.shipment_id == sid
-            }
-        rows = [r for r in journal.run_domain_result(real, run.run_id) if r[0] == sid]
-    finally:
-        real.store.dispose()
-    assert [(u.lot_id, u.quantity, u.value_usd, u.directed) for u in sim.lots] == [
-        (lot, qty, value, directed) for _sid, lot, qty, value, _key, directed in rows
-    ]
-    assert {s.part: s.missing for s in sim.shortfalls} == shorts
+    assert _as_real(sim) == _real(db, work, name, quantity, when)
     shutil.rmtree(work, ignore_errors=True)
+
+
+@cache
+def _base_run(root: str) -> Path:
+    """The generated plant with a discharge run recorded (its lot uses and ledger state)."""
+    db, _ = _base(root)
+    ran = db.parent / "ran.db"
+    shutil.copy(db, ran)
+    ws = workspace.open_workspace(f"sqlite:///{ran}", actor="tester", require_company=True)
+    try:
+        runs.run_discharge(ws)
+    finally:
+        ws.store.dispose()
+    return ran
+
+
+@pytest.fixture(scope="module")
+def ran(base: tuple[Path, Path]) -> Path:
+    return _base_run(str(base[0].parent))
+
+
+#: the last shipment of the generated plant is on or before SPEC.start + SPEC.days
+@settings(max_examples=8, deadline=None, suppress_health_check=SLOW)
+@given(
+    product=st.integers(0, 4),
+    quantity=st.integers(1, 400),
+    offset=st.one_of(st.integers(SPEC.days, SPEC.days + 60), st.integers(30, SPEC.days)),
+    n=st.integers(0, 10**6),
+)
+def test_whatif_from_the_runs_balances_equals_the_replay_and_a_real_run(
+    ran: Path, product: int, quantity: int, offset: int, n: int
+) -> None:
+    """After a run, a line dated on or after the last recorded shipment starts from the
+    run's lot balances (no shipment replayed); earlier lines replay: both give the replay's
+    answer, which is a real run's."""
+    work = ran.parent / f"ran_{n}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    when = SPEC.start + timedelta(days=offset)
+    name = f"P{product:05d}"
+    before = _digest(ran)
+    ws = workspace.open_workspace(f"sqlite:///{ran}", actor="tester", require_company=True)
+    try:
+        fast = whatif_sell(ws, name, Decimal(quantity), when, ["MEX", "USA", "DEU"])
+        slow = whatif_sell(ws, name, Decimal(quantity), when, ["MEX", "USA", "DEU"], from_run=False)
+    finally:
+        ws.store.dispose()
+    assert _digest(ran) == before
+    assert fast == slow
+    start = _start(ran, name, when)
+    if offset >= SPEC.days:
+        assert start is not None and start.lines > 0
+    assert _as_real(fast) == _real(ran, work, name, quantity, when)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def _shipment_file(path: Path, *lines: str) -> Path:
+    path.write_text(
+        "document,kind,date,product,quantity,destination,value_usd,pedimento\n"
+        + "".join(f"{x}\n" for x in lines)
+    )
+    return path
+
+
+def test_shipments_imported_after_the_run_follow_its_balances_other_changes_replay(
+    ran: Path, tmp_path: Path
+) -> None:
+    end = SPEC.start + timedelta(days=SPEC.days)
+    when = end + timedelta(days=10)
+    assert _start(ran, "P00001", when) is not None
+    copy = tmp_path / "changed.db"
+    shutil.copy(ran, copy)
+    ws = workspace.open_workspace(f"sqlite:///{copy}", actor="tester", require_company=True)
+    try:
+        # lines imported after the run, dated after every line it discharged: the FIFO
+        # starts from the run's balances and walks them before the simulated line
+        late = f"~LATE,export,{end + timedelta(days=5)},P00001,120,DEU,,"
+        import_file(ws, "shipments", _shipment_file(tmp_path / "late.csv", late))
+        for day, qty in ((when, 80), (end + timedelta(days=2), 30)):
+            start = _start(copy, "P00001", day)
+            assert start is not None
+            sim = whatif_sell(ws, "P00001", Decimal(qty), day, ["DEU"])
+            assert sim == whatif_sell(ws, "P00001", Decimal(qty), day, ["DEU"], from_run=False)
+            work = tmp_path / f"real_{qty}"
+            work.mkdir()
+            assert _as_real(sim) == _real(copy, work, "P00001", qty, day)
+        assert any("dated after" in n for n in sim.notes)  # ~LATE comes after the line
+        # a line dated before one the run discharged: the run no longer covers it, a replay
+        early = f"~EARLY,export,{SPEC.start + timedelta(days=200)},P00001,50,DEU,,"
+        import_file(ws, "shipments", _shipment_file(tmp_path / "early.csv", early))
+        assert _start(copy, "P00001", when) is None
+        sim = whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"])
+        assert sim == whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"], from_run=False)
+        runs.run_discharge(ws)  # a new run covers it again, and gives the same answer
+        assert _start(copy, "P00001", when) is not None
+        assert whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"]) == sim
+        # any other import (here the same BOM again, as a new file) means a replay
+        bom = tmp_path / "bom.csv"
+        shutil.copy(_base(str(ran.parent))[1].parent / "bom.csv", bom)
+        bom.write_text(bom.read_text() + "\n")
+        import_file(ws, "bom", bom)
+        assert _start(copy, "P00001", when) is None
+        assert whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"]) == sim
+        runs.run_discharge(ws)
+        assert _start(copy, "P00001", when) is not None
+        # a run that stops at a date does not record balances to start from
+        runs.run_discharge(ws, through=end + timedelta(days=30))
+        assert _start(copy, "P00001", when) is None
+    finally:
+        ws.store.dispose()
+
+
+def test_a_line_imported_on_the_day_of_the_runs_last_replays(ran: Path, tmp_path: Path) -> None:
+    """A line imported after the run but dated on the day of the last line the run
+    discharged may come before it in processing order (document, line): a replay."""
+    when = SPEC.start + timedelta(days=SPEC.days + 10)
+    ws = workspace.open_workspace(f"sqlite:///{ran}", actor="tester", require_company=True)
+    try:
+        with ws.read() as repos:
+            replay = load_slice(repos, ws.the_company, "P00001", when, from_run=False).plant
+    finally:
+        ws.store.dispose()
+    last = fe.from_day(int(replay.ship_date.max()))
+    copy = tmp_path / "same_day.db"
+    shutil.copy(ran, copy)
+    ws = workspace.open_workspace(f"sqlite:///{copy}", actor="tester", require_company=True)
+    try:
+        line = f"!SAME,export,{last},P00001,40,DEU,,"
+        import_file(ws, "shipments", _shipment_file(tmp_path / "same.csv", line))
+        assert _start(copy, "P00001", when) is None
+        sim = whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"])
+        assert sim == whatif_sell(ws, "P00001", Decimal(80), when, ["DEU"], from_run=False)
+    finally:
+        ws.store.dispose()
+
+
+def test_after_a_run_a_whatif_starts_from_its_balances_on_each_store(plain) -> None:  # type: ignore[no-untyped-def]
+    """On SQLite and PostgreSQL: after a run, a line dated on or after the last shipment
+    (EXP-1, 2024-07-01) starts from the run's balances — L0 past its limit on SALE included,
+    a directed line too — with the replay's answer; an earlier line replays."""
+
+    def start(when: date):  # type: ignore[no-untyped-def]
+        with plain.read() as repos:
+            return load_slice(repos, plain.the_company, "P1", when).start
+
+    cases = [(SALE, None), (SALE, L1), (date(2024, 7, 1), None), (date(2024, 8, 1), L0),
+             (date(2024, 11, 15), None)]  # L0 on its limit day: still usable  # fmt: skip
+    replayed = [whatif_sell(plain, "P1", Decimal(100), d, pedimento=p) for d, p in cases]
+    assert start(SALE) is None  # no run yet
+    run = runs.run_discharge(plain)
+    assert start(SALE) == (run.run_id, 1) and start(date(2024, 7, 1)) == (run.run_id, 1)
+    assert start(date(2024, 6, 30)) is None  # before EXP-1: replayed
+    for (d, p), before in zip(cases, replayed, strict=True):
+        assert whatif_sell(plain, "P1", Decimal(100), d, pedimento=p) == before
+        assert whatif_sell(plain, "P1", Decimal(100), d, pedimento=p, from_run=False) == before
+    assert replayed[0].past_limit and replayed[0].lots  # L0 is past its limit on SALE
 
 
 def test_a_certified_company_credits_the_iva(plain) -> None:  # type: ignore[no-untyped-def]

@@ -252,3 +252,30 @@ def test_an_f4_plan_reads_the_current_run_once(ws) -> None:  # type: ignore[no-u
         event.remove(ws.store.engine, "before_cursor_execute", count)
     assert plan.allocations > 0
     assert len(seen) == 1, seen
+
+
+def test_a_run_records_its_lot_uses_and_the_ledger_it_read(ws) -> None:  # type: ignore[no-untyped-def]
+    """Per part with lots: the lots by id and what the run allocated from each (E1 20 + D1
+    10 of MCU and BOX), with the digest of the lots; the ledger mark (5 imports, no
+    correction) and per product its lines and last date. A dry run or a run through a date
+    records none of it."""
+    run = runs.run_discharge(ws)
+    with ws.read() as repos:
+        uses = repos.journal.lot_uses(run.run_id, ["MCU", "BOX", "P1"])
+        state = repos.journal.run_state(run.run_id)
+        mark = repos.journal.ledger_mark(ws.the_company.id)
+        full, _policy = plant.load_plant(repos, ws.the_company)
+    assert sorted(uses) == ["BOX", "MCU"]
+    for part, (ids, used, digest) in uses.items():
+        idx = np.flatnonzero(np.asarray(full.parts)[full.lot_part] == part)
+        assert ids.tolist() == full.lot_id[idx].tolist() and len(ids) == 1
+        assert used.tolist() == [30 * 10**6]
+        assert digest == fe.lots_digest(full, idx)
+    assert mark["batches"][0] == 5 and mark["corrections"] == [0, 0]
+    assert state == (mark, {"P1": [2, "2025-03-20"]})
+    dry = runs.run_discharge(ws, dry_run=True)
+    assert dry.run_id is None
+    through = runs.run_discharge(ws, through=date(2025, 3, 15))
+    with ws.read() as repos:
+        assert repos.journal.run_state(through.run_id) is None
+        assert repos.journal.lot_uses(through.run_id, ["MCU"]) == {}

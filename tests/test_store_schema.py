@@ -28,7 +28,7 @@ HEADS = {
     "0004_sat",
     "0008_fta_scope",
     "0016_batch_reimport",
-    "0017_lot_part_index",
+    "0019_bom_component_index",
     "0011_immex_annex",
     "0015_user_language",
 }

@@ -39,11 +39,14 @@ from immex.domain.discharge.kernel_pack import (
     MICRO,
     NO_LIMIT,
     Journal,
+    PartUse,
     Plant,
     day,
     explode,
     from_day,
     journal_to_domain,
+    lot_uses,
+    lots_digest,
     muldiv_half_up,
     parts_consumed_on,
     parts_reaching,
@@ -63,6 +66,7 @@ __all__ = [
     "MICRO",
     "NO_LIMIT",
     "Journal",
+    "PartUse",
     "Plant",
     "day",
     "discharge_domain",
@@ -70,6 +74,8 @@ __all__ = [
     "explode",
     "from_day",
     "journal_to_domain",
+    "lot_uses",
+    "lots_digest",
     "muldiv_half_up",
     "parts_consumed_on",
     "parts_reaching",
@@ -136,9 +142,9 @@ class _Pieces:
     """One part's allocations and write-offs, collected in journal order, and the balances
     of its lots (FIFO order) as they go."""
 
-    def __init__(self, n: int, lqty: I64) -> None:
+    def __init__(self, n: int, lqty: I64, used: I64 | None = None) -> None:
         self.lqty = lqty
-        self.bal = lqty.copy()
+        self.bal = lqty.copy() if used is None else lqty - used
         self.served = np.zeros(n, dtype=np.int64)
         self.cons: list[I64] = []
         self.lot: list[I64] = []
@@ -221,17 +227,19 @@ def _directed_walk(
 
 
 def _discharge_part(
-    q: I64, t: I32, cped: I64, entry: I32, limit: I32, lqty: I64, lped: I64
-) -> _PartResult:
+    q: I64, t: I32, cped: I64, entry: I32, limit: I32, lqty: I64, lped: I64,
+    used: I64 | None = None,
+) -> _PartResult:  # fmt: skip
     """One part's consumptions (journal order) against its lots (FIFO order).
 
     Windows of consumptions go through the closed form; a directed consumption first walks
     its pedimento's lots; a lot reached after its limit is written off (reported) and the
     window restarts at that consumption. Between these events the state is just the lots'
-    balances, so the windows chain exactly as the row-by-row walk does.
+    balances, so the windows chain exactly as the row-by-row walk does — which is also why
+    the walk can start from balances left by earlier shipments (``used``).
     """
     n = len(q)
-    pieces = _Pieces(n, lqty)
+    pieces = _Pieces(n, lqty, used)
     directed_at: list[int] = []
     ped_lots: dict[int, list[int]] = {}
     dmask = cped >= 0
@@ -283,7 +291,8 @@ def _discharge_part(
 def discharge_fast(
     plant: Plant, through: int | None = None, progress: Progress | None = None
 ) -> Journal:
-    """Discharge ``plant`` (shipments up to day ``through``) into a :class:`Journal`."""
+    """Discharge ``plant`` (shipments up to day ``through``) into a :class:`Journal`; each
+    lot's balance starts at its quantity less ``plant.lot_used`` when given."""
     if through is not None:
         cut = int(np.searchsorted(plant.ship_date, through, side="right"))
         if cut < len(plant.ship_id):
@@ -326,6 +335,7 @@ def discharge_fast(
             plant.lot_limit[lp],
             lqty,
             plant.lot_ped[lp],
+            None if plant.lot_used is None else plant.lot_used[lp],
         )
         served[ci] = r.served
         if len(r.qty):

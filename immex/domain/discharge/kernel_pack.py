@@ -9,6 +9,7 @@ sub-assemblies (:mod:`.bom_tree`) — is here too, vectorised.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -88,6 +89,9 @@ class Plant:
     bom_factor: I64  # qty_per_unit (micro) × (10^6 + scrap_pct × 10^4): scale 10^12
     bom_from: I32
     bom_to: I32
+    #: quantity already used from each lot before the first of ``ship_*`` (a stored run's
+    #: journal: :func:`lot_uses`); None = every lot whole
+    lot_used: I64 | None = None
 
 
 @dataclass
@@ -324,6 +328,46 @@ def parts_reaching(plant: Plant, parts: I32) -> I32:
 
 
 # --------------------------------------------------------------------------- domain records
+
+
+@dataclass(frozen=True, slots=True)
+class PartUse:
+    """What a journal used of one part's lots: the lots by id, the quantity (µ) allocated
+    from each, and the digest of what the FIFO read of them (:func:`lots_digest`)."""
+
+    part: str
+    lot_id: I64
+    used: I64
+    digest: str
+
+
+def lots_digest(plant: Plant, index: I64) -> str:
+    """SHA-256 of what the FIFO reads of the lots ``index`` (id, entry, limit, quantity,
+    value, pedimento, AF): equal digests, the same lots to discharge from."""
+    h = hashlib.sha256()
+    for a in (plant.lot_id, plant.lot_entry, plant.lot_limit, plant.lot_qty, plant.lot_value,
+              plant.lot_ped, plant.lot_af):  # fmt: skip
+        h.update(np.ascontiguousarray(a[index], dtype=np.int64).tobytes())
+    return h.hexdigest()
+
+
+def lot_uses(plant: Plant, journal: Journal) -> list[PartUse]:
+    """Per part with lots in ``plant``: its lots (ascending id), the quantity ``journal``
+    allocated from each (0 for a lot untouched) and their digest — the FIFO's state after
+    the journal's last shipment (written-off lots included: a later walk that reaches one
+    writes it off again, with the same allocations)."""
+    used = np.zeros(len(plant.lot_id), dtype=np.int64)
+    np.add.at(used, journal.a_lot, journal.a_qty)
+    order = np.lexsort((plant.lot_id, plant.lot_part))
+    part_sorted = plant.lot_part[order]
+    parts, starts = np.unique(part_sorted, return_index=True)
+    ends = [*starts[1:].tolist(), len(order)]
+    out = []
+    for p, lo, hi in zip(parts.tolist(), starts.tolist(), ends, strict=True):
+        idx = order[lo:hi]
+        out.append(PartUse(plant.parts[p], plant.lot_id[idx].astype(np.int64), used[idx],
+                           lots_digest(plant, idx)))  # fmt: skip
+    return out
 
 
 def plant_from_domain(

@@ -10,6 +10,13 @@ simulated line (the lots of its components, the BOM lines of those components an
 shipments of the products that use them), which gives the same allocations as a run over
 everything — FIFO is per component (RULES I-9; the property test compares with a real
 run on a copy of the workspace).
+
+Between shipments the FIFO's state is just the lots' balances, so when the line comes after
+every shipment of those products the current discharge run discharged, and the run covers
+the ledger, the plant carries none of them: its lots start from what that run used of each
+(``Plant.lot_used``, :mod:`.plant_slice`) and the engine walks only the lines imported
+since the run and the simulated one (the property test checks that this and the replay give
+the same answer).
 """
 
 from __future__ import annotations
@@ -56,6 +63,9 @@ class Simulation:
     #: recorded shipments after the day that use the same components (displaced if real)
     later_shipments: int
     recorded_shipments: int
+    #: the discharge run whose open balances the line started from (None: every recorded
+    #: shipment up to the date was replayed)
+    from_run: int | None = None
 
 
 def _components(plant: fe.Plant, product: int, day: int) -> np.ndarray:
@@ -92,6 +102,7 @@ def restrict(plant: fe.Plant, components: np.ndarray) -> fe.Plant:
         bom_factor=plant.bom_factor[bom],
         bom_from=plant.bom_from[bom],
         bom_to=plant.bom_to[bom],
+        lot_used=None if plant.lot_used is None else plant.lot_used[lots],
     )
 
 
@@ -114,8 +125,26 @@ def _with_line(plant: fe.Plant, line: SimulatedLine, product: int) -> tuple[fe.P
     return out, at
 
 
-def simulate(plant: fe.Plant, line: SimulatedLine) -> Simulation:
-    """Run the engine with ``line`` added; nothing is stored."""
+def _past_emptied(plant: fe.Plant) -> fe.Plant:
+    """``plant`` with every lot past its limit before its first shipment starting empty.
+    No shipment allocates from such a lot (a walk that reaches it writes it off), but from a
+    run's balances one may still show what the run left (the run wrote it off, or never
+    reached it): starting it empty gives the same allocations, without restarting the walk
+    at each of them."""
+    if plant.lot_used is None or not len(plant.ship_date):
+        return plant
+    past = plant.lot_limit < plant.ship_date[0]
+    return replace(plant, lot_used=np.where(past, plant.lot_qty, plant.lot_used))
+
+
+def simulate(
+    plant: fe.Plant, line: SimulatedLine, *, earlier_lines: int = 0, from_run: int | None = None
+) -> Simulation:
+    """Run the engine with ``line`` added; nothing is stored. A ``plant`` whose lots carry
+    the use of run ``from_run`` (``lot_used``: the balances after ``earlier_lines``
+    recorded shipment lines, all dated on or before the line) holds only the lines
+    recorded after those: the FIFO walks them and the line as it would after replaying
+    the earlier ones."""
     if line.quantity_micro <= 0:
         raise InvalidInput("--quantity must be positive", field="quantity")
     if line.product not in plant.products:
@@ -135,10 +164,12 @@ def simulate(plant: fe.Plant, line: SimulatedLine) -> Simulation:
     small = restrict(plant, comps)
     later = int((small.ship_date > line.day).sum())
     small, at = _with_line(small, line, product)
-    journal = fe.discharge_fast(small)
+    journal = fe.discharge_fast(_past_emptied(small))
     mine = journal.a_ship == at
     # lot balances after the run (the simulated line included)
     taken = np.zeros(len(small.lot_id), dtype=np.int64)
+    if small.lot_used is not None:
+        taken += small.lot_used
     np.add.at(taken, journal.a_lot, journal.a_qty)
     open_after = small.lot_qty - taken
     past = (small.lot_limit < line.day) & (small.lot_entry <= line.day) & (open_after > 0)
@@ -163,5 +194,6 @@ def simulate(plant: fe.Plant, line: SimulatedLine) -> Simulation:
         components=[small.parts[c] for c in comps.tolist()],
         plant=small,
         later_shipments=later,
-        recorded_shipments=at,
+        recorded_shipments=earlier_lines + at,
+        from_run=from_run,
     )

@@ -378,19 +378,27 @@ def whatif_sell(
     pedimento: str | None = None,
     us_duty_usd: Decimal | None = None,
     context: DutyContext | None = None,
+    from_run: bool = True,
 ) -> WhatIfSale:
     """Simulate shipping ``quantity`` of ``product`` on ``when`` and price each destination;
-    nothing is written."""
+    nothing is written. ``from_run=False`` replays the recorded shipments even when the
+    current discharge run's balances could be the start (:mod:`.plant_slice`; the same
+    answer)."""
     company = ws.the_company
     ped = parse_pedimento(pedimento) if pedimento else None
     if us_duty_usd is not None and us_duty_usd < 0:
         raise InvalidInput(US_DUTY_NEGATIVE(), field="us_duty")
     with ws.read() as repos:
-        plant, policy = load_slice(repos, company, product, when)
+        plant, policy, start = load_slice(repos, company, product, when, from_run=from_run)
         line = SimulatedLine(
             product, int(quantity.scaleb(6)), fe.day(when), None if ped is None else int(ped)
         )
-        sim = simulate(plant, line)
+        sim = simulate(
+            plant,
+            line,
+            earlier_lines=0 if start is None else start.lines,
+            from_run=None if start is None else start.run_id,
+        )
         ids = [
             int(sim.plant.lot_id[i]) for i in [*sim.lot_index.tolist(), *sim.expired_index.tolist()]
         ]

@@ -31,7 +31,9 @@ from immex.services.workspace.context import UnitOfWork, Workspace
 __all__ = [
     "Progress",
     "RunSummary",
+    "product_lines",
     "run_discharge",
+    "run_parameters",
 ]
 
 Progress = Callable[[str, int, int], None]
@@ -113,7 +115,7 @@ def _journal_hash(cols: dict[str, np.ndarray], p: fe.Plant, j: fe.Journal) -> st
 # --------------------------------------------------------------------------- run
 
 
-def _parameters(
+def run_parameters(
     through: date | None, temporary_keys: tuple[str, ...], policy: LimitPolicy
 ) -> dict[str, Any]:
     """The run's parameters as recorded in its header (and hashed with its inputs)."""
@@ -129,15 +131,40 @@ def _parameters(
     }
 
 
+def product_lines(plant: fe.Plant) -> dict[str, list[Any]]:
+    """Per product with shipments: its shipment lines and the date of the last."""
+    counts = np.bincount(plant.ship_product, minlength=len(plant.products))
+    last = np.full(len(plant.products), fe.DAY_MIN, dtype=np.int64)
+    np.maximum.at(last, plant.ship_product, plant.ship_date)
+    return {
+        plant.products[i]: [int(counts[i]), fe.from_day(int(last[i])).isoformat()]
+        for i in np.flatnonzero(counts).tolist()
+    }
+
+
+def _write_state(
+    uow: UnitOfWork, run_id: int, plant: fe.Plant, journal: fe.Journal, mark: dict[str, Any]
+) -> None:
+    """What the run used of each part's lots and the ledger it read (for a what-if dated
+    after its last shipment: :mod:`immex.services.decide.plant_slice`)."""
+    repo = uow.repos.journal
+    repo.add_lot_uses(run_id, [(u.part, u.lot_id, u.used, u.digest)
+                               for u in fe.lot_uses(plant, journal)])  # fmt: skip
+    repo.add_run_state(run_id, mark, product_lines(plant))
+
+
 def _write(
     uow: UnitOfWork, plant: fe.Plant, journal: fe.Journal, cols: dict[str, np.ndarray],
-    header: dict[str, Any], progress: Progress | None,
+    header: dict[str, Any], progress: Progress | None, mark: dict[str, Any] | None,
 ) -> int:  # fmt: skip
     """Append the run: header, allocation chunks, shortfalls, expired lots, unexploded
-    shipments, and its audit entry (naming the workspace's actor)."""
+    shipments, (with ``mark``: a run of every shipment) what it used of each part's lots
+    and the ledger it read, and its audit entry (naming the workspace's actor)."""
     journal_repo = uow.repos.journal
     run_id = journal_repo.add_run(**header)
     journal_repo.add_allocations(run_id, cols, progress)
+    if mark is not None:
+        _write_state(uow, run_id, plant, journal, mark)
     parts = plant.parts
     journal_repo.add_shortfalls(
         run_id,
@@ -179,9 +206,11 @@ def run_discharge(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     with ws.read() as repos:
+        # before the inputs: an import committed meanwhile makes the mark older, never newer
+        mark = repos.journal.ledger_mark(company.id)
         plant, policy = load_plant(repos, company, temporary_keys)
         previous = repos.journal.current_run(company.id)
-        params = _parameters(through, temporary_keys, policy)
+        params = run_parameters(through, temporary_keys, policy)
         inputs_hash = _inputs_hash(plant, params)
         timings["load"] = time.perf_counter() - t0
         if progress:
@@ -224,7 +253,10 @@ def run_discharge(
                 "supersedes": None if previous is None else previous.id,
             }  # fmt: skip
             with ws.write() as uow:
-                run_id = _write(uow, plant, journal, cols, header, progress)
+                whole = through is None and tuple(temporary_keys) == TEMPORARY_KEYS
+                run_id = _write(
+                    uow, plant, journal, cols, header, progress, mark if whole else None
+                )
             repos.journal.forget_current_run()  # a read block around us sees the new run
     timings["write"] = time.perf_counter() - t2
     timings["total"] = time.perf_counter() - t0

@@ -142,3 +142,31 @@ class DecisionsRepository:
             rows.sort(key=lambda r: (str(r[0]), r[4], r[5], r[6]))
             rows = [r[:4] for r in rows]
         return rows
+
+    def shipments_of_batches(
+        self, company_id: int, products: Sequence[str], batches: Sequence[int]
+    ) -> list[tuple[Any, ...]]:
+        """The lines of ``products`` that import ``batches`` added, as
+        :meth:`shipments_of_products` (in processing order)."""
+        if not batches:
+            return []
+        marks = ", ".join("?" * len(batches))
+        rows = self._raw_in(
+            "SELECT ship_date, product, quantity_micro, pedimento, document, line, id "
+            f"FROM ledger_shipments WHERE company_id = ? AND batch_id IN ({marks}) "
+            "AND product IN ({marks}) AND withdrawn_by IS NULL",
+            [company_id, *batches],
+            products,
+        )
+        rows.sort(key=lambda r: (str(r[0]), r[4], r[5], r[6]))
+        return [r[:4] for r in rows]
+
+    def batches_after(self, company_id: int, after_id: int) -> list[tuple[int, str]]:
+        """(id, entity) of the company's import batches after ``after_id``, by id."""
+        b = lt.import_batches
+        q = (
+            select(b.c.id, b.c.entity)
+            .where(b.c.company_id == company_id, b.c.id > after_id)
+            .order_by(b.c.id)
+        )
+        return [(int(i), str(e)) for i, e in self.conn.execute(q)]

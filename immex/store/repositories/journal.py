@@ -38,6 +38,8 @@ ALLOCATION_COLUMNS: dict[str, type] = {
     "key": np.int8,
     "directed": np.bool_,
 }
+#: a run's lot uses per part (``ledger_lot_uses.data``): lot ids, then µ used, compressed
+LOT_USE_DTYPE = np.dtype("<i8")
 #: (stage, done, total)
 WriteProgress = Callable[[str, int, int], None]
 
@@ -194,6 +196,68 @@ class JournalRepository:
             select(c.c.data).where(c.c.run_id == run_id, c.c.chunk_no == chunk_no)
         ).scalar_one_or_none()
         return None if data is None else unpack_columns(data)
+
+    # -- what a run used of each part's lots, and the ledger it read (0018_lot_uses) -----
+
+    def add_lot_uses(
+        self, run_id: int, uses: Iterable[tuple[str, np.ndarray, np.ndarray, str]]
+    ) -> None:
+        """(part, lot ids ascending, µ allocated from each, digest of the lots) per part;
+        ``data`` holds the ids then the uses as little-endian int64, compressed."""
+        rows = [
+            {
+                "run_id": run_id, "part_number": part, "lots": len(ids), "lots_digest": digest,
+                "data": zlib.compress(np.concatenate((ids, used)).astype(LOT_USE_DTYPE).data, 1),
+            }
+            for part, ids, used, digest in uses
+        ]  # fmt: skip
+        if rows:
+            self.conn.execute(insert(t.lot_uses), rows)
+
+    def lot_uses(
+        self, run_id: int, parts: Sequence[str]
+    ) -> dict[str, tuple[np.ndarray, np.ndarray, str]]:
+        """Part → (lot ids, µ used, digest) of those of ``parts`` the run recorded."""
+        u = t.lot_uses
+        out: dict[str, tuple[np.ndarray, np.ndarray, str]] = {}
+        wanted = sorted(set(parts))
+        for i in range(0, len(wanted), 2000):
+            q = select(u.c.part_number, u.c.lots, u.c.lots_digest, u.c.data).where(
+                u.c.run_id == run_id, u.c.part_number.in_(wanted[i : i + 2000])
+            )
+            for part, n, digest, data in self.conn.execute(q):
+                cols = np.frombuffer(zlib.decompress(data), dtype=LOT_USE_DTYPE).astype(np.int64)
+                out[str(part)] = (cols[:n], cols[n:], str(digest))
+        return out
+
+    def add_run_state(
+        self, run_id: int, ledger_mark: dict[str, Any], products: dict[str, Any]
+    ) -> None:
+        """The ledger the run read (:meth:`ledger_mark` before it) and, per product, its
+        shipment lines and the date of the last (``[lines, "YYYY-MM-DD"]``)."""
+        self.conn.execute(
+            insert(t.run_states).values(run_id=run_id, ledger_mark=ledger_mark, products=products)
+        )
+
+    def run_state(self, run_id: int) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(ledger mark, products) the run recorded; None for a run that recorded none."""
+        s = t.run_states
+        row = self.conn.execute(
+            select(s.c.ledger_mark, s.c.products).where(s.c.run_id == run_id)
+        ).first()
+        return None if row is None else (dict(row[0]), dict(row[1]))
+
+    def ledger_mark(self, company_id: int) -> dict[str, list[int]]:
+        """How many import batches and corrections the company's ledger has and the last id
+        of each: every change of the discharge inputs adds one of them (an import, a void,
+        a rectification), so an equal mark means the same inputs."""
+        out: dict[str, list[int]] = {}
+        for name, table in (("batches", t.import_batches), ("corrections", t.corrections)):
+            n, last = self.conn.execute(
+                select(func.count(), func.max(table.c.id)).where(table.c.company_id == company_id)
+            ).one()
+            out[name] = [int(n), int(last or 0)]
+        return out
 
     def add_shortfalls(self, run_id: int, rows: Iterable[tuple[int, str, int, int]]) -> None:
         """(shipment id, part, required µ, missing µ) per component short on a shipment."""

@@ -88,6 +88,8 @@ bom = Table(
     Column("batch_id", Integer, ForeignKey("ledger_import_batches.id")),
     Column("withdrawn_by", Integer, ForeignKey("ledger_corrections.id")),  # 0010_corrections
     Index("ix_ledger_bom_company_product", "company_id", "product"),
+    # the products that use a component: what a what-if reads (0019_bom_component_index)
+    Index("ix_ledger_bom_company_component", "company_id", "component"),
 )
 
 #: one row per part on a pedimento line: the lots the FIFO discharge draws from
@@ -242,6 +244,34 @@ unexploded = Table(
     Index("ix_ledger_unexploded_run", "run_id"),
 )
 
+#: what a run used of each part's lots (0018_lot_uses): the part's lots (ascending id) and the
+#: quantity allocated from each (int64 ids then uses, compressed), with the digest of what the FIFO
+#: read of them — the open balances a what-if dated after the run starts from
+lot_uses = Table(
+    "ledger_lot_uses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("ledger_discharge_runs.id"), nullable=False),
+    Column("part_number", String(80), nullable=False),
+    Column("lots", Integer, nullable=False),
+    Column("lots_digest", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    UniqueConstraint("run_id", "part_number", name="uq_ledger_lot_uses_part"),
+)
+
+#: the ledger a run read (0018_lot_uses): its import batches and corrections (how many, the
+#: last id) before it read them, and per product the shipment lines it discharged and the
+#: date of the last — what tells a later reader that the run still covers the ledger
+run_states = Table(
+    "ledger_run_states",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("ledger_discharge_runs.id"), nullable=False),
+    Column("ledger_mark", JSON, nullable=False),
+    Column("products", JSON, nullable=False),
+    UniqueConstraint("run_id", name="uq_ledger_run_states_run"),
+)
+
 TABLES = [
     import_batches,
     materials,
@@ -256,4 +286,6 @@ TABLES = [
     shortfalls,
     expired_uses,
     unexploded,
+    lot_uses,
+    run_states,
 ]
