@@ -103,7 +103,7 @@ def test_spanish_output_has_no_english_sentence(plant: tuple[str, Path]) -> None
     found = [f"{cmd}: {ln}" for cmd, text in out.items()
              for ln in english_sentences(text.splitlines())]  # fmt: skip
     assert found == []
-    assert "(embarques.csv, embarques) anulado: 3 renglón(es) retirado(s)" in out["void"]
+    assert "(embarques.csv, embarques) anulado: 3 renglones retirados" in out["void"]
     assert "nota: la corrida de descargo vigente 1 queda desactualizada" in out["void"]
     assert re.search(r"lote \d+  embarques  embarques\.csv .* anulado el .* embarque duplicado",
                      out["list"])  # fmt: skip
@@ -127,7 +127,7 @@ def test_spanish_output_has_no_english_sentence(plant: tuple[str, Path]) -> None
 def test_english_output_says_the_key_phrases_in_english(plant: tuple[str, Path]) -> None:
     db, tmp = plant
     out = _outputs("en", _copy(db, tmp, "en.db"), tmp / "en")
-    assert "(embarques.csv, shipments) voided: 3 row(s) withdrawn" in out["void"]
+    assert "(embarques.csv, shipments) voided: 3 rows withdrawn" in out["void"]
     assert "note: the current discharge run 1 is stale after this correction" in out["void"]
     assert re.search(r"batch S\d+  datastage  synthetic_9990001_solicitudes\.zip", out["list"])
     assert re.search(r"  shipments  embarques\.csv .* void .* by .*: embarque duplicado",
