@@ -180,6 +180,48 @@ SAME_RATE = Template(
     "reason.same_rate",
     "same rate as {program}; the tie goes to {program} (order FTA, PROSEC, REGLA8, MFN)",
 )
+#: the source of a general rate taken from a LIGIE amendment the user loaded
+AMENDED_SOURCE = Template("tariff.amended_rate", "LIGIE amendment loaded by the user: {source}")
+#: the source of a general rate of the bundled LIGIE text without a dated period
+BUNDLED_SOURCE = Template("rates.bundled_source", "LIGIE (bundled text)")
+OVERRIDDEN_NOTE = Template(
+    "rates.overridden_note", "bundled LIGIE note (overridden by the loaded amendment): {note}"
+)
+OVERRIDES_BUNDLED = Template(
+    "rates.overrides_bundled",
+    "{fraccion}: the loaded LIGIE amendment ({source}, {period}) overrides the bundled rate {rate}",
+)
+PROHIBITED_REASON = Template(
+    "reason.prohibited", "the LIGIE says Prohibida: the import is prohibited"
+)
+PROHIBITED = Template("rates.prohibited", "{fraccion}: import prohibited by the LIGIE ({rate})")
+NOT_AD_VALOREM_REASON = Template(
+    "reason.not_ad_valorem_reported",
+    "not ad valorem ({rate}): reported, not converted into a percentage",
+)
+GENERAL_NOT_PERCENT = Template(
+    "rates.general_not_percent",
+    "{fraccion}: the general rate is {rate} (specific or mixed), not a percentage; a person "
+    "must compute it",
+)
+RATE_NOT_AD_VALOREM = Template("reason.rate_not_ad_valorem", "rate {rate} is not ad valorem")
+RATE_OF_NOT_AD_VALOREM = Template(
+    "reason.rate_of_not_ad_valorem", "rate {rate} of {fraccion} is not ad valorem"
+)
+ACOTACION_REVIEW = Template(
+    "rates.acotacion_review",
+    "PROSEC sector {sector} row for {fraccion} carries an acotación ({acotacion}): a person "
+    "must check that the goods fall within it",
+)
+CHOSEN_AMONG_PERCENT = Template(
+    "rates.chosen_among_percent",
+    "the general rate {rate} is not a percentage: {program} ({percent}%) was chosen among the "
+    "percentages; a person must check that it is lower than the specific/mixed duty",
+)
+NO_AD_VALOREM = Template(
+    "rates.no_ad_valorem",
+    "no ad-valorem rate can be applied to {fraccion} on the date: a person must determine the duty",
+)
 NO_FTA_SCHEDULES = Template(
     "warn.no_fta_schedules",
     "no trade-agreement schedules loaded: FTA preferences not assessed (load them with "
@@ -287,33 +329,35 @@ class RateBook:
         warnings: list[str] = []
         start: date | None
         end: date | None
+        source: str
         amendment = self.amendment_at(fraccion, when)
         if amendment is not None:
-            rate, source = amendment.rate, f"LIGIE amendment loaded by the user: {amendment.source}"
+            rate, source = amendment.rate, AMENDED_SOURCE(source=amendment.source)
             start, end = amendment.valid_from, amendment.valid_to
             for w in bundled.warnings:
-                warnings.append(f"bundled LIGIE note (overridden by the loaded amendment): {w}")
+                warnings.append(OVERRIDDEN_NOTE(note=w))
             warnings.append(
-                f"{fraccion}: the loaded LIGIE amendment ({amendment.source}, "
-                f"{_period_text(start, end)}) overrides the bundled rate {bundled.rate.text!r}"
+                OVERRIDES_BUNDLED(
+                    fraccion=fraccion,
+                    source=amendment.source,
+                    period=_period_text(start, end),
+                    rate=repr(bundled.rate.text),
+                )
             )
         else:
             rate = bundled.rate
             period: RatePeriod | None = bundled.period
-            source = period.source if period is not None else "LIGIE (bundled text)"
+            source = period.source if period is not None else BUNDLED_SOURCE()
             start = period.valid_from if period is not None else None
             end = period.valid_to if period is not None else None
             warnings.extend(bundled.warnings)
         eligible, reason = True, ""
         if rate.kind is RateKind.PROHIBITED:
-            eligible, reason = False, "the LIGIE says Prohibida: the import is prohibited"
-            warnings.append(f"{fraccion}: import prohibited by the LIGIE ({rate.text!r})")
+            eligible, reason = False, PROHIBITED_REASON()
+            warnings.append(PROHIBITED(fraccion=fraccion, rate=repr(rate.text)))
         elif rate.percent is None:
-            reason = f"not ad valorem ({rate.text!r}): reported, not converted into a percentage"
-            warnings.append(
-                f"{fraccion}: the general rate is {rate.text!r} (specific or mixed), not a "
-                "percentage; a person must compute it"
-            )
+            reason = NOT_AD_VALOREM_REASON(rate=repr(rate.text))
+            warnings.append(GENERAL_NOT_PERCENT(fraccion=fraccion, rate=repr(rate.text)))
         option = RateOption(MFN, rate.percent, rate.text, eligible, reason, source, "", start, end)
         return option, warnings
 
@@ -350,12 +394,11 @@ class RateBook:
             if row.sector not in registered:
                 reasons.append(NOT_REGISTERED(sector=row.sector))
             if row.rate.percent is None:
-                reasons.append(f"rate {row.rate.text!r} is not ad valorem")
+                reasons.append(RATE_NOT_AD_VALOREM(rate=repr(row.rate.text)))
             review = ""
             if row.acotacion:
-                review = (
-                    f"PROSEC sector {row.sector} row for {fraccion} carries an acotación "
-                    f"({row.acotacion!r}): a person must check that the goods fall within it"
+                review = ACOTACION_REVIEW(
+                    sector=row.sector, fraccion=fraccion, acotacion=repr(row.acotacion)
                 )
             options.append(
                 RateOption(
@@ -388,8 +431,10 @@ class RateBook:
             if not auth.covers(when):
                 reasons.append(_not_in_force_reason(auth.valid_from, auth.valid_to, when))
             if at.rate.percent is None:
-                reasons.append(f"rate {at.rate.text!r} of {auth.fraccion98} is not ad valorem")
-            source = at.period.source if at.period is not None else "LIGIE (bundled text)"
+                reasons.append(
+                    RATE_OF_NOT_AD_VALOREM(rate=repr(at.rate.text), fraccion=auth.fraccion98)
+                )
+            source = at.period.source if at.period is not None else BUNDLED_SOURCE()
             ref = f"; authorisation {auth.reference}" if auth.reference else ""
             options.append(
                 RateOption(
@@ -450,7 +495,7 @@ class RateBook:
             if agreement not in cert:
                 reasons.append(NO_PROOF(agreement=agreement))
             if row.rate.percent is None:
-                reasons.append(f"rate {row.rate.text!r} is not ad valorem")
+                reasons.append(RATE_NOT_AD_VALOREM(rate=repr(row.rate.text)))
             options.append(
                 RateOption(
                     program,
@@ -540,15 +585,12 @@ def choose(query: RateQuery, options: Sequence[RateOption], warnings: list[str])
     mfn_not_pct = mfn is not None and mfn.eligible and mfn.rate is None
     if chosen is not None and mfn is not None and mfn_not_pct and chosen.rate != 0:
         warnings.append(
-            f"the general rate {mfn.rate_text!r} is not a percentage: {chosen.program} "
-            f"({chosen.rate}%) was chosen among the percentages; a person must check that "
-            "it is lower than the specific/mixed duty"
+            CHOSEN_AMONG_PERCENT(
+                rate=repr(mfn.rate_text), program=chosen.program, percent=chosen.rate
+            )
         )
     if chosen is None:
-        warnings.append(
-            f"no ad-valorem rate can be applied to {query.fraccion} on the date: "
-            "a person must determine the duty"
-        )
+        warnings.append(NO_AD_VALOREM(fraccion=query.fraccion))
     final: list[RateOption] = []
     for option in options:
         if option is chosen:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from immex.domain.errors import DataCoverageError, InvalidFormat, InvalidInput
-from immex.domain.messages import Template
+from immex.domain.messages import Template, joined
 from immex.domain.money import ONE, round_half_up, truncate
 
 FIX_EMPTY = Template("series.fix_empty", "the FIX series is empty")
@@ -27,6 +27,20 @@ FIX_ENDS = Template(
 FIX_STARTS = Template("series.fix_starts", "the FIX series starts on {first}; no rate for {day}")
 NOT_A_MONTH = Template("series.not_a_month", "not a month: {text} (expected YYYY-MM)")
 BAD_MONTH = Template("series.bad_month", "not a month: {text} (expected YYYY-MM with MM 01…12)")
+INPC_LAST_PUBLISHED = Template(
+    "series.inpc_last_published",
+    "INPC {month} not yet published in the data; using the last published, {last} (CFF 17-A)",
+)
+INPC_BOTH_LAST_PUBLISHED = Template(
+    "series.inpc_both_last_published",
+    "INPC {earliest} and {latest} not yet published in the data; both taken as the last "
+    "published, {last}: factor 1 (CFF 17-A)",
+)
+INPC_STALE = Template(
+    "series.inpc_stale",
+    "the series ends {gap} months earlier: if INEGI has published the missing months, load a "
+    "newer INPC series; this factor may be understated",
+)
 INPC_EMPTY = Template("series.inpc_empty", "the INPC series is empty")
 INPC_NOT_POSITIVE = Template(
     "series.inpc_not_positive",
@@ -257,16 +271,12 @@ class InpcSeries:
             )  # fmt: skip
         num_month = previous_month(to_month)
         if num_month > self.last_month:
-            note = (
-                f"INPC {month_str(num_month)} not yet published in the data; using the last "
-                f"published, {month_str(self.last_month)} (CFF 17-A)"
+            note: str = INPC_LAST_PUBLISHED(
+                month=month_str(num_month), last=month_str(self.last_month)
             )
             gap = (num_month[0] - self.last_month[0]) * 12 + num_month[1] - self.last_month[1]
             if gap > 1:  # CFF 17-A covers an index not yet published, not a stale series
-                note += (
-                    f" — the series ends {gap} months earlier: if INEGI has published the "
-                    "missing months, load a newer INPC series; this factor may be understated"
-                )
+                note = joined([note, INPC_STALE(gap=gap)], " — ")
             notes.append(note)
             num_month = self.last_month
         numerator = self._points.get(num_month)

@@ -17,11 +17,21 @@ from datetime import date
 from pathlib import Path
 
 from immex.domain.errors import BatchError, ImmexError, InvalidInput
+from immex.domain.messages import Template
 from immex.services.rates.rowfile import RowChecker, read_table
 from immex.services.rates.sectors import normalize_sector
 
 REQUIRED = ("sector", "fraccion", "source")
 OPTIONAL = ("description", "valid_from", "valid_to")
+
+NO_FILE = Template("goods.no_file", "{path}: no such file (the sector goods list)")
+MISSING_COLUMNS = Template(
+    "goods.missing_columns",
+    "{path}:1: missing column(s) {missing}; expected: {expected} (optional: {optional}) — see "
+    "docs/FILES.md",
+)
+ERRORS_IN = Template("goods.errors_in", "{count} error(s) in {file}")
+NO_ROWS = Template("goods.no_rows", "{path}: no rows (the sector goods list is empty)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +67,17 @@ def read_sector_goods(path: Path | str) -> SectorGoods:
     """The file's rows; BatchError (exit 2) listing every bad cell, nothing half-read."""
     path = Path(path)
     if not path.is_file():
-        raise InvalidInput(f"{path}: no such file (the sector goods list)", field="sector_goods")
+        raise InvalidInput(NO_FILE(path=str(path)), field="sector_goods")
     header, rows = read_table(path)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise InvalidInput(
-            f"{path}:1: missing column(s) {', '.join(missing)}; expected: "
-            f"{', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)}) — see docs/FILES.md",
+            MISSING_COLUMNS(
+                path=str(path),
+                missing=", ".join(missing),
+                expected=", ".join(REQUIRED),
+                optional=", ".join(OPTIONAL),
+            ),
             field="sector_goods",
         )
     c = RowChecker(str(path))
@@ -87,9 +101,7 @@ def read_sector_goods(path: Path | str) -> SectorGoods:
                 SectorGood(sector, fraccion, source, row.get("description", ""), start, end, line)
             )
     if c.errors:
-        raise BatchError(c.errors, f"{len(c.errors)} error(s) in {path.name}")
+        raise BatchError(c.errors, ERRORS_IN(count=len(c.errors), file=path.name))
     if not out:
-        raise InvalidInput(
-            f"{path}: no rows (the sector goods list is empty)", field="sector_goods"
-        )
+        raise InvalidInput(NO_ROWS(path=str(path)), field="sector_goods")
     return SectorGoods(path.name, tuple(out))

@@ -44,6 +44,11 @@ from immex.services.workspace.context import Workspace
 #: the document name of the simulated line (never stored)
 DOCUMENT = "WHATIF"
 
+#: an amount option given below zero (--us-duty, --sales-total)
+OPTION_NEGATIVE = Template("decide.option_negative", "{option} must not be negative")
+NOT_ISO3 = Template(
+    "whatif.not_iso3", "--destination {value}: not an ISO 3166 alpha-3 country code"
+)
 IVA_CREDITED = Template(
     "whatif.iva_credited",
     "IVA credited in full: the company recorded an IVA/IEPS certification covering the date "
@@ -354,9 +359,7 @@ def _destinations(given: Sequence[str], history: list[str]) -> list[str]:
         try:
             out.append(normalize_iso3(d))
         except ImmexError:
-            raise InvalidInput(
-                f"--destination {d!r}: not an ISO 3166 alpha-3 country code", field="destination"
-            ) from None
+            raise InvalidInput(NOT_ISO3(value=repr(d)), field="destination") from None
     return list(dict.fromkeys(out))
 
 
@@ -376,7 +379,7 @@ def whatif_sell(
     company = ws.the_company
     ped = parse_pedimento(pedimento) if pedimento else None
     if us_duty_usd is not None and us_duty_usd < 0:
-        raise InvalidInput("--us-duty must not be negative", field="us_duty")
+        raise InvalidInput(OPTION_NEGATIVE(option="--us-duty"), field="us_duty")
     with ws.read() as repos:
         plant, policy = load_slice(repos, company, product, when)
         line = SimulatedLine(

@@ -21,6 +21,10 @@ from immex.services.workspace.context import Workspace
 from immex.store.repositories.journal import RunRecord
 from immex.store.unit import Repositories
 
+NO_BOM_ON_DATE = Template("journal.no_bom_on_date", "no BOM version in force on the shipment date")
+REGULARISE_A3 = Template(
+    "journal.regularise_a3", "regularise with pedimento A3 (LA 108; RULES.md I-4)"
+)
 NO_RUN = Template("journal.no_run", "no discharge run {run_id} for company {rfc}")
 NO_RUN_YET = Template(
     "journal.no_run_yet",
@@ -167,7 +171,7 @@ def _expired(e: Any) -> dict[str, Any]:
         "first_reached_by_shipment": e.shipment_id,
         "open_quantity": Decimal(e.open_micro).scaleb(-6),
         "open_value_usd": open_value(e.value_e4, e.quantity_micro, e.quantity_micro - e.open_micro),
-        "action": "regularise with pedimento A3 (LA 108; RULES.md I-4)",
+        "action": REGULARISE_A3(),
     }
 
 
@@ -178,7 +182,7 @@ def _unexploded(u: Any) -> dict[str, Any]:
         "line": u.line,
         "product": u.product,
         "date": u.ship_date,
-        "problem": "no BOM version in force on the shipment date",
+        "problem": NO_BOM_ON_DATE(),
     }
 
 

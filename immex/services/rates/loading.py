@@ -47,6 +47,16 @@ from immex.store.unit import Repositories
 
 UNKNOWN_KIND = Template("rates.unknown_kind", "unknown rate file kind {kind}; use one of {items}")
 WRONG_LAYOUT = Template("rates.wrong_layout", "{name}: wrong layout; nothing was written")
+SECTOR_NOT_BUNDLED = Template(
+    "rates.sector_not_bundled",
+    "sector {sector} is not in the bundled catalog (Decree art. 3, 23 sectors; sources disagree "
+    "on 23 vs 24): loaded with the name given in the file",
+)
+HAS_ACOTACION = Template(
+    "rates.has_acotacion",
+    "{name}:{line}: sector {sector} {fraccion} has an acotación: results that use it will ask "
+    "a person to check it",
+)
 EMPTY_FILE = Template("rates.empty_file", "{name}: empty file; nothing was written")
 
 
@@ -249,15 +259,11 @@ def _prosec_warnings(name: str, parsed: Sequence[tuple[int, Row]]) -> list[str]:
     warnings: list[str] = []
     known = set(sector_codes())
     for sector in sorted({r.sector for _, r in parsed if isinstance(r, ProsecRow)} - known):
-        warnings.append(
-            f"sector {sector} is not in the bundled catalog (Decree art. 3, 23 sectors; "
-            "sources disagree on 23 vs 24): loaded with the name given in the file"
-        )
+        warnings.append(SECTOR_NOT_BUNDLED(sector=sector))
     for line, r in parsed:
         if isinstance(r, ProsecRow) and r.acotacion:
             warnings.append(
-                f"{name}:{line}: sector {r.sector} {r.fraccion} has an acotación: results "
-                "that use it will ask a person to check it"
+                HAS_ACOTACION(name=name, line=line, sector=r.sector, fraccion=r.fraccion)
             )
     return warnings
 

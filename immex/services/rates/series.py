@@ -44,6 +44,11 @@ from immex.services.workspace.context import Workspace
 
 BAD_HEADER = Template("series.bad_header", "{name}: the header must name the columns {expected}")
 BAD_SERIES = Template("series.bad_kind", "series must be one of {items}, not {kind}")
+JUMP = Template(
+    "series.jump",
+    "{name}:{line}: {day} {value} moves more than {jump} from the previous point ({previous}): "
+    "check it",
+)
 NO_ROWS = Template("series.no_rows", "{name}: no data rows")
 OLD_WORKSPACE = Template(
     "series.old_workspace",
@@ -154,8 +159,14 @@ def parse_series_file(kind: str, path: Path) -> tuple[list[tuple[int, date, str]
     for (_, _, a), (line, day, b) in zip(ordered, ordered[1:], strict=False):
         if abs(Decimal(b) / Decimal(a) - 1) > JUMP_WARNING:
             warnings.append(
-                f"{path.name}:{line}: {day.isoformat()} {b} moves more than "
-                f"{JUMP_WARNING:.0%} from the previous point ({a}): check it"
+                JUMP(
+                    name=path.name,
+                    line=line,
+                    day=day.isoformat(),
+                    value=b,
+                    jump=f"{JUMP_WARNING:.0%}",
+                    previous=a,
+                )
             )
     return out, warnings
 

@@ -15,7 +15,7 @@ from typing import Any
 from immex.domain.codes import parse_tariff_code
 from immex.domain.errors import ImmexError, InvalidInput
 from immex.domain.messages import Template
-from immex.domain.rates import AmendmentRow, MfnLookup
+from immex.domain.rates import AMENDED_SOURCE, AmendmentRow, MfnLookup
 from immex.domain.tariff import Fraction, Nico, RateAt, RatePeriod
 from immex.refdata.tariff_data import REFORM_WARNINGS, TariffBook, load_tariff_book
 
@@ -57,7 +57,7 @@ def show(
     all_warnings = list(warnings or []) + _bundled_warnings(rate_at, amendment)
     igi, igi_source = rate_at.rate, rate_at.period.source if rate_at.period else None
     if amendment is not None:
-        igi, igi_source = amendment.rate, f"LIGIE amendment loaded by the user: {amendment.source}"
+        igi, igi_source = amendment.rate, AMENDED_SOURCE(source=amendment.source)
     nicos = [_nico_dict(frac, n) for n in frac.nicos]
     asked = parse_tariff_code(code).nico
     return {
