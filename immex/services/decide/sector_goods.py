@@ -30,6 +30,10 @@ MISSING_COLUMNS = Template(
     "{path}:1: missing column(s) {missing}; expected: {expected} (optional: {optional}) — see "
     "docs/FILES.md",
 )
+SOURCE_REQUIRED = Template(
+    "goods.source_required", "the decree and DOF date the row comes from is required"
+)
+BEFORE_FROM = Template("goods.before_from", "before valid_from")
 ERRORS_IN = Template("goods.errors_in", "{count} error(s) in {file}")
 NO_ROWS = Template("goods.no_rows", "{path}: no rows (the sector goods list is empty)")
 
@@ -91,11 +95,11 @@ def read_sector_goods(path: Path | str) -> SectorGoods:
         fraccion = c.fraccion(line, row)
         source = row.get("source", "")
         if not source:
-            c.err(line, "source", "the decree and DOF date the row comes from is required")
+            c.err(line, "source", SOURCE_REQUIRED())
         start = c.day(line, row, "valid_from", required=False)
         end = c.day(line, row, "valid_to", required=False)
         if start and end and end < start:
-            c.err(line, "valid_to", "before valid_from", end.isoformat())
+            c.err(line, "valid_to", BEFORE_FROM(), end.isoformat())
         if sector and fraccion and source:
             out.append(
                 SectorGood(sector, fraccion, source, row.get("description", ""), start, end, line)

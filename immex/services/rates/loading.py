@@ -38,7 +38,7 @@ from immex.services.rates.batches import (
     require_rates_tables,
 )
 from immex.services.rates.best_rate import known_country
-from immex.services.rates.rowfile import RowChecker, read_table_notes
+from immex.services.rates.rowfile import MISSING_COLUMN, NO_DATA_ROWS, RowChecker, read_table_notes
 from immex.services.rates.sectors import ROMAN, sector_codes, sync_sector_catalog
 from immex.services.rates.workspace_data import WorkspaceData
 from immex.services.tariff.lookup import fraction_exists
@@ -57,6 +57,14 @@ HAS_ACOTACION = Template(
     "{name}:{line}: sector {sector} {fraccion} has an acotación: results that use it will ask "
     "a person to check it",
 )
+NOT_ROMAN = Template("rates.row.not_roman", "expected a Roman numeral (I … XXIII)")
+NOT_ISO3 = Template("rates.row.not_iso3", "not an ISO-3 country code")
+NO_COUNTRIES = Template("rates.row.no_countries", "missing (ISO-3 codes separated by commas)")
+UNKNOWN_COUNTRY = Template("rates.row.unknown_country", "unknown country code (SAT/ISO-3 catalog)")
+EXCEPTION_OUTSIDE = Template(
+    "rates.row.exception_outside", "an exception must lie inside the row's scope {scope}"
+)
+DUPLICATE = Template("rates.row.duplicate", "same key as line {line} (duplicate row)")
 EMPTY_FILE = Template("rates.empty_file", "{name}: empty file; nothing was written")
 
 
@@ -105,7 +113,7 @@ Row = ProsecRow | FtaRow | AmendmentRow
 def _parse_prosec(c: RowChecker, line: int, row: dict[str, str]) -> ProsecRow | None:
     sector = row.get("sector", "").strip().upper()
     if not ROMAN.match(sector):
-        c.err(line, "sector", "expected a Roman numeral (I … XXIII)", row.get("sector"))
+        c.err(line, "sector", NOT_ROMAN(), row.get("sector"))
     name = c.text(line, row, "sector_name")
     fraccion = c.fraccion(line, row)
     rate = c.rate(line, row, "arancel", ad_valorem=True)
@@ -127,12 +135,12 @@ def _parse_fta(c: RowChecker, line: int, row: dict[str, str]) -> FtaRow | None:
         try:
             countries.append(normalize_iso3(part))
         except InvalidFormat:
-            c.err(line, "origin_countries", "not an ISO-3 country code", part)
+            c.err(line, "origin_countries", NOT_ISO3(), part)
     if not countries and row.get("origin_countries", "") == "":
-        c.err(line, "origin_countries", "missing (ISO-3 codes separated by commas)")
+        c.err(line, "origin_countries", NO_COUNTRIES())
     unknown = [x for x in countries if not known_country(x)]
     for x in unknown:
-        c.err(line, "origin_countries", "unknown country code (SAT/ISO-3 catalog)", x)
+        c.err(line, "origin_countries", UNKNOWN_COUNTRY(), x)
     fraccion = _scope(c, line, row.get("fraccion", ""), "fraccion", whole=True)
     exceptions = [
         _scope(c, line, part, "exceptions", whole=False)
@@ -140,7 +148,7 @@ def _parse_fta(c: RowChecker, line: int, row: dict[str, str]) -> FtaRow | None:
     ]  # fmt: skip
     if fraccion and fraccion != SCOPE_WHOLE and any(x and not scope_contains(fraccion, x)
                                                     for x in exceptions):  # fmt: skip
-        c.err(line, "exceptions", f"an exception must lie inside the row's scope {fraccion}")
+        c.err(line, "exceptions", EXCEPTION_OUTSIDE(scope=fraccion))
     rate = c.rate(line, row, "rate", ad_valorem=True)
     start = c.day(line, row, "valid_from", required=True)
     end = c.day(line, row, "valid_to", required=False)
@@ -228,11 +236,11 @@ def parse_file(kind: str, path: Path) -> tuple[list[tuple[int, Row]], list[str]]
     c = RowChecker(name)
     missing = [col for col in required if col not in header]
     for col in missing:
-        c.err(1, col, f"missing column (layout: {', '.join(required + optional)})")
+        c.err(1, col, MISSING_COLUMN(layout=", ".join(required + optional)))
     if missing:
         raise BatchError(c.errors, WRONG_LAYOUT(name=name))
     if not rows:
-        c.err(1, "", "no data rows")
+        c.err(1, "", NO_DATA_ROWS())
         raise BatchError(c.errors, EMPTY_FILE(name=name))
     parsed: list[tuple[int, Row]] = []
     seen: dict[tuple[object, ...], int] = {}
@@ -242,7 +250,7 @@ def parse_file(kind: str, path: Path) -> tuple[list[tuple[int, Row]], list[str]]
             continue
         k = _key(row)
         if k in seen:
-            c.err(line, "fraccion", f"same key as line {seen[k]} (duplicate row)", row.fraccion)
+            c.err(line, "fraccion", DUPLICATE(line=seen[k]), row.fraccion)
             continue
         seen[k] = line
         parsed.append((line, row))
