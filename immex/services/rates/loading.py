@@ -64,6 +64,11 @@ UNKNOWN_COUNTRY = Template("rates.row.unknown_country", "unknown country code (S
 EXCEPTION_OUTSIDE = Template(
     "rates.row.exception_outside", "an exception must lie inside the row's scope {scope}"
 )
+CONFLICTS = Template(
+    "rates.row.conflicts",
+    "conflicts with the row of the same key loaded from {file} (different rate, end date, "
+    "acotación or source)",
+)
 DUPLICATE = Template("rates.row.duplicate", "same key as line {line} (duplicate row)")
 EMPTY_FILE = Template("rates.empty_file", "{name}: empty file; nothing was written")
 
@@ -335,8 +340,7 @@ def _new_rows(
         else:
             c.err(
                 line, "fraccion",
-                f"conflicts with the row of the same key loaded from {old[1]} "
-                "(different rate, end date, acotación or source)",
+                CONFLICTS(file=old[1]),
                 row.fraccion,
             )  # fmt: skip
     if c.errors:

@@ -39,6 +39,9 @@ from immex.services.workspace.context import Workspace
 OVERLAPS_BUNDLED = Template(
     "parameters.overlaps_bundled", "overlaps the bundled value {value} ({period}, {source})"
 )
+OVERLAPS_LOADED = Template(
+    "parameters.overlaps_loaded", "overlaps the loaded value {value} ({period}, {source})"
+)
 OVERLAPS_LINE = Template("parameters.overlaps_line", "overlaps line {line}")
 UNKNOWN_PARAMETER = Template(
     "parameters.unknown", "unknown parameter (see `immex refdata info --json`)"
@@ -195,7 +198,7 @@ def _new_values(
         else:
             c.err(
                 line, "valid_from",
-                f"overlaps the loaded value {clash.value} ({clash.period}, {clash.source})",
+                OVERLAPS_LOADED(value=clash.value, period=clash.period, source=clash.source),
                 dv.valid_from.isoformat(),
             )  # fmt: skip
     if c.errors:
