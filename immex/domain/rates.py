@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from immex.domain import rate_notes as rn
 from immex.domain.errors import InvalidInput
 from immex.domain.messages import Template, joined
 from immex.domain.rate_rows import (
@@ -180,48 +181,6 @@ SAME_RATE = Template(
     "reason.same_rate",
     "same rate as {program}; the tie goes to {program} (order FTA, PROSEC, REGLA8, MFN)",
 )
-#: the source of a general rate taken from a LIGIE amendment the user loaded
-AMENDED_SOURCE = Template("tariff.amended_rate", "LIGIE amendment loaded by the user: {source}")
-#: the source of a general rate of the bundled LIGIE text without a dated period
-BUNDLED_SOURCE = Template("rates.bundled_source", "LIGIE (bundled text)")
-OVERRIDDEN_NOTE = Template(
-    "rates.overridden_note", "bundled LIGIE note (overridden by the loaded amendment): {note}"
-)
-OVERRIDES_BUNDLED = Template(
-    "rates.overrides_bundled",
-    "{fraccion}: the loaded LIGIE amendment ({source}, {period}) overrides the bundled rate {rate}",
-)
-PROHIBITED_REASON = Template(
-    "reason.prohibited", "the LIGIE says Prohibida: the import is prohibited"
-)
-PROHIBITED = Template("rates.prohibited", "{fraccion}: import prohibited by the LIGIE ({rate})")
-NOT_AD_VALOREM_REASON = Template(
-    "reason.not_ad_valorem_reported",
-    "not ad valorem ({rate}): reported, not converted into a percentage",
-)
-GENERAL_NOT_PERCENT = Template(
-    "rates.general_not_percent",
-    "{fraccion}: the general rate is {rate} (specific or mixed), not a percentage; a person "
-    "must compute it",
-)
-RATE_NOT_AD_VALOREM = Template("reason.rate_not_ad_valorem", "rate {rate} is not ad valorem")
-RATE_OF_NOT_AD_VALOREM = Template(
-    "reason.rate_of_not_ad_valorem", "rate {rate} of {fraccion} is not ad valorem"
-)
-ACOTACION_REVIEW = Template(
-    "rates.acotacion_review",
-    "PROSEC sector {sector} row for {fraccion} carries an acotación ({acotacion}): a person "
-    "must check that the goods fall within it",
-)
-CHOSEN_AMONG_PERCENT = Template(
-    "rates.chosen_among_percent",
-    "the general rate {rate} is not a percentage: {program} ({percent}%) was chosen among the "
-    "percentages; a person must check that it is lower than the specific/mixed duty",
-)
-NO_AD_VALOREM = Template(
-    "rates.no_ad_valorem",
-    "no ad-valorem rate can be applied to {fraccion} on the date: a person must determine the duty",
-)
 NO_FTA_SCHEDULES = Template(
     "warn.no_fta_schedules",
     "no trade-agreement schedules loaded: FTA preferences not assessed (load them with "
@@ -332,12 +291,12 @@ class RateBook:
         source: str
         amendment = self.amendment_at(fraccion, when)
         if amendment is not None:
-            rate, source = amendment.rate, AMENDED_SOURCE(source=amendment.source)
+            rate, source = amendment.rate, rn.AMENDED_SOURCE(source=amendment.source)
             start, end = amendment.valid_from, amendment.valid_to
             for w in bundled.warnings:
-                warnings.append(OVERRIDDEN_NOTE(note=w))
+                warnings.append(rn.OVERRIDDEN_NOTE(note=w))
             warnings.append(
-                OVERRIDES_BUNDLED(
+                rn.OVERRIDES_BUNDLED(
                     fraccion=fraccion,
                     source=amendment.source,
                     period=_period_text(start, end),
@@ -347,17 +306,17 @@ class RateBook:
         else:
             rate = bundled.rate
             period: RatePeriod | None = bundled.period
-            source = period.source if period is not None else BUNDLED_SOURCE()
+            source = period.source if period is not None else rn.BUNDLED_SOURCE()
             start = period.valid_from if period is not None else None
             end = period.valid_to if period is not None else None
             warnings.extend(bundled.warnings)
         eligible, reason = True, ""
         if rate.kind is RateKind.PROHIBITED:
-            eligible, reason = False, PROHIBITED_REASON()
-            warnings.append(PROHIBITED(fraccion=fraccion, rate=repr(rate.text)))
+            eligible, reason = False, rn.PROHIBITED_REASON()
+            warnings.append(rn.PROHIBITED(fraccion=fraccion, rate=repr(rate.text)))
         elif rate.percent is None:
-            reason = NOT_AD_VALOREM_REASON(rate=repr(rate.text))
-            warnings.append(GENERAL_NOT_PERCENT(fraccion=fraccion, rate=repr(rate.text)))
+            reason = rn.NOT_AD_VALOREM_REASON(rate=repr(rate.text))
+            warnings.append(rn.GENERAL_NOT_PERCENT(fraccion=fraccion, rate=repr(rate.text)))
         option = RateOption(MFN, rate.percent, rate.text, eligible, reason, source, "", start, end)
         return option, warnings
 
@@ -394,10 +353,10 @@ class RateBook:
             if row.sector not in registered:
                 reasons.append(NOT_REGISTERED(sector=row.sector))
             if row.rate.percent is None:
-                reasons.append(RATE_NOT_AD_VALOREM(rate=repr(row.rate.text)))
+                reasons.append(rn.RATE_NOT_AD_VALOREM(rate=repr(row.rate.text)))
             review = ""
             if row.acotacion:
-                review = ACOTACION_REVIEW(
+                review = rn.ACOTACION_REVIEW(
                     sector=row.sector, fraccion=fraccion, acotacion=repr(row.acotacion)
                 )
             options.append(
@@ -432,9 +391,9 @@ class RateBook:
                 reasons.append(_not_in_force_reason(auth.valid_from, auth.valid_to, when))
             if at.rate.percent is None:
                 reasons.append(
-                    RATE_OF_NOT_AD_VALOREM(rate=repr(at.rate.text), fraccion=auth.fraccion98)
+                    rn.RATE_OF_NOT_AD_VALOREM(rate=repr(at.rate.text), fraccion=auth.fraccion98)
                 )
-            source = at.period.source if at.period is not None else BUNDLED_SOURCE()
+            source = at.period.source if at.period is not None else rn.BUNDLED_SOURCE()
             ref = f"; authorisation {auth.reference}" if auth.reference else ""
             options.append(
                 RateOption(
@@ -495,7 +454,7 @@ class RateBook:
             if agreement not in cert:
                 reasons.append(NO_PROOF(agreement=agreement))
             if row.rate.percent is None:
-                reasons.append(RATE_NOT_AD_VALOREM(rate=repr(row.rate.text)))
+                reasons.append(rn.RATE_NOT_AD_VALOREM(rate=repr(row.rate.text)))
             options.append(
                 RateOption(
                     program,
@@ -585,12 +544,12 @@ def choose(query: RateQuery, options: Sequence[RateOption], warnings: list[str])
     mfn_not_pct = mfn is not None and mfn.eligible and mfn.rate is None
     if chosen is not None and mfn is not None and mfn_not_pct and chosen.rate != 0:
         warnings.append(
-            CHOSEN_AMONG_PERCENT(
+            rn.CHOSEN_AMONG_PERCENT(
                 rate=repr(mfn.rate_text), program=chosen.program, percent=chosen.rate
             )
         )
     if chosen is None:
-        warnings.append(NO_AD_VALOREM(fraccion=query.fraccion))
+        warnings.append(rn.NO_AD_VALOREM(fraccion=query.fraccion))
     final: list[RateOption] = []
     for option in options:
         if option is chosen:

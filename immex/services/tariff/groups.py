@@ -12,7 +12,8 @@ from typing import Any
 
 from immex.domain.errors import InvalidFormat, NotFound
 from immex.domain.messages import Template
-from immex.domain.rates import AMENDED_SOURCE, AmendmentRow
+from immex.domain.rate_notes import AMENDED_SOURCE
+from immex.domain.rates import AmendmentRow
 from immex.refdata.tariff_data import TariffBook, load_tariff_book
 
 BAD_CODE = Template(

@@ -15,7 +15,8 @@ from typing import Any
 from immex.domain.codes import parse_tariff_code
 from immex.domain.errors import ImmexError, InvalidInput
 from immex.domain.messages import Template
-from immex.domain.rates import AMENDED_SOURCE, AmendmentRow, MfnLookup
+from immex.domain.rate_notes import AMENDED_SOURCE
+from immex.domain.rates import AmendmentRow, MfnLookup
 from immex.domain.tariff import Fraction, Nico, RateAt, RatePeriod
 from immex.refdata.tariff_data import REFORM_WARNINGS, TariffBook, load_tariff_book
 
