@@ -12,7 +12,9 @@ sentence (three or more words of letters) goes straight to one of those places:
 - a keyword argument or dict key so named (``notes=("…",)``, ``{"problem": "…"}``);
 - the message of ``raise SomeError("…")``, of a row checker's ``.err(line, column, "…")``
   and of ``ErrorRecord(…)``;
-- a list of texts returned in a tuple (``return value, ["…"]``).
+- a list of texts returned in a tuple (``return value, ["…"]``), and what a function named
+  like a note or a problem returns (``def origin_problem(…): return "…"``);
+- the message of a checker's ``.error(line, column, "…")``.
 
 The few legitimate strings (programming errors no user sees, audit-log values) are in
 :data:`ALLOWED`, each with the reason.
@@ -145,9 +147,9 @@ def _sinks(tree: ast.AST) -> Iterator[tuple[str, ast.AST]]:
             ):
                 for arg in node.args:
                     yield f"{_name(fn.value)}.{fn.attr}()", arg
-            if isinstance(fn, ast.Attribute) and fn.attr == "err":
+            if isinstance(fn, ast.Attribute) and fn.attr in ("err", "error"):
                 for arg in node.args[2:3]:  # err(line, column, message, value)
-                    yield "row check .err()", arg
+                    yield f"row check .{fn.attr}()", arg
             if _name(fn) == "ErrorRecord":
                 for arg in node.args[3:4]:  # ErrorRecord(source, line, field, message, …)
                     yield "ErrorRecord()", arg
@@ -178,6 +180,12 @@ def _sinks(tree: ast.AST) -> Iterator[tuple[str, ast.AST]]:
             for elt in node.value.elts:
                 if isinstance(elt, (ast.List, ast.Tuple)):
                     yield "returned notes", elt
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and READ_NAME.search(
+            node.name
+        ):  # def origin_problem(…) / def after_fx_note(…): what it returns is read
+            for ret in ast.walk(node):
+                if isinstance(ret, ast.Return) and ret.value is not None:
+                    yield f"returned by {node.name}()", ret.value
 
 
 def literal_messages(source: str, module: str) -> list[str]:
@@ -245,6 +253,14 @@ def report(ws, label, plan, skipped, run, company, exc):
         raise InvalidInput("no discharge run yet: run `immex discharge run` first", field="period")
     raise NotFound(f"no discharge run {run.id} in {company.rfc}", field="run_id")
     return plan, ["the general rate is specific or mixed; a person must compute it"]
+
+
+def origin_problem(iso3):
+    return "ZZZ is not an origin for an Annex 24 lot: name the country of origin"
+
+
+def check(acc, line):
+    acc.error(line, "evidence", "a destruction needs its evidence: the acta number", "")
 """
 
 
@@ -264,6 +280,8 @@ def test_the_guard_catches_the_patterns_it_was_written_for() -> None:
         "24: raise InvalidInput(): 'no discharge run yet",
         "25: raise NotFound(): 'no discharge run {} in {}'",
         "26: returned notes: 'the general rate is specific or mixed",
+        "30: returned by origin_problem(): 'ZZZ is not an origin",
+        "34: row check .error(): 'a destruction needs its evidence",
     ]
     missed = [c for c in caught if f"fixture.py:{c}" not in found]
     assert missed == [], found

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from immex.domain.messages import Template
+
 #: kinds of goods of a material; each has its own IMMEX time limit (RULES.md I-2)
 MATERIAL_KINDS = ("input", "consumable", "packaging", "container", "fixed_asset")
 #: what a shipment is: export (returned abroad), domestic sale, transfer to another IMMEX
@@ -194,6 +196,16 @@ class DischargeResult:
     consumptions: int = field(default=0)
 
 
+AF_NOT_FIXED_ASSET = Template(
+    "ledger.af_not_fixed_asset",
+    "AF is the key of fixed assets (LA 108-III); the material is of kind {kind}",
+)
+FIXED_ASSET_NOT_AF = Template(
+    "ledger.fixed_asset_not_af",
+    "the material is a fixed asset: its temporary import takes key AF (LA 108-III)",
+)
+
+
 def lot_key_mismatch(clave: str, kind: str | None) -> str | None:
     """Why a temporary-import key does not fit the kind of good, or None when it does.
 
@@ -205,7 +217,7 @@ def lot_key_mismatch(clave: str, kind: str | None) -> str | None:
     if kind is None:
         return None
     if clave == "AF" and kind != "fixed_asset":
-        return f"AF is the key of fixed assets (LA 108-III); the material is of kind {kind}"
+        return AF_NOT_FIXED_ASSET(kind=kind)
     if clave == "IN" and kind == "fixed_asset":
-        return "the material is a fixed asset: its temporary import takes key AF (LA 108-III)"
+        return FIXED_ASSET_NOT_AF()
     return None

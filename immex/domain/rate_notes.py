@@ -4,7 +4,9 @@ the warnings and the reasons of a rejected option, and the sources of the genera
 
 from __future__ import annotations
 
-from immex.domain.messages import Template
+from collections.abc import Sequence
+
+from immex.domain.messages import Msg, Template
 
 #: the source of a general rate taken from a LIGIE amendment the user loaded
 AMENDED_SOURCE = Template("tariff.amended_rate", "LIGIE amendment loaded by the user: {source}")
@@ -48,3 +50,17 @@ NO_AD_VALOREM = Template(
     "rates.no_ad_valorem",
     "no ad-valorem rate can be applied to {fraccion} on the date: a person must determine the duty",
 )
+REGLA8_REVIEW = Template(
+    "rates.regla8_review",
+    "Regla 8ª: the authorisation must cover this input (the user's statement; not verified)",
+)()
+REGLA8_SOURCE = Template("rates.regla8_source", "{source}, {fraccion} ({rule}{authorisation})")
+REGLA8_AUTHORISATION = Template("rates.regla8_authorisation", "; authorisation {reference}")
+FTA_SOURCE = Template("rates.fta_source", "{source}; row for {scope}{exceptions} ({rule})")
+FTA_EXCEPT = Template("rates.fta_except", " except {items}")
+
+
+def fta_source(source: str, scope: str, exceptions: Sequence[str], rule: str) -> Msg:
+    """The source of an agreement's rate: its row, the scope it covers and its exceptions."""
+    but = FTA_EXCEPT(items=", ".join(exceptions)) if exceptions else ""
+    return FTA_SOURCE(source=source, scope=scope, exceptions=but, rule=rule)

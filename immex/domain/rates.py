@@ -394,7 +394,7 @@ class RateBook:
                     rn.RATE_OF_NOT_AD_VALOREM(rate=repr(at.rate.text), fraccion=auth.fraccion98)
                 )
             source = at.period.source if at.period is not None else rn.BUNDLED_SOURCE()
-            ref = f"; authorisation {auth.reference}" if auth.reference else ""
+            ref = rn.REGLA8_AUTHORISATION(reference=auth.reference) if auth.reference else ""
             options.append(
                 RateOption(
                     REGLA8,
@@ -402,12 +402,13 @@ class RateBook:
                     at.rate.text,
                     not reasons,
                     joined(reasons),
-                    f"{source}, {auth.fraccion98} ({RULE_REGLA8}{ref})",
+                    rn.REGLA8_SOURCE(
+                        source=source, fraccion=auth.fraccion98, rule=RULE_REGLA8, authorisation=ref
+                    ),
                     auth.fraccion98,
                     auth.valid_from,
                     auth.valid_to,
-                    "Regla 8ª: the authorisation must cover this input (the user's statement; "
-                    "not verified)",
+                    rn.REGLA8_REVIEW,
                 )
             )
             warnings.extend(at.warnings)
@@ -462,9 +463,7 @@ class RateBook:
                     row.rate.text,
                     not reasons,
                     joined(reasons),
-                    f"{row.source}; row for {scope_label(row.fraccion)}"
-                    + (f" except {', '.join(row.exceptions)}" if row.exceptions else "")
-                    + f" ({RULE_FTA})",
+                    rn.fta_source(row.source, scope_label(row.fraccion), row.exceptions, RULE_FTA),
                     ",".join(row.origin_countries),
                     row.valid_from,
                     row.valid_to,

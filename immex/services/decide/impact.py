@@ -34,6 +34,7 @@ from immex.services.workspace.context import Workspace
 Row = ProsecRow | FtaRow | AmendmentRow
 
 
+WITH_ROWS = Template("impact.with_rows", "with the {count} row(s) of {file} added (not loaded)")
 SAY_KIND = Template(
     "impact.say_kind", "{file}: say what the file is with --kind tariff|amendments|prosec|agreement"
 )
@@ -108,7 +109,7 @@ def _after(book: RateBook, rows: Sequence[Row], name: str) -> RateBook:
         [*book.prosec, *(r for r in rows if isinstance(r, ProsecRow))],
         [*book.fta, *(r for r in rows if isinstance(r, FtaRow))],
         [*book.amendments, *(r for r in rows if isinstance(r, AmendmentRow))],
-        (*book.data_notes, f"with the {len(rows)} row(s) of {name} added (not loaded)"),
+        (*book.data_notes, WITH_ROWS(count=len(rows), file=name)),
         book.sector_order,
     )
 

@@ -39,6 +39,10 @@ from immex.store.repositories.corrections import BomLine
 from immex.store.repositories.ledger_records import MasterData, StoredPart
 
 UNKNOWN_KIND = Template("import.unknown_kind", "unknown kind; one of {kinds}")
+OVERLAPS_VERSION = Template(
+    "import.overlaps_version",
+    "overlaps another version of {product} → {component} ({span}); close it with valid_to first",
+)
 TOO_LONG = Template("import.too_long", "longer than {n} characters")
 REPEATED = Template("import.repeated", "repeated in this file")
 ENDS_BEFORE = Template("import.ends_before", "ends before valid_from {day}")
@@ -244,8 +248,9 @@ def import_bom(uow: UnitOfWork, job: ImportJob) -> ImportResult:
             job.fields.error(
                 line,
                 "valid_from",
-                f"overlaps another version of {key[0]} → {key[1]} "
-                f"({_span(overlapping[2], overlapping[3])}); close it with valid_to first",
+                OVERLAPS_VERSION(
+                    product=key[0], component=key[1], span=_span(overlapping[2], overlapping[3])
+                ),
                 _span(rec[2], rec[3]),
             )
         versions.append(rec)

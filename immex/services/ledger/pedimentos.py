@@ -18,6 +18,8 @@ from typing import Any
 
 from immex.domain.codes import format_pedimento
 from immex.domain.entry_rules import (
+    AN_ENTRY,
+    PEDIMENTO_LINES,
     UNDECLARED_ORIGIN,
     after_fx_note,
     consecutive_problem,
@@ -259,7 +261,7 @@ class _LotReader:
                 acc.error(line, "date", error, text)
             elif note and len(lots.notes) < MAX_NOTES:
                 lots.notes.setdefault(ped, f"{job.path.name}:{line}: {note}")
-        if job.today is not None and (late := future_problem(day, job.today, "an entry")):
+        if job.today is not None and (late := future_problem(day, job.today, AN_ENTRY)):
             acc.error(line, "date", late, text)
         if day > lots.latest:
             lots.latest = day
@@ -270,7 +272,7 @@ class _LotReader:
         job = self.job
         job.notes.extend(lots.notes.values())
         if job.fx_last is not None and lots.after_fx:
-            note = after_fx_note(lots.latest, job.fx_last, lots.after_fx, "pedimento line(s)")
+            note = after_fx_note(lots.latest, job.fx_last, lots.after_fx, PEDIMENTO_LINES)
             job.notes.append(f"{job.path.name}: {note}")
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from immex.domain.entry_rules import after_fx_note, future_problem
+from immex.domain.entry_rules import A_SHIPMENT, SHIPMENT_LINES, after_fx_note, future_problem
 from immex.domain.ledger import SHIPMENT_KINDS
 from immex.domain.messages import Template
 from immex.services.ledger.field_checks import (
@@ -31,6 +31,16 @@ from immex.services.ledger.import_job import ImportJob, ImportResult, open_batch
 from immex.services.workspace.context import UnitOfWork
 from immex.store.repositories.ledger_records import MasterData
 
+ALREADY_IMPORTED = Template(
+    "import.shipment_already_imported",
+    "already imported for this company with different lines ({stored} stored, {here} in this "
+    "file); a shipment document's stored lines are never changed by a re-import",
+)
+NEEDS_EVIDENCE = Template(
+    "import.needs_evidence",
+    "a destruction needs its evidence: the destruction notice or acta number (LA 109 ¶3; "
+    "RULES C-5) in the column evidence",
+)
 UNKNOWN_KIND = Template("import.unknown_kind", "unknown kind; one of {kinds}")
 UNKNOWN_PRODUCT = Template(
     "import.unknown_product",
@@ -63,7 +73,7 @@ class _Lines:
 
 def _check_date(job: ImportJob, out: _Lines, line: int, day: date, text: str) -> None:
     """A shipment's date against today and the FIX data of the workspace."""
-    if job.today is not None and (late := future_problem(day, job.today, "a shipment")):
+    if job.today is not None and (late := future_problem(day, job.today, A_SHIPMENT)):
         job.fields.error(line, "date", late, text)
     out.latest = max(out.latest, day)
     if job.fx_last is not None and day > job.fx_last:
@@ -73,7 +83,7 @@ def _check_date(job: ImportJob, out: _Lines, line: int, day: date, text: str) ->
 def import_shipments(uow: UnitOfWork, job: ImportJob) -> ImportResult:
     lines = _read(uow, job)
     if job.fx_last is not None and lines.after_fx:
-        note = after_fx_note(lines.latest, job.fx_last, lines.after_fx, "shipment line(s)")
+        note = after_fx_note(lines.latest, job.fx_last, lines.after_fx, SHIPMENT_LINES)
         job.notes.append(f"{job.path.name}: {note}")
     same = _same_as_stored(uow, job, lines.again) if lines.again else 0
     job.fields.fail_if_errors()
@@ -160,9 +170,7 @@ def _same_as_stored(uow: UnitOfWork, job: ImportJob, again: dict[str, list[Shipm
         job.fields.error(
             rows[0][_LINE],
             "document",
-            f"already imported for this company with different lines "
-            f"({len(stored.get(doc, []))} stored, {len(rows)} in this file); a shipment "
-            "document's stored lines are never changed by a re-import",
+            ALREADY_IMPORTED(stored=len(stored.get(doc, [])), here=len(rows)),
             doc,
         )
     return same
@@ -174,8 +182,7 @@ def _evidence(acc: Any, line: int, cells: Any, kind: str) -> str | None:
     if kind == "destruction" and not text:
         acc.error(
             line, "evidence",
-            "a destruction needs its evidence: the destruction notice or acta number "
-            "(LA 109 ¶3; RULES C-5) in the column evidence",
+            NEEDS_EVIDENCE(),
             "",
         )  # fmt: skip
     return text or None

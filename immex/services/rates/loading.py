@@ -30,6 +30,7 @@ from immex.domain.messages import Template
 from immex.domain.rate_rows import SCOPE_WHOLE, scope_contains, scope_level
 from immex.domain.rates import AmendmentRow, FtaRow, ProsecRow, Sector, normalize_iso3
 from immex.services.rates.batches import (
+    ALREADY_PRESENT,
     LoadResult,
     already_loaded,
     file_digest,
@@ -45,8 +46,17 @@ from immex.services.tariff.lookup import fraction_exists
 from immex.services.workspace.context import Workspace
 from immex.store.unit import Repositories
 
+LOADED_ROWS = Template("rates.loaded", "{file}: {count} row(s) {verb}")
 UNKNOWN_KIND = Template("rates.unknown_kind", "unknown rate file kind {kind}; use one of {items}")
 WRONG_LAYOUT = Template("rates.wrong_layout", "{name}: wrong layout; nothing was written")
+NO_BUNDLED_LIGIE = Template(
+    "rates.no_bundled_ligie",
+    "{name}: the bundled LIGIE is not available: fracciones were not checked",
+)
+NOT_IN_LIGIE = Template(
+    "rates.not_in_ligie",
+    "{name}:{line}: fraccion {fraccion} is not in the bundled LIGIE (new fracción?)",
+)
 SECTOR_NOT_BUNDLED = Template(
     "rates.sector_not_bundled",
     "sector {sector} is not in the bundled catalog (Decree art. 3, 23 sectors; sources disagree "
@@ -284,9 +294,9 @@ def _prosec_warnings(name: str, parsed: Sequence[tuple[int, Row]]) -> list[str]:
 def _unknown_fractions(name: str, parsed: Sequence[tuple[int, Row]]) -> list[str]:
     lookup = fraction_exists()
     if lookup is None:
-        return [f"{name}: the bundled LIGIE is not available: fracciones were not checked"]
+        return [NO_BUNDLED_LIGIE(name=name)]
     return [
-        f"{name}:{line}: fraccion {r.fraccion} is not in the bundled LIGIE (new fracción?)"
+        NOT_IN_LIGIE(name=name, line=line, fraccion=r.fraccion)
         for line, r in parsed
         if scope_level(r.fraccion) == 0 and not lookup(r.fraccion)
     ]
@@ -313,9 +323,9 @@ def load_rates(ws: Workspace, kind: str, path: Path, *, dry_run: bool = False) -
             _add_sectors(uow.repos, new, path.name)
         batch_id = record_batch(uow, kind, path, digest, len(parsed), len(new))
         uow.repos.rates.add_rows(kind, batch_id, new)
-    message = f"{path.name}: {len(new)} row(s) {loaded_verb(dry_run)}"
+    message: str = LOADED_ROWS(file=path.name, count=len(new), verb=loaded_verb(dry_run))
     if present:
-        message += f", {present} already present"
+        message = ALREADY_PRESENT(message=message, present=present)
     return LoadResult(
         kind, path.name, digest, None if dry_run else batch_id, len(parsed), len(new), present,
         False, message, tuple(warnings), dry_run,

@@ -25,6 +25,7 @@ from immex.domain.messages import Template
 from immex.refdata.bundled import load_parameters
 from immex.services.ledger.field_checks import NOT_A_NUMBER
 from immex.services.rates.batches import (
+    ALREADY_PRESENT,
     LoadResult,
     already_loaded,
     file_digest,
@@ -36,8 +37,14 @@ from immex.services.rates.rowfile import MUST_BE_ONE_OF, RowChecker, read_table
 from immex.services.rates.workspace_data import LoadedValues, merged
 from immex.services.workspace.context import Workspace
 
+LOADED_ROWS = Template("parameters.loaded", "{file}: {count} parameter value(s) {verb}")
 OVERLAPS_BUNDLED = Template(
     "parameters.overlaps_bundled", "overlaps the bundled value {value} ({period}, {source})"
+)
+LOW_CONFIDENCE = Template(
+    "parameters.low_confidence",
+    "{file}:{line}: {name} {period} has confidence {confidence} (not read in the official "
+    "text): a person should confirm it",
 )
 OVERLAPS_LOADED = Template(
     "parameters.overlaps_loaded", "overlaps the loaded value {value} ({period}, {source})"
@@ -91,12 +98,13 @@ def load_parameters_file(ws: Workspace, path: Path, *, dry_run: bool = False) ->
         new, present = _new_values(path.name, parsed, uow.repos.parameters.values())
         batch_id = record_batch(uow, "parameters", path, digest, len(parsed), len(new))
         uow.repos.parameters.add_values(batch_id, new)
-    message = f"{path.name}: {len(new)} parameter value(s) {loaded_verb(dry_run)}"
+    message: str = LOADED_ROWS(file=path.name, count=len(new), verb=loaded_verb(dry_run))
     if present:
-        message += f", {present} already present"
+        message = ALREADY_PRESENT(message=message, present=present)
     warnings = tuple(
-        f"{path.name}:{line}: {name} {dv.period} has confidence {dv.confidence} (not read in "
-        "the official text): a person should confirm it"
+        LOW_CONFIDENCE(
+            file=path.name, line=line, name=name, period=dv.period, confidence=dv.confidence
+        )
         for line, name, dv in new
         if dv.confidence != "H"
     )

@@ -25,6 +25,7 @@ from immex.domain.series import FxSeries, InpcSeries, parse_month
 from immex.refdata.bundled import load_fx, load_inpc
 from immex.services.ledger.field_checks import NOT_A_NUMBER
 from immex.services.rates.batches import (
+    ALREADY_PRESENT,
     LoadResult,
     already_loaded,
     file_digest,
@@ -43,6 +44,7 @@ from immex.services.rates.workspace_data import (
 )
 from immex.services.workspace.context import Workspace
 
+LOADED_ROWS = Template("series.loaded", "{file}: {count} point(s) {verb}")
 BAD_HEADER = Template("series.bad_header", "{name}: the header must name the columns {expected}")
 BAD_SERIES = Template("series.bad_kind", "series must be one of {items}, not {kind}")
 JUMP = Template(
@@ -206,9 +208,9 @@ def load_series(ws: Workspace, kind: str, path: Path, *, dry_run: bool = False) 
         new, present = _new_points(kind, path.name, parsed, bundled, stored)
         batch_id = record_batch(uow, kind, path, digest, len(parsed), len(new))
         uow.repos.series.add_points(kind, batch_id, new)
-    message = f"{path.name}: {len(new)} point(s) {loaded_verb(dry_run)}"
+    message: str = LOADED_ROWS(file=path.name, count=len(new), verb=loaded_verb(dry_run))
     if present:
-        message += f", {present} already present"
+        message = ALREADY_PRESENT(message=message, present=present)
     if new:
         last = max(day for _, day, _ in new)
         shown = f"{last:%Y-%m}" if kind == "inpc" else last.isoformat()

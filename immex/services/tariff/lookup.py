@@ -20,6 +20,10 @@ from immex.domain.rates import AmendmentRow, MfnLookup
 from immex.domain.tariff import Fraction, Nico, RateAt, RatePeriod
 from immex.refdata.tariff_data import REFORM_WARNINGS, TariffBook, load_tariff_book
 
+AMENDMENT_GIVES_RATE = Template(
+    "tariff.amendment_gives_rate",
+    "bundled LIGIE note (the loaded amendment gives the rate): {note}",
+)
 SEARCH_EMPTY = Template(
     "tariff.search_empty",
     "search text is empty; give words such as 'circuitos integrados'",
@@ -98,7 +102,7 @@ def _bundled_warnings(rate_at: RateAt, amendment: AmendmentRow | None) -> list[s
         return list(rate_at.warnings)
     superseded = {w for w, start in REFORM_WARNINGS if amendment.valid_from >= start}
     kept = [w for w in rate_at.warnings if w not in superseded]
-    return [f"bundled LIGIE note (the loaded amendment gives the rate): {w}" for w in kept]
+    return [AMENDMENT_GIVES_RATE(note=w) for w in kept]
 
 
 def _nico_dict(frac: Fraction, n: Nico) -> dict[str, Any]:
