@@ -167,3 +167,15 @@ def test_login_and_password_errors_next_to_their_fields(url: str) -> None:
         )
         assert r.status_code == 400 and 'id="new_password-error"' in r.text
         assert "too short" in r.text and 'lang="en"' in r.text
+
+
+def test_a_pages_notes_are_in_its_language(url: str) -> None:
+    """A note of the core (a catalog message) is shown in the page's language: the ledger of
+    a company without a discharge run says so in Spanish, and in English after the switch."""
+    with site_client(url) as client:
+        login(client, "spec@example.com")
+        es = client.get(f"/c/{PLANT}/ledger").text
+        en = client.get(f"/c/{PLANT}/ledger?lang=en").text
+    assert "aún no hay corrida de descargo: cada lote se muestra completo" in es
+    assert "every lot is shown whole" not in es
+    assert "no discharge run yet: every lot is shown whole" in en

@@ -18,9 +18,36 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
+from immex.domain.messages import Template
 from immex.domain.money import ONE, ZERO, round_pesos
 
-REF_DTA_MIN = "LFD 49, penultimate paragraph (minimum: the fr. III fee); RULES C-10"
+REF_DTA_MIN = Template(
+    "ref.dta_min_pedimento",
+    "LFD 49, penultimate paragraph (minimum: the fr. III fee); RULES C-10",
+)()
+STEP_PER_THOUSAND = Template(
+    "dta.step.per_thousand",
+    "8 per thousand of the pedimento's customs value {value} = {exact} (the lines carry "
+    "{payable} in whole pesos)",
+)
+NO_LINE_ON_VALUE = Template("dta.step.no_line_on_value", "no line pays DTA on value")()
+STEP_FEE_MISSING = Template(
+    "dta.step.fee_missing",
+    "the LFD 49-III fee in force on {day} is not in the data: the minimum could not be checked",
+)
+STEP_AT_LEAST_FEE = Template(
+    "dta.step.at_least_fee", "at least the fr. III fee {fee} ({source}): 8 per thousand applies"
+)
+STEP_BELOW_FEE = Template(
+    "dta.step.below_fee",
+    "below the fr. III fee {fee} ({source}): the pedimento pays the fee, {due} in whole pesos; "
+    "{due} − {payable} = {extra} spread over the lines by customs value",
+)
+STEP_IVA_CREDITED = Template(
+    "dta.step.iva_credited",
+    "IVA on the added DTA {base} × {rate} / 100: credited in full (certified company), 0",
+)
+STEP_IVA = Template("dta.step.iva", "IVA on the added DTA {base} × {rate} / 100 = {iva}")
 
 
 class DtaBasis(enum.StrEnum):
@@ -93,27 +120,23 @@ def pedimento_dta(
     exact = sum((ln.dta_exact for ln in lines), ZERO)
     payable = sum((ln.dta_payable for ln in lines), ZERO)
     value = sum((ln.customs_value_mxn for ln in lines), ZERO)
-    steps = [f"8 per thousand of the pedimento's customs value {value} = {exact} "
-             f"(the lines carry {payable} in whole pesos)"]  # fmt: skip
+    steps = [STEP_PER_THOUSAND(value=value, exact=exact, payable=payable)]
     none = tuple((ln.line, ZERO, ZERO) for ln in lines)
     if not lines:
         return PedimentoDta(DtaBasis.NOTHING_ON_VALUE, when, ZERO, ZERO, None, "", ZERO, ZERO, (),
-                            ("no line pays DTA on value",))  # fmt: skip
+                            (NO_LINE_ON_VALUE,))  # fmt: skip
     if fee is None:
-        steps.append(f"the LFD 49-III fee in force on {when} is not in the data: the minimum "
-                     "could not be checked")  # fmt: skip
+        steps.append(STEP_FEE_MISSING(day=when))
         return PedimentoDta(DtaBasis.NOT_CHECKED, when, exact, payable, None, "", ZERO, ZERO,
                             none, tuple(steps))  # fmt: skip
     amount, source = fee
     if exact >= amount:
-        steps.append(f"at least the fr. III fee {amount} ({source}): 8 per thousand applies")
+        steps.append(STEP_AT_LEAST_FEE(fee=amount, source=source))
         return PedimentoDta(DtaBasis.PER_THOUSAND, when, exact, payable, amount, source, ZERO,
                             ZERO, none, tuple(steps))  # fmt: skip
     due = round_pesos(amount)
     extra = max(due - payable, ZERO)
-    steps.append(f"below the fr. III fee {amount} ({source}): the pedimento pays the fee, "
-                 f"{due} in whole pesos; {due} − {payable} = {extra} spread over the lines by "
-                 "customs value")  # fmt: skip
+    steps.append(STEP_BELOW_FEE(fee=amount, source=source, due=due, payable=payable, extra=extra))
     dta_shares = dict(spread(extra, [(ln.line, ln.customs_value_mxn) for ln in lines]))
     by_rate: dict[tuple[Decimal, bool], list[DtaPortion]] = {}
     for ln in lines:
@@ -124,8 +147,9 @@ def pedimento_dta(
         base = sum((dta_shares[m.line] for m in members), ZERO)
         iva = ZERO if credited else round_pesos(base * rate / 100)
         steps.append(
-            f"IVA on the added DTA {base} × {rate} / 100"
-            + (": credited in full (certified company), 0" if credited else f" = {iva}")
+            STEP_IVA_CREDITED(base=base, rate=rate)
+            if credited
+            else STEP_IVA(base=base, rate=rate, iva=iva)
         )
         extra_iva += iva
         iva_shares.update(spread(iva, [(m.line, dta_shares[m.line]) for m in members]))

@@ -16,6 +16,11 @@ from immex.domain.messages import Template
 from immex.domain.money import D
 from immex.domain.tariff import PublishedRate, RateKind
 
+SCOPE_FRACCION = Template("scope.fraccion", "fracción {code}")
+SCOPE_SUBHEADING = Template("scope.subheading", "subheading {code}")
+SCOPE_HEADING = Template("scope.heading", "heading {code}")
+SCOPE_CHAPTER = Template("scope.chapter", "chapter {code}")
+SCOPE_AGREEMENT = Template("scope.agreement", "the whole agreement (*)")
 EMPTY_RATE = Template(
     "rates.empty_rate",
     "empty rate; expected Ex., a percentage such as 5, or Prohibida",
@@ -175,11 +180,11 @@ def scope_label(scope: str) -> str:
     level = scope_level(scope)
     digits = scope.replace(".", "")
     return (
-        f"fracción {scope}",
-        f"subheading {digits[:4]}.{digits[4:6]}",
-        f"heading {digits[:2]}.{digits[2:4]}",
-        f"chapter {digits}",
-        "the whole agreement (*)",
+        SCOPE_FRACCION(code=scope),
+        SCOPE_SUBHEADING(code=f"{digits[:4]}.{digits[4:6]}"),
+        SCOPE_HEADING(code=f"{digits[:2]}.{digits[2:4]}"),
+        SCOPE_CHAPTER(code=digits),
+        SCOPE_AGREEMENT(),
     )[level]
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from immex.domain import rate_notes as rn
 from immex.domain.errors import InvalidInput
 from immex.domain.messages import Template, joined
 from immex.domain.rate_rows import (
@@ -287,33 +288,35 @@ class RateBook:
         warnings: list[str] = []
         start: date | None
         end: date | None
+        source: str
         amendment = self.amendment_at(fraccion, when)
         if amendment is not None:
-            rate, source = amendment.rate, f"LIGIE amendment loaded by the user: {amendment.source}"
+            rate, source = amendment.rate, rn.AMENDED_SOURCE(source=amendment.source)
             start, end = amendment.valid_from, amendment.valid_to
             for w in bundled.warnings:
-                warnings.append(f"bundled LIGIE note (overridden by the loaded amendment): {w}")
+                warnings.append(rn.OVERRIDDEN_NOTE(note=w))
             warnings.append(
-                f"{fraccion}: the loaded LIGIE amendment ({amendment.source}, "
-                f"{_period_text(start, end)}) overrides the bundled rate {bundled.rate.text!r}"
+                rn.OVERRIDES_BUNDLED(
+                    fraccion=fraccion,
+                    source=amendment.source,
+                    period=_period_text(start, end),
+                    rate=repr(bundled.rate.text),
+                )
             )
         else:
             rate = bundled.rate
             period: RatePeriod | None = bundled.period
-            source = period.source if period is not None else "LIGIE (bundled text)"
+            source = period.source if period is not None else rn.BUNDLED_SOURCE()
             start = period.valid_from if period is not None else None
             end = period.valid_to if period is not None else None
             warnings.extend(bundled.warnings)
         eligible, reason = True, ""
         if rate.kind is RateKind.PROHIBITED:
-            eligible, reason = False, "the LIGIE says Prohibida: the import is prohibited"
-            warnings.append(f"{fraccion}: import prohibited by the LIGIE ({rate.text!r})")
+            eligible, reason = False, rn.PROHIBITED_REASON()
+            warnings.append(rn.PROHIBITED(fraccion=fraccion, rate=repr(rate.text)))
         elif rate.percent is None:
-            reason = f"not ad valorem ({rate.text!r}): reported, not converted into a percentage"
-            warnings.append(
-                f"{fraccion}: the general rate is {rate.text!r} (specific or mixed), not a "
-                "percentage; a person must compute it"
-            )
+            reason = rn.NOT_AD_VALOREM_REASON(rate=repr(rate.text))
+            warnings.append(rn.GENERAL_NOT_PERCENT(fraccion=fraccion, rate=repr(rate.text)))
         option = RateOption(MFN, rate.percent, rate.text, eligible, reason, source, "", start, end)
         return option, warnings
 
@@ -350,12 +353,11 @@ class RateBook:
             if row.sector not in registered:
                 reasons.append(NOT_REGISTERED(sector=row.sector))
             if row.rate.percent is None:
-                reasons.append(f"rate {row.rate.text!r} is not ad valorem")
+                reasons.append(rn.RATE_NOT_AD_VALOREM(rate=repr(row.rate.text)))
             review = ""
             if row.acotacion:
-                review = (
-                    f"PROSEC sector {row.sector} row for {fraccion} carries an acotación "
-                    f"({row.acotacion!r}): a person must check that the goods fall within it"
+                review = rn.ACOTACION_REVIEW(
+                    sector=row.sector, fraccion=fraccion, acotacion=repr(row.acotacion)
                 )
             options.append(
                 RateOption(
@@ -388,9 +390,11 @@ class RateBook:
             if not auth.covers(when):
                 reasons.append(_not_in_force_reason(auth.valid_from, auth.valid_to, when))
             if at.rate.percent is None:
-                reasons.append(f"rate {at.rate.text!r} of {auth.fraccion98} is not ad valorem")
-            source = at.period.source if at.period is not None else "LIGIE (bundled text)"
-            ref = f"; authorisation {auth.reference}" if auth.reference else ""
+                reasons.append(
+                    rn.RATE_OF_NOT_AD_VALOREM(rate=repr(at.rate.text), fraccion=auth.fraccion98)
+                )
+            source = at.period.source if at.period is not None else rn.BUNDLED_SOURCE()
+            ref = rn.REGLA8_AUTHORISATION(reference=auth.reference) if auth.reference else ""
             options.append(
                 RateOption(
                     REGLA8,
@@ -398,12 +402,13 @@ class RateBook:
                     at.rate.text,
                     not reasons,
                     joined(reasons),
-                    f"{source}, {auth.fraccion98} ({RULE_REGLA8}{ref})",
+                    rn.REGLA8_SOURCE(
+                        source=source, fraccion=auth.fraccion98, rule=RULE_REGLA8, authorisation=ref
+                    ),
                     auth.fraccion98,
                     auth.valid_from,
                     auth.valid_to,
-                    "Regla 8ª: the authorisation must cover this input (the user's statement; "
-                    "not verified)",
+                    rn.REGLA8_REVIEW,
                 )
             )
             warnings.extend(at.warnings)
@@ -450,7 +455,7 @@ class RateBook:
             if agreement not in cert:
                 reasons.append(NO_PROOF(agreement=agreement))
             if row.rate.percent is None:
-                reasons.append(f"rate {row.rate.text!r} is not ad valorem")
+                reasons.append(rn.RATE_NOT_AD_VALOREM(rate=repr(row.rate.text)))
             options.append(
                 RateOption(
                     program,
@@ -458,9 +463,7 @@ class RateBook:
                     row.rate.text,
                     not reasons,
                     joined(reasons),
-                    f"{row.source}; row for {scope_label(row.fraccion)}"
-                    + (f" except {', '.join(row.exceptions)}" if row.exceptions else "")
-                    + f" ({RULE_FTA})",
+                    rn.fta_source(row.source, scope_label(row.fraccion), row.exceptions, RULE_FTA),
                     ",".join(row.origin_countries),
                     row.valid_from,
                     row.valid_to,
@@ -540,15 +543,12 @@ def choose(query: RateQuery, options: Sequence[RateOption], warnings: list[str])
     mfn_not_pct = mfn is not None and mfn.eligible and mfn.rate is None
     if chosen is not None and mfn is not None and mfn_not_pct and chosen.rate != 0:
         warnings.append(
-            f"the general rate {mfn.rate_text!r} is not a percentage: {chosen.program} "
-            f"({chosen.rate}%) was chosen among the percentages; a person must check that "
-            "it is lower than the specific/mixed duty"
+            rn.CHOSEN_AMONG_PERCENT(
+                rate=repr(mfn.rate_text), program=chosen.program, percent=chosen.rate
+            )
         )
     if chosen is None:
-        warnings.append(
-            f"no ad-valorem rate can be applied to {query.fraccion} on the date: "
-            "a person must determine the duty"
-        )
+        warnings.append(rn.NO_AD_VALOREM(fraccion=query.fraccion))
     final: list[RateOption] = []
     for option in options:
         if option is chosen:

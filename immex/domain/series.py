@@ -27,6 +27,11 @@ FIX_ENDS = Template(
 FIX_STARTS = Template("series.fix_starts", "the FIX series starts on {first}; no rate for {day}")
 NOT_A_MONTH = Template("series.not_a_month", "not a month: {text} (expected YYYY-MM)")
 BAD_MONTH = Template("series.bad_month", "not a month: {text} (expected YYYY-MM with MM 01…12)")
+INPC_BOTH_LAST_PUBLISHED = Template(
+    "series.inpc_both_last_published",
+    "INPC {earliest} and {latest} not yet published in the data; both taken as the last "
+    "published, {last}: factor 1 (CFF 17-A)",
+)
 INPC_EMPTY = Template("series.inpc_empty", "the INPC series is empty")
 INPC_NOT_POSITIVE = Template(
     "series.inpc_not_positive",

@@ -23,6 +23,16 @@ from immex.domain.errors import DataCoverageError, NotFound, ParameterNotInForce
 from immex.domain.messages import Template
 
 NO_LIMIT = Template("limits.no_limit", "no IMMEX time limit known for goods of kind {kind}")
+CERTIFIED_MISSING = Template(
+    "limits.certified_missing",
+    "certified limit ({name}) not in the data for clocks starting {start}: the general limit "
+    "of {months} months applied",
+)
+CERTIFIED_LIMIT_USED = Template(
+    "limits.certified_used",
+    "IVA/IEPS certification ({reference}, from {valid_from}): inputs get {months} months "
+    "({source}; confidence {confidence} — a person must confirm)",
+)
 UNKNOWN_PARAMETER = Template("limits.unknown_parameter", "unknown parameter {name}; known: {items}")
 
 
@@ -113,14 +123,16 @@ class LimitPolicy:
         try:
             p = self.parameters.at(CERTIFIED_LIMIT, start)
         except ParameterNotInForce:
-            self._note(
-                f"certified limit ({CERTIFIED_LIMIT}) not in the data for clocks starting "
-                f"{start}: the general limit of {base} months applied"
-            )
+            self._note(CERTIFIED_MISSING(name=CERTIFIED_LIMIT, start=start, months=base))
             return base
         self._note(
-            f"IVA/IEPS certification ({cert.reference}, from {cert.valid_from}): inputs get "
-            f"{p.value} months ({p.source}; confidence {p.confidence} — a person must confirm)"
+            CERTIFIED_LIMIT_USED(
+                reference=cert.reference,
+                valid_from=cert.valid_from,
+                months=p.value,
+                source=p.source,
+                confidence=p.confidence,
+            )
         )
         return int(p.value)
 

@@ -18,6 +18,7 @@ from immex.domain.messages import Template
 from immex.domain.money import ONE
 from immex.domain.rates import MfnLookup, RateBook, RateDecision, RateOption, RateQuery
 from immex.domain.series import (
+    INPC_BOTH_LAST_PUBLISHED,
     FxQuote,
     FxSeries,
     InpcFactor,
@@ -166,9 +167,8 @@ def update_factor(inpc: InpcSeries, start: Month, end: Month, rounding: str) -> 
     index = inpc.index(last)
     if index is None:  # pragma: no cover - last_month is always in the series
         return inpc.factor(start, end, rounding)
-    note = (
-        f"INPC {month_str(before)} and {month_str(previous_month(end))} not yet published in the "
-        f"data; both taken as the last published, {month_str(last)}: factor 1 (CFF 17-A)"
+    note = INPC_BOTH_LAST_PUBLISHED(
+        earliest=month_str(before), latest=month_str(previous_month(end)), last=month_str(last)
     )
     return InpcFactor(ONE, ONE, start, end, last, index, last, index, rounding, False, (note,))
 

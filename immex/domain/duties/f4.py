@@ -48,6 +48,10 @@ from immex.domain.money import ZERO, round_half_up, round_pesos
 from immex.domain.rates import FTA_PREFIX, RateOption, RateQuery, unique
 from immex.domain.series import month_of
 
+#: the basis of a line's DTA (LFD 49-I, its minimum, or the treaty fee of fr. IV)
+BASIS_PER_THOUSAND = Template("dta.basis.per_thousand", "8 per thousand")()
+BASIS_MINIMUM = Template("dta.basis.minimum", "minimum: fixed fee of fr. III")()
+BASIS_TREATY = Template("dta.basis.treaty", "fixed fee (treaty, originating)")()
 CHANGE_BEFORE_ENTRY = Template(
     "f4.change_before_entry",
     "--change-date {change_date} is before --entry-date {entry_date}",
@@ -250,18 +254,18 @@ def _dta(
         trace.add("DTA", FIXED_FEE(source=src), amount, REF_DTA_IV)
         payable = round_pesos(amount)
         trace.add(STEP["dta_pay"], WHOLE_PESOS, payable, REF_PAY)
-        return DtaResult("fixed fee (treaty, originating)", None, amount, payable, REF_DTA_IV)
+        return DtaResult(BASIS_TREATY, None, amount, payable, REF_DTA_IV)
     per_mille, src = context.param(context.params.dta_rate, when)
     trace.add(STEP["dta_rate"], PER_MILLE_IN_FORCE(day=when), per_mille, joined([REF_DTA_I, src]))
     amount = va * per_mille / 1000
     trace.add("DTA", f"{fmt(va)} × {fmt(per_mille)} / 1000", amount, joined([REF_DTA_I, src]))
-    basis, ref = "8 per thousand", REF_DTA_I
+    basis, ref = BASIS_PER_THOUSAND, REF_DTA_I
     if r.dta_minimum:
         if fee is None:
             warnings.append(DTA_III_MISSING(day=when))
         elif amount < fee[0]:
             amount = fee[0]
-            basis, ref = "minimum: fixed fee of fr. III", REF_DTA_MIN
+            basis, ref = BASIS_MINIMUM, REF_DTA_MIN
             trace.add(STEP["dta_minimum"], BELOW_FEE(source=fee[1]), amount, ref)
     payable = round_pesos(amount)
     trace.add(STEP["dta_pay"], WHOLE_PESOS, payable, REF_PAY)

@@ -13,6 +13,10 @@ from immex.domain.errors import NotFound
 from immex.domain.messages import Template
 from immex.services.workspace.context import Workspace
 
+MAY_NOT_LOAD = Template(
+    "access.may_not_load_refdata",
+    "{email} may not load reference data (specialists and admins)",
+)
 MAY_NOT_HERE = Template("access.may_not_here", "{email} may not {value}")
 
 
@@ -72,5 +76,5 @@ def may_load_reference_data(user: User) -> bool:
 def reference_workspace(ws: Workspace, user: User) -> Workspace:
     """``ws`` acting as ``user`` to load reference data (Forbidden unless they may)."""
     if not may_load_reference_data(user):
-        raise Forbidden(f"{user.email} may not load reference data (specialists and admins)")
+        raise Forbidden(MAY_NOT_LOAD(email=user.email))
     return ws.with_actor(user.email)

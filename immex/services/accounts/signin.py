@@ -39,7 +39,8 @@ ACCOUNT_UNUSABLE = Template(
 
 
 SESSION_LIFETIME = timedelta(hours=12)
-WRONG = "wrong email or password"
+WRONG = Template("signin.wrong", "wrong email or password")
+DISABLED = Template("signin.disabled", "the account {address} is disabled or expired")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ def login(ws: Workspace, email: str, password: str, previous: str | None = None)
         minutes = max(1, int((until - now).total_seconds() // 60) + 1)
         raise TooManyAttempts(TOO_MANY(address=address, minutes=minutes), until)
     if not usable:
-        raise NotSignedIn(WRONG if not ok else f"the account {address} is disabled or expired")
+        raise NotSignedIn(WRONG() if not ok else DISABLED(address=address))
     return session
 
 

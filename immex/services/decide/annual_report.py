@@ -30,6 +30,7 @@ from immex.domain.program_packs import (
     program_test,
 )
 from immex.refdata.bundled import param
+from immex.services.decide.whatif import OPTION_NEGATIVE
 from immex.services.duties.journal_portions import duty_context_of, has_run, lot_portions
 from immex.services.workspace.context import Workspace
 
@@ -189,7 +190,7 @@ def annual_report(
     """The annual report pack of ``program`` for ``year``; nothing is written."""
     chosen = Program(program)
     if sales_total_mxn is not None and sales_total_mxn < 0:
-        raise InvalidInput("--sales-total must not be negative", field="sales_total")
+        raise InvalidInput(OPTION_NEGATIVE(option="--sales-total"), field="sales_total")
     company = ws.the_company
     held = tuple(company.prosec_sectors)
     start, end = date(year, 1, 1), date(year, 12, 31)

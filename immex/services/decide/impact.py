@@ -34,6 +34,14 @@ from immex.services.workspace.context import Workspace
 Row = ProsecRow | FtaRow | AmendmentRow
 
 
+WITH_ROWS = Template("impact.with_rows", "with the {count} row(s) of {file} added (not loaded)")
+SAY_KIND = Template(
+    "impact.say_kind", "{file}: say what the file is with --kind tariff|amendments|prosec|agreement"
+)
+NEEDS_IN_FORCE = Template(
+    "impact.needs_in_force_from",
+    "a tariff workbook needs --in-force-from (the date its rates take effect)",
+)
 NO_RUN = Template(
     "impact.no_run",
     "no discharge run yet: the open balances are whole lots and the last twelve months have no "
@@ -82,10 +90,7 @@ def guess_kind(path: Path) -> ListKind:
             return kind
     if "fta" in name or "tlc" in name or "agreement" in name:
         return ListKind.AGREEMENT
-    raise InvalidInput(
-        f"{path.name}: say what the file is with --kind tariff|amendments|prosec|agreement",
-        field="kind",
-    )
+    raise InvalidInput(SAY_KIND(file=path.name), field="kind")
 
 
 def _rows(
@@ -93,10 +98,7 @@ def _rows(
 ) -> tuple[list[Row], list[str]]:
     if kind is ListKind.TARIFF:
         if in_force_from is None:
-            raise InvalidInput(
-                "a tariff workbook needs --in-force-from (the date its rates take effect)",
-                field="in_force_from",
-            )
+            raise InvalidInput(NEEDS_IN_FORCE(), field="in_force_from")
         loaded = load_tariff(ws, path, in_force_from, source or path.name, dry_run=True)
         rows = loaded.diff.amendments(in_force_from, f"{source or path.name} (not loaded)")
         return list(rows), [loaded.message]
@@ -109,7 +111,7 @@ def _after(book: RateBook, rows: Sequence[Row], name: str) -> RateBook:
         [*book.prosec, *(r for r in rows if isinstance(r, ProsecRow))],
         [*book.fta, *(r for r in rows if isinstance(r, FtaRow))],
         [*book.amendments, *(r for r in rows if isinstance(r, AmendmentRow))],
-        (*book.data_notes, f"with the {len(rows)} row(s) of {name} added (not loaded)"),
+        (*book.data_notes, WITH_ROWS(count=len(rows), file=name)),
         book.sector_order,
     )
 

@@ -20,6 +20,7 @@ from immex.domain.messages import Template
 from immex.domain.money import ZERO
 from immex.domain.series import month_str
 from immex.domain.whatif import MixResult, OptionCost, Route, share_of
+from immex.services.discharge.caveats import NO_RUN_YET
 from immex.services.duties.f4_plan import as_month
 from immex.services.duties.journal_portions import (
     duty_context_of,
@@ -29,6 +30,7 @@ from immex.services.duties.journal_portions import (
 )
 from immex.services.workspace.context import Workspace
 
+BAD_SHARE = Template("mix.bad_share", "--domestic-share is a percentage from 0 to 100")
 MIX_NONE = Template("mix.none", "no discharged shipment lines of {product} in {month}")
 MIX_USED = Template(
     "mix.used",
@@ -57,16 +59,14 @@ def whatif_mix(
 ) -> MixResult:
     """The F4 of ``domestic_share`` percent of the period's production of ``product``."""
     if not ZERO <= domestic_share <= 100:
-        raise InvalidInput("--domestic-share is a percentage from 0 to 100", field="domestic_share")
+        raise InvalidInput(BAD_SHARE(), field="domestic_share")
     company = ws.the_company
     month = as_month(period)
     start, end = period_bounds(month)
     when = change_date or default_change_date(month)
     with ws.read() as repos:
         if not has_run(ws):
-            raise InvalidInput(
-                "no discharge run yet: run `immex discharge run` first", field="period"
-            )
+            raise InvalidInput(NO_RUN_YET(), field="period")
         keys = ("RT", "F4", "F5", "V1")
         portions = [
             p

@@ -47,6 +47,7 @@ from immex.domain.discharge.bom_tree import assemblies_reaching, parts_consumed
 from immex.domain.discharge.limits import LimitPolicy
 from immex.domain.errors import NotFound
 from immex.domain.ledger import TEMPORARY_KEYS
+from immex.services.decide.simulate import NO_BOM, NO_BOM_ON
 from immex.services.discharge.limits import limit_policy
 from immex.services.discharge.plant import _limit_column, bom_columns, unknown_part
 from immex.services.discharge.runs import run_parameters
@@ -222,10 +223,7 @@ def load_slice(
     if not consumed:
         known = any(b.product == product for b in bom)
         raise NotFound(
-            f"product {product!r} has no BOM version in force on {day}: nothing to simulate"
-            if known
-            else f"product {product!r} has no BOM in this workspace; import its BOM with "
-            "`immex import bom`",
+            NO_BOM_ON(product=repr(product), day=day) if known else NO_BOM(product=repr(product)),
             field="product",
         )
     users = assemblies_reaching(bom, consumed)  # the products (at any level) that use them

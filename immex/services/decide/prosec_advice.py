@@ -27,17 +27,18 @@ from immex.domain.rates import ProsecRow
 from immex.domain.savings import realised
 from immex.domain.usmca_63a import DESTINATIONS, price_exports
 from immex.services.decide.sector_goods import SectorGoods, read_sector_goods
+from immex.services.discharge.caveats import NO_RUN_YET
 from immex.services.duties.journal_portions import (
     duty_context_of,
     has_run,
     journal_caveats,
     lot_portions,
 )
+from immex.services.duties.savings import TO_BEFORE_FROM
 from immex.services.duties.usmca import read_us_duties
 from immex.services.rates.sectors import sector_catalog
 from immex.services.workspace.context import Workspace
 
-NO_RUN = Template("advice.no_run", "no discharge run yet: run `immex discharge run` first")
 NO_ROWS = Template(
     "advice.no_rows",
     "no PROSEC rows loaded: load a sector's list with `immex rates load prosec FILE` "
@@ -216,7 +217,7 @@ def prosec_advise(
 ) -> ProsecAdvice:
     """Every PROSEC sector with rows loaded, priced on the period's F4s and 63-A duties."""
     if date_to < date_from:
-        raise InvalidInput(f"--to {date_to} is before --from {date_from}", field="to")
+        raise InvalidInput(TO_BEFORE_FROM(date_to=date_to, date_from=date_from), field="to")
     company = ws.the_company
     held = tuple(company.prosec_sectors)
     us = read_us_duties(Path(us_duties_file)) if us_duties_file else {}
@@ -242,7 +243,7 @@ def prosec_advise(
         warnings: list[str] = (
             journal_caveats(ws, date_from, date_to, ("domestic", "export"))
             if has_run(ws)
-            else [NO_RUN()]
+            else [NO_RUN_YET()]
         )
     names = {s.code: s.name for s in sector_catalog()}
     codes = sorted({r.sector for r in rows if _in_period(r, date_from, date_to)})

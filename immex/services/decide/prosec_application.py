@@ -25,6 +25,7 @@ from immex.services.duties.journal_portions import duty_context_of
 from immex.services.rates.sectors import normalize_sector, sector_catalog
 from immex.services.workspace.context import Workspace
 
+NOT_IN_DATA = Template("app.not_in_data", "not in the data ({detail})")
 NOT_LISTED = Template("app.not_listed", "not in the sector's list")
 NO_ROWS = Template(
     "app.no_rows",
@@ -70,7 +71,7 @@ def _mfn_text(ctx: DutyContext, fraccion: str, when: date) -> str:
     try:
         return ctx.mfn(fraccion, when).rate.text
     except ImmexError as exc:
-        return f"not in the data ({exc.message})"
+        return NOT_IN_DATA(detail=exc.message)
 
 
 def prosec_application(

@@ -17,11 +17,25 @@ from datetime import date
 from pathlib import Path
 
 from immex.domain.errors import BatchError, ImmexError, InvalidInput
+from immex.domain.messages import Template
 from immex.services.rates.rowfile import RowChecker, read_table
 from immex.services.rates.sectors import normalize_sector
 
 REQUIRED = ("sector", "fraccion", "source")
 OPTIONAL = ("description", "valid_from", "valid_to")
+
+NO_FILE = Template("goods.no_file", "{path}: no such file (the sector goods list)")
+MISSING_COLUMNS = Template(
+    "goods.missing_columns",
+    "{path}:1: missing column(s) {missing}; expected: {expected} (optional: {optional}) — see "
+    "docs/FILES.md",
+)
+SOURCE_REQUIRED = Template(
+    "goods.source_required", "the decree and DOF date the row comes from is required"
+)
+BEFORE_FROM = Template("goods.before_from", "before valid_from")
+ERRORS_IN = Template("goods.errors_in", "{count} error(s) in {file}")
+NO_ROWS = Template("goods.no_rows", "{path}: no rows (the sector goods list is empty)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +71,17 @@ def read_sector_goods(path: Path | str) -> SectorGoods:
     """The file's rows; BatchError (exit 2) listing every bad cell, nothing half-read."""
     path = Path(path)
     if not path.is_file():
-        raise InvalidInput(f"{path}: no such file (the sector goods list)", field="sector_goods")
+        raise InvalidInput(NO_FILE(path=str(path)), field="sector_goods")
     header, rows = read_table(path)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise InvalidInput(
-            f"{path}:1: missing column(s) {', '.join(missing)}; expected: "
-            f"{', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)}) — see docs/FILES.md",
+            MISSING_COLUMNS(
+                path=str(path),
+                missing=", ".join(missing),
+                expected=", ".join(REQUIRED),
+                optional=", ".join(OPTIONAL),
+            ),
             field="sector_goods",
         )
     c = RowChecker(str(path))
@@ -77,19 +95,17 @@ def read_sector_goods(path: Path | str) -> SectorGoods:
         fraccion = c.fraccion(line, row)
         source = row.get("source", "")
         if not source:
-            c.err(line, "source", "the decree and DOF date the row comes from is required")
+            c.err(line, "source", SOURCE_REQUIRED())
         start = c.day(line, row, "valid_from", required=False)
         end = c.day(line, row, "valid_to", required=False)
         if start and end and end < start:
-            c.err(line, "valid_to", "before valid_from", end.isoformat())
+            c.err(line, "valid_to", BEFORE_FROM(), end.isoformat())
         if sector and fraccion and source:
             out.append(
                 SectorGood(sector, fraccion, source, row.get("description", ""), start, end, line)
             )
     if c.errors:
-        raise BatchError(c.errors, f"{len(c.errors)} error(s) in {path.name}")
+        raise BatchError(c.errors, ERRORS_IN(count=len(c.errors), file=path.name))
     if not out:
-        raise InvalidInput(
-            f"{path}: no rows (the sector goods list is empty)", field="sector_goods"
-        )
+        raise InvalidInput(NO_ROWS(path=str(path)), field="sector_goods")
     return SectorGoods(path.name, tuple(out))

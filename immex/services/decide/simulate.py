@@ -27,6 +27,22 @@ import numpy as np
 
 from immex.domain.discharge import kernel as fe
 from immex.domain.errors import InvalidInput, NotFound
+from immex.domain.messages import Template
+
+QUANTITY_NOT_POSITIVE = Template("simulate.quantity_not_positive", "--quantity must be positive")
+NO_BOM_NO_SHIPMENTS = Template(
+    "simulate.no_bom_no_shipments",
+    "product {product} has no BOM and no shipments in this workspace; import its BOM with "
+    "`immex import bom`",
+)
+NO_BOM = Template(
+    "simulate.no_bom",
+    "product {product} has no BOM in this workspace; import its BOM with `immex import bom`",
+)
+NO_BOM_ON = Template(
+    "simulate.no_bom_on",
+    "product {product} has no BOM version in force on {day}: nothing to simulate",
+)
 
 #: the simulated line's shipment id inside the engine (never a stored id)
 SIMULATED_ID = -1
@@ -146,20 +162,14 @@ def simulate(
     recorded after those: the FIFO walks them and the line as it would after replaying
     the earlier ones."""
     if line.quantity_micro <= 0:
-        raise InvalidInput("--quantity must be positive", field="quantity")
+        raise InvalidInput(QUANTITY_NOT_POSITIVE(), field="quantity")
     if line.product not in plant.products:
-        raise NotFound(
-            f"product {line.product!r} has no BOM and no shipments in this workspace; import "
-            "its BOM with `immex import bom`",
-            field="product",
-        )
+        raise NotFound(NO_BOM_NO_SHIPMENTS(product=repr(line.product)), field="product")
     product = plant.products.index(line.product)
     comps = _components(plant, product, line.day)
     if not len(comps):
         raise NotFound(
-            f"product {line.product!r} has no BOM version in force on "
-            f"{fe.from_day(line.day)}: nothing to simulate",
-            field="product",
+            NO_BOM_ON(product=repr(line.product), day=fe.from_day(line.day)), field="product"
         )
     small = restrict(plant, comps)
     later = int((small.ship_date > line.day).sum())

@@ -44,6 +44,11 @@ from immex.services.workspace.context import Workspace
 #: the document name of the simulated line (never stored)
 DOCUMENT = "WHATIF"
 
+#: an amount option given below zero (--us-duty, --sales-total)
+OPTION_NEGATIVE = Template("decide.option_negative", "{option} must not be negative")
+NOT_ISO3 = Template(
+    "whatif.not_iso3", "--destination {value}: not an ISO 3166 alpha-3 country code"
+)
 IVA_CREDITED = Template(
     "whatif.iva_credited",
     "IVA credited in full: the company recorded an IVA/IEPS certification covering the date "

@@ -16,7 +16,7 @@ from immex.domain.errors import ImmexError, InvalidInput
 from immex.domain.immex_annex import AnnexBook, AnnexFlag
 from immex.domain.ledger import TEMPORARY_KEYS
 from immex.domain.messages import Template
-from immex.services.discharge.caveats import run_caveats
+from immex.services.discharge.caveats import LOTS_WHOLE, run_caveats
 from immex.services.discharge.journal import open_value
 from immex.services.discharge.limits import limit_policy
 from immex.services.discharge.plant import lot_kind
@@ -114,7 +114,7 @@ def _balances(
         run = repos.journal.current_run(company.id)
         used: dict[int, int] = {}
         if run is None:
-            notes.append("no discharge run yet: every lot is shown whole")
+            notes.append(LOTS_WHOLE())
         else:
             notes += run_caveats(repos, company, run, as_of)
             used = _used(ws, run.id, as_of)

@@ -10,10 +10,43 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from immex.domain.company import Company
+from immex.domain.messages import Template, joined
 from immex.services.ledger.corrections import stale_notes
 from immex.services.workspace.context import Workspace
 from immex.store.repositories.journal import RunRecord
 from immex.store.unit import Repositories
+
+#: said by every figure that reads the journal when the company has none yet
+NO_RUN_YET = Template(
+    "discharge.no_run_yet", "no discharge run yet: run `immex discharge run` first"
+)
+#: said by the balances and the ledger pages when there is no journal: lots are shown whole
+LOTS_WHOLE = Template(
+    "discharge.no_run_lots_whole", "no discharge run yet: every lot is shown whole"
+)
+RUN_STOPS = Template(
+    "discharge.caveat.run_stops",
+    "the current discharge run {run_id} covers shipments through {through} only: later "
+    "shipments are not in these figures (run `immex discharge run`)",
+)
+LEDGER_CHANGED = Template(
+    "discharge.caveat.ledger_changed",
+    "the ledger changed after discharge run {run_id} ({created}): imported since: {files}{more}"
+    " — these figures use the old journal; run `immex discharge run` again",
+)
+SHORTFALLS = Template(
+    "discharge.caveat.shortfalls",
+    "{lines} shipment line(s) of these dates could not be discharged in full (not enough open "
+    "temporary imports on the date; {shortfalls} component shortfall(s)): {shown}{more} — the "
+    "missing inputs are not in these figures (see `immex discharge show {run_id}`)",
+)
+SHORT_ITEM = Template("discharge.caveat.short_item", "{where} {day} {part} missing {quantity}")
+UNEXPLODED = Template(
+    "discharge.caveat.unexploded",
+    "{lines} shipment line(s) of these dates have no BOM version in force on their date and were "
+    "not discharged: {shown}{more} — their inputs are not in these figures (import the BOM, then "
+    "run `immex discharge run`)",
+)
 
 
 def _naive(moment: datetime) -> datetime:
@@ -26,11 +59,7 @@ def run_caveats(repos: Repositories, company: Company, run: RunRecord, date_to: 
     the data; a correction makes it stale)."""
     out: list[str] = list(stale_notes(repos, company.id, run.id))
     if run.through is not None and run.through < date_to:
-        out.append(
-            f"the current discharge run {run.id} covers shipments through "
-            f"{run.through.isoformat()} only: later shipments are not in these figures "
-            "(run `immex discharge run`)"
-        )
+        out.append(RUN_STOPS(run_id=run.id, through=run.through.isoformat()))
     later = [
         r
         for r in repos.discharge_inputs.recent_imports(company.id, 50)
@@ -39,9 +68,12 @@ def run_caveats(repos: Repositories, company: Company, run: RunRecord, date_to: 
     if later:
         files = ", ".join(f"{r.entity} {r.file_name}" for r in reversed(later[:3]))
         out.append(
-            f"the ledger changed after discharge run {run.id} ({run.created_at:%Y-%m-%d %H:%M}): "
-            f"imported since: {files}{' …' if len(later) > 3 else ''} — these figures use the "
-            "old journal; run `immex discharge run` again"
+            LEDGER_CHANGED(
+                run_id=run.id,
+                created=f"{run.created_at:%Y-%m-%d %H:%M}",
+                files=files,
+                more=" …" if len(later) > 3 else "",
+            )
         )
     return out
 
@@ -70,25 +102,31 @@ def journal_caveats(
         unexp = repos.journal.period_unexploded(*period)
     if short:
         lines = {(r.document, r.line) for r in short}
-        shown = "; ".join(
-            f"{r.document}/{r.line} {r.ship_date.isoformat()} {r.part_number} missing "
-            f"{Decimal(r.missing_micro).scaleb(-6).normalize():f}"
-            for r in short[:limit]
+        items = joined(
+            [
+                SHORT_ITEM(
+                    where=f"{r.document}/{r.line}",
+                    day=r.ship_date.isoformat(),
+                    part=r.part_number,
+                    quantity=f"{Decimal(r.missing_micro).scaleb(-6).normalize():f}",
+                )
+                for r in short[:limit]
+            ]
         )
         out.append(
-            f"{len(lines)} shipment line(s) of these dates could not be discharged in full "
-            f"(not enough open temporary imports on the date; {len(short)} component "
-            f"shortfall(s)): {shown}{' …' if len(short) > limit else ''} — the missing inputs "
-            f"are not in these figures (see `immex discharge show {run.id}`)"
+            SHORTFALLS(
+                lines=len(lines),
+                shortfalls=len(short),
+                shown=items,
+                more=" …" if len(short) > limit else "",
+                run_id=run.id,
+            )
         )
     if unexp:
         shown = "; ".join(
             f"{r.document}/{r.line} {r.ship_date.isoformat()} {r.product}" for r in unexp[:limit]
         )
         out.append(
-            f"{len(unexp)} shipment line(s) of these dates have no BOM version in force on "
-            f"their date and were not discharged: {shown}{' …' if len(unexp) > limit else ''}"
-            " — their inputs are not in these figures (import the BOM, then run "
-            "`immex discharge run`)"
+            UNEXPLODED(lines=len(unexp), shown=shown, more=" …" if len(unexp) > limit else "")
         )
     return out

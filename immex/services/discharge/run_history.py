@@ -27,6 +27,7 @@ _CHUNKS: OrderedDict[tuple[str, int, str, int], dict[str, Any]] = OrderedDict()
 _KEEP = 2
 _LOCK = threading.Lock()
 
+BAD_PAGE = Template("journal.bad_page", "offset must be 0 or more and limit 1 to {max_page}")
 NO_RUN_IN = Template("journal.no_run_in", "no discharge run {run_id} in {rfc}")
 
 
@@ -126,12 +127,12 @@ def journal_page(
     """One page of run ``run_id``'s allocations in journal order, each with its shipment
     and lot (the rows ``immex discharge show`` lists)."""
     if offset < 0 or not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput(f"offset must be 0 or more and limit 1 to {MAX_PAGE}", field="offset")
+        raise InvalidInput(BAD_PAGE(max_page=MAX_PAGE), field="offset")
     company = ws.the_company
     with ws.read() as repos:
         run = repos.journal.run(company.id, run_id)
         if run is None:
-            raise NotFound(f"no discharge run {run_id} in {company.rfc}", field="run_id")
+            raise NotFound(NO_RUN_IN(run_id=run_id, rfc=company.rfc), field="run_id")
         total = repos.journal.allocation_count(run_id)
         picked: list[tuple[int, int, int, int, int, bool]] = []
         position = offset

@@ -18,6 +18,7 @@ from immex.domain.lot_portions import PortionSplit
 from immex.domain.messages import Template
 from immex.domain.savings import SavingsReport, build_savings, realised, what_if
 from immex.domain.usmca_63a import DESTINATIONS
+from immex.services.discharge.caveats import NO_RUN_YET
 from immex.services.duties.journal_portions import (
     duty_context_of,
     has_run,
@@ -74,7 +75,7 @@ def savings(
         extra = (
             journal_caveats(ws, date_from, date_to, ("domestic",))
             if has_run(ws)
-            else ["no discharge run yet: run `immex discharge run` first"]
+            else [NO_RUN_YET()]
         )
     if extra:
         report = replace(report, warnings=tuple(dict.fromkeys([*extra, *report.warnings])))

@@ -21,6 +21,7 @@ from immex.domain.messages import Template
 from immex.domain.money import ZERO, D
 from immex.domain.series import Month, month_str
 from immex.domain.usmca_63a import DESTINATIONS, UsmcaReport, build_report, price_exports
+from immex.services.discharge.caveats import NO_RUN_YET
 from immex.services.duties.f4_plan import as_month
 from immex.services.duties.journal_portions import (
     duty_context_of,
@@ -38,6 +39,11 @@ MISSING_COLUMNS = Template(
 )
 NEGATIVE = Template("check.negative", "must not be negative")
 EMPTY_DOCUMENT = Template("usmca.empty_document", "empty document")
+NO_EXPORTS = Template("usmca.no_exports", "no exports to USA/CAN discharged in {period}")
+NOT_EXPORTS = Template(
+    "usmca.not_exports",
+    "{count} document(s) in the US/CA duties file are not exports of {period}: {documents}{more}",
+)
 
 
 def read_us_duties(path: Path) -> dict[str, Decimal]:
@@ -114,20 +120,23 @@ def _report_63a(
             period=label,
             us_duties_file=str(us_duties_file) if us_duties_file else None,
         )
-        extra = []
+        extra: list[str] = []
         if not has_run(ws):
-            extra.append("no discharge run yet: run `immex discharge run` first")
+            extra.append(NO_RUN_YET())
         else:
             if not portions:
-                extra.append(f"no exports to USA/CAN discharged in {label}")
+                extra.append(NO_EXPORTS(period=label))
             extra += journal_caveats(ws, start, end, ("export",), destinations=DESTINATIONS)
     known = {d.document.replace(" ", "") for d in report.documents}
     unknown = sorted(set(us_duties) - known)
     if unknown:
         extra.append(
-            f"{len(unknown)} document(s) in the US/CA duties file are not exports of {label}: "
-            + ", ".join(unknown[:5])
-            + (" …" if len(unknown) > 5 else "")
+            NOT_EXPORTS(
+                count=len(unknown),
+                period=label,
+                documents=", ".join(unknown[:5]),
+                more=" …" if len(unknown) > 5 else "",
+            )
         )
     if extra:
         report = replace(report, warnings=tuple([*extra, *report.warnings]))

@@ -19,6 +19,7 @@ from immex.domain.immex_annex import AnnexBook
 from immex.domain.ledger import TEMPORARY_KEYS
 from immex.domain.messages import Template
 from immex.services.discharge.balances import LotBalance, expiry, used_by_lot
+from immex.services.discharge.caveats import LOTS_WHOLE
 from immex.services.discharge.journal import open_value
 from immex.services.discharge.limits import limit_policy
 from immex.services.discharge.plant import lot_kind
@@ -128,7 +129,7 @@ def lot_page(
         policy = limit_policy(repos, company)
         book = annex_book_of(repos)
         run = repos.journal.current_run(company.id)
-        notes = [] if run is not None else ["no discharge run yet: every lot is shown whole"]
+        notes = [] if run is not None else [LOTS_WHOLE()]
         while len(out) <= limit and more:
             lots = repos.lot_browser.page(
                 company.id, TEMPORARY_KEYS, after=cursor, limit=limit + 1, search=search,

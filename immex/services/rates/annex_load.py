@@ -33,7 +33,12 @@ from immex.services.rates.batches import (
     record_batch,
     require_rates_tables,
 )
-from immex.services.rates.rowfile import RowChecker, read_table_notes
+from immex.services.rates.rowfile import (
+    MISSING_COLUMN,
+    NO_DATA_ROWS,
+    RowChecker,
+    read_table_notes,
+)
 from immex.services.tariff.lookup import fraction_exists
 from immex.services.workspace.context import Workspace
 from immex.store.database import StoreError
@@ -44,8 +49,7 @@ REQUIRED = ("fraccion", "annex", "valid_from", "source", "confidence")
 OPTIONAL = ("valid_to", "exceptions", "note")
 REFRESH_COMMAND = "immex rates load immex-annex FILE"
 
-MISSING_COLUMN = Template("annex.err.missing_column", "missing column (layout: {layout})")
-NO_ROWS = Template("annex.err.no_rows", "no data rows")
+NO_ROWS = NO_DATA_ROWS
 WRONG_LAYOUT = Template("annex.err.wrong_layout", "{file}: wrong layout; nothing was written")
 EMPTY_FILE = Template("annex.err.empty_file", "{file}: empty file; nothing was written")
 BAD_SCOPE = Template(

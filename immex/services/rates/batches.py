@@ -8,11 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from immex.domain.errors import NotFound
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template
 from immex.services.workspace.context import UnitOfWork, Workspace
 from immex.store.database import StoreError
 from immex.store.unit import Repositories
 
+LOADED = Template("rates.verb.loaded", "loaded")()
+WOULD_LOAD = Template("rates.verb.would_load", "would be loaded (dry run: nothing written)")()
+#: a load's message with the rows the workspace already had
+ALREADY_PRESENT = Template("rates.already_present", "{message}, {present} already present")
+ALREADY_LOADED = Template(
+    "rates.already_loaded",
+    "{file} was already loaded (batch {batch}, {when} by {who}); nothing written",
+)
 NO_SUCH_FILE = Template("rates.no_such_file", "{path}: no such file")
 NO_RATE_TABLES = Template(
     "rates.no_rate_tables",
@@ -37,9 +45,9 @@ class LoadResult:
     dry_run: bool = False
 
 
-def loaded_verb(dry_run: bool) -> str:
+def loaded_verb(dry_run: bool) -> Msg:
     """How a load's message says what it did: ``loaded``, or for a dry run what it would."""
-    return "would be loaded (dry run: nothing written)" if dry_run else "loaded"
+    return WOULD_LOAD if dry_run else LOADED
 
 
 def file_digest(path: Path) -> str:
@@ -62,8 +70,8 @@ def already_loaded(repos: Repositories, kind: str, path: Path, digest: str) -> L
         return None
     return LoadResult(
         kind, path.name, digest, prior.id, prior.rows, 0, prior.rows, True,
-        f"{path.name} was already loaded (batch {prior.id}, {prior.loaded_at:%Y-%m-%d %H:%M} "
-        f"by {prior.loaded_by}); nothing written",
+        ALREADY_LOADED(file=path.name, batch=prior.id, when=f"{prior.loaded_at:%Y-%m-%d %H:%M}",
+                       who=prior.loaded_by),
     )  # fmt: skip
 
 

@@ -33,6 +33,7 @@ from immex.services.rates.workspace_data import WorkspaceData, workspace_data
 from immex.services.tariff.lookup import check_nico, mfn_lookup
 from immex.services.workspace.context import Workspace
 
+STATED_BY_USER = Template("rates.regla8_stated", "stated by the user (--regla8)")()
 AS_OF_FUTURE = Template(
     "rate.as_of_future",
     "--as-of {as_of} is in the future (today is {today}): the rates in force then are not "
@@ -64,7 +65,7 @@ def parse_regla8(values: Iterable[str]) -> tuple[Regla8Authorization, ...]:
                 BAD_REGLA8(v=repr(v)),
                 field="regla8",
             )
-        out.append(Regla8Authorization(fr, reference="stated by the user (--regla8)"))
+        out.append(Regla8Authorization(fr, reference=STATED_BY_USER))
     return tuple(out)
 
 

@@ -30,6 +30,7 @@ from immex.domain.messages import Template
 from immex.domain.rate_rows import SCOPE_WHOLE, scope_contains, scope_level
 from immex.domain.rates import AmendmentRow, FtaRow, ProsecRow, Sector, normalize_iso3
 from immex.services.rates.batches import (
+    ALREADY_PRESENT,
     LoadResult,
     already_loaded,
     file_digest,
@@ -38,15 +39,47 @@ from immex.services.rates.batches import (
     require_rates_tables,
 )
 from immex.services.rates.best_rate import known_country
-from immex.services.rates.rowfile import RowChecker, read_table_notes
+from immex.services.rates.rowfile import MISSING_COLUMN, NO_DATA_ROWS, RowChecker, read_table_notes
 from immex.services.rates.sectors import ROMAN, sector_codes, sync_sector_catalog
 from immex.services.rates.workspace_data import WorkspaceData
 from immex.services.tariff.lookup import fraction_exists
 from immex.services.workspace.context import Workspace
 from immex.store.unit import Repositories
 
+LOADED_ROWS = Template("rates.loaded", "{file}: {count} row(s) {verb}")
 UNKNOWN_KIND = Template("rates.unknown_kind", "unknown rate file kind {kind}; use one of {items}")
 WRONG_LAYOUT = Template("rates.wrong_layout", "{name}: wrong layout; nothing was written")
+NO_BUNDLED_LIGIE = Template(
+    "rates.no_bundled_ligie",
+    "{name}: the bundled LIGIE is not available: fracciones were not checked",
+)
+NOT_IN_LIGIE = Template(
+    "rates.not_in_ligie",
+    "{name}:{line}: fraccion {fraccion} is not in the bundled LIGIE (new fracción?)",
+)
+SECTOR_NOT_BUNDLED = Template(
+    "rates.sector_not_bundled",
+    "sector {sector} is not in the bundled catalog (Decree art. 3, 23 sectors; sources disagree "
+    "on 23 vs 24): loaded with the name given in the file",
+)
+HAS_ACOTACION = Template(
+    "rates.has_acotacion",
+    "{name}:{line}: sector {sector} {fraccion} has an acotación: results that use it will ask "
+    "a person to check it",
+)
+NOT_ROMAN = Template("rates.row.not_roman", "expected a Roman numeral (I … XXIII)")
+NOT_ISO3 = Template("rates.row.not_iso3", "not an ISO-3 country code")
+NO_COUNTRIES = Template("rates.row.no_countries", "missing (ISO-3 codes separated by commas)")
+UNKNOWN_COUNTRY = Template("rates.row.unknown_country", "unknown country code (SAT/ISO-3 catalog)")
+EXCEPTION_OUTSIDE = Template(
+    "rates.row.exception_outside", "an exception must lie inside the row's scope {scope}"
+)
+CONFLICTS = Template(
+    "rates.row.conflicts",
+    "conflicts with the row of the same key loaded from {file} (different rate, end date, "
+    "acotación or source)",
+)
+DUPLICATE = Template("rates.row.duplicate", "same key as line {line} (duplicate row)")
 EMPTY_FILE = Template("rates.empty_file", "{name}: empty file; nothing was written")
 
 
@@ -95,7 +128,7 @@ Row = ProsecRow | FtaRow | AmendmentRow
 def _parse_prosec(c: RowChecker, line: int, row: dict[str, str]) -> ProsecRow | None:
     sector = row.get("sector", "").strip().upper()
     if not ROMAN.match(sector):
-        c.err(line, "sector", "expected a Roman numeral (I … XXIII)", row.get("sector"))
+        c.err(line, "sector", NOT_ROMAN(), row.get("sector"))
     name = c.text(line, row, "sector_name")
     fraccion = c.fraccion(line, row)
     rate = c.rate(line, row, "arancel", ad_valorem=True)
@@ -117,12 +150,12 @@ def _parse_fta(c: RowChecker, line: int, row: dict[str, str]) -> FtaRow | None:
         try:
             countries.append(normalize_iso3(part))
         except InvalidFormat:
-            c.err(line, "origin_countries", "not an ISO-3 country code", part)
+            c.err(line, "origin_countries", NOT_ISO3(), part)
     if not countries and row.get("origin_countries", "") == "":
-        c.err(line, "origin_countries", "missing (ISO-3 codes separated by commas)")
+        c.err(line, "origin_countries", NO_COUNTRIES())
     unknown = [x for x in countries if not known_country(x)]
     for x in unknown:
-        c.err(line, "origin_countries", "unknown country code (SAT/ISO-3 catalog)", x)
+        c.err(line, "origin_countries", UNKNOWN_COUNTRY(), x)
     fraccion = _scope(c, line, row.get("fraccion", ""), "fraccion", whole=True)
     exceptions = [
         _scope(c, line, part, "exceptions", whole=False)
@@ -130,7 +163,7 @@ def _parse_fta(c: RowChecker, line: int, row: dict[str, str]) -> FtaRow | None:
     ]  # fmt: skip
     if fraccion and fraccion != SCOPE_WHOLE and any(x and not scope_contains(fraccion, x)
                                                     for x in exceptions):  # fmt: skip
-        c.err(line, "exceptions", f"an exception must lie inside the row's scope {fraccion}")
+        c.err(line, "exceptions", EXCEPTION_OUTSIDE(scope=fraccion))
     rate = c.rate(line, row, "rate", ad_valorem=True)
     start = c.day(line, row, "valid_from", required=True)
     end = c.day(line, row, "valid_to", required=False)
@@ -218,11 +251,11 @@ def parse_file(kind: str, path: Path) -> tuple[list[tuple[int, Row]], list[str]]
     c = RowChecker(name)
     missing = [col for col in required if col not in header]
     for col in missing:
-        c.err(1, col, f"missing column (layout: {', '.join(required + optional)})")
+        c.err(1, col, MISSING_COLUMN(layout=", ".join(required + optional)))
     if missing:
         raise BatchError(c.errors, WRONG_LAYOUT(name=name))
     if not rows:
-        c.err(1, "", "no data rows")
+        c.err(1, "", NO_DATA_ROWS())
         raise BatchError(c.errors, EMPTY_FILE(name=name))
     parsed: list[tuple[int, Row]] = []
     seen: dict[tuple[object, ...], int] = {}
@@ -232,7 +265,7 @@ def parse_file(kind: str, path: Path) -> tuple[list[tuple[int, Row]], list[str]]
             continue
         k = _key(row)
         if k in seen:
-            c.err(line, "fraccion", f"same key as line {seen[k]} (duplicate row)", row.fraccion)
+            c.err(line, "fraccion", DUPLICATE(line=seen[k]), row.fraccion)
             continue
         seen[k] = line
         parsed.append((line, row))
@@ -249,15 +282,11 @@ def _prosec_warnings(name: str, parsed: Sequence[tuple[int, Row]]) -> list[str]:
     warnings: list[str] = []
     known = set(sector_codes())
     for sector in sorted({r.sector for _, r in parsed if isinstance(r, ProsecRow)} - known):
-        warnings.append(
-            f"sector {sector} is not in the bundled catalog (Decree art. 3, 23 sectors; "
-            "sources disagree on 23 vs 24): loaded with the name given in the file"
-        )
+        warnings.append(SECTOR_NOT_BUNDLED(sector=sector))
     for line, r in parsed:
         if isinstance(r, ProsecRow) and r.acotacion:
             warnings.append(
-                f"{name}:{line}: sector {r.sector} {r.fraccion} has an acotación: results "
-                "that use it will ask a person to check it"
+                HAS_ACOTACION(name=name, line=line, sector=r.sector, fraccion=r.fraccion)
             )
     return warnings
 
@@ -265,9 +294,9 @@ def _prosec_warnings(name: str, parsed: Sequence[tuple[int, Row]]) -> list[str]:
 def _unknown_fractions(name: str, parsed: Sequence[tuple[int, Row]]) -> list[str]:
     lookup = fraction_exists()
     if lookup is None:
-        return [f"{name}: the bundled LIGIE is not available: fracciones were not checked"]
+        return [NO_BUNDLED_LIGIE(name=name)]
     return [
-        f"{name}:{line}: fraccion {r.fraccion} is not in the bundled LIGIE (new fracción?)"
+        NOT_IN_LIGIE(name=name, line=line, fraccion=r.fraccion)
         for line, r in parsed
         if scope_level(r.fraccion) == 0 and not lookup(r.fraccion)
     ]
@@ -294,9 +323,9 @@ def load_rates(ws: Workspace, kind: str, path: Path, *, dry_run: bool = False) -
             _add_sectors(uow.repos, new, path.name)
         batch_id = record_batch(uow, kind, path, digest, len(parsed), len(new))
         uow.repos.rates.add_rows(kind, batch_id, new)
-    message = f"{path.name}: {len(new)} row(s) {loaded_verb(dry_run)}"
+    message: str = LOADED_ROWS(file=path.name, count=len(new), verb=loaded_verb(dry_run))
     if present:
-        message += f", {present} already present"
+        message = ALREADY_PRESENT(message=message, present=present)
     return LoadResult(
         kind, path.name, digest, None if dry_run else batch_id, len(parsed), len(new), present,
         False, message, tuple(warnings), dry_run,
@@ -321,8 +350,7 @@ def _new_rows(
         else:
             c.err(
                 line, "fraccion",
-                f"conflicts with the row of the same key loaded from {old[1]} "
-                "(different rate, end date, acotación or source)",
+                CONFLICTS(file=old[1]),
                 row.fraccion,
             )  # fmt: skip
     if c.errors:

@@ -23,7 +23,9 @@ from immex.domain.duties import DUTY_PARAMETERS
 from immex.domain.errors import BatchError, InvalidInput
 from immex.domain.messages import Template
 from immex.refdata.bundled import load_parameters
+from immex.services.ledger.field_checks import NOT_A_NUMBER
 from immex.services.rates.batches import (
+    ALREADY_PRESENT,
     LoadResult,
     already_loaded,
     file_digest,
@@ -31,10 +33,30 @@ from immex.services.rates.batches import (
     record_batch,
     require_rates_tables,
 )
-from immex.services.rates.rowfile import RowChecker, read_table
+from immex.services.rates.rowfile import MUST_BE_ONE_OF, RowChecker, read_table
 from immex.services.rates.workspace_data import LoadedValues, merged
 from immex.services.workspace.context import Workspace
 
+LOADED_ROWS = Template("parameters.loaded", "{file}: {count} parameter value(s) {verb}")
+OVERLAPS_BUNDLED = Template(
+    "parameters.overlaps_bundled", "overlaps the bundled value {value} ({period}, {source})"
+)
+LOW_CONFIDENCE = Template(
+    "parameters.low_confidence",
+    "{file}:{line}: {name} {period} has confidence {confidence} (not read in the official "
+    "text): a person should confirm it",
+)
+OVERLAPS_LOADED = Template(
+    "parameters.overlaps_loaded", "overlaps the loaded value {value} ({period}, {source})"
+)
+OVERLAPS_LINE = Template("parameters.overlaps_line", "overlaps line {line}")
+UNKNOWN_PARAMETER = Template(
+    "parameters.unknown", "unknown parameter (see `immex refdata info --json`)"
+)
+NOT_LOADABLE = Template(
+    "parameters.not_loadable",
+    "not read by the duty computations, so it cannot be loaded; loadable: {loadable}",
+)
 OLD_WORKSPACE = Template(
     "parameters.old_workspace",
     "this workspace predates loaded parameters; run `immex init` (it upgrades the workspace) "
@@ -76,12 +98,13 @@ def load_parameters_file(ws: Workspace, path: Path, *, dry_run: bool = False) ->
         new, present = _new_values(path.name, parsed, uow.repos.parameters.values())
         batch_id = record_batch(uow, "parameters", path, digest, len(parsed), len(new))
         uow.repos.parameters.add_values(batch_id, new)
-    message = f"{path.name}: {len(new)} parameter value(s) {loaded_verb(dry_run)}"
+    message: str = LOADED_ROWS(file=path.name, count=len(new), verb=loaded_verb(dry_run))
     if present:
-        message += f", {present} already present"
+        message = ALREADY_PRESENT(message=message, present=present)
     warnings = tuple(
-        f"{path.name}:{line}: {name} {dv.period} has confidence {dv.confidence} (not read in "
-        "the official text): a person should confirm it"
+        LOW_CONFIDENCE(
+            file=path.name, line=line, name=name, period=dv.period, confidence=dv.confidence
+        )
         for line, name, dv in new
         if dv.confidence != "H"
     )
@@ -114,13 +137,13 @@ def parse_parameters_file(path: Path, bundled: dict[str, Parameter[Any]]) -> lis
             if _overlaps(dv, old):
                 c.err(
                     line, "valid_from",
-                    f"overlaps the bundled value {old.value} ({old.period}, {old.source})",
+                    OVERLAPS_BUNDLED(value=old.value, period=old.period, source=old.source),
                     dv.valid_from.isoformat(),
                 )  # fmt: skip
                 break
         for other_line, other_name, other in parsed:
             if other_name == name and _overlaps(dv, other):
-                c.err(line, "valid_from", f"overlaps line {other_line}", dv.valid_from.isoformat())
+                c.err(line, "valid_from", OVERLAPS_LINE(line=other_line), dv.valid_from.isoformat())
                 break
         parsed.append((line, name, dv))
     if c.errors:
@@ -134,12 +157,11 @@ def _parse_row(
     name = row["name"]
     p = bundled.get(name)
     if p is None:
-        c.err(line, "name", "unknown parameter (see `immex refdata info --json`)", name)
+        c.err(line, "name", UNKNOWN_PARAMETER(), name)
     elif name not in DUTY_PARAMETERS:
         c.err(
             line, "name",
-            "not read by the duty computations, so it cannot be loaded; loadable: "
-            + ", ".join(DUTY_PARAMETERS),
+            NOT_LOADABLE(loadable=", ".join(DUTY_PARAMETERS)),
             name,
         )  # fmt: skip
         p = None
@@ -152,12 +174,12 @@ def _parse_row(
         if not value.is_finite():
             raise InvalidOperation
     except InvalidOperation:
-        c.err(line, "value", "not a number", row["value"])
+        c.err(line, "value", NOT_A_NUMBER(), row["value"])
         value = None
     source = c.text(line, row, "source")
     confidence = row["confidence"].upper()
     if confidence not in CONFIDENCE_LEVELS:
-        c.err(line, "confidence", f"must be one of {', '.join(CONFIDENCE_LEVELS)}", confidence)
+        c.err(line, "confidence", MUST_BE_ONE_OF(items=", ".join(CONFIDENCE_LEVELS)), confidence)
     if p is None or start is None or value is None or not source:
         return None
     if confidence not in CONFIDENCE_LEVELS or (end is not None and end < start):
@@ -184,7 +206,7 @@ def _new_values(
         else:
             c.err(
                 line, "valid_from",
-                f"overlaps the loaded value {clash.value} ({clash.period}, {clash.source})",
+                OVERLAPS_LOADED(value=clash.value, period=clash.period, source=clash.source),
                 dv.valid_from.isoformat(),
             )  # fmt: skip
     if c.errors:

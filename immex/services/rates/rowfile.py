@@ -15,10 +15,24 @@ from pathlib import Path
 
 from immex.domain.codes import normalize_fraccion
 from immex.domain.errors import ErrorRecord, InvalidFormat
+from immex.domain.messages import Template
 from immex.domain.rates import parse_rate_text
 from immex.domain.tariff import PublishedRate
 from immex.files import LAYOUTS as FILE_LAYOUTS
 from immex.files import open_table
+from immex.services.ledger.field_checks import NOT_A_DATE
+
+#: the checks of a rate file's cells (every ``immex rates load``), shared by its readers
+MISSING_DATE = Template("rows.missing_date", "missing date (expected YYYY-MM-DD)")
+NOT_AD_VALOREM = Template(
+    "rows.not_ad_valorem", "expected Ex. or an ad-valorem percentage such as 5"
+)
+MISSING_VALUE = Template("rows.missing_value", "missing value")
+ENDS_BEFORE = Template("rows.ends_before", "ends before it starts ({start})")
+MUST_BE_ONE_OF = Template("rows.must_be_one_of", "must be one of {items}")
+MISSING_COLUMN = Template("annex.err.missing_column", "missing column (layout: {layout})")
+NO_DATA_ROWS = Template("annex.err.no_rows", "no data rows")
+FILE_NOTE = Template("rows.file_note", "{file}: {note}")
 
 TableRows = list[tuple[int, dict[str, str]]]
 Table = tuple[list[str], TableRows]
@@ -41,7 +55,7 @@ def read_table_notes(path: Path, kind: str | None = None) -> tuple[list[str], Ta
         for line, cells in table.rows
         if any(c.strip() for c in cells)
     ]
-    return header, rows, [f"{path.name}: {note}" for note in table.notes]
+    return header, rows, [FILE_NOTE(file=path.name, note=note) for note in table.notes]
 
 
 @dataclass
@@ -58,12 +72,12 @@ class RowChecker:
         text = row.get(column, "")
         if not text:
             if required:
-                self.err(line, column, "missing date (expected YYYY-MM-DD)")
+                self.err(line, column, MISSING_DATE())
             return None
         try:
             return date.fromisoformat(text[:10] if len(text) > 10 and "T" in text else text)
         except ValueError:
-            self.err(line, column, "not a date (expected YYYY-MM-DD)", text)
+            self.err(line, column, NOT_A_DATE(), text)
             return None
 
     def fraccion(self, line: int, row: dict[str, str], column: str = "fraccion") -> str | None:
@@ -83,16 +97,16 @@ class RowChecker:
             self.err(line, column, exc.message, text)
             return None
         if ad_valorem and rate.percent is None:
-            self.err(line, column, "expected Ex. or an ad-valorem percentage such as 5", text)
+            self.err(line, column, NOT_AD_VALOREM(), text)
             return None
         return rate
 
     def text(self, line: int, row: dict[str, str], column: str) -> str:
         value = row.get(column, "")
         if not value:
-            self.err(line, column, "missing value")
+            self.err(line, column, MISSING_VALUE())
         return value
 
     def period(self, line: int, start: date | None, end: date | None, column: str) -> None:
         if start and end and end < start:
-            self.err(line, column, f"ends before it starts ({start.isoformat()})", end.isoformat())
+            self.err(line, column, ENDS_BEFORE(start=start.isoformat()), end.isoformat())

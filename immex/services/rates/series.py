@@ -23,7 +23,9 @@ from immex.domain.messages import Template
 from immex.domain.numbers import ungrouped
 from immex.domain.series import FxSeries, InpcSeries, parse_month
 from immex.refdata.bundled import load_fx, load_inpc
+from immex.services.ledger.field_checks import NOT_A_NUMBER
 from immex.services.rates.batches import (
+    ALREADY_PRESENT,
     LoadResult,
     already_loaded,
     file_digest,
@@ -42,8 +44,21 @@ from immex.services.rates.workspace_data import (
 )
 from immex.services.workspace.context import Workspace
 
+LOADED_ROWS = Template("series.loaded", "{file}: {count} point(s) {verb}")
 BAD_HEADER = Template("series.bad_header", "{name}: the header must name the columns {expected}")
 BAD_SERIES = Template("series.bad_kind", "series must be one of {items}, not {kind}")
+JUMP = Template(
+    "series.jump",
+    "{name}:{line}: {day} {value} moves more than {jump} from the previous point ({previous}): "
+    "check it",
+)
+NOT_POSITIVE_NUMBER = Template("series.not_positive", "must be a positive number")
+FIX_WEEKEND = Template("series.fix_weekend", "a FIX is determined on banking days, not weekends")
+NOT_YEAR_MONTH = Template("series.not_year_month", "not a year and month")
+NOT_MONTH = Template("series.not_month", "not a month (expected YYYY-MM)")
+REPEATS = Template("series.repeats", "repeats the point of line {line}")
+BUNDLED_SERIES = Template("series.bundled", "the bundled series")
+DIFFERS = Template("series.differs", "{value} differs from {known} in {where}")
 NO_ROWS = Template("series.no_rows", "{name}: no data rows")
 OLD_WORKSPACE = Template(
     "series.old_workspace",
@@ -96,10 +111,10 @@ def _value(c: RowChecker, line: int, text: str, column: str) -> Decimal | None:
         c.err(line, column, exc.message, text)
         return None
     except InvalidOperation:
-        c.err(line, column, "not a number", text)
+        c.err(line, column, NOT_A_NUMBER(), text)
         return None
     if not value.is_finite() or value <= 0:
-        c.err(line, column, "must be a positive number", text)
+        c.err(line, column, NOT_POSITIVE_NUMBER(), text)
         return None
     return value
 
@@ -121,29 +136,24 @@ def parse_series_file(kind: str, path: Path) -> tuple[list[tuple[int, date, str]
         if kind == "fix":
             day = c.day(line, row, layout[0], required=True)
             if day is not None and day.weekday() >= 5:
-                c.err(
-                    line,
-                    layout[0],
-                    "a FIX is determined on banking days, not weekends",
-                    row[layout[0]],
-                )
+                c.err(line, layout[0], FIX_WEEKEND(), row[layout[0]])
                 day = None
         elif layout[0] == "year":
             try:
                 day = date(int(row["year"]), int(row["month"]), 1)
             except ValueError:
-                c.err(line, "month", "not a year and month", f"{row['year']}-{row['month']}")
+                c.err(line, "month", NOT_YEAR_MONTH(), f"{row['year']}-{row['month']}")
         else:
             try:
                 y, m = parse_month(row["month"])
                 day = date(y, m, 1)
             except InvalidFormat:
-                c.err(line, "month", "not a month (expected YYYY-MM)", row["month"])
+                c.err(line, "month", NOT_MONTH(), row["month"])
         value = _value(c, line, row.get(layout[-1], ""), layout[-1])
         if day is None or value is None:
             continue
         if day in seen:
-            c.err(line, layout[0], f"repeats the point of line {seen[day]}", day.isoformat())
+            c.err(line, layout[0], REPEATS(line=seen[day]), day.isoformat())
             continue
         seen[day] = line
         out.append((line, day, ungrouped(row[layout[-1]])))
@@ -154,8 +164,14 @@ def parse_series_file(kind: str, path: Path) -> tuple[list[tuple[int, date, str]
     for (_, _, a), (line, day, b) in zip(ordered, ordered[1:], strict=False):
         if abs(Decimal(b) / Decimal(a) - 1) > JUMP_WARNING:
             warnings.append(
-                f"{path.name}:{line}: {day.isoformat()} {b} moves more than "
-                f"{JUMP_WARNING:.0%} from the previous point ({a}): check it"
+                JUMP(
+                    name=path.name,
+                    line=line,
+                    day=day.isoformat(),
+                    value=b,
+                    jump=f"{JUMP_WARNING:.0%}",
+                    previous=a,
+                )
             )
     return out, warnings
 
@@ -192,9 +208,9 @@ def load_series(ws: Workspace, kind: str, path: Path, *, dry_run: bool = False) 
         new, present = _new_points(kind, path.name, parsed, bundled, stored)
         batch_id = record_batch(uow, kind, path, digest, len(parsed), len(new))
         uow.repos.series.add_points(kind, batch_id, new)
-    message = f"{path.name}: {len(new)} point(s) {loaded_verb(dry_run)}"
+    message: str = LOADED_ROWS(file=path.name, count=len(new), verb=loaded_verb(dry_run))
     if present:
-        message += f", {present} already present"
+        message = ALREADY_PRESENT(message=message, present=present)
     if new:
         last = max(day for _, day, _ in new)
         shown = f"{last:%Y-%m}" if kind == "inpc" else last.isoformat()
@@ -222,7 +238,7 @@ def _new_points(
     for line, day, text in parsed:
         value = Decimal(text)
         known = bundled.get(day)
-        where = "the bundled series"
+        where: str = BUNDLED_SERIES()
         if known is None and day in stored:
             known, where = stored[day][0], stored[day][1]
         if known is None:
@@ -230,7 +246,7 @@ def _new_points(
         elif known == value:
             present += 1
         else:
-            c.err(line, column, f"{value} differs from {known} in {where}", day.isoformat())
+            c.err(line, column, DIFFERS(value=value, known=known, where=where), day.isoformat())
     if c.errors:
         raise BatchError(c.errors)
     return new, present

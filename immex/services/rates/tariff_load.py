@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from immex.domain.errors import BatchError, ErrorRecord, InvalidInput
-from immex.domain.messages import Template
+from immex.domain.messages import Template, joined
 from immex.domain.rates import AmendmentRow
 from immex.domain.tariff_diff import ChangeKind, InForce, Published, TariffDiff, compare_tariff
 from immex.refdata.bundled import normalize_unit
@@ -32,6 +32,14 @@ from immex.services.rates.batches import (
 from immex.services.rates.workspace_data import workspace_data
 from immex.services.workspace.context import Workspace
 
+COMPARED = Template(
+    "tariff_load.compared",
+    "{file}: {fractions} fractions read; {changes} rate(s) differ from those in force on {day} "
+    "({up} up, {down} down, {other} of another kind), {unchanged} unchanged, {new} new, "
+    "{missing} in force but not in the file, {units} unit change(s)",
+)
+DRY_RUN = Template("tariff_load.dry_run", "dry run: nothing written")
+WRITTEN = Template("tariff_load.written", "{count} amendment(s) written")
 HAS_AMENDMENT = Template(
     "tariff_load.has_amendment",
     "fracción {fraccion} already has an amendment from {day} (rate {rate}, loaded from "
@@ -112,19 +120,25 @@ class TariffLoad:
     @property
     def message(self) -> str:
         d = self.diff
-        head = (
-            f"{self.file}: {self.fractions} fractions read; {len(d.changes)} rate(s) differ from "
-            f"those in force on {self.in_force_from.isoformat()} ({d.count(ChangeKind.UP)} up, "
-            f"{d.count(ChangeKind.DOWN)} down, {d.count(ChangeKind.KIND)} of another kind), "
-            f"{d.unchanged} unchanged, {len(d.new)} new, {len(d.missing)} in force but not in "
-            f"the file, {len(d.unit_changes)} unit change(s)"
+        head = COMPARED(
+            file=self.file,
+            fractions=self.fractions,
+            changes=len(d.changes),
+            day=self.in_force_from.isoformat(),
+            up=d.count(ChangeKind.UP),
+            down=d.count(ChangeKind.DOWN),
+            other=d.count(ChangeKind.KIND),
+            unchanged=d.unchanged,
+            new=len(d.new),
+            missing=len(d.missing),
+            units=len(d.unit_changes),
         )
         if self.dry_run:
-            return head + "; dry run: nothing written"
+            return joined([head, DRY_RUN()])
         if self.result is not None and self.result.already_loaded:
             return self.result.message
         written = 0 if self.result is None else self.result.rows_inserted
-        return head + f"; {written} amendment(s) written"
+        return joined([head, WRITTEN(count=written)])
 
 
 def _unit(text: str) -> str:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from immex.domain.f4_plan import F4Plan, period_bounds
+from immex.domain.messages import Template
 from immex.domain.money import ZERO
 from immex.domain.savings import SavingsReport
 from immex.domain.series import Month, month_str
@@ -43,6 +44,8 @@ from immex.services.reports.decide_sections import (
 from immex.services.reports.duty_sections import f4_section, savings_section, usmca_section
 from immex.services.workspace.context import Workspace
 
+DATA_UNKNOWN = Template("report.data_unknown", "unknown (reference data not built)")
+
 __all__ = ["build_report", "data_version", "expiry_section", "make_meta", "summary_items"]
 
 
@@ -51,7 +54,7 @@ def data_version() -> str:
     try:
         manifest = load_manifest()
     except Exception:  # noqa: BLE001 - the report still renders, saying the data is unknown
-        return "unknown (reference data not built)"
+        return DATA_UNKNOWN()
     explicit = manifest.get("data_version")
     if explicit:
         return str(explicit)

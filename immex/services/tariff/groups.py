@@ -12,6 +12,7 @@ from typing import Any
 
 from immex.domain.errors import InvalidFormat, NotFound
 from immex.domain.messages import Template
+from immex.domain.rate_notes import AMENDED_SOURCE
 from immex.domain.rates import AmendmentRow
 from immex.refdata.tariff_data import TariffBook, load_tariff_book
 
@@ -30,7 +31,7 @@ NO_SUBHEADING = Template(
     "subheading {code} is not in the LIGIE Tarifa (bundled text); see the subheadings of its "
     "heading with `immex tariff show {heading}`",
 )
-AMENDED = Template("tariff.amended_rate", "LIGIE amendment loaded by the user: {source}")
+AMENDED = AMENDED_SOURCE
 
 _SEPARATORS = re.compile(r"[\s.\-]")
 

@@ -15,10 +15,15 @@ from typing import Any
 from immex.domain.codes import parse_tariff_code
 from immex.domain.errors import ImmexError, InvalidInput
 from immex.domain.messages import Template
+from immex.domain.rate_notes import AMENDED_SOURCE
 from immex.domain.rates import AmendmentRow, MfnLookup
 from immex.domain.tariff import Fraction, Nico, RateAt, RatePeriod
 from immex.refdata.tariff_data import REFORM_WARNINGS, TariffBook, load_tariff_book
 
+AMENDMENT_GIVES_RATE = Template(
+    "tariff.amendment_gives_rate",
+    "bundled LIGIE note (the loaded amendment gives the rate): {note}",
+)
 SEARCH_EMPTY = Template(
     "tariff.search_empty",
     "search text is empty; give words such as 'circuitos integrados'",
@@ -57,7 +62,7 @@ def show(
     all_warnings = list(warnings or []) + _bundled_warnings(rate_at, amendment)
     igi, igi_source = rate_at.rate, rate_at.period.source if rate_at.period else None
     if amendment is not None:
-        igi, igi_source = amendment.rate, f"LIGIE amendment loaded by the user: {amendment.source}"
+        igi, igi_source = amendment.rate, AMENDED_SOURCE(source=amendment.source)
     nicos = [_nico_dict(frac, n) for n in frac.nicos]
     asked = parse_tariff_code(code).nico
     return {
@@ -97,7 +102,7 @@ def _bundled_warnings(rate_at: RateAt, amendment: AmendmentRow | None) -> list[s
         return list(rate_at.warnings)
     superseded = {w for w, start in REFORM_WARNINGS if amendment.valid_from >= start}
     kept = [w for w in rate_at.warnings if w not in superseded]
-    return [f"bundled LIGIE note (the loaded amendment gives the rate): {w}" for w in kept]
+    return [AMENDMENT_GIVES_RATE(note=w) for w in kept]
 
 
 def _nico_dict(frac: Fraction, n: Nico) -> dict[str, Any]:
