@@ -279,3 +279,15 @@ def test_a_run_records_its_lot_uses_and_the_ledger_it_read(ws) -> None:  # type:
     with ws.read() as repos:
         assert repos.journal.run_state(through.run_id) is None
         assert repos.journal.lot_uses(through.run_id, ["MCU"]) == {}
+
+
+def test_a_run_of_a_company_without_lots_records_no_lot_uses(workspace_url: str) -> None:
+    """A company with no ledger yet (a first run queued from the web): the run is written,
+    with no part uses, instead of failing on the empty plant."""
+    space = workspace.create_workspace(workspace_url, actor="ana@example.com")
+    try:
+        company = workspace.add_company(space, "EKU9003173C9", "Planta")
+        summary = runs.run_discharge(space.with_company(company))
+        assert summary.run_id is not None and summary.allocations == 0
+    finally:
+        space.store.dispose()

@@ -361,7 +361,7 @@ def lot_uses(plant: Plant, journal: Journal) -> list[PartUse]:
     order = np.lexsort((plant.lot_id, plant.lot_part))
     part_sorted = plant.lot_part[order]
     parts, starts = np.unique(part_sorted, return_index=True)
-    ends = [*starts[1:].tolist(), len(order)]
+    ends = [*starts[1:].tolist(), len(order)] if len(starts) else []  # no lots: no parts
     out = []
     for p, lo, hi in zip(parts.tolist(), starts.tolist(), ends, strict=True):
         idx = order[lo:hi]
