@@ -20,6 +20,7 @@ from immex.refdata.params import compile_parameters
 from immex.refdata.rules_build import parse_rules
 from immex.refdata.series_build import read_fx, read_inpc
 from immex.reports.i18n import record_text, tr
+from immex.services.refdata import info as refdata_info
 from tests.test_catalog_messages import english_sentences
 
 
@@ -142,7 +143,7 @@ def test_the_build_says_a_missing_folder_and_a_skipped_builder_in_spanish(
         (("immex.refdata.series_build", "series"), ("immex.refdata.not_written_yet", "futuro")),
     )  # fmt: skip
     monkeypatch.setenv("IMMEX_LANG", "es")
-    build_mod.build_all(shared_data, tmp_path / "out")
+    build_mod.build_all(shared_data, tmp_path / "out", note=refdata_info.say_warning)
     err = capsys.readouterr().err
     assert "ADVERTENCIA: el compilador immex.refdata.not_written_yet aún no está disponible" in err
     problems = build_mod.check(shared_data, tmp_path / "out")

@@ -4,15 +4,12 @@ Annex 24 ledger and its corrections."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from immex.cli.common import (
@@ -22,7 +19,6 @@ from immex.cli.common import (
     DryRunOpt,
     JsonOpt,
     console,
-    err_console,
     handle_errors,
     money,
     open_ws,
@@ -35,10 +31,11 @@ from immex.cli.common import (
     today_default,
 )
 from immex.cli.import_group import import_app
+from immex.cli.progress import progress, run_seconds
 from immex.cli.sat_cmds import pedimento_app
 from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput
-from immex.domain.messages import Msg, Template, joined
+from immex.domain.messages import Template
 from immex.reports.i18n import default_lang, tr
 from immex.services.discharge import balances, journal, runs
 from immex.services.discharge.balances import values_mxn
@@ -193,50 +190,9 @@ RUN_SUMMARY = Template(
     "allocations {by_key}; {shortfalls} shortfalls, {expired} expired lots reached (A3), "
     "{unexploded} shipments without BOM in force",
 )
-#: the parts of a discharge run's time, as `immex discharge run` names them
-SECONDS_PART = {
-    "load": Template("cli.ledger.seconds.load", "load {seconds}"),
-    "discharge": Template("cli.ledger.seconds.discharge", "discharge {seconds}"),
-    "write": Template("cli.ledger.seconds.write", "write {seconds}"),
-    "total": Template("cli.ledger.seconds.total", "total {seconds}"),
-}
-#: the stages of a long import or discharge run, as its progress bar names them
-STAGES = {
-    "validated": Template("cli.ledger.stage.validated", "rows checked"),
-    "load": Template("cli.ledger.stage.load", "loading the ledger"),
-    "discharge": Template("cli.ledger.stage.discharge", "discharging"),
-    "write": Template("cli.ledger.stage.write", "writing the journal"),
-}
-
 discharge_app = typer.Typer(
     help="FIFO discharge of temporary imports (Annex 24).", no_args_is_help=True
 )
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Any]:
-    """A Rich progress bar on stderr, or a no-op callback (with --json)."""
-    if not enabled:
-        yield None
-        return
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed:,}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    )
-    tasks: dict[str, Any] = {}
-
-    def update(stage: str, done: int, total: int | None = None) -> None:
-        if stage not in tasks:
-            label = text(STAGES[stage]()) if stage in STAGES else stage
-            tasks[stage] = bar.add_task(label, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
-
-    with bar:
-        yield update
 
 
 FileArg = typer.Argument(
@@ -261,7 +217,7 @@ def _run_import(
     json_out: bool, dry_run: bool, rectify: str | None = None,
 ) -> None:  # fmt: skip
     ws = open_ws(db, company)
-    with _progress(not json_out) as bar:
+    with progress(not json_out) as bar:
         cb = (lambda stage, n: bar(stage, n, None)) if bar else None
         result = ledger_import.import_file(
             ws, entity, file, progress=cb, dry_run=dry_run, rectify=rectify
@@ -396,7 +352,7 @@ def discharge_run(
 ) -> None:
     """Discharge shipments FIFO against temporary-import lots into a new journal run."""
     ws = open_ws(db, company)
-    with _progress(not json_out) as bar:
+    with progress(not json_out) as bar:
         summary = runs.run_discharge(ws, parse_date(through, "through"), dry_run, progress=bar)
     if json_out:
         print_json(summary)
@@ -422,7 +378,7 @@ def discharge_run(
         say(RUN_SAME())
     for note in summary.parameters.get("limit_notes", []):
         say(NOTE_LINE(message=note), err=True)
-    say(RUN_SECONDS(seconds=_seconds(summary.seconds)))
+    say(RUN_SECONDS(seconds=run_seconds(summary.seconds)))
 
 
 def _by_key(by_key: Any) -> str:
@@ -430,12 +386,6 @@ def _by_key(by_key: Any) -> str:
     if not isinstance(by_key, dict) or not by_key:
         return ""
     return "(" + ", ".join(f"{k} {n:,}" for k, n in by_key.items()) + ")"
-
-
-def _seconds(seconds: dict[str, float]) -> Msg:
-    """The time of each stage of a run, named in the run's language."""
-    return joined([SECONDS_PART[k](seconds=v) if k in SECONDS_PART else f"{k} {v}"
-                   for k, v in seconds.items()], ", ")  # fmt: skip
 
 
 def _run_summary(summary: Any) -> Any:

@@ -154,14 +154,18 @@ def _load_builder(module: str) -> Builder | None:
     return build if callable(build) else None
 
 
-def _note(message: Msg) -> None:
-    """A warning on stderr, in the run's language."""
-    from immex.reports.i18n import default_lang, tr
-
-    sys.stderr.write(f"{tr(WARNING(message=message), default_lang())}\n")
+def _english_note(message: Msg) -> None:
+    """A warning on stderr (the CLI passes one in the run's language)."""
+    sys.stderr.write(f"{WARNING(message=message)}\n")
 
 
-def build_all(source: Path, out: Path = DATA_DIR, *, strict: bool = False) -> Manifest:
+#: what a build says while it runs (a warning message → shown to the person running it)
+Notes = Callable[[Msg], None]
+
+
+def build_all(
+    source: Path, out: Path = DATA_DIR, *, strict: bool = False, note: Notes = _english_note
+) -> Manifest:
     """Run every builder from ``source`` into ``out`` and write ``out/manifest.json``.
 
     A tariff builder that does not exist yet is skipped with a loud note (and listed under
@@ -183,7 +187,7 @@ def build_all(source: Path, out: Path = DATA_DIR, *, strict: bool = False) -> Ma
             msg = NOT_AVAILABLE(module=module, description=description)
             if strict:
                 raise RuntimeError(msg)
-            _note(msg)
+            note(msg)
             skipped.append(module)
             continue
         built = build(source, out)
@@ -277,12 +281,12 @@ def _manifest(
     )
 
 
-def check(source: Path, data: Path = DATA_DIR) -> list[Msg]:
+def check(source: Path, data: Path = DATA_DIR, *, note: Notes = _english_note) -> list[Msg]:
     """Rebuild into a temporary folder; return the differences with ``data`` (empty = same)."""
     problems: list[Msg] = []
     with tempfile.TemporaryDirectory(prefix="immex-refdata-") as tmp:
         fresh = Path(tmp)
-        manifest = build_all(source, fresh)
+        manifest = build_all(source, fresh, note=note)
         problems.extend(SKIPPED(module=m) for m in manifest.skipped)
         built = sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
         for rel in built:

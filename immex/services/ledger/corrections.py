@@ -352,8 +352,7 @@ def void_batch(
                      reason=why)
         if batch.entity in (MasterData.MATERIALS, MasterData.PRODUCTS)
         else VOIDED(batch=batch_id, file=batch.file_name, entity=entity_name(batch.entity),
-                    rows=withdrawn,
-                    reason=why)
+                    rows=withdrawn, reason=why)
     )  # fmt: skip
     return VoidResult(
         batch_id, batch.entity, batch.file_name, withdrawn, restored, why, correction,

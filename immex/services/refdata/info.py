@@ -6,15 +6,17 @@ The CLI (and later the API) call only these functions.
 from __future__ import annotations
 
 import os
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from immex.domain.errors import DataCoverageError, InvalidInput
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template
 from immex.domain.series import FACTOR_ROUNDINGS, FxSeries, Month, month_str
 from immex.refdata import bundled as reference
 from immex.refdata.framework import DATA_DIR
+from immex.reports.i18n import default_lang, tr
 from immex.services.refdata.source_texts import (
     BUILDER_NOT_RUN,
     FX_RULE,
@@ -54,13 +56,20 @@ def resolve_source(source: Path | None) -> Path:
     return path
 
 
+def say_warning(message: Msg) -> None:
+    """A build's warning on stderr, in the run's language."""
+    from immex.refdata import build as builder
+
+    sys.stderr.write(f"{tr(builder.WARNING(message=message), default_lang())}\n")
+
+
 def build(source: Path | None = None, *, check: bool = False) -> dict[str, Any]:
     """Build every table into immex/data (or, with ``check``, compare a fresh build)."""
     from immex.refdata import build as builder
 
     src = resolve_source(source)
     if check:
-        problems = builder.check(src, DATA_DIR)
+        problems = builder.check(src, DATA_DIR, note=say_warning)
         return {
             "source": str(src),
             "data": str(DATA_DIR),
@@ -68,7 +77,7 @@ def build(source: Path | None = None, *, check: bool = False) -> dict[str, Any]:
             "ok": not problems,
             "problems": problems,
         }
-    manifest = builder.build_all(src, DATA_DIR)
+    manifest = builder.build_all(src, DATA_DIR, note=say_warning)
     reference.clear_caches()
     return {
         "source": str(src),
