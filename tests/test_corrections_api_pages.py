@@ -107,7 +107,7 @@ def test_a_rectification_on_the_imports_page(site: Site) -> None:  # noqa: F811
     r = _upload(client, "pedimentos", "r1.csv", RECTIFIED, rectify="1",
                 reason="R1 firmada el 2025-02-01", csrf_token=token)  # fmt: skip
     assert r.status_code == 201 and 'id="import-result"' in r.text, r.text
-    assert "1 actualizadas" in r.text  # the result in the page's language
+    assert "1 actualizada" in r.text  # the result in the page's language
     history = r.text.split('id="batches"')[1]
     assert "rectificación" in history and "r1.csv" in history
     # the rectification's batch has no void form: it is corrected by another one

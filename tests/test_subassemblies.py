@@ -189,4 +189,4 @@ def test_report_rows_name_shipments_without_a_bom_in_force() -> None:
     assert screw["description"] == "Tornillo" and screw["shipped"] == D(100)
     assert [r["part"] for r in rows] == ["CU-WIRE", "HOUSING", "SCREW", "TERM"]
     [note] = notes
-    assert "GHOST" in note and tr(note, "es").startswith("1 línea(s) de embarque")
+    assert "GHOST" in note and tr(note, "es").startswith("1 línea de embarque del periodo")

@@ -3,7 +3,7 @@ Spanish first, English), and how a value reads in a table cell."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from jinja2 import pass_context
@@ -28,6 +28,10 @@ def cell(value: Any, lang: str) -> Any:
         return tr(YES(), lang)
     if value is False:
         return tr(NO(), lang)
+    if isinstance(value, Mapping):  # e.g. an audit entry's totals: "key value, key value"
+        return ", ".join(f"{k} {cell(v, lang)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(str(cell(v, lang)) for v in value)
     return tr(value, lang)
 
 
