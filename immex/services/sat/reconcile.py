@@ -205,8 +205,8 @@ def reconcile(
             "sat.reconcile",
             {
                 "totals": report.totals,
-                "from": str(date_from),
-                "to": str(date_to),
+                "from": date_from.isoformat() if date_from else None,
+                "to": date_to.isoformat() if date_to else None,
                 "as_of": as_of.isoformat(),
             },
             comp.id,
