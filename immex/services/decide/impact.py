@@ -47,9 +47,10 @@ USED_FILE = Template(
 )
 USED_LEDGER = Template(
     "impact.used_ledger",
-    "ledger: {materials} material(s); open balances on {day}; the current discharge run's F4 "
-    "and US/CA exports from {start} to {day}",
+    "ledger: {materials}; open balances on {day}; the current discharge run's F4 and US/CA "
+    "exports from {start} to {day}",
 )
+N_MATERIALS = Template("impact.n_materials", "{n} material", "{n} materials")
 SIMULATION = Template("impact.simulation", "a simulation: nothing was written")
 COMPARED = Template(
     "impact.compared",
@@ -216,7 +217,11 @@ def impact(
         len(touched) - len(ranked),
         data_used=(
             USED_FILE(file=path.name, loader=chosen.loader, rows=len(rows)),
-            USED_LEDGER(materials=len(materials), day=as_of.isoformat(), start=start.isoformat()),
+            USED_LEDGER(
+                materials=N_MATERIALS(n=len(materials)),
+                day=as_of.isoformat(),
+                start=start.isoformat(),
+            ),
             *before.notes,
         ),
         notes=(

@@ -34,7 +34,8 @@ from immex.services.workspace.context import Workspace
 CANNOT_READ = Template("usmca.cannot_read", "{path}: cannot read the US/CA duties file: {exc}")
 MISSING_COLUMNS = Template(
     "usmca.missing_columns",
-    "{path}:1: missing column(s) {items}; expected: document, us_duty_usd",
+    "{path}:1: missing column {items}; expected: document, us_duty_usd",
+    "{path}:1: missing columns {items}; expected: document, us_duty_usd",
 )
 NEGATIVE = Template("check.negative", "must not be negative")
 EMPTY_DOCUMENT = Template("usmca.empty_document", "empty document")
@@ -53,7 +54,7 @@ def read_us_duties(path: Path) -> dict[str, Decimal]:
     missing = [c for c in ("document", "us_duty_usd") if c not in cols]
     if missing:
         raise InvalidInput(
-            MISSING_COLUMNS(path=path, items=", ".join(missing)),
+            MISSING_COLUMNS(path=path, items=", ".join(missing), n=len(missing)),
             field="us_duties",
         )
     for n, row in enumerate(reader, start=2):

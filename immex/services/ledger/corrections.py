@@ -130,7 +130,9 @@ STALE = Template(
 )
 STALE_VOID = Template("journal.stale_void", "batch {batch} {file} voided by {actor} on {day}")
 STALE_RECTIFY = Template(
-    "journal.stale_rectify", "pedimento(s) {pedimentos} rectified by {actor} on {day}"
+    "journal.stale_rectify",
+    "pedimento {pedimentos} rectified by {actor} on {day}",
+    "pedimentos {pedimentos} rectified by {actor} on {day}",
 )
 STALE_RECTIFY_MASTER = Template(
     "journal.stale_rectify_master", "{entity} {names} rectified by {actor} on {day}"
@@ -425,8 +427,9 @@ def _stale_part(repos: Repositories, company_id: int, c: Correction) -> Msg:
         shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
         return STALE_RECTIFY_MASTER(entity=entity_name(entity), names=shown, actor=c.actor,
                                     day=day)  # fmt: skip
-    peds = ", ".join(format_pedimento(p) for p in c.detail.get("pedimentos", [])[:3])
-    return STALE_RECTIFY(pedimentos=peds, actor=c.actor, day=day)
+    shown_peds = [format_pedimento(p) for p in c.detail.get("pedimentos", [])[:3]]
+    return STALE_RECTIFY(pedimentos=", ".join(shown_peds), actor=c.actor, day=day,
+                         n=len(shown_peds))  # fmt: skip
 
 
 def pedimento_history(ws: Workspace, number: str) -> list[PedimentoVersion]:

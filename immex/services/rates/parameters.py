@@ -42,7 +42,8 @@ OLD_WORKSPACE = Template(
 )
 MISSING_COLUMNS = Template(
     "parameters.missing_columns",
-    "{name}: missing column(s) {items} (expected {items2}[, note])",
+    "{name}: missing column {items} (expected {items2}[, note])",
+    "{name}: missing columns {items} (expected {items2}[, note])",
 )
 NO_ROWS = Template("series.no_rows", "{name}: no data rows")
 
@@ -98,7 +99,9 @@ def parse_parameters_file(path: Path, bundled: dict[str, Parameter[Any]]) -> lis
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise InvalidInput(
-            MISSING_COLUMNS(name=path.name, items=", ".join(missing), items2=", ".join(COLUMNS)),
+            MISSING_COLUMNS(
+                name=path.name, items=", ".join(missing), items2=", ".join(COLUMNS), n=len(missing)
+            ),
             field="header",
         )
     if not rows:
