@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from immex.domain.errors import NotFound
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template
 from immex.services.workspace.context import UnitOfWork, Workspace
 from immex.store.database import StoreError
 from immex.store.unit import Repositories
@@ -37,9 +37,41 @@ class LoadResult:
     dry_run: bool = False
 
 
-def loaded_verb(dry_run: bool) -> str:
-    """How a load's message says what it did: ``loaded``, or for a dry run what it would."""
-    return "would be loaded (dry run: nothing written)" if dry_run else "loaded"
+#: what a load says it did (or, for a dry run, would do), by what the file holds
+LOADED = {
+    what: (
+        Template(
+            f"rates.loaded.{what}",
+            f"{{file}}: {{new}} {one} loaded",
+            f"{{file}}: {{new}} {many} loaded",
+            count="new",
+        ),
+        Template(
+            f"rates.loaded_dry.{what}",
+            f"{{file}}: {{new}} {one} would be loaded (dry run: nothing written)",
+            f"{{file}}: {{new}} {many} would be loaded (dry run: nothing written)",
+            count="new",
+        ),
+    )
+    for what, one, many in (
+        ("rows", "row", "rows"),
+        ("values", "parameter value", "parameter values"),
+        ("points", "point", "points"),
+    )
+}
+ALREADY_PRESENT = Template(
+    "rates.already_present",
+    "{message}, {present} already present",
+    "{message}, {present} already present",
+    count="present",
+)
+
+
+def loaded_message(what: str, file: str, new: int, present: int, dry_run: bool) -> Msg:
+    """``file: N rows loaded`` (``would be loaded`` for a dry run), and how many of the
+    file's were there already."""
+    message = LOADED[what][dry_run](file=file, new=new)
+    return ALREADY_PRESENT(message=message, present=present) if present else message
 
 
 def file_digest(path: Path) -> str:

@@ -33,7 +33,7 @@ from immex.services.rates.batches import (
     LoadResult,
     already_loaded,
     file_digest,
-    loaded_verb,
+    loaded_message,
     record_batch,
     require_rates_tables,
 )
@@ -294,9 +294,7 @@ def load_rates(ws: Workspace, kind: str, path: Path, *, dry_run: bool = False) -
             _add_sectors(uow.repos, new, path.name)
         batch_id = record_batch(uow, kind, path, digest, len(parsed), len(new))
         uow.repos.rates.add_rows(kind, batch_id, new)
-    message = f"{path.name}: {len(new)} row(s) {loaded_verb(dry_run)}"
-    if present:
-        message += f", {present} already present"
+    message = loaded_message("rows", path.name, len(new), present, dry_run)
     return LoadResult(
         kind, path.name, digest, None if dry_run else batch_id, len(parsed), len(new), present,
         False, message, tuple(warnings), dry_run,

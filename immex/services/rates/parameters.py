@@ -27,7 +27,7 @@ from immex.services.rates.batches import (
     LoadResult,
     already_loaded,
     file_digest,
-    loaded_verb,
+    loaded_message,
     record_batch,
     require_rates_tables,
 )
@@ -77,9 +77,7 @@ def load_parameters_file(ws: Workspace, path: Path, *, dry_run: bool = False) ->
         new, present = _new_values(path.name, parsed, uow.repos.parameters.values())
         batch_id = record_batch(uow, "parameters", path, digest, len(parsed), len(new))
         uow.repos.parameters.add_values(batch_id, new)
-    message = f"{path.name}: {len(new)} parameter value(s) {loaded_verb(dry_run)}"
-    if present:
-        message += f", {present} already present"
+    message = loaded_message("values", path.name, len(new), present, dry_run)
     warnings = tuple(
         f"{path.name}:{line}: {name} {dv.period} has confidence {dv.confidence} (not read in "
         "the official text): a person should confirm it"

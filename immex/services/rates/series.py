@@ -27,7 +27,7 @@ from immex.services.rates.batches import (
     LoadResult,
     already_loaded,
     file_digest,
-    loaded_verb,
+    loaded_message,
     record_batch,
     require_rates_tables,
 )
@@ -45,6 +45,8 @@ from immex.services.workspace.context import Workspace
 BAD_HEADER = Template("series.bad_header", "{name}: the header must name the columns {expected}")
 BAD_SERIES = Template("series.bad_kind", "series must be one of {items}, not {kind}")
 NO_ROWS = Template("series.no_rows", "{name}: no data rows")
+NOW_REACHES = Template("series.now_reaches", "{message}; the {series} series now reaches {day}")
+WOULD_REACH = Template("series.would_reach", "{message}; the {series} series would reach {day}")
 OLD_WORKSPACE = Template(
     "series.old_workspace",
     "this workspace predates loaded series; run `immex init` (it upgrades the workspace) and "
@@ -192,14 +194,12 @@ def load_series(ws: Workspace, kind: str, path: Path, *, dry_run: bool = False) 
         new, present = _new_points(kind, path.name, parsed, bundled, stored)
         batch_id = record_batch(uow, kind, path, digest, len(parsed), len(new))
         uow.repos.series.add_points(kind, batch_id, new)
-    message = f"{path.name}: {len(new)} point(s) {loaded_verb(dry_run)}"
-    if present:
-        message += f", {present} already present"
+    message = loaded_message("points", path.name, len(new), present, dry_run)
     if new:
         last = max(day for _, day, _ in new)
         shown = f"{last:%Y-%m}" if kind == "inpc" else last.isoformat()
-        reaches = "would reach" if dry_run else "now reaches"
-        message += f"; the {kind.upper()} series {reaches} {shown}"
+        reaches = WOULD_REACH if dry_run else NOW_REACHES
+        message = reaches(message=message, series=kind.upper(), day=shown)
     return LoadResult(
         kind, path.name, digest, None if dry_run else batch_id, len(parsed), len(new), present,
         False, message, tuple(warnings), dry_run,

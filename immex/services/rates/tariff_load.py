@@ -32,6 +32,22 @@ from immex.services.rates.batches import (
 from immex.services.rates.workspace_data import workspace_data
 from immex.services.workspace.context import Workspace
 
+#: what a LIGIE workbook's load says: how its rates compare with those in force, and what it wrote
+DIFF_HEAD = Template(
+    "tariff_load.diff_head",
+    "{file}: {fractions} fractions read; {rates} ({up} up, {down} down, {other} of another "
+    "kind), {unchanged} unchanged, {new} new, {missing} in force but not in the file, {units}",
+)
+N_RATES_DIFFER = Template(
+    "tariff_load.n_rates_differ",
+    "{n} rate differs from those in force on {day}",
+    "{n} rates differ from those in force on {day}",
+)
+N_UNIT_CHANGES = Template("tariff_load.n_unit_changes", "{n} unit change", "{n} unit changes")
+N_WRITTEN = Template("tariff_load.n_written", "{n} amendment written", "{n} amendments written")
+DIFF_DRY = Template("tariff_load.diff_dry", "{head}; dry run: nothing written")
+DIFF_WRITTEN = Template("tariff_load.diff_written", "{head}; {written}")
+WRITTEN = Template("tariff_load.written", "{file}: {written}")
 HAS_AMENDMENT = Template(
     "tariff_load.has_amendment",
     "fracción {fraccion} already has an amendment from {day} (rate {rate}, loaded from "
@@ -112,19 +128,24 @@ class TariffLoad:
     @property
     def message(self) -> str:
         d = self.diff
-        head = (
-            f"{self.file}: {self.fractions} fractions read; {len(d.changes)} rate(s) differ from "
-            f"those in force on {self.in_force_from.isoformat()} ({d.count(ChangeKind.UP)} up, "
-            f"{d.count(ChangeKind.DOWN)} down, {d.count(ChangeKind.KIND)} of another kind), "
-            f"{d.unchanged} unchanged, {len(d.new)} new, {len(d.missing)} in force but not in "
-            f"the file, {len(d.unit_changes)} unit change(s)"
+        head = DIFF_HEAD(
+            file=self.file,
+            fractions=self.fractions,
+            rates=N_RATES_DIFFER(n=len(d.changes), day=self.in_force_from.isoformat()),
+            up=d.count(ChangeKind.UP),
+            down=d.count(ChangeKind.DOWN),
+            other=d.count(ChangeKind.KIND),
+            unchanged=d.unchanged,
+            new=len(d.new),
+            missing=len(d.missing),
+            units=N_UNIT_CHANGES(n=len(d.unit_changes)),
         )
         if self.dry_run:
-            return head + "; dry run: nothing written"
+            return DIFF_DRY(head=head)
         if self.result is not None and self.result.already_loaded:
             return self.result.message
         written = 0 if self.result is None else self.result.rows_inserted
-        return head + f"; {written} amendment(s) written"
+        return DIFF_WRITTEN(head=head, written=N_WRITTEN(n=written))
 
 
 def _unit(text: str) -> str:
@@ -221,5 +242,5 @@ def _write(
         uow.repos.rates.add_rows(KIND, batch_id, rows)
     return LoadResult(
         KIND, wb.name, wb.sha256, batch_id, len(wb.fractions), len(rows), 0, False,
-        f"{wb.name}: {len(rows)} amendment(s) written", (),
+        WRITTEN(file=wb.name, written=N_WRITTEN(n=len(rows))), (),
     )  # fmt: skip
