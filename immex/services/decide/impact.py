@@ -52,6 +52,11 @@ USED_LEDGER = Template(
 )
 N_MATERIALS = Template("impact.n_materials", "{n} material", "{n} materials")
 SIMULATION = Template("impact.simulation", "a simulation: nothing was written")
+WITH_ROWS = Template(
+    "impact.with_rows",
+    "with the {n} row of {name} added (not loaded)",
+    "with the {n} rows of {name} added (not loaded)",
+)
 COMPARED = Template(
     "impact.compared",
     "IGI compared at the rates in force on {day} (customs value at the FIX of the entry × rate; "
@@ -110,7 +115,7 @@ def _after(book: RateBook, rows: Sequence[Row], name: str) -> RateBook:
         [*book.prosec, *(r for r in rows if isinstance(r, ProsecRow))],
         [*book.fta, *(r for r in rows if isinstance(r, FtaRow))],
         [*book.amendments, *(r for r in rows if isinstance(r, AmendmentRow))],
-        (*book.data_notes, f"with the {len(rows)} row(s) of {name} added (not loaded)"),
+        (*book.data_notes, WITH_ROWS(n=len(rows), name=name)),
         book.sector_order,
     )
 

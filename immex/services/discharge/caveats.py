@@ -10,10 +10,44 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from immex.domain.company import Company
+from immex.domain.messages import Msg, Template, joined
 from immex.services.ledger.corrections import stale_notes
 from immex.services.workspace.context import Workspace
 from immex.store.repositories.journal import RunRecord
 from immex.store.unit import Repositories
+
+THROUGH = Template(
+    "caveat.through",
+    "the current discharge run {run} covers shipments through {day} only: later shipments are "
+    "not in these figures (run `immex discharge run`)",
+)
+LATER_IMPORTS = Template(
+    "caveat.later_imports",
+    "the ledger changed after discharge run {run} ({when}): imported since: {files}{more} — "
+    "these figures use the old journal; run `immex discharge run` again",
+)
+SHORT = Template(
+    "caveat.short",
+    "{n} shipment line of these dates could not be discharged in full (not enough open "
+    "temporary imports on the date; {shortfalls}): {shown}{more} — the missing inputs are not "
+    "in these figures (see `immex discharge show {run}`)",
+    "{n} shipment lines of these dates could not be discharged in full (not enough open "
+    "temporary imports on the date; {shortfalls}): {shown}{more} — the missing inputs are not "
+    "in these figures (see `immex discharge show {run}`)",
+)
+N_SHORTFALLS = Template(
+    "caveat.n_shortfalls", "{n} component shortfall", "{n} component shortfalls"
+)
+SHORT_ITEM = Template("caveat.short_item", "{document}/{line} {day} {part} missing {missing}")
+UNEXPLODED = Template(
+    "caveat.unexploded",
+    "{n} shipment line of these dates has no BOM version in force on its date and was not "
+    "discharged: {shown}{more} — its inputs are not in these figures (import the BOM, then run "
+    "`immex discharge run`)",
+    "{n} shipment lines of these dates have no BOM version in force on their date and were not "
+    "discharged: {shown}{more} — their inputs are not in these figures (import the BOM, then "
+    "run `immex discharge run`)",
+)
 
 
 def _naive(moment: datetime) -> datetime:
@@ -26,11 +60,7 @@ def run_caveats(repos: Repositories, company: Company, run: RunRecord, date_to: 
     the data; a correction makes it stale)."""
     out: list[str] = list(stale_notes(repos, company.id, run.id))
     if run.through is not None and run.through < date_to:
-        out.append(
-            f"the current discharge run {run.id} covers shipments through "
-            f"{run.through.isoformat()} only: later shipments are not in these figures "
-            "(run `immex discharge run`)"
-        )
+        out.append(THROUGH(run=run.id, day=run.through.isoformat()))
     later = [
         r
         for r in repos.discharge_inputs.recent_imports(company.id, 50)
@@ -38,11 +68,9 @@ def run_caveats(repos: Repositories, company: Company, run: RunRecord, date_to: 
     ]
     if later:
         files = ", ".join(f"{r.entity} {r.file_name}" for r in reversed(later[:3]))
-        out.append(
-            f"the ledger changed after discharge run {run.id} ({run.created_at:%Y-%m-%d %H:%M}): "
-            f"imported since: {files}{' …' if len(later) > 3 else ''} — these figures use the "
-            "old journal; run `immex discharge run` again"
-        )
+        more = " …" if len(later) > 3 else ""
+        when = f"{run.created_at:%Y-%m-%d %H:%M}"
+        out.append(LATER_IMPORTS(run=run.id, when=when, files=files, more=more))
     return out
 
 
@@ -70,25 +98,20 @@ def journal_caveats(
         unexp = repos.journal.period_unexploded(*period)
     if short:
         lines = {(r.document, r.line) for r in short}
-        shown = "; ".join(
-            f"{r.document}/{r.line} {r.ship_date.isoformat()} {r.part_number} missing "
-            f"{Decimal(r.missing_micro).scaleb(-6).normalize():f}"
-            for r in short[:limit]
-        )
-        out.append(
-            f"{len(lines)} shipment line(s) of these dates could not be discharged in full "
-            f"(not enough open temporary imports on the date; {len(short)} component "
-            f"shortfall(s)): {shown}{' …' if len(short) > limit else ''} — the missing inputs "
-            f"are not in these figures (see `immex discharge show {run.id}`)"
-        )
+        shown: Msg | str = joined(
+            [
+                SHORT_ITEM(document=r.document, line=r.line, day=r.ship_date.isoformat(),
+                           part=r.part_number,
+                           missing=f"{Decimal(r.missing_micro).scaleb(-6).normalize():f}")
+                for r in short[:limit]
+            ]
+        )  # fmt: skip
+        out.append(SHORT(n=len(lines), shortfalls=N_SHORTFALLS(n=len(short)), shown=shown,
+                         more=" …" if len(short) > limit else "", run=run.id))  # fmt: skip
     if unexp:
         shown = "; ".join(
             f"{r.document}/{r.line} {r.ship_date.isoformat()} {r.product}" for r in unexp[:limit]
         )
-        out.append(
-            f"{len(unexp)} shipment line(s) of these dates have no BOM version in force on "
-            f"their date and were not discharged: {shown}{' …' if len(unexp) > limit else ''}"
-            " — their inputs are not in these figures (import the BOM, then run "
-            "`immex discharge run`)"
-        )
+        out.append(UNEXPLODED(n=len(unexp), shown=shown,
+                              more=" …" if len(unexp) > limit else ""))  # fmt: skip
     return out

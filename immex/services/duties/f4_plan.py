@@ -28,6 +28,13 @@ from immex.services.rates.best_rate import coverage_notes
 from immex.services.workspace.context import Workspace
 
 BAD_POLICY = Template("f4.bad_policy", "--policy must be one of {items}, not {policy}")
+NO_RUN = Template("f4.no_run", "no discharge run yet: run `immex discharge run` first")
+NO_DOMESTIC = Template("f4.no_domestic", "no domestic-sale allocations (key F4) in {period}")
+ZERO_VALUE = Template(
+    "f4.zero_value",
+    "{n} allocation of zero value left out (nothing to pay)",
+    "{n} allocations of zero value left out (nothing to pay)",
+)
 CHANGE_BEFORE_PERIOD = Template(
     "f4.change_before_period",
     "--change-date {change_date} is before the period {value}",
@@ -99,13 +106,13 @@ def _plan_f4(
         )
         extra: list[str] = []
         if not has_run(ws):
-            extra.append("no discharge run yet: run `immex discharge run` first")
+            extra.append(NO_RUN())
         else:
             if not portions:
-                extra.append(f"no domestic-sale allocations (key F4) in {plan.period}")
+                extra.append(NO_DOMESTIC(period=plan.period))
             extra += journal_caveats(ws, start, end, ("domestic",))
     if skipped:
-        extra.append(f"{len(skipped)} allocation(s) of zero value left out (nothing to pay)")
+        extra.append(ZERO_VALUE(n=len(skipped)))
     notes = coverage_notes(plan.change_date, fx=context.fx, inpc=context.inpc)
     extra += [w for w in notes if w not in plan.warnings]
     if not extra:

@@ -39,6 +39,13 @@ MISSING_COLUMNS = Template(
 )
 NEGATIVE = Template("check.negative", "must not be negative")
 EMPTY_DOCUMENT = Template("usmca.empty_document", "empty document")
+NO_RUN = Template("usmca.no_run", "no discharge run yet: run `immex discharge run` first")
+NO_EXPORTS = Template("usmca.no_exports", "no exports to USA/CAN discharged in {period}")
+NOT_EXPORTS = Template(
+    "usmca.not_exports",
+    "{n} document in the US/CA duties file is not an export of {period}: {documents}{more}",
+    "{n} documents in the US/CA duties file are not exports of {period}: {documents}{more}",
+)
 
 
 def read_us_duties(path: Path) -> dict[str, Decimal]:
@@ -115,20 +122,19 @@ def _report_63a(
             period=label,
             us_duties_file=str(us_duties_file) if us_duties_file else None,
         )
-        extra = []
+        extra: list[str] = []
         if not has_run(ws):
-            extra.append("no discharge run yet: run `immex discharge run` first")
+            extra.append(NO_RUN())
         else:
             if not portions:
-                extra.append(f"no exports to USA/CAN discharged in {label}")
+                extra.append(NO_EXPORTS(period=label))
             extra += journal_caveats(ws, start, end, ("export",), destinations=DESTINATIONS)
     known = {d.document.replace(" ", "") for d in report.documents}
     unknown = sorted(set(us_duties) - known)
     if unknown:
+        more = " …" if len(unknown) > 5 else ""
         extra.append(
-            f"{len(unknown)} document(s) in the US/CA duties file are not exports of {label}: "
-            + ", ".join(unknown[:5])
-            + (" …" if len(unknown) > 5 else "")
+            NOT_EXPORTS(n=len(unknown), period=label, documents=", ".join(unknown[:5]), more=more)
         )
     if extra:
         report = replace(report, warnings=tuple([*extra, *report.warnings]))
