@@ -157,7 +157,7 @@ def test_enable_a_disabled_account_its_old_tokens_stay_revoked(install: Install)
     assert api.get(balance, headers=old).status_code == 401
     out = install.cli("user", "enable", "ana@example.com")
     assert out.splitlines()[0] == "user ana@example.com enabled (active)"
-    assert "1 token(s) it had before it was disabled stay revoked" in out
+    assert "1 token it had before it was disabled stays revoked" in out
     assert api.get(balance, headers=old).status_code == 401  # never revived
     assert api.get(balance, headers=install.token("ana@example.com")).status_code == 200
     assert "ana@example.com  viewer@" + A + "  active" in install.cli("user", "list")
@@ -167,7 +167,7 @@ def test_enable_a_disabled_account_its_old_tokens_stay_revoked(install: Install)
     spanish = install.cli("user", "enable", "ana@example.com", lang="es").splitlines()
     assert spanish == [
         "usuario ana@example.com habilitado (activa)",
-        "1 token(s) que tenía antes de deshabilitarse siguen revocados: cree otros con "
+        "1 token que tenía antes de deshabilitarse sigue revocado: cree otros con "
         "`immex token create`",
     ]
     ws = open_workspace(f"sqlite:///{install.db}", actor="t")

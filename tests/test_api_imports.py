@@ -137,3 +137,20 @@ def test_wrong_files_are_refused(site: tuple[TestClient, dict[str, str], str]) -
     assert _post(client, auth, "datastage", [("x.csv", b"a")]).status_code == 400
     assert _post(client, auth, "materials", [("x.pdf", b"a")]).status_code == 400
     assert _post(client, auth, "nothing", [("x.csv", b"a")]).status_code == 422
+
+
+def test_the_201_message_follows_accept_language(
+    site: tuple[TestClient, dict[str, str], str],
+) -> None:
+    client, auth, _url = site
+    files = [("file", ("m.csv", MATERIALS.encode(), "text/csv"))]
+    url = f"/api/v1/companies/{RFC}/imports/materials"
+    es = client.post(url, headers={**auth, "Accept-Language": "es-MX"}, files=files)
+    assert es.status_code == 201, es.text
+    assert es.json()["message"] == "m.csv: 1 fila — 1 nueva, 0 actualizadas, 0 sin cambios"
+    two = "part_number,description,kind,fraccion,umc\nM9,Caja,input,4819.10.01,6\n"
+    files = [("file", ("n.csv", (MATERIALS + two.split("\n", 1)[1]).encode(), "text/csv"))]
+    en = client.post(url, headers={**auth, "Accept-Language": "en;q=0.9, fr"}, files=files)
+    assert en.status_code == 201, en.text
+    assert en.json()["message"] == "n.csv: 2 rows — 1 new, 0 updated, 1 unchanged"
+    assert en.json()["file"] == "n.csv"  # the user's own texts as they are

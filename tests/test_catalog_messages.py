@@ -230,3 +230,28 @@ def test_a_plural_with_an_empty_form_is_missing_and_sync_makes_a_text_plural(
         i18n._entries.cache_clear()
         i18n.catalog.cache_clear()
     assert i18n.missing("es") == []
+
+
+#: msgstr allowed to keep an "(s)" / "(es)" / "(n)" (key → why); none so far
+PAREN_PLURAL_ALLOWED: dict[str, str] = {}
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_no_text_writes_a_plural_as_s_in_parentheses(lang: str) -> None:
+    """A count chooses its form (plural Templates); no "row(s)", "sector(es)", "falta(n)"."""
+    texts = [(k, v) for k, v in i18n.catalog(lang).items()]
+    texts += [(k, form) for k, forms in i18n.plural_forms(lang).items() for form in forms]
+    found = sorted(
+        {k for k, v in texts if re.search(r"\w\((?:s|es|n)\)", v)} - set(PAREN_PLURAL_ALLOWED)
+    )
+    assert found == []
+
+
+def test_a_sentence_of_counts_takes_each_count_in_its_form() -> None:
+    from immex.services.refdata.status import N_ROWS, N_SECTORS, PROSEC_ROWS
+
+    one = PROSEC_ROWS(rows=N_ROWS(n=1), sectors=N_SECTORS(n=1))
+    many = PROSEC_ROWS(rows=N_ROWS(n=12), sectors=N_SECTORS(n=3))
+    assert (one, many) == ("1 row in 1 sector", "12 rows in 3 sectors")
+    assert i18n.tr(one, "es") == "1 fila en 1 sector"
+    assert i18n.tr(many, "es") == "12 filas en 3 sectores"

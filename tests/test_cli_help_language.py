@@ -121,8 +121,8 @@ USAGE_ERRORS = [
     (["f4", "plan"], "Falta la opción '--period'.", "Missing option '--period'."),
     (
         ["import", "materials", "a.csv", "b.csv"],
-        "Sobran argumentos: b.csv",
-        "Got unexpected extra argument(s): b.csv",
+        "Sobra un argumento: b.csv",
+        "Got unexpected extra argument: b.csv",
     ),
     (
         ["import", "materail"],

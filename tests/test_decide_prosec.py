@@ -55,7 +55,9 @@ def test_sector_saving_on_f4_and_63a(workspace_url: str, tmp_path: Path, held: b
     else:
         assert a.realised == 0 and a.potential == 5869
         assert "would have saved 5,869" in s.explanation(*YEAR)
-    assert any("1 PROSEC rows" in d for d in a.data_used) and a.simulation
+    assert (
+        any("1 PROSEC row" in d and "1 PROSEC rows" not in d for d in a.data_used) and a.simulation
+    )
 
 
 def test_no_rows_bad_range_and_cli(tmp_path: Path) -> None:

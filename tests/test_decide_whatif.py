@@ -96,7 +96,7 @@ def test_domestic_sale_with_prosec(prosec) -> None:  # type: ignore[no-untyped-d
     assert mex.programs == ("PROSEC sector XIX",)
     # 63-A at the PROSEC rate (RULES U-3): MX duty 0 → nothing owed
     assert usa.total == 0
-    assert any("1 PROSEC rows" in d for d in r.data_used)
+    assert any("1 PROSEC row" in d and "1 PROSEC rows" not in d for d in r.data_used)
 
 
 def test_shortfall_directed_and_errors(plain) -> None:  # type: ignore[no-untyped-def]

@@ -210,7 +210,7 @@ def test_bad_rows_every_problem_exit_2_nothing_written(tmp_path: Path) -> None:
     assert as_json.exit_code == 2
     errors = json.loads(_first_json(as_json.stdout))
     assert {(e["line"], e["column"]) for e in errors["errors"]} >= {(2, "annex"), (5, "fraccion")}
-    assert _status(db)["IMMEX Annex I"]["detail"].startswith("10 bundled row(s)")
+    assert _status(db)["IMMEX Annex I"]["detail"].startswith("10 bundled rows")
     assert "and 0 loaded" in _status(db)["IMMEX Annex I"]["detail"]
 
 
@@ -257,7 +257,7 @@ def test_status_reports_the_bundled_annex_i_and_the_missing_annex_ii(
     rows = _status()
     one, two = rows["IMMEX Annex I"], rows["IMMEX Annex II"]
     assert one["status"] == "current" and one["last"] == "2025-08-29"
-    assert one["detail"].startswith("10 bundled row(s) (RULES I-10, confidence M, in force from "
+    assert one["detail"].startswith("10 bundled rows (RULES I-10, confidence M, in force from "
                                     "2024-12-19, 2025-08-29)")  # fmt: skip
     assert two["status"] == "missing" and two["last"] == ""
     for row in (one, two):

@@ -101,14 +101,14 @@ def test_rates_dry_run_writes_nothing(tmp_path: Path, db: str) -> None:
     assert "would be loaded" in result["message"]
     assert rows(db, "prosec_rates") == 0 and rows(db, "rate_load_batches") == 0
     code, out, _ = invoke("rates", "load", "prosec", path, "--db", db)
-    assert code == 0 and "2 row(s) loaded" in out and rows(db, "prosec_rates") == 2
+    assert code == 0 and "2 rows loaded" in out and rows(db, "prosec_rates") == 2
 
 
 def test_series_and_parameters_dry_run(tmp_path: Path, db: str) -> None:
     fix = put(tmp_path, "fix.csv", "Fecha;Tipo de cambio\n2099-01-05;20.5\n".encode("cp1252"))
     code, out, err = invoke("rates", "load", "fix", fix, "--db", db, "--dry-run")
     assert code == 0, err
-    assert "1 point(s) would be loaded (dry run: nothing written)" in out
+    assert "1 point would be loaded (dry run: nothing written)" in out
     assert "semicolon" in out  # the note on how the file was read
     assert rows(db, "series_points") == 0
     params = put(

@@ -34,7 +34,7 @@ def test_series_currency_hand_worked(tmp_path: Path, monkeypatch) -> None:  # ty
     assert on_5["FIX USD/MXN (Banxico)"]["last"] == "2026-03-04"
     on_6 = status("--as-of", "2026-03-06")
     assert on_6["FIX USD/MXN (Banxico)"]["status"] == "stale"
-    assert "ends 1 day(s) before" in on_6["FIX USD/MXN (Banxico)"]["detail"]
+    assert "ends 1 day before" in on_6["FIX USD/MXN (Banxico)"]["detail"]
     assert on_6["FIX USD/MXN (Banxico)"]["refresh_command"] == "immex rates load fix FILE"
     assert status("--as-of", "2026-02-20")["INPC (INEGI)"]["status"] == "current"
     assert status("--as-of", "2026-03-01")["INPC (INEGI)"]["status"] == "stale"

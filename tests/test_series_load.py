@@ -149,7 +149,7 @@ def test_cli_fx_reads_the_workspace(ws, tmp_path: Path) -> None:  # type: ignore
     res = runner.invoke(app, ["fx", day, "--db", url])
     assert res.exit_code == 2 and "newer FIX" in res.output
     res = runner.invoke(app, ["rates", "load", "fix", str(_fix_file(tmp_path)), "--db", url])
-    assert res.exit_code == 0 and "6 point(s) loaded" in res.output, res.output
+    assert res.exit_code == 0 and "6 points loaded" in res.output, res.output
     res = runner.invoke(app, ["fx", day, "--db", url, "--json"])
     assert res.exit_code == 0, res.output
     assert '"rate": "17.13"' in res.output

@@ -62,7 +62,7 @@ def test_load_tariff_dry_run_then_load_then_show(tmp_path: Path) -> None:
 
     code, out = run(*args)
     assert code == 0, out
-    assert "1 rate(s) differ" in out and "1 amendment(s) written" in out
+    assert "1 rate differs" in out and "1 amendment written" in out
     assert "7318.15.99  35 → 50  (up)" in out
 
     code, out = run("tariff", "show", "7318.15.99", "--as-of", IN_FORCE, "--db", db, "--json")

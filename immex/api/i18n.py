@@ -35,6 +35,18 @@ def cell(value: Any, lang: str) -> Any:
     return tr(value, lang)
 
 
+def in_lang(body: Any, lang: str) -> Any:
+    """A JSON-ready answer with every catalog message in it (a result's message, its
+    warnings) in ``lang``; keys, numbers and the user's own texts as they are."""
+    if isinstance(body, dict):
+        return {k: in_lang(v, lang) for k, v in body.items()}
+    if isinstance(body, list):
+        return [in_lang(v, lang) for v in body]
+    if isinstance(body, str):
+        return str(tr(body, lang))
+    return body
+
+
 @pass_context
 def cell_filter(ctx: Context, value: Any) -> Any:
     """``{{ value|cell }}`` in the page's language (the template's ``lang``)."""

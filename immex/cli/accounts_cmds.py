@@ -52,7 +52,9 @@ USER_DISABLED = Template("cli.user.disabled", "user {email} disabled")
 USER_ENABLED = Template("cli.user.enabled", "user {email} enabled ({state})")
 TOKENS_REVOKED = Template(
     "cli.user.tokens_revoked",
-    "{n} token(s) it had before it was disabled stay revoked: create new ones with "
+    "{n} token it had before it was disabled stays revoked: create new ones with "
+    "`immex token create`",
+    "{n} tokens it had before it was disabled stay revoked: create new ones with "
     "`immex token create`",
 )
 USER_REVOKED = Template("cli.user.revoked", "user {email}: role in {scope} removed; now {grants}")

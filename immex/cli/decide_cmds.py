@@ -148,8 +148,9 @@ WORDS = {
     "mix_head": Template(
         "cli.decide.mix_head",
         "What-if mix (simulation, nothing written): {share} % of {product} in {period} sold in "
-        "Mexico — {lines} shipment line(s), inputs USD {inputs}, shifted USD {shifted}",
+        "Mexico — {lines}, inputs USD {inputs}, shifted USD {shifted}",
     ),
+    "n_lines": Template("cli.decide.n_lines", "{n} shipment line", "{n} shipment lines"),
     "mix_actual": Template(
         "cli.decide.mix_actual", "F4 the product's actual domestic sales of the month pay: {total}"
     ),
@@ -334,7 +335,7 @@ def whatif_mix_cmd(
     out = wide_console()
     out.print(
         say(lang, "mix_head", share=r.domestic_share, product=r.product, period=r.period,
-            lines=r.shipment_lines, inputs=f"{r.inputs_value_usd:,.2f}",
+            lines=WORDS["n_lines"](n=r.shipment_lines), inputs=f"{r.inputs_value_usd:,.2f}",
             shifted=f"{r.shifted_value_usd:,.2f}"),
         markup=False, highlight=False,
     )  # fmt: skip

@@ -45,17 +45,24 @@ DEMO_COMPANY = Template("demo.company", "Company: {name} — RFC {rfc} — PROSE
 DEMO_WORKSPACE = Template("demo.workspace", "Workspace: {db}")
 DEMO_LEDGER = Template(
     "demo.ledger",
-    "Ledger: {pedimentos} IN pedimentos ({lines} lines), {shipments} shipment lines, "
-    "{allocations} allocations ({by_key}), {shortfalls} shortfalls",
+    "Ledger: {pedimentos} ({lines}), {shipments}, {allocations} ({by_key}), {shortfalls}",
 )
+#: the counts of the demo's lines, each in the form its number takes
+N_PEDIMENTOS = Template("demo.n_pedimentos", "{n} IN pedimento", "{n} IN pedimentos")
+N_LINES = Template("demo.n_lines", "{n} line", "{n} lines")
+N_SHIPMENTS = Template("demo.n_shipments", "{n} shipment line", "{n} shipment lines")
+N_ALLOCATIONS = Template("demo.n_allocations", "{n} allocation", "{n} allocations")
+N_SHORTFALLS = Template("demo.n_shortfalls", "{n} shortfall", "{n} shortfalls")
+N_PORTIONS = Template("demo.n_portions", "{n} lot portion", "{n} lot portions")
 DEMO_CLOSE = Template("demo.close", "Month-end close {period} (data {version}):")
 DEMO_F4 = Template(
     "demo.f4",
-    "  F4 to file {day}: {lines} lines, {portions} lot portions — owed MXN {total} (at MFN "
+    "  F4 to file {day}: {lines}, {portions} — owed MXN {total} (at MFN "
     "only {mfn}; programs saved {saved})",
 )
 DEMO_63A = Template(
     "demo.63a",
+    "  63-A on {n} export to USA/CAN: owed MXN {owed} (MX duty {duty} less US/CA duty paid)",
     "  63-A on {n} exports to USA/CAN: owed MXN {owed} (MX duty {duty} less US/CA duty paid)",
 )
 DEMO_FIRST_DUE = Template("demo.first_due", ", first due {day}")
@@ -209,7 +216,7 @@ def f4_plan(
     company: str | None = CompanyOpt,
     json_out: bool = JsonOpt,
 ) -> None:
-    """Plan the F4 pedimento(s) for the domestic sales of a month, with savings per program."""
+    """Plan the F4 pedimentos for the domestic sales of a month, with savings per program."""
     ws = _open(db, company)
     comp = ws.the_company
     plan = plan_f4(ws, period, change_date=_change_date(change_date), policy=policy)
@@ -438,11 +445,14 @@ def demo_lines(s: Any) -> list[str]:
     lines = [
         DEMO_COMPANY(name=s.company_name, rfc=s.company_rfc),
         DEMO_WORKSPACE(db=s.db),
-        DEMO_LEDGER(pedimentos=s.counts["pedimentos"], lines=s.counts["pedimento_rows"],
-                    shipments=s.counts["shipments"], allocations=s.discharge["allocations"],
-                    by_key=by_key, shortfalls=s.discharge["shortfalls"]),
+        DEMO_LEDGER(pedimentos=N_PEDIMENTOS(n=s.counts["pedimentos"]),
+                    lines=N_LINES(n=s.counts["pedimento_rows"]),
+                    shipments=N_SHIPMENTS(n=s.counts["shipments"]),
+                    allocations=N_ALLOCATIONS(n=s.discharge["allocations"]),
+                    by_key=by_key, shortfalls=N_SHORTFALLS(n=s.discharge["shortfalls"])),
         DEMO_CLOSE(period=s.period, version=s.data_version),
-        DEMO_F4(day=s.change_date, lines=s.f4_lines, portions=s.f4_portions,
+        DEMO_F4(day=s.change_date, lines=N_LINES(n=s.f4_lines),
+                portions=N_PORTIONS(n=s.f4_portions),
                 total=_money(s.f4_total), mfn=_money(s.f4_total_mfn),
                 saved=_money(s.f4_savings)),
         "    " + text(s.f4_dta),

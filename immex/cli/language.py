@@ -68,7 +68,11 @@ POSSIBLE_OPTIONS = Template("click.possible_options", "(Possible options: {names
 NO_SUCH_COMMAND = Template("click.no_such_command", "No such command {name}.")
 DID_YOU_MEAN = Template("click.did_you_mean", "Did you mean {names}?")
 MISSING_COMMAND = Template("click.missing_command", "Missing command.")
-EXTRA_ARGS = Template("click.extra_args", "Got unexpected extra argument(s): {args}")
+EXTRA_ARGS = Template(
+    "click.extra_args",
+    "Got unexpected extra argument: {args}",
+    "Got unexpected extra arguments: {args}",
+)
 INVALID_VALUE_FOR = Template("click.invalid_value_for", "Invalid value for {name}: {message}")
 INVALID_VALUE = Template("click.invalid_value", "Invalid value: {message}")
 NEEDS_VALUE = Template("click.needs_value", "Option {name} requires a value.")
@@ -417,7 +421,7 @@ class Localized:
         finally:
             ctx.allow_extra_args = False
         if rest:
-            ctx.fail(_say(EXTRA_ARGS(args=" ".join(rest))))
+            ctx.fail(_say(EXTRA_ARGS(args=" ".join(rest), n=len(rest))))
         return rest
 
 

@@ -159,9 +159,11 @@ FIRST_SHORTFALLS = 10
 
 BATCH_LINE = Template(
     "cli.import.batch_line",
-    "batch {batch}  {entity}  {file}  sha256 {sha}…  {rows} rows ({current} current)  {when}  "
-    "{actor}  {status}",
+    "batch {batch}  {entity}  {file}  sha256 {sha}…  {rows} ({current})  {when}  {actor}  {status}",
 )
+#: the counts of a batch's line, each in the form its number takes
+BATCH_ROWS = Template("cli.import.n_rows", "{n} row", "{n} rows")
+BATCH_CURRENT = Template("cli.import.n_current", "{n} current", "{n} current")
 BATCH_STATUS = {
     "current": Template("cli.import.status.current", "current"),
     "rectifies": Template("cli.import.status.rectifies", "rectifies"),
@@ -284,7 +286,8 @@ def import_list(
                                   reason=b.reason)  # fmt: skip
         say(BATCH_LINE(
             batch=b.label, entity=corrections.entity_name(b.entity), file=b.file_name,
-            sha=b.sha256[:12], rows=f"{b.rows:,}", current=f"{b.current_rows:,}",
+            sha=b.sha256[:12], rows=BATCH_ROWS(n=f"{b.rows:,}"),
+            current=BATCH_CURRENT(n=f"{b.current_rows:,}"),
             when=f"{b.imported_at:%Y-%m-%d %H:%M}", actor=b.actor, status=status,
         ))  # fmt: skip
 

@@ -60,7 +60,9 @@ STATUS_HEAD = Template("cli.refdata.status_head", "data currency on {day} — wo
 NO_WORKSPACE = Template("cli.refdata.no_workspace", "none (bundled data only)")
 STATUS_ROW = Template("cli.refdata.status_row", "  {state} {source}: last {last} — {detail}")
 STATUS_REFRESH = Template("cli.refdata.status_refresh", "             refresh: {command}  ← {file}")
-STATUS_TOTAL = Template("cli.refdata.status_total", "{stale} stale, {missing} missing")
+STATUS_TOTAL = Template("cli.refdata.status_total", "{stale}, {missing}")
+N_STALE = Template("cli.refdata.n_stale", "{n} stale", "{n} stale")
+N_MISSING = Template("cli.refdata.n_missing", "{n} missing", "{n} missing")
 NONE = Template("cli.none", "none")
 DATE_REQUIRED = Template("cli.date_required", "DATE is required (YYYY-MM-DD)")
 FX_LINE = Template(
@@ -195,7 +197,7 @@ def status_cmd(
         _say(STATUS_ROW(state=state, source=text(r.source), last=last, detail=r.detail))
         if r.status is not status_service.Currency.CURRENT:
             _say(STATUS_REFRESH(command=r.refresh_command, file=text(r.official_file)))
-    _say(STATUS_TOTAL(stale=doc["stale"], missing=doc["missing"]))
+    _say(STATUS_TOTAL(stale=N_STALE(n=doc["stale"]), missing=N_MISSING(n=doc["missing"])))
 
 
 @handle_errors

@@ -43,7 +43,10 @@ from immex.services.sat.pedimento_show import pedimento_show as show_pedimento
 SAT_IMPORTED = Template(
     "cli.sat.imported",
     "pedimentos {pedimentos}, partidas {partidas}, descargos {descargos}, rectificaciones "
-    "{rectificaciones} written; {duplicates} pedimento(s) already present",
+    "{rectificaciones} written; {duplicates}",
+)
+N_DUPLICATES = Template(
+    "cli.sat.n_duplicates", "{n} pedimento already present", "{n} pedimentos already present"
 )
 DRY_RUN = Template("cli.dry_run", "dry run (nothing written): {summary}")
 PEDIMENTO_HEAD = Template(
@@ -90,7 +93,7 @@ pedimento_app = typer.Typer(help="Pedimentos as SAT has them.", no_args_is_help=
 
 def _print_summary(summary: dict[str, Any]) -> None:
     counts = {k: summary[k] for k in ("pedimentos", "partidas", "descargos", "rectificaciones")}
-    line = SAT_IMPORTED(**counts, duplicates=summary["duplicates"])
+    line = SAT_IMPORTED(**counts, duplicates=N_DUPLICATES(n=summary["duplicates"]))
     say(DRY_RUN(summary=line) if summary.get("dry_run") else line)
     for w in summary.get("warnings", []):
         say(WARNING_LINE(message=w))

@@ -137,8 +137,9 @@ def show(
         )
         for p in data["igi_history"]:
             table.add_row(
-                p["valid_from"] or "?", p["valid_to"] or "-", p["rate"], p["source"], p["certainty"]
-            )
+                p["valid_from"] or "?", p["valid_to"] or "-", p["rate"], p["source"],
+                _say(p["certainty_text"]),
+            )  # fmt: skip
         console.print(table)
     if data["nicos"]:
         table = Table("NICO", _say(H_DESCRIPTION()), _say(H_UMT_CODE()), title=_say(NICO_TITLE()))

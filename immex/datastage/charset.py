@@ -4,15 +4,14 @@ it is instead of being read as mojibake."""
 
 from __future__ import annotations
 
+from immex.datastage.messages import WRONG_ENCODING
+from immex.domain.messages import Msg
 from immex.files import evident_encoding
 
 
-def encoding_problem(head: bytes) -> str | None:
+def encoding_problem(head: bytes) -> Msg | None:
     """The message for a table whose first bytes are not Windows-1252 text, else ``None``."""
     found = evident_encoding(head)
     if found is None:
         return None
-    return (
-        f"the table is {found.label} text, but SAT writes Data Stage tables in Windows-1252: "
-        "import the ZIP as SAT delivered it (or save the table as Windows-1252 / ANSI)"
-    )
+    return WRONG_ENCODING(label=found.label)

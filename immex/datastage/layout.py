@@ -64,25 +64,6 @@ KIND_RE: dict[str, str] = {  # "{q}" is where an optional field accepts a blank 
     "d": r"(?:(\d{4}-\d{2}-\d{2})(?: \d{2}:\d{2}:\d{2})?{q})",
     "dt": r"(?:(\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2})?){q})",
 }
-#: the shape a user is told to expect, per kind
-KIND_HELP: dict[str, str] = {
-    "k4": "4 digits",
-    "k7": "7 digits",
-    "k3": "3 digits",
-    "u4": "up to 4 digits",
-    "u7": "up to 7 digits",
-    "u3": "up to 3 digits",
-    "t": "text",
-    "x": "text",
-    "f": "an 8-digit fracción",
-    "n": "a number with up to 15 integer and 6 decimal digits",
-    "m": "an amount with up to 15 integer and 4 decimal digits",
-    "r": "a rate with up to 6 integer and 6 decimal digits",
-    "w": "whole pesos (digits only)",
-    "i": "an integer code",
-    "d": "a date YYYY-MM-DD",
-    "dt": "a date YYYY-MM-DD or YYYY-MM-DD HH:MM:SS",
-}
 
 
 @dataclass(frozen=True, slots=True)

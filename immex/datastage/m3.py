@@ -24,7 +24,26 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from immex.datastage.layout import KIND_HELP, KIND_RE
+from immex.datastage.layout import KIND_RE
+from immex.datastage.messages import (
+    EXPECTED,
+    KIND_HELP,
+    M3_AFTER_TRAILER,
+    M3_BAD_DATE,
+    M3_BEFORE_OPEN,
+    M3_FIELD_COUNT,
+    M3_FILE_NOTE,
+    M3_NAME,
+    M3_NO_501,
+    M3_NOT_OPENED,
+    M3_PATENT_DIFFERS,
+    M3_READ_AS,
+    M3_TRAILER_NAME,
+    M3_TRAILER_PEDIMENTOS,
+    M3_TRAILER_RECORDS,
+    M3_UNKNOWN_RECORD,
+    REQUIRED_EMPTY,
+)
 from immex.domain.errors import ErrorRecord
 from immex.domain.messages import Template
 from immex.files import UnreadableFile, decode_bytes
@@ -133,13 +152,13 @@ def _value(kind: str, raw: str) -> tuple[Any, str | None]:
     base = kind.rstrip("!")
     m = rx.fullmatch(raw)
     if m is None:
-        return None, f"expected {KIND_HELP.get(base, 'a date DDMMAAAA or AAAAMMDD')}"
+        return None, EXPECTED(what=KIND_HELP.get(base, KIND_HELP["date_m3"]))
     v = m.group(1) if m.groups() else raw
     if base in ("t", "x"):
         v = raw.replace("\x00", "").strip(" ") or None
     if v is None or v == "":
         if kind.endswith("!"):
-            return None, "required value is empty"
+            return None, REQUIRED_EMPTY
         return None, None
     if base in ("n", "m", "r", "R") and (v[0] == "." or v[:2] == "-."):
         v = v.replace(".", "0.", 1)
@@ -148,7 +167,7 @@ def _value(kind: str, raw: str) -> tuple[Any, str | None]:
     if base == "F":
         d = parse_m3_date(v)
         if d is None:
-            return None, "not a date DDMMAAAA or AAAAMMDD (year 1990–2099)"
+            return None, M3_BAD_DATE
         return d.isoformat(), None
     return v, None
 
@@ -177,10 +196,7 @@ def parse_m3(path: str | Path) -> M3File:
     path = Path(path)
     out = M3File(path.name)
     if not _FILE_NAME.match(path.name):
-        out.warnings.append(
-            f"{path.name}: not named like a validation file mPPPPNNN.DDD (patent, consecutive, "
-            "day of the year)"
-        )
+        out.warnings.append(M3_NAME(file=path.name))
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -192,7 +208,8 @@ def parse_m3(path: str | Path) -> M3File:
         out.errors.extend(exc.errors)
         return out
     if encoding.label not in ("UTF-8", "Windows-1252", "Latin-1 (ISO-8859-1)"):
-        out.warnings.append(f"{path.name}: {encoding.note or 'read as ' + encoding.label}")
+        note = encoding.note or M3_READ_AS(encoding=encoding.label)
+        out.warnings.append(M3_FILE_NOTE(file=path.name, note=note))
     current: M3Pedimento | None = None
     by_number: dict[str, M3Pedimento] = {}
     count = 0
@@ -210,10 +227,10 @@ def parse_m3(path: str | Path) -> M3File:
         parts = line.split("|")
         rtype = parts[0].strip()
         if rtype not in KNOWN:
-            err(no, "registro", "unknown record type (expected 500…801)", rtype)
+            err(no, "registro", M3_UNKNOWN_RECORD(), rtype)
             continue
         if out.trailer is not None:
-            err(no, "registro", "record after the 801 trailer", rtype)
+            err(no, "registro", M3_AFTER_TRAILER(), rtype)
             continue
         spec = SPECS.get(rtype)
         if rtype != "801":
@@ -222,12 +239,12 @@ def parse_m3(path: str | Path) -> M3File:
             number = parts[1].strip() if len(parts) > 1 else ""
             target = by_number.get(number) or current
             if target is None:
-                err(no, "registro", "record before any 500/501 opened a pedimento", rtype)
+                err(no, "registro", M3_BEFORE_OPEN(), rtype)
             else:
                 target.raw.append((rtype, line))
             continue
         if len(parts) != len(spec):
-            err(no, None, f"record {rtype} has {len(parts)} fields, layout v9 has {len(spec)}")
+            err(no, None, M3_FIELD_COUNT(rtype=rtype, found=len(parts), n=len(spec)))
             continue
         rec: dict[str, Any] = {}
         bad = False
@@ -253,7 +270,7 @@ def parse_m3(path: str | Path) -> M3File:
                 by_number[key] = ped_obj
                 out.pedimentos.append(ped_obj)
             elif (ped_obj.patente, ped_obj.aduana) != (rec["patente"], rec["aduana"]):
-                err(no, "patente", "patent/office differ from the pedimento's 500 record",
+                err(no, "patente", M3_PATENT_DIFFERS(),
                     f"{rec['patente']}/{rec['aduana']}")  # fmt: skip
                 continue
             current = ped_obj
@@ -263,7 +280,7 @@ def parse_m3(path: str | Path) -> M3File:
             key = rec["pedimento"]
             ped_obj = by_number.get(key)
             if ped_obj is None:
-                err(no, "pedimento", "pedimento not opened by a 500/501 record", key)
+                err(no, "pedimento", M3_NOT_OPENED(), key)
                 continue
         ped_obj.records.setdefault(rtype, []).append(rec | {"_line": no})
     if out.trailer is None:
@@ -271,16 +288,15 @@ def parse_m3(path: str | Path) -> M3File:
     else:
         tl = out.trailer["line"]
         if int(out.trailer["pedimentos"]) != len(out.pedimentos):
-            err(tl, "pedimentos", f"the 801 says {out.trailer['pedimentos']} pedimentos, the file "
-                f"has {len(out.pedimentos)}")  # fmt: skip
+            err(tl, "pedimentos", M3_TRAILER_PEDIMENTOS(said=out.trailer["pedimentos"],
+                                                        found=len(out.pedimentos)))  # fmt: skip
         if int(out.trailer["registros"]) != count:
-            err(tl, "registros", f"the 801 says {out.trailer['registros']} records, the file has "
-                f"{count} (without the 801)")  # fmt: skip
+            err(tl, "registros", M3_TRAILER_RECORDS(said=out.trailer["registros"],
+                                                    found=count))  # fmt: skip
         if (out.trailer.get("nombre_archivo") or "").lower() != path.name.lower():
-            out.warnings.append(
-                f"{path.name}:{tl}: the 801 names the file {out.trailer.get('nombre_archivo')!r}"
-            )
+            named = repr(out.trailer.get("nombre_archivo"))
+            out.warnings.append(M3_TRAILER_NAME(file=path.name, line=tl, name=named))
     for ped in out.pedimentos:
         if "501" not in ped.records:
-            err(ped.line, None, f"pedimento {ped.pedimento} has no 501 record")
+            err(ped.line, None, M3_NO_501(pedimento=ped.pedimento))
     return out

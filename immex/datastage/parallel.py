@@ -30,8 +30,16 @@ from typing import Any
 from immex.datastage import reader
 from immex.datastage.keys import pedimento_year
 from immex.datastage.layout import LAYOUTS
+from immex.datastage.messages import (
+    WORKER_EXIT,
+    WORKER_NOT_RESULT,
+    WORKER_NOT_STARTED,
+    WORKER_STALLED,
+    WORKER_UNREADABLE,
+)
 from immex.datastage.reader import DataStageZip
 from immex.domain.errors import ErrorRecord
+from immex.domain.messages import Msg
 
 #: the worker is declared stuck when it reports no progress for this long (seconds); a
 #: chunk takes well under a second
@@ -173,7 +181,12 @@ def load_part(
 
 
 class WorkerFailed(Exception):
-    """The worker crashed, failed or stopped making progress; ``str()`` says which."""
+    """The worker crashed, failed or stopped making progress; ``message`` (and ``str()``)
+    says which."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class PartLoader:
@@ -220,7 +233,7 @@ class PartLoader:
         stall = STALL_SECONDS if stall_seconds is None else stall_seconds
         proc = self._proc
         if proc is None:
-            raise WorkerFailed("the second reader process was not started")
+            raise WorkerFailed(WORKER_NOT_STARTED())
         try:
             while True:
                 try:
@@ -229,22 +242,18 @@ class PartLoader:
                 except subprocess.TimeoutExpired:
                     pass
                 if time.time() - self._beat.stat().st_mtime > stall:
-                    raise WorkerFailed(f"the second reader process made no progress for {stall} s")
+                    raise WorkerFailed(WORKER_STALLED(seconds=stall))
             if code != 0 or not self._answer.exists():
                 tail = self._stderr.read_text(errors="replace").strip().splitlines()[-3:]
-                raise WorkerFailed(
-                    f"the second reader process failed (exit code {code})"
-                    + (": " + " / ".join(tail) if tail else "")
-                )
+                said = ": " + " / ".join(tail) if tail else ""
+                raise WorkerFailed(WORKER_EXIT(code=code, said=said))
             try:
                 with self._answer.open("rb") as fh:
                     answer = pickle.load(fh)
             except (OSError, pickle.UnpicklingError, AttributeError, EOFError) as exc:
-                raise WorkerFailed(
-                    f"the answer of the second reader is unreadable: {exc}"
-                ) from None
+                raise WorkerFailed(WORKER_UNREADABLE(exc=exc)) from None
             if not isinstance(answer, PartResult):
-                raise WorkerFailed("the answer of the second reader is not a result")
+                raise WorkerFailed(WORKER_NOT_RESULT())
             return answer
         finally:
             self.stop()

@@ -26,8 +26,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from immex.datastage import messages as told
 from immex.datastage.charset import encoding_problem
-from immex.datastage.layout import KEYED_TABLES, KIND_HELP, LAYOUTS, TABLE_CODES, TableLayout
+from immex.datastage.layout import KEYED_TABLES, LAYOUTS, TABLE_CODES, TableLayout
 from immex.datastage.models import RECORD_TYPES
 from immex.domain.errors import ErrorRecord
 from immex.domain.messages import Template
@@ -206,11 +207,11 @@ class _TableNormalizer:
                 continue
             v = vals[i]
             name = self.layout.fields[i].header
-            how = f"the extra '|' read as part of the text of {name}"
+            how = told.EXTRA_PIPE_TEXT(name=name)
             if v is not None:
                 v = v.replace("\x1f", "|")
                 if not v.strip(" |\x00"):  # only empty fields were merged
-                    v, how = None, f"an extra empty field next to {name} dropped"
+                    v, how = None, told.EXTRA_EMPTY_DROPPED(name=name)
                 vals[i] = v
             found.setdefault(tuple(vals), how)
         if len(found) != 1:
@@ -224,7 +225,7 @@ class _TableNormalizer:
         """Checks and fixes after the match; ``vals`` is copied only when a fix is needed."""
         for i in self.req_text_idx:
             if vals[i] is None:
-                return None, (self.layout.fields[i].header, "required value is empty", "")
+                return None, (self.layout.fields[i].header, told.REQUIRED_EMPTY, "")
         seen = self._valid_dates
         for i in self.date_idx:
             v = vals[i]
@@ -232,7 +233,7 @@ class _TableNormalizer:
                 try:
                     date.fromisoformat(v)
                 except ValueError:
-                    return None, (self.layout.fields[i].header, "not a valid date", v)
+                    return None, (self.layout.fields[i].header, told.BAD_DATE, v)
                 seen.add(v)
         fix = bool(self.pad) or (
             bool(self.dec_idx) and ("|." in text or "|-" in text or ".|" in text)
@@ -247,7 +248,7 @@ class _TableNormalizer:
                     try:
                         datetime.fromisoformat(v)
                     except ValueError:
-                        return None, (self.layout.fields[i].header, "not a valid date-time", v)
+                        return None, (self.layout.fields[i].header, told.BAD_DATETIME, v)
                     if len(seen) > 200_000:
                         seen.clear()
                     seen.add(v)
@@ -293,7 +294,7 @@ _NORMALIZERS = {code: _TableNormalizer(layout) for code, layout in LAYOUTS.items
 def diagnose(layout: TableLayout, text: str) -> tuple[str, str, str]:
     """Which field of a line that failed the table's pattern is wrong, and why."""
     if not text.endswith("|"):
-        return ("", "row does not end with the trailing '|' of Data Stage rows", text[-20:])
+        return ("", told.NO_TRAILING_PIPE(), text[-20:])
     parts = text[:-1].split("|")
     n = len(layout.fields)
     candidates = [parts]
@@ -311,13 +312,13 @@ def diagnose(layout: TableLayout, text: str) -> tuple[str, str, str]:
         for i, (part, fld) in enumerate(zip(cand, layout.fields, strict=True)):
             if not fld.field_regex().fullmatch(part) or (fld.kind in "tx" and "|" in part):
                 if best is None or i > best[0]:
-                    best = (i, (fld.header, f"expected {KIND_HELP[fld.kind]}", part))
+                    best = (i, (fld.header, told.EXPECTED(what=told.KIND_HELP[fld.kind]), part))
                 break
         else:
-            return ("", "row does not match the layout", text[:40])
+            return ("", told.ROW_MISMATCH(), text[:40])
     if best is not None and (len(parts) == n or best[0] > 0):
         return best[1]
-    return ("", f"expected {n} fields for table {layout.code}, found {len(parts)}", "")
+    return ("", told.FIELD_COUNT(n=n, code=layout.code, found=len(parts)), "")
 
 
 CONVERTERS: dict[str, Callable[[str], Any]] = {
@@ -370,7 +371,8 @@ class DataStageZip:
             mm = _MEMBER_NAME.match(info.filename)
             code = _CODE_BY_LOWER.get(mm.group("table").lower()) if mm else None
             if mm is None or code is None:
-                self.warnings.append(f"{self.name}: unexpected member {info.filename!r} ignored")
+                stray = told.UNEXPECTED_MEMBER(zip=self.name, member=repr(info.filename))
+                self.warnings.append(stray)
                 continue
             if code in self.members:
                 self.errors.append(ErrorRecord(self.name, None, None, TABLE_TWICE(code=code)))
@@ -378,16 +380,15 @@ class DataStageZip:
             if self.folio is None:
                 self.folio = mm.group("folio")
             elif mm.group("folio") != self.folio:
-                self.warnings.append(
-                    f"{self.name}: member {info.filename} has folio {mm.group('folio')}, "
-                    f"expected {self.folio}"
-                )
+                found = told.MEMBER_FOLIO(zip=self.name, member=info.filename,
+                                          folio=mm.group("folio"), expected=self.folio)  # fmt: skip
+                self.warnings.append(found)
             self.members[code] = info
         if "501" not in self.members:
             self.errors.append(ErrorRecord(self.name, None, None, NO_501()))
         for code in TABLE_CODES:
             if code not in self.members and code != "501" and self._zip is not None:
-                self.warnings.append(f"{self.name}: table {code} absent; nothing read from it")
+                self.warnings.append(told.TABLE_ABSENT(zip=self.name, code=code))
 
     def close(self) -> None:
         if self._zip is not None:
@@ -462,7 +463,7 @@ class DataStageZip:
                 yield from self._iter_lines(code, layout, norm, fh, start_errors, numbered, chunks)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
                 RuntimeError) as exc:  # RuntimeError: also an unsupported compression  # fmt: skip
-            self._error(code, None, None, f"damaged ZIP member: {exc}")
+            self._error(code, None, None, told.DAMAGED_MEMBER(exc=exc))
 
     def _iter_lines(
         self,
@@ -506,7 +507,7 @@ class DataStageZip:
                 before = leftover + chunk[: exc.start].decode(ENCODING, "replace")
                 bad_line = line_no + before.count("\n") + 1
                 bad = chunk[exc.start]
-                self._error(code, bad_line, None, f"byte {bad:#04x} is not Windows-1252")
+                self._error(code, bad_line, None, told.NOT_CP1252(byte=f"{bad:#04x}"))
                 return
             text = leftover + text
             if sep is None and "\n" in text:
@@ -539,7 +540,7 @@ class DataStageZip:
                     continue
                 problem: tuple[str, str, str] | None = ("", "", "")
                 if not line:
-                    self._error(code, no, None, "empty line inside the table")
+                    self._error(code, no, None, told.EMPTY_LINE())
                 else:
                     vals, problem = norm.normalize(line)
                     if problem is None:
@@ -548,8 +549,7 @@ class DataStageZip:
                         self.repaired[code] = self.repaired.get(code, 0) + 1
                         if self.repaired[code] == 1:
                             self.warnings.append(
-                                f"{self.source(code)}:{no}: row has more fields than the "
-                                f"header: {fixed[1]}; rows like it read the same way"
+                                told.REPAIRED(source=self.source(code), line=no, how=fixed[1])
                             )
                         v = norm.from_values(fixed[0])
                     else:
@@ -557,7 +557,7 @@ class DataStageZip:
                 if v is not None:
                     out((no, v) if numbered else v)
                 if problem is not None and len(self.errors) - start_errors >= MAX_ERRORS_PER_TABLE:
-                    self._error(code, None, None, "too many errors; the rest of the table skipped")
+                    self._error(code, None, None, told.TOO_MANY_ERRORS())
                     return
             yield batch
         if leftover:
@@ -567,18 +567,16 @@ class DataStageZip:
                 self._check_header(code, layout, leftover.rstrip("\r"))
             else:
                 self._error(
-                    code, line_no, None, "last row is not terminated by CRLF (truncated file?)",
-                    leftover[-20:],
+                    code, line_no, None, told.UNTERMINATED(), leftover[-20:],
                 )  # fmt: skip
         elif not header_seen:
-            self._error(code, 1, None, "empty file: the header line is missing")
+            self._error(code, 1, None, told.NO_HEADER())
 
     def _check_header(self, code: str, layout: TableLayout, line: str) -> None:
         got = line.removeprefix("\ufeff").removesuffix("|")
         if got != layout.header:
             self._error(
-                code, 1, None, f"header does not match table {code}: expected {layout.header!r}",
-                got[:60],
+                code, 1, None, told.BAD_HEADER(code=code, header=repr(layout.header)), got[:60],
             )  # fmt: skip
 
     def records(self, code: str) -> Iterator[Any]:

@@ -49,11 +49,15 @@ NOTE_POLICY_CHANGE = Template(
 )
 NOTE_MERGED = Template(
     "note.f4_merged",
-    "{allocations} journal allocation(s) merged into {lots} lot portion(s), one per "
-    "temporary-import lot; each lot portion is one engine computation rounded to whole pesos "
-    "(CFF 20); line and plan figures are their sums; the LFD 49 DTA minimum is per pedimento: "
-    "checked on the whole F4 pedimento",
+    "{lots}, one per temporary-import lot, merged from {allocations}; each lot portion is one "
+    "engine computation rounded to whole pesos (CFF 20); line and plan figures are their sums; "
+    "the LFD 49 DTA minimum is per pedimento: checked on the whole F4 pedimento",
 )
+#: the counts of the merge note, each in the form its number takes
+N_ALLOCATIONS = Template(
+    "note.n_f4_allocations", "{n} journal allocation", "{n} journal allocations"
+)
+N_PORTIONS = Template("note.n_f4_portions", "{n} lot portion", "{n} lot portions")
 NOTE_DTA_MINIMUM = Template(
     "note.f4_dta_minimum",
     "DTA: the F4 pedimento's 8 per thousand ({exact}) is below the LFD 49-III fee ({fee}, "
@@ -398,7 +402,10 @@ def plan_portions(
         (NOTE_POLICY_ENTRY if policy is F4Policy.ENTRY_DATE else NOTE_POLICY_CHANGE)(
             policy=policy.value
         ),
-        NOTE_MERGED(allocations=sum(p.allocations for p in portions), lots=len(lots)),
+        NOTE_MERGED(
+            allocations=N_ALLOCATIONS(n=sum(p.allocations for p in portions)),
+            lots=N_PORTIONS(n=len(lots)),
+        ),
     ]
     plan = build_plan(
         priced,

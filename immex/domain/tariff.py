@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from immex.domain.messages import Msg, Template, joined
+
 
 class RateKind(enum.Enum):
     AD_VALOREM = "ad_valorem"  # a plain percentage, e.g. "35"
@@ -45,6 +47,29 @@ class PublishedRate:
         if self.percent is not None:
             return format(self.percent.normalize(), "f")
         return self.text
+
+
+#: what a period's ``certainty`` code says, in words (by code; the code itself stays in JSON)
+CERTAINTY = {
+    code: Template(f"tariff.certainty.{code}", text)
+    for code, text in (
+        ("exact", "exact"),
+        ("from_unknown", "start unknown"),
+        ("to_unknown", "end unknown"),
+        ("both_unknown", "start and end unknown"),
+        ("from_computed", "start computed"),
+        ("to_computed", "end computed"),
+    )
+}
+
+
+def certainty_text(code: str) -> Msg | str:
+    """A period's certainty in words (each of its codes, ``,``-separated when several); a
+    code the table does not know as it is."""
+    parts = [c.strip() for c in code.split(",") if c.strip()]
+    if not parts or any(c not in CERTAINTY for c in parts):
+        return code
+    return joined([CERTAINTY[c]() for c in parts], ", ")
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,17 @@ import unicodedata
 from pathlib import Path
 
 from immex.refdata.framework import BuiltTable, SourceFile, read_json, source_file, write_csv
+from immex.refdata.manifest_texts import (
+    A22_CODE_NO_SAT,
+    ABBREVIATION_NOT_IN_RULE_5,
+    ALIAS_AMBIGUOUS,
+    COUNTRIES_A22_ONLY,
+    COUNTRIES_LISTED,
+    OFFICES_A22_ONLY,
+    OFFICES_SAT_ONLY,
+    UNIT_NAMES_DIFFER,
+    UNIT_NOT_IN_A22,
+)
 from immex.refdata.pedimento_keys import A22_ATTR, build_pedimento_keys
 
 SAT_UNITS = "sat/cce_20_unidades_medida.csv"
@@ -112,24 +123,22 @@ def build_units(source: Path, out: Path) -> list[BuiltTable]:
     for row in sorted(sat, key=lambda r: r["id"]):
         a22_name = a22_by_code.get(row["id"], "")
         if a22_name and fold(a22_name) != fold(row["texto"]):
-            notes.append(f"unit {row['id']}: SAT '{row['texto']}' vs Annex 22 '{a22_name}'")
+            notes.append(UNIT_NAMES_DIFFER(unit=row["id"], sat=row["texto"], a22=a22_name))
         if not a22_name:
-            notes.append(f"unit {row['id']} {row['texto']}: not in Annex 22 appendix 7")
+            notes.append(UNIT_NOT_IN_A22(unit=row["id"], name=row["texto"]))
         units.append(
             (row["id"], row["texto"], a22_name, row["vigencia_desde"], row["vigencia_hasta"])
         )
     sat_codes = {u[0] for u in units}
     for code in sorted(set(a22_by_code) - sat_codes):
-        notes.append(f"Annex 22 appendix 7 code {code} has no SAT UMT code")
+        notes.append(A22_CODE_NO_SAT(code=code))
 
     aliases: dict[str, tuple[str, str]] = {}
 
     def alias(text: str, code: str, kind: str) -> None:
         key = fold(text)
         if key in aliases and aliases[key][0] != code:
-            notes.append(
-                f"alias {text!r} is ambiguous ({aliases[key][0]} / {code}); kept the first"
-            )
+            notes.append(ALIAS_AMBIGUOUS(alias=repr(text), first=aliases[key][0], second=code))
             return
         aliases.setdefault(key, (code, kind))
 
@@ -141,7 +150,7 @@ def build_units(source: Path, out: Path) -> list[BuiltTable]:
             alias(a22_name, code, "anexo22_umc_name")
     for abbr, code, basis in LIGIE_UNIT_MAP:
         if basis == "regla 5ª" and fold(abbr) not in rule5:
-            notes.append(f"LIGIE abbreviation {abbr!r} not found in complementary rule 5ª")
+            notes.append(ABBREVIATION_NOT_IN_RULE_5(abbreviation=repr(abbr)))
             basis = "assumed"
         alias(abbr, code, f"ligie_abbreviation ({basis})")
 
@@ -183,12 +192,9 @@ def build_countries(source: Path, out: Path) -> list[BuiltTable]:
     fiii = {c["Clave SAAI M3"]: c["Clave SAAI FIII"] for c in a22}
     rows = sorted((r["id"], r["texto"], r["agrupaciones"], fiii.get(r["id"], "")) for r in sat)
     missing = sorted(set(fiii) - {r[0] for r in rows})
-    notes = [
-        f"Annex 22 appendix 4 transcription lists {len(fiii)} countries (incomplete); "
-        f"SAT lists {len(rows)}",
-    ]
+    notes = [COUNTRIES_LISTED(a22=len(fiii), sat=len(rows))]
     if missing:
-        notes.append("in Annex 22 but not SAT: " + ", ".join(missing))
+        notes.append(COUNTRIES_A22_ONLY(codes=", ".join(missing)))
     n = write_csv(out / "countries.csv", ("iso3", "name", "groups", "saai_fiii"), rows)
     srcs = (
         source_file(source, SAT_COUNTRIES, "2022", SAT_ATTR),
@@ -210,17 +216,11 @@ def build_offices(source: Path, out: Path) -> list[BuiltTable]:
     )
     sat_codes = {r["id"] for r in sat}
     a22_offices = {s[1] for s in sections}
-    notes = []
+    notes: list[str] = []
     if a22_offices - sat_codes:
-        notes.append(
-            "aduanas in Annex 22 appendix 1 but not SAT: "
-            + ", ".join(sorted(a22_offices - sat_codes))
-        )
+        notes.append(OFFICES_A22_ONLY(codes=", ".join(sorted(a22_offices - sat_codes))))
     if sat_codes - a22_offices:
-        notes.append(
-            "aduanas in SAT but not Annex 22 appendix 1: "
-            + ", ".join(sorted(sat_codes - a22_offices))
-        )
+        notes.append(OFFICES_SAT_ONLY(codes=", ".join(sorted(sat_codes - a22_offices))))
     n2 = write_csv(out / "customs_sections.csv", ("code", "aduana", "seccion", "name"), sections)
     return [
         BuiltTable(

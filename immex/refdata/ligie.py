@@ -32,6 +32,7 @@ from immex.refdata.ligie_periods import (
     parse_staged,
     rate_kind,
 )
+from immex.refdata.manifest_texts import HISTORY_DATES
 
 LIGIE_REL = "ligie/ligie_2022_consolidated.txt"
 SAT_REL = "sat/cce_20_fracciones_arancelarias.csv"
@@ -250,10 +251,7 @@ def _write_history(out: Path, fractions: list[ParsedFraction], src: SourceFile) 
         n,
         (src,),
         "import-rate periods from the Tarifa's rate-history notes and decree transitories",
-        (
-            "effective dates read from the decrees' transitory articles in the same file; "
-            "unknown ends are marked in 'certainty', never guessed",
-        ),
+        (HISTORY_DATES(),),
     )
 
 

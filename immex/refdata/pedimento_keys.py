@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from immex.refdata.framework import BuiltTable, read_json, source_file, write_csv
+from immex.refdata.manifest_texts import KEYS_READING, KEYS_SUMMARY
 
 A22_KEYS = "anexo22/31_apendice_2.json"
 A22_REGIMES = "anexo22/45_apendice_16.json"
@@ -358,10 +359,11 @@ def build_pedimento_keys(source: Path, out: Path) -> list[BuiltTable]:
         source_file(source, A22_KEYS, "≈2024", A22_ATTR),
         source_file(source, A22_REGIMES, "≈2024", A22_ATTR),
     )
-    summary = (
-        f"{len(PEDIMENTO_KEYS)} keys in the project's catalog, {len(a22)} in Annex 22 appendix 2; "
-        f"{sum(1 for d in diffs if d[1] == 'missing_in_anexo22')} of ours missing there, "
-        f"{sum(1 for d in diffs if d[1] == 'anexo22_only')} only there (kept, ledger effect none)"
+    summary = KEYS_SUMMARY(
+        ours=len(PEDIMENTO_KEYS),
+        a22=len(a22),
+        missing=sum(1 for d in diffs if d[1] == "missing_in_anexo22"),
+        only=sum(1 for d in diffs if d[1] == "anexo22_only"),
     )
     return [
         BuiltTable(
@@ -370,11 +372,7 @@ def build_pedimento_keys(source: Path, out: Path) -> list[BuiltTable]:
             srcs,
             "≈2024",
             "pedimento keys with their ledger effect (project catalog + Annex 22)",
-            (
-                summary,
-                "regime and ledger effect per key are the project's reading of Annex 22 and "
-                "RULES.md §5 (confidence M): verify before relying on them",
-            ),
+            (summary, KEYS_READING()),
         ),
         BuiltTable(
             "regimes.csv",

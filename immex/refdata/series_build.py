@@ -14,6 +14,7 @@ from pathlib import Path
 from immex.domain.errors import BatchError, ErrorRecord
 from immex.domain.messages import Template
 from immex.refdata.framework import BuiltTable, source_file, write_csv
+from immex.refdata.manifest_texts import FX_SPAN
 
 FX_SOURCE = "banxico/fix_usd_mxn_1991_2026.csv"
 INPC_SOURCE = "inegi/inpc_general_2000_2026.csv"
@@ -121,7 +122,7 @@ def build(source: Path, out: Path) -> list[BuiltTable]:
             fx[-1][0],
             "Banxico FIX USD/MXN by determination date (a pedimento uses the FIX published in "
             "the DOF the banking day before, CFF art. 20)",
-            (f"{fx[0][0]} … {fx[-1][0]}; the dates are the banking days",),
+            (FX_SPAN(first=fx[0][0], last=fx[-1][0]),),
         ),
         BuiltTable(
             "inpc.csv",

@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
+from immex.api.i18n import in_lang
 from immex.api.v1.auth import OperateWs, server_of
 from immex.api.v1.errors import RefusedFile, error_body, request_lang
 from immex.domain.errors import BatchError, InvalidInput
@@ -49,10 +50,10 @@ def import_files(
     request: Request, ws: OperateWs, kind: ImportKind, file: list[UploadFile],
     run_async: bool = AsyncQuery, rectify: bool = RectifyQuery, reason: str | None = ReasonQuery,
 ) -> Any:  # fmt: skip
-    """Import the file(s) all or nothing: 201 with the batch or 422 with every error; as a
-    job (202 ``{"job_id"}``) with ``?async=1`` or above 5 MiB. ``?rectify=true&reason=…``
-    records new versions of stored data (422 without a reason, or for shipments, Data
-    Stage and archivo M)."""
+    """Import the files all or nothing: 201 with the batch (its message in the language of
+    ``Accept-Language``) or 422 with every error; as a job (202 ``{"job_id"}``) with
+    ``?async=1`` or above 5 MiB. ``?rectify=true&reason=…`` records new versions of stored
+    data (422 without a reason, or for shipments, Data Stage and archivo M)."""
     try:
         why = rectification(kind.value, rectify, reason)
     except InvalidInput as exc:  # in the reader's language, as a refused file's errors
@@ -70,6 +71,7 @@ def import_files(
                      "url": f"/api/v1/jobs/{job.id}"},
         )  # fmt: skip
     try:
-        return import_now(ws, kind, files, why)
+        done = import_now(ws, kind, files, why)
     except BatchError as exc:
         raise RefusedFile(exc) from None
+    return in_lang(done, request_lang(request))  # its message in the reader's language

@@ -76,8 +76,13 @@ U_SALES = Template("pack.user_sales", "total sales: {amount} MXN")
 U_NO_SALES = Template("pack.user_no_sales", "total sales: not supplied")
 D_LEDGER = Template(
     "pack.used_ledger",
-    "ledger {year}: {lots} lot(s) entered, {lines} shipment line(s), {changes} "
-    "change-of-regime lot portion(s) of the current discharge run",
+    "ledger {year}: {lots}, {lines}, {changes} of the current discharge run",
+)
+#: the counts of the data used, each in the form its number takes
+N_LOTS = Template("pack.n_lots", "{n} lot entered", "{n} lots entered")
+N_LINES = Template("pack.n_lines", "{n} shipment line", "{n} shipment lines")
+N_CHANGES = Template(
+    "pack.n_changes", "{n} change-of-regime lot portion", "{n} change-of-regime lot portions"
 )
 D_FIX = Template(
     "pack.used_fix",
@@ -268,7 +273,12 @@ def annual_report(
             else U_NO_SALES(),
         ),
         data_used=(
-            D_LEDGER(year=year, lots=len(lots), lines=len(ships), changes=len(changes)),
+            D_LEDGER(
+                year=year,
+                lots=N_LOTS(n=len(lots)),
+                lines=N_LINES(n=len(ships)),
+                changes=N_CHANGES(n=len(changes)),
+            ),
             D_FIX(),
             *ctx.notes,
         ),

@@ -34,7 +34,6 @@ from immex.services.workspace.context import Workspace
 Row = ProsecRow | FtaRow | AmendmentRow
 
 
-WITH_ROWS = Template("impact.with_rows", "with the {count} row(s) of {file} added (not loaded)")
 SAY_KIND = Template(
     "impact.say_kind", "{file}: say what the file is with --kind tariff|amendments|prosec|agreement"
 )
@@ -55,10 +54,16 @@ USED_FILE = Template(
 )
 USED_LEDGER = Template(
     "impact.used_ledger",
-    "ledger: {materials} material(s); open balances on {day}; the current discharge run's F4 "
-    "and US/CA exports from {start} to {day}",
+    "ledger: {materials}; open balances on {day}; the current discharge run's F4 and US/CA "
+    "exports from {start} to {day}",
 )
+N_MATERIALS = Template("impact.n_materials", "{n} material", "{n} materials")
 SIMULATION = Template("impact.simulation", "a simulation: nothing was written")
+WITH_ROWS = Template(
+    "impact.with_rows",
+    "with the {n} row of {name} added (not loaded)",
+    "with the {n} rows of {name} added (not loaded)",
+)
 COMPARED = Template(
     "impact.compared",
     "IGI compared at the rates in force on {day} (customs value at the FIX of the entry × rate; "
@@ -111,7 +116,7 @@ def _after(book: RateBook, rows: Sequence[Row], name: str) -> RateBook:
         [*book.prosec, *(r for r in rows if isinstance(r, ProsecRow))],
         [*book.fta, *(r for r in rows if isinstance(r, FtaRow))],
         [*book.amendments, *(r for r in rows if isinstance(r, AmendmentRow))],
-        (*book.data_notes, WITH_ROWS(count=len(rows), file=name)),
+        (*book.data_notes, WITH_ROWS(n=len(rows), name=name)),
         book.sector_order,
     )
 
@@ -218,7 +223,11 @@ def impact(
         len(touched) - len(ranked),
         data_used=(
             USED_FILE(file=path.name, loader=chosen.loader, rows=len(rows)),
-            USED_LEDGER(materials=len(materials), day=as_of.isoformat(), start=start.isoformat()),
+            USED_LEDGER(
+                materials=N_MATERIALS(n=len(materials)),
+                day=as_of.isoformat(),
+                start=start.isoformat(),
+            ),
             *before.notes,
         ),
         notes=(

@@ -34,9 +34,11 @@ BAD_SHARE = Template("mix.bad_share", "--domestic-share is a percentage from 0 t
 MIX_NONE = Template("mix.none", "no discharged shipment lines of {product} in {month}")
 MIX_USED = Template(
     "mix.used",
-    "ledger: the current discharge run's {allocations} allocation(s) of {lines} shipment "
-    "line(s) of {product} in {month}",
+    "ledger: the current discharge run's {allocations} of {lines} of {product} in {month}",
 )
+#: the counts of the data used, each in the form its number takes
+N_ALLOCATIONS = Template("mix.n_allocations", "{n} allocation", "{n} allocations")
+N_LINES = Template("mix.n_lines", "{n} shipment line", "{n} shipment lines")
 MIX_PRO_RATA = Template(
     "mix.pro_rata",
     "a simulation: nothing was written; each shipment line's lot portions are taken pro rata "
@@ -134,8 +136,8 @@ def whatif_mix(
         option=option,
         data_used=(
             MIX_USED(
-                allocations=len(portions),
-                lines=len(shipments),
+                allocations=N_ALLOCATIONS(n=len(portions)),
+                lines=N_LINES(n=len(shipments)),
                 product=product,
                 month=month_str(month),
             ),

@@ -54,7 +54,8 @@ NONE_IN_FORCE = Template(
 )
 GOODS_EXTRA = Template(
     "advice.goods_extra",
-    "the goods list {file} names sector(s) {sectors} with no PROSEC rows loaded: not advised",
+    "the goods list {file} names sector {sectors} with no PROSEC rows loaded: not advised",
+    "the goods list {file} names sectors {sectors} with no PROSEC rows loaded: not advised",
 )
 SIMULATION = Template("advice.simulation", "a simulation: nothing was written")
 SAVING_IS = Template(
@@ -86,13 +87,21 @@ NO_US_DUTIES = Template(
 )
 USED_LEDGER = Template(
     "advice.used_ledger",
-    "ledger: {domestic} domestic-sale and {exports} US/CA export lot portion(s) of the current "
-    "discharge run on fracciones the loaded PROSEC rows list",
+    "ledger: {domestic} and {exports} of the current discharge run on fracciones the loaded "
+    "PROSEC rows list",
 )
 USED_MATERIALS = Template(
-    "advice.used_materials",
-    "{materials} material(s) and {products} product(s) with their fracciones",
+    "advice.used_materials", "{materials} and {products} with their fracciones"
 )
+#: the counts of the data used, each in the form its number takes
+N_DOMESTIC = Template(
+    "advice.n_domestic", "{n} domestic-sale lot portion", "{n} domestic-sale lot portions"
+)
+N_EXPORTS = Template(
+    "advice.n_exports", "{n} US/CA export lot portion", "{n} US/CA export lot portions"
+)
+N_MATERIALS = Template("advice.n_materials", "{n} material", "{n} materials")
+N_PRODUCTS = Template("advice.n_products", "{n} product", "{n} products")
 USED_GOODS = Template(
     "advice.used_goods",
     "sector goods list {file} ({rows} row, given by the user)",
@@ -274,7 +283,7 @@ def prosec_advise(
         span = {"start": date_from.isoformat(), "end": date_to.isoformat()}
         warnings.append(NONE_IN_FORCE(rows=len(rows), first=first.isoformat(), **span))
     if goods is not None and (extra := sorted(goods.sectors() - set(codes))):
-        warnings.append(GOODS_EXTRA(file=goods.file, sectors=", ".join(extra)))
+        warnings.append(GOODS_EXTRA(file=goods.file, sectors=", ".join(extra), n=len(extra)))
     notes = [SIMULATION(), SAVING_IS(), REALISED_IS(), GOODS_GIVEN(file=goods.file) if goods
              else GOODS_NOT_GIVEN()]  # fmt: skip
     if not us:
@@ -287,8 +296,10 @@ def prosec_advise(
         held,
         tuple(sectors),
         data_used=(
-            USED_LEDGER(domestic=len(dom), exports=len(exp)),
-            USED_MATERIALS(materials=len(materials), products=len(products)),
+            USED_LEDGER(domestic=N_DOMESTIC(n=len(dom)), exports=N_EXPORTS(n=len(exp))),
+            USED_MATERIALS(
+                materials=N_MATERIALS(n=len(materials)), products=N_PRODUCTS(n=len(products))
+            ),
             *([USED_GOODS(file=goods.file, rows=len(goods.rows))] if goods else []),
             *ctx.notes,
         ),

@@ -53,9 +53,12 @@ D_ROWS = Template(
 )
 D_LEDGER = Template(
     "app.used_ledger",
-    "ledger: {products} product(s), {materials} material(s), {lots} lot(s) entered from {start} "
-    "to {end}",
+    "ledger: {products}, {materials}, {lots} from {start} to {end}",
 )
+#: the counts of the data used, each in the form its number takes
+N_PRODUCTS = Template("app.n_products", "{n} product", "{n} products")
+N_MATERIALS = Template("app.n_materials", "{n} material", "{n} materials")
+N_LOTS = Template("app.n_lots", "{n} lot entered", "{n} lots entered")
 N_GOODS = Template(
     "app.goods",
     "the goods the company produces must be the sector's goods (Decree art. 4; RULES P-1, P-4): "
@@ -151,9 +154,9 @@ def prosec_application(
         data_used=(
             D_ROWS(rows=len(rows), sector=code, day=as_of.isoformat()),
             D_LEDGER(
-                products=len(products),
-                materials=len(materials),
-                lots=len(lots),
+                products=N_PRODUCTS(n=len(products)),
+                materials=N_MATERIALS(n=len(materials)),
+                lots=N_LOTS(n=len(lots)),
                 start=start.isoformat(),
                 end=as_of.isoformat(),
             ),

@@ -27,14 +27,16 @@ OPTIONAL = ("description", "valid_from", "valid_to")
 NO_FILE = Template("goods.no_file", "{path}: no such file (the sector goods list)")
 MISSING_COLUMNS = Template(
     "goods.missing_columns",
-    "{path}:1: missing column(s) {missing}; expected: {expected} (optional: {optional}) — see "
+    "{path}:1: missing column {items}; expected: {required} (optional: {optional}) — see "
+    "docs/FILES.md",
+    "{path}:1: missing columns {items}; expected: {required} (optional: {optional}) — see "
     "docs/FILES.md",
 )
 SOURCE_REQUIRED = Template(
     "goods.source_required", "the decree and DOF date the row comes from is required"
 )
-BEFORE_FROM = Template("goods.before_from", "before valid_from")
-ERRORS_IN = Template("goods.errors_in", "{count} error(s) in {file}")
+BEFORE_START = Template("goods.before_start", "before valid_from")
+ERRORS_IN = Template("goods.errors_in", "{n} error in {file}", "{n} errors in {file}")
 NO_ROWS = Template("goods.no_rows", "{path}: no rows (the sector goods list is empty)")
 
 
@@ -71,19 +73,15 @@ def read_sector_goods(path: Path | str) -> SectorGoods:
     """The file's rows; BatchError (exit 2) listing every bad cell, nothing half-read."""
     path = Path(path)
     if not path.is_file():
-        raise InvalidInput(NO_FILE(path=str(path)), field="sector_goods")
+        raise InvalidInput(NO_FILE(path=path), field="sector_goods")
     header, rows = read_table(path)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise InvalidInput(
-            MISSING_COLUMNS(
-                path=str(path),
-                missing=", ".join(missing),
-                expected=", ".join(REQUIRED),
-                optional=", ".join(OPTIONAL),
-            ),
+            MISSING_COLUMNS(path=path, items=", ".join(missing), required=", ".join(REQUIRED),
+                            optional=", ".join(OPTIONAL), n=len(missing)),
             field="sector_goods",
-        )
+        )  # fmt: skip
     c = RowChecker(str(path))
     out: list[SectorGood] = []
     for line, row in rows:
@@ -99,13 +97,13 @@ def read_sector_goods(path: Path | str) -> SectorGoods:
         start = c.day(line, row, "valid_from", required=False)
         end = c.day(line, row, "valid_to", required=False)
         if start and end and end < start:
-            c.err(line, "valid_to", BEFORE_FROM(), end.isoformat())
+            c.err(line, "valid_to", BEFORE_START(), end.isoformat())
         if sector and fraccion and source:
             out.append(
                 SectorGood(sector, fraccion, source, row.get("description", ""), start, end, line)
             )
     if c.errors:
-        raise BatchError(c.errors, ERRORS_IN(count=len(c.errors), file=path.name))
+        raise BatchError(c.errors, ERRORS_IN(n=len(c.errors), file=path.name))
     if not out:
-        raise InvalidInput(NO_ROWS(path=str(path)), field="sector_goods")
+        raise InvalidInput(NO_ROWS(path=path), field="sector_goods")
     return SectorGoods(path.name, tuple(out))

@@ -71,9 +71,12 @@ US_DUTY_NEGATIVE = Template("whatif.us_duty_negative", "--us-duty must not be ne
 NOT_PRICED = Template("whatif.not_priced", "could not be priced: {why}")
 USED_SLICE = Template(
     "whatif.used_slice",
-    "ledger: {lots} temporary-import lot(s) of the {components} component(s) of the BOM in "
-    "force, {lines} recorded shipment line(s) using them up to the date",
+    "ledger: {lots} of {components} of the BOM in force, {lines} using them up to the date",
 )
+#: the counts of the data used, each in the form its number takes
+N_LOTS = Template("whatif.n_lots", "{n} temporary-import lot", "{n} temporary-import lots")
+N_COMPONENTS = Template("whatif.n_components", "{n} component", "{n} components")
+N_LINES = Template("whatif.n_lines", "{n} recorded shipment line", "{n} recorded shipment lines")
 USED_LIMITS = Template(
     "whatif.used_limits",
     "IMMEX time limits: bundled parameters immex.limit.* (LA 108; RULES I-2)",
@@ -451,9 +454,9 @@ def _data_used(ctx: DutyContext, sim: Simulation, limit_notes: list[str]) -> tup
         dict.fromkeys(
             [
                 USED_SLICE(
-                    lots=len(sim.plant.lot_id),
-                    components=len(sim.components),
-                    lines=sim.recorded_shipments,
+                    lots=N_LOTS(n=len(sim.plant.lot_id)),
+                    components=N_COMPONENTS(n=len(sim.components)),
+                    lines=N_LINES(n=sim.recorded_shipments),
                 ),
                 USED_LIMITS(),
                 *limit_notes,

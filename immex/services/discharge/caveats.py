@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from immex.domain.company import Company
-from immex.domain.messages import Template, joined
+from immex.domain.messages import Msg, Template, joined
 from immex.services.ledger.corrections import stale_notes
 from immex.services.workspace.context import Workspace
 from immex.store.repositories.journal import RunRecord
@@ -24,27 +24,36 @@ NO_RUN_YET = Template(
 LOTS_WHOLE = Template(
     "discharge.no_run_lots_whole", "no discharge run yet: every lot is shown whole"
 )
-RUN_STOPS = Template(
-    "discharge.caveat.run_stops",
-    "the current discharge run {run_id} covers shipments through {through} only: later "
-    "shipments are not in these figures (run `immex discharge run`)",
+THROUGH = Template(
+    "caveat.through",
+    "the current discharge run {run} covers shipments through {day} only: later shipments are "
+    "not in these figures (run `immex discharge run`)",
 )
-LEDGER_CHANGED = Template(
-    "discharge.caveat.ledger_changed",
-    "the ledger changed after discharge run {run_id} ({created}): imported since: {files}{more}"
-    " — these figures use the old journal; run `immex discharge run` again",
+LATER_IMPORTS = Template(
+    "caveat.later_imports",
+    "the ledger changed after discharge run {run} ({when}): imported since: {files}{more} — "
+    "these figures use the old journal; run `immex discharge run` again",
 )
-SHORTFALLS = Template(
-    "discharge.caveat.shortfalls",
-    "{lines} shipment line(s) of these dates could not be discharged in full (not enough open "
-    "temporary imports on the date; {shortfalls} component shortfall(s)): {shown}{more} — the "
-    "missing inputs are not in these figures (see `immex discharge show {run_id}`)",
+SHORT = Template(
+    "caveat.short",
+    "{n} shipment line of these dates could not be discharged in full (not enough open "
+    "temporary imports on the date; {shortfalls}): {shown}{more} — the missing inputs are not "
+    "in these figures (see `immex discharge show {run}`)",
+    "{n} shipment lines of these dates could not be discharged in full (not enough open "
+    "temporary imports on the date; {shortfalls}): {shown}{more} — the missing inputs are not "
+    "in these figures (see `immex discharge show {run}`)",
 )
-SHORT_ITEM = Template("discharge.caveat.short_item", "{where} {day} {part} missing {quantity}")
+N_SHORTFALLS = Template(
+    "caveat.n_shortfalls", "{n} component shortfall", "{n} component shortfalls"
+)
+SHORT_ITEM = Template("caveat.short_item", "{document}/{line} {day} {part} missing {missing}")
 UNEXPLODED = Template(
-    "discharge.caveat.unexploded",
-    "{lines} shipment line(s) of these dates have no BOM version in force on their date and were "
-    "not discharged: {shown}{more} — their inputs are not in these figures (import the BOM, then "
+    "caveat.unexploded",
+    "{n} shipment line of these dates has no BOM version in force on its date and was not "
+    "discharged: {shown}{more} — its inputs are not in these figures (import the BOM, then run "
+    "`immex discharge run`)",
+    "{n} shipment lines of these dates have no BOM version in force on their date and were not "
+    "discharged: {shown}{more} — their inputs are not in these figures (import the BOM, then "
     "run `immex discharge run`)",
 )
 
@@ -59,7 +68,7 @@ def run_caveats(repos: Repositories, company: Company, run: RunRecord, date_to: 
     the data; a correction makes it stale)."""
     out: list[str] = list(stale_notes(repos, company.id, run.id))
     if run.through is not None and run.through < date_to:
-        out.append(RUN_STOPS(run_id=run.id, through=run.through.isoformat()))
+        out.append(THROUGH(run=run.id, day=run.through.isoformat()))
     later = [
         r
         for r in repos.discharge_inputs.recent_imports(company.id, 50)
@@ -67,14 +76,9 @@ def run_caveats(repos: Repositories, company: Company, run: RunRecord, date_to: 
     ]
     if later:
         files = ", ".join(f"{r.entity} {r.file_name}" for r in reversed(later[:3]))
-        out.append(
-            LEDGER_CHANGED(
-                run_id=run.id,
-                created=f"{run.created_at:%Y-%m-%d %H:%M}",
-                files=files,
-                more=" …" if len(later) > 3 else "",
-            )
-        )
+        more = " …" if len(later) > 3 else ""
+        when = f"{run.created_at:%Y-%m-%d %H:%M}"
+        out.append(LATER_IMPORTS(run=run.id, when=when, files=files, more=more))
     return out
 
 
@@ -102,31 +106,20 @@ def journal_caveats(
         unexp = repos.journal.period_unexploded(*period)
     if short:
         lines = {(r.document, r.line) for r in short}
-        items = joined(
+        shown: Msg | str = joined(
             [
-                SHORT_ITEM(
-                    where=f"{r.document}/{r.line}",
-                    day=r.ship_date.isoformat(),
-                    part=r.part_number,
-                    quantity=f"{Decimal(r.missing_micro).scaleb(-6).normalize():f}",
-                )
+                SHORT_ITEM(document=r.document, line=r.line, day=r.ship_date.isoformat(),
+                           part=r.part_number,
+                           missing=f"{Decimal(r.missing_micro).scaleb(-6).normalize():f}")
                 for r in short[:limit]
             ]
-        )
-        out.append(
-            SHORTFALLS(
-                lines=len(lines),
-                shortfalls=len(short),
-                shown=items,
-                more=" …" if len(short) > limit else "",
-                run_id=run.id,
-            )
-        )
+        )  # fmt: skip
+        out.append(SHORT(n=len(lines), shortfalls=N_SHORTFALLS(n=len(short)), shown=shown,
+                         more=" …" if len(short) > limit else "", run=run.id))  # fmt: skip
     if unexp:
         shown = "; ".join(
             f"{r.document}/{r.line} {r.ship_date.isoformat()} {r.product}" for r in unexp[:limit]
         )
-        out.append(
-            UNEXPLODED(lines=len(unexp), shown=shown, more=" …" if len(unexp) > limit else "")
-        )
+        out.append(UNEXPLODED(n=len(unexp), shown=shown,
+                              more=" …" if len(unexp) > limit else ""))  # fmt: skip
     return out

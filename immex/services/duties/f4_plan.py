@@ -16,7 +16,6 @@ from immex.domain.f4_plan import F4Plan, F4Policy, period_bounds, plan_portions
 from immex.domain.lot_portions import PortionSplit
 from immex.domain.messages import Template
 from immex.domain.series import Month, month_str
-from immex.services.discharge.caveats import NO_RUN_YET
 from immex.services.duties.journal_portions import (
     duty_context_of,
     has_run,
@@ -29,10 +28,14 @@ from immex.services.rates.best_rate import coverage_notes
 from immex.services.workspace.context import Workspace
 
 NO_F4 = Template("f4.no_allocations", "no domestic-sale allocations (key F4) in {period}")
-ZERO_VALUE = Template(
-    "f4.zero_value_left_out", "{count} allocation(s) of zero value left out (nothing to pay)"
-)
 BAD_POLICY = Template("f4.bad_policy", "--policy must be one of {items}, not {policy}")
+NO_RUN = Template("f4.no_run", "no discharge run yet: run `immex discharge run` first")
+NO_DOMESTIC = Template("f4.no_domestic", "no domestic-sale allocations (key F4) in {period}")
+ZERO_VALUE = Template(
+    "f4.zero_value",
+    "{n} allocation of zero value left out (nothing to pay)",
+    "{n} allocations of zero value left out (nothing to pay)",
+)
 CHANGE_BEFORE_PERIOD = Template(
     "f4.change_before_period",
     "--change-date {change_date} is before the period {value}",
@@ -104,13 +107,13 @@ def _plan_f4(
         )
         extra: list[str] = []
         if not has_run(ws):
-            extra.append(NO_RUN_YET())
+            extra.append(NO_RUN())
         else:
             if not portions:
-                extra.append(NO_F4(period=plan.period))
+                extra.append(NO_DOMESTIC(period=plan.period))
             extra += journal_caveats(ws, start, end, ("domestic",))
     if skipped:
-        extra.append(ZERO_VALUE(count=len(skipped)))
+        extra.append(ZERO_VALUE(n=len(skipped)))
     notes = coverage_notes(plan.change_date, fx=context.fx, inpc=context.inpc)
     extra += [w for w in notes if w not in plan.warnings]
     if not extra:

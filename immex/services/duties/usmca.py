@@ -35,14 +35,16 @@ from immex.services.workspace.context import Workspace
 CANNOT_READ = Template("usmca.cannot_read", "{path}: cannot read the US/CA duties file: {exc}")
 MISSING_COLUMNS = Template(
     "usmca.missing_columns",
-    "{path}:1: missing column(s) {items}; expected: document, us_duty_usd",
+    "{path}:1: missing column {items}; expected: document, us_duty_usd",
+    "{path}:1: missing columns {items}; expected: document, us_duty_usd",
 )
 NEGATIVE = Template("check.negative", "must not be negative")
 EMPTY_DOCUMENT = Template("usmca.empty_document", "empty document")
 NO_EXPORTS = Template("usmca.no_exports", "no exports to USA/CAN discharged in {period}")
 NOT_EXPORTS = Template(
     "usmca.not_exports",
-    "{count} document(s) in the US/CA duties file are not exports of {period}: {documents}{more}",
+    "{n} document in the US/CA duties file is not an export of {period}: {documents}{more}",
+    "{n} documents in the US/CA duties file are not exports of {period}: {documents}{more}",
 )
 
 
@@ -59,7 +61,7 @@ def read_us_duties(path: Path) -> dict[str, Decimal]:
     missing = [c for c in ("document", "us_duty_usd") if c not in cols]
     if missing:
         raise InvalidInput(
-            MISSING_COLUMNS(path=path, items=", ".join(missing)),
+            MISSING_COLUMNS(path=path, items=", ".join(missing), n=len(missing)),
             field="us_duties",
         )
     for n, row in enumerate(reader, start=2):
@@ -130,13 +132,9 @@ def _report_63a(
     known = {d.document.replace(" ", "") for d in report.documents}
     unknown = sorted(set(us_duties) - known)
     if unknown:
+        more = " …" if len(unknown) > 5 else ""
         extra.append(
-            NOT_EXPORTS(
-                count=len(unknown),
-                period=label,
-                documents=", ".join(unknown[:5]),
-                more=" …" if len(unknown) > 5 else "",
-            )
+            NOT_EXPORTS(n=len(unknown), period=label, documents=", ".join(unknown[:5]), more=more)
         )
     if extra:
         report = replace(report, warnings=tuple([*extra, *report.warnings]))

@@ -26,7 +26,7 @@ from immex.services.sat.datastage_import import import_datastage
 from immex.services.sat.m3_import import import_m3
 from immex.services.workspace.context import Workspace
 
-NO_FILE_FIELD = Template("jobs.no_file_field", "send the file(s) in the multipart field 'file'")
+NO_FILE_FIELD = Template("jobs.no_file_field", "send the files in the multipart field 'file'")
 WRONG_FILE_KIND = Template("jobs.wrong_file_kind", "file: {name} is not a {value} file ({items})")
 ONE_FILE = Template("jobs.one_file", "one {value} file at a time")
 NO_FILES_LEFT = Template("jobs.no_files_left", "job {job_id} has no files left to import")

@@ -21,6 +21,13 @@ from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput, NotFound
 from immex.domain.messages import Msg, Template, joined
 from immex.services.ledger.field_checks import parse_pedimento
+from immex.services.ledger.stale_texts import (
+    STALE,
+    STALE_RECTIFY,
+    STALE_RECTIFY_MASTER,
+    STALE_VOID,
+)
+from immex.services.ledger.stale_texts import STALE_NOTE as STALE_NOTE  # used from here too
 from immex.services.workspace.context import UnitOfWork, Workspace
 from immex.store.repositories.corrections import BomLine, Correction, LotVersion, PartVersion
 from immex.store.repositories.ledger_records import MasterData
@@ -119,22 +126,6 @@ N_RESTORED = Template(
     "{n} parts back to their earlier version",
 )
 N_WITHDRAWN = Template("batch.n_withdrawn", "{n} withdrawn", "{n} withdrawn")
-STALE_NOTE = Template(
-    "journal.stale_after",
-    "the current discharge run {run} is stale after this correction: run `immex discharge run`",
-)
-STALE = Template(
-    "journal.stale",
-    "the current discharge run {run} is STALE: the ledger was corrected after it ({what}); "
-    "these figures use the old journal until `immex discharge run` supersedes it",
-)
-STALE_VOID = Template("journal.stale_void", "batch {batch} {file} voided by {actor} on {day}")
-STALE_RECTIFY = Template(
-    "journal.stale_rectify", "pedimento(s) {pedimentos} rectified by {actor} on {day}"
-)
-STALE_RECTIFY_MASTER = Template(
-    "journal.stale_rectify_master", "{entity} {names} rectified by {actor} on {day}"
-)
 NO_PART = Template(
     "part.no_history",
     "part {part} was never imported for company {rfc} (neither a material nor a product, nor "
@@ -424,8 +415,8 @@ def _stale_part(repos: Repositories, company_id: int, c: Correction) -> Msg:
         shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
         return STALE_RECTIFY_MASTER(entity=entity_name(entity), names=shown, actor=c.actor,
                                     day=day)  # fmt: skip
-    peds = ", ".join(format_pedimento(p) for p in c.detail.get("pedimentos", [])[:3])
-    return STALE_RECTIFY(pedimentos=peds, actor=c.actor, day=day)
+    peds = [format_pedimento(p) for p in c.detail.get("pedimentos", [])[:3]]
+    return STALE_RECTIFY(pedimentos=", ".join(peds), actor=c.actor, day=day, n=len(peds))
 
 
 def pedimento_history(ws: Workspace, number: str) -> list[PedimentoVersion]:

@@ -90,7 +90,12 @@ LOADED_DRY = Template(
     "{file}: {new} Annex I/II rows would be loaded (dry run: nothing written)",
     count="new",
 )
-PRESENT = Template("annex.present", "{message}, {present} already present")
+PRESENT = Template(
+    "annex.present",
+    "{message}, {present} already present",
+    "{message}, {present} already present",
+    count="present",
+)
 NOT_IN_LIGIE = Template(
     "annex.warn.not_in_ligie", "{file}:{line}: {scope} is not in the bundled LIGIE (new code?)"
 )

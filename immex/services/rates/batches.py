@@ -13,10 +13,6 @@ from immex.services.workspace.context import UnitOfWork, Workspace
 from immex.store.database import StoreError
 from immex.store.unit import Repositories
 
-LOADED = Template("rates.verb.loaded", "loaded")()
-WOULD_LOAD = Template("rates.verb.would_load", "would be loaded (dry run: nothing written)")()
-#: a load's message with the rows the workspace already had
-ALREADY_PRESENT = Template("rates.already_present", "{message}, {present} already present")
 ALREADY_LOADED = Template(
     "rates.already_loaded",
     "{file} was already loaded (batch {batch}, {when} by {who}); nothing written",
@@ -45,9 +41,41 @@ class LoadResult:
     dry_run: bool = False
 
 
-def loaded_verb(dry_run: bool) -> Msg:
-    """How a load's message says what it did: ``loaded``, or for a dry run what it would."""
-    return WOULD_LOAD if dry_run else LOADED
+#: what a load says it did (or, for a dry run, would do), by what the file holds
+LOADED = {
+    what: (
+        Template(
+            f"rates.loaded.{what}",
+            f"{{file}}: {{new}} {one} loaded",
+            f"{{file}}: {{new}} {many} loaded",
+            count="new",
+        ),
+        Template(
+            f"rates.loaded_dry.{what}",
+            f"{{file}}: {{new}} {one} would be loaded (dry run: nothing written)",
+            f"{{file}}: {{new}} {many} would be loaded (dry run: nothing written)",
+            count="new",
+        ),
+    )
+    for what, one, many in (
+        ("rows", "row", "rows"),
+        ("values", "parameter value", "parameter values"),
+        ("points", "point", "points"),
+    )
+}
+ALREADY_PRESENT = Template(
+    "rates.already_present",
+    "{message}, {present} already present",
+    "{message}, {present} already present",
+    count="present",
+)
+
+
+def loaded_message(what: str, file: str, new: int, present: int, dry_run: bool) -> Msg:
+    """``file: N rows loaded`` (``would be loaded`` for a dry run), and how many of the
+    file's were there already."""
+    message = LOADED[what][dry_run](file=file, new=new)
+    return ALREADY_PRESENT(message=message, present=present) if present else message
 
 
 def file_digest(path: Path) -> str:

@@ -30,11 +30,10 @@ from immex.domain.messages import Template
 from immex.domain.rate_rows import SCOPE_WHOLE, scope_contains, scope_level
 from immex.domain.rates import AmendmentRow, FtaRow, ProsecRow, Sector, normalize_iso3
 from immex.services.rates.batches import (
-    ALREADY_PRESENT,
     LoadResult,
     already_loaded,
     file_digest,
-    loaded_verb,
+    loaded_message,
     record_batch,
     require_rates_tables,
 )
@@ -46,7 +45,6 @@ from immex.services.tariff.lookup import fraction_exists
 from immex.services.workspace.context import Workspace
 from immex.store.unit import Repositories
 
-LOADED_ROWS = Template("rates.loaded", "{file}: {count} row(s) {verb}")
 UNKNOWN_KIND = Template("rates.unknown_kind", "unknown rate file kind {kind}; use one of {items}")
 WRONG_LAYOUT = Template("rates.wrong_layout", "{name}: wrong layout; nothing was written")
 NO_BUNDLED_LIGIE = Template(
@@ -323,9 +321,7 @@ def load_rates(ws: Workspace, kind: str, path: Path, *, dry_run: bool = False) -
             _add_sectors(uow.repos, new, path.name)
         batch_id = record_batch(uow, kind, path, digest, len(parsed), len(new))
         uow.repos.rates.add_rows(kind, batch_id, new)
-    message: str = LOADED_ROWS(file=path.name, count=len(new), verb=loaded_verb(dry_run))
-    if present:
-        message = ALREADY_PRESENT(message=message, present=present)
+    message = loaded_message("rows", path.name, len(new), present, dry_run)
     return LoadResult(
         kind, path.name, digest, None if dry_run else batch_id, len(parsed), len(new), present,
         False, message, tuple(warnings), dry_run,

@@ -25,11 +25,10 @@ from immex.domain.messages import Template
 from immex.refdata.bundled import load_parameters
 from immex.services.ledger.field_checks import NOT_A_NUMBER
 from immex.services.rates.batches import (
-    ALREADY_PRESENT,
     LoadResult,
     already_loaded,
     file_digest,
-    loaded_verb,
+    loaded_message,
     record_batch,
     require_rates_tables,
 )
@@ -37,7 +36,6 @@ from immex.services.rates.rowfile import MUST_BE_ONE_OF, RowChecker, read_table
 from immex.services.rates.workspace_data import LoadedValues, merged
 from immex.services.workspace.context import Workspace
 
-LOADED_ROWS = Template("parameters.loaded", "{file}: {count} parameter value(s) {verb}")
 OVERLAPS_BUNDLED = Template(
     "parameters.overlaps_bundled", "overlaps the bundled value {value} ({period}, {source})"
 )
@@ -64,7 +62,8 @@ OLD_WORKSPACE = Template(
 )
 MISSING_COLUMNS = Template(
     "parameters.missing_columns",
-    "{name}: missing column(s) {items} (expected {items2}[, note])",
+    "{name}: missing column {items} (expected {items2}[, note])",
+    "{name}: missing columns {items} (expected {items2}[, note])",
 )
 NO_ROWS = Template("series.no_rows", "{name}: no data rows")
 
@@ -98,9 +97,7 @@ def load_parameters_file(ws: Workspace, path: Path, *, dry_run: bool = False) ->
         new, present = _new_values(path.name, parsed, uow.repos.parameters.values())
         batch_id = record_batch(uow, "parameters", path, digest, len(parsed), len(new))
         uow.repos.parameters.add_values(batch_id, new)
-    message: str = LOADED_ROWS(file=path.name, count=len(new), verb=loaded_verb(dry_run))
-    if present:
-        message = ALREADY_PRESENT(message=message, present=present)
+    message = loaded_message("values", path.name, len(new), present, dry_run)
     warnings = tuple(
         LOW_CONFIDENCE(
             file=path.name, line=line, name=name, period=dv.period, confidence=dv.confidence
@@ -121,7 +118,9 @@ def parse_parameters_file(path: Path, bundled: dict[str, Parameter[Any]]) -> lis
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise InvalidInput(
-            MISSING_COLUMNS(name=path.name, items=", ".join(missing), items2=", ".join(COLUMNS)),
+            MISSING_COLUMNS(
+                name=path.name, items=", ".join(missing), items2=", ".join(COLUMNS), n=len(missing)
+            ),
             field="header",
         )
     if not rows:

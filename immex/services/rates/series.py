@@ -25,11 +25,10 @@ from immex.domain.series import FxSeries, InpcSeries, parse_month
 from immex.refdata.bundled import load_fx, load_inpc
 from immex.services.ledger.field_checks import NOT_A_NUMBER
 from immex.services.rates.batches import (
-    ALREADY_PRESENT,
     LoadResult,
     already_loaded,
     file_digest,
-    loaded_verb,
+    loaded_message,
     record_batch,
     require_rates_tables,
 )
@@ -44,7 +43,6 @@ from immex.services.rates.workspace_data import (
 )
 from immex.services.workspace.context import Workspace
 
-LOADED_ROWS = Template("series.loaded", "{file}: {count} point(s) {verb}")
 BAD_HEADER = Template("series.bad_header", "{name}: the header must name the columns {expected}")
 BAD_SERIES = Template("series.bad_kind", "series must be one of {items}, not {kind}")
 JUMP = Template(
@@ -60,6 +58,8 @@ REPEATS = Template("series.repeats", "repeats the point of line {line}")
 BUNDLED_SERIES = Template("series.bundled", "the bundled series")
 DIFFERS = Template("series.differs", "{value} differs from {known} in {where}")
 NO_ROWS = Template("series.no_rows", "{name}: no data rows")
+NOW_REACHES = Template("series.now_reaches", "{message}; the {series} series now reaches {day}")
+WOULD_REACH = Template("series.would_reach", "{message}; the {series} series would reach {day}")
 OLD_WORKSPACE = Template(
     "series.old_workspace",
     "this workspace predates loaded series; run `immex init` (it upgrades the workspace) and "
@@ -208,14 +208,12 @@ def load_series(ws: Workspace, kind: str, path: Path, *, dry_run: bool = False) 
         new, present = _new_points(kind, path.name, parsed, bundled, stored)
         batch_id = record_batch(uow, kind, path, digest, len(parsed), len(new))
         uow.repos.series.add_points(kind, batch_id, new)
-    message: str = LOADED_ROWS(file=path.name, count=len(new), verb=loaded_verb(dry_run))
-    if present:
-        message = ALREADY_PRESENT(message=message, present=present)
+    message = loaded_message("points", path.name, len(new), present, dry_run)
     if new:
         last = max(day for _, day, _ in new)
         shown = f"{last:%Y-%m}" if kind == "inpc" else last.isoformat()
-        reaches = "would reach" if dry_run else "now reaches"
-        message += f"; the {kind.upper()} series {reaches} {shown}"
+        reaches = WOULD_REACH if dry_run else NOW_REACHES
+        message = reaches(message=message, series=kind.upper(), day=shown)
     return LoadResult(
         kind, path.name, digest, None if dry_run else batch_id, len(parsed), len(new), present,
         False, message, tuple(warnings), dry_run,

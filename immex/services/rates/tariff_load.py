@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from immex.domain.errors import BatchError, ErrorRecord, InvalidInput
-from immex.domain.messages import Template, joined
+from immex.domain.messages import Template
 from immex.domain.rates import AmendmentRow
 from immex.domain.tariff_diff import ChangeKind, InForce, Published, TariffDiff, compare_tariff
 from immex.refdata.bundled import normalize_unit
@@ -39,7 +39,22 @@ COMPARED = Template(
     "{missing} in force but not in the file, {units} unit change(s)",
 )
 DRY_RUN = Template("tariff_load.dry_run", "dry run: nothing written")
-WRITTEN = Template("tariff_load.written", "{count} amendment(s) written")
+#: what a LIGIE workbook's load says: how its rates compare with those in force, and what it wrote
+DIFF_HEAD = Template(
+    "tariff_load.diff_head",
+    "{file}: {fractions} fractions read; {rates} ({up} up, {down} down, {other} of another "
+    "kind), {unchanged} unchanged, {new} new, {missing} in force but not in the file, {units}",
+)
+N_RATES_DIFFER = Template(
+    "tariff_load.n_rates_differ",
+    "{n} rate differs from those in force on {day}",
+    "{n} rates differ from those in force on {day}",
+)
+N_UNIT_CHANGES = Template("tariff_load.n_unit_changes", "{n} unit change", "{n} unit changes")
+N_WRITTEN = Template("tariff_load.n_written", "{n} amendment written", "{n} amendments written")
+DIFF_DRY = Template("tariff_load.diff_dry", "{head}; dry run: nothing written")
+DIFF_WRITTEN = Template("tariff_load.diff_written", "{head}; {written}")
+WRITTEN = Template("tariff_load.written", "{file}: {written}")
 HAS_AMENDMENT = Template(
     "tariff_load.has_amendment",
     "fracción {fraccion} already has an amendment from {day} (rate {rate}, loaded from "
@@ -120,25 +135,24 @@ class TariffLoad:
     @property
     def message(self) -> str:
         d = self.diff
-        head = COMPARED(
+        head = DIFF_HEAD(
             file=self.file,
             fractions=self.fractions,
-            changes=len(d.changes),
-            day=self.in_force_from.isoformat(),
+            rates=N_RATES_DIFFER(n=len(d.changes), day=self.in_force_from.isoformat()),
             up=d.count(ChangeKind.UP),
             down=d.count(ChangeKind.DOWN),
             other=d.count(ChangeKind.KIND),
             unchanged=d.unchanged,
             new=len(d.new),
             missing=len(d.missing),
-            units=len(d.unit_changes),
+            units=N_UNIT_CHANGES(n=len(d.unit_changes)),
         )
         if self.dry_run:
-            return joined([head, DRY_RUN()])
+            return DIFF_DRY(head=head)
         if self.result is not None and self.result.already_loaded:
             return self.result.message
         written = 0 if self.result is None else self.result.rows_inserted
-        return joined([head, WRITTEN(count=written)])
+        return DIFF_WRITTEN(head=head, written=N_WRITTEN(n=written))
 
 
 def _unit(text: str) -> str:
@@ -235,5 +249,5 @@ def _write(
         uow.repos.rates.add_rows(KIND, batch_id, rows)
     return LoadResult(
         KIND, wb.name, wb.sha256, batch_id, len(wb.fractions), len(rows), 0, False,
-        f"{wb.name}: {len(rows)} amendment(s) written", (),
+        WRITTEN(file=wb.name, written=N_WRITTEN(n=len(rows))), (),
     )  # fmt: skip

@@ -126,15 +126,16 @@ def loaded_points(repos: Repositories) -> LoadedPoints:
 
 
 WORKSPACE_RATES = Template(
-    "note.workspace_rates",
-    "rate data from the workspace: {prosec} PROSEC rows, {fta} agreement rows, {amendments} "
-    "LIGIE amendments",
+    "note.workspace_rates", "rate data from the workspace: {prosec}, {fta}, {amendments}"
 )
 WORKSPACE_RATES_FILES = Template(
     "note.workspace_rates_files",
-    "rate data from the workspace: {prosec} PROSEC rows, {fta} agreement rows, {amendments} "
-    "LIGIE amendments — files: {files}",
+    "rate data from the workspace: {prosec}, {fta}, {amendments} — files: {files}",
 )
+#: the counts of the workspace's rate data, each in the form its number takes
+N_PROSEC = Template("note.n_prosec_rows", "{n} PROSEC row", "{n} PROSEC rows")
+N_FTA = Template("note.n_fta_rows", "{n} agreement row", "{n} agreement rows")
+N_AMENDMENTS = Template("note.n_amendments", "{n} LIGIE amendment", "{n} LIGIE amendments")
 
 
 def workspace_data(ws: Workspace | None) -> WorkspaceData:
@@ -153,7 +154,10 @@ def workspace_data(ws: Workspace | None) -> WorkspaceData:
     url = ws.store.display_url
     files = "; ".join(f"{x.kind} {x.file_name} ({x.loaded_at:%Y-%m-%d})" for x in batches)
     note = (WORKSPACE_RATES_FILES if files else WORKSPACE_RATES)(
-        prosec=len(prosec), fta=len(fta), amendments=len(amendments), files=files
+        prosec=N_PROSEC(n=len(prosec)),
+        fta=N_FTA(n=len(fta)),
+        amendments=N_AMENDMENTS(n=len(amendments)),
+        files=files,
     )
     order = sector_codes()
     sectors = tuple(order) + tuple(sorted(stored_sectors - set(order)))

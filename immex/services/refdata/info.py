@@ -16,6 +16,7 @@ from immex.domain.messages import Msg, Template
 from immex.domain.series import FACTOR_ROUNDINGS, FxSeries, Month, month_str
 from immex.refdata import bundled as reference
 from immex.refdata.framework import DATA_DIR
+from immex.refdata.manifest_texts import as_of_text, note_messages, source_attribution
 from immex.reports.i18n import default_lang, tr
 from immex.services.refdata.source_texts import (
     BUILDER_NOT_RUN,
@@ -103,13 +104,20 @@ def info() -> dict[str, Any]:
             {
                 "file": t["file"],
                 "rows": t["rows"],
-                "as_of": t["as_of"],
+                "as_of": as_of_text(t["file"], None, t["as_of"]),
                 "description": t["description"],
-                "notes": t["notes"],
+                "notes": note_messages(t["file"], t["notes"]),  # in the reader's language
             }
             for t in manifest["tables"]
         ],
-        "sources": manifest["sources"],
+        "sources": [
+            {
+                **s,
+                "as_of": as_of_text(None, s["path"], s["as_of"]),
+                "attribution": source_attribution(s["path"], s.get("attribution", "")),
+            }
+            for s in manifest["sources"]
+        ],
         "fx": {"first": fx.first, "last": fx.last},
         "inpc": {"first": month_str(inpc.first_month), "last": month_str(inpc.last_month)},
         "parameters": sorted(params),

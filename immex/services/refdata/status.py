@@ -41,7 +41,7 @@ FILE_LIGIE = Template(
     "BASEUNICA-LIGIE_<aaaammdd>.xlsb",
 )
 SRC_AMENDMENTS = Template("status.src.amendments", "LIGIE amendments (workspace)")
-N_LOADED = Template("status.n_loaded", "{n} loaded")
+N_LOADED = Template("status.n_loaded", "{n} loaded", "{n} loaded")
 NONE_LOADED = Template("status.none_loaded", "none loaded")
 FILE_AMENDMENTS = Template(
     "status.file.amendments",
@@ -55,7 +55,10 @@ FX_TAKES = Template(
 FX_SHORT = Template(
     "status.fx_short",
     "a pedimento of {day} takes the FIX determined on {determined} (published the next banking "
-    "day, CFF 20); the series ends {days} day(s) before",
+    "day, CFF 20); the series ends {days} day before",
+    "a pedimento of {day} takes the FIX determined on {determined} (published the next banking "
+    "day, CFF 20); the series ends {days} days before",
+    count="days",
 )
 FILE_FIX = Template("status.file.fix", "Banxico SIE, series SF43718 (FIX), CSV download")
 INPC_READS = Template(
@@ -77,7 +80,12 @@ FILE_PARAM = Template(
     "Ley de Ingresos for the surcharge rate), as a CSV row with its citation",
 )
 SRC_PROSEC = Template("status.src.prosec", "PROSEC lists (workspace)")
-PROSEC_ROWS = Template("status.prosec_rows", "{rows} row(s) in {sectors} sector(s)")
+PROSEC_ROWS = Template("status.prosec_rows", "{rows} in {sectors}")
+#: the counts of the sources' details, each in the form its number takes
+N_ROWS = Template("status.n_rows", "{n} row", "{n} rows")
+N_SECTORS = Template("status.n_sectors", "{n} sector", "{n} sectors")
+N_BUNDLED = Template("status.n_bundled", "{n} bundled row", "{n} bundled rows")
+N_LOADED_FILES = Template("status.n_loaded_files", "{n} loaded from files", "{n} loaded from files")
 PROSEC_NONE = Template("status.prosec_none", "none loaded: PROSEC rates are not applied")
 FILE_PROSEC = Template(
     "status.file.prosec",
@@ -219,7 +227,8 @@ def _lists(data: WorkspaceData) -> list[SourceStatus]:
         SourceStatus(
             SRC_PROSEC(), p_last.isoformat() if p_last else "",
             Currency.CURRENT if prosec else Currency.MISSING,
-            PROSEC_ROWS(rows=len(prosec), sectors=len({r.sector for r in prosec}))
+            PROSEC_ROWS(rows=N_ROWS(n=len(prosec)),
+                        sectors=N_SECTORS(n=len({r.sector for r in prosec})))
             if prosec else PROSEC_NONE(),
             "immex rates load prosec FILE",
             FILE_PROSEC(),
@@ -236,8 +245,8 @@ def _lists(data: WorkspaceData) -> list[SourceStatus]:
 
 ANNEX_ROWS = Template(
     "status.annex_rows",
-    "{bundled} bundled row(s) ({bundled_from}) and {loaded} loaded from files{files}; "
-    "temporary imports of these goods are flagged (RULES I-5, I-10)",
+    "{bundled} ({bundled_from}) and {loaded}{files}; temporary imports of these goods are "
+    "flagged (RULES I-5, I-10)",
 )
 ANNEX_NONE = Template(
     "status.annex_none",
@@ -253,6 +262,9 @@ ANNEX_LOADED_ONLY = Template(
     "status.annex_loaded_only",
     "none bundled; {loaded} loaded from files{files}; temporary imports of these goods are "
     "flagged (RULES I-5)",
+    "none bundled; {loaded} loaded from files{files}; temporary imports of these goods are "
+    "flagged (RULES I-5)",
+    count="loaded",
 )
 BUNDLED_FROM = Template(
     "status.annex_bundled_from", "RULES I-10, confidence M, in force from {dates}"
@@ -273,7 +285,8 @@ def _annexes(data: AnnexData) -> list[SourceStatus]:
             detail = ANNEX_LOADED_ONLY(loaded=len(loaded), files=files)
         else:
             dates = ", ".join(sorted({r.valid_from.isoformat() for r in bundled}))
-            detail = ANNEX_ROWS(bundled=len(bundled), loaded=len(loaded),
+            detail = ANNEX_ROWS(bundled=N_BUNDLED(n=len(bundled)),
+                                loaded=N_LOADED_FILES(n=len(loaded)),
                                 bundled_from=BUNDLED_FROM(dates=dates), files=files)  # fmt: skip
         out.append(SourceStatus(
             SRC_ANNEX(annex=annex.value), last.isoformat() if last else "",

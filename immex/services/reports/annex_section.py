@@ -19,9 +19,17 @@ C = Column
 
 CHECKED_AGAINST = Template(
     "annex.report.checked",
-    "checked against {bundled} bundled Annex I row(s) (RULES I-10, confidence M; in force from "
-    "{bundled_from}) and {loaded} Annex I/II row(s) loaded into the workspace{files}; the lines "
-    "are history: accepted and flagged, never refused",
+    "checked against {bundled} (RULES I-10, confidence M; in force from {bundled_from}) and "
+    "{loaded}{files}; the lines are history: accepted and flagged, never refused",
+)
+#: the counts of the rows checked against, each in the form its number takes
+N_BUNDLED = Template(
+    "annex.report.n_bundled", "{n} bundled Annex I row", "{n} bundled Annex I rows"
+)
+N_LOADED = Template(
+    "annex.report.n_loaded",
+    "{n} Annex I/II row loaded into the workspace",
+    "{n} Annex I/II rows loaded into the workspace",
 )
 
 
@@ -40,8 +48,8 @@ def _entry_rows(entries: Sequence[dict[str, Any]], book: AnnexBook) -> tuple[dic
 def _data_note(data: AnnexData) -> str:
     dates = ", ".join(sorted({r.valid_from.isoformat() for r in data.bundled})) or "-"
     files = f" ({', '.join(data.files)})" if data.files else ""
-    return CHECKED_AGAINST(bundled=len(data.bundled), bundled_from=dates,
-                           loaded=len(data.loaded), files=files)  # fmt: skip
+    return CHECKED_AGAINST(bundled=N_BUNDLED(n=len(data.bundled)), bundled_from=dates,
+                           loaded=N_LOADED(n=len(data.loaded)), files=files)  # fmt: skip
 
 
 def annex_section(led: dict[str, Any], data: AnnexData) -> Section:

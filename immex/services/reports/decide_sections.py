@@ -29,8 +29,11 @@ ADVICE_SPAN = Template(
 )
 PLAN_TOP = Template(
     "report.plan_top",
-    "the {shown} most urgent of {total} lot(s) past their limit or within {days} days on "
+    "the {shown} most urgent of {total} lot past its limit or within {days} days on "
     "{day}; the complete list, with every way out, is in the XLSX",
+    "the {shown} most urgent of {total} lots past their limit or within {days} days on "
+    "{day}; the complete list, with every way out, is in the XLSX",
+    count="total",
 )
 PLAN_ALL = Template(
     "report.plan_all",

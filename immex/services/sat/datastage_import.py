@@ -29,6 +29,7 @@ from typing import Any
 from immex.datastage import reader as ds_reader
 from immex.datastage.keys import SatKey, pedimento_year
 from immex.datastage.layout import LAYOUTS, TABLE_CODES
+from immex.datastage.messages import ORPHANS, WORKER_FAILED, YEAR_ASSUMED
 from immex.datastage.parallel import Part, PartLoader, Tally, WorkerFailed, bulk_rows
 from immex.datastage.reader import DataStageZip
 from immex.domain.errors import BatchError, ErrorRecord
@@ -110,10 +111,8 @@ class _ZipImport:
                     continue
                 year, consistent = pedimento_year(v[1], int(v[30][:4]))
                 if not consistent:
-                    dz.warnings.append(
-                        f"{src}:{line}: pedimento {v[1]} does not start with the last digit of "
-                        f"its payment year {v[30][:4]}; year {year} assumed"
-                    )
+                    dz.warnings.append(YEAR_ASSUMED(source=src, line=line, pedimento=v[1],
+                                                    paid=v[30][:4], year=year))  # fmt: skip
                 cid = ctx.company_id(rfc, v[20] or None) if ctx.writing else 0
                 out.append((line, cid, year, v))
         return out
@@ -232,7 +231,7 @@ class _ZipImport:
         try:
             res = loader.result()
         except WorkerFailed as exc:
-            msg = f"{exc}; nothing was written"
+            msg = WORKER_FAILED(problem=exc.message)
             raise BatchError([ErrorRecord(dz.name, None, None, msg)]) from None
         for code, n in res.tally.dups.items():
             self.tally.dups[code] += n
@@ -298,9 +297,7 @@ class _ZipImport:
         ctx.errors.extend(dz.errors)
         ctx.warnings.extend(dz.warnings)
         for code, n in sorted(self.orphans.items()):
-            ctx.warnings.append(
-                f"{dz.source(code)}: {n} row(s) of pedimentos absent from table 501 skipped"
-            )
+            ctx.warnings.append(ORPHANS(source=dz.source(code), n=n))
         if self.dups:
             ctx.dup_rows["pedimentos"] += self.dups
         ctx.duplicates += self.dups

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from immex.datastage.messages import COMPANY_REGISTERED, NO_NAME
 from immex.domain.errors import BatchError, ErrorRecord
 from immex.domain.messages import Msg, Template
 from immex.services.workspace.context import UnitOfWork
@@ -113,8 +114,5 @@ class ImportBatch:
             self.uow.audit("company.add", {"rfc": rfc, "source": "datastage 501"}, cid)
             self.companies[rfc] = cid
             self.registered.append(rfc)
-            self.warnings.append(
-                f"company {rfc} ({name or 'no name'}) was not in the workspace: registered from "
-                "the Data Stage 501 data; check it with `immex company list`"
-            )
+            self.warnings.append(COMPANY_REGISTERED(rfc=rfc, name=name or NO_NAME()))
         return cid

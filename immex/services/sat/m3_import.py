@@ -18,6 +18,7 @@ from typing import Any
 from immex.datastage.keys import SatKey, pedimento_year
 from immex.datastage.layout import LAYOUTS
 from immex.datastage.m3 import M3File, M3Pedimento, parse_m3
+from immex.datastage.messages import M3_YEAR_ASSUMED
 from immex.datastage.reader import CONVERTERS
 from immex.domain.errors import BatchError, ErrorRecord
 from immex.domain.messages import Template
@@ -78,10 +79,9 @@ def _plans(parsed: list[M3File]) -> tuple[list[Plan], list[ErrorRecord], list[st
                 continue
             year, ok = pedimento_year(ped.pedimento, int(when[:4]))
             if not ok:
-                warnings.append(
-                    f"{f.name}:{ped.line}: pedimento {ped.pedimento} does not start with the "
-                    f"last digit of {when[:4]}; year {year} assumed"
-                )
+                found = M3_YEAR_ASSUMED(file=f.name, line=ped.line, pedimento=ped.pedimento,
+                                        paid=when[:4], year=year)  # fmt: skip
+                warnings.append(found)
             plans.append((f, ped, rfc, year))
     return plans, errors, warnings
 

@@ -17,7 +17,7 @@ from immex.domain.errors import ImmexError, InvalidInput
 from immex.domain.messages import Template
 from immex.domain.rate_notes import AMENDED_SOURCE
 from immex.domain.rates import AmendmentRow, MfnLookup
-from immex.domain.tariff import Fraction, Nico, RateAt, RatePeriod
+from immex.domain.tariff import Fraction, Nico, RateAt, RatePeriod, certainty_text
 from immex.refdata.tariff_data import REFORM_WARNINGS, TariffBook, load_tariff_book
 
 AMENDMENT_GIVES_RATE = Template(
@@ -43,6 +43,7 @@ def period_dict(p: RatePeriod) -> dict[str, Any]:
         "rate_text": p.rate.text,
         "source": p.source,
         "certainty": p.certainty,
+        "certainty_text": certainty_text(p.certainty),
         "note": p.note,
     }
 
