@@ -32,12 +32,6 @@ from immex.services.rates.batches import (
 from immex.services.rates.workspace_data import workspace_data
 from immex.services.workspace.context import Workspace
 
-COMPARED = Template(
-    "tariff_load.compared",
-    "{file}: {fractions} fractions read; {changes} rate(s) differ from those in force on {day} "
-    "({up} up, {down} down, {other} of another kind), {unchanged} unchanged, {new} new, "
-    "{missing} in force but not in the file, {units} unit change(s)",
-)
 DRY_RUN = Template("tariff_load.dry_run", "dry run: nothing written")
 #: what a LIGIE workbook's load says: how its rates compare with those in force, and what it wrote
 DIFF_HEAD = Template(
