@@ -68,11 +68,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def _serve(
+    url: str, port: int, workers: int, log: Path | None = None
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "immex.cli.main", "serve", "--db", url, "--port", str(port),
            "--workers", str(workers)]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = log.open("ab") if log is not None else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=out)
     for _ in range(600):
         try:
             httpx.get(f"http://127.0.0.1:{port}/api/refdata", timeout=1, trust_env=False)
@@ -136,6 +139,7 @@ def _load(
 ) -> tuple[dict[str, list[float]], dict[str, int], float]:  # fmt: skip
     times: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
+    kinds: dict[str, int] = defaultdict(int)  # status code or exception of each error
     lock = threading.Lock()
     sent = [0]
     stop_at = time.perf_counter() + seconds
@@ -152,13 +156,14 @@ def _load(
             n += 1
             t = time.perf_counter()
             try:
-                ok = client.get(route).status_code == 200
-            except httpx.HTTPError:
-                ok = False
+                status = str(client.get(route).status_code)
+            except httpx.HTTPError as exc:
+                status = type(exc).__name__
             with lock:
                 times[_name(route)].append(time.perf_counter() - t)
-                if not ok:
+                if status != "200":
                     errors[_name(route)] += 1
+                    kinds[status] += 1
             if think:  # a person reads the page before the next click (0.5–1.5 × think)
                 time.sleep(think * rng.uniform(0.5, 1.5))
 
@@ -168,6 +173,8 @@ def _load(
         th.start()
     for th in threads:
         th.join()
+    if kinds:
+        print(f"  errors by answer: {dict(kinds)}")
     return times, errors, time.perf_counter() - t0
 
 
@@ -237,6 +244,7 @@ def main() -> None:
     ap.add_argument("--db", help="a database a --keep run prepared (its users are reused)")
     ap.add_argument("--keep", action="store_true", help="keep the database (print its URL)")
     ap.add_argument("--prepare-only", action="store_true", help="build the plant and stop")
+    ap.add_argument("--server-log", type=Path, help="append the server's output to this file")
     args = ap.parse_args()
     url = args.db or pg_database()
     print(f"database: {url}", flush=True)
@@ -251,7 +259,7 @@ def main() -> None:
             return
         month = args.as_of[:7]
         port = _free_port()
-        server = _serve(url, port, args.workers)
+        server = _serve(url, port, args.workers, args.server_log)
         base = f"http://127.0.0.1:{port}"
         clients = [_signed_in(base, n, args.timeout) for n in range(args.users)]
         api, page = f"/api/v1/companies/{RFC}", f"/c/{RFC}"
