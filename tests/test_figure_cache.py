@@ -243,3 +243,44 @@ def test_a_lower_audit_id_committed_late_still_moves_the_version() -> None:
     assert cache.get((101, 100), ("balance",), compute) == 1
     assert cache.get((101, 100), ("balance",), compute) == 1  # kept
     assert cache.get((101, 101), ("balance",), compute) == 2  # the late commit is seen
+
+
+class _Figure:
+    """A computed figure: an object the cyclic garbage collector tracks."""
+
+    def __init__(self, n: int) -> None:
+        self.rows = [[i] for i in range(n)]
+
+
+def test_a_server_keeps_its_figures_out_of_the_full_collections() -> None:
+    import gc
+
+    gc.unfreeze()
+    try:
+        plain = figure_cache.FigureCache()
+        plain.get((1, 1), ("f",), lambda: _Figure(1000))
+        assert gc.get_freeze_count() == 0  # the default (tests, the CLI): nothing frozen
+        cache = figure_cache.FigureCache(freeze=True)
+        figure = cache.get((1, 1), ("f",), lambda: _Figure(1000))
+        # the figure's 1,001 lists are out of the collector's walk
+        assert gc.get_freeze_count() > 1000
+        assert not any(o is figure.rows for o in gc.get_objects())
+        # a newer data version drops it and gives the collector back what was frozen
+        cache.get((2, 2), ("f",), lambda: "two")
+        assert gc.get_freeze_count() > 0  # "two" was frozen in its turn
+        cache.get((3, 3), ("g",), lambda: 3)
+    finally:
+        gc.unfreeze()
+
+
+def test_immex_serve_freezes_its_figures(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from immex.cli import api_cmds
+
+    seen: list[ServerSettings] = []
+    monkeypatch.setattr(
+        "immex.web.site.create_site", lambda db, settings: seen.append(settings) or object()
+    )
+    monkeypatch.setenv("IMMEX_DB", str(tmp_path / "w.db"))
+    api_cmds.site_from_environment()
+    assert seen and seen[0].freeze_figures
+    assert not ServerSettings().freeze_figures

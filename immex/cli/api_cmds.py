@@ -102,7 +102,7 @@ def site_from_environment() -> Any:
     from immex.api.v1.auth import ServerSettings
     from immex.web.site import create_site
 
-    return create_site(os.environ.get("IMMEX_DB") or None, ServerSettings())
+    return create_site(os.environ.get("IMMEX_DB") or None, ServerSettings(freeze_figures=True))
 
 
 def register(app: typer.Typer) -> None:

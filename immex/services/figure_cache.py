@@ -12,12 +12,23 @@ served. Several server processes share one database and each keeps its own cache
 reads the pair from the database, so a run started through one process is seen by all.
 
 The cache is off unless the store was opened by a server (:func:`enable`): a CLI command
-computes once and exits. Callers receive the cached object itself: the services return
-immutable values (frozen dataclasses, tuples) or copies of lists.
+computes once and exits.
+
+A server's figures are millions of Python objects (the 10M plant's dashboard: 9.7M, with the
+63-A traces). Python's cyclic garbage collector walks every one of them at each full
+collection — 4 to 7 s during which the process answers nothing (the load bench saw every
+route stall 7 s and keep-alive connections drop). With ``freeze`` (``immex serve``) a
+computed figure is moved out of the collector's sight (:func:`gc.freeze`); the figures are
+acyclic values freed by reference counting when a newer data version drops them, and the
+collector gets back what was frozen then (:func:`gc.unfreeze`).
+
+Callers receive the cached object itself: the services return immutable values (frozen
+dataclasses, tuples) or copies of lists.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 import weakref
 from collections import OrderedDict
@@ -47,8 +58,9 @@ class _Slot:
 class FigureCache:
     """The figures of one store, by key; the newest audit id seen drops older ones."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES, freeze: bool = False) -> None:
         self.max_entries = max_entries
+        self.freeze = freeze
         self._lock = threading.Lock()
         self._slots: OrderedDict[tuple[Hashable, ...], _Slot] = OrderedDict()
         self._version: tuple[int, int] = (-1, -1)
@@ -64,6 +76,8 @@ class FigureCache:
                 self._version = version
                 for old in [k for k in self._slots if k[0] != version]:
                     del self._slots[old]
+                if self.freeze:
+                    gc.unfreeze()  # what is left of them is the collector's again
             if version < self._version:  # read before a write another request saw
                 self.misses += 1
                 return compute()
@@ -84,6 +98,8 @@ class FigureCache:
             return slot.value  # type: ignore[return-value]
         try:
             value = slot.value = compute()
+            if self.freeze:
+                gc.freeze()  # a long-lived figure: out of the full collections' walk
         except BaseException:
             slot.failed = True
             with self._lock:
@@ -102,12 +118,13 @@ _CACHES: weakref.WeakKeyDictionary[Store, FigureCache] = weakref.WeakKeyDictiona
 _CACHES_LOCK = threading.Lock()
 
 
-def enable(store: Store, max_entries: int = MAX_ENTRIES) -> FigureCache:
-    """Keep figures for ``store`` (a server's store, open for many requests)."""
+def enable(store: Store, max_entries: int = MAX_ENTRIES, *, freeze: bool = False) -> FigureCache:
+    """Keep figures for ``store`` (a server's store, open for many requests); ``freeze``:
+    keep them out of the cyclic garbage collector's full collections (see the module)."""
     with _CACHES_LOCK:
         cache = _CACHES.get(store)
         if cache is None:
-            cache = _CACHES[store] = FigureCache(max_entries)
+            cache = _CACHES[store] = FigureCache(max_entries, freeze)
         return cache
 
 

@@ -56,6 +56,9 @@ class ServerSettings:
         default_factory=lambda: os.environ.get("IMMEX_SECURE_COOKIES") == "1"
     )
     clock: Callable[[], datetime] = system_clock
+    #: keep computed figures out of the garbage collector's full collections (a server
+    #: process of `immex serve`; see :mod:`immex.services.figure_cache`)
+    freeze_figures: bool = False
     #: who runs the jobs ($IMMEX_JOBS); None: this process on SQLite, workers on PostgreSQL
     jobs: JobRunners | None = field(
         default_factory=lambda: (
@@ -81,7 +84,9 @@ class Server:
         with self._lock:
             if self._base is None:
                 self._base = open_workspace(self.db, actor="anonymous")
-                figure_cache.enable(self._base.store)  # figures kept between requests
+                figure_cache.enable(  # figures kept between requests
+                    self._base.store, freeze=self.settings.freeze_figures
+                )
         now = self.settings.clock()
         return Workspace(
             store=self._base.store, actor="anonymous", today=now.date(),
