@@ -259,3 +259,33 @@ def test_the_catalog_tool_knows_every_help_key() -> None:
     keys = {key for key, _, _ in language.help_texts(root)}
     assert keys and keys <= set(TEMPLATES)
     assert TEMPLATES["cli.help.import.materials.--rectify"].startswith("Record new versions")
+
+
+# ---------------------------------------------------------------- --lang on every command
+
+
+def _leaves() -> list[tuple[tuple[str, ...], Any]]:
+    return [(path, cmd) for path, cmd in _tree() if not getattr(cmd, "commands", None)]
+
+
+@pytest.mark.usefixtures("spanish_default")
+def test_every_command_takes_lang_and_says_so_in_its_help() -> None:
+    leaves = _leaves()
+    assert len(leaves) > 60
+    for path, _cmd in leaves:
+        es = _flat(_out(*path, "--help"))
+        en = _flat(_out(*path, "--lang", "en", "--help"))
+        assert "--lang" in es and "--lang" in en, path
+        assert "Uso:" in es and "Usage:" in en, path
+
+
+@pytest.mark.usefixtures("spanish_default")
+def test_a_commands_lang_speaks_after_the_command(tmp_path: Any) -> None:
+    """``--lang`` after the command's own words, as a user types it, chooses the language of
+    the output; a bad one is an error naming --lang; the option's help is in that language."""
+    en = _out("tariff", "show", "8471.80", "--as-of", "2026-02-27", "--lang", "en")
+    es = _out("tariff", "show", "8471.80", "--as-of", "2026-02-27")
+    assert "subheading 8471.80" in en and "subpartida 8471.80" in es
+    assert "--lang" in _flat(_out("tariff", "show", "8471.80", "--lang", "fr", code=2))
+    assert "Idioma de la salida" in _flat(_out("tariff", "show", "--help"))
+    assert "Language of the output" in _flat(_out("tariff", "show", "--help", "--lang=en"))

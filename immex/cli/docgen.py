@@ -48,7 +48,9 @@ def render() -> str:
     lines += [
         "The help texts in English, as the code has them; `immex … --help` shows them in the",
         "run's language: Spanish by default, English with `--lang en` or `IMMEX_LANG=en`",
-        "(catalog keys `cli.help.<command path>[.<option>]`).",
+        "(catalog keys `cli.help.<command path>[.<option>]`). Every command takes `--lang es|en`",
+        "before or after its own words (`immex tariff show 8471.80 --lang en`); a command with a",
+        "`--lang` of its own lists it below.",
         "",
     ]
     for path, cmd in _walk(root, ["immex"]):

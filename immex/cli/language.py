@@ -23,6 +23,7 @@ is English and ``immex import materials --help`` Spanish.
 
 from __future__ import annotations
 
+import copy
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -59,6 +60,10 @@ DEPRECATED = Template("click.deprecated", "deprecated")
 OPTIONS_METAVAR = Template("click.options_metavar", "[OPTIONS]")
 COMMAND_METAVAR = Template("click.command_metavar", "COMMAND [ARGS]...")
 HELP_OPTION = Template("click.help_option", "Show this message and exit.")
+LANG_OPTION = Template(
+    "cli.lang_option",
+    "Language of the output and messages: es (default) or en; also immex --lang, IMMEX_LANG.",
+)
 MISSING_OPTION = Template("click.missing.option", "Missing option {name}.")
 MISSING_ARGUMENT = Template("click.missing.argument", "Missing argument {name}.")
 MISSING_PARAMETER = Template("click.missing.parameter", "Missing parameter {name}.")
@@ -162,7 +167,7 @@ def _entries(path: tuple[str, ...], cmd: Any) -> Iterator[tuple[str, str, Any]]:
     if cmd.help:
         yield command_key(path), cmd.help, cmd
     for param in cmd.params:
-        if getattr(param, "help", None):
+        if getattr(param, "help", None) :
             yield param_key(path, param), param.help, param
 
 
@@ -425,7 +430,33 @@ class Localized:
         return rest
 
 
+def has_lang(params: Sequence[Any]) -> bool:
+    return any("--lang" in getattr(p, "opts", ()) for p in params)
+
+
+def lang_option(ctx: Any) -> Any:
+    """``--lang es|en`` for a command that has no ``--lang`` of its own: the root's option
+    (the same check, the same language until the command ends), shown in the command's help;
+    ``None`` outside ``immex`` (a sub-app run on its own)."""
+    root = ctx.find_root().command
+    for param in getattr(root, "params", ()):
+        if "--lang" in getattr(param, "opts", ()):
+            option = copy.copy(param)
+            option.expose_value = False
+            option.help = _say(LANG_OPTION())
+            return option
+    return None
+
+
 class Command(Localized, TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)
+        option = None if has_lang(params) else lang_option(ctx)
+        if option is None:
+            return params
+        at = len(params) - 1 if params and params[-1].name == "help" else len(params)
+        return [*params[:at], option, *params[at:]]  # before --help
+
     def invoke(self, ctx: Any) -> Any:
         with speaking(self):
             return super().invoke(ctx)
