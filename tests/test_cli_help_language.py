@@ -289,3 +289,13 @@ def test_a_commands_lang_speaks_after_the_command(tmp_path: Any) -> None:
     assert "--lang" in _flat(_out("tariff", "show", "8471.80", "--lang", "fr", code=2))
     assert "Idioma de la salida" in _flat(_out("tariff", "show", "--help"))
     assert "Language of the output" in _flat(_out("tariff", "show", "--help", "--lang=en"))
+
+
+@pytest.mark.usefixtures("spanish_default")
+def test_value_types_in_the_runs_language_and_flags_show_none() -> None:
+    es = _flat(_out("import", "materials", "--help"))
+    en = _flat(_out("--lang", "en", "import", "materials", "--help"))
+    assert "<ruta>" in es and "<texto>" in es and "<path>" in en and "<text>" in en
+    for page in (es, en):
+        assert "<bool>" not in page and "<str>" not in page
+    assert "--lang es|en" in es

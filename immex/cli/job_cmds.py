@@ -85,6 +85,22 @@ DEMO_EXPIRED = Template(
     count="lots",
 )
 DEMO_REPORTS = Template("demo.reports", "Reports: {files}")
+#: the demo's steps as its progress bars name them (``showcase.STEPS``)
+DEMO_STEPS = {
+    "workspace": Template("demo.step.workspace", "workspace"),
+    "reference data": Template("demo.step.refdata", "reference data"),
+    "import": Template("demo.step.import", "import"),
+    "discharge": Template("demo.step.discharge", "discharge"),
+    "F4": Template("demo.step.f4", "F4"),
+    "63-A": Template("demo.step.63a", "63-A"),
+    "savings": Template("demo.step.savings", "savings"),
+    "reports": Template("demo.step.reports", "reports"),
+}
+ILLUSTRATIVE = Template(
+    "report.illustrative",
+    "ILLUSTRATIVE DATA: fictitious company, parts and movements; real fractions, rates, exchange "
+    "rates and INPC.",
+)
 DEMO_DONE = Template("demo.done", "Done in {seconds} s.")
 
 
@@ -430,7 +446,8 @@ def demo_cmd(
 
         def progress(name: str, done: int, total: int) -> None:
             if name not in tasks:
-                tasks[name] = bar.add_task(name, total=max(total, 1))
+                label = text(DEMO_STEPS[name]()) if name in DEMO_STEPS else name
+                tasks[name] = bar.add_task(label, total=max(total, 1))
             bar.update(tasks[name], completed=done, total=max(total, 1))
 
         summary = run_demo(out, lang=lang, progress=progress)
@@ -474,7 +491,7 @@ def demo_lines(s: Any) -> list[str]:
         lines.append(DEMO_EXPIRED(lots=s.expired_lots))
     lines.append(DEMO_REPORTS(files=", ".join(s.reports[k] for k in sorted(s.reports))))
     lines.append(DEMO_DONE(seconds=f"{sum(s.seconds.values()):.1f}"))
-    return [f"{s.illustrative}", *(text(line) for line in lines)]
+    return [text(ILLUSTRATIVE()), *(text(line) for line in lines)]
 
 
 def register(app: typer.Typer) -> None:

@@ -35,7 +35,7 @@ from typer import rich_utils
 from typer._click import exceptions as click_errors
 from typer._click.core import Context as ClickContext
 from typer._click.formatting import HelpFormatter
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 from typer.models import DefaultPlaceholder
 
 from immex.domain.errors import ImmexError
@@ -95,6 +95,18 @@ NOT_VALID = {
     "literal_error": Template("click.value.choice", "{value} is not one of: {choices}."),
 }
 NOT_VALID_OTHER = Template("click.value.other", "{value} is not a valid value.")
+#: the value types a help page shows (``--as-of <text>``), by Typer's own name of the type
+TYPE_WORDS = {
+    "str": Template("click.type.text", "text"),
+    "int": Template("click.type.int", "whole number"),
+    "float": Template("click.type.number", "number"),
+    "decimal": Template("click.type.number", "number"),
+    "Decimal": Template("click.type.number", "number"),
+    "path": Template("click.type.path", "path"),
+    "file": Template("click.type.file", "file"),
+    "directory": Template("click.type.directory", "folder"),
+    "datetime": Template("click.type.date", "date"),
+}
 
 
 # ---------------------------------------------------------------- the run's language
@@ -443,6 +455,7 @@ def lang_option(ctx: Any) -> Any:
         if "--lang" in getattr(param, "opts", ()):
             option = copy.copy(param)
             option.expose_value = False
+            option.metavar = "es|en"
             option.help = _say(LANG_OPTION())
             return option
     return None
@@ -511,9 +524,39 @@ class RootGroup(Group):
                 reset_lang(token)
 
 
+def _value_type(original: Any) -> Any:
+    """A parameter's value type on its help page in the run's language (``<texto>``); a flag
+    shows none (Typer shows ``<bool>`` for ``--json``, which takes no value)."""
+
+    def display(param: Any, ctx: Any) -> str | None:
+        if getattr(param, "is_flag", False):
+            return None
+        shown = original(param, ctx)
+        if not isinstance(shown, str):
+            return None
+        if not (shown.startswith("<") and ">" in shown):
+            return shown
+        name, rest = shown[1:].split(">", 1)
+        word = TYPE_WORDS.get(name)
+        return shown if word is None else f"<{_say(word())}>{rest}"
+
+    display.__immex__ = True  # type: ignore[attr-defined]
+    return display
+
+
+def localize_types() -> None:
+    """Typer's options and arguments name their value type in the run's language (once per
+    process: Typer asks each parameter as it draws a help page)."""
+    for cls in (TyperOption, TyperArgument):
+        current = cls.display_type_rich
+        if not getattr(current, "__immex__", False):
+            cls.display_type_rich = _value_type(current)  # type: ignore[method-assign]
+
+
 def localize_classes(app: typer.Typer) -> None:
     """Build every command and group of ``app`` (and its sub-apps) from the classes above,
     unless one names its own class."""
+    localize_types()
     if isinstance(app.info.cls, DefaultPlaceholder) or app.info.cls in (None, TyperGroup):
         app.info.cls = Group
     for info in app.registered_commands:
