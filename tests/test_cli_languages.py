@@ -194,3 +194,18 @@ def test_rules_speak_the_language_asked_for(monkeypatch: pytest.MonkeyPatch) -> 
     english = "\n".join(_run("--lang", "en", "rules", "U-2"))
     assert get_rule("U-2").text in english  # the rule book's own wording
     assert i18n.default_lang() == "es"  # the command's --lang ended with it
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["f4", "plan", "--period", "2026-13"],
+        ["63a", "report", "--period", "2026-13"],
+        ["report", "--period", "2026-13"],
+        ["whatif", "mix", "--period", "2026-13", "--domestic-share", "10", "--product", "X"],
+    ],
+)
+def test_a_bad_month_names_the_option_as_typed(demo_db: str, args: list[str]) -> None:
+    """'period: no es un mes' named a field; the user typed --period (as --as-of errors say)."""
+    lines = _run(*args, "--db", demo_db, "--lang", "es", code=2)
+    assert "error: --period: no es un mes: '2026-13' (se espera AAAA-MM)" in lines

@@ -22,6 +22,7 @@ from immex.cli.common import (
     handle_errors,
     open_ws,
     parse_date,
+    parse_month,
     pedimento_text,
     print_json,
     today_default,
@@ -317,6 +318,7 @@ def whatif_mix_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """The month's F4 if DOMESTIC-SHARE percent of PRODUCT's production went to Mexico."""
+    parse_month(period, "period", label="--period")  # the error names the option
     ws = open_ws(db, company)
     try:
         r = whatif_mix(

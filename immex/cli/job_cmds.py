@@ -25,6 +25,7 @@ from immex.cli.common import (
     handle_errors,
     open_ws,
     parse_date,
+    parse_month,
     print_json,
     run_lang,
     say,
@@ -233,6 +234,7 @@ def f4_plan(
     json_out: bool = JsonOpt,
 ) -> None:
     """Plan the F4 pedimentos for the domestic sales of a month, with savings per program."""
+    parse_month(period, "period", label="--period")  # the error names the option
     ws = _open(db, company)
     comp = ws.the_company
     plan = plan_f4(ws, period, change_date=_change_date(change_date), policy=policy)
@@ -282,6 +284,7 @@ def usmca_report(
     json_out: bool = JsonOpt,
 ) -> None:
     """What LA 63-A / USMCA 2.5 makes owed on the month's exports to the US and Canada."""
+    parse_month(period, "period", label="--period")  # the error names the option
     ws = _open(db, company)
     comp = ws.the_company
     rep = report_63a(ws, period, us_duties)
@@ -392,6 +395,7 @@ def report_cmd(
 ) -> None:
     """Write the month-end reports: Annex 24, discharge by pedimento, F4, 63-A, savings, expiry."""
     lang = run_lang(ctx, lang)
+    parse_month(period, "period", label="--period")  # the error names the option
     written = month_end_reports(
         _open(db, company),
         period,
