@@ -250,7 +250,7 @@ ANNEX_ROWS = Template(
 )
 ANNEX_NONE = Template(
     "status.annex_none",
-    "none bundled (the shared material lists no Annex {annex} goods) and none loaded: "
+    "none bundled (immex's reference data has no list of Annex {annex} goods) and none loaded: "
     "temporary imports are not checked against Annex {annex}",
 )
 ANNEX_FILE = Template(
