@@ -54,6 +54,29 @@ INFO_FIX = Template("cli.refdata.info_fix", "FIX {first} … {last} (determinati
 INFO_PARAMS = Template("cli.refdata.info_params", "parameters (value, period, confidence):")
 OPEN = Template("cli.open", "open")
 INFO_SOURCES = Template("cli.refdata.info_sources", "sources:")
+#: a parameter's value with its unit in words (``parameters.yaml``'s ``unit`` codes)
+UNIT_WORDS = {
+    "per_mille": Template("unit.per_mille", "{value} per mille"),
+    "MXN_per_pedimento": Template("unit.MXN_per_pedimento", "{value} MXN per pedimento"),
+    "calendar_days": Template("unit.calendar_days", "{value} calendar days"),
+    "months": Template("unit.months", "{value} months"),
+    "years": Template("unit.years", "{value} years"),
+    "percent": Template("unit.percent", "{value} percent"),
+    "percent_per_month": Template("unit.percent_per_month", "{value} percent per month"),
+    "usd": Template("unit.usd", "{value} USD"),
+    "decimals": Template("unit.decimals", "{value} decimals"),
+}
+#: a term given by name, not by a number (unit ``term``)
+TERM_WORDS = {"program_validity": Template("unit.term.program_validity", "the programme's term")}
+
+
+def _value_in_words(value: str, unit: str) -> object:
+    """A parameter's value and unit as a reader says them; a unit not listed as written."""
+    if unit == "term" and value in TERM_WORDS:
+        return TERM_WORDS[value]()
+    if unit in UNIT_WORDS:
+        return UNIT_WORDS[unit](value=value)
+    return f"{value} {unit}"
 INFO_SOURCE = Template("cli.refdata.info_source", "  {path}  as of {day}  — {attribution}")
 INFO_COVERAGE = Template("cli.refdata.info_coverage", "coverage warnings:")
 STATUS_HEAD = Template("cli.refdata.status_head", "data currency on {day} — workspace: {workspace}")
@@ -155,7 +178,8 @@ def info_cmd(json_out: bool = JsonOpt) -> None:
         for v in values:
             end = v["valid_to"] or text(OPEN())
             _say(
-                f"  {name:<28} {v['value']} {v['unit']}  {v['valid_from']} … {end}  "
+                f"  {name:<28} {text(_value_in_words(v['value'], v['unit']))}  "
+                f"{v['valid_from']} … {end}  "
                 f"[{v['confidence']}]"
             )
     _say(INFO_SOURCES())

@@ -32,6 +32,7 @@ H_RATE = Template("cli.col.rate", "rate")
 H_SOURCE = Template("cli.col.source", "source")
 H_CERTAINTY = Template("cli.col.certainty", "certainty")
 IGI_HISTORY = Template("cli.tariff.igi_history", "import-rate history")
+HISTORY_NOTES = Template("ligie.cli.history_notes", "where the dates of each period come from:")
 H_DESCRIPTION = Template("cli.col.description", "description")
 H_UMT_CODE = Template("cli.col.umt_code", "UMT code")
 NICO_TITLE = Template("cli.tariff.nico_title", "NICO (SAT catalog)")
@@ -137,10 +138,11 @@ def show(
         )
         for p in data["igi_history"]:
             table.add_row(
-                p["valid_from"] or "?", p["valid_to"] or "-", p["rate"], p["source"],
+                p["valid_from"] or "?", p["valid_to"] or "-", p["rate"], escape(_say(p["source"])),
                 _say(p["certainty_text"]),
             )  # fmt: skip
         console.print(table)
+        _print_history_notes(data["igi_history"])
     if data["nicos"]:
         table = Table("NICO", _say(H_DESCRIPTION()), _say(H_UMT_CODE()), title=_say(NICO_TITLE()))
         for n in data["nicos"]:
@@ -149,6 +151,18 @@ def show(
     for w in data["warnings"]:
         console.print(f"[yellow]{escape(_say(WARNING_WORD()))}[/yellow] {escape(_say(w))}",
                       highlight=False)  # fmt: skip
+
+
+def _print_history_notes(history: list[dict[str, Any]]) -> None:
+    """Each period's note (where its dates come from), in the run's language: the history
+    table gives the dates, the note says which decree and transitory article set them."""
+    noted = [p for p in history if p["note"]]
+    if not noted:
+        return
+    console.print(_say(HISTORY_NOTES()), markup=False, highlight=False)
+    for p in noted:
+        span = f"{p['valid_from'] or '?'} – {p['valid_to'] or '-'}"
+        console.print(f"  {span}: {_say(p['note'])}", markup=False, highlight=False)
 
 
 @tariff_app.command("search")

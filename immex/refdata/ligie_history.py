@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from immex.domain import ligie_notes as ln
+
 MONTHS = {
     "enero": 1,
     "febrero": 2,
@@ -32,11 +34,8 @@ MONTHS = {
 _DATE_WORDS = re.compile(r"(\d{1,2}) de (" + "|".join(MONTHS) + r")(?: de(?:l)? (\d{4}))?")
 _DMY = re.compile(r"(\d{2})-(\d{2})-(\d{4})")
 
-LIGIE_SOURCE = "LIGIE 2022 (DOF 07-06-2022)"
-LIGIE_START_NOTE = (
-    "LIGIE 2022 entered into force on a date set by SAT (transitory Primero of the DOF "
-    "07-06-2022 decree); that date is not in the bundled text"
-)
+LIGIE_SOURCE = ln.LIGIE_SOURCE()
+LIGIE_START_NOTE = ln.LIGIE_START()
 
 
 def dmy(text: str) -> date:

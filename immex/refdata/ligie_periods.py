@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from immex.domain import ligie_notes as ln
 from immex.refdata import ligie_history as lh
 
 #: one period of ``ligie_rate_history.csv`` (all values as written)
@@ -33,15 +34,14 @@ def rate_kind(text: str) -> str:
 def _eff(decrees: dict[date, list[lh.Decree]], dof: date, code: str) -> tuple[date | None, str]:
     dec = lh.decree_for(decrees, dof, code)
     if dec is None:
-        return None, f"decree DOF {dof:%d-%m-%Y} not reproduced in the text"
+        return None, ln.NOT_REPRODUCED(dof=f"{dof:%d-%m-%Y}")
     if dec.effective is None:
-        return None, f"entry into force of DOF {dof:%d-%m-%Y}: " + (
-            lh.LIGIE_START_NOTE if "mismo día" in dec.effective_evidence else "not stated"
-        )
+        why = lh.LIGIE_START_NOTE if "mismo día" in dec.effective_evidence else ln.NOT_STATED()
+        return None, ln.EFFECTIVE_UNKNOWN(dof=f"{dof:%d-%m-%Y}", why=why)
     note = (
         ""
         if dec.effective_how == "read"
-        else (f"entry into force of DOF {dof:%d-%m-%Y} computed: {dec.effective_evidence}")
+        else ln.EFFECTIVE_COMPUTED(dof=f"{dof:%d-%m-%Y}", evidence=dec.effective_evidence)
     )
     return dec.effective, note
 
@@ -91,7 +91,7 @@ def parse_article_terms(full_text: str) -> dict[tuple[date, str], ArticleTerm]:
         if (d := re.search(r"hasta el " + lh._DATE_WORDS.pattern, clause)) and d.group(3):
             term.end = lh._words_date(d.group(1), d.group(2), d.group(3))
         elif "hasta la entrada en vigor" in clause:
-            term.end_unknown = "ends when a later instrument enters into force: " + clause
+            term.end_unknown = ln.ENDS_WITH_INSTRUMENT(clause=clause)
         for code in codes_by_article.get(article, []):
             out[(dof, code)] = term
     return out
@@ -132,7 +132,7 @@ def _period(
     """One period; ``unknown`` names the dates that could not be read."""
     if rate is None:
         rate = "?"
-        note = [*note, "rate before this note not stated in the text"]
+        note = [*note, ln.RATE_NOT_STATED()]
     if {"from_unknown", "to_unknown"} <= unknown:
         cert = "both_unknown"
     elif unknown:
@@ -146,7 +146,7 @@ def _period(
         "kind": rate_kind(rate),
         "source": source,
         "certainty": cert,
-        "note": "; ".join(dict.fromkeys(n for n in note if n)),
+        "note": ln.NOTE_SEP.join(dict.fromkeys(n for n in note if n)),
     }
 
 
@@ -161,7 +161,9 @@ def _starts(
     for e in acts:
         term = terms.get((e.dof, code))
         if term and term.start:
-            starts.append((term.start, f"from {term.start.isoformat()}: {term.evidence}"))
+            starts.append(
+                (term.start, ln.ARTICLE_START(day=term.start.isoformat(), evidence=term.evidence))
+            )
         else:
             starts.append(_eff(decrees, e.dof, code))
     return starts
@@ -180,10 +182,10 @@ def _acts_in_force(
         nxt = starts[i + 1][0] if i + 1 < len(acts) else None
         this = starts[i][0]
         if this and nxt and this >= nxt:
-            skipped_notes[len(keep)] = (
-                f"DOF {acts[i].dof:%d-%m-%Y} set {afters[i]} from {this.isoformat()}, "
-                f"but DOF {acts[i + 1].dof:%d-%m-%Y} took effect before"
-            )
+            skipped_notes[len(keep)] = ln.NEVER_IN_FORCE(
+                dof=f"{acts[i].dof:%d-%m-%Y}", rate=afters[i], day=this.isoformat(),
+                next_dof=f"{acts[i + 1].dof:%d-%m-%Y}",
+            )  # fmt: skip
             continue
         keep.append(i)
     return keep, skipped_notes
@@ -218,7 +220,7 @@ def _act_period(
     unknown: set[str] = set() if vfrom else {"from_unknown"}
     notes = [note, *extra_notes]
     if e.acotacion:
-        notes.append(f"acotación: “{e.acotacion}” (the rate applies only to those goods)")
+        notes.append(ln.ACOTACION(text=e.acotacion))
     vto: date | None = None
     if following is not None:
         nxt, nxt_note = following
@@ -229,21 +231,21 @@ def _act_period(
             notes.append(nxt_note)
         if end and vto and end < vto:
             vto = end
-            notes.append(f"temporary rate ended {end.isoformat()}")
+            notes.append(ln.TEMPORARY_ENDED(day=end.isoformat()))
     elif e.kind == "temporary":
         if end:
             vto = end
             if end_how == "computed":
                 unknown.add("to_computed")
-                notes.append(f"end computed from: {dec.ends_evidence if dec else ''}")
+                notes.append(ln.END_COMPUTED(evidence=dec.ends_evidence if dec else ""))
         else:
             unknown.add("to_unknown")
-            notes.append(end_how or "temporary rate: its end is not stated in the text")
-    src = f"DOF {e.dof:%d-%m-%Y}"
+            notes.append(end_how or ln.END_NOT_STATED())
+    src = ln.SOURCE_DOF(dof=f"{e.dof:%d-%m-%Y}")
     if e.kind in ("revoked", "removed") and e.target:
-        src += f" (revokes DOF {e.target:%d-%m-%Y})"
-    if e.kind == "temporary":
-        src += " (temporary)"
+        src = ln.SOURCE_REVOKES(dof=f"{e.dof:%d-%m-%Y}", target=f"{e.target:%d-%m-%Y}")
+    elif e.kind == "temporary":
+        src = ln.SOURCE_TEMPORARY(dof=f"{e.dof:%d-%m-%Y}")
     return _period(vfrom, vto, rate, src, unknown, notes)
 
 
@@ -278,10 +280,7 @@ def build_history(
     first = keep[0] if keep else None
     if first is not None and starts[first][0] is None and lh.LIGIE_START_NOTE in starts[first][1]:
         # the act took effect with the LIGIE itself: the LIGIE's own rate never applied
-        lead_note = (
-            f"the LIGIE 2022 as published said {befores[first]}; DOF "
-            f"{acts[first].dof:%d-%m-%Y} replaced it from the LIGIE's entry into force"
-        )
+        lead_note: str = ln.LIGIE_REPLACED(rate=befores[first], dof=f"{acts[first].dof:%d-%m-%Y}")
     else:
         lead_note = ""
         first_start = starts[first][0] if first is not None else None
@@ -326,11 +325,12 @@ def _added_from(
         if how == "computed"
         else first["certainty"].replace("from_unknown", "exact")
     )
-    first["source"] = f"DOF {dec.dof} (fracción adicionada)"
-    first["note"] = (
-        f"fracción added by DOF {dec.dof}, in force {dec.effective.isoformat()} "
-        f"({how}: {dec.effective_evidence})"
-    )
+    first["source"] = ln.SOURCE_ADDED(dof=dec.dof)
+    first["note"] = ln.FRACTION_ADDED(
+        dof=dec.dof, day=dec.effective.isoformat(),
+        how=ln.HOW_COMPUTED() if how == "computed" else ln.HOW_READ(),
+        evidence=dec.effective_evidence,
+    )  # fmt: skip
     return [first, *periods[1:]]
 
 
@@ -393,7 +393,7 @@ def parse_staged(full_text: str) -> dict[str, list[tuple[date, str, str]]]:
         ):
             rate = "Ex." if m.group(1) == "exento" else m.group(1).rstrip("%")
             when = date(int(m.group(4)), lh.MONTHS[m.group(3)], int(m.group(2)))
-            steps.append((when, rate, "DOF 18-11-2022, transitorio Segundo"))
+            steps.append((when, rate, ln.SOURCE_TRANSITORY(dof="18-11-2022", article="Segundo")))
         codes = re.findall(r"\b\d{4}\.\d{2}\.\d{2}\b", flat)
         for c in codes:
             out.setdefault(c, []).extend(steps)

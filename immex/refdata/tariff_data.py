@@ -18,6 +18,7 @@ from pathlib import Path
 
 from immex.domain.codes import parse_tariff_code
 from immex.domain.errors import DataCoverageError, NotFound
+from immex.domain.ligie_notes import acotacion, note_msg, source_msg
 from immex.domain.messages import Template
 from immex.domain.search import SearchIndex
 from immex.domain.tariff import Fraction, Nico, PublishedRate, RateAt, RateKind, RatePeriod
@@ -69,9 +70,42 @@ REFORM_WARNINGS = ((WARN_REFORM_2025, REFORM_2025_12_29), (WARN_DECREE_2026, DEC
 #: manifest coverage items (refdata.build.COVERAGE) every tariff look-up on or after their
 #: date already warns about (WARN_REFORM_2025, WARN_DECREE_2026): callers skip them
 TARIFF_COVERAGE_IDS = ("ligie_reform_2025_12_29", "decree_2026_04_23")
-WARN_EARLY = (
+WARN_EARLY = Template(
+    "ligie.warn.early",
     "the LIGIE 2022 (DOF 07-06-2022) entered into force on a date set by SAT that is not in "
-    "the bundled text; for dates around late 2022 check whether the LIGIE 2020 still applied"
+    "the bundled text; for dates around late 2022 check whether the LIGIE 2020 still applied",
+)()
+WARN_ENDED = Template(
+    "ligie.warn.ended",
+    "the rate {rate} set by {source} was in force until {day}; the rate after that date is not "
+    "in the bundled data — showing the rate as published ({published}); verify it",
+)
+WARN_NO_PERIOD = Template(
+    "ligie.warn.no_period", "no rate period covers this date; showing the published rate"
+)
+WARN_DESCRIPTION_REFORMED = Template(
+    "ligie.warn.description_reformed",
+    "the description shown is the one reformed by DOF {dof}, in force {start}; on {day} the "
+    "earlier text applied",
+)
+WARN_NOT_AD_VALOREM = Template(
+    "ligie.warn.not_ad_valorem", "specific or mixed duty, shown verbatim: {rate}"
+)
+WARN_START_COMPUTED = Template(
+    "ligie.warn.start_computed",
+    "start date computed from the decree's transitory article: {note}",
+)
+WARN_END_NOT_STATED = Template(
+    "ligie.warn.end_not_stated",
+    "the end of the rate set by {source} is not stated in the bundled text",
+)
+WARN_TEMPORARY_UNTIL = Template(
+    "ligie.warn.temporary_until",
+    "temporary rate set by {source} in force until {day}{how}; later changes are not in the "
+    "bundled data",
+)
+END_COMPUTED_HOW = Template(
+    "ligie.warn.end_computed_how", " (end computed from its transitory article)"
 )
 
 
@@ -202,9 +236,9 @@ class TariffBook:
                 _opt_date(h["valid_from"]),
                 _opt_date(h["valid_to"]),
                 PublishedRate.parse(h["rate"]),
-                h["source"],
+                source_msg(h["source"]),
                 h["certainty"],
-                h["note"],
+                note_msg(h["note"]),
             )
             for h in self._history.get(code, [])
         )
@@ -264,13 +298,14 @@ class TariffBook:
             if ended:
                 last = ended[-1]
                 warnings.append(
-                    f"the rate {last.rate.display} set by {last.source} was in force until "
-                    f"{last.valid_to.isoformat() if last.valid_to else '?'}; the rate after that "
-                    "date is not in the bundled data — showing the rate as published "
-                    f"({rate.display}); verify it"
-                )
+                    WARN_ENDED(
+                        rate=last.rate.display, source=last.source,
+                        day=last.valid_to.isoformat() if last.valid_to else "?",
+                        published=rate.display,
+                    )
+                )  # fmt: skip
             else:
-                warnings.append("no rate period covers this date; showing the published rate")
+                warnings.append(WARN_NO_PERIOD())
         else:
             rate = period.rate
             warnings.extend(_period_warnings(period, when))
@@ -278,15 +313,16 @@ class TariffBook:
             start = self._decree_start.get(m.group(2))
             if start and when < start:
                 warnings.append(
-                    f"the description shown is the one reformed by DOF {m.group(2)}, in force "
-                    f"{start.isoformat()}; on {when.isoformat()} the earlier text applied"
+                    WARN_DESCRIPTION_REFORMED(
+                        dof=m.group(2), start=start.isoformat(), day=when.isoformat()
+                    )
                 )
         if when >= REFORM_2025_12_29:
             warnings.append(WARN_REFORM_2025)
         if when >= DECREE_2026_04_23:
             warnings.append(WARN_DECREE_2026)
         if rate.kind is RateKind.OTHER:
-            warnings.append(f"specific or mixed duty, shown verbatim: {rate.text}")
+            warnings.append(WARN_NOT_AD_VALOREM(rate=rate.text))
         return RateAt(frac.fraccion, when, rate, period, tuple(dict.fromkeys(warnings)))
 
     # -- search -------------------------------------------------------------------------------
@@ -337,19 +373,18 @@ def _period_warnings(period: RatePeriod, when: date) -> list[str]:
     if period.valid_from is None and when < date(2023, 1, 1):
         out.append(WARN_EARLY)
     if "from_computed" in cert:
-        out.append(f"start date computed from the decree's transitory article: {period.note}")
+        out.append(WARN_START_COMPUTED(note=period.note))
     if "to_unknown" in cert or cert == "both_unknown":
-        out.append(f"the end of the rate set by {period.source} is not stated in the bundled text")
+        out.append(WARN_END_NOT_STATED(source=period.source))
     temporary = "temporary" in period.source
     if temporary and period.valid_to and when >= REFORM_2025_12_29:
-        how = " (end computed from its transitory article)" if "to_computed" in cert else ""
+        how = END_COMPUTED_HOW() if "to_computed" in cert else ""
         out.append(
-            f"temporary rate set by {period.source} in force until "
-            f"{period.valid_to.isoformat()}{how}; later changes are not in the bundled data"
+            WARN_TEMPORARY_UNTIL(source=period.source, day=period.valid_to.isoformat(), how=how)
         )
-    if "acotación" in period.note:
-        note = period.note[period.note.find("acotación") :]
-        out.append(f"{note.split(';')[0]}")
+    limited = acotacion(period.note)
+    if limited is not None:
+        out.append(limited)
     return out
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from immex.domain.codes import parse_tariff_code
 from immex.domain.errors import ImmexError, InvalidInput
+from immex.domain.ligie_notes import note_msg, source_msg
 from immex.domain.messages import Template
 from immex.domain.rate_notes import AMENDED_SOURCE
 from immex.domain.rates import AmendmentRow, MfnLookup
@@ -36,15 +37,18 @@ def _book(book: TariffBook | None) -> TariffBook:
 
 
 def period_dict(p: RatePeriod) -> dict[str, Any]:
+    """One period of the rate history; its source and note as messages of the catalog (the
+    stored English read back, :mod:`immex.domain.ligie_notes`), shown in the reader's
+    language."""
     return {
         "valid_from": p.valid_from.isoformat() if p.valid_from else None,
         "valid_to": p.valid_to.isoformat() if p.valid_to else None,
         "rate": p.rate.display,
         "rate_text": p.rate.text,
-        "source": p.source,
+        "source": source_msg(p.source),
         "certainty": p.certainty,
         "certainty_text": certainty_text(p.certainty),
-        "note": p.note,
+        "note": note_msg(p.note),
     }
 
 
