@@ -101,6 +101,12 @@ def test_a_failed_job_reads_in_spanish_on_its_page_and_in_the_api(
     assert es["error"] == spanish and es["error_code"] == message.key
     en = client.get(f"/api/v1/jobs/{job_id}", headers={**auth, "Accept-Language": "en"}).json()
     assert en["error"] == english and en["error_code"] == message.key
+    # the refused file's error lines too, each with its code
+    es_line, en_line = es["result"]["errors"][0], en["result"]["errors"][0]
+    assert es_line["line"] == 2 and es_line["column"] == "kind" and "message_record" not in es_line
+    assert es_line["code"] == en_line["code"] and es_line["code"]
+    assert es_line["message"] != en_line["message"]
+    assert en_line["message"] == row["result"]["errors"][0]["message"]  # the stored English
 
     _login(client)
     page = html.unescape(client.get(f"/c/{RFC}/jobs/{job_id}?lang=es").text)

@@ -62,13 +62,30 @@ class Job:
         language where it is one of the catalog; its key in ``error_code``)."""
         return {
             "job_id": self.id, "kind": self.kind.value, "status": self.status.value,
-            "progress": self.progress, "result": self.result,
+            "progress": self.progress, "result": _shown_result(self.result),
             "error": self.error_message if self.error_message is not None else self.error,
             "error_code": self.error_message.key if self.error_message is not None else None,
             "created_by": self.created_by, "created_at": self.created_at,
             "started_at": self.started_at, "finished_at": self.finished_at,
             "attempts": self.attempts, "retryable": self.status is JobStatus.FAILED,
         }  # fmt: skip
+
+
+def _shown_result(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A refused import's errors with their messages rebuilt from the catalog (each with its
+    ``code``); an error recorded without its key keeps its text."""
+    if not result or not isinstance(result.get("errors"), list):
+        return result
+    errors = []
+    for e in result["errors"]:
+        if isinstance(e, dict) and "message_record" in e:
+            e = dict(e)
+            message = msg_of_record(e.pop("message_record"))
+            if message is not None:
+                e["message"] = message
+            e["code"] = message.key if message is not None else None
+        errors.append(e)
+    return {**result, "errors": errors}
 
 
 def job_of(row: dict[str, Any]) -> Job:
