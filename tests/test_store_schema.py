@@ -30,7 +30,7 @@ HEADS = {
     "0016_batch_reimport",
     "0019_bom_component_index",
     "0011_immex_annex",
-    "0015_user_language",
+    "0020_job_error_message",
 }
 
 

@@ -443,6 +443,11 @@ def discharge_show(
     when = f"{when:%Y-%m-%d %H:%M}" if isinstance(when, datetime) else when
     say(SHOW_HEAD(run=detail["run_id"], actor=detail["actor"], when=when,
                   summary=_run_summary(detail["summary"])))  # fmt: skip
+    described = runs.described_parameters(detail["parameters"])
+    if described:
+        say(runs.PARAMETERS_HEADING())
+        for label, description in described:
+            say(runs.PARAMETER_LINE(label=label, text=description))
     table = Table(*(text(col()) for col in SHOW_COLUMNS))
     for a in detail["allocations"][: limit or 50]:
         table.add_row(

@@ -101,9 +101,12 @@ class _Writer:
             fh.close()
 
 
-#: the customs broker's CURP in the synthetic 501 records: the generic CURP for foreigners
-#: (a published placeholder, so the sample names no real person)
-AGENT_CURP = "XEXX010101HNEXXXA4"
+#: the customs broker's CURP (``CurpAgenteA``) in the synthetic 501 records: a sample value
+#: made up for this generator, not a person's and not an official generic CURP (the project's
+#: sources name none): the form of a CURP (RENAPO) — "MUES" (muestra) for the name letters,
+#: born 1980-01-01, H, Ciudad de México (DF), internal consonants S T R, homoclave 0 — with
+#: its check digit computed, so a reader that checks CURPs takes it
+AGENT_CURP = "MUES800101HDFSTR00"
 
 def _dec(value_e: int, places: int, leading_dot: bool) -> str:
     neg = value_e < 0

@@ -102,3 +102,48 @@ def joined(parts: list[Any] | tuple[Any, ...], sep: str = "; ") -> Msg:
     fields: dict[str, Any] = {f"p{i}": part for i, part in enumerate(parts)}
     english = sep.join("{" + f"p{i}" + "}" for i in range(len(parts)))
     return Msg(JOIN, english, {**fields, "sep": sep}) if parts else Msg(JOIN, "", {"sep": sep})
+
+
+#: the mark of a field that is itself a message in a stored record (:func:`msg_record`)
+_MSG_FIELD = "__msg__"
+
+
+def msg_record(msg: Msg) -> dict[str, Any]:
+    """A message as JSON values, to store beside its English text: its key, English text,
+    fields (a field that is a message as its own record; numbers, dates and the like as
+    their text, as the English text showed them) and the field holding its count; rebuilt
+    by :func:`msg_of_record`."""
+
+    def field(value: Any) -> Any:
+        if isinstance(value, Msg):
+            return {_MSG_FIELD: msg_record(value)}
+        if value is None or isinstance(value, bool | int | float):
+            return value
+        return str(value)
+
+    return {
+        "key": msg.key, "english": msg.english,
+        "params": {k: field(v) for k, v in msg.params.items()},
+        "counted": getattr(msg, "counted", None),
+    }  # fmt: skip
+
+
+def msg_of_record(record: Any) -> Msg | None:
+    """The message a :func:`msg_record` stored (``None`` for nothing, or for a record that
+    does not read as one: the stored English text is then what a reader sees)."""
+    if not isinstance(record, Mapping):
+        return None
+    try:
+        key, english, params = record["key"], record["english"], record.get("params") or {}
+        if not isinstance(key, str) or not isinstance(english, str):
+            return None
+        fields: dict[str, Any] = {}
+        for name, value in params.items():
+            if isinstance(value, Mapping) and set(value) == {_MSG_FIELD}:
+                value = msg_of_record(value[_MSG_FIELD])
+                if value is None:  # a field's message that does not read: nor does this one
+                    return None
+            fields[name] = value
+        return Msg(key, english, fields, record.get("counted"))
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+        return None

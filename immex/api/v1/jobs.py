@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel
 
+from immex.api.i18n import in_lang
 from immex.api.v1.auth import CallerDep, OperateWs, server_of
+from immex.api.v1.errors import request_lang
 from immex.domain.accounts import Forbidden, Permission
 from immex.domain.messages import Template
 from immex.services import inputs as formats
@@ -43,9 +45,12 @@ def discharge_run(
 
 
 @router.get("/jobs/{job_id}")
-def job(job_id: JobId, who: CallerDep) -> Any:
-    """``{"status": "queued|running|done|failed", "progress": percent, "result"}``."""
-    return jsonable(queue.job_for(who.ws, who.user, job_id).public())
+def job(request: Request, job_id: JobId, who: CallerDep) -> Any:
+    """``{"status": "queued|running|done|failed", "progress": percent, "result"}``; a failed
+    job's ``error`` in the reader's language (``Accept-Language``) with its ``error_code``
+    (the catalog key; ``null`` for an unexpected error, shown as it was recorded)."""
+    found = queue.job_for(who.ws, who.user, job_id)
+    return in_lang(jsonable(found.public()), request_lang(request))
 
 
 @router.post("/jobs/{job_id}/retry", status_code=202)

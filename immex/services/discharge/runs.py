@@ -25,12 +25,15 @@ import numpy as np
 from immex.domain.discharge import kernel as fe
 from immex.domain.discharge.limits import LIMIT_PARAMETERS, LimitPolicy
 from immex.domain.ledger import TEMPORARY_KEYS
+from immex.domain.messages import Msg, Template
 from immex.services.discharge.plant import load_plant
 from immex.services.workspace.context import UnitOfWork, Workspace
 
 __all__ = [
+    "PARAMETER_TEXTS",
     "Progress",
     "RunSummary",
+    "described_parameters",
     "product_lines",
     "run_discharge",
     "run_parameters",
@@ -115,20 +118,59 @@ def _journal_hash(cols: dict[str, np.ndarray], p: fe.Plant, j: fe.Journal) -> st
 # --------------------------------------------------------------------------- run
 
 
+#: the parameters of a run a header records as a description, by name: the header records
+#: (and hashes into the run's identity) the English text, which therefore never changes; a
+#: reader sees the catalog's text in their language (:func:`described_parameters`)
+PARAMETER_TEXTS = {
+    "order": Template(
+        "discharge.param.order",
+        "FIFO by entry date, pedimento, lot id; directed pedimento first",
+    ),
+    "rounding": Template(
+        "discharge.param.rounding",
+        "need half-up to 6 decimals; value = round4(V×used/Q) differences",
+    ),
+}
+#: what each of them is, as a reader sees it beside the description
+PARAMETER_LABELS = {
+    "order": Template("discharge.param.label.order", "Discharge order"),
+    "rounding": Template("discharge.param.label.rounding", "Rounding"),
+}
+PARAMETERS_HEADING = Template("discharge.param.heading", "Parameters of the run")
+PARAMETER_LINE = Template("discharge.param.line", "{label}: {text}")
+
+
 def run_parameters(
     through: date | None, temporary_keys: tuple[str, ...], policy: LimitPolicy
 ) -> dict[str, Any]:
-    """The run's parameters as recorded in its header (and hashed with its inputs)."""
+    """The run's parameters as recorded in its header (and hashed with its inputs): the
+    descriptions as their English text (plain strings, as every run recorded them)."""
     return {
         "through": through.isoformat() if through else None,
         "temporary_keys": list(temporary_keys),
-        "order": "FIFO by entry date, pedimento, lot id; directed pedimento first",
+        "order": PARAMETER_TEXTS["order"].english,
         "limits": {str(kind): name for kind, name in LIMIT_PARAMETERS.items()},
         "limit_sources": policy.parameters.sources(),
         "iva_ieps_certification": policy.describe(),
         "limit_notes": policy.notes,
-        "rounding": "need half-up to 6 decimals; value = round4(V×used/Q) differences",
+        "rounding": PARAMETER_TEXTS["rounding"].english,
     }
+
+
+def described_parameters(parameters: Any) -> list[tuple[Msg, Msg | str]]:
+    """The descriptions a run's header records, as a reader sees them: (label, text), the
+    text the catalog's message where the header holds its English text, else the text as
+    the header holds it (a description worded otherwise is never shown as another)."""
+    if not isinstance(parameters, dict):
+        return []
+    out: list[tuple[Msg, Msg | str]] = []
+    for name, template in PARAMETER_TEXTS.items():
+        stored = parameters.get(name)
+        if not stored:
+            continue
+        shown: Msg | str = template() if stored == template.english else str(stored)
+        out.append((PARAMETER_LABELS[name](), shown))
+    return out
 
 
 def product_lines(plant: fe.Plant) -> dict[str, list[Any]]:

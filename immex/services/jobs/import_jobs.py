@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from immex.domain.errors import BatchError, ImmexError, InvalidInput
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template, msg_record
 from immex.services.inputs import jsonable
 from immex.services.jobs.queue import Job, JobKind, job_of
 from immex.services.ledger import importer as ledger_imports
@@ -72,11 +72,14 @@ def check_files(kind: ImportKind, names: Sequence[str]) -> None:
 
 
 def batch_errors(exc: BatchError) -> list[dict[str, Any]]:
-    """The errors of a refused file as the API shows them (line, column, message)."""
+    """The errors of a refused file as the API shows them (line, column, message), each
+    message with its catalog key and fields (``message_record``: the job's answer shows it
+    in the reader's language, :func:`immex.services.jobs.queue.Job.public`)."""
     return [
-        {"line": e.line, "column": e.field, "message": e.message, "value": e.value}
+        {"line": e.line, "column": e.field, "message": e.message, "value": e.value,
+         "message_record": msg_record(e.message) if isinstance(e.message, Msg) else None}
         for e in exc.errors
-    ]
+    ]  # fmt: skip
 
 
 def import_now(

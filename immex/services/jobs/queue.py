@@ -15,7 +15,7 @@ from typing import Any
 
 from immex.domain.accounts import User
 from immex.domain.errors import InvalidInput, NotFound
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template, msg_of_record, msg_record
 from immex.services.workspace.context import Workspace
 
 NO_JOB = Template("jobs.not_found", "no job {job_id}")
@@ -47,21 +47,45 @@ class Job:
     progress: int
     params: dict[str, Any]
     result: dict[str, Any] | None
+    #: the English text of the error (a bug's text, a row older than error_message)
     error: str | None
     created_by: str
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
     attempts: int
+    #: the error as the message of the catalog it was (shown in the reader's language)
+    error_message: Msg | None = None
 
     def public(self) -> dict[str, Any]:
+        """The job as pages and the API show it: ``error`` the message (in the reader's
+        language where it is one of the catalog; its key in ``error_code``)."""
         return {
             "job_id": self.id, "kind": self.kind.value, "status": self.status.value,
-            "progress": self.progress, "result": self.result, "error": self.error,
+            "progress": self.progress, "result": _shown_result(self.result),
+            "error": self.error_message if self.error_message is not None else self.error,
+            "error_code": self.error_message.key if self.error_message is not None else None,
             "created_by": self.created_by, "created_at": self.created_at,
             "started_at": self.started_at, "finished_at": self.finished_at,
             "attempts": self.attempts, "retryable": self.status is JobStatus.FAILED,
         }  # fmt: skip
+
+
+def _shown_result(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A refused import's errors with their messages rebuilt from the catalog (each with its
+    ``code``); an error recorded without its key keeps its text."""
+    if not result or not isinstance(result.get("errors"), list):
+        return result
+    errors = []
+    for e in result["errors"]:
+        if isinstance(e, dict) and "message_record" in e:
+            e = dict(e)
+            message = msg_of_record(e.pop("message_record"))
+            if message is not None:
+                e["message"] = message
+            e["code"] = message.key if message is not None else None
+        errors.append(e)
+    return {**result, "errors": errors}
 
 
 def job_of(row: dict[str, Any]) -> Job:
@@ -71,6 +95,7 @@ def job_of(row: dict[str, Any]) -> Job:
         result=row["result"], error=row["error"], created_by=row["created_by"],
         created_at=row["created_at"], started_at=row["started_at"],
         finished_at=row["finished_at"], attempts=row["attempts"],
+        error_message=msg_of_record(row.get("error_message")),
     )  # fmt: skip
 
 
@@ -85,17 +110,21 @@ def submit(ws: Workspace, kind: JobKind, params: dict[str, Any]) -> Job:
     return job_of(row)
 
 
-ORPHANED = "the runner of the job stopped while it ran; nothing of it was written — retry it"
+ORPHANED = Template(
+    "job.orphaned",
+    "the runner of the job stopped while it ran; nothing of it was written — retry it",
+)
 
 
 def get_job(ws: Workspace, job_id: int) -> Job:
     """The job as it stands (a running job whose runner died is reported failed)."""
     with ws.write() as uow:
-        orphaned = uow.repos.jobs.fail_if_orphaned(job_id, ORPHANED, ws.now())
+        error = ORPHANED()
+        orphaned = uow.repos.jobs.fail_if_orphaned(job_id, str(error), ws.now(), msg_record(error))
         row = uow.repos.jobs.get(job_id)
         if orphaned and row is not None:
             uow.audit("job.failed", {"object": f"job {job_id}", "outcome": "failed",
-                                     "error": ORPHANED}, row["company_id"])  # fmt: skip
+                                     "error": error}, row["company_id"])  # fmt: skip
     if row is None:
         raise NotFound(NO_JOB(job_id=job_id), field="job_id")
     return job_of(row)

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from immex.domain.errors import ImmexError
+from immex.domain.messages import Msg, Template, msg_record
 from immex.services.discharge import runs as discharge
 from immex.services.inputs import jsonable
 from immex.services.jobs import import_jobs
@@ -20,6 +21,11 @@ from immex.services.jobs.queue import JobKind, job_of
 from immex.services.workspace.context import Workspace
 
 log = logging.getLogger("immex.jobs")
+
+SERVER_STOPPED = Template(
+    "job.server_stopped",
+    "the server stopped while the job ran; nothing of it was written — retry it",
+)
 
 #: reports progress in percent (0–100)
 Reporter = Callable[[int], None]
@@ -109,8 +115,12 @@ def _run_claimed(ws: Workspace, job_id: int) -> None:
 
 
 def _fail(ws: Workspace, job_id: int, error: str, result: dict[str, Any] | None = None) -> None:
+    """The job failed: its English text, and — for a message of the catalog (an
+    :class:`ImmexError`'s) — its key and fields, so that it is read in the reader's language;
+    a bug's text has none."""
+    message = msg_record(error) if isinstance(error, Msg) else None
     with ws.write() as uow:
-        uow.repos.jobs.fail(job_id, error, ws.now(), result)
+        uow.repos.jobs.fail(job_id, str(error), ws.now(), result, message)
         uow.audit("job.failed", {"object": f"job {job_id}", "outcome": "failed", "error": error})
 
 
@@ -128,10 +138,8 @@ class InProcessRunner:
         """Jobs a previous life of this server left running are marked failed (their
         transaction was rolled back when it died: retry them); those it left queued run."""
         with self.ws.write() as uow:
-            failed = uow.repos.jobs.fail_running(
-                "the server stopped while the job ran; nothing of it was written — retry it",
-                self.ws.now(),
-            )
+            stopped = SERVER_STOPPED()
+            failed = uow.repos.jobs.fail_running(str(stopped), self.ws.now(), msg_record(stopped))
             waiting = uow.repos.jobs.queued()
         for job_id in waiting:
             self.enqueue(job_id)

@@ -61,13 +61,17 @@ class JobRepository:
         )
 
     def fail(
-        self, job_id: int, error: str, at: datetime, result: dict[str, Any] | None = None
-    ) -> None:
+        self, job_id: int, error: str, at: datetime, result: dict[str, Any] | None = None,
+        message: dict[str, Any] | None = None,
+    ) -> None:  # fmt: skip
+        """The job failed with ``error`` (its English text) and ``message`` (the error's
+        catalog key and fields, :func:`immex.domain.messages.msg_record`; None for a bug)."""
         j = core.jobs
         self.conn.execute(
             update(j)
             .where(j.c.id == job_id)
-            .values(status="failed", error=error, finished_at=at, result=result)
+            .values(status="failed", error=error, error_message=message, finished_at=at,
+                    result=result)  # fmt: skip
         )
 
     def add_file(self, job_id: int, name: str, data: bytes) -> None:
@@ -90,11 +94,14 @@ class JobRepository:
         changed = self.conn.execute(
             update(j)
             .where(j.c.id == job_id, j.c.status == "failed")
-            .values(status="queued", progress=0, error=None, finished_at=None, result=None)
+            .values(status="queued", progress=0, error=None, error_message=None,
+                    finished_at=None, result=None)  # fmt: skip
         ).rowcount
         return bool(changed)
 
-    def fail_running(self, error: str, at: datetime) -> list[int]:
+    def fail_running(
+        self, error: str, at: datetime, message: dict[str, Any] | None = None
+    ) -> list[int]:
         """Every running job is marked failed (a server that starts again finds the jobs its
         previous life was running: their transactions were rolled back)."""
         j = core.jobs
@@ -103,7 +110,7 @@ class JobRepository:
             self.conn.execute(
                 update(j)
                 .where(j.c.id.in_(ids))
-                .values(status="failed", error=error, finished_at=at)
+                .values(status="failed", error=error, error_message=message, finished_at=at)
             )
         return ids
 
@@ -126,7 +133,9 @@ class JobRepository:
         self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": JOB_LOCK_BASE + job_id})
         self.conn.commit()
 
-    def fail_if_orphaned(self, job_id: int, error: str, at: datetime) -> bool:
+    def fail_if_orphaned(
+        self, job_id: int, error: str, at: datetime, message: dict[str, Any] | None = None
+    ) -> bool:
         """A running job whose runner is gone (its lock is free) is marked failed."""
         if self.conn.dialect.name != "postgresql":
             return False
@@ -141,7 +150,7 @@ class JobRepository:
         changed = self.conn.execute(
             update(j)
             .where(j.c.id == job_id, j.c.status == "running")
-            .values(status="failed", error=error, finished_at=at)
+            .values(status="failed", error=error, error_message=message, finished_at=at)
         ).rowcount
         return bool(changed)
 

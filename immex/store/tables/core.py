@@ -142,12 +142,15 @@ jobs = Table(
     Column("progress", Integer, nullable=False),  # percent done
     Column("params", JSON, nullable=False),
     Column("result", JSON),
-    Column("error", Text),
+    Column("error", Text),  # the English text (error_message: its key and fields)
     Column("created_by", String(254), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("started_at", DateTime(timezone=True)),
     Column("finished_at", DateTime(timezone=True)),
     Column("attempts", Integer, nullable=False),
+    # the error's catalog key and fields (0020_job_error_message; NULL: a bug's text, a row
+    # written before it)
+    Column("error_message", JSON),
 )
 
 #: the files of an import job until it is done (0014_load)

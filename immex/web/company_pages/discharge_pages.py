@@ -14,6 +14,7 @@ from immex.domain.errors import ImmexError
 from immex.reports.i18n import tr
 from immex.services import inputs as formats
 from immex.services.discharge.run_history import journal_page, run_detail, run_history
+from immex.services.discharge.runs import PARAMETERS_HEADING, described_parameters
 from immex.services.jobs import queue
 from immex.web.company_pages.page_access import (
     NO_JOB,
@@ -79,4 +80,5 @@ def run_page(request: Request, page: ReadPage, run_id: int, offset: str = "") ->
         detail = run_detail(page.ws, run_id)
         journal = journal_page(page.ws, run_id, cursor(offset, "offset"))
     return render(request, page.who, "run.html", company=page.ws.the_company, detail=detail,
-                  journal=journal)  # fmt: skip
+                  journal=journal, parameters=described_parameters(detail.run.parameters),
+                  parameters_heading=PARAMETERS_HEADING())  # fmt: skip
