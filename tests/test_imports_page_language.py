@@ -124,7 +124,7 @@ def test_dry_run_import_and_the_same_file_again_in_the_pages_language(url: str) 
         assert done.status_code == 201 and "good.csv" in _history(done.text)
         assert "good.csv: 1 fila — 1 nueva, 0 actualizadas, 0 sin cambios" in done.text
         again = _post(client, token, GOOD, name="good.csv")
-        assert "good.csv ya se importó (lote 1," in _area(again.text, "import-result")
+        assert "good.csv ya se importó (importación 1," in _area(again.text, "import-result")
         again_en = _post(client, token, GOOD, lang="en", name="good.csv")
         assert "good.csv was already imported (batch 1," in again_en.text
 
