@@ -150,7 +150,8 @@ def test_cli_rules_in_spanish_and_its_json() -> None:
     assert "C-3  [Alta (texto) / Media (interpretación)]  LA 56; LA 93; CFF 20" in out.output
     assert "I-2  [Alta]  art. 4 del Decreto IMMEX; LA 108" in out.output
     assert "U-2  [Media]  T-MEC art. 2.5" in out.output
-    assert "fecha de entrada (LA 56" in out.output and "`entry_date`" not in out.output
+    assert "fecha de entrada (LA 56; predeterminado)" in out.output
+    assert "`entry_date`" not in out.output
     assert "truncado (predeterminado) o redondeado" in out.output
     assert "segunda etapa" not in out.output and "as amended" not in out.output
     assert "I-12  [Media]  art. 25 del Decreto IMMEX; art. 8 del Decreto PROSEC  — 1. IMMEX" in (
@@ -162,3 +163,41 @@ def test_cli_rules_in_spanish_and_its_json() -> None:
     assert one["shown"]["lang"] == "es" and one["shown"]["confidence"] == "Alta/Media"
     assert one["shown"]["text"].startswith("Vencido el plazo")
     assert one["shown"]["section"].endswith("y sus reformas; LA 108)")
+
+
+def test_the_spanish_demo_report_cites_reglas_and_translates_the_appendix() -> None:
+    """B1/A16: no "RULES …" anywhere in the Spanish workbook, PDF or HTML (traces, warnings,
+    notes, bundled sources); the appendix's certainty and citations in Spanish."""
+    from openpyxl import load_workbook
+
+    from immex.reports.i18n import t
+    from immex.reports.xlsx import sheet_title
+    from tests.support_demo import demo_run
+
+    pypdf = pytest.importorskip("pypdf")
+    s = demo_run()
+    wb = load_workbook(s.reports["xlsx"], read_only=True)
+    cells = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for c in row
+        if isinstance(c, str)
+    ]
+    assert [c for c in cells if "RULES" in c] == []
+    assert any("(reglas P-3 y P-6)" in c for c in cells)  # a trace's reference
+    appendix = [
+        [c for c in r if c is not None]
+        for r in wb[sheet_title(t("sec.rules", "es"))].iter_rows(values_only=True)
+    ]
+    by_id = {r[0]: r for r in appendix if r and isinstance(r[0], str) and r[0][:2] in _FAMILIES}
+    assert by_id["C-3"][2:] == ["LA 56; LA 93; CFF 20", "Alta (texto) / Media (interpretación)"]
+    assert by_id["U-2"][2:] == ["T-MEC art. 2.5", "Media"]
+    assert by_id["P-3"][2:] == ["Decreto PROSEC, DOF 02-08-2002 y sus reformas", "Media"]
+    pdf = "\n".join(p.extract_text() for p in pypdf.PdfReader(str(s.reports["pdf"])).pages)
+    assert "RULES" not in pdf and "Media-alta" in pdf
+    html = Path(s.reports["html"]).read_text(encoding="utf-8")
+    assert "RULES " not in html and "regla U-2" in html
+
+
+_FAMILIES = {"A-", "C-", "I-", "P-", "T-", "U-"}

@@ -114,9 +114,14 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
 def tr(text: Any, lang: str = DEFAULT_LANG) -> Any:
     """A message of the core in ``lang`` (its fields translated too; a plural message in
     the form its count takes in ``lang``); anything else as it is (numbers, codes, a
-    user's own text). The rules a message cites ("RULES C-3", "(RULES P-3, P-6)") read as
-    the rule book renders a citation in ``lang`` (:func:`immex.domain.rule_cite.show_citations`)."""
+    user's own text). The rules a message or a text of the code cites ("RULES C-3",
+    "(RULES P-3, P-6)") read as the rule book renders a citation in ``lang`` ("regla C-3",
+    "reglas P-3 y P-6": :func:`immex.domain.rule_cite.show_citations`)."""
     if not isinstance(text, Msg):
+        # a text of the code or the bundled data that cites a rule ("… (RULES C-4)", a
+        # trace's reference) reads as the rule book renders a citation; anything else as is
+        if isinstance(text, str) and "RULES" in text:
+            return show_citations(text, lambda m: str(tr(m, lang)))
         return text
     fields = {k: tr(v, lang) for k, v in text.params.items()}
     if text.key == JOIN:
