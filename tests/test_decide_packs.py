@@ -158,7 +158,7 @@ def test_prosec_application_and_the_files(plant, tmp_path: Path) -> None:  # typ
     summary = [
         [c for c in r if c is not None] for r in wb.worksheets[0].iter_rows(values_only=True)
     ]  # noqa: E501
-    assert ["condición del programa IMMEX (RULES I-11)", "NO cumple"] in summary
+    assert ["condición del programa IMMEX (regla I-11)", "NO cumple"] in summary
     out_en = str(tmp_path / "en.xlsx")
     en = cli.invoke(app, ["--lang", "en", "annual-report", "immex", "--year", "2024",
                           "--format", "xlsx", "--out", out_en, "--db", db])  # fmt: skip

@@ -71,8 +71,10 @@ def test_the_flag_message_cites_its_source_in_both_languages() -> None:
     assert flag is not None
     es, en = tr(flag.message, "es"), tr(flag.message, "en")
     assert es.startswith("Anexo I del Decreto IMMEX (capítulo 61, Decreto IMMEX Anexo I, reforma")
-    assert "DOF 19-12-2024" in es and "confianza M" in es and "2025-01-15" in es
-    assert "may not be imported temporarily" in en and "RULES I-5, I-10" in en
+    assert "DOF 19-12-2024" in es and "confianza media" in es and "2025-01-15" in es
+    assert "(regla I-10)" in es and "(reglas I-5 e I-10)" in es and "RULES" not in es
+    assert "may not be imported temporarily" in en and "rules I-5 and I-10" in en
+    assert "RULES I-5, I-10" in flag.message and "confidence M" in flag.message  # canonical
     assert tr(flag.label, "es") == "Anexo I"
     piece = BUNDLED.flag("6302.93.01", date(2025, 1, 15))
     assert piece is not None

@@ -110,7 +110,7 @@ def test_spanish_output_has_no_english_sentence(plant: tuple[str, Path]) -> None
     assert "retirada (rectificación)" in out["history"] and "— vigente" in out["history"]
     assert "(Data Stage, vigente)" in out["show"]
     assert "lotes vencidos alcanzados (A3)" in out["run"] and "(RT 1)" in out["run"]
-    assert "— regularícelo con pedimento A3 (LA 108; RULES I-4)" in out["run"]
+    assert "— regularícelo con pedimento A3 (LA 108; regla I-4)" in out["run"]
     assert "CAJ-1 — ninguna versión de la lista de materiales está vigente" in out["run"]
     assert "25 24 3999 5000280 → 25 24 3999 5000300 (este)" in out["show"]
     rec = out["reconcile"]

@@ -47,7 +47,7 @@ def test_a_bundled_source_in_spanish_and_english_and_a_loaded_one_as_it_was_load
     bundled = {r.source: r.detail for r in status(ws, date(2026, 2, 1))}
     ws.store.dispose()
     loaded = str(tr(rows["parameter recargos.lif_monthly_rate"], "es"))
-    assert loaded == "1.5 (ILUSTRATIVO LIF 2027 (cargado de p.csv); confianza L)"
+    assert loaded == "1.5 (ILUSTRATIVO LIF 2027 (cargado de p.csv); confianza baja)"
     assert "en vigor el 01-01-2026" in str(tr(bundled["parameter recargos.lif_monthly_rate"], "es"))
 
 

@@ -290,15 +290,20 @@ def rules_cmd(
     json_out: bool = JsonOpt,
 ) -> None:
     """The rules immex applies: text, legal citations and confidence (H read in the law,
-    M secondary sources, L a single weak source)."""
+    M secondary sources, L a single weak source), in the run's language. --json: each rule's
+    canonical fields as the rule book writes them, in English (id, section, confidence, text,
+    citations), plus "shown": the same as this run's language shows them (lang, section,
+    confidence, text, citations)."""
     lang = run_lang(ctx, lang)
     rules = [rules_service.get_rule(rule_id)] if rule_id else rules_service.all_rules()
     if json_out:
-        print_json([asdict(r) for r in rules] if rule_id is None else asdict(rules[0]))
+        shown = [{**asdict(r), "shown": rules_service.rule_shown(r, lang)} for r in rules]
+        print_json(shown if rule_id is None else shown[0])
         return
     for r in rules:
-        cites = "; ".join(r.citations) or text(NO_CITATION())
-        _say(f"{r.id}  [{r.confidence}]  {cites}  — {rules_service.rule_section(r, lang)}")
+        cites = rules_service.rule_citations(r, lang) or text(NO_CITATION())
+        conf = rules_service.rule_confidence(r, lang)
+        _say(f"{r.id}  [{conf}]  {cites}  — {rules_service.rule_section(r, lang)}")
         _say(f"    {rules_service.rule_text(r, lang)}")
 
 

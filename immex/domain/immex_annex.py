@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from immex.domain.messages import Msg, Template
 from immex.domain.rate_rows import in_period, scope_contains, scope_level
+from immex.domain.rule_cite import confidence_msg
 
 #: the rule of the rule book every flag cites
 RULE_ANNEX = "RULES I-5, I-10"
@@ -136,7 +137,8 @@ class AnnexFlag:
             )  # fmt: skip
         else:
             message = FLAG_RESTRICTED[row.annex](
-                scope=scope_name(row.scope), source=row.source, confidence=row.confidence,
+                scope=scope_name(row.scope), source=row.source,
+                confidence=confidence_msg(row.confidence),
                 day=day.isoformat(),
             )  # fmt: skip
         return cls(fraccion, day, kind, row.annex, row.scope, row.source, row.confidence,

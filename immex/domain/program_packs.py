@@ -25,6 +25,7 @@ from typing import Any
 
 from immex.domain.dated import DatedValue
 from immex.domain.messages import Msg, Template
+from immex.domain.rule_cite import confidence_msg
 
 #: the dated parameters of the IMMEX test (RULES I-11; immex/refdata/sources/parameters.yaml)
 PARAM_EXPORTS_USD = "immex.program_test.exports_usd"
@@ -178,10 +179,10 @@ def program_test(
             day=day.isoformat(),
             threshold=fields["threshold"],
             threshold_source=threshold_usd.source,
-            threshold_confidence=threshold_usd.confidence,
+            threshold_confidence=confidence_msg(threshold_usd.confidence),
             pct=fields["pct"],
             pct_source=share_pct.source,
-            pct_confidence=share_pct.confidence,
+            pct_confidence=confidence_msg(share_pct.confidence),
         ),
     )
 

@@ -39,7 +39,7 @@ def fmt_value(value: Any, kind: str, lang: str = "es") -> str:
         return value.strftime("%Y-%m-%d %H:%M UTC")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return str(tr(value, lang)) if isinstance(value, str) else str(value)  # "RULES C-4": a rule
 
 
 def with_currency(text: str, currency: str) -> str:

@@ -37,6 +37,7 @@ from babel.messages.pofile import read_po, write_po
 import immex
 from immex.domain.errors import ErrorRecord, InvalidInput
 from immex.domain.messages import JOIN, PLURALS, TEMPLATES, Msg, Template, count_of
+from immex.domain.rule_cite import show_citations
 
 LANGS = ("es", "en")
 DEFAULT_LANG = "es"
@@ -113,19 +114,28 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
 def tr(text: Any, lang: str = DEFAULT_LANG) -> Any:
     """A message of the core in ``lang`` (its fields translated too; a plural message in
     the form its count takes in ``lang``); anything else as it is (numbers, codes, a
-    user's own text)."""
+    user's own text). The rules a message or a text of the code cites ("RULES C-3",
+    "(RULES P-3, P-6)") read as the rule book renders a citation in ``lang`` ("regla C-3",
+    "reglas P-3 y P-6": :func:`immex.domain.rule_cite.show_citations`)."""
     if not isinstance(text, Msg):
+        # a text of the code or the bundled data that cites a rule ("… (RULES C-4)", a
+        # trace's reference) reads as the rule book renders a citation; anything else as is
+        if isinstance(text, str) and "RULES" in text:
+            return show_citations(text, lambda m: str(tr(m, lang)))
         return text
     fields = {k: tr(v, lang) for k, v in text.params.items()}
     if text.key == JOIN:
         sep = str(fields.pop("sep"))
-        return sep.join(str(fields[f"p{i}"]) for i in range(len(fields)))
-    counted = getattr(text, "counted", None)  # a Msg unpickled from before plurals: none
-    if counted is not None:
-        template = _plural_text(text.key, lang, text.params[counted]) or text.english
+        shown = sep.join(str(fields[f"p{i}"]) for i in range(len(fields)))
     else:
-        template = catalog(lang).get(text.key) or text.english
-    return template.format(**fields)
+        counted = getattr(text, "counted", None)  # a Msg unpickled from before plurals: none
+        if counted is not None:
+            template = _plural_text(text.key, lang, text.params[counted]) or text.english
+        else:
+            template = catalog(lang).get(text.key) or text.english
+        shown = template.format(**fields)
+    # a rule cited as "RULES C-3" reads "regla C-3" / "rule C-3" (the rule book renders it)
+    return show_citations(shown, lambda m: str(tr(m, lang))) if "RULES" in shown else shown
 
 
 BAD_LANG = Template("lang.bad", "--lang must be one of {langs}, not {lang}")

@@ -11,6 +11,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from immex.domain.messages import joined
+from immex.domain.rule_cite import citation_msg, confidence_msg
+
 #: column kinds the renderers know how to format
 KINDS = ("text", "money", "qty", "pct", "date", "int", "label")
 
@@ -122,8 +125,9 @@ def rules_table(rules: tuple[CitedRule, ...]) -> Table:
         {
             "id": r.id,
             "text": r.text,
-            "citations": "; ".join(r.citations),
-            "confidence": r.confidence,
+            # as the reader's language writes them ("art. 4 del Decreto IMMEX", "Alta")
+            "citations": joined([citation_msg(c, r.id) for c in r.citations], "; "),
+            "confidence": confidence_msg(r.confidence, title=True),
         }
         for r in rules
     )

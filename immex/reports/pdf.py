@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, letter
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
@@ -144,7 +145,41 @@ def column_widths(
         cap = (lo_c + hi_c) / 2
         total = sum(max(lo, min(w, cap)) for lo, w in zip(least, want, strict=True))
         lo_c, hi_c = (cap, hi_c) if total < width else (lo_c, cap)
-    return [max(lo, min(w, lo_c)) for lo, w in zip(least, want, strict=True)]
+    widths = [max(lo, min(w, lo_c)) for lo, w in zip(least, want, strict=True)]
+    return _narrow_free_columns(cells, numeric, widths, least)
+
+
+def _lines(text: str, width: float) -> int:
+    return max(1, len(simpleSplit(text, FONT, SIZE, max(width - 2 * PAD, 1.0))))
+
+
+def _narrow_free_columns(
+    cells: list[list[str]], numeric: list[bool], widths: list[float], least: list[float]
+) -> list[float]:
+    """A text column beside the widest one gives it its room when wrapping costs no row a
+    line: a rule's "Certeza" or "Fundamento" wraps within the lines its "Texto" already
+    takes, and the table gets shorter (the total of the rows' line counts must fall)."""
+    if not cells:
+        return widths
+    widest = max(range(len(widths)), key=lambda j: widths[j])
+    lines = [[_lines(row[j], widths[j]) for j in range(len(widths))] for row in cells]
+    for j in sorted(range(len(widths)), key=lambda j: -widths[j]):
+        if j == widest or numeric[j] or widths[j] <= least[j]:
+            continue
+        wide = widths[widest] + widths[j] - least[j]
+        col_j = [_lines(row[j], least[j]) for row in cells]
+        col_w = [_lines(row[widest], wide) for row in cells]
+        others = [
+            max((n for k, n in enumerate(ln) if k not in (j, widest)), default=1) for ln in lines
+        ]
+        before = sum(max(ln) for ln in lines)
+        after = sum(max(o, a, b) for o, a, b in zip(others, col_j, col_w, strict=True))
+        if after < before:
+            widths = [*widths]
+            widths[j], widths[widest] = least[j], wide
+            for row_lines, a, b in zip(lines, col_j, col_w, strict=True):
+                row_lines[j], row_lines[widest] = a, b
+    return widths
 
 
 def _table(report: Report, tb: ReportTable, st: dict[str, ParagraphStyle]) -> list[Any]:

@@ -21,6 +21,7 @@ from immex.domain.dated import DatedValue, Parameter
 from immex.domain.discharge.rules import add_months
 from immex.domain.errors import DataCoverageError, NotFound, ParameterNotInForce
 from immex.domain.messages import Template
+from immex.domain.rule_cite import confidence_msg
 
 NO_LIMIT = Template("limits.no_limit", "no IMMEX time limit known for goods of kind {kind}")
 CERTIFIED_MISSING = Template(
@@ -131,7 +132,7 @@ class LimitPolicy:
                 valid_from=cert.valid_from,
                 months=p.value,
                 source=p.source,
-                confidence=p.confidence,
+                confidence=confidence_msg(p.confidence),
             )
         )
         return int(p.value)

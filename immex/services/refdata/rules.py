@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable
 
 from immex.domain.errors import NotFound
 from immex.domain.messages import Template
+from immex.domain.rule_cite import citation_msg, confidence_msg
 from immex.refdata.rulebook import Rule, cited_ids, load_rules
 from immex.reports.i18n import tr
 
@@ -19,8 +22,11 @@ __all__ = [
     "Rule",
     "all_rules",
     "get_rule",
+    "rule_citations",
+    "rule_confidence",
     "rule_message",
     "rule_section",
+    "rule_shown",
     "rule_text",
     "rules_cited",
 ]
@@ -53,9 +59,54 @@ def rule_text(rule: Rule, lang: str) -> str:
     return str(tr(message(), lang)) if message else rule.text
 
 
+#: a heading that names a stage of the project, not a subject ("7. Added for wave 2")
+_PROJECT_STAGE = re.compile(r"\bwave\b", re.IGNORECASE)
+ADDITIONAL = Template("rules.section_additional", "Additional rules")
+
+
+def shown_section(rule: Rule) -> str:
+    """The section a reader finds the rule under: its own; a rule of a section named after
+    a stage of the project under the subject section of its family (I-12 with the IMMEX
+    rules, C-10 with the change of regime), the rule book's section holding most rules of
+    its letter; "" when its family has none (A-1, T-1)."""
+    if not _PROJECT_STAGE.search(rule.section):
+        return rule.section
+    family = Counter(
+        r.section for r in load_rules().values()
+        if r.id[:1] == rule.id[:1] and not _PROJECT_STAGE.search(r.section)
+    )  # fmt: skip
+    return family.most_common(1)[0][0] if family else ""
+
+
 def rule_section(rule: Rule, lang: str) -> str:
-    message = RULE_SECTIONS.get(rule.section)
-    return str(tr(message(), lang)) if message else rule.section
+    """The rule's section heading in ``lang`` (see :func:`shown_section`)."""
+    section = shown_section(rule)
+    if not section:
+        return str(tr(ADDITIONAL(), lang))
+    message = RULE_SECTIONS.get(section)
+    return str(tr(message(), lang)) if message else section
+
+
+def rule_citations(rule: Rule, lang: str, sep: str = "; ") -> str:
+    """The rule's legal citations as ``lang`` writes them ("art. 4 del Decreto IMMEX")."""
+    return sep.join(str(tr(citation_msg(c, rule.id), lang)) for c in rule.citations)
+
+
+def rule_confidence(rule: Rule, lang: str) -> str:
+    """The rule's confidence as ``lang`` shows it ("Alta (texto) / Media (interpretación)")."""
+    return str(tr(confidence_msg(rule.confidence, title=True), lang))
+
+
+def rule_shown(rule: Rule, lang: str) -> dict[str, object]:
+    """The rule as a reader of ``lang`` sees it (``immex rules --json``: "shown", next to
+    the rule book's canonical English fields)."""
+    return {
+        "lang": lang,
+        "section": rule_section(rule, lang),
+        "confidence": rule_confidence(rule, lang),
+        "text": rule_text(rule, lang),
+        "citations": [str(tr(citation_msg(c, rule.id), lang)) for c in rule.citations],
+    }
 
 
 def all_rules() -> list[Rule]:

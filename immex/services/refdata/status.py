@@ -17,6 +17,7 @@ from immex.domain.duties import DUTY_PARAMETERS
 from immex.domain.immex_annex import Annex
 from immex.domain.messages import Template, joined
 from immex.domain.rates import AmendmentRow
+from immex.domain.rule_cite import confidence_msg
 from immex.domain.series import month_str
 from immex.refdata.bundled import load_fx, load_inpc, load_parameters
 from immex.refdata.tariff_data import REFORM_WARNINGS, load_tariff_book
@@ -205,7 +206,9 @@ def _parameters(data: WorkspaceData, today: date) -> list[SourceStatus]:
             v = covering[-1]
             status, detail = (
                 Currency.CURRENT,
-                PARAM_VALUE(value=v.value, source=v.source, confidence=v.confidence),
+                PARAM_VALUE(
+                    value=v.value, source=v.source, confidence=confidence_msg(v.confidence)
+                ),
             )
         else:
             status = Currency.STALE if values else Currency.MISSING
