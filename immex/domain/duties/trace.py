@@ -181,7 +181,8 @@ def figure(value: Figure, kind: str = PLAIN) -> str:
         return format(d.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), ",f")
     if kind == QUOTIENT:
         return _plain(d, 10)
-    return _plain(d)
+    # as it is, but never more than 10 decimals (a share computed by division)
+    return _plain(d, 10 if d.as_tuple().exponent < -10 else None)  # type: ignore[operator]
 
 
 def value_text(step: TraceStep) -> str:

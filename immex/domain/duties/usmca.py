@@ -126,12 +126,12 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
 
     us_quote, us_fx_step = context.fx_part(r.export_date, FX_EXPORT)
     trace.add(STEP["export_date"], EXPORT_DATE, r.export_date, REF_63A)
-    trace.add(STEP["us_duty_usd"], AS_STATED, r.us_duty_usd, REF_63A)
+    trace.add(STEP["us_duty_usd"], AS_STATED, r.us_duty_usd, REF_63A, MONEY)
     trace.steps.append(us_fx_step)
     us_mxn = r.us_duty_usd * us_quote.rate
     trace.add(
         STEP["us_duty_mxn"],
-        f"{fmt(r.us_duty_usd)} × {fmt(us_quote.rate)}",
+        f"{money(r.us_duty_usd)} × {fmt(us_quote.rate)}",
         us_mxn,
         REF_FX,
         MONEY,
