@@ -21,14 +21,8 @@ from immex.cli import decide_cmds
 from immex.cli.common import console
 from immex.cli.main import app
 from immex.domain.duties.trace import FACTOR, FX, MONEY, PESOS, QUOTIENT, figure, money
-from immex.domain.rates import (
-    FtaRow,
-    RateBook,
-    RateQuery,
-    parse_rate_text,
-    program_key_name,
-    program_name,
-)
+from immex.domain.rate_rows import program_key_name, program_name
+from immex.domain.rates import FtaRow, RateBook, RateQuery, parse_rate_text
 from immex.reports.i18n import tr
 from tests.support_rates import mfn_lookup
 
@@ -238,3 +232,10 @@ def test_the_demo_workbook_names_programs_and_policies_in_spanish() -> None:
     assert [c for c in cells if bad.search(c)] == []
     formulas = [c for c in cells if " × " in c or " / " in c]
     assert formulas and not [c for c in formulas if re.search(r"\d\.\d{11,}|E-\d", c)]
+
+
+def test_whatif_rules_of_a_return_to_a_usmca_partner_name_the_t_mec() -> None:
+    from immex.domain.whatif import Route
+
+    assert tr(Route.USMCA_EXPORT.rules, "es").startswith("LA 63-A; T-MEC art. 2.5; reglas U-1")
+    assert Route.USMCA_EXPORT.rules.startswith("LA 63-A; USMCA art. 2.5; RULES U-1")

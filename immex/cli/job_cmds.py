@@ -33,7 +33,7 @@ from immex.cli.common import (
 )
 from immex.domain.codes import format_pedimento
 from immex.domain.messages import Template
-from immex.domain.rates import program_key_name, program_name
+from immex.domain.rate_rows import program_key_name, program_name
 from immex.domain.savings import savings_start
 from immex.samples.demo import is_demo_company
 from immex.samples.showcase import STEPS, run_demo

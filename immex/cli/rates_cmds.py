@@ -25,7 +25,7 @@ from immex.domain.duties.trace import TraceStep, policy_label, value_text
 from immex.domain.errors import InvalidInput
 from immex.domain.messages import Template
 from immex.domain.money import D
-from immex.domain.rates import program_name
+from immex.domain.rate_rows import program_name
 from immex.services.duties import single as duties_service
 from immex.services.rates import best_rate as rate_service
 from immex.services.rates.annex_load import KIND as ANNEX_KIND

@@ -51,7 +51,6 @@ from immex.domain.rate_rows import (
     is_usmca_agreement,
     normalize_iso3,
     parse_rate_text,
-    program_key_name,
     program_name,
     scope_keys,
     scope_label,
@@ -90,15 +89,12 @@ __all__ = [
     "Sector",
     "USMCA_AGREEMENT_NAMES",
     "USMCA_PARTIES",
-    "agreement_name",
     "best_rate",
     "choose",
     "in_period",
     "is_usmca_agreement",
     "normalize_iso3",
     "parse_rate_text",
-    "program_key_name",
-    "program_name",
     "unique",
 ]
 
@@ -175,10 +171,6 @@ NO_REGLA8 = Template(
 NO_PREFERENCE = Template(
     "reason.no_preference", "no preference for {fraccion} in the loaded {agreement} schedule"
 )
-NO_SCHEDULE = Template(
-    "rate.no_schedule",
-    "no {agreement} schedule loaded: the preference was not assessed",
-)
 ORIGIN_UNKNOWN = Template("reason.origin_unknown", "origin unknown")()
 NOT_COVERED = Template(
     "reason.not_covered", "origin {origin} is not covered by {agreement} ({parties})"
@@ -186,7 +178,7 @@ NOT_COVERED = Template(
 NO_PROOF = Template(
     "reason.no_proof", "no proof of origin for {agreement} (pass --origin-certified {agreement})"
 )
-HIGHER_THAN = Template("rate.higher_than", "higher than the chosen one: {program}, {rate} %")
+HIGHER_THAN = Template("rate.higher_than", "higher than {program}: {rate} %")
 SAME_RATE = Template(
     "reason.same_rate",
     "same rate as {program}; the tie goes to {program} (order FTA, PROSEC, REGLA8, MFN)",
@@ -249,7 +241,6 @@ class RateBook:
     _fta: dict[str, list[FtaRow]] = field(default_factory=dict, init=False, repr=False)
     _amend: dict[str, list[AmendmentRow]] = field(default_factory=dict, init=False, repr=False)
     _bounds: dict[str, tuple[date, ...]] = field(default_factory=dict, init=False, repr=False)
-    #: the agreements with at least one loaded row (any fracción)
     _agreements: frozenset[str] = field(default=frozenset(), init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -447,7 +438,7 @@ class RateBook:
                 why = (
                     NO_PREFERENCE(fraccion=fraccion, agreement=name)
                     if agreement in self._agreements
-                    else NO_SCHEDULE(agreement=name)
+                    else rn.NO_SCHEDULE(agreement=name)
                 )
                 options.append(RateOption(program, None, "", False, why, RULE_FTA))
                 continue
@@ -460,10 +451,8 @@ class RateBook:
             if not origin:
                 reasons.append(ORIGIN_UNKNOWN)
             elif origin not in row.origin_countries:
-                parties = ", ".join(row.origin_countries)
-                reasons.append(
-                    NOT_COVERED(origin=origin, agreement=agreement_name(agreement), parties=parties)
-                )
+                parties, name = ", ".join(row.origin_countries), agreement_name(agreement)
+                reasons.append(NOT_COVERED(origin=origin, agreement=name, parties=parties))
             if agreement not in cert:
                 reasons.append(NO_PROOF(agreement=agreement))
             if row.rate.percent is None:

@@ -16,14 +16,8 @@ from immex.domain.duties.trace import TraceStep, factor_steps, fx_step, rate_ste
 from immex.domain.errors import InvalidInput
 from immex.domain.messages import Template, joined
 from immex.domain.money import ONE
-from immex.domain.rates import (
-    MfnLookup,
-    RateBook,
-    RateDecision,
-    RateOption,
-    RateQuery,
-    program_name,
-)
+from immex.domain.rate_rows import program_name
+from immex.domain.rates import MfnLookup, RateBook, RateDecision, RateOption, RateQuery
 from immex.domain.series import (
     INPC_BOTH_LAST_PUBLISHED,
     FxQuote,

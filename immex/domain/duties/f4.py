@@ -49,7 +49,8 @@ from immex.domain.duties.trace import (
 from immex.domain.errors import BatchError, ErrorRecord, ImmexError, InvalidInput
 from immex.domain.messages import Template, joined
 from immex.domain.money import ZERO, round_half_up, round_pesos
-from immex.domain.rates import FTA_PREFIX, RateOption, RateQuery, program_name, unique
+from immex.domain.rate_rows import program_name
+from immex.domain.rates import FTA_PREFIX, RateOption, RateQuery, unique
 from immex.domain.series import month_of
 
 #: the basis of a line's DTA (LFD 49-I, its minimum, or the treaty fee of fr. IV)

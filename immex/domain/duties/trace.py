@@ -9,7 +9,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from immex.domain.messages import Template, joined
-from immex.domain.rates import RateDecision, program_name
+from immex.domain.rate_rows import program_name
+from immex.domain.rates import RateDecision
 from immex.domain.series import FxQuote, InpcFactor, month_str
 
 _REF = {

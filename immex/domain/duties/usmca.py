@@ -28,13 +28,8 @@ from immex.domain.duties.trace import (
 from immex.domain.errors import InvalidInput
 from immex.domain.messages import Template, joined
 from immex.domain.money import ZERO, round_pesos
-from immex.domain.rates import (
-    USMCA_PARTIES,
-    RateQuery,
-    agreement_name,
-    is_usmca_agreement,
-    unique,
-)
+from immex.domain.rate_rows import agreement_name
+from immex.domain.rates import USMCA_PARTIES, RateQuery, is_usmca_agreement, unique
 
 NEGATIVE_US_DUTY = Template(
     "usmca.negative_us_duty",

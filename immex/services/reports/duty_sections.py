@@ -13,7 +13,7 @@ from typing import Any
 from immex.domain.codes import format_pedimento
 from immex.domain.f4_plan import F4Plan
 from immex.domain.money import ZERO
-from immex.domain.rates import program_key_name, program_name
+from immex.domain.rate_rows import program_key_name, program_name
 from immex.domain.savings import SavingsReport
 from immex.domain.usmca_63a import UsmcaReport
 from immex.reports.i18n import t
