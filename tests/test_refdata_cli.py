@@ -65,7 +65,7 @@ def test_inpc_factor_floor_and_round() -> None:
     assert code == 0 and data["factor"] == "1" and data["floored"]
     assert any("below 1" in n for n in data["notes"])
     code, out, _ = run("inpc", "factor", "2023-01", "2023-02", "--rounding", "round")
-    assert code == 0 and "factor 1.0068 (round)" in out
+    assert code == 0 and "factor 1.0068 (rounded)" in out
 
 
 def test_refdata_info_json() -> None:

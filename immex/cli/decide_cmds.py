@@ -30,6 +30,7 @@ from immex.cli.common import (
 from immex.domain.errors import InvalidInput
 from immex.domain.messages import Template
 from immex.domain.money import D
+from immex.domain.rate_rows import program_key_name
 from immex.reports.i18n import default_lang, tr
 from immex.services.decide.expiry_plan import expiry_plan
 from immex.services.decide.mix import whatif_mix
@@ -107,7 +108,8 @@ WORDS = {
     "col_destruction": Template("cli.decide.col_destruction", "destruction*"),
     "col_a3": Template("cli.decide.col_a3", "A3 (taxes; fines not in data)"),
     "col_deadline": Template("cli.decide.col_deadline", "deadline"),
-    "closed": Template("cli.decide.closed", "closed"),
+    # A3 (regularization) is for lots past their limit: for the others it does not apply
+    "closed": Template("program.way_not_applicable", "not applicable"),
     "now_past": Template("cli.decide.now_past", "now (past)"),
     "by_destination": Template("cli.decide.by_destination", "Mexican duties by destination (MXN)"),
     "cheapest": Template("cli.decide.cheapest", "cheapest"),
@@ -166,10 +168,14 @@ def say(lang: str, key: str, **fields: Any) -> str:
 
 
 def print_lines(title: str, items: Any, limit: int = 10) -> None:
+    """A title and its items, the first ``limit`` on a terminal; all of them when the output
+    is piped or redirected (a log keeps every note)."""
     lang = default_lang()
     items = list(items)
     if not items:
         return
+    if not console.is_terminal:
+        limit = len(items)
     console.print(f"[bold]{title}[/bold]")
     for item in items[:limit]:
         console.print(f"  - {tr(item, lang)}", markup=False, highlight=False)
@@ -199,9 +205,12 @@ def _options_table(options: Any, cheapest: str | None, lang: str) -> Table:
         ("row_cash", lambda o: _money(o.cash_cost)),
         ("row_mfn", lambda o: _money(o.total_mfn)),
         ("row_savings", lambda o: _money(o.savings)),
-        ("row_programs", lambda o: ", ".join(o.programs)),
+        (
+            "row_programs",
+            lambda o: ", ".join(str(tr(program_key_name(p), lang)) for p in o.programs),
+        ),
         ("row_due", lambda o: str(o.due_by or "—")),
-        ("row_rules", lambda o: o.rules),
+        ("row_rules", lambda o: str(tr(o.rules, lang))),
     ]
     for key, cell in rows:
         table.add_row(

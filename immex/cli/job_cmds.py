@@ -34,6 +34,7 @@ from immex.cli.common import (
 )
 from immex.domain.codes import format_pedimento
 from immex.domain.messages import Template
+from immex.domain.rate_rows import program_key_name, program_name
 from immex.domain.savings import savings_start
 from immex.samples.demo import is_demo_company
 from immex.samples.showcase import STEPS, run_demo
@@ -250,7 +251,7 @@ def f4_plan(
     for ln in plan.lines:
         table.add_row(
             str(ln.number), ln.fraccion, ln.origin,
-            f"{ln.program} {text(ln.program_detail)}".strip(),
+            text(program_name(ln.program, ln.program_detail)),
             f"{ln.rate.normalize():f}", str(len(ln.portions)), _money(ln.customs_value_mxn),
             _money(ln.igi_updated), _money(ln.dta), _money(ln.iva), _money(ln.total),
             _money(ln.total_mfn), _money(ln.savings),
@@ -259,7 +260,8 @@ def f4_plan(
     say(
         text(F4_TOTALS(total=_money(plan.totals["total"]), mfn=_money(plan.totals_mfn["total"]),
                   savings=_money(plan.savings)))
-        + "".join(f" · {k} {_money(v)}" for k, v in plan.savings_by_program.items())
+        + "".join(f" · {text(program_key_name(k))} {_money(v)}"
+                  for k, v in plan.savings_by_program.items())
     )  # fmt: skip
     for note in plan.notes:
         say(NOTE_LINE(message=note))
@@ -349,7 +351,7 @@ def savings_cmd(
                      saved=_money(rep.total))
     )  # fmt: skip
     for k, v in rep.by_program.items():
-        console.print(f"  {k}: {_money(v)} MXN", markup=False)
+        console.print(f"  {text(program_key_name(k))}: {_money(v)} MXN", markup=False)
     table = Table(title=text(WHICH_SECTOR(day=rep.rates_as_of)))
     for col in SECTOR_COLUMNS:
         table.add_column(text(col()))

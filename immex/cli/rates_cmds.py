@@ -21,9 +21,11 @@ from immex.cli.common import (
     say,
     text,
 )
+from immex.domain.duties.trace import TraceStep, policy_label, value_text
 from immex.domain.errors import InvalidInput
 from immex.domain.messages import Template
 from immex.domain.money import D
+from immex.domain.rate_rows import program_name
 from immex.services.duties import single as duties_service
 from immex.services.rates import best_rate as rate_service
 from immex.services.rates.annex_load import KIND as ANNEX_KIND
@@ -48,7 +50,7 @@ ELIGIBLE = Template("cli.rate.eligible", "eligible")
 NOT_ELIGIBLE = Template("cli.rate.not_eligible", "not eligible")
 RATE_HEAD = Template("cli.rate.head", "{code} from {origin} on {day}:")
 RATE_CHOSEN = Template("cli.rate.chosen_line", "chosen: {program} {rate}%")
-F4_TOTAL = Template("cli.duty.f4_total", "total to pay: {total} MXN (policy {policy})")
+F4_TOTAL = Template("trace.f4_total", "total to pay: {total} MXN (policy: {policy})")
 USMCA_OWED = Template("cli.duty.usmca_owed", "owed: {owed} MXN, due by {due}")
 
 
@@ -259,7 +261,7 @@ def sectors(json_out: bool = JsonOpt) -> None:
 
 def _print_options(options: list[dict[str, Any]]) -> None:
     for o in options:
-        label = o["program"] + (f" ({o['detail']})" if o["detail"] else "")
+        label = program_name(o["program"], o["detail"])
         rate = o["rate_text"] or "-"
         mark = "*" if o["chosen"] else " "
         status = text(
@@ -301,16 +303,18 @@ def rate(
     _print_options(doc["options"])
     chosen = doc["chosen"]
     if chosen:
-        say(RATE_CHOSEN(program=chosen["program"], rate=chosen["rate"]))
+        name = program_name(chosen["program"], chosen.get("detail") or "")
+        say(RATE_CHOSEN(program=name, rate=chosen["rate"]))
     _print_warnings(doc["warnings"])
 
 
-def _print_trace(doc: dict[str, Any]) -> None:
-    for step in doc["trace"]:
-        value = step["value"]
+def _print_trace(steps: tuple[TraceStep, ...]) -> None:
+    """Each step with its value as a person reads it (cents, 4-decimal factors, quotients
+    to 10 decimals); ``--json`` keeps the exact values."""
+    for n, step in enumerate(steps, start=1):
         console.print(
-            f"{step['step']:>3}. {text(step['name'])}: {text(value)}  = {text(step['formula'])}"
-            f"  [{text(step['reference'])}]",
+            f"{n:>3}. {text(step.name)}: {text(value_text(step))}  = {text(step.formula)}"
+            f"  [{text(step.reference)}]",
             markup=False,
             highlight=False,
         )
@@ -357,8 +361,8 @@ def duty_f4(
         print_json(doc)
         return
     _print_options(doc["options"])
-    _print_trace(doc)
-    say(F4_TOTAL(total=doc["total"], policy=doc["policy"]))
+    _print_trace(result.trace)
+    say(F4_TOTAL(total=f"{result.total:,f}", policy=policy_label(result.policy)))
     _print_warnings(doc["warnings"])
 
 
@@ -395,7 +399,7 @@ def duty_63a(
         print_json(doc)
         return
     _print_options(doc["options"])
-    _print_trace(doc)
+    _print_trace(result.trace)
     say(USMCA_OWED(owed=doc["owed"], due=doc["due_by"]))
     _print_warnings(doc["warnings"])
 

@@ -19,6 +19,7 @@ from immex.cli.common import (
     text,
     today_default,
 )
+from immex.domain.duties.trace import policy_label
 from immex.domain.errors import InvalidInput
 from immex.domain.messages import Template
 from immex.services.rates.workspace_data import optional_workspace
@@ -269,7 +270,8 @@ def factor_cmd(
         return
     num, den = result["numerator"], result["denominator"]
     _say(
-        FACTOR_LINE(factor=result["factor"], rounding=result["rounding"], num_month=num["month"],
+        FACTOR_LINE(factor=result["factor"], rounding=policy_label(result["rounding"]),
+                    num_month=num["month"],
                     num=num["inpc"], den_month=den["month"], den=den["inpc"],
                     raw=f"{result['raw']:.10f}")
     )  # fmt: skip

@@ -24,7 +24,7 @@ from immex.services.tariff import lookup as tariff_service
 from immex.services.tariff.fraction_view import show_in_workspace
 
 WARNING_WORD = Template("cli.warning_word", "warning:")
-UMT_EXPORT = Template("cli.tariff.umt_export", "UMT {umt}   export {export}")
+UMT_EXPORT = Template("rate.umt_ige", "UMT {umt}   IGE {export}")
 IGI_ON = Template("cli.tariff.igi_on", "IGI on {day}: {igi}")
 H_FROM = Template("cli.col.from", "from")
 H_TO = Template("cli.col.to", "to")
@@ -37,7 +37,10 @@ H_DESCRIPTION = Template("cli.col.description", "description")
 H_UMT_CODE = Template("cli.col.umt_code", "UMT code")
 NICO_TITLE = Template("cli.tariff.nico_title", "NICO (SAT catalog)")
 NO_MATCH = Template("cli.tariff.no_match", "no match")
-H_SCORE = Template("cli.col.score", "score")
+H_SCORE = Template("rate.col_relevance", "relevance")
+#: a history period without a known start, and one still in force
+NO_START = Template("rate.no_start", "no date")
+OPEN_END = Template("rate.open_end", "open")
 
 
 LEVEL = {
@@ -55,6 +58,22 @@ SUBHEADINGS_ON = Template(
 
 def _say(message: object) -> str:
     return str(tr(message, default_lang()))
+
+
+def _pct(rate: object) -> str:
+    """A rate cell with its unit: ``0`` → ``0 %``; a text (``Ex.``, a specific duty) as is."""
+    text = str(rate if rate is not None else "")
+    return f"{text} %" if text.replace(".", "", 1).isdigit() else text
+
+
+def _history_cells(p: dict[str, Any]) -> dict[str, Any]:
+    """A history period as printed: its ends in words when unknown or open, its rate in %."""
+    return {
+        **p,
+        "valid_from": p["valid_from"] or _say(NO_START()),
+        "valid_to": p["valid_to"] or _say(OPEN_END()),
+        "rate": _pct(p["rate"]),
+    }
 
 
 def _print_group(data: dict[str, Any]) -> None:
@@ -76,7 +95,7 @@ def _print_group(data: dict[str, Any]) -> None:
             console.print(head, markup=False, highlight=False)
         for f in fractions:
             console.print(
-                f"    {f['fraccion']}  {f['description']}  ({f['umt']}; IGI {f['igi']})",
+                f"    {f['fraccion']}  {f['description']}  ({f['umt']}; IGI {_pct(f['igi'])})",
                 markup=False,
                 highlight=False,
             )
@@ -117,6 +136,7 @@ def show(
     if data["level"] != "fraction":
         _print_group(data)
         return
+    data["igi_history"] = [_history_cells(p) for p in data["igi_history"]]
     console.print(f"[bold]{data['fraccion']}[/bold]  {data['description']}", highlight=False)
     if data["nico"]:
         nico = data["nico"]
@@ -126,10 +146,10 @@ def show(
     sub = IN_SUBHEADING(code=data["subheading"], description=data["subheading_description"])
     console.print("  " + _say(sub), markup=False, highlight=False)
     console.print(
-        "  " + _say(UMT_EXPORT(umt=data["umt"], export=data["export_rate"])), highlight=False
+        "  " + _say(UMT_EXPORT(umt=data["umt"], export=_pct(data["export_rate"]))), highlight=False
     )
-    src = f" ({_say(data['igi_source'])})" if data["igi_source"] else ""
-    igi = escape(_say(IGI_ON(day=data["as_of"], igi=data["igi"])))
+    src = f" — {_say(data['igi_source'])}" if data["igi_source"] else ""
+    igi = escape(_say(IGI_ON(day=data["as_of"], igi=_pct(data["igi"]))))
     console.print(f"  [bold]{igi}[/bold]{escape(src)}", highlight=False)
     if data["igi_history"]:
         table = Table(
@@ -183,7 +203,8 @@ def search(
         return
     table = Table("fracción", _say(H_DESCRIPTION()), "IGI", _say(H_SCORE()))
     for r in results:
-        table.add_row(r["fraccion"], escape(_hit_text(r)), r["igi_published"], f"{r['score']:.2f}")
+        igi = _pct(r["igi_published"])
+        table.add_row(r["fraccion"], escape(_hit_text(r)), igi, f"{r['score']:.2f}")
     console.print(table)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
+from immex.domain.duties.trace import fmt, money
 from immex.domain.messages import Template
 from immex.domain.money import ONE, ZERO, round_pesos
 
@@ -120,7 +121,7 @@ def pedimento_dta(
     exact = sum((ln.dta_exact for ln in lines), ZERO)
     payable = sum((ln.dta_payable for ln in lines), ZERO)
     value = sum((ln.customs_value_mxn for ln in lines), ZERO)
-    steps = [STEP_PER_THOUSAND(value=value, exact=exact, payable=payable)]
+    steps = [STEP_PER_THOUSAND(value=money(value), exact=money(exact), payable=fmt(payable))]
     none = tuple((ln.line, ZERO, ZERO) for ln in lines)
     if not lines:
         return PedimentoDta(DtaBasis.NOTHING_ON_VALUE, when, ZERO, ZERO, None, "", ZERO, ZERO, (),
@@ -131,12 +132,16 @@ def pedimento_dta(
                             none, tuple(steps))  # fmt: skip
     amount, source = fee
     if exact >= amount:
-        steps.append(STEP_AT_LEAST_FEE(fee=amount, source=source))
+        steps.append(STEP_AT_LEAST_FEE(fee=money(amount), source=source))
         return PedimentoDta(DtaBasis.PER_THOUSAND, when, exact, payable, amount, source, ZERO,
                             ZERO, none, tuple(steps))  # fmt: skip
     due = round_pesos(amount)
     extra = max(due - payable, ZERO)
-    steps.append(STEP_BELOW_FEE(fee=amount, source=source, due=due, payable=payable, extra=extra))
+    steps.append(
+        STEP_BELOW_FEE(
+            fee=money(amount), source=source, due=fmt(due), payable=fmt(payable), extra=fmt(extra)
+        )
+    )
     dta_shares = dict(spread(extra, [(ln.line, ln.customs_value_mxn) for ln in lines]))
     by_rate: dict[tuple[Decimal, bool], list[DtaPortion]] = {}
     for ln in lines:
@@ -147,9 +152,9 @@ def pedimento_dta(
         base = sum((dta_shares[m.line] for m in members), ZERO)
         iva = ZERO if credited else round_pesos(base * rate / 100)
         steps.append(
-            STEP_IVA_CREDITED(base=base, rate=rate)
+            STEP_IVA_CREDITED(base=fmt(base), rate=fmt(rate))
             if credited
-            else STEP_IVA(base=base, rate=rate, iva=iva)
+            else STEP_IVA(base=fmt(base), rate=fmt(rate), iva=fmt(iva))
         )
         extra_iva += iva
         iva_shares.update(spread(iva, [(m.line, dta_shares[m.line]) for m in members]))

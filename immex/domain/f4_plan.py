@@ -42,11 +42,12 @@ NOTE_CHANGE_DATE_DEFAULT = Template(
     "change date {day} (last weekday of the period; pass the F4 pedimento's date)",
 )
 NOTE_POLICY_ENTRY = Template(
-    "note.f4_policy_entry", "policy {policy}: rates and exchange rate of the entry date (LA 56)"
-)
+    "policy.note_entry", "policy: rates and exchange rate of the entry date (LA 56)"
+)()
 NOTE_POLICY_CHANGE = Template(
-    "note.f4_policy_change", "policy {policy}: rates and exchange rate of the change date (LA 93)"
-)
+    "policy.note_change",
+    "policy: rates and exchange rate of the date of the change of regime (LA 93)",
+)()
 NOTE_MERGED = Template(
     "note.f4_merged",
     "{lots}, one per temporary-import lot, merged from {allocations}; each lot portion is one "
@@ -399,9 +400,7 @@ def plan_portions(
     priced = price_portions(lots, context, when, prosec_sectors, policy=policy)
     notes: list[str] = [
         (NOTE_CHANGE_DATE if change_date else NOTE_CHANGE_DATE_DEFAULT)(day=when.isoformat()),
-        (NOTE_POLICY_ENTRY if policy is F4Policy.ENTRY_DATE else NOTE_POLICY_CHANGE)(
-            policy=policy.value
-        ),
+        NOTE_POLICY_ENTRY if policy is F4Policy.ENTRY_DATE else NOTE_POLICY_CHANGE,
         NOTE_MERGED(
             allocations=N_ALLOCATIONS(n=sum(p.allocations for p in portions)),
             lots=N_PORTIONS(n=len(lots)),

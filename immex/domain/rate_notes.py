@@ -41,6 +41,9 @@ ACOTACION_REVIEW = Template(
     "PROSEC sector {sector} row for {fraccion} carries an acotación ({acotacion}): a person "
     "must check that the goods fall within it",
 )
+NO_SCHEDULE = Template(
+    "rate.no_schedule", "no {agreement} schedule loaded: the preference was not assessed"
+)
 CHOSEN_AMONG_PERCENT = Template(
     "rates.chosen_among_percent",
     "the general rate {rate} is not a percentage: {program} ({percent}%) was chosen among the "

@@ -49,6 +49,49 @@ def is_usmca_agreement(name: str) -> bool:
     return "".join(ch for ch in name.upper() if ch.isalnum()) in USMCA_AGREEMENT_NAMES
 
 
+#: how a program is shown to a person (the data and JSON keep the codes MFN, PROSEC, REGLA8,
+#: FTA:<agreement>); legal names stay Spanish in both languages (Regla 8ª, PROSEC)
+PROGRAM_MFN = Template("program.mfn", "MFN (general rate)")
+PROGRAM_REGLA8 = Template("program.regla8", "Regla 8ª")
+PROGRAM_USMCA = Template("program.usmca", "USMCA")
+PROGRAM_DETAIL = Template("program.detail", "{program} {detail}")
+PROGRAM_FTA_DETAIL = Template("program.fta_detail", "{program} ({detail})")
+
+
+def agreement_name(agreement: str) -> str:
+    """A trade agreement as a person reads it: the USMCA under its name in the reader's
+    language (T-MEC in Spanish), any other agreement as it was loaded."""
+    return PROGRAM_USMCA() if is_usmca_agreement(agreement) else agreement
+
+
+def program_name(program: str, detail: str = "") -> str:
+    """The one label of a rate program for display (CLI, reports, traces, reasons):
+    ``MFN`` → "MFN (general rate)" / "tasa general (LIGIE)", ``REGLA8`` → "Regla 8ª",
+    ``FTA:TMEC`` → "USMCA" / "T-MEC", ``PROSEC`` as it is; with its detail ("sector II",
+    the Chapter 98 fracción, the agreement's origin countries) after it. A message of the
+    catalog (a ``Msg``, shown in the reader's language) or the plain text."""
+    name: str
+    if program == MFN:
+        name = PROGRAM_MFN()
+    elif program == REGLA8:
+        name = PROGRAM_REGLA8()
+    elif program.startswith(FTA_PREFIX):
+        name = agreement_name(program[len(FTA_PREFIX) :])
+        if detail:
+            return PROGRAM_FTA_DETAIL(program=name, detail=detail.replace(",", ", "))
+    else:
+        name = program
+    return PROGRAM_DETAIL(program=name, detail=detail) if detail else name
+
+
+def program_key_name(key: str) -> str:
+    """:func:`program_name` of a program key as the plans and savings keep it
+    (``"PROSEC sector II"``, ``"MFN"``, ``"FTA:TMEC CAN,MEX,USA"``: the code, a space, the
+    detail)."""
+    program, _, detail = key.partition(" ")
+    return program_name(program, detail)
+
+
 RULE_BEST_RATE = "RGCE 1.6.11; LA 109 (RULES C-4)"
 RULE_PROSEC = "Decreto PROSEC art. 5 (RULES P-3, P-6)"
 RULE_REGLA8 = "LIGIE Regla Complementaria 8a, Capítulo 98 (RULES C-4)"

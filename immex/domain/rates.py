@@ -46,10 +46,12 @@ from immex.domain.rate_rows import (
     ProsecRow,
     Regla8Authorization,
     Sector,
+    agreement_name,
     in_period,
     is_usmca_agreement,
     normalize_iso3,
     parse_rate_text,
+    program_name,
     scope_keys,
     scope_label,
     scope_level,
@@ -176,7 +178,7 @@ NOT_COVERED = Template(
 NO_PROOF = Template(
     "reason.no_proof", "no proof of origin for {agreement} (pass --origin-certified {agreement})"
 )
-HIGHER_THAN = Template("reason.higher_than", "higher than {program} ({rate}%)")
+HIGHER_THAN = Template("rate.higher_than", "higher than {program}: {rate} %")
 SAME_RATE = Template(
     "reason.same_rate",
     "same rate as {program}; the tie goes to {program} (order FTA, PROSEC, REGLA8, MFN)",
@@ -239,6 +241,7 @@ class RateBook:
     _fta: dict[str, list[FtaRow]] = field(default_factory=dict, init=False, repr=False)
     _amend: dict[str, list[AmendmentRow]] = field(default_factory=dict, init=False, repr=False)
     _bounds: dict[str, tuple[date, ...]] = field(default_factory=dict, init=False, repr=False)
+    _agreements: frozenset[str] = field(default=frozenset(), init=False, repr=False)
 
     def __post_init__(self) -> None:
         p: dict[str, list[ProsecRow]] = defaultdict(list)
@@ -251,6 +254,7 @@ class RateBook:
         for am in self.amendments:
             a[am.fraccion].append(am)
         self._prosec, self._fta, self._amend = dict(p), dict(f), dict(a)
+        self._agreements = frozenset(fr.agreement.upper() for fr in self.fta)
 
     def prosec_for(self, fraccion: str) -> list[ProsecRow]:
         return self._prosec.get(fraccion, [])
@@ -430,16 +434,13 @@ class RateBook:
             program = f"{FTA_PREFIX}{agreement}"
             candidates = by_agreement.get(agreement, [])
             if not candidates:
-                options.append(
-                    RateOption(
-                        program,
-                        None,
-                        "",
-                        False,
-                        NO_PREFERENCE(fraccion=fraccion, agreement=agreement),
-                        RULE_FTA,
-                    )
+                name = agreement_name(agreement)
+                why = (
+                    NO_PREFERENCE(fraccion=fraccion, agreement=name)
+                    if agreement in self._agreements
+                    else rn.NO_SCHEDULE(agreement=name)
                 )
+                options.append(RateOption(program, None, "", False, why, RULE_FTA))
                 continue
             in_force = [r for r in candidates if r.covers(when)]
             for_origin = [r for r in in_force if not origin or origin in r.origin_countries]
@@ -450,8 +451,8 @@ class RateBook:
             if not origin:
                 reasons.append(ORIGIN_UNKNOWN)
             elif origin not in row.origin_countries:
-                parties = ", ".join(row.origin_countries)
-                reasons.append(NOT_COVERED(origin=origin, agreement=agreement, parties=parties))
+                parties, name = ", ".join(row.origin_countries), agreement_name(agreement)
+                reasons.append(NOT_COVERED(origin=origin, agreement=name, parties=parties))
             if agreement not in cert:
                 reasons.append(NO_PROOF(agreement=agreement))
             if row.rate.percent is None:
@@ -544,7 +545,9 @@ def choose(query: RateQuery, options: Sequence[RateOption], warnings: list[str])
     if chosen is not None and mfn is not None and mfn_not_pct and chosen.rate != 0:
         warnings.append(
             rn.CHOSEN_AMONG_PERCENT(
-                rate=repr(mfn.rate_text), program=chosen.program, percent=chosen.rate
+                rate=repr(mfn.rate_text),
+                program=program_name(chosen.program, chosen.detail),
+                percent=chosen.rate,
             )
         )
     if chosen is None:
@@ -556,10 +559,11 @@ def choose(query: RateQuery, options: Sequence[RateOption], warnings: list[str])
             if option.needs_review:
                 warnings.append(option.needs_review)
         elif option.eligible and option.rate is not None and chosen is not None:
+            name = program_name(chosen.program, chosen.detail)
             why = (
-                HIGHER_THAN(program=chosen.program, rate=chosen.rate)
+                HIGHER_THAN(program=name, rate=chosen.rate)
                 if option.rate > (chosen.rate or 0)
-                else SAME_RATE(program=chosen.program)
+                else SAME_RATE(program=name)
             )
             final.append(replace(option, reason=why))
         else:

@@ -22,10 +22,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
+from immex.domain.messages import Template
 from immex.domain.money import ZERO
 
 HOME = "MEX"
 USMCA_PARTNERS = ("USA", "CAN")
+
+
+#: the legal basis of a return to a USMCA partner (T-MEC in Spanish)
+RULES_USMCA_EXPORT = Template(
+    "trace.rules_usmca_export", "LA 63-A; USMCA art. 2.5; RULES U-1, U-2, U-3, U-4"
+)()
 
 
 class Route(StrEnum):
@@ -47,7 +54,7 @@ class Route(StrEnum):
         if self is Route.DOMESTIC:
             return "LA 109; RULES C-1, C-4, C-6, C-8, C-9, C-10"
         if self is Route.USMCA_EXPORT:
-            return "LA 63-A; USMCA 2.5; RULES U-1, U-2, U-3, U-4"
+            return RULES_USMCA_EXPORT
         return "LA 108; RULES I-1"
 
 

@@ -14,8 +14,9 @@ from immex.domain.duties.parameters import DutyParameters
 from immex.domain.duties.results import FactorUsed, FxUsed
 from immex.domain.duties.trace import TraceStep, factor_steps, fx_step, rate_steps
 from immex.domain.errors import InvalidInput
-from immex.domain.messages import Template
+from immex.domain.messages import Template, joined
 from immex.domain.money import ONE
+from immex.domain.rate_rows import program_name
 from immex.domain.rates import MfnLookup, RateBook, RateDecision, RateOption, RateQuery
 from immex.domain.series import (
     INPC_BOTH_LAST_PUBLISHED,
@@ -181,7 +182,13 @@ def check_positive(value: Decimal, name: str) -> None:
 def chosen_option(decision: RateDecision, when: date) -> RateOption:
     chosen = decision.chosen
     if chosen is None or chosen.rate is None:
-        texts = ", ".join(f"{o.program} {o.rate_text or '-'}" for o in decision.options)
+        texts = joined(
+            [
+                joined([program_name(o.program, o.detail), o.rate_text or "-"], " ")
+                for o in decision.options
+            ],
+            ", ",
+        )
         raise InvalidInput(
             NO_AD_VALOREM(fraccion=decision.fraccion, when=when, texts=texts),
             field="fraccion",

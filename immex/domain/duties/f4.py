@@ -24,6 +24,8 @@ from immex.domain.duties.results import (
     as_policy,
 )
 from immex.domain.duties.trace import (
+    MONEY,
+    PESOS,
     REF_109,
     REF_CFF21,
     REF_DTA_I,
@@ -41,10 +43,13 @@ from immex.domain.duties.trace import (
     WHOLE_PESOS,
     Trace,
     fmt,
+    money,
+    policy_label,
 )
 from immex.domain.errors import BatchError, ErrorRecord, ImmexError, InvalidInput
 from immex.domain.messages import Template, joined
 from immex.domain.money import ZERO, round_half_up, round_pesos
+from immex.domain.rate_rows import program_name
 from immex.domain.rates import FTA_PREFIX, RateOption, RateQuery, unique
 from immex.domain.series import month_of
 
@@ -146,7 +151,7 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
     trace = Trace()
     when = r.entry_date if policy is F4Policy.ENTRY_DATE else r.change_date
     policy_formula = POLICY_ENTRY if policy is F4Policy.ENTRY_DATE else POLICY_CHANGE
-    trace.add(STEP["policy"], policy_formula(day=when), policy, REF_POLICY)
+    trace.add(STEP["policy"], policy_formula(day=when), policy_label(policy), REF_POLICY)
     trace.add(STEP["entry_date"], TEMPORARY_IMPORT_DATE, r.entry_date, "RLA 173")
     trace.add(STEP["change_date"], F4_DATE, r.change_date, "LA 109")
 
@@ -159,6 +164,7 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
         f"{fmt(r.value_usd)} × {fmt(quote.rate)}",
         va,
         joined([REF_VALUE, "CFF 20"]),
+        MONEY,
     )
 
     query = RateQuery(r.fraccion, r.origin, when, r.prosec_sectors, r.regla8, r.certified)
@@ -168,7 +174,7 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
     trace.steps.extend(rate_steps)
     rate = chosen.rate or ZERO
     igi = va * rate / 100
-    trace.add("IGI", f"{fmt(va)} × {fmt(rate)} / 100", igi, REF_IGI)
+    trace.add("IGI", f"{money(va)} × {fmt(rate)} / 100", igi, REF_IGI, MONEY)
 
     f, notes, factor_steps = context.factor_part(
         month_of(r.entry_date), month_of(r.change_date), rounding, STEP["update_factor"], REF_109
@@ -176,9 +182,9 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
     warnings.extend(notes)
     trace.steps.extend(factor_steps)
     igi_upd_exact = igi * f.factor
-    trace.add(STEP["igi_updated"], f"{fmt(igi)} × {fmt(f.factor)}", igi_upd_exact, REF_109)
+    trace.add(STEP["igi_updated"], f"{money(igi)} × {fmt(f.factor)}", igi_upd_exact, REF_109, MONEY)
     igi_updated = round_pesos(igi_upd_exact)
-    trace.add(STEP["igi_updated_pay"], WHOLE_PESOS, igi_updated, REF_PAY)
+    trace.add(STEP["igi_updated_pay"], WHOLE_PESOS, igi_updated, REF_PAY, PESOS)
 
     dta = _dta(r, context, trace, warnings, when, va, chosen)
 
@@ -186,19 +192,20 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
     base = va + igi + dta.amount
     trace.add(
         STEP["iva_base"],
-        IVA_BASE(va=fmt(va), igi=fmt(igi), dta=fmt(dta.amount)),
+        IVA_BASE(va=money(va), igi=money(igi), dta=money(dta.amount)),
         base,
         REF_IVA,
+        MONEY,
     )
     trace.add(STEP["iva_rate"], IN_FORCE_ON(day=when), iva_pct, joined(["LIVA 1", iva_src]))
     iva_amount = base * iva_pct / 100
-    trace.add("IVA", f"{fmt(base)} × {fmt(iva_pct)} / 100", iva_amount, REF_IVA)
+    trace.add("IVA", f"{money(base)} × {fmt(iva_pct)} / 100", iva_amount, REF_IVA, MONEY)
     if r.certified_iva:
         iva_payable = ZERO
-        trace.add(STEP["iva_pay"], IVA_CREDITED, iva_payable, REF_IVA_CREDIT)
+        trace.add(STEP["iva_pay"], IVA_CREDITED, iva_payable, REF_IVA_CREDIT, PESOS)
     else:
         iva_payable = round_pesos(iva_amount)
-        trace.add(STEP["iva_pay"], WHOLE_PESOS, iva_payable, REF_PAY)
+        trace.add(STEP["iva_pay"], WHOLE_PESOS, iva_payable, REF_PAY, PESOS)
     iva = IvaResult(base, iva_pct, iva_amount, r.certified_iva, iva_payable)
 
     surcharges = None
@@ -215,6 +222,9 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
         parts += [surcharges.update, surcharges.recargos]
         labels += ["actualización", "recargos"]
     total = sum(parts, ZERO)
+    # CFF 21 (actualización and recargos of a late payment, RULES C-7) is cited only when
+    # they were computed: paid on the date of the change of regime, none are owed
+    total_ref = "LA 109; LFD 49; LIVA 24" + ("; CFF 21" if surcharges is not None else "")
     trace.add(
         STEP["total"],
         joined(
@@ -222,10 +232,11 @@ def compute_f4(request: F4Request, context: DutyContext) -> F4Result:
             " + ",
         ),
         total,
-        "LA 109; LFD 49; LIVA 24; CFF 21",
+        total_ref,
+        PESOS,
     )
     if chosen.program.startswith(FTA_PREFIX):
-        warnings.append(PROOF_OF_ORIGIN(program=chosen.program))
+        warnings.append(PROOF_OF_ORIGIN(program=program_name(chosen.program, chosen.detail)))
     return F4Result(
         r.reference, r.fraccion, r.origin, r.value_usd, r.entry_date, r.change_date, policy,
         when, quote, va, chosen.program, chosen.detail, rate, igi, f,
@@ -247,18 +258,22 @@ def _dta(
     src: str
     if chosen.program.startswith(FTA_PREFIX):
         if fee is None:
-            warnings.append(DTA_IV_MISSING(program=chosen.program, day=when))
+            warnings.append(
+                DTA_IV_MISSING(program=program_name(chosen.program, chosen.detail), day=when)
+            )
             amount, src = ZERO, AMOUNT_NOT_IN_DATA
         else:
             amount, src = fee
-        trace.add("DTA", FIXED_FEE(source=src), amount, REF_DTA_IV)
+        trace.add("DTA", FIXED_FEE(source=src), amount, REF_DTA_IV, MONEY)
         payable = round_pesos(amount)
-        trace.add(STEP["dta_pay"], WHOLE_PESOS, payable, REF_PAY)
+        trace.add(STEP["dta_pay"], WHOLE_PESOS, payable, REF_PAY, PESOS)
         return DtaResult(BASIS_TREATY, None, amount, payable, REF_DTA_IV)
     per_mille, src = context.param(context.params.dta_rate, when)
     trace.add(STEP["dta_rate"], PER_MILLE_IN_FORCE(day=when), per_mille, joined([REF_DTA_I, src]))
     amount = va * per_mille / 1000
-    trace.add("DTA", f"{fmt(va)} × {fmt(per_mille)} / 1000", amount, joined([REF_DTA_I, src]))
+    trace.add(
+        "DTA", f"{money(va)} × {fmt(per_mille)} / 1000", amount, joined([REF_DTA_I, src]), MONEY
+    )
     basis, ref = BASIS_PER_THOUSAND, REF_DTA_I
     if r.dta_minimum:
         if fee is None:
@@ -266,9 +281,9 @@ def _dta(
         elif amount < fee[0]:
             amount = fee[0]
             basis, ref = BASIS_MINIMUM, REF_DTA_MIN
-            trace.add(STEP["dta_minimum"], BELOW_FEE(source=fee[1]), amount, ref)
+            trace.add(STEP["dta_minimum"], BELOW_FEE(source=fee[1]), amount, ref, MONEY)
     payable = round_pesos(amount)
-    trace.add(STEP["dta_pay"], WHOLE_PESOS, payable, REF_PAY)
+    trace.add(STEP["dta_pay"], WHOLE_PESOS, payable, REF_PAY, PESOS)
     return DtaResult(basis, per_mille, amount, payable, ref)
 
 
@@ -288,7 +303,7 @@ def _surcharges(
     rounding: str,
 ) -> Surcharges:
     trace.add(STEP["paid_on"], PAID_LATE, paid_on, REF_CFF21)
-    trace.add(STEP["due"], due_formula, due, REF_CFF21)
+    trace.add(STEP["due"], due_formula, due, REF_CFF21, PESOS)
     months = months_or_fraction(due_date, paid_on)
     # The LIF rate first: a missing Ley de Ingresos year is the usual gap; the error names it.
     context.param(context.params.surcharge_rate, due_date)
@@ -329,15 +344,15 @@ def _surcharges(
     warnings.extend(notes)
     trace.steps.extend(factor_steps)
     updated = due * f.factor
-    trace.add(STEP["updated"], f"{fmt(due)} × {fmt(f.factor)}", updated, REF_CFF21)
+    trace.add(STEP["updated"], f"{fmt(due)} × {fmt(f.factor)}", updated, REF_CFF21, MONEY)
     update = round_pesos(updated - due)
-    trace.add(STEP["update_pay"], MINUS_WHOLE(a=fmt(updated), b=fmt(due)), update, REF_PAY)
+    trace.add(STEP["update_pay"], MINUS_WHOLE(a=money(updated), b=fmt(due)), update, REF_PAY, PESOS)
     recargos_exact = updated * rate / 100
-    trace.add("recargos", f"{fmt(updated)} × {fmt(rate)} / 100", recargos_exact, REF_CFF21)
+    trace.add("recargos", f"{money(updated)} × {fmt(rate)} / 100", recargos_exact, REF_CFF21, MONEY)
     recargos = round_pesos(recargos_exact)
-    trace.add(STEP["recargos_pay"], WHOLE_PESOS, recargos, REF_PAY)
+    trace.add(STEP["recargos_pay"], WHOLE_PESOS, recargos, REF_PAY, PESOS)
     total = update + recargos
-    trace.add(STEP["late_total"], f"{fmt(update)} + {fmt(recargos)}", total, REF_CFF21)
+    trace.add(STEP["late_total"], f"{fmt(update)} + {fmt(recargos)}", total, REF_CFF21, PESOS)
     return Surcharges(
         due_date, paid_on, capped, tuple(rates), rate, due, f, update, recargos,
         total,

@@ -8,7 +8,13 @@ from datetime import timedelta
 from immex.domain.duties.context import DutyContext, check_positive, chosen_option
 from immex.domain.duties.results import UsmcaRequest, UsmcaResult
 from immex.domain.duties.trace import (
+    MAX_OF,
+    MIN_OF,
+    MONEY,
+    PESOS,
     REF_63A,
+    REF_63A_DAYS,
+    REF_63A_MIN,
     REF_63A_ORIG,
     REF_FX,
     REF_PAY,
@@ -17,10 +23,12 @@ from immex.domain.duties.trace import (
     WHOLE_PESOS,
     Trace,
     fmt,
+    money,
 )
 from immex.domain.errors import InvalidInput
-from immex.domain.messages import Template
+from immex.domain.messages import Template, joined
 from immex.domain.money import ZERO, round_pesos
+from immex.domain.rate_rows import agreement_name
 from immex.domain.rates import USMCA_PARTIES, RateQuery, is_usmca_agreement, unique
 
 NEGATIVE_US_DUTY = Template(
@@ -95,7 +103,7 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
     trace.steps.append(fx_step)
     trace.add(STEP["value_usd"], DECLARED_VALUE, r.value_usd, REF_VALUE)
     va = r.value_usd * quote.rate
-    trace.add(STEP["value_mxn"], f"{fmt(r.value_usd)} × {fmt(quote.rate)}", va, REF_VALUE)
+    trace.add(STEP["value_mxn"], f"{fmt(r.value_usd)} × {fmt(quote.rate)}", va, REF_VALUE, MONEY)
     query = RateQuery(r.fraccion, r.origin, r.entry_date, r.prosec_sectors, r.regla8, r.certified)
     decision, rate_steps = context.rate_part(query)
     warnings.extend(decision.warnings)
@@ -103,14 +111,26 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
     trace.steps.extend(rate_steps)
     rate = chosen.rate or ZERO
     mx_duty = va * rate / 100
-    trace.add(STEP["mx_duty"], f"{fmt(va)} × {fmt(rate)} / 100", mx_duty, f"{REF_63A}; RGCE 1.6.11")
+    trace.add(
+        STEP["mx_duty"],
+        f"{money(va)} × {fmt(rate)} / 100",
+        mx_duty,
+        joined([REF_63A, "RGCE 1.6.11"]),
+        MONEY,
+    )
 
     us_quote, us_fx_step = context.fx_part(r.export_date, FX_EXPORT)
     trace.add(STEP["export_date"], EXPORT_DATE, r.export_date, REF_63A)
-    trace.add(STEP["us_duty_usd"], AS_STATED, r.us_duty_usd, REF_63A)
+    trace.add(STEP["us_duty_usd"], AS_STATED, r.us_duty_usd, REF_63A, MONEY)
     trace.steps.append(us_fx_step)
     us_mxn = r.us_duty_usd * us_quote.rate
-    trace.add(STEP["us_duty_mxn"], f"{fmt(r.us_duty_usd)} × {fmt(us_quote.rate)}", us_mxn, REF_FX)
+    trace.add(
+        STEP["us_duty_mxn"],
+        f"{money(r.us_duty_usd)} × {fmt(us_quote.rate)}",
+        us_mxn,
+        REF_FX,
+        MONEY,
+    )
     originating, origin_note = _usmca_origin(r)
     if origin_note:
         warnings.append(origin_note)
@@ -118,33 +138,37 @@ def compute_63a(request: UsmcaRequest, context: DutyContext) -> UsmcaResult:
         exemption = mx_duty
         trace.add(
             STEP["exemption"],
-            WHOLE_DUTY(origin=r.origin, duty=fmt(mx_duty)),
+            WHOLE_DUTY(origin=r.origin, duty=money(mx_duty)),
             exemption,
             REF_63A_ORIG,
+            MONEY,
         )
         owed = ZERO
-        trace.add(STEP["owed"], NOTHING_OWED, owed, REF_63A_ORIG)
+        trace.add(STEP["owed"], NOTHING_OWED, owed, REF_63A_ORIG, PESOS)
     else:
         exemption = min(mx_duty, us_mxn)
         trace.add(
             STEP["exemption"],
-            f"min({fmt(mx_duty)}, {fmt(us_mxn)})",
+            MIN_OF(a=money(mx_duty), b=money(us_mxn)),
             exemption,
-            f"{REF_63A}: min(MX, US)",
+            REF_63A_MIN,
+            MONEY,
         )
         owed_exact = max(ZERO, mx_duty - exemption)
         trace.add(
-            STEP["owed_exact"], f"max(0, {fmt(mx_duty)} − {fmt(exemption)})", owed_exact, REF_63A
+            STEP["owed_exact"],
+            MAX_OF(a="0", b=f"{money(mx_duty)} − {money(exemption)}"),
+            owed_exact,
+            REF_63A,
+            MONEY,
         )
         owed = round_pesos(owed_exact)
-        trace.add(STEP["owed"], WHOLE_PESOS, owed, REF_PAY)
+        trace.add(STEP["owed"], WHOLE_PESOS, owed, REF_PAY, PESOS)
         warnings.append(PROOF_DUE)
     days, days_src = context.param(context.params.usmca_days, r.export_date)
     due_by = r.export_date + timedelta(days=int(days))
-    trace.add(STEP_DAYS, CALENDAR_DAYS(source=days_src), days, "USMCA 2.5; LA 63-A")
-    trace.add(
-        STEP["due_by"], PLUS_DAYS(day=r.export_date, days=int(days)), due_by, "USMCA 2.5; LA 63-A"
-    )
+    trace.add(STEP_DAYS, CALENDAR_DAYS(source=days_src), days, REF_63A_DAYS)
+    trace.add(STEP["due_by"], PLUS_DAYS(day=r.export_date, days=int(days)), due_by, REF_63A_DAYS)
     warnings.append(NOT_WAIVED)
     return UsmcaResult(
         r.reference, r.fraccion, r.origin, originating, r.value_usd, r.entry_date, r.export_date,
@@ -163,9 +187,9 @@ def _usmca_origin(r: UsmcaRequest) -> tuple[bool, str]:  # the note: a Msg
     certs = [c for c in r.certified if is_usmca_agreement(c)]
     party = r.origin in USMCA_PARTIES
     if party and certs:
-        return True, ORIGINATING(origin=r.origin, cert=certs[0])
+        return True, ORIGINATING(origin=r.origin, cert=agreement_name(certs[0]))
     if party:
         return False, PARTY_NOT_CERTIFIED(origin=r.origin)
     if certs:
-        return False, CERT_NOT_PARTY(origin=r.origin, cert=certs[0])
+        return False, CERT_NOT_PARTY(origin=r.origin, cert=agreement_name(certs[0]))
     return False, ""

@@ -13,6 +13,7 @@ from typing import Any
 from immex.domain.codes import format_pedimento
 from immex.domain.f4_plan import F4Plan
 from immex.domain.money import ZERO
+from immex.domain.rate_rows import program_key_name, program_name
 from immex.domain.savings import SavingsReport
 from immex.domain.usmca_63a import UsmcaReport
 from immex.reports.i18n import t
@@ -44,7 +45,7 @@ def f4_section(plan: F4Plan) -> Section:
             "line": ln.number,
             "fraccion": ln.fraccion,
             "origin": ln.origin,
-            "program": f"{ln.program} {ln.program_detail}".strip(),
+            "program": program_name(ln.program, ln.program_detail),
             "rate": ln.rate,
             "mfn_rate": ln.mfn_rate,
             "portions": len(ln.portions),
@@ -232,7 +233,7 @@ def savings_section(sav: SavingsReport, lang: str) -> Section:
             "savings_fraction",
             "sec.savings_fraction",
             frac_cols,
-            sav.by_fraction,
+            tuple({**f, "program": program_key_name(f["program"])} for f in sav.by_fraction),
             empty="report.no_rows_range",
         ),
         Table(
