@@ -75,7 +75,7 @@ def test_demo_pdf_fits_in_15_pages_with_every_table() -> None:
     assert text.count(t("report.total", "es")) >= 11
     # the notes under a table without rows are printed too (what was checked, and against what)
     flat = " ".join(text.split())
-    assert "revisado contra" in flat
+    assert "Revisado contra" in flat  # a note starts with a capital
     assert "Realizado" in flat
 
 

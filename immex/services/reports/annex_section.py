@@ -18,9 +18,9 @@ from immex.services.rates.annex_load import AnnexData
 C = Column
 
 CHECKED_AGAINST = Template(
-    "annex.report.checked",
+    "report.annex_checked",
     "checked against {bundled} (RULES I-10, confidence M; in force from {bundled_from}) and "
-    "{loaded}{files}; the lines are history: accepted and flagged, never refused",
+    "{loaded}; operations already made are not refused: they are flagged for review",
 )
 #: the counts of the rows checked against, each in the form its number takes
 N_BUNDLED = Template(
@@ -47,9 +47,9 @@ def _entry_rows(entries: Sequence[dict[str, Any]], book: AnnexBook) -> tuple[dic
 
 def _data_note(data: AnnexData) -> str:
     dates = ", ".join(sorted({r.valid_from.isoformat() for r in data.bundled})) or "-"
-    files = f" ({', '.join(data.files)})" if data.files else ""
+    # the loaded rows by their count (a file's name is where the user kept it, not a source)
     return CHECKED_AGAINST(bundled=N_BUNDLED(n=len(data.bundled)), bundled_from=dates,
-                           loaded=N_LOADED(n=len(data.loaded)), files=files)  # fmt: skip
+                           loaded=N_LOADED(n=len(data.loaded)))  # fmt: skip
 
 
 def annex_section(led: dict[str, Any], data: AnnexData) -> Section:
