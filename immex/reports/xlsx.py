@@ -107,13 +107,15 @@ def _row(
     font = BOLD if bold else None
     for col in table.columns:
         value = row.get(col.key)
-        if col.kind == "date" and isinstance(value, date):
+        if col.kind in ("date", "figure") and isinstance(value, date):
             out.append(_cell(ws, value, fmt="yyyy-mm-dd", font=font))
         elif col.kind in (*NUMBER_FORMATS, "figure") and _is_number(value):
             number, fmt = number_cell(value, col.kind, row.get(f"{col.key}_format"))
             out.append(_cell(ws, number, fmt=fmt, font=font))
         elif col.kind == "label":
             out.append(fmt_value(value, "label", lang))
+        elif isinstance(value, int) and not isinstance(value, bool):  # a number, not a text
+            out.append(_cell(ws, value, font=font))
         else:
             text = "" if value is None else str(tr(value, lang))
             out.append(_cell(ws, text, font=font) if bold else text)

@@ -65,7 +65,7 @@ def annex_section(led: dict[str, Any], data: AnnexData) -> Section:
          C("fraccion", "col.fraccion"), C("quantity", "col.quantity", "qty"),
          C("value_usd", "col.value_usd", "money", "USD"), C("annex", "col.annex"), reason),
         entries, {"value_usd": sum((r["value_usd"] for r in entries), ZERO)},
-        (_data_note(data),), empty="report.no_annex",
+        (_data_note(data),), empty="report.no_annex", sheet="sheet.annex",
     )  # fmt: skip
     open_table = Table(
         "annex_open", "sec.annex_open",
@@ -76,7 +76,7 @@ def annex_section(led: dict[str, Any], data: AnnexData) -> Section:
         open_lots,
         {"value_usd": sum((r["value_usd"] for r in open_lots), ZERO),
          "value_mxn": sum((r["value_mxn"] for r in open_lots), ZERO)},
-        empty="report.no_annex",
+        empty="report.no_annex", sheet="sheet.annex_open",
     )  # fmt: skip
     return Section("annex", "sec.annex", (entries_table, open_table))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,7 @@ def f4_section(plan: F4Plan) -> Section:
     trace = trace_table(
         "f4_trace",
         "sec.f4_trace",
-        [(f"{ln.number}", pp.portion, pp.best.trace) for ln in plan.lines for pp in ln.portions],
+        [(ln.number, pp.portion, pp.best.trace) for ln in plan.lines for pp in ln.portions],
     )
     return Section("f4", "sec.f4", (main, trace))
 
@@ -94,7 +95,7 @@ TRACE_COLS = (
 #: recomputes) with their decimals, rates and factors with the decimals the law gives them
 _MONEY_EXACT = "#,##0.00######"
 _STEP_FORMATS = {
-    "step.value_usd": "#,##0.00",
+    "step.value_usd": "#,##0.00##",
     "step.value_mxn": _MONEY_EXACT,
     "step.igi_updated": _MONEY_EXACT,
     "step.dta_minimum": _MONEY_EXACT,
@@ -102,7 +103,7 @@ _STEP_FORMATS = {
     "step.due": _MONEY_EXACT,
     "step.updated": _MONEY_EXACT,
     "step.mx_duty": _MONEY_EXACT,
-    "step.us_duty_usd": "#,##0.00",
+    "step.us_duty_usd": "#,##0.00##",
     "step.us_duty_mxn": _MONEY_EXACT,
     "step.exemption": _MONEY_EXACT,
     "step.owed_exact": _MONEY_EXACT,
@@ -138,7 +139,9 @@ def step_format(name: Any) -> str | None:
     return _STEP_FORMATS.get(getattr(name, "key", ""))
 
 
-def trace_table(key: str, title: str, items: Sequence[tuple[str, Any, Sequence[Any]]]) -> Table:
+def trace_table(
+    key: str, title: str, items: Sequence[tuple[str | int, Any, Sequence[Any]]]
+) -> Table:
     """Every step of every computation (Excel only): what a person needs to redo it by hand."""
     rows = []
     for line, portion, steps in items:
@@ -154,7 +157,7 @@ def trace_table(key: str, title: str, items: Sequence[tuple[str, Any, Sequence[A
                     "formula": step.formula,
                     # a number stays a number (the workbook writes it with its format); a date
                     # or a text as it reads
-                    "value": value if isinstance(value, (Decimal, int, str)) else str(value),
+                    "value": value if isinstance(value, (Decimal, int, str, date)) else str(value),
                     "value_format": step_format(step.name),
                     "reference": step.reference,
                 }
@@ -364,6 +367,7 @@ def savings_section(sav: SavingsReport, lang: str) -> Section:
             None,
             sav.notes[1:],
             empty="report.no_rows_range",
+            sheet="sheet.what_if",
         ),
     )
     return Section("savings", "sec.savings", tables, (chart,))
