@@ -63,8 +63,8 @@ def test_the_summary_never_shows_an_unknown_cheapest_cost_as_zero() -> None:
                       {"cheapest_total": Decimal(0)}, ())  # fmt: skip
     advice = SimpleNamespace(potential=Decimal(0))
     item = decide_summary(advice, plan)[1]  # type: ignore[arg-type]
-    assert item.kind == "text" and item.value == "not determined: DTA fee"
-    assert tr(item.value, "es") == "sin determinar: DTA fee"
+    assert item.kind == "text" and item.value == "Not determined: DTA fee"
+    assert tr(item.value, "es") == "Sin determinar: DTA fee"
     known = mark_cheapest([WayCost(WayOut.RETURN, Decimal(425), date(2026, 3, 1), {}),
                            WayCost(WayOut.CHANGE_OF_REGIME, Decimal(900), None, {})])  # fmt: skip
     lot = replace(unknown[0], ways=tuple(known))

@@ -65,7 +65,7 @@ def test_the_cheapest_way_out_is_never_a_false_zero() -> None:
     [value] = [r[1] for r in wb.worksheets[0].iter_rows(values_only=True)
                if len(r) > 1 and r[0] and str(r[0]).startswith(label)]  # fmt: skip
     # both lots lack the RT/V1 fee (LFD 49-III of 2026): the sum cannot be known
-    assert isinstance(value, str) and value.startswith("sin determinar: la cuota fija del DTA")
+    assert isinstance(value, str) and value.startswith("Sin determinar: la cuota fija del DTA")
     pdf = _pdf()
     assert "sin dato (cuota del DTA 2026)" in pdf
     assert " ? " not in pdf and "fuera de los datos" not in pdf

@@ -260,6 +260,7 @@ def _front(report: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
                     ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#c8d3de")),
                     ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                     ("FONTSIZE", (0, 0), (-1, -1), 9),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ]
             )
         )

@@ -60,7 +60,7 @@ NOT_IN_DATA = Template("report.plan_not_in_data", "not in the data")
 NOT_OPEN = Template("report.plan_not_open", "not applicable")
 #: a cost or a choice the data does not allow: "no figure", and why (never "?" nor 0)
 NO_FIGURE = Template("report.plan_no_figure", "no figure ({why})")
-UNDETERMINED = Template("report.plan_undetermined", "not determined: {why}")
+UNDETERMINED = Template("report.plan_undetermined", "Not determined: {why}")
 FEE_MISSING_SHORT = Template("report.plan_fee_missing_short", "DTA fee {year}")
 GOODS_NOT_GIVEN = Template("report.advice_goods_not_given", "no figure (sector goods not given)")
 WAY = {

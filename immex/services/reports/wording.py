@@ -62,6 +62,18 @@ CHANGE_DATE_DEFAULT = Template(
     "that of the F4 pedimento",
 )
 
+PROSEC_NOT_IN_FORCE = Template(
+    "report.note_prosec_not_in_force",
+    "no PROSEC rate applied to the period's changes of regime: the loaded PROSEC rows were not "
+    "in force on the dates used (each line's trace says why)",
+)
+WHAT_IF = Template(
+    "report.note_savings_what_if",
+    "sector simulation at the rates in force on {day}: IGI on the customs value (FIX of the "
+    "entry date) before the INPC update and the 63-A offset; F4 and US/Canada export portions "
+    "of the period",
+)
+
 #: a CLI message's key → how the report words it (same fields)
 _SAME_FIELDS: dict[str, Template] = {
     "warn.no_fta_schedules": NO_FTA,
@@ -69,6 +81,8 @@ _SAME_FIELDS: dict[str, Template] = {
     "plan.fee_missing": FEE_MISSING,
     "warn.usmca_not_waived": NOT_WAIVED,
     "note.f4_change_date_default": CHANGE_DATE_DEFAULT,
+    "note.prosec_not_in_force": PROSEC_NOT_IN_FORCE,
+    "note.savings_what_if": WHAT_IF,
 }
 
 
