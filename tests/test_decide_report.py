@@ -5,9 +5,11 @@ note on a hand-made plan of twelve lots."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 from openpyxl import load_workbook
 
@@ -42,10 +44,33 @@ def test_the_plan_shows_the_most_urgent_lots_and_sends_the_rest_to_the_xlsx() ->
     assert len(top.rows) == TOP_LOTS and len(full.rows) == 12
     assert [r["lot_id"] for r in top.rows[:3]] == [12, 11, 10]
     assert top.rows[0]["pedimento"] == "26 47 3012 6000012"
-    # V1's fee is not in the data: no way is marked cheapest (an unknown may be cheaper)
-    assert top.rows[0]["v1"] == "not in the data" and top.rows[0]["cheapest"] == "?"
+    # V1's fee is not in the data: no way is marked cheapest (an unknown may be cheaper); the
+    # cells say so and why — never "?"
+    assert top.rows[0]["v1"] == "no figure (DTA fee)"
+    assert top.rows[0]["cheapest"] == "no figure (DTA fee)"
+    assert tr(top.rows[0]["v1"], "es") == "sin dato (DTA fee)"
     assert "XLSX" in top.notes[0] and "10 most urgent of 12" in top.notes[0]
     assert "los 10 más urgentes de 12" in tr(top.notes[0], "es")
+    assert "no cheapest way out could be determined: DTA fee" in top.notes[1]
+    assert "★" not in top.notes[1]  # nothing is marked in the table
+
+
+def test_the_summary_never_shows_an_unknown_cheapest_cost_as_zero() -> None:
+    from immex.services.reports.decide_sections import decide_summary
+
+    unknown = tuple(_lot(i, 40 - i) for i in range(1, 3))
+    plan = ExpiryPlan("EKU9003173C9", "Ilustrativa", date(2026, 2, 28), 90, unknown,
+                      {"cheapest_total": Decimal(0)}, ())  # fmt: skip
+    advice = SimpleNamespace(potential=Decimal(0))
+    item = decide_summary(advice, plan)[1]  # type: ignore[arg-type]
+    assert item.kind == "text" and item.value == "Not determined: DTA fee"
+    assert tr(item.value, "es") == "Sin determinar: DTA fee"
+    known = mark_cheapest([WayCost(WayOut.RETURN, Decimal(425), date(2026, 3, 1), {}),
+                           WayCost(WayOut.CHANGE_OF_REGIME, Decimal(900), None, {})])  # fmt: skip
+    lot = replace(unknown[0], ways=tuple(known))
+    plan = replace(plan, lots=(lot,), totals={"cheapest_total": Decimal(425)})
+    item = decide_summary(advice, plan)[1]  # type: ignore[arg-type]
+    assert (item.kind, item.value) == ("money", Decimal(425))
 
 
 def test_the_demo_report_has_the_advisor_and_the_plan(tmp_path: Path) -> None:
@@ -57,7 +82,8 @@ def test_the_demo_report_has_the_advisor_and_the_plan(tmp_path: Path) -> None:
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     at = next(i for i, r in enumerate(rows) if t("col.way_cheapest", "es") in r)
     header = rows[at]
-    assert t("col.deadline", "es") in header
+    # one "Fecha límite" column: each way's deadline is the lot's limit in the demo
+    assert header.count(t("col.limit_date", "es")) == 1
     f4_col = header.index(t("col.way_f4", "es") + " (MXN)")
     ws = open_workspace(summary.db, require_company=True)
     try:
@@ -74,7 +100,8 @@ def test_the_demo_report_has_the_advisor_and_the_plan(tmp_path: Path) -> None:
     assert "Plan de acción de vencimientos" in html and "Salida más barata" in html
     # the demo's PROSEC list (DOF 2026-04-23 excerpt) is in force after the period: the
     # advisor says so rather than inventing a saving
-    assert "Asesor PROSEC: qué sector conviene" in html and t("report.no_advice", "es") in html
+    assert "Asesor PROSEC: qué sector conviene" in html
+    assert t("report.no_advice_period", "es") in html
     summary_sheet = [[c for c in r if c is not None] for r in wb.worksheets[0].iter_rows(values_only=True)]  # fmt: skip  # noqa: E501
     assert any(t("sum.prosec_potential", "es") in str(r) for r in summary_sheet)
 
@@ -98,7 +125,8 @@ def test_the_advisor_table_on_the_small_plant(tmp_path: Path) -> None:
     assert (row["sector"], row["saving"], row["f4_saving"], row["usmca_saving"]) == (
         "XIX", 5869, 3225, 2644,
     )  # fmt: skip
-    assert tr(row["kind"], "es") == "potencial" and row["products"] == "?"
+    assert tr(row["kind"], "es") == "potencial"
+    assert tr(row["products"], "es") == "sin dato (no se dieron los bienes del sector)"
     es = [str(tr(n, "es")) for n in table.notes]
     assert es[0].startswith("Realizado: los sectores registrados (ninguno) ahorraron 0 MXN")
     assert "registrarlo habría ahorrado 5,869 MXN" in es[1]

@@ -60,6 +60,7 @@ def test_demo_pdf_fits_in_15_pages_with_every_table() -> None:
         "sec.exits",
         "sec.balances",
         "sec.materials_used",
+        "sec.materials_by_product",
         "sec.discharge",
         "sec.f4",
         "sec.usmca",
@@ -71,7 +72,11 @@ def test_demo_pdf_fits_in_15_pages_with_every_table() -> None:
     ):
         assert t(key, "es") in text, key
     # every table's last row is there: its total
-    assert text.count(t("report.total", "es")) >= 10
+    assert text.count(t("report.total", "es")) >= 11
+    # the notes under a table without rows are printed too (what was checked, and against what)
+    flat = " ".join(text.split())
+    assert "Revisado contra" in flat  # a note starts with a capital
+    assert "Realizado" in flat
 
 
 def test_column_widths_follow_the_content_and_never_split_a_header_word() -> None:

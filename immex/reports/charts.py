@@ -25,20 +25,29 @@ BAR = "#2f6f9f"
 WARN = "#c0392b"
 # Any: the Literal type matplotlib gives rc keys differs between versions
 _RC: Any = {"svg.hashsalt": "immex", "svg.fonttype": "none", "font.size": 9}
+#: the SVG's RDF metadata, every entry dropped (matplotlib writes its name and web address as
+#: the creator, a URL inside an auditor's report)
+SVG_METADATA: Any = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 
-def _money_axis(value: float, _pos: int) -> str:
-    if abs(value) >= 1_000_000:
-        return f"{value / 1_000_000:,.1f} M"
-    if abs(value) >= 1_000:
-        return f"{value / 1_000:,.0f} k"
-    return f"{value:,.0f}"
+def _money_axis(lang: str) -> FuncFormatter:
+    """An amount axis in the language's abbreviations (Spanish: "200 mil", "1.5 M")."""
+    thousand, million = t("chart.thousand", lang), t("chart.million", lang)
+
+    def tick(value: float, _pos: int) -> str:
+        if abs(value) >= 1_000_000:
+            return f"{value / 1_000_000:,.1f} {million}"
+        if abs(value) >= 1_000:
+            return f"{value / 1_000:,.0f} {thousand}"
+        return f"{value:,.0f}"
+
+    return FuncFormatter(tick)
 
 
 def _empty_text(chart: Chart, lang: str) -> str:
     if not chart.values:
         return t("chart.empty", lang)
-    return t("chart.all_zero_of", lang, labels=", ".join(chart.labels))
+    return t("chart.all_zero_list", lang, labels="; ".join(chart.labels))
 
 
 def chart_caption(chart: Chart, lang: str) -> str:
@@ -65,14 +74,14 @@ def _figure(chart: Chart, lang: str) -> Figure:
         pos = list(range(len(values)))[::-1]
         ax.barh(pos, values, color=colors)
         ax.set_yticks(pos, list(chart.labels))
-        ax.xaxis.set_major_formatter(FuncFormatter(_money_axis))
+        ax.xaxis.set_major_formatter(_money_axis(lang))
     else:
         pos = list(range(len(values)))
         ax.bar(pos, values, color=colors)
         ax.set_xticks(
             pos, list(chart.labels), rotation=45 if n > 6 else 0, ha="right" if n > 6 else "center"
         )
-        ax.yaxis.set_major_formatter(FuncFormatter(_money_axis))
+        ax.yaxis.set_major_formatter(_money_axis(lang))
     ax.set_title(t(chart.title, lang), fontsize=10, loc="left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -85,7 +94,8 @@ def chart_svg(chart: Chart, lang: str = "es") -> str:
     with rc_context(_RC):
         fig = _figure(chart, lang)
         buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None})
+        # no metadata block: no date (a re-run gives the same file), no creator nor its URL
+        fig.savefig(buf, format="svg", metadata=SVG_METADATA)
     text = buf.getvalue()
     start = text.find("<svg")
     svg = text[start:]

@@ -9,9 +9,17 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from immex.reports.charts import chart_svg
-from immex.reports.fmt import fmt_value, header_text, label_text, section_basis
+from immex.reports.fmt import (
+    computed_text,
+    fmt_value,
+    header_text,
+    label_text,
+    rules_basis,
+    section_basis,
+    sentence,
+    table_basis,
+)
 from immex.reports.i18n import t
-from immex.reports.i18n import tr as translate
 from immex.reports.model import Report, rules_table
 
 #: longest table shown on a page; the workbook has every row
@@ -45,7 +53,7 @@ def render_html(report: Report, max_rows: int = MAX_ROWS) -> str:
     template = _env.get_template("report.html.j2")
     return template.render(
         meta=report.meta,
-        computed_at=fmt_value(report.meta.computed_at, "text", lang),
+        computed_at=computed_text(report.meta.computed_at, lang),
         summary=report.summary,
         sections=sections,
         svgs=svgs,
@@ -56,8 +64,10 @@ def render_html(report: Report, max_rows: int = MAX_ROWS) -> str:
         header=lambda col: header_text(col, lang),
         label=lambda item: label_text(item, lang),
         basis=lambda section: section_basis(report, section),
+        table_basis=lambda table: table_basis(report, table),
         rules=rules,
-        say=lambda text: translate(text, lang),
+        rules_basis=rules_basis(report),
+        sentence=lambda text: sentence(text, lang),
     )
 
 

@@ -14,8 +14,11 @@ from typing import Any
 from immex.domain.messages import joined
 from immex.domain.rule_cite import citation_msg, confidence_msg
 
-#: column kinds the renderers know how to format
-KINDS = ("text", "money", "qty", "pct", "date", "int", "label")
+#: column kinds the renderers know how to format ("figure": a trace step's value, a number
+#: or a text; its number format, when the row gives one, under ``<key>_format``)
+KINDS = ("text", "money", "qty", "pct", "date", "int", "label", "figure")
+#: most decimals a trace figure keeps in the workbook (a quotient of the INPC, a factor)
+FIGURE_DECIMALS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,10 @@ class Table:
     only: tuple[str, ...] = ()  # formats that show it ("xlsx",); empty = every format
     empty: str = "report.no_rows"  # i18n key of the text shown when there are no rows
     sheet: str = ""  # i18n key of a shorter sheet name (Excel: 31 characters); "" = title
+    #: the date its figures are as of, when it differs from its section's (a table that extends
+    #: a section: the expiry plan, the PROSEC advisor); with ``since``, a period
+    as_of: str = ""
+    since: str = ""
 
     def shown_in(self, fmt: str) -> bool:
         return not self.only or fmt in self.only
@@ -66,7 +73,8 @@ class Section:
     title: str  # i18n key
     tables: tuple[Table, ...] = ()
     charts: tuple[Chart, ...] = ()
-    as_of: str = ""  # the date (or date range) its figures are as of: "2026-02-28"
+    as_of: str = ""  # the date its figures are as of: "2026-02-28" (a period's last day)
+    since: str = ""  # a period's first day ("2026-02-01"): figures from ``since`` to ``as_of``
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +107,8 @@ class Report:
     summary: tuple[SummaryItem, ...]
     sections: tuple[Section, ...] = field(default=())
     rules: tuple[CitedRule, ...] = ()  # the appendix: every rule the report cites
+    #: the rule book's version the appendix quotes (from the reference data's manifest)
+    rules_version: str = ""
 
     def tables(self) -> list[Table]:
         return [tb for s in self.sections for tb in s.tables]

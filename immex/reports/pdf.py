@@ -7,6 +7,7 @@ computation date and — for illustrative data — the illustrative notice.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,17 @@ from reportlab.platypus import (
 )
 
 from immex.reports.charts import chart_caption, chart_png
-from immex.reports.fmt import fmt_value, header_text, label_text, section_basis
-from immex.reports.i18n import t, tr
+from immex.reports.fmt import (
+    computed_text,
+    fmt_value,
+    header_text,
+    label_text,
+    rules_basis,
+    section_basis,
+    sentence,
+    table_basis,
+)
+from immex.reports.i18n import t
 from immex.reports.model import Report, Section, rules_table
 from immex.reports.model import Table as ReportTable
 
@@ -38,7 +48,7 @@ MAX_ROWS = 150
 NUMERIC = ("money", "qty", "pct", "int")
 PAGE = landscape(letter)
 #: tallest a chart is drawn
-CHART_HEIGHT = 8 * cm
+CHART_HEIGHT = 6.5 * cm
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -50,7 +60,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             "h3", parent=base["Heading3"], fontSize=11, spaceAfter=3, keepWithNext=1
         ),
         "body": ParagraphStyle("body", parent=base["BodyText"], fontSize=9, leading=11),
-        "cell": ParagraphStyle("cell", parent=base["BodyText"], fontSize=7, leading=8.5),
+        "cell": ParagraphStyle("cell", parent=base["BodyText"], fontSize=SIZE, leading=LEADING),
         "note": ParagraphStyle("note", parent=base["BodyText"], fontSize=7.5, leading=9.5),
         "stamp": ParagraphStyle(
             "stamp", parent=base["BodyText"], fontSize=7.5, textColor=colors.HexColor("#5a6b7b")
@@ -67,7 +77,7 @@ def _esc(text: str) -> str:
 
 def _on_page(report: Report):  # type: ignore[no-untyped-def]
     m, lang = report.meta, report.meta.lang
-    computed = fmt_value(m.computed_at, "text", lang)
+    computed = computed_text(m.computed_at, lang)
 
     def draw(canvas: Any, doc: Any) -> None:
         width, height = PAGE
@@ -99,7 +109,10 @@ def _on_page(report: Report):  # type: ignore[no-untyped-def]
 
 
 #: the table text's font and size, and a cell's padding left and right (points)
-FONT, FONT_BOLD, SIZE, PAD = "Helvetica", "Helvetica-Bold", 7.0, 3.0
+FONT, FONT_BOLD, SIZE, PAD = "Helvetica", "Helvetica-Bold", 6.5, 2.5
+#: a table line's leading and a cell's padding above and below (points): compact rows keep
+#: the demo close within 15 pages with every table
+LEADING, VPAD = SIZE + 1.2, 0.8
 #: a text column never narrower than this (points), unless its content is
 MIN_TEXT = 28.0
 
@@ -114,6 +127,14 @@ def _longest_word(texts: list[str], bold: bool = False) -> float:
     return max((stringWidth(w, font, SIZE) for x in texts for w in x.split()), default=0.0)
 
 
+def _is_figure(text: str) -> bool:
+    """A formatted number (or nothing): what a numeric column holds unless it says why not."""
+    return not text or bool(_FIGURE.fullmatch(text))
+
+
+_FIGURE = re.compile(r"-?[\d,]+(\.\d+)?( ?%)?")
+
+
 def column_widths(
     headers: list[str], cells: list[list[str]], numeric: list[bool], width: float
 ) -> list[float]:
@@ -126,9 +147,11 @@ def column_widths(
     for j in range(n):
         column = [row[j] for row in cells]
         word = max(_longest_word([headers[j]], bold=True), 0.0)
-        if numeric[j]:
-            lo = max(_natural(column, bold=True), word)
-            hi = lo
+        if numeric[j]:  # figures never wrap; a text in their place (why none) may
+            figures = [x for x in column if _is_figure(x)]
+            words = [x for x in column if not _is_figure(x)]
+            lo = max(_natural(figures, bold=True), word, _longest_word(words))
+            hi = max(lo, _natural(words))
         else:
             hi = max(_natural(column), word)
             lo = max(word, min(hi, max(MIN_TEXT, _longest_word(column))))
@@ -184,8 +207,11 @@ def _narrow_free_columns(
 
 def _table(report: Report, tb: ReportTable, st: dict[str, ParagraphStyle]) -> list[Any]:
     lang = report.meta.lang
-    if not tb.rows:
-        return [Paragraph(_esc(t(tb.empty, lang)), st["body"])]
+    if not tb.rows:  # the notes still say what was checked and against which data
+        return [
+            Paragraph(_esc(t(tb.empty, lang)), st["body"]),
+            *(Paragraph(_esc(sentence(n, lang)), st["note"]) for n in tb.notes),
+        ]
     headers = [header_text(c, lang) for c in tb.columns]
     texts = [
         [fmt_value(row.get(c.key), c.kind, lang) for c in tb.columns] for row in tb.rows[:MAX_ROWS]
@@ -204,7 +230,7 @@ def _table(report: Report, tb: ReportTable, st: dict[str, ParagraphStyle]) -> li
         data.append(
             [
                 text
-                if num or stringWidth(text, FONT, SIZE) + 2 * PAD <= w
+                if (num and _is_figure(text)) or stringWidth(text, FONT, SIZE) + 2 * PAD <= w
                 else Paragraph(_esc(text), st["cell"])
                 for text, num, w in zip(row, numeric, widths, strict=True)
             ]
@@ -215,11 +241,11 @@ def _table(report: Report, tb: ReportTable, st: dict[str, ParagraphStyle]) -> li
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6f0")),
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), SIZE),
-        ("LEADING", (0, 0), (-1, -1), SIZE + 1.5),
+        ("LEADING", (0, 0), (-1, -1), LEADING),
         ("LEFTPADDING", (0, 0), (-1, -1), PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("TOPPADDING", (0, 0), (-1, -1), VPAD),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), VPAD),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
     for j, c in enumerate(tb.columns):
@@ -233,7 +259,7 @@ def _table(report: Report, tb: ReportTable, st: dict[str, ParagraphStyle]) -> li
     if len(tb.rows) > MAX_ROWS:
         msg = t("report.rows_shown", lang, shown=MAX_ROWS, total=len(tb.rows))
         out.append(Paragraph(_esc(msg), st["body"]))
-    out.extend(Paragraph(_esc(tr(n, lang)), st["note"]) for n in tb.notes)
+    out.extend(Paragraph(_esc(sentence(n, lang)), st["note"]) for n in tb.notes)
     return out
 
 
@@ -251,22 +277,32 @@ def _front(report: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
         story.append(Paragraph(f"<b>{_esc(t('report.illustrative', lang))}</b>", st["warn"]))
     story.append(Spacer(1, 6))
     story.append(Paragraph(_esc(t("sec.summary", lang)), st["h2"]))
-    rows = [[label_text(i, lang), fmt_value(i.value, i.kind, lang)] for i in report.summary]
+    rows = [
+        [
+            label_text(i, lang),
+            # a figure that could not be determined says why, in words that wrap
+            Paragraph(_esc(fmt_value(i.value, i.kind, lang)), st["body"])
+            if i.kind == "text"
+            else fmt_value(i.value, i.kind, lang),
+        ]
+        for i in report.summary
+    ]
     if rows:
-        summary = Table(rows, colWidths=[12 * cm, 6 * cm])
+        summary = Table(rows, colWidths=[12 * cm, 10 * cm])
         summary.setStyle(
             TableStyle(
                 [
                     ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#c8d3de")),
                     ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                     ("FONTSIZE", (0, 0), (-1, -1), 9),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ]
             )
         )
         story.append(summary)
     if m.warnings:
         story.append(Paragraph(_esc(t("report.warnings", lang)), st["h3"]))
-        story.extend(Paragraph(_esc(tr(w, lang)), st["warn"]) for w in m.warnings)
+        story.extend(Paragraph(_esc(sentence(w, lang)), st["warn"]) for w in m.warnings)
     return story
 
 
@@ -291,8 +327,12 @@ def _section(report: Report, section: Section, st: dict[str, ParagraphStyle]) ->
         story.append(KeepTogether([img, Spacer(1, 4)]))
     tables = [tb for tb in section.tables if tb.shown_in("pdf")]
     for tb in tables:
-        if len(tables) > 1:
+        # a table's own title under its section's, unless it would repeat it
+        # and the data its figures rest on, as of when (every table under its own title)
+        if len(tables) > 1 and tb.title != section.title:
             story.append(Paragraph(_esc(t(tb.title, lang)), st["h3"]))
+            if table_basis(report, tb):
+                story.append(Paragraph(_esc(table_basis(report, tb)), st["stamp"]))
         story.extend(_table(report, tb, st))
         story.append(Spacer(1, 6))
     return story
@@ -304,9 +344,11 @@ def _appendix(report: Report, st: dict[str, ParagraphStyle]) -> list[Any]:
         return []
     lang = report.meta.lang
     table = rules_table(report.rules)
+    basis = rules_basis(report)
     return [
         CondPageBreak(6 * cm),
         Paragraph(_esc(t(table.title, lang)), st["h2"]),
+        *([Paragraph(_esc(basis), st["stamp"])] if basis else []),
         *_table(report, table, st),
     ]
 

@@ -18,9 +18,9 @@ from immex.services.rates.annex_load import AnnexData
 C = Column
 
 CHECKED_AGAINST = Template(
-    "annex.report.checked",
+    "report.annex_checked",
     "checked against {bundled} (RULES I-10, confidence M; in force from {bundled_from}) and "
-    "{loaded}{files}; the lines are history: accepted and flagged, never refused",
+    "{loaded}; operations already made are not refused: they are flagged for review",
 )
 #: the counts of the rows checked against, each in the form its number takes
 N_BUNDLED = Template(
@@ -47,9 +47,9 @@ def _entry_rows(entries: Sequence[dict[str, Any]], book: AnnexBook) -> tuple[dic
 
 def _data_note(data: AnnexData) -> str:
     dates = ", ".join(sorted({r.valid_from.isoformat() for r in data.bundled})) or "-"
-    files = f" ({', '.join(data.files)})" if data.files else ""
+    # the loaded rows by their count (a file's name is where the user kept it, not a source)
     return CHECKED_AGAINST(bundled=N_BUNDLED(n=len(data.bundled)), bundled_from=dates,
-                           loaded=N_LOADED(n=len(data.loaded)), files=files)  # fmt: skip
+                           loaded=N_LOADED(n=len(data.loaded)))  # fmt: skip
 
 
 def annex_section(led: dict[str, Any], data: AnnexData) -> Section:
@@ -65,7 +65,7 @@ def annex_section(led: dict[str, Any], data: AnnexData) -> Section:
          C("fraccion", "col.fraccion"), C("quantity", "col.quantity", "qty"),
          C("value_usd", "col.value_usd", "money", "USD"), C("annex", "col.annex"), reason),
         entries, {"value_usd": sum((r["value_usd"] for r in entries), ZERO)},
-        (_data_note(data),), empty="report.no_annex",
+        (_data_note(data),), empty="report.no_annex", sheet="sheet.annex",
     )  # fmt: skip
     open_table = Table(
         "annex_open", "sec.annex_open",
@@ -76,7 +76,7 @@ def annex_section(led: dict[str, Any], data: AnnexData) -> Section:
         open_lots,
         {"value_usd": sum((r["value_usd"] for r in open_lots), ZERO),
          "value_mxn": sum((r["value_mxn"] for r in open_lots), ZERO)},
-        empty="report.no_annex",
+        empty="report.no_annex", sheet="sheet.annex_open",
     )  # fmt: skip
     return Section("annex", "sec.annex", (entries_table, open_table))
 

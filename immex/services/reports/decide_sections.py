@@ -7,14 +7,16 @@ complete list goes to the XLSX only."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from immex.domain.codes import format_pedimento
 from immex.domain.expiry_plan import ExpiryPlan, LotPlan, WayOut
-from immex.domain.messages import Msg, Template
+from immex.domain.messages import Msg, Template, joined
 from immex.domain.prosec_advice import ProsecAdvice
 from immex.reports.model import Column, Section, SummaryItem, Table
+from immex.services.reports.wording import for_report
 
 C = Column
 #: lots of the plan shown in the PDF and HTML (the XLSX has them all)
@@ -35,15 +37,32 @@ PLAN_TOP = Template(
     "{day}; the complete list, with every way out, is in the XLSX",
     count="total",
 )
-PLAN_ALL = Template(
-    "report.plan_all",
-    "{total} lot past its limit or within {days} days on {day}; ★ the cheapest complete way out "
-    "(destruction, for waste only, is never marked)",
-    "{total} lots past their limit or within {days} days on {day}; ★ the cheapest complete way "
-    "out (destruction, for waste only, is never marked)",
+#: the plan's note in the report: what the column "cheapest" holds, or why it is empty
+PLAN_PRICED = Template(
+    "report.plan_priced",
+    "{total} lot past its limit or within {days} days on {day}; the column 'Cheapest "
+    "way out' names the complete way out that costs least (destruction, for waste only, is "
+    "never chosen)",
+    "{total} lots past their limit or within {days} days on {day}; the column 'Cheapest "
+    "way out' names the complete way out that costs least (destruction, for waste only, is "
+    "never chosen)",
+    count="total",
+)
+PLAN_UNPRICED = Template(
+    "report.plan_unpriced",
+    "{total} lot past its limit or within {days} days on {day}; for {unpriced} of them no "
+    "cheapest way out could be determined: {why}",
+    "{total} lots past their limit or within {days} days on {day}; for {unpriced} of them no "
+    "cheapest way out could be determined: {why}",
     count="total",
 )
 NOT_IN_DATA = Template("report.plan_not_in_data", "not in the data")
+NOT_OPEN = Template("report.plan_not_open", "not applicable")
+#: a cost or a choice the data does not allow: "no figure", and why (never "?" nor 0)
+NO_FIGURE = Template("report.plan_no_figure", "no figure ({why})")
+UNDETERMINED = Template("report.plan_undetermined", "Not determined: {why}")
+FEE_MISSING_SHORT = Template("report.plan_fee_missing_short", "DTA fee {year}")
+GOODS_NOT_GIVEN = Template("report.advice_goods_not_given", "no figure (sector goods not given)")
 WAY = {
     WayOut.RETURN: Template("report.way.return", "return (RT/H1)"),
     WayOut.CHANGE_OF_REGIME: Template("report.way.f4", "change of regime (F4)"),
@@ -63,7 +82,7 @@ def advice_section(advice: ProsecAdvice) -> Section:
             "f4_saving": s.f4_saving,
             "usmca_saving": s.usmca_saving,
             "parts": f"{s.parts_covered}/{s.parts_total}",
-            "products": "?"
+            "products": GOODS_NOT_GIVEN()
             if s.products_in_goods is None
             else f"{s.products_in_goods}/{s.products_total}",
             "acotaciones": len(s.acotaciones),
@@ -89,23 +108,56 @@ def advice_section(advice: ProsecAdvice) -> Section:
     ]
     table = Table(
         "prosec_advice", "sec.prosec_advice", cols, rows, notes=tuple(notes),
-        empty="report.no_advice", sheet="sheet.prosec_advice",
+        empty="report.no_advice_period", sheet="sheet.prosec_advice",
     )  # fmt: skip
     return Section("prosec_advice", "sec.prosec_advice", (table,))
 
 
+def missing_text(missing: Msg | str) -> Msg | str:
+    """What a way's cost lacks, in the report's words (the CLI's message names a command)."""
+    out: Msg | str = for_report(missing)
+    return out
+
+
+def _short(missing: Msg | str) -> Msg | str:
+    if isinstance(missing, Msg) and missing.key == "plan.fee_missing":
+        return FEE_MISSING_SHORT(year=str(missing.params.get("day", ""))[:4])
+    return missing_text(missing)
+
+
 def _cost(lp: LotPlan, way: WayOut) -> Any:
     w = next((x for x in lp.ways if x.way is way), None)
-    if w is None:
-        return None
+    if w is None:  # not open on the plan's date (before or past the limit)
+        return NOT_OPEN()
     if w.cost is None:
-        return NOT_IN_DATA()
+        return NO_FIGURE(why=_short(w.missing[0])) if w.missing else NO_FIGURE(why=NOT_IN_DATA())
     return w.cost
+
+
+def priced(lp: LotPlan) -> bool:
+    """Whether the plan could name the lot's cheapest way out (every eligible cost known)."""
+    return any(w.cheapest for w in lp.ways)
+
+
+def why_unpriced(lots: Sequence[LotPlan]) -> str:
+    """The data the unpriced lots' costs lack, each reason once (in the report's words)."""
+    reasons: dict[str, Msg | str] = {}
+    for lp in lots:
+        if priced(lp):
+            continue
+        for w in lp.ways:
+            if w.cost is None:
+                for m in w.missing:
+                    reasons.setdefault(str(m), missing_text(m))
+    return joined(list(reasons.values())) if reasons else NOT_IN_DATA()
 
 
 def _cheapest(lp: LotPlan) -> Msg | str:
     best = [w for w in lp.ways if w.cheapest]
-    return WAY[best[0].way]() if best else "?"
+    if best:
+        return WAY[best[0].way]()
+    unknown = [m for w in lp.ways if w.cost is None for m in w.missing[:1]]
+    return NO_FIGURE(why=_short(unknown[0]) if unknown else NOT_IN_DATA())
 
 
 def _row(lp: LotPlan) -> dict[str, Any]:
@@ -144,25 +196,42 @@ def expiry_plan_section(plan: ExpiryPlan) -> Section:
     )
     fields = {"total": len(plan.lots), "days": plan.within_days, "day": plan.as_of.isoformat()}
     shown = urgent[:TOP_LOTS]
-    top_note = (
-        PLAN_TOP(shown=len(shown), **fields) if len(plan.lots) > TOP_LOTS else PLAN_ALL(**fields)
-    )
+    unpriced = [lp for lp in plan.lots if not priced(lp)]
+    if unpriced:
+        legend = PLAN_UNPRICED(unpriced=len(unpriced), why=why_unpriced(unpriced), **fields)
+    else:
+        legend = PLAN_PRICED(**fields)
+    top_notes: tuple[Msg, ...] = (legend,)
+    if len(plan.lots) > TOP_LOTS:
+        top_notes = (PLAN_TOP(shown=len(shown), **fields), legend)
     top = Table(
         "expiry_plan", "sec.expiry_plan", cols, tuple(_row(lp) for lp in shown),
-        notes=(top_note, *plan.warnings[:2]), only=("html", "pdf"), empty="report.no_expiry",
+        notes=(*top_notes, *plan.warnings[:2]), only=("html", "pdf"), empty="report.no_expiry",
         sheet="sheet.expiry_plan",
     )  # fmt: skip
+    rows = tuple(_row(lp) for lp in urgent)
+    # a way's own deadline, only when one differs from the lot's limit (else the same column
+    # twice)
+    extra = (
+        (C("deadline", "col.way_deadline", "date"),)
+        if any(r["deadline"] != r["limit_date"] for r in rows)
+        else ()
+    )
     full = Table(
-        "expiry_plan_all", "sec.expiry_plan", (*cols, C("deadline", "col.deadline", "date")),
-        tuple(_row(lp) for lp in urgent), notes=(PLAN_ALL(**fields), *plan.warnings, *plan.notes),
+        "expiry_plan_all", "sec.expiry_plan", (*cols, *extra), rows,
+        notes=(legend, *plan.warnings, *plan.notes),
         only=("xlsx",), empty="report.no_expiry", sheet="sheet.expiry_plan",
     )  # fmt: skip
     return Section("expiry_plan", "sec.expiry_plan", (top, full))
 
 
 def decide_summary(advice: ProsecAdvice, plan: ExpiryPlan) -> tuple[SummaryItem, ...]:
-    """One line each: the advisor's potential saving, the plan's cheapest total."""
-    return (
-        SummaryItem("sum.prosec_potential", advice.potential, currency="MXN"),
-        SummaryItem("sum.expiry_plan_cheapest", plan.totals["cheapest_total"], currency="MXN"),
-    )
+    """One line each: the advisor's potential saving, the plan's cheapest total — summed only
+    when every lot's cheapest way out is known (an unknown cost is never shown as 0.00)."""
+    unpriced = [lp for lp in plan.lots if not priced(lp)]
+    cheapest = SummaryItem("sum.expiry_plan_cheapest", plan.totals["cheapest_total"],
+                           currency="MXN")  # fmt: skip
+    if unpriced:
+        why = UNDETERMINED(why=why_unpriced(unpriced))
+        cheapest = SummaryItem("sum.expiry_plan_cheapest", why, "text", currency="MXN")
+    return (SummaryItem("sum.prosec_potential", advice.potential, currency="MXN"), cheapest)

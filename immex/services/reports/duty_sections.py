@@ -6,12 +6,16 @@ computed here.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from immex.domain.codes import format_pedimento
 from immex.domain.f4_plan import F4Plan
+from immex.domain.messages import Msg, Template
 from immex.domain.money import ZERO
 from immex.domain.rate_rows import program_key_name, program_name
 from immex.domain.savings import SavingsReport
@@ -71,7 +75,7 @@ def f4_section(plan: F4Plan) -> Section:
     trace = trace_table(
         "f4_trace",
         "sec.f4_trace",
-        [(f"{ln.number}", pp.portion, pp.best.trace) for ln in plan.lines for pp in ln.portions],
+        [(ln.number, pp.portion, pp.best.trace) for ln in plan.lines for pp in ln.portions],
     )
     return Section("f4", "sec.f4", (main, trace))
 
@@ -83,12 +87,62 @@ TRACE_COLS = (
     C("step", "col.step", "int"),
     C("name", "col.step_name"),
     C("formula", "col.formula"),
-    C("value", "col.value"),
+    C("value", "col.value", "figure"),
     C("reference", "col.reference"),
 )
 
+#: the workbook's number format of a trace step's value, by the step's key: pesos of a
+#: payment whole, the exact intermediate amounts (the step says "exact" or is one a person
+#: recomputes) with their decimals, rates and factors with the decimals the law gives them
+_MONEY_EXACT = "#,##0.00######"
+_STEP_FORMATS = {
+    "step.value_usd": "#,##0.00##",
+    "step.value_mxn": _MONEY_EXACT,
+    "step.igi_updated": _MONEY_EXACT,
+    "step.dta_minimum": _MONEY_EXACT,
+    "step.iva_base": _MONEY_EXACT,
+    "step.due": _MONEY_EXACT,
+    "step.updated": _MONEY_EXACT,
+    "step.mx_duty": _MONEY_EXACT,
+    "step.us_duty_usd": "#,##0.00##",
+    "step.us_duty_mxn": _MONEY_EXACT,
+    "step.exemption": _MONEY_EXACT,
+    "step.owed_exact": _MONEY_EXACT,
+    "step.igi_updated_pay": "#,##0",
+    "step.dta_pay": "#,##0",
+    "step.iva_pay": "#,##0",
+    "step.owed": "#,##0",
+    "step.update_pay": "#,##0",
+    "step.recargos_pay": "#,##0",
+    "step.late_total": "#,##0",
+    "step.total": "#,##0",
+    "step.fx": "0.0000##",  # the FIX: 4 decimals (6 when a loaded series has them)
+    "step.fx_entry": "0.0000##",
+    "step.fx_export": "0.0000##",
+    "step.update_factor": "0.0000",  # CFF 17-A: 4 decimals
+    "step.late_factor": "0.0000",
+    "step.factor": "0.0000",
+    "step.quotient": "0.##########",
+    "step.inpc_numerator": "#,##0.000###",
+    "step.inpc_denominator": "#,##0.000###",
+    "step.rate_chosen": "0.####",
+    "step.rate_option": "0.####",
+    "step.dta_rate": "0.####",
+    "step.iva_rate": "0.####",
+    "step.recargos_rate": "0.####",
+    "step.recargos_month": "0.####",
+    "step.months_late": "#,##0",
+}
 
-def trace_table(key: str, title: str, items: Sequence[tuple[str, Any, Sequence[Any]]]) -> Table:
+
+def step_format(name: Any) -> str | None:
+    """The number format of a step's value in the workbook (``None``: up to 10 decimals)."""
+    return _STEP_FORMATS.get(getattr(name, "key", ""))
+
+
+def trace_table(
+    key: str, title: str, items: Sequence[tuple[str | int, Any, Sequence[Any]]]
+) -> Table:
     """Every step of every computation (Excel only): what a person needs to redo it by hand."""
     rows = []
     for line, portion, steps in items:
@@ -102,11 +156,70 @@ def trace_table(key: str, title: str, items: Sequence[tuple[str, Any, Sequence[A
                     "step": n,
                     "name": step.name,
                     "formula": step.formula,
-                    "value": value if isinstance(value, str) else str(value),
+                    # a number stays a number (the workbook writes it with its format); a date
+                    # or a text as it reads
+                    "value": value if isinstance(value, (Decimal, int, str, date)) else str(value),
+                    "value_format": step_format(step.name),
                     "reference": step.reference,
                 }
             )
     return Table(key, title, TRACE_COLS, tuple(rows), None, (), ("xlsx",))
+
+
+#: the 63-A note on its two columns: the originating inputs' IGI (not owed) and the reduction
+#: by the US/CA duty (the report's version of the domain's note, which names one "exemption")
+USMCA_COLUMNS = Template(
+    "report.usmca_columns",
+    '"MX duty" is the IGI of every input of the document; the IGI of the inputs originating '
+    "under the USMCA (with certification) is not owed (RULES U-4) and is shown apart; a "
+    "document's US/CA duty is spread over its non-originating inputs in proportion to their MX "
+    "duty, and per document the reduction = min(MX duty of the non-originating inputs, US/CA "
+    "duty) (USMCA art. 2.5; LA 63-A)",
+)
+US_DUTIES_FROM = Template(
+    "report.usmca_us_duties_from",
+    "US/CA duty paid: declared by the user in the file {file} (sha256 {sha}…), for {given} of "
+    "{total} export documents",
+)
+US_DUTIES_UNREADABLE = Template(
+    "report.usmca_us_duties_unhashed",
+    "US/CA duty paid: declared by the user in the file {file}, for {given} of {total} export "
+    "documents",
+)
+US_DUTIES_NONE = Template(
+    "report.usmca_us_duties_none",
+    "US/CA duty paid: none declared (no file of US/CA duties was given): the whole MX duty of "
+    "the non-originating inputs is owed unless proof is given (RULES U-2)",
+)
+
+
+def us_duties_source(rep: UsmcaReport) -> Msg:
+    """Where the US/CA duty figures of the 63-A section come from: the user's file (its name
+    and content hash, never where it sits) and how many documents it covers."""
+    given, total = sum(1 for d in rep.documents if d.proof_given), len(rep.documents)
+    if not rep.us_duties_file:
+        return US_DUTIES_NONE()
+    path = Path(rep.us_duties_file)
+    try:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError:  # the file moved since the computation: its name alone
+        return US_DUTIES_UNREADABLE(file=path.name, given=given, total=total)
+    return US_DUTIES_FROM(file=path.name, sha=sha, given=given, total=total)
+
+
+def _split(rep: UsmcaReport) -> dict[str, tuple[Decimal, Decimal]]:
+    """Per document, the IGI of its originating inputs (not owed, RULES U-4) and the reduction
+    by the US/CA duty of its other inputs (T-MEC 2.5): the two parts of the engine's
+    "exemption", summed over the document's portions as computed."""
+    out: dict[str, tuple[Decimal, Decimal]] = {}
+    for p in rep.priced:
+        orig, red = out.get(p.portion.document, (ZERO, ZERO))
+        if p.result.originating:
+            orig += p.result.exemption
+        else:
+            red += p.result.exemption
+        out[p.portion.document] = (orig, red)
+    return out
 
 
 def usmca_section(rep: UsmcaReport) -> Section:
@@ -117,11 +230,14 @@ def usmca_section(rep: UsmcaReport) -> Section:
         C("products", "col.product"),
         C("portions", "col.portions", "int"),
         C("mx_duty", "col.mx_duty", "money", "MXN"),
+        C("originating", "col.usmca_originating", "money", "MXN"),
         C("us_duty_mxn", "col.us_duty_mxn", "money", "MXN"),
-        C("exemption", "col.exemption", "money", "MXN"),
+        C("reduction", "col.usmca_reduction", "money", "MXN"),
         C("owed", "col.owed", "money", "MXN"),
         C("due_by", "col.due_by", "date"),
     )
+    split = _split(rep)
+    none = (ZERO, ZERO)
     rows = tuple(
         {
             "document": format_pedimento(d.document),
@@ -130,24 +246,32 @@ def usmca_section(rep: UsmcaReport) -> Section:
             "products": ", ".join(d.products),
             "portions": d.portions,
             "mx_duty": d.mx_duty,
+            "originating": split.get(d.document, none)[0],
             "us_duty_mxn": d.us_duty_mxn,
-            "exemption": d.exemption,
+            "reduction": split.get(d.document, none)[1],
             "owed": d.owed,
             "due_by": d.due_by,
         }
         for d in rep.documents
     )
     totals: dict[str, Decimal | int] = {
-        k: rep.totals[k] for k in ("mx_duty", "us_duty_mxn", "exemption", "owed")
+        k: rep.totals[k] for k in ("mx_duty", "us_duty_mxn", "owed")
     }
+    totals["originating"] = sum((split.get(d.document, none)[0] for d in rep.documents), ZERO)
+    totals["reduction"] = sum((split.get(d.document, none)[1] for d in rep.documents), ZERO)
     totals["portions"] = sum(d.portions for d in rep.documents)
+    notes = (
+        us_duties_source(rep),
+        *(USMCA_COLUMNS() if getattr(n, "key", "") == "note.usmca_spread" else n
+          for n in rep.notes),
+    )  # fmt: skip
     trace = trace_table(
         "usmca_trace",
         "sec.usmca_trace",
         [(format_pedimento(p.portion.document), p.portion, p.result.trace) for p in rep.priced],
     )
     return Section(
-        "usmca", "sec.usmca", (Table("usmca", "sec.usmca", cols, rows, totals, rep.notes), trace)
+        "usmca", "sec.usmca", (Table("usmca", "sec.usmca", cols, rows, totals, notes), trace)
     )
 
 
@@ -160,7 +284,7 @@ def savings_section(sav: SavingsReport, lang: str) -> Section:
     highlight = []
     for w in sav.what_if:
         status = t("chart.registered" if w.sector in registered else "chart.if_added", lang)
-        labels.append(f"PROSEC {w.sector} ({status})")
+        labels.append(f"PROSEC {w.sector}, {status}")
         values.append(w.igi_saving)
         if not w.registered:
             highlight.append(len(values) - 1)
@@ -244,6 +368,7 @@ def savings_section(sav: SavingsReport, lang: str) -> Section:
             None,
             sav.notes[1:],
             empty="report.no_rows_range",
+            sheet="sheet.what_if",
         ),
     )
     return Section("savings", "sec.savings", tables, (chart,))

@@ -10,14 +10,14 @@ illustrative notice). The Annex 24 tables come from :mod:`immex.services.reports
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from immex.domain.f4_plan import F4Plan, period_bounds
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template
 from immex.domain.money import ZERO
 from immex.domain.savings import SavingsReport
 from immex.domain.series import Month, month_str
@@ -42,6 +42,7 @@ from immex.services.reports.decide_sections import (
     expiry_plan_section,
 )
 from immex.services.reports.duty_sections import f4_section, savings_section, usmca_section
+from immex.services.reports.wording import loaded_files, rewording
 from immex.services.workspace.context import Workspace
 
 DATA_UNKNOWN = Template("report.data_unknown", "unknown (reference data not built)")
@@ -174,15 +175,22 @@ def build_report(
         + annex_summary(annex)
         + decide_summary(advice, way_out)
     )
-    span = f"{start.isoformat()} … {end.isoformat()}"
-    as_of = {
-        "balances": end.isoformat(),
-        "f4": plan.change_date.isoformat(),
-        "savings": f"{sav.date_from.isoformat()} … {sav.date_to.isoformat()}",
-        "expiry": end.isoformat(),
+    span = (start.isoformat(), end.isoformat())
+    as_of = {  # (since, as of): a period, or a single day ("" since)
+        "balances": ("", end.isoformat()),
+        "f4": ("", plan.change_date.isoformat()),
+        "savings": (sav.date_from.isoformat(), sav.date_to.isoformat()),
+        "expiry": ("", end.isoformat()),
+    }
+    #: tables that extend a section and rest on their own dates: the advisor's period, the
+    #: plan's day (each says it under its title)
+    own = {
+        "prosec_advice": (advice.date_from.isoformat(), advice.date_to.isoformat()),
+        "expiry_plan": ("", way_out.as_of.isoformat()),
+        "expiry_plan_all": ("", way_out.as_of.isoformat()),
     }
     sections = [
-        replace(section, as_of=as_of.get(section.key, span))
+        dated(section, *as_of.get(section.key, span), own)
         for section in (
             *annex24_sections(led),
             f4_section(plan),
@@ -197,8 +205,63 @@ def build_report(
             annex,
         )
     ]
-    report = assemble(meta, summary, sections)
-    return replace(report, rules=cited_rules(report)), {"ledger": led, "radar": radar}
+    report = reworded(assemble(meta, summary, sections), rewording(loaded_files(ws)))
+    report = replace(report, rules=cited_rules(report), rules_version=rules_version())
+    return report, {"ledger": led, "radar": radar}
+
+
+def dated(section: Section, since: str, as_of: str, own: dict[str, tuple[str, str]]) -> Section:
+    """``section`` with the date (or period) of its figures, and each of its tables with its
+    own (its section's unless ``own`` names it): every table of a section says it."""
+    tables = []
+    for tb in section.tables:
+        tb_since, tb_as_of = own.get(tb.key, (since, as_of))
+        tables.append(replace(tb, since=tb_since, as_of=tb_as_of))
+    return replace(section, since=since, as_of=as_of, tables=tuple(tables))
+
+
+def reworded(report: Report, say: Callable[[Any], Any]) -> Report:
+    """The report with the messages it shares with the CLI in its own words (no command,
+    parameter key or file name: what is missing and its legal source)."""
+
+    def row(r: dict[str, Any]) -> dict[str, Any]:
+        if not any(isinstance(v, Msg) for v in r.values()):
+            return r
+        return {k: say(v) for k, v in r.items()}
+
+    sections = tuple(
+        replace(
+            s,
+            tables=tuple(
+                replace(
+                    tb, notes=tuple(say(n) for n in tb.notes), rows=tuple(row(r) for r in tb.rows)
+                )  # fmt: skip
+                for tb in s.tables
+            ),
+        )
+        for s in report.sections
+    )
+    summary = tuple(replace(i, value=say(i.value)) for i in report.summary)
+    meta = replace(report.meta, warnings=tuple(say(w) for w in report.meta.warnings))
+    return replace(report, meta=meta, summary=summary, sections=sections)
+
+
+RULES_VERSION = Template(
+    "report.rules_version", "{rows} rules, file sha256 {sha}… (reference data {version})"
+)
+
+
+def rules_version() -> str:
+    """The rule book's version as the manifest names it: its rules and content hash."""
+    try:
+        manifest = load_manifest()
+    except Exception:  # noqa: BLE001 - the appendix still renders, without the version
+        return ""
+    book = next((x for x in manifest.get("tables", []) if x.get("file") == "rules.csv"), None)
+    if book is None:
+        return ""
+    return RULES_VERSION(rows=book.get("rows", "?"), sha=str(book.get("sha256", ""))[:12],
+                         version=data_version())  # fmt: skip
 
 
 def with_tables(section: Section, extra: Section) -> Section:

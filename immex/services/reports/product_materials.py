@@ -117,8 +117,5 @@ def product_materials_table(rows: tuple[dict[str, Any], ...], notes: tuple[str, 
         rows,
         {"value_usd": sum((r["value_usd"] for r in rows), ZERO)},
         notes,
-        # one row per product and material: the workbook and the page carry it; the PDF, the
-        # compact print of the close (15 pages), leaves it to them
-        only=("xlsx", "html"),
         sheet="sheet.materials_by_product",
     )
