@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from immex.services.accounts import access, users
 from immex.services.discharge.runs import run_discharge
 from immex.services.workspace.companies import open_workspace
 from tests.support_demo import demo_run
-from tests.support_pages import PASSWORD, login, site_client
+from tests.support_pages import PASSWORD, csrf, login, site_client
 
 RAW_PEDIMENTO = re.compile(r"(?<![\w-])\d{15}(?![\w-])")
 SHOWN_PEDIMENTO = re.compile(r"(?<![\w-])\d{2} \d{2} \d{4} \d{7}(?![\w-])")
@@ -173,6 +174,22 @@ def test_iva_stays_iva_and_counts_read_right(plant: Any) -> None:
     assert counts and re.fullmatch(r"\d+ lotes? · \d+ vencidos?", counts.group(1)), counts
     assert counts.group(1).startswith("0 lotes") and counts.group(1).endswith("2 vencidos")
 
+
+def test_a_finished_runs_job_page_groups_its_counts(plant: Any) -> None:
+    url, rfc, _ = plant
+    with site_client(url, DAY) as client:
+        login(client, "admin@example.com")
+        form = client.get(f"/c/{rfc}/discharge").text
+        r = client.post(f"/c/{rfc}/discharge", data={"csrf_token": csrf(form), "through": ""})
+        for _ in range(50):  # the job runs in the process; its page refreshes until done
+            if 'id="job-result"' in r.text:
+                break
+            time.sleep(0.2)
+            r = client.get(str(r.url))
+        assert r.status_code == 200 and 'id="job-result"' in r.text, r.text[-800:]
+        result = r.text.split('id="job-result"')[1].split("</dl>")[0]
+        assert "<dt>Asignaciones (descargos)</dt><dd>3,108</dd>" in result.replace("\n", "")
+        assert re.search(r"<dt>Consumos</dt><dd>\d{1,3}(,\d{3})+</dd>", result)
 
 @pytest.fixture
 def small(tmp_path: Path) -> Iterator[str]:

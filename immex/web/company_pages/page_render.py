@@ -70,6 +70,24 @@ def _pedimento(value: Any) -> str:
 
 
 @pass_context
+def _figure(context: Any, value: Any, key: str) -> Any:
+    """A figure of a run or a job by its key: ``*_usd`` money, a whole count grouped by
+    thousands (``3,108``), a quantity without trailing zeros; a flag, a date or a text as a
+    cell reads it."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        return cell_filter(context, value)
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        return cell_filter(context, value)
+    if not number.is_finite():
+        return cell_filter(context, value)
+    if key.endswith("_usd"):
+        return _money(number)
+    return _count(number) if number == number.to_integral() else _qty(number)
+
+
+@pass_context
 def _msg(context: Any, value: Any) -> Any:
     """A message of the core in the page's language (anything else as it is)."""
     return tr(value, context.get("lang", "es"))
@@ -91,6 +109,7 @@ TEMPLATES.env.filters.update(
     goods=_worded(code_words.goods_kind), audit_action=_worded(code_words.action),
     audit_outcome=_worded(code_words.outcome), audit_key=_worded(code_words.detail_key),
     audit_value=_worded(lambda v, k: code_words.detail_value(k, v)), utc=code_words.when,
+    figure=_figure,
 )  # fmt: skip
 
 
