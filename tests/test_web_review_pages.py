@@ -191,6 +191,7 @@ def test_a_finished_runs_job_page_groups_its_counts(plant: Any) -> None:
         assert "<dt>Asignaciones (descargos)</dt><dd>3,108</dd>" in result.replace("\n", "")
         assert re.search(r"<dt>Consumos</dt><dd>\d{1,3}(,\d{3})+</dd>", result)
 
+
 @pytest.fixture
 def small(tmp_path: Path) -> Iterator[str]:
     from immex.services.workspace.companies import add_company, create_workspace
