@@ -250,6 +250,10 @@ def test_an_unknown_page_is_a_page_and_the_api_stays_json(small: str) -> None:
         assert plain.json() == {"detail": "no encontrado", "code": "api.http.404"}
         api = client.get("/api/v1/nope", headers={**page, "Accept-Language": "en"})
         assert api.status_code == 404 and api.json()["detail"] == "not found"
+        bad = client.get("/c/PLA010101AA7/lots/abc", headers=page)  # an address that does not read
+        assert bad.status_code == 404 and "Página no encontrada." in bad.text
+        assert "Input should be" not in bad.text
+        assert client.get("/c/PLA010101AA7/lots/abc").status_code == 422  # not a page: as before
     with site_client(small, DAY) as client:  # not signed in: the page all the same
         r = client.get("/nope/either", headers=page)
         assert r.status_code == 404 and "Página no encontrada." in r.text

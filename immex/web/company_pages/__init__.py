@@ -6,7 +6,11 @@ from __future__ import annotations
 import inspect
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -92,6 +96,25 @@ def install(app: FastAPI) -> None:
             content={"detail": str(tr(message(), page_lang(request))), "code": message.key},
             headers=getattr(exc, "headers", None),
         )
+
+    api_invalid = app.exception_handlers.get(
+        RequestValidationError, request_validation_exception_handler
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        """A page's address that does not read (``/lots/abc``: 404) or a value FastAPI
+        refuses (400): the problem page for a browser; anyone else as before."""
+        if not wants_page(request):
+            answered = api_invalid(request, exc)
+            return await answered if inspect.isawaitable(answered) else answered
+        in_path = any(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors())
+        status, key = (404, "page_not_found") if in_path else (400, "bad_input")
+        try:
+            who = page_caller(request)
+        except SignInFirst:
+            who = None
+        return render(request, who, "problem.html", status, problem=PageProblem(status, key))
 
     app.mount("/static/pages", StaticFiles(directory=STATIC), name="pages-static")
     for module in ROUTERS:
