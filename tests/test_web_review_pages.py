@@ -77,6 +77,11 @@ def test_the_f4_line_trace_speaks_the_pages_language(plant: Any) -> None:
     assert "tipo de cambio" in es and "fecha del pedimento F4" in es
     for english in ("whole pesos", "rates and exchange rate", "change date", "entry_date"):
         assert english not in es, english
+    whatif = _get(
+        url, f"/c/{rfc}/whatif?product=UPS-1500&quantity=5&destinations=MEX&day=2026-02-20"
+    )
+    assert '<td class="n">fecha de entrada (LA 56)</td>' in whatif, whatif[-3000:]
+    assert '<td class="n">entry_date</td>' not in whatif
     en = _get(url, f"/c/{rfc}/f4/lines/1?period={period}&lang=en")
     assert "whole pesos" in en and "entry date (LA 56)" in en and "pesos enteros" not in en
     _get(url, f"/c/{rfc}/?lang=es")

@@ -33,6 +33,12 @@ GOODS_KINDS = {
     "fixed_asset": Template("web.code.goods.fixed_asset", "fixed asset"),
 }
 
+#: the value of a trace's "policy" step (whose date gives the rates and the exchange rate)
+POLICIES = {
+    "entry_date": Template("web.trace.policy.entry_date", "entry date (LA 56)"),
+    "change_date": Template("web.trace.policy.change_date", "change date (LA 93)"),
+}
+
 #: an audit entry's action (``immex audit`` and the exports keep the code)
 ACTIONS = {
     "company.add": Template("web.audit.action.company.add", "Company added"),
@@ -135,6 +141,12 @@ def _word(table: Mapping[str, Template], code: Any) -> Msg | Any:
 
 def refdata_kind(code: str) -> Msg | str:
     return _word(REFDATA_KINDS, code)
+
+
+def step_value(value: Any) -> Any:
+    """A trace step's value as a person reads it: the policy code in words (the JSON and
+    the XLSX keep the code); a figure or a message as it is."""
+    return _word(POLICIES, getattr(value, "value", value))
 
 
 def goods_kind(code: Any) -> Msg | Any:

@@ -4,19 +4,15 @@ report's downloads (XLSX/HTML/PDF) — the services ``immex f4 plan``, ``immex 6
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from starlette.background import BackgroundTask
 
-from immex.domain.duties.results import F4Policy
 from immex.domain.f4_plan import period_bounds
-from immex.domain.messages import Template
 from immex.domain.savings import savings_start
 from immex.services.duties.f4_plan import parse_period, plan_f4
 from immex.services.duties.savings import savings
@@ -36,25 +32,6 @@ from immex.web.company_pages.page_render import page_lang, render
 router = APIRouter(include_in_schema=False)
 DOWNLOADS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "pdf": "application/pdf", "html": "text/html; charset=utf-8"}  # fmt: skip
-
-
-#: the value of a trace's "policy" step as a person reads it (the JSON keeps the code)
-POLICY_NAMES = {
-    F4Policy.ENTRY_DATE: Template("web.trace.policy.entry_date", "entry date (LA 56)"),
-    F4Policy.CHANGE_DATE: Template("web.trace.policy.change_date", "change date (LA 93)"),
-}
-
-
-def _readable_steps(line: dict[str, Any]) -> dict[str, Any]:
-    """A plan line's traces with each step's policy code named in words (the step's name,
-    formula and reference are catalog messages the page translates)."""
-    for portion in line["portions"]:
-        portion["trace"] = [
-            dataclasses.replace(s, value=POLICY_NAMES[s.value]())
-            if isinstance(s.value, F4Policy) else s
-            for s in portion.get("trace", ())
-        ]  # fmt: skip
-    return line
 
 
 def _month(request: Request, page: ReadPage, text: str, template: str, **ctx: object) -> str:
@@ -82,7 +59,7 @@ def f4_line_page(request: Request, page: ReadPage, number: int, period: str = ""
     lines = [ln for ln in plan.to_dict(traces=True)["lines"] if ln["line"] == number]
     if not lines:
         raise PageProblem(404, "not_found", NO_F4_LINE(number=number, month=month))
-    line = jsonable(_readable_steps(lines[0]))
+    line = jsonable(lines[0])
     return render(request, page.who, "f4_line.html", company=page.ws.the_company,
                   line=line, period=month, number=number)  # fmt: skip
 

@@ -109,7 +109,7 @@ TEMPLATES.env.filters.update(
     goods=_worded(code_words.goods_kind), audit_action=_worded(code_words.action),
     audit_outcome=_worded(code_words.outcome), audit_key=_worded(code_words.detail_key),
     audit_value=_worded(lambda v, k: code_words.detail_value(k, v)), utc=code_words.when,
-    figure=_figure,
+    figure=_figure, step_value=_worded(code_words.step_value),
 )  # fmt: skip
 
 
