@@ -156,8 +156,12 @@ def _session(request: Request) -> signin.Session | None:
 
 
 def _to_login(request: Request) -> RedirectResponse:
+    """The sign-in page, then back here; a language asked for (``?lang=``) goes along, none
+    asked lets the sign-in page choose (the cookie, else the browser's language)."""
     target = request.url.path
-    return RedirectResponse(f"/login?next={target}&lang={page_lang(request)}", status_code=303)
+    asked = asked_lang(request)
+    lang = f"&lang={asked}" if asked else ""
+    return RedirectResponse(f"/login?next={target}{lang}", status_code=303)
 
 
 @router.get("/account", response_class=HTMLResponse)

@@ -16,6 +16,7 @@ from immex.services import inputs as formats
 from immex.services.discharge.run_history import journal_page, run_detail, run_history
 from immex.services.discharge.runs import PARAMETERS_HEADING, described_parameters
 from immex.services.jobs import queue
+from immex.store.repositories.journal import RunRecord
 from immex.web.company_pages.page_access import (
     NO_JOB,
     CompanyPage,
@@ -31,10 +32,20 @@ router = APIRouter(include_in_schema=False)
 JobId = Query(ge=1, le=2**31 - 1)
 
 
+def superseded_by(runs: list[RunRecord]) -> dict[int, int]:
+    """Which run replaced each earlier one: the run that says it supersedes it, else the
+    company's next run (the latest run is the current one; every earlier run was replaced)."""
+    ordered = sorted(runs, key=lambda r: r.id)
+    replaced = {later.id: ordered[i + 1].id for i, later in enumerate(ordered[:-1])}
+    replaced.update({r.supersedes: r.id for r in ordered if r.supersedes is not None})
+    return replaced
+
+
 def _discharge(request: Request, page: CompanyPage, status: int = 200, **ctx: Any) -> HTMLResponse:
     runs, current = run_history(page.ws)
     return render(request, page.who, "discharge.html", status, company=page.ws.the_company,
-                  can_operate=page.can_operate, runs=runs, current=current, **ctx)  # fmt: skip
+                  can_operate=page.can_operate, runs=runs, current=current,
+                  superseded_by=superseded_by(runs), **ctx)  # fmt: skip
 
 
 @router.get("/c/{rfc}/discharge", response_class=HTMLResponse)
@@ -79,6 +90,8 @@ def run_page(request: Request, page: ReadPage, run_id: int, offset: str = "") ->
     with shown_on_page():
         detail = run_detail(page.ws, run_id)
         journal = journal_page(page.ws, run_id, cursor(offset, "offset"))
+        runs, _current = run_history(page.ws)
     return render(request, page.who, "run.html", company=page.ws.the_company, detail=detail,
                   journal=journal, parameters=described_parameters(detail.run.parameters),
-                  parameters_heading=PARAMETERS_HEADING())  # fmt: skip
+                  parameters_heading=PARAMETERS_HEADING(),
+                  replaced_by=superseded_by(runs).get(run_id))  # fmt: skip

@@ -59,8 +59,9 @@ def f4_line_page(request: Request, page: ReadPage, number: int, period: str = ""
     lines = [ln for ln in plan.to_dict(traces=True)["lines"] if ln["line"] == number]
     if not lines:
         raise PageProblem(404, "not_found", NO_F4_LINE(number=number, month=month))
+    line = jsonable(lines[0])
     return render(request, page.who, "f4_line.html", company=page.ws.the_company,
-                  line=jsonable(lines[0]), period=month, number=number)  # fmt: skip
+                  line=line, period=month, number=number)  # fmt: skip
 
 
 @router.get("/c/{rfc}/63a", response_class=HTMLResponse)

@@ -4,6 +4,7 @@ CSRF token for forms."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,14 @@ from jinja2 import pass_context
 from immex.api.i18n import cell_filter
 from immex.api.v1.auth import Caller, server_of
 from immex.domain.accounts import Permission, User
+from immex.domain.codes import format_pedimento
 from immex.reports.i18n import tr
 from immex.services.accounts import users
 from immex.services.accounts.users import LANGUAGES
+from immex.services.ledger.corrections import entity_name
 from immex.services.workspace.context import Workspace
-from immex.web.company_pages.page_texts import page_texts
+from immex.web.company_pages import code_words
+from immex.web.company_pages.page_texts import COUNTED, page_texts
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
 LANG_COOKIE = "immex_lang"
@@ -50,13 +54,63 @@ def _rate(value: Any) -> str:
     return f"{d:f} %" if d == d.to_integral() else f"{d:.2f} %"
 
 
+def _count(value: Any) -> str:
+    """A whole count with its thousands grouped (``3,108``)."""
+    if value is None or value == "":
+        return "—"
+    return f"{int(value):,}"
+
+
+def _pedimento(value: Any) -> str:
+    """A pedimento as a person reads it (``YY AD PPPP NNNNNNN``, as the reports and the CLI
+    print it); any other document (an invoice) as it is. The JSON API keeps the 15 digits."""
+    if value is None or value == "":
+        return "—"
+    return format_pedimento(str(value))
+
+
+@pass_context
+def _figure(context: Any, value: Any, key: str) -> Any:
+    """A figure of a run or a job by its key: ``*_usd`` money, a whole count grouped by
+    thousands (``3,108``), a quantity without trailing zeros; a flag, a date or a text as a
+    cell reads it."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        return cell_filter(context, value)
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        return cell_filter(context, value)
+    if not number.is_finite():
+        return cell_filter(context, value)
+    if key.endswith("_usd"):
+        return _money(number)
+    return _count(number) if number == number.to_integral() else _qty(number)
+
+
 @pass_context
 def _msg(context: Any, value: Any) -> Any:
     """A message of the core in the page's language (anything else as it is)."""
     return tr(value, context.get("lang", "es"))
 
 
-TEMPLATES.env.filters.update(money=_money, qty=_qty, rate=_rate, msg=_msg, cell=cell_filter)
+def _worded(name: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter naming a code in words, in the page's language (``{{ k|entity }}``)."""
+
+    @pass_context
+    def named(context: Any, value: Any, *args: Any) -> Any:
+        return tr(name(value, *args), context.get("lang", "es"))
+
+    return named
+
+
+TEMPLATES.env.filters.update(
+    money=_money, qty=_qty, rate=_rate, msg=_msg, cell=cell_filter, ped=_pedimento, count=_count,
+    entity=_worded(entity_name), refkind=_worded(code_words.refdata_kind),
+    goods=_worded(code_words.goods_kind), audit_action=_worded(code_words.action),
+    audit_outcome=_worded(code_words.outcome), audit_key=_worded(code_words.detail_key),
+    audit_value=_worded(lambda v, k: code_words.detail_value(k, v)), utc=code_words.when,
+    figure=_figure, step_value=_worded(code_words.step_value),
+)  # fmt: skip
 
 
 def asked_lang(request: Request) -> str | None:
@@ -65,15 +119,40 @@ def asked_lang(request: Request) -> str | None:
     return asked if asked in LANGUAGES else None
 
 
+def browser_lang(request: Request) -> str:
+    """The language the browser prefers (``Accept-Language``: the best of es and en by its
+    weights, ``en-US`` counting as en); Spanish when it names neither or says nothing."""
+    best: tuple[float, str] | None = None
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, params = part.strip().partition(";")
+        lang = tag.strip().lower().split("-")[0]
+        if lang not in LANGUAGES:
+            continue
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if weight > 0 and (best is None or weight > best[0]):
+            best = (weight, lang)
+    return best[1] if best else "es"
+
+
 def page_lang(request: Request) -> str:
-    """The page's language: ``?lang=``, else the signed-in user's choice (their account),
-    else the browser's cookie (the sign-in page), else Spanish."""
+    """The page's language: an explicit choice first — ``?lang=``, else the signed-in user's
+    (their account), else the browser's cookie (a switch on the sign-in page) — and with no
+    choice made, the browser's ``Accept-Language`` (Spanish when it names neither)."""
     chosen = (
         asked_lang(request)
         or getattr(request.state, "user_language", None)
         or request.cookies.get(LANG_COOKIE)
     )
-    return "en" if chosen == "en" else "es"
+    if chosen in LANGUAGES:
+        return chosen
+    return browser_lang(request)
 
 
 def switch_url(request: Request, lang: str) -> str:
@@ -107,7 +186,8 @@ def render(
         {
             "t": page_texts(lang), "lang": lang, "user": who.user if who else None,
             "csrf_token": who.session.csrf_token if who and who.session else "",
-            "path": request.url.path, "lang_url": switch_url(request, lang), **ctx,
+            "path": request.url.path, "lang_url": switch_url(request, lang), "counted": COUNTED,
+            **ctx,
         },
         status_code=status,
     )  # fmt: skip

@@ -5,6 +5,7 @@ every language in the message catalog (``immex/reports/locale``); Spanish first,
 from __future__ import annotations
 
 from immex.api.i18n import keyed_words
+from immex.domain.messages import Template
 
 ENGLISH: dict[str, str] = {
     "skip": "Skip to content",
@@ -22,7 +23,7 @@ ENGLISH: dict[str, str] = {
     "f4": "F4 plan",
     "usmca": "63-A / USMCA",
     "savings": "Savings",
-    "whatif": "Export or sell here?",
+    "whatif": "Export or sell in Mexico?",
     "reports": "Reports",
     "tariff": "Tariff",
     "refdata": "Reference data",
@@ -94,7 +95,7 @@ ENGLISH: dict[str, str] = {
     "customs_value_mxn": "Customs value MXN",
     "igi": "IGI",
     "dta": "DTA",
-    "iva": "VAT",
+    "iva": "IVA",
     "total": "Total",
     "total_mfn": "Total without program",
     "line_savings": "Savings",
@@ -168,6 +169,8 @@ ENGLISH: dict[str, str] = {
     "expires": "Expires",
     "refresh_command": "How to refresh",
     "not_found": "Not found.",
+    "page_not_found": "Page not found.",
+    "not_allowed": "This page does not take that request.",
     "forbidden": "Your role does not allow this.",
     "csrf": "The form expired; reload the page and try again.",
     "bad_input": "Invalid input.",
@@ -254,6 +257,28 @@ ENGLISH: dict[str, str] = {
     "job_through": "Through",
     "job_supersedes": "Supersedes run",
     "installation_audit": "Audit trail of users, grants and sign-ins",
+    "lot_open": "With balance",
+    "lot_near": "Expiring",
+    "lot_expired": "Expired",
+    "lot_discharged": "Discharged",
+    "through_column": "Through (ship date)",
+    "superseded": "Superseded",
+    "chart": "Chart",
+    "concept": "Item",
+    "count": "Count",
+    "allocations_by_key": "Allocations by key",
+    "total_mxn": "Total (MXN)",
+    "total_mfn_mxn": "Total without program (MXN)",
+    "savings_mxn": "Savings (MXN)",
+    "no_program_savings": "No program saved anything in the period.",
+    "by_month": "Savings by month",
+}
+
+#: the page's words about a count (a plural message each: ``counted.key(n=…)|msg`` in a template)
+COUNTED: dict[str, Template] = {
+    "lots_due": Template("web.page.count.lots_due", "{n} lot", "{n} lots"),
+    "lots_expired": Template("web.page.count.lots_expired", "{n} expired", "{n} expired"),
+    "superseded_by": Template("web.page.superseded_by", "Superseded by run #{run}"),
 }
 
 #: ``page_texts(lang)``: every word of the pages in ``lang`` (a dict, as templates read it)
