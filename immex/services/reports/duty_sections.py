@@ -126,7 +126,7 @@ _STEP_FORMATS = {
     "step.inpc_numerator": "#,##0.000###",
     "step.inpc_denominator": "#,##0.000###",
     "step.rate_chosen": "0.####",
-    "step.rate_option": "0.####",
+    "trace.rate_option": "0.####",
     "step.dta_rate": "0.####",
     "step.iva_rate": "0.####",
     "step.recargos_rate": "0.####",
