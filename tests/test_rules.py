@@ -201,3 +201,13 @@ def test_the_spanish_demo_report_cites_reglas_and_translates_the_appendix() -> N
 
 
 _FAMILIES = {"A-", "C-", "I-", "P-", "T-", "U-"}
+
+
+def test_a_basis_of_citations_reads_in_the_language() -> None:
+    from immex.domain.rule_cite import basis_msg
+    from immex.reports.i18n import tr
+
+    basis = basis_msg("LA 63-A; USMCA 2.5; RULES U-1, U-2, U-3, U-4")
+    assert basis == "LA 63-A; USMCA 2.5; RULES U-1, U-2, U-3, U-4"  # the Msg: as written
+    assert tr(basis, "es") == "LA 63-A; T-MEC art. 2.5; reglas U-1, U-2, U-3 y U-4"
+    assert tr(basis, "en") == "LA 63-A; USMCA 2.5; rules U-1, U-2, U-3 and U-4"

@@ -31,6 +31,7 @@ from immex.domain.errors import InvalidInput
 from immex.domain.messages import Template
 from immex.domain.money import D
 from immex.domain.rate_rows import program_key_name
+from immex.domain.rule_cite import basis_msg
 from immex.reports.i18n import default_lang, tr
 from immex.services.decide.expiry_plan import expiry_plan
 from immex.services.decide.mix import whatif_mix
@@ -210,7 +211,7 @@ def _options_table(options: Any, cheapest: str | None, lang: str) -> Table:
             lambda o: ", ".join(str(tr(program_key_name(p), lang)) for p in o.programs),
         ),
         ("row_due", lambda o: str(o.due_by or "—")),
-        ("row_rules", lambda o: str(tr(o.rules, lang))),
+        ("row_rules", lambda o: str(tr(basis_msg(o.rules), lang))),  # "regla C-1", "T-MEC"
     ]
     for key, cell in rows:
         table.add_row(

@@ -267,3 +267,11 @@ def citation_msg(citation: str, rule_id: str = "") -> Msg | str:
     if msg is None or str(msg) != citation:
         return citation
     return msg
+
+
+def basis_msg(basis: str) -> Msg | str:
+    """A legal basis written as citations one after the other ("LA 63-A; USMCA 2.5; RULES
+    U-1, U-2") as a message: each citation as :func:`citation_msg` reads it (the rule
+    citation as :func:`show_citations` does, when the message is rendered)."""
+    parts = basis.split("; ")
+    return joined([citation_msg(p) for p in parts], "; ") if len(parts) > 1 else citation_msg(basis)
