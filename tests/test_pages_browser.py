@@ -88,7 +88,10 @@ def test_the_month_end_in_chromium(browser: Any, server: str, tmp_path: Path) ->
     summary = demo_run()
     data = Path(summary.folder) / "data"
     rfc = sample.COMPANY_RFC
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1366, "height": 900})
+    # a browser in Mexican Spanish (the pages follow Accept-Language until a choice is made)
+    context = browser.new_context(
+        accept_downloads=True, viewport={"width": 1366, "height": 900}, locale="es-MX"
+    )
     page = context.new_page()
     outside: list[str] = []
     page.on("request", lambda r: outside.append(r.url)
@@ -179,8 +182,8 @@ def test_the_month_end_in_chromium(browser: Any, server: str, tmp_path: Path) ->
     page.wait_for_url(f"{server}/login?lang=en")
     page.goto(f"{server}/c/{rfc}/ledger")
     assert "/login" in page.url
-    # another browser: the account remembers English; switching back is remembered too
-    other = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    # another browser, in Spanish: the account remembers English; switching back is remembered
+    other = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-MX").new_page()
     other.goto(f"{server}/")
     other.fill("input[name=email]", "ana@example.com")
     other.fill("input[name=password]", PASSWORD)
@@ -194,7 +197,7 @@ def test_the_month_end_in_chromium(browser: Any, server: str, tmp_path: Path) ->
     other.wait_for_url(f"{server}/login?lang=es")
     other.context.close()
     # the administrator's pages: users (a form error next to its field) and the audit trail
-    admin = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    admin = browser.new_context(viewport={"width": 1366, "height": 900}, locale="es-MX").new_page()
     admin.goto(f"{server}/admin/users")
     admin.fill("input[name=email]", "admin@example.com")
     admin.fill("input[name=password]", PASSWORD)

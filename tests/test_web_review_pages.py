@@ -148,6 +148,7 @@ def test_codes_are_shown_in_words(plant: Any) -> None:
     board = _get(url, f"/c/{rfc}/")
     assert ">chart<" not in board and '<span class="skip">Gráfica</span>' in board
     assert "LIGIE tariff" not in board and "Tarifa de la LIGIE" in board
+    assert "por actualizar" in board and "desactualizado" not in board  # any source's gender
 
 
 def test_the_audit_trail_reads_as_words_and_keeps_the_codes(plant: Any) -> None:
