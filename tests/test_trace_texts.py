@@ -126,7 +126,7 @@ def test_63a_trace_in_spanish_says_min_max_and_t_mec() -> None:
     assert "[T-MEC art. 2.5; LA 63-A]" in es
     assert "USMCA" not in es and "min(MX" not in es and "max(" not in es
     en = _run("--lang", "en", *args)
-    assert "USMCA art. 2.5 (RULES U-1, U-2): min(MX duty, US/CA duty)" in en
+    assert "USMCA art. 2.5 (rules U-1 and U-2): min(MX duty, US/CA duty)" in en
 
 
 def test_rate_and_inpc_factor_in_spanish() -> None:
