@@ -144,7 +144,7 @@ def test_codes_are_shown_in_words(plant: Any) -> None:
     refdata = _get(url, "/refdata")
     assert '<option value="fix">tipo de cambio FIX (Banxico)</option>' in refdata
     assert '<option value="immex-annex">Anexos I y II del Decreto IMMEX</option>' in refdata
-    assert "<td>open</td>" not in refdata and "<td>abierto</td>" in refdata
+    assert "<td>open</td>" not in refdata and "<td>sin fecha de término</td>" in refdata
     board = _get(url, f"/c/{rfc}/")
     assert ">chart<" not in board and '<span class="skip">Gráfica</span>' in board
     assert "LIGIE tariff" not in board and "Tarifa de la LIGIE" in board
