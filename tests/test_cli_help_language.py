@@ -299,3 +299,11 @@ def test_value_types_in_the_runs_language_and_flags_show_none() -> None:
     for page in (es, en):
         assert "<bool>" not in page and "<str>" not in page
     assert "--lang es|en" in es
+
+
+@pytest.mark.usefixtures("spanish_default")
+def test_a_group_that_runs_on_its_own_takes_lang_too() -> None:
+    """``immex expiry`` runs alone and has subcommands (``expiry plan``): --lang after its
+    words chooses the language like any command's."""
+    assert "Usage:" in _out("expiry", "--help", "--lang", "en")
+    assert "--lang" in _flat(_out("expiry", "--help"))

@@ -263,3 +263,13 @@ def test_an_unknown_page_is_a_page_and_the_api_stays_json(small: str) -> None:
     with site_client(small, DAY) as client:  # not signed in: the page all the same
         r = client.get("/nope/either", headers=page)
         assert r.status_code == 404 and "Página no encontrada." in r.text
+
+
+def test_an_open_lot_is_abierto_and_an_open_ended_source_sin_fecha() -> None:
+    """The lot status 'open' and the reference data's open-ended 'last' are two words: one
+    catalog text served both, and the report's lots read 'sin fecha de término'."""
+    from immex.reports import i18n
+    from immex.services.refdata.status import OPEN, OPEN_ENDED
+
+    assert i18n.tr(OPEN(), "es") == "abierto"
+    assert i18n.tr(OPEN_ENDED(), "es") == "sin fecha de término"

@@ -476,6 +476,16 @@ class Command(Localized, TyperCommand):
 
 
 class Group(Localized, TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)
+        if not self.invoke_without_command:  # a group that runs on its own: a command too
+            return params
+        option = None if has_lang(params) else lang_option(ctx)
+        if option is None:
+            return params
+        at = len(params) - 1 if params and params[-1].name == "help" else len(params)
+        return [*params[:at], option, *params[at:]]  # before --help
+
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""
         if (

@@ -74,6 +74,8 @@ FILE_INPC = Template(
 PARAM_VALUE = Template("status.param_value", "{value} ({source}; confidence {confidence})")
 NO_VALUE = Template("status.no_value", "no value in force on {day}")
 OPEN = Template("status.open", "open")
+#: a source whose last value has no end date (the "last" column of the status)
+OPEN_ENDED = Template("status.open_ended", "no end date")
 SRC_PARAM = Template("status.src.param", "parameter {name}")
 FILE_PARAM = Template(
     "status.file.param",
@@ -213,7 +215,7 @@ def _parameters(data: WorkspaceData, today: date) -> list[SourceStatus]:
         else:
             status = Currency.STALE if values else Currency.MISSING
             detail = NO_VALUE(day=today.isoformat())
-        last_text = OPEN() if last == date.max else (last.isoformat() if last else "")
+        last_text = OPEN_ENDED() if last == date.max else (last.isoformat() if last else "")
         out.append(SourceStatus(
             SRC_PARAM(name=name), last_text, status, detail,
             "immex rates load parameters FILE",
