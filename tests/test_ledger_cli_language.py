@@ -103,9 +103,9 @@ def test_spanish_output_has_no_english_sentence(plant: tuple[str, Path]) -> None
     found = [f"{cmd}: {ln}" for cmd, text in out.items()
              for ln in english_sentences(text.splitlines())]  # fmt: skip
     assert found == []
-    assert "(embarques.csv, embarques) anulado: 3 renglones retirados" in out["void"]
+    assert "(embarques.csv, embarques) anulada: 3 renglones retirados" in out["void"]
     assert "nota: la corrida de descargo vigente 1 queda desactualizada" in out["void"]
-    assert re.search(r"lote \d+  embarques  embarques\.csv .* anulado el .* embarque duplicado",
+    assert re.search(r"importación \d+  embarques  embarques\.csv .* anulada el .* embarque duplicado",
                      out["list"])  # fmt: skip
     assert "retirada (rectificación)" in out["history"] and "— vigente" in out["history"]
     assert "(Data Stage, vigente)" in out["show"]

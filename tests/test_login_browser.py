@@ -56,7 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _page(browser: Any, base: str) -> tuple[Any, Any, list[str], list[str]]:
-    context = browser.new_context()
+    context = browser.new_context(locale="es-MX")  # a Spanish browser: the pages follow it
     page = context.new_page()
     outside: list[str] = []
     errors: list[str] = []

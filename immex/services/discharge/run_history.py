@@ -159,3 +159,12 @@ def journal_page(
             Decimal(qty).scaleb(-6), Decimal(value).scaleb(-4), KEY_NAMES[key], directed,
         ))  # fmt: skip
     return JournalPage(run, offset, limit, total, tuple(rows))
+
+
+def superseded_by(runs: list[RunRecord]) -> dict[int, int]:
+    """Which run replaced each earlier one: the run that says it supersedes it, else the
+    company's next run (the latest run is the current one; every earlier run was replaced)."""
+    ordered = sorted(runs, key=lambda r: r.id)
+    replaced = {later.id: ordered[i + 1].id for i, later in enumerate(ordered[:-1])}
+    replaced.update({r.supersedes: r.id for r in ordered if r.supersedes is not None})
+    return replaced

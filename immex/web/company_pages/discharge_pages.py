@@ -13,10 +13,14 @@ from immex.api.v1.auth import server_of
 from immex.domain.errors import ImmexError
 from immex.reports.i18n import tr
 from immex.services import inputs as formats
-from immex.services.discharge.run_history import journal_page, run_detail, run_history
+from immex.services.discharge.run_history import (
+    journal_page,
+    run_detail,
+    run_history,
+    superseded_by,
+)
 from immex.services.discharge.runs import PARAMETERS_HEADING, described_parameters
 from immex.services.jobs import queue
-from immex.store.repositories.journal import RunRecord
 from immex.web.company_pages.page_access import (
     NO_JOB,
     CompanyPage,
@@ -30,15 +34,6 @@ from immex.web.company_pages.page_render import page_lang, render
 
 router = APIRouter(include_in_schema=False)
 JobId = Query(ge=1, le=2**31 - 1)
-
-
-def superseded_by(runs: list[RunRecord]) -> dict[int, int]:
-    """Which run replaced each earlier one: the run that says it supersedes it, else the
-    company's next run (the latest run is the current one; every earlier run was replaced)."""
-    ordered = sorted(runs, key=lambda r: r.id)
-    replaced = {later.id: ordered[i + 1].id for i, later in enumerate(ordered[:-1])}
-    replaced.update({r.supersedes: r.id for r in ordered if r.supersedes is not None})
-    return replaced
 
 
 def _discharge(request: Request, page: CompanyPage, status: int = 200, **ctx: Any) -> HTMLResponse:
