@@ -116,7 +116,7 @@ def test_balance_piped_shows_full_pedimentos_dates_and_quantities(demo_db: str) 
     header = " ".join(out.splitlines()[:4])
     assert "UMC" in header
     steel = [line for line in out.splitlines() if " STL-" in line]
-    assert steel and all(re.search(r"\d +KG ", line) for line in steel)  # steel is bought by the kilo
+    assert steel and all(re.search(r"\d +KG ", line) for line in steel)  # steel: by the kilo
 
 
 def test_json_keeps_the_fifteen_digits(demo_db: str) -> None:

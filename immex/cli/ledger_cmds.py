@@ -36,12 +36,12 @@ from immex.cli.sat_cmds import pedimento_app
 from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput
 from immex.domain.messages import Template
-from immex.refdata.bundled import UMC_HEADER, unit_symbol
 from immex.reports.i18n import default_lang, tr
 from immex.services.discharge import balances, journal, runs
 from immex.services.discharge.balances import values_mxn
 from immex.services.ledger import corrections
 from immex.services.ledger import importer as ledger_import
+from immex.services.ledger.units import UMC_HEADER, unit_symbol
 
 SHOW_HEAD = Template("cli.discharge.show_head", "run {run} by {actor} at {when}: {summary}")
 DIRECTED = Template("cli.discharge.directed", "(directed)")

@@ -19,11 +19,11 @@ from immex.api.i18n import cell_filter
 from immex.api.v1.auth import Caller, server_of
 from immex.domain.accounts import Permission, User
 from immex.domain.codes import format_pedimento
-from immex.refdata.bundled import UMC_HEADER, unit_symbol
 from immex.reports.i18n import tr
 from immex.services.accounts import users
 from immex.services.accounts.users import LANGUAGES
 from immex.services.ledger.corrections import entity_name
+from immex.services.ledger.units import UMC_HEADER, unit_symbol
 from immex.services.workspace.context import Workspace
 from immex.web.company_pages import code_words
 from immex.web.company_pages.page_texts import COUNTED, page_texts
