@@ -112,7 +112,11 @@ def test_balance_piped_shows_full_pedimentos_dates_and_quantities(demo_db: str) 
     row = next(line for line in out.splitlines() if line.startswith("101 "))
     assert row.split()[:9] == ["101", "24", "47", "3012", "4000286", "CON-RJ", "2024-10-04",
                                "2026-04-04", "35"]  # fmt: skip
-    assert " 14,833 " in row and "6,229.86" in row
+    assert re.search(r" 14,833 +PZA ", row) and "6,229.86" in row  # the quantity and its UMC
+    header = " ".join(out.splitlines()[:4])
+    assert "UMC" in header
+    steel = [line for line in out.splitlines() if " STL-" in line]
+    assert steel and all(re.search(r"\d +KG ", line) for line in steel)  # steel: by the kilo
 
 
 def test_json_keeps_the_fifteen_digits(demo_db: str) -> None:
@@ -120,6 +124,13 @@ def test_json_keeps_the_fifteen_digits(demo_db: str) -> None:
 
     body = json.loads(run("balance", "--as-of", "2026-02-28", "--db", demo_db, "--json"))
     assert any(lot["pedimento"] == "244730124000286" for lot in body["lots"])
+    # each lot's unit (UMC, the SAT code the ledger keeps) next to the fields it had
+    lot = next(lot for lot in body["lots"] if lot["part"] == "CON-RJ")
+    assert lot["umc"] == "06" and {"open_quantity", "open_value_usd", "quantity"} <= set(lot)
+    assert {lot["umc"] for lot in body["lots"] if lot["part"].startswith("STL-")} == {"01"}
+    expiry = json.loads(run("expiry", "--within", "3660", "--as-of", "2026-02-28",
+                            "--db", demo_db, "--json"))  # fmt: skip
+    assert expiry["lots"] and all(lot["umc"] in {"01", "06"} for lot in expiry["lots"])
 
 
 def test_discharge_run_names_its_first_ten_shortfalls_and_where_all_are(tmp_path: Path) -> None:

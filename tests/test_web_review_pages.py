@@ -125,13 +125,31 @@ def test_a_discharged_lot_shows_no_days_and_says_so(plant: Any) -> None:
     row = re.search(r"<tbody><tr><td>[\d-]+</td>(.*?)</tr>", page, re.S)
     assert row, page[:3000]
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
-    assert cells[2] == "0" and cells[5] == "—", cells  # balance 0: no days remaining
-    assert "Descargado" in cells[6]
+    assert cells[2] == "0" and cells[6] == "—", cells  # balance 0: no days remaining
+    assert "Descargado" in cells[7]
     ledger = _get(url, f"/c/{rfc}/ledger")
     assert not re.search(r'<td class="n">-\d+</td><td><span class="badge discharged">', ledger)
     expired = _get(url, f"/c/{rfc}/expiry?as_of=2026-12-02&within=30")
     assert '<span class="badge expired">Vencido</span>' in expired
     assert ">Vencidos</span>" not in expired
+
+
+def test_the_ledger_lot_and_expiry_pages_show_the_unit_of_every_quantity(plant: Any) -> None:
+    """Review A10: each lot's quantities with its UMC (the LIGIE abbreviation of the
+    material's unit in the catalog), on the ledger, the lot's page and the expiry radar."""
+    url, rfc, _ = plant
+    for path in ("/ledger", "/lots/1", "/expiry?within=3660"):
+        page = _get(url, f"/c/{rfc}{path}")
+        head = re.search(r"<thead><tr>(.*?)</tr></thead>", page, re.S)
+        assert head, path
+        headers = re.findall(r"<th[^>]*>(.*?)</th>", head.group(1))
+        assert headers[headers.index("Saldo") + 1] == "UMC", (path, headers)
+        units = re.findall(r'<td class="umc">([^<]*)</td>', page)
+        assert units and set(units) <= {"PZA", "KG", "M", "L"} and "PZA" in units, path
+    assert "KG" in re.findall(r'<td class="umc">([^<]*)</td>', _get(url, f"/c/{rfc}/ledger?q=STL"))
+    lot = _get(url, f"/c/{rfc}/lots/1")
+    allocations = lot.split("<h2>", 1)[1]
+    assert "<th scope=\"col\">UMC</th>" in allocations and "<td>PZA</td>" in allocations
 
 
 def test_codes_are_shown_in_words(plant: Any) -> None:

@@ -41,6 +41,7 @@ from immex.services.discharge import balances, journal, runs
 from immex.services.discharge.balances import values_mxn
 from immex.services.ledger import corrections
 from immex.services.ledger import importer as ledger_import
+from immex.services.ledger.units import UMC_HEADER, unit_symbol
 
 SHOW_HEAD = Template("cli.discharge.show_head", "run {run} by {actor} at {when}: {summary}")
 DIRECTED = Template("cli.discharge.directed", "(directed)")
@@ -133,6 +134,7 @@ BALANCE_COLUMNS = (
     Template("cli.balance.col.limit", "limit"),
     Template("cli.balance.col.days_left", "days left"),
     Template("cli.balance.col.open_qty", "open qty"),
+    UMC_HEADER,
     Template("cli.balance.col.open_usd", "open value USD"),
     Template("cli.balance.col.open_mxn", "open value MXN"),
     Template("cli.balance.col.status", "status"),
@@ -517,6 +519,7 @@ def _print_balances(
             b.limit_date.isoformat() if b.limit_date else text(PROGRAM()),
             "" if b.days_left is None else str(b.days_left),
             qty(b.open_quantity),
+            unit_symbol(b.umc),
             money(b.open_value_usd),
             money(value_mxn),
             text(LOT_STATUS[b.status]()) if b.status in LOT_STATUS else b.status,

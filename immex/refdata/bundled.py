@@ -283,6 +283,48 @@ def normalize_unit(text: str) -> str:
     return load_catalogs().normalize_unit(text)
 
 
+#: the header of a column of units next to a quantity (CLI and web; the reports' is col.umc)
+UMC_HEADER = Template("unit.col.umc", "UMC")
+#: the order an abbreviation of the LIGIE is preferred in, by its basis (unit_aliases.csv)
+_ABBREVIATION_BASES = (
+    "ligie_abbreviation (regla 5ª)",
+    "ligie_abbreviation (tarifa)",
+    "ligie_abbreviation (assumed)",
+)
+
+
+@lru_cache(maxsize=1)
+def unit_symbols() -> dict[str, str]:
+    """SAT unit code → how a quantity's unit is shown next to it: the abbreviation of the
+    LIGIE (complementary rule 5ª: ``KG``, ``PZA``, ``M2``, ``L``), else the unit's name in
+    SAT's catalog (``GRAMO NETO``, ``DECENAS``). SAT names and LIGIE abbreviations are
+    Spanish only, the same in every language of the reader (an official code, like the
+    fracción)."""
+    rank = {basis: i for i, basis in enumerate(_ABBREVIATION_BASES)}
+    best: dict[str, tuple[int, str]] = {}
+    for r in _rows("unit_aliases.csv"):
+        if r["kind"] in rank:
+            found = (rank[r["kind"]], r["alias"])
+            best[r["code"]] = min(best.get(r["code"], found), found)
+    names = {code: u.name for code, u in load_catalogs().units.items()}
+    return {code: best[code][1] if code in best else name for code, name in names.items()}
+
+
+def unit_symbol(unit: str | None) -> str:
+    """The unit of a quantity as a reader sees it (:func:`unit_symbols`) from its stored code
+    (``"06"`` → ``PZA``) or any accepted spelling; a text the catalog does not know as it
+    is, and ``""`` for none."""
+    if not unit:
+        return ""
+    symbols = unit_symbols()
+    if unit in symbols:
+        return symbols[unit]
+    try:
+        return symbols.get(normalize_unit(unit), unit)
+    except InvalidInput:
+        return unit
+
+
 def is_country(iso3: str) -> bool:
     return load_catalogs().is_country(iso3)
 

@@ -49,6 +49,9 @@ class LotBalance:
     fraccion: str = ""
     #: the fracción is in Annex I/II of the IMMEX Decree on the entry date (RULES I-10)
     annex: AnnexFlag | None = None
+    #: the unit of its quantities (UMC of the part: SAT code, "06"; "" for a part that is not
+    #: among the materials); shown as :func:`immex.refdata.bundled.unit_symbol`
+    umc: str = ""
 
 
 def used_by_lot(ws: Workspace, run_id: int, as_of: date) -> tuple[np.ndarray, np.ndarray]:
@@ -76,7 +79,7 @@ def _used(ws: Workspace, run_id: int, as_of: date) -> dict[int, int]:
 
 def _balance(
     lot: Any, taken: int, policy: LimitPolicy, as_of: date, within: int | None,
-    limits: dict[tuple[GoodsKind, date], date | None], book: AnnexBook,
+    limits: dict[tuple[GoodsKind, date], date | None], book: AnnexBook, umc: str,
 ) -> LotBalance | None:  # fmt: skip
     """The lot's balance on ``as_of`` (None when nothing is open, or — with ``within`` —
     when it is neither expired nor near its limit)."""
@@ -96,7 +99,7 @@ def _balance(
         lot.id, lot.pedimento, lot.clave, lot.part_number, kind, lot.entry_date, limit,
         days_left, Decimal(lot.quantity_micro).scaleb(-6), Decimal(taken).scaleb(-6),
         Decimal(open_micro).scaleb(-6), open_value(lot.value_e4, lot.quantity_micro, taken),
-        status, lot.fraccion, book.lot_flag(lot.clave, lot.fraccion, lot.entry_date),
+        status, lot.fraccion, book.lot_flag(lot.clave, lot.fraccion, lot.entry_date), umc,
     )  # fmt: skip
 
 
@@ -111,6 +114,7 @@ def _balances(
         )
         policy = limit_policy(repos, company)
         book = annex_book_of(repos)
+        units = repos.reports.part_units(company.id)  # once: part → UMC, no query per lot
         run = repos.journal.current_run(company.id)
         used: dict[int, int] = {}
         if run is None:
@@ -119,12 +123,12 @@ def _balances(
             notes += run_caveats(repos, company, run, as_of)
             used = _used(ws, run.id, as_of)
     limits: dict[tuple[GoodsKind, date], date | None] = {}
-    out = [
-        b
-        for lot in lots
-        if (b := _balance(lot, used.get(lot.id, 0), policy, as_of, within, limits, book))
-        is not None
-    ]
+    out = []
+    for lot in lots:
+        b = _balance(lot, used.get(lot.id, 0), policy, as_of, within, limits, book,
+                     units.get(lot.part_number, ""))  # fmt: skip
+        if b is not None:
+            out.append(b)
     return out, notes + policy.notes + flagged_note(out)
 
 

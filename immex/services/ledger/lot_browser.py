@@ -103,6 +103,7 @@ def _row(
         Decimal(taken).scaleb(-6), Decimal(open_micro).scaleb(-6), open_value(v, q, taken),
         status, lot.fraccion,  # type: ignore[attr-defined]
         book.lot_flag(lot.clave, lot.fraccion, lot.entry_date),  # type: ignore[attr-defined]
+        getattr(lot, "umc", None) or "",  # the material's, joined by the page's query
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from immex.domain.codes import format_pedimento
 from immex.domain.ledger import DESTRUCTION_KEY
 from immex.domain.money import ZERO
+from immex.refdata.bundled import unit_symbol
 from immex.reports.model import Chart, Column, Section, Table
 from immex.services.discharge import balances as lot_balances
 from immex.services.discharge import journal as discharge_journal
@@ -24,10 +25,20 @@ from immex.services.rates.workspace_data import series_of
 from immex.services.reports.product_materials import (
     product_material_rows,
     product_materials_table,
+    scrap_note,
 )
 from immex.services.workspace.context import Workspace
 
 C = Column
+#: the unit of the quantity before it (UMC of the part, product or material: RGCE Annex 24
+#: keeps quantities in the pedimento's UMC), shown as the LIGIE abbreviation (KG, PZA)
+UMC = C("umc", "col.umc")
+
+
+def _units(codes: dict[str, str]) -> dict[str, str]:
+    """part number → the unit a reader sees (``PZA``), each distinct code looked up once."""
+    shown = {code: unit_symbol(code) for code in set(codes.values())}
+    return {part: shown[code] for part, code in codes.items()}
 
 
 def _fx_rate(cache: dict[Any, Decimal | None], when: Any, series: Any) -> Decimal | None:
@@ -44,6 +55,7 @@ def ledger_tables(ws: Workspace, start: date, end: date) -> dict[str, Any]:
     company = ws.the_company
     with ws.read() as repos:  # one connection for every read below
         mats = repos.reports.materials(company.id)
+        units = _units(repos.reports.part_units(company.id))
         entries = repos.reports.lots_entered(company.id, start, end)
         exits = repos.reports.shipments_made(company.id, start, end)
         lot_info = repos.reports.lot_fracciones_and_origins(company.id)
@@ -51,12 +63,14 @@ def ledger_tables(ws: Workspace, start: date, end: date) -> dict[str, Any]:
         journal = discharge_journal.journal_rows(ws, date_from=start, date_to=end)
         balances, notes = lot_balances.balance(ws, end)
         bom = bom_lines(repos, company.id)
-    used_rows, ped_rows = _journal_tables(journal, mats)
-    by_product = product_material_rows(exits, bom, journal, mats)
+    used_rows, ped_rows = _journal_tables(journal, mats, units)
+    by_product = product_material_rows(exits, bom, journal, mats, units)
+    scrap = scrap_note(bom) if used_rows else None
     return {
-        "entries": _entry_rows(entries, mats),
-        "exits": _exit_rows(exits),
+        "entries": _entry_rows(entries, mats, units),
+        "exits": _exit_rows(exits, units),
         "materials_used": used_rows,
+        "materials_used_notes": (scrap,) if scrap is not None else (),
         "materials_by_product": by_product[0],
         "materials_by_product_notes": by_product[1],
         "discharge": ped_rows,
@@ -78,7 +92,9 @@ def balance_table(ws: Workspace, on: date) -> tuple[tuple[Any, ...], tuple[str, 
     return _balance_rows(balances, lot_info, fx_series), tuple(notes)
 
 
-def _entry_rows(entries: Sequence[Any], mats: dict[str, tuple[str, str]]) -> tuple[Any, ...]:
+def _entry_rows(
+    entries: Sequence[Any], mats: dict[str, tuple[str, str]], units: dict[str, str]
+) -> tuple[Any, ...]:
     return tuple(
         {
             "pedimento": format_pedimento(r.pedimento),
@@ -89,13 +105,14 @@ def _entry_rows(entries: Sequence[Any], mats: dict[str, tuple[str, str]]) -> tup
             "fraccion": r.fraccion,
             "origin": r.origin,
             "quantity": r.quantity,
+            "umc": units.get(r.part_number, ""),
             "value_usd": r.value_usd,
         }
         for r in entries
     )
 
 
-def _exit_rows(exits: Sequence[Any]) -> tuple[Any, ...]:
+def _exit_rows(exits: Sequence[Any], units: dict[str, str]) -> tuple[Any, ...]:
     return tuple(
         {
             "document": format_pedimento(r.document),
@@ -103,6 +120,7 @@ def _exit_rows(exits: Sequence[Any]) -> tuple[Any, ...]:
             "date": r.ship_date,
             "product": r.product,
             "quantity": r.quantity,
+            "umc": units.get(r.product, ""),
             "destination": r.destination,
             "value_usd": r.value_usd,
         }
@@ -111,7 +129,7 @@ def _exit_rows(exits: Sequence[Any]) -> tuple[Any, ...]:
 
 
 def _journal_tables(
-    journal: Sequence[Any], mats: dict[str, tuple[str, str]]
+    journal: Sequence[Any], mats: dict[str, tuple[str, str]], units: dict[str, str]
 ) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """Materials used (per part) and the discharge by pedimento, part and key."""
     used: dict[str, dict[str, Any]] = {}
@@ -124,6 +142,7 @@ def _journal_tables(
                 "description": mats.get(j.component, ("", ""))[0],
                 "fraccion": j.fraccion,
                 "quantity": ZERO,
+                "umc": units.get(j.component, ""),
                 "value_usd": ZERO,
                 "lots": set(),
             },
@@ -142,6 +161,7 @@ def _journal_tables(
                 "clave": "destrucción" if j.key == DESTRUCTION_KEY else j.key,
                 "documents": set(),
                 "quantity": ZERO,
+                "umc": units.get(j.component, ""),
                 "value_usd": ZERO,
             },
         )
@@ -180,6 +200,7 @@ def _balance_rows(
                 "limit_date": b.limit_date,
                 "days_left": b.days_left,
                 "open_qty": b.open_quantity,
+                "umc": unit_symbol(b.umc),
                 "value_usd": b.open_value_usd,
                 "value_mxn": (b.open_value_usd * rate) if rate is not None else ZERO,
                 "status": f"status.{b.status}",
@@ -212,6 +233,7 @@ def expiry_section(
         C("limit_date", "col.limit_date", "date"),
         C("days_left", "col.days_left", "int"),
         C("open_qty", "col.open_qty", "qty"),
+        UMC,
         C("value_usd", "col.open_value", "money", "USD"),
         C("value_mxn", "col.value_at_risk", "money", "MXN"),
         C("annex", "col.annex"),
@@ -286,6 +308,7 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
             C("fraccion", "col.fraccion"),
             C("origin", "col.origin"),
             C("quantity", "col.quantity", "qty"),
+            UMC,
             C("value_usd", "col.value_usd", "money", "USD"),
         ),
         led["entries"],
@@ -300,6 +323,7 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
             C("date", "col.date", "date"),
             C("product", "col.product"),
             C("quantity", "col.quantity", "qty"),
+            UMC,
             C("destination", "col.destination"),
             C("value_usd", "col.value_usd", "money", "USD"),
         ),
@@ -319,6 +343,7 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
             C("limit_date", "col.limit_date", "date"),
             C("days_left", "col.days_left", "int"),
             C("open_qty", "col.open_qty", "qty"),
+            UMC,
             C("value_usd", "col.open_value", "money", "USD"),
             C("value_mxn", "col.value_mxn", "money", "MXN"),
             C("status", "col.status", "label"),
@@ -341,10 +366,12 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
             C("fraccion", "col.fraccion"),
             C("lots", "col.lots", "int"),
             C("quantity", "col.consumed_qty", "qty"),
+            UMC,
             C("value_usd", "col.allocated_value", "money", "USD"),
         ),
         led["materials_used"],
         {"value_usd": sum((r["value_usd"] for r in led["materials_used"]), ZERO)},
+        led.get("materials_used_notes", ()),
     )
     disc = Table(
         "discharge",
@@ -357,6 +384,7 @@ def annex24_sections(led: dict[str, Any]) -> list[Section]:
             C("clave", "col.clave"),
             C("documents", "col.documents"),
             C("quantity", "col.allocated_qty", "qty"),
+            UMC,
             C("value_usd", "col.allocated_value", "money", "USD"),
         ),
         led["discharge"],

@@ -40,7 +40,7 @@ def _entry_rows(entries: Sequence[dict[str, Any]], book: AnnexBook) -> tuple[dic
         flag = book.lot_flag(e["clave"], e["fraccion"], day) if isinstance(day, date) else None
         if flag is not None:
             rows.append({**{k: e[k] for k in ("pedimento", "clave", "entry_date", "part",
-                                               "fraccion", "quantity", "value_usd")},
+                                               "fraccion", "quantity", "umc", "value_usd")},
                          "annex": flag.label, "annex_reason": flag.message})  # fmt: skip
     return tuple(rows)
 
@@ -62,7 +62,7 @@ def annex_section(led: dict[str, Any], data: AnnexData) -> Section:
         "annex_entries", "sec.annex",
         (C("pedimento", "col.pedimento"), C("clave", "col.clave"),
          C("entry_date", "col.date", "date"), C("part", "col.part"),
-         C("fraccion", "col.fraccion"), C("quantity", "col.quantity", "qty"),
+         C("fraccion", "col.fraccion"), C("quantity", "col.quantity", "qty"), C("umc", "col.umc"),
          C("value_usd", "col.value_usd", "money", "USD"), C("annex", "col.annex"), reason),
         entries, {"value_usd": sum((r["value_usd"] for r in entries), ZERO)},
         (_data_note(data),), empty="report.no_annex", sheet="sheet.annex",
@@ -71,7 +71,8 @@ def annex_section(led: dict[str, Any], data: AnnexData) -> Section:
         "annex_open", "sec.annex_open",
         (C("pedimento", "col.pedimento"), C("part", "col.part"), C("fraccion", "col.fraccion"),
          C("entry_date", "col.entry_date", "date"), C("limit_date", "col.limit_date", "date"),
-         C("open_qty", "col.open_qty", "qty"), C("value_usd", "col.open_value", "money", "USD"),
+         C("open_qty", "col.open_qty", "qty"), C("umc", "col.umc"),
+         C("value_usd", "col.open_value", "money", "USD"),
          C("value_mxn", "col.value_mxn", "money", "MXN"), C("annex", "col.annex"), reason),
         open_lots,
         {"value_usd": sum((r["value_usd"] for r in open_lots), ZERO),

@@ -17,7 +17,7 @@ from typing import Any
 
 from immex.domain.discharge.bom_tree import ARROW, BomTree
 from immex.domain.ledger import BomLine
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template
 from immex.domain.money import ZERO
 from immex.reports.model import Column, Table
 
@@ -28,6 +28,39 @@ NOT_EXPLODED = Template(
     "{n} shipment lines of the period have no BOM version in force on their date ({products}): "
     "no material is listed for them",
 )
+
+
+SCRAP_RANGE = Template(
+    "unit.note.scrap_range",
+    "Quantities consumed include the merma (scrap) of the bill of materials: units shipped × "
+    "quantity per unit × (1 + merma % / 100), at each level of the BOM, rounded to 6 decimals; "
+    "the BOM's merma runs from {low} % to {high} % a line, hence fractions of a piece",
+)
+SCRAP_ONE = Template(
+    "unit.note.scrap_one",
+    "Quantities consumed include the merma (scrap) of the bill of materials: units shipped × "
+    "quantity per unit × (1 + merma % / 100), at each level of the BOM, rounded to 6 decimals; "
+    "every BOM line has a merma of {pct} %, hence fractions of a piece",
+)
+SCRAP_NONE = Template(
+    "unit.note.scrap_none",
+    "Quantities consumed are units shipped × quantity per unit of the bill of materials, "
+    "rounded to 6 decimals: no BOM line has a merma (scrap)",
+)
+
+
+def scrap_note(bom: Sequence[BomLine]) -> Msg | None:
+    """The note that says how a consumption is computed and the BOM's merma (scrap)
+    percentages, which make fractions of a piece (None without a BOM)."""
+    if not bom:
+        return None
+    pcts = sorted({line.scrap_pct for line in bom})
+    low, high = (f"{p.normalize():f}" for p in (pcts[0], pcts[-1]))
+    if pcts[-1] == 0:
+        return SCRAP_NONE()
+    if low == high:
+        return SCRAP_ONE(pct=low)
+    return SCRAP_RANGE(low=low, high=high)
 
 
 def _group(rows: dict[tuple[str, str], dict[str, Any]], product: str, part: str) -> dict[str, Any]:
@@ -50,11 +83,15 @@ def product_material_rows(
     bom: Sequence[BomLine],
     journal: Sequence[Any],
     mats: dict[str, tuple[str, str]],
+    units: dict[str, str] | None = None,
 ) -> tuple[tuple[dict[str, Any], ...], tuple[str, ...]]:
     """Rows by finished product and material (and the notes under the table).
 
     ``exits``: the period's shipment lines (product, quantity, ship_date); ``journal``: the
-    current run's allocations of the period (product, component, quantity, value_usd)."""
+    current run's allocations of the period (product, component, quantity, value_usd);
+    ``units``: part number → the unit shown next to its quantities (the product's next to
+    the units shipped, the material's next to its own)."""
+    units = units or {}
     tree = BomTree(bom)
     shipped: dict[str, Decimal] = {}
     rows: dict[tuple[str, str], dict[str, Any]] = {}
@@ -81,6 +118,7 @@ def product_material_rows(
             {
                 "product": product,
                 "shipped": shipped.get(product, ZERO),
+                "product_umc": units.get(product, ""),
                 "part": part,
                 "description": desc,
                 "fraccion": frac,
@@ -88,6 +126,7 @@ def product_material_rows(
                 "route": "; ".join(sorted(g["routes"])),
                 "required": g["required"],
                 "quantity": g["quantity"],
+                "umc": units.get(part, ""),
                 "value_usd": g["value_usd"],
             }
         )
@@ -105,6 +144,7 @@ def product_materials_table(rows: tuple[dict[str, Any], ...], notes: tuple[str, 
         (
             c("product", "col.product"),
             c("shipped", "col.shipped_qty", "qty"),
+            c("product_umc", "col.umc"),
             c("part", "col.material"),
             c("description", "col.description"),
             c("fraccion", "col.fraccion"),
@@ -112,6 +152,7 @@ def product_materials_table(rows: tuple[dict[str, Any], ...], notes: tuple[str, 
             c("route", "col.bom_route"),
             c("required", "col.required_qty", "qty"),
             c("quantity", "col.allocated_qty", "qty"),
+            c("umc", "col.umc"),
             c("value_usd", "col.allocated_value", "money", "USD"),
         ),
         rows,

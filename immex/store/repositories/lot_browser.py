@@ -19,7 +19,7 @@ class LotBrowserRepository:
     def _base(self, company_id: int, keys: Sequence[str]) -> Any:
         lots, m = t.lots, t.materials
         return (
-            select(lots, m.c.kind)
+            select(lots, m.c.kind, m.c.umc)
             .outerjoin(
                 m,
                 and_(
@@ -37,13 +37,13 @@ class LotBrowserRepository:
         search: str | None = None, entered_by: date | None = None,
     ) -> list[Any]:  # fmt: skip
         """Up to ``limit`` lots with an id above ``after``, by id, each with its material's
-        ``kind``; ``search`` matches the start of the part number or fraction, or any part
-        of the pedimento number."""
+        ``kind`` and ``umc``; ``search`` matches the start of the part number or fraction, or
+        any part of the pedimento number."""
         lots, m = t.lots, t.materials
         # walk the primary key (id > after … LIMIT): ``company_id + 0`` keeps the planners
         # off the (company, pedimento) index, which would sort every lot of the company
         q = (
-            select(lots, m.c.kind)
+            select(lots, m.c.kind, m.c.umc)
             .outerjoin(
                 m,
                 and_(
@@ -67,6 +67,6 @@ class LotBrowserRepository:
         return list(self.conn.execute(q.order_by(lots.c.id).limit(limit)).all())
 
     def lot(self, company_id: int, keys: Sequence[str], lot_id: int) -> Any | None:
-        """One lot of the company (with its material's ``kind``), or None."""
+        """One lot of the company (with its material's ``kind`` and ``umc``), or None."""
         q = self._base(company_id, keys).where(t.lots.c.id == lot_id)
         return self.conn.execute(q).first()

@@ -67,6 +67,19 @@ class ReportsRepository:
         )
         return {r.part_number: (r.description, r.fraccion) for r in rows}
 
+    def part_units(self, company_id: int) -> dict[str, str]:
+        """part number → unit (UMC, SAT code) of the company's products and materials (a
+        part number that is both: the material's)."""
+        out: dict[str, str] = {}
+        for table in (lt.products, lt.materials):
+            rows = self.conn.execute(
+                select(table.c.part_number, table.c.umc).where(
+                    table.c.company_id == company_id, table.c.withdrawn_by.is_(None)
+                )
+            )
+            out.update((r.part_number, r.umc) for r in rows)
+        return out
+
     def lots_entered(self, company_id: int, start: date, end: date) -> list[EnteredLot]:
         """Lots whose entry date is within ``start … end``, by date, pedimento and id."""
         t = lt.lots

@@ -23,6 +23,7 @@ from immex.reports.i18n import tr
 from immex.services.accounts import users
 from immex.services.accounts.users import LANGUAGES
 from immex.services.ledger.corrections import entity_name
+from immex.services.ledger.units import UMC_HEADER, unit_symbol
 from immex.services.workspace.context import Workspace
 from immex.web.company_pages import code_words
 from immex.web.company_pages.page_texts import COUNTED, page_texts
@@ -109,8 +110,10 @@ TEMPLATES.env.filters.update(
     goods=_worded(code_words.goods_kind), audit_action=_worded(code_words.action),
     audit_outcome=_worded(code_words.outcome), audit_key=_worded(code_words.detail_key),
     audit_value=_worded(lambda v, k: code_words.detail_value(k, v)), utc=code_words.when,
-    figure=_figure, step_value=_worded(code_words.step_value),
+    figure=_figure, step_value=_worded(code_words.step_value), unit=unit_symbol,
 )  # fmt: skip
+#: the header of the unit (UMC) next to a lot's quantities (``{{ umc_header|msg }}``)
+TEMPLATES.env.globals["umc_header"] = UMC_HEADER()
 
 
 def asked_lang(request: Request) -> str | None:
