@@ -61,6 +61,9 @@ def test_the_history_voids_a_batch_with_its_reason(tmp_path: Path) -> None:
         r = client.post(url_void, data={"batch": batch, "reason": "archivo duplicado",
                                         "csrf_token": token})  # fmt: skip
         assert r.status_code == 200 and 'id="void-result"' in r.text
+        # an import of a file is an "importación"; "lote" is the inventory lot (review C14)
+        assert 'id="void-result">Importación anulada: ' in r.text and "Lote anulado" not in r.text
         history = r.text.split('id="batches"')[1]
         assert "archivo duplicado" in history and "specialist@example.com" in history
+        assert 'class="batch-status">anulada ' in history
     app.state.immex_server.close()

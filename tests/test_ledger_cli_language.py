@@ -105,8 +105,9 @@ def test_spanish_output_has_no_english_sentence(plant: tuple[str, Path]) -> None
     assert found == []
     assert "(embarques.csv, embarques) anulada: 3 renglones retirados" in out["void"]
     assert "nota: la corrida de descargo vigente 1 queda desactualizada" in out["void"]
-    assert re.search(r"importación \d+  embarques  embarques\.csv .* anulada el .* embarque duplicado",
-                     out["list"])  # fmt: skip
+    assert re.search(
+        r"importación \d+  embarques  embarques\.csv .* anulada el .* embarque duplicado", out["list"]
+    )
     assert "retirada (rectificación)" in out["history"] and "— vigente" in out["history"]
     assert "(Data Stage, vigente)" in out["show"]
     assert "lotes vencidos alcanzados (A3)" in out["run"] and "(RT 1)" in out["run"]

@@ -157,7 +157,7 @@ def test_the_month_end_in_chromium(browser: Any, server: str, tmp_path: Path) ->
     assert total == f"{summary.f4_total:,.2f}"
     _shot(page, "f4-plan")
     page.locator("#f4-lines a").first.click()
-    assert page.locator("h1").inner_text().startswith("Traza de la línea 1")
+    assert page.locator("h1").inner_text().startswith("Traza de la partida 1")
     assert page.locator("#trace-1").inner_text().strip()
     _shot(page, "f4-line-trace")
     page.click("text=Volver al plan")

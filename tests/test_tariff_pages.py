@@ -96,11 +96,13 @@ def test_fraction_page_best_rate_with_the_company_sectors_in_words(site: Any) ->
     assert "Historial del arancel de importación" in page and 'id="history"' in page
     assert 'name="prosec" value="II"' in page  # the demo company's sector, filled in
     options = cells(page.split('id="options"')[1].split("</table>")[0])
-    assert "MFN" in options and "Sí" in options and "No" in options
-    assert "Tasa a aplicar: MFN 35" in page
+    assert "tasa general (LIGIE)" in options and "Sí" in options and "No" in options
+    assert "Regla 8ª" in options and "MFN" not in options and "REGLA8" not in options
+    assert "Tasa a aplicar: tasa general (LIGIE) 35 %" in page
     no_raw_values(page)
     en_options = cells(en.split('id="options"')[1].split("</table>")[0])
     assert "Yes" in en_options and "No" in en_options and "Sí" not in en_options
+    assert "MFN (general rate)" in en_options and "Rate to use: MFN (general rate) 35 %" in en
     assert "Import-rate history" in en
     no_raw_values(en)
 

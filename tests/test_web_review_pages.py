@@ -187,7 +187,7 @@ def test_the_audit_trail_reads_as_words_and_keeps_the_codes(plant: Any) -> None:
 def test_iva_stays_iva_and_counts_read_right(plant: Any) -> None:
     url, rfc, period = plant
     en = _get(url, f"/c/{rfc}/f4?period={period}&lang=en")
-    assert '<th scope="col" class="n">IVA</th>' in en and "VAT" not in en
+    assert '<th scope="col" class="n">IVA (MXN)</th>' in en and "VAT" not in en
     assert "Export or sell in Mexico?" in en
     es = _get(url, f"/c/{rfc}/f4?period={period}&lang=es")
     menu = re.search(r'href="/c/[^"]+/whatif"[^>]*>([^<]+)<', es)
@@ -291,3 +291,121 @@ def test_an_open_lot_is_abierto_and_an_open_ended_source_sin_fecha() -> None:
 
     assert i18n.tr(OPEN(), "es") == "abierto"
     assert i18n.tr(OPEN_ENDED(), "es") == "sin fecha de término"
+WHATIF_QUERY = "product=UPS-1500&quantity=5&destinations=MEX,USA&day=2026-02-20"
+
+
+def _headers(page: str, table: str = "") -> list[str]:
+    """The column headers of a page's table (``table``: its id; else the first)."""
+    opening = f'<table id="{table}"' if table else "<table"
+    found = re.search(re.escape(opening) + r"[^>]*>.*?</thead>", page, re.S)
+    assert found, page[:2000]
+    return re.findall(r'<th scope="col"[^>]*>(.*?)</th>', found.group(0))
+
+
+def test_programs_are_named_not_coded_on_the_f4_tariff_and_whatif_pages(plant: Any) -> None:
+    """MFN, REGLA8, FTA:… are the data's codes; a page names the program (review B2/B3)."""
+    url, rfc, period = plant
+    codes = re.compile(r">\s*(MFN|REGLA8|FTA:\w+)\b")
+    f4 = _get(url, f"/c/{rfc}/f4?period={period}&lang=es")
+    lines = re.search(r'<table id="f4-lines".*?</table>', f4, re.S)
+    assert lines and "<td>tasa general (LIGIE)</td>" in lines.group(0)
+    assert codes.findall(lines.group(0)) == []
+    line = _get(url, f"/c/{rfc}/f4/lines/22?period={period}&lang=es")
+    assert "<dd>tasa general (LIGIE)</dd>" in line and codes.findall(line) == []
+    tariff = _get(url, f"/tariff/8544.42.99?origin=USA&rfc={rfc}&lang=es")
+    assert 'id="chosen">Tasa a aplicar: tasa general (LIGIE) 5 %</p>' in tariff
+    options = re.search(r'<table id="options".*?</table>', tariff, re.S)
+    assert options and "<td>Regla 8ª</td>" in options.group(0)
+    assert "<td>tasa general (LIGIE)</td>" in options.group(0)
+    assert codes.findall(options.group(0)) == []
+    whatif = _get(url, f"/c/{rfc}/whatif?{WHATIF_QUERY}&lang=es")
+    row = re.search(r'<th scope="row">Programas</th>(.*?)</tr>', whatif, re.S)
+    assert row and row.group(1).count("<td>tasa general (LIGIE)</td>") == 2, row
+    assert "· tasa general (LIGIE) ·" in whatif and codes.findall(whatif) == []
+    en = _get(url, f"/c/{rfc}/f4?period={period}&lang=en")
+    assert "<td>MFN (general rate)</td>" in en and "<td>MFN</td>" not in en
+
+
+def test_the_program_filters_name_every_kind_of_program() -> None:
+    from immex.web.company_pages.page_render import TEMPLATES
+
+    text = (
+        "{{ 'FTA:TMEC'|program('CAN,MEX,USA') }} / {{ 'REGLA8'|program('9802.00.19') }} / "
+        "{{ 'MFN'|program }} / {{ 'PROSEC sector II'|program_key }} / {{ 'MFN'|program_key }}"
+    )
+    shown = TEMPLATES.env.from_string(text)
+    assert shown.render(lang="es") == (
+        "T-MEC (CAN, MEX, USA) / Regla 8ª 9802.00.19 / tasa general (LIGIE) / "
+        "PROSEC sector II / tasa general (LIGIE)"
+    )
+    assert shown.render(lang="en").startswith("USMCA (CAN, MEX, USA) / Regla 8ª 9802.00.19 / MFN")
+
+
+def test_amounts_say_their_currency_in_the_report_words(plant: Any) -> None:
+    """Every money column names MXN and uses the month report's words (review C17, C32); the
+    F4 pedimento's line is a partida (C5)."""
+    url, rfc, period = plant
+    f4 = _get(url, f"/c/{rfc}/f4?period={period}&lang=es")
+    assert _headers(f4, "f4-lines") == [
+        "Partida", "Fracción", "Origen", "Programa", "Tasa", "Tasa general", "Valor USD",
+        "Valor en aduana (MXN)", "IGI actualizado (MXN)", "DTA (MXN)", "IVA (MXN)",
+        "Total (MXN)", "Total a tasa general (MXN)", "Ahorro (MXN)", "Traza",
+    ]  # fmt: skip
+    assert 'aria-label="Traza de la partida 22"' in f4
+    line = _get(url, f"/c/{rfc}/f4/lines/22?period={period}&lang=es")
+    assert "<h1>Traza de la partida 22 · " in line, line[:3000]
+    assert "<dt>Total (MXN)</dt>" in line and "<dt>Total a tasa general (MXN)</dt>" in line
+    assert "Traza de la línea" not in line
+    assert "<h1>Trace of line 22 · " in _get(url, f"/c/{rfc}/f4/lines/22?period={period}&lang=en")
+    usmca = _get(url, f"/c/{rfc}/63a?period={period}&lang=es")
+    assert _headers(usmca) == [
+        "Documento", "Fecha de exportación", "Destino", "Arancel MX (MXN)",
+        "IGI de insumos originarios T-MEC (no se causa, MXN)", "Arancel EUA/CAN (MXN)",
+        "Reducción (arancel pagado en EUA/CAN, MXN)", "A pagar (MXN)", "Vence",
+    ]  # fmt: skip
+    for old in ("Impuesto MX", "Exención", "Adeudo"):
+        assert old not in usmca, old
+    board = _get(url, f"/c/{rfc}/?lang=es")
+    assert "<div>Vencen en 90 días (valor, MXN)</div>" in board
+    assert "<div>63-A del mes (a pagar, MXN)</div>" in board
+    assert '<th scope="col" class="n">Valor (MXN)</th>' in board
+    saving = _get(url, f"/c/{rfc}/savings?period={period}&lang=es")
+    cards = re.search(r'<div class="cards">.*?</div></div></div>', saving, re.S)
+    assert cards, saving[:3000]
+    labels = re.findall(r"<div class=\"card\"><div>(.*?)</div>", cards.group(0))
+    assert labels == ["Ahorro (MXN)", "Total (MXN)", "Total a tasa general (MXN)"]
+    whatif = _get(url, f"/c/{rfc}/whatif?{WHATIF_QUERY}&lang=es")
+    rows = re.findall(r'<tr><th scope="row">([^<]*)</th><td class="n"', whatif)
+    assert rows and all(r.endswith("(MXN)") for r in rows), rows
+    assert "· Total (MXN) " in whatif
+
+
+def test_the_63a_page_splits_the_exemption_as_the_month_report_does(plant: Any) -> None:
+    """The IGI of the T-MEC-originating inputs and the reduction by the US/CA duty: the two
+    columns of the report's 63-A, the same amounts per document and in the totals."""
+    from immex.services.duties.usmca import report_63a
+    from immex.services.reports.duty_sections import usmca_section
+
+    url, rfc, period = plant
+    ws = open_workspace(url, actor="installer")
+    try:
+        admin = users.find_user(ws, "admin@example.com")
+        report = report_63a(access.company_workspace(ws, admin, rfc, Permission.READ), period, None)
+    finally:
+        ws.store.dispose()
+    table = usmca_section(report).tables[0]
+    page = _get(url, f"/c/{rfc}/63a?period={period}&lang=es")
+    body = re.search(r"<tbody>(.*?)</tbody><tfoot>(.*?)</tfoot>", page, re.S)
+    assert body, page[-3000:]
+    shown = [re.findall(r'<td class="n">([^<]*)</td>', tr) for tr in body.group(1).split("</tr>")]
+    shown = [cells for cells in shown if cells]
+    assert len(shown) == len(table.rows) > 0
+    money = lambda v: f"{v:,.2f}"  # noqa: E731
+    for cells, row in zip(shown, table.rows, strict=True):
+        wanted = [money(row[k]) for k in ("mx_duty", "originating", "us_duty_mxn", "reduction",
+                                          "owed")]  # fmt: skip
+        assert cells == wanted, (row["document"], cells)
+    assert any(row["originating"] for row in table.rows)  # the demo has originating inputs
+    foot = re.findall(r'<td class="n"[^>]*>([^<]*)</td>', body.group(2))
+    assert foot == [money(table.totals[k]) for k in ("mx_duty", "originating", "us_duty_mxn",
+                                                      "reduction", "owed")]  # fmt: skip

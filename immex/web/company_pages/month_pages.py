@@ -13,12 +13,14 @@ from fastapi.responses import FileResponse, HTMLResponse
 from starlette.background import BackgroundTask
 
 from immex.domain.f4_plan import period_bounds
+from immex.domain.money import ZERO
 from immex.domain.savings import savings_start
 from immex.services.duties.f4_plan import parse_period, plan_f4
 from immex.services.duties.savings import savings
 from immex.services.duties.usmca import report_63a
 from immex.services.inputs import jsonable
 from immex.services.month_end.close import month_end_reports
+from immex.services.reports.duty_sections import _split as exemption_split
 from immex.web.company_pages.page_access import (
     NO_F4_LINE,
     NOT_A_CHOICE,
@@ -69,8 +71,17 @@ def usmca_page(request: Request, page: ReadPage, period: str = "") -> HTMLRespon
     month = _month(request, page, period, "usmca.html")
     with shown_on_page():
         report = report_63a(page.ws, month, None)
+    # the engine's "exemption" in its two parts, as the month report splits it: the IGI of the
+    # T-MEC-originating inputs (not owed, RULES U-4) and the reduction by the US/CA duty
+    # (T-MEC 2.5); the same sums as the report's 63-A columns
+    split = exemption_split(report)
+    parts = {d.document: dict(zip(("originating", "reduction"),
+                                  split.get(d.document, (ZERO, ZERO)), strict=True))
+             for d in report.documents}  # fmt: skip
+    totals = {k: sum((p[k] for p in parts.values()), ZERO) for k in ("originating", "reduction")}
     return render(request, page.who, "usmca.html", company=page.ws.the_company,
-                  report=report, period=month)  # fmt: skip
+                  report=report, period=month, exemption_parts=parts,
+                  exemption_totals=totals)  # fmt: skip
 
 
 @router.get("/c/{rfc}/savings", response_class=HTMLResponse)

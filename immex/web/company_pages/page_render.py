@@ -19,6 +19,7 @@ from immex.api.i18n import cell_filter
 from immex.api.v1.auth import Caller, server_of
 from immex.domain.accounts import Permission, User
 from immex.domain.codes import format_pedimento
+from immex.domain.rate_rows import program_key_name, program_name
 from immex.reports.i18n import tr
 from immex.services.accounts import users
 from immex.services.accounts.users import LANGUAGES
@@ -47,7 +48,7 @@ def _qty(value: Any) -> str:
     return f"{d:,f}" if d == d.to_integral() else f"{d:,}"
 
 
-def _rate(value: Any) -> str:
+def rate_text(value: Any) -> str:
     """A rate as the engine gives it: a percentage (35 → "35 %"), never a fraction."""
     if value is None:
         return "—"
@@ -104,13 +105,23 @@ def _worded(name: Callable[..., Any]) -> Callable[..., Any]:
     return named
 
 
+def _program(code: str, detail: str | None = "") -> str:
+    """A rate program as a person reads it (``MFN`` → "tasa general (LIGIE)", ``FTA:TMEC`` →
+    "T-MEC", ``REGLA8`` → "Regla 8ª"; ``{{ ln.program|program(ln.program_detail) }}``): the one
+    label of :func:`~immex.domain.rate_rows.program_name`; ``{{ key|program_key }}`` names a
+    key of the plans and savings (``"PROSEC sector II"``, ``"MFN"``) the same way."""
+    return program_name(code, detail or "")
+
+
 TEMPLATES.env.filters.update(
-    money=_money, qty=_qty, rate=_rate, msg=_msg, cell=cell_filter, ped=_pedimento, count=_count,
-    entity=_worded(entity_name), refkind=_worded(code_words.refdata_kind),
+    money=_money, qty=_qty, rate=rate_text, msg=_msg, cell=cell_filter, ped=_pedimento,
+    count=_count, entity=_worded(entity_name), refkind=_worded(code_words.refdata_kind),
     goods=_worded(code_words.goods_kind), audit_action=_worded(code_words.action),
     audit_outcome=_worded(code_words.outcome), audit_key=_worded(code_words.detail_key),
     audit_value=_worded(lambda v, k: code_words.detail_value(k, v)), utc=code_words.when,
     figure=_figure, step_value=_worded(code_words.step_value), unit=unit_symbol,
+    program=_worded(_program),
+    program_key=_worded(program_key_name),
 )  # fmt: skip
 #: the header of the unit (UMC) next to a lot's quantities (``{{ umc_header|msg }}``)
 TEMPLATES.env.globals["umc_header"] = UMC_HEADER()

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from immex.domain.company import Company
 from immex.domain.messages import Template
+from immex.domain.rate_rows import program_name
 from immex.reports.i18n import tr
 from immex.services.accounts import access
 from immex.services.inputs import jsonable
@@ -21,7 +22,7 @@ from immex.services.tariff import lookup as tariff_service
 from immex.services.tariff.fraction_view import show_in_workspace
 from immex.web.company_pages.overview_pages import day_or_today
 from immex.web.company_pages.page_access import PageCallerDep, PageProblem, shown_on_page
-from immex.web.company_pages.page_render import page_lang, render
+from immex.web.company_pages.page_render import page_lang, rate_text, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -122,7 +123,8 @@ def fraction_page(
             decision = jsonable(rate_service.decision_dict(found))
     chosen = decision["chosen"] if decision else None
     chosen_text = (
-        say(lang, "chosen_rate", program=chosen["program"], rate=chosen["rate"])
+        say(lang, "chosen_rate", rate=rate_text(chosen["rate"]),
+            program=tr(program_name(chosen["program"], chosen.get("detail") or ""), lang))
         if chosen else say(lang, "none_chosen")
     )  # fmt: skip
     return render(
