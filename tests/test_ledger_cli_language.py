@@ -106,7 +106,8 @@ def test_spanish_output_has_no_english_sentence(plant: tuple[str, Path]) -> None
     assert "(embarques.csv, embarques) anulada: 3 renglones retirados" in out["void"]
     assert "nota: la corrida de descargo vigente 1 queda desactualizada" in out["void"]
     assert re.search(
-        r"importación \d+  embarques  embarques\.csv .* anulada el .* embarque duplicado", out["list"]
+        r"importación \d+  embarques  embarques\.csv .* anulada el .* embarque duplicado",
+        out["list"],
     )
     assert "retirada (rectificación)" in out["history"] and "— vigente" in out["history"]
     assert "(Data Stage, vigente)" in out["show"]
