@@ -46,7 +46,7 @@ N_LOADED = Template("status.n_loaded", "{n} loaded", "{n} loaded")
 NONE_LOADED = Template("status.none_loaded", "none loaded")
 FILE_AMENDMENTS = Template(
     "status.file.amendments",
-    "the DOF decree amending the LIGIE (fraccion, rate, valid_from, source)",
+    "the DOF decree amending the LIGIE (the file's columns: fraccion, rate, valid_from, source)",
 )
 FX_TAKES = Template(
     "status.fx_takes",
@@ -73,7 +73,7 @@ FILE_INPC = Template(
 )
 PARAM_VALUE = Template("status.param_value", "{value} ({source}; confidence {confidence})")
 NO_VALUE = Template("status.no_value", "no value in force on {day}")
-OPEN = Template("status.open", "open")
+OPEN = Template("status.open", "no end date")
 SRC_PARAM = Template("status.src.param", "parameter {name}")
 FILE_PARAM = Template(
     "status.file.param",
@@ -259,7 +259,8 @@ ANNEX_NONE = Template(
 ANNEX_FILE = Template(
     "status.annex_file",
     "the IMMEX Decree annexes as amended in the DOF (Annex I last amended DOF 19-12-2024 and "
-    "DOF 28-08-2025), as a table: fraccion, annex, valid_from, valid_to, source, confidence",
+    "DOF 28-08-2025), as a table; the file's columns: fraccion, annex, valid_from, valid_to, "
+    "source, confidence",
 )
 ANNEX_LOADED_ONLY = Template(
     "status.annex_loaded_only",
