@@ -74,7 +74,8 @@ def _option(dest: str) -> Any:
     return SimpleNamespace(
         destination=dest, key="F4", priced=True, igi=Decimal(803), dta=Decimal(201),
         iva=Decimal(4178), iva_credit=zero, total=Decimal(5182), cash_cost=Decimal(5182),
-        total_mfn=Decimal(5182), savings=zero, programs=[], due_by=date(2026, 2, 20), rules="LA 109",
+        total_mfn=Decimal(5182), savings=zero, programs=[], due_by=date(2026, 2, 20),
+        rules="LA 109",
     )  # fmt: skip
 
 
