@@ -121,7 +121,7 @@ def test_duty_f4_text_output_and_late_payment() -> None:
         "2025-03-10", "--change-date", "2026-01-15", "--origin", "CHN", "--paid-on", "2026-03-02",
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "total to pay: 7,375 MXN (policy: entry date (LA 56))" in result.stdout
+    assert "total to pay: MXN 7,375 (policy: entry date (LA 56))" in result.stdout
     assert "recargos" in result.stdout and "CFF 21" in result.stdout
 
 

@@ -49,7 +49,7 @@ def test_spanish_f4_trace_names_programs_and_policies_in_words() -> None:
     assert " * tasa general (LIGIE): 5 [elegida]" in out
     assert "criterio: fecha de entrada (LA 56)" in out
     assert "truncado a 4 decimales (CFF 17-A, último párrafo)" in out
-    assert "total a pagar: 4,624 MXN (criterio: fecha de entrada (LA 56))" in out
+    assert "total a pagar: MXN 4,624 (criterio: fecha de entrada (LA 56))" in out
     for code in ("MFN", "REGLA8", "FTA:", "entry_date", "truncate", "opción de tasa"):
         assert code not in out, code
 
@@ -110,7 +110,7 @@ def test_english_keeps_mfn_and_usmca_with_words() -> None:
     out = _run("--lang", "en", *F4)
     assert "option: USMCA: -" in out and "no USMCA schedule loaded" in out
     assert "option: MFN (general rate): 5" in out and "lowest eligible: MFN (general rate)" in out
-    assert "total to pay: 4,624 MXN (policy: entry date (LA 56))" in out
+    assert "total to pay: MXN 4,624 (policy: entry date (LA 56))" in out
     assert "entry_date" not in out and "FTA:" not in out
 
 

@@ -39,9 +39,20 @@ PasswordStdinOpt = typer.Option(
 NO_STDIN_PASSWORD = Template(
     "cli.user.no_stdin_password", "--password-stdin: standard input has no password"
 )
-STATE_DISABLED = Template("cli.user.state.disabled", "disabled")
-STATE_EXPIRES = Template("cli.user.state.expires", "expires {day}")
-STATE_ACTIVE = Template("cli.user.state.active", "active")
+STATE_DISABLED = Template("cli.user.state.disabled", "account disabled")
+STATE_EXPIRES = Template("cli.user.state.expires", "account expires {day}")
+STATE_ACTIVE = Template("cli.user.state.active", "account active")
+#: the roles as a person reads them (``--role`` and ``--json`` keep the codes)
+ROLES = {
+    "admin": Template("cli.user.role.admin", "administrator"),
+    "specialist": Template("cli.user.role.specialist", "specialist"),
+    "viewer": Template("cli.user.role.viewer", "viewer"),
+    "auditor": Template("cli.user.role.auditor", "auditor"),
+}
+GRANT_ALL = Template("cli.user.grant_all", "{role} in every company")
+GRANT_IN = Template("cli.user.grant_in", "{role} in {rfc}")
+NO_GRANTS = Template("cli.user.no_grants", "no role")
+EVERY_COMPANY = Template("cli.user.every_company", "every company")
 USER_ADDED = Template("cli.user.added", "user {email} added: {grants} ({state})")
 NO_PASSWORD = Template(
     "cli.user.no_password",
@@ -91,7 +102,17 @@ def _stdin_password() -> str:
 
 
 def _grants(user: User) -> str:
-    return ", ".join(f"{g.role.value}@{g.company_rfc or '*'}" for g in user.grants) or "-"
+    """The user's roles in words: "administrator in every company", "viewer in EIN150301ABA"
+    (``--json`` keeps the codes)."""
+    shown = [
+        text(
+            GRANT_IN(role=ROLES[g.role.value](), rfc=g.company_rfc)
+            if g.company_rfc
+            else GRANT_ALL(role=ROLES[g.role.value]())
+        )
+        for g in user.grants
+    ]
+    return ", ".join(shown) or text(NO_GRANTS())
 
 
 def _state(user: User) -> str:
@@ -177,7 +198,7 @@ def user_revoke(
     """Take away the user's role in a company: its data answers 404 to them from now on
     (the last administrator of every company keeps that role)."""
     user = user_service.revoke(_ws(db), email, company)
-    scope = company.strip().upper() if company else "*"
+    scope = company.strip().upper() if company else text(EVERY_COMPANY())
     say(USER_REVOKED(email=user.email, scope=scope, grants=_grants(user)))
 
 

@@ -152,6 +152,57 @@ def text(message: Any) -> str:
     return str(tr(message, default_lang()))
 
 
+#: the placeholders of a command a person types (``immex rates load fix FILE``), in the
+#: run's language: the command and its options stay as typed, the words to replace are said
+PLACEHOLDERS = {
+    "FILE": Template("cli.placeholder.file", "FILE"),
+    "DATE": Template("cli.placeholder.date", "DATE"),
+    "TEXT": Template("cli.placeholder.text", "TEXT"),
+    "BATCH": Template("cli.placeholder.batch", "BATCH"),
+    "KIND": Template("cli.placeholder.kind", "KIND"),
+}
+_PLACEHOLDER = re.compile(r"\b(" + "|".join(PLACEHOLDERS) + r")\b")
+
+
+def command_text(command: str) -> str:
+    """``command`` with its placeholders in the run's language (``immex rates load fix
+    ARCHIVO``)."""
+    return _PLACEHOLDER.sub(lambda m: text(PLACEHOLDERS[m.group(1)]()), command)
+
+
+#: what a dated legal parameter is, for a person (the key stays next to it: a user types it
+#: into a parameters file)
+PARAMETER_WORDS = {
+    "iva.rate": Template("cli.param.iva.rate", "IVA rate, LIVA 1"),
+    "dta.ad_valorem": Template("cli.param.dta.ad_valorem", "DTA ad valorem rate, LFD 49-I"),
+    "dta.immex_temporary_fee": Template(
+        "cli.param.dta.immex_temporary_fee", "DTA fixed fee, LFD 49-III"
+    ),
+    "recargos.lif_monthly_rate": Template(
+        "cli.param.recargos.lif_monthly_rate",
+        "monthly surcharge rate of the Ley de Ingresos de la Federación",
+    ),
+    "recargos.cff21_increase": Template(
+        "cli.param.recargos.cff21_increase", "increase of the surcharge rate, CFF 21"
+    ),
+    "recargos.max_years": Template(
+        "cli.param.recargos.max_years", "longest period of recargos, CFF 21"
+    ),
+    "usmca.proof_period_days": Template(
+        "cli.param.usmca.proof_period_days",
+        "days to prove the duty paid in the US/Canada, LA 63-A",
+    ),
+}
+PARAMETER = Template("cli.param.named", "{label} (parameter {name})")
+
+
+def parameter_text(name: str) -> str:
+    """A parameter as a person reads it: what it is, then its key (``DTA fixed fee, LFD
+    49-III (parameter dta.immex_temporary_fee)``); a parameter not listed by its key."""
+    words = PARAMETER_WORDS.get(name)
+    return text(PARAMETER(label=words(), name=name)) if words else name
+
+
 def say(message: Any, *, err: bool = False) -> None:
     """Print one line for a person, in the run's language, exactly as given (no markup)."""
     (err_console if err else console).print(text(message), markup=False, highlight=False)

@@ -25,6 +25,7 @@ from immex.cli.common import (
     parse_month,
     pedimento_text,
     print_json,
+    qty,
     today_default,
 )
 from immex.domain.errors import InvalidInput
@@ -115,6 +116,11 @@ WORDS = {
     "by_destination": Template("cli.decide.by_destination", "Mexican duties by destination (MXN)"),
     "cheapest": Template("cli.decide.cheapest", "cheapest"),
     "not_priced": Template("cli.decide.not_priced", "not priced"),
+    "in_mxn": Template("cli.decide.in_mxn", "{label} (MXN)"),
+    "no_sectors": Template(
+        "cli.decide.no_sectors",
+        "no sector to compare: none has PROSEC rows in force in the period (see the warnings)",
+    ),
     "row_igi": Template("cli.decide.row_igi", "IGI updated / 63-A owed"),
     "row_dta": Template("cli.decide.row_dta", "DTA"),
     "row_iva": Template("cli.decide.row_iva", "IVA"),
@@ -134,7 +140,8 @@ WORDS = {
     "lots_title": Template("cli.decide.lots_title", "Lots the shipment would use (FIFO)"),
     "col_fraccion": Template("cli.decide.col_fraccion", "fracción"),
     "col_origin": Template("cli.decide.col_origin", "origin"),
-    "col_entered": Template("cli.decide.col_entered", "entered"),
+    "col_entered": Template("cli.decide.col_entered", "entry date"),
+    "col_limit_date": Template("cli.decide.col_limit_date", "limit date"),
     "col_quantity": Template("cli.decide.col_quantity", "quantity"),
     "col_usd": Template("cli.decide.col_usd", "USD"),
     "col_open_after": Template("cli.decide.col_open_after", "open after"),
@@ -213,10 +220,10 @@ def _options_table(options: Any, cheapest: str | None, lang: str) -> Table:
         ("row_due", lambda o: str(o.due_by or "—")),
         ("row_rules", lambda o: str(tr(basis_msg(o.rules), lang))),  # "regla C-1", "T-MEC"
     ]
+    not_amounts = {"row_programs", "row_due", "row_rules"}
     for key, cell in rows:
-        table.add_row(
-            say(lang, key), *[cell(o) if o.priced else say(lang, "not_priced") for o in options]
-        )
+        label = say(lang, key) if key in not_amounts else say(lang, "in_mxn", label=say(lang, key))
+        table.add_row(label, *[cell(o) if o.priced else say(lang, "not_priced") for o in options])
     return table
 
 
@@ -230,7 +237,7 @@ def _print_sale(r: Any) -> None:
     )  # fmt: skip
     out.print(_options_table(r.options, r.cheapest, lang))
     lots = Table(title=say(lang, "lots_title"))
-    for col in ("lot", "pedimento", "part", "fraccion", "origin", "entered", "limit",
+    for col in ("lot", "pedimento", "part", "fraccion", "origin", "entered", "limit_date",
                 "days_left", "quantity", "usd", "open_after"):  # fmt: skip
         lots.add_column(say(lang, f"col_{col}"))
     directed = f" ({say(lang, 'directed')})"
@@ -244,9 +251,9 @@ def _print_sale(r: Any) -> None:
             str(u.entry_date),
             str(u.limit_date or "—"),
             "—" if u.days_left is None else str(u.days_left),
-            f"{u.quantity.normalize():f}",
+            qty(u.quantity),
             f"{u.value_usd:,.2f}",
-            f"{u.open_after.normalize():f}",
+            qty(u.open_after),
         )
     out.print(lots)
     print_lines(
@@ -472,6 +479,8 @@ def _print_advice(a: Any) -> None:
         markup=False, highlight=False,
     )  # fmt: skip
     out.print(tr(a.summary(), lang), markup=False, highlight=False)
+    if not a.sectors:
+        out.print(say(lang, "no_sectors"), markup=False, highlight=False)
     table = Table(title=say(lang, "advice_table"))
     for col in ("sector", "name", "held", "saving", "on_f4", "on_63a", "parts_covered",
                 "own_products", "acotaciones"):  # fmt: skip
@@ -488,7 +497,8 @@ def _print_advice(a: Any) -> None:
             "?" if s.products_in_goods is None else f"{s.products_in_goods}/{s.products_total}",
             str(len(s.acotaciones)),
         )
-    out.print(table)
+    if a.sectors:
+        out.print(table)
     for s in a.sectors:
         out.print(f"- {tr(s.explanation(a.date_from, a.date_to), lang)}", markup=False,
                   highlight=False)  # fmt: skip

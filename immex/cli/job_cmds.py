@@ -60,12 +60,14 @@ DEMO_CLOSE = Template("demo.close", "Month-end close {period} (data {version}):"
 DEMO_F4 = Template(
     "demo.f4",
     "  F4 to file {day}: {lines}, {portions} — owed MXN {total} (at MFN "
-    "only {mfn}; programs saved {saved})",
+    "only MXN {mfn}; programs saved MXN {saved})",
 )
 DEMO_63A = Template(
     "demo.63a",
-    "  63-A on {n} export to USA/CAN: owed MXN {owed} (MX duty {duty} less US/CA duty paid)",
-    "  63-A on {n} exports to USA/CAN: owed MXN {owed} (MX duty {duty} less US/CA duty paid)",
+    "  63-A on {n} export to USA/CAN: owed MXN {owed} (MX duty MXN {duty} less US/CA duty "
+    "paid)",
+    "  63-A on {n} exports to USA/CAN: owed MXN {owed} (MX duty MXN {duty} less US/CA duty "
+    "paid)",
 )
 DEMO_FIRST_DUE = Template("demo.first_due", ", first due {day}")
 DEMO_PROSEC = Template("demo.prosec", "  PROSEC saved {start} … {end}: MXN {saved}")
@@ -114,16 +116,17 @@ MORE_WARNINGS = Template(
 F4_TITLE = Template("cli.f4.title", "F4 {period} — {name} ({rfc}) — change date {day}")
 F4_TOTALS = Template(
     "cli.f4.totals",
-    "total to pay {total} MXN · at MFN only {mfn} · savings {savings}",
+    "total to pay MXN {total} · at MFN only MXN {mfn} · savings MXN {savings}",
 )
-USMCA_TOTALS = Template("cli.63a.totals", "owed {owed} MXN on MX duty {duty}")
+USMCA_TOTALS = Template("cli.63a.totals", "owed MXN {owed} on MX duty MXN {duty}")
 NO_FROM = Template(
     "cli.savings.no_from",
     "no --from given: using {day} (11 months before --to, 1st)",
 )
 SAVINGS_HEAD = Template(
     "cli.savings.head",
-    "{name} ({rfc}) {start} … {end}: F4 at the best rate {best} MXN, at MFN {mfn}, saved {saved}",
+    "{name} ({rfc}), {start} to {end}: F4 at the best rate MXN {best}, at MFN MXN {mfn}, "
+    "saved MXN {saved}",
 )
 WHICH_SECTOR = Template(
     "cli.savings.which_sector",

@@ -98,6 +98,7 @@ NOT_VALID_OTHER = Template("click.value.other", "{value} is not a valid value.")
 #: the value types a help page shows (``--as-of <text>``), by Typer's own name of the type
 TYPE_WORDS = {
     "str": Template("click.type.text", "text"),
+    "list[str]": Template("click.type.text", "text"),  # a repeatable option: its help says so
     "int": Template("click.type.int", "whole number"),
     "float": Template("click.type.number", "number"),
     "decimal": Template("click.type.number", "number"),

@@ -35,12 +35,43 @@ BOM_LINE = Template(
 )
 WITHDRAWN = Template("cli.part.withdrawn", "withdrawn ({how}) on {day} by {actor}: {reason}")
 NO_VERSION = Template("cli.part.no_version", "no stored version: every one was withdrawn")
+#: a stored part's fields as a person reads them (``--json`` keeps the file's column names)
+FIELDS = {
+    "description": Template("cli.part.field.description", "description"),
+    "fraccion": Template("cli.part.field.fraccion", "fracción"),
+    "kind": Template("cli.part.field.kind", "kind"),
+    "umc": Template("cli.part.field.umc", "UMC"),
+}
+FIELD = Template("cli.part.field", "{name}: {value}")
+#: the kind of a material (its IMMEX time limit, LA 108)
+KINDS = {
+    "input": Template("cli.part.kind.input", "input"),
+    "consumable": Template("cli.part.kind.consumable", "consumable"),
+    "packaging": Template("cli.part.kind.packaging", "packaging"),
+    "container": Template("cli.part.kind.container", "container"),
+    "fixed_asset": Template("cli.part.kind.fixed_asset", "fixed asset"),
+}
+#: how a BOM line was withdrawn
+HOW = {
+    corrections.VOID: Template("cli.part.how.void", "batch voided"),
+    corrections.RECTIFY: Template("cli.part.how.rectify", "rectified"),
+}
 
 part_app = typer.Typer(help="Parts (materials and products) of the ledger.", no_args_is_help=True)
 
 
 def _day(at: datetime | None) -> str:
     return "-" if at is None else f"{at:%Y-%m-%d %H:%M}"
+
+
+def _field(name: str, value: Any, lang: str) -> str:
+    """One stored field: its name and value in ``lang`` (a field or kind not listed as
+    stored)."""
+    shown = (
+        KINDS[value]() if name == "kind" and value in KINDS else ("-" if value is None else value)
+    )
+    label = FIELDS[name]() if name in FIELDS else name
+    return str(tr(FIELD(name=label, value=shown), lang))
 
 
 def _ended(v: corrections.PartVersionRow) -> Msg:
@@ -77,10 +108,11 @@ def part_history(
         say(NO_VERSION())
     for v in history.versions:
         say(
-            VERSION(version=v.version, master=v.master, batch=v.batch_id, file=v.file_name,
+            VERSION(version=v.version, master=corrections.entity_name(v.master),
+                    batch=v.batch_id, file=v.file_name,
                     day=_day(v.imported_at), actor=v.imported_by, status=_ended(v))
         )  # fmt: skip
-        shown = "  ".join(f"{k}={val}" for k, val in sorted(v.values.items()))
+        shown = "; ".join(_field(k, val, lang) for k, val in sorted(v.values.items()))
         console.print(f"  {shown}", markup=False, highlight=False)
     if history.bom:
         say(BOM_HEAD(part=history.part))
@@ -89,7 +121,8 @@ def part_history(
         status = (
             CURRENT()
             if x.current
-            else WITHDRAWN(how=x.withdrawn_by, day=_day(x.withdrawn_at), actor=x.withdrawn_actor,
+            else WITHDRAWN(how=HOW[x.withdrawn_by]() if x.withdrawn_by in HOW else x.withdrawn_by,
+                           day=_day(x.withdrawn_at), actor=x.withdrawn_actor,
                            reason=x.reason)
         )  # fmt: skip
         per_unit = f"{x.qty_per_unit.normalize():f}"

@@ -65,7 +65,7 @@ WORDS = {
     ),
     "impact_totals": Template(
         "cli.pack.impact_totals",
-        "Last 12 months would have paid {change} MXN of IGI (F4 {f4_before} → {f4_after}; 63-A "
+        "Last 12 months would have paid MXN {change} of IGI (F4 {f4_before} → {f4_after}; 63-A "
         "{usmca_before} → {usmca_after}); open balance USD {open_usd}: IGI {open_before} → "
         "{open_after}",
     ),

@@ -50,8 +50,8 @@ ELIGIBLE = Template("cli.rate.eligible", "eligible")
 NOT_ELIGIBLE = Template("cli.rate.not_eligible", "not eligible")
 RATE_HEAD = Template("cli.rate.head", "{code} from {origin} on {day}:")
 RATE_CHOSEN = Template("cli.rate.chosen_line", "chosen: {program} {rate}%")
-F4_TOTAL = Template("trace.f4_total", "total to pay: {total} MXN (policy: {policy})")
-USMCA_OWED = Template("cli.duty.usmca_owed", "owed: {owed} MXN, due by {due}")
+F4_TOTAL = Template("trace.f4_total", "total to pay: MXN {total} (policy: {policy})")
+USMCA_OWED = Template("cli.duty.usmca_owed", "owed: MXN {owed}, due by {due}")
 
 
 rates_app = typer.Typer(

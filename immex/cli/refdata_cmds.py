@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from immex.cli.common import (
     DbOpt,
     JsonOpt,
+    command_text,
     handle_errors,
+    parameter_text,
     parse_date,
     parse_month,
     print_json,
@@ -21,7 +24,7 @@ from immex.cli.common import (
 )
 from immex.domain.duties.trace import policy_label
 from immex.domain.errors import InvalidInput
-from immex.domain.messages import Template
+from immex.domain.messages import Msg, Template
 from immex.services.rates.workspace_data import optional_workspace
 from immex.services.refdata import info as refdata
 from immex.services.refdata import rules as rules_service
@@ -191,6 +194,13 @@ def info_cmd(json_out: bool = JsonOpt) -> None:
         _say("  ! " + text(w))
 
 
+def _source(source: Any) -> str:
+    """A source of ``refdata status`` as a person reads it: a parameter says what it is."""
+    if isinstance(source, Msg) and source.key == status_service.SRC_PARAM.key:
+        return parameter_text(str(source.params["name"]))
+    return text(source)
+
+
 @refdata_app.command("status")
 @handle_errors
 def status_cmd(
@@ -219,9 +229,10 @@ def status_cmd(
     for r in rows:
         state = f"[{text(STATES.get(r.status.value, r.status.value)):<{width}}]"
         last = r.last or text(NONE())
-        _say(STATUS_ROW(state=state, source=text(r.source), last=last, detail=r.detail))
+        _say(STATUS_ROW(state=state, source=_source(r.source), last=last, detail=r.detail))
         if r.status is not status_service.Currency.CURRENT:
-            _say(STATUS_REFRESH(command=r.refresh_command, file=text(r.official_file)))
+            _say(STATUS_REFRESH(command=command_text(r.refresh_command),
+                                file=text(r.official_file)))  # fmt: skip
     _say(STATUS_TOTAL(stale=N_STALE(n=doc["stale"]), missing=N_MISSING(n=doc["missing"])))
 
 

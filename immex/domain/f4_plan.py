@@ -69,8 +69,8 @@ WARN_DTA_NOT_CHECKED = Template(
     "warn.f4_dta_not_checked",
     "DTA: the LFD 49-III fee in force on {day} is not in the data, so the minimum per pedimento "
     "(LFD 49, penultimate paragraph) could not be applied: the F4 may owe more DTA and IVA than "
-    "shown — load the fee of that year with `immex rates load parameters` (parameter "
-    "dta.immex_temporary_fee)",
+    "shown — load the DTA fixed fee of that year with `immex rates load parameters` (in the "
+    "file, parameter dta.immex_temporary_fee)",
 )
 WARN_DTA_IV_PER_PORTION = Template(
     "warn.f4_dta_iv_per_portion",

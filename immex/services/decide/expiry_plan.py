@@ -41,8 +41,8 @@ FINES_MISSING = Template(
 )()
 FEE_MISSING = Template(
     "plan.fee_missing",
-    "the LFD 49-III fee in force on {day} is not in the data — load it with `immex rates load "
-    "parameters` (dta.immex_temporary_fee)",
+    "the DTA fixed fee (LFD 49-III) in force on {day} is not in the data — load it with "
+    "`immex rates load parameters` (in the file, parameter dta.immex_temporary_fee)",
 )
 FEE_SHARED = Template(
     "plan.fee_shared", "one pedimento's fee: several lots leaving on one pedimento share it"
@@ -73,7 +73,9 @@ USED_LEDGER = Template(
     "ledger: the open balances of the current discharge run's journal up to the date",
 )
 USED_LIMITS = Template(
-    "plan.used_limits", "IMMEX time limits: bundled parameters immex.limit.* (LA 108; RULES I-2)"
+    "plan.used_limits",
+    "IMMEX time limits: the temporary-import time limits in the bundled data (LA 108; RULES "
+    "I-2; parameters immex.limit.*)",
 )
 SIMULATION = Template("plan.simulation", "a simulation: nothing was written")
 F4_ALONE = Template(

@@ -79,7 +79,8 @@ N_COMPONENTS = Template("whatif.n_components", "{n} component", "{n} components"
 N_LINES = Template("whatif.n_lines", "{n} recorded shipment line", "{n} recorded shipment lines")
 USED_LIMITS = Template(
     "whatif.used_limits",
-    "IMMEX time limits: bundled parameters immex.limit.* (LA 108; RULES I-2)",
+    "IMMEX time limits: the temporary-import time limits in the bundled data (LA 108; RULES "
+    "I-2; parameters immex.limit.*)",
 )
 SIMULATED = Template(
     "whatif.simulated",

@@ -46,7 +46,7 @@ N_LOADED = Template("status.n_loaded", "{n} loaded", "{n} loaded")
 NONE_LOADED = Template("status.none_loaded", "none loaded")
 FILE_AMENDMENTS = Template(
     "status.file.amendments",
-    "the DOF decree amending the LIGIE (fraccion, rate, valid_from, source)",
+    "the DOF decree amending the LIGIE (the file's columns: fraccion, rate, valid_from, source)",
 )
 FX_TAKES = Template(
     "status.fx_takes",
@@ -261,7 +261,8 @@ ANNEX_NONE = Template(
 ANNEX_FILE = Template(
     "status.annex_file",
     "the IMMEX Decree annexes as amended in the DOF (Annex I last amended DOF 19-12-2024 and "
-    "DOF 28-08-2025), as a table: fraccion, annex, valid_from, valid_to, source, confidence",
+    "DOF 28-08-2025), as a table; the file's columns: fraccion, annex, valid_from, valid_to, "
+    "source, confidence",
 )
 ANNEX_LOADED_ONLY = Template(
     "status.annex_loaded_only",
