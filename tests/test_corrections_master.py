@@ -226,7 +226,7 @@ def test_cli_rectifies_master_data_and_shows_part_history(
     assert "HARN-1 → RES-10K: 2 per unit" in text
     spanish = run("part", "history", "RES-10K", lang="es")
     assert (
-        "versión 1 (materials): importación 1 m.csv" in spanish
+        "versión 1 (materiales): importación 1 m.csv" in spanish
         and "rectificada por la importación 4" in spanish
     )
     missing = runner.invoke(app, ["part", "history", "NOPE", "--db", db, "--json"])

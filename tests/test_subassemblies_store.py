@@ -223,7 +223,7 @@ def test_the_report_workbook_has_the_sheet(ws: Workspace, tmp_path: Path) -> Non
     cells = [[c for c in r if c is not None] for r in sheet.iter_rows(values_only=True)]
     assert [t("sec.materials_by_product", "es")] in cells
     header = next(r for r in cells if t("col.bom_route", "es") in r)
-    assert header[:3] == ["Producto", "Cantidad de salida", "Material"]  # shipments and sales
+    assert header[:4] == ["Producto", "Cantidad de salida", "UMC", "Material"]  # shipments, sales
     wire = next(r for r in cells if r[:1] == ["MOD-1"] and "CU-WIRE" in r)
     assert "MOD-1 → HARN-2 → CU-WIRE" in wire and 75.705 in wire
     html = Path(done.files["html"]).read_text(encoding="utf-8")
