@@ -462,14 +462,18 @@ def lang_option(ctx: Any) -> Any:
     return None
 
 
+def with_lang(ctx: Any, params: list[Any]) -> list[Any]:
+    """``params`` with ``--lang`` before ``--help`` unless the command has its own."""
+    option = None if has_lang(params) else lang_option(ctx)
+    if option is None:
+        return params
+    at = len(params) - 1 if params and params[-1].name == "help" else len(params)
+    return [*params[:at], option, *params[at:]]
+
+
 class Command(Localized, TyperCommand):
     def get_params(self, ctx: Any) -> list[Any]:
-        params: list[Any] = super().get_params(ctx)
-        option = None if has_lang(params) else lang_option(ctx)
-        if option is None:
-            return params
-        at = len(params) - 1 if params and params[-1].name == "help" else len(params)
-        return [*params[:at], option, *params[at:]]  # before --help
+        return with_lang(ctx, super().get_params(ctx))
 
     def invoke(self, ctx: Any) -> Any:
         with speaking(self):
@@ -479,13 +483,8 @@ class Command(Localized, TyperCommand):
 class Group(Localized, TyperGroup):
     def get_params(self, ctx: Any) -> list[Any]:
         params: list[Any] = super().get_params(ctx)
-        if not self.invoke_without_command:  # a group that runs on its own: a command too
-            return params
-        option = None if has_lang(params) else lang_option(ctx)
-        if option is None:
-            return params
-        at = len(params) - 1 if params and params[-1].name == "help" else len(params)
-        return [*params[:at], option, *params[at:]]  # before --help
+        # a group that runs on its own (``immex expiry``) is a command too
+        return with_lang(ctx, params) if self.invoke_without_command else params
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name = args[0] if args else ""

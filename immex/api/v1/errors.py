@@ -34,11 +34,11 @@ HTTP_STATUS = {
 }
 
 
-def request_lang(request: Request) -> str:
-    """The language the client asks for: the best of ``Accept-Language`` among es and en
-    (``en-US`` counts as en; weights ``q`` honoured), else the server's default."""
+def accepted_lang(header: str) -> str | None:
+    """The best of es and en an ``Accept-Language`` header names (``en-US`` counts as en;
+    weights ``q`` honoured); ``None`` when it names neither."""
     best: tuple[float, str] | None = None
-    for part in request.headers.get("accept-language", "").split(","):
+    for part in header.split(","):
         tag, _, params = part.strip().partition(";")
         lang = tag.strip().lower().split("-")[0]
         if lang not in LANGS:
@@ -46,15 +46,21 @@ def request_lang(request: Request) -> str:
         q = 1.0
         for p in params.split(";"):
             name, _, value = p.strip().partition("=")
-            if name == "q":
+            if name.strip() == "q":
                 try:
                     q = float(value)
                 except ValueError:
                     q = 0.0
         if q > 0 and (best is None or q > best[0]):
             best = (q, lang)
-    if best is not None:
-        return best[1]
+    return best[1] if best else None
+
+
+def request_lang(request: Request) -> str:
+    """The language the client asks for (:func:`accepted_lang`), else the server's default."""
+    asked = accepted_lang(request.headers.get("accept-language", ""))
+    if asked is not None:
+        return asked
     try:
         return default_lang()
     except ImmexError:  # a bad IMMEX_LANG on the server: Spanish

@@ -17,6 +17,7 @@ from jinja2 import pass_context
 
 from immex.api.i18n import cell_filter
 from immex.api.v1.auth import Caller, server_of
+from immex.api.v1.errors import accepted_lang
 from immex.domain.accounts import Permission, User
 from immex.domain.codes import format_pedimento
 from immex.domain.rate_rows import program_key_name, program_name
@@ -136,23 +137,7 @@ def asked_lang(request: Request) -> str | None:
 def browser_lang(request: Request) -> str:
     """The language the browser prefers (``Accept-Language``: the best of es and en by its
     weights, ``en-US`` counting as en); Spanish when it names neither or says nothing."""
-    best: tuple[float, str] | None = None
-    for part in request.headers.get("accept-language", "").split(","):
-        tag, _, params = part.strip().partition(";")
-        lang = tag.strip().lower().split("-")[0]
-        if lang not in LANGUAGES:
-            continue
-        weight = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name.strip() == "q":
-                try:
-                    weight = float(value)
-                except ValueError:
-                    weight = 0.0
-        if weight > 0 and (best is None or weight > best[0]):
-            best = (weight, lang)
-    return best[1] if best else "es"
+    return accepted_lang(request.headers.get("accept-language", "")) or "es"
 
 
 def page_lang(request: Request) -> str:
