@@ -39,7 +39,7 @@ from immex.domain.messages import Template
 from immex.reports.i18n import default_lang, tr
 from immex.services.discharge import balances, journal, runs
 from immex.services.discharge.balances import values_mxn
-from immex.services.ledger import corrections
+from immex.services.ledger import corrections, names
 from immex.services.ledger import importer as ledger_import
 from immex.services.ledger.units import UMC_HEADER, unit_symbol
 
@@ -287,7 +287,7 @@ def import_list(
             status = BATCH_VOIDED(when=f"{b.voided_at:%Y-%m-%d %H:%M}", actor=b.voided_by,
                                   reason=b.reason)  # fmt: skip
         say(BATCH_LINE(
-            batch=b.label, entity=corrections.entity_name(b.entity), file=b.file_name,
+            batch=b.label, entity=names.entity_name(b.entity), file=b.file_name,
             sha=b.sha256[:12], rows=BATCH_ROWS(n=f"{b.rows:,}"),
             current=BATCH_CURRENT(n=f"{b.current_rows:,}"),
             when=f"{b.imported_at:%Y-%m-%d %H:%M}", actor=b.actor, status=status,

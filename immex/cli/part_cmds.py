@@ -11,7 +11,7 @@ import typer
 from immex.cli.common import CompanyOpt, DbOpt, JsonOpt, console, handle_errors, open_ws, print_json
 from immex.domain.messages import Msg, Template
 from immex.reports.i18n import default_lang, tr
-from immex.services.ledger import corrections
+from immex.services.ledger import corrections, names
 
 VERSION = Template(
     "cli.part.version",
@@ -43,14 +43,6 @@ FIELDS = {
     "umc": Template("cli.part.field.umc", "UMC"),
 }
 FIELD = Template("cli.part.field", "{name}: {value}")
-#: the kind of a material (its IMMEX time limit, LA 108)
-KINDS = {
-    "input": Template("cli.part.kind.input", "input"),
-    "consumable": Template("cli.part.kind.consumable", "consumable"),
-    "packaging": Template("cli.part.kind.packaging", "packaging"),
-    "container": Template("cli.part.kind.container", "container"),
-    "fixed_asset": Template("cli.part.kind.fixed_asset", "fixed asset"),
-}
 #: how a BOM line was withdrawn
 HOW = {
     corrections.VOID: Template("cli.part.how.void", "batch voided"),
@@ -68,7 +60,7 @@ def _field(name: str, value: Any, lang: str) -> str:
     """One stored field: its name and value in ``lang`` (a field or kind not listed as
     stored)."""
     shown = (
-        KINDS[value]() if name == "kind" and value in KINDS else ("-" if value is None else value)
+        names.goods_kind_name(value) if name == "kind" else ("-" if value is None else value)
     )
     label = FIELDS[name]() if name in FIELDS else name
     return str(tr(FIELD(name=label, value=shown), lang))
@@ -108,7 +100,7 @@ def part_history(
         say(NO_VERSION())
     for v in history.versions:
         say(
-            VERSION(version=v.version, master=corrections.entity_name(v.master),
+            VERSION(version=v.version, master=names.entity_name(v.master),
                     batch=v.batch_id, file=v.file_name,
                     day=_day(v.imported_at), actor=v.imported_by, status=_ended(v))
         )  # fmt: skip

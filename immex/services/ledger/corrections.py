@@ -21,6 +21,7 @@ from immex.domain.codes import format_pedimento
 from immex.domain.errors import InvalidInput, NotFound
 from immex.domain.messages import Msg, Template, joined
 from immex.services.ledger.field_checks import parse_pedimento
+from immex.services.ledger.names import entity_name
 from immex.services.ledger.stale_texts import (
     STALE,
     STALE_RECTIFY,
@@ -37,25 +38,6 @@ VOID = "void"
 RECTIFY = "rectify"
 #: the source of a Data Stage or archivo M batch (``S3`` on the command line)
 SAT = "sat"
-
-#: what a batch holds, as a person reads it (messages and `immex import list`; the JSON and
-#: the commands keep the code)
-ENTITY_NAMES = {
-    "materials": Template("cli.import.entity.materials", "materials"),
-    "products": Template("cli.import.entity.products", "products"),
-    "bom": Template("cli.import.entity.bom", "bom"),
-    "pedimentos": Template("cli.import.entity.pedimentos", "pedimentos"),
-    "shipments": Template("cli.import.entity.shipments", "shipments"),
-    "datastage": Template("cli.import.entity.datastage", "datastage"),
-    "m3": Template("cli.import.entity.m3", "m3"),
-}
-
-
-def entity_name(entity: str) -> Msg | str:
-    """The name of what a batch holds in the reader's language (a code it does not know as
-    it is)."""
-    return ENTITY_NAMES[entity]() if entity in ENTITY_NAMES else entity
-
 
 NO_BATCH = Template(
     "batch.not_found", "no import batch {batch} for company {rfc}; see `immex import list`"

@@ -207,7 +207,7 @@ def us_duties_source(rep: UsmcaReport) -> Msg:
     return US_DUTIES_FROM(file=path.name, sha=sha, given=given, total=total)
 
 
-def _split(rep: UsmcaReport) -> dict[str, tuple[Decimal, Decimal]]:
+def usmca_split(rep: UsmcaReport) -> dict[str, tuple[Decimal, Decimal]]:
     """Per document, the IGI of its originating inputs (not owed, RULES U-4) and the reduction
     by the US/CA duty of its other inputs (T-MEC 2.5): the two parts of the engine's
     "exemption", summed over the document's portions as computed."""
@@ -236,7 +236,7 @@ def usmca_section(rep: UsmcaReport) -> Section:
         C("owed", "col.owed", "money", "MXN"),
         C("due_by", "col.due_by", "date"),
     )
-    split = _split(rep)
+    split = usmca_split(rep)
     none = (ZERO, ZERO)
     rows = tuple(
         {

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from immex.domain.duties.trace import figure
 from immex.domain.messages import Msg, Template
-from immex.services.ledger.corrections import entity_name
+from immex.services.ledger.names import entity_name
 
 #: what a reference-data file holds (``immex rates load KIND``)
 REFDATA_KINDS = {
@@ -22,21 +24,6 @@ REFDATA_KINDS = {
     "immex-annex": Template("web.code.refdata.immex_annex", "IMMEX Decree Annexes I and II"),
     "tariff": Template("web.code.refdata.tariff", "tariff (LIGIE)"),
     "parameters": Template("web.code.refdata.parameters", "legal parameters"),
-}
-
-#: the kind of a material (its time limit, LA 108)
-GOODS_KINDS = {
-    "input": Template("web.code.goods.input", "input"),
-    "consumable": Template("web.code.goods.consumable", "consumable"),
-    "packaging": Template("web.code.goods.packaging", "packaging"),
-    "container": Template("web.code.goods.container", "container"),
-    "fixed_asset": Template("web.code.goods.fixed_asset", "fixed asset"),
-}
-
-#: the value of a trace's "policy" step (whose date gives the rates and the exchange rate)
-POLICIES = {
-    "entry_date": Template("web.trace.policy.entry_date", "entry date (LA 56)"),
-    "change_date": Template("web.trace.policy.change_date", "change date (LA 93)"),
 }
 
 #: an audit entry's action (``immex audit`` and the exports keep the code)
@@ -143,14 +130,18 @@ def refdata_kind(code: str) -> Msg | str:
     return _word(REFDATA_KINDS, code)
 
 
-def step_value(value: Any) -> Any:
-    """A trace step's value as a person reads it: the policy code in words (the JSON and
-    the XLSX keep the code); a figure or a message as it is."""
-    return _word(POLICIES, getattr(value, "value", value))
-
-
-def goods_kind(code: Any) -> Msg | Any:
-    return _word(GOODS_KINDS, getattr(code, "value", code))
+def step_value(step: Any) -> Any:
+    """A trace step's value as the CLI and the workbook show it (:func:`trace.figure` of the
+    step's kind: cents, whole pesos, 4 decimals for a factor …); a step read back from JSON
+    (its value a text) is read as its figure again; a message or a date as it is."""
+    fields = step if isinstance(step, Mapping) else {"value": step.value, "kind": step.kind}
+    value, kind = fields.get("value"), fields.get("kind") or ""
+    if isinstance(value, str) and not isinstance(value, Msg):
+        try:
+            value = Decimal(value)
+        except InvalidOperation:
+            return value
+    return figure(value, kind) if isinstance(value, (Decimal, int)) else value
 
 
 def action(code: str) -> Msg | str:

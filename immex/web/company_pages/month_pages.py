@@ -20,7 +20,7 @@ from immex.services.duties.savings import savings
 from immex.services.duties.usmca import report_63a
 from immex.services.inputs import jsonable
 from immex.services.month_end.close import month_end_reports
-from immex.services.reports.duty_sections import _split as exemption_split
+from immex.services.reports.duty_sections import usmca_split
 from immex.web.company_pages.page_access import (
     NO_F4_LINE,
     NOT_A_CHOICE,
@@ -74,7 +74,7 @@ def usmca_page(request: Request, page: ReadPage, period: str = "") -> HTMLRespon
     # the engine's "exemption" in its two parts, as the month report splits it: the IGI of the
     # T-MEC-originating inputs (not owed, RULES U-4) and the reduction by the US/CA duty
     # (T-MEC 2.5); the same sums as the report's 63-A columns
-    split = exemption_split(report)
+    split = usmca_split(report)
     parts = {d.document: dict(zip(("originating", "reduction"),
                                   split.get(d.document, (ZERO, ZERO)), strict=True))
              for d in report.documents}  # fmt: skip

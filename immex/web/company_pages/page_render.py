@@ -24,7 +24,7 @@ from immex.domain.rate_rows import program_key_name, program_name
 from immex.reports.i18n import tr
 from immex.services.accounts import users
 from immex.services.accounts.users import LANGUAGES
-from immex.services.ledger.corrections import entity_name
+from immex.services.ledger.names import entity_name, goods_kind_name
 from immex.services.ledger.units import UMC_HEADER, unit_symbol
 from immex.services.workspace.context import Workspace
 from immex.web.company_pages import code_words
@@ -117,7 +117,7 @@ def _program(code: str, detail: str | None = "") -> str:
 TEMPLATES.env.filters.update(
     money=_money, qty=_qty, rate=rate_text, msg=_msg, cell=cell_filter, ped=_pedimento,
     count=_count, entity=_worded(entity_name), refkind=_worded(code_words.refdata_kind),
-    goods=_worded(code_words.goods_kind), audit_action=_worded(code_words.action),
+    goods=_worded(goods_kind_name), audit_action=_worded(code_words.action),
     audit_outcome=_worded(code_words.outcome), audit_key=_worded(code_words.detail_key),
     audit_value=_worded(lambda v, k: code_words.detail_value(k, v)), utc=code_words.when,
     figure=_figure, step_value=_worded(code_words.step_value), unit=unit_symbol,
