@@ -409,3 +409,15 @@ def test_the_63a_page_splits_the_exemption_as_the_month_report_does(plant: Any) 
     foot = re.findall(r'<td class="n"[^>]*>([^<]*)</td>', body.group(2))
     assert foot == [money(table.totals[k]) for k in ("mx_duty", "originating", "us_duty_mxn",
                                                       "reduction", "owed")]  # fmt: skip
+
+
+def test_a_web_trace_value_reads_as_the_cli_and_workbook_show_it() -> None:
+    """The F4 line and what-if pages read their steps back from JSON (values as text): each
+    is shown by the domain's figure of its kind, not as the raw Decimal text."""
+    from immex.web.company_pages.code_words import step_value
+
+    assert step_value({"value": "1.006610817063339058501875285", "kind": "quotient"}) == (
+        "1.0066108171"
+    )
+    assert step_value({"value": "2321.01264090", "kind": "money"}) == "2,321.01"
+    assert step_value({"value": "2026-02-27", "kind": ""}) == "2026-02-27"
